@@ -1,0 +1,1 @@
+"""Reference city server for the CommuneDesk sync protocol."""

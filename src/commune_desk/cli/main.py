@@ -1,0 +1,66 @@
+"""The ``commune-desk`` command: the GUI with no sub-command, headless tools otherwise.
+
+Each group of sub-commands lives in its own module exposing
+``register(subparsers)``; this module only assembles them, so adding a
+command never means editing someone else's code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from commune_desk import __version__
+
+#: Modules that contribute sub-commands, in the order they appear in --help.
+COMMAND_MODULES = (
+    "commune_desk.cli.store_commands",
+    "commune_desk.cli.sync_commands",
+    "commune_desk.cli.update_commands",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with every registered sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="commune-desk",
+        description="CommuneDesk: one-stop counter and document registers, offline first.",
+    )
+    parser.add_argument("--version", action="version", version=f"commune-desk {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        help="data folder (default: per-user folder, or $COMMUNE_DESK_DATA_DIR)",
+    )
+    parser.add_argument("--lang", choices=("vi", "en"), help="language of the user interface")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="start offscreen, open or create a store, render the main window once, exit",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        return _run_gui(args, parser)
+    return int(handler(args) or 0)
+
+
+def _run_gui(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Open the desktop window; fall back to help when the GUI is not available."""
+    try:
+        from commune_desk.ui.app import run_app  # imported lazily: the CLI must work without Qt
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        print(f"Giao diện chưa sẵn sàng ({exc}); dùng các lệnh dưới đây.", file=sys.stderr)
+        parser.print_help()
+        return 0
+    return run_app(args)

@@ -1,0 +1,1 @@
+"""CommuneDesk store layer."""
