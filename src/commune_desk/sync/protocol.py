@@ -1,0 +1,527 @@
+"""Wire types of the CommuneDesk sync protocol, version 1.
+
+This module is shared by the desktop client and the reference city server
+(``city_server``). It depends only on pydantic and the standard library so the
+server can import it without the store, Qt or requests. The prose
+specification is ``docs/protocol.md``; the two must agree.
+
+Conventions:
+
+* Every path starts with :data:`API_PREFIX` (``/v1``).
+* UUIDs are lower-case hyphenated text; times are ISO 8601 with a UTC offset.
+* Errors (any non-2xx reply) carry an :class:`ErrorBody` with a
+  machine-readable :class:`ErrorKind`; the client maps kinds to Vietnamese text.
+* Per-operation outcomes of a push are :class:`OpResult` values, never HTTP
+  errors: one rejected operation never blocks the rest of the batch.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+API_PREFIX = "/v1"
+
+# ---------------------------------------------------------------------------
+# Limits (the server advertises the values it enforces in the handshake).
+# ---------------------------------------------------------------------------
+
+MAX_PUSH_OPS = 500
+"""Most operations accepted in one push request."""
+MAX_BODY_BYTES = 4 * 1024 * 1024
+"""Largest request body after gzip decompression (JSON endpoints)."""
+DEFAULT_PULL_LIMIT = 500
+MAX_PULL_LIMIT = 1000
+BLOB_CHUNK_SIZE = 256 * 1024
+"""Chunk size clients use when uploading a blob (deterministic chunking)."""
+MAX_CHUNK_BYTES = 1024 * 1024
+"""Largest single blob chunk the server accepts in one request."""
+MAX_BLOB_BYTES = 200 * 1024 * 1024
+CLOCK_WARNING_SECONDS = 300
+"""Clock offset above which the handshake tells the client to warn the clerk."""
+DEFAULT_LEASE_SIZE = 20
+MAX_LEASE_SIZE = 500
+DOSSIER_CODE_SLOTS = range(1, 10)
+"""Counter slots k of a dossier-code series; slot k owns k*1000+1 .. k*1000+999."""
+
+GZIP_ENCODING = "gzip"
+
+# Field names the server interprets (all other fields are opaque to it).
+FIELD_CODE = "code"
+"""dossier: the dossier code ``{unit}-{yyMMdd}-{NNNN}``."""
+FIELD_SERIES = "series"
+"""incoming_document / outgoing_document / number_void: register series name."""
+FIELD_NUMBER = "number"
+"""Register number (int), or null with ``provisional: true``."""
+FIELD_PROVISIONAL = "provisional"
+"""True when the number was not issued from a lease; the server assigns it."""
+FIELD_DOSSIER_ID = "dossier_id"
+"""dossier_event: the dossier the event belongs to."""
+FIELD_EVENT_KIND = "kind"
+"""dossier_event: an EventKind value of commune_desk.domain.dossier."""
+FIELD_SHA256 = "sha256"
+"""attachment: SHA-256 of the content blob (must be complete on the server)."""
+
+
+class Entity(StrEnum):
+    """Kinds of synchronised records. ``conflict`` is written only by the server."""
+
+    DOSSIER = "dossier"
+    DOSSIER_EVENT = "dossier_event"
+    ATTACHMENT = "attachment"
+    INCOMING_DOCUMENT = "incoming_document"
+    OUTGOING_DOCUMENT = "outgoing_document"
+    NUMBER_VOID = "number_void"
+    CONFLICT_RESOLUTION = "conflict_resolution"
+    CONFLICT = "conflict"
+
+
+CLIENT_ENTITIES = frozenset(Entity) - {Entity.CONFLICT}
+"""Entities a client may push."""
+
+
+class Action(StrEnum):
+    """What an operation does to its record."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+class OpStatus(StrEnum):
+    """Outcome of one pushed operation."""
+
+    APPLIED = "applied"
+    """The change was applied; ``version`` is the record's new version."""
+    DUPLICATE = "duplicate"
+    """The server already held exactly this state (no new version)."""
+    CONFLICT = "conflict"
+    """Non-conflicting fields were applied; the rest are in a conflict record."""
+    REJECTED = "rejected"
+    """Nothing was applied; ``kind`` says why. The client quarantines the op."""
+
+
+class Role(StrEnum):
+    """User roles. Leaders and admins may revoke devices of their commune."""
+
+    CLERK = "clerk"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+
+class ErrorKind(StrEnum):
+    """Machine-readable reasons, for HTTP errors and for rejected/conflicting ops."""
+
+    # HTTP-level: authentication and scope
+    INVALID_CREDENTIALS = "invalid_credentials"
+    UNAUTHENTICATED = "unauthenticated"
+    TOKEN_EXPIRED = "token_expired"
+    DEVICE_REVOKED = "device_revoked"
+    DEVICE_MISMATCH = "device_mismatch"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    # HTTP-level: request shape and transport
+    INVALID_REQUEST = "invalid_request"
+    BODY_TOO_LARGE = "body_too_large"
+    BAD_ENCODING = "bad_encoding"
+    UNSUPPORTED_PROTOCOL = "unsupported_protocol"
+    RATE_LIMITED = "rate_limited"
+    SERVER_ERROR = "server_error"
+    UNAVAILABLE = "unavailable"
+    # Blobs
+    OFFSET_MISMATCH = "offset_mismatch"
+    HASH_MISMATCH = "hash_mismatch"
+    SIZE_MISMATCH = "size_mismatch"
+    RANGE_NOT_SATISFIABLE = "range_not_satisfiable"
+    # Leases
+    UNKNOWN_SERIES = "unknown_series"
+    NO_FREE_SLOT = "no_free_slot"
+    # Per-operation reasons (OpResult.kind)
+    SEQ_REUSED = "seq_reused"
+    OP_ID_REUSED = "op_id_reused"
+    ENTITY_NOT_ALLOWED = "entity_not_allowed"
+    INVALID_FIELDS = "invalid_fields"
+    UNKNOWN_RECORD = "unknown_record"
+    RECORD_DELETED = "record_deleted"
+    APPEND_ONLY = "append_only"
+    UNKNOWN_DOSSIER = "unknown_dossier"
+    UNKNOWN_EVENT_KIND = "unknown_event_kind"
+    ILLEGAL_TRANSITION = "illegal_transition"
+    FIELD_CONFLICT = "field_conflict"
+    DELETE_CONFLICT = "delete_conflict"
+    NUMBER_OUTSIDE_LEASE = "number_outside_lease"
+    NUMBER_TAKEN = "number_taken"
+    NUMBER_IMMUTABLE = "number_immutable"
+    NO_NUMBER_AVAILABLE = "no_number_available"
+    BLOB_INCOMPLETE = "blob_incomplete"
+    UNKNOWN_CONFLICT = "unknown_conflict"
+    CONFLICT_ALREADY_RESOLVED = "conflict_already_resolved"
+
+
+RETRYABLE_HTTP_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+def is_retryable_status(status_code: int) -> bool:
+    """Whether an HTTP status means "keep the work queued and retry with backoff".
+
+    Network errors and timeouts (no status at all) are retryable too. Any
+    other 4xx is a rejection: retrying the same request cannot succeed.
+    """
+    return status_code in RETRYABLE_HTTP_STATUSES or status_code >= 500
+
+
+class _Wire(BaseModel):
+    """Base of all wire types: unknown fields are ignored (forward compatible)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=False)
+
+
+class ErrorBody(_Wire):
+    """Body of every non-2xx reply."""
+
+    kind: str = Field(description="An ErrorKind value (clients treat unknown kinds by status).")
+    message: str = Field(description="English text for logs; never shown to the clerk as-is.")
+    retryable: bool = Field(description="True for 408/425/429/5xx replies.")
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------
+# Authentication and devices
+# ---------------------------------------------------------------------------
+
+
+class LoginRequest(_Wire):
+    """Log a user in from one device; the tokens are bound to that device."""
+
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+    device_id: UUID
+    device_name: str = Field(default="", max_length=200)
+
+
+class RefreshRequest(_Wire):
+    """Exchange a refresh token for a new token pair (the old refresh token dies)."""
+
+    refresh_token: str = Field(min_length=1, max_length=200)
+    device_id: UUID
+
+
+class TokenResponse(_Wire):
+    """A fresh access token (short-lived) and refresh token (rotated on use)."""
+
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    access_expires_in: int = Field(description="Seconds until the access token expires.")
+    refresh_expires_in: int = Field(description="Seconds until the refresh token expires.")
+    device_id: UUID
+    username: str
+    role: Role
+    commune_code: str
+    commune_name: str
+
+
+class DeviceInfo(_Wire):
+    """A device registered in the caller's commune."""
+
+    device_id: UUID
+    name: str
+    username: str
+    registered_at: datetime
+    last_seen_at: datetime | None
+    revoked_at: datetime | None
+
+
+class DeviceList(_Wire):
+    """Devices of the caller's commune."""
+
+    devices: list[DeviceInfo]
+
+
+# ---------------------------------------------------------------------------
+# Handshake and number-series leases
+# ---------------------------------------------------------------------------
+
+
+class SeriesKind(StrEnum):
+    """Dossier-code series lease counter slots; register books lease blocks."""
+
+    DOSSIER_CODE = "dossier-code"
+    INCOMING = "incoming"
+    OUTGOING = "outgoing"
+    OUTGOING_SECRET = "outgoing-secret"
+
+
+_SERIES_RE = re.compile(
+    r"^(?:(?P<dc>dossier-code)/(?P<unit>[A-Za-z0-9.]{1,40})"
+    r"|(?P<book>incoming|outgoing|outgoing-secret)/(?P<year>\d{4}))$"
+)
+_DOSSIER_CODE_RE = re.compile(r"^(?P<unit>[A-Za-z0-9.]{1,40})-(?P<date>\d{6})-(?P<n>\d{4})$")
+
+
+def dossier_code_series(unit: str) -> str:
+    """Series name of the dossier-code counter slots of an office unit."""
+    return f"{SeriesKind.DOSSIER_CODE}/{unit}"
+
+
+def register_series(book: SeriesKind, year: int) -> str:
+    """Series name of a register book for a year, e.g. ``incoming/2026``."""
+    if book is SeriesKind.DOSSIER_CODE:
+        raise ValueError("dossier codes use dossier_code_series(unit)")
+    return f"{book}/{year:04d}"
+
+
+def parse_series(name: str) -> tuple[SeriesKind, str]:
+    """Split a series name into its kind and its unit (dossier codes) or year.
+
+    Raises ``ValueError`` for a name that is not a series of protocol v1.
+    """
+    m = _SERIES_RE.match(name)
+    if m is None:
+        raise ValueError(f"not a series name: {name!r}")
+    if m["dc"]:
+        return SeriesKind.DOSSIER_CODE, m["unit"]
+    return SeriesKind(m["book"]), m["year"]
+
+
+def parse_dossier_code(code: str) -> tuple[str, str, int]:
+    """Split ``{unit}-{yyMMdd}-{NNNN}`` into (unit, yyMMdd, NNNN).
+
+    Raises ``ValueError`` when the code does not have that shape.
+    """
+    m = _DOSSIER_CODE_RE.match(code)
+    if m is None:
+        raise ValueError(f"not a dossier code: {code!r}")
+    return m["unit"], m["date"], int(m["n"])
+
+
+def slot_block(slot: int) -> tuple[int, int]:
+    """First and last daily number of a dossier-code counter slot (1..9)."""
+    if slot not in DOSSIER_CODE_SLOTS:
+        raise ValueError(f"slot out of range: {slot}")
+    return slot * 1000 + 1, slot * 1000 + 999
+
+
+class LeaseRequest(_Wire):
+    """Ask for a counter slot (dossier-code series) or a block (register books).
+
+    For a dossier-code series the server returns the slot this device already
+    holds, or the lowest free one; ``size`` is ignored. For a register book it
+    returns a new block of ``size`` consecutive numbers.
+    """
+
+    series: str = Field(min_length=1, max_length=80)
+    size: int = Field(default=DEFAULT_LEASE_SIZE, ge=1, le=MAX_LEASE_SIZE)
+
+
+class Lease(_Wire):
+    """Numbers ``first..last`` (inclusive) of ``series`` reserved for one device."""
+
+    lease_id: int
+    series: str
+    device_id: UUID
+    first: int
+    last: int
+    slot: int | None = Field(default=None, description="Counter slot k for dossier codes.")
+    granted_at: datetime
+
+
+class LeaseList(_Wire):
+    """The leases a device holds."""
+
+    leases: list[Lease]
+
+
+class HandshakeRequest(_Wire):
+    """First call of every sync round."""
+
+    protocol_version: int = Field(ge=1)
+    client_time: datetime
+    app_version: str = Field(default="", max_length=50)
+
+
+class ServerLimits(_Wire):
+    """Limits the server enforces; clients size their requests to fit."""
+
+    max_push_ops: int = MAX_PUSH_OPS
+    max_body_bytes: int = MAX_BODY_BYTES
+    max_pull_limit: int = MAX_PULL_LIMIT
+    blob_chunk_size: int = BLOB_CHUNK_SIZE
+    max_chunk_bytes: int = MAX_CHUNK_BYTES
+    max_blob_bytes: int = MAX_BLOB_BYTES
+
+
+class HandshakeResponse(_Wire):
+    """Server facts a client needs before pushing and pulling."""
+
+    protocol_version: int
+    server_time: datetime
+    clock_offset_seconds: float = Field(description="server_time - client_time, in seconds.")
+    clock_warning: bool = Field(description="True when |offset| > CLOCK_WARNING_SECONDS.")
+    device_id: UUID
+    last_seq: int = Field(description="Highest op seq of this device the server has recorded.")
+    cursor: int = Field(description="Latest change seq of the commune.")
+    commune_code: str
+    leases: list[Lease]
+    limits: ServerLimits
+
+
+# ---------------------------------------------------------------------------
+# Push
+# ---------------------------------------------------------------------------
+
+
+class Operation(_Wire):
+    """One outbox operation. ``(device_id, seq)`` and ``op_id`` identify it."""
+
+    op_id: UUID
+    device_id: UUID
+    seq: int = Field(ge=1, le=2**62)
+    entity: Entity
+    entity_id: UUID
+    action: Action
+    base_version: int | None = Field(default=None, ge=0, le=2**62)
+    fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class PushRequest(_Wire):
+    """A batch of operations of the calling device, in seq order."""
+
+    ops: list[Operation] = Field(max_length=MAX_PUSH_OPS)
+
+
+class OpResult(_Wire):
+    """Outcome of one operation; a replay returns the stored result."""
+
+    op_id: UUID
+    seq: int
+    status: OpStatus
+    kind: str | None = Field(default=None, description="ErrorKind for conflict/rejected.")
+    message: str | None = None
+    version: int | None = Field(default=None, description="Record version after the op.")
+    assigned_number: int | None = Field(
+        default=None, description="Number given to a provisional register entry."
+    )
+    conflict_id: UUID | None = None
+    replayed: bool = Field(default=False, description="True when this is a stored result.")
+
+
+class PushResponse(_Wire):
+    """One result per pushed operation, in request order."""
+
+    results: list[OpResult]
+    cursor: int = Field(description="Latest change seq of the commune after the push.")
+
+
+# ---------------------------------------------------------------------------
+# Pull
+# ---------------------------------------------------------------------------
+
+
+class Change(_Wire):
+    """Current state of one record as of change ``seq`` (full field snapshot)."""
+
+    seq: int
+    entity: Entity
+    entity_id: UUID
+    version: int
+    deleted: bool = Field(description="Tombstone: the record was deleted; fields are empty.")
+    fields: dict[str, Any]
+
+
+class PullResponse(_Wire):
+    """A page of changes after the request's cursor, in seq order."""
+
+    changes: list[Change]
+    cursor: int = Field(description="Store this and send it as ``after`` next time.")
+    has_more: bool
+
+
+# ---------------------------------------------------------------------------
+# Conflicts (records of entity ``conflict``, delivered by pull)
+# ---------------------------------------------------------------------------
+
+
+class FieldConflict(_Wire):
+    """Both values of one field changed on both sides."""
+
+    server: Any = None
+    client: Any = None
+
+
+class ConflictFields(_Wire):
+    """The ``fields`` of a ``conflict`` record."""
+
+    kind: str = Field(description="field_conflict, delete_conflict or illegal_transition.")
+    target_entity: Entity
+    target_entity_id: UUID
+    op_id: UUID
+    device_id: UUID
+    base_version: int | None
+    server_version: int | None
+    fields: dict[str, FieldConflict] = Field(default_factory=dict)
+    status: str = Field(default="open", description="open or resolved.")
+    resolution_id: UUID | None = None
+    resolved_by: str | None = None
+
+
+class ConflictResolutionFields(_Wire):
+    """``fields`` of a ``conflict_resolution`` create op.
+
+    ``chosen`` holds the value picked by the clerk for each conflicting field;
+    the server applies them to the target record as a new version and marks
+    the conflict resolved. For an illegal transition ``chosen`` is empty: the
+    rejected event stays out of the history and the clerk records a legal
+    event instead.
+    """
+
+    conflict_id: UUID
+    chosen: dict[str, Any] = Field(default_factory=dict)
+    note: str = Field(default="", max_length=2000)
+
+
+# ---------------------------------------------------------------------------
+# Blobs
+# ---------------------------------------------------------------------------
+
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+
+class BlobStartRequest(_Wire):
+    """Announce an upload: total size in bytes of the blob with this SHA-256."""
+
+    size: int = Field(ge=0, le=MAX_BLOB_BYTES)
+
+
+class BlobStatus(_Wire):
+    """Upload state: resume by sending bytes from ``received``."""
+
+    sha256: str
+    size: int
+    received: int
+    complete: bool
+
+
+# ---------------------------------------------------------------------------
+# Number gaps
+# ---------------------------------------------------------------------------
+
+
+class Gap(_Wire):
+    """A number of a register series below its highest used number, never used nor voided."""
+
+    series: str
+    number: int
+    leased_to: UUID | None = Field(description="Device holding the number's lease, if any.")
+
+
+class GapReport(_Wire):
+    """All gaps of the caller's commune (register books)."""
+
+    gaps: list[Gap]
