@@ -1,0 +1,90 @@
+"""Dossier codes: ``{unit}-{yyMMdd}-{NNNN}``, e.g. ``000.00.06.H56-231027-0361``.
+
+NNNN restarts every day. Several counters of one office work offline, so
+the daily sequence is split into *counter slots*: the device holding slot k
+(1–9) issues ``k001``, ``k002`` … ``k999``. A slot is leased to one device by
+the city server (or set by the administrator on a single PC), so no two
+counters can issue the same code for any number of offline days.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from commune_desk.domain.errors import NumberingError, ValidationError
+
+MIN_SLOT, MAX_SLOT = 1, 9
+SLOT_SIZE = 1000
+_UNIT = re.compile(r"^[0-9A-Z]+(\.[0-9A-Z]+)*$")
+_CODE = re.compile(r"^(?P<unit>[0-9A-Z.]+)-(?P<day>\d{6})-(?P<number>\d{4})$")
+
+
+@dataclass(frozen=True)
+class DossierCode:
+    """A parsed dossier code."""
+
+    unit: str
+    day: date
+    number: int
+
+    def __str__(self) -> str:
+        return format_dossier_code(self.unit, self.day, self.number)
+
+
+def validate_unit_code(unit: str) -> str:
+    """Return the unit identifier (QCVN 102:2016 style, e.g. ``000.00.06.H56``) or raise."""
+    unit = (unit or "").strip().upper()
+    if not _UNIT.match(unit):
+        raise ValidationError(
+            "invalid_unit_code", f"bad unit identifier {unit!r}", field="unit_code", value=unit
+        )
+    return unit
+
+
+def format_dossier_code(unit: str, day: date, number: int) -> str:
+    """Format a dossier code; ``number`` must be in 1..9999."""
+    if not 1 <= number <= 9999:
+        raise NumberingError("invalid_dossier_number", f"number {number} out of range")
+    if isinstance(day, datetime):
+        day = day.date()
+    return f"{validate_unit_code(unit)}-{day:%y%m%d}-{number:04d}"
+
+
+def parse_dossier_code(code: str) -> DossierCode:
+    """Parse ``code`` or raise ValidationError(kind='invalid_dossier_code')."""
+    match = _CODE.match((code or "").strip().upper())
+    if not match:
+        raise ValidationError("invalid_dossier_code", f"bad dossier code {code!r}", field="code")
+    try:
+        day = datetime.strptime(match["day"], "%y%m%d").date()
+    except ValueError as exc:
+        raise ValidationError(
+            "invalid_dossier_code", f"bad date in dossier code {code!r}", field="code"
+        ) from exc
+    return DossierCode(unit=match["unit"], day=day, number=int(match["number"]))
+
+
+def counter_slot_range(slot: int) -> range:
+    """The daily numbers that counter slot ``slot`` may issue: ``k001..k999``."""
+    if not MIN_SLOT <= slot <= MAX_SLOT:
+        raise NumberingError(
+            "invalid_counter_slot", f"counter slot must be {MIN_SLOT}..{MAX_SLOT}", slot=slot
+        )
+    return range(slot * SLOT_SIZE + 1, slot * SLOT_SIZE + SLOT_SIZE)
+
+
+def next_dossier_number(slot: int, last_issued_today: int | None) -> int:
+    """The next daily number for ``slot`` after ``last_issued_today`` (None: first of the day)."""
+    numbers = counter_slot_range(slot)
+    candidate = numbers.start if last_issued_today is None else last_issued_today + 1
+    if candidate < numbers.start:
+        candidate = numbers.start
+    if candidate not in numbers:
+        raise NumberingError(
+            "counter_slot_exhausted",
+            f"counter slot {slot} has issued all {len(numbers)} codes for today",
+            slot=slot,
+        )
+    return candidate
