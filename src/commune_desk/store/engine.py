@@ -1,0 +1,71 @@
+"""SQLite engine set-up: WAL, ``synchronous=FULL``, foreign keys, busy timeout.
+
+Write transactions start with ``BEGIN IMMEDIATE`` so that two writers never
+deadlock on a lock upgrade (each waits up to the busy timeout instead);
+read-only sessions use a plain deferred ``BEGIN`` and never block writers (WAL).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+#: Milliseconds a connection waits for a lock before raising "database is locked".
+BUSY_TIMEOUT_MS = 10_000
+
+#: Execution option naming the BEGIN flavour of a connection's transactions.
+BEGIN_MODE = "commune_begin_mode"
+
+
+def apply_pragmas(dbapi_connection: sqlite3.Connection) -> None:
+    """Set the per-connection pragmas every store connection must have."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def create_store_engine(db_path: Path, **kwargs: Any) -> Engine:
+    """Create the engine for the store at ``db_path`` (the file is created if missing).
+
+    NullPool: connections are cheap on SQLite and never shared between threads.
+    """
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        f"sqlite:///{db_path}",
+        poolclass=NullPool,
+        connect_args={"check_same_thread": False},
+        **kwargs,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # Take transaction control away from the sqlite3 module so BEGIN is ours.
+        dbapi_connection.isolation_level = None
+        apply_pragmas(dbapi_connection)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get(BEGIN_MODE, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def write_sessions(engine: Engine) -> sessionmaker[Session]:
+    """Session factory whose transactions take the write lock at BEGIN."""
+    return sessionmaker(
+        bind=engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"}), expire_on_commit=False
+    )
+
+
+def read_sessions(engine: Engine) -> sessionmaker[Session]:
+    """Session factory for read-only work (deferred BEGIN)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)

@@ -1,0 +1,50 @@
+"""Search keys and FTS5 queries over folded text.
+
+Records store their folded keys in ``search_keys`` (same transaction as the
+record); triggers mirror them into the FTS5 table ``search_fts``. Queries are
+folded the same way and tokenised like the index (unicode61: letters and
+digits), every token quoted (so user input can never be FTS syntax) and the
+last token prefix-matched for search-as-you-type.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from commune_desk.store.models import SearchKey
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def build_keys(fold: Callable[[str], str], parts: Iterable[str | None]) -> str:
+    """Join the folded, non-empty parts into one key text."""
+    return " ".join(fold(p) for p in parts if p)
+
+
+def match_expression(folded_query: str, *, prefix_last: bool = True) -> str | None:
+    """FTS5 MATCH text for an already folded query; ``None`` when it has no tokens."""
+    tokens = _TOKEN.findall(folded_query)
+    if not tokens:
+        return None
+    quoted = [f'"{t}"' for t in tokens]
+    if prefix_last:
+        quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def set_keys(session: Session, *, entity: str, entity_id: str, keys: str) -> None:
+    """Insert or replace the search keys of one record (caller's transaction)."""
+    existing = session.scalar(select(SearchKey).where(SearchKey.entity_id == entity_id))
+    if existing is None:
+        session.add(SearchKey(entity=entity, entity_id=entity_id, keys=keys))
+    elif existing.keys != keys:
+        existing.keys = keys
+
+
+def drop_keys(session: Session, entity_id: str) -> None:
+    """Remove a record from the index."""
+    session.execute(delete(SearchKey).where(SearchKey.entity_id == entity_id))
