@@ -1,0 +1,84 @@
+"""CCCD/CMND numbers and phone numbers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from commune_desk.domain.errors import ValidationError
+from commune_desk.domain.identity import id_number_info, validate_id_number, validate_phone
+
+TODAY = date(2026, 11, 26)
+
+
+def test_valid_cccd_with_matching_birth_date() -> None:
+    # 001 = Hà Nội, 3 = female born in the 2000s, 05 = 2005.
+    assert validate_id_number("001 305 012345", date_of_birth=date(2005, 3, 1), today=TODAY) == "001305012345"
+    info = id_number_info("001305012345")
+    assert (info.province_code, info.female, info.birth_year) == ("001", True, 2005)
+    assert id_number_info("038088001234").birth_year == 1988
+
+
+def test_cmnd_nine_digits_accepted() -> None:
+    assert validate_id_number("012345678") == "012345678"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("", "id_number_required"),
+        ("00130501234", "invalid_id_number"),
+        ("0013050123456", "invalid_id_number"),
+        ("00130501234a", "invalid_id_number"),
+        ("001405012345", "id_number_future_birth_year"),  # 2105
+        ("001299012345", "id_number_future_birth_year"),  # 2099
+    ],
+)
+def test_invalid_id_numbers(value: str, kind: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        validate_id_number(value, today=TODAY)
+    assert err.value.kind == kind
+    assert err.value.field == "id_number"
+
+
+def test_century_digit_must_agree_with_birth_date() -> None:
+    with pytest.raises(ValidationError) as err:
+        validate_id_number("001088012345", date_of_birth=date(1989, 1, 1), today=TODAY)
+    assert err.value.kind == "id_number_birth_mismatch"
+    # 8 = male born in the 1800s: 1888 is not 1988.
+    with pytest.raises(ValidationError):
+        validate_id_number("001888012345", date_of_birth=date(1988, 1, 1), today=TODAY)
+
+
+@given(st.integers(0, 999), st.integers(0, 9), st.integers(0, 99), st.integers(0, 999_999))
+def test_cccd_round_trip(province: int, code: int, yy: int, rest: int) -> None:
+    number = f"{province:03d}{code}{yy:02d}{rest:06d}"
+    info = id_number_info(number)
+    assert info.birth_year % 100 == yy
+    assert info.female == (code % 2 == 1)
+    if info.birth_year <= TODAY.year:
+        assert validate_id_number(number, date_of_birth=date(info.birth_year, 6, 1), today=TODAY) == number
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("0912 345 678", "0912345678"),
+        ("+84 912 345 678", "0912345678"),
+        ("84912345678", "0912345678"),
+        ("0386.123.456", "0386123456"),
+        ("024 3825 1234", "02438251234"),
+    ],
+)
+def test_valid_phones(value: str, expected: str) -> None:
+    assert validate_phone(value) == expected
+
+
+@pytest.mark.parametrize("value", ["0112345678", "091234567", "09123456789", "0312345678", "abc", "0942-34x"])
+def test_invalid_phones(value: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        validate_phone(value)
+    assert err.value.kind == "invalid_phone"
