@@ -1,0 +1,43 @@
+"""Administration used by the CLI and by test fixtures: communes and users."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from city_server.models import Commune, User
+from city_server.security import hash_password
+from commune_desk.sync.protocol import Role
+
+
+class AdminError(Exception):
+    """An administrative action that cannot be done (duplicate code, unknown commune...)."""
+
+
+def add_commune(session: Session, *, code: str, name: str) -> Commune:
+    """Create a commune; the caller commits."""
+    if session.scalar(select(Commune).where(Commune.code == code)) is not None:
+        raise AdminError(f"commune {code!r} already exists")
+    commune = Commune(code=code, name=name, change_seq=0)
+    session.add(commune)
+    session.flush()
+    return commune
+
+
+def add_user(
+    session: Session, *, commune_code: str, username: str, role: Role, password: str,
+    fast_hash: bool = False,
+) -> User:
+    """Create a user of a commune with an argon2id password hash; the caller commits."""
+    commune = session.scalar(select(Commune).where(Commune.code == commune_code))
+    if commune is None:
+        raise AdminError(f"no commune {commune_code!r}")
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise AdminError(f"user {username!r} already exists")
+    if not password:
+        raise AdminError("empty password")
+    user = User(commune_id=commune.id, username=username, role=Role(role).value,
+                password_hash=hash_password(password, fast=fast_hash), active=True)
+    session.add(user)
+    session.flush()
+    return user

@@ -1,0 +1,151 @@
+"""FastAPI application factory of the reference city server (protocol v1)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, FastAPI, Query
+from sqlalchemy import Engine, select
+
+from city_server import auth, blobs
+from city_server.auth import ContextDep, SessionDep, last_seen
+from city_server.db import make_engine, migrate, session_factory
+from city_server.errors import ApiError, install_error_handlers
+from city_server.middleware import BodyLimitMiddleware, SelectiveGZipMiddleware
+from city_server.models import Commune, Device, Record, utcnow
+from city_server.numbers import active_leases, find_gaps, grant_lease, lease_to_wire
+from city_server.push import PushBatch
+from commune_desk.sync.protocol import (
+    API_PREFIX,
+    CLOCK_WARNING_SECONDS,
+    DEFAULT_PULL_LIMIT,
+    MAX_BODY_BYTES,
+    MAX_PULL_LIMIT,
+    PROTOCOL_VERSION,
+    Change,
+    Entity,
+    ErrorKind,
+    GapReport,
+    HandshakeRequest,
+    HandshakeResponse,
+    Lease,
+    LeaseList,
+    LeaseRequest,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    ServerLimits,
+)
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["sync"])
+_AUTH_ERRORS: dict[int | str, dict[str, object]] = {401: {}, 422: {}}
+
+
+@router.post("/handshake", response_model=HandshakeResponse, responses=_AUTH_ERRORS)
+def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> HandshakeResponse:
+    """Protocol version check, clock comparison, the device's last seq, cursor and leases."""
+    if body.protocol_version != PROTOCOL_VERSION:
+        raise ApiError(400, ErrorKind.UNSUPPORTED_PROTOCOL, "unsupported protocol version",
+                       supported=[PROTOCOL_VERSION])
+    now = utcnow()
+    client_time = body.client_time if body.client_time.tzinfo else body.client_time.replace(
+        tzinfo=UTC)
+    offset = (now - client_time).total_seconds()
+    device = session.get_one(Device, ctx.device_id)
+    commune = session.get_one(Commune, ctx.commune_id)
+    leases = [lease_to_wire(r) for r in active_leases(session, ctx.commune_id, ctx.device_id)]
+    last_seen(session, ctx.device_id, now)
+    session.commit()
+    return HandshakeResponse(
+        protocol_version=PROTOCOL_VERSION, server_time=now, clock_offset_seconds=offset,
+        clock_warning=abs(offset) > CLOCK_WARNING_SECONDS, device_id=UUID(ctx.device_id),
+        last_seq=device.last_seq, cursor=commune.change_seq, commune_code=commune.code,
+        leases=leases, limits=ServerLimits(),
+    )
+
+
+@router.post("/push", response_model=PushResponse, responses=_AUTH_ERRORS)
+def push(body: PushRequest, ctx: ContextDep, session: SessionDep) -> PushResponse:
+    """Apply a batch of this device's operations exactly once each."""
+    response = PushBatch(session, ctx).run(body.ops)
+    session.commit()
+    return response
+
+
+@router.get("/pull", response_model=PullResponse, responses=_AUTH_ERRORS)
+def pull(
+    ctx: ContextDep,
+    session: SessionDep,
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
+) -> PullResponse:
+    """Changes of the caller's commune with change seq > ``after``, oldest first."""
+    rows = session.scalars(
+        select(Record)
+        .where(Record.commune_id == ctx.commune_id, Record.change_seq > after)
+        .order_by(Record.change_seq)
+        .limit(limit + 1)
+    ).all()
+    page = rows[:limit]
+    changes = [
+        Change(seq=r.change_seq, entity=Entity(r.entity), entity_id=UUID(r.entity_id),
+               version=r.version, deleted=r.deleted, fields={} if r.deleted else r.fields)
+        for r in page
+    ]
+    return PullResponse(changes=changes, cursor=page[-1].change_seq if page else after,
+                        has_more=len(rows) > limit)
+
+
+@router.post("/leases", response_model=Lease, responses={**_AUTH_ERRORS, 400: {}, 409: {}})
+def request_lease(body: LeaseRequest, ctx: ContextDep, session: SessionDep) -> Lease:
+    """Lease a dossier-code counter slot or a block of register numbers to this device."""
+    lease = grant_lease(session, ctx.commune_id, ctx.device_id, body)
+    session.commit()
+    return lease
+
+
+@router.get("/leases", response_model=LeaseList, responses=_AUTH_ERRORS)
+def list_leases(ctx: ContextDep, session: SessionDep) -> LeaseList:
+    """The leases this device holds."""
+    rows = active_leases(session, ctx.commune_id, ctx.device_id)
+    return LeaseList(leases=[lease_to_wire(r) for r in rows])
+
+
+@router.get("/numbers/gaps", response_model=GapReport, responses=_AUTH_ERRORS)
+def number_gaps(ctx: ContextDep, session: SessionDep) -> GapReport:
+    """Unused, unvoided register numbers below each series' highest used number."""
+    return GapReport(gaps=find_gaps(session, ctx.commune_id))
+
+
+def create_app(db_url: str | None = None, *, engine: Engine | None = None,
+               run_migrations: bool = True) -> FastAPI:
+    """Build the ASGI app on ``engine`` or a new engine for ``db_url``.
+
+    Migrations run first unless ``run_migrations`` is false (e.g. uvicorn
+    workers after ``city-server init``).
+    """
+    if engine is None:
+        if db_url is None:
+            raise ValueError("give db_url or engine")
+        engine = make_engine(db_url)
+    if run_migrations:
+        migrate(engine)
+    app = FastAPI(
+        title="CommuneDesk city server",
+        version=f"{PROTOCOL_VERSION}.0",
+        description="Reference server of the CommuneDesk sync protocol. See docs/protocol.md.",
+    )
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    install_error_handlers(app)
+    app.include_router(auth.router, prefix=API_PREFIX)
+    app.include_router(router, prefix=API_PREFIX)
+    app.include_router(blobs.router, prefix=API_PREFIX)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(SelectiveGZipMiddleware, skip_prefixes=(f"{API_PREFIX}/blobs",),
+                       minimum_size=1024)
+    return app

@@ -1,0 +1,107 @@
+"""ASGI middleware: request body size limit, gzip request bodies, gzip replies.
+
+A request whose body (after gzip decompression) exceeds the limit gets 413
+``body_too_large`` before the application sees it. Replies to JSON endpoints
+are gzip-compressed when the client accepts it; blob downloads are not (they
+honour byte ranges, which compression would break).
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from typing import Any
+
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from commune_desk.sync.protocol import ErrorKind, is_retryable_status
+
+
+async def _send_error(send: Send, status: int, kind: ErrorKind, message: str) -> None:
+    body = json.dumps(
+        {"kind": kind.value, "message": message, "retryable": is_retryable_status(status),
+         "details": {}}
+    ).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class BodyLimitMiddleware:
+    """Enforce a body size limit and inflate ``Content-Encoding: gzip`` request bodies."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        encoding = headers.get(b"content-encoding", b"").decode("latin-1").strip().lower()
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            await _send_error(send, 413, ErrorKind.BODY_TOO_LARGE, "request body too large")
+            return
+        if encoding not in ("", "identity", "gzip"):
+            await _send_error(send, 415, ErrorKind.BAD_ENCODING, "unsupported content-encoding")
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await _send_error(send, 413, ErrorKind.BODY_TOO_LARGE, "request body too large")
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if encoding == "gzip":
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            try:
+                body = inflater.decompress(body, self.max_bytes + 1)
+                if len(body) > self.max_bytes or inflater.unconsumed_tail:
+                    await _send_error(send, 413, ErrorKind.BODY_TOO_LARGE, "inflated body too large")
+                    return
+                if not inflater.eof:
+                    raise zlib.error("truncated gzip stream")
+            except zlib.error:
+                await _send_error(send, 400, ErrorKind.BAD_ENCODING, "invalid gzip body")
+                return
+        new_headers = [(k, v) for k, v in scope["headers"]
+                       if k not in (b"content-encoding", b"content-length")]
+        new_headers.append((b"content-length", str(len(body)).encode()))
+        scope = {**scope, "headers": new_headers}
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+class SelectiveGZipMiddleware:
+    """gzip replies except under the given path prefixes (ranged downloads)."""
+
+    def __init__(self, app: ASGIApp, *, skip_prefixes: tuple[str, ...], minimum_size: int) -> None:
+        self.app = app
+        self.gzip: Any = GZipMiddleware(app, minimum_size=minimum_size)
+        self.skip_prefixes = skip_prefixes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(self.skip_prefixes):
+            await self.app(scope, receive, send)
+        else:
+            await self.gzip(scope, receive, send)

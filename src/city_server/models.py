@@ -1,0 +1,203 @@
+"""Database tables of the reference city server (SQLAlchemy 2.0 declarative).
+
+Synchronised records are stored generically: one row per (commune, entity,
+entity_id) with its version, its fields as JSON, and the version at which
+each field last changed (for per-field merge). ``change_seq`` is the
+per-commune change sequence of the record's latest change; pull reads rows
+ordered by it. The schema is created by the Alembic migrations in
+``city_server/migrations``; a test checks both agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    """Current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with deterministic constraint names (for migrations)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Commune(Base):
+    """A commune or ward: the unit of data scope. Holds its change sequence."""
+
+    __tablename__ = "commune"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    change_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class User(Base):
+    """A clerk, leader or administrator of one commune."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), index=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Device(Base):
+    """An installation of the desktop app, bound to one commune at first login."""
+
+    __tablename__ = "device"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuthToken(Base):
+    """An access or refresh token, stored as its SHA-256 only."""
+
+    __tablename__ = "auth_token"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Record(Base):
+    """Current state of one synchronised record (or its tombstone)."""
+
+    __tablename__ = "record"
+    __table_args__ = (
+        UniqueConstraint("commune_id", "entity", "entity_id"),
+        Index(None, "commune_id", "change_seq"),
+        Index(None, "commune_id", "parent_id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    version: Mapped[int] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    fields: Mapped[dict[str, Any]] = mapped_column(Json)
+    field_versions: Mapped[dict[str, int]] = mapped_column(Json)
+    change_seq: Mapped[int] = mapped_column(BigInteger)
+    parent_id: Mapped[str | None] = mapped_column(String(36))
+    status: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OpResultRow(Base):
+    """The stored outcome of one pushed operation (the idempotency record)."""
+
+    __tablename__ = "op_result"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    op_id: Mapped[str] = mapped_column(String(36), unique=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"))
+    status: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str | None] = mapped_column(String(40))
+    message: Mapped[str | None] = mapped_column(String(500))
+    version: Mapped[int | None] = mapped_column(Integer)
+    assigned_number: Mapped[int | None] = mapped_column(BigInteger)
+    conflict_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LeaseRow(Base):
+    """Numbers first..last of a series reserved for one device."""
+
+    __tablename__ = "lease"
+    __table_args__ = (Index(None, "commune_id", "series"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"))
+    series: Mapped[str] = mapped_column(String(80))
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), index=True)
+    first: Mapped[int] = mapped_column(BigInteger)
+    last: Mapped[int] = mapped_column(BigInteger)
+    slot: Mapped[int | None] = mapped_column(Integer)
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SeriesState(Base):
+    """Next number of a register series not yet leased nor assigned."""
+
+    __tablename__ = "series_state"
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), primary_key=True)
+    series: Mapped[str] = mapped_column(String(80), primary_key=True)
+    next_number: Mapped[int] = mapped_column(BigInteger)
+
+
+class NumberUse(Base):
+    """A number of a series that is taken, by a record or by a void."""
+
+    __tablename__ = "number_use"
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), primary_key=True)
+    series: Mapped[str] = mapped_column(String(100), primary_key=True)
+    number: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36))
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Blob(Base):
+    """An attachment blob of one commune, addressed by SHA-256."""
+
+    __tablename__ = "blob"
+    __table_args__ = (UniqueConstraint("commune_id", "sha256"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    received: Mapped[int] = mapped_column(BigInteger, default=0)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BlobChunk(Base):
+    """Bytes ``offset .. offset+len(data)`` of a blob, in upload order."""
+
+    __tablename__ = "blob_chunk"
+    blob_id: Mapped[int] = mapped_column(ForeignKey("blob.id"), primary_key=True)
+    offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,0 +1,218 @@
+"""Number series: counter-slot and block leases, uniqueness, voids, provisional numbers, gaps.
+
+Two kinds of series (see docs/protocol.md):
+
+* ``dossier-code/{unit}``: a device leases a counter slot k (1..9) and issues
+  the daily numbers ``k*1000+1 .. k*1000+999``; uniqueness is per unit and day.
+* register books ``incoming/{yyyy}``, ``outgoing/{yyyy}``,
+  ``outgoing-secret/{yyyy}``: a device leases blocks of consecutive numbers;
+  ``series_state.next_number`` is the first number never leased or assigned.
+
+All writes here run while the caller holds the commune lock
+(:func:`lock_commune`), so checks and inserts cannot race.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from city_server.db import as_utc
+from city_server.errors import ApiError
+from city_server.models import Commune, LeaseRow, NumberUse, SeriesState
+from commune_desk.sync.protocol import (
+    DOSSIER_CODE_SLOTS,
+    ErrorKind,
+    Gap,
+    Lease,
+    LeaseRequest,
+    SeriesKind,
+    dossier_code_series,
+    parse_dossier_code,
+    parse_series,
+    slot_block,
+)
+
+
+def lock_commune(session: Session, commune_id: int) -> Commune:
+    """Lock the commune row until commit: serialises writers of one commune."""
+    return session.execute(
+        select(Commune).where(Commune.id == commune_id).with_for_update()
+    ).scalar_one()
+
+
+def lease_to_wire(row: LeaseRow) -> Lease:
+    """Protocol form of a lease row."""
+    return Lease(
+        lease_id=row.id, series=row.series, device_id=UUID(row.device_id), first=row.first,
+        last=row.last, slot=row.slot, granted_at=as_utc(row.granted_at),
+    )
+
+
+def active_leases(session: Session, commune_id: int, device_id: str) -> list[LeaseRow]:
+    """Leases the device holds (not released), oldest first."""
+    return list(
+        session.scalars(
+            select(LeaseRow)
+            .where(LeaseRow.commune_id == commune_id, LeaseRow.device_id == device_id)
+            .where(LeaseRow.released_at.is_(None))
+            .order_by(LeaseRow.id)
+        )
+    )
+
+
+def _next_state(session: Session, commune_id: int, series: str) -> SeriesState:
+    state = session.get(SeriesState, (commune_id, series))
+    if state is None:
+        highest = session.scalar(
+            select(func.max(NumberUse.number)).where(
+                NumberUse.commune_id == commune_id, NumberUse.series == series
+            )
+        )
+        state = SeriesState(commune_id=commune_id, series=series, next_number=(highest or 0) + 1)
+        session.add(state)
+    return state
+
+
+def grant_lease(session: Session, commune_id: int, device_id: str, req: LeaseRequest) -> Lease:
+    """Grant a slot or block; the caller commits. Raises ApiError for a bad series."""
+    try:
+        kind, _part = parse_series(req.series)
+    except ValueError:
+        raise ApiError(400, ErrorKind.UNKNOWN_SERIES, "unknown series", series=req.series) from None
+    lock_commune(session, commune_id)
+    if kind is SeriesKind.DOSSIER_CODE:
+        held = session.scalars(
+            select(LeaseRow).where(
+                LeaseRow.commune_id == commune_id, LeaseRow.series == req.series,
+                LeaseRow.released_at.is_(None),
+            )
+        ).all()
+        for row in held:
+            if row.device_id == device_id:
+                return lease_to_wire(row)
+        taken = {row.slot for row in held}
+        free = [k for k in DOSSIER_CODE_SLOTS if k not in taken]
+        if not free:
+            raise ApiError(409, ErrorKind.NO_FREE_SLOT, "all counter slots are leased")
+        first, last = slot_block(free[0])
+        row = LeaseRow(commune_id=commune_id, series=req.series, device_id=device_id,
+                       first=first, last=last, slot=free[0])
+    else:
+        state = _next_state(session, commune_id, req.series)
+        first = state.next_number
+        state.next_number = first + req.size
+        row = LeaseRow(commune_id=commune_id, series=req.series, device_id=device_id,
+                       first=first, last=first + req.size - 1)
+    session.add(row)
+    session.flush()
+    return lease_to_wire(row)
+
+
+class NumberBook:
+    """Number checks for one push batch of one device (caches its leases)."""
+
+    def __init__(self, session: Session, commune_id: int, device_id: str) -> None:
+        self.session = session
+        self.commune_id = commune_id
+        self.device_id = device_id
+        self._leases: list[LeaseRow] | None = None
+
+    def _in_lease(self, series: str, number: int) -> bool:
+        if self._leases is None:
+            self._leases = active_leases(self.session, self.commune_id, self.device_id)
+        return any(r.series == series and r.first <= number <= r.last for r in self._leases)
+
+    def _use(self, key: str, number: int) -> NumberUse | None:
+        return self.session.get(NumberUse, (self.commune_id, key, number))
+
+    def check_code(self, code: object, entity_id: str) -> ErrorKind | None:
+        """Check a dossier code: shape, inside this device's slot, not taken."""
+        if not isinstance(code, str):
+            return ErrorKind.INVALID_FIELDS
+        try:
+            unit, day, number = parse_dossier_code(code)
+        except ValueError:
+            return ErrorKind.INVALID_FIELDS
+        if not self._in_lease(dossier_code_series(unit), number):
+            return ErrorKind.NUMBER_OUTSIDE_LEASE
+        use = self._use(f"{dossier_code_series(unit)}/{day}", number)
+        if use is not None and use.entity_id != entity_id:
+            return ErrorKind.NUMBER_TAKEN
+        return None
+
+    def take_code(self, code: str, entity: str, entity_id: str) -> None:
+        """Record a checked dossier code as used."""
+        unit, day, number = parse_dossier_code(code)
+        self._take(f"{dossier_code_series(unit)}/{day}", number, entity, entity_id)
+
+    def check_number(self, series: str, number: int, entity_id: str) -> ErrorKind | None:
+        """Check a register number: inside this device's lease and not taken."""
+        if not self._in_lease(series, number):
+            return ErrorKind.NUMBER_OUTSIDE_LEASE
+        use = self._use(series, number)
+        if use is not None and use.entity_id != entity_id:
+            return ErrorKind.NUMBER_TAKEN
+        return None
+
+    def take_number(self, series: str, number: int, entity: str, entity_id: str) -> None:
+        """Record a checked register number as used."""
+        self._take(series, number, entity, entity_id)
+
+    def assign_provisional(self, series: str) -> int:
+        """Give a provisional entry the next number of the series (never one of a lease)."""
+        state = _next_state(self.session, self.commune_id, series)
+        number = state.next_number
+        state.next_number = number + 1
+        return number
+
+    def void(self, series: str, number: int, entity_id: str) -> ErrorKind | None:
+        """Void a number: one in this device's lease, or one already used in the commune."""
+        use = self._use(series, number)
+        if use is not None:
+            use.voided = True
+            return None
+        if not self._in_lease(series, number):
+            return ErrorKind.NUMBER_OUTSIDE_LEASE
+        self._take(series, number, "number_void", entity_id, voided=True)
+        return None
+
+    def _take(
+        self, key: str, number: int, entity: str, entity_id: str, *, voided: bool = False
+    ) -> None:
+        if self._use(key, number) is None:
+            self.session.add(
+                NumberUse(commune_id=self.commune_id, series=key, number=number, entity=entity,
+                          entity_id=entity_id, device_id=self.device_id, voided=voided)
+            )
+            self.session.flush()
+
+
+def find_gaps(session: Session, commune_id: int) -> list[Gap]:
+    """Register numbers below each series' highest used number that are neither used nor voided."""
+    rows = session.execute(
+        select(NumberUse.series, NumberUse.number)
+        .where(NumberUse.commune_id == commune_id)
+        .where(NumberUse.series.not_like(f"{SeriesKind.DOSSIER_CODE}/%"))
+    ).all()
+    used: dict[str, set[int]] = {}
+    for series, number in rows:
+        used.setdefault(series, set()).add(number)
+    leases = session.scalars(
+        select(LeaseRow).where(LeaseRow.commune_id == commune_id, LeaseRow.slot.is_(None))
+    ).all()
+    gaps: list[Gap] = []
+    for series in sorted(used):
+        numbers = used[series]
+        for n in range(1, max(numbers) + 1):
+            if n in numbers:
+                continue
+            holder = next(
+                (r.device_id for r in leases
+                 if r.series == series and r.first <= n <= r.last and r.released_at is None),
+                None,
+            )
+            gaps.append(Gap(series=series, number=n, leased_to=UUID(holder) if holder else None))
+    return gaps

@@ -1,0 +1,436 @@
+"""Applying a push batch: exactly-once results, per-field merge, dossier events, numbers.
+
+One push request is one transaction holding the commune lock, so the change
+sequence is allocated in commit order (a puller never skips a change) and
+number checks cannot race. Each operation's outcome is stored under
+``(device_id, seq)`` and ``op_id``; a replay returns the stored outcome.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from city_server.auth import AuthContext
+from city_server.models import Blob, Device, OpResultRow, Record, utcnow
+from city_server.numbers import NumberBook, lock_commune
+from commune_desk.domain.dossier import DossierStatus, EventKind, next_status
+from commune_desk.domain.errors import IllegalTransition
+from commune_desk.sync.protocol import (
+    FIELD_CODE,
+    FIELD_DOSSIER_ID,
+    FIELD_EVENT_KIND,
+    FIELD_NUMBER,
+    FIELD_PROVISIONAL,
+    FIELD_SERIES,
+    FIELD_SHA256,
+    Action,
+    ConflictFields,
+    ConflictResolutionFields,
+    Entity,
+    ErrorKind,
+    FieldConflict,
+    Operation,
+    OpResult,
+    OpStatus,
+    PushResponse,
+    SeriesKind,
+    parse_series,
+)
+
+_MISSING = object()
+_REGISTER_KINDS = {
+    Entity.INCOMING_DOCUMENT: {SeriesKind.INCOMING},
+    Entity.OUTGOING_DOCUMENT: {SeriesKind.OUTGOING, SeriesKind.OUTGOING_SECRET},
+}
+_APPEND_ONLY = {Entity.DOSSIER_EVENT, Entity.NUMBER_VOID, Entity.CONFLICT_RESOLUTION}
+
+
+@dataclass
+class Outcome:
+    """What applying one operation did (stored as its OpResult)."""
+
+    status: OpStatus
+    kind: ErrorKind | None = None
+    message: str | None = None
+    version: int | None = None
+    assigned_number: int | None = None
+    conflict_id: str | None = None
+
+
+def _rejected(kind: ErrorKind, message: str) -> Outcome:
+    return Outcome(OpStatus.REJECTED, kind, message)
+
+
+def _has_nul(value: Any) -> bool:
+    """PostgreSQL text cannot hold NUL; refuse it in any key or string."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _to_result(op: Operation, row: OpResultRow, *, replayed: bool) -> OpResult:
+    return OpResult(
+        op_id=op.op_id, seq=op.seq, status=OpStatus(row.status), kind=row.kind,
+        message=row.message, version=row.version, assigned_number=row.assigned_number,
+        conflict_id=uuid.UUID(row.conflict_id) if row.conflict_id else None, replayed=replayed,
+    )
+
+
+class PushBatch:
+    """Applies one device's batch inside one transaction (the caller commits)."""
+
+    def __init__(self, session: Session, ctx: AuthContext) -> None:
+        self.session = session
+        self.ctx = ctx
+        self.numbers = NumberBook(session, ctx.commune_id, ctx.device_id)
+        self.records: dict[tuple[str, str], Record | None] = {}
+        self.seq = 0
+
+    # -- batch -------------------------------------------------------------
+
+    def run(self, ops: list[Operation]) -> PushResponse:
+        """Apply ``ops`` in order and return one result per op."""
+        commune = lock_commune(self.session, self.ctx.commune_id)
+        self.seq = commune.change_seq
+        dev = self.ctx.device_id
+        by_seq = {
+            r.seq: r for r in self.session.scalars(
+                select(OpResultRow).where(
+                    OpResultRow.device_id == dev, OpResultRow.seq.in_([o.seq for o in ops])
+                )
+            )
+        }
+        by_op = {
+            r.op_id: r for r in self.session.scalars(
+                select(OpResultRow).where(OpResultRow.op_id.in_([str(o.op_id) for o in ops]))
+            )
+        }
+        self._prefetch(ops)
+        results: list[OpResult] = []
+        top = 0
+        for op in ops:
+            if str(op.device_id) != dev:
+                results.append(self._unstored(op, ErrorKind.DEVICE_MISMATCH, "op of another device"))
+                continue
+            stored = by_seq.get(op.seq)
+            if stored is not None:
+                if stored.op_id == str(op.op_id):
+                    results.append(_to_result(op, stored, replayed=True))
+                else:
+                    results.append(self._unstored(op, ErrorKind.SEQ_REUSED, "seq already used"))
+                continue
+            if str(op.op_id) in by_op:
+                results.append(self._unstored(op, ErrorKind.OP_ID_REUSED, "op_id already used"))
+                continue
+            outcome = self._apply(op)
+            row = OpResultRow(
+                device_id=dev, seq=op.seq, op_id=str(op.op_id), commune_id=self.ctx.commune_id,
+                status=outcome.status.value, kind=outcome.kind.value if outcome.kind else None,
+                message=outcome.message, version=outcome.version,
+                assigned_number=outcome.assigned_number, conflict_id=outcome.conflict_id,
+            )
+            self.session.add(row)
+            by_seq[op.seq] = by_op[row.op_id] = row
+            top = max(top, op.seq)
+            results.append(_to_result(op, row, replayed=False))
+        commune.change_seq = self.seq
+        now = utcnow()
+        values: dict[str, Any] = {"last_seen_at": now}
+        self.session.flush()
+        if top:
+            self.session.execute(
+                update(Device).where(Device.id == dev, Device.last_seq < top).values(last_seq=top)
+            )
+        self.session.execute(update(Device).where(Device.id == dev).values(**values))
+        return PushResponse(results=results, cursor=self.seq)
+
+    def _unstored(self, op: Operation, kind: ErrorKind, message: str) -> OpResult:
+        return OpResult(op_id=op.op_id, seq=op.seq, status=OpStatus.REJECTED, kind=kind,
+                        message=message)
+
+    def _prefetch(self, ops: list[Operation]) -> None:
+        ids: set[str] = set()
+        for op in ops:
+            ids.add(str(op.entity_id))
+            for key in (FIELD_DOSSIER_ID, "conflict_id"):
+                value = op.fields.get(key)
+                if isinstance(value, str) and len(value) <= 36:
+                    ids.add(value)
+        rows = self.session.scalars(
+            select(Record).where(Record.commune_id == self.ctx.commune_id,
+                                 Record.entity_id.in_(sorted(ids)))
+        )
+        for rec in rows:
+            self.records[(rec.entity, rec.entity_id)] = rec
+
+    # -- records -----------------------------------------------------------
+
+    def _get(self, entity: str, entity_id: str) -> Record | None:
+        key = (entity, entity_id)
+        if key not in self.records:
+            self.records[key] = self.session.scalar(
+                select(Record).where(Record.commune_id == self.ctx.commune_id,
+                                     Record.entity == entity, Record.entity_id == entity_id)
+            )
+        return self.records[key]
+
+    def _next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+    def _create(
+        self, entity: str, entity_id: str, fields: dict[str, Any], parent_id: str | None = None
+    ) -> Record:
+        rec = Record(
+            commune_id=self.ctx.commune_id, entity=entity, entity_id=entity_id, version=1,
+            deleted=False, fields=dict(fields), field_versions=dict.fromkeys(fields, 1),
+            change_seq=self._next_seq(), parent_id=parent_id, updated_at=utcnow(),
+        )
+        self.session.add(rec)
+        self.records[(entity, entity_id)] = rec
+        return rec
+
+    def _write(self, rec: Record, changes: dict[str, Any], *, deleted: bool = False) -> None:
+        rec.version += 1
+        rec.fields = {**rec.fields, **changes}
+        rec.field_versions = {**rec.field_versions, **dict.fromkeys(changes, rec.version)}
+        rec.deleted = deleted
+        rec.change_seq = self._next_seq()
+        rec.updated_at = utcnow()
+
+    def _conflict(
+        self, op: Operation, kind: ErrorKind, target: Entity, target_id: str,
+        server_version: int | None, fields: dict[str, FieldConflict],
+    ) -> str:
+        conflict_id = str(uuid.uuid4())
+        body = ConflictFields(
+            kind=kind.value, target_entity=target, target_entity_id=uuid.UUID(target_id),
+            op_id=op.op_id, device_id=op.device_id, base_version=op.base_version,
+            server_version=server_version, fields=fields,
+        )
+        self._create(Entity.CONFLICT.value, conflict_id, body.model_dump(mode="json"))
+        return conflict_id
+
+    # -- operations --------------------------------------------------------
+
+    def _apply(self, op: Operation) -> Outcome:
+        if op.entity is Entity.CONFLICT:
+            return _rejected(ErrorKind.ENTITY_NOT_ALLOWED, "conflicts are written by the server")
+        if _has_nul(op.fields):
+            return _rejected(ErrorKind.INVALID_FIELDS, "NUL character in fields")
+        if op.entity in _APPEND_ONLY:
+            if op.action is not Action.CREATE:
+                return _rejected(ErrorKind.APPEND_ONLY, f"{op.entity} records are append-only")
+            existing = self._get(op.entity.value, str(op.entity_id))
+            if existing is not None:
+                if existing.fields == op.fields:
+                    return Outcome(OpStatus.DUPLICATE, version=existing.version)
+                return _rejected(ErrorKind.APPEND_ONLY, "record exists with other fields")
+            if op.entity is Entity.DOSSIER_EVENT:
+                return self._event(op)
+            if op.entity is Entity.NUMBER_VOID:
+                return self._void(op)
+            return self._resolution(op)
+        if op.action is not Action.CREATE and op.base_version is None:
+            return _rejected(ErrorKind.INVALID_FIELDS, "base_version is required")
+        rec = self._get(op.entity.value, str(op.entity_id))
+        if op.action is Action.DELETE:
+            return self._delete(op, rec)
+        if rec is None and op.action is Action.UPDATE:
+            return _rejected(ErrorKind.UNKNOWN_RECORD, "no such record")
+        if rec is not None and rec.deleted:
+            return _rejected(ErrorKind.RECORD_DELETED, "record was deleted")
+        fields, assigned, error = self._numbered_fields(op, rec)
+        if error is not None:
+            return error
+        if rec is None:
+            rec = self._create(op.entity.value, str(op.entity_id), fields)
+            self._take_numbers(op, fields)
+            return Outcome(OpStatus.APPLIED, version=1, assigned_number=assigned)
+        outcome = self._merge(op, rec, fields, op.base_version or 0)
+        if outcome.status in (OpStatus.APPLIED, OpStatus.CONFLICT):
+            self._take_numbers(op, rec.fields)
+        return outcome
+
+    def _merge(self, op: Operation, rec: Record, fields: dict[str, Any], base: int) -> Outcome:
+        applied: dict[str, Any] = {}
+        conflicts: dict[str, FieldConflict] = {}
+        for name, value in fields.items():
+            current = rec.fields.get(name, _MISSING)
+            if current is not _MISSING and current == value:
+                continue
+            if rec.field_versions.get(name, 0) > base:
+                server = None if current is _MISSING else current
+                conflicts[name] = FieldConflict(server=server, client=value)
+            else:
+                applied[name] = value
+        if applied:
+            self._write(rec, applied)
+        if conflicts:
+            cid = self._conflict(op, ErrorKind.FIELD_CONFLICT, op.entity, rec.entity_id,
+                                 rec.version, conflicts)
+            return Outcome(OpStatus.CONFLICT, ErrorKind.FIELD_CONFLICT,
+                           f"fields changed on the server: {', '.join(sorted(conflicts))}",
+                           version=rec.version, conflict_id=cid)
+        return Outcome(OpStatus.APPLIED if applied else OpStatus.DUPLICATE, version=rec.version)
+
+    def _delete(self, op: Operation, rec: Record | None) -> Outcome:
+        if rec is None:
+            return _rejected(ErrorKind.UNKNOWN_RECORD, "no such record")
+        if rec.deleted:
+            return Outcome(OpStatus.DUPLICATE, version=rec.version)
+        base = op.base_version or 0
+        changed = {n: FieldConflict(server=rec.fields.get(n), client=None)
+                   for n, v in rec.field_versions.items() if v > base}
+        if changed:
+            cid = self._conflict(op, ErrorKind.DELETE_CONFLICT, op.entity, rec.entity_id,
+                                 rec.version, changed)
+            return Outcome(OpStatus.CONFLICT, ErrorKind.DELETE_CONFLICT,
+                           "record changed on the server after the client's version",
+                           version=rec.version, conflict_id=cid)
+        self._write(rec, {}, deleted=True)
+        return Outcome(OpStatus.APPLIED, version=rec.version)
+
+    # -- numbers and blobs -------------------------------------------------
+
+    def _numbered_fields(
+        self, op: Operation, rec: Record | None
+    ) -> tuple[dict[str, Any], int | None, Outcome | None]:
+        """Validate number-bearing fields; assign a provisional number. Returns fields to write."""
+        fields = op.fields
+        old = rec.fields if rec is not None else {}
+        if op.entity is Entity.DOSSIER and FIELD_CODE in fields:
+            if old.get(FIELD_CODE) is not None:
+                if fields[FIELD_CODE] != old[FIELD_CODE]:
+                    return fields, None, _rejected(ErrorKind.NUMBER_IMMUTABLE, "code is final")
+            elif kind := self.numbers.check_code(fields[FIELD_CODE], str(op.entity_id)):
+                return fields, None, _rejected(kind, "dossier code refused")
+        elif op.entity in _REGISTER_KINDS and (
+            {FIELD_SERIES, FIELD_NUMBER, FIELD_PROVISIONAL} & fields.keys()
+        ):
+            if old.get(FIELD_NUMBER) is not None:
+                same = all(fields.get(k, old.get(k)) == old.get(k)
+                           for k in (FIELD_SERIES, FIELD_NUMBER))
+                if not same:
+                    return fields, None, _rejected(ErrorKind.NUMBER_IMMUTABLE, "number is final")
+                return {k: v for k, v in fields.items() if k != FIELD_PROVISIONAL}, None, None
+            series = fields.get(FIELD_SERIES, old.get(FIELD_SERIES))
+            try:
+                kind_, _ = parse_series(series) if isinstance(series, str) else (None, None)
+            except ValueError:
+                kind_ = None
+            if kind_ not in _REGISTER_KINDS[op.entity]:
+                return fields, None, _rejected(ErrorKind.INVALID_FIELDS, "bad register series")
+            number = fields.get(FIELD_NUMBER)
+            if number is None and fields.get(FIELD_PROVISIONAL) is True:
+                assigned = self.numbers.assign_provisional(series)
+                fields = {**fields, FIELD_NUMBER: assigned, FIELD_PROVISIONAL: False}
+                return fields, assigned, None
+            if number is None:
+                return fields, None, None
+            if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+                return fields, None, _rejected(ErrorKind.INVALID_FIELDS, "bad register number")
+            if kind := self.numbers.check_number(series, number, str(op.entity_id)):
+                return fields, None, _rejected(kind, "register number refused")
+        if op.entity is Entity.ATTACHMENT:
+            sha = fields.get(FIELD_SHA256, old.get(FIELD_SHA256))
+            if (rec is None or sha != old.get(FIELD_SHA256)) and not self._blob_complete(sha):
+                return fields, None, _rejected(ErrorKind.BLOB_INCOMPLETE,
+                                               "upload the blob before its metadata")
+        return fields, None, None
+
+    def _take_numbers(self, op: Operation, fields: dict[str, Any]) -> None:
+        entity, entity_id = op.entity.value, str(op.entity_id)
+        if op.entity is Entity.DOSSIER and isinstance(fields.get(FIELD_CODE), str):
+            self.numbers.take_code(fields[FIELD_CODE], entity, entity_id)
+        elif op.entity in _REGISTER_KINDS and isinstance(fields.get(FIELD_NUMBER), int):
+            self.numbers.take_number(fields[FIELD_SERIES], fields[FIELD_NUMBER], entity, entity_id)
+
+    def _blob_complete(self, sha: object) -> bool:
+        if not isinstance(sha, str):
+            return False
+        return bool(self.session.scalar(
+            select(Blob.complete).where(Blob.commune_id == self.ctx.commune_id, Blob.sha256 == sha)
+        ))
+
+    # -- append-only entities ----------------------------------------------
+
+    def _event(self, op: Operation) -> Outcome:
+        dossier_id = op.fields.get(FIELD_DOSSIER_ID)
+        try:
+            dossier_id = str(uuid.UUID(str(dossier_id)))
+        except ValueError:
+            return _rejected(ErrorKind.INVALID_FIELDS, "dossier_id must be a UUID")
+        try:
+            event = EventKind(op.fields.get(FIELD_EVENT_KIND))
+        except ValueError:
+            return _rejected(ErrorKind.UNKNOWN_EVENT_KIND, "unknown event kind")
+        dossier = self._get(Entity.DOSSIER.value, dossier_id)
+        if dossier is None or dossier.deleted:
+            return _rejected(ErrorKind.UNKNOWN_DOSSIER, "no such dossier")
+        current = DossierStatus(dossier.status) if dossier.status is not None else None
+        try:
+            new_status = next_status(current, event)
+        except IllegalTransition as exc:
+            conflict = {
+                "status": FieldConflict(server=dossier.status, client=event.value),
+                "event": FieldConflict(server=None, client=op.fields),
+            }
+            cid = self._conflict(op, ErrorKind.ILLEGAL_TRANSITION, Entity.DOSSIER, dossier_id,
+                                 dossier.version, conflict)
+            return Outcome(OpStatus.CONFLICT, ErrorKind.ILLEGAL_TRANSITION, str(exc),
+                           conflict_id=cid)
+        self._create(op.entity.value, str(op.entity_id), op.fields, parent_id=dossier_id)
+        dossier.status = int(new_status)
+        return Outcome(OpStatus.APPLIED, version=1)
+
+    def _void(self, op: Operation) -> Outcome:
+        series, number = op.fields.get(FIELD_SERIES), op.fields.get(FIELD_NUMBER)
+        try:
+            kind, _ = parse_series(series) if isinstance(series, str) else (None, None)
+        except ValueError:
+            kind = None
+        if (kind in (None, SeriesKind.DOSSIER_CODE) or isinstance(number, bool)
+                or not isinstance(number, int) or number < 1):
+            return _rejected(ErrorKind.INVALID_FIELDS, "void needs a register series and number")
+        assert isinstance(series, str)
+        if error := self.numbers.void(series, number, str(op.entity_id)):
+            return _rejected(error, "cannot void this number")
+        self._create(op.entity.value, str(op.entity_id), op.fields)
+        return Outcome(OpStatus.APPLIED, version=1)
+
+    def _resolution(self, op: Operation) -> Outcome:
+        try:
+            body = ConflictResolutionFields.model_validate(op.fields)
+        except ValidationError:
+            return _rejected(ErrorKind.INVALID_FIELDS, "bad conflict resolution")
+        conflict = self._get(Entity.CONFLICT.value, str(body.conflict_id))
+        if conflict is None:
+            return _rejected(ErrorKind.UNKNOWN_CONFLICT, "no such conflict")
+        if conflict.fields.get("status") == "resolved":
+            return _rejected(ErrorKind.CONFLICT_ALREADY_RESOLVED, "conflict already resolved")
+        info = ConflictFields.model_validate(conflict.fields)
+        if body.chosen:
+            target = self._get(info.target_entity.value, str(info.target_entity_id))
+            if target is None or target.deleted:
+                return _rejected(ErrorKind.RECORD_DELETED, "the conflicting record is gone")
+            if {FIELD_CODE, FIELD_SERIES, FIELD_NUMBER} & body.chosen.keys():
+                return _rejected(ErrorKind.NUMBER_IMMUTABLE, "numbers cannot be chosen")
+            changes = {k: v for k, v in body.chosen.items() if target.fields.get(k, _MISSING) != v}
+            if changes:
+                self._write(target, changes)
+        resolution = self._create(op.entity.value, str(op.entity_id),
+                                  {**op.fields, "resolved_by": self.ctx.username})
+        self._write(conflict, {"status": "resolved", "resolution_id": str(op.entity_id),
+                               "resolved_by": self.ctx.username})
+        return Outcome(OpStatus.APPLIED, version=resolution.version)
