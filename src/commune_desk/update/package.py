@@ -112,12 +112,12 @@ def build_package(
 
 
 class ReferenceDataSink(Protocol):
-    """Where a verified package goes: the store, through the foundation's service."""
+    """Where a verified package goes: the store, through the foundation's services."""
 
-    def installed_versions(self) -> dict[str, int]:
-        """Version of each reference data set held now (absent: never installed)."""
+    def check(self, package: ReferenceDataPackage) -> None:
+        """Validate the content before anything is applied; raise :class:`PackageError`."""
         ...
 
-    def replace(self, package: ReferenceDataPackage) -> None:
-        """Replace every part of ``package`` in ONE transaction; raise to change nothing."""
+    def replace(self, package: ReferenceDataPackage) -> dict[str, str]:
+        """Replace each part as a whole; return ``{part: "applied" | "not-newer"}``."""
         ...

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -250,7 +250,9 @@ class StickUpdater:
                 verified.append(VerifiedTarget(path, kind, version, local))
             for target in verified:
                 if target.kind == KIND_REFERENCE_DATA:
-                    parse_package(target.local_file.read_bytes())
+                    package = parse_package(target.local_file.read_bytes())
+                    if self.reference_data is not None:
+                        self.reference_data.check(package)
             return verified
         except _Refused:
             raise
@@ -287,20 +289,12 @@ class StickUpdater:
         package = parse_package(target.local_file.read_bytes())
         if self.reference_data is None:
             raise RuntimeError("no store to apply reference data to")
-        installed = self.reference_data.installed_versions()
-        newer = {
-            name: version for name, version in package.versions.items()
-            if version > installed.get(name, 0)
-        }
-        if not newer:
+        done = self.reference_data.replace(package)
+        applied = [name for name, action in done.items() if action == "applied"]
+        if not applied:
             return AppliedItem(target.kind, package.label, target.path, "skipped-not-newer")
-        subset = replace(
-            package,
-            procedures=package.procedures if "procedures" in newer else None,
-            holidays=package.holidays if "holidays" in newer else None,
-        )
-        self.reference_data.replace(subset)
-        return AppliedItem(target.kind, subset.label, target.path, "applied")
+        label = "+".join(f"{name}-{package.versions[name]}" for name in applied)
+        return AppliedItem(target.kind, label, target.path, "applied")
 
     def _stage(self, target: VerifiedTarget) -> Path:
         """Copy a verified MSI to the staging folder under its own name (atomic rename)."""
