@@ -61,9 +61,7 @@ def create_store_engine(db_path: Path, **kwargs: Any) -> Engine:
 
 def write_sessions(engine: Engine) -> sessionmaker[Session]:
     """Session factory whose transactions take the write lock at BEGIN."""
-    return sessionmaker(
-        bind=engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"}), expire_on_commit=False
-    )
+    return sessionmaker(bind=engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"}), expire_on_commit=False)
 
 
 def read_sessions(engine: Engine) -> sessionmaker[Session]:

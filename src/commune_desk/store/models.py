@@ -59,6 +59,8 @@ class Procedure(Base):
     required_papers: Mapped[list[Any]] = mapped_column(default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    #: False for procedures dropped by a newer catalogue but still referenced by dossiers.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class ReferenceVersion(Base):

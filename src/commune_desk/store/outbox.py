@@ -62,3 +62,12 @@ def add_op(
     )
     session.add(op)
     return op
+
+
+def set_counter(session: Session, name: str, value: int) -> None:
+    """Set the named counter to ``value`` (used for daily dossier numbers)."""
+    counter = session.get(LocalCounter, name)
+    if counter is None:
+        session.add(LocalCounter(name=name, value=value))
+    else:
+        counter.value = value

@@ -179,6 +179,7 @@ def upgrade() -> None:
         sa.Column("required_papers", sa.JSON(), nullable=False),
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("sort_order", sa.Integer(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("code"),
     )
     op.create_table(
@@ -246,16 +247,10 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_dossiers_clerk_received", ["received_by", "received_at", "id"], unique=False
         )
-        batch_op.create_index(
-            "ix_dossiers_procedure", ["procedure_code", "received_at"], unique=False
-        )
+        batch_op.create_index("ix_dossiers_procedure", ["procedure_code", "received_at"], unique=False)
         batch_op.create_index("ix_dossiers_received", ["received_at", "id"], unique=False)
-        batch_op.create_index(
-            "ix_dossiers_status_appointment", ["status", "appointment_at"], unique=False
-        )
-        batch_op.create_index(
-            "ix_dossiers_status_received", ["status", "received_at", "id"], unique=False
-        )
+        batch_op.create_index("ix_dossiers_status_appointment", ["status", "appointment_at"], unique=False)
+        batch_op.create_index("ix_dossiers_status_received", ["status", "received_at", "id"], unique=False)
 
     op.create_table(
         "quarantine",
@@ -292,9 +287,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("dossier_events", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_dossier_events_dossier", ["dossier_id", "local_order"], unique=False
-        )
+        batch_op.create_index("ix_dossier_events_dossier", ["dossier_id", "local_order"], unique=False)
 
     # Full-text index over the folded keys. search_keys is the content table
     # (written by the services in the same transaction as the record); these

@@ -1,0 +1,86 @@
+"""Composition root: paths → store (migrated) → device identity → services.
+
+``AppContext.open(paths)`` is what the GUI, the CLI and the tests start from.
+There are no module-level singletons; close the context when done.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from commune_desk.paths import AppPaths
+from commune_desk.services import Services, load_catalogue_file
+from commune_desk.services.base import DEVICE_KEY, put_setting, utc_now
+from commune_desk.store import Store, open_store
+from commune_desk.store.blobs import BlobStore
+from commune_desk.store.models import Setting
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppContext:
+    """Everything one running installation needs, built once and passed explicitly."""
+
+    paths: AppPaths
+    store: Store
+    blobs: BlobStore
+    device_id: str
+    services: Services
+
+    @classmethod
+    def open(
+        cls,
+        paths: AppPaths,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        catalogue_path: Path | None = None,
+        load_catalogue: bool = True,
+    ) -> AppContext:
+        """Create folders, open and migrate the store, ensure a device id and the catalogue.
+
+        The bundled catalogue is installed when the store has none or an older
+        version; a newer one already in the store (from a USB update) is kept.
+        """
+        paths.ensure()
+        store = open_store(paths.db_path)
+        try:
+            device_id = _ensure_device_id(store)
+            blobs = BlobStore(paths.blobs_dir)
+            services = Services(store, blobs, device_id=device_id, clock=clock)
+            if load_catalogue:
+                catalogue = load_catalogue_file(catalogue_path)
+                installed = services.catalogue_version()
+                if installed is None or installed < catalogue.version:
+                    services.replace_catalogue(catalogue, actor="system")
+                    log.info("procedure catalogue version %s installed", catalogue.version)
+        except BaseException:
+            store.close()
+            raise
+        return cls(paths=paths, store=store, blobs=blobs, device_id=device_id, services=services)
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self.store.close()
+
+    def __enter__(self) -> AppContext:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _ensure_device_id(store: Store) -> str:
+    """The installation's device UUID, generated on first open and kept in the store."""
+    with store.write.begin() as session:
+        row = session.get(Setting, DEVICE_KEY)
+        if row is None:
+            device_id = str(uuid.uuid4())
+            put_setting(session, DEVICE_KEY, device_id)
+            return device_id
+        return str(row.value)

@@ -1,0 +1,156 @@
+"""Procedure catalogue: list it, load it from JSON, replace it as a whole by a newer version."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from commune_desk.domain.calendar import DayKind, TimeLimit
+from commune_desk.domain.errors import DomainError, ValidationError
+from commune_desk.domain.text import normalize_text
+from commune_desk.services.base import ServiceBase
+from commune_desk.services.errors import OutdatedReferenceData
+from commune_desk.services.values import Catalogue, Changes, Outcome, ProcedureInfo
+from commune_desk.store.models import Dossier, Procedure, ReferenceVersion
+
+PROCEDURES_REFERENCE = "procedures"
+#: Environment variable naming the folder holding ``procedures.json`` (bundles, tests).
+RESOURCES_ENV = "COMMUNE_DESK_RESOURCES_DIR"
+
+
+def resources_dir() -> Path:
+    """Folder of bundled resources: env override, PyInstaller bundle, or the source tree."""
+    override = os.environ.get(RESOURCES_ENV)
+    if override:
+        return Path(override)
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parents[3] / "resources"
+
+
+def parse_catalogue(raw: dict[str, Any]) -> Catalogue:
+    """Validate a catalogue document (the JSON shape of ``resources/procedures.json``)."""
+    try:
+        version = int(raw["version"])
+        procedures = []
+        seen: set[str] = set()
+        for item in raw["procedures"]:
+            code = str(item["code"]).strip().upper()
+            if not code or code in seen:
+                raise ValueError(f"empty or duplicate procedure code {code!r}")
+            seen.add(code)
+            kind = DayKind(item["day_kind"])
+            amount = int(item.get("time_limit", 0))
+            TimeLimit(kind, amount)  # raises on a bad combination
+            procedures.append(
+                ProcedureInfo(
+                    code=code,
+                    name=normalize_text(item["name"]),
+                    day_kind=kind,
+                    time_limit=amount,
+                    field=normalize_text(item.get("field", "")),
+                    fee=normalize_text(item.get("fee", "")),
+                    required_papers=tuple(normalize_text(p) for p in item.get("required_papers", [])),
+                    notes=normalize_text(item.get("notes", "")),
+                )
+            )
+    except (KeyError, TypeError, ValueError, DomainError) as exc:
+        raise ValidationError("invalid_catalogue", f"bad procedure catalogue: {exc}") from exc
+    if not procedures:
+        raise ValidationError("invalid_catalogue", "the catalogue has no procedures")
+    return Catalogue(version=version, procedures=tuple(procedures))
+
+
+def load_catalogue_file(path: Path | None = None) -> Catalogue:
+    """Read and validate a catalogue JSON file (default: the bundled one)."""
+    path = path or resources_dir() / "procedures.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValidationError("invalid_catalogue", f"cannot read {path}: {exc}") from exc
+    return parse_catalogue(raw)
+
+
+def procedure_info(row: Procedure) -> ProcedureInfo:
+    """Plain value of a procedure row."""
+    return ProcedureInfo(
+        code=row.code,
+        name=row.name,
+        day_kind=DayKind(row.day_kind),
+        time_limit=row.time_limit,
+        field=row.field,
+        fee=row.fee,
+        required_papers=tuple(row.required_papers or ()),
+        notes=row.notes,
+        active=row.active,
+    )
+
+
+class CatalogueServices(ServiceBase):
+    """The procedure catalogue."""
+
+    def list_procedures(self, *, include_inactive: bool = False) -> list[ProcedureInfo]:
+        """Procedures in catalogue order (only the current ones unless asked)."""
+        with self.store.read() as session:
+            query = select(Procedure).order_by(Procedure.sort_order, Procedure.code)
+            if not include_inactive:
+                query = query.where(Procedure.active.is_(True))
+            return [procedure_info(p) for p in session.scalars(query)]
+
+    def catalogue_version(self) -> int | None:
+        """Version of the installed catalogue (None before the first load)."""
+        with self.store.read() as session:
+            row = session.get(ReferenceVersion, PROCEDURES_REFERENCE)
+            return row.version if row else None
+
+    def replace_catalogue(self, catalogue: Catalogue, *, actor: str = "") -> Outcome[int]:
+        """Replace the whole catalogue in one transaction.
+
+        An older version is refused (``outdated_reference``); the same version
+        is a no-op. Procedures the new catalogue drops stay as inactive rows
+        when dossiers still refer to them, and are deleted otherwise.
+        """
+        with self.store.write.begin() as session:
+            current = session.get(ReferenceVersion, PROCEDURES_REFERENCE)
+            if current is not None and catalogue.version < current.version:
+                raise OutdatedReferenceData(
+                    "outdated_reference",
+                    f"catalogue version {catalogue.version} older than {current.version}",
+                    installed=current.version,
+                    offered=catalogue.version,
+                )
+            if current is not None and catalogue.version == current.version:
+                return Outcome(catalogue.version, Changes())
+            existing = {p.code: p for p in session.scalars(select(Procedure))}
+            used = set(session.scalars(select(Dossier.procedure_code).distinct()))
+            new_codes = {p.code for p in catalogue.procedures}
+            for code, row in existing.items():
+                if code in new_codes:
+                    continue
+                if code in used:
+                    row.active = False
+                else:
+                    session.delete(row)
+            for order, info in enumerate(catalogue.procedures):
+                row = existing.get(info.code) or Procedure(code=info.code)
+                row.name, row.field, row.fee, row.notes = info.name, info.field, info.fee, info.notes
+                row.day_kind, row.time_limit = info.day_kind.value, info.time_limit
+                row.required_papers = list(info.required_papers)
+                row.sort_order, row.active = order, True
+                session.add(row)
+            if current is None:
+                session.add(
+                    ReferenceVersion(
+                        name=PROCEDURES_REFERENCE, version=catalogue.version, replaced_at=self._now()
+                    )
+                )
+            else:
+                current.version, current.replaced_at = catalogue.version, self._now()
+            self._audit(session, "catalogue_replaced", actor=actor, details={"version": catalogue.version})
+        return Outcome(catalogue.version, Changes.of("procedure", *(new_codes | set(existing))))

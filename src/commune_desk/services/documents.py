@@ -1,0 +1,484 @@
+"""Official-document registers (Decree 30/2020): incoming "số đến", outgoing numbers, voids.
+
+Numbers come from leases of a series held by this device. With no server
+configured the PC is its own authority: the first number of a series creates
+a local lease covering the whole year. With a server configured and no lease
+left, an incoming document is registered with a *provisional* (empty) number
+that the sync engine finalises; an outgoing document cannot be issued offline
+without a lease (``series_exhausted``), since its number is printed on paper.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from commune_desk.domain.calendar import VN_TZ
+from commune_desk.domain.errors import NumberingError, ValidationError
+from commune_desk.domain.numbers import (
+    Lease,
+    SeriesKind,
+    format_outgoing_number,
+    next_number,
+    series_key,
+)
+from commune_desk.domain.text import fold, normalize_text
+from commune_desk.services.base import ServiceBase
+from commune_desk.services.errors import NotFound
+from commune_desk.services.values import (
+    Changes,
+    IncomingDocumentInfo,
+    NewIncomingDocument,
+    NewOutgoingDocument,
+    Outcome,
+    OutgoingDocumentInfo,
+)
+from commune_desk.store.models import (
+    IncomingDocument,
+    IssuedNumber,
+    NumberLease,
+    OutgoingDocument,
+)
+from commune_desk.store.search import build_keys, set_keys
+
+#: Size of the lease a PC without a server grants itself (the whole year's series).
+LOCAL_LEASE_END = 999_999
+
+
+def incoming_info(d: IncomingDocument) -> IncomingDocumentInfo:
+    """Plain value of an incoming register entry."""
+    return IncomingDocumentInfo(
+        id=d.id,
+        series=d.series,
+        number=d.number,
+        provisional=d.number is None,
+        received_on=d.received_on,
+        author=d.author,
+        number_symbol=d.number_symbol,
+        document_date=d.document_date,
+        doc_type=d.doc_type,
+        summary=d.summary,
+        urgency=d.urgency,
+        secrecy=d.secrecy,
+        handler=d.handler,
+        co_handlers=tuple(d.co_handlers or ()),
+        deadline=d.deadline,
+    )
+
+
+def outgoing_info(d: OutgoingDocument) -> OutgoingDocumentInfo:
+    """Plain value of an outgoing register entry."""
+    return OutgoingDocumentInfo(
+        id=d.id,
+        series=d.series,
+        number=d.number,
+        number_symbol=d.number_symbol,
+        symbol=d.symbol,
+        state=d.state,
+        doc_type=d.doc_type,
+        summary=d.summary,
+        signer=d.signer,
+        recipients=tuple(d.recipients or ()),
+        copies=d.copies,
+        issued_on=d.issued_on,
+    )
+
+
+def _required(value: str, kind: str, field: str) -> str:
+    clean = normalize_text(value or "")
+    if not clean:
+        raise ValidationError(kind, f"{field} is required", field=field)
+    return clean
+
+
+class DocumentServices(ServiceBase):
+    """Incoming and outgoing registers and their number series."""
+
+    # -- incoming ------------------------------------------------------------------
+
+    def register_incoming(
+        self, new: NewIncomingDocument, *, actor: str = ""
+    ) -> Outcome[IncomingDocumentInfo]:
+        """Enter an incoming document with the next "số đến" of its year (one transaction)."""
+        author = _required(new.author, "author_required", "author")
+        summary = _required(new.summary, "summary_required", "summary")
+        now = self._now()
+        received_on = new.received_on or now.astimezone(VN_TZ).date()
+        series = series_key(SeriesKind.INCOMING, received_on.year)
+        with self.store.write.begin() as session:
+            number = self._take_number(session, series, provisional_ok=True)
+            doc = IncomingDocument(
+                id=str(uuid.uuid4()),
+                series=series,
+                number=number,
+                received_on=received_on,
+                author=author,
+                number_symbol=normalize_text(new.number_symbol),
+                document_date=new.document_date,
+                doc_type=normalize_text(new.doc_type),
+                summary=summary,
+                urgency=new.urgency,
+                secrecy=new.secrecy,
+                handler="",
+                co_handlers=[],
+                deadline=None,
+                assigned_at=None,
+                created_at=now,
+                updated_at=now,
+                dirty=True,
+            )
+            session.add(doc)
+            if number is not None:
+                self._record_issue(session, series, number, "incoming_document", doc.id)
+            self._op(session, "incoming_document", doc.id, "create", _incoming_fields(doc))
+            self._index_incoming(session, doc)
+            self._audit(
+                session,
+                "incoming_registered",
+                actor=actor,
+                entity="incoming_document",
+                entity_id=doc.id,
+                details={"series": series, "number": number},
+            )
+            info = incoming_info(doc)
+        return Outcome(info, Changes.of("incoming_document", doc.id))
+
+    def assign_incoming(
+        self,
+        document_id: str,
+        *,
+        handler: str,
+        co_handlers: Iterable[str] = (),
+        deadline: date | None = None,
+        actor: str = "",
+    ) -> Outcome[IncomingDocumentInfo]:
+        """Record the leader's instruction: lead handler, co-handlers, deadline."""
+        handler = _required(handler, "handler_required", "handler")
+        with self.store.write.begin() as session:
+            doc = session.get(IncomingDocument, document_id)
+            if doc is None:
+                raise NotFound("incoming_document", document_id)
+            doc.handler = handler
+            doc.co_handlers = [normalize_text(c) for c in co_handlers if normalize_text(c)]
+            doc.deadline = deadline
+            doc.assigned_at = self._now()
+            doc.updated_at = doc.assigned_at
+            doc.dirty = True
+            self._op(
+                session,
+                "incoming_document",
+                doc.id,
+                "update",
+                {
+                    "handler": doc.handler,
+                    "co_handlers": doc.co_handlers,
+                    "deadline": deadline,
+                    "assigned_at": doc.assigned_at,
+                },
+                base_version=doc.server_version,
+            )
+            self._audit(
+                session,
+                "incoming_assigned",
+                actor=actor,
+                entity="incoming_document",
+                entity_id=doc.id,
+                details={"handler": handler},
+            )
+            info = incoming_info(doc)
+        return Outcome(info, Changes.of("incoming_document", doc.id))
+
+    def list_incoming(
+        self, *, year: int | None = None, limit: int = 100, offset: int = 0
+    ) -> list[IncomingDocumentInfo]:
+        """Incoming register entries, newest number first."""
+        stmt = select(IncomingDocument)
+        if year is not None:
+            stmt = stmt.where(IncomingDocument.series == series_key(SeriesKind.INCOMING, year))
+        stmt = stmt.order_by(IncomingDocument.received_on.desc(), IncomingDocument.number.desc())
+        with self.store.read() as session:
+            return [incoming_info(d) for d in session.scalars(stmt.limit(limit).offset(offset))]
+
+    # -- outgoing ------------------------------------------------------------------
+
+    def register_outgoing(
+        self,
+        new: NewOutgoingDocument,
+        *,
+        issue: bool = True,
+        issued_on: date | None = None,
+        actor: str = "",
+    ) -> Outcome[OutgoingDocumentInfo]:
+        """Enter an outgoing document; with ``issue`` it gets its number now (``05/QĐ-UBND``)."""
+        symbol = _required(new.symbol, "symbol_required", "symbol")
+        summary = _required(new.summary, "summary_required", "summary")
+        now = self._now()
+        kind = SeriesKind.OUTGOING_SECRET if new.secret else SeriesKind.OUTGOING
+        year = (issued_on or now.astimezone(VN_TZ).date()).year
+        with self.store.write.begin() as session:
+            doc = OutgoingDocument(
+                id=str(uuid.uuid4()),
+                series=series_key(kind, year),
+                number=None,
+                symbol=symbol,
+                number_symbol="",
+                state="draft",
+                doc_type=normalize_text(new.doc_type),
+                summary=summary,
+                signer=normalize_text(new.signer),
+                recipients=[normalize_text(r) for r in new.recipients],
+                copies=new.copies,
+                issued_on=None,
+                created_at=now,
+                updated_at=now,
+                dirty=True,
+            )
+            session.add(doc)
+            if issue:
+                self._issue(session, doc, issued_on or now.astimezone(VN_TZ).date())
+            self._op(session, "outgoing_document", doc.id, "create", _outgoing_fields(doc))
+            self._index_outgoing(session, doc)
+            self._audit(
+                session,
+                "outgoing_registered",
+                actor=actor,
+                entity="outgoing_document",
+                entity_id=doc.id,
+                details={"number": doc.number_symbol},
+            )
+            info = outgoing_info(doc)
+        return Outcome(info, Changes.of("outgoing_document", doc.id))
+
+    def issue_outgoing(
+        self, document_id: str, *, issued_on: date | None = None, actor: str = ""
+    ) -> Outcome[OutgoingDocumentInfo]:
+        """Give a draft outgoing document its number (after signing)."""
+        with self.store.write.begin() as session:
+            doc = session.get(OutgoingDocument, document_id)
+            if doc is None:
+                raise NotFound("outgoing_document", document_id)
+            if doc.number is not None:
+                raise ValidationError("already_issued", "document already has a number", field="number")
+            self._issue(session, doc, issued_on or self._now().astimezone(VN_TZ).date())
+            self._op(
+                session,
+                "outgoing_document",
+                doc.id,
+                "update",
+                {
+                    "number": doc.number,
+                    "number_symbol": doc.number_symbol,
+                    "state": doc.state,
+                    "issued_on": doc.issued_on,
+                    "series": doc.series,
+                },
+                base_version=doc.server_version,
+            )
+            self._index_outgoing(session, doc)
+            self._audit(
+                session,
+                "outgoing_issued",
+                actor=actor,
+                entity="outgoing_document",
+                entity_id=doc.id,
+                details={"number": doc.number_symbol},
+            )
+            info = outgoing_info(doc)
+        return Outcome(info, Changes.of("outgoing_document", doc.id))
+
+    def list_outgoing(
+        self, *, year: int | None = None, limit: int = 100, offset: int = 0
+    ) -> list[OutgoingDocumentInfo]:
+        """Outgoing register entries, newest first."""
+        stmt = select(OutgoingDocument)
+        if year is not None:
+            stmt = stmt.where(
+                OutgoingDocument.series.in_(
+                    [series_key(SeriesKind.OUTGOING, year), series_key(SeriesKind.OUTGOING_SECRET, year)]
+                )
+            )
+        stmt = stmt.order_by(OutgoingDocument.created_at.desc())
+        with self.store.read() as session:
+            return [outgoing_info(d) for d in session.scalars(stmt.limit(limit).offset(offset))]
+
+    # -- numbers ---------------------------------------------------------------------
+
+    def void_number(self, series: str, number: int, *, reason: str, actor: str = "") -> Outcome[int]:
+        """Void a register-book number: recorded, never reused.
+
+        An issued number voids its document (state ``voided``); an unissued
+        number of this device's leases is consumed as voided.
+        """
+        reason = _required(reason, "reason_required", "reason")
+        changes = Changes.of("number", f"{series}#{number}")
+        with self.store.write.begin() as session:
+            issued = session.scalar(
+                select(IssuedNumber).where(IssuedNumber.series == series, IssuedNumber.number == number)
+            )
+            if issued is not None and issued.voided:
+                raise NumberingError(
+                    "number_not_voidable", "number already voided", series=series, number=number
+                )
+            if issued is None:
+                leases = self._leases(session, series)
+                if not any(number in lease for lease in leases):
+                    raise NumberingError(
+                        "number_not_voidable",
+                        "number outside this device's leases",
+                        series=series,
+                        number=number,
+                    )
+                issued = self._record_issue(session, series, number, "", None)
+            issued.voided, issued.void_reason = True, reason
+            if issued.entity == "outgoing_document" and issued.entity_id:
+                doc = session.get(OutgoingDocument, issued.entity_id)
+                if doc is not None:
+                    doc.state, doc.dirty, doc.updated_at = "voided", True, self._now()
+                    changes |= Changes.of("outgoing_document", doc.id)
+            self._op(
+                session,
+                "number_void",
+                issued.id,
+                "create",
+                {
+                    "series": series,
+                    "number": number,
+                    "reason": reason,
+                    "entity": issued.entity,
+                    "entity_id": issued.entity_id,
+                },
+            )
+            self._audit(
+                session,
+                "number_voided",
+                actor=actor,
+                entity="number_void",
+                entity_id=issued.id,
+                details={"series": series, "number": number, "reason": reason},
+            )
+        return Outcome(number, changes)
+
+    def add_lease(self, lease: Lease, *, source: str = "server") -> Outcome[str]:
+        """Store a block of numbers granted to this device (called by the sync engine)."""
+        with self.store.write.begin() as session:
+            lease_id = lease.lease_id or str(uuid.uuid4())
+            session.merge(
+                NumberLease(
+                    lease_id=lease_id,
+                    series=lease.series,
+                    start=lease.start,
+                    end=lease.end,
+                    source=source,
+                    granted_at=self._now(),
+                )
+            )
+        return Outcome(lease_id, Changes.of("number_lease", lease_id))
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _leases(self, session: Session, series: str) -> list[Lease]:
+        return [
+            Lease(series=row.series, start=row.start, end=row.end, lease_id=row.lease_id)
+            for row in session.scalars(select(NumberLease).where(NumberLease.series == series))
+        ]
+
+    def _take_number(self, session: Session, series: str, *, provisional_ok: bool) -> int | None:
+        leases = self._leases(session, series)
+        if not leases and self._load_settings(session).server_url is None:
+            lease_id = str(uuid.uuid4())
+            session.add(
+                NumberLease(
+                    lease_id=lease_id,
+                    series=series,
+                    start=1,
+                    end=LOCAL_LEASE_END,
+                    source="local",
+                    granted_at=self._now(),
+                )
+            )
+            leases = [Lease(series=series, start=1, end=LOCAL_LEASE_END, lease_id=lease_id)]
+        issued = set(session.scalars(select(IssuedNumber.number).where(IssuedNumber.series == series)))
+        number = next_number(leases, issued)
+        if number is None and not provisional_ok:
+            raise NumberingError("series_exhausted", f"no number left in {series}", series=series)
+        return number
+
+    def _record_issue(
+        self, session: Session, series: str, number: int, entity: str, entity_id: str | None
+    ) -> IssuedNumber:
+        row = IssuedNumber(
+            id=str(uuid.uuid4()),
+            series=series,
+            number=number,
+            entity=entity,
+            entity_id=entity_id,
+            voided=False,
+            void_reason="",
+            at=self._now(),
+        )
+        session.add(row)
+        return row
+
+    def _issue(self, session: Session, doc: OutgoingDocument, issued_on: date) -> None:
+        kind = SeriesKind.OUTGOING_SECRET if doc.series.startswith("outgoing-secret") else SeriesKind.OUTGOING
+        doc.series = series_key(kind, issued_on.year)
+        number = self._take_number(session, doc.series, provisional_ok=False)
+        assert number is not None
+        doc.number = number
+        doc.number_symbol = format_outgoing_number(number, doc.symbol)
+        doc.state, doc.issued_on, doc.updated_at = "issued", issued_on, self._now()
+        self._record_issue(session, doc.series, number, "outgoing_document", doc.id)
+
+    def _index_incoming(self, session: Session, doc: IncomingDocument) -> None:
+        set_keys(
+            session,
+            entity="incoming_document",
+            entity_id=doc.id,
+            keys=build_keys(
+                fold, (doc.summary, doc.author, doc.number_symbol, str(doc.number) if doc.number else None)
+            ),
+        )
+
+    def _index_outgoing(self, session: Session, doc: OutgoingDocument) -> None:
+        set_keys(
+            session,
+            entity="outgoing_document",
+            entity_id=doc.id,
+            keys=build_keys(fold, (doc.summary, doc.number_symbol or doc.symbol, doc.signer)),
+        )
+
+
+def _incoming_fields(d: IncomingDocument) -> dict[str, Any]:
+    return {
+        "series": d.series,
+        "number": d.number,
+        "received_on": d.received_on,
+        "author": d.author,
+        "number_symbol": d.number_symbol,
+        "document_date": d.document_date,
+        "doc_type": d.doc_type,
+        "summary": d.summary,
+        "urgency": d.urgency,
+        "secrecy": d.secrecy,
+    }
+
+
+def _outgoing_fields(d: OutgoingDocument) -> dict[str, Any]:
+    return {
+        "series": d.series,
+        "number": d.number,
+        "symbol": d.symbol,
+        "number_symbol": d.number_symbol,
+        "state": d.state,
+        "doc_type": d.doc_type,
+        "summary": d.summary,
+        "signer": d.signer,
+        "recipients": d.recipients,
+        "copies": d.copies,
+        "issued_on": d.issued_on,
+    }

@@ -1,0 +1,28 @@
+"""Typed errors the services raise besides the domain's own.
+
+Each has a machine-readable ``kind``; the UI and CLI map kinds to Vietnamese
+messages (see ``commune_desk.services.messages``).
+"""
+
+from __future__ import annotations
+
+from commune_desk.domain.errors import DomainError
+
+
+class ServiceError(DomainError):
+    """A use case could not be carried out."""
+
+
+class NotFound(ServiceError):
+    """The record asked for does not exist (kind ``not_found``)."""
+
+    def __init__(self, entity: str, entity_id: str) -> None:
+        super().__init__("not_found", f"{entity} {entity_id!r} not found", entity=entity, entity_id=entity_id)
+
+
+class OutdatedReferenceData(ServiceError):
+    """A reference-data replacement older than what the store holds (kind ``outdated_reference``)."""
+
+
+class BackupError(ServiceError):
+    """A backup could not be made or restored (kind ``backup_failed``, ``invalid_backup``)."""

@@ -1,0 +1,154 @@
+"""``db check``: SQLite's own integrity check plus the store's invariants."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
+
+from commune_desk.domain.dossier import DossierStatus, derive_status
+from commune_desk.domain.errors import DomainError
+from commune_desk.services.base import ServiceBase
+from commune_desk.services.dossiers import dossier_search_keys
+from commune_desk.services.values import CheckReport
+from commune_desk.store.outbox import OUTBOX_SEQ
+
+#: Synced tables and the outbox entity name of their rows.
+SYNCED_TABLES = {
+    "dossiers": "dossier",
+    "dossier_events": "dossier_event",
+    "attachments": "attachment",
+    "incoming_documents": "incoming_document",
+    "outgoing_documents": "outgoing_document",
+}
+_MAX_LISTED = 20
+
+
+class MaintenanceServices(ServiceBase):
+    """Health checks of the store."""
+
+    def check_store(self, *, verify_blobs: bool = True) -> CheckReport:
+        """Run every check; each problem is one English line (for IT support and logs)."""
+        problems: list[str] = []
+        checked: list[str] = []
+        with self.store.engine.connect() as conn:
+            checked.append("sqlite integrity_check")
+            result = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
+            if result != ["ok"]:
+                problems.extend(f"integrity_check: {r}" for r in result[:_MAX_LISTED])
+            checked.append("foreign keys")
+            for row in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()[:_MAX_LISTED]:
+                problems.append(f"foreign key broken: table {row[0]} rowid {row[1]} -> {row[2]}")
+        with self.store.write() as session:  # FTS5 integrity-check is written as an INSERT
+            checked.append("fts index vs search_keys")
+            try:
+                session.execute(
+                    text("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)")
+                )
+            except DatabaseError as exc:
+                problems.append(f"full-text index out of step: {exc.orig}")
+            session.rollback()
+        with self.store.read() as session:
+            problems += _check_search_keys(session, checked)
+            problems += _check_outbox(session, checked, self.device_id)
+            problems += _check_statuses(session, checked)
+            if verify_blobs:
+                checked.append("attachment blobs")
+                for (sha,) in session.execute(text("SELECT DISTINCT sha256 FROM attachments")):
+                    if not self.blobs.verify(sha):
+                        problems.append(f"attachment blob {sha} missing or corrupt")
+        return CheckReport(problems=tuple(problems), checked=tuple(checked))
+
+
+def _check_search_keys(session, checked: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    checked.append("search keys of dossiers")
+    problems = []
+    rows = session.execute(
+        text(
+            "SELECT d.id, d.applicant_name, d.applicant_id_number, d.applicant_phone, d.code, k.keys "
+            "FROM dossiers d LEFT JOIN search_keys k ON k.entity_id = d.id"
+        )
+    )
+    for dossier_id, name, id_number, phone, code, keys in rows:
+        if keys != dossier_search_keys(name, id_number, phone, code):
+            problems.append(f"dossier {dossier_id}: search keys missing or stale")
+            if len(problems) >= _MAX_LISTED:
+                break
+    orphans = session.execute(
+        text(
+            "SELECT count(*) FROM search_keys k WHERE k.entity = 'dossier' AND NOT EXISTS "
+            "(SELECT 1 FROM dossiers d WHERE d.id = k.entity_id)"
+        )
+    ).scalar_one()
+    if orphans:
+        problems.append(f"{orphans} search keys point at missing dossiers")
+    return problems
+
+
+def _check_outbox(session, checked: list[str], device_id: str) -> list[str]:  # type: ignore[no-untyped-def]
+    problems = []
+    checked.append("outbox sequence gapless per device")
+    for device, low, high, count in session.execute(
+        text("SELECT device_id, min(seq), max(seq), count(*) FROM outbox GROUP BY device_id")
+    ):
+        if count != high - low + 1:
+            problems.append(f"outbox of device {device}: {high - low + 1 - count} gaps in seq")
+    counter = session.execute(
+        text("SELECT value FROM local_counters WHERE name = :n"), {"n": OUTBOX_SEQ}
+    ).scalar()
+    top = session.execute(text("SELECT max(seq) FROM outbox WHERE device_id = :d"), {"d": device_id}).scalar()
+    if top is not None and counter is not None and top > counter:
+        problems.append(f"outbox seq {top} is ahead of its counter {counter}")
+    checked.append("unpushed records have outbox operations")
+    for table, entity in SYNCED_TABLES.items():
+        missing = session.execute(
+            text(
+                f"SELECT count(*) FROM {table} r WHERE r.dirty AND NOT EXISTS "  # noqa: S608
+                "(SELECT 1 FROM outbox o WHERE o.entity = :e AND o.entity_id = r.id "
+                "AND o.state != 'done')"
+            ),
+            {"e": entity},
+        ).scalar_one()
+        if missing:
+            problems.append(f"{missing} unpushed {entity} records have no outbox operation")
+        orphan_ops = session.execute(
+            text(
+                "SELECT count(*) FROM outbox o WHERE o.entity = :e AND o.action = 'create' AND "
+                f"NOT EXISTS (SELECT 1 FROM {table} r WHERE r.id = o.entity_id)"
+            ),  # noqa: S608
+            {"e": entity},
+        ).scalar_one()
+        if orphan_ops:
+            problems.append(f"{orphan_ops} outbox operations create missing {entity} records")
+    return problems
+
+
+def _check_statuses(session, checked: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    checked.append("dossier status derived from events")
+    problems = []
+    statuses = dict(session.execute(text("SELECT id, status FROM dossiers")).all())
+    events = session.execute(
+        text("SELECT dossier_id, kind FROM dossier_events ORDER BY dossier_id, local_order")
+    )
+    seen = set()
+    for dossier_id, group in groupby(events, key=lambda r: r[0]):
+        seen.add(dossier_id)
+        try:
+            derived = derive_status(kind for _, kind in group)
+        except DomainError as exc:
+            problems.append(f"dossier {dossier_id}: illegal event history ({exc})")
+            continue
+        stored = statuses.get(dossier_id)
+        if derived is None or stored != int(derived):
+            stored_name = DossierStatus(stored).name if stored else None
+            problems.append(
+                f"dossier {dossier_id}: status {stored_name} but events say "
+                f"{derived.name if derived else None}"
+            )
+        if len(problems) >= _MAX_LISTED:
+            return problems
+    without = len(set(statuses) - seen)
+    if without:
+        problems.append(f"{without} dossiers have no events")
+    return problems

@@ -1,0 +1,138 @@
+"""Read-side use cases: the paged dossier list, counts and folded full-text search.
+
+The list is ordered newest first by ``(received_at, id)``; pages can be
+fetched by keyset (``after=cursor``, constant time at any depth) or by offset
+(for a table model that jumps to a row). Both stay on an index.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, select, text, tuple_
+from sqlalchemy.orm import Session
+
+from commune_desk.domain.calendar import VN_TZ
+from commune_desk.domain.text import fold
+from commune_desk.services.base import ServiceBase
+from commune_desk.services.dossiers import OPEN_STATUSES, RUNNING_STATUSES, summary_of
+from commune_desk.services.values import (
+    DossierCursor,
+    DossierPage,
+    DossierQuery,
+    DossierSummary,
+)
+from commune_desk.store.models import Dossier, Procedure
+from commune_desk.store.search import match_expression
+
+_DOSSIER_MATCH = text(
+    "SELECT k.entity_id FROM search_fts JOIN search_keys k ON k.id = search_fts.rowid "
+    "WHERE search_fts MATCH :match AND k.entity = :entity "
+    "ORDER BY search_fts.rowid DESC LIMIT :limit"
+)
+
+
+def day_bounds(now: datetime) -> tuple[datetime, datetime]:
+    """Start and end (exclusive) of ``now``'s office day, as aware datetimes."""
+    local = now.astimezone(VN_TZ).date()
+    start = datetime.combine(local, time(0, 0), tzinfo=VN_TZ)
+    return start, start + timedelta(days=1)
+
+
+class QueryServices(ServiceBase):
+    """Lists, counts and search over dossiers."""
+
+    def list_dossiers(
+        self,
+        query: DossierQuery | None = None,
+        *,
+        limit: int = 100,
+        offset: int = 0,
+        after: DossierCursor | None = None,
+    ) -> DossierPage:
+        """One page of dossiers, newest first, matching ``query``.
+
+        Pass the previous page's ``next_cursor`` as ``after`` to walk the list
+        (fast at any depth), or an ``offset`` for random access.
+        """
+        query = query or DossierQuery()
+        now = self._now()
+        stmt = self._filtered(select(Dossier, Procedure.name), query, now).join(
+            Procedure, Procedure.code == Dossier.procedure_code
+        )
+        if after is not None:
+            stmt = stmt.where(tuple_(Dossier.received_at, Dossier.id) < tuple_(after.received_at, after.id))
+        stmt = stmt.order_by(Dossier.received_at.desc(), Dossier.id.desc()).limit(limit)
+        if offset:
+            stmt = stmt.offset(offset)
+        with self.store.read() as session:
+            rows = tuple(summary_of(d, name, now) for d, name in session.execute(stmt))
+        cursor = DossierCursor(rows[-1].received_at, rows[-1].id) if len(rows) == limit and rows else None
+        return DossierPage(rows=rows, next_cursor=cursor)
+
+    def count_dossiers(self, query: DossierQuery | None = None) -> int:
+        """How many dossiers match ``query``."""
+        stmt = self._filtered(select(func.count()).select_from(Dossier), query or DossierQuery(), self._now())
+        with self.store.read() as session:
+            return int(session.scalar(stmt) or 0)
+
+    def search_dossiers(self, text_query: str, *, limit: int = 50) -> list[DossierSummary]:
+        """Dossiers whose applicant name, ID number, phone or code match, newest first.
+
+        The query is folded like the index ("dang thi dao" finds "Đặng Thị Đào")
+        and its last word is prefix-matched, for search as you type.
+        """
+        match = match_expression(fold(text_query))
+        if match is None:
+            return []
+        now = self._now()
+        with self.store.read() as session:
+            ids = list(session.scalars(_DOSSIER_MATCH, {"match": match, "entity": "dossier", "limit": limit}))
+            return self._summaries(session, ids, now)
+
+    def search_entities(self, text_query: str, *, entity: str, limit: int = 50) -> list[str]:
+        """Ids of records of ``entity`` (e.g. ``incoming_document``) matching, newest first."""
+        match = match_expression(fold(text_query))
+        if match is None:
+            return []
+        with self.store.read() as session:
+            return list(session.scalars(_DOSSIER_MATCH, {"match": match, "entity": entity, "limit": limit}))
+
+    # -- internals ---------------------------------------------------------------
+
+    def _summaries(self, session: Session, ids: list[str], now: datetime) -> list[DossierSummary]:
+        if not ids:
+            return []
+        rows = session.execute(
+            select(Dossier, Procedure.name)
+            .join(Procedure, Procedure.code == Dossier.procedure_code)
+            .where(Dossier.id.in_(ids))
+        )
+        by_id = {d.id: summary_of(d, name, now) for d, name in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    @staticmethod
+    def _filtered(stmt: Select[Any], query: DossierQuery, now: datetime) -> Select[Any]:
+        if query.statuses:
+            stmt = stmt.where(Dossier.status.in_([int(s) for s in query.statuses]))
+        if query.overdue:
+            stmt = stmt.where(
+                Dossier.status.in_([int(s) for s in RUNNING_STATUSES]), Dossier.appointment_at < now
+            )
+        if query.due_today:
+            start, end = day_bounds(now)
+            stmt = stmt.where(
+                Dossier.status.in_([int(s) for s in OPEN_STATUSES]),
+                Dossier.appointment_at >= start,
+                Dossier.appointment_at < end,
+            )
+        if query.received_by:
+            stmt = stmt.where(Dossier.received_by == query.received_by)
+        if query.procedure_code:
+            stmt = stmt.where(Dossier.procedure_code == query.procedure_code)
+        if query.received_from is not None:
+            stmt = stmt.where(Dossier.received_at >= query.received_from)
+        if query.received_before is not None:
+            stmt = stmt.where(Dossier.received_at < query.received_before)
+        return stmt

@@ -1,0 +1,315 @@
+"""Plain values the services take and return (frozen dataclasses, no ORM objects).
+
+Datetimes are timezone-aware (UTC as stored; convert with ``VN_TZ`` for display).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from commune_desk.domain.calendar import DayKind, OfficeHours
+from commune_desk.domain.dossier import DossierStatus, EventKind
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a write changed: pairs of (entity, id). Broadcast once by the UI."""
+
+    items: frozenset[tuple[str, str]] = frozenset()
+
+    @classmethod
+    def of(cls, entity: str, *ids: str) -> Changes:
+        """Changes touching ``ids`` of one entity."""
+        return cls(frozenset((entity, i) for i in ids))
+
+    @classmethod
+    def merge(cls, parts: Iterable[Changes]) -> Changes:
+        """Union of several changes."""
+        items: set[tuple[str, str]] = set()
+        for part in parts:
+            items |= part.items
+        return cls(frozenset(items))
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(self.items | other.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    @property
+    def entities(self) -> frozenset[str]:
+        """Names of the entities touched (``dossier``, ``procedure``, ``settings``...)."""
+        return frozenset(entity for entity, _ in self.items)
+
+    def ids(self, entity: str) -> frozenset[str]:
+        """Ids of ``entity`` touched."""
+        return frozenset(i for e, i in self.items if e == entity)
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """Result of a write: the new value and what changed."""
+
+    value: T
+    changes: Changes
+
+
+# --- catalogue ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcedureInfo:
+    """One procedure of the catalogue."""
+
+    code: str
+    name: str
+    day_kind: DayKind
+    time_limit: int
+    field: str = ""
+    fee: str = ""
+    required_papers: tuple[str, ...] = ()
+    notes: str = ""
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A whole procedure catalogue with its version (newer replaces older)."""
+
+    version: int
+    procedures: tuple[ProcedureInfo, ...]
+
+
+# --- dossiers ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewDossier:
+    """What the clerk types at the counter for a new dossier."""
+
+    procedure_code: str
+    applicant_name: str
+    applicant_id_number: str
+    applicant_phone: str | None = None
+    applicant_address: str = ""
+    date_of_birth: date | None = None
+    received_at: datetime | None = None
+    received_by: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class DossierSummary:
+    """One row of the dossier table."""
+
+    id: str
+    code: str
+    procedure_code: str
+    procedure_name: str
+    applicant_name: str
+    applicant_id_number: str
+    applicant_phone: str | None
+    status: DossierStatus
+    received_at: datetime
+    appointment_at: datetime
+    received_by: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class DossierEventInfo:
+    """One event of a dossier's history."""
+
+    id: str
+    kind: EventKind
+    at: datetime
+    actor: str
+    note: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    """Metadata of an attached file."""
+
+    id: str
+    owner_entity: str
+    owner_id: str
+    sha256: str
+    filename: str
+    media_type: str
+    size: int
+    paper_kind: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class DossierDetail:
+    """Everything about one dossier, for the detail view and the slips."""
+
+    summary: DossierSummary
+    applicant_address: str
+    notes: str
+    finished_at: datetime | None
+    returned_at: datetime | None
+    events: tuple[DossierEventInfo, ...]
+    attachments: tuple[AttachmentInfo, ...]
+    allowed_events: tuple[EventKind, ...]
+    required_papers: tuple[str, ...] = ()
+    fee: str = ""
+
+
+@dataclass(frozen=True)
+class DossierQuery:
+    """Filters of the dossier list. Empty means everything."""
+
+    statuses: tuple[DossierStatus, ...] = ()
+    overdue: bool = False
+    due_today: bool = False
+    received_by: str | None = None
+    procedure_code: str | None = None
+    received_from: datetime | None = None
+    received_before: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DossierCursor:
+    """Keyset position in the list (newest first): the last row seen."""
+
+    received_at: datetime
+    id: str
+
+
+@dataclass(frozen=True)
+class DossierPage:
+    """A page of the dossier list and the cursor to fetch the next one (None at the end)."""
+
+    rows: tuple[DossierSummary, ...]
+    next_cursor: DossierCursor | None
+
+
+# --- official documents --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewIncomingDocument:
+    """An incoming document being entered in the register."""
+
+    author: str
+    summary: str
+    received_on: date | None = None
+    number_symbol: str = ""
+    document_date: date | None = None
+    doc_type: str = ""
+    urgency: str = ""
+    secrecy: str = ""
+
+
+@dataclass(frozen=True)
+class IncomingDocumentInfo:
+    """One entry of the incoming register."""
+
+    id: str
+    series: str
+    number: int | None
+    provisional: bool
+    received_on: date
+    author: str
+    number_symbol: str
+    document_date: date | None
+    doc_type: str
+    summary: str
+    urgency: str
+    secrecy: str
+    handler: str
+    co_handlers: tuple[str, ...]
+    deadline: date | None
+
+
+@dataclass(frozen=True)
+class NewOutgoingDocument:
+    """An outgoing document before it gets its number."""
+
+    symbol: str
+    summary: str
+    doc_type: str = ""
+    signer: str = ""
+    recipients: tuple[str, ...] = ()
+    copies: int = 1
+    secret: bool = False
+
+
+@dataclass(frozen=True)
+class OutgoingDocumentInfo:
+    """One entry of the outgoing register."""
+
+    id: str
+    series: str
+    number: int | None
+    number_symbol: str
+    symbol: str
+    state: str
+    doc_type: str
+    summary: str
+    signer: str
+    recipients: tuple[str, ...]
+    copies: int
+    issued_on: date | None
+
+
+# --- settings, reports, maintenance -------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfficeSettings:
+    """The office's identity and working calendar settings."""
+
+    unit_code: str = "000.00.00.H26"
+    unit_name: str = "UBND phường (chưa cấu hình)"
+    counter_slot: int = 1
+    server_url: str | None = None
+    hours: OfficeHours = field(default_factory=OfficeHours)
+    extra_days_off: frozenset[date] = frozenset()
+    extra_working_days: frozenset[date] = frozenset()
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """Monthly counts for one procedure."""
+
+    procedure_code: str
+    procedure_name: str
+    received: int
+    finished_on_time: int
+    finished_late: int
+    returned: int
+    refused: int
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Result of ``check_store``: empty ``problems`` means healthy."""
+
+    problems: tuple[str, ...]
+    checked: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """A backup archive written by ``create_backup``."""
+
+    path: Path
+    created_at: datetime
+    size: int
+    blobs: int
