@@ -187,3 +187,65 @@ def run_city_server(
         server.should_exit = True
         thread.join(timeout=30)
         engine.dispose()
+
+
+class SyncDevice:
+    """A minimal protocol client for server tests: one device, its op seq, raw HTTP.
+
+    ``op()`` builds an operation dict with the next seq; ``push()`` returns the
+    results as dicts; ``pull_all()`` follows pages to the end.
+    """
+
+    def __init__(
+        self, server: RunningServer, user: ServerUser, device_id: uuid.UUID | None = None
+    ) -> None:
+        self.server = server
+        self.user = user
+        self.id = device_id or uuid.uuid4()
+        self.tokens = server.login(user, self.id)
+        self.http = server.client(self.tokens)
+        self.seq = 0
+
+    def op(
+        self, entity: str, entity_id: uuid.UUID | str | None = None, action: str = "create",
+        fields: dict[str, object] | None = None, base_version: int | None = None,
+    ) -> dict[str, object]:
+        """The next operation of this device (seq incremented)."""
+        self.seq += 1
+        return {
+            "op_id": str(uuid.uuid4()), "device_id": str(self.id), "seq": self.seq,
+            "entity": entity, "entity_id": str(entity_id or uuid.uuid4()), "action": action,
+            "base_version": base_version, "fields": fields or {},
+        }
+
+    def push(self, *ops: dict[str, object]) -> list[dict[str, object]]:
+        """Push ``ops``; assert HTTP 200 and return the per-op results."""
+        reply = self.http.post("/v1/push", json={"ops": list(ops)})
+        assert reply.status_code == 200, reply.text
+        return reply.json()["results"]
+
+    def push_one(self, op: dict[str, object]) -> dict[str, object]:
+        """Push one op and return its result."""
+        return self.push(op)[0]
+
+    def lease(self, series: str, size: int = 20) -> dict[str, object]:
+        """Lease a slot or block of ``series``."""
+        reply = self.http.post("/v1/leases", json={"series": series, "size": size})
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+    def pull_all(self, after: int = 0, limit: int = 500) -> tuple[list[dict[str, object]], int]:
+        """All changes after ``after`` (following pages); returns (changes, cursor)."""
+        changes: list[dict[str, object]] = []
+        while True:
+            reply = self.http.get("/v1/pull", params={"after": after, "limit": limit})
+            assert reply.status_code == 200, reply.text
+            page = reply.json()
+            changes += page["changes"]
+            after = page["cursor"]
+            if not page["has_more"]:
+                return changes, after
+
+    def close(self) -> None:
+        """Close the HTTP client."""
+        self.http.close()
