@@ -200,6 +200,9 @@ class ReleaseRepository:
                 shutil.copyfile(source, partial / "metadata" / source.name)
         targets = self.load(Targets).signed
         for path, info in targets.targets.items():
+            if not is_safe_relative_path(path):
+                shutil.rmtree(partial, ignore_errors=True)
+                raise ReleaseError(f"refusing to write target path {path!r}")
             destination = partial / "targets" / path
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(self.folder / "targets" / path, destination)

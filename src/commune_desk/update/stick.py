@@ -362,8 +362,9 @@ def _classify(exc: BaseException) -> UpdateResult:
         return UpdateResult.of(UpdateKind.REPLAYED, detail)
     if isinstance(exc, exceptions.DownloadHTTPError) and exc.status_code == 404:
         return UpdateResult.of(UpdateKind.INCOMPLETE, detail)
-    if isinstance(exc, exceptions.DownloadLengthMismatchError | exceptions.RepositoryError
-                  | PackageError):
+    if isinstance(exc, PackageError):  # signed, so a faulty release rather than an attack
+        return UpdateResult.of(UpdateKind.APPLY_FAILED, detail)
+    if isinstance(exc, exceptions.DownloadLengthMismatchError | exceptions.RepositoryError):
         return UpdateResult.of(UpdateKind.TAMPERED, detail)
     if isinstance(exc, exceptions.DownloadError | OSError):
         return UpdateResult.of(UpdateKind.UNREADABLE, detail)

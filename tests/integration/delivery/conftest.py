@@ -1,0 +1,45 @@
+"""Fixtures for the delivery tests: a real TUF release repository, a real store, sticks."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.integration.delivery.support import Office, ReferenceServices, StickMaker
+
+from commune_desk.store import open_store
+from commune_desk.store.blobs import BlobStore
+from commune_desk.update.reference_data import ServicesReferenceData
+from commune_desk.update.repository import ReleaseRepository
+from commune_desk.update.stick import StickUpdater
+
+
+@pytest.fixture()
+def release(tmp_path: Path) -> ReleaseRepository:
+    """A fresh release repository with its own keys (2-of-3 root)."""
+    return ReleaseRepository.init(tmp_path / "release")
+
+
+@pytest.fixture()
+def office(tmp_path: Path, release: ReleaseRepository) -> Iterator[Office]:
+    """An office PC trusting ``release``'s root, with an empty real store."""
+    root = tmp_path / "office"
+    store = open_store(root / "commune-desk.sqlite3")
+    services = ReferenceServices(store, BlobStore(root / "blobs"), device_id=str(uuid.uuid4()))
+    updater = StickUpdater(
+        state_dir=root / "update",
+        staging_dir=root / "updates",
+        trusted_root=(release.folder / "metadata" / "1.root.json").read_bytes(),
+        reference_data=ServicesReferenceData(services),
+        app_version="0.1.0",
+    )
+    yield Office(root=root, services=services, updater=updater)
+    store.close()
+
+
+@pytest.fixture()
+def sticks(tmp_path: Path, release: ReleaseRepository) -> StickMaker:
+    """Stick factory over the test's release repository."""
+    return StickMaker(tmp_path, release)

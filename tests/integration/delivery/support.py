@@ -1,0 +1,93 @@
+"""Helpers for the delivery tests: real services over a real store, catalogue builders, sticks."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from commune_desk.services.catalogue import CatalogueServices
+from commune_desk.services.settings import SettingsServices
+from commune_desk.update.package import ReferenceDataPackage
+from commune_desk.update.repository import ReleaseRepository
+from commune_desk.update.stick import StickUpdater
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+class ReferenceServices(CatalogueServices, SettingsServices):
+    """The two real service mixins reference data goes through, over a real SQLite store."""
+
+
+def catalogue(version: int, *, extra_name: str = "") -> dict[str, Any]:
+    """The shipped catalogue, re-versioned (and optionally with one procedure renamed)."""
+    raw = json.loads((REPO_ROOT / "resources" / "procedures.json").read_text("utf-8"))
+    raw["version"] = version
+    if extra_name:
+        raw["procedures"][0]["name"] = extra_name
+    return raw
+
+
+def holidays(version: int, *days_off: str) -> dict[str, Any]:
+    """Holiday overrides: the given ISO dates become days off."""
+    return {
+        "version": version,
+        "overrides": [{"date": d, "kind": "day_off", "note": "nghỉ bù"} for d in days_off],
+    }
+
+
+@dataclass
+class Office:
+    """One installed CommuneDesk: its store, its update state, its updater."""
+
+    root: Path
+    services: ReferenceServices
+    updater: StickUpdater
+
+    def state(self) -> dict[str, Any]:
+        """Everything an update may change, for before/after comparisons."""
+        settings = self.services.get_settings()
+        files = {}
+        for folder in (self.updater.trusted_metadata_dir, self.updater.staging_dir):
+            if folder.exists():
+                for path in sorted(folder.rglob("*")):
+                    if path.is_file():
+                        files[str(path.relative_to(self.root))] = hashlib.sha256(
+                            path.read_bytes()
+                        ).hexdigest()
+        return {
+            "catalogue_version": self.services.catalogue_version(),
+            "procedures": [(p.code, p.name) for p in self.services.list_procedures()],
+            "days_off": sorted(settings.extra_days_off),
+            "files": files,
+        }
+
+
+class StickMaker:
+    """Makes numbered sticks from the release repository."""
+
+    def __init__(self, tmp_path: Path, release: ReleaseRepository) -> None:
+        self.tmp_path = tmp_path
+        self.release = release
+        self.count = 0
+
+    def reference_data(self, package: ReferenceDataPackage, name: str) -> str:
+        """Sign a reference-data package into the repository."""
+        file = package.write(self.tmp_path / name)
+        return self.release.add_target(file, kind="reference-data", version=package.label)
+
+    def msi(self, version: str, payload: bytes) -> str:
+        """Sign an MSI-kind file into the repository."""
+        file = self.tmp_path / f"CommuneDesk-{version}.msi"
+        file.write_bytes(payload)
+        return self.release.add_target(file, kind="msi", version=version)
+
+    def write(self) -> Path:
+        """Write the current repository onto a new stick; return the stick root."""
+        self.count += 1
+        stick = self.tmp_path / f"stick-{self.count}"
+        stick.mkdir()
+        self.release.write_stick(stick)
+        return stick
