@@ -39,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start offscreen, open or create a store, render the main window once, exit",
     )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open a separate demo data folder (<data-dir>/demo), filled with sample data if empty",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)

@@ -1,0 +1,275 @@
+"""The UI's calls into the services facade, in one place.
+
+Every function here takes the services object first and runs on the store
+thread (through ``StoreOp``); widgets never call services directly. Keeping
+them together means the pages are insulated from the exact method names of
+the service layer, and each call reads like the clerk's action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from commune_desk.domain.calendar import DayKind
+from commune_desk.domain.dossier import EventKind
+from commune_desk.services.values import (
+    DossierCursor,
+    DossierDetail,
+    DossierPage,
+    DossierQuery,
+    NewDossier,
+    NewIncomingDocument,
+    NewOutgoingDocument,
+    OfficeSettings,
+    Outcome,
+    ProcedureInfo,
+)
+
+# -- catalogue and settings ---------------------------------------------------------
+
+
+def list_procedures(services: Any) -> list[ProcedureInfo]:
+    """The current procedure catalogue."""
+    return list(services.list_procedures())
+
+
+def procedure_summary(procedure: ProcedureInfo) -> str:
+    """One line about a procedure's time limit and fee (for the intake form)."""
+    from PySide6.QtCore import QCoreApplication
+
+    tr = QCoreApplication.translate
+    kind = DayKind(procedure.day_kind)
+    if kind == DayKind.ON_RECEIPT:
+        limit = tr("Api", "Trả ngay trong ngày (nhận trước 15 giờ)")
+    elif kind == DayKind.WORKING_DAYS:
+        limit = tr("Api", "{n} ngày làm việc").format(n=procedure.time_limit)
+    else:
+        limit = tr("Api", "{n} ngày").format(n=procedure.time_limit)
+    fee = procedure.fee or tr("Api", "không")
+    return tr("Api", "Thời hạn: {limit} · Lệ phí: {fee}").format(limit=limit, fee=fee)
+
+
+def required_papers(procedure: ProcedureInfo) -> list[tuple[str, str]]:
+    """(paper name, default form) of each paper the procedure requires."""
+    result = []
+    for paper in procedure.required_papers:
+        if isinstance(paper, dict):
+            result.append((str(paper.get("name", "")), str(paper.get("form", "original"))))
+        else:
+            result.append((str(paper), "original"))
+    return result
+
+
+def get_settings(services: Any) -> OfficeSettings:
+    """The office settings."""
+    return services.get_settings()
+
+
+def update_settings(services: Any, settings: OfficeSettings, actor: str) -> Outcome[Any]:
+    """Save the office settings."""
+    return services.update_settings(settings, actor=actor)
+
+
+# -- dossiers -----------------------------------------------------------------------
+
+
+def preview_appointment(services: Any, procedure_code: str) -> datetime | None:
+    """When a dossier of ``procedure_code`` received now would be due (same rule as intake)."""
+    from commune_desk.domain.calendar import TimeLimit, WorkCalendar
+    from commune_desk.ui.format import now_utc
+
+    preview = getattr(services, "preview_appointment", None)
+    if callable(preview):
+        return preview(procedure_code)
+    procedure = next((p for p in services.list_procedures() if p.code == procedure_code), None)
+    if procedure is None:
+        return None
+    settings = services.get_settings()
+    calendar = WorkCalendar(
+        hours=settings.hours,
+        extra_days_off=settings.extra_days_off,
+        extra_working_days=settings.extra_working_days,
+    )
+    return calendar.appointment(now_utc(), TimeLimit(DayKind(procedure.day_kind), procedure.time_limit))
+
+
+def receive_dossier(services: Any, values: dict[str, Any]) -> Outcome[Any]:
+    """Save a new dossier typed at the counter (with its received papers)."""
+    new = NewDossier(
+        procedure_code=values["procedure_code"],
+        applicant_name=values["applicant_name"],
+        applicant_id_number=values["applicant_id_number"],
+        applicant_phone=values.get("applicant_phone"),
+        applicant_address=values.get("applicant_address", ""),
+        received_by=values.get("clerk", ""),
+        notes=_papers_note(values.get("papers", [])),
+    )
+    return services.register_dossier(new)
+
+
+def _papers_note(papers: list[tuple[str, str, bool]]) -> str:
+    """Papers the clerk ticked, kept on the dossier until the service stores them itself."""
+    lines = [f"{name} [{form}]" for name, form, received in papers if received]
+    return "\n".join(lines)
+
+
+def dossier_of(result: Any) -> Any:
+    """The dossier summary inside an Outcome, a DossierDetail or a summary."""
+    value = getattr(result, "value", result)
+    return getattr(value, "summary", value)
+
+
+def get_dossier(services: Any, dossier_id: str) -> DossierDetail:
+    """Everything about one dossier."""
+    return services.get_dossier(dossier_id)
+
+
+def list_dossiers(
+    services: Any, query: DossierQuery, cursor: DossierCursor | None, limit: int, text: str
+) -> DossierPage:
+    """One page of the dossier list (keyset paging, newest first), filtered and searched."""
+    if text.strip():
+        # Search answers the best matches at once (no paging); filters apply on top.
+        rows = services.search_dossiers(text, limit=SEARCH_LIMIT)
+        rows = [r for r in rows if _matches(r, query)]
+        return DossierPage(rows=tuple(rows), next_cursor=None)
+    return services.list_dossiers(query, after=cursor, limit=limit)
+
+
+#: Most rows a text search shows (the clerk refines the words beyond that).
+SEARCH_LIMIT = 500
+
+
+def _matches(row: Any, query: DossierQuery) -> bool:
+    if query.statuses and row.status not in query.statuses:
+        return False
+    if query.overdue and not row.overdue:
+        return False
+    if query.received_by and row.received_by != query.received_by:
+        return False
+    return not (query.procedure_code and row.procedure_code != query.procedure_code)
+
+
+def count_dossiers(services: Any, query: DossierQuery, text: str) -> int | None:
+    """How many dossiers match (None when the service cannot count cheaply)."""
+    if text.strip():
+        return None
+    return int(services.count_dossiers(query))
+
+
+def record_event(
+    services: Any, dossier_id: str, kind: EventKind, note: str, data: dict[str, Any], actor: str
+) -> Outcome[Any]:
+    """Record a step of the dossier's history (the state machine decides if it is allowed)."""
+    return services.record_event(dossier_id, kind, note=note, data=data, actor=actor)
+
+
+@dataclass(frozen=True)
+class SlipData:
+    """What a slip needs: the dossier and the office it was received at."""
+
+    detail: DossierDetail
+    office: OfficeSettings
+
+    @property
+    def summary(self) -> Any:
+        """The dossier's summary row (code, applicant...)."""
+        return self.detail.summary
+
+
+def receipt_slip_data(services: Any, dossier_id: str) -> SlipData:
+    """The dossier and the office identity, for printing a slip."""
+    return SlipData(detail=services.get_dossier(dossier_id), office=services.get_settings())
+
+
+def log_book(services: Any, start: date, end: date) -> tuple[OfficeSettings, list[Any]]:
+    """Dossiers received between ``start`` and ``end`` (inclusive) for form 07."""
+    from datetime import time, timedelta
+
+    from commune_desk.domain.calendar import VN_TZ
+
+    query = DossierQuery(
+        received_from=datetime.combine(start, time(0), VN_TZ),
+        received_before=datetime.combine(end + timedelta(days=1), time(0), VN_TZ),
+    )
+    rows: list[Any] = []
+    cursor = None
+    while True:
+        page = services.list_dossiers(query, after=cursor, limit=500)
+        rows.extend(page.rows)
+        cursor = page.next_cursor
+        if cursor is None or len(rows) > 20_000:
+            break
+    rows.reverse()
+    return services.get_settings(), rows
+
+
+def add_attachment(services: Any, dossier_id: str, path: str) -> Outcome[Any]:
+    """Attach a scanned file to a dossier (copied into the blob store)."""
+    from pathlib import Path
+
+    source = Path(path)
+    return services.add_attachment("dossier", dossier_id, source=source, filename=source.name)
+
+
+def attachment_copy(services: Any, attachment_id: str, filename: str, folder: str) -> str:
+    """Copy an attachment to ``folder`` under its original name, so the PC opens it by type."""
+    import shutil
+    from pathlib import Path
+
+    target = Path(folder) / attachment_id[:8] / Path(filename).name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(services.attachment_path(attachment_id), target)
+    return str(target)
+
+
+# -- documents ----------------------------------------------------------------------
+
+
+def register_incoming(services: Any, new: NewIncomingDocument, actor: str) -> Outcome[Any]:
+    """Enter an incoming document; it gets its số đến."""
+    return services.register_incoming(new, actor=actor)
+
+
+def assign_incoming(
+    services: Any, doc_id: str, handler: str, co_handlers: tuple[str, ...], deadline: date | None,
+    actor: str,
+) -> Outcome[Any]:
+    """Pass an incoming document to its handler with a deadline."""
+    return services.assign_incoming(
+        doc_id, handler=handler, co_handlers=co_handlers, deadline=deadline, actor=actor
+    )
+
+
+def list_incoming(services: Any, year: int) -> list[Any]:
+    """The incoming register of ``year`` (newest first)."""
+    return list(services.list_incoming(year=year, limit=REGISTER_LIMIT))
+
+
+def create_outgoing(services: Any, new: NewOutgoingDocument, issue: bool, actor: str) -> Outcome[Any]:
+    """Record an outgoing document; ``issue`` gives it its number now (after signing)."""
+    return services.register_outgoing(new, issue=issue, actor=actor)
+
+
+def issue_outgoing(services: Any, doc_id: str, actor: str) -> Outcome[Any]:
+    """The leader has signed: give the draft its number/symbol."""
+    return services.issue_outgoing(doc_id, actor=actor)
+
+
+def list_outgoing(services: Any, year: int) -> list[Any]:
+    """The outgoing register of ``year`` (newest first)."""
+    return list(services.list_outgoing(year=year, limit=REGISTER_LIMIT))
+
+
+#: Most register entries listed on screen at once.
+REGISTER_LIMIT = 2000
+
+
+# -- reports ------------------------------------------------------------------------
+
+
+def monthly_report(services: Any, year: int, month: int) -> list[Any]:
+    """Per-procedure counts for one month."""
+    return list(services.monthly_report(year, month))

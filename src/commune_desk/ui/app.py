@@ -1,0 +1,221 @@
+"""Desktop start-up: ``run_app(args)`` is what ``commune-desk`` with no sub-command runs.
+
+``DesktopApp`` is the UI half of the composition root: it takes the
+``AppContext`` (engine, services, device id) built by ``commune_desk.app``,
+adds the task manager, the broadcast hub, translations and error handling,
+and owns the main window. Tests build it the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+from commune_desk.paths import AppPaths
+
+log = logging.getLogger(__name__)
+
+DEMO_FOLDER = "demo"
+#: How many dossiers ``--demo`` creates in an empty demo store.
+DEMO_DOSSIERS = 400
+
+
+def demo_paths(paths: AppPaths) -> AppPaths:
+    """The separate data folder used by ``--demo`` (never the clerk's real store)."""
+    base = paths.data_dir / DEMO_FOLDER
+    return AppPaths(data_dir=base, backup_dir=base / "backups")
+
+
+def _ensure_qapplication(argv: list[str] | None = None) -> Any:
+    from PySide6.QtGui import QFont, QFontDatabase
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv or [sys.argv[0]])
+        app.setApplicationName("CommuneDesk")
+        app.setOrganizationName("CommuneDesk")
+        app.setStyle("Fusion")
+    families = set(QFontDatabase.families())
+    for family in ("Noto Sans", "Segoe UI", "DejaVu Sans"):
+        if family in families:
+            font = QFont(family, 10)
+            app.setFont(font)
+            break
+    return app
+
+
+class DesktopApp:
+    """Builds and tears down the running desktop application (not a QObject; no signals)."""
+
+    def __init__(
+        self,
+        paths: AppPaths,
+        *,
+        lang: str | None = None,
+        show_dialogs: bool = True,
+        first_run: bool = True,
+    ) -> None:
+        from commune_desk.ui.context import StoreEvents, UiContext
+        from commune_desk.ui.errors import ErrorReporter, setup_logging
+        from commune_desk.ui.i18n import Translations
+        from commune_desk.ui.taskman import TaskManager
+
+        self.paths = paths.ensure()
+        self.qt_app = _ensure_qapplication()
+        log_path = setup_logging(paths.logs_dir)
+        self.errors = ErrorReporter(log_path, show_dialogs=show_dialogs)
+        self.errors.install_excepthook()
+        self.translations = Translations()
+        self.tasks = TaskManager()
+        self.events = StoreEvents()
+        self.app_context = self.call_on_store(lambda: _open_app_context(paths))
+        services = getattr(self.app_context, "services", self.app_context)
+        self.ctx = UiContext(
+            paths=paths,
+            services=services,
+            tasks=self.tasks,
+            events=self.events,
+            errors=self.errors,
+            translations=self.translations,
+            app_context=self.app_context,
+            sync_engine=getattr(self.app_context, "sync_engine", None),
+        )
+        from commune_desk.ui.settings_store import UiSettings
+
+        self.ui_settings = UiSettings.load(paths.settings_path)
+        self.ctx.extras["ui_settings"] = self.ui_settings
+        self.ctx.extras["desktop"] = self
+        self.ctx.clerk = self.ui_settings.clerk
+        self.translations.install(lang or self.ui_settings.language)
+        self._first_run = first_run
+        self.window: Any = None
+        self._closed = False
+
+    def call_on_store(self, fn: Any) -> Any:
+        """Run ``fn`` on the store thread and wait for it (start-up and shutdown only)."""
+        done: Future[Any] = Future()
+
+        def task() -> None:
+            try:
+                done.set_result(fn())
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+                done.set_exception(exc)
+
+        self.tasks._store.submit(task)  # noqa: SLF001 - same module family
+        return done.result()
+
+    def create_window(self) -> Any:
+        """Build the main window (and the first-run wizard if the office is not set up)."""
+        from commune_desk.ui.main_window import MainWindow
+
+        self.window = MainWindow(self.ctx)
+        self.window.resize(1366, 740)
+        return self.window
+
+    def maybe_first_run(self) -> None:
+        """Show the first-run wizard when the office identity is still unset."""
+        if not self._first_run:
+            return
+        from commune_desk.ui.first_run import FirstRunWizard, needs_first_run
+
+        if needs_first_run(self.ctx):
+            FirstRunWizard(self.ctx, self.window).exec()
+
+    def fill_demo_if_empty(self, count: int = DEMO_DOSSIERS) -> None:
+        """Fill an empty demo store in the background; views refresh when it is done."""
+        from commune_desk.ui.demo import fill_demo_store
+
+        fill_demo_store(self.ctx, count=count)
+
+    def close(self) -> None:
+        """Stop workers and close the store; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.window is not None:
+            self.window.close()
+        closer = getattr(self.app_context, "close", None)
+        if callable(closer):
+            try:
+                self.call_on_store(closer)
+            except Exception:  # noqa: BLE001 - closing must go on
+                log.exception("error while closing the store")
+        self.tasks.shutdown(wait=True)
+        sys.excepthook = sys.__excepthook__
+
+
+def _open_app_context(paths: AppPaths) -> Any:
+    from commune_desk.app import AppContext
+
+    return AppContext.open(paths)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Open the desktop window; returns the exit status."""
+    if getattr(args, "self_test", False):
+        return _self_test(args)
+    paths = AppPaths.resolve(getattr(args, "data_dir", None))
+    demo = bool(getattr(args, "demo", False))
+    if demo:
+        paths = demo_paths(paths)
+    _ensure_qapplication(sys.argv[:1])
+    try:
+        desktop = DesktopApp(paths, lang=getattr(args, "lang", None), first_run=not demo)
+    except Exception as exc:  # noqa: BLE001 - shown as an apology, never a trace
+        return _fatal_start(paths, exc)
+    window = desktop.create_window()
+    window.show()
+    if demo:
+        desktop.fill_demo_if_empty()
+    else:
+        desktop.maybe_first_run()
+    try:
+        return int(desktop.qt_app.exec())
+    finally:
+        desktop.close()
+
+
+def _fatal_start(paths: AppPaths, exc: BaseException) -> int:
+    """The store could not be opened: log it and tell the clerk where the log is."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    from commune_desk.ui.errors import ErrorReporter, setup_logging
+
+    reporter = ErrorReporter(setup_logging(paths.logs_dir))
+    reporter.report(exc)
+    del QCoreApplication, QMessageBox
+    return 1
+
+
+def _self_test(args: argparse.Namespace) -> int:
+    """Start offscreen, open a store in a temporary folder, render the window once, exit 0."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    with tempfile.TemporaryDirectory(prefix="commune-desk-selftest-") as tmp:
+        paths = AppPaths(data_dir=Path(tmp), backup_dir=Path(tmp) / "backups")
+        _ensure_qapplication(sys.argv[:1])
+        desktop = DesktopApp(
+            paths, lang=getattr(args, "lang", None), show_dialogs=False, first_run=False
+        )
+        try:
+            window = desktop.create_window()
+            window.show()
+            desktop.qt_app.processEvents()
+            for key in window.page_keys():
+                window.show_page(key)
+                desktop.qt_app.processEvents()
+            image = window.grab()
+            ok = not image.isNull() and image.width() > 0
+        finally:
+            desktop.close()
+        alive = [t.name for t in threading.enumerate() if t.name.startswith("cd-")]
+        print("self-test:", "ok" if ok and not alive else f"failed {alive}")
+        return 0 if ok and not alive else 1

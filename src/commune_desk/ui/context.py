@@ -1,0 +1,44 @@
+"""The explicit context handed to every widget (instead of a global main window)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from commune_desk.paths import AppPaths
+from commune_desk.ui.errors import ErrorReporter
+from commune_desk.ui.i18n import Translations
+from commune_desk.ui.taskman import TaskManager
+
+
+class StoreEvents(QObject):
+    """Application-wide broadcasts; views listen and refresh themselves.
+
+    Signals:
+        store_changed(object): a service write committed; carries its ``Changes`` value.
+        sync_status_changed(object): the sync engine (or the local stand-in) has a new status.
+        settings_changed(): office identity, language or other settings were saved.
+    """
+
+    store_changed = Signal(object)
+    sync_status_changed = Signal(object)
+    settings_changed = Signal()
+
+
+@dataclass
+class UiContext:
+    """Everything a page needs: the services (only ever called on the store thread), the
+    task manager, the broadcast hub, the error reporter and the paths."""
+
+    paths: AppPaths
+    services: Any
+    tasks: TaskManager
+    events: StoreEvents
+    errors: ErrorReporter
+    translations: Translations
+    app_context: Any = None
+    sync_engine: Any = None
+    clerk: str = ""
+    extras: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,146 @@
+"""The main window: a navigation rail, one page per module, and the status bar.
+
+Kept deliberately small: each page lives in ``ui/pages/`` and is built the
+first time it is shown, so start-up stays quick on old PCs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from commune_desk.ui.context import UiContext
+from commune_desk.ui.status_bar import SyncStatusBar
+
+PageFactory = Callable[[UiContext], QWidget]
+
+
+def _page_factories() -> list[tuple[str, str, PageFactory]]:
+    """(key, untranslated title, factory) of every page, in rail order."""
+    from commune_desk.ui.pages import (
+        dossiers,
+        incoming,
+        intake,
+        outgoing,
+        reports,
+        settings,
+        sync_page,
+    )
+
+    return [
+        ("intake", QT_TRANSLATE_NOOP("MainWindow", "Tiếp nhận"), intake.IntakePage),
+        ("dossiers", QT_TRANSLATE_NOOP("MainWindow", "Hồ sơ"), dossiers.DossiersPage),
+        ("incoming", QT_TRANSLATE_NOOP("MainWindow", "Văn bản đến"), incoming.IncomingPage),
+        ("outgoing", QT_TRANSLATE_NOOP("MainWindow", "Văn bản đi"), outgoing.OutgoingPage),
+        ("sync", QT_TRANSLATE_NOOP("MainWindow", "Đồng bộ"), sync_page.SyncPage),
+        ("reports", QT_TRANSLATE_NOOP("MainWindow", "Báo cáo"), reports.ReportsPage),
+        ("settings", QT_TRANSLATE_NOOP("MainWindow", "Cài đặt"), settings.SettingsPage),
+    ]
+
+
+class MainWindow(QMainWindow):
+    """The application shell.
+
+    Signals:
+        page_changed(str): the key of the page now shown.
+    """
+
+    page_changed = Signal(str)
+
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("CommuneDesk – Một cửa xã/phường"))
+        self.setMinimumSize(QSize(1000, 640))
+        self._factories = _page_factories()
+        self._pages: dict[str, QWidget] = {}
+
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.rail = QListWidget(central)
+        self.rail.setObjectName("navRail")
+        self.rail.setFixedWidth(150)
+        self.rail.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.stack = QStackedWidget(central)
+        for index, (key, title, _factory) in enumerate(self._factories, start=1):
+            item = QListWidgetItem(QCoreApplication.translate("MainWindow", title))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(self.tr("Phím tắt: Ctrl+{n}").format(n=index))
+            self.rail.addItem(item)
+            placeholder = QWidget(self.stack)
+            self.stack.addWidget(placeholder)
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{index}"), self)
+            shortcut.activated.connect(lambda k=key: self.show_page(k))
+        layout.addWidget(self.rail)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.rail.currentRowChanged.connect(self._on_row_changed)
+
+        self.status = SyncStatusBar(ctx, self)
+        self.setStatusBar(self.status)
+        self.setStyleSheet(_STYLE)
+        self.rail.setCurrentRow(0)
+
+    # -- navigation -------------------------------------------------------------
+
+    def page_keys(self) -> list[str]:
+        """Keys of every page in rail order."""
+        return [key for key, _title, _factory in self._factories]
+
+    def page(self, key: str) -> QWidget:
+        """The page widget for ``key``, building it on first use."""
+        if key not in self._pages:
+            index = self.page_keys().index(key)
+            widget = self._factories[index][2](self.ctx)
+            old = self.stack.widget(index)
+            self.stack.insertWidget(index, widget)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self._pages[key] = widget
+        return self._pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        """Switch to the page ``key`` and return it."""
+        index = self.page_keys().index(key)
+        if self.rail.currentRow() != index:
+            self.rail.setCurrentRow(index)
+        return self.page(key)
+
+    def _on_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self.page_keys()[row]
+        widget = self.page(key)
+        self.stack.setCurrentIndex(row)
+        activated = getattr(widget, "on_shown", None)
+        if callable(activated):
+            activated()
+        self.page_changed.emit(key)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        """Stop the status timer; the application object shuts the workers down."""
+        self.status.stop()
+        super().closeEvent(event)
+
+
+_STYLE = """
+QListWidget#navRail { background: #1f3b5a; color: #ffffff; border: none; font-size: 11pt; }
+QListWidget#navRail::item { padding: 12px 10px; }
+QListWidget#navRail::item:selected { background: #c62828; color: #ffffff; }
+QListWidget#navRail::item:focus { outline: none; }
+QLabel[role="title"] { font-size: 14pt; font-weight: bold; color: #1f3b5a; }
+QLabel[role="error"] { color: #b00020; }
+QLabel[role="hint"] { color: #555555; }
+"""

@@ -1,0 +1,461 @@
+"""Tiếp nhận: the counter intake form, keyboard first.
+
+Procedure search-as-you-type (folded, so "dang ky khai sinh" finds
+"Đăng ký khai sinh"), applicant fields validated inline, the procedure's
+required papers as a checklist, the appointment computed live, Enter to save.
+Saving produces the receipt slip (form 01) with the dossier code's QR code.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commune_desk.domain.errors import DomainError
+from commune_desk.domain.identity import validate_id_number, validate_phone
+from commune_desk.domain.text import fold
+from commune_desk.ui import api, slip_builders, slips
+from commune_desk.ui.context import UiContext
+from commune_desk.ui.errors import message_for
+from commune_desk.ui.format import format_datetime
+from commune_desk.ui.labels import PAPER_FORMS, paper_form_name
+from commune_desk.ui.ops import StoreOp
+from commune_desk.ui.widgets import Debouncer, error_label, hint_label, page_layout
+
+#: What happens to the receipt slip after saving: "preview", "print", "none".
+SLIP_PREVIEW = "preview"
+
+
+class IntakePage(QWidget):
+    """The intake form.
+
+    Signals:
+        dossier_saved(object): the saved dossier value, after the slip was produced.
+    """
+
+    dossier_saved = Signal(object)
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.slip_action = SLIP_PREVIEW
+        self.procedures: list[Any] = []
+        self.procedure: Any = None
+        self.last_dossier: Any = None
+        self.last_slip: slips.Slip | None = None
+        self._saving = False
+        layout = page_layout(self, self.tr("Tiếp nhận hồ sơ"))
+        layout.addWidget(
+            hint_label(
+                self.tr(
+                    "Gõ tên thủ tục (có thể không dấu), chọn bằng phím mũi tên, nhập thông tin "
+                    "người nộp rồi nhấn Enter để lưu và in giấy tiếp nhận."
+                ),
+                self,
+            )
+        )
+        body = QHBoxLayout()
+        layout.addLayout(body, 1)
+        body.addWidget(self._build_procedure_box(), 2)
+        right = QVBoxLayout()
+        body.addLayout(right, 3)
+        right.addWidget(self._build_applicant_box())
+        right.addWidget(self._build_papers_box(), 1)
+        bottom = QHBoxLayout()
+        self.appointment_label = QLabel(self)
+        self.appointment_label.setObjectName("appointment")
+        self.appointment_label.setStyleSheet("font-size: 12pt; font-weight: bold; color: #1f3b5a;")
+        self.form_error = error_label(self)
+        self.save_button = QPushButton(self.tr("Lưu và in giấy tiếp nhận (Enter)"), self)
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.clear_button = QPushButton(self.tr("Nhập mới (Esc)"), self)
+        self.clear_button.clicked.connect(self.clear_form)
+        bottom.addWidget(self.appointment_label, 1)
+        bottom.addWidget(self.clear_button)
+        bottom.addWidget(self.save_button)
+        right.addWidget(self.form_error)
+        right.addLayout(bottom)
+
+        self._appointment_debounce = Debouncer(200, self._refresh_appointment, self)
+        for shortcut_key in ("Return", "Enter", "Ctrl+S"):
+            shortcut = QShortcut(QKeySequence(shortcut_key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self._on_enter)
+        escape = QShortcut(QKeySequence("Escape"), self)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.clear_form)
+        ctx.events.settings_changed.connect(self.load_procedures)
+        self._show_appointment(None)
+        self.load_procedures()
+
+    # -- building -----------------------------------------------------------------
+
+    def _build_procedure_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("1. Thủ tục"), self)
+        layout = QVBoxLayout(box)
+        self.procedure_search = QLineEdit(box)
+        self.procedure_search.setObjectName("procedureSearch")
+        self.procedure_search.setPlaceholderText(self.tr("Tìm thủ tục, ví dụ: khai sinh"))
+        self.procedure_search.setClearButtonEnabled(True)
+        self.procedure_search.textChanged.connect(self._filter_procedures)
+        self.procedure_search.installEventFilter(self)
+        self.procedure_list = QListWidget(box)
+        self.procedure_list.setObjectName("procedureList")
+        self.procedure_list.setWordWrap(True)
+        self.procedure_list.currentItemChanged.connect(self._on_procedure_chosen)
+        self.procedure_info = hint_label("", box)
+        layout.addWidget(self.procedure_search)
+        layout.addWidget(self.procedure_list, 1)
+        layout.addWidget(self.procedure_info)
+        return box
+
+    def _build_applicant_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("2. Người nộp hồ sơ"), self)
+        grid = QGridLayout(box)
+        self.name_edit = QLineEdit(box)
+        self.name_edit.setObjectName("applicantName")
+        self.name_edit.setPlaceholderText(self.tr("Họ và tên, ví dụ: Đặng Thị Đào"))
+        self.id_edit = QLineEdit(box)
+        self.id_edit.setObjectName("applicantId")
+        self.id_edit.setPlaceholderText(self.tr("12 số CCCD hoặc 9 số CMND"))
+        self.phone_edit = QLineEdit(box)
+        self.phone_edit.setObjectName("applicantPhone")
+        self.phone_edit.setPlaceholderText(self.tr("Không bắt buộc"))
+        self.address_edit = QLineEdit(box)
+        self.address_edit.setObjectName("applicantAddress")
+        self.name_error = error_label(box)
+        self.id_error = error_label(box)
+        self.phone_error = error_label(box)
+        fields = (
+            (self.tr("Họ và tên *"), self.name_edit, self.name_error),
+            (self.tr("Số CCCD/CMND *"), self.id_edit, self.id_error),
+            (self.tr("Điện thoại"), self.phone_edit, self.phone_error),
+            (self.tr("Địa chỉ"), self.address_edit, None),
+        )
+        for row_index, (label, edit, err) in enumerate(fields):
+            grid.addWidget(QLabel(label, box), row_index, 0)
+            grid.addWidget(edit, row_index, 1)
+            if err is not None:
+                grid.addWidget(err, row_index, 2)
+        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(2, 1)
+        self.name_edit.textChanged.connect(lambda _t: self._validate_name(final=False))
+        self.id_edit.textChanged.connect(lambda _t: self._validate_id(final=False))
+        self.phone_edit.textChanged.connect(lambda _t: self._validate_phone(final=False))
+        return box
+
+    def _build_papers_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("3. Giấy tờ đã nhận"), self)
+        layout = QVBoxLayout(box)
+        self.papers_table = QTableWidget(0, 2, box)
+        self.papers_table.setObjectName("papersTable")
+        self.papers_table.setHorizontalHeaderLabels([self.tr("Giấy tờ"), self.tr("Hình thức")])
+        self.papers_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.papers_table.verticalHeader().setVisible(False)
+        self.papers_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        layout.addWidget(self.papers_table)
+        layout.addWidget(hint_label(self.tr("Dấu tích = đã nhận. Phím cách để đánh dấu."), box))
+        return box
+
+    # -- procedures -----------------------------------------------------------------
+
+    def load_procedures(self) -> None:
+        """Fetch the procedure catalogue on the store thread."""
+        StoreOp(self.ctx, api.list_procedures, parent=self).success(
+            self._set_procedures
+        ).run_in_background()
+
+    def _set_procedures(self, procedures: list[Any]) -> None:
+        self.procedures = list(procedures)
+        self._filter_procedures(self.procedure_search.text())
+
+    def _filter_procedures(self, text: str) -> None:
+        tokens = fold(text).split()
+        current = self.procedure
+        self.procedure_list.blockSignals(True)
+        self.procedure_list.clear()
+        for procedure in self.procedures:
+            key = fold(f"{procedure.name} {procedure.code} {getattr(procedure, 'field', '')}")
+            if all(token in key for token in tokens):
+                item = QListWidgetItem(procedure.name)
+                item.setData(Qt.ItemDataRole.UserRole, procedure)
+                self.procedure_list.addItem(item)
+                if current is not None and procedure.code == current.code:
+                    self.procedure_list.setCurrentItem(item)
+        self.procedure_list.blockSignals(False)
+        if self.procedure_list.currentRow() < 0 and self.procedure_list.count() and tokens:
+            self.procedure_list.setCurrentRow(0)
+        elif self.procedure_list.currentItem() is None:
+            self._on_procedure_chosen(None, None)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 - Qt override
+        """Up/Down in the search box move through the procedure list."""
+        from PySide6.QtCore import QEvent
+
+        if watched is self.procedure_search and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                step = 1 if key == Qt.Key.Key_Down else -1
+                row_now = max(0, self.procedure_list.currentRow() + step)
+                if row_now < self.procedure_list.count():
+                    self.procedure_list.setCurrentRow(row_now)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _on_procedure_chosen(self, item: QListWidgetItem | None, _previous: Any) -> None:
+        procedure = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if procedure is self.procedure:
+            return
+        self.procedure = procedure
+        self._fill_papers(procedure)
+        if procedure is None:
+            self.procedure_info.setText("")
+        else:
+            self.procedure_info.setText(api.procedure_summary(procedure))
+        self._appointment_debounce.poke()
+
+    def select_procedure(self, code: str) -> None:
+        """Choose a procedure by code (used by tests and the dossier 'copy' action)."""
+        for row_index in range(self.procedure_list.count()):
+            item = self.procedure_list.item(row_index)
+            if item.data(Qt.ItemDataRole.UserRole).code == code:
+                self.procedure_list.setCurrentRow(row_index)
+                return
+
+    def _fill_papers(self, procedure: Any) -> None:
+        papers = api.required_papers(procedure) if procedure is not None else []
+        self.papers_table.setRowCount(len(papers))
+        for row_index, (name, form) in enumerate(papers):
+            item = QTableWidgetItem(name)
+            item.setFlags(
+                Qt.ItemFlag.ItemIsUserCheckable
+                | Qt.ItemFlag.ItemIsEnabled
+                | Qt.ItemFlag.ItemIsSelectable
+            )
+            item.setCheckState(Qt.CheckState.Checked)
+            self.papers_table.setItem(row_index, 0, item)
+            combo = QComboBox(self.papers_table)
+            for key in PAPER_FORMS:
+                combo.addItem(paper_form_name(key), key)
+            combo.setCurrentIndex(max(0, combo.findData(form)))
+            self.papers_table.setCellWidget(row_index, 1, combo)
+        self.papers_table.resizeColumnToContents(1)
+
+    def papers(self) -> list[tuple[str, str, bool]]:
+        """(paper name, form key, received?) for each row of the checklist."""
+        result = []
+        for row_index in range(self.papers_table.rowCount()):
+            item = self.papers_table.item(row_index, 0)
+            combo = self.papers_table.cellWidget(row_index, 1)
+            assert isinstance(combo, QComboBox)
+            result.append(
+                (item.text(), str(combo.currentData()), item.checkState() == Qt.CheckState.Checked)
+            )
+        return result
+
+    # -- appointment ----------------------------------------------------------------
+
+    def _refresh_appointment(self) -> None:
+        procedure = self.procedure
+        if procedure is None:
+            self._show_appointment(None)
+            return
+        code = procedure.code
+        StoreOp(
+            self.ctx, lambda s: api.preview_appointment(s, code), parent=self
+        ).success(lambda due: self._show_appointment(due) if self.procedure is procedure else None
+        ).failure(lambda _e: self._show_appointment(None)).run_in_background()
+
+    def _show_appointment(self, due: datetime | None) -> None:
+        if due is None:
+            self.appointment_label.setText(self.tr("Ngày hẹn trả: chọn thủ tục"))
+        else:
+            self.appointment_label.setText(
+                self.tr("Ngày hẹn trả: {when}").format(when=format_datetime(due))
+            )
+
+    # -- validation -----------------------------------------------------------------
+
+    def _validate_name(self, *, final: bool) -> bool:
+        ok = bool(self.name_edit.text().strip())
+        self.name_error.setText("" if ok or not final else self.tr("Nhập họ và tên người nộp."))
+        return ok
+
+    def _validate_id(self, *, final: bool) -> bool:
+        text = self.id_edit.text().strip()
+        if not text:
+            self.id_error.setText(self.tr("Nhập số CCCD/CMND.") if final else "")
+            return False
+        try:
+            validate_id_number(text)
+        except DomainError as exc:
+            digits = sum(ch.isdigit() for ch in text)
+            if final or digits >= 12 or not text.replace(" ", "").isdigit():
+                self.id_error.setText(_id_message(self, exc.kind))
+            else:
+                self.id_error.setText("")
+            return False
+        self.id_error.setText("")
+        return True
+
+    def _validate_phone(self, *, final: bool) -> bool:
+        text = self.phone_edit.text().strip()
+        if not text:
+            self.phone_error.setText("")
+            return True
+        try:
+            validate_phone(text)
+        except DomainError:
+            digits = sum(ch.isdigit() for ch in text)
+            if final or digits >= 10:
+                self.phone_error.setText(
+                    self.tr("Số điện thoại gồm 10 số, bắt đầu bằng 0 (hoặc +84).")
+                )
+            return False
+        self.phone_error.setText("")
+        return True
+
+    def validate(self) -> bool:
+        """Check every field, show messages next to them, focus the first bad one."""
+        checks = [
+            (self.procedure is not None, self.procedure_search),
+            (self._validate_name(final=True), self.name_edit),
+            (self._validate_id(final=True), self.id_edit),
+            (self._validate_phone(final=True), self.phone_edit),
+        ]
+        if self.procedure is None:
+            self.form_error.setText(self.tr("Chọn thủ tục trước khi lưu."))
+        else:
+            self.form_error.setText("")
+        for ok, widget in checks:
+            if not ok:
+                widget.setFocus()
+                return False
+        return True
+
+    # -- saving -----------------------------------------------------------------------
+
+    def _on_enter(self) -> None:
+        focus = self.focusWidget()
+        if focus is self.procedure_search and self.procedure is not None:
+            self.name_edit.setFocus()
+            return
+        if isinstance(focus, QComboBox):
+            return
+        self.save()
+
+    def form_values(self) -> dict[str, Any]:
+        """The typed values, as the intake service expects them."""
+        return {
+            "procedure_code": self.procedure.code if self.procedure else "",
+            "applicant_name": self.name_edit.text().strip(),
+            "applicant_id_number": self.id_edit.text().strip(),
+            "applicant_phone": self.phone_edit.text().strip() or None,
+            "applicant_address": self.address_edit.text().strip(),
+            "papers": self.papers(),
+            "clerk": self.ctx.clerk,
+        }
+
+    def save(self) -> None:
+        """Validate, save on the store thread, then produce the receipt slip."""
+        if self._saving or not self.validate():
+            return
+        self._saving = True
+        self.save_button.setEnabled(False)
+        values = self.form_values()
+        StoreOp(self.ctx, lambda s: api.receive_dossier(s, values), parent=self).success(
+            self._on_saved
+        ).failure(self._on_failed).finally_(self._after_save).run_in_background()
+
+    def _after_save(self) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+
+    def _on_failed(self, error: BaseException) -> None:
+        text = message_for(error)
+        if text is None:
+            self.ctx.errors.report(error, parent=self)
+            return
+        field = getattr(error, "field", None)
+        target = {"id_number": self.id_error, "phone": self.phone_error, "name": self.name_error}
+        (target.get(field or "", self.form_error)).setText(text)
+
+    def _on_saved(self, result: Any) -> None:
+        dossier = api.dossier_of(result)
+        self.last_dossier = dossier
+        StoreOp(self.ctx, lambda s: api.receipt_slip_data(s, dossier.id), parent=self).success(
+            self._produce_slip
+        ).run_in_background()
+
+    def _produce_slip(self, data: Any) -> None:
+        slip = slip_builders.receipt_slip(data)
+        self.last_slip = slip
+        self.clear_form()
+        self.form_error.setText(
+            self.tr("Đã lưu hồ sơ {code}.").format(code=api.dossier_of(data).code)
+        )
+        self.dossier_saved.emit(self.last_dossier)
+        if self.slip_action == "preview":
+            slips.preview(slip, self)
+        elif self.slip_action == "print":
+            slips.print_slip(slip, self)
+
+    def save_last_slip_pdf(self, path: Path) -> Path:
+        """Write the last receipt slip to ``path`` as PDF."""
+        assert self.last_slip is not None
+        return slips.write_pdf(self.last_slip, path)
+
+    def clear_form(self) -> None:
+        """Empty the applicant fields for the next citizen; keep the procedure list."""
+        for edit in (self.name_edit, self.id_edit, self.phone_edit, self.address_edit):
+            edit.clear()
+        for label in (self.name_error, self.id_error, self.phone_error, self.form_error):
+            label.clear()
+        self.procedure_search.clear()
+        self.procedure_list.clearSelection()
+        self.procedure_list.setCurrentRow(-1)
+        self.procedure = None
+        self._fill_papers(None)
+        self.procedure_info.setText("")
+        self._show_appointment(None)
+        self.procedure_search.setFocus()
+
+    def on_shown(self) -> None:
+        """Put the cursor in the procedure search when the page opens."""
+        self.procedure_search.setFocus()
+
+
+def _id_message(widget: QWidget, kind: str) -> str:
+    messages = {
+        "id_number_required": widget.tr("Nhập số CCCD/CMND."),
+        "invalid_id_number": widget.tr("CCCD gồm 12 chữ số (CMND cũ: 9 chữ số)."),
+        "id_number_future_birth_year": widget.tr("Số CCCD không hợp lệ (năm sinh ở tương lai)."),
+        "id_number_birth_mismatch": widget.tr("Năm sinh không khớp với số CCCD."),
+    }
+    return messages.get(kind, widget.tr("Số CCCD/CMND không hợp lệ."))
+
+
+__all__ = ["IntakePage", "QFormLayout"]

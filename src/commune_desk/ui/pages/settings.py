@@ -1,0 +1,272 @@
+"""Cài đặt: office identity, office hours, holiday overrides, server, language, backup folder."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, time
+from typing import Any
+
+from PySide6.QtCore import QTime, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commune_desk.domain.calendar import OfficeHours
+from commune_desk.ui import api
+from commune_desk.ui.context import UiContext
+from commune_desk.ui.i18n import LANGUAGES
+from commune_desk.ui.ops import StoreOp
+from commune_desk.ui.widgets import error_label, hint_label, page_layout
+
+
+def _time_edit(parent: QWidget, value: time) -> QTimeEdit:
+    edit = QTimeEdit(QTime(value.hour, value.minute), parent)
+    edit.setDisplayFormat("HH:mm")
+    return edit
+
+
+def parse_dates(text: str) -> frozenset[date]:
+    """Dates typed one per line or comma-separated, as dd/mm/yyyy or yyyy-mm-dd."""
+    result = set()
+    for chunk in text.replace(",", "\n").splitlines():
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        if "/" in chunk:
+            day, month, year = (int(p) for p in chunk.split("/"))
+            result.add(date(year, month, day))
+        else:
+            result.add(date.fromisoformat(chunk))
+    return frozenset(result)
+
+
+def format_dates(days: frozenset[date]) -> str:
+    """Dates one per line as dd/mm/yyyy, in order."""
+    return "\n".join(d.strftime("%d/%m/%Y") for d in sorted(days))
+
+
+class OfficeForm(QWidget):
+    """The office identity fields, shared by the settings page and the first-run wizard.
+
+    Signals: none.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.unit_name_edit = QLineEdit(self)
+        self.unit_name_edit.setObjectName("unitName")
+        self.unit_name_edit.setPlaceholderText(self.tr("ví dụ: UBND xã Đông Anh"))
+        self.unit_code_edit = QLineEdit(self)
+        self.unit_code_edit.setObjectName("unitCode")
+        self.unit_code_edit.setPlaceholderText(self.tr("Mã định danh đơn vị, ví dụ: 000.00.06.H26"))
+        self.slot_spin = QSpinBox(self)
+        self.slot_spin.setRange(1, 9)
+        self.clerk_edit = QLineEdit(self)
+        self.clerk_edit.setObjectName("clerkName")
+        self.clerk_edit.setPlaceholderText(self.tr("Họ tên cán bộ dùng máy này"))
+        form.addRow(QLabel(self.tr("Tên đơn vị *"), self), self.unit_name_edit)
+        form.addRow(QLabel(self.tr("Mã đơn vị *"), self), self.unit_code_edit)
+        form.addRow(QLabel(self.tr("Số quầy (1–9)"), self), self.slot_spin)
+        form.addRow(QLabel(self.tr("Cán bộ"), self), self.clerk_edit)
+
+    def load(self, settings: Any, clerk: str) -> None:
+        """Show ``settings``."""
+        self.unit_name_edit.setText(settings.unit_name)
+        self.unit_code_edit.setText(settings.unit_code)
+        self.slot_spin.setValue(settings.counter_slot)
+        self.clerk_edit.setText(clerk)
+
+    def apply(self, settings: Any) -> Any:
+        """``settings`` with the typed identity."""
+        return replace(
+            settings,
+            unit_name=self.unit_name_edit.text().strip(),
+            unit_code=self.unit_code_edit.text().strip().upper(),
+            counter_slot=self.slot_spin.value(),
+        )
+
+
+class SettingsPage(QWidget):
+    """Edit and save the installation's settings.
+
+    Signals:
+        saved(object): the OfficeSettings after a successful save.
+    """
+
+    saved = Signal(object)
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.settings: Any = None
+        layout = page_layout(self, self.tr("Cài đặt"))
+        columns = QHBoxLayout()
+        layout.addLayout(columns, 1)
+        left = QVBoxLayout()
+        right = QVBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+
+        office_box = QGroupBox(self.tr("Đơn vị"), self)
+        office_layout = QVBoxLayout(office_box)
+        self.office_form = OfficeForm(office_box)
+        office_layout.addWidget(self.office_form)
+        left.addWidget(office_box)
+
+        hours_box = QGroupBox(self.tr("Giờ làm việc"), self)
+        hours_form = QFormLayout(hours_box)
+        defaults = OfficeHours()
+        (m_start, m_end), (a_start, a_end) = defaults.sessions[0], defaults.sessions[-1]
+        self.morning_start = _time_edit(hours_box, m_start)
+        self.morning_end = _time_edit(hours_box, m_end)
+        self.afternoon_start = _time_edit(hours_box, a_start)
+        self.afternoon_end = _time_edit(hours_box, a_end)
+        self.cutoff = _time_edit(hours_box, defaults.same_day_cutoff)
+        morning = QHBoxLayout()
+        morning.addWidget(self.morning_start)
+        morning.addWidget(QLabel("–", hours_box))
+        morning.addWidget(self.morning_end)
+        afternoon = QHBoxLayout()
+        afternoon.addWidget(self.afternoon_start)
+        afternoon.addWidget(QLabel("–", hours_box))
+        afternoon.addWidget(self.afternoon_end)
+        hours_form.addRow(QLabel(self.tr("Buổi sáng"), hours_box), morning)
+        hours_form.addRow(QLabel(self.tr("Buổi chiều"), hours_box), afternoon)
+        hours_form.addRow(QLabel(self.tr("Trả trong ngày nếu nhận trước"), hours_box), self.cutoff)
+        left.addWidget(hours_box)
+
+        other_box = QGroupBox(self.tr("Máy chủ, ngôn ngữ, sao lưu"), self)
+        other_form = QFormLayout(other_box)
+        self.server_edit = QLineEdit(other_box)
+        self.server_edit.setPlaceholderText(self.tr("https://… (để trống nếu chỉ dùng trên máy này)"))
+        self.language_combo = QComboBox(other_box)
+        for code, name in LANGUAGES.items():
+            self.language_combo.addItem(name, code)
+        self.backup_label = QLabel(str(ctx.paths.backup_dir), other_box)
+        self.backup_label.setWordWrap(True)
+        other_form.addRow(QLabel(self.tr("Địa chỉ máy chủ"), other_box), self.server_edit)
+        other_form.addRow(QLabel(self.tr("Ngôn ngữ"), other_box), self.language_combo)
+        other_form.addRow(QLabel(self.tr("Thư mục sao lưu"), other_box), self.backup_label)
+        other_form.addRow(
+            hint_label(
+                self.tr("Đổi thư mục sao lưu bằng biến môi trường COMMUNE_DESK_BACKUP_DIR "
+                        "(cán bộ CNTT). Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm."),
+                other_box,
+            )
+        )
+        left.addWidget(other_box)
+        left.addStretch(1)
+
+        days_box = QGroupBox(self.tr("Ngày nghỉ, ngày làm bù"), self)
+        days_layout = QVBoxLayout(days_box)
+        days_layout.addWidget(
+            hint_label(
+                self.tr("Ngày lễ theo Bộ luật Lao động đã có sẵn. Ghi thêm mỗi dòng một ngày "
+                        "(dd/mm/yyyy)."),
+                days_box,
+            )
+        )
+        days_layout.addWidget(QLabel(self.tr("Ngày nghỉ thêm"), days_box))
+        self.days_off_edit = QPlainTextEdit(days_box)
+        days_layout.addWidget(self.days_off_edit)
+        days_layout.addWidget(QLabel(self.tr("Ngày làm việc bù (thứ Bảy, Chủ nhật đi làm)"), days_box))
+        self.working_days_edit = QPlainTextEdit(days_box)
+        days_layout.addWidget(self.working_days_edit)
+        right.addWidget(days_box, 1)
+
+        bottom = QHBoxLayout()
+        self.message = error_label(self)
+        self.save_button = QPushButton(self.tr("Lưu cài đặt"), self)
+        self.save_button.clicked.connect(self.save)
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.save_button)
+        layout.addLayout(bottom)
+        self.load()
+
+    def load(self) -> None:
+        """Read the settings on the store thread."""
+        StoreOp(self.ctx, api.get_settings, parent=self).success(self._show).run_in_background()
+
+    def _show(self, settings: Any) -> None:
+        self.settings = settings
+        self.office_form.load(settings, self.ctx.clerk)
+        sessions = settings.hours.sessions
+        first, last = sessions[0], sessions[-1]
+        for edit, value in (
+            (self.morning_start, first[0]), (self.morning_end, first[1]),
+            (self.afternoon_start, last[0]), (self.afternoon_end, last[1]),
+            (self.cutoff, settings.hours.same_day_cutoff),
+        ):
+            edit.setTime(QTime(value.hour, value.minute))
+        self.server_edit.setText(settings.server_url or "")
+        ui = self.ctx.extras.get("ui_settings")
+        language = ui.language if ui is not None else "vi"
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(language)))
+        self.days_off_edit.setPlainText(format_dates(settings.extra_days_off))
+        self.working_days_edit.setPlainText(format_dates(settings.extra_working_days))
+
+    def collect(self) -> Any:
+        """The settings as typed (raises ValueError on a badly typed date)."""
+        assert self.settings is not None
+        hours = OfficeHours(
+            sessions=(
+                (self.morning_start.time().toPython(), self.morning_end.time().toPython()),
+                (self.afternoon_start.time().toPython(), self.afternoon_end.time().toPython()),
+            ),
+            same_day_cutoff=self.cutoff.time().toPython(),
+        )
+        return replace(
+            self.office_form.apply(self.settings),
+            hours=hours,
+            server_url=self.server_edit.text().strip() or None,
+            extra_days_off=parse_dates(self.days_off_edit.toPlainText()),
+            extra_working_days=parse_dates(self.working_days_edit.toPlainText()),
+        )
+
+    def save(self) -> None:
+        """Validate and save (office settings in the store, language and clerk in settings.json)."""
+        try:
+            settings = self.collect()
+        except ValueError:
+            self.message.setText(self.tr("Ngày không đúng dạng dd/mm/yyyy."))
+            return
+        except Exception as exc:  # noqa: BLE001 - typed domain errors carry a kind
+            if getattr(exc, "kind", None) is None:
+                raise
+            self.ctx.errors.report(exc, parent=self)
+            return
+        clerk = self.office_form.clerk_edit.text().strip()
+        language = str(self.language_combo.currentData())
+        StoreOp(self.ctx, lambda s: api.update_settings(s, settings, clerk), parent=self).success(
+            lambda outcome: self._saved(outcome, clerk, language)
+        ).run_in_background()
+
+    def _saved(self, outcome: Any, clerk: str, language: str) -> None:
+        self.settings = outcome.value
+        self.ctx.clerk = clerk
+        ui = self.ctx.extras.get("ui_settings")
+        if ui is not None:
+            changed_language = ui.language != language
+            ui.clerk, ui.language = clerk, language
+            ui.save()
+        else:
+            changed_language = False
+        text = self.tr("Đã lưu cài đặt.")
+        if changed_language:
+            text += " " + self.tr("Ngôn ngữ mới sẽ dùng khi mở lại phần mềm.")
+        self.message.setText(text)
+        self.ctx.events.settings_changed.emit()
+        self.saved.emit(outcome.value)

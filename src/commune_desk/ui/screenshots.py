@@ -1,0 +1,43 @@
+"""Render every main screen at 1366×768 and save PNGs (docs, manual checks, tests)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+SCREEN_SIZE = (1366, 768)
+
+
+def wait_idle(desktop: Any, timeout: float = 30.0) -> None:
+    """Process events until the background workers have nothing left to deliver."""
+    deadline = time.monotonic() + timeout
+    app = QCoreApplication.instance()
+    quiet = 0
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if desktop.tasks.busy:
+            quiet = 0
+        else:
+            quiet += 1
+            if quiet > 5:
+                return
+        time.sleep(0.01)
+
+
+def save_screenshots(desktop: Any, folder: Path, *, prefix: str = "") -> list[Path]:
+    """Show each page of the main window and save ``<folder>/<prefix><n>-<page>.png``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    window = desktop.window
+    window.resize(*SCREEN_SIZE)
+    window.show()
+    saved = []
+    for n, key in enumerate(window.page_keys(), start=1):
+        window.show_page(key)
+        wait_idle(desktop)
+        path = folder / f"{prefix}{n:02d}-{key}.png"
+        window.grab().save(str(path))
+        saved.append(path)
+    return saved
