@@ -1,9 +1,285 @@
-"""Sub-commands of `commune-desk` (filled in by the issue that owns them)."""
+"""Store sub-commands for IT support and automation.
+
+``demo``, ``intake``, ``procedures``, ``search``, ``db check``, ``backup``,
+``restore``. Errors a clerk or IT person can fix print a Vietnamese sentence
+on stderr and exit with status 2 (bad input) or 1 (a check or operation failed).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from commune_desk.domain.calendar import VN_TZ
+from commune_desk.domain.errors import DomainError, ValidationError
+from commune_desk.paths import AppPaths
+from commune_desk.services.messages import message_for
+from commune_desk.services.values import DossierSummary, NewDossier
+
+EXIT_INVALID = 2
+EXIT_FAILED = 1
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add this module's sub-commands to the parser."""
+    demo = subparsers.add_parser("demo", help="fill the store with realistic demo dossiers")
+    demo.add_argument("--dossiers", type=int, required=True, metavar="N", help="how many dossiers")
+    demo.add_argument("--seed", type=int, default=0, help="random seed (same seed, same data)")
+    demo.set_defaults(handler=_demo)
+
+    intake = subparsers.add_parser("intake", help="register one dossier as the counter would")
+    intake.add_argument("--procedure", required=True, metavar="CODE", help="procedure code")
+    intake.add_argument("--name", required=True, help="applicant's full name")
+    intake.add_argument("--id-number", required=True, help="CCCD (12 digits) or CMND (9 digits)")
+    intake.add_argument("--phone", help="applicant's phone number")
+    intake.add_argument("--address", default="", help="applicant's address")
+    intake.add_argument("--clerk", default="", help="name of the receiving clerk")
+    intake.add_argument(
+        "--received-at",
+        metavar="ISO8601",
+        help="time of receipt (default now; without an offset it is office time, UTC+7)",
+    )
+    intake.add_argument("--json", action="store_true", help="print one JSON object")
+    intake.set_defaults(handler=_intake)
+
+    procedures = subparsers.add_parser("procedures", help="list the procedure catalogue")
+    procedures.add_argument("--json", action="store_true", help="one JSON object per line")
+    procedures.set_defaults(handler=_procedures)
+
+    search = subparsers.add_parser("search", help="find dossiers by name, ID number, phone or code")
+    search.add_argument("text", help='e.g. "dang thi dao" (accents optional)')
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--json", action="store_true", help="one JSON object per line")
+    search.set_defaults(handler=_search)
+
+    db = subparsers.add_parser("db", help="store maintenance")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    check = db_sub.add_parser("check", help="integrity check plus the store's own invariants")
+    check.add_argument("--no-blobs", action="store_true", help="skip re-hashing attachment files")
+    check.set_defaults(handler=_db_check)
+
+    backup = subparsers.add_parser("backup", help="back up the store and attachments (rotated)")
+    backup.add_argument("--to", type=Path, metavar="DIR", help="folder (default: the backup folder)")
+    backup.add_argument("--keep", type=int, default=10, help="archives to keep in that folder")
+    backup.set_defaults(handler=_backup)
+
+    restore = subparsers.add_parser("restore", help="restore a backup archive (close the app first)")
+    restore.add_argument("file", type=Path, metavar="FILE")
+    restore.set_defaults(handler=_restore)
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _paths(args: argparse.Namespace) -> AppPaths:
+    return AppPaths.resolve(getattr(args, "data_dir", None))
+
+
+def _fail(message: str, code: int = EXIT_INVALID) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+def _with_context(args: argparse.Namespace, body: Callable[[Any], int]) -> int:
+    """Open the store, run ``body(context)``, map domain errors to Vietnamese messages."""
+    from commune_desk.app import AppContext  # the CLI's --help must not need the store
+
+    try:
+        context = AppContext.open(_paths(args))
+    except DomainError as exc:
+        return _fail(message_for(exc), EXIT_FAILED)
+    try:
+        return body(context)
+    except BrokenPipeError:  # e.g. `commune-desk procedures | head`
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
+    except ValidationError as exc:
+        return _fail(message_for(exc), EXIT_INVALID)
+    except DomainError as exc:
+        code = EXIT_INVALID if exc.kind in ("unknown_procedure", "illegal_transition") else EXIT_FAILED
+        return _fail(message_for(exc), code)
+    finally:
+        context.close()
+
+
+def _summary_json(s: DossierSummary) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "code": s.code,
+        "procedure_code": s.procedure_code,
+        "applicant_name": s.applicant_name,
+        "applicant_id_number": s.applicant_id_number,
+        "status": int(s.status),
+        "status_name": s.status.name.lower(),
+        "received_at": s.received_at.astimezone(VN_TZ).isoformat(),
+        "appointment_at": s.appointment_at.astimezone(VN_TZ).isoformat(),
+        "overdue": s.overdue,
+    }
+
+
+def _parse_received_at(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationError("invalid_datetime", f"bad time {value!r}", field="received_at") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
+
+
+# --- handlers ------------------------------------------------------------------
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from commune_desk.services.demo import generate_demo
+
+    if args.dossiers < 0:
+        return _fail("Số hồ sơ mẫu phải lớn hơn hoặc bằng 0.")
+
+    def body(context: Any) -> int:
+        with tqdm(total=args.dossiers, unit="hồ sơ", file=sys.stderr, disable=None) as bar:
+
+            def progress(done: int, _total: int) -> None:
+                bar.update(done - bar.n)
+
+            summary = generate_demo(context, args.dossiers, args.seed, progress)
+        print(
+            f"Đã tạo {summary.dossiers} hồ sơ mẫu ({summary.events} sự kiện), "
+            f"{summary.incoming} văn bản đến, {summary.outgoing} văn bản đi."
+        )
+        return 0
+
+    return _with_context(args, body)
+
+
+def _intake(args: argparse.Namespace) -> int:
+    from commune_desk.services.dossiers import validate_new_dossier
+
+    try:
+        new = validate_new_dossier(
+            NewDossier(
+                procedure_code=args.procedure,
+                applicant_name=args.name,
+                applicant_id_number=args.id_number,
+                applicant_phone=args.phone,
+                applicant_address=args.address,
+                received_at=_parse_received_at(args.received_at),
+                received_by=args.clerk,
+            )
+        )
+    except ValidationError as exc:  # checked before the store is even opened
+        return _fail(message_for(exc))
+
+    def body(context: Any) -> int:
+        detail = context.services.register_dossier(new).value
+        s = detail.summary
+        if args.json:
+            print(json.dumps(_summary_json(s), ensure_ascii=False))
+        else:
+            print(f"Mã hồ sơ: {s.code}")
+            print(f"Thủ tục: {s.procedure_name}")
+            print(f"Người nộp: {s.applicant_name}")
+            print(f"Hẹn trả kết quả: {s.appointment_at.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}")
+        return 0
+
+    return _with_context(args, body)
+
+
+def _procedures(args: argparse.Namespace) -> int:
+    def body(context: Any) -> int:
+        for p in context.services.list_procedures():
+            if args.json:
+                print(
+                    json.dumps(
+                        {
+                            "code": p.code,
+                            "name": p.name,
+                            "time_limit": p.time_limit,
+                            "day_kind": p.day_kind.value,
+                            "field": p.field,
+                            "fee": p.fee,
+                            "required_papers": list(p.required_papers),
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+            else:
+                limit = "trong ngày" if p.time_limit == 0 else f"{p.time_limit} ngày ({p.day_kind.value})"
+                print(f"{p.code:<10} {p.name}  [{limit}]")
+        return 0
+
+    return _with_context(args, body)
+
+
+def _search(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        return _fail("Giới hạn kết quả phải lớn hơn 0.")
+
+    def body(context: Any) -> int:
+        rows = context.services.search_dossiers(args.text, limit=args.limit)
+        for s in rows:
+            if args.json:
+                print(json.dumps(_summary_json(s), ensure_ascii=False))
+            else:
+                print(f"{s.code}  {s.applicant_name}  {s.applicant_id_number}  {s.status.name.lower()}")
+        if not rows and not args.json:
+            print("Không tìm thấy hồ sơ nào.", file=sys.stderr)
+        return 0
+
+    return _with_context(args, body)
+
+
+def _db_check(args: argparse.Namespace) -> int:
+    paths = _paths(args)
+    if not paths.db_path.is_file():
+        return _fail(f"Không có cơ sở dữ liệu tại {paths.db_path}.", EXIT_FAILED)
+
+    def body(context: Any) -> int:
+        report = context.services.check_store(verify_blobs=not args.no_blobs)
+        for name in report.checked:
+            print(f"checked: {name}")
+        for problem in report.problems:
+            print(f"PROBLEM: {problem}")
+        if report.ok:
+            print("Cơ sở dữ liệu không có lỗi.")
+            return 0
+        print(f"Phát hiện {len(report.problems)} lỗi trong cơ sở dữ liệu.", file=sys.stderr)
+        return EXIT_FAILED
+
+    try:
+        return _with_context(args, body)
+    except Exception as exc:  # a damaged file may fail to open at all  # noqa: BLE001
+        return _fail(f"Cơ sở dữ liệu bị hỏng, không mở được: {exc}", EXIT_FAILED)
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from commune_desk.services.backup import create_backup
+
+    try:
+        info = create_backup(_paths(args), to_dir=args.to, keep=args.keep)
+    except DomainError as exc:
+        return _fail(message_for(exc), EXIT_FAILED)
+    print(f"Đã sao lưu vào {info.path} ({info.size} byte, {info.blobs} tệp đính kèm).")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from commune_desk.app import AppContext
+    from commune_desk.services.backup import restore_backup
+
+    paths = _paths(args)
+    try:
+        info = restore_backup(paths, args.file)
+        AppContext.open(paths).close()  # migrate a backup made by an older version now
+    except DomainError as exc:
+        return _fail(message_for(exc), EXIT_FAILED)
+    print(f"Đã khôi phục dữ liệu từ {info.path}.")
+    return 0
