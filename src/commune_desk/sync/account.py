@@ -1,0 +1,190 @@
+"""The sync account of this installation: who logged in, to which server, from which device.
+
+Public facts (server URL, user name, commune, device id) and the offline
+password verifier are kept in the store's ``settings`` table under
+:data:`ACCOUNT_KEY`; the refresh token and the current access token live in
+the OS keyring (:class:`~commune_desk.sync.credentials.TokenVault`).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete
+
+from commune_desk.store import Store
+from commune_desk.store.models import NumberLease, Setting
+from commune_desk.sync import protocol as p
+from commune_desk.sync.client import SyncClient
+from commune_desk.sync.credentials import PasswordVerifier, TokenVault
+from commune_desk.sync.errors import SyncError, SyncErrorKind
+from commune_desk.sync.leases import renew_leases, set_office
+
+ACCOUNT_KEY = "sync.account"
+#: Setting holding this installation's device UUID (created once, never changed).
+DEVICE_KEY = "device_id"
+#: Refresh the access token this many seconds before it expires.
+ACCESS_MARGIN_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who this installation syncs as."""
+
+    server_url: str
+    username: str
+    device_id: str
+    commune_code: str
+    commune_name: str
+    role: str
+    verifier: dict[str, object]
+
+    def check_password(self, password: str) -> bool:
+        """Offline unlock: whether ``password`` matches the verifier saved at login."""
+        return PasswordVerifier.from_json(dict(self.verifier)).check(password)
+
+
+def device_id(store: Store) -> str:
+    """This installation's device UUID, created on first use in the same transaction."""
+    with store.write.begin() as session:
+        row = session.get(Setting, DEVICE_KEY)
+        if row is None:
+            row = Setting(key=DEVICE_KEY, value=str(uuid.uuid4()))
+            session.add(row)
+        return str(row.value)
+
+
+def load_account(store: Store) -> Account | None:
+    """The saved account, or None before the first login."""
+    with store.read() as session:
+        row = session.get(Setting, ACCOUNT_KEY)
+        if row is None or not row.value:
+            return None
+        data = row.value if isinstance(row.value, dict) else json.loads(row.value)
+        return Account(**data)
+
+
+def save_account(store: Store, account: Account) -> None:
+    """Replace the saved account."""
+    with store.write.begin() as session:
+        row = session.get(Setting, ACCOUNT_KEY)
+        if row is None:
+            session.add(Setting(key=ACCOUNT_KEY, value=asdict(account)))
+        else:
+            row.value = asdict(account)
+
+
+def login(
+    store: Store,
+    *,
+    server_url: str,
+    username: str,
+    password: str,
+    vault: TokenVault | None = None,
+    timeout: tuple[float, float] = (5.0, 30.0),
+) -> Account:
+    """Log in online once: tokens to the keyring, account + verifier to the store."""
+    vault = vault or TokenVault()
+    server_url = server_url.rstrip("/")
+    dev = device_id(store)
+    client = SyncClient(server_url, timeout=timeout)
+    try:
+        tokens = client.login(
+            p.LoginRequest(
+                username=username,
+                password=password,
+                device_id=uuid.UUID(dev),
+                device_name=platform.node()[:200],
+            )
+        )
+        TokenCache(vault, server_url, dev).store(tokens)
+        _become_server_numbered(store, server_url)
+        # Lease the counter slot and register blocks now, while the link is up:
+        # everything the clerk registers from here on is numbered from them.
+        client.authenticate = lambda _force: tokens.access_token
+        handshake = client.handshake(
+            p.HandshakeRequest(protocol_version=p.PROTOCOL_VERSION, client_time=_utcnow())
+        )
+        renew_leases(store, client, handshake)
+    finally:
+        client.close()
+    account = Account(
+        server_url=server_url,
+        username=tokens.username,
+        device_id=dev,
+        commune_code=tokens.commune_code,
+        commune_name=tokens.commune_name,
+        role=str(tokens.role),
+        verifier=PasswordVerifier.create(password).to_json(),
+    )
+    save_account(store, account)
+    return account
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _become_server_numbered(store: Store, server_url: str) -> None:
+    """From now on numbers come from server leases: drop the PC's own unused leases."""
+    with store.write.begin() as session:
+        set_office(session, server_url=server_url)
+        session.execute(delete(NumberLease).where(NumberLease.source == "local"))
+
+
+def unlock_offline(store: Store, username: str, password: str) -> Account:
+    """Check the clerk's password against the local verifier (no network)."""
+    account = load_account(store)
+    if account is None:
+        raise SyncError(SyncErrorKind.NOT_LOGGED_IN, "no account on this PC")
+    if account.username != username or not account.check_password(password):
+        raise SyncError(SyncErrorKind.WRONG_PASSWORD, "password does not match")
+    return account
+
+
+class TokenCache:
+    """The access token (keyring, with its expiry) and refresh-on-demand.
+
+    The access token is kept in the keyring too, so a restarted process does
+    not have to rotate the refresh token: every rotation whose reply is lost on
+    a bad link would otherwise log the clerk out.
+    """
+
+    def __init__(self, vault: TokenVault, server_url: str, device_id: str) -> None:
+        self.vault = vault
+        self.server_url = server_url
+        self.device_id = device_id
+        self._access_key = f"{server_url}#access"
+
+    def store(self, tokens: p.TokenResponse) -> None:
+        """Keep a new token pair (refresh token first: it is the one that matters)."""
+        self.vault.save(self.server_url, self.device_id, tokens.refresh_token)
+        expires = time.time() + tokens.access_expires_in - ACCESS_MARGIN_SECONDS
+        self.vault.save(self._access_key, self.device_id, f"{expires:.0f} {tokens.access_token}")
+
+    def access_token(self, client: SyncClient, *, force: bool) -> str:
+        """A valid access token, refreshing through ``client`` when needed."""
+        if not force:
+            cached = self.vault.load(self._access_key, self.device_id)
+            if cached and " " in cached:
+                expires, token = cached.split(" ", 1)
+                if float(expires) > time.time():
+                    return token
+        refresh_token = self.vault.load(self.server_url, self.device_id)
+        if not refresh_token:
+            raise SyncError(SyncErrorKind.NOT_LOGGED_IN, "no refresh token in the keyring")
+        tokens = client.refresh(
+            p.RefreshRequest(refresh_token=refresh_token, device_id=uuid.UUID(self.device_id))
+        )
+        self.store(tokens)
+        return tokens.access_token
+
+    def forget(self) -> None:
+        """Drop both tokens (revoked device, logout)."""
+        self.vault.delete(self.server_url, self.device_id)
+        self.vault.delete(self._access_key, self.device_id)

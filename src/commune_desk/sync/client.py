@@ -1,0 +1,227 @@
+"""HTTP client of the sync protocol v1, on ``requests``.
+
+Every request has a (connect, read) timeout; JSON bodies above a small size
+are gzip-compressed; replies are parsed into the shared wire types of
+:mod:`commune_desk.sync.protocol`. Transport failures of any sort (refused,
+reset, timeout, truncated or undecodable reply) become
+``SyncError(OFFLINE)``; HTTP errors become a kind from the server's
+``ErrorBody``. An expired access token is refreshed once through the
+``authenticate`` callback and the request retried.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+from collections.abc import Callable
+from typing import IO, Any, TypeVar
+
+import pydantic
+import requests
+
+from commune_desk.sync import protocol as p
+from commune_desk.sync.errors import SyncError, SyncErrorKind
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+#: Bodies at least this large are sent gzip-compressed.
+GZIP_MIN_BYTES = 1024
+DEFAULT_TIMEOUT = (5.0, 30.0)
+
+#: Called with ``force=True`` after a 401 to get a fresh access token.
+Authenticate = Callable[[bool], str]
+
+_TRANSPORT_ERRORS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+
+_AUTH_RETRY_KINDS = {p.ErrorKind.TOKEN_EXPIRED, p.ErrorKind.UNAUTHENTICATED}
+
+
+class SyncClient:
+    """Typed calls to one city server. Not thread-safe: one per worker thread."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        authenticate: Authenticate | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.authenticate = authenticate
+        self.http = session or requests.Session()
+        self.http.headers["Accept-Encoding"] = "gzip"
+        self.http.headers["User-Agent"] = "CommuneDesk-sync/1"
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self.http.close()
+
+    # -- auth ------------------------------------------------------------------------
+
+    def login(self, req: p.LoginRequest) -> p.TokenResponse:
+        """Exchange user name and password for tokens bound to this device."""
+        return self._json("POST", "/auth/login", req, p.TokenResponse, auth=False)
+
+    def refresh(self, req: p.RefreshRequest) -> p.TokenResponse:
+        """Rotate the refresh token and get a new access token."""
+        return self._json("POST", "/auth/refresh", req, p.TokenResponse, auth=False)
+
+    # -- sync ------------------------------------------------------------------------
+
+    def handshake(self, req: p.HandshakeRequest) -> p.HandshakeResponse:
+        """First call of a round: versions, clock, last applied seq, leases, limits."""
+        return self._json("POST", "/handshake", req, p.HandshakeResponse)
+
+    def push(self, ops: list[p.Operation]) -> p.PushResponse:
+        """Send a batch of operations in seq order."""
+        return self._json("POST", "/push", p.PushRequest(ops=ops), p.PushResponse)
+
+    def pull(self, after: int, limit: int) -> p.PullResponse:
+        """Changes of the commune after ``after`` (one page)."""
+        return self._json(
+            "GET", "/pull", None, p.PullResponse, params={"after": after, "limit": limit}
+        )
+
+    def lease(self, req: p.LeaseRequest) -> p.Lease:
+        """Obtain a dossier-code slot or a block of register numbers."""
+        return self._json("POST", "/leases", req, p.Lease)
+
+    # -- blobs -----------------------------------------------------------------------
+
+    def blob_start(self, sha256: str, size: int) -> p.BlobStatus:
+        """Announce (or look up) an upload; ``received`` is where to resume."""
+        return self._json("POST", f"/blobs/{sha256}", p.BlobStartRequest(size=size), p.BlobStatus)
+
+    def blob_chunk(self, sha256: str, offset: int, data: bytes) -> p.BlobStatus:
+        """Send bytes ``offset .. offset+len(data)`` of a blob."""
+        resp = self._send(
+            "PUT",
+            f"/blobs/{sha256}",
+            data=data,
+            params={"offset": offset},
+            headers={"Content-Type": "application/octet-stream"},
+        )
+        return self._parse(resp, p.BlobStatus)
+
+    def blob_download(
+        self, sha256: str, start: int, out: IO[bytes], on_bytes: Callable[[int], None] | None = None
+    ) -> int:
+        """Stream the blob from byte ``start`` into ``out``; return the bytes written."""
+        headers = {"Range": f"bytes={start}-"} if start else {}
+        resp = self._send("GET", f"/blobs/{sha256}", headers=headers, stream=True)
+        written = 0
+        try:
+            for chunk in resp.iter_content(64 * 1024):
+                out.write(chunk)
+                written += len(chunk)
+                if on_bytes is not None:
+                    on_bytes(len(chunk))
+        except _TRANSPORT_ERRORS as exc:
+            raise SyncError(SyncErrorKind.OFFLINE, f"download cut: {exc}") from exc
+        finally:
+            resp.close()
+        return written
+
+    # -- plumbing --------------------------------------------------------------------
+
+    def _json(
+        self,
+        method: str,
+        path: str,
+        body: pydantic.BaseModel | None,
+        model: type[M],
+        *,
+        params: dict[str, Any] | None = None,
+        auth: bool = True,
+    ) -> M:
+        data: bytes | None = None
+        headers = {"Accept": "application/json"}
+        if body is not None:
+            data = body.model_dump_json().encode("utf-8")
+            headers["Content-Type"] = "application/json"
+            if len(data) >= GZIP_MIN_BYTES:
+                data = gzip.compress(data, compresslevel=6)
+                headers["Content-Encoding"] = p.GZIP_ENCODING
+        resp = self._send(method, path, data=data, params=params, headers=headers, auth=auth)
+        return self._parse(resp, model)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        data: bytes | None = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        auth: bool = True,
+        stream: bool = False,
+    ) -> requests.Response:
+        url = f"{self.base_url}{p.API_PREFIX}{path}"
+        for attempt in (0, 1):
+            h = dict(headers or {})
+            if auth and self.authenticate is not None:
+                h["Authorization"] = f"Bearer {self.authenticate(attempt > 0)}"
+            try:
+                resp = self.http.request(
+                    method, url, data=data, params=params, headers=h,
+                    timeout=self.timeout, stream=stream,
+                )
+            except _TRANSPORT_ERRORS as exc:
+                raise SyncError(SyncErrorKind.OFFLINE, f"{method} {path}: {exc}") from exc
+            except requests.RequestException as exc:
+                raise SyncError(SyncErrorKind.BAD_RESPONSE, f"{method} {path}: {exc}") from exc
+            if resp.status_code < 400:
+                return resp
+            kind, message = _error_of(resp)
+            retry_auth = auth and attempt == 0 and self.authenticate is not None
+            if resp.status_code == 401 and kind in _AUTH_RETRY_KINDS and retry_auth:
+                continue
+            raise _sync_error(resp.status_code, kind, f"{method} {path}: {message}")
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _parse(resp: requests.Response, model: type[M]) -> M:
+        try:
+            content = resp.content
+        except _TRANSPORT_ERRORS as exc:
+            raise SyncError(SyncErrorKind.OFFLINE, f"reply cut: {exc}") from exc
+        try:
+            return model.model_validate_json(content)
+        except pydantic.ValidationError as exc:
+            raise SyncError(
+                SyncErrorKind.BAD_RESPONSE, f"unexpected reply ({len(content)} bytes)"
+            ) from exc
+
+
+def _error_of(resp: requests.Response) -> tuple[str, str]:
+    """The ``ErrorBody`` kind and message of an error reply (best effort)."""
+    try:
+        body = json.loads(resp.content)
+        return str(body.get("kind", "")), str(body.get("message", ""))
+    except (ValueError, AttributeError, *_TRANSPORT_ERRORS):
+        return "", f"HTTP {resp.status_code}"
+
+
+def _sync_error(status: int, kind: str, message: str) -> SyncError:
+    """Map an HTTP error to the engine's error kinds."""
+    if kind == p.ErrorKind.DEVICE_REVOKED:
+        return SyncError(SyncErrorKind.DEVICE_REVOKED, message, detail=kind)
+    if kind == p.ErrorKind.INVALID_CREDENTIALS:
+        return SyncError(SyncErrorKind.INVALID_CREDENTIALS, message, detail=kind)
+    if status == 401:
+        return SyncError(SyncErrorKind.SESSION_EXPIRED, message, detail=kind)
+    if kind == p.ErrorKind.UNSUPPORTED_PROTOCOL:
+        return SyncError(SyncErrorKind.PROTOCOL_MISMATCH, message, detail=kind)
+    if p.is_retryable_status(status):
+        return SyncError(SyncErrorKind.SERVER_UNAVAILABLE, message, detail=kind)
+    return SyncError(SyncErrorKind.REQUEST_REFUSED, message, detail=kind or str(status))

@@ -1,0 +1,268 @@
+"""The sync engine: one round = handshake, leases, push, pull.
+
+:class:`SyncEngine` runs rounds for one store (one at a time, on the caller's
+thread; :class:`~commune_desk.sync.worker.SyncWorker` runs them in the
+background). Its :attr:`SyncEngine.status` is an immutable
+:class:`~commune_desk.sync.status.SyncStatus` snapshot that listeners receive
+on every change; the UI adapter turns those calls into Qt signals.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from commune_desk import __version__
+from commune_desk.store import Store
+from commune_desk.store.blobs import BlobStore
+from commune_desk.store.models import Conflict, OutboxOp, QuarantinedOp
+from commune_desk.sync import protocol as p
+from commune_desk.sync.account import Account, TokenCache, load_account
+from commune_desk.sync.blobs import download_blob
+from commune_desk.sync.client import DEFAULT_TIMEOUT, SyncClient
+from commune_desk.sync.credentials import TokenVault
+from commune_desk.sync.errors import SyncError, SyncErrorKind
+from commune_desk.sync.leases import renew_leases
+from commune_desk.sync.pull import OPEN_STATES, drop_done_ops, pull_all
+from commune_desk.sync.push import Pusher, PushReport
+from commune_desk.sync.state import load_state
+from commune_desk.sync.status import Progress, SyncPhase, SyncStatus
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[SyncStatus], None]
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    """Outcome of one sync round."""
+
+    ok: bool
+    converged: bool
+    error_kind: str | None = None
+    error_message: str | None = None
+    pushed: int = 0
+    pulled: int = 0
+    quarantined: int = 0
+    conflicts: int = 0
+    pending: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able dict (``sync --once --json``)."""
+        return dict(self.__dict__)
+
+
+class SyncEngine:
+    """Reconciles one local store with the city server it is logged in to."""
+
+    def __init__(
+        self,
+        store: Store,
+        blobs: BlobStore,
+        *,
+        vault: TokenVault | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        batch_size: int = 200,
+        page_size: int = p.DEFAULT_PULL_LIMIT,
+        server_url: str | None = None,
+    ) -> None:
+        self.store = store
+        self.blobs = blobs
+        self.vault = vault or TokenVault()
+        self.timeout = timeout
+        self.batch_size = batch_size
+        self.page_size = page_size
+        self.server_url_override = server_url
+        self._round_lock = threading.Lock()
+        self._status_lock = threading.Lock()
+        self._status = SyncStatus()
+        self._listeners: list[Listener] = []
+        self.refresh_counts()
+
+    # -- status ----------------------------------------------------------------------
+
+    @property
+    def status(self) -> SyncStatus:
+        """The latest status snapshot."""
+        with self._status_lock:
+            return self._status
+
+    def add_listener(self, listener: Listener) -> None:
+        """Call ``listener(status)`` on every status change (from the syncing thread)."""
+        self._listeners.append(listener)
+
+    def _update(self, **changes: Any) -> None:
+        with self._status_lock:
+            self._status = replace(self._status, **changes)
+            snapshot = self._status
+        for listener in list(self._listeners):
+            try:
+                listener(snapshot)
+            except Exception:  # a listener bug must never stop a sync round
+                log.exception("sync status listener failed")
+
+    def counts(self) -> tuple[int, int, int]:
+        """(pending operations, quarantined operations, open conflicts) in the store."""
+        with self.store.read() as session:
+            pending = session.scalar(
+                select(func.count()).select_from(OutboxOp).where(OutboxOp.state.in_(OPEN_STATES))
+            )
+            quarantined = session.scalar(
+                select(func.count()).select_from(QuarantinedOp)
+                .where(QuarantinedOp.resolved_at.is_(None))
+            )
+            conflicts = session.scalar(
+                select(func.count()).select_from(Conflict).where(Conflict.resolved_at.is_(None))
+            )
+        return int(pending or 0), int(quarantined or 0), int(conflicts or 0)
+
+    def refresh_counts(self) -> None:
+        """Re-read the counts shown in the status (after a local write, for instance)."""
+        pending, quarantined, conflicts = self.counts()
+        with self.store.read() as session:
+            account = load_account(self.store)
+            state = load_state(session, account.device_id) if account else None
+            last = state.last_success_at if state else None
+        self._update(pending=pending, quarantined=quarantined, open_conflicts=conflicts,
+                     last_success_at=last)
+
+    # -- a round ---------------------------------------------------------------------
+
+    def _account(self) -> Account:
+        account = load_account(self.store)
+        if account is None:
+            raise SyncError(SyncErrorKind.NOT_LOGGED_IN, "log in to the city server first")
+        return account
+
+    def open_client(self, account: Account) -> SyncClient:
+        """An authenticated client for the account's server."""
+        url = self.server_url_override or account.server_url
+        tokens = TokenCache(self.vault, account.server_url, account.device_id)
+        holder: dict[str, SyncClient] = {}
+
+        def authenticate(force: bool) -> str:
+            return tokens.access_token(holder["client"], force=force)
+
+        client = SyncClient(url, timeout=self.timeout, authenticate=authenticate)
+        holder["client"] = client
+        return client
+
+    def sync_once(self) -> RoundResult:
+        """Run one full round now (blocking); never raises for sync failures."""
+        if not self._round_lock.acquire(blocking=False):
+            return RoundResult(ok=False, converged=False, error_kind="busy")
+        try:
+            return self._round()
+        finally:
+            self._round_lock.release()
+
+    def _round(self) -> RoundResult:
+        started = datetime.now(UTC)
+        self._update(phase=SyncPhase.SYNCING, last_attempt_at=started, progress=Progress("start"))
+        report = PushReport()
+        pulled = 0
+        account: Account | None = None
+        try:
+            account = self._account()
+            client = self.open_client(account)
+            try:
+                report, pulled = self._run_steps(client, account)
+            finally:
+                client.close()
+        except SyncError as exc:
+            return self._failed(exc, account, report, pulled)
+        finished = datetime.now(UTC)
+        with self.store.write.begin() as session:
+            state = load_state(session, account.device_id)
+            state.last_success_at, state.last_attempt_at, state.last_error = finished, started, None
+            drop_done_ops(session)
+        pending, quarantined, conflicts = self.counts()
+        self._update(
+            phase=SyncPhase.IDLE, last_success_at=finished, error_kind=None, error_message=None,
+            pending=pending, quarantined=quarantined, open_conflicts=conflicts,
+            progress=Progress("done"), next_retry_in=None,
+        )
+        return RoundResult(
+            ok=True, converged=pending == 0, pushed=report.sent, pulled=pulled,
+            quarantined=quarantined, conflicts=conflicts, pending=pending,
+        )
+
+    def _run_steps(self, client: SyncClient, account: Account) -> tuple[PushReport, int]:
+        self._update(progress=Progress("handshake"))
+        hs = client.handshake(p.HandshakeRequest(
+            protocol_version=p.PROTOCOL_VERSION, client_time=datetime.now(UTC),
+            app_version=__version__,
+        ))
+        if hs.protocol_version != p.PROTOCOL_VERSION:
+            raise SyncError(SyncErrorKind.PROTOCOL_MISMATCH, f"server speaks v{hs.protocol_version}")
+        self._update(clock_offset_seconds=hs.clock_offset_seconds, clock_warning=hs.clock_warning)
+        self._update(progress=Progress("leases"))
+        renew_leases(self.store, client, hs)
+        sent_bytes = [0]
+
+        def on_bytes(n: int) -> None:
+            sent_bytes[0] += n
+            self._update(progress=Progress("upload", bytes_sent=sent_bytes[0]))
+
+        pending = self.counts()[0]
+
+        def on_batch(r: PushReport) -> None:
+            self._update(progress=Progress("push", done=r.sent, total=pending,
+                                           bytes_sent=sent_bytes[0]))
+
+        pusher = Pusher(
+            self.store, self.blobs, client, batch_size=min(self.batch_size, hs.limits.max_push_ops),
+            chunk_size=min(hs.limits.blob_chunk_size, hs.limits.max_chunk_bytes),
+            on_bytes=on_bytes, on_batch=on_batch,
+        )
+        report = pusher.run()
+
+        def on_page(done: int, cursor: int) -> None:
+            self._update(progress=Progress("pull", done=done, total=None))
+
+        pulled = pull_all(
+            self.store, client, device_id=account.device_id,
+            page_size=min(self.page_size, hs.limits.max_pull_limit), on_page=on_page,
+        )
+        return report, pulled
+
+    def _failed(
+        self, exc: SyncError, account: Account | None, report: PushReport, pulled: int
+    ) -> RoundResult:
+        log.warning("sync round failed: %s", exc)
+        if exc.kind is SyncErrorKind.DEVICE_REVOKED and account is not None:
+            TokenCache(self.vault, account.server_url, account.device_id).forget()
+        if account is not None:
+            with self.store.write.begin() as session:
+                state = load_state(session, account.device_id)
+                state.last_attempt_at, state.last_error = datetime.now(UTC), exc.kind.value
+        pending, quarantined, conflicts = self.counts()
+        phase = SyncPhase.OFFLINE if exc.retryable else SyncPhase.ERROR
+        self._update(
+            phase=phase, error_kind=exc.kind.value, error_message=exc.message,
+            pending=pending, quarantined=quarantined, open_conflicts=conflicts,
+        )
+        return RoundResult(
+            ok=False, converged=False, error_kind=exc.kind.value, error_message=exc.message,
+            pushed=report.sent, pulled=pulled, quarantined=quarantined, conflicts=conflicts,
+            pending=pending,
+        )
+
+    # -- on demand -------------------------------------------------------------------
+
+    def fetch_attachment(self, sha256: str) -> Path:
+        """Download an attachment's bytes from the server (hash-verified) if not local."""
+        if self.blobs.exists(sha256):
+            return self.blobs.path_for(sha256)
+        client = self.open_client(self._account())
+        try:
+            return download_blob(client, self.blobs, sha256)
+        finally:
+            client.close()

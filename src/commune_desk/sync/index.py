@@ -1,0 +1,37 @@
+"""Search keys of records that arrive by pull.
+
+The services index what the clerk types; records written by the sync engine
+need the same keys so the counter's search finds them. The key parts here
+must match the services' (``services.dossiers.dossier_search_keys`` and the
+document registers); ``tests/unit/sync/test_index.py`` checks that they do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from commune_desk.domain.text import fold
+from commune_desk.store.search import build_keys, set_keys
+from commune_desk.sync import protocol as p
+
+
+def keys_for(entity: str, rec: Any) -> str | None:
+    """The folded search text of a record, or None for entities that are not indexed."""
+    if entity == p.Entity.DOSSIER:
+        parts = (rec.applicant_name, rec.applicant_id_number, rec.applicant_phone, rec.code)
+    elif entity == p.Entity.INCOMING_DOCUMENT:
+        parts = (rec.summary, rec.author, rec.number_symbol, str(rec.number) if rec.number else None)
+    elif entity == p.Entity.OUTGOING_DOCUMENT:
+        parts = (rec.summary, rec.number_symbol or rec.symbol, rec.signer)
+    else:
+        return None
+    return build_keys(fold, parts)
+
+
+def index_record(session: Session, entity: str, rec: Any) -> None:
+    """Insert or refresh the search keys of a pulled record (caller's transaction)."""
+    keys = keys_for(entity, rec)
+    if keys is not None:
+        set_keys(session, entity=str(entity), entity_id=rec.id, keys=keys)

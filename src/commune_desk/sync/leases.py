@@ -1,0 +1,104 @@
+"""Number-series leases: obtained and renewed while online, used offline.
+
+- Dossier codes: the device leases a counter slot k of ``dossier-code/{unit}``
+  once; the office setting ``counter_slot`` is set to k, so every code this PC
+  issues (online or not, for any number of days) lies in ``k001..k999``.
+- Register books (``incoming/{yyyy}``, ``outgoing/{yyyy}``, and
+  ``outgoing-secret/{yyyy}`` once the PC has used it): every round tops the
+  PC's unused numbers up to at least :data:`LOW_WATER` by leasing a block of
+  :data:`BLOCK_SIZE`. Offline, the services issue from these blocks; when they
+  run out an incoming entry gets a provisional number (see docs/protocol.md).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from commune_desk.domain.calendar import VN_TZ
+from commune_desk.store import Store
+from commune_desk.store.models import IssuedNumber, NumberLease, Setting
+from commune_desk.sync import protocol as p
+from commune_desk.sync.client import SyncClient
+
+BLOCK_SIZE = 20
+LOW_WATER = 5
+OFFICE_KEY = "office"
+#: Unit code the services use while the office has not been configured
+#: (``services.values.OfficeSettings.unit_code``; a unit test keeps them equal).
+DEFAULT_UNIT_CODE = "000.00.00.H26"
+
+
+def store_server_leases(session: Session, leases: list[p.Lease], now: datetime) -> None:
+    """Keep the register-book leases the server says this device holds."""
+    for lease in leases:
+        if lease.slot is not None:
+            continue
+        lease_id = f"server-{lease.lease_id}"
+        if session.get(NumberLease, lease_id) is None:
+            session.add(NumberLease(
+                lease_id=lease_id, series=lease.series, start=lease.first, end=lease.last,
+                source="server", granted_at=now,
+            ))
+
+
+def unused_numbers(session: Session, series: str) -> int:
+    """How many numbers of this device's leases of ``series`` are still unissued."""
+    leases = list(session.scalars(select(NumberLease).where(NumberLease.series == series)))
+    issued = set(session.scalars(select(IssuedNumber.number).where(IssuedNumber.series == series)))
+    return sum(
+        1 for lease in leases for n in range(lease.start, lease.end + 1) if n not in issued
+    )
+
+
+def _office(session: Session) -> dict[str, object]:
+    row = session.get(Setting, OFFICE_KEY)
+    return dict(row.value) if row is not None and isinstance(row.value, dict) else {}
+
+
+def set_office(session: Session, **values: object) -> None:
+    """Merge values into the office setting (unit code, counter slot, server URL)."""
+    row = session.get(Setting, OFFICE_KEY)
+    merged = {**_office(session), **values}
+    if row is None:
+        session.add(Setting(key=OFFICE_KEY, value=merged))
+    else:
+        row.value = merged
+
+
+def renew_leases(store: Store, client: SyncClient, handshake: p.HandshakeResponse) -> int:
+    """Store the server's leases, lease the counter slot and top up register blocks.
+
+    Returns how many new leases were granted in this call.
+    """
+    now = datetime.now(UTC)
+    year = now.astimezone(VN_TZ).year
+    with store.write.begin() as session:
+        store_server_leases(session, handshake.leases, now)
+        office = _office(session)
+        unit = str(office.get("unit_code") or DEFAULT_UNIT_CODE)
+        held = {lease.series for lease in handshake.leases if lease.slot is not None}
+        wanted = [p.register_series(p.SeriesKind.INCOMING, year),
+                  p.register_series(p.SeriesKind.OUTGOING, year)]
+        secret = p.register_series(p.SeriesKind.OUTGOING_SECRET, year)
+        if session.scalar(select(NumberLease.lease_id).where(NumberLease.series == secret)):
+            wanted.append(secret)
+        short = [s for s in wanted if unused_numbers(session, s) < LOW_WATER]
+    granted: list[p.Lease] = []
+    code_series = p.dossier_code_series(unit) if unit else None
+    slot: int | None = None
+    if code_series and code_series not in held:
+        lease = client.lease(p.LeaseRequest(series=code_series))
+        granted.append(lease)
+        slot = lease.slot
+    elif code_series:
+        slot = next(x.slot for x in handshake.leases if x.series == code_series)
+    for series in short:
+        granted.append(client.lease(p.LeaseRequest(series=series, size=BLOCK_SIZE)))
+    with store.write.begin() as session:
+        store_server_leases(session, granted, now)
+        if slot is not None and _office(session).get("counter_slot") != slot:
+            set_office(session, counter_slot=slot)
+    return len(granted)

@@ -1,0 +1,291 @@
+"""Pull: apply the server's changes page by page, cursor in the same transaction.
+
+Rules (see docs/protocol.md, "Client rules"):
+
+- A page of changes and the new cursor are committed in ONE transaction, so a
+  crash or a cut never skips or half-applies a page.
+- A pulled snapshot never overwrites fields that still have unpushed local
+  operations: those fields keep the clerk's value until the push is answered
+  (the server merges them per field and reports a conflict if needed).
+- Tombstones delete the local row, unless it has unpushed changes (the push
+  then meets the deletion on the server and becomes a conflict).
+- Events order by server change sequence (``local_order`` = change seq), never
+  by device time; a dossier's status and dates are derived from its events.
+- An event can arrive before its dossier (the dossier changed later, so its
+  change seq is higher). Such orphans wait in memory until the dossier
+  arrives; the stored cursor stays just before the oldest orphan so a crash
+  re-fetches it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import DeclarativeBase, Session
+
+from commune_desk.domain.dossier import DossierStatus, EventKind, next_status
+from commune_desk.domain.errors import DomainError
+from commune_desk.store import Store
+from commune_desk.store.models import (
+    Attachment,
+    Conflict,
+    Dossier,
+    DossierEvent,
+    IncomingDocument,
+    IssuedNumber,
+    OutboxOp,
+    OutgoingDocument,
+)
+from commune_desk.store.search import drop_keys
+from commune_desk.sync import protocol as p
+from commune_desk.sync.client import SyncClient
+from commune_desk.sync.index import index_record
+from commune_desk.sync.records import ENTITY_MODELS, apply_fields
+from commune_desk.sync.state import load_state
+
+log = logging.getLogger(__name__)
+
+OPEN_STATES = ("pending", "in_flight")
+#: Within a page, parents before children.
+_ORDER = {
+    p.Entity.DOSSIER: 0,
+    p.Entity.ATTACHMENT: 1,
+    p.Entity.INCOMING_DOCUMENT: 1,
+    p.Entity.OUTGOING_DOCUMENT: 1,
+    p.Entity.DOSSIER_EVENT: 2,
+    p.Entity.NUMBER_VOID: 3,
+    p.Entity.CONFLICT: 4,
+    p.Entity.CONFLICT_RESOLUTION: 5,
+}
+
+
+def open_fields(session: Session, entity_ids: Iterable[str]) -> dict[str, set[str]]:
+    """Field names with unpushed operations, per entity id."""
+    ids = list(set(entity_ids))
+    out: dict[str, set[str]] = {}
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(OutboxOp.entity_id, OutboxOp.fields, OutboxOp.action).where(
+                OutboxOp.entity_id.in_(ids[start : start + 500]),
+                OutboxOp.state.in_(OPEN_STATES),
+            )
+        )
+        for entity_id, fields, action in rows:
+            names = out.setdefault(entity_id, set())
+            names.update((fields or {}).keys())
+            if action == p.Action.DELETE:
+                names.add("__delete__")
+    return out
+
+
+class PageApplier:
+    """Applies one page of changes inside the caller's transaction."""
+
+    def __init__(self, session: Session, now: datetime) -> None:
+        self.session = session
+        self.now = now
+        self.touched_dossiers: set[str] = set()
+        self.applied = 0
+
+    def apply(self, changes: list[p.Change], orphans: dict[str, list[p.Change]]) -> None:
+        """Apply ``changes``; events whose dossier is missing go to ``orphans``."""
+        ordered = sorted(changes, key=lambda c: (_ORDER.get(c.entity, 9), c.seq))
+        pending = open_fields(self.session, (str(c.entity_id) for c in ordered))
+        for change in ordered:
+            self._apply_one(change, pending.get(str(change.entity_id), set()), orphans)
+        for dossier_id in list(orphans):
+            if self.session.get(Dossier, dossier_id) is not None:
+                waiting = orphans.pop(dossier_id)
+                for change in waiting:
+                    self._apply_one(change, set(), orphans)
+        for dossier_id in self.touched_dossiers:
+            derive_dossier(self.session, dossier_id)
+
+    def _apply_one(
+        self, change: p.Change, pending: set[str], orphans: dict[str, list[p.Change]]
+    ) -> None:
+        entity = change.entity
+        if entity is p.Entity.CONFLICT:
+            store_conflict(self.session, change, self.now)
+        elif entity is p.Entity.NUMBER_VOID:
+            self._void(change)
+        elif entity in ENTITY_MODELS:
+            if entity is p.Entity.DOSSIER_EVENT and not change.deleted:
+                dossier_id = str(change.fields.get(p.FIELD_DOSSIER_ID))
+                if self.session.get(Dossier, dossier_id) is None:
+                    orphans.setdefault(dossier_id, []).append(change)
+                    return
+                self.touched_dossiers.add(dossier_id)
+            self._record(change, pending)
+        self.applied += 1
+
+    def _record(self, change: p.Change, pending: set[str]) -> None:
+        model = ENTITY_MODELS[change.entity]
+        entity_id = str(change.entity_id)
+        rec: Any = self.session.get(model, entity_id)
+        if change.deleted:
+            if rec is not None and not pending:
+                if isinstance(rec, DossierEvent):
+                    self.touched_dossiers.add(rec.dossier_id)
+                self.session.delete(rec)
+                drop_keys(self.session, entity_id)
+            return
+        if rec is not None and (rec.server_version or 0) > change.version:
+            return  # older than what we already hold
+        if rec is None:
+            rec = _new_row(model, entity_id, self.now)
+            apply_fields(rec, change.fields, skip=set())
+            self.session.add(rec)
+        else:
+            apply_fields(rec, change.fields, skip=pending)
+        rec.server_version = change.version
+        rec.dirty = bool(pending)
+        if isinstance(rec, DossierEvent):
+            rec.local_order = change.seq
+        elif isinstance(rec, Attachment):
+            rec.uploaded = True
+        elif isinstance(rec, Dossier):
+            self.touched_dossiers.add(entity_id)
+        if hasattr(rec, "updated_at"):
+            rec.updated_at = self.now
+        self.session.flush()
+        index_record(self.session, change.entity, rec)
+
+    def _void(self, change: p.Change) -> None:
+        series, number = change.fields.get(p.FIELD_SERIES), change.fields.get(p.FIELD_NUMBER)
+        if not isinstance(series, str) or not isinstance(number, int):
+            return
+        row = self.session.scalar(
+            select(IssuedNumber).where(IssuedNumber.series == series, IssuedNumber.number == number)
+        )
+        if row is None:
+            row = IssuedNumber(
+                id=str(change.entity_id), series=series, number=number,
+                entity=str(change.fields.get("entity") or ""),
+                entity_id=change.fields.get("entity_id"), at=self.now,
+            )
+            self.session.add(row)
+        row.voided = True
+        row.void_reason = str(change.fields.get("reason") or "")
+
+
+def _new_row(model: type[DeclarativeBase], entity_id: str, now: datetime) -> Any:
+    """A fresh local row with this PC's bookkeeping columns filled in."""
+    rec: Any = model(id=entity_id)
+    for name in ("created_at", "updated_at"):
+        if name in model.__table__.columns:
+            setattr(rec, name, now)
+    if model is Dossier:
+        rec.status = int(next_status(None, EventKind.RECEIVED))
+    if model is DossierEvent:
+        rec.data = {}
+    if model in (IncomingDocument, OutgoingDocument):
+        rec.created_at = rec.updated_at = now
+    return rec
+
+
+def store_conflict(session: Session, change: p.Change, now: datetime) -> None:
+    """Keep a server conflict record for a person to resolve.
+
+    One local row per server conflict (``id`` = the server's conflict id):
+    ``field`` lists the conflicting field names, ``local_value`` and
+    ``server_value`` map each field to the device's and the server's value.
+    """
+    body = p.ConflictFields.model_validate(change.fields)
+    row = session.get(Conflict, str(change.entity_id))
+    if row is None:
+        row = Conflict(
+            id=str(change.entity_id),
+            entity=body.target_entity.value,
+            entity_id=str(body.target_entity_id),
+            field=",".join(sorted(body.fields))[:60],
+            base_version=body.base_version,
+            local_value={k: v.client for k, v in body.fields.items()},
+            server_value={k: v.server for k, v in body.fields.items()},
+            created_at=now,
+        )
+        session.add(row)
+    if body.status == "resolved" and row.resolved_at is None:
+        row.resolved_at = now
+        row.resolved_by = body.resolved_by
+
+
+def derive_dossier(session: Session, dossier_id: str) -> None:
+    """Recompute a dossier's status and dates from its events in server order.
+
+    Events the server has seen come first in change order; unpushed ones
+    follow in local order (renumbered after the server's). An unpushed event
+    that is no longer legal is skipped here: its push will become a conflict.
+    """
+    dossier = session.get(Dossier, dossier_id)
+    if dossier is None:
+        return
+    events = list(session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier_id)))
+    synced = sorted((e for e in events if not e.dirty), key=lambda e: e.local_order)
+    local = sorted((e for e in events if e.dirty), key=lambda e: e.local_order)
+    top = max((e.local_order for e in synced), default=0)
+    for i, e in enumerate(local, start=1):
+        if e.local_order <= top:
+            e.local_order = top + i
+    status: DossierStatus | None = None
+    finished = returned = None
+    for e in synced + local:
+        try:
+            status = next_status(status, EventKind(e.kind))
+        except (DomainError, ValueError):
+            continue
+        if e.kind == EventKind.RESULT_READY:
+            finished = e.at
+        elif e.kind == EventKind.RETURNED:
+            returned = e.at
+    if status is not None:
+        dossier.status = int(status)
+    dossier.finished_at, dossier.returned_at = finished, returned
+
+
+def pull_all(
+    store: Store,
+    client: SyncClient,
+    *,
+    device_id: str,
+    page_size: int = p.DEFAULT_PULL_LIMIT,
+    on_page: Callable[[int, int], None] | None = None,
+) -> int:
+    """Pull every change after the stored cursor; return how many were applied."""
+    with store.read() as session:
+        fetch_after = load_state(session, device_id).cursor
+    orphans: dict[str, list[p.Change]] = {}
+    total = 0
+    while True:
+        page = client.pull(fetch_after, page_size)
+        now = datetime.now(UTC)
+        with store.write.begin() as session:
+            applier = PageApplier(session, now)
+            applier.apply(page.changes, orphans)
+            state = load_state(session, device_id)
+            waiting = [c.seq for group in orphans.values() for c in group]
+            keep = min(waiting) - 1 if waiting else page.cursor
+            state.cursor = max(state.cursor, keep)
+        total += applier.applied
+        if on_page is not None:
+            on_page(total, page.cursor)
+        fetch_after = page.cursor
+        if not page.has_more:
+            break
+    if orphans:
+        log.warning("%d pulled events still wait for their dossier", len(orphans))
+    return total
+
+
+def drop_done_ops(session: Session, keep: int = 10_000) -> None:
+    """Forget acknowledged operations beyond the newest ``keep`` (the outbox stays small)."""
+    newest = session.scalar(
+        select(OutboxOp.seq).where(OutboxOp.state == "done").order_by(OutboxOp.seq.desc())
+        .offset(keep).limit(1)
+    )
+    if newest is not None:
+        session.execute(delete(OutboxOp).where(OutboxOp.state == "done", OutboxOp.seq <= newest))
