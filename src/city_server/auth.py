@@ -209,7 +209,11 @@ def list_devices(ctx: ContextDep, session: SessionDep) -> DeviceList:
     "/devices/{device_id}/revoke", response_model=DeviceInfo, responses={401: {}, 403: {}, 404: {}}
 )
 def revoke_device(device_id: UUID, ctx: ContextDep, session: SessionDep) -> DeviceInfo:
-    """Revoke a device of the caller's commune: its tokens die and its leases are released."""
+    """Revoke a device of the caller's commune: its tokens stop working, its leases are released.
+
+    The tokens are kept so that the device's next request is told ``device_revoked``
+    (not a generic ``unauthenticated``) and the client can say why.
+    """
     _require_manager(ctx)
     device = session.get(Device, str(device_id))
     if device is None or device.commune_id != ctx.commune_id:
@@ -217,7 +221,6 @@ def revoke_device(device_id: UUID, ctx: ContextDep, session: SessionDep) -> Devi
     now = utcnow()
     if device.revoked_at is None:
         device.revoked_at = now
-    session.execute(delete(AuthToken).where(AuthToken.device_id == device.id))
     session.execute(
         update(LeaseRow)
         .where(LeaseRow.device_id == device.id, LeaseRow.released_at.is_(None))

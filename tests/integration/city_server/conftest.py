@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-
 from tests.helpers.city_server import (
     RunningServer,
     ServerUser,
@@ -14,7 +13,6 @@ from tests.helpers.city_server import (
     database_url,
     run_city_server,
 )
-
 
 BACKENDS = [pytest.param(b, marks=[pytest.mark.postgres] if b == "postgresql" else [])
             for b in backends()]

@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Callable
 
 import pytest
-
 from tests.helpers.city_server import SyncDevice
 
 CHUNK = 1000

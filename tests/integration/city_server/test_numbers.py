@@ -6,8 +6,9 @@ import json
 import uuid
 from collections.abc import Callable
 
-from city_server.cli import main as city_server_main
 from tests.helpers.city_server import RunningServer, SyncDevice
+
+from city_server.cli import main as city_server_main
 
 
 def _doc(dev: SyncDevice, series: str, number: int | None, **extra: object) -> dict[str, object]:

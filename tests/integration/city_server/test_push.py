@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-
 from tests.helpers.city_server import RunningServer, SyncDevice
 from tests.helpers.fault_proxy import FaultProxy
 
