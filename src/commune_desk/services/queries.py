@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select, text, tuple_
+from sqlalchemy import Select, func, literal, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from commune_desk.domain.calendar import VN_TZ
@@ -25,6 +25,7 @@ from commune_desk.services.values import (
 )
 from commune_desk.store.models import Dossier, Procedure
 from commune_desk.store.search import match_expression
+from commune_desk.store.types import UTCDateTime
 
 _DOSSIER_MATCH = text(
     "SELECT k.entity_id FROM search_fts JOIN search_keys k ON k.id = search_fts.rowid "
@@ -62,7 +63,10 @@ class QueryServices(ServiceBase):
             Procedure, Procedure.code == Dossier.procedure_code
         )
         if after is not None:
-            stmt = stmt.where(tuple_(Dossier.received_at, Dossier.id) < tuple_(after.received_at, after.id))
+            stmt = stmt.where(
+                tuple_(Dossier.received_at, Dossier.id)
+                < tuple_(literal(after.received_at, UTCDateTime()), literal(after.id))
+            )
         stmt = stmt.order_by(Dossier.received_at.desc(), Dossier.id.desc()).limit(limit)
         if offset:
             stmt = stmt.offset(offset)

@@ -1,0 +1,120 @@
+"""Registering dossiers and recording their events through the services, on a real store."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from commune_desk.app import AppContext
+from commune_desk.domain.calendar import VN_TZ
+from commune_desk.domain.dossier import DossierStatus, EventKind
+from commune_desk.domain.errors import IllegalTransition, ValidationError
+from commune_desk.services import NotFound
+from commune_desk.store.models import Dossier, DossierEvent, OutboxOp, SearchKey
+from tests.helpers.store_fixtures import TUESDAY_9AM, Clock, new_dossier
+
+
+def _count(ctx: AppContext, model: type) -> int:
+    with ctx.store.read() as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_register_writes_dossier_event_outbox_and_index_together(ctx: AppContext) -> None:
+    outcome = ctx.services.register_dossier(new_dossier())
+    d = outcome.value.summary
+    assert d.code == "000.00.00.H26-260310-1001"
+    assert d.status == DossierStatus.ACCEPTED
+    # HT-GH: 3 working days from Tuesday 09:00 -> Friday 09:00
+    assert d.appointment_at.astimezone(VN_TZ) == datetime(2026, 3, 13, 9, 0, tzinfo=VN_TZ)
+    assert outcome.changes.ids("dossier") == {d.id}
+    assert [e.kind for e in outcome.value.events] == [EventKind.RECEIVED]
+    with ctx.store.read() as s:
+        ops = list(s.scalars(select(OutboxOp).order_by(OutboxOp.seq)))
+        assert [(o.entity, o.action, o.seq) for o in ops] == [
+            ("dossier", "create", 1),
+            ("dossier_event", "create", 2),
+        ]
+        assert ops[0].entity_id == d.id and ops[0].device_id == ctx.device_id
+        assert ops[0].fields["applicant_name"] == "Đặng Thị Đào"
+        assert s.scalar(select(SearchKey.keys).where(SearchKey.entity_id == d.id)).startswith("dang thi dao")
+
+
+def test_codes_count_up_per_day_and_restart_the_next_day(ctx: AppContext, clock: Clock) -> None:
+    codes = [ctx.services.register_dossier(new_dossier()).value.summary.code for _ in range(3)]
+    assert [c[-4:] for c in codes] == ["1001", "1002", "1003"]
+    clock.advance(days=1)
+    assert ctx.services.register_dossier(new_dossier()).value.summary.code.endswith("260311-1001")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "kind"),
+    [
+        ("applicant_name", "   ", "name_required"),
+        ("applicant_id_number", "12345", "invalid_id_number"),
+        ("applicant_phone", "0123", "invalid_phone"),
+        ("procedure_code", "NO-SUCH", "unknown_procedure"),
+        ("received_at", datetime(2026, 3, 10, 9, 0), "naive_datetime"),
+    ],
+)
+def test_invalid_intake_writes_nothing(ctx: AppContext, field: str, value: object, kind: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        ctx.services.register_dossier(new_dossier(**{field: value}))
+    assert info.value.kind == kind
+    assert _count(ctx, Dossier) == 0 and _count(ctx, OutboxOp) == 0 and _count(ctx, SearchKey) == 0
+
+
+def test_full_life_cycle_and_illegal_transition(ctx: AppContext, clock: Clock) -> None:
+    s = ctx.services
+    d = s.register_dossier(new_dossier()).value.summary
+    assert s.record_event(d.id, EventKind.ASSIGNED, actor="Cán bộ tư pháp").value.summary.status == (
+        DossierStatus.PROCESSING
+    )
+    with pytest.raises(IllegalTransition) as info:
+        s.record_event(d.id, EventKind.RETURNED)
+    assert info.value.kind == "illegal_transition"
+    clock.advance(hours=2)
+    detail = s.record_event(d.id, "result_ready").value
+    assert detail.summary.status == DossierStatus.RESULT_READY
+    assert detail.finished_at == clock.now
+    detail = s.record_event(d.id, "returned").value
+    assert detail.summary.status == DossierStatus.RETURNED and detail.allowed_events == (EventKind.NOTE,)
+    assert [e.kind.value for e in s.get_dossier(d.id).events] == [
+        "received", "assigned", "result_ready", "returned",
+    ]
+    assert _count(ctx, DossierEvent) == 4
+    assert ctx.services.check_store().ok
+
+
+def test_supplement_wait_moves_the_appointment(ctx: AppContext) -> None:
+    s = ctx.services
+    d = s.register_dossier(new_dossier()).value.summary
+    s.record_event(d.id, "assigned")
+    s.record_event(d.id, "supplement_requested", at=TUESDAY_9AM + timedelta(hours=1))
+    # waiting from Tue 10:00 to Thu 10:00 = two full working days paused
+    after = s.record_event(d.id, "supplement_received", at=TUESDAY_9AM + timedelta(days=2, hours=1))
+    assert after.value.summary.appointment_at.astimezone(VN_TZ) == datetime(2026, 3, 17, 9, 0, tzinfo=VN_TZ)
+    with ctx.store.read() as session:
+        update = session.scalars(select(OutboxOp).where(OutboxOp.action == "update")).one()
+        assert update.entity == "dossier" and "appointment_at" in update.fields
+
+
+def test_extension_sets_the_new_date(ctx: AppContext) -> None:
+    d = ctx.services.register_dossier(new_dossier()).value.summary
+    new_date = datetime(2026, 3, 20, 16, 0, tzinfo=VN_TZ)
+    detail = ctx.services.record_event(d.id, "extended", data={"appointment_at": new_date.isoformat()}).value
+    assert detail.summary.appointment_at == new_date
+
+
+def test_unknown_dossier_is_not_found(ctx: AppContext) -> None:
+    with pytest.raises(NotFound) as info:
+        ctx.services.record_event("nope", "assigned")
+    assert info.value.kind == "not_found"
+    with pytest.raises(NotFound):
+        ctx.services.get_dossier_by_code("000.00.00.H26-260310-9999")
+
+
+def test_get_by_code(ctx: AppContext) -> None:
+    d = ctx.services.register_dossier(new_dossier()).value.summary
+    assert ctx.services.get_dossier_by_code(d.code.lower()).summary.id == d.id

@@ -1,0 +1,90 @@
+"""The SQLite engine, migrations and models of the store, on real files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from commune_desk.store import open_store
+from commune_desk.store.migrate import current_revision, head_revision
+from commune_desk.store.models import Base
+
+
+def test_pragmas_on_every_connection(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.sqlite3")
+    try:
+        for factory in (store.read, store.write):
+            with factory() as session:
+                assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+                assert session.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+                assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+                assert session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    finally:
+        store.close()
+
+
+def test_fresh_file_is_migrated_to_head_and_reopen_is_a_no_op(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    store = open_store(path)
+    assert current_revision(store.engine) == head_revision()
+    store.close()
+    store = open_store(path)
+    assert current_revision(store.engine) == head_revision()
+    store.close()
+
+
+def test_models_match_the_migrations(tmp_path: Path) -> None:
+    """Autogenerate finds nothing to do: the ORM classes describe the migrated schema."""
+    store = open_store(tmp_path / "s.sqlite3")
+    try:
+        with store.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        # The FTS5 virtual table and its shadow tables are not ORM models.
+        diff = [d for d in diff if not (d[0] == "remove_table" and d[1].name.startswith("search_fts"))]
+        assert diff == []
+    finally:
+        store.close()
+
+
+def test_write_sessions_take_the_write_lock_at_begin(tmp_path: Path) -> None:
+    """A write transaction holds RESERVED from BEGIN: a second writer waits instead of deadlocking."""
+    path = tmp_path / "s.sqlite3"
+    store = open_store(path)
+    try:
+        with store.write.begin() as session:
+            session.execute(text("SELECT 1"))  # the session connects (and BEGINs) lazily
+            other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                raise AssertionError("second writer got the lock")
+            except sqlite3.OperationalError as exc:
+                assert "locked" in str(exc)
+            finally:
+                other.close()
+    finally:
+        store.close()
+
+
+def test_fts_triggers_follow_search_keys(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.sqlite3")
+    try:
+        with store.write.begin() as s:
+            s.execute(text("INSERT INTO search_keys(entity, entity_id, keys) VALUES ('x', 'a', 'dang thi dao')"))
+        match = text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :m")
+        with store.read() as s:
+            assert s.execute(match, {"m": "dao"}).scalar() == 1
+        with store.write.begin() as s:
+            s.execute(text("UPDATE search_keys SET keys = 'tran van an' WHERE entity_id = 'a'"))
+        with store.read() as s:
+            assert s.execute(match, {"m": "dao"}).scalar() == 0
+            assert s.execute(match, {"m": "an"}).scalar() == 1
+        with store.write.begin() as s:
+            s.execute(text("DELETE FROM search_keys"))
+        with store.read() as s:
+            assert s.execute(match, {"m": "an"}).scalar() == 0
+    finally:
+        store.close()
