@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.helpers.store_fixtures import TUESDAY_9AM, Clock, open_context
 
 from commune_desk.app import AppContext
-from tests.helpers.store_fixtures import TUESDAY_9AM, Clock, open_context
 
 
 @pytest.fixture

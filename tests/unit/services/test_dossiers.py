@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from tests.helpers.store_fixtures import TUESDAY_9AM, Clock, new_dossier
 
 from commune_desk.app import AppContext
 from commune_desk.domain.calendar import VN_TZ
@@ -13,7 +14,6 @@ from commune_desk.domain.dossier import DossierStatus, EventKind
 from commune_desk.domain.errors import IllegalTransition, ValidationError
 from commune_desk.services import NotFound
 from commune_desk.store.models import Dossier, DossierEvent, OutboxOp, SearchKey
-from tests.helpers.store_fixtures import TUESDAY_9AM, Clock, new_dossier
 
 
 def _count(ctx: AppContext, model: type) -> int:
@@ -81,7 +81,10 @@ def test_full_life_cycle_and_illegal_transition(ctx: AppContext, clock: Clock) -
     detail = s.record_event(d.id, "returned").value
     assert detail.summary.status == DossierStatus.RETURNED and detail.allowed_events == (EventKind.NOTE,)
     assert [e.kind.value for e in s.get_dossier(d.id).events] == [
-        "received", "assigned", "result_ready", "returned",
+        "received",
+        "assigned",
+        "result_ready",
+        "returned",
     ]
     assert _count(ctx, DossierEvent) == 4
     assert ctx.services.check_store().ok

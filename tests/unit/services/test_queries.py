@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.helpers.store_fixtures import TUESDAY_9AM, Clock, new_dossier
+
 from commune_desk.app import AppContext
 from commune_desk.domain.dossier import DossierStatus
 from commune_desk.services import DossierQuery
-from tests.helpers.store_fixtures import TUESDAY_9AM, Clock, new_dossier
 
 NAMES = ["Đặng Thị Đào", "Nguyễn Văn An", "Trần Thị Đào", "Đỗ Đức Dũng", "Lê Thu Trang"]
 
@@ -17,8 +18,9 @@ def _fill(ctx: AppContext, clock: Clock) -> list[str]:
     for i, name in enumerate(NAMES):
         ids.append(
             ctx.services.register_dossier(
-                new_dossier(applicant_name=name, applicant_phone=f"09123456{i:02d}",
-                            received_by="A" if i % 2 else "B")
+                new_dossier(
+                    applicant_name=name, applicant_phone=f"09123456{i:02d}", received_by="A" if i % 2 else "B"
+                )
             ).value.summary.id
         )
         clock.advance(minutes=10)

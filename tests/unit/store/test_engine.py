@@ -73,7 +73,9 @@ def test_fts_triggers_follow_search_keys(tmp_path: Path) -> None:
     store = open_store(tmp_path / "s.sqlite3")
     try:
         with store.write.begin() as s:
-            s.execute(text("INSERT INTO search_keys(entity, entity_id, keys) VALUES ('x', 'a', 'dang thi dao')"))
+            s.execute(
+                text("INSERT INTO search_keys(entity, entity_id, keys) VALUES ('x', 'a', 'dang thi dao')")
+            )
         match = text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :m")
         with store.read() as s:
             assert s.execute(match, {"m": "dao"}).scalar() == 1

@@ -1,0 +1,78 @@
+"""Catalogue, settings and holiday overrides."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+
+import pytest
+from tests.helpers.store_fixtures import new_dossier
+
+from commune_desk.app import AppContext
+from commune_desk.domain.calendar import VN_TZ, DayKind
+from commune_desk.domain.errors import DomainError, ValidationError
+from commune_desk.services import OfficeSettings, OutdatedReferenceData, load_catalogue_file
+from commune_desk.services.catalogue import parse_catalogue
+
+
+def test_bundled_catalogue_has_the_thirteen_procedures(ctx: AppContext) -> None:
+    procedures = ctx.services.list_procedures()
+    assert len(procedures) >= 13
+    by_code = {p.code: p for p in procedures}
+    assert by_code["HT-KS"].day_kind == DayKind.ON_RECEIPT
+    assert by_code["CT-HD"].time_limit == 2 and by_code["CT-HD"].required_papers
+    assert ctx.services.catalogue_version() == load_catalogue_file().version
+
+
+def test_replace_refuses_older_and_keeps_used_procedures_inactive(ctx: AppContext) -> None:
+    ctx.services.register_dossier(new_dossier(procedure_code="HT-GH"))
+    current = load_catalogue_file()
+    newer = dataclasses.replace(
+        current,
+        version=current.version + 1,
+        procedures=tuple(p for p in current.procedures if p.code not in ("HT-GH", "HT-KT")),
+    )
+    outcome = ctx.services.replace_catalogue(newer)
+    assert "HT-GH" in outcome.changes.ids("procedure")
+    codes = {p.code for p in ctx.services.list_procedures()}
+    assert "HT-GH" not in codes and "HT-KT" not in codes
+    all_codes = {p.code: p.active for p in ctx.services.list_procedures(include_inactive=True)}
+    assert all_codes["HT-GH"] is False and "HT-KT" not in all_codes  # unused: deleted
+    with pytest.raises(ValidationError) as info:
+        ctx.services.register_dossier(new_dossier(procedure_code="HT-GH"))
+    assert info.value.kind == "inactive_procedure"
+    with pytest.raises(OutdatedReferenceData) as old:
+        ctx.services.replace_catalogue(current)
+    assert old.value.kind == "outdated_reference"
+    assert not ctx.services.replace_catalogue(newer).changes  # same version: no-op
+
+
+def test_bad_catalogue_documents_are_refused() -> None:
+    with pytest.raises(ValidationError) as info:
+        parse_catalogue({"version": 2, "procedures": [{"code": "A", "name": "x", "day_kind": "weeks"}]})
+    assert info.value.kind == "invalid_catalogue"
+    with pytest.raises(ValidationError):
+        parse_catalogue({"version": 2, "procedures": []})
+
+
+def test_settings_round_trip_and_drive_codes(ctx: AppContext) -> None:
+    s = ctx.services
+    updated = s.update_settings(
+        OfficeSettings(unit_code="000.00.06.h26", unit_name="UBND phường Hoàn Kiếm", counter_slot=3)
+    ).value
+    assert updated.unit_code == "000.00.06.H26"
+    assert s.get_settings() == updated
+    code = s.register_dossier(new_dossier()).value.summary.code
+    assert code == "000.00.06.H26-260310-3001"
+    with pytest.raises(DomainError):
+        s.update_settings(OfficeSettings(counter_slot=10))
+
+
+def test_holiday_overrides_change_appointments_and_refuse_older(ctx: AppContext) -> None:
+    s = ctx.services
+    s.replace_holiday_overrides(version=5, extra_days_off=[date(2026, 3, 11)], extra_working_days=[])
+    d = s.register_dossier(new_dossier()).value.summary  # Tue 09:00 + 3 working days, Wed off
+    assert d.appointment_at.astimezone(VN_TZ) == datetime(2026, 3, 16, 9, 0, tzinfo=VN_TZ)
+    with pytest.raises(OutdatedReferenceData):
+        s.replace_holiday_overrides(version=4, extra_days_off=[], extra_working_days=[])
+    assert s.get_settings().extra_days_off == {date(2026, 3, 11)}
