@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.integration.delivery.support import Office, ReferenceServices, StickMaker
+from tests.integration.delivery.support import Office, StickMaker
 
-from commune_desk.store import open_store
-from commune_desk.store.blobs import BlobStore
+from commune_desk.app import AppContext
+from commune_desk.paths import AppPaths
 from commune_desk.update.reference_data import ServicesReferenceData
 from commune_desk.update.repository import ReleaseRepository
 from commune_desk.update.stick import StickUpdater
@@ -24,19 +23,18 @@ def release(tmp_path: Path) -> ReleaseRepository:
 
 @pytest.fixture()
 def office(tmp_path: Path, release: ReleaseRepository) -> Iterator[Office]:
-    """An office PC trusting ``release``'s root, with an empty real store."""
+    """An office PC trusting ``release``'s root: the real composition root, shipped catalogue."""
     root = tmp_path / "office"
-    store = open_store(root / "commune-desk.sqlite3")
-    services = ReferenceServices(store, BlobStore(root / "blobs"), device_id=str(uuid.uuid4()))
+    context = AppContext.open(AppPaths(data_dir=root, backup_dir=root / "backups"))
     updater = StickUpdater(
         state_dir=root / "update",
-        staging_dir=root / "updates",
+        staging_dir=context.paths.staging_dir,
         trusted_root=(release.folder / "metadata" / "1.root.json").read_bytes(),
-        reference_data=ServicesReferenceData(services),
+        reference_data=ServicesReferenceData(context.services),
         app_version="0.1.0",
     )
-    yield Office(root=root, services=services, updater=updater)
-    store.close()
+    yield Office(root=root, services=context.services, updater=updater)
+    context.close()
 
 
 @pytest.fixture()

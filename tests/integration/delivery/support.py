@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from commune_desk.services.catalogue import CatalogueServices
-from commune_desk.services.settings import SettingsServices
+from commune_desk.services import Services
 from commune_desk.update.package import ReferenceDataPackage
 from commune_desk.update.repository import ReleaseRepository
 from commune_desk.update.stick import StickUpdater
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-
-
-class ReferenceServices(CatalogueServices, SettingsServices):
-    """The two real service mixins reference data goes through, over a real SQLite store."""
 
 
 def catalogue(version: int, *, extra_name: str = "") -> dict[str, Any]:
@@ -43,7 +39,7 @@ class Office:
     """One installed CommuneDesk: its store, its update state, its updater."""
 
     root: Path
-    services: ReferenceServices
+    services: Services
     updater: StickUpdater
 
     def state(self) -> dict[str, Any]:
@@ -91,3 +87,41 @@ class StickMaker:
         stick.mkdir()
         self.release.write_stick(stick)
         return stick
+
+
+def msi_table(msi: Path, table: str) -> list[dict[str, str]]:
+    """Rows of one MSI table as read back by ``msiinfo export`` (column name -> value)."""
+    out = subprocess.run(
+        ["msiinfo", "export", str(msi), table], capture_output=True, text=True, check=True
+    ).stdout
+    lines = out.split("\r\n") if "\r\n" in out else out.split("\n")
+    columns = lines[0].split("\t")
+    return [dict(zip(columns, line.split("\t"), strict=False)) for line in lines[3:] if line]
+
+
+def msi_property(msi: Path, name: str) -> str:
+    """One row of the Property table."""
+    return {r["Property"]: r["Value"] for r in msi_table(msi, "Property")}[name]
+
+
+def msi_installed_files(msi: Path) -> dict[str, int]:
+    """Path below INSTALLDIR -> size, rebuilt from the File, Component and Directory tables."""
+    directories = {r["Directory"]: r for r in msi_table(msi, "Directory")}
+
+    def below_installdir(directory: str) -> list[str]:
+        parts: list[str] = []
+        while directory != "INSTALLDIR":
+            row = directories[directory]
+            name = row["DefaultDir"].split(":")[-1].split("|")[-1]
+            if name != ".":
+                parts.append(name)
+            directory = row["Directory_Parent"]
+        return list(reversed(parts))
+
+    component_dir = {r["Component"]: r["Directory_"] for r in msi_table(msi, "Component")}
+    files = {}
+    for row in msi_table(msi, "File"):
+        name = row["FileName"].split("|")[-1]
+        folder = below_installdir(component_dir[row["Component_"]])
+        files["/".join([*folder, name])] = int(row["FileSize"])
+    return files
