@@ -1,0 +1,1 @@
+"""Integration tests of the store run on real SQLite files in a temporary folder."""
