@@ -1,9 +1,150 @@
-"""Sub-commands of `commune-desk` (filled in by the issue that owns them)."""
+"""Sync sub-commands: ``login``, ``sync --once [--json]``, ``sync status [--json]``.
+
+Exit status: 0 converged (nothing left to push, nothing waiting for a
+person); 1 the round failed (the reason kind is printed, or is
+``error_kind`` in the JSON); 2 bad input (password missing); 3 the round
+worked but operations are quarantined or conflicts wait for a person.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from typing import Any
+
+from commune_desk.paths import AppPaths
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+EXIT_ATTENTION = 3
+
+#: Vietnamese sentences for sync error kinds (the UI has its own translation layer).
+MESSAGES: dict[str, str] = {
+    "offline": "Không kết nối được máy chủ; dữ liệu vẫn được lưu trên máy và sẽ đồng bộ sau.",
+    "server_unavailable": "Máy chủ đang bận hoặc gặp sự cố; sẽ thử lại sau.",
+    "not_logged_in": "Máy này chưa đăng nhập máy chủ thành phố; hãy chạy lệnh login.",
+    "invalid_credentials": "Sai tên đăng nhập hoặc mật khẩu.",
+    "session_expired": "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.",
+    "device_revoked": "Máy này đã bị thu hồi quyền đồng bộ; liên hệ quản trị để đăng nhập lại.",
+    "protocol_mismatch": "Phiên bản phần mềm không khớp với máy chủ; hãy cập nhật phần mềm.",
+    "keyring_unavailable": "Không lưu được thông tin đăng nhập vào kho mật khẩu của hệ điều hành.",
+    "bad_response": "Máy chủ trả lời không đúng giao thức; kiểm tra lại địa chỉ máy chủ.",
+    "request_refused": "Máy chủ từ chối yêu cầu.",
+    "blob_missing": "Thiếu tệp đính kèm trên máy; không gửi được.",
+    "hash_mismatch": "Tệp đính kèm tải về bị hỏng; sẽ tải lại.",
+    "wrong_password": "Mật khẩu không đúng.",
+    "busy": "Đang có một lượt đồng bộ khác chạy.",
+    "attention": "Đồng bộ xong nhưng có thao tác bị máy chủ từ chối hoặc xung đột cần xử lý.",
+}
+
+
+def message(kind: str | None) -> str:
+    """The Vietnamese sentence for a kind (the kind itself when unknown)."""
+    return MESSAGES.get(kind or "", f"Lỗi đồng bộ ({kind}).")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add this module's sub-commands to the parser."""
+    login = subparsers.add_parser("login", help="log this PC in to the city server (online, once)")
+    login.add_argument("--server", required=True, metavar="URL", help="e.g. http://10.0.0.5:8000")
+    login.add_argument("--username", required=True)
+    login.add_argument("--password-stdin", action="store_true",
+                       help="read the password from the first line of standard input")
+    login.set_defaults(handler=_login)
+
+    sync = subparsers.add_parser("sync", help="synchronise with the city server")
+    sync.add_argument("--once", action="store_true", help="run one full round and exit")
+    sync.add_argument("--json", action="store_true", help="print one JSON object")
+    sync.set_defaults(handler=_sync, sync_parser=sync)
+    sub = sync.add_subparsers(dest="sync_command", metavar="SUBCOMMAND")
+    status = sub.add_parser("status", help="show the sync state without contacting the server")
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    status.set_defaults(handler=_status)
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from commune_desk.app import AppContext  # lazy: keep `--help` fast
+
+    return AppContext.open(AppPaths.resolve(args.data_dir))
+
+
+def _login(args: argparse.Namespace) -> int:
+    from commune_desk.sync.account import login
+    from commune_desk.sync.errors import SyncError
+
+    if not args.password_stdin:
+        print("Hãy truyền mật khẩu qua đầu vào chuẩn (--password-stdin).", file=sys.stderr)
+        return EXIT_INVALID
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        print("Chưa nhập mật khẩu.", file=sys.stderr)
+        return EXIT_INVALID
+    with _open(args) as ctx:
+        try:
+            account = login(ctx.store, server_url=args.server, username=args.username,
+                            password=password)
+        except SyncError as exc:
+            print(message(exc.kind.value), file=sys.stderr)
+            return EXIT_FAILED
+    print(f"Đã đăng nhập {account.username} ({account.commune_name}); máy: {account.device_id}")
+    return EXIT_OK
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from commune_desk.sync.engine import SyncEngine
+
+    if not args.once:
+        args.sync_parser.print_help()
+        return EXIT_INVALID
+    with _open(args) as ctx:
+        result = SyncEngine(ctx.store, ctx.blobs).sync_once()
+    attention = result.quarantined > 0 or result.conflicts > 0
+    kind = result.error_kind or ("attention" if attention else None)
+    if args.json:
+        print(json.dumps({**result.to_json(), "reason": kind}, ensure_ascii=False))
+    elif kind:
+        print(message(kind), file=sys.stderr)
+    else:
+        print(f"Đồng bộ xong: gửi {result.pushed}, nhận {result.pulled} thay đổi.")
+    if not result.ok:
+        return EXIT_FAILED
+    if not result.converged:
+        return EXIT_FAILED
+    return EXIT_ATTENTION if attention else EXIT_OK
+
+
+def _status(args: argparse.Namespace) -> int:
+    from commune_desk.sync.account import load_account
+    from commune_desk.sync.engine import SyncEngine
+    from commune_desk.sync.state import load_state
+
+    with _open(args) as ctx:
+        engine = SyncEngine(ctx.store, ctx.blobs)
+        status = engine.status.to_json()
+        account = load_account(ctx.store)
+        if account is not None:
+            with ctx.store.read() as session:
+                state = load_state(session, account.device_id)
+                status.update(cursor=state.cursor, last_error=state.last_error)
+        status.update(
+            logged_in=account is not None,
+            server_url=account.server_url if account else None,
+            username=account.username if account else None,
+            commune_code=account.commune_code if account else None,
+            device_id=account.device_id if account else ctx.device_id,
+        )
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False))
+        return EXIT_OK
+    if not status["logged_in"]:
+        print(message("not_logged_in"))
+        return EXIT_OK
+    print(f"Máy chủ: {status['server_url']} — người dùng {status['username']}")
+    print(f"Chờ gửi: {status['pending']}; bị từ chối: {status['quarantined']}; "
+          f"xung đột: {status['open_conflicts']}")
+    print(f"Lần đồng bộ thành công gần nhất: {status['last_success_at'] or 'chưa có'}")
+    if status.get("last_error"):
+        print(f"Lỗi gần nhất: {message(status['last_error'])}")
+    return EXIT_OK

@@ -28,7 +28,7 @@ from commune_desk.sync.account import Account, TokenCache, load_account
 from commune_desk.sync.blobs import download_blob
 from commune_desk.sync.client import DEFAULT_TIMEOUT, SyncClient
 from commune_desk.sync.credentials import TokenVault
-from commune_desk.sync.errors import SyncError, SyncErrorKind
+from commune_desk.sync.errors import RETRYABLE_KINDS, SyncError, SyncErrorKind
 from commune_desk.sync.leases import renew_leases
 from commune_desk.sync.pull import OPEN_STATES, drop_done_ops, pull_all
 from commune_desk.sync.push import Pusher, PushReport
@@ -108,6 +108,10 @@ class SyncEngine:
             except Exception:  # a listener bug must never stop a sync round
                 log.exception("sync status listener failed")
 
+    def note_next_retry(self, seconds: float | None) -> None:
+        """Show when the background worker will try again (None: not scheduled)."""
+        self._update(next_retry_in=seconds)
+
     def counts(self) -> tuple[int, int, int]:
         """(pending operations, quarantined operations, open conflicts) in the store."""
         with self.store.read() as session:
@@ -126,12 +130,18 @@ class SyncEngine:
     def refresh_counts(self) -> None:
         """Re-read the counts shown in the status (after a local write, for instance)."""
         pending, quarantined, conflicts = self.counts()
+        account = load_account(self.store)
         with self.store.read() as session:
-            account = load_account(self.store)
             state = load_state(session, account.device_id) if account else None
             last = state.last_success_at if state else None
+            error = state.last_error if state else None
+        changes: dict[str, Any] = {}
+        if error and self.status.phase is not SyncPhase.SYNCING:
+            retryable = error in {k.value for k in RETRYABLE_KINDS}
+            changes = {"phase": SyncPhase.OFFLINE if retryable else SyncPhase.ERROR,
+                       "error_kind": error}
         self._update(pending=pending, quarantined=quarantined, open_conflicts=conflicts,
-                     last_success_at=last)
+                     last_success_at=last, **changes)
 
     # -- a round ---------------------------------------------------------------------
 
