@@ -142,13 +142,24 @@ class DesktopApp:
         self._closed = True
         if self.window is not None:
             self.window.close()
+        self.tasks.shutdown(wait=True)
+        # Deliver what the workers sent, then destroy the widgets now rather than at
+        # interpreter exit (where PySide's teardown order is not to be relied on).
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        QCoreApplication.processEvents()
+        if self.window is not None:
+            self.window.deleteLater()
+            self.window = None
+        for obj in (self.events, self.tasks):
+            obj.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         closer = getattr(self.app_context, "close", None)
         if callable(closer):
             try:
-                self.call_on_store(closer)
+                closer()  # the store thread has stopped: nothing else uses the store now
             except Exception:  # noqa: BLE001 - closing must go on
                 log.exception("error while closing the store")
-        self.tasks.shutdown(wait=True)
         sys.excepthook = sys.__excepthook__
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from commune_desk.services.values import Changes, DossierQuery, OfficeSettings
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.ops import StoreOp
+from commune_desk.ui.qt_compat import emit
 
 log = logging.getLogger(__name__)
 
@@ -43,5 +44,5 @@ def fill_demo_store(ctx: UiContext, *, count: int) -> None:
     if not ctx.clerk:
         ctx.clerk = DEMO_CLERK
     StoreOp(ctx, lambda s: _fill(s, count)).success(
-        lambda _changes: ctx.events.settings_changed.emit()
+        lambda _changes: emit(ctx.events.settings_changed)
     ).run_in_background()

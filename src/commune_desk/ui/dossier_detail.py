@@ -37,6 +37,7 @@ from commune_desk.ui.context import UiContext
 from commune_desk.ui.format import format_datetime
 from commune_desk.ui.labels import action_name, event_name, status_name
 from commune_desk.ui.ops import StoreOp
+from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import hint_label
 
 #: Events that need a reason typed by the clerk (the slip states it).
@@ -257,7 +258,7 @@ class DossierDetailPanel(QScrollArea):
         detail = outcome.value
         if detail.summary.id == self.dossier_id:
             self._show(detail)
-        self.event_recorded.emit(detail)
+        emit(self.event_recorded, detail)
         if kind in SLIP_FORMS and kind != EventKind.RECEIVED:
             # The slip quotes the dossier as it was when the step was taken (old date for 04).
             office_op = StoreOp(self.ctx, api.get_settings, parent=self)
@@ -279,7 +280,7 @@ class DossierDetailPanel(QScrollArea):
 
     def _emit_slip(self, slip: slips.Slip) -> None:
         self.last_slip = slip
-        self.slip_ready.emit(slip)
+        emit(self.slip_ready, slip)
         if self.slip_action == "preview":
             slips.preview(slip, self)
         elif self.slip_action == "print":

@@ -26,6 +26,7 @@ from commune_desk.ui.context import UiContext
 from commune_desk.ui.format import format_datetime
 from commune_desk.ui.labels import status_name
 from commune_desk.ui.ops import StoreOp
+from commune_desk.ui.qt_compat import emit
 
 PAGE_SIZE = 200
 
@@ -167,7 +168,7 @@ class DossierTableModel(QAbstractTableModel):
         generation = self._generation
         query, text = self.query, self.text
         StoreOp(self.ctx, lambda s: api.count_dossiers(s, query, text)).success(
-            lambda n: self.count_known.emit(n) if generation == self._generation else None
+            lambda n: emit(self.count_known, n) if generation == self._generation else None
         ).failure(lambda _e: None).run_in_background()
 
     def _on_page(self, generation: int, page: Any) -> None:
@@ -182,7 +183,7 @@ class DossierTableModel(QAbstractTableModel):
             self.endInsertRows()
         self._cursor = page.next_cursor
         self._has_more = page.next_cursor is not None
-        self.page_loaded.emit(len(self.rows))
+        emit(self.page_loaded, len(self.rows))
 
     def _on_failed(self, generation: int, error: BaseException) -> None:
         if generation == self._generation:
@@ -193,7 +194,7 @@ class DossierTableModel(QAbstractTableModel):
     def _set_loading(self, loading: bool) -> None:
         if self._loading != loading:
             self._loading = loading
-            self.loading_changed.emit(loading)
+            emit(self.loading_changed, loading)
 
     def apply_changes(self, changes: Any) -> None:
         """Refresh after a write: update loaded rows in place, reload if new dossiers appeared."""
@@ -215,7 +216,7 @@ class DossierTableModel(QAbstractTableModel):
         for n, row in enumerate(self.rows):
             if row.id == summary.id:
                 self.rows[n] = summary
-                self.dataChanged.emit(self.index(n, 0), self.index(n, len(COLUMNS) - 1))
+                emit(self.dataChanged, self.index(n, 0), self.index(n, len(COLUMNS) - 1))
                 return
 
     @property

@@ -10,6 +10,7 @@ from commune_desk.services.values import OfficeSettings
 from commune_desk.ui import api
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.pages.settings import OfficeForm
+from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import error_label
 
 
@@ -99,6 +100,6 @@ class _OfficePage(QWizardPage):
         if ui is not None:
             ui.clerk = clerk
             ui.save()
-        self.ctx.events.settings_changed.emit()
+        emit(self.ctx.events.settings_changed)
         self.saved = True
         return True

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from commune_desk.ui.context import UiContext
+from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.status_bar import SyncStatusBar
 
 PageFactory = Callable[[UiContext], QWidget]
@@ -127,7 +128,7 @@ class MainWindow(QMainWindow):
         activated = getattr(widget, "on_shown", None)
         if callable(activated):
             activated()
-        self.page_changed.emit(key)
+        emit(self.page_changed, key)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """Stop the status timer; the application object shuts the workers down."""

@@ -21,6 +21,7 @@ import shiboken6
 from PySide6.QtWidgets import QWidget
 
 from commune_desk.ui.context import UiContext
+from commune_desk.ui.qt_compat import emit
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ class _Op(Generic[T]):
                     self._success(result)
             finally:
                 if changes is not None:
-                    self._ctx.events.store_changed.emit(changes)
+                    emit(self._ctx.events.store_changed, changes)
         except Exception as exc:  # noqa: BLE001 - a bug in a callback must not crash the app
             self._ctx.errors.report(exc)
         finally:

@@ -16,6 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from commune_desk.ui.qt_compat import emit
+
 log = logging.getLogger(__name__)
 
 #: Thread-name prefixes, so tests can check that every worker has stopped.
@@ -79,14 +81,14 @@ class TaskManager(QObject):
             self._pending += 1
             first = self._pending == 1
         if first:
-            self.busy_changed.emit(True)
+            emit(self.busy_changed, True)
 
         def _wrapped() -> None:
             try:
                 result, error = task(), None
             except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
                 result, error = None, exc
-            self._delivered.emit((on_done, result, error))
+            emit(self._delivered, (on_done, result, error))
 
         future: Future[None] = pool.submit(_wrapped)
         del future
@@ -101,4 +103,4 @@ class TaskManager(QObject):
             on_done(result, error)
         finally:
             if idle:
-                self.busy_changed.emit(False)
+                emit(self.busy_changed, False)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from commune_desk.ui.qt_compat import emit
+
 
 class Debouncer(QObject):
     """Calls ``callback`` once, ``delay_ms`` after the last ``poke()``.
@@ -29,7 +31,7 @@ class Debouncer(QObject):
         """Fire now if a call is pending (tests, Enter key)."""
         if self._timer.isActive():
             self._timer.stop()
-            self._timer.timeout.emit()
+            emit(self._timer.timeout)
 
 
 def title_label(text: str, parent: QWidget | None = None) -> QLabel:

@@ -32,6 +32,7 @@ from commune_desk.ui.dossier_detail import DossierDetailPanel
 from commune_desk.ui.dossier_model import DossierTableModel
 from commune_desk.ui.labels import status_name
 from commune_desk.ui.ops import StoreOp
+from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import Debouncer, hint_label, page_layout
 
 SEARCH_DELAY_MS = 300
@@ -159,7 +160,7 @@ class DossiersPage(QWidget):
     def _on_current_changed(self, current: Any, _previous: Any) -> None:
         row = self.model.data(current, Qt.ItemDataRole.UserRole) if current.isValid() else None
         self.detail.show_dossier(row.id if row is not None else None)
-        self.dossier_selected.emit(row)
+        emit(self.dossier_selected, row)
 
     def on_shown(self) -> None:
         """Focus the search box when the page opens."""

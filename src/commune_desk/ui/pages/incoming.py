@@ -30,6 +30,7 @@ from commune_desk.ui import api, slip_builders, slips
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.format import format_date, now_utc
 from commune_desk.ui.ops import StoreOp
+from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import error_label, hint_label, page_layout
 
 URGENCIES = ("", "KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
@@ -262,7 +263,7 @@ class IncomingPage(QWidget):
         for edit in (self.author_edit, self.symbol_edit, self.type_edit, self.summary_edit):
             edit.clear()
         self.author_edit.setFocus()
-        self.registered.emit(doc)
+        emit(self.registered, doc)
 
     def assign_selected(self) -> None:
         """Give the selected document to its handler with a deadline."""
@@ -288,7 +289,7 @@ class IncomingPage(QWidget):
         self.assign_error.setText(
             self.tr("Đã giao cho {who}.").format(who=outcome.value.handler)
         )
-        self.assigned.emit(outcome.value)
+        emit(self.assigned, outcome.value)
 
     def register_slip(self, office: Any) -> slips.Slip:
         """The printable register of the documents shown."""

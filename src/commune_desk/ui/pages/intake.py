@@ -42,6 +42,7 @@ from commune_desk.ui.errors import message_for
 from commune_desk.ui.format import format_datetime
 from commune_desk.ui.labels import PAPER_FORMS, paper_form_name
 from commune_desk.ui.ops import StoreOp
+from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import Debouncer, error_label, hint_label, page_layout
 
 #: What happens to the receipt slip after saving: "preview", "print", "none".
@@ -121,7 +122,12 @@ class IntakePage(QWidget):
         self.procedure_search.setPlaceholderText(self.tr("Tìm thủ tục, ví dụ: khai sinh"))
         self.procedure_search.setClearButtonEnabled(True)
         self.procedure_search.textChanged.connect(self._filter_procedures)
-        self.procedure_search.installEventFilter(self)
+        # Shortcuts rather than an event filter: a Python eventFilter override runs on
+        # every event of the field, which is slow on old PCs.
+        for key, step in ((Qt.Key.Key_Down, 1), (Qt.Key.Key_Up, -1)):
+            move = QShortcut(QKeySequence(key), self.procedure_search)
+            move.setContext(Qt.ShortcutContext.WidgetShortcut)
+            move.activated.connect(lambda s=step: self._move_procedure(s))
         self.procedure_list = QListWidget(box)
         self.procedure_list.setObjectName("procedureList")
         self.procedure_list.setWordWrap(True)
@@ -211,19 +217,11 @@ class IntakePage(QWidget):
         elif self.procedure_list.currentItem() is None:
             self._on_procedure_chosen(None, None)
 
-    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 - Qt override
+    def _move_procedure(self, step: int) -> None:
         """Up/Down in the search box move through the procedure list."""
-        from PySide6.QtCore import QEvent
-
-        if watched is self.procedure_search and event.type() == QEvent.Type.KeyPress:
-            key = event.key()
-            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
-                step = 1 if key == Qt.Key.Key_Down else -1
-                row_now = max(0, self.procedure_list.currentRow() + step)
-                if row_now < self.procedure_list.count():
-                    self.procedure_list.setCurrentRow(row_now)
-                return True
-        return super().eventFilter(watched, event)
+        row_now = max(0, self.procedure_list.currentRow() + step)
+        if row_now < self.procedure_list.count():
+            self.procedure_list.setCurrentRow(row_now)
 
     def _on_procedure_chosen(self, item: QListWidgetItem | None, _previous: Any) -> None:
         procedure = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
@@ -417,7 +415,7 @@ class IntakePage(QWidget):
         self.form_error.setText(
             self.tr("Đã lưu hồ sơ {code}.").format(code=api.dossier_of(data).code)
         )
-        self.dossier_saved.emit(self.last_dossier)
+        emit(self.dossier_saved, self.last_dossier)
         if self.slip_action == "preview":
             slips.preview(slip, self)
         elif self.slip_action == "print":

@@ -28,6 +28,7 @@ from commune_desk.ui.format import format_date
 from commune_desk.ui.labels import outgoing_state_name
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.pages.incoming import today_vn
+from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import error_label, hint_label, page_layout
 
 
@@ -185,7 +186,7 @@ class OutgoingPage(QWidget):
         doc = outcome.value
         if doc.number_symbol:
             self.entry_error.setText(self.tr("Đã cấp số: {n}").format(n=doc.number_symbol))
-            self.numbered.emit(doc)
+            emit(self.numbered, doc)
         else:
             self.entry_error.setText(self.tr("Đã ghi dự thảo; cấp số sau khi ký."))
         for edit in (self.summary_edit, self.recipients_edit):
@@ -204,7 +205,7 @@ class OutgoingPage(QWidget):
                 self.entry_error.setText(
                     self.tr("Đã cấp số: {n}").format(n=outcome.value.number_symbol)
                 ),
-                self.numbered.emit(outcome.value),
+                emit(self.numbered, outcome.value),
             )
         ).run_in_background()
 

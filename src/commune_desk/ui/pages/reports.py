@@ -23,6 +23,7 @@ from commune_desk.ui import api, slip_builders, slips
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.pages.incoming import today_vn
+from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import hint_label, page_layout
 
 _CTX = "ReportsPage"
@@ -148,7 +149,7 @@ class ReportsPage(QWidget):
             for column, value in enumerate(cells):
                 self.table.setItem(n, column, QTableWidgetItem(str(value)))
         self.table.resizeColumnToContents(0)
-        self.report_loaded.emit(self.rows)
+        emit(self.report_loaded, self.rows)
 
     def export_xlsx(self, path: Path) -> None:
         """Write the shown report to ``path`` (in the background)."""

@@ -27,6 +27,7 @@ from commune_desk.ui import api
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.i18n import LANGUAGES
 from commune_desk.ui.ops import StoreOp
+from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import error_label, hint_label, page_layout
 
 
@@ -268,5 +269,5 @@ class SettingsPage(QWidget):
         if changed_language:
             text += " " + self.tr("Ngôn ngữ mới sẽ dùng khi mở lại phần mềm.")
         self.message.setText(text)
-        self.ctx.events.settings_changed.emit()
-        self.saved.emit(outcome.value)
+        emit(self.ctx.events.settings_changed)
+        emit(self.saved, outcome.value)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.format import format_datetime
 from commune_desk.ui.ops import NetworkOp, StoreOp
+from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.sync_status import SyncView, read_sync_view
 from commune_desk.ui.widgets import hint_label, page_layout
 
@@ -142,5 +143,5 @@ class SyncPage(QWidget):
         self.sync_button.setEnabled(False)
         runner = getattr(engine, "sync_once", None) or getattr(engine, "run_round", None)
         NetworkOp(self.ctx, lambda _s: runner(), parent=self).success(
-            lambda _r: self.ctx.events.sync_status_changed.emit(None)
+            lambda _r: emit(self.ctx.events.sync_status_changed, None)
         ).finally_(lambda: self.sync_button.setEnabled(True)).run_in_background()
