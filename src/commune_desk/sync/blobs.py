@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from commune_desk.store.blobs import BlobStore, file_sha256
@@ -25,40 +26,82 @@ from commune_desk.sync.errors import SyncError, SyncErrorKind
 OnBytes = Callable[[int], None]
 
 
+@dataclass
+class ChunkSizer:
+    """Chunk size for uploads that adapts to a link that keeps cutting.
+
+    A chunk cut in flight is lost whole (the server only keeps complete
+    requests), so on a link that drops every few hundred kilobytes a fixed
+    256 KiB chunk might never get through. Each cut halves the size (down to
+    ``minimum``); a run of successes doubles it again (up to ``maximum``).
+    Sizes stay powers of two, so chunks keep to a deterministic grid.
+    """
+
+    maximum: int = p.BLOB_CHUNK_SIZE
+    minimum: int = 16 * 1024
+    size: int = p.BLOB_CHUNK_SIZE
+    streak: int = 0
+
+    def failed(self) -> None:
+        """A chunk was cut: use smaller ones."""
+        self.size = max(self.minimum, self.size // 2)
+        self.streak = 0
+
+    def succeeded(self) -> None:
+        """A chunk went through: after a few in a row, try bigger ones."""
+        self.streak += 1
+        if self.streak >= 4 and self.size < self.maximum:
+            self.size = min(self.maximum, self.size * 2)
+            self.streak = 0
+
+
+#: Cuts tolerated within one upload before the round gives up (and backs off).
+MAX_CUTS_PER_UPLOAD = 8
+
+
 def upload_blob(
     client: SyncClient,
     blobs: BlobStore,
     sha256: str,
     *,
-    chunk_size: int = p.BLOB_CHUNK_SIZE,
+    sizer: ChunkSizer | None = None,
     on_bytes: OnBytes | None = None,
 ) -> p.BlobStatus:
-    """Make sure the server holds the complete blob; resume from its offset."""
+    """Make sure the server holds the complete blob; resume from its offset after cuts."""
+    sizer = sizer or ChunkSizer()
     path = blobs.path_for(sha256)
     if not path.is_file():
         raise SyncError(SyncErrorKind.BLOB_MISSING, f"attachment file {sha256} is missing")
     size = path.stat().st_size
-    status = client.blob_start(sha256, size)
+    cuts = 0
+    status: p.BlobStatus | None = None
     with path.open("rb") as handle:
-        while not status.complete:
-            offset = status.received
-            # Realign to the chunk grid after a partial chunk was kept by the server.
-            length = min(chunk_size - offset % chunk_size, size - offset)
-            handle.seek(offset)
-            data = handle.read(length)
+        while status is None or not status.complete:
             try:
-                status = client.blob_chunk(sha256, offset, data)
-            except SyncError as exc:
-                if exc.detail == p.ErrorKind.OFFSET_MISMATCH:
+                if status is None:
                     status = client.blob_start(sha256, size)
+                    continue
+                offset = status.received
+                # Realign to the chunk grid after a partial chunk was kept by the server.
+                length = min(sizer.size - offset % sizer.size, size - offset)
+                handle.seek(offset)
+                data = handle.read(length)
+                status = client.blob_chunk(sha256, offset, data)
+                sizer.succeeded()
+                if on_bytes is not None:
+                    on_bytes(len(data))
+            except SyncError as exc:
+                if exc.kind is SyncErrorKind.OFFLINE and cuts < MAX_CUTS_PER_UPLOAD:
+                    cuts += 1
+                    sizer.failed()
+                    status = None  # ask the server where to resume
+                    continue
+                if exc.detail == p.ErrorKind.OFFSET_MISMATCH:
+                    status = None
                     continue
                 if exc.detail in (p.ErrorKind.HASH_MISMATCH, p.ErrorKind.SIZE_MISMATCH):
                     raise SyncError(SyncErrorKind.HASH_MISMATCH, exc.message) from exc
                 raise
-            if on_bytes is not None:
-                on_bytes(len(data))
-            if status.received <= offset and not status.complete:
-                raise SyncError(SyncErrorKind.BAD_RESPONSE, "server did not advance the upload")
     return status
 
 

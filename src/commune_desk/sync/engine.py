@@ -25,7 +25,7 @@ from commune_desk.store.blobs import BlobStore
 from commune_desk.store.models import Conflict, OutboxOp, QuarantinedOp
 from commune_desk.sync import protocol as p
 from commune_desk.sync.account import Account, TokenCache, load_account
-from commune_desk.sync.blobs import download_blob
+from commune_desk.sync.blobs import ChunkSizer, download_blob
 from commune_desk.sync.client import DEFAULT_TIMEOUT, SyncClient
 from commune_desk.sync.credentials import TokenVault
 from commune_desk.sync.errors import RETRYABLE_KINDS, SyncError, SyncErrorKind
@@ -80,6 +80,7 @@ class SyncEngine:
         self.batch_size = batch_size
         self.page_size = page_size
         self.server_url_override = server_url
+        self.sizer = ChunkSizer()
         self._round_lock = threading.Lock()
         self._status_lock = threading.Lock()
         self._status = SyncStatus()
@@ -227,10 +228,11 @@ class SyncEngine:
             self._update(progress=Progress("push", done=r.sent, total=pending,
                                            bytes_sent=sent_bytes[0]))
 
+        self.sizer.maximum = min(hs.limits.blob_chunk_size, hs.limits.max_chunk_bytes)
+        self.sizer.size = min(self.sizer.size, self.sizer.maximum)
         pusher = Pusher(
             self.store, self.blobs, client, batch_size=min(self.batch_size, hs.limits.max_push_ops),
-            chunk_size=min(hs.limits.blob_chunk_size, hs.limits.max_chunk_bytes),
-            on_bytes=on_bytes, on_batch=on_batch,
+            sizer=self.sizer, on_bytes=on_bytes, on_batch=on_batch,
         )
         report = pusher.run()
 

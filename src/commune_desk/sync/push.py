@@ -42,7 +42,7 @@ from commune_desk.store.models import (
     QuarantinedOp,
 )
 from commune_desk.sync import protocol as p
-from commune_desk.sync.blobs import OnBytes, upload_blob
+from commune_desk.sync.blobs import ChunkSizer, OnBytes, upload_blob
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.errors import SyncError, SyncErrorKind
 from commune_desk.sync.index import index_record
@@ -126,7 +126,7 @@ class Pusher:
         client: SyncClient,
         *,
         batch_size: int = 200,
-        chunk_size: int = p.BLOB_CHUNK_SIZE,
+        sizer: ChunkSizer | None = None,
         on_bytes: OnBytes | None = None,
         on_batch: Callable[[PushReport], None] | None = None,
     ) -> None:
@@ -134,7 +134,7 @@ class Pusher:
         self.blobs = blobs
         self.client = client
         self.batch_size = batch_size
-        self.chunk_size = chunk_size
+        self.sizer = sizer or ChunkSizer()
         self.on_bytes = on_bytes
         self.on_batch = on_batch
 
@@ -167,7 +167,7 @@ class Pusher:
             if op.entity is not p.Entity.ATTACHMENT or not isinstance(sha, str):
                 continue
             try:
-                upload_blob(self.client, self.blobs, sha, chunk_size=self.chunk_size,
+                upload_blob(self.client, self.blobs, sha, sizer=self.sizer,
                             on_bytes=self.on_bytes)
             except SyncError as exc:
                 if exc.kind is not SyncErrorKind.BLOB_MISSING:
