@@ -11,9 +11,9 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, literal, select, text, tuple_
-from sqlalchemy.orm import Session
 
 from commune_desk.domain.calendar import VN_TZ
+from commune_desk.domain.dossier import DossierStatus
 from commune_desk.domain.text import fold
 from commune_desk.services.base import ServiceBase
 from commune_desk.services.dossiers import OPEN_STATUSES, RUNNING_STATUSES, summary_of
@@ -25,12 +25,22 @@ from commune_desk.services.values import (
 )
 from commune_desk.store.models import Dossier, Procedure
 from commune_desk.store.search import match_expression
-from commune_desk.store.types import UTCDateTime
+from commune_desk.store.types import UTCDateTime, from_utc_text
 
-_DOSSIER_MATCH = text(
+_ENTITY_MATCH = text(
     "SELECT k.entity_id FROM search_fts JOIN search_keys k ON k.id = search_fts.rowid "
     "WHERE search_fts MATCH :match AND k.entity = :entity "
     "ORDER BY search_fts.rowid DESC LIMIT :limit"
+)
+# One statement from the FTS index to the rows the table shows: FTS5 walks its
+# matches newest first and stops at the limit; each hit is two primary-key lookups.
+_DOSSIER_MATCH_SQL = (
+    "SELECT d.id, d.code, d.procedure_code, p.name, d.applicant_name, d.applicant_id_number, "
+    "d.applicant_phone, d.status, d.received_at, d.appointment_at, d.received_by "
+    "FROM search_fts JOIN search_keys k ON k.id = search_fts.rowid "
+    "JOIN dossiers d ON d.id = k.entity_id JOIN procedures p ON p.code = d.procedure_code "
+    "WHERE search_fts MATCH ? AND k.entity = 'dossier' "
+    "ORDER BY search_fts.rowid DESC LIMIT ?"
 )
 
 
@@ -91,9 +101,14 @@ class QueryServices(ServiceBase):
         if match is None:
             return []
         now = self._now()
-        with self.store.read() as session:
-            ids = list(session.scalars(_DOSSIER_MATCH, {"match": match, "entity": "dossier", "limit": limit}))
-            return self._summaries(session, ids, now)
+        # Hot path (every keystroke): one read-only statement on a pooled DBAPI
+        # connection, no ORM and no explicit transaction (a single SELECT is atomic).
+        conn = self.store.engine.raw_connection()
+        try:
+            rows = conn.cursor().execute(_DOSSIER_MATCH_SQL, (match, limit)).fetchall()
+        finally:
+            conn.close()  # back to the pool
+        return [_summary_from_row(row, now) for row in rows]
 
     def search_entities(self, text_query: str, *, entity: str, limit: int = 50) -> list[str]:
         """Ids of records of ``entity`` (e.g. ``incoming_document``) matching, newest first."""
@@ -101,20 +116,9 @@ class QueryServices(ServiceBase):
         if match is None:
             return []
         with self.store.read() as session:
-            return list(session.scalars(_DOSSIER_MATCH, {"match": match, "entity": entity, "limit": limit}))
+            return list(session.scalars(_ENTITY_MATCH, {"match": match, "entity": entity, "limit": limit}))
 
     # -- internals ---------------------------------------------------------------
-
-    def _summaries(self, session: Session, ids: list[str], now: datetime) -> list[DossierSummary]:
-        if not ids:
-            return []
-        rows = session.execute(
-            select(Dossier, Procedure.name)
-            .join(Procedure, Procedure.code == Dossier.procedure_code)
-            .where(Dossier.id.in_(ids))
-        )
-        by_id = {d.id: summary_of(d, name, now) for d, name in rows}
-        return [by_id[i] for i in ids if i in by_id]
 
     @staticmethod
     def _filtered(stmt: Select[Any], query: DossierQuery, now: datetime) -> Select[Any]:
@@ -140,3 +144,22 @@ class QueryServices(ServiceBase):
         if query.received_before is not None:
             stmt = stmt.where(Dossier.received_at < query.received_before)
         return stmt
+
+
+def _summary_from_row(row: Any, now: datetime) -> DossierSummary:
+    status = DossierStatus(row[7])
+    appointment = from_utc_text(row[9])
+    return DossierSummary(
+        id=row[0],
+        code=row[1],
+        procedure_code=row[2],
+        procedure_name=row[3],
+        applicant_name=row[4],
+        applicant_id_number=row[5],
+        applicant_phone=row[6],
+        status=status,
+        received_at=from_utc_text(row[8]),
+        appointment_at=appointment,
+        received_by=row[10],
+        overdue=status in RUNNING_STATUSES and appointment < now,
+    )

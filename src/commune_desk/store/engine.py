@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
 
 #: Milliseconds a connection waits for a lock before raising "database is locked".
 BUSY_TIMEOUT_MS = 10_000
@@ -35,12 +34,12 @@ def apply_pragmas(dbapi_connection: sqlite3.Connection) -> None:
 def create_store_engine(db_path: Path, **kwargs: Any) -> Engine:
     """Create the engine for the store at ``db_path`` (the file is created if missing).
 
-    NullPool: connections are cheap on SQLite and never shared between threads.
+    The default queue pool reuses connections (and their pragmas) across
+    calls; a connection is used by one session, on one thread, at a time.
     """
     db_path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         f"sqlite:///{db_path}",
-        poolclass=NullPool,
         connect_args={"check_same_thread": False},
         **kwargs,
     )

@@ -26,7 +26,8 @@ def to_utc_text(value: datetime) -> str:
 
 def from_utc_text(value: str) -> datetime:
     """Parse the store's UTC text form back into an aware datetime."""
-    return datetime.strptime(value, _FORMAT).replace(tzinfo=UTC)
+    # fromisoformat (3.11+ reads the trailing Z) is ~30x faster than strptime.
+    return datetime.fromisoformat(value)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

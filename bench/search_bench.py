@@ -1,0 +1,146 @@
+"""Folded search over N demo dossiers vs a raw FTS5 MATCH on the same table, same run.
+
+    .venv/bin/python bench/search_bench.py --dossiers 200000
+
+The folded search is the whole service call (fold the text, build the match,
+run it, load the rows into values). The baseline is a bare ``sqlite3``
+connection with the same pragmas running ``SELECT rowid FROM search_fts WHERE
+search_fts MATCH ? ORDER BY rowid DESC LIMIT ?`` with the match text already
+built. Each query runs ``--repeat`` times alternating between the two and
+the best time of each counts (other jobs on a shared machine add spikes of
+tens of milliseconds to single runs); p50/p95 are then taken over queries.
+Targets: p95 ratio <= 1.5 and folded p95 < 20 ms. Last line: JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from commune_desk.app import AppContext
+from commune_desk.domain.text import fold
+from commune_desk.paths import AppPaths
+from commune_desk.services.demo import generate_demo
+from commune_desk.store.engine import apply_pragmas
+from commune_desk.store.search import match_expression
+
+FIXED_QUERIES = ["dang thi dao", "Đặng Thị Đào", "nguyen van", "tran thi l", "le thu trang", "hoang duc",
+                 "0912", "001", "pham quoc huy", "bui thi h", "vu minh", "do"]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile (0..1) of ``values`` (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
+
+
+def prepare(data_dir: Path, count: int, seed: int) -> AppContext:
+    """Open the bench store, filling it with demo data unless it already holds enough."""
+    ctx = AppContext.open(AppPaths.resolve(data_dir))
+    have = ctx.services.count_dossiers()
+    if have < count:
+        started = time.perf_counter()
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            if time.perf_counter() - last[0] > 10:
+                last[0] = time.perf_counter()
+                print(f"  demo {have + done}/{count}", file=sys.stderr)
+
+        generate_demo(ctx, count - have, seed, progress)
+        print(f"demo data: {count - have} dossiers in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return ctx
+
+
+def sample_queries(ctx: AppContext, n: int, seed: int) -> list[str]:
+    """Fixed queries plus prefixes of real names and ID numbers, as a clerk types them."""
+    rng = random.Random(seed)
+    rows = ctx.services.list_dossiers(limit=2000, offset=rng.randint(0, 10_000)).rows
+    queries = list(FIXED_QUERIES)
+    while len(queries) < n:
+        row = rng.choice(rows)
+        pick = rng.random()
+        if pick < 0.5:
+            queries.append(row.applicant_name)
+        elif pick < 0.8:
+            name = fold(row.applicant_name)
+            queries.append(name[: rng.randint(3, len(name))])
+        else:
+            queries.append(row.applicant_id_number[: rng.randint(4, 12)])
+    return queries[:n]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dossiers", type=int, default=200_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--limit", type=int, default=50, help="rows per search (a screenful)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=5, help="runs per query; the best counts")
+    parser.add_argument("--data-dir", type=Path, help="reuse a store (default: a temporary one)")
+    args = parser.parse_args()
+
+    tmp = None if args.data_dir else tempfile.TemporaryDirectory(prefix="search-bench-")
+    data_dir = args.data_dir or Path(tmp.name)  # type: ignore[union-attr]
+    ctx = prepare(data_dir, args.dossiers, args.seed)
+    try:
+        queries = sample_queries(ctx, args.queries, args.seed)
+        raw = sqlite3.connect(ctx.paths.db_path, isolation_level=None)
+        apply_pragmas(raw)
+        raw_sql = "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+        folded_ms: list[float] = []
+        raw_ms: list[float] = []
+        hits = 0
+        for q in queries[:20]:  # warm the page cache for both
+            ctx.services.search_dossiers(q, limit=args.limit)
+        for q in queries:
+            expression = match_expression(fold(q))
+            best_raw = best_folded = float("inf")
+            for _ in range(args.repeat):  # best of k per query: the machine is shared
+                t0 = time.perf_counter()
+                raw.execute(raw_sql, (expression, args.limit)).fetchall()
+                t1 = time.perf_counter()
+                rows = ctx.services.search_dossiers(q, limit=args.limit)
+                t2 = time.perf_counter()
+                best_raw = min(best_raw, t1 - t0)
+                best_folded = min(best_folded, t2 - t1)
+            hits += len(rows)
+            raw_ms.append(best_raw * 1000)
+            folded_ms.append(best_folded * 1000)
+        raw.close()
+        dao = ctx.services.search_dossiers("dang thi dao", limit=1000)
+    finally:
+        ctx.close()
+        if tmp:
+            tmp.cleanup()
+    result = {
+        "bench": "search",
+        "dossiers": args.dossiers,
+        "queries": len(queries),
+        "limit": args.limit,
+        "repeat": args.repeat,
+        "folded_p50_ms": round(statistics.median(folded_ms), 3),
+        "folded_p95_ms": round(percentile(folded_ms, 0.95), 3),
+        "raw_p50_ms": round(statistics.median(raw_ms), 3),
+        "raw_p95_ms": round(percentile(raw_ms, 0.95), 3),
+        "p95_ratio": round(percentile(folded_ms, 0.95) / percentile(raw_ms, 0.95), 3),
+        "p50_ratio": round(statistics.median(folded_ms) / statistics.median(raw_ms), 3),
+        "dang_thi_dao_rows": sum(1 for r in dao if r.applicant_name == "Đặng Thị Đào"),
+        "mean_rows": round(hits / len(queries), 1),
+    }
+    print(f"folded search p50 {result['folded_p50_ms']} ms, p95 {result['folded_p95_ms']} ms")
+    print(f"raw FTS5 MATCH p50 {result['raw_p50_ms']} ms, p95 {result['raw_p95_ms']} ms")
+    print(f"ratio p95 {result['p95_ratio']} (target <= 1.5), p50 {result['p50_ratio']}")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
