@@ -41,11 +41,16 @@ def msi_version(version: str) -> str:
 
 
 def bundle_files(bundle: Path) -> list[str]:
-    """Every file of the bundle (symlinks included, as their content), relative, sorted."""
+    """Every regular file of the bundle, relative, sorted.
+
+    Symlinks are left out: PyInstaller makes them only on Linux/macOS (to avoid
+    duplicate Qt libraries), a Windows bundle has none, and an MSI cannot
+    carry one, so the stand-in MSI built here matches the Windows one's shape.
+    """
     return sorted(
         str(p.relative_to(bundle)).replace("\\", "/")
         for p in bundle.rglob("*")
-        if p.is_file()
+        if p.is_file() and not p.is_symlink()
     )
 
 
@@ -76,10 +81,13 @@ def build_msi(bundle: Path, version: str, output: Path, *, wxs: Path = WXS) -> P
     with tempfile.TemporaryDirectory(prefix="commune-msi-") as work:
         fragment = harvest(bundle, Path(work) / "bundle-files.wxs")
         partial = output.with_name(output.name + ".partial")
+        # wixl resolves File/@Source relative to the working directory and rejects
+        # absolute paths, so it runs next to the bundle with a relative BundleDir.
         result = subprocess.run(
-            [tool, "-a", "x64", "-D", f"Version={version}", "-D", f"BundleDir={bundle}",
-             "-D", "Win64=yes", "-o", str(partial), str(wxs), str(fragment)],
-            capture_output=True, text=True, check=False,
+            [tool, "-a", "x64", "-D", f"Version={version}", "-D", f"BundleDir={bundle.name}",
+             "-D", "Win64=yes", "-o", str(partial.resolve()), str(wxs.resolve()),
+             str(fragment.resolve())],
+            capture_output=True, text=True, check=False, cwd=bundle.parent,
         )
         if result.returncode != 0:
             partial.unlink(missing_ok=True)
