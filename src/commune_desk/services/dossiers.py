@@ -33,7 +33,7 @@ from commune_desk.services.values import (
 )
 from commune_desk.store.models import Attachment, Dossier, DossierEvent, Procedure
 from commune_desk.store.outbox import counter_value, set_counter
-from commune_desk.store.search import build_keys, set_keys
+from commune_desk.store.search import add_keys, build_keys
 
 #: Statuses in which the office's clock is running (a passed appointment means late).
 RUNNING_STATUSES = (DossierStatus.ACCEPTED, DossierStatus.PROCESSING)
@@ -217,7 +217,7 @@ class DossierServices(ServiceBase):
             session.add(event)
             self._op(session, "dossier", dossier.id, "create", dossier_fields(dossier), at=now)
             self._op(session, "dossier_event", event.id, "create", event_fields(event), at=now)
-            set_keys(
+            add_keys(
                 session,
                 entity="dossier",
                 entity_id=dossier.id,

@@ -10,29 +10,38 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from commune_desk.store.models import LocalCounter, OutboxOp
+from commune_desk.store.models import OutboxOp
 
 #: Counter that numbers outbox operations per device (gapless: bumped only on insert).
 OUTBOX_SEQ = "outbox_seq"
 
 
 def bump_counter(session: Session, name: str, *, step: int = 1) -> int:
-    """Increase the named counter by ``step`` and return its new value (0 if new, then +step)."""
-    counter = session.get(LocalCounter, name)
-    if counter is None:
-        counter = LocalCounter(name=name, value=0)
-        session.add(counter)
-    counter.value += step
-    return counter.value
+    """Increase the named counter by ``step`` and return its new value (a new counter starts at 0).
+
+    One upsert statement; counters are only touched through these helpers
+    (never as ORM objects), so the session's identity map cannot go stale.
+    """
+    return int(
+        session.execute(
+            text(
+                "INSERT INTO local_counters(name, value) VALUES (:name, :step) "
+                "ON CONFLICT(name) DO UPDATE SET value = value + :step RETURNING value"
+            ),
+            {"name": name, "step": step},
+        ).scalar_one()
+    )
 
 
 def counter_value(session: Session, name: str) -> int:
     """Current value of a counter (0 when it was never bumped)."""
-    value = session.scalar(select(LocalCounter.value).where(LocalCounter.name == name))
-    return value or 0
+    value = session.execute(
+        text("SELECT value FROM local_counters WHERE name = :name"), {"name": name}
+    ).scalar()
+    return int(value or 0)
 
 
 def add_op(
@@ -66,8 +75,10 @@ def add_op(
 
 def set_counter(session: Session, name: str, value: int) -> None:
     """Set the named counter to ``value`` (used for daily dossier numbers)."""
-    counter = session.get(LocalCounter, name)
-    if counter is None:
-        session.add(LocalCounter(name=name, value=value))
-    else:
-        counter.value = value
+    session.execute(
+        text(
+            "INSERT INTO local_counters(name, value) VALUES (:name, :value) "
+            "ON CONFLICT(name) DO UPDATE SET value = :value"
+        ),
+        {"name": name, "value": value},
+    )

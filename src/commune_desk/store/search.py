@@ -45,6 +45,11 @@ def set_keys(session: Session, *, entity: str, entity_id: str, keys: str) -> Non
         existing.keys = keys
 
 
+def add_keys(session: Session, *, entity: str, entity_id: str, keys: str) -> None:
+    """Index a record created in this transaction (no lookup needed)."""
+    session.add(SearchKey(entity=entity, entity_id=entity_id, keys=keys))
+
+
 def drop_keys(session: Session, entity_id: str) -> None:
     """Remove a record from the index."""
     session.execute(delete(SearchKey).where(SearchKey.entity_id == entity_id))
