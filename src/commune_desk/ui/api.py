@@ -39,16 +39,16 @@ def procedure_summary(procedure: ProcedureInfo) -> str:
     """One line about a procedure's time limit and fee (for the intake form)."""
     from PySide6.QtCore import QCoreApplication
 
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     kind = DayKind(procedure.day_kind)
     if kind == DayKind.ON_RECEIPT:
-        limit = tr("Api", "Trả ngay trong ngày (nhận trước 15 giờ)")
+        limit = translate("Api", "Trả ngay trong ngày (nhận trước 15 giờ)")
     elif kind == DayKind.WORKING_DAYS:
-        limit = tr("Api", "{n} ngày làm việc").format(n=procedure.time_limit)
+        limit = translate("Api", "{n} ngày làm việc").format(n=procedure.time_limit)
     else:
-        limit = tr("Api", "{n} ngày").format(n=procedure.time_limit)
-    fee = procedure.fee or tr("Api", "không")
-    return tr("Api", "Thời hạn: {limit} · Lệ phí: {fee}").format(limit=limit, fee=fee)
+        limit = translate("Api", "{n} ngày").format(n=procedure.time_limit)
+    fee = procedure.fee or translate("Api", "không")
+    return translate("Api", "Thời hạn: {limit} · Lệ phí: {fee}").format(limit=limit, fee=fee)
 
 
 def required_papers(procedure: ProcedureInfo) -> list[tuple[str, str]]:

@@ -160,6 +160,7 @@ class DesktopApp:
                 closer()  # the store thread has stopped: nothing else uses the store now
             except Exception:  # noqa: BLE001 - closing must go on
                 log.exception("error while closing the store")
+        self.translations.uninstall()
         sys.excepthook = sys.__excepthook__
 
 

@@ -165,9 +165,8 @@ class DossierDetailPanel(QScrollArea):
         s = detail.summary
         self._set_enabled(True)
         self.heading.setText(f"{s.code} — {status_name(s.status)}")
-        overdue = (
-            f' <span style="color:#b00020"><b>{self.tr("QUÁ HẠN")}</b></span>' if s.overdue else ""
-        )
+        late = self.tr("QUÁ HẠN")
+        overdue = f' <span style="color:#b00020"><b>{late}</b></span>' if s.overdue else ""
         rows = [
             (self.tr("Người nộp"), s.applicant_name),
             (self.tr("Số CCCD/CMND"), s.applicant_id_number),

@@ -23,7 +23,6 @@ log = logging.getLogger("commune_desk.ui")
 
 LOG_FILE_NAME = "commune-desk.log"
 
-_CTX = "Errors"
 
 #: Messages for error kinds raised by domain/, services/ and sync/.
 #: Unknown kinds get a generic sentence naming the kind (see ``message_for``).
@@ -180,10 +179,10 @@ def message_for(exc: BaseException) -> str | None:
     base = KIND_MESSAGES.get(kind)
     if base is None:
         # ``str(exc)`` is an English sentence meant for logs; name the kind instead.
-        return QCoreApplication.translate(_CTX, "Không thực hiện được thao tác ({kind}).").format(
+        return QCoreApplication.translate("Errors", "Không thực hiện được thao tác ({kind}).").format(
             kind=kind
         )
-    return QCoreApplication.translate(_CTX, base)
+    return QCoreApplication.translate("Errors", base)
 
 
 class ErrorReporter:
@@ -205,11 +204,11 @@ class ErrorReporter:
                 "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
             )
             text = self.apology()
-            title = QCoreApplication.translate(_CTX, "Xin lỗi, đã có lỗi")
+            title = QCoreApplication.translate("Errors", "Xin lỗi, đã có lỗi")
             icon = QMessageBox.Icon.Critical
         else:
             log.info("typed error %s: %s", error_kind(exc), exc)
-            title = QCoreApplication.translate(_CTX, "Không thực hiện được")
+            title = QCoreApplication.translate("Errors", "Không thực hiện được")
             icon = QMessageBox.Icon.Warning
         self._show(title, text, icon, parent)
         return text
@@ -217,7 +216,7 @@ class ErrorReporter:
     def apology(self) -> str:
         """The short apology naming the log file."""
         return QCoreApplication.translate(
-            _CTX,
+            "Errors",
             "Xin lỗi, phần mềm gặp lỗi ngoài dự kiến. Dữ liệu đã lưu không bị ảnh hưởng.\n"
             "Chi tiết đã được ghi vào tệp nhật ký:\n{path}\n"
             "Hãy gửi tệp này cho cán bộ CNTT.",

@@ -51,6 +51,14 @@ class Translations:
         self._translator: QTranslator | None = None
         self.language = SOURCE_LANGUAGE
 
+    def uninstall(self) -> None:
+        """Remove this object's translator (back to the Vietnamese source)."""
+        app = QCoreApplication.instance()
+        if self._translator is not None and app is not None:
+            app.removeTranslator(self._translator)
+        self._translator = None
+        self.language = SOURCE_LANGUAGE
+
     def install(self, lang: str | None) -> bool:
         """Switch the application to ``lang``; return False if its file could not be loaded."""
         app = QCoreApplication.instance()

@@ -6,35 +6,36 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from commune_desk.domain.dossier import EventKind
 from commune_desk.ui.format import format_date, format_datetime
 from commune_desk.ui.labels import event_name, paper_form_name, status_name
 from commune_desk.ui.slips import Slip
 
-_CTX = "Slips"
+translate = QCoreApplication.translate
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CTX, text)
+    """Translate a string marked with QT_TRANSLATE_NOOP("Slips", ...)."""
+    return translate("Slips", text)
 
 
 def _place_date(office: Any, when: datetime | date | None = None) -> str:
     when = when or datetime.now()
     day = when.astimezone() if isinstance(when, datetime) and when.tzinfo else when
-    return _tr("{place}, ngày {d} tháng {m} năm {y}").format(
+    return translate("Slips", "{place}, ngày {d} tháng {m} năm {y}").format(
         place=getattr(office, "unit_name", ""), d=f"{day.day:02d}", m=f"{day.month:02d}", y=day.year
     )
 
 
 def _applicant_lines(summary: Any, detail: Any) -> list[tuple[str, str]]:
     return [
-        (_tr("Người nộp"), summary.applicant_name),
-        (_tr("Số CCCD/CMND"), summary.applicant_id_number),
-        (_tr("Điện thoại"), summary.applicant_phone or ""),
-        (_tr("Địa chỉ"), getattr(detail, "applicant_address", "")),
-        (_tr("Thủ tục"), summary.procedure_name),
+        (translate("Slips", "Người nộp"), summary.applicant_name),
+        (translate("Slips", "Số CCCD/CMND"), summary.applicant_id_number),
+        (translate("Slips", "Điện thoại"), summary.applicant_phone or ""),
+        (translate("Slips", "Địa chỉ"), getattr(detail, "applicant_address", "")),
+        (translate("Slips", "Thủ tục"), summary.procedure_name),
     ]
 
 
@@ -64,31 +65,38 @@ def receipt_slip(data: Any) -> Slip:
     summary = detail.summary
     lines = [
         *_applicant_lines(summary, detail),
-        (_tr("Thời điểm tiếp nhận"), format_datetime(summary.received_at)),
-        (_tr("Ngày hẹn trả kết quả"), format_datetime(summary.appointment_at)),
-        (_tr("Lệ phí"), getattr(detail, "fee", "") or _tr("Không")),
-        (_tr("Cán bộ tiếp nhận"), summary.received_by),
+        (translate("Slips", "Thời điểm tiếp nhận"), format_datetime(summary.received_at)),
+        (translate("Slips", "Ngày hẹn trả kết quả"), format_datetime(summary.appointment_at)),
+        (translate("Slips", "Lệ phí"), getattr(detail, "fee", "") or translate("Slips", "Không")),
+        (translate("Slips", "Cán bộ tiếp nhận"), summary.received_by),
     ]
     return Slip(
         form="01",
-        title=_tr("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+        title=translate("Slips", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
         office_name=office.unit_name,
         code=summary.code,
         lines=tuple(lines),
-        table_header=(_tr("STT"), _tr("Tên giấy tờ"), _tr("Hình thức")),
+        table_header=(
+            translate("Slips", "STT"),
+            translate("Slips", "Tên giấy tờ"),
+            translate("Slips", "Hình thức"),
+        ),
         table_rows=_papers_rows(detail),
-        paragraphs=(_tr("Quét mã QR hoặc dùng mã hồ sơ để tra cứu tình trạng giải quyết."),),
-        signatures=(_tr("Người nộp hồ sơ"), _tr("Người tiếp nhận")),
+        paragraphs=(translate("Slips", "Quét mã QR hoặc dùng mã hồ sơ để tra cứu tình trạng giải quyết."),),
+        signatures=(translate("Slips", "Người nộp hồ sơ"), translate("Slips", "Người tiếp nhận")),
         place_date=_place_date(office, summary.received_at),
     )
 
 
 #: Form number and title of each event that needs a slip.
 EVENT_FORMS: dict[str, tuple[str, str]] = {
-    EventKind.SUPPLEMENT_REQUESTED: ("02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
-    EventKind.REFUSED: ("03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
-    EventKind.EXTENDED: ("04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
-    EventKind.STOPPED: ("05", "Thông báo dừng xử lý hồ sơ"),
+    EventKind.SUPPLEMENT_REQUESTED: (
+        "02",
+        QT_TRANSLATE_NOOP("Slips", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    ),
+    EventKind.REFUSED: ("03", QT_TRANSLATE_NOOP("Slips", "Phiếu từ chối tiếp nhận giải quyết hồ sơ")),
+    EventKind.EXTENDED: ("04", QT_TRANSLATE_NOOP("Slips", "Phiếu xin lỗi và hẹn lại ngày trả kết quả")),
+    EventKind.STOPPED: ("05", QT_TRANSLATE_NOOP("Slips", "Thông báo dừng xử lý hồ sơ")),
 }
 
 
@@ -98,21 +106,23 @@ def event_slip(data: Any, kind: str, note: str, new_date: datetime | None = None
     summary = detail.summary
     form, title = EVENT_FORMS[EventKind(kind)]
     lines = _applicant_lines(summary, detail)
-    lines.append((_tr("Ngày tiếp nhận"), format_datetime(summary.received_at)))
+    lines.append((translate("Slips", "Ngày tiếp nhận"), format_datetime(summary.received_at)))
     reason_label = {
-        "02": _tr("Nội dung cần bổ sung, hoàn thiện"),
-        "03": _tr("Lý do từ chối"),
-        "04": _tr("Lý do chậm trả kết quả"),
-        "05": _tr("Lý do dừng xử lý"),
+        "02": translate("Slips", "Nội dung cần bổ sung, hoàn thiện"),
+        "03": translate("Slips", "Lý do từ chối"),
+        "04": translate("Slips", "Lý do chậm trả kết quả"),
+        "05": translate("Slips", "Lý do dừng xử lý"),
     }[form]
     if form == "04":
-        lines.append((_tr("Ngày hẹn trước đây"), format_datetime(summary.appointment_at)))
+        lines.append((translate("Slips", "Ngày hẹn trước đây"), format_datetime(summary.appointment_at)))
         if new_date is not None:
-            lines.append((_tr("Ngày hẹn mới"), format_datetime(new_date)))
+            lines.append((translate("Slips", "Ngày hẹn mới"), format_datetime(new_date)))
     paragraphs = (f"{reason_label}: {note}",)
     if form == "04":
         paragraphs += (
-            _tr("Bộ phận một cửa xin lỗi ông/bà vì sự chậm trễ này và hẹn trả kết quả vào ngày mới."),
+            translate(
+                "Slips", "Bộ phận một cửa xin lỗi ông/bà vì sự chậm trễ này và hẹn trả kết quả vào ngày mới."
+            ),
         )
     return Slip(
         form=form,
@@ -121,7 +131,7 @@ def event_slip(data: Any, kind: str, note: str, new_date: datetime | None = None
         code=summary.code,
         lines=tuple(lines),
         paragraphs=paragraphs,
-        signatures=(_tr("Người nộp hồ sơ"), _tr("Cán bộ một cửa")),
+        signatures=(translate("Slips", "Người nộp hồ sơ"), translate("Slips", "Cán bộ một cửa")),
         place_date=_place_date(office),
     )
 
@@ -142,16 +152,22 @@ def control_slip(data: Any) -> Slip:
     )
     return Slip(
         form="06",
-        title=_tr("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+        title=translate("Slips", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
         office_name=office.unit_name,
         code=summary.code,
         lines=(
-            (_tr("Người nộp"), summary.applicant_name),
-            (_tr("Thủ tục"), summary.procedure_name),
-            (_tr("Ngày hẹn trả kết quả"), format_datetime(summary.appointment_at)),
-            (_tr("Trạng thái"), status_name(summary.status)),
+            (translate("Slips", "Người nộp"), summary.applicant_name),
+            (translate("Slips", "Thủ tục"), summary.procedure_name),
+            (translate("Slips", "Ngày hẹn trả kết quả"), format_datetime(summary.appointment_at)),
+            (translate("Slips", "Trạng thái"), status_name(summary.status)),
         ),
-        table_header=(_tr("STT"), _tr("Thời gian"), _tr("Bước"), _tr("Người thực hiện"), _tr("Ghi chú")),
+        table_header=(
+            translate("Slips", "STT"),
+            translate("Slips", "Thời gian"),
+            translate("Slips", "Bước"),
+            translate("Slips", "Người thực hiện"),
+            translate("Slips", "Ghi chú"),
+        ),
         table_rows=rows,
         place_date=_place_date(office),
     )
@@ -174,13 +190,22 @@ def log_book_slip(office: Any, rows: Sequence[Any], start: date, end: date) -> S
     )
     return Slip(
         form="07",
-        title=_tr("Sổ theo dõi hồ sơ"),
+        title=translate("Slips", "Sổ theo dõi hồ sơ"),
         office_name=office.unit_name,
-        lines=((_tr("Từ ngày"), format_date(start)), (_tr("Đến ngày"), format_date(end)),
-               (_tr("Số hồ sơ"), str(len(table)))),
+        lines=(
+            (translate("Slips", "Từ ngày"), format_date(start)),
+            (translate("Slips", "Đến ngày"), format_date(end)),
+            (translate("Slips", "Số hồ sơ"), str(len(table))),
+        ),
         table_header=(
-            _tr("STT"), _tr("Mã hồ sơ"), _tr("Người nộp"), _tr("Thủ tục"), _tr("Tiếp nhận"),
-            _tr("Hẹn trả"), _tr("Trạng thái"), _tr("Cán bộ"),
+            translate("Slips", "STT"),
+            translate("Slips", "Mã hồ sơ"),
+            translate("Slips", "Người nộp"),
+            translate("Slips", "Thủ tục"),
+            translate("Slips", "Tiếp nhận"),
+            translate("Slips", "Hẹn trả"),
+            translate("Slips", "Trạng thái"),
+            translate("Slips", "Cán bộ"),
         ),
         table_rows=table,
         landscape=True,
@@ -189,9 +214,7 @@ def log_book_slip(office: Any, rows: Sequence[Any], start: date, end: date) -> S
     )
 
 
-def register_slip(
-    office: Any, title: str, header: Sequence[str], rows: Sequence[Sequence[str]]
-) -> Slip:
+def register_slip(office: Any, title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Slip:
     """A printed register book (incoming or outgoing documents), A4 landscape."""
     return Slip(
         form="",

@@ -20,7 +20,7 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QWidget
 
-_CTX = "Slips"
+translate = QCoreApplication.translate
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,12 @@ def qr_image(text: str, *, scale: int = 4) -> QImage:
 def slip_html(slip: Slip) -> str:
     """The slip as HTML for QTextDocument (a subset of HTML 4 with simple CSS)."""
     esc = html.escape
-    tr = QCoreApplication.translate
+    code_label = translate("Slips", "Mã hồ sơ")
+    one_stop = translate("Slips", "BỘ PHẬN MỘT CỬA")
+    republic = translate("Slips", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    motto = translate("Slips", "Độc lập - Tự do - Hạnh phúc")
+    form_label = translate("Slips", "Mẫu số {form}").format(form=slip.form)
+    sign_hint = translate("Slips", "(Ký, ghi rõ họ tên)")
     parts: list[str] = [
         "<html><head><style>",
         "body { font-family: 'Noto Sans', 'DejaVu Sans'; font-size: 9pt; }",
@@ -66,15 +71,19 @@ def slip_html(slip: Slip) -> str:
         "</style></head><body>",
         '<table width="100%"><tr>',
         f'<td width="50%" align="center"><b>{esc(slip.office_name.upper())}</b><br/>'
-        f'{esc(tr(_CTX, "BỘ PHẬN MỘT CỬA"))}</td>',
+        f"{esc(one_stop)}</td>",
         '<td width="50%" align="center"><b>'
-        f'{esc(tr(_CTX, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))}</b><br/>'
-        f'<u>{esc(tr(_CTX, "Độc lập - Tự do - Hạnh phúc"))}</u></td>',
+        f"{esc(republic)}</b><br/>"
+        f"<u>{esc(motto)}</u></td>",
         "</tr></table>",
         f'<p align="right"><i>{esc(slip.place_date)}</i></p>' if slip.place_date else "",
         f"<h2>{esc(slip.title.upper())}</h2>",
-        f'<p align="center">{esc(tr(_CTX, "Mẫu số {form}").format(form=slip.form))}'
-        + (f" &nbsp; · &nbsp; {esc(tr(_CTX, 'Mã hồ sơ'))}: <b>{esc(slip.code)}</b>" if slip.code else "")
+        f'<p align="center">{esc(form_label)}'
+        + (
+            f" &nbsp; · &nbsp; {esc(code_label)}: <b>{esc(slip.code)}</b>"
+            if slip.code
+            else ""
+        )
         + "</p>",
     ]
     if slip.qr and slip.code:
@@ -98,7 +107,7 @@ def slip_html(slip: Slip) -> str:
         for who in slip.signatures:
             parts.append(
                 f'<td align="center"><b>{esc(who)}</b><br/>'
-                f'<i>{esc(tr(_CTX, "(Ký, ghi rõ họ tên)"))}</i><br/><br/><br/></td>'
+                f"<i>{esc(sign_hint)}</i><br/><br/><br/></td>"
             )
         parts.append("</tr></table>")
     parts.append("</body></html>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,8 +33,26 @@ from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import error_label, hint_label, page_layout
 
-URGENCIES = ("", "KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
-SECRECIES = ("", "MẬT", "TỐI MẬT", "TUYỆT MẬT")
+#: Urgency and secrecy marks (Decree 30/2020): stored value → name shown.
+URGENCIES = {
+    "": QT_TRANSLATE_NOOP("IncomingPage", "Thường"),
+    "KHẨN": QT_TRANSLATE_NOOP("IncomingPage", "Khẩn"),
+    "THƯỢNG KHẨN": QT_TRANSLATE_NOOP("IncomingPage", "Thượng khẩn"),
+    "HỎA TỐC": QT_TRANSLATE_NOOP("IncomingPage", "Hỏa tốc"),
+}
+SECRECIES = {
+    "": QT_TRANSLATE_NOOP("IncomingPage", "Không mật"),
+    "MẬT": QT_TRANSLATE_NOOP("IncomingPage", "Mật"),
+    "TỐI MẬT": QT_TRANSLATE_NOOP("IncomingPage", "Tối mật"),
+    "TUYỆT MẬT": QT_TRANSLATE_NOOP("IncomingPage", "Tuyệt mật"),
+}
+
+
+def _mark(names: dict[str, str], value: str) -> str:
+    """The translated name of an urgency or secrecy mark (empty for none)."""
+    if not value:
+        return ""
+    return QCoreApplication.translate("IncomingPage", names[value]) if value in names else value
 
 
 def today_vn() -> date:
@@ -115,10 +133,10 @@ class IncomingPage(QWidget):
         self.summary_edit.setPlaceholderText(self.tr("Trích yếu nội dung"))
         self.urgency_combo = QComboBox(box)
         self.secrecy_combo = QComboBox(box)
-        for value in URGENCIES:
-            self.urgency_combo.addItem(value or self.tr("Thường"), value)
-        for value in SECRECIES:
-            self.secrecy_combo.addItem(value or self.tr("Không mật"), value)
+        for value, name in URGENCIES.items():
+            self.urgency_combo.addItem(QCoreApplication.translate("IncomingPage", name), value)
+        for value, name in SECRECIES.items():
+            self.secrecy_combo.addItem(QCoreApplication.translate("IncomingPage", name), value)
         self.register_button = QPushButton(self.tr("Vào sổ (Enter)"), box)
         self.register_button.clicked.connect(self.register)
         self.entry_error = error_label(box)
@@ -201,7 +219,7 @@ class IncomingPage(QWidget):
             number = str(doc.number) if doc.number is not None else self.tr("(tạm)")
             cells = (
                 number, format_date(doc.received_on), doc.author, doc.number_symbol, doc.summary,
-                doc.urgency, doc.handler, format_date(doc.deadline),
+                _mark(URGENCIES, doc.urgency), doc.handler, format_date(doc.deadline),
             )
             overdue = doc.deadline is not None and doc.deadline < today
             for column, text in enumerate(cells):

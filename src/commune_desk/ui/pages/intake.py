@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -190,9 +190,7 @@ class IntakePage(QWidget):
 
     def load_procedures(self) -> None:
         """Fetch the procedure catalogue on the store thread."""
-        StoreOp(self.ctx, api.list_procedures, parent=self).success(
-            self._set_procedures
-        ).run_in_background()
+        StoreOp(self.ctx, api.list_procedures, parent=self).success(self._set_procedures).run_in_background()
 
     def _set_procedures(self, procedures: list[Any]) -> None:
         self.procedures = list(procedures)
@@ -249,9 +247,7 @@ class IntakePage(QWidget):
         for row_index, (name, form) in enumerate(papers):
             item = QTableWidgetItem(name)
             item.setFlags(
-                Qt.ItemFlag.ItemIsUserCheckable
-                | Qt.ItemFlag.ItemIsEnabled
-                | Qt.ItemFlag.ItemIsSelectable
+                Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
             )
             item.setCheckState(Qt.CheckState.Checked)
             self.papers_table.setItem(row_index, 0, item)
@@ -269,9 +265,7 @@ class IntakePage(QWidget):
             item = self.papers_table.item(row_index, 0)
             combo = self.papers_table.cellWidget(row_index, 1)
             assert isinstance(combo, QComboBox)
-            result.append(
-                (item.text(), str(combo.currentData()), item.checkState() == Qt.CheckState.Checked)
-            )
+            result.append((item.text(), str(combo.currentData()), item.checkState() == Qt.CheckState.Checked))
         return result
 
     # -- appointment ----------------------------------------------------------------
@@ -282,18 +276,15 @@ class IntakePage(QWidget):
             self._show_appointment(None)
             return
         code = procedure.code
-        StoreOp(
-            self.ctx, lambda s: api.preview_appointment(s, code), parent=self
-        ).success(lambda due: self._show_appointment(due) if self.procedure is procedure else None
+        StoreOp(self.ctx, lambda s: api.preview_appointment(s, code), parent=self).success(
+            lambda due: self._show_appointment(due) if self.procedure is procedure else None
         ).failure(lambda _e: self._show_appointment(None)).run_in_background()
 
     def _show_appointment(self, due: datetime | None) -> None:
         if due is None:
             self.appointment_label.setText(self.tr("Ngày hẹn trả: chọn thủ tục"))
         else:
-            self.appointment_label.setText(
-                self.tr("Ngày hẹn trả: {when}").format(when=format_datetime(due))
-            )
+            self.appointment_label.setText(self.tr("Ngày hẹn trả: {when}").format(when=format_datetime(due)))
 
     # -- validation -----------------------------------------------------------------
 
@@ -312,7 +303,7 @@ class IntakePage(QWidget):
         except DomainError as exc:
             digits = sum(ch.isdigit() for ch in text)
             if final or digits >= 12 or not text.replace(" ", "").isdigit():
-                self.id_error.setText(_id_message(self, exc.kind))
+                self.id_error.setText(_id_message(exc.kind))
             else:
                 self.id_error.setText("")
             return False
@@ -329,9 +320,7 @@ class IntakePage(QWidget):
         except DomainError:
             digits = sum(ch.isdigit() for ch in text)
             if final or digits >= 10:
-                self.phone_error.setText(
-                    self.tr("Số điện thoại gồm 10 số, bắt đầu bằng 0 (hoặc +84).")
-                )
+                self.phone_error.setText(self.tr("Số điện thoại gồm 10 số, bắt đầu bằng 0 (hoặc +84)."))
             return False
         self.phone_error.setText("")
         return True
@@ -412,9 +401,7 @@ class IntakePage(QWidget):
         slip = slip_builders.receipt_slip(data)
         self.last_slip = slip
         self.clear_form()
-        self.form_error.setText(
-            self.tr("Đã lưu hồ sơ {code}.").format(code=api.dossier_of(data).code)
-        )
+        self.form_error.setText(self.tr("Đã lưu hồ sơ {code}.").format(code=api.dossier_of(data).code))
         emit(self.dossier_saved, self.last_dossier)
         if self.slip_action == "preview":
             slips.preview(slip, self)
@@ -446,14 +433,17 @@ class IntakePage(QWidget):
         self.procedure_search.setFocus()
 
 
-def _id_message(widget: QWidget, kind: str) -> str:
+def _id_message(kind: str) -> str:
+    translate = QCoreApplication.translate
     messages = {
-        "id_number_required": widget.tr("Nhập số CCCD/CMND."),
-        "invalid_id_number": widget.tr("CCCD gồm 12 chữ số (CMND cũ: 9 chữ số)."),
-        "id_number_future_birth_year": widget.tr("Số CCCD không hợp lệ (năm sinh ở tương lai)."),
-        "id_number_birth_mismatch": widget.tr("Năm sinh không khớp với số CCCD."),
+        "id_number_required": translate("IntakePage", "Nhập số CCCD/CMND."),
+        "invalid_id_number": translate("IntakePage", "CCCD gồm 12 chữ số (CMND cũ: 9 chữ số)."),
+        "id_number_future_birth_year": translate(
+            "IntakePage", "Số CCCD không hợp lệ (năm sinh ở tương lai)."
+        ),
+        "id_number_birth_mismatch": translate("IntakePage", "Năm sinh không khớp với số CCCD."),
     }
-    return messages.get(kind, widget.tr("Số CCCD/CMND không hợp lệ."))
+    return messages.get(kind, translate("IntakePage", "Số CCCD/CMND không hợp lệ."))
 
 
 __all__ = ["IntakePage", "QFormLayout"]

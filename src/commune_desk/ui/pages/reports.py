@@ -26,28 +26,38 @@ from commune_desk.ui.pages.incoming import today_vn
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import hint_label, page_layout
 
-_CTX = "ReportsPage"
+translate = QCoreApplication.translate
 
 
 def report_header() -> list[str]:
     """Column titles of the monthly report."""
-    tr = QCoreApplication.translate
     return [
-        tr(_CTX, "Mã thủ tục"), tr(_CTX, "Thủ tục"), tr(_CTX, "Tiếp nhận"),
-        tr(_CTX, "Giải quyết đúng hạn"), tr(_CTX, "Giải quyết quá hạn"), tr(_CTX, "Đã trả kết quả"),
-        tr(_CTX, "Từ chối"),
+        translate("ReportsPage", "Mã thủ tục"),
+        translate("ReportsPage", "Thủ tục"),
+        translate("ReportsPage", "Tiếp nhận"),
+        translate("ReportsPage", "Giải quyết đúng hạn"),
+        translate("ReportsPage", "Giải quyết quá hạn"),
+        translate("ReportsPage", "Đã trả kết quả"),
+        translate("ReportsPage", "Từ chối"),
     ]
 
 
 def report_table(rows: list[Any]) -> list[list[Any]]:
     """Report rows as cells, with a totals line at the end."""
     table = [
-        [r.procedure_code, r.procedure_name, r.received, r.finished_on_time, r.finished_late,
-         r.returned, r.refused]
+        [
+            r.procedure_code,
+            r.procedure_name,
+            r.received,
+            r.finished_on_time,
+            r.finished_late,
+            r.returned,
+            r.refused,
+        ]
         for r in rows
     ]
     totals = [sum(int(row[i]) for row in table) for i in range(2, 7)]
-    table.append(["", QCoreApplication.translate(_CTX, "Tổng cộng"), *totals])
+    table.append(["", translate("ReportsPage", "Tổng cộng"), *totals])
     return table
 
 
@@ -137,7 +147,8 @@ class ReportsPage(QWidget):
         """Compute the report on the store thread."""
         year, month = self.year_spin.value(), self.month_spin.value()
         StoreOp(
-            self.ctx, lambda s: (api.monthly_report(s, year, month), api.get_settings(s)),
+            self.ctx,
+            lambda s: (api.monthly_report(s, year, month), api.get_settings(s)),
             parent=self,
         ).success(self._show).run_in_background()
 

@@ -1,0 +1,1650 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US" sourcelanguage="vi_VN">
+<context>
+    <name>Api</name>
+    <message>
+        <source>Trả ngay trong ngày (nhận trước 15 giờ)</source>
+        <translation>Same day (if received before 15:00)</translation>
+    </message>
+    <message>
+        <source>{n} ngày làm việc</source>
+        <translation>{n} working days</translation>
+    </message>
+    <message>
+        <source>{n} ngày</source>
+        <translation>{n} days</translation>
+    </message>
+    <message>
+        <source>không</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>Thời hạn: {limit} · Lệ phí: {fee}</source>
+        <translation>Time limit: {limit} · Fee: {fee}</translation>
+    </message>
+</context>
+<context>
+    <name>DateRangeDialog</name>
+    <message>
+        <source>Chọn khoảng ngày</source>
+        <translation>Choose a date range</translation>
+    </message>
+    <message>
+        <source>Từ ngày</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>Đến ngày</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>Đồng ý</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Huỷ</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>DossierDetailPanel</name>
+    <message>
+        <source>Chọn một hồ sơ trong danh sách để xem chi tiết.</source>
+        <extracomment>Events that need a reason typed by the clerk (the slip states it).</extracomment>
+        <translation>Select a dossier in the list to see its details.</translation>
+    </message>
+    <message>
+        <source>Thao tác được phép</source>
+        <translation>Allowed actions</translation>
+    </message>
+    <message>
+        <source>In lại giấy tiếp nhận (01)</source>
+        <translation>Reprint receipt (01)</translation>
+    </message>
+    <message>
+        <source>Phiếu kiểm soát (06)</source>
+        <translation>Control slip (06)</translation>
+    </message>
+    <message>
+        <source>Quá trình giải quyết</source>
+        <translation>Processing history</translation>
+    </message>
+    <message>
+        <source>Thời gian</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Bước</source>
+        <translation>Step</translation>
+    </message>
+    <message>
+        <source>Người thực hiện</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>Ghi chú</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Giấy tờ và tệp đính kèm</source>
+        <translation>Papers and attachments</translation>
+    </message>
+    <message>
+        <source>Thêm tệp quét…</source>
+        <translation>Add scanned file…</translation>
+    </message>
+    <message>
+        <source>Mở tệp</source>
+        <translation>Open file</translation>
+    </message>
+    <message>
+        <source>QUÁ HẠN</source>
+        <translation>OVERDUE</translation>
+    </message>
+    <message>
+        <source>Người nộp</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>Số CCCD/CMND</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>Điện thoại</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>Địa chỉ</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Thủ tục</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận</source>
+        <translation>Intake</translation>
+    </message>
+    <message>
+        <source>Hẹn trả</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>Hồ sơ đã kết thúc; không còn thao tác nào.</source>
+        <translation>The dossier is closed; no actions remain.</translation>
+    </message>
+    <message>
+        <source>Chọn tệp quét</source>
+        <translation>Choose a scanned file</translation>
+    </message>
+    <message>
+        <source>Tệp quét (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;Mọi tệp (*)</source>
+        <translation>Scans (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;All files (*)</translation>
+    </message>
+</context>
+<context>
+    <name>DossierModel</name>
+    <message>
+        <source>Mã hồ sơ</source>
+        <translation>Dossier code</translation>
+    </message>
+    <message>
+        <source>Người nộp</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>Số CCCD</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>Thủ tục</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận</source>
+        <translation>Intake</translation>
+    </message>
+    <message>
+        <source>Hẹn trả</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>Trạng thái</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Cán bộ</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>Quá hạn trả kết quả</source>
+        <translation>Result overdue</translation>
+    </message>
+</context>
+<context>
+    <name>DossiersPage</name>
+    <message>
+        <source>Hồ sơ</source>
+        <translation>Dossiers</translation>
+    </message>
+    <message>
+        <source>Tìm theo tên, số CCCD, điện thoại hoặc mã hồ sơ (gõ không dấu cũng được)</source>
+        <translation>Search by name, ID number, phone or dossier code (diacritics optional)</translation>
+    </message>
+    <message>
+        <source>Mọi trạng thái</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <source>Quá hạn</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>Đến hạn hôm nay</source>
+        <translation>Due today</translation>
+    </message>
+    <message>
+        <source>Tôi tiếp nhận</source>
+        <translation>Received by me</translation>
+    </message>
+    <message>
+        <source>Sổ theo dõi (mẫu 07)…</source>
+        <translation>Log book (form 07)…</translation>
+    </message>
+    <message>
+        <source>{total} hồ sơ (đã tải {loaded}) · dòng đỏ: quá hạn</source>
+        <translation>{total} dossiers ({loaded} loaded) · red rows: overdue</translation>
+    </message>
+    <message>
+        <source>{loaded} hồ sơ tìm thấy</source>
+        <translation>{loaded} dossiers found</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Chưa nhập số định danh (CCCD/CMND).</source>
+        <extracomment>Messages for error kinds raised by domain/, services/ and sync/. Unknown kinds get a generic sentence naming the kind (see ``message_for``).</extracomment>
+        <translation>The ID number is missing.</translation>
+    </message>
+    <message>
+        <source>Số định danh không hợp lệ: CCCD có 12 chữ số, CMND có 9 chữ số.</source>
+        <translation>Invalid ID number: a CCCD has 12 digits, a CMND 9.</translation>
+    </message>
+    <message>
+        <source>Số CCCD không hợp lệ: năm sinh suy ra nằm trong tương lai.</source>
+        <translation>Invalid CCCD: the birth year it encodes is in the future.</translation>
+    </message>
+    <message>
+        <source>Số CCCD không khớp với năm sinh đã nhập.</source>
+        <translation>The CCCD does not match the birth year entered.</translation>
+    </message>
+    <message>
+        <source>Chưa nhập số điện thoại.</source>
+        <translation>The phone number is missing.</translation>
+    </message>
+    <message>
+        <source>Số điện thoại không hợp lệ.</source>
+        <translation>Invalid phone number.</translation>
+    </message>
+    <message>
+        <source>Chưa nhập họ tên người nộp hồ sơ.</source>
+        <translation>The applicant's name is missing.</translation>
+    </message>
+    <message>
+        <source>Không có thủ tục với mã này trong danh mục.</source>
+        <translation>No procedure with this code in the catalogue.</translation>
+    </message>
+    <message>
+        <source>Thủ tục này đã bị bỏ khỏi danh mục hiện hành.</source>
+        <translation>This procedure was removed from the current catalogue.</translation>
+    </message>
+    <message>
+        <source>Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ.</source>
+        <translation>This action is not allowed in the dossier's current status.</translation>
+    </message>
+    <message>
+        <source>Quầy đã cấp hết mã hồ sơ trong ngày hôm nay.</source>
+        <translation>This counter has used up today's dossier codes.</translation>
+    </message>
+    <message>
+        <source>Số quầy phải từ 1 đến 9.</source>
+        <translation>The counter number must be 1 to 9.</translation>
+    </message>
+    <message>
+        <source>Mã đơn vị không hợp lệ.</source>
+        <translation>Invalid unit code.</translation>
+    </message>
+    <message>
+        <source>Chưa nhập tên đơn vị.</source>
+        <translation>The office name is missing.</translation>
+    </message>
+    <message>
+        <source>Giờ làm việc không hợp lệ: các buổi phải theo thứ tự và không rỗng.</source>
+        <translation>Invalid office hours: sessions must be in order and not empty.</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy bản ghi (có thể đã bị xoá).</source>
+        <translation>Record not found (it may have been deleted).</translation>
+    </message>
+    <message>
+        <source>Dữ liệu danh mục cũ hơn dữ liệu đang dùng; không cập nhật.</source>
+        <translation>The catalogue data is older than the one in use; not updated.</translation>
+    </message>
+    <message>
+        <source>Không thể huỷ số này.</source>
+        <translation>This number cannot be voided.</translation>
+    </message>
+    <message>
+        <source>Văn bản đã được cấp số.</source>
+        <translation>The document already has a number.</translation>
+    </message>
+    <message>
+        <source>Đã hết số được cấp cho sổ này; cần đồng bộ với máy chủ.</source>
+        <translation>No numbers left for this register; sync with the server.</translation>
+    </message>
+    <message>
+        <source>Chưa nhập trích yếu.</source>
+        <translation>The summary is missing.</translation>
+    </message>
+    <message>
+        <source>Chưa nhập cơ quan ban hành.</source>
+        <translation>The issuing body is missing.</translation>
+    </message>
+    <message>
+        <source>Chưa nhập ký hiệu văn bản.</source>
+        <translation>The document symbol is missing.</translation>
+    </message>
+    <message>
+        <source>Chưa chọn người xử lý.</source>
+        <translation>No handler chosen.</translation>
+    </message>
+    <message>
+        <source>Tệp sao lưu không hợp lệ hoặc bị hỏng.</source>
+        <translation>The backup file is invalid or damaged.</translation>
+    </message>
+    <message>
+        <source>Không sao lưu được dữ liệu.</source>
+        <translation>The backup could not be made.</translation>
+    </message>
+    <message>
+        <source>Tệp danh mục thủ tục không hợp lệ.</source>
+        <translation>The procedure catalogue file is invalid.</translation>
+    </message>
+    <message>
+        <source>Bản ghi vừa được thay đổi ở máy khác. Hãy mở lại và thử lần nữa.</source>
+        <translation>The record was just changed on another PC. Reopen it and try again.</translation>
+    </message>
+    <message>
+        <source>Máy chủ chưa được cấu hình.</source>
+        <translation>No server is configured.</translation>
+    </message>
+    <message>
+        <source>Không kết nối được máy chủ. Dữ liệu vẫn được lưu trên máy.</source>
+        <translation>Cannot reach the server. Your data is still saved on this PC.</translation>
+    </message>
+    <message>
+        <source>Máy chủ không trả lời kịp. Sẽ thử lại sau.</source>
+        <translation>The server did not answer in time. Will retry later.</translation>
+    </message>
+    <message>
+        <source>Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.</source>
+        <translation>Your login has expired. Please log in again.</translation>
+    </message>
+    <message>
+        <source>Tài khoản không có quyền với dữ liệu này.</source>
+        <translation>This account has no access to these data.</translation>
+    </message>
+    <message>
+        <source>Máy chủ đang gặp sự cố. Sẽ thử lại sau.</source>
+        <translation>The server has a problem. Will retry later.</translation>
+    </message>
+    <message>
+        <source>Kiểm tra dữ liệu phát hiện lỗi. Hãy liên hệ cán bộ CNTT và khôi phục bản sao lưu.</source>
+        <translation>The data check found errors. Contact IT support and restore a backup.</translation>
+    </message>
+    <message>
+        <source>Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại.</source>
+        <translation>The disk is full. Free some space and try again.</translation>
+    </message>
+    <message>
+        <source>Không thực hiện được thao tác ({kind}).</source>
+        <translation>The action could not be done ({kind}).</translation>
+    </message>
+    <message>
+        <source>Xin lỗi, đã có lỗi</source>
+        <extracomment>Every message shown (tests read it instead of clicking dialogs).</extracomment>
+        <translation>Sorry, something went wrong</translation>
+    </message>
+    <message>
+        <source>Không thực hiện được</source>
+        <translation>Could not be done</translation>
+    </message>
+    <message>
+        <source>Xin lỗi, phần mềm gặp lỗi ngoài dự kiến. Dữ liệu đã lưu không bị ảnh hưởng.
+Chi tiết đã được ghi vào tệp nhật ký:
+{path}
+Hãy gửi tệp này cho cán bộ CNTT.</source>
+        <translation>Sorry, the program hit an unexpected error. Saved data is not affected.
+Details were written to the log file:
+{path}
+Please send this file to IT support.</translation>
+    </message>
+</context>
+<context>
+    <name>EventDialog</name>
+    <message>
+        <source>Giấy tờ cần bổ sung và lý do</source>
+        <translation>Papers to add and why</translation>
+    </message>
+    <message>
+        <source>Lý do từ chối</source>
+        <translation>Reason for refusal</translation>
+    </message>
+    <message>
+        <source>Lý do chậm trả kết quả</source>
+        <translation>Reason for the delay</translation>
+    </message>
+    <message>
+        <source>Lý do dừng xử lý</source>
+        <translation>Reason for stopping</translation>
+    </message>
+    <message>
+        <source>Lý do rút hồ sơ</source>
+        <translation>Reason for withdrawal</translation>
+    </message>
+    <message>
+        <source>Chuyển cho (người/bộ phận xử lý)</source>
+        <translation>Pass to (handler or department)</translation>
+    </message>
+    <message>
+        <source>Bàn giao cho</source>
+        <translation>Hand over to</translation>
+    </message>
+    <message>
+        <source>Ghi chú</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Ngày hẹn mới</source>
+        <translation>New due date</translation>
+    </message>
+    <message>
+        <source>Ghi nhận</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>Huỷ</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Cần ghi lý do: nội dung này được in trên phiếu.</source>
+        <translation>A reason is required: it is printed on the slip.</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <source>Thiết lập lần đầu</source>
+        <translation>First-time setup</translation>
+    </message>
+    <message>
+        <source>Tiếp &gt;</source>
+        <translation>Next &gt;</translation>
+    </message>
+    <message>
+        <source>&lt; Quay lại</source>
+        <translation>&lt; Back</translation>
+    </message>
+    <message>
+        <source>Hoàn tất</source>
+        <translation>Finish</translation>
+    </message>
+    <message>
+        <source>Để sau</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <source>Chào mừng đến với CommuneDesk</source>
+        <translation>Welcome to CommuneDesk</translation>
+    </message>
+    <message>
+        <source>Phần mềm tiếp nhận hồ sơ một cửa và quản lý văn bản, làm việc được cả khi mất mạng. Trước khi bắt đầu, hãy nhập tên và mã định danh của đơn vị: chúng được in trên giấy tiếp nhận và mã hồ sơ.</source>
+        <translation>Software for the one-stop counter and the document registers; it keeps working when the network is down. Before you start, enter the office's name and unit code: they are printed on receipts and in dossier codes.</translation>
+    </message>
+</context>
+<context>
+    <name>IncomingPage</name>
+    <message>
+        <source>Sổ văn bản đến</source>
+        <translation>Incoming register</translation>
+    </message>
+    <message>
+        <source>Chỉ văn bản quá hạn xử lý</source>
+        <translation>Only documents past their deadline</translation>
+    </message>
+    <message>
+        <source>Chưa giao xử lý</source>
+        <translation>Not yet assigned</translation>
+    </message>
+    <message>
+        <source>In sổ văn bản đến…</source>
+        <translation>Print incoming register…</translation>
+    </message>
+    <message>
+        <source>Số đến</source>
+        <translation>Incoming no.</translation>
+    </message>
+    <message>
+        <source>Ngày đến</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Nơi gửi</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>Số, ký hiệu</source>
+        <translation>Number/symbol</translation>
+    </message>
+    <message>
+        <source>Trích yếu</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <source>Độ khẩn</source>
+        <translation>Urgency</translation>
+    </message>
+    <message>
+        <source>Người xử lý</source>
+        <translation>Handler</translation>
+    </message>
+    <message>
+        <source>Hạn xử lý</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>Vào sổ văn bản đến (số đến được cấp khi lưu)</source>
+        <translation>Register an incoming document (its number is given on save)</translation>
+    </message>
+    <message>
+        <source>Cơ quan ban hành, ví dụ: UBND thành phố</source>
+        <translation>Issuing body, e.g. City People's Committee</translation>
+    </message>
+    <message>
+        <source>ví dụ: 125/UBND-VP</source>
+        <translation>e.g. 125/UBND-VP</translation>
+    </message>
+    <message>
+        <source>Công văn, Quyết định…</source>
+        <translation>Letter, Decision…</translation>
+    </message>
+    <message>
+        <source>Trích yếu nội dung</source>
+        <translation>Summary of contents</translation>
+    </message>
+    <message>
+        <source>Thường</source>
+        <extracomment>Urgency and secrecy marks (Decree 30/2020): stored value → name shown.</extracomment>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>Khẩn</source>
+        <translation>Urgent</translation>
+    </message>
+    <message>
+        <source>Thượng khẩn</source>
+        <translation>Very urgent</translation>
+    </message>
+    <message>
+        <source>Hỏa tốc</source>
+        <translation>Immediate</translation>
+    </message>
+    <message>
+        <source>Không mật</source>
+        <translation>Not secret</translation>
+    </message>
+    <message>
+        <source>Mật</source>
+        <translation>Confidential</translation>
+    </message>
+    <message>
+        <source>Tối mật</source>
+        <translation>Secret</translation>
+    </message>
+    <message>
+        <source>Tuyệt mật</source>
+        <translation>Top secret</translation>
+    </message>
+    <message>
+        <source>Vào sổ (Enter)</source>
+        <translation>Register (Enter)</translation>
+    </message>
+    <message>
+        <source>Nơi gửi *</source>
+        <translation>From *</translation>
+    </message>
+    <message>
+        <source>Ngày văn bản</source>
+        <translation>Document date</translation>
+    </message>
+    <message>
+        <source>Trích yếu *</source>
+        <translation>Summary *</translation>
+    </message>
+    <message>
+        <source>Loại</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Độ mật</source>
+        <translation>Secrecy</translation>
+    </message>
+    <message>
+        <source>Giao xử lý văn bản đang chọn</source>
+        <translation>Assign the selected document</translation>
+    </message>
+    <message>
+        <source>Người chủ trì xử lý</source>
+        <translation>Lead handler</translation>
+    </message>
+    <message>
+        <source>Người phối hợp (cách nhau bởi dấu phẩy)</source>
+        <translation>Co-handlers (comma separated)</translation>
+    </message>
+    <message>
+        <source>Giao xử lý</source>
+        <translation>Assign</translation>
+    </message>
+    <message>
+        <source>Hạn</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>(tạm)</source>
+        <translation>(provisional)</translation>
+    </message>
+    <message>
+        <source>{n} văn bản trong năm · {late} quá hạn xử lý</source>
+        <translation>{n} documents this year · {late} past deadline</translation>
+    </message>
+    <message>
+        <source>Nhập nơi gửi và trích yếu.</source>
+        <translation>Enter the sender and the summary.</translation>
+    </message>
+    <message>
+        <source>tạm</source>
+        <translation>provisional</translation>
+    </message>
+    <message>
+        <source>Đã vào sổ: số đến {n}.</source>
+        <translation>Registered: incoming number {n}.</translation>
+    </message>
+    <message>
+        <source>Chọn một văn bản trong sổ.</source>
+        <translation>Select a document in the register.</translation>
+    </message>
+    <message>
+        <source>Nhập người xử lý.</source>
+        <translation>Enter the handler.</translation>
+    </message>
+    <message>
+        <source>Đã giao cho {who}.</source>
+        <translation>Assigned to {who}.</translation>
+    </message>
+    <message>
+        <source>Ngày VB</source>
+        <translation>Doc. date</translation>
+    </message>
+    <message>
+        <source>Sổ đăng ký văn bản đến</source>
+        <translation>Incoming documents register</translation>
+    </message>
+</context>
+<context>
+    <name>IntakePage</name>
+    <message>
+        <source>Tiếp nhận hồ sơ</source>
+        <extracomment>What happens to the receipt slip after saving: "preview", "print", "none".</extracomment>
+        <translation>Dossier intake</translation>
+    </message>
+    <message>
+        <source>Gõ tên thủ tục (có thể không dấu), chọn bằng phím mũi tên, nhập thông tin người nộp rồi nhấn Enter để lưu và in giấy tiếp nhận.</source>
+        <translation>Type the procedure (diacritics optional), pick it with the arrow keys, enter the applicant, then press Enter to save and print the receipt.</translation>
+    </message>
+    <message>
+        <source>Lưu và in giấy tiếp nhận (Enter)</source>
+        <translation>Save and print receipt (Enter)</translation>
+    </message>
+    <message>
+        <source>Nhập mới (Esc)</source>
+        <translation>New (Esc)</translation>
+    </message>
+    <message>
+        <source>1. Thủ tục</source>
+        <translation>1. Procedure</translation>
+    </message>
+    <message>
+        <source>Tìm thủ tục, ví dụ: khai sinh</source>
+        <translation>Find a procedure, e.g. birth</translation>
+    </message>
+    <message>
+        <source>2. Người nộp hồ sơ</source>
+        <translation>2. Applicant</translation>
+    </message>
+    <message>
+        <source>Họ và tên, ví dụ: Đặng Thị Đào</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <source>12 số CCCD hoặc 9 số CMND</source>
+        <translation>12-digit CCCD or 9-digit CMND</translation>
+    </message>
+    <message>
+        <source>Không bắt buộc</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <source>Họ và tên *</source>
+        <translation>Full name *</translation>
+    </message>
+    <message>
+        <source>Số CCCD/CMND *</source>
+        <translation>ID number *</translation>
+    </message>
+    <message>
+        <source>Điện thoại</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>Địa chỉ</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>3. Giấy tờ đã nhận</source>
+        <translation>3. Papers received</translation>
+    </message>
+    <message>
+        <source>Giấy tờ</source>
+        <translation>Paper</translation>
+    </message>
+    <message>
+        <source>Hình thức</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>Dấu tích = đã nhận. Phím cách để đánh dấu.</source>
+        <translation>Ticked = received. Space toggles.</translation>
+    </message>
+    <message>
+        <source>Ngày hẹn trả: chọn thủ tục</source>
+        <translation>Due: choose a procedure</translation>
+    </message>
+    <message>
+        <source>Ngày hẹn trả: {when}</source>
+        <translation>Due: {when}</translation>
+    </message>
+    <message>
+        <source>Nhập họ và tên người nộp.</source>
+        <translation>Enter the applicant's full name.</translation>
+    </message>
+    <message>
+        <source>Nhập số CCCD/CMND.</source>
+        <translation>Enter the ID number.</translation>
+    </message>
+    <message>
+        <source>Số điện thoại gồm 10 số, bắt đầu bằng 0 (hoặc +84).</source>
+        <translation>A phone number has 10 digits starting with 0 (or +84).</translation>
+    </message>
+    <message>
+        <source>Chọn thủ tục trước khi lưu.</source>
+        <translation>Choose a procedure before saving.</translation>
+    </message>
+    <message>
+        <source>Đã lưu hồ sơ {code}.</source>
+        <translation>Dossier {code} saved.</translation>
+    </message>
+    <message>
+        <source>CCCD gồm 12 chữ số (CMND cũ: 9 chữ số).</source>
+        <translation>A CCCD has 12 digits (old CMND: 9).</translation>
+    </message>
+    <message>
+        <source>Số CCCD không hợp lệ (năm sinh ở tương lai).</source>
+        <translation>Invalid CCCD (birth year in the future).</translation>
+    </message>
+    <message>
+        <source>Năm sinh không khớp với số CCCD.</source>
+        <translation>The birth year does not match the CCCD.</translation>
+    </message>
+    <message>
+        <source>Số CCCD/CMND không hợp lệ.</source>
+        <translation>Invalid ID number.</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <source>Mới đăng ký (trực tuyến)</source>
+        <translation>Registered online</translation>
+    </message>
+    <message>
+        <source>Đã tiếp nhận</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <source>Từ chối</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>Đang xử lý</source>
+        <translation>Processing</translation>
+    </message>
+    <message>
+        <source>Chờ bổ sung</source>
+        <translation>Awaiting supplement</translation>
+    </message>
+    <message>
+        <source>Chờ nộp phí</source>
+        <translation>Awaiting payment</translation>
+    </message>
+    <message>
+        <source>Công dân rút hồ sơ</source>
+        <translation>Withdrawn by citizen</translation>
+    </message>
+    <message>
+        <source>Dừng xử lý</source>
+        <translation>Stopped</translation>
+    </message>
+    <message>
+        <source>Có kết quả</source>
+        <translation>Result ready</translation>
+    </message>
+    <message>
+        <source>Đã trả kết quả</source>
+        <translation>Result returned</translation>
+    </message>
+    <message>
+        <source>Đăng ký trực tuyến</source>
+        <extracomment>Event names as shown in history lists.</extracomment>
+        <translation>Online registration</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận</source>
+        <extracomment>Action button captions (imperative) for events the clerk can record.</extracomment>
+        <translation>Intake</translation>
+    </message>
+    <message>
+        <source>Chuyển xử lý</source>
+        <translation>Pass for processing</translation>
+    </message>
+    <message>
+        <source>Bàn giao</source>
+        <translation>Hand-over</translation>
+    </message>
+    <message>
+        <source>Yêu cầu bổ sung</source>
+        <translation>Supplement requested</translation>
+    </message>
+    <message>
+        <source>Nhận bổ sung</source>
+        <translation>Supplement received</translation>
+    </message>
+    <message>
+        <source>Yêu cầu nộp phí</source>
+        <translation>Payment requested</translation>
+    </message>
+    <message>
+        <source>Đã nộp phí</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <source>Xin lỗi, hẹn lại</source>
+        <translation>Apology, new date</translation>
+    </message>
+    <message>
+        <source>Trả kết quả</source>
+        <translation>Return result</translation>
+    </message>
+    <message>
+        <source>Rút hồ sơ</source>
+        <translation>Withdraw</translation>
+    </message>
+    <message>
+        <source>Ghi chú</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Yêu cầu bổ sung (mẫu 02)</source>
+        <translation>Request supplement (form 02)</translation>
+    </message>
+    <message>
+        <source>Nhận hồ sơ bổ sung</source>
+        <translation>Receive supplement</translation>
+    </message>
+    <message>
+        <source>Xác nhận đã nộp phí</source>
+        <translation>Confirm payment</translation>
+    </message>
+    <message>
+        <source>Xin lỗi, hẹn lại (mẫu 04)</source>
+        <translation>Apologise, new date (form 04)</translation>
+    </message>
+    <message>
+        <source>Từ chối (mẫu 03)</source>
+        <translation>Refuse (form 03)</translation>
+    </message>
+    <message>
+        <source>Dừng xử lý (mẫu 05)</source>
+        <translation>Stop processing (form 05)</translation>
+    </message>
+    <message>
+        <source>Bản chính</source>
+        <translation>Original</translation>
+    </message>
+    <message>
+        <source>Bản sao chứng thực</source>
+        <translation>Certified copy</translation>
+    </message>
+    <message>
+        <source>Bản chụp</source>
+        <translation>Photocopy</translation>
+    </message>
+    <message>
+        <source>Dự thảo</source>
+        <translation>Draft</translation>
+    </message>
+    <message>
+        <source>Trình ký</source>
+        <translation>Submitted for signature</translation>
+    </message>
+    <message>
+        <source>Đã ký</source>
+        <translation>Signed</translation>
+    </message>
+    <message>
+        <source>Đã phát hành</source>
+        <translation>Issued</translation>
+    </message>
+    <message>
+        <source>Đã huỷ số</source>
+        <translation>Number voided</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Tiếp nhận</source>
+        <translation>Intake</translation>
+    </message>
+    <message>
+        <source>Hồ sơ</source>
+        <translation>Dossiers</translation>
+    </message>
+    <message>
+        <source>Văn bản đến</source>
+        <translation>Incoming</translation>
+    </message>
+    <message>
+        <source>Văn bản đi</source>
+        <translation>Outgoing</translation>
+    </message>
+    <message>
+        <source>Đồng bộ</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <source>Báo cáo</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <source>Cài đặt</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>CommuneDesk – Một cửa xã/phường</source>
+        <translation>CommuneDesk – commune one-stop counter</translation>
+    </message>
+    <message>
+        <source>Phím tắt: Ctrl+{n}</source>
+        <translation>Shortcut: Ctrl+{n}</translation>
+    </message>
+</context>
+<context>
+    <name>OfficeForm</name>
+    <message>
+        <source>ví dụ: UBND xã Đông Anh</source>
+        <translation>e.g. People's Committee of the commune</translation>
+    </message>
+    <message>
+        <source>Mã định danh đơn vị, ví dụ: 000.00.06.H26</source>
+        <translation>Unit identifier, e.g. 000.00.06.H26</translation>
+    </message>
+    <message>
+        <source>Họ tên cán bộ dùng máy này</source>
+        <translation>Name of the clerk using this PC</translation>
+    </message>
+    <message>
+        <source>Tên đơn vị *</source>
+        <translation>Office name *</translation>
+    </message>
+    <message>
+        <source>Mã đơn vị *</source>
+        <translation>Unit code *</translation>
+    </message>
+    <message>
+        <source>Số quầy (1–9)</source>
+        <translation>Counter number (1–9)</translation>
+    </message>
+    <message>
+        <source>Cán bộ</source>
+        <translation>Clerk</translation>
+    </message>
+</context>
+<context>
+    <name>OutgoingPage</name>
+    <message>
+        <source>Sổ văn bản đi</source>
+        <translation>Outgoing register</translation>
+    </message>
+    <message>
+        <source>Đã ký – cấp số cho văn bản đang chọn</source>
+        <translation>Signed – number the selected document</translation>
+    </message>
+    <message>
+        <source>In sổ văn bản đi…</source>
+        <translation>Print outgoing register…</translation>
+    </message>
+    <message>
+        <source>Số, ký hiệu</source>
+        <translation>Number/symbol</translation>
+    </message>
+    <message>
+        <source>Ngày ban hành</source>
+        <translation>Issued on</translation>
+    </message>
+    <message>
+        <source>Loại</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Trích yếu</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <source>Người ký</source>
+        <translation>Signer</translation>
+    </message>
+    <message>
+        <source>Nơi nhận</source>
+        <translation>Recipients</translation>
+    </message>
+    <message>
+        <source>Số bản</source>
+        <translation>Copies</translation>
+    </message>
+    <message>
+        <source>Trạng thái</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Văn bản đi mới</source>
+        <translation>New outgoing document</translation>
+    </message>
+    <message>
+        <source>Ký hiệu, ví dụ: QĐ-UBND</source>
+        <translation>Symbol, e.g. UBND-VP</translation>
+    </message>
+    <message>
+        <source>Quyết định, Công văn…</source>
+        <translation>Decision, Letter…</translation>
+    </message>
+    <message>
+        <source>Trích yếu nội dung</source>
+        <translation>Summary of contents</translation>
+    </message>
+    <message>
+        <source>Nơi nhận (cách nhau bởi dấu phẩy)</source>
+        <translation>Recipients (comma separated)</translation>
+    </message>
+    <message>
+        <source>Văn bản mật (sổ riêng)</source>
+        <translation>Secret document (own register)</translation>
+    </message>
+    <message>
+        <source>Đã ký – cấp số ngay</source>
+        <translation>Signed – number now</translation>
+    </message>
+    <message>
+        <source>Ghi vào sổ (Enter)</source>
+        <translation>Record (Enter)</translation>
+    </message>
+    <message>
+        <source>Ký hiệu *</source>
+        <translation>Symbol *</translation>
+    </message>
+    <message>
+        <source>Trích yếu *</source>
+        <translation>Summary *</translation>
+    </message>
+    <message>
+        <source>Chờ ký</source>
+        <translation>Awaiting signature</translation>
+    </message>
+    <message>
+        <source>(chưa cấp số) …/{symbol}</source>
+        <translation>(no number yet) …/{symbol}</translation>
+    </message>
+    <message>
+        <source>{n} văn bản trong năm · {d} chờ ký</source>
+        <translation>{n} documents this year · {d} awaiting signature</translation>
+    </message>
+    <message>
+        <source>Nhập ký hiệu và trích yếu.</source>
+        <translation>Enter the symbol and the summary.</translation>
+    </message>
+    <message>
+        <source>Đã cấp số: {n}</source>
+        <translation>Numbered: {n}</translation>
+    </message>
+    <message>
+        <source>Đã ghi dự thảo; cấp số sau khi ký.</source>
+        <translation>Draft recorded; it is numbered after signing.</translation>
+    </message>
+    <message>
+        <source>Chọn một văn bản chưa cấp số.</source>
+        <translation>Select a document without a number.</translation>
+    </message>
+    <message>
+        <source>Ngày</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Ghi chú</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Sổ đăng ký văn bản đi</source>
+        <translation>Outgoing documents register</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPage</name>
+    <message>
+        <source>Mã thủ tục</source>
+        <translation>Procedure code</translation>
+    </message>
+    <message>
+        <source>Thủ tục</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận</source>
+        <translation>Intake</translation>
+    </message>
+    <message>
+        <source>Giải quyết đúng hạn</source>
+        <translation>Finished on time</translation>
+    </message>
+    <message>
+        <source>Giải quyết quá hạn</source>
+        <translation>Finished late</translation>
+    </message>
+    <message>
+        <source>Đã trả kết quả</source>
+        <translation>Result returned</translation>
+    </message>
+    <message>
+        <source>Từ chối</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>Tổng cộng</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>Báo cáo tình hình giải quyết hồ sơ</source>
+        <translation>Dossier processing report</translation>
+    </message>
+    <message>
+        <source>Xem báo cáo</source>
+        <translation>Show report</translation>
+    </message>
+    <message>
+        <source>Xuất Excel (.xlsx)…</source>
+        <translation>Export Excel (.xlsx)…</translation>
+    </message>
+    <message>
+        <source>Xuất PDF…</source>
+        <translation>Export PDF…</translation>
+    </message>
+    <message>
+        <source>Tháng</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>Năm</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>Số liệu tính theo tháng tiếp nhận, tháng có kết quả và tháng trả kết quả.</source>
+        <translation>Counted by month of intake, month the result was ready and month it was returned.</translation>
+    </message>
+    <message>
+        <source>Báo cáo tình hình giải quyết hồ sơ tháng {m}/{y}</source>
+        <translation>Dossier processing report, {m}/{y}</translation>
+    </message>
+    <message>
+        <source>Lưu báo cáo Excel</source>
+        <translation>Save Excel report</translation>
+    </message>
+    <message>
+        <source>Lưu báo cáo PDF</source>
+        <translation>Save PDF report</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Cài đặt</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Đơn vị</source>
+        <translation>Office</translation>
+    </message>
+    <message>
+        <source>Giờ làm việc</source>
+        <translation>Office hours</translation>
+    </message>
+    <message>
+        <source>Buổi sáng</source>
+        <translation>Morning</translation>
+    </message>
+    <message>
+        <source>Buổi chiều</source>
+        <translation>Afternoon</translation>
+    </message>
+    <message>
+        <source>Trả trong ngày nếu nhận trước</source>
+        <translation>Same-day cut-off</translation>
+    </message>
+    <message>
+        <source>Máy chủ, ngôn ngữ, sao lưu</source>
+        <translation>Server, language, backups</translation>
+    </message>
+    <message>
+        <source>https://… (để trống nếu chỉ dùng trên máy này)</source>
+        <translation>https://… (leave empty for this PC only)</translation>
+    </message>
+    <message>
+        <source>Địa chỉ máy chủ</source>
+        <translation>Server address</translation>
+    </message>
+    <message>
+        <source>Ngôn ngữ</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>Thư mục sao lưu</source>
+        <translation>Backup folder</translation>
+    </message>
+    <message>
+        <source>Đổi thư mục sao lưu bằng biến môi trường COMMUNE_DESK_BACKUP_DIR (cán bộ CNTT). Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm.</source>
+        <translation>IT staff move the backup folder with the COMMUNE_DESK_BACKUP_DIR environment variable. A new language applies after restarting.</translation>
+    </message>
+    <message>
+        <source>Ngày nghỉ, ngày làm bù</source>
+        <translation>Extra days off and make-up working days</translation>
+    </message>
+    <message>
+        <source>Ngày lễ theo Bộ luật Lao động đã có sẵn. Ghi thêm mỗi dòng một ngày (dd/mm/yyyy).</source>
+        <translation>Public holidays of the Labour Code are built in. Add one date per line (dd/mm/yyyy).</translation>
+    </message>
+    <message>
+        <source>Ngày nghỉ thêm</source>
+        <translation>Extra days off</translation>
+    </message>
+    <message>
+        <source>Ngày làm việc bù (thứ Bảy, Chủ nhật đi làm)</source>
+        <translation>Make-up working days (weekend days worked)</translation>
+    </message>
+    <message>
+        <source>Lưu cài đặt</source>
+        <translation>Save settings</translation>
+    </message>
+    <message>
+        <source>Ngày không đúng dạng dd/mm/yyyy.</source>
+        <translation>A date is not in dd/mm/yyyy form.</translation>
+    </message>
+    <message>
+        <source>Đã lưu cài đặt.</source>
+        <translation>Settings saved.</translation>
+    </message>
+    <message>
+        <source>Ngôn ngữ mới sẽ dùng khi mở lại phần mềm.</source>
+        <translation>The new language applies after restarting.</translation>
+    </message>
+</context>
+<context>
+    <name>Slips</name>
+    <message>
+        <source>{place}, ngày {d} tháng {m} năm {y}</source>
+        <translation>{place}, {d}/{m}/{y}</translation>
+    </message>
+    <message>
+        <source>Người nộp</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>Số CCCD/CMND</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>Điện thoại</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>Địa chỉ</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Thủ tục</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <source>Thời điểm tiếp nhận</source>
+        <translation>Received at</translation>
+    </message>
+    <message>
+        <source>Ngày hẹn trả kết quả</source>
+        <translation>Result due</translation>
+    </message>
+    <message>
+        <source>Lệ phí</source>
+        <translation>Fee</translation>
+    </message>
+    <message>
+        <source>Không</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>Cán bộ tiếp nhận</source>
+        <translation>Receiving clerk</translation>
+    </message>
+    <message>
+        <source>Giấy tiếp nhận hồ sơ và hẹn trả kết quả</source>
+        <translation>Dossier receipt and appointment</translation>
+    </message>
+    <message>
+        <source>STT</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>Tên giấy tờ</source>
+        <translation>Paper</translation>
+    </message>
+    <message>
+        <source>Hình thức</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>Quét mã QR hoặc dùng mã hồ sơ để tra cứu tình trạng giải quyết.</source>
+        <translation>Scan the QR code or use the dossier code to track progress.</translation>
+    </message>
+    <message>
+        <source>Người nộp hồ sơ</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>Người tiếp nhận</source>
+        <translation>Receiving clerk</translation>
+    </message>
+    <message>
+        <source>Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ</source>
+        <extracomment>Form number and title of each event that needs a slip.</extracomment>
+        <translation>Request to supplement the dossier</translation>
+    </message>
+    <message>
+        <source>Phiếu từ chối tiếp nhận giải quyết hồ sơ</source>
+        <translation>Refusal of the dossier</translation>
+    </message>
+    <message>
+        <source>Phiếu xin lỗi và hẹn lại ngày trả kết quả</source>
+        <translation>Apology and new appointment</translation>
+    </message>
+    <message>
+        <source>Thông báo dừng xử lý hồ sơ</source>
+        <translation>Notice of stopped processing</translation>
+    </message>
+    <message>
+        <source>Ngày tiếp nhận</source>
+        <translation>Received on</translation>
+    </message>
+    <message>
+        <source>Nội dung cần bổ sung, hoàn thiện</source>
+        <translation>To be supplemented</translation>
+    </message>
+    <message>
+        <source>Lý do từ chối</source>
+        <translation>Reason for refusal</translation>
+    </message>
+    <message>
+        <source>Lý do chậm trả kết quả</source>
+        <translation>Reason for the delay</translation>
+    </message>
+    <message>
+        <source>Lý do dừng xử lý</source>
+        <translation>Reason for stopping</translation>
+    </message>
+    <message>
+        <source>Ngày hẹn trước đây</source>
+        <translation>Previous due date</translation>
+    </message>
+    <message>
+        <source>Ngày hẹn mới</source>
+        <translation>New due date</translation>
+    </message>
+    <message>
+        <source>Bộ phận một cửa xin lỗi ông/bà vì sự chậm trễ này và hẹn trả kết quả vào ngày mới.</source>
+        <translation>The one-stop counter apologises for the delay and will return the result on the new date.</translation>
+    </message>
+    <message>
+        <source>Cán bộ một cửa</source>
+        <translation>One-stop clerk</translation>
+    </message>
+    <message>
+        <source>Phiếu kiểm soát quá trình giải quyết hồ sơ</source>
+        <translation>Dossier processing control slip</translation>
+    </message>
+    <message>
+        <source>Trạng thái</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Thời gian</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Bước</source>
+        <translation>Step</translation>
+    </message>
+    <message>
+        <source>Người thực hiện</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>Ghi chú</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Sổ theo dõi hồ sơ</source>
+        <translation>Dossier log book</translation>
+    </message>
+    <message>
+        <source>Từ ngày</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>Đến ngày</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>Số hồ sơ</source>
+        <translation>Dossiers</translation>
+    </message>
+    <message>
+        <source>Mã hồ sơ</source>
+        <translation>Dossier code</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận</source>
+        <translation>Intake</translation>
+    </message>
+    <message>
+        <source>Hẹn trả</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>Cán bộ</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>BỘ PHẬN MỘT CỬA</source>
+        <translation>ONE-STOP COUNTER</translation>
+    </message>
+    <message>
+        <source>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</source>
+        <translation>SOCIALIST REPUBLIC OF VIETNAM</translation>
+    </message>
+    <message>
+        <source>Độc lập - Tự do - Hạnh phúc</source>
+        <translation>Independence - Freedom - Happiness</translation>
+    </message>
+    <message>
+        <source>Mẫu số {form}</source>
+        <translation>Form {form}</translation>
+    </message>
+    <message>
+        <source>(Ký, ghi rõ họ tên)</source>
+        <translation>(Signature and full name)</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>Đồng bộ với máy chủ</source>
+        <translation>Sync with the server</translation>
+    </message>
+    <message>
+        <source>Tình trạng</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Đồng bộ ngay</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>Thay đổi bị máy chủ từ chối (cần xử lý)</source>
+        <translation>Changes rejected by the server (to resolve)</translation>
+    </message>
+    <message>
+        <source>Loại</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Bản ghi</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>Lý do</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Xung đột dữ liệu (hai máy cùng sửa)</source>
+        <translation>Conflicts (changed on two PCs)</translation>
+    </message>
+    <message>
+        <source>Trường</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>Giá trị trên máy</source>
+        <translation>Value on this PC</translation>
+    </message>
+    <message>
+        <source>Giá trị trên máy chủ</source>
+        <translation>Value on the server</translation>
+    </message>
+    <message>
+        <source>Mọi dữ liệu nhập khi mất mạng được lưu trên máy và tự gửi lên máy chủ khi có mạng trở lại. Không cần nhập lại.</source>
+        <translation>Everything typed while offline is saved on this PC and sent automatically when the network returns. Nothing needs to be typed again.</translation>
+    </message>
+    <message>
+        <source>Chưa cấu hình máy chủ – phần mềm đang làm việc độc lập trên máy này.</source>
+        <translation>No server configured – working on this PC only.</translation>
+    </message>
+    <message>
+        <source>Đã kết nối máy chủ.</source>
+        <translation>Connected to the server.</translation>
+    </message>
+    <message>
+        <source>Đang đồng bộ…</source>
+        <translation>Syncing…</translation>
+    </message>
+    <message>
+        <source>Mất kết nối máy chủ. Dữ liệu vẫn được lưu trên máy và sẽ tự gửi khi có mạng.</source>
+        <translation>Server unreachable. Data is saved on this PC and will be sent when the network returns.</translation>
+    </message>
+    <message>
+        <source>Đồng bộ gặp lỗi.</source>
+        <translation>Sync failed.</translation>
+    </message>
+    <message>
+        <source>chưa rõ</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <source>Chờ gửi: {p} · Bị từ chối: {q} · Xung đột: {c}</source>
+        <translation>Waiting: {p} · Rejected: {q} · Conflicts: {c}</translation>
+    </message>
+    <message>
+        <source>Đồng bộ thành công lần cuối: {when}</source>
+        <translation>Last successful sync: {when}</translation>
+    </message>
+    <message>
+        <source>chưa có</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>Lỗi gần nhất: {e}</source>
+        <translation>Last error: {e}</translation>
+    </message>
+    <message>
+        <source>Đồng hồ máy tính lệch nhiều so với máy chủ: hãy chỉnh lại giờ.</source>
+        <translation>The PC clock is far from the server's: please correct it.</translation>
+    </message>
+    <message>
+        <source>Nhập địa chỉ máy chủ trong Cài đặt để đồng bộ.</source>
+        <translation>Enter the server address in Settings to sync.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusBar</name>
+    <message>
+        <source>Đang xử lý…</source>
+        <translation>Working…</translation>
+    </message>
+    <message>
+        <source>● Chưa cấu hình máy chủ (làm việc trên máy)</source>
+        <translation>● No server configured (working locally)</translation>
+    </message>
+    <message>
+        <source>● Trực tuyến</source>
+        <translation>● Online</translation>
+    </message>
+    <message>
+        <source>● Đang đồng bộ…</source>
+        <translation>● Syncing…</translation>
+    </message>
+    <message>
+        <source>● Mất kết nối – dữ liệu vẫn lưu trên máy</source>
+        <translation>● Offline – data kept on this PC</translation>
+    </message>
+    <message>
+        <source>● Lỗi đồng bộ</source>
+        <translation>● Sync error</translation>
+    </message>
+    <message>
+        <source>Chờ gửi: chưa rõ</source>
+        <translation>Waiting to send: unknown</translation>
+    </message>
+    <message>
+        <source>Chờ gửi: {n} thay đổi</source>
+        <translation>Waiting to send: {n} changes</translation>
+    </message>
+    <message>
+        <source> · cần xử lý: {n}</source>
+        <translation> · to resolve: {n}</translation>
+    </message>
+    <message>
+        <source>Đồng bộ lần cuối: {when}</source>
+        <translation>Last sync: {when}</translation>
+    </message>
+    <message>
+        <source>Chưa đồng bộ lần nào</source>
+        <translation>Never synced</translation>
+    </message>
+    <message>
+        <source>⚠ Đồng hồ máy tính lệch {n} phút so với máy chủ</source>
+        <translation>⚠ PC clock is {n} min off the server</translation>
+    </message>
+</context>
+<context>
+    <name>_OfficePage</name>
+    <message>
+        <source>Thông tin đơn vị</source>
+        <translation>Office details</translation>
+    </message>
+</context>
+</TS>
