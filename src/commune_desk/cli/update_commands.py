@@ -8,8 +8,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from commune_desk.paths import AppPaths
+
+if TYPE_CHECKING:
+    from commune_desk.update.reference_data import ServicesReferenceData
 
 #: Exit status when the stick was refused (tampered, replayed, expired, ...).
 EXIT_REFUSED = 2
@@ -66,7 +70,7 @@ def run_update(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def open_reference_data(paths: AppPaths) -> Iterator[object]:
+def open_reference_data(paths: AppPaths) -> Iterator[ServicesReferenceData]:
     """The store's reference-data services for this installation, closed afterwards."""
     from commune_desk.app import AppContext
     from commune_desk.update.reference_data import ServicesReferenceData

@@ -18,6 +18,7 @@ class UpdateKind(StrEnum):
 
     APPLIED = "applied"
     UP_TO_DATE = "up_to_date"
+    VERIFIED = "verified"
     NO_UPDATE_FOUND = "no_update_found"
     UNREADABLE = "unreadable"
     INCOMPLETE = "incomplete"
@@ -34,6 +35,7 @@ class UpdateKind(StrEnum):
 MESSAGES: dict[UpdateKind, str] = {
     UpdateKind.APPLIED: "Đã cập nhật thành công từ USB.",
     UpdateKind.UP_TO_DATE: "Phần mềm và dữ liệu danh mục đã là bản mới nhất; không có gì để cập nhật.",
+    UpdateKind.VERIFIED: "Bản cập nhật trên USB hợp lệ (chưa cài đặt).",
     UpdateKind.NO_UPDATE_FOUND: (
         "Không tìm thấy bản cập nhật CommuneDesk trên USB này "
         "(cần thư mục “CommuneDesk-update”)."
@@ -95,7 +97,7 @@ class UpdateResult:
     @property
     def ok(self) -> bool:
         """True when the stick verified (whether or not anything was new)."""
-        return self.kind in (UpdateKind.APPLIED, UpdateKind.UP_TO_DATE)
+        return self.kind in (UpdateKind.APPLIED, UpdateKind.UP_TO_DATE, UpdateKind.VERIFIED)
 
     @classmethod
     def of(cls, kind: UpdateKind, detail: str = "", **extra: Any) -> UpdateResult:

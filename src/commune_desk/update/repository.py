@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.serialization import (
     BestAvailableEncryption,
@@ -172,13 +173,13 @@ class ReleaseRepository:
         targets.expires = now + timedelta(days=self.expiries.targets)
         self._write(self._signed(targets), "targets.json")
 
-        snapshot = self._load_or(Snapshot, lambda: Snapshot(expires=now))
+        snapshot = self._current(Snapshot.type) or Snapshot(expires=now)
         snapshot.meta["targets.json"] = MetaFile(version=targets.version)
         snapshot.version = self._next_version(Snapshot)
         snapshot.expires = now + timedelta(days=self.expiries.snapshot)
         self._write(self._signed(snapshot), "snapshot.json")
 
-        timestamp = self._load_or(Timestamp, lambda: Timestamp(expires=now))
+        timestamp = self._current(Timestamp.type) or Timestamp(expires=now)
         timestamp.snapshot_meta = MetaFile(version=snapshot.version)
         timestamp.version = self._next_version(Timestamp)
         timestamp.expires = timestamp_expires or now + timedelta(days=self.expiries.timestamp)
@@ -222,12 +223,13 @@ class ReleaseRepository:
         path = self.folder / "metadata" / f"{role.type}.json"
         return Metadata.from_file(str(path)).signed.version + 1 if path.exists() else 1
 
-    def _load_or(self, role: type, make: Callable[[], object]):  # type: ignore[no-untyped-def]
-        path = self.folder / "metadata" / f"{role.type}.json"
-        return Metadata.from_file(str(path)).signed if path.exists() else make()
+    def _current(self, role: str) -> Any:
+        """The signed part of a role's current metadata, or ``None`` before the first."""
+        path = self.folder / "metadata" / f"{role}.json"
+        return Metadata.from_file(str(path)).signed if path.exists() else None
 
-    def _signed(self, payload: Targets | Snapshot | Timestamp) -> Metadata:
-        md = Metadata(payload)
+    def _signed(self, payload: Targets | Snapshot | Timestamp) -> Metadata[Any]:
+        md: Metadata[Any] = Metadata(payload)
         md.sign(self.signer(payload.type))
         return md
 

@@ -27,7 +27,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -180,7 +181,7 @@ class StickUpdater:
                 items = tuple(
                     AppliedItem(t.kind, t.version, t.path, "verified") for t in verified
                 )
-                return UpdateResult.of(UpdateKind.UP_TO_DATE, "verified only", items=items)
+                return UpdateResult.of(UpdateKind.VERIFIED, "verified only", items=items)
         except _Refused as refused:
             return refused.result
 
@@ -217,10 +218,19 @@ class StickUpdater:
             raise _Refused(UpdateResult.of(UpdateKind.CLOCK_BEHIND_BUILD, detail))
         return folder
 
-    def _scratch(self) -> tempfile.TemporaryDirectory[str]:
+    @contextmanager
+    def _scratch(self) -> Iterator[Path]:
+        """A temporary folder under the state folder holding a copy of the trusted metadata."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self._recover_interrupted_commit()
-        return _ScratchDir(self.state_dir, self.trusted_metadata_dir)
+        with tempfile.TemporaryDirectory(dir=self.state_dir, prefix="verify-") as name:
+            work = Path(name)
+            if self.trusted_metadata_dir.exists():
+                shutil.copytree(self.trusted_metadata_dir, work / "metadata", symlinks=True)
+            else:
+                (work / "metadata").mkdir()
+            (work / "targets").mkdir()
+            yield work
 
     def _verify(self, folder: Path, work: Path) -> list[VerifiedTarget]:
         """Run the TUF client workflow against the stick; return every verified target."""
@@ -321,22 +331,6 @@ class StickUpdater:
         live, old = self.trusted_metadata_dir, self.state_dir / "tuf.old"
         if not live.exists() and old.exists():
             old.rename(live)
-
-
-class _ScratchDir(tempfile.TemporaryDirectory):  # type: ignore[type-arg]
-    """A temporary folder holding a copy of the trusted metadata; yields a Path."""
-
-    def __init__(self, state_dir: Path, trusted: Path) -> None:
-        super().__init__(dir=state_dir, prefix="verify-")
-        metadata = Path(self.name) / "metadata"
-        if trusted.exists():
-            shutil.copytree(trusted, metadata, symlinks=True)
-        else:
-            metadata.mkdir()
-        (Path(self.name) / "targets").mkdir()
-
-    def __enter__(self) -> Path:  # type: ignore[override]
-        return Path(self.name)
 
 
 def _describe(fields: dict[str, Any]) -> tuple[str, str]:

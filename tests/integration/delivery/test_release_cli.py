@@ -52,7 +52,8 @@ def test_release_tool_to_office_update(tmp_path: Path) -> None:
 
     checked = _run("commune-desk", "update", "--from", stick, "--verify-only", "--json", env=env)
     assert checked.returncode == 0, checked.stderr
-    assert json.loads(checked.stdout)["items"][0]["action"] == "verified"
+    verified = json.loads(checked.stdout)
+    assert verified["kind"] == "verified" and verified["items"][0]["action"] == "verified"
 
     applied = _run("commune-desk", "update", "--from", stick, env=env)
     assert applied.returncode == 0, applied.stderr
