@@ -159,7 +159,9 @@ class DossierServices(ServiceBase):
         """
         clean = validate_new_dossier(new)
         received_at = clean.received_at or self._now()
-        with self.store.write.begin() as session:
+        with self.store.write.begin() as session, session.no_autoflush:
+            # no_autoflush: the counter upserts do not read ORM rows, so all the
+            # inserts go out in one flush at commit instead of one per statement.
             procedure = session.get(Procedure, clean.procedure_code)
             if procedure is None:
                 raise ValidationError(

@@ -1,0 +1,98 @@
+"""Intake save (the whole service call) vs a raw single-row INSERT + COMMIT, same pragmas, same run.
+
+    .venv/bin/python bench/intake_bench.py --count 300
+
+The intake is ``Services.register_dossier``: validation, code, appointment,
+dossier + event + two outbox operations + search keys, one transaction. The
+baseline is a bare ``sqlite3`` connection to a file in the same folder with
+the same pragmas (WAL, ``synchronous=FULL``) inserting one row of the same
+width into a plain table and committing. The two alternate so that disk and
+CPU noise hit both. Target: mean and p50 ratio <= 2. Last line: JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from commune_desk.app import AppContext
+from commune_desk.domain.calendar import VN_TZ
+from commune_desk.paths import AppPaths
+from commune_desk.services import NewDossier, OfficeSettings
+from commune_desk.store.engine import apply_pragmas
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=300, help="intakes (and raw inserts) to time")
+    parser.add_argument("--dir", type=Path, help="folder on the disk to measure (default: a temp folder)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="intake-bench-", dir=args.dir) as work:
+        folder = Path(work)
+        ctx = AppContext.open(AppPaths.resolve(folder / "data"))
+        # one counter slot issues 999 codes a day: intakes are spread over days so any --count fits
+        office = OfficeSettings(unit_code="000.00.06.H26", unit_name="UBND", counter_slot=1)
+        ctx.services.update_settings(office)
+        raw = sqlite3.connect(folder / "raw.sqlite3", isolation_level=None)
+        apply_pragmas(raw)
+        raw.execute(
+            "CREATE TABLE t (id TEXT PRIMARY KEY, code TEXT, procedure_code TEXT, applicant_name TEXT, "
+            "applicant_id_number TEXT, applicant_phone TEXT, received_at TEXT, appointment_at TEXT)"
+        )
+        start = ctx.services._now().astimezone(VN_TZ).replace(hour=8, minute=0) - timedelta(days=400)
+        service_ms: list[float] = []
+        raw_ms: list[float] = []
+        try:
+            for i in range(args.count):
+                received = start + timedelta(days=i // 500, seconds=i)
+                new = NewDossier(
+                    procedure_code="HT-GH",
+                    applicant_name="Đặng Thị Đào",
+                    applicant_id_number="001301012345",
+                    applicant_phone="0912345678",
+                    received_at=received,
+                )
+                t0 = time.perf_counter()
+                ctx.services.register_dossier(new)
+                t1 = time.perf_counter()
+                raw.execute("BEGIN")
+                raw.execute(
+                    "INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (str(uuid.uuid4()), f"X-{i}", "HT-GH", "Đặng Thị Đào", "001301012345",
+                     "0912345678", received.isoformat(), received.isoformat()),
+                )
+                raw.execute("COMMIT")
+                t2 = time.perf_counter()
+                service_ms.append((t1 - t0) * 1000)
+                raw_ms.append((t2 - t1) * 1000)
+            assert ctx.services.check_store().ok
+        finally:
+            raw.close()
+            ctx.close()
+    result = {
+        "bench": "intake",
+        "count": args.count,
+        "intake_p50_ms": round(statistics.median(service_ms), 3),
+        "intake_mean_ms": round(statistics.fmean(service_ms), 3),
+        "raw_p50_ms": round(statistics.median(raw_ms), 3),
+        "raw_mean_ms": round(statistics.fmean(raw_ms), 3),
+        "p50_ratio": round(statistics.median(service_ms) / statistics.median(raw_ms), 3),
+        "mean_ratio": round(statistics.fmean(service_ms) / statistics.fmean(raw_ms), 3),
+    }
+    print(f"intake save p50 {result['intake_p50_ms']} ms, mean {result['intake_mean_ms']} ms")
+    print(f"raw INSERT+COMMIT p50 {result['raw_p50_ms']} ms, mean {result['raw_mean_ms']} ms")
+    print(f"ratio p50 {result['p50_ratio']}, mean {result['mean_ratio']} (target <= 2)")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
