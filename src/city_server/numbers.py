@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from city_server.db import as_utc
@@ -119,6 +119,36 @@ class NumberBook:
         self.commune_id = commune_id
         self.device_id = device_id
         self._leases: list[LeaseRow] | None = None
+        self._uses: dict[tuple[str, int], NumberUse | None] = {}
+        self._states: dict[str, SeriesState] = {}
+
+    @staticmethod
+    def keys_of(entity: str, fields: dict[str, object]) -> set[tuple[str, int]]:
+        """(series key, number) pairs an operation's fields may take (for prefetching)."""
+        code, series, number = fields.get("code"), fields.get("series"), fields.get("number")
+        if entity == "dossier" and isinstance(code, str):
+            try:
+                unit, day, n = parse_dossier_code(code)
+            except ValueError:
+                return set()
+            return {(f"{dossier_code_series(unit)}/{day}", n)}
+        if isinstance(series, str) and isinstance(number, int) and not isinstance(number, bool):
+            return {(series, number)}
+        return set()
+
+    def prefetch(self, keys: set[tuple[str, int]]) -> None:
+        """Load the uses of ``keys`` in one query (absent ones are remembered as free)."""
+        if not keys:
+            return
+        rows = self.session.scalars(
+            select(NumberUse).where(
+                NumberUse.commune_id == self.commune_id,
+                tuple_(NumberUse.series, NumberUse.number).in_(sorted(keys)),
+            )
+        )
+        self._uses.update(dict.fromkeys(keys))
+        for row in rows:
+            self._uses[(row.series, row.number)] = row
 
     def _in_lease(self, series: str, number: int) -> bool:
         if self._leases is None:
@@ -126,7 +156,9 @@ class NumberBook:
         return any(r.series == series and r.first <= number <= r.last for r in self._leases)
 
     def _use(self, key: str, number: int) -> NumberUse | None:
-        return self.session.get(NumberUse, (self.commune_id, key, number))
+        if (key, number) not in self._uses:
+            self._uses[(key, number)] = self.session.get(NumberUse, (self.commune_id, key, number))
+        return self._uses[(key, number)]
 
     def check_code(self, code: object, entity_id: str) -> ErrorKind | None:
         """Check a dossier code: shape, inside this device's slot, not taken."""
@@ -163,7 +195,9 @@ class NumberBook:
 
     def assign_provisional(self, series: str) -> int:
         """Give a provisional entry the next number of the series (never one of a lease)."""
-        state = _next_state(self.session, self.commune_id, series)
+        if series not in self._states:
+            self._states[series] = _next_state(self.session, self.commune_id, series)
+        state = self._states[series]
         number = state.next_number
         state.next_number = number + 1
         return number
@@ -183,11 +217,10 @@ class NumberBook:
         self, key: str, number: int, entity: str, entity_id: str, *, voided: bool = False
     ) -> None:
         if self._use(key, number) is None:
-            self.session.add(
-                NumberUse(commune_id=self.commune_id, series=key, number=number, entity=entity,
-                          entity_id=entity_id, device_id=self.device_id, voided=voided)
-            )
-            self.session.flush()
+            use = NumberUse(commune_id=self.commune_id, series=key, number=number, entity=entity,
+                            entity_id=entity_id, device_id=self.device_id, voided=voided)
+            self.session.add(use)
+            self._uses[(key, number)] = use
 
 
 def find_gaps(session: Session, commune_id: int) -> list[Gap]:

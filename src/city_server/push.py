@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from city_server.auth import AuthContext
@@ -100,21 +100,24 @@ class PushBatch:
 
     def run(self, ops: list[Operation]) -> PushResponse:
         """Apply ``ops`` in order and return one result per op."""
+        with self.session.no_autoflush:
+            # Statements are batched: a few queries per push, not per operation.
+            response = self._run(ops)
+        self.session.flush()
+        return response
+
+    def _run(self, ops: list[Operation]) -> PushResponse:
         commune = lock_commune(self.session, self.ctx.commune_id)
         self.seq = commune.change_seq
         dev = self.ctx.device_id
-        by_seq = {
-            r.seq: r for r in self.session.scalars(
-                select(OpResultRow).where(
-                    OpResultRow.device_id == dev, OpResultRow.seq.in_([o.seq for o in ops])
-                )
-            )
-        }
-        by_op = {
-            r.op_id: r for r in self.session.scalars(
-                select(OpResultRow).where(OpResultRow.op_id.in_([str(o.op_id) for o in ops]))
-            )
-        }
+        stored_rows = self.session.scalars(
+            select(OpResultRow).where(or_(
+                and_(OpResultRow.device_id == dev, OpResultRow.seq.in_([o.seq for o in ops])),
+                OpResultRow.op_id.in_([str(o.op_id) for o in ops]),
+            ))
+        ).all()
+        by_seq = {r.seq: r for r in stored_rows if r.device_id == dev}
+        by_op = {r.op_id: r for r in stored_rows}
         self._prefetch(ops)
         results: list[OpResult] = []
         top = 0
@@ -144,14 +147,12 @@ class PushBatch:
             top = max(top, op.seq)
             results.append(_to_result(op, row, replayed=False))
         commune.change_seq = self.seq
-        now = utcnow()
-        values: dict[str, Any] = {"last_seen_at": now}
-        self.session.flush()
-        if top:
-            self.session.execute(
-                update(Device).where(Device.id == dev, Device.last_seq < top).values(last_seq=top)
+        self.session.execute(
+            update(Device).where(Device.id == dev).values(
+                last_seen_at=utcnow(),
+                last_seq=case((Device.last_seq < top, top), else_=Device.last_seq),
             )
-        self.session.execute(update(Device).where(Device.id == dev).values(**values))
+        )
         return PushResponse(results=results, cursor=self.seq)
 
     def _unstored(self, op: Operation, kind: ErrorKind, message: str) -> OpResult:
@@ -159,19 +160,25 @@ class PushBatch:
                         message=message)
 
     def _prefetch(self, ops: list[Operation]) -> None:
-        ids: set[str] = set()
+        """Load every record and number the batch refers to, in two queries."""
+        keys: set[tuple[str, str]] = set()
+        numbers: set[tuple[str, int]] = set()
         for op in ops:
-            ids.add(str(op.entity_id))
-            for key in (FIELD_DOSSIER_ID, "conflict_id"):
-                value = op.fields.get(key)
+            keys.add((op.entity.value, str(op.entity_id)))
+            for name, entity in ((FIELD_DOSSIER_ID, Entity.DOSSIER), ("conflict_id",
+                                                                     Entity.CONFLICT)):
+                value = op.fields.get(name)
                 if isinstance(value, str) and len(value) <= 36:
-                    ids.add(value)
+                    keys.add((entity.value, value))
+            numbers |= self.numbers.keys_of(op.entity, op.fields)
         rows = self.session.scalars(
             select(Record).where(Record.commune_id == self.ctx.commune_id,
-                                 Record.entity_id.in_(sorted(ids)))
+                                 Record.entity_id.in_(sorted({k[1] for k in keys})))
         )
+        self.records.update(dict.fromkeys(keys))
         for rec in rows:
             self.records[(rec.entity, rec.entity_id)] = rec
+        self.numbers.prefetch(numbers)
 
     # -- records -----------------------------------------------------------
 
