@@ -25,6 +25,41 @@
     </message>
 </context>
 <context>
+    <name>ConflictDialog</name>
+    <message>
+        <source>Xử lý xung đột dữ liệu</source>
+        <translation>Resolve a data conflict</translation>
+    </message>
+    <message>
+        <source>Trường “{field}” của {entity} đã bị sửa ở hai nơi.</source>
+        <translation>Field “{field}” of {entity} was changed in two places.</translation>
+    </message>
+    <message>
+        <source>Giữ giá trị trên máy này</source>
+        <translation>Keep the value on this PC</translation>
+    </message>
+    <message>
+        <source>Dùng giá trị trên máy chủ</source>
+        <translation>Use the server's value</translation>
+    </message>
+    <message>
+        <source>Sửa thành</source>
+        <translation>Change to</translation>
+    </message>
+    <message>
+        <source>Ghi chú (được lưu vào nhật ký)</source>
+        <translation>Note (kept in the audit log)</translation>
+    </message>
+    <message>
+        <source>Ghi nhận</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>Huỷ</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>DateRangeDialog</name>
     <message>
         <source>Chọn khoảng ngày</source>
@@ -147,6 +182,7 @@
     <name>DossierModel</name>
     <message>
         <source>Mã hồ sơ</source>
+        <extracomment>Columns in the order a clerk reads them at 1366 px: who, what, when due, where it stands.</extracomment>
         <translation>Dossier code</translation>
     </message>
     <message>
@@ -275,6 +311,74 @@
     <message>
         <source>Mã đơn vị không hợp lệ.</source>
         <translation>Invalid unit code.</translation>
+    </message>
+    <message>
+        <source>Máy chủ tạm thời không phục vụ. Sẽ tự thử lại sau.</source>
+        <translation>The server is temporarily unavailable. Will retry automatically.</translation>
+    </message>
+    <message>
+        <source>Máy này chưa đăng nhập máy chủ thành phố. Hãy nhờ cán bộ CNTT đăng nhập một lần.</source>
+        <translation>This PC has not logged in to the city server yet. Ask IT support to log in once.</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập hoặc mật khẩu không đúng.</source>
+        <translation>Wrong user name or password.</translation>
+    </message>
+    <message>
+        <source>Máy này đã bị thu hồi quyền đồng bộ. Hãy liên hệ cán bộ CNTT.</source>
+        <translation>This PC's sync access was revoked. Contact IT support.</translation>
+    </message>
+    <message>
+        <source>Phiên bản phần mềm không khớp với máy chủ. Hãy cập nhật phần mềm.</source>
+        <translation>This version does not match the server. Please update the software.</translation>
+    </message>
+    <message>
+        <source>Không đọc được kho mật khẩu của Windows. Hãy liên hệ cán bộ CNTT.</source>
+        <translation>The Windows credential store cannot be read. Contact IT support.</translation>
+    </message>
+    <message>
+        <source>Máy chủ trả lời không hợp lệ. Sẽ thử lại sau.</source>
+        <translation>The server sent an invalid answer. Will retry later.</translation>
+    </message>
+    <message>
+        <source>Máy chủ từ chối yêu cầu.</source>
+        <translation>The server refused the request.</translation>
+    </message>
+    <message>
+        <source>Thiếu tệp đính kèm trên máy. Hãy liên hệ cán bộ CNTT.</source>
+        <translation>An attached file is missing on this PC. Contact IT support.</translation>
+    </message>
+    <message>
+        <source>Tệp đính kèm bị hỏng khi truyền. Sẽ gửi lại.</source>
+        <translation>An attachment was damaged in transfer. It will be sent again.</translation>
+    </message>
+    <message>
+        <source>Mật khẩu không đúng.</source>
+        <translation>Wrong password.</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy xung đột này.</source>
+        <translation>This conflict was not found.</translation>
+    </message>
+    <message>
+        <source>Xung đột này đã được xử lý.</source>
+        <translation>This conflict was already resolved.</translation>
+    </message>
+    <message>
+        <source>Giá trị chọn không thuộc xung đột này.</source>
+        <translation>The chosen value is not part of this conflict.</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy thay đổi này.</source>
+        <translation>This change was not found.</translation>
+    </message>
+    <message>
+        <source>Thay đổi này đã được xử lý.</source>
+        <translation>This change was already handled.</translation>
+    </message>
+    <message>
+        <source>Chức năng đính kèm tệp chưa sẵn sàng.</source>
+        <translation>Attachments are not available yet.</translation>
     </message>
     <message>
         <source>Chưa nhập tên đơn vị.</source>
@@ -1505,6 +1609,26 @@ Please send this file to IT support.</translation>
         <translation>Sync now</translation>
     </message>
     <message>
+        <source>Các lần đồng bộ gần đây</source>
+        <translation>Recent sync rounds</translation>
+    </message>
+    <message>
+        <source>Thời gian</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Kết quả</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>Đã gửi</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <source>Đã nhận</source>
+        <translation>Received</translation>
+    </message>
+    <message>
         <source>Thay đổi bị máy chủ từ chối (cần xử lý)</source>
         <translation>Changes rejected by the server (to resolve)</translation>
     </message>
@@ -1521,6 +1645,14 @@ Please send this file to IT support.</translation>
         <translation>Reason</translation>
     </message>
     <message>
+        <source>Gửi lại</source>
+        <translation>Send again</translation>
+    </message>
+    <message>
+        <source>Bỏ qua thay đổi</source>
+        <translation>Set change aside</translation>
+    </message>
+    <message>
         <source>Xung đột dữ liệu (hai máy cùng sửa)</source>
         <translation>Conflicts (changed on two PCs)</translation>
     </message>
@@ -1535,6 +1667,10 @@ Please send this file to IT support.</translation>
     <message>
         <source>Giá trị trên máy chủ</source>
         <translation>Value on the server</translation>
+    </message>
+    <message>
+        <source>Xử lý xung đột…</source>
+        <translation>Resolve conflict…</translation>
     </message>
     <message>
         <source>Mọi dữ liệu nhập khi mất mạng được lưu trên máy và tự gửi lên máy chủ khi có mạng trở lại. Không cần nhập lại.</source>
@@ -1585,8 +1721,16 @@ Please send this file to IT support.</translation>
         <translation>The PC clock is far from the server's: please correct it.</translation>
     </message>
     <message>
-        <source>Nhập địa chỉ máy chủ trong Cài đặt để đồng bộ.</source>
-        <translation>Enter the server address in Settings to sync.</translation>
+        <source>Cán bộ CNTT đăng nhập máy chủ một lần (lệnh commune-desk login) để bật đồng bộ.</source>
+        <translation>IT support logs in to the server once (command commune-desk login) to turn sync on.</translation>
+    </message>
+    <message>
+        <source>Có thay đổi cần xử lý; danh sách chi tiết chưa đọc được trên máy này – hãy báo cán bộ CNTT.</source>
+        <translation>Some changes need attention; their details cannot be listed on this PC yet – tell IT support.</translation>
+    </message>
+    <message>
+        <source>Thành công</source>
+        <translation>Succeeded</translation>
     </message>
 </context>
 <context>

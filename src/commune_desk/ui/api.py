@@ -273,3 +273,53 @@ REGISTER_LIMIT = 2000
 def monthly_report(services: Any, year: int, month: int) -> list[Any]:
     """Per-procedure counts for one month."""
     return list(services.monthly_report(year, month))
+
+
+# -- sync: quarantine and conflicts -------------------------------------------------
+
+
+def list_quarantined(bridge: Any) -> list[Any]:
+    """Unresolved operations the server rejected (empty when the engine cannot list them)."""
+    engine = getattr(bridge, "engine", None)
+    lister = getattr(engine, "list_quarantined", None)
+    return list(lister()) if callable(lister) else []
+
+
+def list_conflicts(bridge: Any) -> list[Any]:
+    """Open conflicts (empty when the engine cannot list them)."""
+    engine = getattr(bridge, "engine", None)
+    lister = getattr(engine, "list_conflicts", None)
+    return list(lister()) if callable(lister) else []
+
+
+def _device_id(engine: Any) -> str:
+    from commune_desk.sync.account import load_account
+
+    account = load_account(engine.store)
+    return account.device_id if account is not None else ""
+
+
+def handle_quarantined(bridge: Any, op_id: str, action: str, actor: str) -> Any:
+    """Send a rejected operation again, or set it aside (audited by the sync layer)."""
+    from commune_desk.sync.resolution import discard_quarantined, requeue_quarantined
+
+    engine = bridge.engine
+    if action == "requeue":
+        return requeue_quarantined(
+            engine.store, device_id=_device_id(engine), op_id=op_id, actor=actor
+        )
+    discard_quarantined(engine.store, op_id=op_id, actor=actor)
+    return None
+
+
+def resolve_conflict(
+    bridge: Any, conflict_id: str, chosen: dict[str, Any], actor: str, note: str
+) -> str:
+    """Record a person's choice for a conflict (applied locally and queued for the server)."""
+    from commune_desk.sync.resolution import resolve_conflict as resolve
+
+    engine = bridge.engine
+    return resolve(
+        engine.store, device_id=_device_id(engine), conflict_id=conflict_id, chosen=chosen,
+        actor=actor, note=note,
+    )

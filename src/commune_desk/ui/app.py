@@ -86,8 +86,9 @@ class DesktopApp:
             errors=self.errors,
             translations=self.translations,
             app_context=self.app_context,
-            sync_engine=getattr(self.app_context, "sync_engine", None),
         )
+        self.sync = self._build_sync()
+        self.ctx.sync = self.sync
         from commune_desk.ui.settings_store import UiSettings
 
         self.ui_settings = UiSettings.load(paths.settings_path)
@@ -98,6 +99,22 @@ class DesktopApp:
         self._first_run = first_run
         self.window: Any = None
         self._closed = False
+
+    def _build_sync(self) -> Any:
+        """The sync bridge (engine built on the store thread); None if the engine is unavailable."""
+        from commune_desk.ui.qt_compat import emit
+        from commune_desk.ui.sync_bridge import SyncBridge
+
+        try:
+            built = self.call_on_store(lambda: SyncBridge.build_engine(self.app_context))
+        except Exception:  # noqa: BLE001 - the counter works without sync
+            log.exception("sync engine could not be built")
+            return None
+        if built is None:
+            return None
+        bridge = SyncBridge(*built)
+        bridge.status_changed.connect(lambda status: emit(self.events.sync_status_changed, status))
+        return bridge
 
     def call_on_store(self, fn: Any) -> Any:
         """Run ``fn`` on the store thread and wait for it (start-up and shutdown only)."""
@@ -118,6 +135,8 @@ class DesktopApp:
 
         self.window = MainWindow(self.ctx)
         self.window.resize(1366, 740)
+        if self.sync is not None:
+            self.sync.start()
         return self.window
 
     def maybe_first_run(self) -> None:
@@ -142,6 +161,8 @@ class DesktopApp:
         self._closed = True
         if self.window is not None:
             self.window.close()
+        if self.sync is not None:
+            self.sync.stop()
         self.tasks.shutdown(wait=True)
         # Deliver what the workers sent, then destroy the widgets now rather than at
         # interpreter exit (where PySide's teardown order is not to be relied on).
@@ -151,8 +172,9 @@ class DesktopApp:
         if self.window is not None:
             self.window.deleteLater()
             self.window = None
-        for obj in (self.events, self.tasks):
-            obj.deleteLater()
+        for obj in (self.events, self.tasks, self.sync):
+            if obj is not None:
+                obj.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         closer = getattr(self.app_context, "close", None)
         if callable(closer):

@@ -39,6 +39,7 @@ class UiContext:
     errors: ErrorReporter
     translations: Translations
     app_context: Any = None
-    sync_engine: Any = None
+    #: The SyncBridge (engine + worker), or None when sync is unavailable.
+    sync: Any = None
     clerk: str = ""
     extras: dict[str, Any] = field(default_factory=dict)

@@ -30,14 +30,15 @@ from commune_desk.ui.qt_compat import emit
 
 PAGE_SIZE = 200
 
+#: Columns in the order a clerk reads them at 1366 px: who, what, when due, where it stands.
 COLUMNS = (
     QT_TRANSLATE_NOOP("DossierModel", "Mã hồ sơ"),
     QT_TRANSLATE_NOOP("DossierModel", "Người nộp"),
-    QT_TRANSLATE_NOOP("DossierModel", "Số CCCD"),
     QT_TRANSLATE_NOOP("DossierModel", "Thủ tục"),
-    QT_TRANSLATE_NOOP("DossierModel", "Tiếp nhận"),
     QT_TRANSLATE_NOOP("DossierModel", "Hẹn trả"),
     QT_TRANSLATE_NOOP("DossierModel", "Trạng thái"),
+    QT_TRANSLATE_NOOP("DossierModel", "Tiếp nhận"),
+    QT_TRANSLATE_NOOP("DossierModel", "Số CCCD"),
     QT_TRANSLATE_NOOP("DossierModel", "Cán bộ"),
 )
 
@@ -112,16 +113,16 @@ class DossierTableModel(QAbstractTableModel):
         if column == 1:
             return row.applicant_name
         if column == 2:
-            return row.applicant_id_number
-        if column == 3:
             return row.procedure_name
-        if column == 4:
-            return format_datetime(row.received_at)
-        if column == 5:
+        if column == 3:
             return format_datetime(row.appointment_at)
-        if column == 6:
+        if column == 4:
             mark = "⚠ " if row.overdue else ""
             return mark + status_name(row.status)
+        if column == 5:
+            return format_datetime(row.received_at)
+        if column == 6:
+            return row.applicant_id_number
         return row.received_by
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008,N802

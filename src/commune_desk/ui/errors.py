@@ -66,6 +66,60 @@ KIND_MESSAGES: dict[str, str] = {
     "invalid_unit_code": QT_TRANSLATE_NOOP(
         "Errors", "Mã đơn vị không hợp lệ."
     ),
+    "server_unavailable": QT_TRANSLATE_NOOP(
+        "Errors", "Máy chủ tạm thời không phục vụ. Sẽ tự thử lại sau."
+    ),
+    "not_logged_in": QT_TRANSLATE_NOOP(
+        "Errors", "Máy này chưa đăng nhập máy chủ thành phố. Hãy nhờ cán bộ CNTT đăng nhập một lần."
+    ),
+    "invalid_credentials": QT_TRANSLATE_NOOP(
+        "Errors", "Tên đăng nhập hoặc mật khẩu không đúng."
+    ),
+    "session_expired": QT_TRANSLATE_NOOP(
+        "Errors", "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại."
+    ),
+    "device_revoked": QT_TRANSLATE_NOOP(
+        "Errors", "Máy này đã bị thu hồi quyền đồng bộ. Hãy liên hệ cán bộ CNTT."
+    ),
+    "protocol_mismatch": QT_TRANSLATE_NOOP(
+        "Errors", "Phiên bản phần mềm không khớp với máy chủ. Hãy cập nhật phần mềm."
+    ),
+    "keyring_unavailable": QT_TRANSLATE_NOOP(
+        "Errors", "Không đọc được kho mật khẩu của Windows. Hãy liên hệ cán bộ CNTT."
+    ),
+    "bad_response": QT_TRANSLATE_NOOP(
+        "Errors", "Máy chủ trả lời không hợp lệ. Sẽ thử lại sau."
+    ),
+    "request_refused": QT_TRANSLATE_NOOP(
+        "Errors", "Máy chủ từ chối yêu cầu."
+    ),
+    "blob_missing": QT_TRANSLATE_NOOP(
+        "Errors", "Thiếu tệp đính kèm trên máy. Hãy liên hệ cán bộ CNTT."
+    ),
+    "hash_mismatch": QT_TRANSLATE_NOOP(
+        "Errors", "Tệp đính kèm bị hỏng khi truyền. Sẽ gửi lại."
+    ),
+    "wrong_password": QT_TRANSLATE_NOOP(
+        "Errors", "Mật khẩu không đúng."
+    ),
+    "unknown_conflict": QT_TRANSLATE_NOOP(
+        "Errors", "Không tìm thấy xung đột này."
+    ),
+    "conflict_already_resolved": QT_TRANSLATE_NOOP(
+        "Errors", "Xung đột này đã được xử lý."
+    ),
+    "invalid_fields": QT_TRANSLATE_NOOP(
+        "Errors", "Giá trị chọn không thuộc xung đột này."
+    ),
+    "unknown_operation": QT_TRANSLATE_NOOP(
+        "Errors", "Không tìm thấy thay đổi này."
+    ),
+    "already_resolved": QT_TRANSLATE_NOOP(
+        "Errors", "Thay đổi này đã được xử lý."
+    ),
+    "attachments_unavailable": QT_TRANSLATE_NOOP(
+        "Errors", "Chức năng đính kèm tệp chưa sẵn sàng."
+    ),
     "unit_name_required": QT_TRANSLATE_NOOP(
         "Errors", "Chưa nhập tên đơn vị."
     ),

@@ -53,8 +53,8 @@ class SyncStatusBar(QStatusBar):
         if self._in_flight:
             return
         self._in_flight = True
-        engine = self.ctx.sync_engine
-        StoreOp(self.ctx, lambda s: read_sync_view(s, engine), parent=self).success(
+        bridge = self.ctx.sync
+        StoreOp(self.ctx, lambda s: read_sync_view(s, bridge), parent=self).success(
             self.show_view
         ).failure(lambda _e: None).finally_(self._done).run_in_background()
 
@@ -64,6 +64,8 @@ class SyncStatusBar(QStatusBar):
     def _on_sync_status(self, status: object) -> None:
         if isinstance(status, SyncView):
             self.show_view(status)
+        elif status is not None and self.ctx.sync is not None:
+            self.show_view(self.ctx.sync.view(status))
         else:
             self.refresh()
 

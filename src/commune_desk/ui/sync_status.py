@@ -31,11 +31,13 @@ class SyncView:
     last_error: str | None = None
     clock_skew_seconds: float | None = None
     server_url: str | None = None
+    #: The engine's own verdict on the clock (its threshold wins when it gives one).
+    clock_flag: bool = False
 
     @property
     def clock_warning(self) -> bool:
         """True when the PC clock differs from the server's by more than the limit."""
-        return (
+        return self.clock_flag or (
             self.clock_skew_seconds is not None
             and abs(self.clock_skew_seconds) > CLOCK_SKEW_WARN_SECONDS
         )
@@ -73,12 +75,30 @@ def view_from_status(status: Any) -> SyncView:
     )
 
 
-def read_sync_view(services: Any, engine: Any = None) -> SyncView:
-    """Build the view on the store thread: the engine's status if any, else the local outbox."""
-    if engine is not None:
-        status = _get(engine, "status", default=None)
-        if status is not None:
-            return view_from_status(status)
+def view_from_sync_status(status: Any, *, configured: bool) -> SyncView:
+    """Convert ``commune_desk.sync.status.SyncStatus``; not logged in → "not_configured"."""
+    phase = str(getattr(status.phase, "value", status.phase))
+    state = phase if configured else "not_configured"
+    # Not logged in is the normal state of a single-PC office, not an error to show.
+    hidden = not configured and status.error_kind == "not_logged_in"
+    last_error = None if hidden else status.error_kind
+    return SyncView(
+        state=state,
+        pending=status.pending,
+        quarantined=status.quarantined,
+        conflicts=status.open_conflicts,
+        last_success_at=status.last_success_at,
+        last_error=last_error,
+        clock_skew_seconds=status.clock_offset_seconds,
+        clock_flag=bool(status.clock_warning),
+    )
+
+
+def read_sync_view(services: Any, bridge: Any = None) -> SyncView:
+    """Build the view on the store thread: the engine's counts and status if any."""
+    if bridge is not None:
+        bridge.refresh_counts()
+        return view_from_sync_status(bridge.status, configured=bridge.configured)
     overview = None
     for name in ("sync_overview", "outbox_summary", "sync_summary", "outbox_counts"):
         method = getattr(services, name, None)

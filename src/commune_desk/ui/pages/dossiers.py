@@ -93,7 +93,7 @@ class DossiersPage(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((190, 150, 100, 170, 115, 115, 110, 90)):
+        for column, width in enumerate((172, 140, 140, 112, 120, 112, 100, 120)):
             self.table.setColumnWidth(column, width)
         self.count_label = hint_label("", left)
         left_layout.addWidget(self.table, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -125,7 +125,9 @@ class ReportsPage(QWidget):
         self.table = QTableWidget(0, 7, self)
         self.table.setObjectName("reportTable")
         self.table.setHorizontalHeaderLabels(report_header())
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         layout.addWidget(self.table, 1)
@@ -158,8 +160,14 @@ class ReportsPage(QWidget):
         self.table.setRowCount(len(table))
         for n, cells in enumerate(table):
             for column, value in enumerate(cells):
-                self.table.setItem(n, column, QTableWidgetItem(str(value)))
-        self.table.resizeColumnToContents(0)
+                item = QTableWidgetItem(str(value))
+                if column >= 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if n == len(table) - 1:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(n, column, item)
         emit(self.report_loaded, self.rows)
 
     def export_xlsx(self, path: Path) -> None:

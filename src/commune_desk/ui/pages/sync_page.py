@@ -1,34 +1,65 @@
-"""Đồng bộ: the sync state, queue counts, errors in plain words, quarantine and conflicts.
+"""Đồng bộ: the sync state, queue counts, recent rounds, quarantine and conflicts.
 
-A thin adapter over the sync engine's status (``ui/sync_status.py``): when no
-server is configured the page says so and shows what waits locally.
+A thin adapter over the sync engine (``ui/sync_bridge.py``): when this PC has
+not logged in to a server the page says so and shows what waits locally.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
+    QRadioButton,
     QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from commune_desk.ui import api
 from commune_desk.ui.context import UiContext
-from commune_desk.ui.format import format_datetime
+from commune_desk.ui.errors import message_for
+from commune_desk.ui.format import format_datetime, now_utc
 from commune_desk.ui.ops import NetworkOp, StoreOp
-from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.sync_status import SyncView, read_sync_view
 from commune_desk.ui.widgets import hint_label, page_layout
 
+MAX_ROUNDS_SHOWN = 10
+
+
+def _kind_message(kind: str | None) -> str:
+    """The clerk's sentence for a sync error kind ("" for none)."""
+    if not kind:
+        return ""
+    return message_for(SimpleNamespace(kind=kind)) or kind  # type: ignore[arg-type]
+
+
+def _table(parent: QWidget, headers: list[str], stretch: int) -> QTableWidget:
+    table = QTableWidget(0, len(headers), parent)
+    table.setHorizontalHeaderLabels(headers)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().setVisible(False)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    return table
+
 
 class SyncPage(QWidget):
-    """Sync status and the lists the clerk must resolve.
+    """Sync status and the lists a person must resolve.
 
     Signals: none of its own (listens to ``ctx.events``).
     """
@@ -37,10 +68,14 @@ class SyncPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.view = SyncView()
+        self.rounds: list[tuple[datetime, Any]] = []
         layout = page_layout(self, self.tr("Đồng bộ với máy chủ"))
+        top = QHBoxLayout()
+        layout.addLayout(top)
         state_box = QGroupBox(self.tr("Tình trạng"), self)
         state_layout = QVBoxLayout(state_box)
         self.state_label = QLabel(state_box)
+        self.state_label.setWordWrap(True)
         self.state_label.setStyleSheet("font-size: 12pt; font-weight: bold;")
         self.counts_label = QLabel(state_box)
         self.last_label = QLabel(state_box)
@@ -49,38 +84,56 @@ class SyncPage(QWidget):
         self.error_label.setStyleSheet("color: #b00020;")
         self.clock_label = QLabel(state_box)
         self.clock_label.setStyleSheet("color: #b00020;")
-        buttons = QHBoxLayout()
         self.sync_button = QPushButton(self.tr("Đồng bộ ngay"), state_box)
         self.sync_button.clicked.connect(self.sync_now)
-        buttons.addWidget(self.sync_button)
-        buttons.addStretch(1)
         for widget in (self.state_label, self.counts_label, self.last_label, self.error_label,
                        self.clock_label):
             state_layout.addWidget(widget)
-        state_layout.addLayout(buttons)
-        layout.addWidget(state_box)
+        state_layout.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignLeft)
+        top.addWidget(state_box, 1)
+        rounds_box = QGroupBox(self.tr("Các lần đồng bộ gần đây"), self)
+        rounds_layout = QVBoxLayout(rounds_box)
+        self.rounds_table = _table(
+            rounds_box,
+            [self.tr("Thời gian"), self.tr("Kết quả"), self.tr("Đã gửi"), self.tr("Đã nhận")],
+            1,
+        )
+        rounds_layout.addWidget(self.rounds_table)
+        top.addWidget(rounds_box, 1)
 
         lists = QHBoxLayout()
         quarantine_box = QGroupBox(self.tr("Thay đổi bị máy chủ từ chối (cần xử lý)"), self)
         q_layout = QVBoxLayout(quarantine_box)
-        self.quarantine = QTableWidget(0, 3, quarantine_box)
-        self.quarantine.setHorizontalHeaderLabels(
-            [self.tr("Loại"), self.tr("Bản ghi"), self.tr("Lý do")]
+        self.quarantine = _table(
+            quarantine_box, [self.tr("Loại"), self.tr("Bản ghi"), self.tr("Lý do")], 2
         )
-        self.quarantine.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        q_buttons = QHBoxLayout()
+        self.requeue_button = QPushButton(self.tr("Gửi lại"), quarantine_box)
+        self.requeue_button.clicked.connect(lambda: self._quarantine_action("requeue"))
+        self.discard_button = QPushButton(self.tr("Bỏ qua thay đổi"), quarantine_box)
+        self.discard_button.clicked.connect(lambda: self._quarantine_action("discard"))
+        q_buttons.addWidget(self.requeue_button)
+        q_buttons.addWidget(self.discard_button)
+        q_buttons.addStretch(1)
         q_layout.addWidget(self.quarantine)
+        q_layout.addLayout(q_buttons)
         conflicts_box = QGroupBox(self.tr("Xung đột dữ liệu (hai máy cùng sửa)"), self)
         c_layout = QVBoxLayout(conflicts_box)
-        self.conflicts = QTableWidget(0, 4, conflicts_box)
-        self.conflicts.setHorizontalHeaderLabels(
+        self.conflicts = _table(
+            conflicts_box,
             [self.tr("Bản ghi"), self.tr("Trường"), self.tr("Giá trị trên máy"),
-             self.tr("Giá trị trên máy chủ")]
+             self.tr("Giá trị trên máy chủ")],
+            2,
         )
-        self.conflicts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.resolve_button = QPushButton(self.tr("Xử lý xung đột…"), conflicts_box)
+        self.resolve_button.clicked.connect(self.resolve_selected)
         c_layout.addWidget(self.conflicts)
+        c_layout.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignLeft)
         lists.addWidget(quarantine_box)
         lists.addWidget(conflicts_box)
         layout.addLayout(lists, 1)
+        self.lists_hint = hint_label("", self)
+        layout.addWidget(self.lists_hint)
         layout.addWidget(
             hint_label(
                 self.tr("Mọi dữ liệu nhập khi mất mạng được lưu trên máy và tự gửi lên máy chủ "
@@ -88,16 +141,32 @@ class SyncPage(QWidget):
                 self,
             )
         )
-        ctx.events.sync_status_changed.connect(lambda _s: self.refresh())
+        ctx.events.sync_status_changed.connect(self._on_status)
         ctx.events.store_changed.connect(lambda _c: self.refresh())
         self.refresh()
 
+    # -- status ------------------------------------------------------------------------
+
     def refresh(self) -> None:
-        """Read the status on the store thread."""
-        engine = self.ctx.sync_engine
-        StoreOp(self.ctx, lambda s: read_sync_view(s, engine), parent=self).success(
+        """Re-read counts and lists on the store thread."""
+        bridge = self.ctx.sync
+        StoreOp(self.ctx, lambda s: read_sync_view(s, bridge), parent=self).success(
             self.show_view
         ).failure(lambda _e: None).run_in_background()
+        StoreOp(
+            self.ctx, lambda _s: (api.list_quarantined(bridge), api.list_conflicts(bridge)),
+            parent=self,
+        ).success(self._show_lists).failure(lambda _e: None).run_in_background()
+
+    def _on_status(self, status: Any) -> None:
+        if status is not None and self.ctx.sync is not None and not isinstance(status, SyncView):
+            self.show_view(self.ctx.sync.view(status))
+            worker = getattr(self.ctx.sync, "worker", None)
+            result = getattr(worker, "last_result", None)
+            if result is not None and (not self.rounds or self.rounds[0][1] is not result):
+                self._add_round(result)
+        else:
+            self.refresh()
 
     def show_view(self, view: SyncView) -> None:
         """Render the status."""
@@ -124,24 +193,154 @@ class SyncPage(QWidget):
             )
         )
         self.error_label.setText(
-            self.tr("Lỗi gần nhất: {e}").format(e=view.last_error) if view.last_error else ""
+            self.tr("Lỗi gần nhất: {e}").format(e=_kind_message(view.last_error))
+            if view.last_error else ""
         )
         self.clock_label.setText(
             self.tr("Đồng hồ máy tính lệch nhiều so với máy chủ: hãy chỉnh lại giờ.")
             if view.clock_warning
             else ""
         )
-        self.sync_button.setEnabled(self.ctx.sync_engine is not None)
-        if self.ctx.sync_engine is None:
-            self.sync_button.setToolTip(self.tr("Nhập địa chỉ máy chủ trong Cài đặt để đồng bộ."))
+        configured = self.ctx.sync is not None and view.state != "not_configured"
+        self.sync_button.setEnabled(configured)
+        self.sync_button.setToolTip(
+            "" if configured else self.tr("Cán bộ CNTT đăng nhập máy chủ một lần "
+                                          "(lệnh commune-desk login) để bật đồng bộ.")
+        )
+        if view.quarantined or view.conflicts:
+            if not self.quarantine.rowCount() and not self.conflicts.rowCount():
+                self.lists_hint.setText(
+                    self.tr("Có thay đổi cần xử lý; danh sách chi tiết chưa đọc được trên "
+                            "máy này – hãy báo cán bộ CNTT.")
+                )
+        else:
+            self.lists_hint.clear()
+
+    # -- rounds ------------------------------------------------------------------------
 
     def sync_now(self) -> None:
-        """Run one sync round on the network thread."""
-        engine: Any = self.ctx.sync_engine
-        if engine is None:
+        """Run one round on the network thread (or wake the background worker)."""
+        bridge = self.ctx.sync
+        if bridge is None:
             return
         self.sync_button.setEnabled(False)
-        runner = getattr(engine, "sync_once", None) or getattr(engine, "run_round", None)
-        NetworkOp(self.ctx, lambda _s: runner(), parent=self).success(
-            lambda _r: emit(self.ctx.events.sync_status_changed, None)
+        NetworkOp(self.ctx, lambda _s: bridge.sync_now(), parent=self).success(
+            lambda result: self._add_round(result) if result is not None else None
         ).finally_(lambda: self.sync_button.setEnabled(True)).run_in_background()
+
+    def _add_round(self, result: Any) -> None:
+        self.rounds.insert(0, (now_utc(), result))
+        del self.rounds[MAX_ROUNDS_SHOWN:]
+        self.rounds_table.setRowCount(len(self.rounds))
+        for n, (when, r) in enumerate(self.rounds):
+            outcome = self.tr("Thành công") if r.ok else _kind_message(r.error_kind)
+            cells = (format_datetime(when), outcome, str(r.pushed), str(r.pulled))
+            for column, text in enumerate(cells):
+                self.rounds_table.setItem(n, column, QTableWidgetItem(text))
+        self.refresh()
+
+    # -- quarantine and conflicts ------------------------------------------------------
+
+    def _show_lists(self, lists: tuple[list[Any], list[Any]]) -> None:
+        quarantined, conflicts = lists
+        self.quarantine.setRowCount(len(quarantined))
+        for n, q in enumerate(quarantined):
+            for column, text in enumerate(
+                (q.entity, q.entity_id[:8], _kind_message(q.kind) or q.message)
+            ):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, q)
+                self.quarantine.setItem(n, column, item)
+        self.conflicts.setRowCount(len(conflicts))
+        for n, c in enumerate(conflicts):
+            for column, text in enumerate(
+                (f"{c.entity} {c.entity_id[:8]}", c.field, str(c.local_value),
+                 str(c.server_value))
+            ):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, c)
+                self.conflicts.setItem(n, column, item)
+
+    def _selected(self, table: QTableWidget) -> Any:
+        row = table.currentRow()
+        item = table.item(row, 0) if row >= 0 else None
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _quarantine_action(self, action: str) -> None:
+        chosen = self._selected(self.quarantine)
+        bridge = self.ctx.sync
+        if chosen is None or bridge is None:
+            return
+        actor = self.ctx.clerk
+        StoreOp(
+            self.ctx, lambda _s: api.handle_quarantined(bridge, chosen.op_id, action, actor),
+            parent=self,
+        ).success(lambda _r: self.refresh()).run_in_background()
+
+    def resolve_selected(self) -> None:
+        """Open the side-by-side resolver for the selected conflict."""
+        conflict = self._selected(self.conflicts)
+        if conflict is None:
+            return
+        dialog = ConflictDialog(conflict, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.resolve(conflict, dialog.chosen_value(), dialog.note.text().strip())
+
+    def resolve(self, conflict: Any, value: Any, note: str) -> None:
+        """Record the person's choice (audited by the sync layer) on the store thread."""
+        bridge = self.ctx.sync
+        actor = self.ctx.clerk
+        StoreOp(
+            self.ctx,
+            lambda _s: api.resolve_conflict(bridge, conflict.id, {conflict.field: value}, actor,
+                                            note),
+            parent=self,
+        ).success(lambda _r: self.refresh()).run_in_background()
+
+
+class ConflictDialog(QDialog):
+    """Both values side by side; keep one, or type the right value.
+
+    Signals: the standard QDialog ones.
+    """
+
+    def __init__(self, conflict: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.conflict = conflict
+        self.setWindowTitle(self.tr("Xử lý xung đột dữ liệu"))
+        grid = QGridLayout(self)
+        grid.addWidget(
+            QLabel(self.tr("Trường “{field}” của {entity} đã bị sửa ở hai nơi.").format(
+                field=conflict.field, entity=conflict.entity), self), 0, 0, 1, 2)
+        self.local_choice = QRadioButton(self.tr("Giữ giá trị trên máy này"), self)
+        self.server_choice = QRadioButton(self.tr("Dùng giá trị trên máy chủ"), self)
+        self.edit_choice = QRadioButton(self.tr("Sửa thành"), self)
+        self.server_choice.setChecked(True)
+        grid.addWidget(self.local_choice, 1, 0)
+        grid.addWidget(QLabel(str(conflict.local_value), self), 1, 1)
+        grid.addWidget(self.server_choice, 2, 0)
+        grid.addWidget(QLabel(str(conflict.server_value), self), 2, 1)
+        self.edit = QLineEdit(str(conflict.server_value), self)
+        grid.addWidget(self.edit_choice, 3, 0)
+        grid.addWidget(self.edit, 3, 1)
+        self.note = QLineEdit(self)
+        self.note.setPlaceholderText(self.tr("Ghi chú (được lưu vào nhật ký)"))
+        grid.addWidget(self.note, 4, 0, 1, 2)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Ghi nhận"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Huỷ"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        grid.addWidget(buttons, 5, 0, 1, 2)
+        self.edit.textEdited.connect(lambda _t: self.edit_choice.setChecked(True))
+
+    def chosen_value(self) -> Any:
+        """The value the person chose."""
+        if self.local_choice.isChecked():
+            return self.conflict.local_value
+        if self.server_choice.isChecked():
+            return self.conflict.server_value
+        return self.edit.text()
