@@ -1,0 +1,54 @@
+"""Pull edge cases: events that arrive before their dossier, tombstones, resume from a cursor."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from tests.helpers.city_server import RunningServer
+from tests.integration.sync.sync_support import assert_converged, make_clerk
+
+from commune_desk.domain.dossier import DossierStatus, EventKind
+from commune_desk.store.models import Dossier, DossierEvent, SyncState
+from commune_desk.sync.engine import SyncEngine
+
+
+def test_events_pulled_before_their_dossier_wait_for_it(
+    tmp_path: Path, city: RunningServer
+) -> None:
+    user = city.user("C01")
+    a = make_clerk(tmp_path, "a", city.base_url, user)
+    b = make_clerk(tmp_path, "b", city.base_url, user)
+    try:
+        dossier = a.register(1)
+        a.services.record_event(dossier, EventKind.ASSIGNED, actor="a")
+        assert a.engine.sync_once().ok
+        later = (datetime.now(UTC) + timedelta(days=9)).isoformat()
+        a.services.record_event(dossier, EventKind.EXTENDED, actor="a",
+                                data={"appointment_at": later})
+        assert a.engine.sync_once().ok  # the dossier's latest change is now after its events
+        # One change per page: every event arrives before the dossier it belongs to.
+        b.engine = SyncEngine(b.ctx.store, b.ctx.blobs, page_size=1)
+        seen: list[int] = []
+
+        def cursor() -> int:
+            with b.ctx.store.read() as s:
+                return s.scalars(select(SyncState.cursor)).one()
+
+        b.engine.add_listener(lambda st: seen.append(cursor()) if st.progress.step == "pull"
+                              else None)
+        assert b.engine.sync_once().ok
+        # Changes: dossier created (1), events (2, 3, 4), dossier updated (5). The stored
+        # cursor stays just before the first orphan event until its dossier arrives.
+        assert seen == [1, 1, 1, 5], seen
+        with b.ctx.store.read() as s:
+            d = s.get(Dossier, dossier)
+            assert d.status == DossierStatus.PROCESSING
+            kinds = [e.kind for e in s.scalars(select(DossierEvent).where(
+                DossierEvent.dossier_id == dossier).order_by(DossierEvent.local_order))]
+            assert kinds == ["received", "assigned", "extended"]
+        assert_converged(city, "C01", [a, b])
+    finally:
+        a.close()
+        b.close()

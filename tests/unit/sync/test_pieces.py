@@ -1,0 +1,97 @@
+"""Small pieces of the sync engine: backoff, chunk sizes, error mapping, field conversion."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime
+
+import pytest
+
+from commune_desk.services.dossiers import dossier_search_keys
+from commune_desk.services.values import OfficeSettings
+from commune_desk.store.models import Dossier
+from commune_desk.sync import protocol as p
+from commune_desk.sync.backoff import Backoff
+from commune_desk.sync.blobs import ChunkSizer
+from commune_desk.sync.client import _sync_error
+from commune_desk.sync.errors import SyncErrorKind
+from commune_desk.sync.index import keys_for
+from commune_desk.sync.leases import DEFAULT_UNIT_CODE
+from commune_desk.sync.records import canonical_value, comparable_fields, content_hash
+from commune_desk.sync.status import Progress, SyncPhase, SyncStatus
+
+
+def test_backoff_grows_with_jitter_to_a_cap_and_resets() -> None:
+    b = Backoff(base=1, cap=8, rng=random.Random(1))
+    delays = [b.next_delay() for _ in range(8)]
+    windows = [1, 2, 4, 8, 8, 8, 8, 8]
+    for delay, window in zip(delays, windows, strict=True):
+        assert window / 2 <= delay <= window
+    assert len(set(delays)) > 4  # jittered, not a fixed ladder
+    b.reset()
+    assert b.next_delay() <= 1
+
+
+def test_chunk_sizer_halves_on_cuts_and_grows_back() -> None:
+    s = ChunkSizer(maximum=256 * 1024, minimum=16 * 1024)
+    for _ in range(10):
+        s.failed()
+    assert s.size == 16 * 1024
+    for _ in range(4):
+        s.succeeded()
+    assert s.size == 32 * 1024
+    for _ in range(100):
+        s.succeeded()
+    assert s.size == 256 * 1024
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "expected"),
+    [
+        (401, "device_revoked", SyncErrorKind.DEVICE_REVOKED),
+        (401, "token_expired", SyncErrorKind.SESSION_EXPIRED),
+        (401, "invalid_credentials", SyncErrorKind.INVALID_CREDENTIALS),
+        (400, "unsupported_protocol", SyncErrorKind.PROTOCOL_MISMATCH),
+        (503, "unavailable", SyncErrorKind.SERVER_UNAVAILABLE),
+        (429, "rate_limited", SyncErrorKind.SERVER_UNAVAILABLE),
+        (500, "", SyncErrorKind.SERVER_UNAVAILABLE),
+        (413, "body_too_large", SyncErrorKind.REQUEST_REFUSED),
+    ],
+)
+def test_http_errors_map_to_kinds(status: int, kind: str, expected: SyncErrorKind) -> None:
+    error = _sync_error(status, kind, "x")
+    assert error.kind is expected
+    assert error.retryable == (expected is SyncErrorKind.SERVER_UNAVAILABLE)
+
+
+def test_field_values_compare_across_formats() -> None:
+    a = canonical_value("dossier", "received_at", "2026-01-05T08:30:00+07:00")
+    b = canonical_value("dossier", "received_at", datetime(2026, 1, 5, 1, 30, tzinfo=UTC))
+    assert a == b
+    assert canonical_value("incoming_document", "received_on", date(2026, 2, 1)) == "2026-02-01"
+    fields = {"code": "X-260105-1001", "received_at": "2026-01-05T01:30:00Z", "opaque": 1}
+    assert "opaque" not in comparable_fields("dossier", fields)
+    h1 = content_hash("dossier", "id", comparable_fields("dossier", fields))
+    h2 = content_hash("dossier", "id", comparable_fields(
+        "dossier", {**fields, "received_at": "2026-01-05T08:30:00+07:00"}))
+    assert h1 == h2
+
+
+def test_pulled_records_get_the_same_search_keys_as_the_services() -> None:
+    d = Dossier(applicant_name="Đặng Thị Đào", applicant_id_number="001199012345",
+                applicant_phone="0912345678", code="X-260105-1001")
+    assert keys_for(p.Entity.DOSSIER, d) == dossier_search_keys(
+        d.applicant_name, d.applicant_id_number, d.applicant_phone, d.code)
+
+
+def test_default_unit_code_matches_the_services() -> None:
+    assert OfficeSettings().unit_code == DEFAULT_UNIT_CODE
+
+
+def test_status_snapshot_is_json() -> None:
+    status = SyncStatus(phase=SyncPhase.OFFLINE, pending=3, progress=Progress("push", 1, 3),
+                        last_success_at=datetime(2026, 1, 1, tzinfo=UTC))
+    data = status.to_json()
+    assert data["phase"] == "offline" and data["pending"] == 3
+    assert data["last_success_at"].startswith("2026-01-01")
+    assert data["progress"]["step"] == "push"
