@@ -14,7 +14,7 @@ from commune_desk.services.values import OfficeSettings
 from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.models import AuditEntry, Setting
-from commune_desk.store.outbox import add_op
+from commune_desk.store.outbox import add_op, insert_ops
 
 #: Settings table keys.
 OFFICE_KEY = "office"
@@ -84,6 +84,21 @@ class ServiceBase:
             fields={k: to_wire(v) for k, v in fields.items()},
             created_at=at or self._now(),
             base_version=base_version,
+        )
+
+    def _ops(
+        self,
+        session: Session,
+        ops: list[tuple[str, str, str, int | None, dict[str, Any]]],
+        *,
+        at: datetime | None = None,
+    ) -> None:
+        """Queue several operations ``(entity, id, action, base_version, fields)`` in one statement."""
+        insert_ops(
+            session,
+            device_id=self.device_id,
+            ops=[(e, i, a, b, {k: to_wire(v) for k, v in f.items()}) for e, i, a, b, f in ops],
+            created_at=at or self._now(),
         )
 
     def _audit(

@@ -7,10 +7,11 @@ write it describes; the session's commit then makes both durable together.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
 from commune_desk.store.models import OutboxOp
@@ -82,3 +83,38 @@ def set_counter(session: Session, name: str, value: int) -> None:
         ),
         {"name": name, "value": value},
     )
+
+
+def insert_ops(
+    session: Session,
+    *,
+    device_id: str,
+    ops: Sequence[tuple[str, str, str, int | None, dict[str, Any]]],
+    created_at: datetime,
+) -> list[str]:
+    """Queue several operations ``(entity, entity_id, action, base_version, fields)`` at once.
+
+    Same rows as :func:`add_op`, but one counter bump and one multi-row INSERT
+    (the intake hot path). Returns the new op ids in order.
+    """
+    top = bump_counter(session, OUTBOX_SEQ, step=len(ops))
+    rows = [
+        {
+            "op_id": str(uuid.uuid4()),
+            "device_id": device_id,
+            "seq": top - len(ops) + 1 + i,
+            "entity": entity,
+            "entity_id": entity_id,
+            "action": action,
+            "base_version": base_version,
+            "fields": fields,
+            "created_at": created_at,
+            "state": "pending",
+            "attempts": 0,
+            "last_error": None,
+            "next_attempt_at": None,
+        }
+        for i, (entity, entity_id, action, base_version, fields) in enumerate(ops)
+    ]
+    session.execute(insert(OutboxOp), rows)
+    return [row["op_id"] for row in rows]

@@ -35,22 +35,19 @@ def test_failure_after_the_record_insert_rolls_back_everything(
     """Inject a crash inside the transaction after the dossier row reached the database."""
     ctx = open_context(tmp_path)
     try:
-        real_add_op = service_base.add_op
-        calls = []
+        real_insert_ops = service_base.insert_ops
 
-        def crash_on_second_op(session, **kwargs):  # type: ignore[no-untyped-def]
-            calls.append(kwargs["entity"])
-            if len(calls) == 2:
-                session.flush()  # the dossier and its first op are now written in this transaction
-                assert session.execute(text("SELECT count(*) FROM dossiers")).scalar() == 1
-                raise RuntimeError("power cut")
-            return real_add_op(session, **kwargs)
+        def crash_in_outbox_write(session, **kwargs):  # type: ignore[no-untyped-def]
+            # the dossier and its event are already written in this transaction
+            assert session.execute(text("SELECT count(*) FROM dossiers")).scalar() == 1
+            assert session.execute(text("SELECT count(*) FROM dossier_events")).scalar() == 1
+            raise RuntimeError("power cut")
 
-        monkeypatch.setattr(service_base, "add_op", crash_on_second_op)
+        monkeypatch.setattr(service_base, "insert_ops", crash_in_outbox_write)
         with pytest.raises(RuntimeError, match="power cut"):
             ctx.services.register_dossier(new_dossier())
         assert _counts(ctx) == (0, 0, 0, 0)
-        monkeypatch.setattr(service_base, "add_op", real_add_op)
+        monkeypatch.setattr(service_base, "insert_ops", real_insert_ops)
         # the counter did not advance either: the next code is still the first of the day
         assert ctx.services.register_dossier(new_dossier()).value.summary.code.endswith("-1001")
         assert ctx.services.check_store().ok
