@@ -453,7 +453,7 @@ def _dossier(
         "server_version": None,
         "dirty": False,
     }
-    events = [
+    events: list[dict[str, Any]] = [
         {
             "id": str(uuid.uuid4()),
             "dossier_id": dossier_id,

@@ -68,7 +68,9 @@ def validate_new_dossier(new: NewDossier) -> NewDossier:
     if not name:
         raise ValidationError("name_required", "applicant name is required", field="applicant_name")
     id_number = validate_id_number(new.applicant_id_number, date_of_birth=new.date_of_birth)
-    phone = validate_phone(new.applicant_phone) if (new.applicant_phone or "").strip() else None
+    phone = (
+        validate_phone(new.applicant_phone) if new.applicant_phone and new.applicant_phone.strip() else None
+    )
     if new.received_at is not None and new.received_at.tzinfo is None:
         raise ValidationError("naive_datetime", "received_at needs a time zone", field="received_at")
     return NewDossier(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, literal, select, text, tuple_
+from sqlalchemy import func, literal, select, text, tuple_
 
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.dossier import DossierStatus
@@ -121,7 +121,8 @@ class QueryServices(ServiceBase):
     # -- internals ---------------------------------------------------------------
 
     @staticmethod
-    def _filtered(stmt: Select[Any], query: DossierQuery, now: datetime) -> Select[Any]:
+    def _filtered(stmt: Any, query: DossierQuery, now: datetime) -> Any:
+        """Add the WHERE clauses of ``query`` to any select over dossiers."""
         if query.statuses:
             stmt = stmt.where(Dossier.status.in_([int(s) for s in query.statuses]))
         if query.overdue:

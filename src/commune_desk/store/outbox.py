@@ -98,7 +98,7 @@ def insert_ops(
     (the intake hot path). Returns the new op ids in order.
     """
     top = bump_counter(session, OUTBOX_SEQ, step=len(ops))
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "op_id": str(uuid.uuid4()),
             "device_id": device_id,
@@ -117,4 +117,4 @@ def insert_ops(
         for i, (entity, entity_id, action, base_version, fields) in enumerate(ops)
     ]
     session.execute(insert(OutboxOp), rows)
-    return [row["op_id"] for row in rows]
+    return [str(row["op_id"]) for row in rows]
