@@ -70,7 +70,7 @@ class SyncEngine:
         vault: TokenVault | None = None,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         batch_size: int = 200,
-        page_size: int = p.DEFAULT_PULL_LIMIT,
+        page_size: int = p.MAX_PULL_LIMIT,
         server_url: str | None = None,
     ) -> None:
         self.store = store

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from commune_desk.domain.dossier import DossierStatus, EventKind, next_status
@@ -39,11 +39,12 @@ from commune_desk.store.models import (
     IssuedNumber,
     OutboxOp,
     OutgoingDocument,
+    SearchKey,
 )
 from commune_desk.store.search import drop_keys
 from commune_desk.sync import protocol as p
 from commune_desk.sync.client import SyncClient
-from commune_desk.sync.index import index_record
+from commune_desk.sync.index import index_record, keys_for
 from commune_desk.sync.records import ENTITY_MODELS, apply_fields
 from commune_desk.sync.state import load_state
 
@@ -95,15 +96,71 @@ class PageApplier:
         """Apply ``changes``; events whose dossier is missing go to ``orphans``."""
         ordered = sorted(changes, key=lambda c: (_ORDER.get(c.entity, 9), c.seq))
         pending = open_fields(self.session, (str(c.entity_id) for c in ordered))
+        ordered = self._insert_new(ordered, pending)
         for change in ordered:
             self._apply_one(change, pending.get(str(change.entity_id), set()), orphans)
-        for dossier_id in list(orphans):
-            if self.session.get(Dossier, dossier_id) is not None:
-                waiting = orphans.pop(dossier_id)
-                for change in waiting:
+        waiting_for = list(orphans)
+        present = _existing_ids(self.session, Dossier, waiting_for)
+        for dossier_id in waiting_for:
+            if dossier_id in present:
+                for change in orphans.pop(dossier_id):
                     self._apply_one(change, set(), orphans)
-        for dossier_id in self.touched_dossiers:
-            derive_dossier(self.session, dossier_id)
+        derive_dossiers(self.session, self.touched_dossiers)
+
+    def _insert_new(self, ordered: list[p.Change], pending: dict[str, set[str]]) -> list[p.Change]:
+        """Bulk-insert the records this PC has never seen (the initial pull is mostly these).
+
+        Returns the changes left for the one-by-one path (updates, tombstones,
+        conflicts, orphan events...).
+        """
+        candidates = [c for c in ordered if c.entity in ENTITY_MODELS and not c.deleted
+                      and str(c.entity_id) not in pending]
+        if not candidates:
+            return ordered
+        known: set[str] = set()
+        for model in {ENTITY_MODELS[c.entity] for c in candidates}:
+            known |= _existing_ids(self.session, model,
+                                   [str(c.entity_id) for c in candidates
+                                    if ENTITY_MODELS[c.entity] is model])
+        event_parents = [str(c.fields.get(p.FIELD_DOSSIER_ID)) for c in candidates
+                         if c.entity is p.Entity.DOSSIER_EVENT]
+        dossiers = _existing_ids(self.session, Dossier, event_parents) | {
+            str(c.entity_id) for c in candidates if c.entity is p.Entity.DOSSIER}
+        rows: dict[type[DeclarativeBase], list[dict[str, Any]]] = {}
+        keys: list[dict[str, Any]] = []
+        done: set[int] = set()
+        for change in candidates:
+            entity_id = str(change.entity_id)
+            if entity_id in known:
+                continue
+            if change.entity is p.Entity.DOSSIER_EVENT:
+                parent = str(change.fields.get(p.FIELD_DOSSIER_ID))
+                if parent not in dossiers:
+                    continue  # an orphan: the one-by-one path parks it
+                self.touched_dossiers.add(parent)
+            elif change.entity is p.Entity.DOSSIER:
+                self.touched_dossiers.add(entity_id)
+            model = ENTITY_MODELS[change.entity]
+            rec = _new_row(model, entity_id, self.now)
+            apply_fields(rec, change.fields, skip=set())
+            rec.server_version, rec.dirty = change.version, False
+            if isinstance(rec, DossierEvent):
+                rec.local_order = change.seq
+            elif isinstance(rec, Attachment):
+                rec.uploaded = True
+            row = _row_values(model, rec)
+            rows.setdefault(model, []).append(row)
+            text = keys_for(change.entity, rec)
+            if text is not None:
+                keys.append({"entity": str(change.entity), "entity_id": entity_id, "keys": text})
+            known.add(entity_id)
+            done.add(id(change))
+            self.applied += 1
+        for model in sorted(rows, key=lambda m: 0 if m is Dossier else 1):
+            self.session.execute(insert(model), rows[model])
+        if keys:
+            self.session.execute(insert(SearchKey), keys)
+        return [c for c in ordered if id(c) not in done]
 
     def _apply_one(
         self, change: p.Change, pending: set[str], orphans: dict[str, list[p.Change]]
@@ -214,6 +271,39 @@ def store_conflict(session: Session, change: p.Change, now: datetime) -> None:
         row.resolved_by = body.resolved_by
 
 
+def _row_values(model: type[DeclarativeBase], rec: Any) -> dict[str, Any]:
+    """Every column of a new row (column defaults filled in) for a bulk insert."""
+    row: dict[str, Any] = {}
+    for column in model.__table__.columns:
+        value = getattr(rec, column.key)
+        default = column.default
+        if value is None and default is not None and hasattr(default, "arg"):
+            value = default.arg(None) if default.is_callable else default.arg
+        row[column.key] = value
+    return row
+
+
+def _existing_ids(session: Session, model: type[DeclarativeBase], ids: list[str]) -> set[str]:
+    """Which of ``ids`` exist in ``model``'s table."""
+    found: set[str] = set()
+    column = model.__table__.c.id
+    for start in range(0, len(ids), 500):
+        found.update(session.scalars(select(column).where(column.in_(ids[start:start + 500]))))
+    return found
+
+
+def derive_dossiers(session: Session, dossier_ids: Iterable[str]) -> None:
+    """Derive the status and dates of many dossiers (two queries per 500)."""
+    ids = sorted(set(dossier_ids))
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        events: dict[str, list[DossierEvent]] = {i: [] for i in part}
+        for e in session.scalars(select(DossierEvent).where(DossierEvent.dossier_id.in_(part))):
+            events[e.dossier_id].append(e)
+        for dossier in session.scalars(select(Dossier).where(Dossier.id.in_(part))):
+            _derive(dossier, events[dossier.id])
+
+
 def derive_dossier(session: Session, dossier_id: str) -> None:
     """Recompute a dossier's status and dates from its events in server order.
 
@@ -224,7 +314,11 @@ def derive_dossier(session: Session, dossier_id: str) -> None:
     dossier = session.get(Dossier, dossier_id)
     if dossier is None:
         return
-    events = list(session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier_id)))
+    _derive(dossier, list(
+        session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier_id))))
+
+
+def _derive(dossier: Dossier, events: list[DossierEvent]) -> None:
     synced = sorted((e for e in events if not e.dirty), key=lambda e: e.local_order)
     local = sorted((e for e in events if e.dirty), key=lambda e: e.local_order)
     top = max((e.local_order for e in synced), default=0)
@@ -242,9 +336,10 @@ def derive_dossier(session: Session, dossier_id: str) -> None:
             finished = e.at
         elif e.kind == EventKind.RETURNED:
             returned = e.at
-    if status is not None:
+    if status is not None and dossier.status != int(status):
         dossier.status = int(status)
-    dossier.finished_at, dossier.returned_at = finished, returned
+    if (dossier.finished_at, dossier.returned_at) != (finished, returned):
+        dossier.finished_at, dossier.returned_at = finished, returned
 
 
 def pull_all(
