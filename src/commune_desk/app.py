@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from commune_desk.domain.errors import DomainError
 from commune_desk.paths import AppPaths
 from commune_desk.services import Services, load_catalogue_file
 from commune_desk.services.base import DEVICE_KEY, put_setting, utc_now
@@ -54,11 +55,7 @@ class AppContext:
             blobs = BlobStore(paths.blobs_dir)
             services = Services(store, blobs, device_id=device_id, clock=clock)
             if load_catalogue:
-                catalogue = load_catalogue_file(catalogue_path)
-                installed = services.catalogue_version()
-                if installed is None or installed < catalogue.version:
-                    services.replace_catalogue(catalogue, actor="system")
-                    log.info("procedure catalogue version %s installed", catalogue.version)
+                _install_bundled_catalogue(services, catalogue_path)
         except BaseException:
             store.close()
             raise
@@ -73,6 +70,25 @@ class AppContext:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _install_bundled_catalogue(services: Services, path: Path | None) -> None:
+    """Install the bundled catalogue when it is newer than the store's (or the store has none).
+
+    A missing or unreadable bundled file is fatal only for a store without any
+    catalogue; otherwise the store's own (possibly newer, from a USB update) is kept.
+    """
+    installed = services.catalogue_version()
+    try:
+        catalogue = load_catalogue_file(path)
+    except DomainError:
+        if installed is None:
+            raise
+        log.warning("bundled procedure catalogue unreadable; keeping version %s", installed)
+        return
+    if installed is None or installed < catalogue.version:
+        services.replace_catalogue(catalogue, actor="system")
+        log.info("procedure catalogue version %s installed", catalogue.version)
 
 
 def _ensure_device_id(store: Store) -> str:

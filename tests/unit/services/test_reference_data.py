@@ -76,3 +76,16 @@ def test_holiday_overrides_change_appointments_and_refuse_older(ctx: AppContext)
     with pytest.raises(OutdatedReferenceData):
         s.replace_holiday_overrides(version=4, extra_days_off=[], extra_working_days=[])
     assert s.get_settings().extra_days_off == {date(2026, 3, 11)}
+
+
+def test_open_keeps_the_store_catalogue_when_the_bundled_file_is_missing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from commune_desk.app import AppContext
+    from commune_desk.paths import AppPaths
+
+    paths = AppPaths.resolve(tmp_path / "data")
+    with pytest.raises(ValidationError) as info:  # a new store needs a catalogue
+        AppContext.open(paths, catalogue_path=tmp_path / "missing.json")
+    assert info.value.kind == "invalid_catalogue"
+    AppContext.open(paths).close()
+    with AppContext.open(paths, catalogue_path=tmp_path / "missing.json") as ctx:
+        assert len(ctx.services.list_procedures()) >= 13
