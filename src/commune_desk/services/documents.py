@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from commune_desk.domain.calendar import VN_TZ
@@ -44,7 +44,7 @@ from commune_desk.store.models import (
     NumberLease,
     OutgoingDocument,
 )
-from commune_desk.store.search import build_keys, set_keys
+from commune_desk.store.search import build_keys, match_expression, set_keys
 
 #: Size of the lease a PC without a server grants itself (the whole year's series).
 LOCAL_LEASE_END = 999_999
@@ -305,6 +305,36 @@ class DocumentServices(ServiceBase):
         stmt = stmt.order_by(OutgoingDocument.created_at.desc())
         with self.store.read() as session:
             return [outgoing_info(d) for d in session.scalars(stmt.limit(limit).offset(offset))]
+
+    def search_documents(
+        self, text_query: str, *, limit: int = 50
+    ) -> list[IncomingDocumentInfo | OutgoingDocumentInfo]:
+        """Register entries whose summary, author, number or signer match (folded), newest first."""
+        match = match_expression(fold(text_query))
+        if match is None:
+            return []
+        with self.store.read() as session:
+            hits = session.execute(
+                text(
+                    "SELECT k.entity, k.entity_id FROM search_fts "
+                    "JOIN search_keys k ON k.id = search_fts.rowid "
+                    "WHERE search_fts MATCH :match "
+                    "AND k.entity IN ('incoming_document', 'outgoing_document') "
+                    "ORDER BY search_fts.rowid DESC LIMIT :limit"
+                ),
+                {"match": match, "limit": limit},
+            ).all()
+            found: list[IncomingDocumentInfo | OutgoingDocumentInfo] = []
+            for entity, entity_id in hits:
+                if entity == "incoming_document":
+                    doc_in = session.get(IncomingDocument, entity_id)
+                    if doc_in is not None:
+                        found.append(incoming_info(doc_in))
+                else:
+                    doc_out = session.get(OutgoingDocument, entity_id)
+                    if doc_out is not None:
+                        found.append(outgoing_info(doc_out))
+            return found
 
     # -- numbers ---------------------------------------------------------------------
 

@@ -27,6 +27,12 @@ def test_incoming_numbers_are_consecutive_per_year(ctx: AppContext) -> None:
     )
     assert assigned.value.handler == "Nguyễn Văn A" and assigned.value.co_handlers == ("Lê B",)
     assert ctx.services.search_entities("so hoa", entity="incoming_document", limit=5)
+    out = ctx.services.register_outgoing(
+        NewOutgoingDocument(symbol="QĐ-UBND", summary="Quyết định số hóa")
+    ).value
+    assert ctx.services.search_documents("SỐ HÓA")[0].id == out.id  # newest first
+    assert {d.id for d in ctx.services.search_documents("so hoa")} == {out.id, a.id, b.id, c.id}
+    assert ctx.services.search_documents("sở tư pháp", limit=1)[0].id == c.id
     assert [d.number for d in ctx.services.list_incoming(year=2026)] == [2, 1]
 
 
