@@ -1,0 +1,59 @@
+"""The demo generator's bulk path, on a real store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+from tests.helpers.store_fixtures import TUESDAY_9AM, Clock, new_dossier, open_context
+
+from commune_desk.app import AppContext
+from commune_desk.domain.dossier import DossierStatus
+from commune_desk.services import DossierQuery
+from commune_desk.services.demo import generate_demo
+from commune_desk.store.models import Dossier, OutboxOp
+
+
+def test_demo_covers_every_status_and_keeps_the_store_consistent(ctx: AppContext) -> None:
+    seen: list[tuple[int, int]] = []
+    summary = generate_demo(ctx, 300, seed=3, progress=lambda done, total: seen.append((done, total)))
+    assert summary.dossiers == 300 and summary.incoming >= 1 and summary.outgoing >= 1
+    assert seen[-1] == (300, 300)
+    s = ctx.services
+    for status in DossierStatus:
+        assert s.count_dossiers(DossierQuery(statuses=(status,))) > 0, status
+    assert [r.applicant_name for r in s.search_dossiers("dang thi dao")][:1] == ["Đặng Thị Đào"]
+    rows = s.list_dossiers(limit=300).rows
+    oldest, newest = rows[-1].received_at, rows[0].received_at
+    assert (newest - oldest).days > 300 and newest <= TUESDAY_9AM
+    report = s.check_store()
+    assert report.ok, report.problems
+    with ctx.store.read() as session:  # demo dossiers are local-only: no outbox operations
+        assert (
+            session.scalar(select(func.count()).select_from(OutboxOp).where(OutboxOp.entity == "dossier"))
+            == 0
+        )
+        assert session.scalar(select(func.count()).select_from(Dossier).where(Dossier.dirty)) == 0
+
+
+def test_intake_after_demo_continues_the_day_counter(ctx: AppContext, clock: Clock) -> None:
+    generate_demo(ctx, 400, seed=1, documents=False)
+    codes = {r.code for r in ctx.services.list_dossiers(limit=1000).rows}
+    clock.advance(minutes=5)
+    new_code = ctx.services.register_dossier(new_dossier()).value.summary.code
+    assert new_code not in codes
+    generate_demo(ctx, 50, seed=2, documents=False)  # a second run appends, still unique
+    assert ctx.services.count_dossiers() == 451
+    assert ctx.services.check_store().ok
+
+
+def test_same_seed_same_people(tmp_path: Path) -> None:
+    names = []
+    for name in ("a", "b"):
+        context = open_context(tmp_path / name)
+        try:
+            generate_demo(context, 40, seed=9, documents=False)
+            names.append([r.applicant_name for r in context.services.list_dossiers(limit=40).rows])
+        finally:
+            context.close()
+    assert names[0] == names[1]
