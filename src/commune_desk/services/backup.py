@@ -16,7 +16,7 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
@@ -74,6 +74,26 @@ def create_backup(
         os.replace(partial, target)
     _rotate(folder, keep)
     return BackupInfo(path=target, created_at=stamp, size=target.stat().st_size, blobs=len(blobs))
+
+
+def backup_if_due(
+    paths: AppPaths,
+    *,
+    max_age: timedelta = timedelta(hours=24),
+    keep: int = DEFAULT_KEEP,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> BackupInfo | None:
+    """The automatic backup: make one when the newest archive is older than ``max_age``.
+
+    Meant to run on the store's worker thread at start-up (and daily while the
+    app stays open); returns None when a recent enough backup exists.
+    """
+    newest = list_backups(paths.backup_dir)[-1:]
+    if newest:
+        made = datetime.fromtimestamp(newest[0].stat().st_mtime, UTC)
+        if now() - made < max_age:
+            return None
+    return create_backup(paths, keep=keep, now=now)
 
 
 def list_backups(folder: Path) -> list[Path]:

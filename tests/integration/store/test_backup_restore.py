@@ -81,3 +81,17 @@ def test_damaged_archives_are_refused_and_the_store_is_untouched(tmp_path: Path)
         assert ctx.services.count_dossiers() == 1
     finally:
         ctx.close()
+
+
+def test_automatic_backup_only_when_due(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from commune_desk.services.backup import backup_if_due
+
+    paths = AppPaths.resolve(tmp_path / "data")
+    open_context(tmp_path / "data").close()
+    assert backup_if_due(paths) is not None
+    assert backup_if_due(paths) is None  # one was made moments ago
+    later = datetime.now(UTC) + timedelta(hours=25)
+    assert backup_if_due(paths, now=lambda: later) is not None
+    assert len(list_backups(paths.backup_dir)) == 2
