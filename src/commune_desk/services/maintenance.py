@@ -6,6 +6,7 @@ from itertools import groupby
 
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session
 
 from commune_desk.domain.dossier import DossierStatus, derive_status
 from commune_desk.domain.errors import DomainError
@@ -61,7 +62,7 @@ class MaintenanceServices(ServiceBase):
         return CheckReport(problems=tuple(problems), checked=tuple(checked))
 
 
-def _check_search_keys(session, checked: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+def _check_search_keys(session: Session, checked: list[str]) -> list[str]:
     checked.append("search keys of dossiers")
     problems = []
     rows = session.execute(
@@ -86,7 +87,7 @@ def _check_search_keys(session, checked: list[str]) -> list[str]:  # type: ignor
     return problems
 
 
-def _check_outbox(session, checked: list[str], device_id: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _check_outbox(session: Session, checked: list[str], device_id: str) -> list[str]:
     problems = []
     checked.append("outbox sequence gapless per device")
     for device, low, high, count in session.execute(
@@ -125,10 +126,10 @@ def _check_outbox(session, checked: list[str], device_id: str) -> list[str]:  # 
     return problems
 
 
-def _check_statuses(session, checked: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+def _check_statuses(session: Session, checked: list[str]) -> list[str]:
     checked.append("dossier status derived from events")
     problems = []
-    statuses = dict(session.execute(text("SELECT id, status FROM dossiers")).all())
+    statuses: dict[str, int] = dict(session.execute(text("SELECT id, status FROM dossiers")).all())
     events = session.execute(
         text("SELECT dossier_id, kind FROM dossier_events ORDER BY dossier_id, local_order")
     )

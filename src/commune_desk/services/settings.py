@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from commune_desk.domain.codes import counter_slot_range, validate_unit_code
 from commune_desk.domain.errors import ValidationError
 from commune_desk.domain.text import normalize_text
@@ -97,7 +99,7 @@ class SettingsServices(ServiceBase):
         return Outcome(version, Changes.of("settings", "calendar"))
 
 
-def _put_overrides(session, off: Iterable[date], working: Iterable[date]) -> None:  # type: ignore[no-untyped-def]
+def _put_overrides(session: Session, off: Iterable[date], working: Iterable[date]) -> None:
     put_setting(
         session,
         CALENDAR_KEY,
