@@ -81,7 +81,8 @@ class AppliedItem:
     kind: str  # "reference-data" or "msi"
     version: str
     target: str  # TUF target path, e.g. "reference-data/reference-data-7.json"
-    action: str  # "applied", "staged", "installer-started", "skipped-not-newer"
+    #: "verified", "applied", "staged", "already-staged", "installer-started", "skipped-not-newer"
+    action: str
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     renew.add_argument("repo", type=Path)
     renew.set_defaults(handler=_renew)
 
+    rotate = sub.add_parser("rotate-key", help="replace an online key (needs the root keys)")
+    rotate.add_argument("repo", type=Path)
+    rotate.add_argument("role", choices=("targets", "snapshot", "timestamp"))
+    rotate.set_defaults(handler=_rotate)
+
     stick = sub.add_parser("write-stick", help="write the update folder onto a stick")
     stick.add_argument("repo", type=Path)
     stick.add_argument("stick", type=Path, help="the stick's drive or folder, e.g. E:\\")
@@ -114,6 +119,12 @@ def _add(args: argparse.Namespace) -> int:
 def _renew(args: argparse.Namespace) -> int:
     ReleaseRepository(args.repo).renew()
     print("targets, snapshot and timestamp re-signed")
+    return 0
+
+
+def _rotate(args: argparse.Namespace) -> int:
+    version = ReleaseRepository(args.repo).rotate_key(args.role)
+    print(f"new {args.role} key; root version {version} written; rewrite the sticks")
     return 0
 
 

@@ -185,6 +185,36 @@ class ReleaseRepository:
         timestamp.expires = timestamp_expires or now + timedelta(days=self.expiries.timestamp)
         self._write(self._signed(timestamp), "timestamp.json")
 
+    def rotate_key(self, role: str, *, now: datetime | None = None) -> int:
+        """Replace ``role``'s online key (e.g. after a leak); return the new root version.
+
+        Needs ``threshold`` root keys on this machine (bring them out of the safe);
+        writes ``metadata/N.root.json``, which clients walk to before trusting
+        anything signed with the new key, then re-signs the other roles.
+        """
+        if role not in ONLINE_ROLES:
+            raise ReleaseError(f"role must be one of {ONLINE_ROLES}")
+        now = now or _now()
+        root_md = self.load(Root)
+        root: Root = root_md.signed
+        signers = self.root_signers()
+        if len(signers) < root.roles[Root.type].threshold:
+            raise ReleaseError("not enough root keys on this machine to sign a new root")
+        for keyid in list(root.roles[role].keyids):
+            root.revoke_key(keyid, role)
+        new_signer = CryptoSigner.generate_ed25519()
+        root.add_key(new_signer.public_key, role)
+        root.version += 1
+        root.expires = now + timedelta(days=self.expiries.root)
+        new_root: Metadata[Any] = Metadata(root)
+        for signer in signers:
+            new_root.sign(signer, append=True)
+        _write_key(self.folder / "keys" / "online" / f"{role}.pem", new_signer)
+        self._write(new_root, f"{root.version}.root.json")
+        self._write(new_root, "root.json")
+        self.renew(now=now)
+        return root.version
+
     def renew(self, *, now: datetime | None = None) -> None:
         """Re-sign targets, snapshot and timestamp with fresh expiries (same content)."""
         self.publish(self.load(Targets).signed, now=now)

@@ -20,6 +20,7 @@ metadata exactly as they were.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -197,7 +198,7 @@ class StickUpdater:
                 log.exception("applying a verified update failed")
                 raise _Refused(UpdateResult.of(UpdateKind.APPLY_FAILED, repr(exc))) from exc
             self._commit_metadata(work / "metadata")
-        changed = any(i.action != "skipped-not-newer" for i in items)
+        changed = any(i.action not in ("skipped-not-newer", "already-staged") for i in items)
         kind = UpdateKind.APPLIED if changed else UpdateKind.UP_TO_DATE
         detail = "; ".join(f"{i.kind} {i.version}: {i.action}" for i in items)
         log.info("update from %s: %s (%s)", stick, kind, detail)
@@ -289,9 +290,10 @@ class StickUpdater:
                 items.append(AppliedItem(target.kind, target.version, target.path,
                                          "skipped-not-newer"))
             else:
-                staged = self._stage(target)
+                staged, fresh = self._stage(target)
                 started = self.install_msi(staged) if self.install_msi else False
-                action = "installer-started" if started else "staged"
+                action = "installer-started" if started else ("staged" if fresh else
+                                                              "already-staged")
                 items.append(AppliedItem(target.kind, target.version, target.path, action))
         return tuple(items), staged
 
@@ -306,14 +308,16 @@ class StickUpdater:
         label = "+".join(f"{name}-{package.versions[name]}" for name in applied)
         return AppliedItem(target.kind, label, target.path, "applied")
 
-    def _stage(self, target: VerifiedTarget) -> Path:
-        """Copy a verified MSI to the staging folder under its own name (atomic rename)."""
+    def _stage(self, target: VerifiedTarget) -> tuple[Path, bool]:
+        """Copy a verified MSI to the staging folder (atomic rename); False if already there."""
         self.staging_dir.mkdir(parents=True, exist_ok=True)
         final = self.staging_dir / target.path.rsplit("/", 1)[-1]
+        if final.is_file() and _sha256(final) == _sha256(target.local_file):
+            return final, False
         partial = final.with_name(final.name + ".partial")
         shutil.copyfile(target.local_file, partial)
         os.replace(partial, final)
-        return final
+        return final, True
 
     def _commit_metadata(self, new: Path) -> None:
         """Make the scratch metadata the trusted copy; crash-safe with the recovery below."""
@@ -331,6 +335,14 @@ class StickUpdater:
         live, old = self.trusted_metadata_dir, self.state_dir / "tuf.old"
         if not live.exists() and old.exists():
             old.rename(live)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _describe(fields: dict[str, Any]) -> tuple[str, str]:

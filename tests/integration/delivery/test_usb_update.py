@@ -7,6 +7,7 @@ real SQLite store through the foundation's catalogue and settings services.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from tests.integration.delivery.support import Office, StickMaker, catalogue, holidays
-from tuf.api.metadata import TargetFile, Targets
+from tuf.api.metadata import Metadata, TargetFile, Targets
 
 from commune_desk.update import UpdateKind
 from commune_desk.update.package import ReferenceDataPackage
@@ -70,8 +71,8 @@ def test_stick_from_release_tool_is_applied(office: Office, sticks: StickMaker) 
 
 
 def test_same_stick_twice_is_up_to_date(office: Office, sticks: StickMaker) -> None:
-    """Plugging the same stick in again verifies and changes nothing."""
-    stick = _first_stick(sticks)
+    """Plugging the same stick in again verifies and changes nothing (MSI already staged)."""
+    stick = _second_stick(sticks)
     assert office.updater.update_from(stick).kind == UpdateKind.APPLIED
     before = office.state()
     again = office.updater.update_from(stick)
@@ -206,3 +207,28 @@ def test_folder_without_update_is_reported(office: Office, tmp_path: Path) -> No
     """A stick with only documents on it."""
     (tmp_path / "docs").mkdir()
     _assert_refused(office, tmp_path / "docs", UpdateKind.NO_UPDATE_FOUND)
+
+
+def test_rotated_key_is_followed_and_the_leaked_one_refused(
+    office: Office, sticks: StickMaker, release: ReleaseRepository, tmp_path: Path
+) -> None:
+    """After a targets-key rotation the office walks to root v2; the old key no longer works."""
+    office.updater.update_from(_first_stick(sticks))
+    leaked = release.signer("targets")
+    assert release.rotate_key("targets") == 2
+    stick = _second_stick(sticks)
+    result = office.updater.update_from(stick)
+    assert result.kind == UpdateKind.APPLIED, result
+    assert (office.updater.trusted_metadata_dir / "root_history" / "2.root.json").exists()
+
+    # Whoever holds the leaked key re-signs the targets list, pointing at a newer MSI
+    # version. An office that has not seen this release yet (fresh state) reads it.
+    path = stick / UPDATE_FOLDER / "metadata" / "targets.json"
+    forged = Metadata[Targets].from_file(str(path))
+    for info in forged.signed.targets.values():
+        info.unrecognized_fields["custom"]["commune_desk"]["version"] = "9.9.9"
+    forged.signatures.clear()
+    forged.sign(leaked)
+    forged.to_file(str(path))
+    office.updater = dataclasses.replace(office.updater, state_dir=tmp_path / "fresh-state")
+    _assert_refused(office, stick, UpdateKind.TAMPERED)
