@@ -32,6 +32,9 @@ from commune_desk.update.package import ReferenceDataPackage
 from commune_desk.update.repository import ReleaseRepository
 from commune_desk.update.stick import UPDATE_FOLDER, StickUpdater
 
+#: Building the bundle (session fixture) counts against the first test's timeout.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
 WXS = REPO_ROOT / "installer" / "commune-desk.wxs"
 UPGRADE_CODE = re.search(r'UpgradeCode="([0-9A-F-]+)"', WXS.read_text("utf-8")).group(1)  # type: ignore[union-attr]
 
