@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from commune_desk.domain.dossier import DossierStatus, EventKind, next_status
@@ -39,12 +40,12 @@ from commune_desk.store.models import (
     IssuedNumber,
     OutboxOp,
     OutgoingDocument,
-    SearchKey,
 )
 from commune_desk.store.search import drop_keys
 from commune_desk.sync import protocol as p
+from commune_desk.sync.bulk import BulkInserter
 from commune_desk.sync.client import SyncClient
-from commune_desk.sync.index import index_record, keys_for
+from commune_desk.sync.index import index_record
 from commune_desk.sync.records import ENTITY_MODELS, apply_fields
 from commune_desk.sync.state import load_state
 
@@ -62,6 +63,10 @@ _ORDER = {
     p.Entity.CONFLICT: 4,
     p.Entity.CONFLICT_RESOLUTION: 5,
 }
+
+
+def _entity_rank(change: p.Change) -> int:
+    return _ORDER.get(change.entity, 9)
 
 
 def open_fields(session: Session, entity_ids: Iterable[str]) -> dict[str, set[str]]:
@@ -94,7 +99,8 @@ class PageApplier:
 
     def apply(self, changes: list[p.Change], orphans: dict[str, list[p.Change]]) -> None:
         """Apply ``changes``; events whose dossier is missing go to ``orphans``."""
-        ordered = sorted(changes, key=lambda c: (_ORDER.get(c.entity, 9), c.seq))
+        # Pages come in seq order; a stable sort by entity puts parents first.
+        ordered = sorted(changes, key=_entity_rank)
         pending = open_fields(self.session, (str(c.entity_id) for c in ordered))
         ordered = self._insert_new(ordered, pending)
         for change in ordered:
@@ -110,8 +116,10 @@ class PageApplier:
     def _insert_new(self, ordered: list[p.Change], pending: dict[str, set[str]]) -> list[p.Change]:
         """Bulk-insert the records this PC has never seen (the initial pull is mostly these).
 
-        Returns the changes left for the one-by-one path (updates, tombstones,
-        conflicts, orphan events...).
+        Rows are built as plain dicts and inserted with one ``executemany`` per
+        table (no ORM objects: an initial pull is hundreds of thousands of
+        rows). Returns the changes left for the one-by-one path (updates,
+        tombstones, conflicts, orphan events...).
         """
         candidates = [c for c in ordered if c.entity in ENTITY_MODELS and not c.deleted
                       and str(c.entity_id) not in pending]
@@ -126,8 +134,7 @@ class PageApplier:
                          if c.entity is p.Entity.DOSSIER_EVENT]
         dossiers = _existing_ids(self.session, Dossier, event_parents) | {
             str(c.entity_id) for c in candidates if c.entity is p.Entity.DOSSIER}
-        rows: dict[type[DeclarativeBase], list[dict[str, Any]]] = {}
-        keys: list[dict[str, Any]] = []
+        bulk = BulkInserter(self.now)
         done: set[int] = set()
         for change in candidates:
             entity_id = str(change.entity_id)
@@ -140,26 +147,11 @@ class PageApplier:
                 self.touched_dossiers.add(parent)
             elif change.entity is p.Entity.DOSSIER:
                 self.touched_dossiers.add(entity_id)
-            model = ENTITY_MODELS[change.entity]
-            rec = _new_row(model, entity_id, self.now)
-            apply_fields(rec, change.fields, skip=set())
-            rec.server_version, rec.dirty = change.version, False
-            if isinstance(rec, DossierEvent):
-                rec.local_order = change.seq
-            elif isinstance(rec, Attachment):
-                rec.uploaded = True
-            row = _row_values(model, rec)
-            rows.setdefault(model, []).append(row)
-            text = keys_for(change.entity, rec)
-            if text is not None:
-                keys.append({"entity": str(change.entity), "entity_id": entity_id, "keys": text})
+            bulk.add(ENTITY_MODELS[change.entity], str(change.entity), entity_id, change)
             known.add(entity_id)
             done.add(id(change))
             self.applied += 1
-        for model in sorted(rows, key=lambda m: 0 if m is Dossier else 1):
-            self.session.execute(insert(model), rows[model])
-        if keys:
-            self.session.execute(insert(SearchKey), keys)
+        bulk.flush(self.session)
         return [c for c in ordered if id(c) not in done]
 
     def _apply_one(
@@ -271,18 +263,6 @@ def store_conflict(session: Session, change: p.Change, now: datetime) -> None:
         row.resolved_by = body.resolved_by
 
 
-def _row_values(model: type[DeclarativeBase], rec: Any) -> dict[str, Any]:
-    """Every column of a new row (column defaults filled in) for a bulk insert."""
-    row: dict[str, Any] = {}
-    for column in model.__table__.columns:
-        value = getattr(rec, column.key)
-        default = column.default
-        if value is None and default is not None and hasattr(default, "arg"):
-            value = default.arg(None) if default.is_callable else default.arg
-        row[column.key] = value
-    return row
-
-
 def _existing_ids(session: Session, model: type[DeclarativeBase], ids: list[str]) -> set[str]:
     """Which of ``ids`` exist in ``model``'s table."""
     found: set[str] = set()
@@ -293,15 +273,53 @@ def _existing_ids(session: Session, model: type[DeclarativeBase], ids: list[str]
 
 
 def derive_dossiers(session: Session, dossier_ids: Iterable[str]) -> None:
-    """Derive the status and dates of many dossiers (two queries per 500)."""
+    """Derive the status and dates of many dossiers (two queries per 500, no ORM objects)."""
     ids = sorted(set(dossier_ids))
+    ev = DossierEvent.__table__.c
+    dc = Dossier.__table__.c
     for start in range(0, len(ids), 500):
         part = ids[start:start + 500]
-        events: dict[str, list[DossierEvent]] = {i: [] for i in part}
-        for e in session.scalars(select(DossierEvent).where(DossierEvent.dossier_id.in_(part))):
-            events[e.dossier_id].append(e)
-        for dossier in session.scalars(select(Dossier).where(Dossier.id.in_(part))):
-            _derive(dossier, events[dossier.id])
+        events: dict[str, list[Any]] = {i: [] for i in part}
+        for row in session.execute(
+            select(ev.id, ev.dossier_id, ev.kind, ev.at, ev.local_order, ev.dirty)
+            .where(ev.dossier_id.in_(part))
+        ):
+            events[row.dossier_id].append(row)
+        current = {r.id: r for r in session.execute(
+            select(dc.id, dc.status, dc.finished_at, dc.returned_at).where(dc.id.in_(part)))}
+        needs_orm = [i for i in part if i in current and any(e.dirty for e in events[i])]
+        updates = []
+        for dossier_id, now_row in current.items():
+            if dossier_id in needs_orm:
+                continue
+            ordered = sorted(events[dossier_id], key=lambda e: e.local_order)
+            status, finished, returned = _fold(ordered)
+            status = int(status) if status is not None else now_row.status
+            if (status, finished, returned) != (now_row.status, now_row.finished_at,
+                                                now_row.returned_at):
+                updates.append({"b_id": dossier_id, "status": status, "finished_at": finished,
+                                "returned_at": returned})
+        if updates:
+            session.connection().execute(
+                update(Dossier.__table__).where(dc.id == bindparam("b_id")), updates)
+        for dossier_id in needs_orm:
+            derive_dossier(session, dossier_id)
+
+
+def _fold(events: list[Any]) -> tuple[DossierStatus | None, datetime | None, datetime | None]:
+    """Status, finished and returned times from events in order (illegal ones skipped)."""
+    status: DossierStatus | None = None
+    finished = returned = None
+    for e in events:
+        try:
+            status = next_status(status, EventKind(e.kind))
+        except (DomainError, ValueError):
+            continue
+        if e.kind == EventKind.RESULT_READY:
+            finished = e.at
+        elif e.kind == EventKind.RETURNED:
+            returned = e.at
+    return status, finished, returned
 
 
 def derive_dossier(session: Session, dossier_id: str) -> None:
@@ -325,17 +343,7 @@ def _derive(dossier: Dossier, events: list[DossierEvent]) -> None:
     for i, e in enumerate(local, start=1):
         if e.local_order <= top:
             e.local_order = top + i
-    status: DossierStatus | None = None
-    finished = returned = None
-    for e in synced + local:
-        try:
-            status = next_status(status, EventKind(e.kind))
-        except (DomainError, ValueError):
-            continue
-        if e.kind == EventKind.RESULT_READY:
-            finished = e.at
-        elif e.kind == EventKind.RETURNED:
-            returned = e.at
+    status, finished, returned = _fold(synced + local)
     if status is not None and dossier.status != int(status):
         dossier.status = int(status)
     if (dossier.finished_at, dossier.returned_at) != (finished, returned):
@@ -350,27 +358,38 @@ def pull_all(
     page_size: int = p.DEFAULT_PULL_LIMIT,
     on_page: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Pull every change after the stored cursor; return how many were applied."""
+    """Pull every change after the stored cursor; return how many were applied.
+
+    The next page is fetched on a helper thread while this one is applied, so
+    the link and the disk work at the same time (the cursor order is kept:
+    pages are still applied one after the other).
+    """
     with store.read() as session:
         fetch_after = load_state(session, device_id).cursor
     orphans: dict[str, list[p.Change]] = {}
     total = 0
-    while True:
-        page = client.pull(fetch_after, page_size)
-        now = datetime.now(UTC)
-        with store.write.begin() as session:
-            applier = PageApplier(session, now)
-            applier.apply(page.changes, orphans)
-            state = load_state(session, device_id)
-            waiting = [c.seq for group in orphans.values() for c in group]
-            keep = min(waiting) - 1 if waiting else page.cursor
-            state.cursor = max(state.cursor, keep)
-        total += applier.applied
-        if on_page is not None:
-            on_page(total, page.cursor)
-        fetch_after = page.cursor
-        if not page.has_more:
-            break
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
+        ahead: Future[p.PullResponse] = fetcher.submit(client.pull, fetch_after, page_size)
+        try:
+            while True:
+                page = ahead.result()
+                if page.has_more:
+                    ahead = fetcher.submit(client.pull, page.cursor, page_size)
+                now = datetime.now(UTC)
+                with store.write.begin() as session:
+                    applier = PageApplier(session, now)
+                    applier.apply(page.changes, orphans)
+                    state = load_state(session, device_id)
+                    waiting = [c.seq for group in orphans.values() for c in group]
+                    keep = min(waiting) - 1 if waiting else page.cursor
+                    state.cursor = max(state.cursor, keep)
+                total += applier.applied
+                if on_page is not None:
+                    on_page(total, page.cursor)
+                if not page.has_more:
+                    break
+        finally:
+            ahead.cancel()
     if orphans:
         log.warning("%d pulled events still wait for their dossier", len(orphans))
     return total

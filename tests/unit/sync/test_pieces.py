@@ -95,3 +95,12 @@ def test_status_snapshot_is_json() -> None:
     assert data["phase"] == "offline" and data["pending"] == 3
     assert data["last_success_at"].startswith("2026-01-01")
     assert data["progress"]["step"] == "push"
+
+
+@pytest.mark.parametrize("text", ["001199012345", "0912 345  678", " X-260105-1001 ", "ABC def",
+                                  "Đặng Thị Đào", "NGUYỄN  văn   A"])
+def test_fast_fold_equals_the_domain_fold(text: str) -> None:
+    from commune_desk.domain.text import fold
+    from commune_desk.sync.index import fast_fold
+
+    assert fast_fold(text) == fold(text)

@@ -1,0 +1,175 @@
+"""Fast insertion of records this PC has never seen (the initial pull is mostly these).
+
+An initial pull brings hundreds of thousands of records. Building ORM
+objects for each would make it many times slower than the download, so new
+records are turned straight into driver-ready tuples (the store's own text
+forms: UTC datetimes as ``...Z`` text, dates as ISO text, JSON as text) and
+inserted with one ``executemany`` per table, search keys included. Anything
+else (updates, tombstones, orphans) takes the one-by-one path in ``pull``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date
+from sqlalchemy.orm import DeclarativeBase, Session
+
+from commune_desk.domain.dossier import EventKind, next_status
+from commune_desk.store.models import Attachment, Dossier, DossierEvent, SearchKey
+from commune_desk.store.types import UTCDateTime, to_utc_text
+from commune_desk.sync import protocol as p
+from commune_desk.sync.index import keys_for
+from commune_desk.sync.records import LOCAL_COLUMNS
+
+Convert = Callable[[Any], Any]
+
+
+def _utc_text(value: Any) -> Any:
+    """Wire datetime (ISO 8601 with offset) → the store's fixed-width UTC text."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return to_utc_text(value)
+    text = str(value)
+    if text.endswith("+00:00"):
+        if len(text) == 25:  # 2026-01-05T01:30:00+00:00
+            return text[:19] + ".000000Z"
+        if len(text) == 32:  # 2026-01-05T01:30:00.123456+00:00
+            return text[:26] + "Z"
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return to_utc_text(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
+
+
+def _date_text(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)[:10]
+
+
+def _json_text(value: Any) -> Any:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _bool(value: Any) -> Any:
+    return None if value is None else int(bool(value))
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _converter(column_type: Any) -> Convert:
+    if isinstance(column_type, UTCDateTime):
+        return _utc_text
+    if isinstance(column_type, Date):
+        return _date_text
+    if isinstance(column_type, JSON):
+        return _json_text
+    if isinstance(column_type, Boolean):
+        return _bool
+    return _identity
+
+
+class RowPlan:
+    """How to turn a pulled snapshot into a driver-ready row of one table."""
+
+    def __init__(self, model: type[DeclarativeBase]) -> None:
+        self.model = model
+        table = model.__table__
+        self.columns = [c.key for c in table.columns]
+        self.sql = (
+            f"INSERT INTO {table.name} ({', '.join(self.columns)}) "
+            f"VALUES ({', '.join('?' for _ in self.columns)})"
+        )
+        self.convert: dict[str, Convert] = {}
+        self.defaults: dict[str, Any] = {}
+        for column in table.columns:
+            conv = _converter(column.type)
+            if column.key not in LOCAL_COLUMNS:
+                self.convert[column.key] = conv
+            default = column.default
+            value = None
+            if default is not None and hasattr(default, "arg"):
+                value = default.arg(None) if default.is_callable else default.arg
+            self.defaults[column.key] = conv(value)
+
+    def values(self, entity_id: str, change: p.Change, now_text: str) -> dict[str, Any]:
+        """Column values (store text forms) of a record first seen in ``change``."""
+        row = dict(self.defaults)
+        convert = self.convert
+        for name, value in change.fields.items():
+            conv = convert.get(name)
+            if conv is not None:
+                row[name] = conv(value)
+        row["id"] = entity_id
+        row["server_version"] = change.version
+        row["dirty"] = 0
+        for name in ("created_at", "updated_at"):
+            if name in row and row[name] is None:
+                row[name] = now_text
+        model = self.model
+        if model is Dossier:
+            row["status"] = int(next_status(None, EventKind.RECEIVED))
+        elif model is DossierEvent:
+            row["local_order"] = change.seq
+            if row.get("data") is None:
+                row["data"] = "{}"
+        elif model is Attachment:
+            row["uploaded"] = 1
+        return row
+
+
+_PLANS: dict[type[DeclarativeBase], RowPlan] = {}
+
+
+def plan_for(model: type[DeclarativeBase]) -> RowPlan:
+    """The (cached) row plan of a table."""
+    plan = _PLANS.get(model)
+    if plan is None:
+        plan = _PLANS[model] = RowPlan(model)
+    return plan
+
+
+class _KeySource:
+    """Attribute access over a row dict, for ``index.keys_for``."""
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.__dict__.update(row)
+
+
+class BulkInserter:
+    """Collects new rows and their search keys; writes them with ``executemany``."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now_text = to_utc_text(now)
+        self.rows: dict[type[DeclarativeBase], list[tuple[Any, ...]]] = {}
+        self.keys: list[tuple[str, str, str]] = []
+
+    def add(self, model: type[DeclarativeBase], entity: str, entity_id: str,
+            change: p.Change) -> None:
+        """Queue one new record."""
+        plan = plan_for(model)
+        row = plan.values(entity_id, change, self.now_text)
+        self.rows.setdefault(model, []).append(tuple(row[c] for c in plan.columns))
+        text = keys_for(entity, _KeySource(row))
+        if text is not None:
+            self.keys.append((entity, entity_id, text))
+
+    def flush(self, session: Session) -> None:
+        """Insert everything queued (parents first) in the session's transaction."""
+        connection = session.connection()
+        for model in sorted(self.rows, key=lambda m: 0 if m is Dossier else 1):
+            connection.exec_driver_sql(plan_for(model).sql, self.rows[model])
+        if self.keys:
+            connection.exec_driver_sql(
+                f"INSERT INTO {SearchKey.__tablename__} (entity, entity_id, keys) VALUES (?, ?, ?)",
+                self.keys,
+            )
+        self.rows.clear()
+        self.keys.clear()
