@@ -9,25 +9,15 @@ and holds the build time used to spot a PC clock set in the past.
 from __future__ import annotations
 
 import json
-import os
-import sys
 from datetime import datetime
 from pathlib import Path
 
-#: Same override the UI uses for its translations (portable mode, tests).
-RESOURCES_ENV = "COMMUNE_DESK_RESOURCES"
+# One definition of where resources are (env override, PyInstaller bundle, source
+# tree), shared with the catalogue that ships next to the update root.
+from commune_desk.services.catalogue import RESOURCES_ENV, resources_dir
 
-
-def resources_dir() -> Path:
-    """The ``resources/`` folder: environment override, PyInstaller bundle, or the source tree."""
-    override = os.environ.get(RESOURCES_ENV)
-    if override:
-        return Path(override)
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[3] / "resources"
-
+__all__ = ["RESOURCES_ENV", "build_time", "load_trusted_root", "resources_dir",
+           "trusted_root_path"]
 
 def trusted_root_path() -> Path:
     """Where the shipped root metadata is (may be missing in a broken install)."""

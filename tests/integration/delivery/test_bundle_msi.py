@@ -118,7 +118,7 @@ def test_bundle_verifies_and_applies_a_stick(built: Built, tmp_path: Path) -> No
     resources = tmp_path / "resources"  # the bundle's resources, with this test's root
     shutil.copytree(built.bundle / "_internal" / "resources", resources)
     shutil.copyfile(release.folder / "metadata" / "1.root.json", resources / "update" / "root.json")
-    env = {"COMMUNE_DESK_RESOURCES": str(resources)}
+    env = {"COMMUNE_DESK_RESOURCES_DIR": str(resources)}
 
     tampered = _run_bundle(built, "update", "--from", str(bad), "--json", env=env,
                            data_dir=tmp_path / "data")

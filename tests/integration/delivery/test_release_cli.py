@@ -48,7 +48,7 @@ def test_release_tool_to_office_update(tmp_path: Path) -> None:
     resources = tmp_path / "resources"  # an install whose shipped root is this repository's
     shutil.copytree(REPO_ROOT / "resources", resources)
     shutil.copyfile(repo / "metadata" / "1.root.json", resources / "update" / "root.json")
-    env = {"COMMUNE_DESK_RESOURCES": str(resources), "COMMUNE_DESK_DATA_DIR": str(tmp_path / "d")}
+    env = {"COMMUNE_DESK_RESOURCES_DIR": str(resources), "COMMUNE_DESK_DATA_DIR": str(tmp_path / "d")}
 
     checked = _run("commune-desk", "update", "--from", stick, "--verify-only", "--json", env=env)
     assert checked.returncode == 0, checked.stderr
