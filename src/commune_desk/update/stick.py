@@ -224,6 +224,8 @@ class StickUpdater:
         """A temporary folder under the state folder holding a copy of the trusted metadata."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self._recover_interrupted_commit()
+        for leftover in self.state_dir.glob("verify-*"):  # from a run killed mid-way
+            shutil.rmtree(leftover, ignore_errors=True)
         with tempfile.TemporaryDirectory(dir=self.state_dir, prefix="verify-") as name:
             work = Path(name)
             if self.trusted_metadata_dir.exists():
@@ -283,7 +285,8 @@ class StickUpdater:
     def _apply(self, verified: list[VerifiedTarget]) -> tuple[tuple[AppliedItem, ...], Path | None]:
         items: list[AppliedItem] = []
         staged: Path | None = None
-        for target in verified:
+        # Reference data first: it is the transactional part; an MSI is staged only after.
+        for target in sorted(verified, key=lambda t: t.kind != KIND_REFERENCE_DATA):
             if target.kind == KIND_REFERENCE_DATA:
                 items.append(self._apply_reference_data(target))
             elif version_tuple(target.version) <= version_tuple(self.app_version):
@@ -315,8 +318,11 @@ class StickUpdater:
         if final.is_file() and _sha256(final) == _sha256(target.local_file):
             return final, False
         partial = final.with_name(final.name + ".partial")
-        shutil.copyfile(target.local_file, partial)
-        os.replace(partial, final)
+        try:
+            shutil.copyfile(target.local_file, partial)
+            os.replace(partial, final)
+        finally:
+            partial.unlink(missing_ok=True)
         return final, True
 
     def _commit_metadata(self, new: Path) -> None:
