@@ -41,6 +41,7 @@ def make_desktop(tmp_path: Path, qapp: Any) -> Iterator[Any]:
             first_run=False,
         )
         made.append(desktop)
+        desktop.wait_ready()
         desktop.create_window()
         desktop.window.show()
         if demo:

@@ -48,6 +48,7 @@ def main(out: Path = DEFAULT_OUT, *, dossiers: int = 600, lang: str = "vi") -> l
             lang=lang, show_dialogs=False, first_run=False,
         )
         try:
+            desktop.wait_ready()
             desktop.call_on_store(lambda: _fill(desktop.ctx.services, dossiers))
             desktop.ctx.clerk = DEMO_CLERK
             window = desktop.create_window()

@@ -32,7 +32,14 @@ def _intake(desktop: Any, qtbot: Any, keys: Any, idle: Any) -> Any:
     qtbot.waitUntil(lambda: "Ngày hẹn trả:" in page.appointment_label.text()
                     and any(c.isdigit() for c in page.appointment_label.text()), timeout=5000)
     QTest.keyClick(page.name_edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.last_slip is not None, timeout=10_000)
+    try:
+        qtbot.waitUntil(lambda: page.last_slip is not None, timeout=10_000)
+    except Exception:
+        raise AssertionError(
+            f"no slip: form={page.form_error.text()!r} id={page.id_error.text()!r} "
+            f"name={page.name_error.text()!r} shown={desktop.errors.shown} "
+            f"saving={page._saving} procedure={page.procedure}"  # noqa: SLF001
+        ) from None
     return page
 
 

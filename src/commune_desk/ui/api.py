@@ -10,22 +10,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from commune_desk.domain.calendar import DayKind
 from commune_desk.domain.dossier import EventKind
-from commune_desk.services.values import (
-    DossierCursor,
-    DossierDetail,
-    DossierPage,
-    DossierQuery,
-    NewDossier,
-    NewIncomingDocument,
-    NewOutgoingDocument,
-    OfficeSettings,
-    Outcome,
-    ProcedureInfo,
-)
+
+# The services package pulls in SQLAlchemy; it is imported on the store thread when a
+# call first runs, never on the GUI thread while the window is being painted.
+if TYPE_CHECKING:
+    from commune_desk.services.values import (
+        DossierCursor,
+        DossierDetail,
+        DossierPage,
+        DossierQuery,
+        NewIncomingDocument,
+        NewOutgoingDocument,
+        OfficeSettings,
+        Outcome,
+        ProcedureInfo,
+    )
 
 # -- catalogue and settings ---------------------------------------------------------
 
@@ -97,6 +100,8 @@ def preview_appointment(services: Any, procedure_code: str) -> datetime | None:
 
 def receive_dossier(services: Any, values: dict[str, Any]) -> Outcome[Any]:
     """Save a new dossier typed at the counter (with its received papers)."""
+    from commune_desk.services.values import NewDossier
+
     new = NewDossier(
         procedure_code=values["procedure_code"],
         applicant_name=values["applicant_name"],
@@ -130,6 +135,8 @@ def list_dossiers(
     services: Any, query: DossierQuery, cursor: DossierCursor | None, limit: int, text: str
 ) -> DossierPage:
     """One page of the dossier list (keyset paging, newest first), filtered and searched."""
+    from commune_desk.services.values import DossierPage
+
     if text.strip():
         # Search answers the best matches at once (no paging); filters apply on top.
         rows = services.search_dossiers(text, limit=SEARCH_LIMIT)
@@ -189,6 +196,7 @@ def log_book(services: Any, start: date, end: date) -> tuple[OfficeSettings, lis
     from datetime import time, timedelta
 
     from commune_desk.domain.calendar import VN_TZ
+    from commune_desk.services.values import DossierQuery
 
     query = DossierQuery(
         received_from=datetime.combine(start, time(0), VN_TZ),

@@ -2,8 +2,12 @@
 
 ``DesktopApp`` is the UI half of the composition root: it takes the
 ``AppContext`` (engine, services, device id) built by ``commune_desk.app``,
-adds the task manager, the broadcast hub, translations and error handling,
-and owns the main window. Tests build it the same way.
+adds the task manager, the broadcast hub, translations, error handling and the
+sync bridge, and owns the main window. Tests build it the same way.
+
+Start-up is shell first: the store is opened (and migrated) as the first task
+of the store thread while the window paints, so an old PC shows the window at
+once. Every later service call queues behind the opening on that same thread.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from typing import Any
 from commune_desk.paths import AppPaths
 
 log = logging.getLogger(__name__)
+
+#: Delay between showing the window and opening the store (lets the first paint happen).
+OPEN_DELAY_MS = 30
 
 DEMO_FOLDER = "demo"
 #: How many dossiers ``--demo`` creates in an empty demo store.
@@ -46,8 +53,7 @@ def _ensure_qapplication(argv: list[str] | None = None) -> Any:
     families = set(QFontDatabase.families())
     for family in ("Noto Sans", "Segoe UI", "DejaVu Sans"):
         if family in families:
-            font = QFont(family, 10)
-            app.setFont(font)
+            app.setFont(QFont(family, 10))
             break
     return app
 
@@ -66,6 +72,7 @@ class DesktopApp:
         from commune_desk.ui.context import StoreEvents, UiContext
         from commune_desk.ui.errors import ErrorReporter, setup_logging
         from commune_desk.ui.i18n import Translations
+        from commune_desk.ui.settings_store import UiSettings
         from commune_desk.ui.taskman import TaskManager
 
         self.paths = paths.ensure()
@@ -76,48 +83,91 @@ class DesktopApp:
         self.translations = Translations()
         self.tasks = TaskManager()
         self.events = StoreEvents()
-        self.app_context = self.call_on_store(lambda: _open_app_context(paths))
-        services = getattr(self.app_context, "services", self.app_context)
+        self.app_context: Any = None
+        self.sync: Any = None
+        self.open_error: BaseException | None = None
+        self._opened: Future[Any] = Future()
         self.ctx = UiContext(
             paths=paths,
-            services=services,
+            services=None,  # set on the store thread by the opening task, before any other
             tasks=self.tasks,
             events=self.events,
             errors=self.errors,
             translations=self.translations,
-            app_context=self.app_context,
         )
-        self.sync = self._build_sync()
-        self.ctx.sync = self.sync
-        from commune_desk.ui.settings_store import UiSettings
-
         self.ui_settings = UiSettings.load(paths.settings_path)
         self.ctx.extras["ui_settings"] = self.ui_settings
         self.ctx.extras["desktop"] = self
+        self.ctx.before_store = self.start_opening
         self.ctx.clerk = self.ui_settings.clerk
         self.translations.install(lang or self.ui_settings.language)
         self._first_run = first_run
         self.window: Any = None
         self._closed = False
+        self._open_started = False
 
-    def _build_sync(self) -> Any:
-        """The sync bridge (engine built on the store thread); None if the engine is unavailable."""
-        from commune_desk.ui.qt_compat import emit
-        from commune_desk.ui.sync_bridge import SyncBridge
+    # -- opening the store ------------------------------------------------------------
 
+    def start_opening(self) -> None:
+        """Queue the opening of the store as the first task of the store thread (idempotent)."""
+        if not self._open_started:
+            self._open_started = True
+            self.tasks.run_on_store(self._open_store, self._on_store_opened)
+
+    def _open_store(self) -> Any:
+        """Store thread: open (and migrate) the store, then build the sync engine."""
         try:
-            built = self.call_on_store(lambda: SyncBridge.build_engine(self.app_context))
+            context = _open_app_context(self.paths)
+        except BaseException as exc:
+            self._opened.set_exception(exc)
+            raise
+        self.app_context = context
+        self.ctx.app_context = context
+        self.ctx.services = context.services
+        engine = None
+        try:
+            from commune_desk.ui.sync_bridge import SyncBridge
+
+            engine = SyncBridge.build_engine(context)
         except Exception:  # noqa: BLE001 - the counter works without sync
             log.exception("sync engine could not be built")
-            return None
-        if built is None:
-            return None
-        bridge = SyncBridge(*built)
-        bridge.status_changed.connect(lambda status: emit(self.events.sync_status_changed, status))
-        return bridge
+        self._opened.set_result(context)
+        return engine
+
+    def _on_store_opened(self, engine: Any, error: BaseException | None) -> None:
+        """GUI thread: wire the sync bridge, or stop with an apology if the store failed."""
+        if error is not None:
+            self.open_error = error
+            log.error("the store could not be opened", exc_info=error)
+            self.errors.report(error, parent=self.window)
+            self.qt_app.exit(1)
+            return
+        if engine is not None:
+            from commune_desk.ui.qt_compat import emit
+            from commune_desk.ui.sync_bridge import SyncBridge
+
+            bridge = SyncBridge(*engine)
+            bridge.status_changed.connect(
+                lambda status: emit(self.events.sync_status_changed, status)
+            )
+            self.sync = bridge
+            self.ctx.sync = bridge
+            if self.window is not None:
+                bridge.start()
+            emit(self.events.sync_status_changed, None)
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Block until the store is open and the sync bridge wired (tests, self-test)."""
+        self.start_opening()
+        self._opened.result(timeout)
+        self.call_on_store(lambda: None)  # the opening task's callback is queued by now
+        self.qt_app.processEvents()
+        if self.open_error is not None:
+            raise self.open_error
 
     def call_on_store(self, fn: Any) -> Any:
-        """Run ``fn`` on the store thread and wait for it (start-up and shutdown only)."""
+        """Run ``fn`` on the store thread and wait for it (start-up, first run, shutdown)."""
+        self.start_opening()
         done: Future[Any] = Future()
 
         def task() -> None:
@@ -129,19 +179,28 @@ class DesktopApp:
         self.tasks._store.submit(task)  # noqa: SLF001 - same module family
         return done.result()
 
+    # -- window -----------------------------------------------------------------------
+
     def create_window(self) -> Any:
-        """Build the main window (and the first-run wizard if the office is not set up)."""
+        """Build the main window (pages are built when first shown).
+
+        The store starts opening just after the window's first paint: on a slow PC the
+        clerk sees the window at once, and the opening does not compete with painting.
+        """
+        from PySide6.QtCore import QTimer
+
         from commune_desk.ui.main_window import MainWindow
 
         self.window = MainWindow(self.ctx)
         self.window.resize(1366, 740)
+        QTimer.singleShot(OPEN_DELAY_MS, self.start_opening)
         if self.sync is not None:
             self.sync.start()
         return self.window
 
     def maybe_first_run(self) -> None:
         """Show the first-run wizard when the office identity is still unset."""
-        if not self._first_run:
+        if not self._first_run or self.open_error is not None:
             return
         from commune_desk.ui.first_run import FirstRunWizard, needs_first_run
 
@@ -201,33 +260,20 @@ def run_app(args: argparse.Namespace) -> int:
     if demo:
         paths = demo_paths(paths)
     _ensure_qapplication(sys.argv[:1])
-    try:
-        desktop = DesktopApp(paths, lang=getattr(args, "lang", None), first_run=not demo)
-    except Exception as exc:  # noqa: BLE001 - shown as an apology, never a trace
-        return _fatal_start(paths, exc)
+    desktop = DesktopApp(paths, lang=getattr(args, "lang", None), first_run=not demo)
     window = desktop.create_window()
     window.show()
     if demo:
         desktop.fill_demo_if_empty()
     else:
-        desktop.maybe_first_run()
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, desktop.maybe_first_run)
     try:
-        return int(desktop.qt_app.exec())
+        status = int(desktop.qt_app.exec())
     finally:
         desktop.close()
-
-
-def _fatal_start(paths: AppPaths, exc: BaseException) -> int:
-    """The store could not be opened: log it and tell the clerk where the log is."""
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QMessageBox
-
-    from commune_desk.ui.errors import ErrorReporter, setup_logging
-
-    reporter = ErrorReporter(setup_logging(paths.logs_dir))
-    reporter.report(exc)
-    del QCoreApplication, QMessageBox
-    return 1
+    return 1 if desktop.open_error is not None else status
 
 
 def _self_test(args: argparse.Namespace) -> int:
@@ -240,6 +286,7 @@ def _self_test(args: argparse.Namespace) -> int:
             paths, lang=getattr(args, "lang", None), show_dialogs=False, first_run=False
         )
         try:
+            desktop.wait_ready()
             window = desktop.create_window()
             window.show()
             desktop.qt_app.processEvents()
@@ -247,7 +294,7 @@ def _self_test(args: argparse.Namespace) -> int:
                 window.show_page(key)
                 desktop.qt_app.processEvents()
             image = window.grab()
-            ok = not image.isNull() and image.width() > 0
+            ok = not image.isNull() and image.width() > 0 and not desktop.errors.shown
         finally:
             desktop.close()
         alive = [t.name for t in threading.enumerate() if t.name.startswith("cd-")]

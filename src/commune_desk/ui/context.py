@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,3 +44,6 @@ class UiContext:
     sync: Any = None
     clerk: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
+    #: Called before each store task is queued; the app uses it to queue the opening of
+    #: the store first (it is deferred until the window has painted).
+    before_store: Callable[[], None] = field(default=lambda: None)

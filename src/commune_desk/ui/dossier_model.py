@@ -7,7 +7,7 @@ change starts a new *generation*; late answers for an older one are dropped.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -20,13 +20,15 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from commune_desk.services.values import DossierQuery
 from commune_desk.ui import api
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.format import format_datetime
 from commune_desk.ui.labels import status_name
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
+
+if TYPE_CHECKING:
+    from commune_desk.services.values import DossierQuery
 
 PAGE_SIZE = 200
 
@@ -63,6 +65,8 @@ class DossierTableModel(QAbstractTableModel):
 
     def __init__(self, ctx: UiContext, parent: Any = None) -> None:
         super().__init__(parent)
+        from commune_desk.services.values import DossierQuery
+
         self.ctx = ctx
         self.rows: list[Any] = []
         self.query = DossierQuery()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
-from commune_desk.domain.calendar import VN_TZ
+#: Office time, UTC+7 with no daylight saving (the same value as
+#: ``commune_desk.domain.calendar.VN_TZ``; not imported from there because that module
+#: loads the holiday tables, which the status bar does not need while the window paints).
+VN_TZ = timezone(timedelta(hours=7), "ICT")
 
 
 def local(dt: datetime) -> datetime:

@@ -6,9 +6,10 @@ first time it is shown, so start-up stays quick on old PCs.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,30 +24,27 @@ from commune_desk.ui.context import UiContext
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.status_bar import SyncStatusBar
 
-PageFactory = Callable[[UiContext], QWidget]
+#: (key, untranslated title, "module:Class") of every page, in rail order. Page modules
+#: are imported when the page is first shown, so the shell paints before the heavy
+#: imports (services, SQLAlchemy) are done.
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("intake", QT_TRANSLATE_NOOP("MainWindow", "Tiếp nhận"), "intake:IntakePage"),
+    ("dossiers", QT_TRANSLATE_NOOP("MainWindow", "Hồ sơ"), "dossiers:DossiersPage"),
+    ("incoming", QT_TRANSLATE_NOOP("MainWindow", "Văn bản đến"), "incoming:IncomingPage"),
+    ("outgoing", QT_TRANSLATE_NOOP("MainWindow", "Văn bản đi"), "outgoing:OutgoingPage"),
+    ("sync", QT_TRANSLATE_NOOP("MainWindow", "Đồng bộ"), "sync_page:SyncPage"),
+    ("reports", QT_TRANSLATE_NOOP("MainWindow", "Báo cáo"), "reports:ReportsPage"),
+    ("settings", QT_TRANSLATE_NOOP("MainWindow", "Cài đặt"), "settings:SettingsPage"),
+)
 
 
-def _page_factories() -> list[tuple[str, str, PageFactory]]:
-    """(key, untranslated title, factory) of every page, in rail order."""
-    from commune_desk.ui.pages import (
-        dossiers,
-        incoming,
-        intake,
-        outgoing,
-        reports,
-        settings,
-        sync_page,
-    )
+def _page_class(spec: str) -> Callable[[UiContext], QWidget]:
+    module, name = spec.split(":")
+    return getattr(importlib.import_module(f"commune_desk.ui.pages.{module}"), name)
 
-    return [
-        ("intake", QT_TRANSLATE_NOOP("MainWindow", "Tiếp nhận"), intake.IntakePage),
-        ("dossiers", QT_TRANSLATE_NOOP("MainWindow", "Hồ sơ"), dossiers.DossiersPage),
-        ("incoming", QT_TRANSLATE_NOOP("MainWindow", "Văn bản đến"), incoming.IncomingPage),
-        ("outgoing", QT_TRANSLATE_NOOP("MainWindow", "Văn bản đi"), outgoing.OutgoingPage),
-        ("sync", QT_TRANSLATE_NOOP("MainWindow", "Đồng bộ"), sync_page.SyncPage),
-        ("reports", QT_TRANSLATE_NOOP("MainWindow", "Báo cáo"), reports.ReportsPage),
-        ("settings", QT_TRANSLATE_NOOP("MainWindow", "Cài đặt"), settings.SettingsPage),
-    ]
+
+#: The first page is built this long after the window is shown, so the shell paints first.
+FIRST_PAGE_DELAY_MS = 15
 
 
 class MainWindow(QMainWindow):
@@ -63,7 +61,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.setWindowTitle(self.tr("CommuneDesk – Một cửa xã/phường"))
         self.setMinimumSize(QSize(1000, 640))
-        self._factories = _page_factories()
+        self._factories = PAGES
         self._pages: dict[str, QWidget] = {}
 
         central = QWidget(self)
@@ -92,7 +90,12 @@ class MainWindow(QMainWindow):
         self.status = SyncStatusBar(ctx, self)
         self.setStatusBar(self.status)
         self.setStyleSheet(_STYLE)
+        # Select the first page now but build it on the first turn of the event loop,
+        # after the shell has painted.
+        self.rail.blockSignals(True)
         self.rail.setCurrentRow(0)
+        self.rail.blockSignals(False)
+        QTimer.singleShot(FIRST_PAGE_DELAY_MS, self, self._show_first_page)
 
     # -- navigation -------------------------------------------------------------
 
@@ -104,7 +107,7 @@ class MainWindow(QMainWindow):
         """The page widget for ``key``, building it on first use."""
         if key not in self._pages:
             index = self.page_keys().index(key)
-            widget = self._factories[index][2](self.ctx)
+            widget = _page_class(self._factories[index][2])(self.ctx)
             old = self.stack.widget(index)
             self.stack.insertWidget(index, widget)
             self.stack.removeWidget(old)
@@ -118,6 +121,10 @@ class MainWindow(QMainWindow):
         if self.rail.currentRow() != index:
             self.rail.setCurrentRow(index)
         return self.page(key)
+
+    def _show_first_page(self) -> None:
+        if self.rail.currentRow() not in (-1,) and not self._pages:
+            self._on_row_changed(self.rail.currentRow())
 
     def _on_row_changed(self, row: int) -> None:
         if row < 0:

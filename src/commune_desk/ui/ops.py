@@ -74,9 +74,13 @@ class _Op(Generic[T]):
 
     def run_in_background(self) -> None:
         """Queue the operation; callbacks run later on the GUI thread."""
-        services = self._ctx.services
-        runner = self._ctx.tasks.run_on_network if self._network else self._ctx.tasks.run_on_store
-        runner(lambda: self._op(services), self._done)
+        ctx = self._ctx
+        if not self._network:
+            ctx.before_store()
+        runner = ctx.tasks.run_on_network if self._network else ctx.tasks.run_on_store
+        # ``ctx.services`` is read when the task runs: the store is opened by the first
+        # task of the store thread, so it is set by then.
+        runner(lambda: self._op(ctx.services), self._done)
 
     def _parent_alive(self) -> bool:
         return self._parent is None or shiboken6.isValid(self._parent)

@@ -42,7 +42,8 @@ class SyncStatusBar(QStatusBar):
         self._timer.start()
         self._in_flight = False
         self.show_view(self.view)
-        self.refresh()
+        # No read now: the store opens after the first paint and announces itself with
+        # ``sync_status_changed``, which triggers the first refresh.
 
     def stop(self) -> None:
         """Stop polling (window closing)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from commune_desk.domain.dossier import DossierStatus
-from commune_desk.services.values import DossierQuery
 from commune_desk.ui import api, slip_builders, slips
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.dossier_detail import DossierDetailPanel
@@ -34,6 +33,9 @@ from commune_desk.ui.labels import status_name
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import Debouncer, hint_label, page_layout
+
+if TYPE_CHECKING:
+    from commune_desk.services.values import DossierQuery
 
 SEARCH_DELAY_MS = 300
 
@@ -123,6 +125,8 @@ class DossiersPage(QWidget):
 
     def current_query(self) -> DossierQuery:
         """The filters as chosen on screen."""
+        from commune_desk.services.values import DossierQuery
+
         status = self.status_combo.currentData()
         return DossierQuery(
             statuses=(DossierStatus(status),) if status is not None else (),

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from commune_desk.domain.calendar import VN_TZ
-from commune_desk.services.values import NewIncomingDocument
 from commune_desk.ui import api, slip_builders, slips
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.format import format_date, now_utc
@@ -255,6 +254,8 @@ class IncomingPage(QWidget):
 
     def register(self) -> None:
         """Enter the typed document in the register (background); it gets its số đến."""
+        from commune_desk.services.values import NewIncomingDocument
+
         new = NewIncomingDocument(
             author=self.author_edit.text().strip(),
             summary=self.summary_edit.text().strip(),

@@ -101,10 +101,14 @@ class IntakePage(QWidget):
         right.addLayout(bottom)
 
         self._appointment_debounce = Debouncer(200, self._refresh_appointment, self)
-        for shortcut_key in ("Return", "Enter", "Ctrl+S"):
-            shortcut = QShortcut(QKeySequence(shortcut_key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self._on_enter)
+        # Enter in any field moves on or saves (returnPressed works even when another
+        # window is active, unlike a shortcut); Ctrl+S saves from anywhere on the page.
+        self.procedure_search.returnPressed.connect(self._procedure_entered)
+        for edit in (self.name_edit, self.id_edit, self.phone_edit, self.address_edit):
+            edit.returnPressed.connect(self.save)
+        save_shortcut = QShortcut(QKeySequence("Ctrl+S"), self)
+        save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_shortcut.activated.connect(self.save)
         escape = QShortcut(QKeySequence("Escape"), self)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self.clear_form)
@@ -345,14 +349,10 @@ class IntakePage(QWidget):
 
     # -- saving -----------------------------------------------------------------------
 
-    def _on_enter(self) -> None:
-        focus = self.focusWidget()
-        if focus is self.procedure_search and self.procedure is not None:
+    def _procedure_entered(self) -> None:
+        """Enter in the procedure search: go on to the applicant's name."""
+        if self.procedure is not None:
             self.name_edit.setFocus()
-            return
-        if isinstance(focus, QComboBox):
-            return
-        self.save()
 
     def form_values(self) -> dict[str, Any]:
         """The typed values, as the intake service expects them."""

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commune_desk.services.values import NewOutgoingDocument
 from commune_desk.ui import api, slip_builders, slips
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.format import format_date
@@ -160,6 +159,8 @@ class OutgoingPage(QWidget):
 
     def save(self) -> None:
         """Record the typed document; numbered now when 'signed' is ticked."""
+        from commune_desk.services.values import NewOutgoingDocument
+
         new = NewOutgoingDocument(
             symbol=self.symbol_edit.text().strip(),
             summary=self.summary_edit.text().strip(),

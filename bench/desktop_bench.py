@@ -1,0 +1,302 @@
+"""Desktop application on a 200,000-dossier store vs a bare PySide6 window, same run.
+
+    .venv/bin/python bench/desktop_bench.py --data-dir /tmp/bench-desktop --dossiers 200000
+
+Three figures, each against a baseline measured in the same run:
+
+1. start-up: process start → main window painted (the real app: store opened and
+   migrated, services, sync engine, window) vs a process that only shows an empty
+   QMainWindow; median of ``--repeat`` runs each. Target: ratio <= 1.5.
+2. memory: peak RSS of a process that opens the dossier list, scrolls through
+   ``--pages`` pages (200 rows each) and runs searches, minus the peak RSS of the
+   bare-window process. Target: <= +80 MB.
+3. responsiveness: the longest gap between ticks of a 5 ms GUI-thread timer while
+   searches run on the store thread and a sync round runs on the network thread
+   (against a real city server started in the child, pushing freshly typed
+   dossiers). Baseline: the same timer with nothing running. Target: < 100 ms.
+
+Children run offscreen (``QT_QPA_PLATFORM=offscreen``). Last line: JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEARCHES = ["nguyen thi", "dang thi dao", "tran van", "le thu", "0912", "pham quoc", "hoang",
+            "vu minh", "bui thi h", "do van"]
+
+
+# -- children ----------------------------------------------------------------------------
+
+
+def _qt() -> object:
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([sys.argv[0]])
+
+
+def child_bare() -> None:
+    """Show an empty main window, report once painted."""
+    from PySide6.QtWidgets import QMainWindow
+
+    app = _qt()
+    window = QMainWindow()
+    window.resize(1366, 740)
+    window.show()
+    app.processEvents()  # type: ignore[attr-defined]
+    window.grab()
+    print("painted", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+
+
+def _desktop(data_dir: Path) -> object:
+    from commune_desk.paths import AppPaths
+    from commune_desk.ui.app import DesktopApp
+
+    return DesktopApp(AppPaths(data_dir=data_dir, backup_dir=data_dir / "backups"),
+                      show_dialogs=False, first_run=False)
+
+
+def child_app(data_dir: Path) -> None:
+    """Start the real app on the store, report once the main window is painted."""
+    _qt()
+    desktop = _desktop(data_dir)
+    window = desktop.create_window()  # type: ignore[attr-defined]
+    window.show()
+    desktop.qt_app.processEvents()  # type: ignore[attr-defined]
+    window.grab()
+    print("painted", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+    # Then the first page filled in: the procedure list loaded from the store.
+    while not (window._pages.get("intake") and window._pages["intake"].procedure_list.count()):  # noqa: SLF001
+        desktop.qt_app.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.001)
+    window.grab()
+    print("ready", flush=True)
+    desktop.close()  # type: ignore[attr-defined]
+
+
+def child_scroll(data_dir: Path, pages: int) -> None:
+    """Open the dossier list, scroll ``pages`` pages, run the searches; report peak RSS."""
+    from commune_desk.ui.screenshots import wait_idle
+
+    _qt()
+    desktop = _desktop(data_dir)
+    window = desktop.create_window()  # type: ignore[attr-defined]
+    window.show()
+    page = window.show_page("dossiers")
+    wait_idle(desktop, 120)
+    for _ in range(pages):
+        page.table.scrollToBottom()
+        wait_idle(desktop, 120)
+    loaded = page.model.rowCount()
+    for text in SEARCHES:
+        page.search_edit.setText(text)
+        page._debounce.flush()  # noqa: SLF001
+        wait_idle(desktop, 120)
+    page.search_edit.setText("")
+    page._debounce.flush()  # noqa: SLF001
+    wait_idle(desktop, 120)
+    print("rss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, loaded, flush=True)
+    desktop.close()  # type: ignore[attr-defined]
+
+
+def _longest_gap(app: object, seconds: float, work: object = None) -> float:
+    """Longest interval (ms) between 5 ms timer ticks over ``seconds``, while ``work`` runs."""
+    from PySide6.QtCore import QTimer
+
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    if callable(work):
+        work()
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end or (callable(work) and not getattr(work, "done", True)):
+        app.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.001)
+    timer.stop()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    return max(gaps) * 1000 if gaps else float("inf")
+
+
+def child_stall(data_dir: Path, dossiers_to_push: int) -> None:
+    """Searches + a sync round against a real city server; report the longest GUI stall."""
+    sys.path.insert(0, str(ROOT))
+    import tempfile
+
+    from tests.helpers.city_server import run_city_server, sqlite_url
+    from tests.helpers.memory_keyring import memory_keyring
+
+    from commune_desk.app import AppContext
+    from commune_desk.paths import AppPaths
+    from commune_desk.services.values import NewDossier
+    from commune_desk.sync.account import login
+    from commune_desk.ui.ops import NetworkOp, StoreOp
+
+    app = _qt()
+    with tempfile.TemporaryDirectory() as tmp, memory_keyring(), \
+            run_city_server(sqlite_url(Path(tmp)), communes=("C01",)) as city:
+        paths = AppPaths(data_dir=data_dir, backup_dir=data_dir / "backups")
+        with AppContext.open(paths) as ctx:
+            login(ctx.store, server_url=city.base_url, username="c01-clerk",
+                  password="secret-pass")
+            for n in range(dossiers_to_push):
+                ctx.services.register_dossier(NewDossier(
+                    procedure_code="CT-CK", applicant_name=f"Nguyễn Văn Bench {n}",
+                    applicant_id_number="001090012345", received_by="bench",
+                ))
+        desktop = _desktop(data_dir)
+        desktop.wait_ready()
+        desktop.sync.worker = None  # rounds only when asked, so the measured one is ours
+        window = desktop.create_window()
+        window.show()
+        page = window.show_page("dossiers")
+        from commune_desk.ui.screenshots import wait_idle
+
+        wait_idle(desktop, 120)
+        baseline = _longest_gap(app, 2.0)
+
+        class Work:
+            done = False
+
+            def __call__(self) -> None:
+                state = {"searches": 0, "sync": False}
+
+                def finished() -> None:
+                    Work.done = state["sync"] and state["searches"] == len(SEARCHES)
+
+                def searched(_r: object) -> None:
+                    state["searches"] += 1
+                    finished()
+
+                def synced(result: object) -> None:
+                    state["sync"] = True
+                    state["result"] = result
+                    print("round", result, file=sys.stderr)
+                    finished()
+
+                bridge = desktop.ctx.sync
+                NetworkOp(desktop.ctx, lambda _s: bridge.engine.sync_once()).success(
+                    synced).run_in_background()
+                from commune_desk.services.values import DossierQuery
+                from commune_desk.ui import api
+
+                for text in SEARCHES:
+                    StoreOp(desktop.ctx, lambda s, t=text: api.list_dossiers(
+                        s, DossierQuery(), None, 200, t)).success(searched).run_in_background()
+
+        work = Work()
+        stall = _longest_gap(app, 1.0, work)
+        del page
+        desktop.close()
+        print("stall", f"{stall:.1f}", f"{baseline:.1f}", flush=True)
+
+
+# -- parent ------------------------------------------------------------------------------
+
+
+def _run_child(*args: str, lines: int = 1) -> tuple[list[float], list[str]]:
+    """Run a child; return the elapsed time at each of its first ``lines`` lines, and line 1."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE,
+                            text=True, env=env, cwd=ROOT)
+    assert proc.stdout is not None
+    first = proc.stdout.readline().split()
+    times = [time.perf_counter() - started]
+    for _ in range(lines - 1):
+        proc.stdout.readline()
+        times.append(time.perf_counter() - started)
+    proc.wait(timeout=600)
+    if proc.returncode != 0 or not first:
+        raise SystemExit(f"child {args} failed ({proc.returncode})")
+    return times, first
+
+
+def prepare(data_dir: Path, count: int) -> None:
+    """Fill the bench store to ``count`` demo dossiers (kept between runs)."""
+    from commune_desk.app import AppContext
+    from commune_desk.paths import AppPaths
+    from commune_desk.services.demo import generate_demo
+    from commune_desk.ui.demo import _fill
+
+    with AppContext.open(AppPaths(data_dir=data_dir, backup_dir=data_dir / "backups")) as ctx:
+        _fill(ctx.services, 0)  # office identity
+        have = ctx.services.count_dossiers()
+        if have < count:
+            started = time.perf_counter()
+            generate_demo(ctx, count - have, 0)
+            print(f"demo data: {count - have} dossiers in {time.perf_counter() - started:.0f} s",
+                  file=sys.stderr)
+
+
+def main() -> None:
+    """Run the three measurements and print them (last line JSON)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/commune-desk-bench-desktop"))
+    parser.add_argument("--dossiers", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pages", type=int, default=30)
+    parser.add_argument("--push", type=int, default=200)
+    parser.add_argument("--child", nargs="*")
+    args = parser.parse_args()
+    if args.child is not None:
+        kind, *rest = args.child
+        if kind == "bare":
+            child_bare()
+        elif kind == "app":
+            child_app(Path(rest[0]))
+        elif kind == "scroll":
+            child_scroll(Path(rest[0]), int(rest[1]))
+        elif kind == "stall":
+            child_stall(Path(rest[0]), int(rest[1]))
+        return
+
+    prepare(args.data_dir, args.dossiers)
+    data = str(args.data_dir)
+    bare_times, app_times, ready_times, bare_rss = [], [], [], []
+    for _ in range(args.repeat):
+        times, out = _run_child("bare")
+        bare_times.append(times[0])
+        bare_rss.append(int(out[1]))
+        times, _out = _run_child("app", data, lines=2)
+        app_times.append(times[0])
+        ready_times.append(times[1])
+    bare_start, app_start = statistics.median(bare_times), statistics.median(app_times)
+    app_ready = statistics.median(ready_times)
+    print(f"start-up: app window painted {app_start:.2f} s, bare window {bare_start:.2f} s, "
+          f"ratio {app_start / bare_start:.2f} (target <= 1.5); first page filled "
+          f"{app_ready:.2f} s (ratio {app_ready / bare_start:.2f})")
+
+    _times, out = _run_child("scroll", data, str(args.pages))
+    app_rss_mb, bare_rss_mb = int(out[1]) / 1024, statistics.median(bare_rss) / 1024
+    print(f"memory: peak RSS {app_rss_mb:.0f} MB after {out[2]} rows loaded and "
+          f"{len(SEARCHES)} searches, bare window {bare_rss_mb:.0f} MB, "
+          f"delta +{app_rss_mb - bare_rss_mb:.0f} MB (target <= +80 MB)")
+
+    _times, out = _run_child("stall", data, str(args.push))
+    stall_ms, idle_ms = float(out[1]), float(out[2])
+    print(f"responsiveness: longest GUI-thread gap {stall_ms:.0f} ms during searches and a "
+          f"sync round pushing {args.push} dossiers, {idle_ms:.0f} ms idle (target < 100 ms)")
+    print(json.dumps({
+        "bench": "desktop", "dossiers": args.dossiers,
+        "startup_s": round(app_start, 3), "bare_startup_s": round(bare_start, 3),
+        "startup_ratio": round(app_start / bare_start, 2),
+        "first_page_s": round(app_ready, 3), "first_page_ratio": round(app_ready / bare_start, 2),
+        "peak_rss_mb": round(app_rss_mb, 1), "bare_rss_mb": round(bare_rss_mb, 1),
+        "rss_delta_mb": round(app_rss_mb - bare_rss_mb, 1),
+        "longest_stall_ms": round(stall_ms, 1), "idle_stall_ms": round(idle_ms, 1),
+    }))
+
+
+if __name__ == "__main__":
+    main()

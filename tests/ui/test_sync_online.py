@@ -1,0 +1,55 @@
+"""The sync page and status bar against the real city server: offline work goes up on sync."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.helpers.city_server import RunningServer, run_city_server, sqlite_url
+from tests.helpers.memory_keyring import memory_keyring
+
+from commune_desk.app import AppContext
+from commune_desk.paths import AppPaths
+
+
+@pytest.fixture()
+def city(tmp_path: Path) -> Iterator[RunningServer]:
+    """The real city server on an ephemeral port, with an in-memory keyring for the client."""
+    with memory_keyring(), run_city_server(sqlite_url(tmp_path), communes=("C01",)) as server:
+        yield server
+
+
+def test_sync_round_from_the_page_empties_the_queue(
+    city: RunningServer, make_desktop: Any, qtbot: Any, keys: Any, idle: Any, tmp_path: Path
+) -> None:
+    from commune_desk.sync.account import login
+
+    data = tmp_path / "data"
+    with AppContext.open(AppPaths(data_dir=data, backup_dir=data / "backups")) as ctx:
+        login(ctx.store, server_url=city.base_url, username="c01-clerk", password="secret-pass")
+    desktop = make_desktop()
+    assert desktop.sync is not None and desktop.sync.configured
+    page = desktop.window.show_page("sync")
+    # The worker's first round runs at start-up.
+    qtbot.waitUntil(lambda: page.view.state == "idle" and page.view.last_success_at is not None,
+                    timeout=30_000)
+    intake = desktop.window.show_page("intake")
+    intake.slip_action = "none"
+    idle(desktop)
+    keys(intake.procedure_search, "chung thuc chu ky")
+    keys(intake.name_edit, "Vũ Thị Ngọc Ánh")
+    keys(intake.id_edit, "001190012345")
+    intake.save()
+    qtbot.waitUntil(lambda: intake.last_slip is not None, timeout=10_000)
+    status = desktop.window.status
+    qtbot.waitUntil(lambda: (status.view.pending or 0) >= 2, timeout=10_000)
+    page = desktop.window.show_page("sync")
+    page.sync_now()
+    qtbot.waitUntil(lambda: status.view.pending == 0, timeout=30_000)
+    assert "Trực tuyến" in status.state_label.text()
+    qtbot.waitUntil(lambda: page.rounds_table.rowCount() >= 1, timeout=30_000)
+    desktop.close()
+    assert not [t for t in threading.enumerate() if t.name == "sync-worker" and t.is_alive()]
