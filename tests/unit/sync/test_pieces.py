@@ -32,16 +32,19 @@ def test_backoff_grows_with_jitter_to_a_cap_and_resets() -> None:
     assert b.next_delay() <= 1
 
 
-def test_chunk_sizer_halves_on_cuts_and_grows_back() -> None:
-    s = ChunkSizer(maximum=256 * 1024, minimum=16 * 1024)
-    for _ in range(10):
+def test_chunk_sizer_fits_chunks_between_cuts_and_grows_back() -> None:
+    s = ChunkSizer(maximum=256 * 1024, minimum=16 * 1024, size=256 * 1024)
+    s.failed()  # cut before anything got through
+    assert s.size == 128 * 1024
+    for _ in range(6):  # a link that cuts after ~200 kB every time
+        s.succeeded(200_000)
         s.failed()
-    assert s.size == 16 * 1024
-    for _ in range(4):
-        s.succeeded()
     assert s.size == 32 * 1024
-    for _ in range(100):
-        s.succeeded()
+    for _ in range(20):
+        s.failed()
+    assert s.size >= 16 * 1024
+    for _ in range(100):  # the link heals
+        s.succeeded(s.size)
     assert s.size == 256 * 1024
 
 
