@@ -136,10 +136,19 @@ def configure_printer(printer: QPrinter, slip: Slip) -> None:
     )
 
 
+#: Resolution of QTextDocument's own units (Qt's default logical DPI).
+DOCUMENT_DPI = 96
+
+
 def _print_to(printer: QPrinter, slip: Slip) -> None:
+    # The page size is given in the document's own units (96 per inch); print_() scales
+    # to the printer's resolution and breaks the document into pages. Without it, Qt
+    # adds its own 2 cm margins and page numbers, which waste half an A5 slip.
     document = slip_document(slip)
-    rect = printer.pageRect(QPrinter.Unit.DevicePixel)
-    document.setPageSize(QSizeF(rect.width(), rect.height()))
+    page = printer.pageRect(QPrinter.Unit.Point)
+    scale = DOCUMENT_DPI / 72
+    document.setPageSize(QSizeF(page.width() * scale, page.height() * scale))
+    document.setDocumentMargin(0)
     document.print_(printer)
 
 
