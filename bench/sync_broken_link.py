@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,10 +87,13 @@ def fill(ctx: AppContext, ops: int, attachments_mb: float, file_mb: float) -> in
     """Queue ``ops`` operations and the attachments; return the attachment bytes."""
     procedure = ctx.services.list_procedures()[0].code
     dossiers = []
+    now = datetime.now(UTC)
     for i in range(ops // 2):
+        # At most 999 codes per counter slot and day: spread the backlog over days.
         detail = ctx.services.register_dossier(NewDossier(
             procedure_code=procedure, applicant_name=f"Nguyễn Thị Hồng {i}",
             applicant_id_number="001199012345", received_by="Cán bộ một cửa",
+            received_at=now - timedelta(days=i // 500, minutes=i % 500),
         )).value
         dossiers.append(detail.summary.id)
     total = int(attachments_mb * 1024 * 1024)

@@ -23,7 +23,7 @@ from commune_desk.sync import protocol as p
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.credentials import PasswordVerifier, TokenVault
 from commune_desk.sync.errors import SyncError, SyncErrorKind
-from commune_desk.sync.leases import renew_leases, set_office
+from commune_desk.sync.leases import adopt_local_numbers, renew_leases, set_office
 
 ACCOUNT_KEY = "sync.account"
 #: Setting holding this installation's device UUID (created once, never changed).
@@ -110,6 +110,7 @@ def login(
         handshake = client.handshake(
             p.HandshakeRequest(protocol_version=p.PROTOCOL_VERSION, client_time=_utcnow())
         )
+        adopt_local_numbers(store, client, handshake)
         renew_leases(store, client, handshake)
     finally:
         client.close()

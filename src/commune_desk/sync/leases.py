@@ -68,6 +68,44 @@ def set_office(session: Session, **values: object) -> None:
         row.value = merged
 
 
+def adopt_local_numbers(store: Store, client: SyncClient, handshake: p.HandshakeResponse) -> int:
+    """At login, ask the server to lease the numbers this PC issued in single-PC mode.
+
+    A PC used without a server numbered its registers from its own whole-year
+    lease. The server grants blocks from the first number never leased in the
+    commune, so if nobody else has used the series yet the granted blocks
+    cover exactly the PC's numbers and they are accepted as they are. If
+    another PC got there first, the documents' pushes are refused
+    (``number_outside_lease``/``number_taken``) and wait in the quarantine for
+    a person. Returns how many numbers were covered.
+    """
+    now = datetime.now(UTC)
+    with store.read() as session:
+        issued: dict[str, set[int]] = {}
+        for series, number in session.execute(select(IssuedNumber.series, IssuedNumber.number)):
+            try:
+                kind, _ = p.parse_series(series)
+            except ValueError:
+                continue
+            if kind is not p.SeriesKind.DOSSIER_CODE:
+                issued.setdefault(series, set()).add(number)
+    covered_total = 0
+    for series, numbers in sorted(issued.items()):
+        covered = {n for lease in handshake.leases if lease.series == series
+                   for n in range(lease.first, lease.last + 1)}
+        missing = sorted(numbers - covered)
+        while missing:
+            size = min(p.MAX_LEASE_SIZE, missing[-1] - missing[0] + 1)
+            lease = client.lease(p.LeaseRequest(series=series, size=size))
+            with store.write.begin() as session:
+                store_server_leases(session, [lease], now)
+            if lease.first > missing[0]:
+                break  # another PC holds the lower numbers: a person decides
+            covered_total += sum(1 for n in missing if lease.first <= n <= lease.last)
+            missing = [n for n in missing if not lease.first <= n <= lease.last]
+    return covered_total
+
+
 def renew_leases(store: Store, client: SyncClient, handshake: p.HandshakeResponse) -> int:
     """Store the server's leases, lease the counter slot and top up register blocks.
 

@@ -33,6 +33,7 @@ from commune_desk.domain.errors import DomainError
 from commune_desk.store import Store
 from commune_desk.store.models import (
     Attachment,
+    AuditEntry,
     Conflict,
     Dossier,
     DossierEvent,
@@ -63,6 +64,63 @@ _ORDER = {
     p.Entity.CONFLICT: 4,
     p.Entity.CONFLICT_RESOLUTION: 5,
 }
+
+
+_ENTITY_OF: dict[type, str] = {model: str(entity) for entity, model in ENTITY_MODELS.items()}
+
+
+def displace_numbers(session: Session, changes: list[p.Change], now: datetime) -> None:
+    """Give way to the server's numbers: a local record holding the same code or number.
+
+    This only happens to a record the server refused (or will refuse) —
+    typically one numbered in single-PC mode before the PC logged in. Its
+    number is taken off (register entries become provisional, a dossier code
+    gets a ``~`` suffix) and the change is audited, so the quarantine shows
+    the clerk what to reprint.
+    """
+    owners: dict[tuple[type[DeclarativeBase], Any], str] = {}
+    for change in changes:
+        model = ENTITY_MODELS.get(change.entity)
+        fields = change.fields
+        if change.deleted:
+            continue
+        if model is Dossier and isinstance(fields.get(p.FIELD_CODE), str):
+            owners[(model, fields[p.FIELD_CODE])] = str(change.entity_id)
+        elif model in (IncomingDocument, OutgoingDocument) and isinstance(
+                fields.get(p.FIELD_NUMBER), int):
+            owners[(model, (fields.get(p.FIELD_SERIES), fields[p.FIELD_NUMBER]))] = str(
+                change.entity_id)
+    if not owners:
+        return
+    clashes: list[tuple[Any, str]] = []
+    codes = [key for model, key in owners if model is Dossier]
+    for start in range(0, len(codes), 500):
+        for rec in session.scalars(select(Dossier).where(Dossier.code.in_(codes[start:start + 500]))):
+            owner = owners[(Dossier, rec.code)]
+            if owner != rec.id:
+                clashes.append((rec, owner))
+    for model in (IncomingDocument, OutgoingDocument):
+        keys = [key for m, key in owners if m is model]
+        numbers = sorted({number for _, number in keys})
+        for start in range(0, len(numbers), 500):
+            for rec in session.scalars(select(model).where(
+                    model.number.in_(numbers[start:start + 500]))):
+                owner = owners.get((model, (rec.series, rec.number)))
+                if owner is not None and owner != rec.id:
+                    clashes.append((rec, owner))
+    for rec, owner in clashes:
+        is_dossier = isinstance(rec, Dossier)
+        old = rec.code if is_dossier else rec.number
+        if is_dossier:
+            rec.code = f"{rec.code}~{rec.id[:8]}"
+        else:
+            rec.number = None
+        session.add(AuditEntry(
+            at=now, actor="sync", action="number_displaced", entity=_ENTITY_OF[type(rec)],
+            entity_id=rec.id, details={"was": old, "taken_by": owner},
+        ))
+    if clashes:
+        session.flush()
 
 
 def _entity_rank(change: p.Change) -> int:
@@ -102,6 +160,7 @@ class PageApplier:
         # Pages come in seq order; a stable sort by entity puts parents first.
         ordered = sorted(changes, key=_entity_rank)
         pending = open_fields(self.session, (str(c.entity_id) for c in ordered))
+        displace_numbers(self.session, ordered, self.now)
         ordered = self._insert_new(ordered, pending)
         for change in ordered:
             self._apply_one(change, pending.get(str(change.entity_id), set()), orphans)

@@ -107,7 +107,11 @@ def take_batch(session: Session, limit: int) -> list[p.Operation]:
             rec = _record(session, op.entity, op.entity_id)
             base = rec.server_version if rec is not None else None
             if base is None:
-                break  # its create is not acknowledged yet; next batch
+                # Its create is not open (an open one would come earlier in seq order and
+                # have stopped the batch above): it was refused. So is this change.
+                quarantine(session, op.op_id, p.ErrorKind.UNKNOWN_RECORD.value,
+                           "the record's creation was refused by the server")
+                continue
             op.base_version = base
         if op.state != "in_flight":
             op.state = "in_flight"

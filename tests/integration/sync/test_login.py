@@ -1,0 +1,73 @@
+"""Logging in: from single-PC mode to server numbering, and the offline unlock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.helpers.city_server import RunningServer
+from tests.integration.sync.sync_support import Clerk, assert_converged
+
+from commune_desk.app import AppContext
+from commune_desk.paths import AppPaths
+from commune_desk.services import NewIncomingDocument, NewOutgoingDocument
+from commune_desk.sync.account import login, unlock_offline
+from commune_desk.sync.engine import SyncEngine
+from commune_desk.sync.errors import SyncError, SyncErrorKind
+
+
+def _single_pc(root: Path, name: str) -> AppContext:
+    """A PC used on its own first: it numbers registers from its own lease."""
+    ctx = AppContext.open(AppPaths.resolve(root / name))
+    for i in range(3):
+        ctx.services.register_incoming(NewIncomingDocument(author="Sở Tư pháp",
+                                                           summary=f"Công văn {name} {i}"))
+    ctx.services.register_outgoing(NewOutgoingDocument(symbol="UBND-VP", summary=f"Tờ trình {name}"))
+    return ctx
+
+
+def test_numbers_of_single_pc_mode_are_adopted_at_login(tmp_path: Path, city: RunningServer) -> None:
+    first = _single_pc(tmp_path, "first")
+    second = _single_pc(tmp_path, "second")
+    user = city.user("C01")
+    try:
+        login(first.store, server_url=city.base_url, username=user.username,
+              password=user.password)
+        a = Clerk("first", first, SyncEngine(first.store, first.blobs))
+        result = a.engine.sync_once()
+        assert result.ok and result.converged and result.quarantined == 0, result
+        # The second PC also numbered 1..3 on its own: those numbers are taken now.
+        login(second.store, server_url=city.base_url, username=user.username,
+              password=user.password)
+        b = Clerk("second", second, SyncEngine(second.store, second.blobs))
+        result = b.engine.sync_once()
+        assert result.ok and result.quarantined == 4 and result.pending == 0, result
+        second.services.register_incoming(NewIncomingDocument(author="Sở Nội vụ", summary="Mới"))
+        result = b.engine.sync_once()  # the queue behind the refused ones still moves
+        assert result.ok and result.quarantined == 4 and result.pending == 0, result
+        assert a.engine.sync_once().ok
+        assert_converged(city, "C01", [a])
+    finally:
+        first.close()
+        second.close()
+
+
+def test_offline_unlock_uses_the_local_verifier(tmp_path: Path, city: RunningServer) -> None:
+    ctx = AppContext.open(AppPaths.resolve(tmp_path / "pc"))
+    try:
+        with pytest.raises(SyncError) as caught:
+            unlock_offline(ctx.store, "c01-clerk", "secret-pass")
+        assert caught.value.kind is SyncErrorKind.NOT_LOGGED_IN
+        with pytest.raises(SyncError) as caught:
+            login(ctx.store, server_url=city.base_url, username="c01-clerk", password="nope")
+        assert caught.value.kind is SyncErrorKind.INVALID_CREDENTIALS
+        login(ctx.store, server_url=city.base_url, username="c01-clerk", password="secret-pass")
+        assert unlock_offline(ctx.store, "c01-clerk", "secret-pass").commune_code == "C01"
+        with pytest.raises(SyncError) as caught:
+            unlock_offline(ctx.store, "c01-clerk", "Secret-pass")
+        assert caught.value.kind is SyncErrorKind.WRONG_PASSWORD
+        # Nothing secret is in the data folder: the refresh token lives in the keyring.
+        raw = b"".join(p.read_bytes() for p in (tmp_path / "pc").rglob("*") if p.is_file())
+        assert b"secret-pass" not in raw
+    finally:
+        ctx.close()
