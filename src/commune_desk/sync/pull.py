@@ -154,16 +154,18 @@ class PageApplier:
         self.now = now
         self.touched_dossiers: set[str] = set()
         self.applied = 0
+        self.ids: dict[int, str] = {}
 
     def apply(self, changes: list[p.Change], orphans: dict[str, list[p.Change]]) -> None:
         """Apply ``changes``; events whose dossier is missing go to ``orphans``."""
         # Pages come in seq order; a stable sort by entity puts parents first.
         ordered = sorted(changes, key=_entity_rank)
-        pending = open_fields(self.session, (str(c.entity_id) for c in ordered))
+        ids = self.ids = {id(c): str(c.entity_id) for c in ordered}
+        pending = open_fields(self.session, ids.values())
         displace_numbers(self.session, ordered, self.now)
         ordered = self._insert_new(ordered, pending)
         for change in ordered:
-            self._apply_one(change, pending.get(str(change.entity_id), set()), orphans)
+            self._apply_one(change, pending.get(ids[id(change)], set()), orphans)
         waiting_for = list(orphans)
         present = _existing_ids(self.session, Dossier, waiting_for)
         for dossier_id in waiting_for:
@@ -181,22 +183,22 @@ class PageApplier:
         tombstones, conflicts, orphan events...).
         """
         candidates = [c for c in ordered if c.entity in ENTITY_MODELS and not c.deleted
-                      and str(c.entity_id) not in pending]
+                      and self.ids[id(c)] not in pending]
         if not candidates:
             return ordered
         known: set[str] = set()
         for model in {ENTITY_MODELS[c.entity] for c in candidates}:
             known |= _existing_ids(self.session, model,
-                                   [str(c.entity_id) for c in candidates
+                                   [self.ids[id(c)] for c in candidates
                                     if ENTITY_MODELS[c.entity] is model])
         event_parents = [str(c.fields.get(p.FIELD_DOSSIER_ID)) for c in candidates
                          if c.entity is p.Entity.DOSSIER_EVENT]
         dossiers = _existing_ids(self.session, Dossier, event_parents) | {
-            str(c.entity_id) for c in candidates if c.entity is p.Entity.DOSSIER}
+            self.ids[id(c)] for c in candidates if c.entity is p.Entity.DOSSIER}
         bulk = BulkInserter(self.now)
         done: set[int] = set()
         for change in candidates:
-            entity_id = str(change.entity_id)
+            entity_id = self.ids[id(change)]
             if entity_id in known:
                 continue
             if change.entity is p.Entity.DOSSIER_EVENT:

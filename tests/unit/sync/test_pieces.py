@@ -101,9 +101,19 @@ def test_status_snapshot_is_json() -> None:
 
 
 @pytest.mark.parametrize("text", ["001199012345", "0912 345  678", " X-260105-1001 ", "ABC def",
-                                  "Đặng Thị Đào", "NGUYỄN  văn   A"])
+                                  "Đặng Thị Đào", "NGUYỄN  văn   A", "Ữ ỹ Ỵ ở Ặ ề",
+                                  "Dang Thi Đao\u0301", "Müller Ærø ß", "中文 tên", "ǅ ǈ ﬁ"])
 def test_fast_fold_equals_the_domain_fold(text: str) -> None:
     from commune_desk.domain.text import fold
     from commune_desk.sync.index import fast_fold
 
     assert fast_fold(text) == fold(text)
+
+
+def test_fast_fold_equals_the_domain_fold_on_every_latin_letter() -> None:
+    from commune_desk.domain.text import fold
+    from commune_desk.sync.index import fast_fold
+
+    for code in list(range(0x20, 0x250)) + list(range(0x1E00, 0x1F00)):
+        text = f"A {chr(code)}b {chr(code).upper()}"
+        assert fast_fold(text) == fold(text), hex(code)
