@@ -15,7 +15,8 @@ Three figures, each against a baseline measured in the same run:
    (against a real city server started in the child, pushing freshly typed
    dossiers). Baseline: the same timer with nothing running. Target: < 100 ms.
 
-Children run offscreen (``QT_QPA_PLATFORM=offscreen``). Last line: JSON.
+Children run offscreen (``QT_QPA_PLATFORM=offscreen``). ``BENCH_STALL_PARTS=sync`` or
+``=search`` runs only one of the two loads in the responsiveness child. Last line: JSON.
 """
 
 from __future__ import annotations
@@ -31,6 +32,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def peak_rss_kb() -> int:
+    """Peak resident memory of this process in KiB (VmHWM: reset by exec, unlike ru_maxrss,
+    which Linux carries over from the parent that forked the child)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 SEARCHES = ["nguyen thi", "dang thi dao", "tran van", "le thu", "0912", "pham quoc", "hoang",
             "vu minh", "bui thi h", "do van"]
 
@@ -54,7 +64,7 @@ def child_bare() -> None:
     window.show()
     app.processEvents()  # type: ignore[attr-defined]
     window.grab()
-    print("painted", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+    print("painted", peak_rss_kb(), flush=True)
 
 
 def _desktop(data_dir: Path) -> object:
@@ -73,7 +83,7 @@ def child_app(data_dir: Path) -> None:
     window.show()
     desktop.qt_app.processEvents()  # type: ignore[attr-defined]
     window.grab()
-    print("painted", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+    print("painted", peak_rss_kb(), flush=True)
     # Then the first page filled in: the procedure list loaded from the store.
     while not (window._pages.get("intake") and window._pages["intake"].procedure_list.count()):  # noqa: SLF001
         desktop.qt_app.processEvents()  # type: ignore[attr-defined]
@@ -104,7 +114,7 @@ def child_scroll(data_dir: Path, pages: int) -> None:
     page.search_edit.setText("")
     page._debounce.flush()  # noqa: SLF001
     wait_idle(desktop, 120)
-    print("rss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, loaded, flush=True)
+    print("rss", peak_rss_kb(), loaded, flush=True)
     desktop.close()  # type: ignore[attr-defined]
 
 
@@ -120,7 +130,7 @@ def _longest_gap(app: object, seconds: float, work: object = None) -> float:
     if callable(work):
         work()
     end = time.perf_counter() + seconds
-    while time.perf_counter() < end or (callable(work) and not getattr(work, "done", True)):
+    while time.perf_counter() < end or (callable(work) and not type(work).done):
         app.processEvents()  # type: ignore[attr-defined]
         time.sleep(0.001)
     timer.stop()
@@ -128,77 +138,97 @@ def _longest_gap(app: object, seconds: float, work: object = None) -> float:
     return max(gaps) * 1000 if gaps else float("inf")
 
 
-def child_stall(data_dir: Path, dossiers_to_push: int) -> None:
-    """Searches + a sync round against a real city server; report the longest GUI stall."""
-    sys.path.insert(0, str(ROOT))
-    import tempfile
+_SERVER_SCRIPT = """
+import sys, tempfile
+from pathlib import Path
+from tests.helpers.city_server import run_city_server, sqlite_url
+with tempfile.TemporaryDirectory() as tmp, run_city_server(sqlite_url(Path(tmp)), communes=("C01",)) as city:
+    print(city.base_url, flush=True)
+    sys.stdin.read()
+"""
 
-    from tests.helpers.city_server import run_city_server, sqlite_url
+
+def child_stall(data_dir: Path, dossiers_to_push: int) -> None:
+    """Searches + a sync round against a real city server; report the longest GUI stall.
+
+    The server runs in its own process (as in an office, where it is another machine):
+    in-process it would compete for this process's GIL and inflate the figure.
+    """
+    sys.path.insert(0, str(ROOT))
     from tests.helpers.memory_keyring import memory_keyring
 
     from commune_desk.app import AppContext
     from commune_desk.paths import AppPaths
-    from commune_desk.services.values import NewDossier
+    from commune_desk.services.values import DossierQuery, NewDossier
     from commune_desk.sync.account import login
+    from commune_desk.ui import api
     from commune_desk.ui.ops import NetworkOp, StoreOp
+    from commune_desk.ui.screenshots import wait_idle
 
     app = _qt()
-    with tempfile.TemporaryDirectory() as tmp, memory_keyring(), \
-            run_city_server(sqlite_url(Path(tmp)), communes=("C01",)) as city:
-        paths = AppPaths(data_dir=data_dir, backup_dir=data_dir / "backups")
-        with AppContext.open(paths) as ctx:
-            login(ctx.store, server_url=city.base_url, username="c01-clerk",
-                  password="secret-pass")
-            for n in range(dossiers_to_push):
-                ctx.services.register_dossier(NewDossier(
-                    procedure_code="CT-CK", applicant_name=f"Nguyễn Văn Bench {n}",
-                    applicant_id_number="001090012345", received_by="bench",
-                ))
-        desktop = _desktop(data_dir)
-        desktop.wait_ready()
-        desktop.sync.worker = None  # rounds only when asked, so the measured one is ours
-        window = desktop.create_window()
-        window.show()
-        page = window.show_page("dossiers")
-        from commune_desk.ui.screenshots import wait_idle
+    server = subprocess.Popen([sys.executable, "-c", _SERVER_SCRIPT], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert server.stdout is not None and server.stdin is not None
+    base_url = server.stdout.readline().strip()
+    try:
+        with memory_keyring():
+            paths = AppPaths(data_dir=data_dir, backup_dir=data_dir / "backups")
+            with AppContext.open(paths) as ctx:
+                login(ctx.store, server_url=base_url, username="c01-clerk",
+                      password="secret-pass")
+                for n in range(dossiers_to_push):
+                    ctx.services.register_dossier(NewDossier(
+                        procedure_code="CT-CK", applicant_name=f"Nguyễn Văn Bench {n}",
+                        applicant_id_number="001090012345", received_by="bench",
+                    ))
+            desktop = _desktop(data_dir)
+            desktop.wait_ready()  # type: ignore[attr-defined]
+            desktop.sync.worker = None  # type: ignore[attr-defined]  # only our round
+            window = desktop.create_window()  # type: ignore[attr-defined]
+            window.show()
+            window.show_page("dossiers")
+            wait_idle(desktop, 120)
+            baseline = _longest_gap(app, 2.0)
+            state = {"searches": 0, "sync": False}
+            parts = os.environ.get("BENCH_STALL_PARTS", "sync,search")
 
-        wait_idle(desktop, 120)
-        baseline = _longest_gap(app, 2.0)
+            class Work:
+                done = False
 
-        class Work:
-            done = False
+                def __call__(self) -> None:
+                    if "sync" in parts:
+                        bridge = desktop.ctx.sync  # type: ignore[attr-defined]
+                        NetworkOp(desktop.ctx, lambda _s: bridge.engine.sync_once()).success(
+                            synced).run_in_background()
+                    else:
+                        state["sync"] = True
+                    if "search" not in parts:
+                        state["searches"] = len(SEARCHES)
+                        finished()
+                        return
+                    for text in SEARCHES:
+                        StoreOp(desktop.ctx, lambda s, t=text: api.list_dossiers(
+                            s, DossierQuery(), None, 200, t)).success(searched
+                        ).run_in_background()
 
-            def __call__(self) -> None:
-                state = {"searches": 0, "sync": False}
+            def finished() -> None:
+                Work.done = bool(state["sync"]) and state["searches"] == len(SEARCHES)
 
-                def finished() -> None:
-                    Work.done = state["sync"] and state["searches"] == len(SEARCHES)
+            def searched(_rows: object) -> None:
+                state["searches"] = int(state["searches"]) + 1
+                finished()
 
-                def searched(_r: object) -> None:
-                    state["searches"] += 1
-                    finished()
+            def synced(result: object) -> None:
+                state["sync"] = True
+                print("round", result, file=sys.stderr)
+                finished()
 
-                def synced(result: object) -> None:
-                    state["sync"] = True
-                    state["result"] = result
-                    print("round", result, file=sys.stderr)
-                    finished()
-
-                bridge = desktop.ctx.sync
-                NetworkOp(desktop.ctx, lambda _s: bridge.engine.sync_once()).success(
-                    synced).run_in_background()
-                from commune_desk.services.values import DossierQuery
-                from commune_desk.ui import api
-
-                for text in SEARCHES:
-                    StoreOp(desktop.ctx, lambda s, t=text: api.list_dossiers(
-                        s, DossierQuery(), None, 200, t)).success(searched).run_in_background()
-
-        work = Work()
-        stall = _longest_gap(app, 1.0, work)
-        del page
-        desktop.close()
-        print("stall", f"{stall:.1f}", f"{baseline:.1f}", flush=True)
+            stall = _longest_gap(app, 1.0, Work())
+            desktop.close()  # type: ignore[attr-defined]
+    finally:
+        server.stdin.close()
+        server.wait(timeout=60)
+    print("stall", f"{stall:.1f}", f"{baseline:.1f}", flush=True)
 
 
 # -- parent ------------------------------------------------------------------------------

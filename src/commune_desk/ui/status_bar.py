@@ -91,7 +91,9 @@ class SyncStatusBar(QStatusBar):
             "error": "#b00020",
         }
         self.state_label.setText(states.get(view.state, states["error"]))
-        self.state_label.setStyleSheet(f"color: {colours.get(view.state, '#b00020')};")
+        style = f"color: {colours.get(view.state, '#b00020')};"
+        if self.state_label.styleSheet() != style:  # restyling is costly on old PCs
+            self.state_label.setStyleSheet(style)
         if view.pending is None:
             pending = self.tr("Chờ gửi: chưa rõ")
         else:

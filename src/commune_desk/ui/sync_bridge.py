@@ -9,29 +9,46 @@ background worker is started only once this PC has logged in to a server
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from commune_desk.ui.qt_compat import emit
 
 log = logging.getLogger(__name__)
 
 
+#: Status snapshots are delivered to the GUI at most this often: a round reports progress
+#: for every batch and chunk, and repainting the status bar for each would stall the GUI.
+DELIVERY_INTERVAL_MS = 100
+
+
 class SyncBridge(QObject):
     """Owns the sync engine and worker of the running app.
 
     Signals:
-        status_changed(object): a new ``SyncStatus`` snapshot (delivered on the GUI thread).
+        status_changed(object): the latest ``SyncStatus`` snapshot (GUI thread; coalesced,
+            at most one per ``DELIVERY_INTERVAL_MS``).
+        _wake(): internal; a snapshot is waiting (emitted from the syncing thread).
     """
 
     status_changed = Signal(object)
+    _wake = Signal()
 
     def __init__(self, engine: Any, worker: Any = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
         self.worker = worker
         self.configured = worker is not None
+        self._lock = threading.Lock()
+        self._latest: Any = None
+        self._pending = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DELIVERY_INTERVAL_MS)
+        self._timer.timeout.connect(self._deliver)
+        self._wake.connect(self._timer.start, Qt.ConnectionType.QueuedConnection)
         engine.add_listener(self._on_status)
 
     @staticmethod
@@ -81,4 +98,17 @@ class SyncBridge(QObject):
             log.warning("sync worker did not stop within 10 s")
 
     def _on_status(self, status: Any) -> None:
-        emit(self.status_changed, status)
+        """Syncing thread: keep the snapshot; wake the GUI once per burst."""
+        with self._lock:
+            self._latest = status
+            if self._pending:
+                return
+            self._pending = True
+        emit(self._wake)
+
+    def _deliver(self) -> None:
+        """GUI thread: hand on the newest snapshot."""
+        with self._lock:
+            status, self._latest, self._pending = self._latest, None, False
+        if status is not None:
+            emit(self.status_changed, status)
