@@ -81,7 +81,7 @@ class RowPlan:
 
     def __init__(self, model: type[DeclarativeBase]) -> None:
         self.model = model
-        table = model.__table__
+        table: Any = model.__table__
         self.columns = [c.key for c in table.columns]
         self.sql = (
             f"INSERT INTO {table.name} ({', '.join(self.columns)}) "

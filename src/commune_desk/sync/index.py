@@ -50,6 +50,7 @@ def fast_fold(text: str) -> str:
 
 def keys_for(entity: str, rec: Any) -> str | None:
     """The folded search text of a record, or None for entities that are not indexed."""
+    parts: tuple[str | None, ...]
     if entity == p.Entity.DOSSIER:
         parts = (rec.applicant_name, rec.applicant_id_number, rec.applicant_phone, rec.code)
     elif entity == p.Entity.INCOMING_DOCUMENT:

@@ -103,11 +103,12 @@ def displace_numbers(session: Session, changes: list[p.Change], now: datetime) -
         keys = [key for m, key in owners if m is model]
         numbers = sorted({number for _, number in keys})
         for start in range(0, len(numbers), 500):
-            for rec in session.scalars(select(model).where(
+            doc: Any
+            for doc in session.scalars(select(model).where(
                     model.number.in_(numbers[start:start + 500]))):
-                owner = owners.get((model, (rec.series, rec.number)))
-                if owner is not None and owner != rec.id:
-                    clashes.append((rec, owner))
+                holder = owners.get((model, (doc.series, doc.number)))
+                if holder is not None and holder != doc.id:
+                    clashes.append((doc, holder))
     for rec, owner in clashes:
         is_dossier = isinstance(rec, Dossier)
         old = rec.code if is_dossier else rec.number
@@ -354,15 +355,15 @@ def derive_dossiers(session: Session, dossier_ids: Iterable[str]) -> None:
             if dossier_id in needs_orm:
                 continue
             ordered = sorted(events[dossier_id], key=lambda e: e.local_order)
-            status, finished, returned = _fold(ordered)
-            status = int(status) if status is not None else now_row.status
+            derived, finished, returned = _fold(ordered)
+            status = int(derived) if derived is not None else now_row.status
             if (status, finished, returned) != (now_row.status, now_row.finished_at,
                                                 now_row.returned_at):
                 updates.append({"b_id": dossier_id, "status": status, "finished_at": finished,
                                 "returned_at": returned})
         if updates:
             session.connection().execute(
-                update(Dossier.__table__).where(dc.id == bindparam("b_id")), updates)
+                update(Dossier).where(dc.id == bindparam("b_id")), updates)
         for dossier_id in needs_orm:
             derive_dossier(session, dossier_id)
 

@@ -79,7 +79,7 @@ def requeue_quarantined(store: Store, *, device_id: str, op_id: str, actor: str)
         base = op.base_version
         model = ENTITY_MODELS.get(op.entity)
         if op.action != p.Action.CREATE and model is not None:
-            rec = session.get(model, op.entity_id)
+            rec: Any = session.get(model, op.entity_id)
             base = rec.server_version if rec is not None else base
         new = add_op(session, device_id=device_id, entity=op.entity, entity_id=op.entity_id,
                      action=op.action, fields=dict(op.fields or {}), created_at=now,
