@@ -42,8 +42,10 @@ class SyncStatusBar(QStatusBar):
         self._timer.start()
         self._in_flight = False
         self.show_view(self.view)
-        # No read now: the store opens after the first paint and announces itself with
-        # ``sync_status_changed``, which triggers the first refresh.
+        # While the store is still opening (it opens after the first paint) there is
+        # nothing to read: the opening announces itself with ``sync_status_changed``.
+        if ctx.services is not None:
+            self.refresh()
 
     def stop(self) -> None:
         """Stop polling (window closing)."""

@@ -125,6 +125,7 @@ class SyncPage(QWidget):
              self.tr("Giá trị trên máy chủ")],
             2,
         )
+        self.conflicts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.resolve_button = QPushButton(self.tr("Xử lý xung đột…"), conflicts_box)
         self.resolve_button.clicked.connect(self.resolve_selected)
         c_layout.addWidget(self.conflicts)
