@@ -1039,6 +1039,7 @@ Please send this file to IT support.</translation>
     <name>MainWindow</name>
     <message>
         <source>Tiếp nhận</source>
+        <extracomment>(key, untranslated title, "module:Class") of every page, in rail order. Page modules are imported when the page is first shown, so the shell paints before the heavy imports (services, SQLAlchemy) are done.</extracomment>
         <translation>Intake</translation>
     </message>
     <message>
@@ -1067,6 +1068,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>CommuneDesk – Một cửa xã/phường</source>
+        <extracomment>The first page is built this long after the window is shown, so the shell paints first.</extracomment>
         <translation>CommuneDesk – commune one-stop counter</translation>
     </message>
     <message>

@@ -53,7 +53,7 @@ def _ensure_qapplication(argv: list[str] | None = None) -> Any:
     families = set(QFontDatabase.families())
     for family in ("Noto Sans", "Segoe UI", "DejaVu Sans"):
         if family in families:
-            app.setFont(QFont(family, 10))
+            app.setFont(QFont(family, 10))  # type: ignore[attr-defined]
             break
     return app
 

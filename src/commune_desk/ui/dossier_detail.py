@@ -203,7 +203,7 @@ class DossierDetailPanel(QScrollArea):
     def _clear_actions(self) -> None:
         while self.actions_layout.count():
             item = self.actions_layout.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
 
@@ -313,9 +313,10 @@ class DossierDetailPanel(QScrollArea):
             self.ctx,
             lambda s: api.attachment_copy(s, attachment.id, attachment.filename, folder),
             parent=self,
-        ).success(
-            lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path))
-        ).run_in_background()
+        ).success(self._open_path).run_in_background()
+
+    def _open_path(self, path: str) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
 
 class EventDialog(QDialog):
@@ -371,5 +372,6 @@ class EventDialog(QDialog):
         """(note, new appointment or None)."""
         new_date = None
         if self.date_edit is not None:
-            new_date = self.date_edit.dateTime().toPython().replace(tzinfo=VN_TZ)
+            chosen: datetime = self.date_edit.dateTime().toPython()  # type: ignore[assignment]
+            new_date = chosen.replace(tzinfo=VN_TZ)
         return self.note.toPlainText().strip(), new_date

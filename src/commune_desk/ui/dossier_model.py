@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -23,6 +22,7 @@ from PySide6.QtGui import QBrush, QColor
 from commune_desk.ui import api
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.format import format_datetime
+from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 from commune_desk.ui.labels import status_name
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
@@ -212,9 +212,12 @@ class DossierTableModel(QAbstractTableModel):
             self.reload()
             return
         for dossier_id in ids:
-            StoreOp(self.ctx, lambda s, d=dossier_id: api.get_dossier(s, d)).success(
-                self._replace_row
-            ).failure(lambda _e: None).run_in_background()
+            self._refresh_row(dossier_id)
+
+    def _refresh_row(self, dossier_id: str) -> None:
+        StoreOp(self.ctx, lambda s: api.get_dossier(s, dossier_id)).success(
+            self._replace_row
+        ).failure(lambda _e: None).run_in_background()
 
     def _replace_row(self, detail: Any) -> None:
         summary = detail.summary

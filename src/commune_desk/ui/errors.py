@@ -16,8 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("commune_desk.ui")
 

@@ -23,6 +23,15 @@ LANGUAGES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
 RESOURCES_ENV = "COMMUNE_DESK_RESOURCES"
 
 
+def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # noqa: N802 - lupdate's marker name
+    """Mark ``source`` for translation in ``context`` (found by lupdate); return it unchanged.
+
+    Same as PySide6's marker, but typed ``str`` so tables of marked strings type-check.
+    """
+    del context
+    return source
+
+
 def resources_dir() -> Path:
     """The ``resources/`` folder: environment override, PyInstaller bundle, or the source tree."""
     override = os.environ.get(RESOURCES_ENV)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
 from commune_desk.domain.dossier import DossierStatus, EventKind
+from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 
 _CTX = "Labels"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from commune_desk.ui.context import UiContext
+from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.status_bar import SyncStatusBar
 
@@ -110,8 +111,9 @@ class MainWindow(QMainWindow):
             widget = _page_class(self._factories[index][2])(self.ctx)
             old = self.stack.widget(index)
             self.stack.insertWidget(index, widget)
-            self.stack.removeWidget(old)
-            old.deleteLater()
+            if old is not None:
+                self.stack.removeWidget(old)
+                old.deleteLater()
             self._pages[key] = widget
         return self._pages[key]
 

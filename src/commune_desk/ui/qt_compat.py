@@ -29,7 +29,7 @@ def _emit_returns_borrowed_bool() -> bool:
 
     probe = _Probe()
     before = sys.getrefcount(True) + sys.getrefcount(False)
-    result = probe.ping.emit()
+    result: Any = probe.ping.emit()  # type: ignore[func-returns-value]
     del result
     after = sys.getrefcount(True) + sys.getrefcount(False)
     buggy = after < before
@@ -44,6 +44,6 @@ _BUGGY = _emit_returns_borrowed_bool()
 
 def emit(signal: Any, *args: Any) -> None:
     """``signal.emit(*args)``, compensating for the reference PySide 6.12 drops."""
-    result = signal.emit(*args)
+    result: Any = signal.emit(*args)  # type: ignore[func-returns-value]
     if _BUGGY and isinstance(result, bool):
         _incref(result)

@@ -15,6 +15,7 @@ def wait_idle(desktop: Any, timeout: float = 30.0) -> None:
     """Process events until the background workers have nothing left to deliver."""
     deadline = time.monotonic() + timeout
     app = QCoreApplication.instance()
+    assert app is not None
     quiet = 0
     while time.monotonic() < deadline:
         app.processEvents()

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
 from commune_desk.domain.dossier import EventKind
 from commune_desk.ui.format import format_date, format_datetime
+from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 from commune_desk.ui.labels import event_name, paper_form_name, status_name
 from commune_desk.ui.slips import Slip
 
@@ -117,7 +118,7 @@ def event_slip(data: Any, kind: str, note: str, new_date: datetime | None = None
         lines.append((translate("Slips", "Ngày hẹn trước đây"), format_datetime(summary.appointment_at)))
         if new_date is not None:
             lines.append((translate("Slips", "Ngày hẹn mới"), format_datetime(new_date)))
-    paragraphs = (f"{reason_label}: {note}",)
+    paragraphs: tuple[str, ...] = (f"{reason_label}: {note}",)
     if form == "04":
         paragraphs += (
             translate(

@@ -157,7 +157,7 @@ class DossiersPage(QWidget):
             self.table.selectRow(0)
 
     def _on_store_changed(self, changes: Any) -> None:
-        entities = getattr(changes, "entities", frozenset())
+        entities: frozenset[str] = getattr(changes, "entities", frozenset())
         if "dossier" in entities:
             self.model.apply_changes(changes)
 
@@ -222,4 +222,6 @@ class DateRangeDialog(QDialog):
 
     def range(self) -> tuple[date, date]:
         """The chosen (start, end), inclusive."""
-        return self.start_edit.date().toPython(), self.end_edit.date().toPython()
+        start: date = self.start_edit.date().toPython()  # type: ignore[assignment]
+        end: date = self.end_edit.date().toPython()  # type: ignore[assignment]
+        return start, end

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from commune_desk.domain.calendar import VN_TZ
 from commune_desk.ui import api, slip_builders, slips
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.format import format_date, now_utc
+from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import error_label, hint_label, page_layout
@@ -260,7 +261,7 @@ class IncomingPage(QWidget):
             author=self.author_edit.text().strip(),
             summary=self.summary_edit.text().strip(),
             number_symbol=self.symbol_edit.text().strip(),
-            document_date=self.doc_date_edit.date().toPython(),
+            document_date=self.doc_date_edit.date().toPython(),  # type: ignore[arg-type]
             doc_type=self.type_edit.text().strip(),
             urgency=str(self.urgency_combo.currentData()),
             secrecy=str(self.secrecy_combo.currentData()),
@@ -296,7 +297,7 @@ class IncomingPage(QWidget):
             self.handler_edit.setFocus()
             return
         co = tuple(c.strip() for c in self.co_handlers_edit.text().split(",") if c.strip())
-        deadline = self.deadline_edit.date().toPython()
+        deadline: date = self.deadline_edit.date().toPython()  # type: ignore[assignment]
         actor = self.ctx.clerk
         StoreOp(
             self.ctx,

@@ -268,7 +268,7 @@ class IntakePage(QWidget):
         for row_index in range(self.papers_table.rowCount()):
             item = self.papers_table.item(row_index, 0)
             combo = self.papers_table.cellWidget(row_index, 1)
-            assert isinstance(combo, QComboBox)
+            assert item is not None and isinstance(combo, QComboBox)
             result.append((item.text(), str(combo.currentData()), item.checkState() == Qt.CheckState.Checked))
         return result
 

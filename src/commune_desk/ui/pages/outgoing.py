@@ -202,13 +202,12 @@ class OutgoingPage(QWidget):
             return
         actor = self.ctx.clerk
         StoreOp(self.ctx, lambda s: api.issue_outgoing(s, doc.id, actor), parent=self).success(
-            lambda outcome: (
-                self.entry_error.setText(
-                    self.tr("Đã cấp số: {n}").format(n=outcome.value.number_symbol)
-                ),
-                emit(self.numbered, outcome.value),
-            )
+            self._on_issued
         ).run_in_background()
+
+    def _on_issued(self, outcome: Any) -> None:
+        self.entry_error.setText(self.tr("Đã cấp số: {n}").format(n=outcome.value.number_symbol))
+        emit(self.numbered, outcome.value)
 
     def register_slip(self, office: Any) -> slips.Slip:
         """The printable outgoing register."""

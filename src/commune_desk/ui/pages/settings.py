@@ -222,12 +222,16 @@ class SettingsPage(QWidget):
     def collect(self) -> Any:
         """The settings as typed (raises ValueError on a badly typed date)."""
         assert self.settings is not None
+        def at(edit: QTimeEdit) -> time:
+            value: time = edit.time().toPython()  # type: ignore[assignment]
+            return value
+
         hours = OfficeHours(
             sessions=(
-                (self.morning_start.time().toPython(), self.morning_end.time().toPython()),
-                (self.afternoon_start.time().toPython(), self.afternoon_end.time().toPython()),
+                (at(self.morning_start), at(self.morning_end)),
+                (at(self.afternoon_start), at(self.afternoon_end)),
             ),
-            same_day_cutoff=self.cutoff.time().toPython(),
+            same_day_cutoff=at(self.cutoff),
         )
         return replace(
             self.office_form.apply(self.settings),
