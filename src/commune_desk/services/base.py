@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commune_desk.domain.calendar import OfficeHours, WorkCalendar
+from commune_desk.domain.calendar import DayKind, OfficeHours, TimeLimit, WorkCalendar
 from commune_desk.services.values import OfficeSettings
 from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.models import AuditEntry, Setting
-from commune_desk.store.outbox import add_op, insert_ops
+from commune_desk.store.outbox import add_op, driver_connection, insert_ops
 
 #: Settings table keys.
 OFFICE_KEY = "office"
 HOURS_KEY = "office_hours"
 CALENDAR_KEY = "calendar_overrides"
 DEVICE_KEY = "device_id"
+
+_SETTINGS_SQL = "SELECT key, value FROM settings WHERE key IN (?, ?, ?) ORDER BY key"
 
 
 def utc_now() -> datetime:
@@ -39,6 +42,34 @@ def to_wire(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class ProcedureFacts:
+    """What intake needs of one procedure row, parsed once per stored version of the row."""
+
+    #: The stored row ``(code, name, day_kind, time_limit, fee, required_papers, active)``.
+    row: tuple[Any, ...]
+    code: str
+    name: str
+    limit: TimeLimit
+    fee: str
+    required_papers: tuple[str, ...]
+    active: bool
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> ProcedureFacts:
+        """Parse a stored procedure row (JSON text for the papers, 0/1 for ``active``)."""
+        code, name, day_kind, time_limit, fee, papers, active = row
+        return cls(
+            row=tuple(row),
+            code=code,
+            name=name,
+            limit=TimeLimit(DayKind(day_kind), time_limit),
+            fee=fee,
+            required_papers=tuple(json.loads(papers) or ()) if papers is not None else (),
+            active=bool(active),
+        )
+
+
 class ServiceBase:
     """State shared by every service mixin (one instance per open store)."""
 
@@ -54,6 +85,12 @@ class ServiceBase:
         self.blobs = blobs
         self.device_id = device_id
         self.clock = clock
+        # (stored settings rows, their parsed settings, the calendar built from them):
+        # replaced as a whole, never mutated, so a reader on another thread sees
+        # either the old or the new triple.
+        self._office_cache: tuple[tuple[Any, ...], OfficeSettings, WorkCalendar] | None = None
+        # procedure code -> facts parsed from its stored row (checked against the row on use)
+        self._procedure_cache: dict[str, ProcedureFacts] = {}
 
     # -- helpers for subclasses ------------------------------------------------
 
@@ -125,25 +162,31 @@ class ServiceBase:
     # -- settings ----------------------------------------------------------------
 
     def _load_settings(self, session: Session) -> OfficeSettings:
-        rows = {
-            s.key: s.value
-            for s in session.scalars(
-                select(Setting).where(Setting.key.in_((OFFICE_KEY, HOURS_KEY, CALENDAR_KEY)))
-            )
-        }
-        defaults = OfficeSettings()
-        office = rows.get(OFFICE_KEY) or {}
-        hours_raw = rows.get(HOURS_KEY)
-        overrides = rows.get(CALENDAR_KEY) or {}
-        return OfficeSettings(
-            unit_code=office.get("unit_code", defaults.unit_code),
-            unit_name=office.get("unit_name", defaults.unit_name),
-            counter_slot=int(office.get("counter_slot", defaults.counter_slot)),
-            server_url=office.get("server_url"),
-            hours=hours_from_json(hours_raw) if hours_raw else defaults.hours,
-            extra_days_off=frozenset(date.fromisoformat(d) for d in overrides.get("off", [])),
-            extra_working_days=frozenset(date.fromisoformat(d) for d in overrides.get("working", [])),
+        return self._office(session)[0]
+
+    def _office(self, session: Session) -> tuple[OfficeSettings, WorkCalendar]:
+        """The office settings and working calendar as stored in ``session``'s transaction.
+
+        The three settings rows are read on every call (one prepared SELECT);
+        they are parsed, and the calendar built, only when their stored text
+        differs from the last call's. Keying the cache on the stored text keeps
+        it right whoever changes them (these services, the sync engine, another
+        process, a restore) with nothing to invalidate.
+        """
+        if session.new or session.dirty or session.deleted:
+            session.flush()  # read our own pending writes, as an ORM query would
+        rows = tuple(
+            driver_connection(session).execute(_SETTINGS_SQL, (CALENDAR_KEY, HOURS_KEY, OFFICE_KEY))
         )
+        cached = self._office_cache
+        if cached is not None and cached[0] == rows:
+            return cached[1], cached[2]
+        settings = settings_from_rows(
+            {key: json.loads(value) for key, value in rows if value is not None}
+        )
+        calendar = self._calendar(settings)
+        self._office_cache = (rows, settings, calendar)
+        return settings, calendar
 
     def _calendar(self, settings: OfficeSettings) -> WorkCalendar:
         return WorkCalendar(
@@ -151,6 +194,23 @@ class ServiceBase:
             extra_days_off=settings.extra_days_off,
             extra_working_days=settings.extra_working_days,
         )
+
+
+def settings_from_rows(rows: dict[str, Any]) -> OfficeSettings:
+    """Office settings from the decoded values of the settings rows (defaults where missing)."""
+    defaults = OfficeSettings()
+    office = rows.get(OFFICE_KEY) or {}
+    hours_raw = rows.get(HOURS_KEY)
+    overrides = rows.get(CALENDAR_KEY) or {}
+    return OfficeSettings(
+        unit_code=office.get("unit_code", defaults.unit_code),
+        unit_name=office.get("unit_name", defaults.unit_name),
+        counter_slot=int(office.get("counter_slot", defaults.counter_slot)),
+        server_url=office.get("server_url"),
+        hours=hours_from_json(hours_raw) if hours_raw else defaults.hours,
+        extra_days_off=frozenset(date.fromisoformat(d) for d in overrides.get("off", [])),
+        extra_working_days=frozenset(date.fromisoformat(d) for d in overrides.get("working", [])),
+    )
 
 
 def hours_to_json(hours: OfficeHours) -> dict[str, Any]:

@@ -2,22 +2,57 @@
 
 ``add_op`` must be called inside the same session/transaction as the record
 write it describes; the session's commit then makes both durable together.
+
+The counters and :func:`insert_ops` run their statements directly on the
+sqlite3 connection of the session's transaction (:func:`driver_connection`):
+they are on the counter's hot path, and plain parameterised SQL there is
+prepared once by sqlite3's statement cache instead of being compiled and
+processed by SQLAlchemy on every call. Same transaction, same rows.
 """
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
 from commune_desk.store.models import OutboxOp
+from commune_desk.store.types import to_utc_text
 
 #: Counter that numbers outbox operations per device (gapless: bumped only on insert).
 OUTBOX_SEQ = "outbox_seq"
+
+
+_BUMP_SQL = (
+    "INSERT INTO local_counters(name, value) VALUES (?1, ?2) "
+    "ON CONFLICT(name) DO UPDATE SET value = value + ?2 RETURNING value"
+)
+_SET_SQL = (
+    "INSERT INTO local_counters(name, value) VALUES (?1, ?2) "
+    "ON CONFLICT(name) DO UPDATE SET value = ?2"
+)
+_INSERT_OP_SQL = (
+    "INSERT INTO outbox (op_id, device_id, seq, entity, entity_id, action, base_version, fields, "
+    "created_at, state, attempts, last_error, next_attempt_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, NULL, NULL)"
+)
+
+
+def driver_connection(session: Session) -> sqlite3.Connection:
+    """The sqlite3 connection of ``session``'s transaction (begun if it was not yet).
+
+    Whatever is executed on it commits or rolls back with the session. Like
+    ``session.execute(text(...))`` it does not flush pending ORM objects:
+    callers that must see them flush first.
+    """
+    connection = session.connection().connection.driver_connection
+    assert isinstance(connection, sqlite3.Connection)
+    return connection
 
 
 def bump_counter(session: Session, name: str, *, step: int = 1) -> int:
@@ -26,23 +61,17 @@ def bump_counter(session: Session, name: str, *, step: int = 1) -> int:
     One upsert statement; counters are only touched through these helpers
     (never as ORM objects), so the session's identity map cannot go stale.
     """
-    return int(
-        session.execute(
-            text(
-                "INSERT INTO local_counters(name, value) VALUES (:name, :step) "
-                "ON CONFLICT(name) DO UPDATE SET value = value + :step RETURNING value"
-            ),
-            {"name": name, "step": step},
-        ).scalar_one()
-    )
+    row = driver_connection(session).execute(_BUMP_SQL, (name, step)).fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def counter_value(session: Session, name: str) -> int:
     """Current value of a counter (0 when it was never bumped)."""
-    value = session.execute(
-        text("SELECT value FROM local_counters WHERE name = :name"), {"name": name}
-    ).scalar()
-    return int(value or 0)
+    row = driver_connection(session).execute(
+        "SELECT value FROM local_counters WHERE name = ?", (name,)
+    ).fetchone()
+    return int(row[0] or 0) if row is not None else 0
 
 
 def add_op(
@@ -76,13 +105,7 @@ def add_op(
 
 def set_counter(session: Session, name: str, value: int) -> None:
     """Set the named counter to ``value`` (used for daily dossier numbers)."""
-    session.execute(
-        text(
-            "INSERT INTO local_counters(name, value) VALUES (:name, :value) "
-            "ON CONFLICT(name) DO UPDATE SET value = :value"
-        ),
-        {"name": name, "value": value},
-    )
+    driver_connection(session).execute(_SET_SQL, (name, value))
 
 
 def insert_ops(
@@ -94,27 +117,21 @@ def insert_ops(
 ) -> list[str]:
     """Queue several operations ``(entity, entity_id, action, base_version, fields)`` at once.
 
-    Same rows as :func:`add_op`, but one counter bump and one multi-row INSERT
-    (the intake hot path). Returns the new op ids in order.
+    Same rows as :func:`add_op` (``fields`` stored as ``json.dumps`` text, as
+    the ORM's JSON type does; ``created_at`` as the store's UTC text), but one
+    counter bump and one prepared INSERT run for each operation on the
+    session's sqlite3 connection (the intake hot path). Returns the new op ids
+    in order.
     """
-    top = bump_counter(session, OUTBOX_SEQ, step=len(ops))
-    rows: list[dict[str, Any]] = [
-        {
-            "op_id": str(uuid.uuid4()),
-            "device_id": device_id,
-            "seq": top - len(ops) + 1 + i,
-            "entity": entity,
-            "entity_id": entity_id,
-            "action": action,
-            "base_version": base_version,
-            "fields": fields,
-            "created_at": created_at,
-            "state": "pending",
-            "attempts": 0,
-            "last_error": None,
-            "next_attempt_at": None,
-        }
+    db = driver_connection(session)
+    row = db.execute(_BUMP_SQL, (OUTBOX_SEQ, len(ops))).fetchone()
+    assert row is not None
+    first = int(row[0]) - len(ops) + 1
+    at = to_utc_text(created_at)
+    rows = [
+        (str(uuid.uuid4()), device_id, first + i, entity, entity_id, action, base_version,
+         json.dumps(fields), at)
         for i, (entity, entity_id, action, base_version, fields) in enumerate(ops)
     ]
-    session.execute(insert(OutboxOp), rows)
-    return [str(row["op_id"]) for row in rows]
+    db.executemany(_INSERT_OP_SQL, rows)
+    return [r[0] for r in rows]

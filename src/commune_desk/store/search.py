@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from commune_desk.store.models import SearchKey
+from commune_desk.store.outbox import driver_connection
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -48,6 +49,17 @@ def set_keys(session: Session, *, entity: str, entity_id: str, keys: str) -> Non
 def add_keys(session: Session, *, entity: str, entity_id: str, keys: str) -> None:
     """Index a record created in this transaction (no lookup needed)."""
     session.add(SearchKey(entity=entity, entity_id=entity_id, keys=keys))
+
+
+def insert_keys(session: Session, *, entity: str, entity_id: str, keys: str) -> None:
+    """Index a record created in this transaction with one prepared INSERT (intake hot path).
+
+    Runs on the session's sqlite3 connection; the trigger fills ``search_fts``
+    in the same transaction.
+    """
+    driver_connection(session).execute(
+        "INSERT INTO search_keys (entity, entity_id, keys) VALUES (?, ?, ?)", (entity, entity_id, keys)
+    )
 
 
 def drop_keys(session: Session, entity_id: str) -> None:
