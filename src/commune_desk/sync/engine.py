@@ -31,8 +31,8 @@ from commune_desk.sync.credentials import TokenVault
 from commune_desk.sync.errors import RETRYABLE_KINDS, SyncError, SyncErrorKind
 from commune_desk.sync.leases import renew_leases
 from commune_desk.sync.pull import OPEN_STATES, drop_done_ops, pull_all
-from commune_desk.sync.push import Pusher, PushReport
-from commune_desk.sync.state import load_state
+from commune_desk.sync.push import Pusher, PushReport, continue_after
+from commune_desk.sync.state import get_clock, load_state, put_clock
 from commune_desk.sync.status import Progress, SyncPhase, SyncStatus
 
 log = logging.getLogger(__name__)
@@ -136,13 +136,15 @@ class SyncEngine:
             state = load_state(session, account.device_id) if account else None
             last = state.last_success_at if state else None
             error = state.last_error if state else None
+            offset, warning = get_clock(session)
         changes: dict[str, Any] = {}
         if error and self.status.phase is not SyncPhase.SYNCING:
             retryable = error in {k.value for k in RETRYABLE_KINDS}
             changes = {"phase": SyncPhase.OFFLINE if retryable else SyncPhase.ERROR,
                        "error_kind": error}
         self._update(pending=pending, quarantined=quarantined, open_conflicts=conflicts,
-                     last_success_at=last, **changes)
+                     last_success_at=last, clock_offset_seconds=offset, clock_warning=warning,
+                     **changes)
 
     # -- a round ---------------------------------------------------------------------
 
@@ -214,6 +216,9 @@ class SyncEngine:
         if hs.protocol_version != p.PROTOCOL_VERSION:
             raise SyncError(SyncErrorKind.PROTOCOL_MISMATCH, f"server speaks v{hs.protocol_version}")
         self._update(clock_offset_seconds=hs.clock_offset_seconds, clock_warning=hs.clock_warning)
+        with self.store.write.begin() as session:
+            continue_after(session, hs.last_seq)
+            put_clock(session, hs.clock_offset_seconds, hs.clock_warning)
         self._update(progress=Progress("leases"))
         renew_leases(self.store, client, hs)
         sent_bytes = [0]

@@ -41,6 +41,7 @@ from commune_desk.store.models import (
     OutgoingDocument,
     QuarantinedOp,
 )
+from commune_desk.store.outbox import OUTBOX_SEQ, bump_counter, counter_value
 from commune_desk.sync import protocol as p
 from commune_desk.sync.blobs import ChunkSizer, OnBytes, upload_blob
 from commune_desk.sync.client import SyncClient
@@ -197,6 +198,13 @@ class Pusher:
             if op is None or op.state not in OPEN_STATES:
                 continue
             if result.status is p.OpStatus.REJECTED:
+                if result.kind == p.ErrorKind.SEQ_REUSED:
+                    # The server holds another op under this seq (the store was restored
+                    # from a backup older than what was pushed): same op, next free seq.
+                    op.seq = bump_counter(session, OUTBOX_SEQ)
+                    op.state = "pending"
+                    report.requeued += 1
+                    continue
                 if result.kind in _STAY_QUEUED:
                     op.state, op.last_error = "pending", result.kind
                     stuck = True
@@ -247,6 +255,17 @@ class Pusher:
             if other.base_version is None or other.base_version == wire.base_version:
                 other.base_version = rec.server_version
         rec.dirty = bool(later)
+
+
+def continue_after(session: Session, last_seq: int) -> None:
+    """Make new operations continue above the highest seq the server has from this device.
+
+    After a restore from a backup, the local counter can be behind the server;
+    without this, every new operation would collide with one already pushed.
+    """
+    current = counter_value(session, OUTBOX_SEQ)
+    if current < last_seq:
+        bump_counter(session, OUTBOX_SEQ, step=last_seq - current)
 
 
 def _finalise_number(

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from tests.helpers.city_server import RunningServer
 from tests.integration.sync.sync_support import Clerk, assert_converged
 
 from commune_desk.app import AppContext
 from commune_desk.paths import AppPaths
 from commune_desk.services import NewIncomingDocument, NewOutgoingDocument
+from commune_desk.store.models import OutboxOp
 from commune_desk.sync.account import login, unlock_offline
 from commune_desk.sync.engine import SyncEngine
 from commune_desk.sync.errors import SyncError, SyncErrorKind
@@ -69,5 +72,40 @@ def test_offline_unlock_uses_the_local_verifier(tmp_path: Path, city: RunningSer
         # Nothing secret is in the data folder: the refresh token lives in the keyring.
         raw = b"".join(p.read_bytes() for p in (tmp_path / "pc").rglob("*") if p.is_file())
         assert b"secret-pass" not in raw
+    finally:
+        ctx.close()
+
+
+def test_restore_from_an_older_backup_continues_above_the_servers_seq(
+    tmp_path: Path, city: RunningServer
+) -> None:
+    user = city.user("C01")
+    root = tmp_path / "pc"
+    ctx = AppContext.open(AppPaths.resolve(root))
+    login(ctx.store, server_url=city.base_url, username=user.username, password=user.password)
+    doc = ctx.services.register_incoming(NewIncomingDocument(author="Sở Nội vụ", summary="A")).value
+    assert SyncEngine(ctx.store, ctx.blobs).sync_once().ok
+    ctx.close()
+    shutil.copytree(root, tmp_path / "backup")
+    ctx = AppContext.open(AppPaths.resolve(root))
+    ctx.services.assign_incoming(doc.id, handler="Ông Xuân")
+    assert SyncEngine(ctx.store, ctx.blobs).sync_once().ok  # the server now has seq 2
+    ctx.close()
+    shutil.rmtree(root)
+    shutil.copytree(tmp_path / "backup", root)  # restore: the PC forgot seq 2
+    ctx = AppContext.open(AppPaths.resolve(root))
+    try:
+        ctx.services.assign_incoming(doc.id, handler="Bà Yến")  # gets seq 2 again locally
+        with ctx.store.read() as s:
+            op = s.scalars(select(OutboxOp).where(OutboxOp.state == "pending")).one()
+            assert op.seq == 2
+        clerk = Clerk("pc", ctx, SyncEngine(ctx.store, ctx.blobs))
+        result = clerk.engine.sync_once()
+        assert result.ok and result.quarantined == 0 and result.pending == 0, result
+        with ctx.store.read() as s:
+            assert s.get(OutboxOp, op.op_id).seq == 3  # renumbered above the server's
+        ctx.services.assign_incoming(doc.id, handler="Bà Yến", co_handlers=["Ông Ba"])
+        assert clerk.engine.sync_once().ok
+        assert_converged(city, "C01", [clerk])
     finally:
         ctx.close()
