@@ -12,9 +12,13 @@ from sqlalchemy import Engine, select
 
 from city_server import auth, blobs
 from city_server.auth import ContextDep, SessionDep, last_seen
-from city_server.db import make_engine, migrate, session_factory
+from city_server.db import POOL_SIZE, make_engine, migrate, session_factory
 from city_server.errors import ApiError, install_error_handlers
-from city_server.middleware import BodyLimitMiddleware, SelectiveGZipMiddleware
+from city_server.middleware import (
+    BodyLimitMiddleware,
+    ConcurrencyLimitMiddleware,
+    SelectiveGZipMiddleware,
+)
 from city_server.models import Commune, Device, Record, utcnow
 from city_server.numbers import active_leases, find_gaps, grant_lease, lease_to_wire
 from city_server.push import PushBatch
@@ -148,4 +152,6 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(SelectiveGZipMiddleware, skip_prefixes=(f"{API_PREFIX}/blobs",),
                        minimum_size=1024)
+    # Outermost: at most as many requests inside as the engine has connections.
+    app.add_middleware(ConcurrencyLimitMiddleware, limit=POOL_SIZE)
     return app

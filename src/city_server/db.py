@@ -21,7 +21,11 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+POOL_SIZE = 20
+"""Database connections per server process; also the cap on requests in flight."""
+
+
+def make_engine(url: str, *, pool_size: int = POOL_SIZE) -> Engine:
     """Create an engine for ``url`` tuned for the server (SQLite or PostgreSQL)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

@@ -8,6 +8,7 @@ honour byte ranges, which compression would break).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import zlib
 from typing import Any
@@ -105,3 +106,29 @@ class SelectiveGZipMiddleware:
             await self.app(scope, receive, send)
         else:
             await self.gzip(scope, receive, send)
+
+
+class ConcurrencyLimitMiddleware:
+    """Admit at most ``limit`` requests at a time into the application.
+
+    Handlers run in a thread pool and hold a pooled database connection from
+    the auth check until the session closes, hopping threads in between. With
+    more requests in flight than connections, threads blocked waiting for a
+    connection can starve the requests that hold them (a deadlock until the
+    pool timeout). Keeping in-flight requests at most the pool size makes a
+    connection always available; the rest wait cheaply on the event loop.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self._semaphore: asyncio.Semaphore | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self._semaphore is None:
+            self._semaphore = asyncio.Semaphore(self.limit)
+        async with self._semaphore:
+            await self.app(scope, receive, send)
