@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from commune_desk import __version__
 from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
-from commune_desk.store.models import Conflict, OutboxOp, QuarantinedOp
+from commune_desk.store.models import Attachment, Conflict, OutboxOp, QuarantinedOp
 from commune_desk.sync import protocol as p
 from commune_desk.sync.account import Account, TokenCache, load_account
 from commune_desk.sync.blobs import ChunkSizer, download_blob
@@ -222,10 +222,15 @@ class SyncEngine:
         self._update(progress=Progress("leases"))
         renew_leases(self.store, client, hs)
         sent_bytes = [0]
+        with self.store.read() as session:
+            to_upload = int(session.scalar(
+                select(func.coalesce(func.sum(Attachment.size), 0))
+                .where(Attachment.uploaded.is_(False))) or 0)
 
         def on_bytes(n: int) -> None:
             sent_bytes[0] += n
-            self._update(progress=Progress("upload", bytes_sent=sent_bytes[0]))
+            self._update(progress=Progress("upload", done=sent_bytes[0], total=to_upload,
+                                           bytes_sent=sent_bytes[0]))
 
         pending = self.counts()[0]
 

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.models import (
+    Attachment,
     AuditEntry,
     DossierEvent,
     IncomingDocument,
@@ -240,6 +241,8 @@ class Pusher:
             return
         if result.version is not None:
             rec.server_version = max(rec.server_version or 0, result.version)
+        if isinstance(rec, Attachment):
+            rec.uploaded = True
         if result.assigned_number is not None and isinstance(
             rec, IncomingDocument | OutgoingDocument
         ):

@@ -23,9 +23,14 @@ def test_two_clerks_converge(tmp_path: Path, city: RunningServer) -> None:
         doc = a.incoming(1)
         assert doc.number is not None
         b.register(2)
+        progress = []
+        a.engine.add_listener(lambda st: progress.append(st.progress))
         for clerk in (a, b, a):
             result = clerk.engine.sync_once()
             assert result.ok, result
+        uploads = [pr for pr in progress if pr.step == "upload"]
+        assert uploads and uploads[-1].done == uploads[-1].total == 5000
+        assert {"handshake", "push", "pull", "done"} <= {pr.step for pr in progress}
         assert a.engine.status.phase is SyncPhase.IDLE
         assert a.engine.status.pending == 0
         with b.ctx.store.read() as s:
