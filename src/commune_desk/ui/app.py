@@ -140,6 +140,7 @@ class DesktopApp:
             self.open_error = error
             log.error("the store could not be opened", exc_info=error)
             self.errors.report(error, parent=self.window)
+            self.errors.silenced = True
             self.qt_app.exit(1)
             return
         if engine is not None:
@@ -202,6 +203,9 @@ class DesktopApp:
         """Show the first-run wizard when the office identity is still unset."""
         if not self._first_run or self.open_error is not None:
             return
+        self.start_opening()
+        if self._opened.exception() is not None:  # waits for the opening; its apology follows
+            return
         from commune_desk.ui.first_run import FirstRunWizard, needs_first_run
 
         if needs_first_run(self.ctx):
@@ -260,7 +264,10 @@ def run_app(args: argparse.Namespace) -> int:
     if demo:
         paths = demo_paths(paths)
     _ensure_qapplication(sys.argv[:1])
-    desktop = DesktopApp(paths, lang=getattr(args, "lang", None), first_run=not demo)
+    try:
+        desktop = DesktopApp(paths, lang=getattr(args, "lang", None), first_run=not demo)
+    except Exception as exc:  # noqa: BLE001 - e.g. the data folder cannot be created
+        return _fatal_start(paths, exc)
     window = desktop.create_window()
     window.show()
     if demo:
@@ -274,6 +281,18 @@ def run_app(args: argparse.Namespace) -> int:
     finally:
         desktop.close()
     return 1 if desktop.open_error is not None else status
+
+
+def _fatal_start(paths: AppPaths, exc: BaseException) -> int:
+    """Nothing could start: log what we can, apologise (never a trace), exit 1."""
+    from commune_desk.ui.errors import ErrorReporter, setup_logging
+
+    try:
+        log_path = setup_logging(paths.logs_dir)
+    except OSError:  # the data folder itself is the problem: log next to the temp files
+        log_path = setup_logging(Path(tempfile.gettempdir()) / "CommuneDesk-logs")
+    ErrorReporter(log_path).report(exc)
+    return 1
 
 
 def _self_test(args: argparse.Namespace) -> int:

@@ -250,9 +250,15 @@ class ErrorReporter:
         #: Every message shown (tests read it instead of clicking dialogs).
         self.shown: list[str] = []
         self.dialog_hook: Callable[[str, str], None] | None = None
+        #: Set once a fatal error was shown: later failures (work queued behind a store
+        #: that never opened) are only logged, so the clerk sees one apology, not ten.
+        self.silenced = False
 
     def report(self, exc: BaseException, *, parent: QWidget | None = None) -> str:
         """Show ``exc`` to the clerk; return the text shown."""
+        if self.silenced:
+            log.info("after a fatal error: %r", exc)
+            return ""
         text = message_for(exc)
         if text is None:
             log.error(
