@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -111,6 +112,13 @@ class DossiersPage(QWidget):
         self._debounce = Debouncer(SEARCH_DELAY_MS, self.apply_filter, self)
         self.search_edit.textChanged.connect(lambda _t: self._debounce.poke())
         self.search_edit.returnPressed.connect(self._debounce.flush)
+        # Keyboard first: Down from the search box goes to the list, F5 reloads it.
+        down = QShortcut(QKeySequence(Qt.Key.Key_Down), self.search_edit)
+        down.setContext(Qt.ShortcutContext.WidgetShortcut)
+        down.activated.connect(self._focus_list)
+        reload_key = QShortcut(QKeySequence(Qt.Key.Key_F5), self)
+        reload_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        reload_key.activated.connect(self.apply_filter)
         self.status_combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         for check in (self.overdue_check, self.due_today_check, self.mine_check):
             check.toggled.connect(lambda _on: self.apply_filter())
@@ -122,6 +130,11 @@ class DossiersPage(QWidget):
         self.model.reload()
 
     # -- filtering --------------------------------------------------------------------
+
+    def _focus_list(self) -> None:
+        self.table.setFocus()
+        if self.table.currentIndex().row() < 0 and self.model.rowCount():
+            self.table.selectRow(0)
 
     def current_query(self) -> DossierQuery:
         """The filters as chosen on screen."""
