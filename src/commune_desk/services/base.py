@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from commune_desk.domain.calendar import DayKind, OfficeHours, TimeLimit, WorkCalendar
 from commune_desk.services.values import OfficeSettings
 from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
+from commune_desk.store.engine import BEGIN_MODE
 from commune_desk.store.models import AuditEntry, Setting
-from commune_desk.store.outbox import add_op, driver_connection, insert_ops
+from commune_desk.store.outbox import Executor, add_op, driver_connection, insert_ops
 
 #: Settings table keys.
 OFFICE_KEY = "office"
@@ -85,6 +88,9 @@ class ServiceBase:
         self.blobs = blobs
         self.device_id = device_id
         self.clock = clock
+        #: Core connections from it take the write lock at BEGIN, like ``store.write`` sessions
+        #: (for hot paths that need no ORM session).
+        self._write_engine: Engine = store.engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
         # (stored settings rows, their parsed settings, the calendar built from them):
         # replaced as a whole, never mutated, so a reader on another thread sees
         # either the old or the new triple.
@@ -125,7 +131,7 @@ class ServiceBase:
 
     def _ops(
         self,
-        session: Session,
+        session: Executor,
         ops: list[tuple[str, str, str, int | None, dict[str, Any]]],
         *,
         at: datetime | None = None,
@@ -162,10 +168,12 @@ class ServiceBase:
     # -- settings ----------------------------------------------------------------
 
     def _load_settings(self, session: Session) -> OfficeSettings:
-        return self._office(session)[0]
+        if session.new or session.dirty or session.deleted:
+            session.flush()  # read our own pending writes, as an ORM query would
+        return self._office(driver_connection(session))[0]
 
-    def _office(self, session: Session) -> tuple[OfficeSettings, WorkCalendar]:
-        """The office settings and working calendar as stored in ``session``'s transaction.
+    def _office(self, db: sqlite3.Connection) -> tuple[OfficeSettings, WorkCalendar]:
+        """The office settings and working calendar as stored in ``db``'s transaction.
 
         The three settings rows are read on every call (one prepared SELECT);
         they are parsed, and the calendar built, only when their stored text
@@ -173,11 +181,7 @@ class ServiceBase:
         it right whoever changes them (these services, the sync engine, another
         process, a restore) with nothing to invalidate.
         """
-        if session.new or session.dirty or session.deleted:
-            session.flush()  # read our own pending writes, as an ORM query would
-        rows = tuple(
-            driver_connection(session).execute(_SETTINGS_SQL, (CALENDAR_KEY, HOURS_KEY, OFFICE_KEY))
-        )
+        rows = tuple(db.execute(_SETTINGS_SQL, (CALENDAR_KEY, HOURS_KEY, OFFICE_KEY)))
         cached = self._office_cache
         if cached is not None and cached[0] == rows:
             return cached[1], cached[2]

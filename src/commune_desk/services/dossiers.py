@@ -179,15 +179,16 @@ class DossierServices(ServiceBase):
         """
         clean = validate_new_dossier(new)
         received_at = clean.received_at or self._now()
-        with self.store.write.begin() as session:
-            db = driver_connection(session)
+        # A Core connection, not an ORM session: nothing here needs the unit of work.
+        with self._write_engine.begin() as connection:
+            db = driver_connection(connection)
             procedure = self._procedure(db, clean.procedure_code)
-            settings, calendar = self._office(session)
+            settings, calendar = self._office(db)
             appointment = calendar.appointment(received_at, procedure.limit)
             local_day = received_at.astimezone(VN_TZ).date()
             counter = dossier_counter_name(local_day, settings.counter_slot)
-            number = next_dossier_number(settings.counter_slot, counter_value(session, counter) or None)
-            set_counter(session, counter, number)
+            number = next_dossier_number(settings.counter_slot, counter_value(connection, counter) or None)
+            set_counter(connection, counter, number)
             now = self._now()
             dossier_id, event_id = str(uuid.uuid4()), str(uuid.uuid4())
             code = format_dossier_code(settings.unit_code, local_day, number)
@@ -228,7 +229,7 @@ class DossierServices(ServiceBase):
                 "data": {},
             }
             self._ops(
-                session,
+                connection,
                 [
                     ("dossier", dossier_id, "create", None, dossier_synced),
                     ("dossier_event", event_id, "create", None, event_synced),
@@ -238,7 +239,7 @@ class DossierServices(ServiceBase):
             keys = dossier_search_keys(
                 clean.applicant_name, clean.applicant_id_number, clean.applicant_phone, code
             )
-            insert_keys(session, entity="dossier", entity_id=dossier_id, keys=keys)
+            insert_keys(connection, entity="dossier", entity_id=dossier_id, keys=keys)
         summary = DossierSummary(
             id=dossier_id,
             code=code,

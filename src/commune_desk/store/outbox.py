@@ -19,10 +19,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from commune_desk.store.models import OutboxOp
 from commune_desk.store.types import to_utc_text
+
+#: What the helpers below run in: an ORM session or a Core connection, inside its transaction.
+Executor = Session | Connection
 
 #: Counter that numbers outbox operations per device (gapless: bumped only on insert).
 OUTBOX_SEQ = "outbox_seq"
@@ -43,19 +47,23 @@ _INSERT_OP_SQL = (
 )
 
 
-def driver_connection(session: Session) -> sqlite3.Connection:
+def driver_connection(session: Executor) -> sqlite3.Connection:
     """The sqlite3 connection of ``session``'s transaction (begun if it was not yet).
 
     Whatever is executed on it commits or rolls back with the session. Like
     ``session.execute(text(...))`` it does not flush pending ORM objects:
     callers that must see them flush first.
     """
-    connection = session.connection().connection.driver_connection
+    if isinstance(session, Session):
+        session = session.connection()
+    elif not session.in_transaction():
+        session.begin()
+    connection = session.connection.driver_connection
     assert isinstance(connection, sqlite3.Connection)
     return connection
 
 
-def bump_counter(session: Session, name: str, *, step: int = 1) -> int:
+def bump_counter(session: Executor, name: str, *, step: int = 1) -> int:
     """Increase the named counter by ``step`` and return its new value (a new counter starts at 0).
 
     One upsert statement; counters are only touched through these helpers
@@ -66,7 +74,7 @@ def bump_counter(session: Session, name: str, *, step: int = 1) -> int:
     return int(row[0])
 
 
-def counter_value(session: Session, name: str) -> int:
+def counter_value(session: Executor, name: str) -> int:
     """Current value of a counter (0 when it was never bumped)."""
     row = driver_connection(session).execute(
         "SELECT value FROM local_counters WHERE name = ?", (name,)
@@ -103,13 +111,13 @@ def add_op(
     return op
 
 
-def set_counter(session: Session, name: str, value: int) -> None:
+def set_counter(session: Executor, name: str, value: int) -> None:
     """Set the named counter to ``value`` (used for daily dossier numbers)."""
     driver_connection(session).execute(_SET_SQL, (name, value))
 
 
 def insert_ops(
-    session: Session,
+    session: Executor,
     *,
     device_id: str,
     ops: Sequence[tuple[str, str, str, int | None, dict[str, Any]]],

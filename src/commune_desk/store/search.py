@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from commune_desk.store.models import SearchKey
-from commune_desk.store.outbox import driver_connection
+from commune_desk.store.outbox import Executor, driver_connection
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -51,7 +51,7 @@ def add_keys(session: Session, *, entity: str, entity_id: str, keys: str) -> Non
     session.add(SearchKey(entity=entity, entity_id=entity_id, keys=keys))
 
 
-def insert_keys(session: Session, *, entity: str, entity_id: str, keys: str) -> None:
+def insert_keys(session: Executor, *, entity: str, entity_id: str, keys: str) -> None:
     """Index a record created in this transaction with one prepared INSERT (intake hot path).
 
     Runs on the session's sqlite3 connection; the trigger fills ``search_fts``
