@@ -20,7 +20,10 @@ log = logging.getLogger(__name__)
 SOURCE_LANGUAGE = "vi"
 #: Languages offered in Settings, in order; the source language needs no file.
 LANGUAGES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
-RESOURCES_ENV = "COMMUNE_DESK_RESOURCES"
+#: Same variable as ``commune_desk.services.catalogue`` (one setting moves all resources);
+#: the lookup is repeated here because importing the services package on the GUI thread
+#: before the first paint would cost half a second.
+RESOURCES_ENV = "COMMUNE_DESK_RESOURCES_DIR"
 
 
 def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # noqa: N802 - lupdate's marker name
