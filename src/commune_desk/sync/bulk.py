@@ -23,7 +23,7 @@ from commune_desk.store.models import Attachment, Dossier, DossierEvent, SearchK
 from commune_desk.store.types import UTCDateTime, to_utc_text
 from commune_desk.sync import protocol as p
 from commune_desk.sync.index import keys_for
-from commune_desk.sync.records import LOCAL_COLUMNS
+from commune_desk.sync.records import ENTITY_MODELS, LOCAL_COLUMNS
 
 Convert = Callable[[Any], Any]
 
@@ -143,23 +143,44 @@ class _KeySource:
         self.__dict__.update(row)
 
 
+#: A record ready for insertion: its row tuple and its search-key tuple (or None).
+Prepared = tuple[tuple[Any, ...], tuple[str, str, str] | None]
+
+
+def prepare(change: p.Change, now: datetime) -> Prepared | None:
+    """Driver-ready row and search keys of a change, as if its record were new.
+
+    Pure and thread-safe: the pull prepares page N+1 on its fetch thread while
+    page N is being written (SQLite releases the GIL while it works).
+    """
+    model = ENTITY_MODELS.get(change.entity)
+    if model is None or change.deleted:
+        return None
+    entity_id = str(change.entity_id)
+    plan = plan_for(model)
+    row = plan.values(entity_id, change, to_utc_text(now))
+    text = keys_for(change.entity, _KeySource(row))
+    keys = (str(change.entity), entity_id, text) if text is not None else None
+    return tuple(row[c] for c in plan.columns), keys
+
+
 class BulkInserter:
     """Collects new rows and their search keys; writes them with ``executemany``."""
 
     def __init__(self, now: datetime) -> None:
-        self.now_text = to_utc_text(now)
+        self.now = now
         self.rows: dict[type[DeclarativeBase], list[tuple[Any, ...]]] = {}
         self.keys: list[tuple[str, str, str]] = []
 
-    def add(self, model: type[DeclarativeBase], entity: str, entity_id: str,
-            change: p.Change) -> None:
-        """Queue one new record."""
-        plan = plan_for(model)
-        row = plan.values(entity_id, change, self.now_text)
-        self.rows.setdefault(model, []).append(tuple(row[c] for c in plan.columns))
-        text = keys_for(entity, _KeySource(row))
-        if text is not None:
-            self.keys.append((entity, entity_id, text))
+    def add(self, model: type[DeclarativeBase], change: p.Change,
+            prepared: Prepared | None = None) -> None:
+        """Queue one new record (``prepared`` by :func:`prepare`, or prepared now)."""
+        ready = prepared or prepare(change, self.now)
+        assert ready is not None
+        row, keys = ready
+        self.rows.setdefault(model, []).append(row)
+        if keys is not None:
+            self.keys.append(keys)
 
     def flush(self, session: Session) -> None:
         """Insert everything queued (parents first) in the session's transaction."""

@@ -44,7 +44,7 @@ from commune_desk.store.models import (
 )
 from commune_desk.store.search import drop_keys
 from commune_desk.sync import protocol as p
-from commune_desk.sync.bulk import BulkInserter
+from commune_desk.sync.bulk import BulkInserter, Prepared, prepare
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.index import index_record
 from commune_desk.sync.records import ENTITY_MODELS, apply_fields
@@ -156,9 +156,18 @@ class PageApplier:
         self.touched_dossiers: set[str] = set()
         self.applied = 0
         self.ids: dict[int, str] = {}
+        self.prepared: dict[int, Prepared] = {}
 
-    def apply(self, changes: list[p.Change], orphans: dict[str, list[p.Change]]) -> None:
-        """Apply ``changes``; events whose dossier is missing go to ``orphans``."""
+    def apply(
+        self, changes: list[p.Change], orphans: dict[str, list[p.Change]],
+        prepared: dict[int, Prepared] | None = None,
+    ) -> None:
+        """Apply ``changes``; events whose dossier is missing go to ``orphans``.
+
+        ``prepared`` holds rows built ahead (by :func:`fetch_page`) for records
+        that turn out to be new.
+        """
+        self.prepared = prepared or {}
         # Pages come in seq order; a stable sort by entity puts parents first.
         ordered = sorted(changes, key=_entity_rank)
         ids = self.ids = {id(c): str(c.entity_id) for c in ordered}
@@ -209,7 +218,7 @@ class PageApplier:
                 self.touched_dossiers.add(parent)
             elif change.entity is p.Entity.DOSSIER:
                 self.touched_dossiers.add(entity_id)
-            bulk.add(ENTITY_MODELS[change.entity], str(change.entity), entity_id, change)
+            bulk.add(ENTITY_MODELS[change.entity], change, self.prepared.get(id(change)))
             known.add(entity_id)
             done.add(id(change))
             self.applied += 1
@@ -412,6 +421,20 @@ def _derive(dossier: Dossier, events: list[DossierEvent]) -> None:
         dossier.finished_at, dossier.returned_at = finished, returned
 
 
+def fetch_page(
+    client: SyncClient, after: int, limit: int
+) -> tuple[p.PullResponse, dict[int, Prepared], datetime]:
+    """One page, with rows prepared for the records that may be new (fetch thread)."""
+    page = client.pull(after, limit)
+    now = datetime.now(UTC)
+    prepared: dict[int, Prepared] = {}
+    for change in page.changes:
+        ready = prepare(change, now)
+        if ready is not None:
+            prepared[id(change)] = ready
+    return page, prepared, now
+
+
 def pull_all(
     store: Store,
     client: SyncClient,
@@ -431,16 +454,16 @@ def pull_all(
     orphans: dict[str, list[p.Change]] = {}
     total = 0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
-        ahead: Future[p.PullResponse] = fetcher.submit(client.pull, fetch_after, page_size)
+        ahead: Future[tuple[p.PullResponse, dict[int, Prepared], datetime]] = fetcher.submit(
+            fetch_page, client, fetch_after, page_size)
         try:
             while True:
-                page = ahead.result()
+                page, prepared, now = ahead.result()
                 if page.has_more:
-                    ahead = fetcher.submit(client.pull, page.cursor, page_size)
-                now = datetime.now(UTC)
+                    ahead = fetcher.submit(fetch_page, client, page.cursor, page_size)
                 with store.write.begin() as session:
                     applier = PageApplier(session, now)
-                    applier.apply(page.changes, orphans)
+                    applier.apply(page.changes, orphans, prepared)
                     state = load_state(session, device_id)
                     waiting = [c.seq for group in orphans.values() for c in group]
                     keep = min(waiting) - 1 if waiting else page.cursor
