@@ -478,7 +478,7 @@
     </message>
     <message>
         <source>Xin lỗi, đã có lỗi</source>
-        <extracomment>Every message shown (tests read it instead of clicking dialogs).</extracomment>
+        <extracomment>Every message shown (tests read it instead of clicking dialogs). Set once a fatal error was shown: later failures (work queued behind a store that never opened) are only logged, so the clerk sees one apology, not ten.</extracomment>
         <translation>Sorry, something went wrong</translation>
     </message>
     <message>

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QUrl, Signal
+from PySide6.QtCore import QDateTime, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDateTimeEdit,
@@ -35,7 +35,7 @@ from commune_desk.domain.dossier import SLIP_FORMS, EventKind
 from commune_desk.ui import api, slip_builders, slips
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.format import format_datetime
-from commune_desk.ui.labels import action_name, event_name, status_name
+from commune_desk.ui.labels import action_name, event_name, paper_form_name, status_name
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import hint_label
@@ -189,14 +189,12 @@ class DossierDetailPanel(QScrollArea):
                 self.history.setItem(n, column, QTableWidgetItem(text))
         self.history.resizeColumnsToContents()
         self.papers.clear()
-        for name, form in slip_builders._received_papers(detail):  # noqa: SLF001
-            from commune_desk.ui.labels import paper_form_name
-
+        for name, form in slip_builders.received_papers(detail):
             self.papers.addItem(f"✓ {name} — {paper_form_name(form)}")
         self.attachments.clear()
         for attachment in detail.attachments:
             item = QListWidgetItem(f"📎 {attachment.filename} ({attachment.size // 1024} KB)")
-            item.setData(256, attachment)
+            item.setData(Qt.ItemDataRole.UserRole, attachment)
             self.attachments.addItem(item)
         self._fill_actions(detail.allowed_events)
 
@@ -307,7 +305,7 @@ class DossierDetailPanel(QScrollArea):
     def _open_attachment(self, item: QListWidgetItem | None) -> None:
         if item is None:
             return
-        attachment = item.data(256)
+        attachment = item.data(Qt.ItemDataRole.UserRole)
         folder = str(self.ctx.paths.data_dir / "open")
         StoreOp(
             self.ctx,

@@ -28,20 +28,15 @@ log = logging.getLogger(__name__)
 
 
 def changes_of(result: Any) -> Any | None:
-    """The ``Changes`` value a service write returned, whether bare or as ``result.changes``."""
-    if result is None:
-        return None
+    """The ``Changes`` value a service write returned: bare, or an ``Outcome``'s ``.changes``.
+
+    Compared by class name so this module does not import the services package (and
+    SQLAlchemy with it) on the GUI thread before the window has painted.
+    """
     if type(result).__name__ == "Changes":
         return result
     inner = getattr(result, "changes", None)
-    if inner is not None and type(inner).__name__ == "Changes":
-        return inner
-    if isinstance(result, tuple):
-        for item in result:
-            found = changes_of(item) if type(item).__name__ == "Changes" else None
-            if found is not None:
-                return found
-    return None
+    return inner if type(inner).__name__ == "Changes" else None
 
 
 class _Op(Generic[T]):

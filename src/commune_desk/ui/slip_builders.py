@@ -42,13 +42,13 @@ def _applicant_lines(summary: Any, detail: Any) -> list[tuple[str, str]]:
 
 def _papers_rows(detail: Any) -> tuple[tuple[str, ...], ...]:
     rows: list[tuple[str, ...]] = []
-    papers = _received_papers(detail)
+    papers = received_papers(detail)
     for index, (name, form) in enumerate(papers, start=1):
         rows.append((str(index), name, paper_form_name(form)))
     return tuple(rows)
 
 
-def _received_papers(detail: Any) -> list[tuple[str, str]]:
+def received_papers(detail: Any) -> list[tuple[str, str]]:
     """Papers as recorded at intake (``name [form]`` lines), else the procedure's list."""
     papers: list[tuple[str, str]] = []
     for line in (getattr(detail, "notes", "") or "").splitlines():

@@ -17,7 +17,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -445,5 +444,3 @@ def _id_message(kind: str) -> str:
     }
     return messages.get(kind, translate("IntakePage", "Số CCCD/CMND không hợp lệ."))
 
-
-__all__ = ["IntakePage", "QFormLayout"]
