@@ -132,7 +132,8 @@ class NumberBook:
             except ValueError:
                 return set()
             return {(f"{dossier_code_series(unit)}/{day}", n)}
-        if isinstance(series, str) and isinstance(number, int) and not isinstance(number, bool):
+        if (isinstance(series, str) and isinstance(number, int) and not isinstance(number, bool)
+                and 1 <= number <= 2**62):
             return {(series, number)}
         return set()
 

@@ -44,6 +44,7 @@ from commune_desk.sync.protocol import (
 )
 
 _MISSING = object()
+MAX_NUMBER = 2**62
 _REGISTER_KINDS = {
     Entity.INCOMING_DOCUMENT: {SeriesKind.INCOMING},
     Entity.OUTGOING_DOCUMENT: {SeriesKind.OUTGOING, SeriesKind.OUTGOING_SECRET},
@@ -65,6 +66,11 @@ class Outcome:
 
 def _rejected(kind: ErrorKind, message: str) -> Outcome:
     return Outcome(OpStatus.REJECTED, kind, message)
+
+
+def _is_number(value: object) -> bool:
+    """A register number: an int in 1 .. 2**62 (fits the BIGINT columns)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_NUMBER
 
 
 def _has_nul(value: Any) -> bool:
@@ -345,8 +351,9 @@ class PushBatch:
                 return fields, assigned, None
             if number is None:
                 return fields, None, None
-            if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            if not _is_number(number):
                 return fields, None, _rejected(ErrorKind.INVALID_FIELDS, "bad register number")
+            assert isinstance(number, int)
             if kind := self.numbers.check_number(series, number, str(op.entity_id)):
                 return fields, None, _rejected(kind, "register number refused")
         if op.entity is Entity.ATTACHMENT:
@@ -407,10 +414,9 @@ class PushBatch:
             kind, _ = parse_series(series) if isinstance(series, str) else (None, None)
         except ValueError:
             kind = None
-        if (kind in (None, SeriesKind.DOSSIER_CODE) or isinstance(number, bool)
-                or not isinstance(number, int) or number < 1):
+        if kind in (None, SeriesKind.DOSSIER_CODE) or not _is_number(number):
             return _rejected(ErrorKind.INVALID_FIELDS, "void needs a register series and number")
-        assert isinstance(series, str)
+        assert isinstance(series, str) and isinstance(number, int)
         if error := self.numbers.void(series, number, str(op.entity_id)):
             return _rejected(error, "cannot void this number")
         self._create(op.entity.value, str(op.entity_id), op.fields)

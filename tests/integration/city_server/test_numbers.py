@@ -113,3 +113,15 @@ def test_voids_provisional_numbers_and_gaps(device: Callable[..., SyncDevice],
 def test_unknown_series_is_refused(device: Callable[..., SyncDevice]) -> None:
     reply = device().http.post("/v1/leases", json={"series": "receipts/2026"})
     assert (reply.status_code, reply.json()["kind"]) == (400, "unknown_series")
+
+
+def test_out_of_range_numbers_are_rejected_not_server_errors(
+    device: Callable[..., SyncDevice],
+) -> None:
+    dev = device()
+    for number in (2**63, -1, True, "7", 1.5):
+        result = _doc(dev, "incoming/2033", number)  # type: ignore[arg-type]
+        assert (result["status"], result["kind"]) == ("rejected", "invalid_fields")
+        void = dev.push_one(dev.op("number_void", fields={"series": "incoming/2033",
+                                                          "number": number}))
+        assert (void["status"], void["kind"]) == ("rejected", "invalid_fields")
