@@ -8,6 +8,14 @@ baseline is a bare ``sqlite3`` connection to a file in the same folder with
 the same pragmas (WAL, ``synchronous=FULL``) inserting one row of the same
 width into a plain table and committing. The two alternate so that disk and
 CPU noise hit both. Target: mean and p50 ratio <= 2. Last line: JSON.
+
+For the record, and alternating with those two, the same run also times the
+intake's own SQL statements (procedure and settings reads, counters, the
+dossier, event, two outbox rows, search keys) on a bare ``sqlite3``
+connection to a second store with the same schema and pragmas, values
+prepared in advance: the floor a save cannot go below with this schema,
+whatever the Python around it. The baseline of the ratio stays the raw
+single-row INSERT.
 """
 
 from __future__ import annotations
@@ -26,7 +34,33 @@ from commune_desk.app import AppContext
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.paths import AppPaths
 from commune_desk.services import NewDossier, OfficeSettings
+from commune_desk.services.base import _SETTINGS_SQL
+from commune_desk.services.dossiers import _INSERT_DOSSIER_SQL, _INSERT_EVENT_SQL, _PROCEDURE_SQL
 from commune_desk.store.engine import apply_pragmas
+from commune_desk.store.outbox import _BUMP_SQL, _INSERT_OP_SQL
+
+
+def intake_statements(db: sqlite3.Connection, i: int, stamp: str) -> None:
+    """One intake's statements with ready values: the SQL floor of a save."""
+    db.execute("BEGIN IMMEDIATE")
+    db.execute(_PROCEDURE_SQL, ("HT-GH",)).fetchone()
+    db.execute(_SETTINGS_SQL, ("calendar_overrides", "office_hours", "office")).fetchall()
+    counter = f"dossier/{i // 500}/1"
+    db.execute("SELECT value FROM local_counters WHERE name = ?", (counter,)).fetchone()
+    db.execute(_BUMP_SQL, (counter, 1)).fetchone()
+    dossier_id, event_id, code = str(uuid.uuid4()), str(uuid.uuid4()), f"000.00.06.H26-{i:06d}-1001"
+    db.execute(_INSERT_DOSSIER_SQL, (dossier_id, code, "HT-GH", "Đặng Thị Đào", "001301012345",
+                                     "0912345678", "", 2, stamp, stamp, "", 1, "", stamp, stamp))
+    db.execute(_INSERT_EVENT_SQL, (event_id, dossier_id, "received", stamp, ""))
+    top = db.execute(_BUMP_SQL, ("outbox_seq", 2)).fetchone()[0]
+    fields = json.dumps({"code": code, "applicant_name": "Đặng Thị Đào", "received_at": stamp})
+    db.executemany(_INSERT_OP_SQL, [
+        (str(uuid.uuid4()), "bench", top - 1, "dossier", dossier_id, "create", None, fields, stamp),
+        (str(uuid.uuid4()), "bench", top, "dossier_event", event_id, "create", None, "{}", stamp),
+    ])
+    db.execute("INSERT INTO search_keys (entity, entity_id, keys) VALUES (?, ?, ?)",
+               ("dossier", dossier_id, f"dang thi dao 001301012345 0912345678 {code.lower()}"))
+    db.execute("COMMIT")
 
 
 def main() -> int:
@@ -47,9 +81,16 @@ def main() -> int:
             "CREATE TABLE t (id TEXT PRIMARY KEY, code TEXT, procedure_code TEXT, applicant_name TEXT, "
             "applicant_id_number TEXT, applicant_phone TEXT, received_at TEXT, appointment_at TEXT)"
         )
+        floor_ctx = AppContext.open(AppPaths.resolve(folder / "floor"))  # same schema and catalogue
+        floor_path = floor_ctx.store.path
+        floor_ctx.close()
+        floor = sqlite3.connect(floor_path, isolation_level=None)
+        apply_pragmas(floor)
+        stamp = "2026-01-05T01:30:00.000000Z"
         start = ctx.services._now().astimezone(VN_TZ).replace(hour=8, minute=0) - timedelta(days=400)
         service_ms: list[float] = []
         raw_ms: list[float] = []
+        floor_ms: list[float] = []
         try:
             for i in range(args.count):
                 received = start + timedelta(days=i // 500, seconds=i)
@@ -71,11 +112,15 @@ def main() -> int:
                 )
                 raw.execute("COMMIT")
                 t2 = time.perf_counter()
+                intake_statements(floor, i, stamp)
+                t3 = time.perf_counter()
                 service_ms.append((t1 - t0) * 1000)
                 raw_ms.append((t2 - t1) * 1000)
+                floor_ms.append((t3 - t2) * 1000)
             assert ctx.services.check_store().ok
         finally:
             raw.close()
+            floor.close()
             ctx.close()
     result = {
         "bench": "intake",
@@ -86,10 +131,15 @@ def main() -> int:
         "raw_mean_ms": round(statistics.fmean(raw_ms), 3),
         "p50_ratio": round(statistics.median(service_ms) / statistics.median(raw_ms), 3),
         "mean_ratio": round(statistics.fmean(service_ms) / statistics.fmean(raw_ms), 3),
+        "sql_floor_p50_ms": round(statistics.median(floor_ms), 3),
+        "sql_floor_mean_ms": round(statistics.fmean(floor_ms), 3),
+        "sql_floor_p50_ratio": round(statistics.median(floor_ms) / statistics.median(raw_ms), 3),
     }
     print(f"intake save p50 {result['intake_p50_ms']} ms, mean {result['intake_mean_ms']} ms")
     print(f"raw INSERT+COMMIT p50 {result['raw_p50_ms']} ms, mean {result['raw_mean_ms']} ms")
     print(f"ratio p50 {result['p50_ratio']}, mean {result['mean_ratio']} (target <= 2)")
+    print(f"the intake's statements alone on bare sqlite3: p50 {result['sql_floor_p50_ms']} ms, "
+          f"mean {result['sql_floor_mean_ms']} ms, ratio p50 {result['sql_floor_p50_ratio']}")
     print(json.dumps(result))
     return 0
 
