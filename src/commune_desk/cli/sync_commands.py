@@ -36,6 +36,7 @@ MESSAGES: dict[str, str] = {
     "hash_mismatch": "Tệp đính kèm tải về bị hỏng; sẽ tải lại.",
     "wrong_password": "Mật khẩu không đúng.",
     "busy": "Đang có một lượt đồng bộ khác chạy.",
+    "internal_error": "Đồng bộ gặp lỗi không mong muốn; đã ghi nhật ký, sẽ thử lại sau.",
     "attention": "Đồng bộ xong nhưng có thao tác bị máy chủ từ chối hoặc xung đột cần xử lý.",
 }
 

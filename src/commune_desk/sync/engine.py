@@ -191,6 +191,10 @@ class SyncEngine:
                 client.close()
         except SyncError as exc:
             return self._failed(exc, account, report, pulled)
+        except Exception as exc:  # never let a bug or a disk error kill the caller's thread
+            log.exception("sync round crashed")
+            error = SyncError(SyncErrorKind.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
+            return self._failed(error, account, report, pulled)
         finished = datetime.now(UTC)
         with self.store.write.begin() as session:
             state = load_state(session, account.device_id)

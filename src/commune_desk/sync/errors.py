@@ -39,9 +39,13 @@ class SyncErrorKind(StrEnum):
     """A downloaded attachment did not match its SHA-256."""
     WRONG_PASSWORD = "wrong_password"
     """Offline unlock: the password does not match the local verifier."""
+    INTERNAL_ERROR = "internal_error"
+    """An unexpected failure (a bug, a locked or full disk): logged, retried with backoff."""
 
 
 RETRYABLE_KINDS = frozenset({SyncErrorKind.OFFLINE, SyncErrorKind.SERVER_UNAVAILABLE})
+#: Kinds after which the background worker tries again later (with backoff) on its own.
+RETRY_LATER_KINDS = RETRYABLE_KINDS | {SyncErrorKind.INTERNAL_ERROR}
 
 
 class SyncError(Exception):

@@ -18,7 +18,7 @@ import threading
 
 from commune_desk.sync.backoff import Backoff
 from commune_desk.sync.engine import RoundResult, SyncEngine
-from commune_desk.sync.errors import RETRYABLE_KINDS
+from commune_desk.sync.errors import RETRY_LATER_KINDS
 from commune_desk.sync.status import SyncStatus
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ class SyncWorker:
             return self.interval
         if result.error_kind == "busy":
             return self.interval
-        if result.error_kind in RETRYABLE_KINDS:
+        if result.error_kind in RETRY_LATER_KINDS:
             return self.backoff.next_delay()
         log.warning("sync stopped until a person acts: %s", result.error_kind)
         return None
