@@ -88,6 +88,14 @@ def main() -> int:
         apply_pragmas(floor)
         stamp = "2026-01-05T01:30:00.000000Z"
         start = ctx.services._now().astimezone(VN_TZ).replace(hour=8, minute=0) - timedelta(days=400)
+        # The first save after opening also builds the year's public holidays (tens of ms,
+        # once per process): timed and printed on its own, then the steady state is measured.
+        t0 = time.perf_counter()
+        ctx.services.register_dossier(NewDossier("HT-GH", "Đặng Thị Đào", "001301012345",
+                                                 received_at=start - timedelta(days=1)))
+        first_ms = (time.perf_counter() - t0) * 1000
+        raw.execute("INSERT INTO t (id) VALUES ('warm-up')")
+        intake_statements(floor, -1, stamp)
         service_ms: list[float] = []
         raw_ms: list[float] = []
         floor_ms: list[float] = []
@@ -125,6 +133,7 @@ def main() -> int:
     result = {
         "bench": "intake",
         "count": args.count,
+        "first_intake_ms": round(first_ms, 1),
         "intake_p50_ms": round(statistics.median(service_ms), 3),
         "intake_mean_ms": round(statistics.fmean(service_ms), 3),
         "raw_p50_ms": round(statistics.median(raw_ms), 3),
@@ -135,6 +144,7 @@ def main() -> int:
         "sql_floor_mean_ms": round(statistics.fmean(floor_ms), 3),
         "sql_floor_p50_ratio": round(statistics.median(floor_ms) / statistics.median(raw_ms), 3),
     }
+    print(f"first save after opening (not in the figures below): {result['first_intake_ms']} ms")
     print(f"intake save p50 {result['intake_p50_ms']} ms, mean {result['intake_mean_ms']} ms")
     print(f"raw INSERT+COMMIT p50 {result['raw_p50_ms']} ms, mean {result['raw_mean_ms']} ms")
     print(f"ratio p50 {result['p50_ratio']}, mean {result['mean_ratio']} (target <= 2)")
