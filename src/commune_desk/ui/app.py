@@ -105,6 +105,7 @@ class DesktopApp:
         self.window: Any = None
         self._closed = False
         self._open_started = False
+        self._sync_ready = False
 
     # -- opening the store ------------------------------------------------------------
 
@@ -115,7 +116,7 @@ class DesktopApp:
             self.tasks.run_on_store(self._open_store, self._on_store_opened)
 
     def _open_store(self) -> Any:
-        """Store thread: open (and migrate) the store, then build the sync engine."""
+        """Store thread: open (and migrate) the store; the services become usable."""
         try:
             context = _open_app_context(self.paths)
         except BaseException as exc:
@@ -124,24 +125,30 @@ class DesktopApp:
         self.app_context = context
         self.ctx.app_context = context
         self.ctx.services = context.services
-        engine = None
-        try:
-            from commune_desk.ui.sync_bridge import SyncBridge
-
-            engine = SyncBridge.build_engine(context)
-        except Exception:  # noqa: BLE001 - the counter works without sync
-            log.exception("sync engine could not be built")
         self._opened.set_result(context)
-        return engine
+        return context
 
-    def _on_store_opened(self, engine: Any, error: BaseException | None) -> None:
-        """GUI thread: wire the sync bridge, or stop with an apology if the store failed."""
+    def _on_store_opened(self, context: Any, error: BaseException | None) -> None:
+        """GUI thread: stop with an apology if the store failed, else set up sync.
+
+        The sync engine is built by a later store task, so the first page's own reads
+        (queued while the store was opening) are answered before it.
+        """
         if error is not None:
             self.open_error = error
+            self._sync_ready = True
             log.error("the store could not be opened", exc_info=error)
             self.errors.report(error, parent=self.window)
             self.errors.silenced = True
             self.qt_app.exit(1)
+            return
+        self.tasks.run_on_store(lambda: _build_sync_engine(context), self._on_engine_built)
+
+    def _on_engine_built(self, engine: Any, error: BaseException | None) -> None:
+        """GUI thread: wire the sync bridge (the counter works without it)."""
+        self._sync_ready = True
+        if error is not None:
+            log.error("sync engine could not be built", exc_info=error)
             return
         if engine is not None:
             from commune_desk.ui.qt_compat import emit
@@ -159,10 +166,14 @@ class DesktopApp:
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         """Block until the store is open and the sync bridge wired (tests, self-test)."""
+        import time
+
         self.start_opening()
         self._opened.result(timeout)
-        self.call_on_store(lambda: None)  # the opening task's callback is queued by now
-        self.qt_app.processEvents()
+        deadline = time.monotonic() + timeout
+        while not self._sync_ready and time.monotonic() < deadline:
+            self.qt_app.processEvents()
+            time.sleep(0.002)
         if self.open_error is not None:
             raise self.open_error
 
@@ -247,6 +258,13 @@ class DesktopApp:
                 log.exception("error while closing the store")
         self.translations.uninstall()
         sys.excepthook = sys.__excepthook__
+
+
+def _build_sync_engine(context: Any) -> Any:
+    """Store thread: (engine, worker or None) for the open store, or None if unavailable."""
+    from commune_desk.ui.sync_bridge import SyncBridge
+
+    return SyncBridge.build_engine(context)
 
 
 def _open_app_context(paths: AppPaths) -> Any:
