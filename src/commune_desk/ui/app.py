@@ -137,16 +137,21 @@ class DesktopApp:
         if error is not None:
             self.open_error = error
             self._sync_ready = True
+            if self._closed:
+                return
             log.error("the store could not be opened", exc_info=error)
             self.errors.report(error, parent=self.window)
             self.errors.silenced = True
             self.qt_app.exit(1)
             return
-        self.tasks.run_on_store(lambda: _build_sync_engine(context), self._on_engine_built)
+        if not self._closed:
+            self.tasks.run_on_store(lambda: _build_sync_engine(context), self._on_engine_built)
 
     def _on_engine_built(self, engine: Any, error: BaseException | None) -> None:
         """GUI thread: wire the sync bridge (the counter works without it)."""
         self._sync_ready = True
+        if self._closed:  # delivered while closing: starting a worker now would outlive us
+            return
         if error is not None:
             log.error("sync engine could not be built", exc_info=error)
             return

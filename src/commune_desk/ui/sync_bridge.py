@@ -12,6 +12,7 @@ import logging
 import threading
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from commune_desk.ui.qt_compat import emit
@@ -99,6 +100,8 @@ class SyncBridge(QObject):
 
     def _on_status(self, status: Any) -> None:
         """Syncing thread: keep the snapshot; wake the GUI once per burst."""
+        if not shiboken6.isValid(self):  # the app has closed; the engine may still report
+            return
         with self._lock:
             self._latest = status
             if self._pending:
