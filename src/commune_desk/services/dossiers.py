@@ -173,10 +173,11 @@ class DossierServices(ServiceBase):
         its ``received`` event, their outbox operations and the search keys.
         Raises ValidationError / NumberingError; nothing is written on error.
 
-        This is the counter's hot path (``bench/intake_bench.py``): the rows
-        go in as prepared statements on the sqlite3 connection of the
-        session's transaction, and the settings, calendar and procedure are
-        parsed once per stored version (see ``_office`` and ``_procedure``).
+        This is the counter's hot path (``bench/intake_bench.py``): one Core
+        connection's transaction (BEGIN IMMEDIATE), the rows written as
+        prepared statements on its sqlite3 connection, and the settings,
+        calendar and procedure parsed once per stored version of their rows
+        (see ``_office`` and ``_procedure``).
         """
         clean = validate_new_dossier(new)
         received_at = clean.received_at or self._now()
