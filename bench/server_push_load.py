@@ -343,10 +343,11 @@ def main() -> int:
             args.workers = 1
         args.users = prepare(url, args.communes, max(1, args.devices // args.communes))
         port = free_port()
+        log = stack.enter_context(open(args.server_log, "w"))  # noqa: SIM115 - closed by stack
         server = subprocess.Popen(
             [sys.executable, "-m", "city_server.cli", "serve", "--db", url, "--host",
              "127.0.0.1", "--port", str(port), "--workers", str(args.workers)],
-            stdout=subprocess.DEVNULL, stderr=open(args.server_log, "w"), text=True, cwd=ROOT,
+            stdout=subprocess.DEVNULL, stderr=log, text=True, cwd=ROOT,
             start_new_session=True,  # its own process group, so workers die with it
         )
         stack.callback(stop_server, server)

@@ -36,7 +36,11 @@ def make_engine(url: str, *, pool_size: int = POOL_SIZE) -> Engine:
         )
         _tune_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # Multi-row INSERT ... VALUES for executemany without RETURNING too: psycopg 3 would
+    # otherwise send one pipelined statement per row (measured: ~20 % of push CPU).
+    engine.dialect.use_insertmanyvalues_wo_returning = True
+    return engine
 
 
 def _tune_sqlite(engine: Engine) -> None:

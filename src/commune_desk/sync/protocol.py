@@ -20,10 +20,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
@@ -176,6 +176,16 @@ def is_retryable_status(status_code: int) -> bool:
     return status_code in RETRYABLE_HTTP_STATUSES or status_code >= 500
 
 
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("NUL character not allowed")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+"""A string that a database can store (no NUL characters)."""
+
+
 class _Wire(BaseModel):
     """Base of all wire types: unknown fields are ignored (forward compatible)."""
 
@@ -199,16 +209,16 @@ class ErrorBody(_Wire):
 class LoginRequest(_Wire):
     """Log a user in from one device; the tokens are bound to that device."""
 
-    username: str = Field(min_length=1, max_length=100)
-    password: str = Field(min_length=1, max_length=1000)
+    username: Text = Field(min_length=1, max_length=100)
+    password: Text = Field(min_length=1, max_length=1000)
     device_id: UUID
-    device_name: str = Field(default="", max_length=200)
+    device_name: Text = Field(default="", max_length=200)
 
 
 class RefreshRequest(_Wire):
     """Exchange a refresh token for a new token pair (the old refresh token dies)."""
 
-    refresh_token: str = Field(min_length=1, max_length=200)
+    refresh_token: Text = Field(min_length=1, max_length=200)
     device_id: UUID
 
 
@@ -316,7 +326,7 @@ class LeaseRequest(_Wire):
     returns a new block of ``size`` consecutive numbers.
     """
 
-    series: str = Field(min_length=1, max_length=80)
+    series: Text = Field(min_length=1, max_length=80)
     size: int = Field(default=DEFAULT_LEASE_SIZE, ge=1, le=MAX_LEASE_SIZE)
 
 
@@ -343,7 +353,7 @@ class HandshakeRequest(_Wire):
 
     protocol_version: int = Field(ge=1)
     client_time: datetime
-    app_version: str = Field(default="", max_length=50)
+    app_version: Text = Field(default="", max_length=50)
 
 
 class ServerLimits(_Wire):
@@ -483,7 +493,7 @@ class ConflictResolutionFields(_Wire):
 
     conflict_id: UUID
     chosen: dict[str, Any] = Field(default_factory=dict)
-    note: str = Field(default="", max_length=2000)
+    note: Text = Field(default="", max_length=2000)
 
 
 # ---------------------------------------------------------------------------

@@ -130,3 +130,8 @@ def test_handshake_reports_clock_offset(device: Callable[..., SyncDevice]) -> No
     assert off["clock_warning"] is True and 7000 < off["clock_offset_seconds"] < 7300
     bad = dev.http.post("/v1/handshake", json={"protocol_version": 2, "client_time": skewed})
     assert (bad.status_code, bad.json()["kind"]) == (400, "unsupported_protocol")
+
+
+def test_nul_in_credentials_is_invalid_not_a_server_error(server: RunningServer) -> None:
+    reply = _login(server, "c01-clerk\x00", "secret-pass", uuid.uuid4())
+    assert (reply.status_code, reply.json()["kind"]) == (422, "invalid_request")
