@@ -8,6 +8,7 @@ Runs offscreen on a temporary demo store; ``test_screenshots.py`` runs it too.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -41,8 +42,11 @@ def main(out: Path = DEFAULT_OUT, *, dossiers: int = 600, lang: str = "vi") -> l
 
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    with tempfile.TemporaryDirectory(prefix="commune-desk-shots-") as tmp:
-        base = Path(tmp)
+    # A fixed folder name, so the paths shown (Settings → backup folder) and therefore
+    # the images do not change from one run to the next.
+    base = Path(tempfile.gettempdir()) / "CommuneDesk-screenshots"
+    shutil.rmtree(base, ignore_errors=True)
+    try:
         desktop = DesktopApp(
             AppPaths(data_dir=base, backup_dir=base / "backups"),
             lang=lang, show_dialogs=False, first_run=False,
@@ -97,6 +101,8 @@ def main(out: Path = DEFAULT_OUT, *, dossiers: int = 600, lang: str = "vi") -> l
             wizard.close()
         finally:
             desktop.close()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
     return written
 
 
