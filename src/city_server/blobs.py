@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -33,7 +33,7 @@ from commune_desk.sync.protocol import (
 router = APIRouter(tags=["blobs"])
 Sha = Annotated[str, Path(pattern=SHA256_PATTERN, description="SHA-256, lower-case hex")]
 _RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
-_ERRORS = {401: {}, 404: {}, 409: {}, 413: {}, 416: {}, 422: {}}
+_ERRORS: dict[int | str, dict[str, Any]] = {401: {}, 404: {}, 409: {}, 413: {}, 416: {}, 422: {}}
 
 
 def _status(blob: Blob) -> BlobStatus:

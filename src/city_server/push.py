@@ -342,7 +342,7 @@ class PushBatch:
                 kind_, _ = parse_series(series) if isinstance(series, str) else (None, None)
             except ValueError:
                 kind_ = None
-            if kind_ not in _REGISTER_KINDS[op.entity]:
+            if kind_ not in _REGISTER_KINDS[op.entity] or not isinstance(series, str):
                 return fields, None, _rejected(ErrorKind.INVALID_FIELDS, "bad register series")
             number = fields.get(FIELD_NUMBER)
             if number is None and fields.get(FIELD_PROVISIONAL) is True:
@@ -386,7 +386,7 @@ class PushBatch:
         except ValueError:
             return _rejected(ErrorKind.INVALID_FIELDS, "dossier_id must be a UUID")
         try:
-            event = EventKind(op.fields.get(FIELD_EVENT_KIND))
+            event = EventKind(str(op.fields.get(FIELD_EVENT_KIND)))
         except ValueError:
             return _rejected(ErrorKind.UNKNOWN_EVENT_KIND, "unknown event kind")
         dossier = self._get(Entity.DOSSIER.value, dossier_id)

@@ -8,7 +8,9 @@ from sqlalchemy import create_engine
 from city_server.models import Base
 
 config = context.config
-engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
+engine = config.attributes.get("engine") or create_engine(
+    config.get_main_option("sqlalchemy.url") or "sqlite:///city-server.sqlite3"
+)
 
 with engine.connect() as connection:
     context.configure(
