@@ -4,7 +4,8 @@
 write it describes; the session's commit then makes both durable together.
 
 The counters and :func:`insert_ops` run their statements directly on the
-sqlite3 connection of the session's transaction (:func:`driver_connection`):
+sqlite3 connection of the caller's transaction, an ORM session's or a Core
+connection's (:func:`driver_connection`):
 they are on the counter's hot path, and plain parameterised SQL there is
 prepared once by sqlite3's statement cache instead of being compiled and
 processed by SQLAlchemy on every call. Same transaction, same rows.
