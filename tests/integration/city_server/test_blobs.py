@@ -7,8 +7,10 @@ import os
 import uuid
 from collections.abc import Callable
 
+import httpx
 import pytest
-from tests.helpers.city_server import SyncDevice
+from tests.helpers.city_server import RunningServer, SyncDevice
+from tests.helpers.fault_proxy import FaultProxy
 
 CHUNK = 1000
 
@@ -114,3 +116,25 @@ def test_ranged_download(device: Callable[..., SyncDevice], header: str,
     assert reply.headers["content-range"] == f"bytes {lo}-{hi}/3000"
     bad = dev.http.get(f"/v1/blobs/{sha}", headers={"Range": "bytes=3000-"})
     assert (bad.status_code, bad.json()["kind"]) == (416, "range_not_satisfiable")
+
+
+def test_connection_cut_mid_chunk_keeps_the_server_offset_consistent(
+    device: Callable[..., SyncDevice], server: RunningServer,
+) -> None:
+    """The link drops while a chunk is on the wire: nothing half-written, resume works."""
+    dev = device()
+    data, sha = _blob(CHUNK * 3)
+    dev.http.post(f"/v1/blobs/{sha}", json={"size": len(data)})
+    dev.http.put(f"/v1/blobs/{sha}", params={"offset": 0}, content=data[:CHUNK])
+    with FaultProxy("127.0.0.1", server.port) as proxy:
+        # Headers (~300 bytes) go through, then the connection is reset mid-body.
+        proxy.set(cut_up_after=450, match=b"PUT /v1/blobs/", times=1)
+        with (
+            httpx.Client(base_url=proxy.url, timeout=10, headers=dev.http.headers) as http,
+            pytest.raises(httpx.TransportError),
+        ):
+            http.put(f"/v1/blobs/{sha}", params={"offset": CHUNK}, content=data[CHUNK:2 * CHUNK])
+    status = dev.http.get(f"/v1/blobs/{sha}/status").json()
+    assert status["received"] == CHUNK  # the cut chunk was not stored in part
+    assert _upload_from(dev, data, sha, int(status["received"]))["complete"] is True
+    assert dev.http.get(f"/v1/blobs/{sha}").content == data
