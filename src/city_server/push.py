@@ -145,7 +145,8 @@ class PushBatch:
             row = OpResultRow(
                 device_id=dev, seq=op.seq, op_id=str(op.op_id), commune_id=self.ctx.commune_id,
                 status=outcome.status.value, kind=outcome.kind.value if outcome.kind else None,
-                message=outcome.message, version=outcome.version,
+                message=outcome.message[:500] if outcome.message else None,
+                version=outcome.version,
                 assigned_number=outcome.assigned_number, conflict_id=outcome.conflict_id,
             )
             self.session.add(row)

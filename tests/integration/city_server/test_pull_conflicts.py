@@ -148,3 +148,15 @@ def test_dossier_events_follow_the_state_machine(device: Callable[..., SyncDevic
     a.push(ev)
     edit = a.push_one(a.op("dossier_event", ev["entity_id"], "update", {"kind": "x"}, 1))
     assert edit["kind"] == "append_only"
+
+
+def test_conflict_on_many_long_field_names_is_stored(device: Callable[..., SyncDevice]) -> None:
+    """The result message names the fields; it must fit its column however many there are."""
+    a, b = device(), device()
+    rid = uuid.uuid4()
+    names = [f"field_{'x' * 60}_{i}" for i in range(30)]
+    a.push(a.op("dossier", rid, fields=dict.fromkeys(names, 0)))
+    a.push(a.op("dossier", rid, "update", dict.fromkeys(names, 1), 1))
+    result = b.push_one(b.op("dossier", rid, "update", dict.fromkeys(names, 2), 1))
+    assert (result["status"], result["kind"]) == ("conflict", "field_conflict")
+    assert len(result["message"]) <= 500
