@@ -7,7 +7,8 @@ from datetime import UTC
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, FastAPI, Query
+from fastapi import APIRouter, FastAPI, Query, Response
+from pydantic import BaseModel
 from sqlalchemy import Engine, select
 
 from city_server import auth, blobs
@@ -49,6 +50,11 @@ router = APIRouter(tags=["sync"])
 _AUTH_ERRORS: dict[int | str, dict[str, object]] = {401: {}, 422: {}}
 
 
+def _json(model: BaseModel) -> Response:
+    """Serialise a reply model straight to JSON (the hot endpoints skip re-validation)."""
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
 @router.post("/handshake", response_model=HandshakeResponse, responses=_AUTH_ERRORS)
 def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> HandshakeResponse:
     """Protocol version check, clock comparison, the device's last seq, cursor and leases."""
@@ -73,11 +79,11 @@ def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> H
 
 
 @router.post("/push", response_model=PushResponse, responses=_AUTH_ERRORS)
-def push(body: PushRequest, ctx: ContextDep, session: SessionDep) -> PushResponse:
+def push(body: PushRequest, ctx: ContextDep, session: SessionDep) -> Response:
     """Apply a batch of this device's operations exactly once each."""
     response = PushBatch(session, ctx).run(body.ops)
     session.commit()
-    return response
+    return _json(response)
 
 
 @router.get("/pull", response_model=PullResponse, responses=_AUTH_ERRORS)
@@ -86,7 +92,7 @@ def pull(
     session: SessionDep,
     after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
-) -> PullResponse:
+) -> Response:
     """Changes of the caller's commune with change seq > ``after``, oldest first."""
     rows = session.scalars(
         select(Record)
@@ -100,8 +106,8 @@ def pull(
                version=r.version, deleted=r.deleted, fields={} if r.deleted else r.fields)
         for r in page
     ]
-    return PullResponse(changes=changes, cursor=page[-1].change_seq if page else after,
-                        has_more=len(rows) > limit)
+    return _json(PullResponse(changes=changes, cursor=page[-1].change_seq if page else after,
+                              has_more=len(rows) > limit))
 
 
 @router.post("/leases", response_model=Lease, responses={**_AUTH_ERRORS, 400: {}, 409: {}})
