@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="vi_VN">
 <context>
@@ -31,8 +31,8 @@
         <translation>Resolve a data conflict</translation>
     </message>
     <message>
-        <source>Trường “{field}” của {entity} đã bị sửa ở hai nơi.</source>
-        <translation>Field “{field}” of {entity} was changed in two places.</translation>
+        <source>{record} đã bị sửa ở hai nơi với giá trị khác nhau.</source>
+        <translation>{record} was changed in two places with different values.</translation>
     </message>
     <message>
         <source>Giữ giá trị trên máy này</source>
@@ -40,7 +40,7 @@
     </message>
     <message>
         <source>Dùng giá trị trên máy chủ</source>
-        <translation>Use the server's value</translation>
+        <translation>Use the server&apos;s value</translation>
     </message>
     <message>
         <source>Sửa thành</source>
@@ -286,7 +286,7 @@
     </message>
     <message>
         <source>Chưa nhập họ tên người nộp hồ sơ.</source>
-        <translation>The applicant's name is missing.</translation>
+        <translation>The applicant&apos;s name is missing.</translation>
     </message>
     <message>
         <source>Không có thủ tục với mã này trong danh mục.</source>
@@ -298,11 +298,11 @@
     </message>
     <message>
         <source>Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ.</source>
-        <translation>This action is not allowed in the dossier's current status.</translation>
+        <translation>This action is not allowed in the dossier&apos;s current status.</translation>
     </message>
     <message>
         <source>Quầy đã cấp hết mã hồ sơ trong ngày hôm nay.</source>
-        <translation>This counter has used up today's dossier codes.</translation>
+        <translation>This counter has used up today&apos;s dossier codes.</translation>
     </message>
     <message>
         <source>Số quầy phải từ 1 đến 9.</source>
@@ -326,7 +326,7 @@
     </message>
     <message>
         <source>Máy này đã bị thu hồi quyền đồng bộ. Hãy liên hệ cán bộ CNTT.</source>
-        <translation>This PC's sync access was revoked. Contact IT support.</translation>
+        <translation>This PC&apos;s sync access was revoked. Contact IT support.</translation>
     </message>
     <message>
         <source>Phiên bản phần mềm không khớp với máy chủ. Hãy cập nhật phần mềm.</source>
@@ -575,7 +575,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Phần mềm tiếp nhận hồ sơ một cửa và quản lý văn bản, làm việc được cả khi mất mạng. Trước khi bắt đầu, hãy nhập tên và mã định danh của đơn vị: chúng được in trên giấy tiếp nhận và mã hồ sơ.</source>
-        <translation>Software for the one-stop counter and the document registers; it keeps working when the network is down. Before you start, enter the office's name and unit code: they are printed on receipts and in dossier codes.</translation>
+        <translation>Software for the one-stop counter and the document registers; it keeps working when the network is down. Before you start, enter the office&apos;s name and unit code: they are printed on receipts and in dossier codes.</translation>
     </message>
 </context>
 <context>
@@ -634,7 +634,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Cơ quan ban hành, ví dụ: UBND thành phố</source>
-        <translation>Issuing body, e.g. City People's Committee</translation>
+        <translation>Issuing body, e.g. City People&apos;s Committee</translation>
     </message>
     <message>
         <source>ví dụ: 125/UBND-VP</source>
@@ -770,7 +770,7 @@ Please send this file to IT support.</translation>
     <name>IntakePage</name>
     <message>
         <source>Tiếp nhận hồ sơ</source>
-        <extracomment>What happens to the receipt slip after saving: "preview", "print", "none".</extracomment>
+        <extracomment>What happens to the receipt slip after saving: &quot;preview&quot;, &quot;print&quot;, &quot;none&quot;.</extracomment>
         <translation>Dossier intake</translation>
     </message>
     <message>
@@ -851,7 +851,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Nhập họ và tên người nộp.</source>
-        <translation>Enter the applicant's full name.</translation>
+        <translation>Enter the applicant&apos;s full name.</translation>
     </message>
     <message>
         <source>Nhập số CCCD/CMND.</source>
@@ -1039,7 +1039,7 @@ Please send this file to IT support.</translation>
     <name>MainWindow</name>
     <message>
         <source>Tiếp nhận</source>
-        <extracomment>(key, untranslated title, "module:Class") of every page, in rail order. Page modules are imported when the page is first shown, so the shell paints before the heavy imports (services, SQLAlchemy) are done.</extracomment>
+        <extracomment>(key, untranslated title, &quot;module:Class&quot;) of every page, in rail order. Page modules are imported when the page is first shown, so the shell paints before the heavy imports (services, SQLAlchemy) are done.</extracomment>
         <translation>Intake</translation>
     </message>
     <message>
@@ -1080,7 +1080,7 @@ Please send this file to IT support.</translation>
     <name>OfficeForm</name>
     <message>
         <source>ví dụ: UBND xã Đông Anh</source>
-        <translation>e.g. People's Committee of the commune</translation>
+        <translation>e.g. People&apos;s Committee of the commune</translation>
     </message>
     <message>
         <source>Mã định danh đơn vị, ví dụ: 000.00.06.H26</source>
@@ -1597,6 +1597,194 @@ Please send this file to IT support.</translation>
     </message>
 </context>
 <context>
+    <name>SyncLabels</name>
+    <message>
+        <source>Hồ sơ</source>
+        <translation>Dossier</translation>
+    </message>
+    <message>
+        <source>Bước xử lý hồ sơ</source>
+        <translation>Dossier step</translation>
+    </message>
+    <message>
+        <source>Tệp đính kèm</source>
+        <translation>Attachment</translation>
+    </message>
+    <message>
+        <source>Văn bản đến</source>
+        <translation>Incoming document</translation>
+    </message>
+    <message>
+        <source>Văn bản đi</source>
+        <translation>Outgoing document</translation>
+    </message>
+    <message>
+        <source>Huỷ số</source>
+        <translation>Voided number</translation>
+    </message>
+    <message>
+        <source>Xử lý xung đột</source>
+        <translation>Conflict resolution</translation>
+    </message>
+    <message>
+        <source>Họ tên người nộp</source>
+        <translation>Applicant name</translation>
+    </message>
+    <message>
+        <source>Số định danh</source>
+        <translation>Identity number</translation>
+    </message>
+    <message>
+        <source>Số điện thoại</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>Địa chỉ</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Thủ tục</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <source>Ngày hẹn trả</source>
+        <translation>Appointment date</translation>
+    </message>
+    <message>
+        <source>Ghi chú</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>Trạng thái</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Nơi gửi</source>
+        <translation>Sender</translation>
+    </message>
+    <message>
+        <source>Số, ký hiệu</source>
+        <translation>Number and symbol</translation>
+    </message>
+    <message>
+        <source>Ngày văn bản</source>
+        <translation>Document date</translation>
+    </message>
+    <message>
+        <source>Loại văn bản</source>
+        <translation>Document type</translation>
+    </message>
+    <message>
+        <source>Trích yếu</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <source>Độ khẩn</source>
+        <translation>Urgency</translation>
+    </message>
+    <message>
+        <source>Độ mật</source>
+        <translation>Confidentiality</translation>
+    </message>
+    <message>
+        <source>Người xử lý</source>
+        <translation>Handler</translation>
+    </message>
+    <message>
+        <source>Người phối hợp</source>
+        <translation>Co-handlers</translation>
+    </message>
+    <message>
+        <source>Hạn xử lý</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>Thời điểm giao</source>
+        <translation>Assigned at</translation>
+    </message>
+    <message>
+        <source>Người ký</source>
+        <translation>Signer</translation>
+    </message>
+    <message>
+        <source>Nơi nhận</source>
+        <translation>Recipients</translation>
+    </message>
+    <message>
+        <source>Số bản</source>
+        <translation>Copies</translation>
+    </message>
+    <message>
+        <source>Tình trạng ký</source>
+        <translation>Signature state</translation>
+    </message>
+    <message>
+        <source>Máy chủ không có hồ sơ mà thay đổi này thuộc về.</source>
+        <extracomment>Why the server refused an operation (``OpResult.kind``), in the clerk&apos;s words.</extracomment>
+        <translation>The server does not have the dossier this change belongs to.</translation>
+    </message>
+    <message>
+        <source>Máy chủ không có bản ghi này (có thể đã bị xoá ở máy khác).</source>
+        <translation>The server does not have this record (it may have been deleted on another PC).</translation>
+    </message>
+    <message>
+        <source>Bản ghi đã bị xoá trên máy chủ.</source>
+        <translation>The record was deleted on the server.</translation>
+    </message>
+    <message>
+        <source>Máy chủ không nhận loại bước xử lý này (phần mềm cần cập nhật?).</source>
+        <translation>The server does not accept this kind of step (does the software need an update?).</translation>
+    </message>
+    <message>
+        <source>Bước xử lý không hợp lệ với trạng thái hiện tại của hồ sơ trên máy chủ.</source>
+        <translation>This step is not allowed in the dossier&apos;s current status on the server.</translation>
+    </message>
+    <message>
+        <source>Nhật ký xử lý chỉ được ghi thêm, không được sửa hay xoá.</source>
+        <translation>The processing history can only be added to, never edited or deleted.</translation>
+    </message>
+    <message>
+        <source>Có thông tin không hợp lệ.</source>
+        <translation>Some information is not valid.</translation>
+    </message>
+    <message>
+        <source>Tài khoản này không được sửa loại dữ liệu này.</source>
+        <translation>This account may not change this kind of data.</translation>
+    </message>
+    <message>
+        <source>Số văn bản nằm ngoài khối số máy này được cấp.</source>
+        <translation>The document number is outside the block leased to this PC.</translation>
+    </message>
+    <message>
+        <source>Số văn bản đã được máy khác dùng.</source>
+        <translation>The document number was already used by another PC.</translation>
+    </message>
+    <message>
+        <source>Số văn bản đã cấp không được đổi.</source>
+        <translation>An issued document number cannot be changed.</translation>
+    </message>
+    <message>
+        <source>Sổ đã hết số để cấp.</source>
+        <translation>The register book has no numbers left to issue.</translation>
+    </message>
+    <message>
+        <source>Tệp đính kèm chưa gửi đủ lên máy chủ.</source>
+        <translation>The attachment has not been fully uploaded to the server.</translation>
+    </message>
+    <message>
+        <source>Bản ghi đã bị sửa ở máy khác nên không xoá được.</source>
+        <translation>The record was changed on another PC, so it cannot be deleted.</translation>
+    </message>
+    <message>
+        <source>Máy chủ từ chối thay đổi ({kind}).</source>
+        <translation>The server refused the change ({kind}).</translation>
+    </message>
+    <message>
+        <source>(trống)</source>
+        <translation>(empty)</translation>
+    </message>
+</context>
+<context>
     <name>SyncPage</name>
     <message>
         <source>Đồng bộ với máy chủ</source>
@@ -1720,7 +1908,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Đồng hồ máy tính lệch nhiều so với máy chủ: hãy chỉnh lại giờ.</source>
-        <translation>The PC clock is far from the server's: please correct it.</translation>
+        <translation>The PC clock is far from the server&apos;s: please correct it.</translation>
     </message>
     <message>
         <source>Cán bộ CNTT đăng nhập máy chủ một lần (lệnh commune-desk login) để bật đồng bộ.</source>

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from typing import Any
 
 from commune_desk.ui.sync_status import SyncView, view_from_sync_status
@@ -37,15 +36,22 @@ def test_sync_page_explains_errors_and_offers_resolution(desktop: Any, qtbot: An
     page = desktop.window.show_page("sync")
     page.show_view(SyncView(state="error", pending=5, last_error="session_expired"))
     assert page.error_label.text() == "Lỗi gần nhất: Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại."
+    from commune_desk.sync.inbox import ConflictField, ConflictItem
     from commune_desk.ui.pages.sync_page import ConflictDialog
 
-    conflict = SimpleNamespace(id="c1", entity="dossier", entity_id="abcd1234", field="applicant_phone",
-                               local_value="0912345678", server_value="0987654321")
+    conflict = ConflictItem(
+        id="c1", entity="dossier", entity_id="abcd1234", base_version=1,
+        created_at=datetime(2026, 11, 20, tzinfo=UTC), label="",
+        fields=(ConflictField("applicant_phone", "0912345678", "0987654321"),
+                ConflictField("co_handlers", ["A"], ["B"])),
+    )
     dialog = ConflictDialog(conflict, page)
-    assert dialog.chosen_value() == "0987654321"  # the server's value is proposed
-    dialog.local_choice.setChecked(True)
-    assert dialog.chosen_value() == "0912345678"
-    dialog.edit.setText("0911111111")
-    dialog.edit_choice.setChecked(True)
-    assert dialog.chosen_value() == "0911111111"
+    phone = dialog.choice("applicant_phone")
+    assert dialog.chosen()["applicant_phone"] == "0987654321"  # the server's value is proposed
+    phone.local_choice.setChecked(True)
+    assert dialog.chosen()["applicant_phone"] == "0912345678"
+    phone.edit.setText("0911111111")
+    phone.edit_choice.setChecked(True)
+    assert dialog.chosen() == {"applicant_phone": "0911111111", "co_handlers": ["B"]}
+    assert dialog.choice("co_handlers").edit.isHidden()  # lists are chosen, never typed
     dialog.close()

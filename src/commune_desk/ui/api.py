@@ -287,17 +287,23 @@ def monthly_report(services: Any, year: int, month: int) -> list[Any]:
 
 
 def list_quarantined(bridge: Any) -> list[Any]:
-    """Unresolved operations the server rejected (empty when the engine cannot list them)."""
+    """Unresolved operations the server rejected, as ``sync.inbox.QuarantinedItem`` values."""
     engine = getattr(bridge, "engine", None)
-    lister = getattr(engine, "list_quarantined", None)
-    return list(lister()) if callable(lister) else []
+    if engine is None:  # sync unavailable: nothing can have been rejected
+        return []
+    from commune_desk.sync.inbox import list_quarantined as read
+
+    return read(engine.store)
 
 
 def list_conflicts(bridge: Any) -> list[Any]:
-    """Open conflicts (empty when the engine cannot list them)."""
+    """Open conflicts, as ``sync.inbox.ConflictItem`` values (each with its fields)."""
     engine = getattr(bridge, "engine", None)
-    lister = getattr(engine, "list_conflicts", None)
-    return list(lister()) if callable(lister) else []
+    if engine is None:
+        return []
+    from commune_desk.sync.inbox import list_conflicts as read
+
+    return read(engine.store)
 
 
 def _device_id(engine: Any) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
@@ -34,6 +35,13 @@ from commune_desk.ui.context import UiContext
 from commune_desk.ui.errors import message_for
 from commune_desk.ui.format import format_datetime, now_utc
 from commune_desk.ui.ops import NetworkOp, StoreOp
+from commune_desk.ui.sync_labels import (
+    entity_name,
+    field_name,
+    format_value,
+    record_title,
+    refusal_reason,
+)
 from commune_desk.ui.sync_status import SyncView, read_sync_view
 from commune_desk.ui.widgets import hint_label, page_layout
 
@@ -246,21 +254,36 @@ class SyncPage(QWidget):
         quarantined, conflicts = lists
         self.quarantine.setRowCount(len(quarantined))
         for n, q in enumerate(quarantined):
-            for column, text in enumerate(
-                (q.entity, q.entity_id[:8], _kind_message(q.kind) or q.message)
-            ):
+            cells = (
+                entity_name(q.entity),
+                q.label or q.entity_id[:8],
+                refusal_reason(q.kind),
+            )
+            for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, q)
+                item.setToolTip(q.message)
                 self.quarantine.setItem(n, column, item)
-        self.conflicts.setRowCount(len(conflicts))
-        for n, c in enumerate(conflicts):
-            for column, text in enumerate(
-                (f"{c.entity} {c.entity_id[:8]}", c.field, str(c.local_value),
-                 str(c.server_value))
-            ):
+        # One row per conflicting field, so both values are readable side by side.
+        rows = [(c, f) for c in conflicts for f in c.fields]
+        self.conflicts.setRowCount(len(rows))
+        for n, (c, f) in enumerate(rows):
+            texts = (
+                record_title(c.entity, c.entity_id, c.label),
+                field_name(f.name),
+                format_value(f.local_value),
+                format_value(f.server_value),
+            )
+            for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, c)
                 self.conflicts.setItem(n, column, item)
+        has_lists = bool(quarantined or conflicts)
+        self.requeue_button.setEnabled(bool(quarantined))
+        self.discard_button.setEnabled(bool(quarantined))
+        self.resolve_button.setEnabled(bool(conflicts))
+        if has_lists:
+            self.lists_hint.clear()
 
     def _selected(self, table: QTableWidget) -> Any:
         row = table.currentRow()
@@ -286,22 +309,62 @@ class SyncPage(QWidget):
         dialog = ConflictDialog(conflict, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        self.resolve(conflict, dialog.chosen_value(), dialog.note.text().strip())
+        self.resolve(conflict, dialog.chosen(), dialog.note.text().strip())
 
-    def resolve(self, conflict: Any, value: Any, note: str) -> None:
+    def resolve(self, conflict: Any, chosen: dict[str, Any], note: str) -> None:
         """Record the person's choice (audited by the sync layer) on the store thread."""
         bridge = self.ctx.sync
         actor = self.ctx.clerk
         StoreOp(
             self.ctx,
-            lambda _s: api.resolve_conflict(bridge, conflict.id, {conflict.field: value}, actor,
-                                            note),
+            lambda _s: api.resolve_conflict(bridge, conflict.id, chosen, actor, note),
             parent=self,
         ).success(lambda _r: self.refresh()).run_in_background()
 
 
+class _FieldChoice:
+    """The three choices for one conflicting field (a helper of ConflictDialog; no signals)."""
+
+    def __init__(
+        self, dialog: QDialog, grid: QGridLayout, row: int, field: Any, captions: tuple[str, ...]
+    ) -> None:
+        self.field = field
+        self.group = QButtonGroup(dialog)
+        title = QLabel(f"<b>{field_name(field.name)}</b>", dialog)
+        keep_local, use_server, edit = captions
+        self.local_choice = QRadioButton(keep_local, dialog)
+        self.server_choice = QRadioButton(use_server, dialog)
+        self.edit_choice = QRadioButton(edit, dialog)
+        for button in (self.local_choice, self.server_choice, self.edit_choice):
+            self.group.addButton(button)
+        self.server_choice.setChecked(True)
+        self.edit = QLineEdit("" if field.server_value is None else str(field.server_value), dialog)
+        self.edit.textEdited.connect(lambda _t: self.edit_choice.setChecked(True))
+        # Only text can be typed back safely; lists and numbers are chosen, not edited.
+        editable = all(v is None or isinstance(v, str)
+                       for v in (field.local_value, field.server_value))
+        self.edit_choice.setVisible(editable)
+        self.edit.setVisible(editable)
+        grid.addWidget(title, row, 0, 1, 2)
+        grid.addWidget(self.local_choice, row + 1, 0)
+        grid.addWidget(QLabel(format_value(field.local_value), dialog), row + 1, 1)
+        grid.addWidget(self.server_choice, row + 2, 0)
+        grid.addWidget(QLabel(format_value(field.server_value), dialog), row + 2, 1)
+        grid.addWidget(self.edit_choice, row + 3, 0)
+        grid.addWidget(self.edit, row + 3, 1)
+
+    def value(self) -> Any:
+        """The value chosen for this field."""
+        if self.local_choice.isChecked():
+            return self.field.local_value
+        if self.server_choice.isChecked():
+            return self.field.server_value
+        return self.edit.text()
+
+
 class ConflictDialog(QDialog):
-    """Both values side by side; keep one, or type the right value.
+    """Every conflicting field of one record with both values side by side; keep one, or
+    type the right value.
 
     Signals: the standard QDialog ones.
     """
@@ -312,22 +375,19 @@ class ConflictDialog(QDialog):
         self.setWindowTitle(self.tr("Xử lý xung đột dữ liệu"))
         grid = QGridLayout(self)
         grid.addWidget(
-            QLabel(self.tr("Trường “{field}” của {entity} đã bị sửa ở hai nơi.").format(
-                field=conflict.field, entity=conflict.entity), self), 0, 0, 1, 2)
-        self.local_choice = QRadioButton(self.tr("Giữ giá trị trên máy này"), self)
-        self.server_choice = QRadioButton(self.tr("Dùng giá trị trên máy chủ"), self)
-        self.edit_choice = QRadioButton(self.tr("Sửa thành"), self)
-        self.server_choice.setChecked(True)
-        grid.addWidget(self.local_choice, 1, 0)
-        grid.addWidget(QLabel(str(conflict.local_value), self), 1, 1)
-        grid.addWidget(self.server_choice, 2, 0)
-        grid.addWidget(QLabel(str(conflict.server_value), self), 2, 1)
-        self.edit = QLineEdit(str(conflict.server_value), self)
-        grid.addWidget(self.edit_choice, 3, 0)
-        grid.addWidget(self.edit, 3, 1)
+            QLabel(self.tr("{record} đã bị sửa ở hai nơi với giá trị khác nhau.").format(
+                record=record_title(conflict.entity, conflict.entity_id, conflict.label)), self),
+            0, 0, 1, 2)
+        captions = (self.tr("Giữ giá trị trên máy này"), self.tr("Dùng giá trị trên máy chủ"),
+                    self.tr("Sửa thành"))
+        self.choices = [
+            _FieldChoice(self, grid, 1 + 4 * n, field, captions)
+            for n, field in enumerate(conflict.fields)
+        ]
+        row = 1 + 4 * len(self.choices)
         self.note = QLineEdit(self)
         self.note.setPlaceholderText(self.tr("Ghi chú (được lưu vào nhật ký)"))
-        grid.addWidget(self.note, 4, 0, 1, 2)
+        grid.addWidget(self.note, row, 0, 1, 2)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -335,13 +395,12 @@ class ConflictDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Huỷ"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        grid.addWidget(buttons, 5, 0, 1, 2)
-        self.edit.textEdited.connect(lambda _t: self.edit_choice.setChecked(True))
+        grid.addWidget(buttons, row + 1, 0, 1, 2)
 
-    def chosen_value(self) -> Any:
-        """The value the person chose."""
-        if self.local_choice.isChecked():
-            return self.conflict.local_value
-        if self.server_choice.isChecked():
-            return self.conflict.server_value
-        return self.edit.text()
+    def choice(self, field: str) -> _FieldChoice:
+        """The choice widgets of one field."""
+        return next(c for c in self.choices if c.field.name == field)
+
+    def chosen(self) -> dict[str, Any]:
+        """The value the person chose for each field."""
+        return {c.field.name: c.value() for c in self.choices}

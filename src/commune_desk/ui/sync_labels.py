@@ -1,0 +1,124 @@
+"""Clerk-facing names for what the sync page lists: record kinds, fields, refusal reasons."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+from commune_desk.ui.format import format_date, format_datetime
+from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
+
+_CTX = "SyncLabels"
+
+ENTITY_NAMES: dict[str, str] = {
+    "dossier": QT_TRANSLATE_NOOP("SyncLabels", "Hồ sơ"),
+    "dossier_event": QT_TRANSLATE_NOOP("SyncLabels", "Bước xử lý hồ sơ"),
+    "attachment": QT_TRANSLATE_NOOP("SyncLabels", "Tệp đính kèm"),
+    "incoming_document": QT_TRANSLATE_NOOP("SyncLabels", "Văn bản đến"),
+    "outgoing_document": QT_TRANSLATE_NOOP("SyncLabels", "Văn bản đi"),
+    "number_void": QT_TRANSLATE_NOOP("SyncLabels", "Huỷ số"),
+    "conflict_resolution": QT_TRANSLATE_NOOP("SyncLabels", "Xử lý xung đột"),
+}
+
+FIELD_NAMES: dict[str, str] = {
+    "applicant_name": QT_TRANSLATE_NOOP("SyncLabels", "Họ tên người nộp"),
+    "applicant_id_number": QT_TRANSLATE_NOOP("SyncLabels", "Số định danh"),
+    "applicant_phone": QT_TRANSLATE_NOOP("SyncLabels", "Số điện thoại"),
+    "applicant_address": QT_TRANSLATE_NOOP("SyncLabels", "Địa chỉ"),
+    "procedure_code": QT_TRANSLATE_NOOP("SyncLabels", "Thủ tục"),
+    "appointment_at": QT_TRANSLATE_NOOP("SyncLabels", "Ngày hẹn trả"),
+    "notes": QT_TRANSLATE_NOOP("SyncLabels", "Ghi chú"),
+    "status": QT_TRANSLATE_NOOP("SyncLabels", "Trạng thái"),
+    "author": QT_TRANSLATE_NOOP("SyncLabels", "Nơi gửi"),
+    "number_symbol": QT_TRANSLATE_NOOP("SyncLabels", "Số, ký hiệu"),
+    "document_date": QT_TRANSLATE_NOOP("SyncLabels", "Ngày văn bản"),
+    "doc_type": QT_TRANSLATE_NOOP("SyncLabels", "Loại văn bản"),
+    "summary": QT_TRANSLATE_NOOP("SyncLabels", "Trích yếu"),
+    "urgency": QT_TRANSLATE_NOOP("SyncLabels", "Độ khẩn"),
+    "secrecy": QT_TRANSLATE_NOOP("SyncLabels", "Độ mật"),
+    "handler": QT_TRANSLATE_NOOP("SyncLabels", "Người xử lý"),
+    "co_handlers": QT_TRANSLATE_NOOP("SyncLabels", "Người phối hợp"),
+    "deadline": QT_TRANSLATE_NOOP("SyncLabels", "Hạn xử lý"),
+    "assigned_at": QT_TRANSLATE_NOOP("SyncLabels", "Thời điểm giao"),
+    "signer": QT_TRANSLATE_NOOP("SyncLabels", "Người ký"),
+    "recipients": QT_TRANSLATE_NOOP("SyncLabels", "Nơi nhận"),
+    "copies": QT_TRANSLATE_NOOP("SyncLabels", "Số bản"),
+    "state": QT_TRANSLATE_NOOP("SyncLabels", "Tình trạng ký"),
+}
+
+#: Why the server refused an operation (``OpResult.kind``), in the clerk's words.
+REFUSAL_REASONS: dict[str, str] = {
+    "unknown_dossier": QT_TRANSLATE_NOOP(
+        "SyncLabels", "Máy chủ không có hồ sơ mà thay đổi này thuộc về."),
+    "unknown_record": QT_TRANSLATE_NOOP(
+        "SyncLabels", "Máy chủ không có bản ghi này (có thể đã bị xoá ở máy khác)."),
+    "record_deleted": QT_TRANSLATE_NOOP("SyncLabels", "Bản ghi đã bị xoá trên máy chủ."),
+    "unknown_event_kind": QT_TRANSLATE_NOOP(
+        "SyncLabels", "Máy chủ không nhận loại bước xử lý này (phần mềm cần cập nhật?)."),
+    "illegal_transition": QT_TRANSLATE_NOOP(
+        "SyncLabels", "Bước xử lý không hợp lệ với trạng thái hiện tại của hồ sơ trên máy chủ."),
+    "append_only": QT_TRANSLATE_NOOP(
+        "SyncLabels", "Nhật ký xử lý chỉ được ghi thêm, không được sửa hay xoá."),
+    "invalid_fields": QT_TRANSLATE_NOOP("SyncLabels", "Có thông tin không hợp lệ."),
+    "entity_not_allowed": QT_TRANSLATE_NOOP(
+        "SyncLabels", "Tài khoản này không được sửa loại dữ liệu này."),
+    "number_outside_lease": QT_TRANSLATE_NOOP(
+        "SyncLabels", "Số văn bản nằm ngoài khối số máy này được cấp."),
+    "number_taken": QT_TRANSLATE_NOOP("SyncLabels", "Số văn bản đã được máy khác dùng."),
+    "number_immutable": QT_TRANSLATE_NOOP("SyncLabels", "Số văn bản đã cấp không được đổi."),
+    "no_number_available": QT_TRANSLATE_NOOP("SyncLabels", "Sổ đã hết số để cấp."),
+    "blob_incomplete": QT_TRANSLATE_NOOP("SyncLabels", "Tệp đính kèm chưa gửi đủ lên máy chủ."),
+    "delete_conflict": QT_TRANSLATE_NOOP(
+        "SyncLabels", "Bản ghi đã bị sửa ở máy khác nên không xoá được."),
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate(_CTX, text)
+
+
+def entity_name(entity: str) -> str:
+    """What the clerk calls a kind of record."""
+    source = ENTITY_NAMES.get(entity)
+    return _tr(source) if source else entity
+
+
+def field_name(field: str) -> str:
+    """What the clerk calls a field (the identifier when it has no name yet)."""
+    source = FIELD_NAMES.get(field)
+    return _tr(source) if source else field
+
+
+def refusal_reason(kind: str, fallback: str = "") -> str:
+    """Why the server refused an operation; ``fallback`` or the kind when unknown."""
+    source = REFUSAL_REASONS.get(kind)
+    if source:
+        return _tr(source)
+    if fallback:
+        return fallback
+    return QCoreApplication.translate("SyncLabels", "Máy chủ từ chối thay đổi ({kind}).").format(
+        kind=kind
+    )
+
+
+def record_title(entity: str, entity_id: str, label: str) -> str:
+    """``Hồ sơ 000.00.06.H26-261120-1001 – Nguyễn Văn A`` (the id's start when unnamed)."""
+    return f"{entity_name(entity)} {label or entity_id[:8]}"
+
+
+def format_value(value: Any) -> str:
+    """A synced field value as the clerk reads it (dates dd/mm/yyyy, lists joined)."""
+    if value is None or value == "":
+        return QCoreApplication.translate("SyncLabels", "(trống)")
+    if isinstance(value, list | tuple):
+        return ", ".join(format_value(v) for v in value)
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        try:
+            if len(value) == 10:
+                return format_date(date.fromisoformat(value))
+            return format_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            return value
+    return str(value)

@@ -1,0 +1,69 @@
+"""The sync page lists a real refused operation and a real conflict and resolves them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from tests.helpers.city_server import RunningServer, run_city_server, sqlite_url
+from tests.helpers.memory_keyring import memory_keyring
+from tests.ui.inbox_setup import prepare_inbox
+
+from commune_desk.store.models import AuditEntry, IncomingDocument
+
+
+@pytest.fixture()
+def city(tmp_path: Path) -> Iterator[RunningServer]:
+    """The real city server on an ephemeral port, with an in-memory keyring for the clients."""
+    with memory_keyring(), run_city_server(sqlite_url(tmp_path), communes=("C01",)) as server:
+        yield server
+
+
+def test_sync_page_lists_and_resolves_what_waits(
+    city: RunningServer, make_desktop: Any, qtbot: Any, idle: Any, tmp_path: Path
+) -> None:
+    inbox = prepare_inbox(city, tmp_path / "data")
+    desktop = make_desktop()
+    desktop.ctx.clerk = "Nguyễn Thu Hà"
+    page = desktop.window.show_page("sync")
+    qtbot.waitUntil(lambda: page.quarantine.rowCount() == 1 and page.conflicts.rowCount() == 2,
+                    timeout=30_000)
+    reason = page.quarantine.item(0, 2).text()
+    assert reason == "Máy chủ không có hồ sơ mà thay đổi này thuộc về."
+    assert page.quarantine.item(0, 0).text() == "Bước xử lý hồ sơ"
+    rows = {page.conflicts.item(r, 1).text(): r for r in range(2)}
+    assert set(rows) == {"Người xử lý", "Thời điểm giao"}
+    handler = rows["Người xử lý"]
+    assert page.conflicts.item(handler, 0).text().startswith("Văn bản đến ")
+    assert page.conflicts.item(handler, 2).text() == "Bà Lê Thị Yến"
+    assert page.conflicts.item(handler, 3).text() == "Ông Trần Văn Xuân"
+    assert page.lists_hint.text() == ""
+
+    # The resolver shows every field of the conflict; keep this PC's handler.
+    from commune_desk.ui.pages.sync_page import ConflictDialog
+
+    page.conflicts.selectRow(handler)
+    conflict = page._selected(page.conflicts)  # noqa: SLF001
+    dialog = ConflictDialog(conflict, page)
+    assert [c.field.name for c in dialog.choices] == ["assigned_at", "handler"]
+    dialog.choice("handler").local_choice.setChecked(True)
+    chosen = dialog.chosen()
+    assert chosen["handler"] == "Bà Lê Thị Yến"
+    assert chosen["assigned_at"] == conflict.fields[0].server_value
+    dialog.close()
+    page.resolve(conflict, chosen, "đã thống nhất với bộ phận văn thư")
+    qtbot.waitUntil(lambda: page.conflicts.rowCount() == 0, timeout=10_000)
+
+    page.quarantine.selectRow(0)
+    page.discard_button.click()
+    qtbot.waitUntil(lambda: page.quarantine.rowCount() == 0, timeout=10_000)
+    idle(desktop)
+    store = desktop.app_context.store
+    with store.read() as s:
+        assert s.get(IncomingDocument, inbox.document_id).handler == "Bà Lê Thị Yến"
+        actions = {(a.action, a.actor) for a in s.scalars(select(AuditEntry))}
+    assert ("conflict_resolved", "Nguyễn Thu Hà") in actions
+    assert ("quarantine_discarded", "Nguyễn Thu Hà") in actions
