@@ -150,6 +150,21 @@ def stop_server(server: subprocess.Popen[str]) -> None:
         server.wait(timeout=10)
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of a process group."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # field 5 of /proc/PID/stat: process group
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     """A free TCP port on 127.0.0.1."""
     with socket.socket() as sock:
@@ -288,9 +303,11 @@ async def main_async(args: argparse.Namespace, host: str, port: int) -> dict[str
     base_rps = await baseline(host, port, args.devices, args.baseline_seconds)
     print(f"baseline {base_rps:.0f} req/s; loading", file=sys.stderr, flush=True)
     t0 = time.monotonic()
+    cpu0 = group_cpu_seconds(args.server_pgid)
     ops, lat, counts, errors = await load(host, port, devices, args.batch, args.duration,
                                           args.rate, args.seed)
     elapsed = time.monotonic() - t0
+    server_cpu = group_cpu_seconds(args.server_pgid) - cpu0
     ops_per_s = ops / elapsed
     return {
         "benchmark": "server_push_load", "backend": args.backend, "devices": len(devices),
@@ -301,6 +318,9 @@ async def main_async(args: argparse.Namespace, host: str, port: int) -> dict[str
         "p99_ms": round(percentile(lat, 99) * 1000, 1),
         "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None,
         "results": counts, "http_errors": errors,
+        "server_cpu_s": round(server_cpu, 1),
+        "server_cpu_ms_per_op": round(server_cpu / ops * 1000, 3) if ops else None,
+        "server_cores_used": round(server_cpu / elapsed, 2),
         "baseline_raw_http_req_per_s": round(base_rps, 1),
         "push_req_per_s": round(len(lat) / elapsed, 1),
         "push_req_vs_raw_http": round(len(lat) / elapsed / base_rps, 3) if base_rps else None,
@@ -351,6 +371,7 @@ def main() -> int:
             start_new_session=True,  # its own process group, so workers die with it
         )
         stack.callback(stop_server, server)
+        args.server_pgid = server.pid
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -367,6 +388,8 @@ def main() -> int:
     print(f"  {figures['ops_per_s']} ops/s, p50 {figures['p50_ms']} ms, "
           f"p99 {figures['p99_ms']} ms per push; results {figures['results']}, "
           f"HTTP errors {figures['http_errors']}")
+    print(f"  server processes used {figures['server_cores_used']} cores, "
+          f"{figures['server_cpu_ms_per_op']} ms CPU per op")
     print(f"  baseline raw HTTP {figures['baseline_raw_http_req_per_s']} req/s; pushes "
           f"{figures['push_req_per_s']} req/s = {figures['push_req_vs_raw_http']} x baseline")
     print(json.dumps(figures))
