@@ -1975,6 +1975,133 @@ Please send this file to IT support.</translation>
     </message>
 </context>
 <context>
+    <name>UsbUpdate</name>
+    <message>
+        <source>Đã cập nhật thành công từ USB.</source>
+        <extracomment>The clerk&apos;s sentence for each ``UpdateKind`` (the same Vietnamese text as ``commune_desk.update.outcome.MESSAGES``, which a test keeps in step), so that it is translated like every other interface text.</extracomment>
+        <translation>The update from the USB stick was installed.</translation>
+    </message>
+    <message>
+        <source>Phần mềm và dữ liệu danh mục đã là bản mới nhất; không có gì để cập nhật.</source>
+        <translation>The software and the reference data are already up to date; nothing to update.</translation>
+    </message>
+    <message>
+        <source>Bản cập nhật trên USB hợp lệ (chưa cài đặt).</source>
+        <translation>The update on the USB stick is valid (not installed yet).</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy bản cập nhật CommuneDesk trên USB này (cần thư mục “CommuneDesk-update”).</source>
+        <translation>No CommuneDesk update was found on this USB stick (a “CommuneDesk-update” folder is needed).</translation>
+    </message>
+    <message>
+        <source>Không đọc được USB. Hãy rút ra, cắm lại rồi thử lại.</source>
+        <translation>The USB stick cannot be read. Unplug it, plug it in again and retry.</translation>
+    </message>
+    <message>
+        <source>Bản cập nhật trên USB bị thiếu tệp. Hãy nhờ cán bộ CNTT chép lại USB cập nhật.</source>
+        <translation>The update on the USB stick is missing files. Ask IT support to copy the update stick again.</translation>
+    </message>
+    <message>
+        <source>Bản cập nhật trên USB đã bị sửa đổi hoặc hỏng nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.</source>
+        <translation>The update on the USB stick was altered or is damaged, so it was NOT installed. Nothing changed on this PC. Tell IT support.</translation>
+    </message>
+    <message>
+        <source>USB này chứa bản cập nhật CŨ hơn bản đã cài nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy xin USB cập nhật mới nhất.</source>
+        <translation>This USB stick holds an update OLDER than the one installed, so it was NOT installed. Nothing changed on this PC. Ask for the latest update stick.</translation>
+    </message>
+    <message>
+        <source>Bản cập nhật trên USB đã hết hạn nên KHÔNG được cài. Hãy xin cán bộ CNTT chép bản cập nhật mới.</source>
+        <translation>The update on the USB stick has expired, so it was NOT installed. Ask IT support to copy a new update.</translation>
+    </message>
+    <message>
+        <source>Bản cập nhật có tệp ghi ra ngoài thư mục cho phép nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.</source>
+        <translation>The update has a file that would be written outside the allowed folder, so it was NOT installed. Nothing changed on this PC. Tell IT support.</translation>
+    </message>
+    <message>
+        <source>Ngày giờ của máy tính đang sớm hơn ngày phát hành phần mềm, nên không thể kiểm tra hạn dùng của bản cập nhật. Hãy chỉnh lại ngày giờ máy tính rồi thử lại.</source>
+        <translation>The PC&apos;s date is earlier than the software&apos;s release date, so the update&apos;s expiry cannot be checked. Correct the PC&apos;s date and time, then retry.</translation>
+    </message>
+    <message>
+        <source>Bản cài đặt này thiếu khóa tin cậy để kiểm tra bản cập nhật. Hãy báo cán bộ CNTT.</source>
+        <translation>This installation lacks the trusted key needed to check updates. Tell IT support.</translation>
+    </message>
+    <message>
+        <source>Bản cập nhật hợp lệ nhưng áp dụng không thành công; dữ liệu cũ được giữ nguyên. Hãy báo cán bộ CNTT.</source>
+        <translation>The update is valid but could not be applied; the old data was kept. Tell IT support.</translation>
+    </message>
+</context>
+<context>
+    <name>UsbUpdateBox</name>
+    <message>
+        <source>Cập nhật từ USB</source>
+        <translation>Update from USB</translation>
+    </message>
+    <message>
+        <source>Cắm USB cập nhật do cán bộ CNTT chuẩn bị, bấm “Tìm USB” rồi “Kiểm tra và cập nhật”. Bản cập nhật bị sửa đổi, cũ hoặc hết hạn sẽ bị từ chối.</source>
+        <translation>Plug in the update stick prepared by IT support, click “Find USB”, then “Check and update”. An altered, older or expired update is refused.</translation>
+    </message>
+    <message>
+        <source>Tìm USB</source>
+        <translation>Find USB</translation>
+    </message>
+    <message>
+        <source>Chọn thư mục…</source>
+        <translation>Choose folder…</translation>
+    </message>
+    <message>
+        <source>Kiểm tra và cập nhật</source>
+        <translation>Check and update</translation>
+    </message>
+    <message>
+        <source>Đã thấy USB cập nhật. Bấm “Kiểm tra và cập nhật”.</source>
+        <translation>An update stick was found. Click “Check and update”.</translation>
+    </message>
+    <message>
+        <source>Không thấy USB cập nhật nào. Hãy cắm USB rồi bấm “Tìm USB”, hoặc bấm “Chọn thư mục…”.</source>
+        <translation>No update stick found. Plug in the USB stick and click “Find USB”, or click “Choose folder…”.</translation>
+    </message>
+    <message>
+        <source>Chọn USB hoặc thư mục cập nhật</source>
+        <translation>Choose the USB stick or the update folder</translation>
+    </message>
+    <message>
+        <source>Đang kiểm tra bản cập nhật trên USB…</source>
+        <translation>Checking the update on the USB stick…</translation>
+    </message>
+    <message>
+        <source>Đã thay: {parts}.</source>
+        <translation>Replaced: {parts}.</translation>
+    </message>
+    <message>
+        <source>Bộ cài đặt phiên bản {version} đã được kiểm tra và chép vào máy; cán bộ CNTT sẽ cài đặt.</source>
+        <translation>The installer of version {version} was checked and copied to this PC; IT support will install it.</translation>
+    </message>
+    <message>
+        <source>Đang cài đặt phiên bản {version}. Phần mềm sẽ tự đóng lại để cài đặt; hãy mở lại sau khi cài xong.</source>
+        <translation>Installing version {version}. The software will close itself for the installation; open it again when it is done.</translation>
+    </message>
+    <message>
+        <source>danh mục thủ tục</source>
+        <translation>procedure catalogue</translation>
+    </message>
+    <message>
+        <source>ngày nghỉ, ngày làm bù</source>
+        <translation>days off and make-up working days</translation>
+    </message>
+    <message>
+        <source>{name} (bản {version})</source>
+        <translation>{name} (version {version})</translation>
+    </message>
+    <message>
+        <source>Cập nhật phần mềm</source>
+        <translation>Software update</translation>
+    </message>
+    <message>
+        <source>Phần mềm sẽ đóng lại để cài đặt phiên bản mới. Hãy mở lại sau khi cài đặt xong.</source>
+        <translation>The software will close to install the new version. Open it again when the installation is done.</translation>
+    </message>
+</context>
+<context>
     <name>_OfficePage</name>
     <message>
         <source>Thông tin đơn vị</source>

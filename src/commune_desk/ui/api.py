@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from commune_desk.domain.calendar import DayKind
@@ -281,6 +282,40 @@ REGISTER_LIMIT = 2000
 def monthly_report(services: Any, year: int, month: int) -> list[Any]:
     """Per-procedure counts for one month."""
     return list(services.monthly_report(year, month))
+
+
+# -- USB updates --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StickUpdate:
+    """An update attempt from a stick: its ``UpdateResult`` and what it changed in the store."""
+
+    result: Any
+    #: ``Changes`` when reference data was applied (broadcast by ``StoreOp``), else None.
+    changes: Any = None
+
+
+def find_update_sticks() -> list[Path]:
+    """Plugged-in drives that carry a CommuneDesk update."""
+    from commune_desk.update import detect_update_sticks
+
+    return detect_update_sticks()
+
+
+def update_from_stick(app_context: Any, stick: Path, *, start_installer: bool) -> StickUpdate:
+    """Verify the update on ``stick`` with TUF and, only if it passes, apply it."""
+    from commune_desk.services.values import Changes
+    from commune_desk.update import update_from_stick as verify_and_apply
+
+    result = verify_and_apply(app_context, stick, start_installer=start_installer)
+    applied = any(i.kind == "reference-data" and i.action == "applied" for i in result.items)
+    if not applied:
+        return StickUpdate(result)
+    codes = [p.code for p in app_context.services.list_procedures(include_inactive=True)]
+    return StickUpdate(
+        result, Changes.of("procedure", *codes) | Changes.of("settings", "calendar")
+    )
 
 
 # -- sync: quarantine and conflicts -------------------------------------------------

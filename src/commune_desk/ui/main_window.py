@@ -152,5 +152,6 @@ QListWidget#navRail::item:selected { background: #c62828; color: #ffffff; }
 QListWidget#navRail::item:focus { outline: none; }
 QLabel[role="title"] { font-size: 14pt; font-weight: bold; color: #1f3b5a; }
 QLabel[role="error"] { color: #b00020; }
+QLabel[role="ok"] { color: #1b5e20; }
 QLabel[role="hint"] { color: #555555; }
 """

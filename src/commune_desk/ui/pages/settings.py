@@ -1,4 +1,5 @@
-"""Cài đặt: office identity, office hours, holiday overrides, server, language, backup folder."""
+"""Cài đặt: office identity, office hours, holiday overrides, server, language, backup folder,
+and the update from a USB stick."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from commune_desk.ui.context import UiContext
 from commune_desk.ui.i18n import LANGUAGES
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
+from commune_desk.ui.usb_update import UsbUpdateBox
 from commune_desk.ui.widgets import error_label, hint_label, page_layout
 
 
@@ -187,6 +189,9 @@ class SettingsPage(QWidget):
         self.working_days_edit = QPlainTextEdit(days_box)
         days_layout.addWidget(self.working_days_edit)
         right.addWidget(days_box, 1)
+        self.usb_box = UsbUpdateBox(ctx, self)
+        self.usb_box.applied.connect(self.load)  # new holiday overrides are shown at once
+        right.addWidget(self.usb_box)
 
         bottom = QHBoxLayout()
         self.message = error_label(self)
@@ -196,6 +201,10 @@ class SettingsPage(QWidget):
         bottom.addWidget(self.save_button)
         layout.addLayout(bottom)
         self.load()
+
+    def on_shown(self) -> None:
+        """Look for an update stick each time the page is opened (quietly)."""
+        self.usb_box.find_sticks(quiet=True)
 
     def load(self) -> None:
         """Read the settings on the store thread."""
