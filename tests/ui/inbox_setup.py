@@ -9,6 +9,7 @@ by ``make_screenshots.py``.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +37,7 @@ def prepare_inbox(city: RunningServer, data_dir: Path) -> Inbox:
         doc = other.services.register_incoming(_incoming()).value
         assert other.engine.sync_once().ok and here.engine.sync_once().ok
         other.services.assign_incoming(doc.id, handler="Ông Trần Văn Xuân")
+        time.sleep(1.0)  # a second apart, as at a real office: the two times read differently
         here.services.assign_incoming(doc.id, handler="Bà Lê Thị Yến")
         with here.ctx.store.write.begin() as s:
             refused = add_op(s, device_id=here.ctx.device_id, entity="dossier_event",

@@ -3,6 +3,9 @@
     .venv/bin/python tests/ui/make_screenshots.py [OUTPUT_FOLDER]
 
 Runs offscreen on a temporary demo store; ``test_screenshots.py`` runs it too.
+The sync page is rendered from a second store that has synced with a real city
+server (in-process, on an ephemeral port) and holds one refused change and one
+conflict, so its lists are not empty.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -18,6 +22,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "docs" / "screenshots"
 SIZE = (1366, 768)
+if str(ROOT) not in sys.path:  # run as a script: make ``tests.helpers`` importable
+    sys.path.insert(0, str(ROOT))
 
 
 def _type(widget: object, text: str) -> None:
@@ -35,6 +41,29 @@ def _type(widget: object, text: str) -> None:
 
 def main(out: Path = DEFAULT_OUT, *, dossiers: int = 600, lang: str = "vi") -> list[Path]:
     """Render each page with demo data; return the PNG paths written."""
+    import commune_desk.update.detect as detect
+
+    plugged_in = detect.candidate_roots
+    detect.candidate_roots = lambda: []  # no stick: the same settings page on every machine
+    try:
+        return _render(out, dossiers=dossiers, lang=lang)
+    finally:
+        detect.candidate_roots = plugged_in
+        _stop_file_logging()  # its folder was a scratch folder, now deleted
+
+
+def _stop_file_logging() -> None:
+    """Detach the app's log file handler (set up by each DesktopApp) from the root logger."""
+    import logging
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_commune_desk", False):
+            root.removeHandler(handler)
+            handler.close()
+
+
+def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
     from commune_desk.paths import AppPaths
     from commune_desk.ui.app import DesktopApp
     from commune_desk.ui.demo import DEMO_CLERK, _fill
@@ -81,13 +110,16 @@ def main(out: Path = DEFAULT_OUT, *, dossiers: int = 600, lang: str = "vi") -> l
             dossiers_page.table.selectRow(2)
             shot("02-ho-so")
 
-            for n, key in enumerate(("incoming", "outgoing", "sync", "reports", "settings"), 3):
+            names = {
+                "incoming": "03-van-ban-den", "outgoing": "04-van-ban-di", "reports": "06-bao-cao",
+            }
+            for key, name in names.items():
                 window.show_page(key)
-                names = {
-                    "incoming": "van-ban-den", "outgoing": "van-ban-di", "sync": "dong-bo",
-                    "reports": "bao-cao", "settings": "cai-dat",
-                }
-                shot(f"{n:02d}-{names[key]}")
+                shot(name)
+            settings = window.show_page("settings")
+            wait_idle(desktop)
+            settings.usb_box.find_button.click()
+            shot("07-cai-dat")
 
             from commune_desk.ui.first_run import FirstRunWizard
 
@@ -103,7 +135,58 @@ def main(out: Path = DEFAULT_OUT, *, dossiers: int = 600, lang: str = "vi") -> l
             desktop.close()
     finally:
         shutil.rmtree(base, ignore_errors=True)
+    written.insert(4, _sync_page_shot(out / f"05-dong-bo{suffix}.png", lang=lang))
     return written
+
+
+def _sync_page_shot(path: Path, *, lang: str) -> Path:
+    """The sync page of a PC that synced with a real city server and has things to resolve."""
+    from tests.helpers.city_server import run_city_server, sqlite_url
+    from tests.helpers.memory_keyring import memory_keyring
+    from tests.ui.inbox_setup import prepare_inbox
+
+    from commune_desk.paths import AppPaths
+    from commune_desk.ui.app import DesktopApp
+    from commune_desk.ui.demo import DEMO_CLERK
+    from commune_desk.ui.screenshots import wait_idle
+
+    base = Path(tempfile.gettempdir()) / "CommuneDesk-screenshots-sync"
+    scratch = [base, base.with_name(base.name + "-other-pc"), base.with_name(base.name + "-city")]
+    _stop_file_logging()  # the first session's log folder is gone
+    for folder in scratch:
+        shutil.rmtree(folder, ignore_errors=True)
+    scratch[2].mkdir()
+    try:
+        with memory_keyring(), run_city_server(sqlite_url(scratch[2]), communes=("C01",)) as city:
+            prepare_inbox(city, base)
+            desktop = DesktopApp(
+                AppPaths(data_dir=base, backup_dir=base / "backups"),
+                lang=lang, show_dialogs=False, first_run=False,
+            )
+            try:
+                desktop.wait_ready()
+                desktop.ctx.clerk = DEMO_CLERK
+                window = desktop.create_window()
+                window.resize(*SIZE)
+                window.show()
+                page = window.show_page("sync")
+                app = desktop.qt_app
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline and not (
+                    page.view.state == "idle" and page.rounds_table.rowCount()
+                    and page.quarantine.rowCount() and page.conflicts.rowCount()
+                ):
+                    app.processEvents()
+                    time.sleep(0.02)
+                wait_idle(desktop)
+                page.conflicts.selectRow(0)
+                window.grab().save(str(path))
+            finally:
+                desktop.close()
+    finally:
+        for folder in scratch:
+            shutil.rmtree(folder, ignore_errors=True)
+    return path
 
 
 if __name__ == "__main__":

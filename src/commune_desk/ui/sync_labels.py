@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from commune_desk.ui.format import format_date, format_datetime
+from commune_desk.ui.format import format_date, local
 from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 
 _CTX = "SyncLabels"
@@ -109,7 +109,8 @@ def record_title(entity: str, entity_id: str, label: str) -> str:
 
 
 def format_value(value: Any) -> str:
-    """A synced field value as the clerk reads it (dates dd/mm/yyyy, lists joined)."""
+    """A synced field value as the clerk reads it (dd/mm/yyyy [HH:MM:SS] office time, lists
+    joined)."""
     if value is None or value == "":
         return QCoreApplication.translate("SyncLabels", "(trống)")
     if isinstance(value, list | tuple):
@@ -118,7 +119,9 @@ def format_value(value: Any) -> str:
         try:
             if len(value) == 10:
                 return format_date(date.fromisoformat(value))
-            return format_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
+            # With seconds: two values of a conflict may differ by less than a minute.
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return local(moment).strftime("%d/%m/%Y %H:%M:%S")
         except ValueError:
             return value
     return str(value)

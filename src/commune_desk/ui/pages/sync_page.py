@@ -106,6 +106,9 @@ class SyncPage(QWidget):
             [self.tr("Thời gian"), self.tr("Kết quả"), self.tr("Đã gửi"), self.tr("Đã nhận")],
             1,
         )
+        self.rounds_table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
         rounds_layout.addWidget(self.rounds_table)
         top.addWidget(rounds_box, 1)
 
@@ -114,6 +117,9 @@ class SyncPage(QWidget):
         q_layout = QVBoxLayout(quarantine_box)
         self.quarantine = _table(
             quarantine_box, [self.tr("Loại"), self.tr("Bản ghi"), self.tr("Lý do")], 2
+        )
+        self.quarantine.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
         )
         q_buttons = QHBoxLayout()
         self.requeue_button = QPushButton(self.tr("Gửi lại"), quarantine_box)
@@ -262,7 +268,7 @@ class SyncPage(QWidget):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, q)
-                item.setToolTip(q.message)
+                item.setToolTip(text)
                 self.quarantine.setItem(n, column, item)
         # One row per conflicting field, so both values are readable side by side.
         rows = [(c, f) for c in conflicts for f in c.fields]
@@ -277,6 +283,7 @@ class SyncPage(QWidget):
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, c)
+                item.setToolTip(text)
                 self.conflicts.setItem(n, column, item)
         has_lists = bool(quarantined or conflicts)
         self.requeue_button.setEnabled(bool(quarantined))
@@ -340,8 +347,8 @@ class _FieldChoice:
         self.server_choice.setChecked(True)
         self.edit = QLineEdit("" if field.server_value is None else str(field.server_value), dialog)
         self.edit.textEdited.connect(lambda _t: self.edit_choice.setChecked(True))
-        # Only text can be typed back safely; lists and numbers are chosen, not edited.
-        editable = all(v is None or isinstance(v, str)
+        # Only plain text can be typed back safely; times, lists and numbers are chosen.
+        editable = all(v is None or (isinstance(v, str) and format_value(v) == v)
                        for v in (field.local_value, field.server_value))
         self.edit_choice.setVisible(editable)
         self.edit.setVisible(editable)
