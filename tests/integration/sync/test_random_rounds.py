@@ -8,7 +8,8 @@ outgoing documents) and syncs through a randomly chosen fault. A final clean
 round must leave every PC holding exactly its commune's records, as the
 server has them (content hashes), with no duplicate code or number.
 
-CI runs ``COMMUNE_SYNC_ROUNDS`` rounds (default 3); the benchmark runs more.
+CI runs ``COMMUNE_SYNC_ROUNDS`` rounds (default 3, seed ``COMMUNE_SYNC_SEED``);
+longer runs are recorded in docs/benchmarks.md.
 """
 
 from __future__ import annotations
