@@ -1,9 +1,10 @@
 """Sync sub-commands: ``login``, ``sync --once [--json]``, ``sync status [--json]``.
 
 Exit status: 0 converged (nothing left to push, nothing waiting for a
-person); 1 the round failed (the reason kind is printed, or is
-``error_kind`` in the JSON); 2 bad input (password missing); 3 the round
-worked but operations are quarantined or conflicts wait for a person.
+person); 1 the round failed or left operations unsent (the reason kind is
+``reason`` in the JSON, its Vietnamese sentence on stderr); 2 bad input
+(password missing); 3 the round worked but operations are quarantined or
+conflicts wait for a person.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ MESSAGES: dict[str, str] = {
     "wrong_password": "Mật khẩu không đúng.",
     "busy": "Đang có một lượt đồng bộ khác chạy.",
     "internal_error": "Đồng bộ gặp lỗi không mong muốn; đã ghi nhật ký, sẽ thử lại sau.",
+    "not_converged": "Còn thao tác chưa gửi được lên máy chủ; sẽ gửi ở lượt đồng bộ sau.",
     "attention": "Đồng bộ xong nhưng có thao tác bị máy chủ từ chối hoặc xung đột cần xử lý.",
 }
 
@@ -102,7 +104,8 @@ def _sync(args: argparse.Namespace) -> int:
     with _open(args) as ctx:
         result = SyncEngine(ctx.store, ctx.blobs).sync_once()
     attention = result.quarantined > 0 or result.conflicts > 0
-    kind = result.error_kind or ("attention" if attention else None)
+    kind = result.error_kind or (
+        "not_converged" if not result.converged else "attention" if attention else None)
     if args.json:
         print(json.dumps({**result.to_json(), "reason": kind}, ensure_ascii=False))
     elif kind:
