@@ -37,6 +37,7 @@ MESSAGES: dict[str, str] = {
     "hash_mismatch": "Tệp đính kèm tải về bị hỏng; sẽ tải lại.",
     "wrong_password": "Mật khẩu không đúng.",
     "busy": "Đang có một lượt đồng bộ khác chạy.",
+    "no_free_slot": "Cả 9 số quầy của đơn vị đã được cấp cho máy khác; cần thu hồi một máy cũ.",
     "internal_error": "Đồng bộ gặp lỗi không mong muốn; đã ghi nhật ký, sẽ thử lại sau.",
     "not_converged": "Còn thao tác chưa gửi được lên máy chủ; sẽ gửi ở lượt đồng bộ sau.",
     "attention": "Đồng bộ xong nhưng có thao tác bị máy chủ từ chối hoặc xung đột cần xử lý.",
@@ -89,7 +90,8 @@ def _login(args: argparse.Namespace) -> int:
             account = login(ctx.store, server_url=args.server, username=args.username,
                             password=password)
         except SyncError as exc:
-            print(message(exc.kind.value), file=sys.stderr)
+            detail = exc.detail if exc.detail in MESSAGES else None
+            print(message(detail or exc.kind.value), file=sys.stderr)
             return EXIT_FAILED
     print(f"Đã đăng nhập {account.username} ({account.commune_name}); máy: {account.device_id}")
     return EXIT_OK
