@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from tests.helpers.city_server import RunningServer
+from tests.helpers.memory_keyring import MemoryKeyring
 from tests.integration.sync.sync_support import Clerk, assert_converged
 
 from commune_desk.app import AppContext
@@ -15,6 +16,7 @@ from commune_desk.paths import AppPaths
 from commune_desk.services import NewIncomingDocument, NewOutgoingDocument
 from commune_desk.store.models import OutboxOp
 from commune_desk.sync.account import login, unlock_offline
+from commune_desk.sync.credentials import KEYRING_SERVICE
 from commune_desk.sync.engine import SyncEngine
 from commune_desk.sync.errors import SyncError, SyncErrorKind
 
@@ -107,5 +109,29 @@ def test_restore_from_an_older_backup_continues_above_the_servers_seq(
         ctx.services.assign_incoming(doc.id, handler="Bà Yến", co_handlers=["Ông Ba"])
         assert clerk.engine.sync_once().ok
         assert_converged(city, "C01", [clerk])
+    finally:
+        ctx.close()
+
+
+def test_a_refused_access_token_is_refreshed_once_and_the_round_goes_on(
+    tmp_path: Path, city: RunningServer, keyring_backend: MemoryKeyring
+) -> None:
+    ctx = AppContext.open(AppPaths.resolve(tmp_path / "pc"))
+    try:
+        login(ctx.store, server_url=city.base_url, username="c01-clerk", password="secret-pass")
+        access = [k for k in keyring_backend.secrets if k[1].startswith(f"{city.base_url}#access")]
+        assert len(access) == 1
+        refresh_key = (KEYRING_SERVICE, f"{city.base_url}|{ctx.device_id}")
+        old_refresh = keyring_backend.secrets[refresh_key]
+        keyring_backend.secrets[access[0]] = "9999999999 not-a-token"  # server refuses it
+        ctx.services.register_incoming(NewIncomingDocument(author="Sở Y tế", summary="B"))
+        result = SyncEngine(ctx.store, ctx.blobs).sync_once()
+        assert result.ok and result.converged, result
+        assert keyring_backend.secrets[refresh_key] != old_refresh  # rotated, kept in keyring
+        # A refresh token the server no longer knows: a clear kind, not a retry loop.
+        keyring_backend.secrets[refresh_key] = "stale"
+        keyring_backend.secrets[access[0]] = "9999999999 not-a-token"
+        result = SyncEngine(ctx.store, ctx.blobs).sync_once()
+        assert not result.ok and result.error_kind == "session_expired"
     finally:
         ctx.close()
