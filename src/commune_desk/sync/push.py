@@ -46,9 +46,10 @@ from commune_desk.store.outbox import OUTBOX_SEQ, bump_counter, counter_value
 from commune_desk.sync import protocol as p
 from commune_desk.sync.blobs import ChunkSizer, OnBytes, upload_blob
 from commune_desk.sync.client import SyncClient
+from commune_desk.sync.derive import derive_dossier
 from commune_desk.sync.errors import SyncError, SyncErrorKind
 from commune_desk.sync.index import index_record
-from commune_desk.sync.pull import OPEN_STATES, derive_dossier
+from commune_desk.sync.pull import OPEN_STATES
 from commune_desk.sync.records import ENTITY_MODELS
 
 #: Operation kinds the server answers with "try again later" rather than "never".
