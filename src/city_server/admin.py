@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from city_server.models import Commune, User
+from city_server.models import AuditEvent, Commune, User, utcnow
 from city_server.security import hash_password
+from commune_desk.domain.errors import DomainError
+from commune_desk.domain.roles import Permission, RoleRules
 from commune_desk.sync.protocol import Role
 
 
@@ -26,9 +28,12 @@ def add_commune(session: Session, *, code: str, name: str) -> Commune:
 
 def add_user(
     session: Session, *, commune_code: str, username: str, role: Role, password: str,
-    fast_hash: bool = False,
+    fast_hash: bool = False, full_name: str = "",
 ) -> User:
-    """Create a user of a commune with an argon2id password hash; the caller commits."""
+    """Create a user of a commune with an argon2id password hash; the caller commits.
+
+    ``full_name`` is what the commune's PCs print on slips and registers.
+    """
     commune = session.scalar(select(Commune).where(Commune.code == commune_code))
     if commune is None:
         raise AdminError(f"no commune {commune_code!r}")
@@ -37,7 +42,32 @@ def add_user(
     if not password:
         raise AdminError("empty password")
     user = User(commune_id=commune.id, username=username, role=Role(role).value,
-                password_hash=hash_password(password, fast=fast_hash), active=True)
+                password_hash=hash_password(password, fast=fast_hash), active=True,
+                full_name=full_name.strip()[:200])
     session.add(user)
     session.flush()
     return user
+
+
+def set_role_rules(
+    session: Session, *, commune_code: str, grants: dict[str, list[str]], by: str
+) -> dict[str, list[str]]:
+    """Change some permissions of a commune's role rules (audited); return the rules now.
+
+    ``grants`` maps a permission to the roles that hold it; leaders always keep
+    every permission. The caller commits.
+    """
+    commune = session.scalar(select(Commune).where(Commune.code == commune_code))
+    if commune is None:
+        raise AdminError(f"no commune {commune_code!r}")
+    current = RoleRules.from_json(commune.role_rules)
+    new = current
+    for name, roles in grants.items():
+        try:
+            new = new.with_grant(Permission(name), roles)
+        except (ValueError, DomainError) as exc:
+            raise AdminError(f"bad rule {name}={','.join(roles)}: {exc}") from exc
+    commune.role_rules = new.to_json()
+    session.add(AuditEvent(commune_id=commune.id, at=utcnow(), username=by, device_id=None,
+                           action="role_rules_changed", details={"changes": new.changes_from(current)}))
+    return new.to_json()

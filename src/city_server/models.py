@@ -61,6 +61,8 @@ class Commune(Base):
     name: Mapped[str] = mapped_column(String(200))
     change_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The office's adjustments of the default role rules ``{permission: [roles]}`` (None: defaults).
+    role_rules: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
 
 
 class User(Base):
@@ -74,6 +76,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The person's full name, printed on the PCs' slips and registers.
+    full_name: Mapped[str] = mapped_column(String(200), default="")
 
 
 class Device(Base):
@@ -201,3 +205,16 @@ class BlobChunk(Base):
     blob_id: Mapped[int] = mapped_column(ForeignKey("blob.id"), primary_key=True)
     offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AuditEvent(Base):
+    """Who changed what in a commune's administration (role rules), append-only."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    username: Mapped[str] = mapped_column(String(100))
+    device_id: Mapped[str | None] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(60))
+    details: Mapped[dict[str, Any]] = mapped_column(Json)

@@ -27,8 +27,11 @@ from commune_desk.domain.numbers import (
     next_number,
     series_key,
 )
+from commune_desk.domain.roles import Permission
 from commune_desk.domain.text import fold, normalize_text
+from commune_desk.services.actors import ActorLike, actor_username, audit_name
 from commune_desk.services.base import ServiceBase
+from commune_desk.services.clerks import require
 from commune_desk.services.errors import NotFound
 from commune_desk.services.values import (
     Changes,
@@ -102,7 +105,7 @@ class DocumentServices(ServiceBase):
     # -- incoming ------------------------------------------------------------------
 
     def register_incoming(
-        self, new: NewIncomingDocument, *, actor: str = ""
+        self, new: NewIncomingDocument, *, actor: ActorLike = ""
     ) -> Outcome[IncomingDocumentInfo]:
         """Enter an incoming document with the next "số đến" of its year (one transaction)."""
         author = _required(new.author, "author_required", "author")
@@ -135,12 +138,13 @@ class DocumentServices(ServiceBase):
             session.add(doc)
             if number is not None:
                 self._record_issue(session, series, number, "incoming_document", doc.id)
-            self._op(session, "incoming_document", doc.id, "create", _incoming_fields(doc))
+            self._op(session, "incoming_document", doc.id, "create", _incoming_fields(doc),
+                     actor=actor_username(actor))
             self._index_incoming(session, doc)
             self._audit(
                 session,
                 "incoming_registered",
-                actor=actor,
+                actor=audit_name(actor),
                 entity="incoming_document",
                 entity_id=doc.id,
                 details={"series": series, "number": number},
@@ -155,7 +159,7 @@ class DocumentServices(ServiceBase):
         handler: str,
         co_handlers: Iterable[str] = (),
         deadline: date | None = None,
-        actor: str = "",
+        actor: ActorLike = "",
     ) -> Outcome[IncomingDocumentInfo]:
         """Record the leader's instruction: lead handler, co-handlers, deadline."""
         handler = _required(handler, "handler_required", "handler")
@@ -181,11 +185,12 @@ class DocumentServices(ServiceBase):
                     "assigned_at": doc.assigned_at,
                 },
                 base_version=doc.server_version,
+                actor=actor_username(actor),
             )
             self._audit(
                 session,
                 "incoming_assigned",
-                actor=actor,
+                actor=audit_name(actor),
                 entity="incoming_document",
                 entity_id=doc.id,
                 details={"handler": handler},
@@ -212,15 +217,18 @@ class DocumentServices(ServiceBase):
         *,
         issue: bool = True,
         issued_on: date | None = None,
-        actor: str = "",
+        actor: ActorLike = "",
     ) -> Outcome[OutgoingDocumentInfo]:
-        """Enter an outgoing document; with ``issue`` it gets its number now (``05/QĐ-UBND``)."""
+        """Enter an outgoing document; with ``issue`` it gets its number now (``05/QĐ-UBND``),
+        which records that it is signed (the permission to sign outgoing documents)."""
         symbol = _required(new.symbol, "symbol_required", "symbol")
         summary = _required(new.summary, "summary_required", "summary")
         now = self._now()
         kind = SeriesKind.OUTGOING_SECRET if new.secret else SeriesKind.OUTGOING
         year = (issued_on or now.astimezone(VN_TZ).date()).year
         with self.store.write.begin() as session:
+            if issue:
+                require(session, actor, Permission.SIGN_OUTGOING)
             doc = OutgoingDocument(
                 id=str(uuid.uuid4()),
                 series=series_key(kind, year),
@@ -241,12 +249,13 @@ class DocumentServices(ServiceBase):
             session.add(doc)
             if issue:
                 self._issue(session, doc, issued_on or now.astimezone(VN_TZ).date())
-            self._op(session, "outgoing_document", doc.id, "create", _outgoing_fields(doc))
+            self._op(session, "outgoing_document", doc.id, "create", _outgoing_fields(doc),
+                     actor=actor_username(actor))
             self._index_outgoing(session, doc)
             self._audit(
                 session,
                 "outgoing_registered",
-                actor=actor,
+                actor=audit_name(actor),
                 entity="outgoing_document",
                 entity_id=doc.id,
                 details={"number": doc.number_symbol},
@@ -255,10 +264,11 @@ class DocumentServices(ServiceBase):
         return Outcome(info, Changes.of("outgoing_document", doc.id))
 
     def issue_outgoing(
-        self, document_id: str, *, issued_on: date | None = None, actor: str = ""
+        self, document_id: str, *, issued_on: date | None = None, actor: ActorLike = ""
     ) -> Outcome[OutgoingDocumentInfo]:
-        """Give a draft outgoing document its number (after signing)."""
+        """Give a draft outgoing document its number (after signing; a signing permission)."""
         with self.store.write.begin() as session:
+            require(session, actor, Permission.SIGN_OUTGOING)
             doc = session.get(OutgoingDocument, document_id)
             if doc is None:
                 raise NotFound("outgoing_document", document_id)
@@ -278,12 +288,13 @@ class DocumentServices(ServiceBase):
                     "series": doc.series,
                 },
                 base_version=doc.server_version,
+                actor=actor_username(actor),
             )
             self._index_outgoing(session, doc)
             self._audit(
                 session,
                 "outgoing_issued",
-                actor=actor,
+                actor=audit_name(actor),
                 entity="outgoing_document",
                 entity_id=doc.id,
                 details={"number": doc.number_symbol},
@@ -338,7 +349,7 @@ class DocumentServices(ServiceBase):
 
     # -- numbers ---------------------------------------------------------------------
 
-    def void_number(self, series: str, number: int, *, reason: str, actor: str = "") -> Outcome[int]:
+    def void_number(self, series: str, number: int, *, reason: str, actor: ActorLike = "") -> Outcome[int]:
         """Void a register-book number: recorded, never reused.
 
         An issued number voids its document (state ``voided``); an unissued
@@ -347,6 +358,7 @@ class DocumentServices(ServiceBase):
         reason = _required(reason, "reason_required", "reason")
         changes = Changes.of("number", f"{series}#{number}")
         with self.store.write.begin() as session:
+            require(session, actor, Permission.VOID_NUMBER)
             issued = session.scalar(
                 select(IssuedNumber).where(IssuedNumber.series == series, IssuedNumber.number == number)
             )
@@ -382,11 +394,12 @@ class DocumentServices(ServiceBase):
                     "entity": issued.entity,
                     "entity_id": issued.entity_id,
                 },
+                actor=actor_username(actor),
             )
             self._audit(
                 session,
                 "number_voided",
-                actor=actor,
+                actor=audit_name(actor),
                 entity="number_void",
                 entity_id=issued.id,
                 details={"series": series, "number": number, "reason": reason},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -20,8 +21,11 @@ from commune_desk.domain.dossier import (
 )
 from commune_desk.domain.errors import ValidationError
 from commune_desk.domain.identity import validate_id_number, validate_phone
+from commune_desk.domain.roles import permission_for_event
 from commune_desk.domain.text import fold, normalize_text
+from commune_desk.services.actors import ActorLike, actor_name, actor_username, audit_name
 from commune_desk.services.base import ProcedureFacts, ServiceBase
+from commune_desk.services.clerks import require
 from commune_desk.services.errors import NotFound
 from commune_desk.services.values import (
     AttachmentInfo,
@@ -166,12 +170,16 @@ def attachment_info(a: Attachment) -> AttachmentInfo:
 class DossierServices(ServiceBase):
     """Intake and processing of one-stop dossiers."""
 
-    def register_dossier(self, new: NewDossier) -> Outcome[DossierDetail]:
+    def register_dossier(
+        self, new: NewDossier, *, actor: ActorLike | None = None
+    ) -> Outcome[DossierDetail]:
         """Register a dossier received at the counter, in ONE transaction.
 
         Validate → next code of this counter slot → appointment → dossier row,
         its ``received`` event, their outbox operations and the search keys.
         Raises ValidationError / NumberingError; nothing is written on error.
+        ``actor`` is the signed-in clerk: their name is the dossier's
+        ``received_by`` (else ``new.received_by``, for scripts).
 
         This is the counter's hot path (``bench/intake_bench.py``): one Core
         connection's transaction (BEGIN IMMEDIATE), the rows written as
@@ -179,6 +187,8 @@ class DossierServices(ServiceBase):
         calendar and procedure parsed once per stored version of their rows
         (see ``_office`` and ``_procedure``).
         """
+        if actor is not None:
+            new = replace(new, received_by=actor_name(actor))
         clean = validate_new_dossier(new)
         received_at = clean.received_at or self._now()
         # A Core connection, not an ORM session: nothing here needs the unit of work.
@@ -237,6 +247,7 @@ class DossierServices(ServiceBase):
                     ("dossier_event", event_id, "create", None, event_synced),
                 ],
                 at=now,
+                actor=actor_username(actor) if actor is not None else None,
             )
             keys = dossier_search_keys(
                 clean.applicant_name, clean.applicant_id_number, clean.applicant_phone, code
@@ -305,7 +316,7 @@ class DossierServices(ServiceBase):
         dossier_id: str,
         kind: EventKind | str,
         *,
-        actor: str = "",
+        actor: ActorLike = "",
         note: str = "",
         at: datetime | None = None,
         data: dict[str, Any] | None = None,
@@ -314,7 +325,8 @@ class DossierServices(ServiceBase):
 
         Raises IllegalTransition when the status does not allow it. Resuming
         after a supplement or payment moves the appointment by the paused time;
-        ``extended`` takes the new date in ``data["appointment_at"]`` (ISO 8601).
+        ``extended`` takes the new date in ``data["appointment_at"]`` (ISO 8601)
+        and needs the permission to approve extensions (PermissionDenied).
         """
         kind = EventKind(kind)
         at = at or self._now()
@@ -324,6 +336,9 @@ class DossierServices(ServiceBase):
             dossier = session.get(Dossier, dossier_id)
             if dossier is None:
                 raise NotFound("dossier", dossier_id)
+            permission = permission_for_event(kind)
+            if permission is not None:
+                require(session, actor, permission)
             procedure = session.get(Procedure, dossier.procedure_code)
             assert procedure is not None  # foreign key
             events = list(
@@ -340,14 +355,15 @@ class DossierServices(ServiceBase):
                 local_order=(events[-1].local_order if events else 0) + 1,
                 kind=kind.value,
                 at=at,
-                actor=normalize_text(actor),
+                actor=normalize_text(actor_name(actor)),
                 note=(note or "").strip(),
                 data=dict(data or {}),
                 dirty=True,
             )
             session.add(event)
             events.append(event)
-            self._op(session, "dossier_event", event.id, "create", event_fields(event))
+            username = actor_username(actor)
+            self._op(session, "dossier_event", event.id, "create", event_fields(event), actor=username)
             dossier.status = int(new_status)
             changed_fields = self._apply_side_effects(session, dossier, procedure, events, event)
             dossier.updated_at = self._now()
@@ -360,11 +376,12 @@ class DossierServices(ServiceBase):
                     "update",
                     changed_fields,
                     base_version=dossier.server_version,
+                    actor=username,
                 )
             self._audit(
                 session,
                 f"dossier_{kind.value}",
-                actor=event.actor,
+                actor=audit_name(actor),
                 entity="dossier",
                 entity_id=dossier.id,
             )

@@ -32,6 +32,20 @@ MESSAGES: dict[str, str] = {
     "invalid_backup": "Tệp sao lưu không hợp lệ hoặc bị hỏng.",
     "backup_failed": "Không sao lưu được dữ liệu.",
     "invalid_catalogue": "Tệp danh mục thủ tục không hợp lệ.",
+    "invalid_credentials": "Tên đăng nhập hoặc mật khẩu không đúng.",
+    "permission_denied": "Việc này chỉ dành cho lãnh đạo hoặc người được đơn vị giao quyền.",
+    "needs_online_sign_in": "Lần đầu đăng nhập trên máy này cần kết nối máy chủ thành phố để kiểm tra mật khẩu. Hãy thử lại khi có mạng.",
+    "too_many_attempts": "Nhập sai mật khẩu nhiều lần. Hãy chờ một phút rồi thử lại.",
+    "password_too_short": "Mật khẩu cần ít nhất 6 ký tự.",
+    "invalid_username": "Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang (2–50 ký tự).",
+    "full_name_required": "Chưa nhập họ và tên.",
+    "username_taken": "Tên đăng nhập này đã có.",
+    "first_account_leader": "Tài khoản đầu tiên của máy phải là của lãnh đạo.",
+    "accounts_from_server": "Đơn vị dùng máy chủ thành phố: tài khoản do lãnh đạo quản lý trên máy chủ.",
+    "cannot_lock_self": "Không thể tự khoá tài khoản của mình.",
+    "last_leader": "Phải còn ít nhất một lãnh đạo có tài khoản đang dùng.",
+    "invalid_lock_minutes": "Thời gian tự khoá máy từ 0 đến 240 phút.",
+    "invalid_role": "Vai trò không hợp lệ.",
 }
 
 

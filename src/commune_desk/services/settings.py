@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from commune_desk.domain.codes import counter_slot_range, validate_unit_code
 from commune_desk.domain.errors import ValidationError
+from commune_desk.domain.roles import Permission
 from commune_desk.domain.text import normalize_text
+from commune_desk.services.actors import ActorLike, audit_name
 from commune_desk.services.base import (
     CALENDAR_KEY,
     HOURS_KEY,
@@ -18,6 +20,7 @@ from commune_desk.services.base import (
     hours_to_json,
     put_setting,
 )
+from commune_desk.services.clerks import require
 from commune_desk.services.errors import OutdatedReferenceData
 from commune_desk.services.values import Changes, OfficeSettings, Outcome
 from commune_desk.store.models import ReferenceVersion
@@ -33,8 +36,10 @@ class SettingsServices(ServiceBase):
         with self.store.read() as session:
             return self._load_settings(session)
 
-    def update_settings(self, settings: OfficeSettings, *, actor: str = "") -> Outcome[OfficeSettings]:
-        """Replace the office settings as a whole (validated first)."""
+    def update_settings(
+        self, settings: OfficeSettings, *, actor: ActorLike = ""
+    ) -> Outcome[OfficeSettings]:
+        """Replace the office settings as a whole (validated first; the settings permission)."""
         unit_code = validate_unit_code(settings.unit_code)
         counter_slot_range(settings.counter_slot)  # raises NumberingError when out of 1..9
         unit_name = normalize_text(settings.unit_name)
@@ -50,6 +55,7 @@ class SettingsServices(ServiceBase):
             extra_working_days=frozenset(settings.extra_working_days),
         )
         with self.store.write.begin() as session:
+            require(session, actor, Permission.SETTINGS)
             put_setting(
                 session,
                 OFFICE_KEY,
@@ -62,7 +68,7 @@ class SettingsServices(ServiceBase):
             )
             put_setting(session, HOURS_KEY, hours_to_json(clean.hours))
             _put_overrides(session, clean.extra_days_off, clean.extra_working_days)
-            self._audit(session, "settings_updated", actor=actor, entity="settings")
+            self._audit(session, "settings_updated", actor=audit_name(actor), entity="settings")
         return Outcome(clean, Changes.of("settings", "office"))
 
     def replace_holiday_overrides(

@@ -112,6 +112,10 @@ def login(
         )
         adopt_local_numbers(store, client, handshake)
         renew_leases(store, client, handshake)
+        verifier = PasswordVerifier.create(password).to_json()
+        from commune_desk.sync.staff import adopt_after_login  # noqa: PLC0415 - import cycle
+
+        adopt_after_login(store, client, tokens, verifier)
     finally:
         client.close()
     account = Account(
@@ -121,7 +125,7 @@ def login(
         commune_code=tokens.commune_code,
         commune_name=tokens.commune_name,
         role=str(tokens.role),
-        verifier=PasswordVerifier.create(password).to_json(),
+        verifier=verifier,
     )
     save_account(store, account)
     return account

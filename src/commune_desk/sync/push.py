@@ -82,7 +82,7 @@ def _to_wire(op: OutboxOp, base: int | None) -> p.Operation:
     return p.Operation(
         op_id=uuid.UUID(op.op_id), device_id=uuid.UUID(op.device_id), seq=op.seq,
         entity=p.Entity(op.entity), entity_id=uuid.UUID(op.entity_id),
-        action=p.Action(op.action), base_version=base, fields=fields,
+        action=p.Action(op.action), base_version=base, fields=fields, actor=op.actor,
     )
 
 

@@ -41,9 +41,13 @@ def _audit(session: Session, action: str, actor: str, entity: str, entity_id: st
 
 def resolve_conflict(
     store: Store, *, device_id: str, conflict_id: str, chosen: dict[str, Any], actor: str,
-    note: str = "",
+    note: str = "", username: str | None = None,
 ) -> str:
-    """Record the clerk's choice for a conflict; return the resolution's id."""
+    """Record the clerk's choice for a conflict; return the resolution's id.
+
+    ``actor`` is recorded in the audit log; ``username`` (the signed-in person's
+    account) travels with the operation so the server can check their role.
+    """
     now = datetime.now(UTC)
     with store.write.begin() as session:
         conflict = session.get(Conflict, conflict_id)
@@ -64,15 +68,21 @@ def resolve_conflict(
         ).model_dump(mode="json")
         add_op(session, device_id=device_id, entity=p.Entity.CONFLICT_RESOLUTION.value,
                entity_id=resolution_id, action=p.Action.CREATE.value, fields=fields,
-               created_at=now)
+               created_at=now, actor=username)
         conflict.resolved_at, conflict.resolved_by, conflict.chosen_value = now, actor, chosen
         _audit(session, "conflict_resolved", actor, "conflict", conflict_id,
                {"chosen": chosen, "note": note, "resolution_id": resolution_id})
     return resolution_id
 
 
-def requeue_quarantined(store: Store, *, device_id: str, op_id: str, actor: str) -> str:
-    """Send a quarantined operation again as a new operation; return the new op id."""
+def requeue_quarantined(
+    store: Store, *, device_id: str, op_id: str, actor: str, username: str | None = None
+) -> str:
+    """Send a quarantined operation again as a new operation; return the new op id.
+
+    The new operation carries ``username`` when given (the person sending it
+    again answers for it now), else the original operation's author.
+    """
     now = datetime.now(UTC)
     with store.write.begin() as session:
         quarantined, op = _quarantined(session, op_id)
@@ -83,7 +93,7 @@ def requeue_quarantined(store: Store, *, device_id: str, op_id: str, actor: str)
             base = rec.server_version if rec is not None else base
         new = add_op(session, device_id=device_id, entity=op.entity, entity_id=op.entity_id,
                      action=op.action, fields=dict(op.fields or {}), created_at=now,
-                     base_version=base)
+                     base_version=base, actor=username or op.actor)
         quarantined.resolved_at, quarantined.resolution = now, f"requeued as {new.op_id}"
         _audit(session, "quarantine_requeued", actor, op.entity, op.entity_id,
                {"op_id": op_id, "new_op_id": new.op_id, "kind": quarantined.kind})

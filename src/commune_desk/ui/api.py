@@ -99,8 +99,9 @@ def preview_appointment(services: Any, procedure_code: str) -> datetime | None:
     return calendar.appointment(now_utc(), TimeLimit(DayKind(procedure.day_kind), procedure.time_limit))
 
 
-def receive_dossier(services: Any, values: dict[str, Any]) -> Outcome[Any]:
-    """Save a new dossier typed at the counter (with its received papers)."""
+def receive_dossier(services: Any, values: dict[str, Any], actor: Any) -> Outcome[Any]:
+    """Save a new dossier typed at the counter (with its received papers), received by
+    ``actor`` (the clerk signed in)."""
     from commune_desk.services.values import NewDossier
 
     new = NewDossier(
@@ -109,10 +110,9 @@ def receive_dossier(services: Any, values: dict[str, Any]) -> Outcome[Any]:
         applicant_id_number=values["applicant_id_number"],
         applicant_phone=values.get("applicant_phone"),
         applicant_address=values.get("applicant_address", ""),
-        received_by=values.get("clerk", ""),
         notes=_papers_note(values.get("papers", [])),
     )
-    return services.register_dossier(new)
+    return services.register_dossier(new, actor=actor)
 
 
 def _papers_note(papers: list[tuple[str, str, bool]]) -> str:
@@ -348,27 +348,34 @@ def _device_id(engine: Any) -> str:
     return account.device_id if account is not None else ""
 
 
-def handle_quarantined(bridge: Any, op_id: str, action: str, actor: str) -> Any:
-    """Send a rejected operation again, or set it aside (audited by the sync layer)."""
+def handle_quarantined(bridge: Any, op_id: str, action: str, actor: Any, services: Any) -> Any:
+    """Send a rejected operation again, or set it aside (audited by the sync layer); only for
+    people allowed to settle sync problems."""
+    from commune_desk.domain.roles import Permission
     from commune_desk.sync.resolution import discard_quarantined, requeue_quarantined
 
+    services.require_permission(actor, Permission.RESOLVE_CONFLICT)
     engine = bridge.engine
     if action == "requeue":
         return requeue_quarantined(
-            engine.store, device_id=_device_id(engine), op_id=op_id, actor=actor
+            engine.store, device_id=_device_id(engine), op_id=op_id, actor=actor.username,
+            username=actor.username,
         )
-    discard_quarantined(engine.store, op_id=op_id, actor=actor)
+    discard_quarantined(engine.store, op_id=op_id, actor=actor.username)
     return None
 
 
 def resolve_conflict(
-    bridge: Any, conflict_id: str, chosen: dict[str, Any], actor: str, note: str
+    bridge: Any, conflict_id: str, chosen: dict[str, Any], actor: Any, note: str, services: Any
 ) -> str:
-    """Record a person's choice for a conflict (applied locally and queued for the server)."""
+    """Record a person's choice for a conflict (applied locally and queued for the server);
+    only for people allowed to settle sync problems."""
+    from commune_desk.domain.roles import Permission
     from commune_desk.sync.resolution import resolve_conflict as resolve
 
+    services.require_permission(actor, Permission.RESOLVE_CONFLICT)
     engine = bridge.engine
     return resolve(
         engine.store, device_id=_device_id(engine), conflict_id=conflict_id, chosen=chosen,
-        actor=actor, note=note,
+        actor=actor.username, note=note, username=actor.username,
     )

@@ -194,6 +194,46 @@ KIND_MESSAGES: dict[str, str] = {
     "disk_full": QT_TRANSLATE_NOOP(
         "Errors", "Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại."
     ),
+    # -- signing in, accounts, roles --
+    "permission_denied": QT_TRANSLATE_NOOP(
+        "Errors", "Việc này chỉ dành cho lãnh đạo hoặc người được đơn vị giao quyền."
+    ),
+    "needs_online_sign_in": QT_TRANSLATE_NOOP(
+        "Errors", "Lần đầu đăng nhập trên máy này cần kết nối máy chủ thành phố để kiểm tra mật khẩu. Hãy thử lại khi có mạng."
+    ),
+    "too_many_attempts": QT_TRANSLATE_NOOP(
+        "Errors", "Nhập sai mật khẩu nhiều lần. Hãy chờ một phút rồi thử lại."
+    ),
+    "password_too_short": QT_TRANSLATE_NOOP(
+        "Errors", "Mật khẩu cần ít nhất 6 ký tự."
+    ),
+    "invalid_username": QT_TRANSLATE_NOOP(
+        "Errors", "Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang (2–50 ký tự)."
+    ),
+    "full_name_required": QT_TRANSLATE_NOOP(
+        "Errors", "Chưa nhập họ và tên."
+    ),
+    "username_taken": QT_TRANSLATE_NOOP(
+        "Errors", "Tên đăng nhập này đã có."
+    ),
+    "first_account_leader": QT_TRANSLATE_NOOP(
+        "Errors", "Tài khoản đầu tiên của máy phải là của lãnh đạo."
+    ),
+    "accounts_from_server": QT_TRANSLATE_NOOP(
+        "Errors", "Đơn vị dùng máy chủ thành phố: tài khoản do lãnh đạo quản lý trên máy chủ."
+    ),
+    "cannot_lock_self": QT_TRANSLATE_NOOP(
+        "Errors", "Không thể tự khoá tài khoản của mình."
+    ),
+    "last_leader": QT_TRANSLATE_NOOP(
+        "Errors", "Phải còn ít nhất một lãnh đạo có tài khoản đang dùng."
+    ),
+    "invalid_lock_minutes": QT_TRANSLATE_NOOP(
+        "Errors", "Thời gian tự khoá máy từ 0 đến 240 phút."
+    ),
+    "invalid_role": QT_TRANSLATE_NOOP(
+        "Errors", "Vai trò không hợp lệ."
+    ),
 }
 
 

@@ -72,6 +72,9 @@ REFUSAL_REASONS: dict[str, str] = {
     "blob_incomplete": QT_TRANSLATE_NOOP("SyncLabels", "Tệp đính kèm chưa gửi đủ lên máy chủ."),
     "delete_conflict": QT_TRANSLATE_NOOP(
         "SyncLabels", "Bản ghi đã bị sửa ở máy khác nên không xoá được."),
+    "role_forbidden": QT_TRANSLATE_NOOP(
+        "SyncLabels", "Người thực hiện không có quyền làm việc này theo phân quyền của đơn vị "
+        "(việc của lãnh đạo); lãnh đạo có thể xem lại và gửi lại."),
 }
 
 

@@ -270,7 +270,7 @@ class IncomingPage(QWidget):
             self.entry_error.setText(self.tr("Nhập nơi gửi và trích yếu."))
             (self.author_edit if not new.author else self.summary_edit).setFocus()
             return
-        actor = self.ctx.clerk
+        actor = self.ctx.actor
         self.register_button.setEnabled(False)
         StoreOp(self.ctx, lambda s: api.register_incoming(s, new, actor), parent=self).success(
             self._on_registered
@@ -298,7 +298,7 @@ class IncomingPage(QWidget):
             return
         co = tuple(c.strip() for c in self.co_handlers_edit.text().split(",") if c.strip())
         deadline: date = self.deadline_edit.date().toPython()  # type: ignore[assignment]
-        actor = self.ctx.clerk
+        actor = self.ctx.actor
         StoreOp(
             self.ctx,
             lambda s: api.assign_incoming(s, doc.id, handler, co, deadline, actor),

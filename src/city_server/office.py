@@ -1,0 +1,90 @@
+"""The commune's staff for its shared PCs: who may sign in, a first sign-in, the role rules.
+
+- ``GET /v1/office/staff``: the commune's users (user name, full name, role,
+  active) and its role rules. Never a password hash: a PC learns a person's
+  password only when that person types it there.
+- ``POST /v1/office/verify``: a person's first sign-in on a PC. The server
+  says whether the password is that user's (a user of the calling device's
+  commune, active); the PC then keeps its own salted verifier and never asks
+  again. Answers ``invalid_credentials`` for anyone else, after the same
+  password-hash work, so user names of other communes cannot be probed.
+- ``PUT /v1/office/rules``: a person with the settings permission changes the
+  commune's role rules; audited in ``audit_event``.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from city_server.auth import ContextDep, SessionDep
+from city_server.errors import ApiError
+from city_server.models import AuditEvent, Commune, User, utcnow
+from city_server.roles import commune_rules
+from city_server.security import verify_password
+from commune_desk.domain.roles import Permission, RoleRules
+from commune_desk.sync.protocol import (
+    ErrorKind,
+    Role,
+    RulesUpdate,
+    StaffList,
+    StaffMember,
+    VerifyUserRequest,
+)
+
+router = APIRouter(tags=["office"])
+
+
+def _member(user: User) -> StaffMember:
+    return StaffMember(username=user.username, full_name=user.full_name or "",
+                       role=Role(user.role), active=user.active)
+
+
+def _staff(session: Session, commune_id: int) -> StaffList:
+    users = session.scalars(
+        select(User).where(User.commune_id == commune_id).order_by(User.username)
+    ).all()
+    return StaffList(members=[_member(u) for u in users],
+                     rules=commune_rules(session, commune_id).to_json())
+
+
+@router.get("/office/staff", response_model=StaffList, responses={401: {}})
+def staff(ctx: ContextDep, session: SessionDep) -> StaffList:
+    """The users of the caller's commune and its role rules."""
+    return _staff(session, ctx.commune_id)
+
+
+@router.post("/office/verify", response_model=StaffMember, responses={401: {}})
+def verify(body: VerifyUserRequest, ctx: ContextDep, session: SessionDep) -> StaffMember:
+    """Confirm the password of a user of the caller's commune (first sign-in on a PC)."""
+    user = session.scalar(select(User).where(User.username == body.username))
+    ours = user is not None and user.commune_id == ctx.commune_id and user.active
+    ok = verify_password(user.password_hash if ours and user is not None else None, body.password)
+    if not ours or not ok or user is None:
+        raise ApiError(401, ErrorKind.INVALID_CREDENTIALS, "wrong username or password")
+    session.add(AuditEvent(commune_id=ctx.commune_id, at=utcnow(), username=user.username,
+                           device_id=ctx.device_id, action="first_sign_in_on_device", details={}))
+    session.commit()
+    return _member(user)
+
+
+@router.put("/office/rules", response_model=StaffList, responses={401: {}, 403: {}, 422: {}})
+def put_rules(body: RulesUpdate, ctx: ContextDep, session: SessionDep) -> StaffList:
+    """Replace the commune's role rules; ``actor`` must hold the settings permission."""
+    current = commune_rules(session, ctx.commune_id)
+    actor = session.scalar(select(User).where(User.username == body.actor))
+    allowed = (
+        actor is not None and actor.active and actor.commune_id == ctx.commune_id
+        and current.allows(actor.role, Permission.SETTINGS)
+    )
+    if not allowed:
+        raise ApiError(403, ErrorKind.FORBIDDEN, "only someone allowed to change settings may")
+    new = RoleRules.from_json(body.rules)
+    commune = session.get_one(Commune, ctx.commune_id)
+    commune.role_rules = new.to_json()
+    session.add(AuditEvent(commune_id=ctx.commune_id, at=utcnow(), username=body.actor,
+                           device_id=ctx.device_id, action="role_rules_changed",
+                           details={"changes": new.changes_from(current)}))
+    session.commit()
+    return _staff(session, ctx.commune_id)
