@@ -57,13 +57,13 @@ def write_support_zip(
     partial = target.with_suffix(".part")
     members = {
         "README.txt": _README.format(created=report.created_at.isoformat(timespec="seconds")),
-        "summary.txt": summary_text(report),
-        "report.json": json.dumps(report_json(report), ensure_ascii=False, indent=2),
-        "log-tail.txt": "\n".join(report.log_lines) + "\n",
+        "summary.txt": scrub.text(summary_text(report)),
+        "report.json": json.dumps(scrub.value(report_json(report)), ensure_ascii=False, indent=2),
+        "log-tail.txt": scrub.text("\n".join(report.log_lines) + "\n"),
     }
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, text in members.items():
-            archive.writestr(name, scrub.text(text))
+            archive.writestr(name, text)
     os.replace(partial, target)
     return target
 

@@ -7,7 +7,8 @@ Two nets, both applied to every line written into a support archive:
    the way a search or a log might have written them) is replaced by a
    placeholder.
 2. Shapes, for what the store does not hold (a value typed and refused, a
-   log line from another version): 9- and 12-digit runs (CMND/CCCD),
+   log line from another version): runs of 9 digits or more (CMND, CCCD,
+   any other long number),
    Vietnamese phone numbers however they are grouped, e-mail addresses,
    bearer and refresh tokens, password or token assignments, credentials in
    URLs, and long random-looking strings (keys, digests, verifiers).
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import text
 
@@ -33,10 +35,10 @@ PHONE = "[số điện thoại]"
 EMAIL = "[email]"
 SECRET = "[bí mật]"
 
-_DIGITS = r"(?<![0-9A-Za-z])(?:\d[\s.]?){8}\d(?:(?:[\s.]?\d){3})?(?![0-9A-Za-z])"
-_PHONE = r"(?<![0-9A-Za-z+])(?:\+84|0084|84|0)[\s.()-]{0,2}(?:\d[\s.()-]{0,2}){8,9}\d?(?![0-9A-Za-z])"
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    # secrets first: a token may contain digit runs
+_DIGITS = r"(?<![0-9A-Za-z])\+?(?:\d[\s.]?){8,}\d(?![0-9A-Za-z])"
+_PHONE = (r"(?<![0-9A-Za-z+])(?:\+84|0084|84|0)[\s.()-]{0,2}(?:\d[\s.()-]{0,2}){8,9}\d?"
+          r"(?![0-9A-Za-z]|[\s.()-]\d)")
+_SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"), r"\1 " + SECRET),
     (re.compile(r"(?i)\b(password|passwd|pwd|mật khẩu|mat khau|token|refresh_token|access_token|"
                 r"secret|api[_-]?key|authorization|salt|digest|verifier)(\"?\s*[:=]\s*\"?)"
@@ -46,12 +48,23 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # long random-looking strings: tokens (43 chars of token_urlsafe), base64 digests
     (re.compile(r"(?<![A-Za-z0-9_/+=-])(?=[A-Za-z0-9_/+=-]*[A-Z])(?=[A-Za-z0-9_/+=-]*[a-z])"
                 r"(?=[A-Za-z0-9_/+=-]*\d)[A-Za-z0-9_/+=-]{24,}(?![A-Za-z0-9_/+=-])"), SECRET),
+)
+_NUMBERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(_PHONE), PHONE),
     (re.compile(_DIGITS), ID_NUMBER),
 )
+#: An IPv4 address (octets without leading zeros, as written): kept, support needs the server's.
+_IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}"
+                   r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.])")
 #: Longest run of words looked up as a known name or address.
 MAX_WORDS = 16
 _WORD = re.compile(r"\w+")
+
+
+def _numbers(text_: str) -> str:
+    for pattern, replacement in _NUMBERS:
+        text_ = pattern.sub(replacement, text_)
+    return text_
 
 
 def _key(words: Iterable[str]) -> int:
@@ -77,9 +90,13 @@ class Scrubber:
         """``line`` with personal data and secrets replaced by placeholders."""
         if self._known:
             line = self._known_values(line)
-        for pattern, replacement in _PATTERNS:
+        for pattern, replacement in _SECRETS:
             line = pattern.sub(replacement, line)
-        return line
+        parts, last = [], 0
+        for ip in _IPV4.finditer(line):  # numbers are looked for around IP addresses only
+            parts += [_numbers(line[last:ip.start()]), ip.group(0)]
+            last = ip.end()
+        return "".join([*parts, _numbers(line[last:])])
 
     def _known_values(self, line: str) -> str:
         tokens = list(_WORD.finditer(line))
@@ -102,6 +119,16 @@ class Scrubber:
     def text(self, text_: str) -> str:
         """A whole text, line by line."""
         return "\n".join(self(line) for line in text_.split("\n"))
+
+    def value(self, value: Any) -> Any:
+        """A JSON-able value with every string in it scrubbed (keys too); numbers stay."""
+        if isinstance(value, str):
+            return self(value)
+        if isinstance(value, dict):
+            return {self(str(k)): self.value(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self.value(v) for v in value]
+        return value
 
     @classmethod
     def for_store(cls, store: Store) -> Scrubber:
