@@ -8,11 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QKeyEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from commune_desk.paths import AppPaths
+from commune_desk.ui.qt_compat import compensate_none_returns
+
+# PySide 6.12 drops a reference to None on every processEvents()/QTest call from Python;
+# a long UI run would run None's count down to zero and abort (see qt_compat).
+compensate_none_returns(QCoreApplication, QTest)
 
 
 def type_text(widget: QWidget, text: str) -> None:

@@ -261,11 +261,12 @@ class DossierDetailPanel(QScrollArea):
             self.ctx,
             lambda s: api.record_event(s, dossier_id, kind, note, data, actor),
             parent=self,
-        ).success(lambda outcome: self._on_recorded(outcome, kind, note, new_date, before)
+        ).success(lambda outcome: self._on_recorded(outcome, kind, note, new_date, before, actor.name)
         ).run_in_background()
 
     def _on_recorded(
-        self, outcome: Any, kind: EventKind, note: str, new_date: datetime | None, before: Any
+        self, outcome: Any, kind: EventKind, note: str, new_date: datetime | None, before: Any,
+        clerk: str = "",
     ) -> None:
         detail = outcome.value
         if detail.summary.id == self.dossier_id:
@@ -276,7 +277,8 @@ class DossierDetailPanel(QScrollArea):
             office_op = StoreOp(self.ctx, api.get_settings, parent=self)
             office_op.success(
                 lambda office: self._emit_slip(
-                    slip_builders.event_slip(api.SlipData(before, office), kind, note, new_date)
+                    slip_builders.event_slip(api.SlipData(before, office), kind, note, new_date,
+                                             clerk)
                 )
             ).run_in_background()
 

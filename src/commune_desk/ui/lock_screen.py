@@ -64,6 +64,7 @@ class LockScreen(QDialog):
         self.window_ = window
         self.state: session_api.SignInScreen | None = None
         self.busy = False
+        self._reads = 0  # only the latest read of the accounts is shown
         self.setObjectName("lockScreen")
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setWindowTitle(self.tr("Đăng nhập – CommuneDesk"))
@@ -173,6 +174,7 @@ class LockScreen(QDialog):
     def open_over(self) -> None:
         """Cover the main window and read the accounts (store thread)."""
         self.cover()
+        self.state = None  # until the accounts are read again
         self.password_edit.clear()
         self.error.clear()
         self.show()
@@ -187,8 +189,10 @@ class LockScreen(QDialog):
 
     def reload(self) -> None:
         """Read the accounts again (after the staff list changed, for instance)."""
+        self._reads += 1
+        read = self._reads
         StoreOp(self.ctx, session_api.sign_in_screen, parent=self).success(
-            self.show_state
+            lambda state: self.show_state(state) if read == self._reads else None
         ).run_in_background()
 
     def show_state(self, state: session_api.SignInScreen) -> None:

@@ -101,8 +101,11 @@ EVENT_FORMS: dict[str, tuple[str, str]] = {
 }
 
 
-def event_slip(data: Any, kind: str, note: str, new_date: datetime | None = None) -> Slip:
-    """Forms 02–05: the slip the law requires for ``kind``, with the clerk's reason."""
+def event_slip(
+    data: Any, kind: str, note: str, new_date: datetime | None = None, clerk: str = ""
+) -> Slip:
+    """Forms 02–05: the slip the law requires for ``kind``, with the reason and the name of
+    ``clerk``, the person signed in who recorded it."""
     detail, office = data.detail, data.office
     summary = detail.summary
     form, title = EVENT_FORMS[EventKind(kind)]
@@ -118,6 +121,8 @@ def event_slip(data: Any, kind: str, note: str, new_date: datetime | None = None
         lines.append((translate("Slips", "Ngày hẹn trước đây"), format_datetime(summary.appointment_at)))
         if new_date is not None:
             lines.append((translate("Slips", "Ngày hẹn mới"), format_datetime(new_date)))
+    if clerk:
+        lines.append((translate("Slips", "Cán bộ thực hiện"), clerk))
     paragraphs: tuple[str, ...] = (f"{reason_label}: {note}",)
     if form == "04":
         paragraphs += (
