@@ -34,7 +34,10 @@ MESSAGES: dict[str, str] = {
     "invalid_catalogue": "Tệp danh mục thủ tục không hợp lệ.",
     "invalid_credentials": "Tên đăng nhập hoặc mật khẩu không đúng.",
     "permission_denied": "Việc này chỉ dành cho lãnh đạo hoặc người được đơn vị giao quyền.",
-    "needs_online_sign_in": "Lần đầu đăng nhập trên máy này cần kết nối máy chủ thành phố để kiểm tra mật khẩu. Hãy thử lại khi có mạng.",
+    "needs_online_sign_in": (
+        "Lần đầu đăng nhập trên máy này cần kết nối máy chủ thành phố để kiểm tra mật khẩu. "
+        "Hãy thử lại khi có mạng."
+    ),
     "too_many_attempts": "Nhập sai mật khẩu nhiều lần. Hãy chờ một phút rồi thử lại.",
     "password_too_short": "Mật khẩu cần ít nhất 6 ký tự.",
     "invalid_username": "Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang (2–50 ký tự).",

@@ -199,7 +199,8 @@ KIND_MESSAGES: dict[str, str] = {
         "Errors", "Việc này chỉ dành cho lãnh đạo hoặc người được đơn vị giao quyền."
     ),
     "needs_online_sign_in": QT_TRANSLATE_NOOP(
-        "Errors", "Lần đầu đăng nhập trên máy này cần kết nối máy chủ thành phố để kiểm tra mật khẩu. Hãy thử lại khi có mạng."
+        "Errors", "Lần đầu đăng nhập trên máy này cần kết nối máy chủ thành phố để kiểm tra "
+        "mật khẩu. Hãy thử lại khi có mạng."
     ),
     "too_many_attempts": QT_TRANSLATE_NOOP(
         "Errors", "Nhập sai mật khẩu nhiều lần. Hãy chờ một phút rồi thử lại."
