@@ -185,9 +185,7 @@ class ServiceBase:
         cached = self._office_cache
         if cached is not None and cached[0] == rows:
             return cached[1], cached[2]
-        settings = settings_from_rows(
-            {key: json.loads(value) for key, value in rows if value is not None}
-        )
+        settings = settings_from_rows({key: json.loads(value) for key, value in rows if value is not None})
         calendar = self._calendar(settings)
         self._office_cache = (rows, settings, calendar)
         return settings, calendar

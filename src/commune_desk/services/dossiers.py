@@ -199,10 +199,21 @@ class DossierServices(ServiceBase):
             db.execute(
                 _INSERT_DOSSIER_SQL,
                 (
-                    dossier_id, code, procedure.code, clean.applicant_name, clean.applicant_id_number,
-                    clean.applicant_phone, clean.applicant_address, int(status), received_text,
-                    to_utc_text(appointment), clean.received_by, settings.counter_slot, clean.notes,
-                    now_text, now_text,
+                    dossier_id,
+                    code,
+                    procedure.code,
+                    clean.applicant_name,
+                    clean.applicant_id_number,
+                    clean.applicant_phone,
+                    clean.applicant_address,
+                    int(status),
+                    received_text,
+                    to_utc_text(appointment),
+                    clean.received_by,
+                    settings.counter_slot,
+                    clean.notes,
+                    now_text,
+                    now_text,
                 ),
             )
             db.execute(
@@ -264,8 +275,12 @@ class DossierServices(ServiceBase):
             returned_at=None,
             events=(
                 DossierEventInfo(
-                    id=event_id, kind=EventKind.RECEIVED, at=received_at, actor=clean.received_by,
-                    note="", data={},
+                    id=event_id,
+                    kind=EventKind.RECEIVED,
+                    at=received_at,
+                    actor=clean.received_by,
+                    note="",
+                    data={},
                 ),
             ),
             attachments=(),
