@@ -10,17 +10,20 @@ from sqlalchemy.orm import Session
 from commune_desk.domain.codes import counter_slot_range, validate_unit_code
 from commune_desk.domain.errors import ValidationError
 from commune_desk.domain.text import normalize_text
-from commune_desk.services.base import (
-    CALENDAR_KEY,
-    HOURS_KEY,
-    OFFICE_KEY,
-    ServiceBase,
-    hours_to_json,
-    put_setting,
-)
+from commune_desk.services.base import ServiceBase, hours_to_json
 from commune_desk.services.errors import OutdatedReferenceData
 from commune_desk.services.values import Changes, OfficeSettings, Outcome
 from commune_desk.store.models import ReferenceVersion
+from commune_desk.store.settings import (
+    CALENDAR_OVERRIDES,
+    COUNTER_SLOT,
+    OFFICE,
+    OFFICE_HOURS,
+    SERVER_URL,
+    UNIT_CODE,
+    UNIT_NAME,
+    put_setting,
+)
 
 HOLIDAYS_REFERENCE = "holidays"
 
@@ -52,15 +55,15 @@ class SettingsServices(ServiceBase):
         with self.store.write.begin() as session:
             put_setting(
                 session,
-                OFFICE_KEY,
+                OFFICE,
                 {
-                    "unit_code": clean.unit_code,
-                    "unit_name": clean.unit_name,
-                    "counter_slot": clean.counter_slot,
-                    "server_url": clean.server_url,
+                    UNIT_CODE.name: clean.unit_code,
+                    UNIT_NAME.name: clean.unit_name,
+                    COUNTER_SLOT.name: clean.counter_slot,
+                    SERVER_URL.name: clean.server_url,
                 },
             )
-            put_setting(session, HOURS_KEY, hours_to_json(clean.hours))
+            put_setting(session, OFFICE_HOURS, hours_to_json(clean.hours))
             _put_overrides(session, clean.extra_days_off, clean.extra_working_days)
             self._audit(session, "settings_updated", actor=actor, entity="settings")
         return Outcome(clean, Changes.of("settings", "office"))
@@ -102,6 +105,6 @@ class SettingsServices(ServiceBase):
 def _put_overrides(session: Session, off: Iterable[date], working: Iterable[date]) -> None:
     put_setting(
         session,
-        CALENDAR_KEY,
+        CALENDAR_OVERRIDES,
         {"off": sorted(d.isoformat() for d in off), "working": sorted(d.isoformat() for d in working)},
     )

@@ -1,4 +1,4 @@
-"""Protocol helpers: series and code parsing, slots, retryable statuses, wire models."""
+"""Wire models and helpers of the protocol floor: retryable statuses, operation validation."""
 
 from __future__ import annotations
 
@@ -7,41 +7,7 @@ import uuid
 import pytest
 from pydantic import ValidationError
 
-from commune_desk.sync.protocol import (
-    MAX_PUSH_OPS,
-    Operation,
-    PushRequest,
-    SeriesKind,
-    dossier_code_series,
-    is_retryable_status,
-    parse_dossier_code,
-    parse_series,
-    register_series,
-    slot_block,
-)
-
-
-def test_series_names_round_trip() -> None:
-    assert parse_series(dossier_code_series("000.00.06.H56")) == (SeriesKind.DOSSIER_CODE, "000.00.06.H56")
-    for book in (SeriesKind.INCOMING, SeriesKind.OUTGOING, SeriesKind.OUTGOING_SECRET):
-        assert parse_series(register_series(book, 2026)) == (book, "2026")
-    with pytest.raises(ValueError):
-        register_series(SeriesKind.DOSSIER_CODE, 2026)
-    for bad in ("incoming/26", "receipts/2026", "dossier-code/", "incoming/2026/x", ""):
-        with pytest.raises(ValueError):
-            parse_series(bad)
-
-
-def test_dossier_codes_and_slots() -> None:
-    assert parse_dossier_code("000.00.06.H56-231027-0361") == ("000.00.06.H56", "231027", 361)
-    for bad in ("H56-2310270361", "H56-231027-361", "-231027-0361"):
-        with pytest.raises(ValueError):
-            parse_dossier_code(bad)
-    assert slot_block(1) == (1001, 1999)
-    assert slot_block(9) == (9001, 9999)
-    for bad in (0, 10):
-        with pytest.raises(ValueError):
-            slot_block(bad)
+from commune_desk.protocol import MAX_PUSH_OPS, Operation, PushRequest, is_retryable_status
 
 
 def test_retryable_statuses() -> None:
