@@ -16,7 +16,7 @@ from commune_desk.services.errors import NotFound
 from commune_desk.services.values import AttachmentInfo, Changes, Outcome
 from commune_desk.store.models import Attachment, Dossier, IncomingDocument, OutgoingDocument
 
-_OWNERS = {
+_OWNERS: dict[str, type[Dossier | IncomingDocument | OutgoingDocument]] = {
     Entity.DOSSIER: Dossier,
     Entity.INCOMING_DOCUMENT: IncomingDocument,
     Entity.OUTGOING_DOCUMENT: OutgoingDocument,

@@ -141,9 +141,11 @@ def record_label(session: Session, entity: str, entity_id: str, fields: dict[str
         if dossier is not None:
             return f"{dossier.code} – {dossier.applicant_name}"
         return str(fields.get("code") or "")
-    model = {p.Entity.INCOMING_DOCUMENT: IncomingDocument, p.Entity.OUTGOING_DOCUMENT: OutgoingDocument}.get(
-        entity
-    )
+    registers: dict[str, type[IncomingDocument | OutgoingDocument]] = {
+        p.Entity.INCOMING_DOCUMENT: IncomingDocument,
+        p.Entity.OUTGOING_DOCUMENT: OutgoingDocument,
+    }
+    model = registers.get(entity)
     doc: Any = session.get(model, entity_id) if model is not None else None
     if doc is None:
         return str(fields.get("summary") or "")
