@@ -8,19 +8,20 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from commune_desk.messages import CONTEXT, source_text
+from commune_desk.protocol import Entity
 from commune_desk.ui.format import format_date, local
 from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 
 _CTX = "SyncLabels"
 
 ENTITY_NAMES: dict[str, str] = {
-    "dossier": QT_TRANSLATE_NOOP("SyncLabels", "Hồ sơ"),
-    "dossier_event": QT_TRANSLATE_NOOP("SyncLabels", "Bước xử lý hồ sơ"),
-    "attachment": QT_TRANSLATE_NOOP("SyncLabels", "Tệp đính kèm"),
-    "incoming_document": QT_TRANSLATE_NOOP("SyncLabels", "Văn bản đến"),
-    "outgoing_document": QT_TRANSLATE_NOOP("SyncLabels", "Văn bản đi"),
-    "number_void": QT_TRANSLATE_NOOP("SyncLabels", "Huỷ số"),
-    "conflict_resolution": QT_TRANSLATE_NOOP("SyncLabels", "Xử lý xung đột"),
+    Entity.DOSSIER: QT_TRANSLATE_NOOP("SyncLabels", "Hồ sơ"),
+    Entity.DOSSIER_EVENT: QT_TRANSLATE_NOOP("SyncLabels", "Bước xử lý hồ sơ"),
+    Entity.ATTACHMENT: QT_TRANSLATE_NOOP("SyncLabels", "Tệp đính kèm"),
+    Entity.INCOMING_DOCUMENT: QT_TRANSLATE_NOOP("SyncLabels", "Văn bản đến"),
+    Entity.OUTGOING_DOCUMENT: QT_TRANSLATE_NOOP("SyncLabels", "Văn bản đi"),
+    Entity.NUMBER_VOID: QT_TRANSLATE_NOOP("SyncLabels", "Huỷ số"),
+    Entity.CONFLICT_RESOLUTION: QT_TRANSLATE_NOOP("SyncLabels", "Xử lý xung đột"),
 }
 
 FIELD_NAMES: dict[str, str] = {
