@@ -16,21 +16,15 @@ from commune_desk.domain.calendar import DayKind, OfficeHours, TimeLimit, WorkCa
 from commune_desk.protocol.records import fields_to_wire
 from commune_desk.services.values import OfficeSettings
 from commune_desk.store import Store
+from commune_desk.store import settings as stored
 from commune_desk.store.audit import audit
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.engine import BEGIN_MODE
 from commune_desk.store.outbox import Executor, add_op, driver_connection, insert_ops
-from commune_desk.store.settings import (
-    CALENDAR_OVERRIDES,
-    COUNTER_SLOT,
-    OFFICE,
-    OFFICE_HOURS,
-    SERVER_URL,
-    UNIT_CODE,
-    UNIT_NAME,
-)
 
 _SETTINGS_SQL = "SELECT key, value FROM settings WHERE key IN (?, ?, ?) ORDER BY key"
+#: The rows the office settings and the working calendar are built from.
+_OFFICE_ROWS = (stored.CALENDAR_OVERRIDES.key, stored.OFFICE_HOURS.key, stored.OFFICE.key)
 
 
 def utc_now() -> datetime:
@@ -137,25 +131,9 @@ class ServiceBase:
             created_at=at or self._now(),
         )
 
-    def _audit(
-        self,
-        session: Session,
-        action: str,
-        *,
-        actor: str = "",
-        entity: str = "",
-        entity_id: str | None = None,
-        details: dict[str, Any] | None = None,
-    ) -> None:
-        audit(
-            session,
-            action,
-            actor=actor,
-            entity=entity,
-            entity_id=entity_id,
-            details=details,
-            at=self._now(),
-        )
+    def _audit(self, session: Session, action: str, **entry: Any) -> None:
+        """Audit ``action`` at the service clock's time (``store.audit.audit``'s keywords)."""
+        audit(session, action, at=self._now(), **entry)
 
     # -- settings ----------------------------------------------------------------
 
@@ -173,7 +151,11 @@ class ServiceBase:
         it right whoever changes them (these services, the sync engine, another
         process, a restore) with nothing to invalidate.
         """
-        rows = tuple(db.execute(_SETTINGS_SQL, (CALENDAR_OVERRIDES.key, OFFICE_HOURS.key, OFFICE.key)))
+        rows = tuple(
+            db.execute(
+                _SETTINGS_SQL, (stored.CALENDAR_OVERRIDES.key, stored.OFFICE_HOURS.key, stored.OFFICE.key)
+            )
+        )
         cached = self._office_cache
         if cached is not None and cached[0] == rows:
             return cached[1], cached[2]
@@ -193,14 +175,14 @@ class ServiceBase:
 def settings_from_rows(rows: dict[str, Any]) -> OfficeSettings:
     """Office settings from the decoded values of the settings rows (defaults where missing)."""
     defaults = OfficeSettings()
-    office = rows.get(OFFICE.key) or {}
-    hours_raw = rows.get(OFFICE_HOURS.key)
-    overrides = rows.get(CALENDAR_OVERRIDES.key) or {}
+    office = rows.get(stored.OFFICE.key) or {}
+    hours_raw = rows.get(stored.OFFICE_HOURS.key)
+    overrides = rows.get(stored.CALENDAR_OVERRIDES.key) or {}
     return OfficeSettings(
-        unit_code=office.get(UNIT_CODE.name, defaults.unit_code),
-        unit_name=office.get(UNIT_NAME.name, defaults.unit_name),
-        counter_slot=int(office.get(COUNTER_SLOT.name, defaults.counter_slot)),
-        server_url=office.get(SERVER_URL.name),
+        unit_code=office.get(stored.UNIT_CODE.name, defaults.unit_code),
+        unit_name=office.get(stored.UNIT_NAME.name, defaults.unit_name),
+        counter_slot=int(office.get(stored.COUNTER_SLOT.name, defaults.counter_slot)),
+        server_url=office.get(stored.SERVER_URL.name),
         hours=hours_from_json(hours_raw) if hours_raw else defaults.hours,
         extra_days_off=frozenset(date.fromisoformat(d) for d in overrides.get("off", [])),
         extra_working_days=frozenset(date.fromisoformat(d) for d in overrides.get("working", [])),
