@@ -9,7 +9,7 @@ from city_server.models import AuditEvent, Commune, User, utcnow
 from city_server.security import hash_password
 from commune_desk.domain.errors import DomainError
 from commune_desk.domain.roles import Permission, RoleRules
-from commune_desk.sync.protocol import Role
+from commune_desk.protocol import Role
 
 
 class AdminError(Exception):
@@ -27,8 +27,14 @@ def add_commune(session: Session, *, code: str, name: str) -> Commune:
 
 
 def add_user(
-    session: Session, *, commune_code: str, username: str, role: Role, password: str,
-    fast_hash: bool = False, full_name: str = "",
+    session: Session,
+    *,
+    commune_code: str,
+    username: str,
+    role: Role,
+    password: str,
+    fast_hash: bool = False,
+    full_name: str = "",
 ) -> User:
     """Create a user of a commune with an argon2id password hash; the caller commits.
 
@@ -41,9 +47,14 @@ def add_user(
         raise AdminError(f"user {username!r} already exists")
     if not password:
         raise AdminError("empty password")
-    user = User(commune_id=commune.id, username=username, role=Role(role).value,
-                password_hash=hash_password(password, fast=fast_hash), active=True,
-                full_name=full_name.strip()[:200])
+    user = User(
+        commune_id=commune.id,
+        username=username,
+        role=Role(role).value,
+        password_hash=hash_password(password, fast=fast_hash),
+        active=True,
+        full_name=full_name.strip()[:200],
+    )
     session.add(user)
     session.flush()
     return user
@@ -68,6 +79,14 @@ def set_role_rules(
         except (ValueError, DomainError) as exc:
             raise AdminError(f"bad rule {name}={','.join(roles)}: {exc}") from exc
     commune.role_rules = new.to_json()
-    session.add(AuditEvent(commune_id=commune.id, at=utcnow(), username=by, device_id=None,
-                           action="role_rules_changed", details={"changes": new.changes_from(current)}))
+    session.add(
+        AuditEvent(
+            commune_id=commune.id,
+            at=utcnow(),
+            username=by,
+            device_id=None,
+            action="role_rules_changed",
+            details={"changes": new.changes_from(current)},
+        )
+    )
     return new.to_json()

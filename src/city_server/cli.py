@@ -21,7 +21,7 @@ from city_server.db import make_engine, migrate, session_factory
 from city_server.models import Commune
 from city_server.numbers import find_gaps
 from commune_desk.domain.roles import Permission, RoleRules
-from commune_desk.sync.protocol import Role
+from commune_desk.protocol import Role
 
 DEFAULT_DB = "sqlite:///city-server.sqlite3"
 
@@ -32,8 +32,11 @@ def _parser() -> argparse.ArgumentParser:
 
     def cmd(name: str, help_: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_)
-        p.add_argument("--db", default=os.environ.get("CITY_SERVER_DB", DEFAULT_DB),
-                       help="SQLAlchemy URL (sqlite:///file or postgresql+psycopg://...)")
+        p.add_argument(
+            "--db",
+            default=os.environ.get("CITY_SERVER_DB", DEFAULT_DB),
+            help="SQLAlchemy URL (sqlite:///file or postgresql+psycopg://...)",
+        )
         return p
 
     cmd("init", "create or upgrade the database schema")
@@ -45,13 +48,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--username", required=True)
     p.add_argument("--role", choices=[r.value for r in Role], default=Role.CLERK.value)
     p.add_argument("--full-name", default="", help="printed on slips, e.g. 'Nguyễn Thị Lan'")
-    p.add_argument("--password-stdin", action="store_true", required=True,
-                   help="read the password from the first line of standard input")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from the first line of standard input",
+    )
     p = cmd("rules", "show or change a commune's role rules (who may do leader-only actions)")
     p.add_argument("--commune", required=True, help="commune code")
-    p.add_argument("--set", action="append", default=[], metavar="PERMISSION=ROLE,ROLE",
-                   help=f"e.g. sign_outgoing=clerk,leader; permissions: "
-                        f"{', '.join(p_.value for p_ in Permission)}")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PERMISSION=ROLE,ROLE",
+        help=f"e.g. sign_outgoing=clerk,leader; permissions: {', '.join(p_.value for p_ in Permission)}",
+    )
     p = cmd("serve", "run the HTTP server (uvicorn)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
@@ -70,13 +81,19 @@ def _serve(args: argparse.Namespace) -> int:
     migrate(make_engine(args.db))
     if args.workers > 1:
         os.environ["CITY_SERVER_DB"] = args.db
-        uvicorn.run("city_server.cli:worker_app", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_level="info", access_log=False)
+        uvicorn.run(
+            "city_server.cli:worker_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="info",
+            access_log=False,
+        )
     else:
         from city_server.app import create_app
 
-        uvicorn.run(create_app(args.db), host=args.host, port=args.port, log_level="info",
-                    access_log=False)
+        uvicorn.run(create_app(args.db), host=args.host, port=args.port, log_level="info", access_log=False)
     return 0
 
 
@@ -117,8 +134,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"commune {args.code} added")
             elif args.command == "add-user":
                 password = sys.stdin.readline().rstrip("\r\n")
-                add_user(session, commune_code=args.commune, username=args.username,
-                         role=Role(args.role), password=password, full_name=args.full_name)
+                add_user(
+                    session,
+                    commune_code=args.commune,
+                    username=args.username,
+                    role=Role(args.role),
+                    password=password,
+                    full_name=args.full_name,
+                )
                 session.commit()
                 print(f"user {args.username} added to {args.commune}")
             elif args.command == "gaps":
@@ -139,8 +162,7 @@ def _rules(session: Any, args: argparse.Namespace) -> int:
         name, _, roles = item.partition("=")
         grants[name.strip()] = [r.strip() for r in roles.split(",") if r.strip()]
     if grants:
-        rules = set_role_rules(session, commune_code=args.commune, grants=grants,
-                               by="city-server rules")
+        rules = set_role_rules(session, commune_code=args.commune, grants=grants, by="city-server rules")
         session.commit()
     else:
         commune = session.scalar(select(Commune).where(Commune.code == args.commune))

@@ -24,7 +24,7 @@ from city_server.models import AuditEvent, Commune, User, utcnow
 from city_server.roles import commune_rules
 from city_server.security import verify_password
 from commune_desk.domain.roles import Permission, RoleRules
-from commune_desk.sync.protocol import (
+from commune_desk.protocol import (
     ErrorKind,
     Role,
     RulesUpdate,
@@ -37,16 +37,14 @@ router = APIRouter(tags=["office"])
 
 
 def _member(user: User) -> StaffMember:
-    return StaffMember(username=user.username, full_name=user.full_name or "",
-                       role=Role(user.role), active=user.active)
+    return StaffMember(
+        username=user.username, full_name=user.full_name or "", role=Role(user.role), active=user.active
+    )
 
 
 def _staff(session: Session, commune_id: int) -> StaffList:
-    users = session.scalars(
-        select(User).where(User.commune_id == commune_id).order_by(User.username)
-    ).all()
-    return StaffList(members=[_member(u) for u in users],
-                     rules=commune_rules(session, commune_id).to_json())
+    users = session.scalars(select(User).where(User.commune_id == commune_id).order_by(User.username)).all()
+    return StaffList(members=[_member(u) for u in users], rules=commune_rules(session, commune_id).to_json())
 
 
 @router.get("/office/staff", response_model=StaffList, responses={401: {}})
@@ -63,8 +61,16 @@ def verify(body: VerifyUserRequest, ctx: ContextDep, session: SessionDep) -> Sta
     ok = verify_password(user.password_hash if ours and user is not None else None, body.password)
     if not ours or not ok or user is None:
         raise ApiError(401, ErrorKind.INVALID_CREDENTIALS, "wrong username or password")
-    session.add(AuditEvent(commune_id=ctx.commune_id, at=utcnow(), username=user.username,
-                           device_id=ctx.device_id, action="first_sign_in_on_device", details={}))
+    session.add(
+        AuditEvent(
+            commune_id=ctx.commune_id,
+            at=utcnow(),
+            username=user.username,
+            device_id=ctx.device_id,
+            action="first_sign_in_on_device",
+            details={},
+        )
+    )
     session.commit()
     return _member(user)
 
@@ -75,7 +81,9 @@ def put_rules(body: RulesUpdate, ctx: ContextDep, session: SessionDep) -> StaffL
     current = commune_rules(session, ctx.commune_id)
     actor = session.scalar(select(User).where(User.username == body.actor))
     allowed = (
-        actor is not None and actor.active and actor.commune_id == ctx.commune_id
+        actor is not None
+        and actor.active
+        and actor.commune_id == ctx.commune_id
         and current.allows(actor.role, Permission.SETTINGS)
     )
     if not allowed:
@@ -83,8 +91,15 @@ def put_rules(body: RulesUpdate, ctx: ContextDep, session: SessionDep) -> StaffL
     new = RoleRules.from_json(body.rules)
     commune = session.get_one(Commune, ctx.commune_id)
     commune.role_rules = new.to_json()
-    session.add(AuditEvent(commune_id=ctx.commune_id, at=utcnow(), username=body.actor,
-                           device_id=ctx.device_id, action="role_rules_changed",
-                           details={"changes": new.changes_from(current)}))
+    session.add(
+        AuditEvent(
+            commune_id=ctx.commune_id,
+            at=utcnow(),
+            username=body.actor,
+            device_id=ctx.device_id,
+            action="role_rules_changed",
+            details={"changes": new.changes_from(current)},
+        )
+    )
     session.commit()
     return _staff(session, ctx.commune_id)

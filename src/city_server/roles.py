@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from city_server.auth import AuthContext
 from city_server.models import Commune, User
 from commune_desk.domain.roles import Permission, RoleRules, permission_for_event
-from commune_desk.sync.protocol import (
+from commune_desk.protocol import (
     FIELD_EVENT_KIND,
     FIELD_NUMBER,
     Action,

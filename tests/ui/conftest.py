@@ -36,8 +36,11 @@ TEST_PASSWORD = "mat-khau-thu"
 
 
 def sign_in(
-    desktop: Any, username: str = "ha.nt", full_name: str = "Nguyễn Thu Hà",
-    role: str = "leader", password: str = TEST_PASSWORD,
+    desktop: Any,
+    username: str = "ha.nt",
+    full_name: str = "Nguyễn Thu Hà",
+    role: str = "leader",
+    password: str = TEST_PASSWORD,
 ) -> Any:
     """Sign ``username`` in: on a PC without a server, create the local account first if
     needed (a leader first, as on a new PC); a server account must have signed in here before.
@@ -55,11 +58,9 @@ def sign_in(
             return services.sign_in(username, password)
         known = {c.username for c in services.list_clerks(include_inactive=True)}
         if not known and role != "leader":
-            services.create_clerk(NewClerk("lanh.dao", "Lãnh Đạo Thử", Role.LEADER, password),
-                                  actor="test")
+            services.create_clerk(NewClerk("lanh.dao", "Lãnh Đạo Thử", Role.LEADER, password), actor="test")
         if username not in known:
-            services.create_clerk(NewClerk(username, full_name, Role(role), password),
-                                  actor="test")
+            services.create_clerk(NewClerk(username, full_name, Role(role), password), actor="test")
         return services.sign_in(username, password)
 
     actor = desktop.call_on_store(work)
@@ -78,9 +79,7 @@ def make_desktop(tmp_path: Path, qapp: Any) -> Iterator[Any]:
 
     made: list[Any] = []
 
-    def make(
-        *, lang: str | None = "vi", folder: str = "data", demo: int = 0, signed_in: bool = True
-    ) -> Any:
+    def make(*, lang: str | None = "vi", folder: str = "data", demo: int = 0, signed_in: bool = True) -> Any:
         base = tmp_path / folder
         desktop = DesktopApp(
             AppPaths(data_dir=base, backup_dir=base / "backups"),

@@ -79,14 +79,17 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
     try:
         desktop = DesktopApp(
             AppPaths(data_dir=base, backup_dir=base / "backups"),
-            lang=lang, show_dialogs=False, first_run=False,
+            lang=lang,
+            show_dialogs=False,
+            first_run=False,
         )
         try:
             desktop.wait_ready()
             desktop.call_on_store(lambda: _fill(desktop.ctx.services, dossiers))
             services = desktop.ctx.services
             desktop.ctx.session.sign_in(
-                desktop.call_on_store(lambda: services.sign_in(DEMO_CLERK, DEMO_PASSWORD)))
+                desktop.call_on_store(lambda: services.sign_in(DEMO_CLERK, DEMO_PASSWORD))
+            )
             window = desktop.create_window()
             window.resize(*SIZE)
             window.show()
@@ -118,7 +121,8 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
             # The leader signs in (Ctrl+L, another name): signing outgoing documents and the
             # settings are theirs.
             desktop.ctx.session.sign_in(
-                desktop.call_on_store(lambda: services.sign_in(DEMO_LEADER, DEMO_PASSWORD)))
+                desktop.call_on_store(lambda: services.sign_in(DEMO_LEADER, DEMO_PASSWORD))
+            )
             names = {"outgoing": "04-van-ban-di", "reports": "06-bao-cao"}
             for key, name in names.items():
                 window.show_page(key)
@@ -152,8 +156,7 @@ def _session_shots(desktop: object, out: Path, suffix: str) -> list[Path]:
     from commune_desk.ui.demo import DEMO_LEADER, DEMO_PASSWORD
     from commune_desk.ui.screenshots import wait_idle
 
-    paths = [out / f"{name}{suffix}.png" for name in
-             ("09-dang-nhap", "10-can-bo-phan-quyen", "11-chan-doan")]
+    paths = [out / f"{name}{suffix}.png" for name in ("09-dang-nhap", "10-can-bo-phan-quyen", "11-chan-doan")]
     app: Any = desktop
     window = app.window
     app.ctx.session.lock()
@@ -203,15 +206,18 @@ def _sync_page_shot(path: Path, *, lang: str) -> Path:
             prepare_inbox(city, base)
             desktop = DesktopApp(
                 AppPaths(data_dir=base, backup_dir=base / "backups"),
-                lang=lang, show_dialogs=False, first_run=False,
+                lang=lang,
+                show_dialogs=False,
+                first_run=False,
             )
             try:
                 desktop.wait_ready()
                 # The leader's first sign-in on this PC: the city server confirms it.
                 session_api.verify_online(desktop.sync, "c01-leader", "secret-pass")
                 services = desktop.ctx.services
-                desktop.ctx.session.sign_in(desktop.call_on_store(
-                    lambda: services.accept_online_sign_in("c01-leader", "secret-pass")))
+                desktop.ctx.session.sign_in(
+                    desktop.call_on_store(lambda: services.accept_online_sign_in("c01-leader", "secret-pass"))
+                )
                 window = desktop.create_window()
                 window.resize(*SIZE)
                 window.show()
@@ -219,8 +225,10 @@ def _sync_page_shot(path: Path, *, lang: str) -> Path:
                 app = desktop.qt_app
                 deadline = time.monotonic() + 60
                 while time.monotonic() < deadline and not (
-                    page.view.state == "idle" and page.rounds_table.rowCount()
-                    and page.quarantine.rowCount() and page.conflicts.rowCount()
+                    page.view.state == "idle"
+                    and page.rounds_table.rowCount()
+                    and page.quarantine.rowCount()
+                    and page.conflicts.rowCount()
                 ):
                     app.processEvents()
                     time.sleep(0.02)

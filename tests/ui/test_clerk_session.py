@@ -37,13 +37,17 @@ def _staff(desktop: Any, signer: Any) -> None:
     desktop.ctx.session.lock()
 
 
-def _sign_in_with_keys(desktop: Any, qtbot: Any, keys: Any, username: str,
-                       password: str = PASSWORD) -> None:
-    """Arrow to ``username`` in the list from the password field, type the password, Enter."""
+def _sign_in_with_keys(
+    desktop: Any, qtbot: Any, keys: Any, username: str, password: str = PASSWORD, *, wait: bool = True
+) -> None:
+    """Arrow to ``username`` in the list from the password field, type the password, Enter;
+    then (``wait``) until the PC is theirs."""
     lock = desktop.session_ui.lock_screen
-    qtbot.waitUntil(lambda: lock.isVisible() and lock.state is not None, timeout=10_000)
-    names = [lock.clerk_list.item(i).data(Qt.ItemDataRole.UserRole).username
-             for i in range(lock.clerk_list.count())]
+    qtbot.waitUntil(lambda: lock.isVisible() and lock.clerk_list.count() > 0, timeout=10_000)
+    names = [
+        lock.clerk_list.item(i).data(Qt.ItemDataRole.UserRole).username
+        for i in range(lock.clerk_list.count())
+    ]
     assert username in names, (names, lock.state)
     target = names.index(username)
     lock.password_edit.setFocus()
@@ -55,6 +59,8 @@ def _sign_in_with_keys(desktop: Any, qtbot: Any, keys: Any, username: str,
     assert lock.clerk_list.currentRow() == target
     keys(lock.password_edit, password)
     _enter(lock.password_edit)
+    if not wait:
+        return
     qtbot.waitUntil(lambda: desktop.ctx.actor is not None, timeout=10_000)
     assert desktop.ctx.actor.username == username
     assert not lock.isVisible()
@@ -110,18 +116,21 @@ def test_sign_in_lock_and_switch_with_the_keyboard(
     page = desktop.window.rail.currentRow()
     QTest.keyClick(desktop.window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert desktop.window.rail.currentRow() == page
-    qtbot.waitUntil(lambda: lock.title_label.text().startswith("Máy đang khoá. Nguyễn Thị Lan"),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: lock.title_label.text().startswith("Máy đang khoá. Nguyễn Thị Lan"), timeout=10_000
+    )
     _sign_in_with_keys(desktop, qtbot, keys, "hung.pv")
     with desktop.app_context.store.read() as s:
-        signed = [a.actor for a in s.scalars(select(AuditEntry).where(
-            AuditEntry.action == "clerk_signed_in").order_by(AuditEntry.id))]
+        signed = [
+            a.actor
+            for a in s.scalars(
+                select(AuditEntry).where(AuditEntry.action == "clerk_signed_in").order_by(AuditEntry.id)
+            )
+        ]
     assert signed[-2:] == ["lan.nt", "hung.pv"]
 
 
-def test_the_pc_locks_itself_after_the_idle_time(
-    make_desktop: Any, qtbot: Any, keys: Any, idle: Any
-) -> None:
+def test_the_pc_locks_itself_after_the_idle_time(make_desktop: Any, qtbot: Any, keys: Any, idle: Any) -> None:
     desktop = make_desktop()
     session = desktop.ctx.session
     intake = desktop.window.show_page("intake")
@@ -172,28 +181,32 @@ def test_two_clerks_on_one_pc_are_each_named_in_the_log_book_and_history(
     detail = page.detail
     detail.slip_action = "none"
     detail.show_dossier(lan_dossier)
-    qtbot.waitUntil(lambda: detail.detail is not None and detail.detail.summary.id == lan_dossier,
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: detail.detail is not None and detail.detail.summary.id == lan_dossier, timeout=10_000
+    )
     detail.record(EventKind.ASSIGNED, "Tư pháp")
     qtbot.waitUntil(lambda: detail.history.rowCount() == 2, timeout=10_000)
-    history = [(detail.history.item(r, 1).text(), detail.history.item(r, 2).text())
-               for r in range(2)]
+    history = [(detail.history.item(r, 1).text(), detail.history.item(r, 2).text()) for r in range(2)]
     assert history == [("Tiếp nhận", "Nguyễn Thị Lan"), ("Chuyển xử lý", "Phạm Văn Hùng")]
     detail.produce_slip("06")
-    qtbot.waitUntil(lambda: detail.last_slip is not None and detail.last_slip.form == "06",
-                    timeout=10_000)
+    qtbot.waitUntil(lambda: detail.last_slip is not None and detail.last_slip.form == "06", timeout=10_000)
     assert [row[3] for row in detail.last_slip.table_rows] == ["Nguyễn Thị Lan", "Phạm Văn Hùng"]
     # The log book (form 07) names who received each dossier.
     page.last_slip = None
-    page.produce_log_book(date.today() - timedelta(days=1), date.today() + timedelta(days=1),
-                          preview=False)
+    page.produce_log_book(date.today() - timedelta(days=1), date.today() + timedelta(days=1), preview=False)
     qtbot.waitUntil(lambda: page.last_slip is not None, timeout=10_000)
     clerks = {row[2]: row[7] for row in page.last_slip.table_rows}
     assert clerks == {"Đặng Thị Đào": "Nguyễn Thị Lan", "Lò Văn Páo": "Phạm Văn Hùng"}
     # ... and so do the store, its outbox operations (what the server checks) and the audit.
     with desktop.app_context.store.read() as s:
-        events = [(e.kind, e.actor) for e in s.scalars(select(DossierEvent).where(
-            DossierEvent.dossier_id == lan_dossier).order_by(DossierEvent.local_order))]
+        events = [
+            (e.kind, e.actor)
+            for e in s.scalars(
+                select(DossierEvent)
+                .where(DossierEvent.dossier_id == lan_dossier)
+                .order_by(DossierEvent.local_order)
+            )
+        ]
         ops = {(o.entity, o.actor) for o in s.scalars(select(OutboxOp))}
     assert events == [("received", "Nguyễn Thị Lan"), ("assigned", "Phạm Văn Hùng")]
     assert {("dossier", "lan.nt"), ("dossier", "hung.pv"), ("dossier_event", "hung.pv")} <= ops
@@ -217,8 +230,10 @@ def test_work_queued_before_a_switch_stays_the_previous_clerks(
     _enter(intake.name_edit)
     # ... and she hands the PC over before the save has run.
     _ctrl_l(desktop)
-    _sign_in_with_keys(desktop, qtbot, keys, "hung.pv")
-    release.set()
+    _sign_in_with_keys(desktop, qtbot, keys, "hung.pv", wait=False)
+    release.set()  # the save runs first, then Hùng's sign-in (one store thread, in order)
+    qtbot.waitUntil(lambda: desktop.ctx.actor is not None, timeout=10_000)
+    assert desktop.ctx.actor.username == "hung.pv"
     qtbot.waitUntil(lambda: intake.last_slip is not None, timeout=10_000)
     assert dict(intake.last_slip.lines)["Cán bộ tiếp nhận"] == "Nguyễn Thị Lan"
     # A half-typed form survives a switch too.

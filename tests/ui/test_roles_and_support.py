@@ -20,9 +20,16 @@ PASSWORD = "mat-khau-thu"
 def _accepted_dossier(desktop: Any) -> Any:
     from commune_desk.services.values import NewDossier
 
-    return desktop.call_on_store(lambda: desktop.ctx.services.register_dossier(NewDossier(
-        procedure_code="HT-GH", applicant_name="Lò Văn Páo", applicant_id_number="001090012345",
-    ), actor=desktop.ctx.actor)).value.summary
+    return desktop.call_on_store(
+        lambda: desktop.ctx.services.register_dossier(
+            NewDossier(
+                procedure_code="HT-GH",
+                applicant_name="Lò Văn Páo",
+                applicant_id_number="001090012345",
+            ),
+            actor=desktop.ctx.actor,
+        )
+    ).value.summary
 
 
 def _offered(desktop: Any, qtbot: Any, idle: Any, dossier_id: str) -> dict[str, bool]:
@@ -55,8 +62,15 @@ def test_a_clerk_is_not_offered_a_leaders_actions_and_cannot_reach_them(
     assert all(leader.values()), leader
     clerk = signer(desktop, "lan.nt", "Nguyễn Thị Lan", "clerk")
     offered = _offered(desktop, qtbot, idle, dossier.id)
-    assert offered == {"issue": False, "signed_now": False, "resolve": False, "requeue": False,
-                       "save_settings": False, "extend": False, "assign": True}
+    assert offered == {
+        "issue": False,
+        "signed_now": False,
+        "resolve": False,
+        "requeue": False,
+        "save_settings": False,
+        "extend": False,
+        "assign": True,
+    }
     settings = desktop.window.page("settings")
     assert settings.message.text().startswith("Chỉ lãnh đạo")
     # Going round the screens does not help: the services say no.
@@ -64,10 +78,17 @@ def test_a_clerk_is_not_offered_a_leaders_actions_and_cannot_reach_them(
     from commune_desk.services.values import NewOutgoingDocument
 
     attempts = [
-        lambda: api.record_event(services, dossier.id, EventKind.EXTENDED, "chậm",
-                                 {"appointment_at": "2030-01-01T08:00:00+07:00"}, clerk),
-        lambda: api.create_outgoing(services, NewOutgoingDocument(symbol="QĐ-UBND", summary="x"),
-                                    True, clerk),
+        lambda: api.record_event(
+            services,
+            dossier.id,
+            EventKind.EXTENDED,
+            "chậm",
+            {"appointment_at": "2030-01-01T08:00:00+07:00"},
+            clerk,
+        ),
+        lambda: api.create_outgoing(
+            services, NewOutgoingDocument(symbol="QĐ-UBND", summary="x"), True, clerk
+        ),
         lambda: api.update_settings(services, services.get_settings(), clerk),
         lambda: services.require_permission(clerk, Permission.RESOLVE_CONFLICT),
     ]
@@ -129,10 +150,20 @@ def test_diagnostics_and_the_support_archive_from_the_settings_page(
         QTest.mouseClick(settings.staff_box.diagnostics_button, Qt.MouseButton.LeftButton)
     panel = settings.staff_box.dialog
     qtbot.waitUntil(lambda: panel.report is not None, timeout=20_000)
-    shown = {w.objectName(): w.text() for w in panel.rows_widget.findChildren(type(panel.status))
-             if w.objectName().startswith("check_")}
-    assert set(shown) == {"check_versions", "check_database", "check_sync", "check_clock",
-                          "check_disk", "check_backup", "check_log"}
+    shown = {
+        w.objectName(): w.text()
+        for w in panel.rows_widget.findChildren(type(panel.status))
+        if w.objectName().startswith("check_")
+    }
+    assert set(shown) == {
+        "check_versions",
+        "check_database",
+        "check_sync",
+        "check_clock",
+        "check_disk",
+        "check_backup",
+        "check_log",
+    }
     assert "Chưa có bản sao lưu nào" in shown["check_backup"]
     assert "Cách xử lý:" in shown["check_backup"]
     panel.save(str(tmp_path / "usb"))

@@ -33,16 +33,19 @@ def test_sync_page_lists_and_resolves_what_waits(
     # the city server confirms the password (typed with real key events) once.
     lock = desktop.session_ui.lock_screen
     qtbot.waitUntil(lambda: lock.clerk_list.count() == 2, timeout=10_000)
-    names = [lock.clerk_list.item(i).data(Qt.ItemDataRole.UserRole).username
-             for i in range(lock.clerk_list.count())]
+    names = [
+        lock.clerk_list.item(i).data(Qt.ItemDataRole.UserRole).username
+        for i in range(lock.clerk_list.count())
+    ]
     lock.clerk_list.setCurrentRow(names.index("c01-leader"))
     keys(lock.password_edit, "secret-pass")
     QTest.keyClick(lock.password_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: desktop.ctx.actor is not None, timeout=30_000)
     assert desktop.ctx.actor.username == "c01-leader"
     page = desktop.window.show_page("sync")
-    qtbot.waitUntil(lambda: page.quarantine.rowCount() == 1 and page.conflicts.rowCount() == 2,
-                    timeout=30_000)
+    qtbot.waitUntil(
+        lambda: page.quarantine.rowCount() == 1 and page.conflicts.rowCount() == 2, timeout=30_000
+    )
     reason = page.quarantine.item(0, 2).text()
     assert reason == "Máy chủ không có hồ sơ mà thay đổi này thuộc về."
     assert page.quarantine.item(0, 0).text() == "Bước xử lý hồ sơ"

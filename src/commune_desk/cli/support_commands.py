@@ -25,11 +25,14 @@ EXIT_INVALID = 2
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add this module's sub-commands to the parser."""
     support = subparsers.add_parser(
-        "support", help="write the support archive (Thông tin hỗ trợ) and print the checks")
-    support.add_argument("--to", type=Path, metavar="DIR",
-                         help="folder for the zip (default: <data-dir>/support)")
-    support.add_argument("--no-blobs", action="store_true",
-                         help="skip re-hashing every attachment in the store check")
+        "support", help="write the support archive (Thông tin hỗ trợ) and print the checks"
+    )
+    support.add_argument(
+        "--to", type=Path, metavar="DIR", help="folder for the zip (default: <data-dir>/support)"
+    )
+    support.add_argument(
+        "--no-blobs", action="store_true", help="skip re-hashing every attachment in the store check"
+    )
     support.add_argument("--json", action="store_true", help="print the report as JSON")
     support.set_defaults(handler=_support)
 
@@ -76,9 +79,19 @@ def _list(args: argparse.Namespace) -> int:
         clerks = app.services.list_clerks(include_inactive=True)
     for c in clerks:
         if args.json:
-            print(json.dumps({"username": c.username, "full_name": c.full_name, "role": c.role.value,
-                              "active": c.active, "source": c.source,
-                              "has_password": c.has_password}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "username": c.username,
+                        "full_name": c.full_name,
+                        "role": c.role.value,
+                        "active": c.active,
+                        "source": c.source,
+                        "has_password": c.has_password,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         else:
             state = "" if c.active else " (đã khoá)"
             print(f"{c.username:<20} {c.full_name} — {c.role.value}, {c.source}{state}")
@@ -97,7 +110,7 @@ def _add(args: argparse.Namespace) -> int:
     from commune_desk.domain.errors import DomainError
     from commune_desk.domain.roles import Role
     from commune_desk.services.actors import NewClerk
-    from commune_desk.services.messages import message_for
+    from commune_desk.messages import message_for
 
     password = _read_password()
     if password is None:
@@ -106,7 +119,8 @@ def _add(args: argparse.Namespace) -> int:
         try:
             info = app.services.create_clerk(
                 NewClerk(args.username, args.full_name, Role(args.role), password),
-                actor="commune-desk clerks add").value
+                actor="commune-desk clerks add",
+            ).value
         except DomainError as exc:
             print(message_for(exc), file=sys.stderr)
             return EXIT_INVALID
@@ -116,15 +130,14 @@ def _add(args: argparse.Namespace) -> int:
 
 def _password(args: argparse.Namespace) -> int:
     from commune_desk.domain.errors import DomainError
-    from commune_desk.services.messages import message_for
+    from commune_desk.messages import message_for
 
     password = _read_password()
     if password is None:
         return EXIT_INVALID
     with _open(args) as app:
         try:
-            app.services.set_clerk_password(args.username, password,
-                                            actor="commune-desk clerks password")
+            app.services.set_clerk_password(args.username, password, actor="commune-desk clerks password")
         except DomainError as exc:
             print(message_for(exc), file=sys.stderr)
             return EXIT_INVALID

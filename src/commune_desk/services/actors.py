@@ -90,4 +90,3 @@ class AccessPolicy:
     lock_after_minutes: int = 10
     #: Whether the rules and the accounts come from the city server.
     server_managed: bool = False
-

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from commune_desk.domain.errors import ValidationError
+from commune_desk.protocol import Action, Entity
 from commune_desk.services.actors import ActorLike, actor_username, audit_name
 from commune_desk.services.base import ServiceBase
 from commune_desk.services.dossiers import attachment_info
@@ -16,7 +17,11 @@ from commune_desk.services.errors import NotFound
 from commune_desk.services.values import AttachmentInfo, Changes, Outcome
 from commune_desk.store.models import Attachment, Dossier, IncomingDocument, OutgoingDocument
 
-_OWNERS = {"dossier": Dossier, "incoming_document": IncomingDocument, "outgoing_document": OutgoingDocument}
+_OWNERS: dict[str, type[Dossier | IncomingDocument | OutgoingDocument]] = {
+    Entity.DOSSIER: Dossier,
+    Entity.INCOMING_DOCUMENT: IncomingDocument,
+    Entity.OUTGOING_DOCUMENT: OutgoingDocument,
+}
 
 
 class AttachmentServices(ServiceBase):
@@ -72,9 +77,9 @@ class AttachmentServices(ServiceBase):
             session.add(row)
             self._op(
                 session,
-                "attachment",
+                Entity.ATTACHMENT,
                 row.id,
-                "create",
+                Action.CREATE,
                 {
                     "owner_entity": owner_entity,
                     "owner_id": owner_id,
@@ -86,17 +91,23 @@ class AttachmentServices(ServiceBase):
                 },
                 actor=actor_username(actor),
             )
-            self._audit(session, "attachment_added", actor=audit_name(actor), entity=owner_entity,
-                        entity_id=owner_id, details={"attachment_id": row.id})
+            self._audit(
+                session,
+                "attachment_added",
+                actor=audit_name(actor),
+                entity=owner_entity,
+                entity_id=owner_id,
+                details={"attachment_id": row.id},
+            )
             info = attachment_info(row)
-        return Outcome(info, Changes.of("attachment", row.id) | Changes.of(owner_entity, owner_id))
+        return Outcome(info, Changes.of(Entity.ATTACHMENT, row.id) | Changes.of(owner_entity, owner_id))
 
     def attachment_path(self, attachment_id: str) -> Path:
         """Path of the attachment's file for opening or printing (raises NotFound)."""
         with self.store.read() as session:
             row = session.get(Attachment, attachment_id)
             if row is None:
-                raise NotFound("attachment", attachment_id)
+                raise NotFound(Entity.ATTACHMENT, attachment_id)
             sha = row.sha256
         path = self.blobs.path_for(sha)
         if not path.is_file():

@@ -1,7 +1,7 @@
 """Accounts of the people who share this PC, signing in offline, and the office's role rules.
 
 Each person has an account with a salted scrypt verifier of their password
-(:class:`~commune_desk.sync.credentials.PasswordVerifier`), so signing in
+(:class:`~commune_desk.domain.passwords.PasswordVerifier`), so signing in
 never needs the network. Accounts come from the city server when the office
 syncs (the commune's users with their roles; the verifier is set by the
 person's first sign-in on this PC while the server can confirm the password,
@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commune_desk.domain.errors import ValidationError
+from commune_desk.domain.passwords import PasswordVerifier
 from commune_desk.domain.roles import Permission, PermissionDenied, Role, RoleRules, parse_role
 from commune_desk.domain.text import normalize_text
 from commune_desk.services.actors import (
@@ -31,12 +32,11 @@ from commune_desk.services.actors import (
     NewClerk,
     audit_name,
 )
-from commune_desk.services.base import ServiceBase, put_setting
+from commune_desk.services.base import ServiceBase
 from commune_desk.services.errors import NotFound, ServiceError
 from commune_desk.services.values import Changes, Outcome
-from commune_desk.store.models import ClerkAccount, Setting
-from commune_desk.sync.credentials import PasswordVerifier
-from commune_desk.sync.staff import LOCK_AFTER_KEY, ROLE_RULES_KEY, server_managed
+from commune_desk.store.models import ClerkAccount
+from commune_desk.store.settings import LOCK_AFTER, ROLE_RULES, get_setting, put_setting, server_managed
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,49}$")
 MIN_PASSWORD = 6
@@ -55,25 +55,28 @@ class SignInError(ServiceError):
 def clerk_info(row: ClerkAccount) -> ClerkInfo:
     """Plain value of an account row."""
     return ClerkInfo(
-        username=row.username, full_name=row.full_name, role=parse_role(row.role),
-        active=row.active, source=row.source, has_password=row.verifier is not None,
+        username=row.username,
+        full_name=row.full_name,
+        role=parse_role(row.role),
+        active=row.active,
+        source=row.source,
+        has_password=row.verifier is not None,
         last_sign_in_at=row.last_sign_in_at,
     )
 
 
 def _check_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD:
-        raise ValidationError("password_too_short", "password too short", field="password",
-                              minimum=MIN_PASSWORD)
+        raise ValidationError(
+            "password_too_short", "password too short", field="password", minimum=MIN_PASSWORD
+        )
 
 
 def access_policy(session: Session) -> AccessPolicy:
     """The role rules and lock time stored in ``session``'s transaction (defaults if unset)."""
-    rules_row = session.get(Setting, ROLE_RULES_KEY)
-    lock_row = session.get(Setting, LOCK_AFTER_KEY)
-    lock = lock_row.value if lock_row is not None and isinstance(lock_row.value, int) else None
+    lock = get_setting(session, LOCK_AFTER)
     return AccessPolicy(
-        rules=RoleRules.from_json(rules_row.value if rules_row is not None else None),
+        rules=RoleRules.from_json(get_setting(session, ROLE_RULES)),
         lock_after_minutes=DEFAULT_LOCK_MINUTES if lock is None else lock,
         server_managed=server_managed(session),
     )
@@ -112,8 +115,10 @@ class ClerkServices(ServiceBase):
         with self.store.read() as session:
             rows = [clerk_info(r) for r in session.scalars(stmt)]
         never = 0.0
-        return sorted(rows, key=lambda c: (
-            -(c.last_sign_in_at.timestamp() if c.last_sign_in_at else never), c.full_name))
+        return sorted(
+            rows,
+            key=lambda c: (-(c.last_sign_in_at.timestamp() if c.last_sign_in_at else never), c.full_name),
+        )
 
     def access_policy(self) -> AccessPolicy:
         """The role rules in force and the idle time before the PC locks."""
@@ -134,11 +139,16 @@ class ClerkServices(ServiceBase):
         with self.store.write.begin() as session:
             row = session.get(ClerkAccount, username)
             if row is not None and row.active and row.verifier is None:
-                raise SignInError("needs_online_sign_in", "first sign-in on this PC needs the server",
-                                  username=username)
+                raise SignInError(
+                    "needs_online_sign_in", "first sign-in on this PC needs the server", username=username
+                )
             actor: Actor | None = None
-            if row is not None and row.active and row.verifier is not None and (
-                    PasswordVerifier.from_json(dict(row.verifier)).check(password)):
+            if (
+                row is not None
+                and row.active
+                and row.verifier is not None
+                and (PasswordVerifier.from_json(dict(row.verifier)).check(password))
+            ):
                 row.last_sign_in_at = self._now()
                 self._audit(session, "clerk_signed_in", actor=row.username)
                 actor = clerk_info(row).actor()
@@ -190,19 +200,33 @@ class ClerkServices(ServiceBase):
                 raise ServiceError("accounts_from_server", "accounts come from the city server")
             first = not session.scalar(select(func.count()).select_from(ClerkAccount))
             if first and role is not Role.LEADER:
-                raise ValidationError("first_account_leader", "the first account must be a leader",
-                                      field="role")
+                raise ValidationError(
+                    "first_account_leader", "the first account must be a leader", field="role"
+                )
             if not first:
                 require(session, actor, Permission.SETTINGS)
             if session.get(ClerkAccount, username) is not None:
                 raise ValidationError("username_taken", "user name taken", field="username")
             now = self._now()
-            row = ClerkAccount(username=username, full_name=full_name, role=role.value, active=True,
-                               source="local", verifier=verifier, created_at=now, updated_at=now)
+            row = ClerkAccount(
+                username=username,
+                full_name=full_name,
+                role=role.value,
+                active=True,
+                source="local",
+                verifier=verifier,
+                created_at=now,
+                updated_at=now,
+            )
             session.add(row)
             by = actor if actor is not None else username
-            self._audit(session, "clerk_created", actor=audit_name(by), entity="clerk",
-                        details={"username": username, "role": role.value})
+            self._audit(
+                session,
+                "clerk_created",
+                actor=audit_name(by),
+                entity="clerk",
+                details={"username": username, "role": role.value},
+            )
             info = clerk_info(row)
         return Outcome(info, Changes.of("clerk", username))
 
@@ -216,14 +240,20 @@ class ClerkServices(ServiceBase):
             row = self._local_account(session, username)
             own = isinstance(actor, Actor) and actor.username == row.username
             if own and old_password is not None:
-                if row.verifier is None or not PasswordVerifier.from_json(
-                        dict(row.verifier)).check(old_password):
+                if row.verifier is None or not PasswordVerifier.from_json(dict(row.verifier)).check(
+                    old_password
+                ):
                     raise SignInError("invalid_credentials", "old password does not match")
             else:
                 require(session, actor, Permission.SETTINGS)
             row.verifier, row.updated_at = verifier, self._now()
-            self._audit(session, "clerk_password_set", actor=audit_name(actor), entity="clerk",
-                        details={"username": row.username})
+            self._audit(
+                session,
+                "clerk_password_set",
+                actor=audit_name(actor),
+                entity="clerk",
+                details={"username": row.username},
+            )
             info = clerk_info(row)
         return Outcome(info, Changes.of("clerk", username))
 
@@ -237,8 +267,13 @@ class ClerkServices(ServiceBase):
             if not active and row.role == Role.LEADER.value and self._active_leaders(session) <= 1:
                 raise ValidationError("last_leader", "the last leader stays active", field="active")
             row.active, row.updated_at = active, self._now()
-            self._audit(session, "clerk_unlocked" if active else "clerk_locked",
-                        actor=audit_name(actor), entity="clerk", details={"username": row.username})
+            self._audit(
+                session,
+                "clerk_unlocked" if active else "clerk_locked",
+                actor=audit_name(actor),
+                entity="clerk",
+                details={"username": row.username},
+            )
             info = clerk_info(row)
         return Outcome(info, Changes.of("clerk", username))
 
@@ -249,22 +284,36 @@ class ClerkServices(ServiceBase):
         with self.store.write.begin() as session:
             require(session, actor, Permission.SETTINGS)
             before = access_policy(session)
-            put_setting(session, ROLE_RULES_KEY, rules.to_json())
-            self._audit(session, "role_rules_changed", actor=audit_name(actor), entity="settings",
-                        details={"changes": rules.changes_from(before.rules)})
+            put_setting(session, ROLE_RULES, rules.to_json())
+            self._audit(
+                session,
+                "role_rules_changed",
+                actor=audit_name(actor),
+                entity="settings",
+                details={"changes": rules.changes_from(before.rules)},
+            )
             policy = replace(before, rules=RoleRules.from_json(rules.to_json()))
         return Outcome(policy, Changes.of("settings", "roles"))
 
     def set_lock_after(self, minutes: int, *, actor: ActorLike) -> Outcome[AccessPolicy]:
         """How many idle minutes before the PC locks (0: never); settings permission."""
         if not 0 <= int(minutes) <= MAX_LOCK_MINUTES:
-            raise ValidationError("invalid_lock_minutes", "lock time out of range",
-                                  field="lock_after_minutes", maximum=MAX_LOCK_MINUTES)
+            raise ValidationError(
+                "invalid_lock_minutes",
+                "lock time out of range",
+                field="lock_after_minutes",
+                maximum=MAX_LOCK_MINUTES,
+            )
         with self.store.write.begin() as session:
             require(session, actor, Permission.SETTINGS)
-            put_setting(session, LOCK_AFTER_KEY, int(minutes))
-            self._audit(session, "lock_time_changed", actor=audit_name(actor), entity="settings",
-                        details={"minutes": int(minutes)})
+            put_setting(session, LOCK_AFTER, int(minutes))
+            self._audit(
+                session,
+                "lock_time_changed",
+                actor=audit_name(actor),
+                entity="settings",
+                details={"minutes": int(minutes)},
+            )
             policy = access_policy(session)
         return Outcome(policy, Changes.of("settings", "roles"))
 
@@ -285,10 +334,14 @@ class ClerkServices(ServiceBase):
         return row
 
     def _active_leaders(self, session: Session) -> int:
-        return int(session.scalar(
-            select(func.count()).select_from(ClerkAccount)
-            .where(ClerkAccount.role == Role.LEADER.value, ClerkAccount.active.is_(True))
-        ) or 0)
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(ClerkAccount)
+                .where(ClerkAccount.role == Role.LEADER.value, ClerkAccount.active.is_(True))
+            )
+            or 0
+        )
 
     def _failure_times(self, username: str) -> list[float]:
         if not hasattr(self, "_failures"):
@@ -301,8 +354,11 @@ class ClerkServices(ServiceBase):
     def _check_not_paused(self, username: str) -> None:
         with self._failures_lock:
             if len(self._failure_times(username)) >= MAX_FAILURES:
-                raise SignInError("too_many_attempts", "too many wrong passwords; wait a minute",
-                                  seconds=int(FAILURE_PAUSE_SECONDS))
+                raise SignInError(
+                    "too_many_attempts",
+                    "too many wrong passwords; wait a minute",
+                    seconds=int(FAILURE_PAUSE_SECONDS),
+                )
 
     def _note_failure(self, username: str) -> None:
         with self._failures_lock:
@@ -311,4 +367,3 @@ class ClerkServices(ServiceBase):
     def _clear_failures(self, username: str) -> None:
         with self._failures_lock:
             self._failure_times(username).clear()
-

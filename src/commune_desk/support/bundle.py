@@ -24,7 +24,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from commune_desk.support.messages import STATUS_WORDS, TITLES
+from commune_desk.support.messages import status_word, title
 from commune_desk.support.report import SupportReport, collect
 from commune_desk.support.scrub import Scrubber
 
@@ -72,8 +72,7 @@ def summary_text(report: SupportReport) -> str:
     """The checks as plain Vietnamese lines (also what ``commune-desk support`` prints)."""
     lines = []
     for check in report.checks:
-        lines.append(f"[{STATUS_WORDS.get(check.status, check.status)}] "
-                     f"{TITLES.get(check.key, check.key)}: {check.found()}")
+        lines.append(f"[{status_word(check.status)}] {title(check.key)}: {check.found()}")
         if check.advice():
             lines.append(f"    → {check.advice()}")
     return "\n".join(lines) + "\n"

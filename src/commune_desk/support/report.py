@@ -41,8 +41,7 @@ CLOCK_WARN_SECONDS = 300
 LOG_LINES = 400
 #: Sync rounds listed from the log.
 ROUNDS = 10
-_STOPPED = {"device_revoked", "session_expired", "not_logged_in", "protocol_mismatch",
-            "keyring_unavailable"}
+_STOPPED = {"device_revoked", "session_expired", "not_logged_in", "protocol_mismatch", "keyring_unavailable"}
 _ROUND = re.compile(r"sync round (done|failed)")
 _ERROR = re.compile(r"\s(ERROR|CRITICAL)\s")
 
@@ -66,9 +65,14 @@ class Check:
 
     def to_json(self) -> dict[str, Any]:
         """The check as ``report.json`` holds it."""
-        return {"key": self.key, "status": self.status, "outcome": self.outcome,
-                "params": {k: _jsonable(v) for k, v in self.params.items()},
-                "found": self.found(), "advice": self.advice()}
+        return {
+            "key": self.key,
+            "status": self.status,
+            "outcome": self.outcome,
+            "params": {k: _jsonable(v) for k, v in self.params.items()},
+            "found": self.found(),
+            "advice": self.advice(),
+        }
 
 
 @dataclass(frozen=True)
@@ -164,8 +168,13 @@ def _sync(app: Any, facts: dict[str, Any], now: datetime, lines: list[str]) -> l
         error = state.last_error
     facts["sync"]["last_error"] = error
     last = status.last_success_at
-    params = {"pending": status.pending, "last": _when(last), "error": error or "-",
-              "quarantined": status.quarantined, "conflicts": status.open_conflicts}
+    params = {
+        "pending": status.pending,
+        "last": _when(last),
+        "error": error or "-",
+        "quarantined": status.quarantined,
+        "conflicts": status.open_conflicts,
+    }
     checks: list[Check] = []
     if error in _STOPPED:
         checks.append(Check("sync", "fail", "sync.stopped", params))
@@ -209,8 +218,12 @@ def _backup(folder: Path, facts: dict[str, Any], now: datetime) -> Check:
         return Check("backup", "fail", "backup.none", {"folder": str(folder)})
     newest = archives[-1]
     made = datetime.fromtimestamp(newest.stat().st_mtime, UTC)
-    facts["backup"] = {"count": len(archives), "newest": newest.name, "made_at": made.isoformat(),
-                       "size": newest.stat().st_size}
+    facts["backup"] = {
+        "count": len(archives),
+        "newest": newest.name,
+        "made_at": made.isoformat(),
+        "size": newest.stat().st_size,
+    }
     params = {"when": _when(made), "count": len(archives)}
     if now - made > BACKUP_MAX_AGE:
         return Check("backup", "warn", "backup.old", params)

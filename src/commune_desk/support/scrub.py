@@ -36,26 +36,40 @@ EMAIL = "[email]"
 SECRET = "[bí mật]"
 
 _DIGITS = r"(?<![0-9A-Za-z])\+?(?:\d[\s.]?){8,}\d(?![0-9A-Za-z])"
-_PHONE = (r"(?<![0-9A-Za-z+])(?:\+84|0084|84|0)[\s.()-]{0,2}(?:\d[\s.()-]{0,2}){8,9}\d?"
-          r"(?![0-9A-Za-z]|[\s.()-]\d)")
+_PHONE = (
+    r"(?<![0-9A-Za-z+])(?:\+84|0084|84|0)[\s.()-]{0,2}(?:\d[\s.()-]{0,2}){8,9}\d?"
+    r"(?![0-9A-Za-z]|[\s.()-]\d)"
+)
 _SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"), r"\1 " + SECRET),
-    (re.compile(r"(?i)\b(password|passwd|pwd|mật khẩu|mat khau|token|refresh_token|access_token|"
-                r"secret|api[_-]?key|authorization|salt|digest|verifier)(\"?\s*[:=]\s*\"?)"
-                r"[^\s\",;&]+"), r"\1\2" + SECRET),
+    (
+        re.compile(
+            r"(?i)\b(password|passwd|pwd|mật khẩu|mat khau|token|refresh_token|access_token|"
+            r"secret|api[_-]?key|authorization|salt|digest|verifier)(\"?\s*[:=]\s*\"?)"
+            r"[^\s\",;&]+"
+        ),
+        r"\1\2" + SECRET,
+    ),
     (re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@"), r"\1" + SECRET + "@"),
     (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), EMAIL),
     # long random-looking strings: tokens (43 chars of token_urlsafe), base64 digests
-    (re.compile(r"(?<![A-Za-z0-9_/+=-])(?=[A-Za-z0-9_/+=-]*[A-Z])(?=[A-Za-z0-9_/+=-]*[a-z])"
-                r"(?=[A-Za-z0-9_/+=-]*\d)[A-Za-z0-9_/+=-]{24,}(?![A-Za-z0-9_/+=-])"), SECRET),
+    (
+        re.compile(
+            r"(?<![A-Za-z0-9_/+=-])(?=[A-Za-z0-9_/+=-]*[A-Z])(?=[A-Za-z0-9_/+=-]*[a-z])"
+            r"(?=[A-Za-z0-9_/+=-]*\d)[A-Za-z0-9_/+=-]{24,}(?![A-Za-z0-9_/+=-])"
+        ),
+        SECRET,
+    ),
 )
 _NUMBERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(_PHONE), PHONE),
     (re.compile(_DIGITS), ID_NUMBER),
 )
 #: An IPv4 address (octets without leading zeros, as written): kept, support needs the server's.
-_IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}"
-                   r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.])")
+_IPV4 = re.compile(
+    r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}"
+    r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.])"
+)
 #: Longest run of words looked up as a known name or address.
 MAX_WORDS = 16
 _WORD = re.compile(r"\w+")
@@ -94,7 +108,7 @@ class Scrubber:
             line = pattern.sub(replacement, line)
         parts, last = [], 0
         for ip in _IPV4.finditer(line):  # numbers are looked for around IP addresses only
-            parts += [_numbers(line[last:ip.start()]), ip.group(0)]
+            parts += [_numbers(line[last : ip.start()]), ip.group(0)]
             last = ip.end()
         return "".join([*parts, _numbers(line[last:])])
 
@@ -105,7 +119,7 @@ class Scrubber:
         i = 0
         while i < len(tokens):
             for size in range(min(MAX_WORDS, len(tokens) - i), 1, -1):
-                placeholder = self._known.get(_key(folded[i:i + size]))
+                placeholder = self._known.get(_key(folded[i : i + size]))
                 if placeholder is not None:
                     spans.append((tokens[i].start(), tokens[i + size - 1].end(), placeholder))
                     i += size

@@ -16,27 +16,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from commune_desk import protocol as p
 from commune_desk.store import Store
-from commune_desk.store.models import AuditEntry, ClerkAccount, Setting
-from commune_desk.sync import protocol as p
-from commune_desk.sync.account import ACCOUNT_KEY
+from commune_desk.store.audit import audit
+from commune_desk.store.models import ClerkAccount
+from commune_desk.store.settings import ROLE_RULES, get_setting, put_setting
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.errors import SyncError, SyncErrorKind
 
 log = logging.getLogger(__name__)
-
-#: Settings row holding the role rules ``{permission: [roles]}`` in force on this PC.
-ROLE_RULES_KEY = "access.roles"
-#: Settings row holding the idle minutes before the PC locks.
-LOCK_AFTER_KEY = "access.lock_after_minutes"
-
-
-def server_managed(session: Session) -> bool:
-    """Whether this PC has logged in to a city server (accounts and rules are then its)."""
-    row = session.get(Setting, ACCOUNT_KEY)
-    return row is not None and bool(row.value)
 
 
 def _now() -> datetime:
@@ -64,9 +53,16 @@ def adopt_staff(
             row = rows.get(username)
             full_name = member.full_name.strip() or username
             if row is None:
-                row = ClerkAccount(username=username, full_name=full_name, role=member.role.value,
-                                   active=member.active, source="server", verifier=None,
-                                   created_at=now, updated_at=now)
+                row = ClerkAccount(
+                    username=username,
+                    full_name=full_name,
+                    role=member.role.value,
+                    active=member.active,
+                    source="server",
+                    verifier=None,
+                    created_at=now,
+                    updated_at=now,
+                )
                 session.add(row)
                 changed.append(username)
                 continue
@@ -74,7 +70,11 @@ def adopt_staff(
             if row.source != "server":
                 row.verifier = None  # the server's password now, confirmed at first sign-in
             row.full_name, row.role, row.active, row.source = (
-                full_name, member.role.value, member.active, "server")
+                full_name,
+                member.role.value,
+                member.active,
+                "server",
+            )
             if (row.full_name, row.role, row.active, row.source) != before:
                 row.updated_at = now
                 changed.append(username)
@@ -87,16 +87,18 @@ def adopt_staff(
             row = session.get(ClerkAccount, verified[0])
             if row is not None:
                 row.verifier = verified[1]
-        rules = session.get(Setting, ROLE_RULES_KEY)
-        if rules is None or rules.value != staff.rules:
-            if rules is None:
-                session.add(Setting(key=ROLE_RULES_KEY, value=dict(staff.rules)))
-            else:
-                rules.value = dict(staff.rules)
+        if get_setting(session, ROLE_RULES) != staff.rules:
+            put_setting(session, ROLE_RULES, dict(staff.rules))
             changed.append("rules")
         if changed:
-            session.add(AuditEntry(at=now, actor="sync", action="staff_updated", entity="clerk",
-                                   entity_id=None, details={"changed": sorted(changed)[:50]}))
+            audit(
+                session,
+                "staff_updated",
+                actor="sync",
+                entity="clerk",
+                details={"changed": sorted(changed)[:50]},
+                at=now,
+            )
     return bool(changed)
 
 
@@ -144,9 +146,18 @@ def adopt_member(store: Store, member: p.StaffMember) -> None:
         row = session.get(ClerkAccount, member.username)
         full_name = member.full_name.strip() or member.username
         if row is None:
-            session.add(ClerkAccount(username=member.username, full_name=full_name,
-                                     role=member.role.value, active=member.active, source="server",
-                                     verifier=None, created_at=now, updated_at=now))
+            session.add(
+                ClerkAccount(
+                    username=member.username,
+                    full_name=full_name,
+                    role=member.role.value,
+                    active=member.active,
+                    source="server",
+                    verifier=None,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
         else:
             row.full_name, row.role, row.active = full_name, member.role.value, member.active
             row.source, row.updated_at = "server", now

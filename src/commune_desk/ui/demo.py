@@ -29,8 +29,15 @@ DEMO_LEADER = "minh.tv"
 
 #: What a finished demo fill broadcasts: every list reloads.
 DEMO_CHANGES = Changes(
-    frozenset({("dossier", "*"), ("incoming_document", "*"), ("outgoing_document", "*"),
-               ("settings", "office"), ("clerk", "*")})
+    frozenset(
+        {
+            ("dossier", "*"),
+            ("incoming_document", "*"),
+            ("outgoing_document", "*"),
+            ("settings", "office"),
+            ("clerk", "*"),
+        }
+    )
 )
 
 
@@ -42,8 +49,7 @@ def demo_accounts(services: Any) -> bool:
     if services.list_clerks(include_inactive=True):
         return False
     for username, full_name, role in DEMO_STAFF:
-        services.create_clerk(NewClerk(username, full_name, Role(role), DEMO_PASSWORD),
-                              actor="demo")
+        services.create_clerk(NewClerk(username, full_name, Role(role), DEMO_PASSWORD), actor="demo")
     return True
 
 

@@ -1,9 +1,8 @@
 """Chẩn đoán: the support checks on screen, in plain Vietnamese, with what to do for each.
 
 The checks are those of the support archive (``commune_desk.support.report``),
-run on the store thread. The sentences are the same Vietnamese as
-``commune_desk.support.messages`` (a test keeps them in step), marked here so
-they are translated like every other interface text.
+run on the store thread; their sentences come from the message catalogue
+(``commune_desk.messages``, keys ``support.…``) through Qt's translation.
 """
 
 from __future__ import annotations
@@ -23,133 +22,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commune_desk.messages import CONTEXT, source_text
 from commune_desk.ui.context import UiContext
-from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import hint_label
 
-_CTX = "Support"
+#: Colour of each status.
+COLOURS = {"ok": "#2e7d32", "info": "#1565c0", "warn": "#ef6c00", "fail": "#b00020"}
 
-TITLES: dict[str, str] = {
-    "versions": QT_TRANSLATE_NOOP("Support", "Phiên bản"),
-    "database": QT_TRANSLATE_NOOP("Support", "Kiểm tra dữ liệu"),
-    "sync": QT_TRANSLATE_NOOP("Support", "Đồng bộ với máy chủ"),
-    "clock": QT_TRANSLATE_NOOP("Support", "Đồng hồ máy tính"),
-    "disk": QT_TRANSLATE_NOOP("Support", "Dung lượng ổ đĩa"),
-    "backup": QT_TRANSLATE_NOOP("Support", "Sao lưu"),
-    "log": QT_TRANSLATE_NOOP("Support", "Nhật ký lỗi"),
-}
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "versions.info": (
-        QT_TRANSLATE_NOOP("Support", "CommuneDesk {app}, lược đồ dữ liệu {schema}, Python {python}, "
-                                     "SQLite {sqlite}, {system}."),
-        "",
-    ),
-    "database.ok": (QT_TRANSLATE_NOOP("Support", "Dữ liệu không có lỗi ({checked} mục đã kiểm tra)."), ""),
-    "database.fail": (
-        QT_TRANSLATE_NOOP("Support", "Phát hiện {problems} lỗi trong dữ liệu."),
-        QT_TRANSLATE_NOOP("Support", "Đóng phần mềm rồi kiểm tra lại. Nếu vẫn lỗi, gửi tệp hỗ trợ "
-                                     "cho đường dây nóng; có thể phải khôi phục bản sao lưu gần nhất."),
-    ),
-    "database.error": (
-        QT_TRANSLATE_NOOP("Support", "Không kiểm tra được dữ liệu."),
-        QT_TRANSLATE_NOOP("Support", "Đóng phần mềm, mở lại rồi thử lần nữa; nếu vẫn không được, "
-                                     "gọi đường dây nóng."),
-    ),
-    "sync.local": (
-        QT_TRANSLATE_NOOP("Support", "Máy này chưa đăng nhập máy chủ thành phố: dữ liệu chỉ lưu "
-                                     "trên máy."),
-        QT_TRANSLATE_NOOP("Support", "Nếu đơn vị dùng máy chủ thành phố, nhờ cán bộ CNTT đăng nhập "
-                                     "máy một lần khi có mạng."),
-    ),
-    "sync.ok": (QT_TRANSLATE_NOOP("Support", "Đồng bộ tốt: lần cuối {last}; chờ gửi {pending} thay "
-                                             "đổi."), ""),
-    "sync.never": (
-        QT_TRANSLATE_NOOP("Support", "Máy đã đăng nhập nhưng chưa đồng bộ được lần nào; chờ gửi "
-                                     "{pending} thay đổi."),
-        QT_TRANSLATE_NOOP("Support", "Kiểm tra mạng và địa chỉ máy chủ. Dữ liệu vẫn được lưu an "
-                                     "toàn trên máy."),
-    ),
-    "sync.late": (
-        QT_TRANSLATE_NOOP("Support", "Chưa đồng bộ được từ {last}; chờ gửi {pending} thay đổi (lỗi "
-                                     "gần nhất: {error})."),
-        QT_TRANSLATE_NOOP("Support", "Kiểm tra mạng và địa chỉ máy chủ. Dữ liệu vẫn được lưu an "
-                                     "toàn trên máy; phần mềm tự gửi lại khi có mạng."),
-    ),
-    "sync.stopped": (
-        QT_TRANSLATE_NOOP("Support", "Đồng bộ đã dừng ({error})."),
-        QT_TRANSLATE_NOOP("Support", "Máy cần được đăng nhập lại với máy chủ (commune-desk login) "
-                                     "hoặc đã bị thu hồi: liên hệ cán bộ CNTT."),
-    ),
-    "sync.attention": (
-        QT_TRANSLATE_NOOP("Support", "Có {quarantined} thay đổi bị máy chủ từ chối và {conflicts} "
-                                     "xung đột đang chờ."),
-        QT_TRANSLATE_NOOP("Support", "Lãnh đạo mở trang Đồng bộ để xử lý từng mục."),
-    ),
-    "clock.ok": (QT_TRANSLATE_NOOP("Support", "Đồng hồ máy chỉ lệch {seconds} giây so với máy "
-                                              "chủ."), ""),
-    "clock.unknown": (QT_TRANSLATE_NOOP("Support", "Chưa so được giờ với máy chủ."), ""),
-    "clock.warn": (
-        QT_TRANSLATE_NOOP("Support", "Đồng hồ máy tính lệch {minutes} phút so với máy chủ."),
-        QT_TRANSLATE_NOOP("Support", "Chỉnh lại ngày giờ của Windows (bật tự động đặt giờ): giờ "
-                                     "sai làm sai ngày hẹn trả."),
-    ),
-    "disk.ok": (QT_TRANSLATE_NOOP("Support", "Ổ chứa dữ liệu còn trống {free}."), ""),
-    "disk.warn": (
-        QT_TRANSLATE_NOOP("Support", "Ổ chứa dữ liệu chỉ còn trống {free}."),
-        QT_TRANSLATE_NOOP("Support", "Xoá bớt tệp không cần thiết, hoặc chuyển thư mục sao lưu "
-                                     "sang ổ khác."),
-    ),
-    "disk.fail": (
-        QT_TRANSLATE_NOOP("Support", "Ổ chứa dữ liệu gần đầy: chỉ còn {free}."),
-        QT_TRANSLATE_NOOP("Support", "Giải phóng dung lượng ngay: khi ổ đầy, phần mềm không lưu "
-                                     "được hồ sơ mới."),
-    ),
-    "backup.ok": (QT_TRANSLATE_NOOP("Support", "Bản sao lưu gần nhất: {when} ({count} bản trong "
-                                               "thư mục sao lưu)."), ""),
-    "backup.old": (
-        QT_TRANSLATE_NOOP("Support", "Bản sao lưu gần nhất đã cũ: {when}."),
-        QT_TRANSLATE_NOOP("Support", "Sao lưu ngay (commune-desk backup) và chép một bản ra USB mỗi "
-                                     "tuần."),
-    ),
-    "backup.none": (
-        QT_TRANSLATE_NOOP("Support", "Chưa có bản sao lưu nào trong {folder}."),
-        QT_TRANSLATE_NOOP("Support", "Sao lưu ngay (commune-desk backup) và chép một bản ra USB mỗi "
-                                     "tuần."),
-    ),
-    "log.ok": (QT_TRANSLATE_NOOP("Support", "Nhật ký gần đây ({lines} dòng) không có lỗi."), ""),
-    "log.none": (QT_TRANSLATE_NOOP("Support", "Chưa có tệp nhật ký."), ""),
-    "log.warn": (
-        QT_TRANSLATE_NOOP("Support", "Nhật ký gần đây có {errors} lỗi."),
-        QT_TRANSLATE_NOOP("Support", "Gửi tệp hỗ trợ cho đường dây nóng để được xem chi tiết."),
-    ),
-}
+def _tr(key: str, params: dict[str, Any] | None = None) -> str:
+    """The catalogue's sentence for ``key`` in the interface language ("" when absent)."""
+    from commune_desk.support.messages import fill
 
-#: Colour and word of each status.
-STATUSES: dict[str, tuple[str, str]] = {
-    "ok": ("#2e7d32", QT_TRANSLATE_NOOP("Support", "Tốt")),
-    "info": ("#1565c0", QT_TRANSLATE_NOOP("Support", "Thông tin")),
-    "warn": ("#ef6c00", QT_TRANSLATE_NOOP("Support", "Cần chú ý")),
-    "fail": ("#b00020", QT_TRANSLATE_NOOP("Support", "Có lỗi")),
-}
+    source = source_text(key)
+    if source is None:
+        return ""
+    return fill(QCoreApplication.translate(CONTEXT, source), params or {})
 
 
 def check_texts(check: Any) -> tuple[str, str, str]:
     """(title, what was found, what to do) of a check, in the interface language."""
+    from commune_desk.support.messages import advice_key, found_key
 
-    class _Params(dict[str, Any]):
-        def __missing__(self, key: str) -> str:
-            return "?"
-
-    translate = QCoreApplication.translate
-    found, advice = MESSAGES.get(check.outcome, (check.outcome, ""))
-    params = _Params(check.params)
     return (
-        translate(_CTX, TITLES.get(check.key, check.key)),
-        translate(_CTX, found).format_map(params) if found else "",
-        translate(_CTX, advice).format_map(params) if advice else "",
+        _tr(f"support.title.{check.key}") or check.key,
+        _tr(found_key(check.outcome), check.params) or check.outcome,
+        _tr(advice_key(check.outcome), check.params),
     )
 
 
@@ -185,9 +85,15 @@ class DiagnosticsDialog(QDialog):
         self.setWindowTitle(self.tr("Chẩn đoán"))
         self.resize(760, 560)
         layout = QVBoxLayout(self)
-        layout.addWidget(hint_label(
-            self.tr("Phần mềm tự kiểm tra dữ liệu, đồng bộ, đồng hồ, ổ đĩa và sao lưu. Mục màu "
-                    "cam hoặc đỏ có hướng dẫn cách xử lý ngay bên dưới."), self))
+        layout.addWidget(
+            hint_label(
+                self.tr(
+                    "Phần mềm tự kiểm tra dữ liệu, đồng bộ, đồng hồ, ổ đĩa và sao lưu. Mục màu "
+                    "cam hoặc đỏ có hướng dẫn cách xử lý ngay bên dưới."
+                ),
+                self,
+            )
+        )
         self.rows_widget = QWidget(self)
         self.rows = QVBoxLayout(self.rows_widget)
         self.rows.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -216,8 +122,8 @@ class DiagnosticsDialog(QDialog):
         self.again_button.setEnabled(False)
         app_context = self.ctx.app_context
         StoreOp(self.ctx, lambda s: run_checks(s, app_context), parent=self).success(
-            self.show_report).finally_(lambda: self.again_button.setEnabled(True)
-        ).run_in_background()
+            self.show_report
+        ).finally_(lambda: self.again_button.setEnabled(True)).run_in_background()
 
     def show_report(self, report: Any) -> None:
         """One row per check."""
@@ -233,17 +139,20 @@ class DiagnosticsDialog(QDialog):
         emit(self.checked, report)
 
     def _row(self, check: Any) -> QWidget:
-        colour, word = STATUSES.get(check.status, STATUSES["info"])
+        colour = COLOURS.get(check.status, COLOURS["info"])
+        word = _tr(f"support.status.{check.status}") or check.status
         title, found, advice = check_texts(check)
         row = QLabel(self.rows_widget)
         row.setObjectName(f"check_{check.key}")
         row.setWordWrap(True)
         row.setTextFormat(Qt.TextFormat.RichText)
-        html = (f'<span style="color:{colour}">●</span> <b>{title}</b> — '
-                f'<span style="color:{colour}">{QCoreApplication.translate(_CTX, word)}</span>'
-                f"<br>{found}")
+        html = (
+            f'<span style="color:{colour}">●</span> <b>{title}</b> — '
+            f'<span style="color:{colour}">{word}</span>'
+            f"<br>{found}"
+        )
         if advice:
-            html += f'<br><i>{self.tr("Cách xử lý:")}</i> {advice}'
+            html += f"<br><i>{self.tr('Cách xử lý:')}</i> {advice}"
         row.setText(html)
         row.setStyleSheet("padding: 6px; border-bottom: 1px solid #dddddd;")
         return row
@@ -251,7 +160,8 @@ class DiagnosticsDialog(QDialog):
     def save_dialog(self) -> None:
         """Ask for a folder (a USB stick, the desktop) and write the support archive there."""
         folder = QFileDialog.getExistingDirectory(
-            self, self.tr("Chọn nơi lưu thông tin hỗ trợ"), str(Path.home()))
+            self, self.tr("Chọn nơi lưu thông tin hỗ trợ"), str(Path.home())
+        )
         if folder:
             self.save(folder)
 
@@ -260,9 +170,14 @@ class DiagnosticsDialog(QDialog):
         self.status.setText(self.tr("Đang tạo tệp hỗ trợ…"))
         app_context = self.ctx.app_context
         StoreOp(self.ctx, lambda s: write_archive(s, app_context, folder), parent=self).success(
-            self._saved).run_in_background()
+            self._saved
+        ).run_in_background()
 
     def _saved(self, path: Path) -> None:
         self.ctx.extras["last_support_zip"] = path
-        self.status.setText(self.tr("Đã lưu {path}. Tệp không chứa thông tin cá nhân của người "
-                                    "dân; có thể gửi cho đường dây nóng.").format(path=str(path)))
+        self.status.setText(
+            self.tr(
+                "Đã lưu {path}. Tệp không chứa thông tin cá nhân của người "
+                "dân; có thể gửi cho đường dây nóng."
+            ).format(path=str(path))
+        )

@@ -42,8 +42,12 @@ from commune_desk.ui.widgets import hint_label
 
 #: Events that need a reason typed by the clerk (the slip states it).
 NEEDS_NOTE = {
-    EventKind.SUPPLEMENT_REQUESTED, EventKind.REFUSED, EventKind.EXTENDED, EventKind.STOPPED,
-    EventKind.WITHDRAWN, EventKind.NOTE,
+    EventKind.SUPPLEMENT_REQUESTED,
+    EventKind.REFUSED,
+    EventKind.EXTENDED,
+    EventKind.STOPPED,
+    EventKind.WITHDRAWN,
+    EventKind.NOTE,
 }
 
 
@@ -117,9 +121,7 @@ class DossierDetailPanel(QScrollArea):
         self.attach_button = QPushButton(self.tr("Thêm tệp quét…"), papers_box)
         self.attach_button.clicked.connect(self.choose_attachment)
         self.open_button = QPushButton(self.tr("Mở tệp"), papers_box)
-        self.open_button.clicked.connect(
-            lambda: self._open_attachment(self.attachments.currentItem())
-        )
+        self.open_button.clicked.connect(lambda: self._open_attachment(self.attachments.currentItem()))
         buttons.addWidget(self.attach_button)
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
@@ -152,8 +154,13 @@ class DossierDetailPanel(QScrollArea):
             self.show_dossier(self.dossier_id)
 
     def _set_enabled(self, enabled: bool) -> None:
-        for widget in (self.receipt_button, self.control_button, self.attach_button,
-                       self.open_button, self.actions_box):
+        for widget in (
+            self.receipt_button,
+            self.control_button,
+            self.attach_button,
+            self.open_button,
+            self.actions_box,
+        ):
             widget.setEnabled(enabled)
         if not enabled:
             self.heading.setText(self.tr("Chọn một hồ sơ trong danh sách để xem chi tiết."))
@@ -211,8 +218,11 @@ class DossierDetailPanel(QScrollArea):
     def _fill_actions(self, allowed: tuple[Any, ...]) -> None:
         self._clear_actions()
         self.action_buttons: dict[str, QPushButton] = {}
-        shown = [k for k in allowed if EventKind(k) not in (EventKind.RECEIVED, EventKind.REGISTERED_ONLINE)
-                 and self._offered(k)]
+        shown = [
+            k
+            for k in allowed
+            if EventKind(k) not in (EventKind.RECEIVED, EventKind.REGISTERED_ONLINE) and self._offered(k)
+        ]
         for n, kind in enumerate(shown):
             button = QPushButton(action_name(kind), self.actions_box)
             button.setObjectName(f"action_{EventKind(kind).value}")
@@ -261,11 +271,17 @@ class DossierDetailPanel(QScrollArea):
             self.ctx,
             lambda s: api.record_event(s, dossier_id, kind, note, data, actor),
             parent=self,
-        ).success(lambda outcome: self._on_recorded(outcome, kind, note, new_date, before, actor.name)
+        ).success(
+            lambda outcome: self._on_recorded(outcome, kind, note, new_date, before, actor.name)
         ).run_in_background()
 
     def _on_recorded(
-        self, outcome: Any, kind: EventKind, note: str, new_date: datetime | None, before: Any,
+        self,
+        outcome: Any,
+        kind: EventKind,
+        note: str,
+        new_date: datetime | None,
+        before: Any,
         clerk: str = "",
     ) -> None:
         detail = outcome.value
@@ -277,8 +293,7 @@ class DossierDetailPanel(QScrollArea):
             office_op = StoreOp(self.ctx, api.get_settings, parent=self)
             office_op.success(
                 lambda office: self._emit_slip(
-                    slip_builders.event_slip(api.SlipData(before, office), kind, note, new_date,
-                                             clerk)
+                    slip_builders.event_slip(api.SlipData(before, office), kind, note, new_date, clerk)
                 )
             ).run_in_background()
 
@@ -307,7 +322,9 @@ class DossierDetailPanel(QScrollArea):
         if self.detail is None:
             return
         path, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("Chọn tệp quét"), str(Path.home()),
+            self,
+            self.tr("Chọn tệp quét"),
+            str(Path.home()),
             self.tr("Tệp quét (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;Mọi tệp (*)"),
         )
         if path:
@@ -316,8 +333,7 @@ class DossierDetailPanel(QScrollArea):
     def attach(self, path: str) -> None:
         """Copy ``path`` into the store and attach it (background)."""
         dossier_id = self.detail.summary.id
-        StoreOp(self.ctx, lambda s: api.add_attachment(s, dossier_id, path), parent=self
-        ).run_in_background()
+        StoreOp(self.ctx, lambda s: api.add_attachment(s, dossier_id, path), parent=self).run_in_background()
 
     def _open_attachment(self, item: QListWidgetItem | None) -> None:
         if item is None:

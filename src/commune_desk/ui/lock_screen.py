@@ -65,6 +65,8 @@ class LockScreen(QDialog):
         self.state: session_api.SignInScreen | None = None
         self.busy = False
         self._reads = 0  # only the latest read of the accounts is shown
+        self._moved = False
+        self._filling = False
         self.setObjectName("lockScreen")
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setWindowTitle(self.tr("Đăng nhập – CommuneDesk"))
@@ -124,8 +126,10 @@ class LockScreen(QDialog):
         self.sign_in_button.clicked.connect(self.submit)
         layout.addWidget(self.sign_in_button)
         self.hint = hint_label(
-            self.tr("Chọn tên của mình bằng phím mũi tên, nhập mật khẩu rồi nhấn Enter. "
-                    "Khi rời bàn, nhấn Ctrl+L để khoá máy: công việc đang làm vẫn được giữ."),
+            self.tr(
+                "Chọn tên của mình bằng phím mũi tên, nhập mật khẩu rồi nhấn Enter. "
+                "Khi rời bàn, nhấn Ctrl+L để khoá máy: công việc đang làm vẫn được giữ."
+            ),
             page,
         )
         layout.addWidget(self.hint)
@@ -135,13 +139,17 @@ class LockScreen(QDialog):
         page = QWidget(parent)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 8, 0, 0)
-        layout.addWidget(hint_label(
-            self.tr("Máy này chưa có tài khoản nào. Hãy tạo tài khoản của lãnh đạo đơn vị "
+        layout.addWidget(
+            hint_label(
+                self.tr(
+                    "Máy này chưa có tài khoản nào. Hãy tạo tài khoản của lãnh đạo đơn vị "
                     "(người sẽ tạo tài khoản cho các cán bộ khác trong phần Cài đặt). "
                     "Nếu đơn vị dùng máy chủ thành phố, hãy nhờ cán bộ CNTT đăng nhập máy "
-                    "với máy chủ trước: tài khoản sẽ lấy từ máy chủ."),
-            page,
-        ))
+                    "với máy chủ trước: tài khoản sẽ lấy từ máy chủ."
+                ),
+                page,
+            )
+        )
         form = QFormLayout()
         self.new_username = QLineEdit(page)
         self.new_username.setObjectName("newUsername")
@@ -174,7 +182,8 @@ class LockScreen(QDialog):
     def open_over(self) -> None:
         """Cover the main window and read the accounts (store thread)."""
         self.cover()
-        self.state = None  # until the accounts are read again
+        self._moved = False  # nobody has picked a name on this opening yet
+        self._select(self._previous_username())
         self.password_edit.clear()
         self.error.clear()
         self.show()
@@ -209,24 +218,27 @@ class LockScreen(QDialog):
         if previous is not None:
             self.title_label.setText(
                 self.tr("Máy đang khoá. {name} hoặc cán bộ khác đăng nhập để làm việc.").format(
-                    name=previous.name))
+                    name=previous.name
+                )
+            )
         else:
             self.title_label.setText(self.tr("Đăng nhập để làm việc"))
+        # A name the person has already picked stays picked when the list is read again.
+        keep = self.selected_username() if self._moved else self._previous_username()
+        self._filling = True
         self.clerk_list.clear()
-        chosen = 0
-        for n, clerk in enumerate(state.clerks):
+        for clerk in state.clerks:
             text = f"{clerk.full_name} — {role_name(clerk.role)}"
             if not clerk.has_password:
                 text += " " + self.tr("(lần đầu trên máy này)")
             item = QListWidgetItem(text, self.clerk_list)
             item.setData(Qt.ItemDataRole.UserRole, clerk)
-            if previous is not None and clerk.username == previous.username:
-                chosen = n
-        if state.clerks:
-            self.clerk_list.setCurrentRow(chosen)
+        self._filling = False
+        self._select(keep)
         self.username_edit.setVisible(state.server_managed)
         self.username_edit.setPlaceholderText(
-            self.tr("Tên đăng nhập trên máy chủ (nếu không có tên trong danh sách)"))
+            self.tr("Tên đăng nhập trên máy chủ (nếu không có tên trong danh sách)")
+        )
         self.password_edit.setFocus()
 
     def selected_username(self) -> str:
@@ -238,7 +250,24 @@ class LockScreen(QDialog):
         clerk = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         return clerk.username if clerk is not None else ""
 
+    def _previous_username(self) -> str | None:
+        previous = self.ctx.session.previous if self.ctx.session is not None else None
+        return previous.username if previous is not None else None
+
+    def _select(self, username: str | None) -> None:
+        """Select ``username`` in the list (the first name when absent), as the program does."""
+        self._filling = True
+        rows = [
+            self.clerk_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.clerk_list.count())
+        ]
+        names = [c.username for c in rows]
+        if names:
+            self.clerk_list.setCurrentRow(names.index(username) if username in names else 0)
+        self._filling = False
+
     def _on_clerk_changed(self) -> None:
+        if not self._filling:
+            self._moved = True
         self.error.clear()
         self.username_edit.clear()
 
@@ -256,31 +285,38 @@ class LockScreen(QDialog):
             self.error.setText(self.tr("Nhập mật khẩu."))
             return
         self._set_busy(True)
-        StoreOp(self.ctx, lambda s: session_api.sign_in(s, username, password), parent=self
-                ).success(self._accepted).failure(
-            lambda e: self._offline_failed(e, username, password)).run_in_background()
+        StoreOp(self.ctx, lambda s: session_api.sign_in(s, username, password), parent=self).success(
+            self._accepted
+        ).failure(lambda e: self._offline_failed(e, username, password)).run_in_background()
 
     def _offline_failed(self, error: BaseException, username: str, password: str) -> None:
         kind = error_kind(error)
         known = self._clerk(username)
         # A first sign-in here, a server user not listed yet, or a password changed on the
         # server: the city server decides (once; the PC then keeps its own verifier).
-        ask_server = self.ctx.sync is not None and self._server() and (
-            kind == "needs_online_sign_in"
-            or (kind == "invalid_credentials" and (known is None or known.source == "server"))
+        ask_server = (
+            self.ctx.sync is not None
+            and self._server()
+            and (
+                kind == "needs_online_sign_in"
+                or (kind == "invalid_credentials" and (known is None or known.source == "server"))
+            )
         )
         if not ask_server:
             self._show_error(error)
             return
         self.error.setText(self.tr("Đang hỏi máy chủ…"))
         bridge = self.ctx.sync
-        NetworkOp(self.ctx, lambda _s: session_api.verify_online(bridge, username, password),
-                  parent=self).success(lambda _r: self._confirmed(username, password)).failure(
-            lambda e: self._online_failed(e, error)).run_in_background()
+        NetworkOp(
+            self.ctx, lambda _s: session_api.verify_online(bridge, username, password), parent=self
+        ).success(lambda _r: self._confirmed(username, password)).failure(
+            lambda e: self._online_failed(e, error)
+        ).run_in_background()
 
     def _confirmed(self, username: str, password: str) -> None:
-        StoreOp(self.ctx, lambda s: session_api.accept_online(s, username, password), parent=self
-                ).success(self._accepted).failure(self._show_error).run_in_background()
+        StoreOp(self.ctx, lambda s: session_api.accept_online(s, username, password), parent=self).success(
+            self._accepted
+        ).failure(self._show_error).run_in_background()
 
     def _online_failed(self, error: BaseException, offline_error: BaseException) -> None:
         """The server could not be asked: say what the PC itself found; else the server's no."""
@@ -328,8 +364,9 @@ class LockScreen(QDialog):
             return
         username, name = self.new_username.text().strip(), self.new_name.text().strip()
         self._set_busy(True)
-        StoreOp(self.ctx, lambda s: session_api.create_first_leader(s, username, name, password),
-                parent=self).success(self._accepted).failure(self._first_failed).run_in_background()
+        StoreOp(
+            self.ctx, lambda s: session_api.create_first_leader(s, username, name, password), parent=self
+        ).success(self._accepted).failure(self._first_failed).run_in_background()
 
     def _first_failed(self, error: BaseException) -> None:
         self._set_busy(False)
@@ -362,8 +399,11 @@ class LockScreen(QDialog):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """Alt+F4 does not unlock either (the application closes through its own window)."""
-        if self.ctx.session is not None and not self.ctx.session.signed_in and not getattr(
-                self, "_closing", False):
+        if (
+            self.ctx.session is not None
+            and not self.ctx.session.signed_in
+            and not getattr(self, "_closing", False)
+        ):
             event.ignore()
             return
         super().closeEvent(event)

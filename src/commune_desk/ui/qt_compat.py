@@ -55,8 +55,19 @@ def emit(signal: Any, *args: Any) -> None:
 #: (``exec``) is not affected, only calls made from Python.
 _VOID_STATICS = {
     "QCoreApplication": ("processEvents",),
-    "QTest": ("qWait", "keyClick", "keyClicks", "keyPress", "keyRelease", "keyEvent",
-              "mouseClick", "mousePress", "mouseRelease", "mouseDClick", "mouseMove"),
+    "QTest": (
+        "qWait",
+        "keyClick",
+        "keyClicks",
+        "keyPress",
+        "keyRelease",
+        "keyEvent",
+        "mouseClick",
+        "mousePress",
+        "mouseRelease",
+        "mouseDClick",
+        "mouseMove",
+    ),
 }
 
 

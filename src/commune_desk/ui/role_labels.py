@@ -14,13 +14,10 @@ ROLE_NAMES: dict[str, str] = {
 }
 
 PERMISSION_NAMES: dict[str, str] = {
-    Permission.SIGN_OUTGOING: QT_TRANSLATE_NOOP(
-        "Roles", "Ký, duyệt văn bản đi (cấp số văn bản đã ký)"),
+    Permission.SIGN_OUTGOING: QT_TRANSLATE_NOOP("Roles", "Ký, duyệt văn bản đi (cấp số văn bản đã ký)"),
     Permission.VOID_NUMBER: QT_TRANSLATE_NOOP("Roles", "Huỷ số trong sổ"),
-    Permission.APPROVE_EXTENSION: QT_TRANSLATE_NOOP(
-        "Roles", "Duyệt gia hạn, phiếu xin lỗi (mẫu 04)"),
-    Permission.RESOLVE_CONFLICT: QT_TRANSLATE_NOOP(
-        "Roles", "Xử lý xung đột và thay đổi bị từ chối"),
+    Permission.APPROVE_EXTENSION: QT_TRANSLATE_NOOP("Roles", "Duyệt gia hạn, phiếu xin lỗi (mẫu 04)"),
+    Permission.RESOLVE_CONFLICT: QT_TRANSLATE_NOOP("Roles", "Xử lý xung đột và thay đổi bị từ chối"),
     Permission.SETTINGS: QT_TRANSLATE_NOOP("Roles", "Cài đặt, tài khoản, phân quyền"),
 }
 

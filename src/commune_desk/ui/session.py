@@ -29,10 +29,15 @@ from commune_desk.ui.qt_compat import emit
 log = logging.getLogger(__name__)
 
 #: Input that counts as someone using the PC (resets the idle countdown).
-ACTIVITY_EVENTS = frozenset({
-    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
-    QEvent.Type.Wheel, QEvent.Type.TouchBegin,
-})
+ACTIVITY_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+    }
+)
 #: How often the idle countdown is checked at most (milliseconds).
 MAX_CHECK_MS = 5_000
 

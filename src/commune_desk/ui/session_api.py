@@ -78,6 +78,5 @@ def access_state(services: Any, username: str | None) -> tuple[Any, Any]:
     policy = services.access_policy()
     if username is None:
         return policy, None
-    account = next((c for c in services.list_clerks(include_inactive=True)
-                    if c.username == username), None)
+    account = next((c for c in services.list_clerks(include_inactive=True) if c.username == username), None)
     return policy, account

@@ -38,7 +38,8 @@ class SessionUi(QObject):
         self.lock_screen.signed_in.connect(self._signed_in)
         if ctx.extras.get("demo"):
             self.lock_screen.hint.setText(
-                self.lock_screen.hint.text() + " "
+                self.lock_screen.hint.text()
+                + " "
                 + self.tr("Dữ liệu mẫu: mật khẩu của mọi cán bộ là «demo123».")
             )
         self.badge = QLabel(window)
@@ -48,7 +49,8 @@ class SessionUi(QObject):
         self.lock_button.setObjectName("lockButton")
         self.lock_button.setText(self.tr("Khoá máy (Ctrl+L)"))
         self.lock_button.setToolTip(
-            self.tr("Khoá máy khi rời bàn hoặc để cán bộ khác đăng nhập; công việc vẫn được giữ."))
+            self.tr("Khoá máy khi rời bàn hoặc để cán bộ khác đăng nhập; công việc vẫn được giữ.")
+        )
         self.lock_button.clicked.connect(session.lock)
         window.statusBar().addPermanentWidget(self.badge)
         window.statusBar().addPermanentWidget(self.lock_button)
@@ -76,15 +78,17 @@ class SessionUi(QObject):
         if actor is None:
             self.badge.setText(self.tr("Chưa đăng nhập"))
         else:
-            self.badge.setText(self.tr("Đang làm việc: {name} ({role})").format(
-                name=actor.name, role=role_name(actor.role)))
+            self.badge.setText(
+                self.tr("Đang làm việc: {name} ({role})").format(name=actor.name, role=role_name(actor.role))
+            )
 
     def reload_policy(self) -> None:
         """Read the rules, the idle time and the signed-in person's account from the store."""
         actor = self.ctx.session.actor
         username = actor.username if actor is not None else None
-        StoreOp(self.ctx, lambda s: session_api.access_state(s, username), parent=self.window
-                ).success(self._apply_access).failure(lambda _e: None).run_in_background()
+        StoreOp(self.ctx, lambda s: session_api.access_state(s, username), parent=self.window).success(
+            self._apply_access
+        ).failure(lambda _e: None).run_in_background()
 
     def _apply_access(self, state: tuple[Any, Any]) -> None:
         policy, account = state

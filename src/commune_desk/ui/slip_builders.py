@@ -101,9 +101,7 @@ EVENT_FORMS: dict[str, tuple[str, str]] = {
 }
 
 
-def event_slip(
-    data: Any, kind: str, note: str, new_date: datetime | None = None, clerk: str = ""
-) -> Slip:
+def event_slip(data: Any, kind: str, note: str, new_date: datetime | None = None, clerk: str = "") -> Slip:
     """Forms 02–05: the slip the law requires for ``kind``, with the reason and the name of
     ``clerk``, the person signed in who recorded it."""
     detail, office = data.detail, data.office

@@ -50,8 +50,7 @@ def send_rules(bridge: Any, rules: Any, actor: Any) -> None:
         client.close()
 
 
-def create_clerk(services: Any, username: str, full_name: str, role: Any, password: str,
-                 actor: Any) -> Any:
+def create_clerk(services: Any, username: str, full_name: str, role: Any, password: str, actor: Any) -> Any:
     """Store thread: a new local account."""
     from commune_desk.services.actors import NewClerk
 

@@ -30,15 +30,24 @@ class StaffSupportBox(QGroupBox):
         self.support_button = QPushButton(self.tr("Thông tin hỗ trợ…"), self)
         self.support_button.setObjectName("supportButton")
         self.support_button.setToolTip(
-            self.tr("Tạo một tệp .zip gửi đường dây nóng: phiên bản, kiểm tra dữ liệu, đồng bộ, "
-                    "đồng hồ, ổ đĩa, sao lưu, nhật ký — không có thông tin cá nhân của người dân."))
+            self.tr(
+                "Tạo một tệp .zip gửi đường dây nóng: phiên bản, kiểm tra dữ liệu, đồng bộ, "
+                "đồng hồ, ổ đĩa, sao lưu, nhật ký — không có thông tin cá nhân của người dân."
+            )
+        )
         self.support_button.clicked.connect(self.save_support)
         grid.addWidget(self.staff_button, 0, 0)
         grid.addWidget(self.diagnostics_button, 0, 1)
         grid.addWidget(self.support_button, 0, 2)
-        grid.addWidget(hint_label(
-            self.tr("Khi gọi đường dây nóng, bấm “Thông tin hỗ trợ…” và gửi tệp .zip tạo ra."),
-            self), 1, 0, 1, 3)
+        grid.addWidget(
+            hint_label(
+                self.tr("Khi gọi đường dây nóng, bấm “Thông tin hỗ trợ…” và gửi tệp .zip tạo ra."), self
+            ),
+            1,
+            0,
+            1,
+            3,
+        )
 
     def open_staff(self) -> StaffDialog:
         """Show the accounts and role rules."""

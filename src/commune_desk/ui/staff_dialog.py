@@ -67,11 +67,16 @@ class StaffDialog(QDialog):
         a_layout = QVBoxLayout(accounts)
         self.table = QTableWidget(0, 5, accounts)
         self.table.setObjectName("staffTable")
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Họ và tên"), self.tr("Tên đăng nhập"), self.tr("Vai trò"), self.tr("Nguồn"),
-            self.tr("Trạng thái")])
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Họ và tên"),
+                self.tr("Tên đăng nhập"),
+                self.tr("Vai trò"),
+                self.tr("Nguồn"),
+                self.tr("Trạng thái"),
+            ]
+        )
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -139,8 +144,7 @@ class StaffDialog(QDialog):
 
     def reload(self) -> None:
         """Read the accounts and rules on the store thread."""
-        StoreOp(self.ctx, staff_api.staff_state, parent=self).success(self.show_state
-                                                                      ).run_in_background()
+        StoreOp(self.ctx, staff_api.staff_state, parent=self).success(self.show_state).run_in_background()
 
     def show_state(self, state: Any) -> None:
         """Fill the table and the rules; editing only for people holding the settings permission."""
@@ -152,7 +156,8 @@ class StaffDialog(QDialog):
                 status = self.tr("Chưa đăng nhập trên máy này")
             source = self.tr("Máy chủ") if clerk.source == "server" else self.tr("Máy này")
             for column, text in enumerate(
-                    (clerk.full_name, clerk.username, role_name(clerk.role), source, status)):
+                (clerk.full_name, clerk.username, role_name(clerk.role), source, status)
+            ):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, clerk)
                 self.table.setItem(n, column, item)
@@ -162,10 +167,13 @@ class StaffDialog(QDialog):
         self.lock_spin.setValue(state.policy.lock_after_minutes)
         server = state.policy.server_managed
         self.source_hint.setText(
-            self.tr("Tài khoản lấy từ máy chủ thành phố (cập nhật mỗi lần đồng bộ). Lãnh đạo "
-                    "thêm hoặc khoá tài khoản trên máy chủ; mỗi người đăng nhập lần đầu trên "
-                    "máy này khi có mạng.") if server else
-            self.tr("Đơn vị chưa dùng máy chủ: tài khoản được tạo ngay trên máy này.")
+            self.tr(
+                "Tài khoản lấy từ máy chủ thành phố (cập nhật mỗi lần đồng bộ). Lãnh đạo "
+                "thêm hoặc khoá tài khoản trên máy chủ; mỗi người đăng nhập lần đầu trên "
+                "máy này khi có mạng."
+            )
+            if server
+            else self.tr("Đơn vị chưa dùng máy chủ: tài khoản được tạo ngay trên máy này.")
         )
         may = self.ctx.session is not None and self.ctx.session.allows(Permission.SETTINGS)
         for button in (self.add_button, self.password_button, self.lock_button):
@@ -202,15 +210,15 @@ class StaffDialog(QDialog):
         self.message.setText("")
 
         def save_here() -> None:
-            StoreOp(self.ctx, lambda s: staff_api.save_policy(s, rules, minutes, actor),
-                    parent=self).success(self._saved).finally_(
-                lambda: self.save_button.setEnabled(True)).run_in_background()
+            StoreOp(self.ctx, lambda s: staff_api.save_policy(s, rules, minutes, actor), parent=self).success(
+                self._saved
+            ).finally_(lambda: self.save_button.setEnabled(True)).run_in_background()
 
         if self.state.policy.server_managed and rules != self.state.policy.rules:
             bridge = self.ctx.sync
-            NetworkOp(self.ctx, lambda _s: staff_api.send_rules(bridge, rules, actor), parent=self
-                      ).success(lambda _r: save_here()).failure(self._send_failed
-                                                                ).run_in_background()
+            NetworkOp(self.ctx, lambda _s: staff_api.send_rules(bridge, rules, actor), parent=self).success(
+                lambda _r: save_here()
+            ).failure(self._send_failed).run_in_background()
         else:
             save_here()
 
@@ -218,8 +226,10 @@ class StaffDialog(QDialog):
         self.save_button.setEnabled(True)
         text = message_for(error)
         self.message.setText(
-            self.tr("Chưa lưu được: phân quyền của đơn vị dùng máy chủ phải được máy chủ ghi nhận "
-                    "trước. {reason}").format(reason=text or ""))
+            self.tr(
+                "Chưa lưu được: phân quyền của đơn vị dùng máy chủ phải được máy chủ ghi nhận trước. {reason}"
+            ).format(reason=text or "")
+        )
 
     def _saved(self, outcome: Any) -> None:
         self.message.setText(self.tr("Đã lưu phân quyền."))
@@ -236,9 +246,11 @@ class StaffDialog(QDialog):
     def create(self, username: str, full_name: str, role: Role, password: str) -> None:
         """Create the account on the store thread (the settings permission is checked there)."""
         actor = self.ctx.actor
-        StoreOp(self.ctx, lambda s: staff_api.create_clerk(s, username, full_name, role, password,
-                                                           actor), parent=self
-                ).success(lambda _o: self.reload()).failure(self._failed).run_in_background()
+        StoreOp(
+            self.ctx,
+            lambda s: staff_api.create_clerk(s, username, full_name, role, password, actor),
+            parent=self,
+        ).success(lambda _o: self.reload()).failure(self._failed).run_in_background()
 
     def reset_password(self) -> None:
         """Give the selected local account a new password."""
@@ -247,19 +259,22 @@ class StaffDialog(QDialog):
             self.message.setText(self.tr("Chọn một cán bộ trong danh sách."))
             return
         password, ok = QInputDialog.getText(
-            self, self.tr("Đặt lại mật khẩu"),
+            self,
+            self.tr("Đặt lại mật khẩu"),
             self.tr("Mật khẩu mới cho {name}:").format(name=clerk.full_name),
-            QLineEdit.EchoMode.Password)
+            QLineEdit.EchoMode.Password,
+        )
         if ok and password:
             self.set_password(clerk.username, password)
 
     def set_password(self, username: str, password: str) -> None:
         """Set a local account's password on the store thread."""
         actor = self.ctx.actor
-        StoreOp(self.ctx, lambda s: s.set_clerk_password(username, password, actor=actor),
-                parent=self).success(lambda _o: self.message.setText(self.tr("Đã đặt mật khẩu mới.")
-                                                                     )).failure(self._failed
-                                                                                ).run_in_background()
+        StoreOp(
+            self.ctx, lambda s: s.set_clerk_password(username, password, actor=actor), parent=self
+        ).success(lambda _o: self.message.setText(self.tr("Đã đặt mật khẩu mới."))).failure(
+            self._failed
+        ).run_in_background()
 
     def toggle_active(self) -> None:
         """Lock the selected account, or unlock it."""
@@ -268,9 +283,9 @@ class StaffDialog(QDialog):
             self.message.setText(self.tr("Chọn một cán bộ trong danh sách."))
             return
         actor = self.ctx.actor
-        StoreOp(self.ctx, lambda s: s.set_clerk_active(clerk.username, not clerk.active,
-                                                       actor=actor), parent=self
-                ).success(lambda _o: self.reload()).failure(self._failed).run_in_background()
+        StoreOp(
+            self.ctx, lambda s: s.set_clerk_active(clerk.username, not clerk.active, actor=actor), parent=self
+        ).success(lambda _o: self.reload()).failure(self._failed).run_in_background()
 
     def _failed(self, error: BaseException) -> None:
         text = message_for(error)
@@ -309,7 +324,8 @@ class NewClerkDialog(QDialog):
         self.error = error_label(self)
         form.addRow(self.error)
         buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Tạo tài khoản"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Huỷ"))
         buttons.accepted.connect(self._accept)
@@ -324,5 +340,9 @@ class NewClerkDialog(QDialog):
 
     def values(self) -> tuple[str, str, Role, str]:
         """(user name, full name, role, password) as typed."""
-        return (self.username.text().strip(), self.full_name.text().strip(),
-                Role(str(self.role.currentData())), self.password.text())
+        return (
+            self.username.text().strip(),
+            self.full_name.text().strip(),
+            Role(str(self.role.currentData())),
+            self.password.text(),
+        )

@@ -16,6 +16,7 @@ from commune_desk.domain.dossier import EventKind
 from commune_desk.domain.roles import Permission, RoleRules
 from commune_desk.services import NewDossier, NewOutgoingDocument, SignInError
 from commune_desk.store.models import ClerkAccount, QuarantinedOp
+from commune_desk.store.settings import ROLE_RULES, put_setting
 from commune_desk.sync.account import load_account
 from commune_desk.sync.errors import SyncError, SyncErrorKind
 from commune_desk.sync.resolution import requeue_quarantined
@@ -39,12 +40,10 @@ def _first_sign_in(pc: object, username: str, password: str) -> object:
     return services.accept_online_sign_in(username, password)
 
 
-def test_two_people_on_a_clerks_pc_and_the_servers_rules(tmp_path: Path,
-                                                         city: RunningServer) -> None:
+def test_two_people_on_a_clerks_pc_and_the_servers_rules(tmp_path: Path, city: RunningServer) -> None:
     clerk_user, leader_user = city.user("C01"), city.user("C01", "leader")
     with city._sessions() as session:  # type: ignore[operator]
-        session.scalar(select(User).where(User.username == leader_user.username)).full_name = \
-            "Trần Văn Minh"
+        session.scalar(select(User).where(User.username == leader_user.username)).full_name = "Trần Văn Minh"
         session.commit()
     pc = make_clerk(tmp_path, "pc", city.base_url, clerk_user)  # the PC was logged in by a clerk
     try:
@@ -57,28 +56,34 @@ def test_two_people_on_a_clerks_pc_and_the_servers_rules(tmp_path: Path,
         assert (leader.name, leader.role) == ("Trần Văn Minh", "leader")
         assert s.sign_in("c01-leader", leader_user.password) == leader  # offline from now on
 
-        dossier = s.register_dossier(NewDossier(
-            procedure_code=s.list_procedures()[0].code, applicant_name="Đặng Thị Đào",
-            applicant_id_number="001190012345"), actor=clerk).value.summary.id
-        s.record_event(dossier, EventKind.EXTENDED, actor=leader, note="chờ xác minh",
-                       data={"appointment_at": "2030-01-02T08:00:00+07:00"})
-        s.register_outgoing(NewOutgoingDocument(symbol="QĐ-UBND", summary="Quyết định"),
-                            actor=leader)
+        dossier = s.register_dossier(
+            NewDossier(
+                procedure_code=s.list_procedures()[0].code,
+                applicant_name="Đặng Thị Đào",
+                applicant_id_number="001190012345",
+            ),
+            actor=clerk,
+        ).value.summary.id
+        s.record_event(
+            dossier,
+            EventKind.EXTENDED,
+            actor=leader,
+            note="chờ xác minh",
+            data={"appointment_at": "2030-01-02T08:00:00+07:00"},
+        )
+        s.register_outgoing(NewOutgoingDocument(symbol="QĐ-UBND", summary="Quyết định"), actor=leader)
         result = pc.engine.sync_once()
         assert result.ok and result.quarantined == 0 and result.pending == 0, result
         records = {c["entity_id"]: c["fields"] for c in server_snapshot(city, "C01")}
         assert records[dossier]["received_by"] == "c01-clerk"
-        events = sorted((f["kind"], f["actor"]) for f in records.values()
-                        if f.get("dossier_id") == dossier)
+        events = sorted((f["kind"], f["actor"]) for f in records.values() if f.get("dossier_id") == dossier)
         assert events == [("extended", "Trần Văn Minh"), ("received", "c01-clerk")]
 
         # This PC's copy of the rules is changed behind the server's back: the clerk may void.
         with pc.ctx.store.write.begin() as session:
-            from commune_desk.store.models import Setting
-            from commune_desk.sync.staff import ROLE_RULES_KEY
-
-            session.get(Setting, ROLE_RULES_KEY).value = RoleRules().with_grant(
-                Permission.VOID_NUMBER, ["clerk"]).to_json()
+            put_setting(
+                session, ROLE_RULES, RoleRules().with_grant(Permission.VOID_NUMBER, ["clerk"]).to_json()
+            )
         (issued,) = s.list_outgoing()
         s.void_number(issued.series, issued.number, reason="in hỏng", actor=clerk)
         result = pc.engine.sync_once()
@@ -88,8 +93,13 @@ def test_two_people_on_a_clerks_pc_and_the_servers_rules(tmp_path: Path,
         assert refused.kind == "role_forbidden"
         # The leader looks at it and sends it again as theirs: now it is accepted. The round
         # also brought the server's rules back.
-        requeue_quarantined(pc.ctx.store, device_id=pc.ctx.device_id, op_id=refused.op_id,
-                            actor=leader.username, username=leader.username)
+        requeue_quarantined(
+            pc.ctx.store,
+            device_id=pc.ctx.device_id,
+            op_id=refused.op_id,
+            actor=leader.username,
+            username=leader.username,
+        )
         result = pc.engine.sync_once()
         assert result.ok and result.quarantined == 0 and result.pending == 0, result
         assert not s.access_policy().rules.allows("clerk", Permission.VOID_NUMBER)

@@ -15,8 +15,13 @@ import pytest
 from commune_desk.cli.main import main
 
 
-def run(capsys: pytest.CaptureFixture[str], data: Path, *args: str, stdin: str = "",
-        monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[int, str, str]:
+def run(
+    capsys: pytest.CaptureFixture[str],
+    data: Path,
+    *args: str,
+    stdin: str = "",
+    monkeypatch: pytest.MonkeyPatch | None = None,
+) -> tuple[int, str, str]:
     if monkeypatch is not None:
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     code = main(["--data-dir", str(data), *args])
@@ -27,8 +32,21 @@ def run(capsys: pytest.CaptureFixture[str], data: Path, *args: str, stdin: str =
 def test_support_writes_the_zip_and_says_what_to_do(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    main(["--data-dir", str(tmp_path), "intake", "--procedure", "HT-GH", "--name", "Đặng Thị Đào",
-          "--id-number", "001301012345", "--phone", "0912345678"])
+    main(
+        [
+            "--data-dir",
+            str(tmp_path),
+            "intake",
+            "--procedure",
+            "HT-GH",
+            "--name",
+            "Đặng Thị Đào",
+            "--id-number",
+            "001301012345",
+            "--phone",
+            "0912345678",
+        ]
+    )
     capsys.readouterr()
     code, out, _ = run(capsys, tmp_path, "support", "--to", str(tmp_path / "out"))
     assert code == 1  # no backup at all yet: that check fails, and says what to do
@@ -51,25 +69,72 @@ def test_support_writes_the_zip_and_says_what_to_do(
 def test_clerks_add_list_and_password(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, _, err = run(capsys, tmp_path, "clerks", "add", "--username", "lan.nt", "--full-name",
-                       "Nguyễn Thị Lan", "--password-stdin", stdin="mat-khau-1\n",
-                       monkeypatch=monkeypatch)
+    code, _, err = run(
+        capsys,
+        tmp_path,
+        "clerks",
+        "add",
+        "--username",
+        "lan.nt",
+        "--full-name",
+        "Nguyễn Thị Lan",
+        "--password-stdin",
+        stdin="mat-khau-1\n",
+        monkeypatch=monkeypatch,
+    )
     assert code == 2 and "Tài khoản đầu tiên của máy phải là của lãnh đạo." in err
-    code, out, _ = run(capsys, tmp_path, "clerks", "add", "--username", "minh.tv", "--full-name",
-                       "Trần Văn Minh", "--role", "leader", "--password-stdin",
-                       stdin="mat-khau-1\n", monkeypatch=monkeypatch)
+    code, out, _ = run(
+        capsys,
+        tmp_path,
+        "clerks",
+        "add",
+        "--username",
+        "minh.tv",
+        "--full-name",
+        "Trần Văn Minh",
+        "--role",
+        "leader",
+        "--password-stdin",
+        stdin="mat-khau-1\n",
+        monkeypatch=monkeypatch,
+    )
     assert code == 0 and "Đã tạo tài khoản minh.tv (Trần Văn Minh)." in out
-    code, _, err = run(capsys, tmp_path, "clerks", "add", "--username", "Lan NT", "--full-name",
-                       "Nguyễn Thị Lan", "--password-stdin", stdin="mat-khau-1\n",
-                       monkeypatch=monkeypatch)
+    code, _, err = run(
+        capsys,
+        tmp_path,
+        "clerks",
+        "add",
+        "--username",
+        "Lan NT",
+        "--full-name",
+        "Nguyễn Thị Lan",
+        "--password-stdin",
+        stdin="mat-khau-1\n",
+        monkeypatch=monkeypatch,
+    )
     assert code == 2 and "Tên đăng nhập chỉ gồm" in err
-    code, out, _ = run(capsys, tmp_path, "clerks", "password", "--username", "minh.tv",
-                       "--password-stdin", stdin="mat-khau-moi\n", monkeypatch=monkeypatch)
+    code, out, _ = run(
+        capsys,
+        tmp_path,
+        "clerks",
+        "password",
+        "--username",
+        "minh.tv",
+        "--password-stdin",
+        stdin="mat-khau-moi\n",
+        monkeypatch=monkeypatch,
+    )
     assert code == 0
     code, out, _ = run(capsys, tmp_path, "clerks", "list", "--json")
     (row,) = [json.loads(line) for line in out.splitlines()]
-    assert row == {"username": "minh.tv", "full_name": "Trần Văn Minh", "role": "leader",
-                   "active": True, "source": "local", "has_password": True}
+    assert row == {
+        "username": "minh.tv",
+        "full_name": "Trần Văn Minh",
+        "role": "leader",
+        "active": True,
+        "source": "local",
+        "has_password": True,
+    }
     from commune_desk.app import AppContext
     from commune_desk.paths import AppPaths
 
@@ -79,7 +144,12 @@ def test_clerks_add_list_and_password(
 
 def test_support_as_a_real_command(tmp_path: Path) -> None:
     env = {**os.environ, "COMMUNE_DESK_DATA_DIR": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "commune_desk", "support", "--no-blobs"],
-                          capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "commune_desk", "support", "--no-blobs"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode in (0, 1), done.stderr
     assert "Traceback" not in done.stderr and "Đã ghi tệp hỗ trợ" in done.stdout

@@ -48,8 +48,7 @@ def test_only_an_extension_needs_a_permission_among_dossier_events() -> None:
 
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=16), inner,
-                                                                  max_size=4),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=16), inner, max_size=4),
     max_leaves=12,
 )
 _GRANTS = st.dictionaries(

@@ -23,8 +23,8 @@ from commune_desk.services import (
     ServiceError,
     SignInError,
 )
-from commune_desk.store.models import AuditEntry, ClerkAccount, DossierEvent, OutboxOp, Setting
-from commune_desk.sync.account import ACCOUNT_KEY
+from commune_desk.store.models import AuditEntry, ClerkAccount, DossierEvent, OutboxOp
+from commune_desk.store.settings import SYNC_ACCOUNT, put_setting
 
 PASSWORD = "mat-khau-1"
 
@@ -102,8 +102,7 @@ def test_accounts_are_a_leaders_business(ctx: AppContext) -> None:
     assert [a.actor for a in _audit(ctx, "clerk_created")] == ["minh.tv", "minh.tv"]
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(username=st.text(max_size=60), full_name=st.text(max_size=80))
 def test_any_typed_account_is_created_cleanly_or_refused_with_a_kind(
     ctx: AppContext, username: str, full_name: str
@@ -126,10 +125,9 @@ def test_any_typed_account_is_created_cleanly_or_refused_with_a_kind(
 def test_no_local_accounts_once_the_office_syncs(ctx: AppContext) -> None:
     leader, _ = _staff(ctx)
     with ctx.store.write.begin() as s:
-        s.add(Setting(key=ACCOUNT_KEY, value={"server_url": "https://city.example"}))
+        put_setting(s, SYNC_ACCOUNT, {"server_url": "https://city.example"})
     with pytest.raises(ServiceError) as refused:
-        ctx.services.create_clerk(NewClerk("hoa.pt", "Phạm Thị Hoa", Role.CLERK, PASSWORD),
-                                  actor=leader)
+        ctx.services.create_clerk(NewClerk("hoa.pt", "Phạm Thị Hoa", Role.CLERK, PASSWORD), actor=leader)
     assert refused.value.kind == "accounts_from_server"
 
 
@@ -142,17 +140,18 @@ def test_leader_only_actions_are_refused_to_a_clerk(ctx: AppContext) -> None:
     refused = [
         lambda: s.record_event(dossier, EventKind.EXTENDED, actor=clerk, note="chậm", data=new_date),
         lambda: s.register_outgoing(NewOutgoingDocument(symbol="QĐ-UBND", summary="x"), actor=clerk),
-        lambda: s.update_settings(OfficeSettings(unit_name="UBND xã A", unit_code="000.00.00.H26"),
-                                  actor=clerk),
-        lambda: s.set_role_rules(RoleRules().with_grant(Permission.VOID_NUMBER, ["clerk"]),
-                                 actor=clerk),
+        lambda: s.update_settings(
+            OfficeSettings(unit_name="UBND xã A", unit_code="000.00.00.H26"), actor=clerk
+        ),
+        lambda: s.set_role_rules(RoleRules().with_grant(Permission.VOID_NUMBER, ["clerk"]), actor=clerk),
     ]
     for action in refused:
         with pytest.raises(PermissionDenied) as denied:
             action()
         assert denied.value.kind == "permission_denied"
-    draft = s.register_outgoing(NewOutgoingDocument(symbol="QĐ-UBND", summary="x"), issue=False,
-                                actor=clerk).value
+    draft = s.register_outgoing(
+        NewOutgoingDocument(symbol="QĐ-UBND", summary="x"), issue=False, actor=clerk
+    ).value
     with pytest.raises(PermissionDenied):
         s.issue_outgoing(draft.id, actor=clerk)
     issued = s.issue_outgoing(draft.id, actor=leader).value
@@ -162,9 +161,15 @@ def test_leader_only_actions_are_refused_to_a_clerk(ctx: AppContext) -> None:
     s.record_event(dossier, EventKind.EXTENDED, actor=leader, note="chậm", data=new_date)
     # The office gives numbering to its clerk (văn thư): audited, and the clerk may now.
     s.set_role_rules(RoleRules().with_grant(Permission.SIGN_OUTGOING, ["clerk"]), actor=leader)
-    assert s.issue_outgoing(s.register_outgoing(NewOutgoingDocument(symbol="QĐ-UBND", summary="y"),
-                                                issue=False, actor=clerk).value.id,
-                            actor=clerk).value.number is not None
+    assert (
+        s.issue_outgoing(
+            s.register_outgoing(
+                NewOutgoingDocument(symbol="QĐ-UBND", summary="y"), issue=False, actor=clerk
+            ).value.id,
+            actor=clerk,
+        ).value.number
+        is not None
+    )
     (changed,) = _audit(ctx, "role_rules_changed")
     assert changed.actor == "minh.tv"
     assert changed.details["changes"] == {"sign_outgoing": [["leader"], ["clerk", "leader"]]}
@@ -190,19 +195,21 @@ def test_every_write_records_the_clerk_who_did_it(ctx: AppContext) -> None:
     dossier = s.register_dossier(new_dossier(received_by="Ai đó gõ tay"), actor=clerk).value
     assert dossier.summary.received_by == "Nguyễn Thị Lan"
     s.record_event(dossier.summary.id, EventKind.ASSIGNED, actor=leader, note="giao")
-    doc = s.register_incoming(NewIncomingDocument(author="Sở Tư pháp", summary="Công văn"),
-                              actor=clerk).value
+    doc = s.register_incoming(NewIncomingDocument(author="Sở Tư pháp", summary="Công văn"), actor=clerk).value
     s.assign_incoming(doc.id, handler="Bà Yến", deadline=date(2026, 3, 20), actor=leader)
-    s.add_attachment("dossier", dossier.summary.id, source=b"%PDF scan", filename="scan.pdf",
-                     actor=clerk)
+    s.add_attachment("dossier", dossier.summary.id, source=b"%PDF scan", filename="scan.pdf", actor=clerk)
     with ctx.store.read() as session:
         events = {e.kind: e.actor for e in session.scalars(select(DossierEvent))}
         ops = [(o.entity, o.actor) for o in session.scalars(select(OutboxOp).order_by(OutboxOp.seq))]
         audit = [(a.action, a.actor) for a in session.scalars(select(AuditEntry))]
     assert events == {"received": "Nguyễn Thị Lan", "assigned": "Trần Văn Minh"}
     assert ops == [
-        ("dossier", "lan.nt"), ("dossier_event", "lan.nt"), ("dossier_event", "minh.tv"),
-        ("incoming_document", "lan.nt"), ("incoming_document", "minh.tv"), ("attachment", "lan.nt"),
+        ("dossier", "lan.nt"),
+        ("dossier_event", "lan.nt"),
+        ("dossier_event", "minh.tv"),
+        ("incoming_document", "lan.nt"),
+        ("incoming_document", "minh.tv"),
+        ("attachment", "lan.nt"),
     ]
     assert ("dossier_assigned", "minh.tv") in audit
     assert ("incoming_registered", "lan.nt") in audit and ("incoming_assigned", "minh.tv") in audit

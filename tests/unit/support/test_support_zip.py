@@ -26,8 +26,24 @@ from commune_desk.support.bundle import write_support_zip
 from commune_desk.support.report import collect
 from commune_desk.support.scrub import Scrubber
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
-          "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thu", "Quốc", "Thanh", "Xuân"]
 LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
 MOBILE_PREFIXES = ["032", "038", "052", "056", "070", "079", "081", "086", "090", "091", "098"]
@@ -48,9 +64,13 @@ def _given_name() -> st.SearchStrategy[str]:
 
 
 def _cccd() -> st.SearchStrategy[str]:
-    return st.builds(lambda p, c, y, r: f"{p:03d}{c}{y:02d}{r:06d}",
-                     st.integers(1, 96), st.sampled_from([0, 1]), st.integers(0, 99),
-                     st.integers(0, 999_999))
+    return st.builds(
+        lambda p, c, y, r: f"{p:03d}{c}{y:02d}{r:06d}",
+        st.integers(1, 96),
+        st.sampled_from([0, 1]),
+        st.integers(0, 99),
+        st.integers(0, 999_999),
+    )
 
 
 def _cmnd() -> st.SearchStrategy[str]:
@@ -58,20 +78,26 @@ def _cmnd() -> st.SearchStrategy[str]:
 
 
 def _phone() -> st.SearchStrategy[str]:
-    mobile = st.builds(lambda p, r: f"{p}{r:07d}", st.sampled_from(MOBILE_PREFIXES),
-                       st.integers(0, 9_999_999))
+    mobile = st.builds(
+        lambda p, r: f"{p}{r:07d}", st.sampled_from(MOBILE_PREFIXES), st.integers(0, 9_999_999)
+    )
     landline = st.integers(0, 999_999_999).map(lambda n: f"02{n:09d}")
     return mobile | landline
 
 
 CITIZENS = st.builds(
     Citizen,
-    name=st.builds(lambda f, m, g: f"{f} {m} {g}", st.sampled_from(FAMILY), st.sampled_from(MIDDLE),
-                   _given_name()),
+    name=st.builds(
+        lambda f, m, g: f"{f} {m} {g}", st.sampled_from(FAMILY), st.sampled_from(MIDDLE), _given_name()
+    ),
     id_number=_cccd() | _cmnd(),
     phone=_phone(),
-    address=st.builds(lambda n, street, ward: f"Số {n} {street}, phường {ward}",
-                      st.integers(1, 999), _given_name().map(lambda s: f"Phố {s}"), _given_name()),
+    address=st.builds(
+        lambda n, street, ward: f"Số {n} {street}, phường {ward}",
+        st.integers(1, 999),
+        _given_name().map(lambda s: f"Phố {s}"),
+        _given_name(),
+    ),
 )
 
 SECRETS = [
@@ -80,8 +106,12 @@ SECRETS = [
     "password=hai-trieu-mat-khau",
     "login failed for http://lan.nt:sieu-bi-mat@10.0.0.5:8080/v1",
 ]
-SECRET_VALUES = ["Zk3fQ9xL2mVb7TqR1sWc8YhN4uJp6AeD0gKiOoMnBvC", "kQ7wE2rT9yU4iO1pA6sD3fG8hJ5kL0zXcVbNmQwErTy",
-                 "hai-trieu-mat-khau", "sieu-bi-mat"]
+SECRET_VALUES = [
+    "Zk3fQ9xL2mVb7TqR1sWc8YhN4uJp6AeD0gKiOoMnBvC",
+    "kQ7wE2rT9yU4iO1pA6sD3fG8hJ5kL0zXcVbNmQwErTy",
+    "hai-trieu-mat-khau",
+    "sieu-bi-mat",
+]
 
 
 @pytest.fixture(scope="module")
@@ -110,16 +140,25 @@ def _leak(app: AppContext, citizens: list[Citizen]) -> None:
             f"2026-03-10 09:00:03,001 INFO cd-store commune_desk.x: {c.name.upper()} / {fold(c.address)}",
         ]
     lines += [f"2026-03-10 09:00:04,001 WARNING cd-network commune_desk.sync: {s}" for s in SECRETS]
-    lines.append("2026-03-10 09:00:05,001 WARNING cd-network commune_desk.sync.engine: "
-                 "sync round failed: offline: POST /push: connection reset")
+    lines.append(
+        "2026-03-10 09:00:05,001 WARNING cd-network commune_desk.sync.engine: "
+        "sync round failed: offline: POST /push: connection reset"
+    )
     app.paths.logs_dir.mkdir(parents=True, exist_ok=True)
     with (app.paths.logs_dir / "commune-desk.log").open("a", encoding="utf-8") as log:
         log.write("\n".join(lines) + "\n")
 
 
 def _forbidden(c: Citizen) -> list[str]:
-    return [c.name, fold(c.name), c.name.upper(), c.address, fold(c.address),
-            *_spaced(c.id_number), *_spaced(c.phone)]
+    return [
+        c.name,
+        fold(c.name),
+        c.name.upper(),
+        c.address,
+        fold(c.address),
+        *_spaced(c.id_number),
+        *_spaced(c.phone),
+    ]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -128,14 +167,18 @@ def test_no_personal_data_or_secret_leaves_in_the_support_zip(
     office: AppContext, citizens: list[Citizen], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     for c in citizens:
-        office.services.register_dossier(new_dossier(
-            applicant_name=c.name, applicant_id_number=c.id_number, applicant_phone=c.phone,
-            applicant_address=c.address))
+        office.services.register_dossier(
+            new_dossier(
+                applicant_name=c.name,
+                applicant_id_number=c.id_number,
+                applicant_phone=c.phone,
+                applicant_address=c.address,
+            )
+        )
     _leak(office, citizens)
     path = write_support_zip(office, tmp_path_factory.mktemp("zip"))
     with zipfile.ZipFile(path) as archive:
-        assert sorted(archive.namelist()) == ["README.txt", "log-tail.txt", "report.json",
-                                              "summary.txt"]
+        assert sorted(archive.namelist()) == ["README.txt", "log-tail.txt", "report.json", "summary.txt"]
         text = "\n".join(archive.read(n).decode("utf-8") for n in archive.namelist())
         report = json.loads(archive.read("report.json"))
     folded = fold(text)
@@ -146,8 +189,15 @@ def test_no_personal_data_or_secret_leaves_in_the_support_zip(
     for secret in SECRET_VALUES:
         assert secret not in text
     # ... and it still says what support needs.
-    assert {c["key"] for c in report["checks"]} >= {"versions", "database", "sync", "clock", "disk",
-                                                     "backup", "log"}
+    assert {c["key"] for c in report["checks"]} >= {
+        "versions",
+        "database",
+        "sync",
+        "clock",
+        "disk",
+        "backup",
+        "log",
+    }
     assert report["facts"]["versions"]["app"]
     assert "sync round failed: offline" in text
     assert "[họ tên]" in text and "[bí mật]" in text

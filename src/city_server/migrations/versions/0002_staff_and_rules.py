@@ -23,9 +23,7 @@ _JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgre
 def upgrade() -> None:
     """Upgrade schema."""
     with op.batch_alter_table("app_user", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("full_name", sa.String(length=200), nullable=False, server_default="")
-        )
+        batch_op.add_column(sa.Column("full_name", sa.String(length=200), nullable=False, server_default=""))
     with op.batch_alter_table("app_user", schema=None) as batch_op:
         batch_op.alter_column("full_name", server_default=None)
     with op.batch_alter_table("commune", schema=None) as batch_op:
