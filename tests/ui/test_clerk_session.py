@@ -210,6 +210,18 @@ def test_two_clerks_on_one_pc_are_each_named_in_the_log_book_and_history(
         ops = {(o.entity, o.actor) for o in s.scalars(select(OutboxOp))}
     assert events == [("received", "Nguyễn Thị Lan"), ("assigned", "Phạm Văn Hùng")]
     assert {("dossier", "lan.nt"), ("dossier", "hung.pv"), ("dossier_event", "hung.pv")} <= ops
+    # A slip the law requires for a step (02: supplement) names the clerk who took it ...
+    detail.last_slip = None
+    detail.record(EventKind.SUPPLEMENT_REQUESTED, "Thiếu bản sao giấy khai sinh")
+    qtbot.waitUntil(lambda: detail.last_slip is not None, timeout=10_000)
+    assert (detail.last_slip.form, dict(detail.last_slip.lines)["Cán bộ thực hiện"]) == (
+        "02",
+        "Phạm Văn Hùng",
+    )
+    # ... and the monthly report names who prepared it.
+    reports = window.show_page("reports")
+    idle(desktop)
+    assert ("Người lập báo cáo", "Phạm Văn Hùng") in reports.pdf_slip().lines
 
 
 def test_work_queued_before_a_switch_stays_the_previous_clerks(
