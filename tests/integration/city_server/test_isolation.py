@@ -348,3 +348,17 @@ def test_generated_foreign_ids_reveal_nothing(route: tuple[str, str], world: Wor
     after = world.victim.pull_all()[0], world.victim.http.get(
         f"/v1/blobs/{world.partial_sha}/status").json()
     assert after == before, "C01's requests changed C02's data"
+
+
+def test_op_ids_are_unique_per_commune_only(device: Callable[..., SyncDevice]) -> None:
+    """A device of one commune cannot probe whether an op_id exists in another commune."""
+    c02, c01, c01_other = device("C02"), device("C01"), device("C01")
+    op = c02.op("dossier", fields={"x": 1})
+    assert c02.push_one(op)["status"] == "applied"
+    probe = c01.op("dossier", fields={"x": 2})
+    probe["op_id"] = op["op_id"]
+    assert c01.push_one(probe)["status"] == "applied"  # not op_id_reused: C02 is invisible
+    assert c02.push_one(op)["replayed"] is True  # each commune keeps its own outcome
+    again = c01_other.op("dossier", fields={"x": 3})
+    again["op_id"] = op["op_id"]
+    assert c01_other.push_one(again)["kind"] == "op_id_reused"  # still unique within C01
