@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from commune_desk.paths import AppPaths
+from commune_desk.sync.credentials import INSECURE_FILE_NAME
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -30,7 +31,17 @@ MESSAGES: dict[str, str] = {
     "session_expired": "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.",
     "device_revoked": "Máy này đã bị thu hồi quyền đồng bộ; liên hệ quản trị để đăng nhập lại.",
     "protocol_mismatch": "Phiên bản phần mềm không khớp với máy chủ; hãy cập nhật phần mềm.",
-    "keyring_unavailable": "Không lưu được thông tin đăng nhập vào kho mật khẩu của hệ điều hành.",
+    "keyring_unavailable": (
+        "Máy này không có kho mật khẩu của hệ điều hành (hoặc kho không hoạt động) nên không "
+        "lưu được thông tin đăng nhập an toàn. Hãy bật kho mật khẩu (Windows Credential Manager; "
+        "trên Linux: GNOME Keyring hoặc KWallet) rồi đăng nhập lại, hoặc — nếu chấp nhận lưu "
+        "vào một tệp chỉ tài khoản này đọc được — chạy lại lệnh login với --insecure-storage."),
+    "login_locked": ("Đăng nhập sai quá nhiều lần nên tạm thời bị khóa; "
+                     "hãy thử lại sau {wait}."),
+    "device_key_mismatch": (
+        "Khóa thiết bị của máy này không khớp với khóa máy chủ đã ghi nhận (máy được cài lại "
+        "hoặc mất kho mật khẩu). Hãy nhờ lãnh đạo đơn vị gắn lại máy này trên máy chủ, đối "
+        "chiếu mã khóa: {fingerprint}."),
     "bad_response": "Máy chủ trả lời không đúng giao thức; kiểm tra lại địa chỉ máy chủ.",
     "request_refused": "Máy chủ từ chối yêu cầu.",
     "blob_missing": "Thiếu tệp đính kèm trên máy; không gửi được.",
@@ -44,9 +55,31 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def message(kind: str | None) -> str:
+def message(kind: str | None, **values: object) -> str:
     """The Vietnamese sentence for a kind (the kind itself when unknown)."""
-    return MESSAGES.get(kind or "", f"Lỗi đồng bộ ({kind}).")
+    text = MESSAGES.get(kind or "", f"Lỗi đồng bộ ({kind}).")
+    return text.format(**{"wait": "một lúc", "fingerprint": "?", **values})
+
+
+def wait_text(seconds: int | None) -> str:
+    """A wait in Vietnamese words: ``45 giây``, ``3 phút``, ``1 giờ 5 phút``."""
+    if seconds is None:
+        return "một lúc"
+    if seconds < 60:
+        return f"{max(1, seconds)} giây"
+    minutes = -(-seconds // 60)  # round up: never tell the clerk to come back too early
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes} phút"
+    return f"{hours} giờ {minutes} phút" if minutes else f"{hours} giờ"
+
+
+#: What ``sync status`` says about where the secrets are.
+STORAGE_TEXT = {
+    "keyring": "kho mật khẩu của hệ điều hành",
+    "file": ("TỆP KHÔNG MÃ HÓA trong thư mục dữ liệu (--insecure-storage); ai đọc được tệp "
+             "này có thể đồng bộ thay máy này"),
+}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -56,6 +89,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     login.add_argument("--username", required=True)
     login.add_argument("--password-stdin", action="store_true",
                        help="read the password from the first line of standard input")
+    login.add_argument("--insecure-storage", action="store_true",
+                       help="where the OS has no keyring: keep the secrets in a file of the "
+                            "data folder that only this user may read (not encrypted)")
     login.set_defaults(handler=_login)
 
     sync = subparsers.add_parser("sync", help="synchronise with the city server")
@@ -88,13 +124,40 @@ def _login(args: argparse.Namespace) -> int:
     with _open(args) as ctx:
         try:
             account = login(ctx.store, server_url=args.server, username=args.username,
-                            password=password)
+                            password=password, insecure_storage=args.insecure_storage)
         except SyncError as exc:
-            detail = exc.detail if exc.detail in MESSAGES else None
-            print(message(detail or exc.kind.value), file=sys.stderr)
+            print(_login_failure(ctx, exc), file=sys.stderr)
             return EXIT_FAILED
+        secrets_file = ctx.paths.data_dir / INSECURE_FILE_NAME
     print(f"Đã đăng nhập {account.username} ({account.commune_name}); máy: {account.device_id}")
+    if account.secret_storage == "file":
+        print(f"Lưu ý: thông tin đăng nhập được lưu trong tệp {secrets_file} (không mã hóa, chỉ "
+              "tài khoản này đọc được), không phải kho mật khẩu của hệ điều hành.")
     return EXIT_OK
+
+
+def _login_failure(ctx: Any, exc: Any) -> str:
+    """The Vietnamese sentence for a failed login, with the wait or the key fingerprint."""
+    kind = exc.kind.value
+    if kind == "login_locked":
+        return message(kind, wait=wait_text(exc.retry_after))
+    if kind == "device_key_mismatch":
+        return message(kind, fingerprint=_fingerprint(ctx))
+    detail = exc.detail if exc.detail in MESSAGES else None
+    return message(detail or kind)
+
+
+def _fingerprint(ctx: Any) -> str:
+    """This PC's device-key fingerprint (what a leader compares before a re-bind)."""
+    from commune_desk.sync.account import vault_for
+    from commune_desk.sync.device_key import DeviceKey
+    from commune_desk.sync.errors import SyncError
+
+    try:
+        text = vault_for(ctx.store).load_device_key(ctx.device_id)
+    except SyncError:
+        return "?"
+    return DeviceKey.from_text(text).fingerprint if text else "?"
 
 
 def _sync(args: argparse.Namespace) -> int:
@@ -105,13 +168,14 @@ def _sync(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     with _open(args) as ctx:
         result = SyncEngine(ctx.store, ctx.blobs).sync_once()
+        fingerprint = _fingerprint(ctx) if result.error_kind == "device_key_mismatch" else "?"
     attention = result.quarantined > 0 or result.conflicts > 0
     kind = result.error_kind or (
         "not_converged" if not result.converged else "attention" if attention else None)
     if args.json:
         print(json.dumps({**result.to_json(), "reason": kind}, ensure_ascii=False))
     elif kind:
-        print(message(kind), file=sys.stderr)
+        print(message(kind, fingerprint=fingerprint), file=sys.stderr)
     else:
         print(f"Đồng bộ xong: gửi {result.pushed}, nhận {result.pulled} thay đổi.")
     if not result.ok:
@@ -135,6 +199,8 @@ def _status(args: argparse.Namespace) -> int:
                 state = load_state(session, account.device_id)
                 status.update(cursor=state.cursor, last_error=state.last_error)
         status.update(
+            secret_storage=account.secret_storage if account else None,
+            device_key_fingerprint=_fingerprint(ctx) if account else None,
             logged_in=account is not None,
             server_url=account.server_url if account else None,
             username=account.username if account else None,
@@ -148,6 +214,8 @@ def _status(args: argparse.Namespace) -> int:
         print(message("not_logged_in"))
         return EXIT_OK
     print(f"Máy chủ: {status['server_url']} — người dùng {status['username']}")
+    print(f"Thông tin đăng nhập lưu ở: {STORAGE_TEXT.get(status['secret_storage'], '?')}")
+    print(f"Mã khóa thiết bị: {status['device_key_fingerprint']}")
     print(f"Chờ gửi: {status['pending']}; bị từ chối: {status['quarantined']}; "
           f"xung đột: {status['open_conflicts']}")
     print(f"Lần đồng bộ thành công gần nhất: {status['last_success_at'] or 'chưa có'}")

@@ -4,7 +4,7 @@ leaders re-bind a PC that lost its key; a new device's first logins may race."""
 from __future__ import annotations
 
 import base64
-import threading
+import functools
 import uuid
 from collections.abc import Callable
 
@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from tests.helpers.city_server import RunningServer, SyncDevice
+from tests.helpers.concurrency import run_together
 
 from city_server.models import Device, SecurityEvent
 from commune_desk.sync.device_key import DeviceKey
@@ -153,23 +154,13 @@ def test_a_leader_rebinds_a_pc_that_lost_its_key(
 
 def test_first_logins_of_a_new_device_may_arrive_together(server: RunningServer) -> None:
     """Item 5 of the sync findings: the PostgreSQL unique violation became a 500."""
+    user = server.user("C01")
     for _ in range(3):
         device_id = uuid.uuid4()
-        user = server.user("C01")
-        proofs = [server.proof(device_id) for _ in range(6)]
         key = server.key(device_id)
-        barrier = threading.Barrier(len(proofs))
-        replies: list[httpx.Response] = []
-
-        def one(proof: dict[str, object]) -> None:
-            barrier.wait()
-            replies.append(_login_json(server, user, device_id, key, proof))
-
-        threads = [threading.Thread(target=one, args=(p,)) for p in proofs]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        proofs = [server.proof(device_id) for _ in range(6)]
+        replies = run_together([functools.partial(_login_json, server, user, device_id, key, p)
+                                for p in proofs])
         assert sorted(r.status_code for r in replies) == [200] * 6, [r.text for r in replies]
         assert _events(server, device_id).count("device_registered") == 1
 
@@ -177,17 +168,6 @@ def test_first_logins_of_a_new_device_may_arrive_together(server: RunningServer)
 def test_a_race_for_a_new_id_with_two_keys_registers_one(server: RunningServer) -> None:
     device_id = uuid.uuid4()
     keys = [DeviceKey.generate(), DeviceKey.generate()]
-    proofs = [server.proof(device_id, key=k) for k in keys]
-    barrier = threading.Barrier(2)
-    replies: dict[int, httpx.Response] = {}
-
-    def one(i: int) -> None:
-        barrier.wait()
-        replies[i] = _login_json(server, server.user("C01"), device_id, keys[i], proofs[i])
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(r.status_code for r in replies.values()) == [200, 401]
+    calls = [functools.partial(_login_json, server, server.user("C01"), device_id, k,
+                               server.proof(device_id, key=k)) for k in keys]
+    assert sorted(r.status_code for r in run_together(calls)) == [200, 401]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import threading
+import functools
 from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
 from sqlalchemy import func, select, update
 from tests.helpers.city_server import RunningServer, SyncDevice
+from tests.helpers.concurrency import run_together
 from tests.helpers.fault_proxy import FaultProxy
 
 from city_server.models import AuthToken, utcnow
@@ -78,20 +79,10 @@ def test_concurrent_refreshes_with_one_token_leave_one_valid_pair(
     """On PostgreSQL six concurrent refreshes used to succeed with four valid pairs left."""
     dev = device()
     proofs = [server.proof(dev.id, "refresh") for _ in range(6)]
-    barrier = threading.Barrier(len(proofs))
-    replies: list[httpx.Response] = []
-
-    def one(proof: dict[str, object]) -> None:
-        barrier.wait()
-        replies.append(httpx.post(f"{server.base_url}/v1/auth/refresh", timeout=60, json={
-            "refresh_token": dev.tokens.refresh_token, "device_id": str(dev.id),
-            "proof": proof}))
-
-    threads = [threading.Thread(target=one, args=(p,)) for p in proofs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    replies = run_together([functools.partial(
+        httpx.post, f"{server.base_url}/v1/auth/refresh", timeout=60,
+        json={"refresh_token": dev.tokens.refresh_token, "device_id": str(dev.id), "proof": p})
+        for p in proofs])
     assert [r.status_code for r in replies] == [200] * 6, [r.text for r in replies]
     pairs = {(r.json()["access_token"], r.json()["refresh_token"]) for r in replies}
     assert len(pairs) == 1
