@@ -50,11 +50,18 @@ class Who:
 
 def record(session: Session, kind: EventKind, who: Who, **detail: Any) -> None:
     """Add an event to ``session`` (the caller commits)."""
-    session.add(SecurityEvent(
-        at=utcnow(), kind=kind.value, username=(who.username or None) and who.username[:100],
-        address=who.address, device_id=who.device_id, commune_id=who.commune_id,
-        actor=who.actor, detail=detail,
-    ))
+    session.add(
+        SecurityEvent(
+            at=utcnow(),
+            kind=kind.value,
+            username=(who.username or None) and who.username[:100],
+            address=who.address,
+            device_id=who.device_id,
+            commune_id=who.commune_id,
+            actor=who.actor,
+            detail=detail,
+        )
+    )
 
 
 def record_now(engine: Engine, kind: EventKind, who: Who, **detail: Any) -> None:
@@ -65,8 +72,12 @@ def record_now(engine: Engine, kind: EventKind, who: Who, **detail: Any) -> None
 
 
 def list_events(
-    session: Session, *, since: datetime | None = None, kinds: list[str] | None = None,
-    username: str | None = None, limit: int = 500,
+    session: Session,
+    *,
+    since: datetime | None = None,
+    kinds: list[str] | None = None,
+    username: str | None = None,
+    limit: int = 500,
 ) -> list[dict[str, Any]]:
     """Newest first, as plain dicts (for the CLI's table or JSON)."""
     query = select(SecurityEvent).order_by(SecurityEvent.at.desc(), SecurityEvent.id.desc())
@@ -77,8 +88,15 @@ def list_events(
     if username:
         query = query.where(SecurityEvent.username == username)
     return [
-        {"at": as_utc(e.at).isoformat(), "kind": e.kind, "username": e.username,
-         "address": e.address, "device_id": e.device_id, "commune_id": e.commune_id,
-         "actor": e.actor, "detail": e.detail}
+        {
+            "at": as_utc(e.at).isoformat(),
+            "kind": e.kind,
+            "username": e.username,
+            "address": e.address,
+            "device_id": e.device_id,
+            "commune_id": e.commune_id,
+            "actor": e.actor,
+            "detail": e.detail,
+        }
         for e in session.scalars(query.limit(limit))
     ]

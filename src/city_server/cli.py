@@ -24,7 +24,7 @@ from city_server.db import make_engine, migrate, session_factory
 from city_server.models import Commune, Device, User, utcnow
 from city_server.numbers import find_gaps
 from city_server.throttle import LoginThrottle
-from commune_desk.sync.protocol import Role, key_fingerprint
+from commune_desk.protocol import Role, key_fingerprint
 
 DEFAULT_DB = "sqlite:///city-server.sqlite3"
 
@@ -35,8 +35,11 @@ def _parser() -> argparse.ArgumentParser:
 
     def cmd(name: str, help_: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_)
-        p.add_argument("--db", default=os.environ.get("CITY_SERVER_DB", DEFAULT_DB),
-                       help="SQLAlchemy URL (sqlite:///file or postgresql+psycopg://...)")
+        p.add_argument(
+            "--db",
+            default=os.environ.get("CITY_SERVER_DB", DEFAULT_DB),
+            help="SQLAlchemy URL (sqlite:///file or postgresql+psycopg://...)",
+        )
         return p
 
     cmd("init", "create or upgrade the database schema")
@@ -47,15 +50,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--username", required=True)
     p.add_argument("--role", choices=[r.value for r in Role], default=Role.CLERK.value)
-    p.add_argument("--password-stdin", action="store_true", required=True,
-                   help="read the password from the first line of standard input")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from the first line of standard input",
+    )
     p = cmd("serve", "run the HTTP server (uvicorn)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
-    p.add_argument("--forwarded-allow-ips", default=None, metavar="IPS",
-                   help="addresses of the TLS reverse proxy whose X-Forwarded-For is trusted "
-                        "(the client address the login throttle counts)")
+    p.add_argument(
+        "--forwarded-allow-ips",
+        default=None,
+        metavar="IPS",
+        help="addresses of the TLS reverse proxy whose X-Forwarded-For is trusted "
+        "(the client address the login throttle counts)",
+    )
     p = cmd("gaps", "report register-number gaps of a commune")
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -79,17 +90,33 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     migrate(make_engine(args.db))
-    proxy = {"proxy_headers": True, "forwarded_allow_ips": args.forwarded_allow_ips} \
-        if args.forwarded_allow_ips else {"proxy_headers": False}
+    # Trust X-Forwarded-For only from the proxy IT names (else a client could pick its address).
+    trusted: str | None = args.forwarded_allow_ips
     if args.workers > 1:
         os.environ["CITY_SERVER_DB"] = args.db
-        uvicorn.run("city_server.cli:worker_app", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_level="info", access_log=False, **proxy)
+        uvicorn.run(
+            "city_server.cli:worker_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="info",
+            access_log=False,
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=trusted,
+        )
     else:
         from city_server.app import create_app
 
-        uvicorn.run(create_app(args.db), host=args.host, port=args.port, log_level="info",
-                    access_log=False, **proxy)
+        uvicorn.run(
+            create_app(args.db),
+            host=args.host,
+            port=args.port,
+            log_level="info",
+            access_log=False,
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=trusted,
+        )
     return 0
 
 
@@ -130,8 +157,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"commune {args.code} added")
             elif args.command == "add-user":
                 password = sys.stdin.readline().rstrip("\r\n")
-                add_user(session, commune_code=args.commune, username=args.username,
-                         role=Role(args.role), password=password)
+                add_user(
+                    session,
+                    commune_code=args.commune,
+                    username=args.username,
+                    role=Role(args.role),
+                    password=password,
+                )
                 session.commit()
                 print(f"user {args.username} added to {args.commune}")
             elif args.command == "gaps":
@@ -177,8 +209,10 @@ def _security_log(session: Session, args: argparse.Namespace) -> int:
         print(f"no security events in the last {args.hours:g} h")
     for e in events:
         detail = " ".join(f"{k}={v}" for k, v in sorted(e["detail"].items()) if v is not None)
-        print(f"{e['at'][:19]}  {e['kind']:<20} {e['username'] or '-':<20} "
-              f"{e['address'] or '-':<16} {e['device_id'] or '-':<36} {detail}")
+        print(
+            f"{e['at'][:19]}  {e['kind']:<20} {e['username'] or '-':<20} "
+            f"{e['address'] or '-':<16} {e['device_id'] or '-':<36} {detail}"
+        )
     return 0
 
 
@@ -194,22 +228,31 @@ def _devices(session: Session, args: argparse.Namespace) -> int:
     commune = session.scalar(select(Commune).where(Commune.code == args.commune))
     if commune is None:
         raise AdminError(f"no commune {args.commune!r}")
-    rows = session.execute(select(Device, User.username).join(User, User.id == Device.user_id)
-                           .where(Device.commune_id == commune.id)
-                           .order_by(Device.registered_at)).all()
+    rows = session.execute(
+        select(Device, User.username)
+        .join(User, User.id == Device.user_id)
+        .where(Device.commune_id == commune.id)
+        .order_by(Device.registered_at)
+    ).all()
     for device, username in rows:
-        info = {"device_id": device.id, "name": device.name, "username": username,
-                "key": key_fingerprint(device.public_key) if device.public_key else None,
-                "pending_key": (key_fingerprint(device.pending_public_key)
-                                if device.pending_public_key else None),
-                "revoked": device.revoked_at is not None}
+        info = {
+            "device_id": device.id,
+            "name": device.name,
+            "username": username,
+            "key": key_fingerprint(device.public_key) if device.public_key else None,
+            "pending_key": (
+                key_fingerprint(device.pending_public_key) if device.pending_public_key else None
+            ),
+            "revoked": device.revoked_at is not None,
+        }
         if args.json:
             print(json.dumps(info, ensure_ascii=False))
         else:
             state = "revoked" if info["revoked"] else "active"
             pending = f"  pending {info['pending_key']}" if info["pending_key"] else ""
-            print(f"{device.id}  {state:<7} {info['key'] or 'no key':<19} {username:<20} "
-                  f"{device.name}{pending}")
+            print(
+                f"{device.id}  {state:<7} {info['key'] or 'no key':<19} {username:<20} {device.name}{pending}"
+            )
     return 0
 
 

@@ -19,7 +19,7 @@ from city_server.db import as_utc
 from city_server.errors import ApiError
 from city_server.models import AuthToken, Commune, Device, User, utcnow
 from city_server.security import token_hash
-from commune_desk.sync.protocol import ErrorKind, Role
+from commune_desk.protocol import ErrorKind, Role
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Every login and refresh from a device proves it holds the Ed25519 key it
 registered at its first login: it asks ``POST /auth/challenge`` for a nonce
-and signs :func:`~commune_desk.sync.protocol.proof_message` with the key. A
+and signs :func:`~commune_desk.protocol.proof_message` with the key. A
 nonce is consumed (in its own committed transaction) whether the attempt
 succeeds or not, and expires after two minutes, so a signature cannot be
 replayed. Leaders list the devices of their commune, revoke one, or re-bind
@@ -12,10 +12,11 @@ one to a new key after the PC lost its old one; each is audited.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, cast
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -26,7 +27,7 @@ from city_server.db import as_utc
 from city_server.errors import ApiError
 from city_server.models import AuthToken, Device, DeviceNonce, LeaseRow, User, utcnow
 from city_server.security import new_token, public_key_valid, token_hash, verify_proof
-from commune_desk.sync.protocol import (
+from commune_desk.protocol import (
     CHALLENGE_TTL_SECONDS,
     Challenge,
     ChallengeRequest,
@@ -49,8 +50,13 @@ def challenge(body: ChallengeRequest, session: SessionDep) -> Challenge:
     now = utcnow()
     stale = select(DeviceNonce.nonce_hash).where(DeviceNonce.expires_at < now).limit(200)
     session.execute(delete(DeviceNonce).where(DeviceNonce.nonce_hash.in_(stale)))
-    session.add(DeviceNonce(nonce_hash=token_hash(nonce), device_id=str(body.device_id),
-                            expires_at=now + timedelta(seconds=CHALLENGE_TTL_SECONDS)))
+    session.add(
+        DeviceNonce(
+            nonce_hash=token_hash(nonce),
+            device_id=str(body.device_id),
+            expires_at=now + timedelta(seconds=CHALLENGE_TTL_SECONDS),
+        )
+    )
     session.commit()
     return Challenge(nonce=nonce, expires_in=CHALLENGE_TTL_SECONDS)
 
@@ -59,28 +65,29 @@ def consume_nonce(session: Session, device_id: str, proof: DeviceProof | None) -
     """Use up the proof's nonce (committed at once); raise when there is no usable one."""
     if proof is None:
         raise ApiError(401, ErrorKind.DEVICE_KEY_REQUIRED, "sign a challenge with the device key")
-    used = session.execute(
-        delete(DeviceNonce).where(DeviceNonce.nonce_hash == token_hash(proof.nonce),
-                                  DeviceNonce.device_id == device_id,
-                                  DeviceNonce.expires_at > utcnow())
-    ).rowcount
+    result = session.execute(
+        delete(DeviceNonce).where(
+            DeviceNonce.nonce_hash == token_hash(proof.nonce),
+            DeviceNonce.device_id == device_id,
+            DeviceNonce.expires_at > utcnow(),
+        )
+    )
+    used = cast(CursorResult[Any], result).rowcount
     session.commit()
     if used != 1:
         raise ApiError(401, ErrorKind.CHALLENGE_EXPIRED, "unknown, used or expired challenge")
 
 
-def proof_holds(public_key: str | None, purpose: str, device_id: str,
-                proof: DeviceProof | None) -> bool:
+def proof_holds(public_key: str | None, purpose: str, device_id: str, proof: DeviceProof | None) -> bool:
     """Whether ``proof`` (its nonce already consumed) is a signature by ``public_key``."""
-    return bool(public_key and proof and verify_proof(
-        public_key, purpose, device_id, proof.nonce, proof.signature))
+    return bool(
+        public_key and proof and verify_proof(public_key, purpose, device_id, proof.nonce, proof.signature)
+    )
 
 
 def lock_device(session: Session, device_id: str) -> Device | None:
     """The device row, locked for this transaction (PostgreSQL; SQLite writers queue anyway)."""
-    return session.scalars(
-        select(Device).where(Device.id == device_id).with_for_update()
-    ).first()
+    return session.scalars(select(Device).where(Device.id == device_id).with_for_update()).first()
 
 
 def create_device(session: Session, device: Device) -> tuple[Device, bool]:
@@ -93,10 +100,15 @@ def create_device(session: Session, device: Device) -> tuple[Device, bool]:
     of one failing on the primary key.
     """
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    values = {c.key: getattr(device, c.key) for c in Device.__table__.columns
-              if getattr(device, c.key) is not None}
-    created = session.execute(dialect.insert(Device).values(**values).on_conflict_do_nothing(
-        index_elements=[Device.id]).returning(Device.id)).first()
+    values = {
+        c.key: getattr(device, c.key) for c in Device.__table__.columns if getattr(device, c.key) is not None
+    }
+    created = session.execute(
+        dialect.insert(Device)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[Device.id])
+        .returning(Device.id)
+    ).first()
     row = lock_device(session, device.id)
     assert row is not None
     return row, created is not None
@@ -112,8 +124,9 @@ def _device_info(device: Device, username: str) -> DeviceInfo:
         revoked_at=as_utc(device.revoked_at) if device.revoked_at else None,
         key_fingerprint=key_fingerprint(device.public_key) if device.public_key else None,
         pending_public_key=device.pending_public_key,
-        pending_key_fingerprint=(key_fingerprint(device.pending_public_key)
-                                 if device.pending_public_key else None),
+        pending_key_fingerprint=(
+            key_fingerprint(device.pending_public_key) if device.pending_public_key else None
+        ),
     )
 
 
@@ -131,8 +144,9 @@ def _managed_device(session: Session, ctx: AuthContext, device_id: UUID) -> Devi
 
 
 def _who(ctx: AuthContext, request: Request, device: Device) -> Who:
-    return Who(device_id=device.id, commune_id=ctx.commune_id, actor=ctx.username,
-               address=client_address(request))
+    return Who(
+        device_id=device.id, commune_id=ctx.commune_id, actor=ctx.username, address=client_address(request)
+    )
 
 
 @router.get("/devices", response_model=DeviceList, responses={401: {}, 403: {}})
@@ -148,11 +162,8 @@ def list_devices(ctx: ContextDep, session: SessionDep) -> DeviceList:
     return DeviceList(devices=[_device_info(d, u) for d, u in rows])
 
 
-@router.post(
-    "/devices/{device_id}/revoke", response_model=DeviceInfo, responses={401: {}, 403: {}, 404: {}}
-)
-def revoke_device(device_id: UUID, ctx: ContextDep, session: SessionDep,
-                  request: Request) -> DeviceInfo:
+@router.post("/devices/{device_id}/revoke", response_model=DeviceInfo, responses={401: {}, 403: {}, 404: {}})
+def revoke_device(device_id: UUID, ctx: ContextDep, session: SessionDep, request: Request) -> DeviceInfo:
     """Revoke a device of the caller's commune: its tokens stop working, its leases are released.
 
     The tokens are kept so that the device's next request is told ``device_revoked``
@@ -174,11 +185,13 @@ def revoke_device(device_id: UUID, ctx: ContextDep, session: SessionDep,
 
 
 @router.post(
-    "/devices/{device_id}/rebind", response_model=DeviceInfo,
+    "/devices/{device_id}/rebind",
+    response_model=DeviceInfo,
     responses={401: {}, 403: {}, 404: {}, 422: {}},
 )
-def rebind_device(device_id: UUID, body: DeviceRebindRequest, ctx: ContextDep,
-                  session: SessionDep, request: Request) -> DeviceInfo:
+def rebind_device(
+    device_id: UUID, body: DeviceRebindRequest, ctx: ContextDep, session: SessionDep, request: Request
+) -> DeviceInfo:
     """Accept a new key for a device of the caller's commune (the PC lost its old one).
 
     The device's tokens are dropped (it logs in again with the new key); a
@@ -192,9 +205,14 @@ def rebind_device(device_id: UUID, body: DeviceRebindRequest, ctx: ContextDep,
     was_revoked = device.revoked_at is not None
     device.public_key, device.pending_public_key, device.revoked_at = body.public_key, None, None
     session.execute(delete(AuthToken).where(AuthToken.device_id == device.id))
-    audit.record(session, EventKind.DEVICE_REBOUND, _who(ctx, request, device),
-                 old_key=key_fingerprint(old) if old else None,
-                 new_key=key_fingerprint(body.public_key), was_revoked=was_revoked)
+    audit.record(
+        session,
+        EventKind.DEVICE_REBOUND,
+        _who(ctx, request, device),
+        old_key=key_fingerprint(old) if old else None,
+        new_key=key_fingerprint(body.public_key),
+        was_revoked=was_revoked,
+    )
     username = session.get_one(User, device.user_id).username
     session.commit()
     return _device_info(device, username)

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from commune_desk.sync.protocol import proof_message
+from commune_desk.protocol import proof_message
 
 ACCESS_TOKEN_TTL = 15 * 60
 REFRESH_TOKEN_TTL = 180 * 24 * 3600
@@ -75,21 +75,20 @@ def public_key_valid(public_key: str) -> bool:
     return True
 
 
-def verify_proof(public_key: str, purpose: str, device_id: str, nonce: str,
-                 signature: str) -> bool:
+def verify_proof(public_key: str, purpose: str, device_id: str, nonce: str, signature: str) -> bool:
     """Whether ``signature`` is the device key's signature of the proof message."""
     try:
         key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key, validate=True))
-        key.verify(base64.b64decode(signature, validate=True),
-                   proof_message(purpose, device_id, nonce))
+        key.verify(base64.b64decode(signature, validate=True), proof_message(purpose, device_id, nonce))
     except (binascii.Error, ValueError, InvalidSignature):
         return False
     return True
 
 
 def _successor_key(refresh_token: str) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                info=b"CommuneDesk refresh successor v1").derive(refresh_token.encode())
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"CommuneDesk refresh successor v1"
+    ).derive(refresh_token.encode())
 
 
 def seal_successor(old_refresh_token: str, pair: dict[str, str]) -> bytes:

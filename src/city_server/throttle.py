@@ -20,11 +20,12 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from limits import RateLimitItem, RateLimitItemPerHour, RateLimitItemPerMinute
 from limits.storage import Storage
 from limits.strategies import FixedWindowRateLimiter
-from sqlalchemy import Engine, case, delete, select
+from sqlalchemy import CursorResult, Engine, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -71,12 +72,18 @@ class DatabaseStorage(Storage):
         stmt = self._insert(RateCounter).values(key=key, count=amount, expires_at=now + expiry)
         stmt = stmt.on_conflict_do_update(
             index_elements=[RateCounter.key],
-            set_={"count": case((ended, amount), else_=RateCounter.count + amount),
-                  "expires_at": case((ended, now + expiry), else_=RateCounter.expires_at)},
+            set_={
+                "count": case((ended, amount), else_=RateCounter.count + amount),
+                "expires_at": case((ended, now + expiry), else_=RateCounter.expires_at),
+            },
         ).returning(RateCounter.count)
         with Session(self.engine) as session:
-            stale = (select(RateCounter.key).where(RateCounter.expires_at < now - 3600)
-                     .limit(100).with_for_update(skip_locked=True))
+            stale = (
+                select(RateCounter.key)
+                .where(RateCounter.expires_at < now - 3600)
+                .limit(100)
+                .with_for_update(skip_locked=True)
+            )
             session.execute(delete(RateCounter).where(RateCounter.key.in_(stale)))
             count = int(session.execute(stmt).scalar_one())
             session.commit()
@@ -84,8 +91,9 @@ class DatabaseStorage(Storage):
 
     def _row(self, key: str) -> tuple[int, float] | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(RateCounter.count, RateCounter.expires_at)
-                               .where(RateCounter.key == key)).first()
+            row = conn.execute(
+                select(RateCounter.count, RateCounter.expires_at).where(RateCounter.key == key)
+            ).first()
             conn.rollback()
         return (row[0], row[1]) if row is not None and row[1] > self.clock() else None
 
@@ -108,7 +116,7 @@ class DatabaseStorage(Storage):
     def reset(self) -> int | None:
         """Forget every counter (``city-server unlock --all``)."""
         with Session(self.engine) as session:
-            count = session.execute(delete(RateCounter)).rowcount
+            count = cast(CursorResult[Any], session.execute(delete(RateCounter))).rowcount
             session.commit()
         return int(count or 0)
 
@@ -133,7 +141,10 @@ class LoginThrottle:
     """Failed-login counting per username and per client address, stored in the database."""
 
     def __init__(
-        self, engine: Engine, *, username_limits: Sequence[RateLimitItem] = USERNAME_LIMITS,
+        self,
+        engine: Engine,
+        *,
+        username_limits: Sequence[RateLimitItem] = USERNAME_LIMITS,
         address_limits: Sequence[RateLimitItem] = ADDRESS_LIMITS,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -156,8 +167,11 @@ class LoginThrottle:
 
     def locks(self, username: str, address: str | None) -> list[Lock]:
         """The full windows that make a login for ``username`` from ``address`` wait now."""
-        return [self._lock(scope, key, item) for scope, key, item in self._keys(username, address)
-                if not self.limiter.test(item, key)]
+        return [
+            self._lock(scope, key, item)
+            for scope, key, item in self._keys(username, address)
+            if not self.limiter.test(item, key)
+        ]
 
     def failed(self, username: str, address: str | None) -> list[Lock]:
         """Count one failed login; return the windows this failure has just filled."""

@@ -24,6 +24,10 @@ DATA_DIR_ENV = "COMMUNE_DESK_DATA_DIR"
 #: Environment variable that moves only the backup folder (e.g. to a second disk).
 BACKUP_DIR_ENV = "COMMUNE_DESK_BACKUP_DIR"
 
+#: Environment variable naming the bundled ``resources/`` folder (procedures, translations,
+#: update root); moves all resources at once (bundles, tests).
+RESOURCES_ENV = "COMMUNE_DESK_RESOURCES_DIR"
+
 #: On POSIX the data folder and everything in it belong to the PC's user alone.
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -55,6 +59,17 @@ def _tighten(path: Path, mode: int) -> None:
         return
     with contextlib.suppress(PermissionError):  # not ours (a shared mount): leave it be
         path.chmod(mode)
+
+
+def resources_dir() -> Path:
+    """The ``resources/`` folder: environment override, PyInstaller bundle, or the source tree."""
+    override = os.environ.get(RESOURCES_ENV)
+    if override:
+        return Path(override)
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
 
 
 @dataclass(frozen=True)
@@ -120,8 +135,7 @@ class AppPaths:
             return
         if not self.db_path.exists():
             os.close(os.open(self.db_path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE))
-        for folder in (self.data_dir, self.blobs_dir, self.logs_dir, self.backup_dir,
-                       self.staging_dir):
+        for folder in (self.data_dir, self.blobs_dir, self.logs_dir, self.backup_dir, self.staging_dir):
             _tighten(folder, PRIVATE_DIR_MODE)
             if folder != self.blobs_dir and folder.is_dir():
                 for entry in folder.iterdir():

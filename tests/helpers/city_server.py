@@ -36,8 +36,8 @@ from city_server.admin import add_commune, add_user
 from city_server.app import create_app
 from city_server.db import make_engine, session_factory
 from city_server.throttle import LoginThrottle
+from commune_desk.protocol import PROOF_LOGIN, PROOF_REFRESH, Role, TokenResponse
 from commune_desk.sync.device_key import DeviceKey
-from commune_desk.sync.protocol import PROOF_LOGIN, PROOF_REFRESH, Role, TokenResponse
 
 PG_ENV = "COMMUNE_TEST_PG_URL"
 
@@ -115,14 +115,23 @@ class RunningServer:
         raise KeyError((commune_code, role))
 
     def add_user(
-        self, commune_code: str, role: Role | str = Role.CLERK, username: str | None = None,
+        self,
+        commune_code: str,
+        role: Role | str = Role.CLERK,
+        username: str | None = None,
         password: str = "secret-pass",
     ) -> ServerUser:
         """Create one more user in ``commune_code``."""
         username = username or f"{commune_code.lower()}-{Role(role)}-{uuid.uuid4().hex[:6]}"
         with self._sessions() as session:  # type: ignore[operator]
-            add_user(session, commune_code=commune_code, username=username, role=Role(role),
-                     password=password, fast_hash=True)
+            add_user(
+                session,
+                commune_code=commune_code,
+                username=username,
+                role=Role(role),
+                password=password,
+                fast_hash=True,
+            )
             session.commit()
         created = ServerUser(username, password, commune_code, Role(role))
         self.users.append(created)
@@ -132,24 +141,35 @@ class RunningServer:
         """The device key of ``device_id`` (made on first use, like a PC at its first login)."""
         return self.keys.setdefault(str(device_id), DeviceKey.generate())
 
-    def proof(self, device_id: uuid.UUID | str, purpose: str = PROOF_LOGIN,
-              key: DeviceKey | None = None) -> dict[str, object]:
+    def proof(
+        self, device_id: uuid.UUID | str, purpose: str = PROOF_LOGIN, key: DeviceKey | None = None
+    ) -> dict[str, object]:
         """A fresh challenge signed by ``key`` (default: the device's own key), as JSON."""
-        nonce = httpx.post(f"{self.base_url}/v1/auth/challenge",
-                           json={"device_id": str(device_id)}, timeout=30).json()["nonce"]
+        nonce = httpx.post(
+            f"{self.base_url}/v1/auth/challenge", json={"device_id": str(device_id)}, timeout=30
+        ).json()["nonce"]
         return (key or self.key(device_id)).prove(purpose, str(device_id), nonce).model_dump()
 
     def login_reply(
-        self, user: ServerUser, device_id: uuid.UUID | str, device_name: str = "test",
-        key: DeviceKey | None = None, password: str | None = None,
+        self,
+        user: ServerUser,
+        device_id: uuid.UUID | str,
+        device_name: str = "test",
+        key: DeviceKey | None = None,
+        password: str | None = None,
     ) -> httpx.Response:
         """POST a signed login (the raw reply, whatever its status)."""
         key = key or self.key(device_id)
         return httpx.post(
             f"{self.base_url}/v1/auth/login",
-            json={"username": user.username, "password": password or user.password,
-                  "device_id": str(device_id), "device_name": device_name,
-                  "public_key": key.public_key, "proof": self.proof(device_id, key=key)},
+            json={
+                "username": user.username,
+                "password": password or user.password,
+                "device_id": str(device_id),
+                "device_name": device_name,
+                "public_key": key.public_key,
+                "proof": self.proof(device_id, key=key),
+            },
             timeout=30,
         )
 
@@ -161,18 +181,27 @@ class RunningServer:
         reply.raise_for_status()
         return TokenResponse.model_validate(reply.json())
 
-    def refresh_reply(self, refresh_token: str, device_id: uuid.UUID | str,
-                      key: DeviceKey | None = None) -> httpx.Response:
+    def refresh_reply(
+        self, refresh_token: str, device_id: uuid.UUID | str, key: DeviceKey | None = None
+    ) -> httpx.Response:
         """POST a signed refresh (the raw reply)."""
-        return httpx.post(f"{self.base_url}/v1/auth/refresh", timeout=30, json={
-            "refresh_token": refresh_token, "device_id": str(device_id),
-            "proof": self.proof(device_id, PROOF_REFRESH, key)})
+        return httpx.post(
+            f"{self.base_url}/v1/auth/refresh",
+            timeout=30,
+            json={
+                "refresh_token": refresh_token,
+                "device_id": str(device_id),
+                "proof": self.proof(device_id, PROOF_REFRESH, key),
+            },
+        )
 
     def client(self, tokens: TokenResponse, **kwargs: object) -> httpx.Client:
         """An httpx client with the bearer token of ``tokens`` set."""
         return httpx.Client(
-            base_url=self.base_url, timeout=30,
-            headers={"Authorization": f"Bearer {tokens.access_token}"}, **kwargs,  # type: ignore[arg-type]
+            base_url=self.base_url,
+            timeout=30,
+            headers={"Authorization": f"Bearer {tokens.access_token}"},
+            **kwargs,  # type: ignore[arg-type]
         )
 
 
@@ -198,12 +227,19 @@ def run_city_server(
             add_commune(session, code=code, name=f"Commune {code}")
             for role in roles:
                 name = f"{code.lower()}-{Role(role)}"
-                add_user(session, commune_code=code, username=name, role=Role(role),
-                         password=password, fast_hash=True)
+                add_user(
+                    session,
+                    commune_code=code,
+                    username=name,
+                    role=Role(role),
+                    password=password,
+                    fast_hash=True,
+                )
                 users.append(ServerUser(name, password, code, Role(role)))
         session.commit()
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off",
-                            access_log=False)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, log_level="warning", lifespan="off", access_log=False
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="city-server", daemon=True)
     thread.start()
@@ -228,9 +264,7 @@ class SyncDevice:
     results as dicts; ``pull_all()`` follows pages to the end.
     """
 
-    def __init__(
-        self, server: RunningServer, user: ServerUser, device_id: uuid.UUID | None = None
-    ) -> None:
+    def __init__(self, server: RunningServer, user: ServerUser, device_id: uuid.UUID | None = None) -> None:
         self.server = server
         self.user = user
         self.id = device_id or uuid.uuid4()
@@ -239,15 +273,24 @@ class SyncDevice:
         self.seq = 0
 
     def op(
-        self, entity: str, entity_id: uuid.UUID | str | None = None, action: str = "create",
-        fields: dict[str, object] | None = None, base_version: int | None = None,
+        self,
+        entity: str,
+        entity_id: uuid.UUID | str | None = None,
+        action: str = "create",
+        fields: dict[str, object] | None = None,
+        base_version: int | None = None,
     ) -> dict[str, object]:
         """The next operation of this device (seq incremented)."""
         self.seq += 1
         return {
-            "op_id": str(uuid.uuid4()), "device_id": str(self.id), "seq": self.seq,
-            "entity": entity, "entity_id": str(entity_id or uuid.uuid4()), "action": action,
-            "base_version": base_version, "fields": fields or {},
+            "op_id": str(uuid.uuid4()),
+            "device_id": str(self.id),
+            "seq": self.seq,
+            "entity": entity,
+            "entity_id": str(entity_id or uuid.uuid4()),
+            "action": action,
+            "base_version": base_version,
+            "fields": fields or {},
         }
 
     def push(self, *ops: dict[str, object]) -> list[dict[str, object]]:

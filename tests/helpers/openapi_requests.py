@@ -47,24 +47,35 @@ def operations(doc: Mapping[str, Any]) -> list[Operation]:
     for path, item in doc["paths"].items():
         for method, op in item.items():
             params = op.get("parameters", [])
-            query = {p["name"]: example(p["schema"], doc) for p in params
-                     if p["in"] == "query" and p.get("required")}
+            query = {
+                p["name"]: example(p["schema"], doc)
+                for p in params
+                if p["in"] == "query" and p.get("required")
+            }
             content = (op.get("requestBody") or {}).get("content", {})
             body_type = next(iter(content), None)
-            found.append(Operation(
-                method=method.upper(), path=path,
-                path_params=tuple(p["name"] for p in params if p["in"] == "path"),
-                query=query,
-                body_schema=content[body_type].get("schema") if body_type else None,
-                body_type=body_type,
-                needs_token=any(p["in"] == "header" and p["name"].lower() == "authorization"
-                                for p in params),
-            ))
+            found.append(
+                Operation(
+                    method=method.upper(),
+                    path=path,
+                    path_params=tuple(p["name"] for p in params if p["in"] == "path"),
+                    query=query,
+                    body_schema=content[body_type].get("schema") if body_type else None,
+                    body_type=body_type,
+                    needs_token=any(
+                        p["in"] == "header" and p["name"].lower() == "authorization" for p in params
+                    ),
+                )
+            )
     return found
 
 
-def example(schema: Mapping[str, Any], doc: Mapping[str, Any],
-            overrides: Mapping[str, Any] | None = None, name: str | None = None) -> Any:
+def example(
+    schema: Mapping[str, Any],
+    doc: Mapping[str, Any],
+    overrides: Mapping[str, Any] | None = None,
+    name: str | None = None,
+) -> Any:
     """The smallest valid value of ``schema``; a property named in ``overrides`` takes that value."""
     overrides = overrides or {}
     if name is not None and name in overrides:

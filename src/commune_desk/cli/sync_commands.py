@@ -14,6 +14,7 @@ import json
 import sys
 from typing import Any
 
+from commune_desk.messages import MESSAGES, message, wait_text
 from commune_desk.paths import AppPaths
 from commune_desk.sync.credentials import INSECURE_FILE_NAME
 
@@ -22,76 +23,23 @@ EXIT_FAILED = 1
 EXIT_INVALID = 2
 EXIT_ATTENTION = 3
 
-#: Vietnamese sentences for sync error kinds (the UI has its own translation layer).
-MESSAGES: dict[str, str] = {
-    "offline": "Không kết nối được máy chủ; dữ liệu vẫn được lưu trên máy và sẽ đồng bộ sau.",
-    "server_unavailable": "Máy chủ đang bận hoặc gặp sự cố; sẽ thử lại sau.",
-    "not_logged_in": "Máy này chưa đăng nhập máy chủ thành phố; hãy chạy lệnh login.",
-    "invalid_credentials": "Sai tên đăng nhập hoặc mật khẩu.",
-    "session_expired": "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.",
-    "device_revoked": "Máy này đã bị thu hồi quyền đồng bộ; liên hệ quản trị để đăng nhập lại.",
-    "protocol_mismatch": "Phiên bản phần mềm không khớp với máy chủ; hãy cập nhật phần mềm.",
-    "keyring_unavailable": (
-        "Máy này không có kho mật khẩu của hệ điều hành (hoặc kho không hoạt động) nên không "
-        "lưu được thông tin đăng nhập an toàn. Hãy bật kho mật khẩu (Windows Credential Manager; "
-        "trên Linux: GNOME Keyring hoặc KWallet) rồi đăng nhập lại, hoặc — nếu chấp nhận lưu "
-        "vào một tệp chỉ tài khoản này đọc được — chạy lại lệnh login với --insecure-storage."),
-    "login_locked": ("Đăng nhập sai quá nhiều lần nên tạm thời bị khóa; "
-                     "hãy thử lại sau {wait}."),
-    "device_key_mismatch": (
-        "Khóa thiết bị của máy này không khớp với khóa máy chủ đã ghi nhận (máy được cài lại "
-        "hoặc mất kho mật khẩu). Hãy nhờ lãnh đạo đơn vị gắn lại máy này trên máy chủ, đối "
-        "chiếu mã khóa: {fingerprint}."),
-    "bad_response": "Máy chủ trả lời không đúng giao thức; kiểm tra lại địa chỉ máy chủ.",
-    "request_refused": "Máy chủ từ chối yêu cầu.",
-    "blob_missing": "Thiếu tệp đính kèm trên máy; không gửi được.",
-    "hash_mismatch": "Tệp đính kèm tải về bị hỏng; sẽ tải lại.",
-    "wrong_password": "Mật khẩu không đúng.",
-    "busy": "Đang có một lượt đồng bộ khác chạy.",
-    "no_free_slot": "Cả 9 số quầy của đơn vị đã được cấp cho máy khác; cần thu hồi một máy cũ.",
-    "internal_error": "Đồng bộ gặp lỗi không mong muốn; đã ghi nhật ký, sẽ thử lại sau.",
-    "not_converged": "Còn thao tác chưa gửi được lên máy chủ; sẽ gửi ở lượt đồng bộ sau.",
-    "attention": "Đồng bộ xong nhưng có thao tác bị máy chủ từ chối hoặc xung đột cần xử lý.",
-}
-
-
-def message(kind: str | None, **values: object) -> str:
-    """The Vietnamese sentence for a kind (the kind itself when unknown)."""
-    text = MESSAGES.get(kind or "", f"Lỗi đồng bộ ({kind}).")
-    return text.format(**{"wait": "một lúc", "fingerprint": "?", **values})
-
-
-def wait_text(seconds: int | None) -> str:
-    """A wait in Vietnamese words: ``45 giây``, ``3 phút``, ``1 giờ 5 phút``."""
-    if seconds is None:
-        return "một lúc"
-    if seconds < 60:
-        return f"{max(1, seconds)} giây"
-    minutes = -(-seconds // 60)  # round up: never tell the clerk to come back too early
-    hours, minutes = divmod(minutes, 60)
-    if not hours:
-        return f"{minutes} phút"
-    return f"{hours} giờ {minutes} phút" if minutes else f"{hours} giờ"
-
-
-#: What ``sync status`` says about where the secrets are.
-STORAGE_TEXT = {
-    "keyring": "kho mật khẩu của hệ điều hành",
-    "file": ("TỆP KHÔNG MÃ HÓA trong thư mục dữ liệu (--insecure-storage); ai đọc được tệp "
-             "này có thể đồng bộ thay máy này"),
-}
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add this module's sub-commands to the parser."""
     login = subparsers.add_parser("login", help="log this PC in to the city server (online, once)")
     login.add_argument("--server", required=True, metavar="URL", help="e.g. http://10.0.0.5:8000")
     login.add_argument("--username", required=True)
-    login.add_argument("--password-stdin", action="store_true",
-                       help="read the password from the first line of standard input")
-    login.add_argument("--insecure-storage", action="store_true",
-                       help="where the OS has no keyring: keep the secrets in a file of the "
-                            "data folder that only this user may read (not encrypted)")
+    login.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
+    login.add_argument(
+        "--insecure-storage",
+        action="store_true",
+        help="where the OS has no keyring: keep the secrets in a file of the "
+        "data folder that only this user may read (not encrypted)",
+    )
     login.set_defaults(handler=_login)
 
     sync = subparsers.add_parser("sync", help="synchronise with the city server")
@@ -123,28 +71,41 @@ def _login(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     with _open(args) as ctx:
         try:
-            account = login(ctx.store, server_url=args.server, username=args.username,
-                            password=password, insecure_storage=args.insecure_storage)
+            account = login(
+                ctx.store,
+                server_url=args.server,
+                username=args.username,
+                password=password,
+                insecure_storage=args.insecure_storage,
+            )
         except SyncError as exc:
             print(_login_failure(ctx, exc), file=sys.stderr)
             return EXIT_FAILED
         secrets_file = ctx.paths.data_dir / INSECURE_FILE_NAME
     print(f"Đã đăng nhập {account.username} ({account.commune_name}); máy: {account.device_id}")
     if account.secret_storage == "file":
-        print(f"Lưu ý: thông tin đăng nhập được lưu trong tệp {secrets_file} (không mã hóa, chỉ "
-              "tài khoản này đọc được), không phải kho mật khẩu của hệ điều hành.")
+        print(
+            f"Lưu ý: thông tin đăng nhập được lưu trong tệp {secrets_file} (không mã hóa, chỉ "
+            "tài khoản này đọc được), không phải kho mật khẩu của hệ điều hành."
+        )
     return EXIT_OK
 
 
 def _login_failure(ctx: Any, exc: Any) -> str:
     """The Vietnamese sentence for a failed login, with the wait or the key fingerprint."""
     kind = exc.kind.value
-    if kind == "login_locked":
-        return message(kind, wait=wait_text(exc.retry_after))
+    if kind == "login_locked" and exc.retry_after is not None:
+        return message("login_locked_wait").format(wait=wait_text(exc.retry_after))
     if kind == "device_key_mismatch":
-        return message(kind, fingerprint=_fingerprint(ctx))
+        return _key_mismatch(_fingerprint(ctx))
     detail = exc.detail if exc.detail in MESSAGES else None
     return message(detail or kind)
+
+
+def _key_mismatch(fingerprint: str) -> str:
+    return f"{message('device_key_mismatch')} " + message("device_key_fingerprint").format(
+        fingerprint=fingerprint
+    )
 
 
 def _fingerprint(ctx: Any) -> str:
@@ -171,11 +132,13 @@ def _sync(args: argparse.Namespace) -> int:
         fingerprint = _fingerprint(ctx) if result.error_kind == "device_key_mismatch" else "?"
     attention = result.quarantined > 0 or result.conflicts > 0
     kind = result.error_kind or (
-        "not_converged" if not result.converged else "attention" if attention else None)
+        "not_converged" if not result.converged else "attention" if attention else None
+    )
     if args.json:
         print(json.dumps({**result.to_json(), "reason": kind}, ensure_ascii=False))
     elif kind:
-        print(message(kind, fingerprint=fingerprint), file=sys.stderr)
+        text = _key_mismatch(fingerprint) if kind == "device_key_mismatch" else message(kind)
+        print(text, file=sys.stderr)
     else:
         print(f"Đồng bộ xong: gửi {result.pushed}, nhận {result.pulled} thay đổi.")
     if not result.ok:
@@ -214,10 +177,13 @@ def _status(args: argparse.Namespace) -> int:
         print(message("not_logged_in"))
         return EXIT_OK
     print(f"Máy chủ: {status['server_url']} — người dùng {status['username']}")
-    print(f"Thông tin đăng nhập lưu ở: {STORAGE_TEXT.get(status['secret_storage'], '?')}")
+    storage = status["secret_storage"]
+    print(f"Thông tin đăng nhập lưu ở: {message(f'secrets.{storage}')}")
     print(f"Mã khóa thiết bị: {status['device_key_fingerprint']}")
-    print(f"Chờ gửi: {status['pending']}; bị từ chối: {status['quarantined']}; "
-          f"xung đột: {status['open_conflicts']}")
+    print(
+        f"Chờ gửi: {status['pending']}; bị từ chối: {status['quarantined']}; "
+        f"xung đột: {status['open_conflicts']}"
+    )
     print(f"Lần đồng bộ thành công gần nhất: {status['last_success_at'] or 'chưa có'}")
     if status.get("last_error"):
         print(f"Lỗi gần nhất: {message(status['last_error'])}")

@@ -2,7 +2,7 @@
 
 Every request has a (connect, read) timeout; JSON bodies above a small size
 are gzip-compressed; replies are parsed into the shared wire types of
-:mod:`commune_desk.sync.protocol`. Transport failures of any sort (refused,
+:mod:`commune_desk.protocol`. Transport failures of any sort (refused,
 reset, timeout, truncated or undecodable reply) become
 ``SyncError(OFFLINE)``; HTTP errors become a kind from the server's
 ``ErrorBody``. An expired access token is refreshed once through the
@@ -16,11 +16,12 @@ import json
 import logging
 from collections.abc import Callable
 from typing import IO, Any, TypeVar
+from uuid import UUID
 
 import pydantic
 import requests
 
-from commune_desk.sync import protocol as p
+from commune_desk import protocol as p
 from commune_desk.sync.errors import SyncError, SyncErrorKind
 
 log = logging.getLogger(__name__)
@@ -78,8 +79,9 @@ class SyncClient:
 
     def challenge(self, device_id: str) -> p.Challenge:
         """A single-use nonce to sign with the device key (before a login or a refresh)."""
-        return self._json("POST", "/auth/challenge", p.ChallengeRequest(device_id=device_id),
-                          p.Challenge, auth=False)
+        return self._json(
+            "POST", "/auth/challenge", p.ChallengeRequest(device_id=UUID(device_id)), p.Challenge, auth=False
+        )
 
     # -- devices (leaders) -----------------------------------------------------------
 
@@ -93,8 +95,9 @@ class SyncClient:
 
     def rebind_device(self, device_id: str, public_key: str) -> p.DeviceInfo:
         """Accept a new key for a device of the commune (leaders and admins)."""
-        return self._json("POST", f"/devices/{device_id}/rebind",
-                          p.DeviceRebindRequest(public_key=public_key), p.DeviceInfo)
+        return self._json(
+            "POST", f"/devices/{device_id}/rebind", p.DeviceRebindRequest(public_key=public_key), p.DeviceInfo
+        )
 
     # -- sync ------------------------------------------------------------------------
 
@@ -108,9 +111,7 @@ class SyncClient:
 
     def pull(self, after: int, limit: int) -> p.PullResponse:
         """Changes of the commune after ``after`` (one page)."""
-        return self._json(
-            "GET", "/pull", None, p.PullResponse, params={"after": after, "limit": limit}
-        )
+        return self._json("GET", "/pull", None, p.PullResponse, params={"after": after, "limit": limit})
 
     def lease(self, req: p.LeaseRequest) -> p.Lease:
         """Obtain a dossier-code slot or a block of register numbers."""
@@ -193,8 +194,13 @@ class SyncClient:
                 h["Authorization"] = f"Bearer {self.authenticate(attempt > 0)}"
             try:
                 resp = self.http.request(
-                    method, url, data=data, params=params, headers=h,
-                    timeout=self.timeout, stream=stream,
+                    method,
+                    url,
+                    data=data,
+                    params=params,
+                    headers=h,
+                    timeout=self.timeout,
+                    stream=stream,
                 )
             except _TRANSPORT_ERRORS as exc:
                 raise SyncError(SyncErrorKind.OFFLINE, f"{method} {path}: {exc}") from exc
@@ -222,9 +228,7 @@ class SyncClient:
         try:
             return model.model_validate_json(content)
         except pydantic.ValidationError as exc:
-            raise SyncError(
-                SyncErrorKind.BAD_RESPONSE, f"unexpected reply ({len(content)} bytes)"
-            ) from exc
+            raise SyncError(SyncErrorKind.BAD_RESPONSE, f"unexpected reply ({len(content)} bytes)") from exc
 
 
 def _error_of(resp: requests.Response) -> tuple[str, str, dict[str, Any]]:
@@ -232,8 +236,11 @@ def _error_of(resp: requests.Response) -> tuple[str, str, dict[str, Any]]:
     try:
         body = json.loads(resp.content)
         details = body.get("details")
-        return (str(body.get("kind", "")), str(body.get("message", "")),
-                details if isinstance(details, dict) else {})
+        return (
+            str(body.get("kind", "")),
+            str(body.get("message", "")),
+            details if isinstance(details, dict) else {},
+        )
     except (ValueError, AttributeError, *_TRANSPORT_ERRORS):
         return "", f"HTTP {resp.status_code}", {}
 

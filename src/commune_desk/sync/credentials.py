@@ -98,7 +98,12 @@ class PasswordVerifier:
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024,
+        password.encode("utf-8"),
+        salt=salt,
+        n=n,
+        r=r,
+        p=p,
+        maxmem=64 * 1024 * 1024,
         dklen=_KEY_BYTES,
     )
 
@@ -136,8 +141,7 @@ class KeyringBackend:
         except keyring.errors.KeyringError as exc:
             raise SyncError(SyncErrorKind.KEYRING_UNAVAILABLE, str(exc)) from exc
         if kept != secret:
-            raise SyncError(SyncErrorKind.KEYRING_UNAVAILABLE,
-                            "the keyring backend did not keep the secret")
+            raise SyncError(SyncErrorKind.KEYRING_UNAVAILABLE, "the keyring backend did not keep the secret")
 
     def delete(self, service: str, account: str) -> None:
         """Forget a secret; no error when absent."""
@@ -218,8 +222,9 @@ class TokenVault:
     that silently drops secrets (the "null" keyring) is detected on write.
     """
 
-    def __init__(self, service: str = KEYRING_SERVICE,
-                 backend: KeyringBackend | FileBackend | None = None) -> None:
+    def __init__(
+        self, service: str = KEYRING_SERVICE, backend: KeyringBackend | FileBackend | None = None
+    ) -> None:
         self.service = service
         self.backend = backend or KeyringBackend()
 

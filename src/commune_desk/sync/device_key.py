@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from commune_desk.sync import protocol as p
+from commune_desk import protocol as p
 
 
 @dataclass(frozen=True)
@@ -36,16 +36,17 @@ class DeviceKey:
 
     def to_text(self) -> str:
         """The private key as base64 text, for the keyring (a secret: never log it)."""
-        raw = self.private.private_bytes(serialization.Encoding.Raw,
-                                         serialization.PrivateFormat.Raw,
-                                         serialization.NoEncryption())
+        raw = self.private.private_bytes(
+            serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+        )
         return base64.b64encode(raw).decode("ascii")
 
     @property
     def public_key(self) -> str:
         """The public key as the server stores it (base64 of 32 raw bytes)."""
-        raw = self.private.public_key().public_bytes(serialization.Encoding.Raw,
-                                                     serialization.PublicFormat.Raw)
+        raw = self.private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
         return base64.b64encode(raw).decode("ascii")
 
     @property

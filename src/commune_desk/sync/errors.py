@@ -55,8 +55,14 @@ RETRY_LATER_KINDS = RETRYABLE_KINDS | {SyncErrorKind.INTERNAL_ERROR}
 class SyncError(Exception):
     """A sync failure with a kind the UI can translate."""
 
-    def __init__(self, kind: SyncErrorKind, message: str = "", *, detail: str | None = None,
-                 retry_after: int | None = None):
+    def __init__(
+        self,
+        kind: SyncErrorKind,
+        message: str = "",
+        *,
+        detail: str | None = None,
+        retry_after: int | None = None,
+    ):
         super().__init__(f"{kind}: {message}" if message else str(kind))
         self.kind = kind
         self.message = message

@@ -16,28 +16,42 @@ from tests.helpers.city_server import RunningServer, SyncDevice
 from tests.helpers.concurrency import run_together
 
 from city_server.models import Device, SecurityEvent
+from commune_desk.protocol import PROOF_LOGIN, PROOF_REFRESH
 from commune_desk.sync.device_key import DeviceKey
-from commune_desk.sync.protocol import PROOF_LOGIN, PROOF_REFRESH
 
 HANDSHAKE = {"protocol_version": 1, "client_time": "2026-03-01T08:00:00+07:00"}
 
 
 def _events(server: RunningServer, device_id: object) -> list[str]:
     with server._sessions() as session:  # type: ignore[operator]
-        return list(session.scalars(select(SecurityEvent.kind)
-                                    .where(SecurityEvent.device_id == str(device_id))
-                                    .order_by(SecurityEvent.id)))
+        return list(
+            session.scalars(
+                select(SecurityEvent.kind)
+                .where(SecurityEvent.device_id == str(device_id))
+                .order_by(SecurityEvent.id)
+            )
+        )
 
 
-def _login_json(server: RunningServer, user: object, device_id: object, key: DeviceKey,
-                proof: dict[str, object] | None) -> httpx.Response:
-    return httpx.post(f"{server.base_url}/v1/auth/login", timeout=30, json={
-        "username": user.username, "password": user.password,  # type: ignore[attr-defined]
-        "device_id": str(device_id), "public_key": key.public_key, "proof": proof})
+def _login_json(
+    server: RunningServer, user: object, device_id: object, key: DeviceKey, proof: dict[str, object] | None
+) -> httpx.Response:
+    return httpx.post(
+        f"{server.base_url}/v1/auth/login",
+        timeout=30,
+        json={
+            "username": user.username,
+            "password": user.password,  # type: ignore[attr-defined]
+            "device_id": str(device_id),
+            "public_key": key.public_key,
+            "proof": proof,
+        },
+    )
 
 
 def test_a_known_device_id_without_its_key_gets_nothing(
-    server: RunningServer, device: Callable[..., SyncDevice],
+    server: RunningServer,
+    device: Callable[..., SyncDevice],
 ) -> None:
     """The takeover of the finding: another clerk logs in with the victim's device id."""
     victim = device()
@@ -57,7 +71,8 @@ def test_a_known_device_id_without_its_key_gets_nothing(
 
 
 def test_another_clerk_on_the_same_pc_proves_the_key_and_keeps_its_state(
-    server: RunningServer, device: Callable[..., SyncDevice],
+    server: RunningServer,
+    device: Callable[..., SyncDevice],
 ) -> None:
     """A shared counter PC: the next clerk signs with the PC's key and carries on."""
     pc = device()
@@ -72,7 +87,8 @@ def test_another_clerk_on_the_same_pc_proves_the_key_and_keeps_its_state(
 
 
 def test_proofs_are_single_use_and_bound_to_purpose_and_device(
-    server: RunningServer, device: Callable[..., SyncDevice],
+    server: RunningServer,
+    device: Callable[..., SyncDevice],
 ) -> None:
     pc = device()
     key = server.key(pc.id)
@@ -84,43 +100,59 @@ def test_proofs_are_single_use_and_bound_to_purpose_and_device(
     assert (replayed.status_code, replayed.json()["kind"]) == (401, "challenge_expired")
     # A signature made for a refresh does not open a login, nor one for another device.
     wrong_purpose = _login_json(server, user, pc.id, key, server.proof(pc.id, PROOF_REFRESH))
-    assert (wrong_purpose.status_code, wrong_purpose.json()["kind"]) == (
-        401, "device_key_mismatch")
+    assert (wrong_purpose.status_code, wrong_purpose.json()["kind"]) == (401, "device_key_mismatch")
     other = uuid.uuid4()
-    nonce = httpx.post(f"{server.base_url}/v1/auth/challenge",
-                       json={"device_id": str(other)}).json()["nonce"]
+    nonce = httpx.post(f"{server.base_url}/v1/auth/challenge", json={"device_id": str(other)}).json()["nonce"]
     foreign_nonce = key.prove(PROOF_LOGIN, str(pc.id), nonce).model_dump()
     reply = _login_json(server, user, pc.id, key, foreign_nonce)
     assert (reply.status_code, reply.json()["kind"]) == (401, "challenge_expired")
-    refresh = httpx.post(f"{server.base_url}/v1/auth/refresh", json={
-        "refresh_token": pc.tokens.refresh_token, "device_id": str(pc.id)})
+    refresh = httpx.post(
+        f"{server.base_url}/v1/auth/refresh",
+        json={"refresh_token": pc.tokens.refresh_token, "device_id": str(pc.id)},
+    )
     assert (refresh.status_code, refresh.json()["kind"]) == (401, "device_key_required")
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-@given(signature=st.one_of(st.binary(max_size=80).map(lambda b: base64.b64encode(b).decode()),
-                           st.text(min_size=1, max_size=120)),
-       public_key=st.one_of(st.none(), st.binary(min_size=30, max_size=40).map(
-           lambda b: base64.b64encode(b).decode())))
+@given(
+    signature=st.one_of(
+        st.binary(max_size=80).map(lambda b: base64.b64encode(b).decode()), st.text(min_size=1, max_size=120)
+    ),
+    public_key=st.one_of(
+        st.none(), st.binary(min_size=30, max_size=40).map(lambda b: base64.b64encode(b).decode())
+    ),
+)
 def test_forged_proofs_never_log_in_nor_fail_the_server(
-    server: RunningServer, signature: str, public_key: str | None,
+    server: RunningServer,
+    signature: str,
+    public_key: str | None,
 ) -> None:
     victim_id = uuid.UUID(int=0xC01)
     server.key(victim_id)
     if not server.keys.get("registered"):
         server.login(server.user("C01"), victim_id)
         server.keys["registered"] = server.key(victim_id)
-    nonce = httpx.post(f"{server.base_url}/v1/auth/challenge",
-                       json={"device_id": str(victim_id)}).json()["nonce"]
+    nonce = httpx.post(f"{server.base_url}/v1/auth/challenge", json={"device_id": str(victim_id)}).json()[
+        "nonce"
+    ]
     user = server.user("C01")
-    reply = httpx.post(f"{server.base_url}/v1/auth/login", timeout=30, json={
-        "username": user.username, "password": user.password, "device_id": str(victim_id),
-        "public_key": public_key, "proof": {"nonce": nonce, "signature": signature}})
+    reply = httpx.post(
+        f"{server.base_url}/v1/auth/login",
+        timeout=30,
+        json={
+            "username": user.username,
+            "password": user.password,
+            "device_id": str(victim_id),
+            "public_key": public_key,
+            "proof": {"nonce": nonce, "signature": signature},
+        },
+    )
     assert reply.status_code in (401, 422), reply.text
 
 
 def test_a_leader_rebinds_a_pc_that_lost_its_key(
-    server: RunningServer, device: Callable[..., SyncDevice],
+    server: RunningServer,
+    device: Callable[..., SyncDevice],
 ) -> None:
     pc, leader, clerk = device(), device(role="leader"), device()
     pc.push(pc.op("dossier", fields={"x": 1}))
@@ -134,8 +166,7 @@ def test_a_leader_rebinds_a_pc_that_lost_its_key(
     body = {"public_key": new_key.public_key}
     forbidden = clerk.http.post(f"/v1/devices/{pc.id}/rebind", json=body)
     assert (forbidden.status_code, forbidden.json()["kind"]) == (403, "forbidden")
-    assert leader.http.post(f"/v1/devices/{pc.id}/rebind",
-                            json={"public_key": "A" * 44}).status_code == 422
+    assert leader.http.post(f"/v1/devices/{pc.id}/rebind", json={"public_key": "A" * 44}).status_code == 422
     # Revoked meanwhile: the re-bind lifts it (the leader has checked the PC).
     assert leader.http.post(f"/v1/devices/{pc.id}/revoke").status_code == 200
     rebound = leader.http.post(f"/v1/devices/{pc.id}/rebind", json=body)
@@ -159,8 +190,9 @@ def test_first_logins_of_a_new_device_may_arrive_together(server: RunningServer)
         device_id = uuid.uuid4()
         key = server.key(device_id)
         proofs = [server.proof(device_id) for _ in range(6)]
-        replies = run_together([functools.partial(_login_json, server, user, device_id, key, p)
-                                for p in proofs])
+        replies = run_together(
+            [functools.partial(_login_json, server, user, device_id, key, p) for p in proofs]
+        )
         assert sorted(r.status_code for r in replies) == [200] * 6, [r.text for r in replies]
         assert _events(server, device_id).count("device_registered") == 1
 
@@ -168,6 +200,10 @@ def test_first_logins_of_a_new_device_may_arrive_together(server: RunningServer)
 def test_a_race_for_a_new_id_with_two_keys_registers_one(server: RunningServer) -> None:
     device_id = uuid.uuid4()
     keys = [DeviceKey.generate(), DeviceKey.generate()]
-    calls = [functools.partial(_login_json, server, server.user("C01"), device_id, k,
-                               server.proof(device_id, key=k)) for k in keys]
+    calls = [
+        functools.partial(
+            _login_json, server, server.user("C01"), device_id, k, server.proof(device_id, key=k)
+        )
+        for k in keys
+    ]
     assert sorted(r.status_code for r in run_together(calls)) == [200, 401]

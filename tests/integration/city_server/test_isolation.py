@@ -56,7 +56,8 @@ def world(server: RunningServer, device: Callable[..., SyncDevice]) -> World:
     victim.push(victim.op("dossier", dossier_id, fields={"secret": "C02 only", "phone": "1"}))
     victim.push(victim.op("dossier", dossier_id, "update", {"phone": "2"}, 1))
     conflict_id = victim_leader.push_one(
-        victim_leader.op("dossier", dossier_id, "update", {"phone": "3"}, 1))["conflict_id"]
+        victim_leader.op("dossier", dossier_id, "update", {"phone": "3"}, 1)
+    )["conflict_id"]
     blob = os.urandom(3000)
     sha = hashlib.sha256(blob).hexdigest()
     victim.http.post(f"/v1/blobs/{sha}", json={"size": len(blob)})
@@ -68,8 +69,19 @@ def world(server: RunningServer, device: Callable[..., SyncDevice]) -> World:
     series = f"incoming/{2100 + uuid.uuid4().int % 800}"
     victim.lease(series, size=5)
     victim.push(victim.op("incoming_document", fields={"series": series, "number": 3}))
-    return World(server, victim, victim_leader, device("C01"), device("C01", "leader"),
-                 dossier_id, conflict_id, sha, blob, partial_sha, series)
+    return World(
+        server,
+        victim,
+        victim_leader,
+        device("C01"),
+        device("C01", "leader"),
+        dossier_id,
+        conflict_id,
+        sha,
+        blob,
+        partial_sha,
+        series,
+    )
 
 
 def _victim_dossier(w: World) -> dict[str, object]:
@@ -90,8 +102,10 @@ def case_login(w: World) -> None:
 
 def case_challenge(w: World) -> None:
     """Any device id gets a nonce: a challenge says nothing about which ids exist."""
-    replies = [httpx.post(f"{w.server.base_url}/v1/auth/challenge", json={"device_id": str(d)})
-               for d in (w.victim.id, uuid.uuid4())]
+    replies = [
+        httpx.post(f"{w.server.base_url}/v1/auth/challenge", json={"device_id": str(d)})
+        for d in (w.victim.id, uuid.uuid4())
+    ]
     assert [r.status_code for r in replies] == [200, 200]
     assert [sorted(r.json()) for r in replies] == [["expires_in", "nonce"]] * 2
 
@@ -116,15 +130,15 @@ def case_revoke(w: World) -> None:
 
 def case_rebind(w: World) -> None:
     key = w.server.key(uuid.uuid4()).public_key
-    reply = w.attacker_leader.http.post(f"/v1/devices/{w.victim.id}/rebind",
-                                        json={"public_key": key})
+    reply = w.attacker_leader.http.post(f"/v1/devices/{w.victim.id}/rebind", json={"public_key": key})
     assert (reply.status_code, reply.json()["kind"]) == (404, "not_found")
     assert w.victim.http.get("/v1/leases").status_code == 200
 
 
 def case_handshake(w: World) -> None:
-    hs = w.attacker.http.post("/v1/handshake", json={
-        "protocol_version": 1, "client_time": "2026-01-01T00:00:00Z"}).json()
+    hs = w.attacker.http.post(
+        "/v1/handshake", json={"protocol_version": 1, "client_time": "2026-01-01T00:00:00Z"}
+    ).json()
     assert hs["commune_code"] == "C01" and hs["leases"] == []
 
 
@@ -134,17 +148,20 @@ def case_push(w: World) -> None:
         a.op("dossier", w.dossier_id, "update", {"secret": "stolen"}, 2),
         a.op("dossier", w.dossier_id, "delete", base_version=2),
         a.op("dossier_event", fields={"dossier_id": w.dossier_id, "kind": "received"}),
-        a.op("conflict_resolution", fields={"conflict_id": w.conflict_id,
-                                            "chosen": {"secret": "stolen"}}),
+        a.op("conflict_resolution", fields={"conflict_id": w.conflict_id, "chosen": {"secret": "stolen"}}),
         a.op("attachment", fields={"sha256": w.sha}),
         a.op("incoming_document", fields={"series": w.series, "number": 3}),
     )
     assert [r["kind"] for r in results] == [
-        "unknown_record", "unknown_record", "unknown_dossier", "unknown_conflict",
-        "blob_incomplete", "number_outside_lease"]
+        "unknown_record",
+        "unknown_record",
+        "unknown_dossier",
+        "unknown_conflict",
+        "blob_incomplete",
+        "number_outside_lease",
+    ]
     # A create with the victim's ID makes a record in C01 only.
-    assert a.push_one(a.op("dossier", w.dossier_id, fields={"secret": "mine"}))["status"] \
-        == "applied"
+    assert a.push_one(a.op("dossier", w.dossier_id, fields={"secret": "mine"}))["status"] == "applied"
     assert _victim_dossier(w)["fields"]["secret"] == "C02 only"
 
 
@@ -184,8 +201,7 @@ def case_blob_status(w: World) -> None:
 
 
 def case_blob_chunk(w: World) -> None:
-    reply = w.attacker.http.put(f"/v1/blobs/{w.partial_sha}", params={"offset": 1000},
-                                content=b"poison")
+    reply = w.attacker.http.put(f"/v1/blobs/{w.partial_sha}", params={"offset": 1000}, content=b"poison")
     assert (reply.status_code, reply.json()["kind"]) == (404, "not_found")
     assert w.victim.http.get(f"/v1/blobs/{w.partial_sha}/status").json()["received"] == 1000
 
@@ -214,8 +230,7 @@ CASES: dict[tuple[str, str], Callable[[World], None]] = {
     ("PUT", "/v1/blobs/{sha256}"): case_blob_chunk,
     ("GET", "/v1/blobs/{sha256}"): case_blob_download,
 }
-PUBLIC = {("POST", "/v1/auth/login"), ("POST", "/v1/auth/refresh"),
-          ("POST", "/v1/auth/challenge")}
+PUBLIC = {("POST", "/v1/auth/login"), ("POST", "/v1/auth/refresh"), ("POST", "/v1/auth/challenge")}
 
 
 def _app_routes() -> Iterator[tuple[str, str]]:
@@ -261,8 +276,18 @@ OPERATIONS = {op.key: op for op in oa.operations(DOCUMENT)}
 # and the refresh token (refresh) protect those, proven by case_login and case_refresh.
 GLOBAL_IDS = {("POST", "/v1/auth/login"), ("POST", "/v1/auth/refresh")}
 # Values that differ between any two calls, whatever the scope.
-VOLATILE = {"nonce", "server_time", "clock_offset_seconds", "lease_id", "granted_at",
-            "registered_at", "last_seen_at", "access_token", "refresh_token", "cursor"}
+VOLATILE = {
+    "nonce",
+    "server_time",
+    "clock_offset_seconds",
+    "lease_id",
+    "granted_at",
+    "registered_at",
+    "last_seen_at",
+    "access_token",
+    "refresh_token",
+    "cursor",
+}
 
 
 def _ids(w: World, *, foreign: bool) -> dict[str, object]:
@@ -275,12 +300,13 @@ def _ids(w: World, *, foreign: bool) -> dict[str, object]:
         "dossier_id": w.dossier_id if foreign else str(fresh),
         "conflict_id": w.conflict_id if foreign else str(fresh),
         "public_key": w.server.key(w.attacker.id).public_key,
-        "series": w.series, "size": 3000, "protocol_version": 1,
+        "series": w.series,
+        "size": 3000,
+        "protocol_version": 1,
     }
 
 
-def _send(w: World, op: oa.Operation, ids: dict[str, object],
-          token: str | None) -> httpx.Response:
+def _send(w: World, op: oa.Operation, ids: dict[str, object], token: str | None) -> httpx.Response:
     path = op.path
     for name in op.path_params:
         path = path.replace("{" + name + "}", str(ids[name]))
@@ -290,8 +316,9 @@ def _send(w: World, op: oa.Operation, ids: dict[str, object],
         kwargs["json"] = oa.example(op.body_schema or {}, DOCUMENT, ids)
     elif op.body_type:
         kwargs["content"] = b"chunk"
-    return httpx.request(op.method, w.server.base_url + path, params=dict(op.query),
-                         headers=headers, timeout=30, **kwargs)  # type: ignore[arg-type]
+    return httpx.request(
+        op.method, w.server.base_url + path, params=dict(op.query), headers=headers, timeout=30, **kwargs
+    )  # type: ignore[arg-type]
 
 
 def _normalised(reply: httpx.Response, ids: dict[str, object]) -> object:
@@ -316,8 +343,16 @@ def _normalised(reply: httpx.Response, ids: dict[str, object]) -> object:
 
 
 def _victim_markers(w: World) -> list[str]:
-    return [str(w.victim.id), str(w.victim_leader.id), w.dossier_id, w.conflict_id, w.sha,
-            w.partial_sha, "C02 only", w.victim.tokens.access_token]
+    return [
+        str(w.victim.id),
+        str(w.victim_leader.id),
+        w.dossier_id,
+        w.conflict_id,
+        w.sha,
+        w.partial_sha,
+        "C02 only",
+        w.victim.tokens.access_token,
+    ]
 
 
 @pytest.mark.parametrize("route", sorted(OPERATIONS.keys() - PUBLIC), ids=" ".join)
@@ -332,21 +367,20 @@ def test_generated_route_requires_a_token(route: tuple[str, str], world: World) 
 def test_generated_foreign_ids_reveal_nothing(route: tuple[str, str], world: World) -> None:
     """C02's IDs in any operation get 403/404, or exactly the reply a non-existent ID gets."""
     op = OPERATIONS[route]
-    before = world.victim.pull_all()[0], world.victim.http.get(
-        f"/v1/blobs/{world.partial_sha}/status").json()
+    before = world.victim.pull_all()[0], world.victim.http.get(f"/v1/blobs/{world.partial_sha}/status").json()
     for attacker in (world.attacker, world.attacker_leader):
         token = attacker.tokens.access_token if op.needs_token else None
         foreign_ids = _ids(world, foreign=True)
         foreign = _send(world, op, foreign_ids, token)
         assert foreign.status_code < 500, foreign.text
-        assert not any(m in foreign.text for m in _victim_markers(world)
-                       if m not in foreign_ids.values()), foreign.text
+        assert not any(m in foreign.text for m in _victim_markers(world) if m not in foreign_ids.values()), (
+            foreign.text
+        )
         if foreign.status_code not in (403, 404):
             fresh_ids = _ids(world, foreign=False)
             fresh = _send(world, op, fresh_ids, token)
             assert _normalised(foreign, foreign_ids) == _normalised(fresh, fresh_ids)
-    after = world.victim.pull_all()[0], world.victim.http.get(
-        f"/v1/blobs/{world.partial_sha}/status").json()
+    after = world.victim.pull_all()[0], world.victim.http.get(f"/v1/blobs/{world.partial_sha}/status").json()
     assert after == before, "C01's requests changed C02's data"
 
 

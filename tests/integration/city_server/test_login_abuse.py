@@ -30,8 +30,7 @@ from city_server.models import SecurityEvent
 from city_server.security import PRODUCTION_PARAMETERS, dummy_hash
 from city_server.throttle import LoginThrottle
 
-BACKENDS = [pytest.param(b, marks=[pytest.mark.postgres] if b == "postgresql" else [])
-            for b in backends()]
+BACKENDS = [pytest.param(b, marks=[pytest.mark.postgres] if b == "postgresql" else []) for b in backends()]
 
 
 class Clock:
@@ -52,9 +51,14 @@ def _servers(backend: str, tmp_path: Path, count: int = 1) -> Iterator[tuple[Clo
         url = stack.enter_context(database_url(backend, tmp_path))
         engine = make_engine(url)
         stack.callback(engine.dispose)
-        servers = [stack.enter_context(run_city_server(
-            url, communes=("C01",) if i == 0 else (),
-            throttle=LoginThrottle(engine, clock=clock))) for i in range(count)]
+        servers = [
+            stack.enter_context(
+                run_city_server(
+                    url, communes=("C01",) if i == 0 else (), throttle=LoginThrottle(engine, clock=clock)
+                )
+            )
+            for i in range(count)
+        ]
         for other in servers[1:]:
             other.users.extend(servers[0].users)
         yield clock, servers
@@ -66,13 +70,13 @@ def _try(server: RunningServer, user: ServerUser, password: str) -> httpx.Respon
 
 def _events(server: RunningServer) -> list[tuple[str, str | None]]:
     with server._sessions() as session:  # type: ignore[operator]
-        return [(e.kind, e.username) for e in session.scalars(
-            select(SecurityEvent).order_by(SecurityEvent.id))]
+        return [
+            (e.kind, e.username) for e in session.scalars(select(SecurityEvent).order_by(SecurityEvent.id))
+        ]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_failures_make_the_username_wait_longer_then_lock_it(backend: str,
-                                                             tmp_path: Path) -> None:
+def test_failures_make_the_username_wait_longer_then_lock_it(backend: str, tmp_path: Path) -> None:
     """Thirty wrong passwords in a row no longer end with the right one accepted at once."""
     with _servers(backend, tmp_path) as (clock, [server]):
         user = server.user("C01")
@@ -97,8 +101,7 @@ def test_failures_make_the_username_wait_longer_then_lock_it(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_unknown_usernames_lock_like_known_ones_and_success_clears(backend: str,
-                                                                  tmp_path: Path) -> None:
+def test_unknown_usernames_lock_like_known_ones_and_success_clears(backend: str, tmp_path: Path) -> None:
     with _servers(backend, tmp_path) as (clock, [server]):
         ghost = ServerUser("nobody-here", "x", "C01", server.user("C01").role)
         real = server.user("C01")
@@ -106,8 +109,11 @@ def test_unknown_usernames_lock_like_known_ones_and_success_clears(backend: str,
             replies = [_try(server, user, "wrong") for _ in range(6)]
             assert [r.status_code for r in replies] == [401] * 5 + [429]
             assert replies[0].json() == {
-                "kind": "invalid_credentials", "message": "wrong username or password",
-                "retryable": False, "details": {}}
+                "kind": "invalid_credentials",
+                "message": "wrong username or password",
+                "retryable": False,
+                "details": {},
+            }
         clock.now += 61
         for _ in range(4):
             _try(server, real, "wrong")
@@ -150,14 +156,36 @@ def test_security_log_lists_failures_and_locks(tmp_path: Path) -> None:
         for _ in range(5):
             _try(server, user, "wrong")
         run = subprocess.run(
-            [sys.executable, "-c", "from city_server.cli import main; raise SystemExit(main())",
-             "security-log", "--db", server.db_url, "--kind", "login_locked"],
-            capture_output=True, text=True, timeout=120)
+            [
+                sys.executable,
+                "-c",
+                "from city_server.cli import main; raise SystemExit(main())",
+                "security-log",
+                "--db",
+                server.db_url,
+                "--kind",
+                "login_locked",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert run.returncode == 0, run.stderr
         assert "login_locked" in run.stdout and user.username in run.stdout
         unlock = subprocess.run(
-            [sys.executable, "-c", "from city_server.cli import main; raise SystemExit(main())",
-             "unlock", "--db", server.db_url, "--username", user.username],
-            capture_output=True, text=True, timeout=120)
+            [
+                sys.executable,
+                "-c",
+                "from city_server.cli import main; raise SystemExit(main())",
+                "unlock",
+                "--db",
+                server.db_url,
+                "--username",
+                user.username,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert unlock.returncode == 0, unlock.stderr
         assert _try(server, user, user.password).status_code == 200

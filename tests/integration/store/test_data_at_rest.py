@@ -39,22 +39,34 @@ def _modes(root: Path) -> dict[str, int]:
 
 
 def _cli(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "commune_desk", *args], check=True,
-                   capture_output=True, timeout=300, preexec_fn=lambda: os.umask(0o022))
+    subprocess.run(
+        [sys.executable, "-m", "commune_desk", *args],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        preexec_fn=lambda: os.umask(0o022),
+    )
 
 
 def test_a_fresh_data_folder_is_private(tmp_path: Path) -> None:
     data = tmp_path / "pc"
     _cli("--data-dir", str(data), "demo", "--dossiers", "3")
     _cli("--data-dir", str(data), "backup")
-    subprocess.run([sys.executable, "-c", WRITERS, str(data)], check=True, timeout=300,
-                   preexec_fn=lambda: os.umask(0o022))
+    subprocess.run(
+        [sys.executable, "-c", WRITERS, str(data)],
+        check=True,
+        timeout=300,
+        preexec_fn=lambda: os.umask(0o022),
+    )
     modes = _modes(data)
     names = set(modes)
     assert {"commune-desk.sqlite3", "settings.json", "logs", "backups", "blobs"} <= names
     assert any(n.startswith("logs/") for n in names) and any(n.endswith(".zip") for n in names)
-    wrong = {name: oct(mode) for name, mode in modes.items()
-             if mode != (0o700 if (data / name).is_dir() else 0o600)}
+    wrong = {
+        name: oct(mode)
+        for name, mode in modes.items()
+        if mode != (0o700 if (data / name).is_dir() else 0o600)
+    }
     assert not wrong, wrong
 
 
@@ -69,6 +81,5 @@ def test_an_older_data_folder_is_tightened_when_opened(tmp_path: Path) -> None:
     AppContext.open(AppPaths.resolve(data)).close()
     modes = _modes(data)
     assert modes["."] == 0o700 and modes["logs"] == 0o700 and modes["blobs"] == 0o700
-    for name in ("commune-desk.sqlite3", "settings.json", "logs/commune-desk.log",
-                 "backups/old.zip"):
+    for name in ("commune-desk.sqlite3", "settings.json", "logs/commune-desk.log", "backups/old.zip"):
         assert modes[name] == 0o600, name

@@ -25,8 +25,14 @@ def main() -> int:
     with AppContext.open(AppPaths.resolve(data_dir)) as ctx:
         for _ in range(30):
             try:
-                login(ctx.store, server_url=url, username=username, password=password,
-                      timeout=(2.0, 5.0), insecure_storage=True)
+                login(
+                    ctx.store,
+                    server_url=url,
+                    username=username,
+                    password=password,
+                    timeout=(2.0, 5.0),
+                    insecure_storage=True,
+                )
                 break
             except SyncError as exc:
                 print("login failed", exc.kind, flush=True)

@@ -20,7 +20,7 @@ from tests.helpers.memory_keyring import MemoryKeyring
 
 from commune_desk.app import AppContext
 from commune_desk.cli.main import main
-from commune_desk.cli.sync_commands import wait_text
+from commune_desk.messages import wait_text
 from commune_desk.paths import AppPaths
 from commune_desk.services import NewIncomingDocument
 from commune_desk.sync.account import login, vault_for
@@ -46,8 +46,9 @@ def no_keyring() -> Iterator[None]:
         keyring.set_keyring(previous)
 
 
-def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str],
-         stdin: str = "") -> tuple[int, str, str]:
+def _run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str], stdin: str = ""
+) -> tuple[int, str, str]:
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     code = main(argv)
     out, err = capsys.readouterr()
@@ -60,7 +61,9 @@ def _expire_access(ring: MemoryKeyring, server_url: str) -> None:
 
 
 def test_login_registers_a_device_key_kept_in_the_keyring_and_refresh_proves_it(
-    tmp_path: Path, city: RunningServer, keyring_backend: MemoryKeyring,
+    tmp_path: Path,
+    city: RunningServer,
+    keyring_backend: MemoryKeyring,
 ) -> None:
     with AppContext.open(AppPaths.resolve(tmp_path / "pc")) as ctx:
         login(ctx.store, server_url=city.base_url, username="c01-clerk", password="secret-pass")
@@ -74,17 +77,20 @@ def test_login_registers_a_device_key_kept_in_the_keyring_and_refresh_proves_it(
         ctx.services.register_incoming(NewIncomingDocument(author="Sở Y tế", summary="A"))
         assert SyncEngine(ctx.store, ctx.blobs).sync_once().ok  # refreshed with a proof
         # Secrets are in the keyring only: not in the store, settings or logs.
-        secrets = [private, keyring_backend.secrets[(KEYRING_SERVICE,
-                                                     f"{city.base_url}|{ctx.device_id}")]]
+        secrets = [private, keyring_backend.secrets[(KEYRING_SERVICE, f"{city.base_url}|{ctx.device_id}")]]
     raw = b"".join(p.read_bytes() for p in (tmp_path / "pc").rglob("*") if p.is_file())
     assert not any(s.encode() in raw for s in [*secrets, "secret-pass"])
 
 
 def test_a_lost_refresh_reply_does_not_log_the_clerk_out(
-    tmp_path: Path, city: RunningServer, keyring_backend: MemoryKeyring,
+    tmp_path: Path,
+    city: RunningServer,
+    keyring_backend: MemoryKeyring,
 ) -> None:
-    with (FaultProxy("127.0.0.1", city.port) as proxy,
-          AppContext.open(AppPaths.resolve(tmp_path / "pc")) as ctx):
+    with (
+        FaultProxy("127.0.0.1", city.port) as proxy,
+        AppContext.open(AppPaths.resolve(tmp_path / "pc")) as ctx,
+    ):
         login(ctx.store, server_url=proxy.url, username="c01-clerk", password="secret-pass")
         engine = SyncEngine(ctx.store, ctx.blobs, timeout=(2.0, 5.0))
         _expire_access(keyring_backend, proxy.url)
@@ -97,12 +103,14 @@ def test_a_lost_refresh_reply_does_not_log_the_clerk_out(
 
 
 def test_without_a_keyring_login_refuses_unless_insecure_storage(
-    tmp_path: Path, city: RunningServer, no_keyring: None,
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    city: RunningServer,
+    no_keyring: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     data = ["--data-dir", str(tmp_path / "pc")]
-    args = [*data, "login", "--server", city.base_url, "--username", "c01-clerk",
-            "--password-stdin"]
+    args = [*data, "login", "--server", city.base_url, "--username", "c01-clerk", "--password-stdin"]
     code, _, err = _run(monkeypatch, capsys, args, stdin="secret-pass\n")
     assert code == 1 and "--insecure-storage" in err and "kho mật khẩu" in err
     with AppContext.open(AppPaths.resolve(tmp_path / "pc")) as ctx:
@@ -124,19 +132,28 @@ def test_without_a_keyring_login_refuses_unless_insecure_storage(
 
 
 def test_a_locked_login_tells_the_wait_in_vietnamese(
-    tmp_path: Path, city: RunningServer, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    city: RunningServer,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     user = city.add_user("C01")
-    args = ["--data-dir", str(tmp_path / "pc"), "login", "--server", city.base_url,
-            "--username", user.username, "--password-stdin"]
+    args = [
+        "--data-dir",
+        str(tmp_path / "pc"),
+        "login",
+        "--server",
+        city.base_url,
+        "--username",
+        user.username,
+        "--password-stdin",
+    ]
     for _ in range(5):
         assert _run(monkeypatch, capsys, args, stdin="wrong\n")[0] == 1
     code, _, err = _run(monkeypatch, capsys, args, stdin=f"{user.password}\n")
     assert code == 1 and "thử lại sau 1 phút" in err, err
     with AppContext.open(AppPaths.resolve(tmp_path / "pc")) as ctx, pytest.raises(SyncError) as e:
-        login(ctx.store, server_url=city.base_url, username=user.username,
-              password=user.password)
+        login(ctx.store, server_url=city.base_url, username=user.username, password=user.password)
     assert e.value.kind is SyncErrorKind.LOGIN_LOCKED and 0 < (e.value.retry_after or 0) <= 60
 
 
@@ -147,18 +164,19 @@ def test_wait_text_never_says_come_back_too_early(seconds: int) -> None:
     if seconds < 60:
         assert text == f"{max(1, seconds)} giây"
     else:
-        minutes = number[0] * 60 + (number[1] if len(number) > 1 else 0) \
-            if "giờ" in text else number[0]
+        minutes = number[0] * 60 + (number[1] if len(number) > 1 else 0) if "giờ" in text else number[0]
         assert minutes * 60 >= seconds and minutes * 60 - seconds < 60
 
 
 def test_a_pc_that_lost_its_key_is_rebound_by_a_leader(
-    tmp_path: Path, city: RunningServer, keyring_backend: MemoryKeyring,
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    city: RunningServer,
+    keyring_backend: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     data = ["--data-dir", str(tmp_path / "pc")]
-    args = [*data, "login", "--server", city.base_url, "--username", "c01-clerk",
-            "--password-stdin"]
+    args = [*data, "login", "--server", city.base_url, "--username", "c01-clerk", "--password-stdin"]
     assert _run(monkeypatch, capsys, args, stdin="secret-pass\n")[0] == 0
     keyring_backend.secrets.clear()  # the Windows profile was reset
     code, _, err = _run(monkeypatch, capsys, args, stdin="secret-pass\n")
@@ -169,8 +187,7 @@ def test_a_pc_that_lost_its_key_is_rebound_by_a_leader(
     leader = city.login(city.user("C01", "leader"))
     client = SyncClient(city.base_url, authenticate=lambda _force: leader.access_token)
     try:
-        pending = {d.device_id.hex: d for d in client.devices().devices}[
-            device_id.replace("-", "")]
+        pending = {d.device_id.hex: d for d in client.devices().devices}[device_id.replace("-", "")]
         assert pending.pending_key_fingerprint == new_key.fingerprint
         client.rebind_device(device_id, pending.pending_public_key or "")
     finally:

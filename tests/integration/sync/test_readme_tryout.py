@@ -23,9 +23,9 @@ MARKER = "<!-- try-out: tests/integration/sync/test_readme_tryout.py"
 
 def _tryout_lines() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = text[text.index(MARKER):]
-    block = block[block.index("```sh\n") + 6:]
-    return [line for line in block[:block.index("```")].splitlines() if line.strip()]
+    block = text[text.index(MARKER) :]
+    block = block[block.index("```sh\n") + 6 :]
+    return [line for line in block[: block.index("```")].splitlines() if line.strip()]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the try-out is a POSIX shell session")
@@ -36,15 +36,18 @@ def test_readme_tryout_runs_on_a_fresh_data_folder(tmp_path: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     pc = tmp_path / "pc1"
-    script = "\n".join(
-        line.replace("8080", str(port)).replace("/tmp/pc1", str(pc)) for line in lines)
+    script = "\n".join(line.replace("8080", str(port)).replace("/tmp/pc1", str(pc)) for line in lines)
     bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
     env.pop("COMMUNE_DESK_DATA_DIR", None)
     wrapped = f"set -eu\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n{script}\n"
-    run = subprocess.run(["bash", "-c", wrapped], cwd=tmp_path, env=env, capture_output=True,
-                         text=True, timeout=600)
+    run = subprocess.run(
+        ["bash", "-c", wrapped], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
+    )
     assert run.returncode == 0, f"{run.stdout}\n{run.stderr}"
     assert "Đã đăng nhập c01-clerk" in run.stdout
     assert re.search(r"Đồng bộ xong: gửi \d+", run.stdout), run.stdout

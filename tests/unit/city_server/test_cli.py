@@ -17,7 +17,10 @@ from commune_desk.sync.device_key import DeviceKey
 def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "from city_server.cli import main; raise SystemExit(main())", *args],
-        input=stdin, capture_output=True, text=True, timeout=120,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -27,11 +30,23 @@ def test_init_add_commune_user_and_login(tmp_path: Path) -> None:
     assert _cli("add-commune", "--db", db, "--code", "X01", "--name", "Xã Tân Lập").returncode == 0
     dup = _cli("add-commune", "--db", db, "--code", "X01", "--name", "again")
     assert dup.returncode == 2 and "already exists" in dup.stderr
-    added = _cli("add-user", "--db", db, "--commune", "X01", "--username", "lan", "--role",
-                 "clerk", "--password-stdin", stdin="mật khẩu dài\n")
+    added = _cli(
+        "add-user",
+        "--db",
+        db,
+        "--commune",
+        "X01",
+        "--username",
+        "lan",
+        "--role",
+        "clerk",
+        "--password-stdin",
+        stdin="mật khẩu dài\n",
+    )
     assert added.returncode == 0, added.stderr
-    missing = _cli("add-user", "--db", db, "--commune", "NOPE", "--username", "x",
-                   "--password-stdin", stdin="pw\n")
+    missing = _cli(
+        "add-user", "--db", db, "--commune", "NOPE", "--username", "x", "--password-stdin", stdin="pw\n"
+    )
     assert missing.returncode == 2
     gaps = _cli("gaps", "--db", db, "--commune", "X01")
     assert (gaps.returncode, gaps.stdout.strip()) == (0, "X01: no gaps")
@@ -40,9 +55,21 @@ def test_init_add_commune_user_and_login(tmp_path: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from city_server.cli import main; raise SystemExit(main())",
-         "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "from city_server.cli import main; raise SystemExit(main())",
+            "serve",
+            "--db",
+            db,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         base = f"http://127.0.0.1:{port}/v1"
@@ -51,17 +78,23 @@ def test_init_add_commune_user_and_login(tmp_path: Path) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                challenge = httpx.post(f"{base}/auth/challenge", json={"device_id": device},
-                                       timeout=10)
+                challenge = httpx.post(f"{base}/auth/challenge", json={"device_id": device}, timeout=10)
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
         assert challenge is not None and challenge.status_code == 200
         key = DeviceKey.generate()
-        reply = httpx.post(f"{base}/auth/login", timeout=10, json={
-            "username": "lan", "password": "mật khẩu dài", "device_id": device,
-            "public_key": key.public_key,
-            "proof": key.prove("login", device, challenge.json()["nonce"]).model_dump()})
+        reply = httpx.post(
+            f"{base}/auth/login",
+            timeout=10,
+            json={
+                "username": "lan",
+                "password": "mật khẩu dài",
+                "device_id": device,
+                "public_key": key.public_key,
+                "proof": key.prove("login", device, challenge.json()["nonce"]).model_dump(),
+            },
+        )
         assert reply.status_code == 200, reply.text
         assert reply.json()["commune_name"] == "Xã Tân Lập"
     finally:

@@ -33,7 +33,8 @@ def upgrade() -> None:
     with op.batch_alter_table("op_result", schema=None) as batch_op:
         batch_op.drop_constraint("uq_op_result_op_id", type_="unique")
         batch_op.create_unique_constraint(
-            batch_op.f("uq_op_result_commune_id_op_id"), ["commune_id", "op_id"])
+            batch_op.f("uq_op_result_commune_id_op_id"), ["commune_id", "op_id"]
+        )
 
     op.create_table(
         "device_nonce",
@@ -58,7 +59,9 @@ def upgrade() -> None:
     op.create_table(
         "security_event",
         sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True,
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
             nullable=False,
         ),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
@@ -73,8 +76,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("security_event", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_security_event_at"), ["at"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_security_event_username_at"), ["username", "at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_security_event_username_at"), ["username", "at"], unique=False)
 
 
 def downgrade() -> None:
