@@ -11,7 +11,7 @@ from collections.abc import Callable
 import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, update
 from tests.helpers.city_server import RunningServer, SyncDevice
 from tests.helpers.concurrency import run_together
 
@@ -207,3 +207,34 @@ def test_a_race_for_a_new_id_with_two_keys_registers_one(server: RunningServer) 
         for k in keys
     ]
     assert sorted(r.status_code for r in run_together(calls)) == [200, 401]
+
+
+def test_a_device_registered_before_keys_binds_one_at_refresh_or_by_its_own_user(
+    server: RunningServer, device: Callable[..., SyncDevice]
+) -> None:
+    old, older = device(), device()
+    with server._sessions() as session:  # type: ignore[operator]
+        session.execute(
+            update(Device).where(Device.id.in_([str(old.id), str(older.id)])).values(public_key=None)
+        )
+        session.commit()
+    key = DeviceKey.generate()
+    # A colleague cannot bind a key to someone else's keyless device...
+    intruder = server.add_user("C01")
+    assert server.login_reply(intruder, old.id, key=key).json()["kind"] == "device_key_mismatch"
+    # ...its refresh token vouches for the key it binds at its next refresh,
+    bound = httpx.post(
+        f"{server.base_url}/v1/auth/refresh",
+        json={
+            "refresh_token": old.tokens.refresh_token,
+            "device_id": str(old.id),
+            "public_key": key.public_key,
+            "proof": server.proof(old.id, PROOF_REFRESH, key),
+        },
+    )
+    assert bound.status_code == 200, bound.text
+    assert server.login_reply(old.user, old.id, key=key).status_code == 200
+    assert server.login_reply(old.user, old.id, key=DeviceKey.generate()).status_code == 401
+    # ...and its own user binds one at login.
+    assert server.login_reply(older.user, older.id, key=DeviceKey.generate()).status_code == 200
+    assert _events(server, old.id).count("device_key_bound") == 1
