@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 from city_server.admin import AdminError, add_commune, add_user
 from city_server.audit import list_events
 from city_server.db import make_engine, migrate, session_factory
-from city_server.models import Commune, Device, User, utcnow
+from city_server.devices import commune_devices
+from city_server.models import Commune, utcnow
 from city_server.numbers import find_gaps
 from city_server.throttle import LoginThrottle
-from commune_desk.protocol import Role, key_fingerprint
+from commune_desk.protocol import Role
 
 DEFAULT_DB = "sqlite:///city-server.sqlite3"
 
@@ -228,31 +229,16 @@ def _devices(session: Session, args: argparse.Namespace) -> int:
     commune = session.scalar(select(Commune).where(Commune.code == args.commune))
     if commune is None:
         raise AdminError(f"no commune {args.commune!r}")
-    rows = session.execute(
-        select(Device, User.username)
-        .join(User, User.id == Device.user_id)
-        .where(Device.commune_id == commune.id)
-        .order_by(Device.registered_at)
-    ).all()
-    for device, username in rows:
-        info = {
-            "device_id": device.id,
-            "name": device.name,
-            "username": username,
-            "key": key_fingerprint(device.public_key) if device.public_key else None,
-            "pending_key": (
-                key_fingerprint(device.pending_public_key) if device.pending_public_key else None
-            ),
-            "revoked": device.revoked_at is not None,
-        }
+    for info in commune_devices(session, commune.id).devices:
         if args.json:
-            print(json.dumps(info, ensure_ascii=False))
-        else:
-            state = "revoked" if info["revoked"] else "active"
-            pending = f"  pending {info['pending_key']}" if info["pending_key"] else ""
-            print(
-                f"{device.id}  {state:<7} {info['key'] or 'no key':<19} {username:<20} {device.name}{pending}"
-            )
+            print(info.model_dump_json())
+            continue
+        state = "revoked" if info.revoked_at else "active"
+        pending = f"  pending {info.pending_key_fingerprint}" if info.pending_key_fingerprint else ""
+        print(
+            f"{info.device_id}  {state:<7} {info.key_fingerprint or 'no key':<19} "
+            f"{info.username:<20} {info.name}{pending}"
+        )
     return 0
 
 

@@ -149,17 +149,22 @@ def _who(ctx: AuthContext, request: Request, device: Device) -> Who:
     )
 
 
+def commune_devices(session: Session, commune_id: int) -> DeviceList:
+    """The devices of one commune, oldest first (the API's list and ``city-server devices``)."""
+    rows = session.execute(
+        select(Device, User.username)
+        .join(User, User.id == Device.user_id)
+        .where(Device.commune_id == commune_id)
+        .order_by(Device.registered_at)
+    ).all()
+    return DeviceList(devices=[_device_info(d, u) for d, u in rows])
+
+
 @router.get("/devices", response_model=DeviceList, responses={401: {}, 403: {}})
 def list_devices(ctx: ContextDep, session: SessionDep) -> DeviceList:
     """Devices registered in the caller's commune (leaders and admins)."""
     _require_manager(ctx)
-    rows = session.execute(
-        select(Device, User.username)
-        .join(User, User.id == Device.user_id)
-        .where(Device.commune_id == ctx.commune_id)
-        .order_by(Device.registered_at)
-    ).all()
-    return DeviceList(devices=[_device_info(d, u) for d, u in rows])
+    return commune_devices(session, ctx.commune_id)
 
 
 @router.post("/devices/{device_id}/revoke", response_model=DeviceInfo, responses={401: {}, 403: {}, 404: {}})

@@ -189,3 +189,19 @@ def test_security_log_lists_failures_and_locks(tmp_path: Path) -> None:
         )
         assert unlock.returncode == 0, unlock.stderr
         assert _try(server, user, user.password).status_code == 200
+        devices = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from city_server.cli import main; raise SystemExit(main())",
+                "devices",
+                "--db",
+                server.db_url,
+                "--commune",
+                "C01",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert devices.returncode == 0 and user.username in devices.stdout, devices.stderr

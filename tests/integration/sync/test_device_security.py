@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import stat
 import sys
@@ -15,11 +14,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.helpers.city_server import RunningServer
+from tests.helpers.cli import run_cli
 from tests.helpers.fault_proxy import FaultProxy
 from tests.helpers.memory_keyring import MemoryKeyring
 
 from commune_desk.app import AppContext
-from commune_desk.cli.main import main
 from commune_desk.messages import wait_text
 from commune_desk.paths import AppPaths
 from commune_desk.services import NewIncomingDocument
@@ -46,13 +45,7 @@ def no_keyring() -> Iterator[None]:
         keyring.set_keyring(previous)
 
 
-def _run(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str], stdin: str = ""
-) -> tuple[int, str, str]:
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
+_run = run_cli
 
 
 def _expire_access(ring: MemoryKeyring, server_url: str) -> None:
