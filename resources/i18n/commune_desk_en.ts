@@ -887,7 +887,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Chưa nhập họ tên người nộp hồ sơ.</source>
-        <translation>The applicant's name is missing.</translation>
+        <translation>The applicant&apos;s name is missing.</translation>
     </message>
     <message>
         <source>Không có thủ tục với mã này trong danh mục.</source>
@@ -899,11 +899,11 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ.</source>
-        <translation>This action is not allowed in the dossier's current status.</translation>
+        <translation>This action is not allowed in the dossier&apos;s current status.</translation>
     </message>
     <message>
         <source>Quầy đã cấp hết mã hồ sơ trong ngày hôm nay.</source>
-        <translation>This counter has used up today's dossier codes.</translation>
+        <translation>This counter has used up today&apos;s dossier codes.</translation>
     </message>
     <message>
         <source>Số quầy phải từ 1 đến 9.</source>
@@ -1039,19 +1039,59 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Máy này đã bị thu hồi quyền đồng bộ. Hãy liên hệ cán bộ CNTT.</source>
-        <translation>This PC's sync access was revoked. Contact IT support.</translation>
+        <translation>This PC&apos;s sync access was revoked. Contact IT support.</translation>
     </message>
     <message>
         <source>Phiên bản phần mềm không khớp với máy chủ. Hãy cập nhật phần mềm.</source>
         <translation>This version does not match the server. Please update the software.</translation>
     </message>
     <message>
-        <source>Không đọc được kho mật khẩu của hệ điều hành. Hãy liên hệ cán bộ CNTT.</source>
-        <translation>The operating system's password store cannot be read. Please contact IT staff.</translation>
+        <source>Máy này không có kho mật khẩu của hệ điều hành (hoặc kho không hoạt động) nên không lưu được thông tin đăng nhập an toàn. Cán bộ CNTT: bật kho mật khẩu (Windows Credential Manager; trên Linux: GNOME Keyring hoặc KWallet) rồi đăng nhập lại, hoặc — nếu chấp nhận lưu vào một tệp chỉ tài khoản này đọc được — chạy lại lệnh login với --insecure-storage.</source>
+        <translation>This PC has no operating-system keyring (or it does not work), so the login secrets cannot be stored safely. IT staff: enable the keyring (Windows Credential Manager; on Linux: GNOME Keyring or KWallet) and log in again, or — if storing them in a file only this account can read is acceptable — run login again with --insecure-storage.</translation>
+    </message>
+    <message>
+        <source>Đăng nhập sai quá nhiều lần nên tạm thời bị khóa; hãy thử lại sau ít phút.</source>
+        <translation>Too many failed logins: logging in is locked for a while; try again in a few minutes.</translation>
+    </message>
+    <message>
+        <source>Đăng nhập sai quá nhiều lần nên tạm thời bị khóa; hãy thử lại sau {wait}.</source>
+        <translation>Too many failed logins: logging in is locked for a while; try again in {wait}.</translation>
+    </message>
+    <message>
+        <source>{n} giây</source>
+        <translation>{n} s</translation>
+    </message>
+    <message>
+        <source>{n} phút</source>
+        <translation>{n} min</translation>
+    </message>
+    <message>
+        <source>{h} giờ</source>
+        <translation>{h} h</translation>
+    </message>
+    <message>
+        <source>{h} giờ {m} phút</source>
+        <translation>{h} h {m} min</translation>
+    </message>
+    <message>
+        <source>Khóa thiết bị của máy này không khớp với khóa máy chủ đã ghi nhận (máy được cài lại hoặc mất kho mật khẩu). Hãy nhờ lãnh đạo đơn vị gắn lại máy này trên máy chủ.</source>
+        <translation>This PC&apos;s device key does not match the key the server has on record (the PC was reinstalled or lost its keyring). Ask a leader of the office to re-bind this PC on the server.</translation>
+    </message>
+    <message>
+        <source>Mã khóa của máy này để lãnh đạo đối chiếu khi gắn lại: {fingerprint}.</source>
+        <translation>This PC&apos;s key fingerprint, for the leader to compare when re-binding: {fingerprint}.</translation>
+    </message>
+    <message>
+        <source>kho mật khẩu của hệ điều hành</source>
+        <translation>the operating-system keyring</translation>
+    </message>
+    <message>
+        <source>TỆP KHÔNG MÃ HÓA trong thư mục dữ liệu (--insecure-storage); ai đọc được tệp này có thể đồng bộ thay máy này</source>
+        <translation>an UNENCRYPTED FILE in the data folder (--insecure-storage); whoever can read it can sync as this PC</translation>
     </message>
     <message>
         <source>Máy chủ trả lời không đúng giao thức; kiểm tra lại địa chỉ máy chủ. Sẽ thử lại sau.</source>
-        <translation>The server's reply does not follow the protocol; check the server address. Will retry later.</translation>
+        <translation>The server&apos;s reply does not follow the protocol; check the server address. Will retry later.</translation>
     </message>
     <message>
         <source>Máy chủ từ chối yêu cầu.</source>
@@ -1171,11 +1211,11 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Số thứ tự thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT).</source>
-        <translation>The change's sequence number was already used (a software fault; please tell IT staff).</translation>
+        <translation>The change&apos;s sequence number was already used (a software fault; please tell IT staff).</translation>
     </message>
     <message>
         <source>Mã thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT).</source>
-        <translation>The change's id was already used (a software fault; please tell IT staff).</translation>
+        <translation>The change&apos;s id was already used (a software fault; please tell IT staff).</translation>
     </message>
     <message>
         <source>Thao tác này thuộc về một máy khác.</source>
@@ -1223,7 +1263,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Ngày giờ của máy tính đang sớm hơn ngày phát hành phần mềm, nên không thể kiểm tra hạn dùng của bản cập nhật. Hãy chỉnh lại ngày giờ máy tính rồi thử lại.</source>
-        <translation>The PC's date is earlier than the software's release date, so the update's expiry cannot be checked. Correct the PC's date and time, then retry.</translation>
+        <translation>The PC&apos;s date is earlier than the software&apos;s release date, so the update&apos;s expiry cannot be checked. Correct the PC&apos;s date and time, then retry.</translation>
     </message>
     <message>
         <source>Bản cài đặt này thiếu khóa tin cậy để kiểm tra bản cập nhật. Hãy báo cán bộ CNTT.</source>
@@ -1540,6 +1580,10 @@ Please send this file to IT support.</translation>
     <message>
         <source>Lưu cài đặt</source>
         <translation>Save settings</translation>
+    </message>
+    <message>
+        <source>Cảnh báo: thông tin đăng nhập máy chủ đang lưu trong tệp không mã hóa (insecure-secrets.json trong thư mục dữ liệu) vì máy không có kho mật khẩu của hệ điều hành. Ai đọc được tệp này có thể đồng bộ thay máy này.</source>
+        <translation>Warning: the server login secrets are stored in an unencrypted file (insecure-secrets.json in the data folder) because this PC has no operating-system keyring. Whoever can read that file can sync as this PC.</translation>
     </message>
     <message>
         <source>Ngày không đúng dạng dd/mm/yyyy.</source>

@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from city_server.models import AuditEvent, Commune, User, utcnow
+from city_server import audit
+from city_server.audit import EventKind, Who
+from city_server.models import Commune, User
 from city_server.security import hash_password
 from commune_desk.domain.errors import DomainError
 from commune_desk.domain.roles import Permission, RoleRules
@@ -79,14 +81,10 @@ def set_role_rules(
         except (ValueError, DomainError) as exc:
             raise AdminError(f"bad rule {name}={','.join(roles)}: {exc}") from exc
     commune.role_rules = new.to_json()
-    session.add(
-        AuditEvent(
-            commune_id=commune.id,
-            at=utcnow(),
-            username=by,
-            device_id=None,
-            action="role_rules_changed",
-            details={"changes": new.changes_from(current)},
-        )
+    audit.record(
+        session,
+        EventKind.ROLE_RULES_CHANGED,
+        Who(username=by, commune_id=commune.id, actor=by),
+        changes=new.changes_from(current),
     )
     return new.to_json()

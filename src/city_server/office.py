@@ -7,22 +7,28 @@
   says whether the password is that user's (a user of the calling device's
   commune, active); the PC then keeps its own salted verifier and never asks
   again. Answers ``invalid_credentials`` for anyone else, after the same
-  password-hash work, so user names of other communes cannot be probed.
+  password-hash work, so user names of other communes cannot be probed;
+  failures count in the login throttle's windows (429 when full). Audited in
+  ``security_event`` (``first_sign_in``, ``first_sign_in_failed``).
 - ``PUT /v1/office/rules``: a person with the settings permission changes the
-  commune's role rules; audited in ``audit_event``.
+  commune's role rules; audited in ``security_event`` (``role_rules_changed``).
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from city_server.auth import ContextDep, SessionDep
+from city_server import audit
+from city_server.audit import EventKind, Who
+from city_server.auth import check_throttle
+from city_server.context import ContextDep, SessionDep, client_address
 from city_server.errors import ApiError
-from city_server.models import AuditEvent, Commune, User, utcnow
+from city_server.models import Commune, User
 from city_server.roles import commune_rules
 from city_server.security import verify_password
+from city_server.throttle import LoginThrottle
 from commune_desk.domain.roles import Permission, RoleRules
 from commune_desk.protocol import (
     ErrorKind,
@@ -53,26 +59,39 @@ def staff(ctx: ContextDep, session: SessionDep) -> StaffList:
     return _staff(session, ctx.commune_id)
 
 
-@router.post("/office/verify", response_model=StaffMember, responses={401: {}})
-def verify(body: VerifyUserRequest, ctx: ContextDep, session: SessionDep) -> StaffMember:
-    """Confirm the password of a user of the caller's commune (first sign-in on a PC)."""
-    user = session.scalar(select(User).where(User.username == body.username))
-    ours = user is not None and user.commune_id == ctx.commune_id and user.active
-    ok = verify_password(user.password_hash if ours and user is not None else None, body.password)
-    if not ours or not ok or user is None:
-        raise ApiError(401, ErrorKind.INVALID_CREDENTIALS, "wrong username or password")
-    session.add(
-        AuditEvent(
-            commune_id=ctx.commune_id,
-            at=utcnow(),
-            username=user.username,
-            device_id=ctx.device_id,
-            action="first_sign_in_on_device",
-            details={},
-        )
+@router.post("/office/verify", response_model=StaffMember, responses={401: {}, 429: {}})
+def verify(body: VerifyUserRequest, request: Request, ctx: ContextDep, session: SessionDep) -> StaffMember:
+    """Confirm the password of a user of the caller's commune (first sign-in on a PC).
+
+    Failures count in the same windows as logins (per user name and per
+    address), so a PC cannot be used to guess passwords faster than a login.
+    """
+    throttle: LoginThrottle = request.app.state.throttle
+    who = Who(
+        username=body.username,
+        address=client_address(request),
+        device_id=ctx.device_id,
+        commune_id=ctx.commune_id,
     )
+    session.rollback()  # the auth context's transaction: SQLite begins every one IMMEDIATE
+    check_throttle(throttle, body.username, who.address)
+    row = session.execute(
+        select(
+            User.username, User.full_name, User.role, User.commune_id, User.password_hash, User.active
+        ).where(User.username == body.username)
+    ).first()
+    session.rollback()  # hold no transaction (no SQLite lock) while argon2 and the throttle run
+    ours = row is not None and row.commune_id == ctx.commune_id and row.active
+    ok = verify_password(row.password_hash if ours and row is not None else None, body.password)
+    if not ours or not ok or row is None:
+        throttle.failed(body.username, who.address)
+        audit.record(session, EventKind.FIRST_SIGN_IN_FAILED, who, known_user=row is not None)
+        session.commit()
+        raise ApiError(401, ErrorKind.INVALID_CREDENTIALS, "wrong username or password")
+    throttle.succeeded(body.username)
+    audit.record(session, EventKind.FIRST_SIGN_IN, who)
     session.commit()
-    return _member(user)
+    return StaffMember(username=row.username, full_name=row.full_name or "", role=Role(row.role), active=True)
 
 
 @router.put("/office/rules", response_model=StaffList, responses={401: {}, 403: {}, 422: {}})
@@ -91,15 +110,7 @@ def put_rules(body: RulesUpdate, ctx: ContextDep, session: SessionDep) -> StaffL
     new = RoleRules.from_json(body.rules)
     commune = session.get_one(Commune, ctx.commune_id)
     commune.role_rules = new.to_json()
-    session.add(
-        AuditEvent(
-            commune_id=ctx.commune_id,
-            at=utcnow(),
-            username=body.actor,
-            device_id=ctx.device_id,
-            action="role_rules_changed",
-            details={"changes": new.changes_from(current)},
-        )
-    )
+    who = Who(username=body.actor, device_id=ctx.device_id, commune_id=ctx.commune_id, actor=body.actor)
+    audit.record(session, EventKind.ROLE_RULES_CHANGED, who, changes=new.changes_from(current))
     session.commit()
     return _staff(session, ctx.commune_id)

@@ -109,8 +109,8 @@ def _read_password() -> str | None:
 def _add(args: argparse.Namespace) -> int:
     from commune_desk.domain.errors import DomainError
     from commune_desk.domain.roles import Role
-    from commune_desk.services.actors import NewClerk
     from commune_desk.messages import message_for
+    from commune_desk.services.actors import NewClerk
 
     password = _read_password()
     if password is None:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from tests.helpers.city_server import RunningServer, SyncDevice
 
-from city_server.models import AuditEvent
+from city_server.models import SecurityEvent
 
 SERIES = "outgoing/2041"
 
@@ -124,9 +124,9 @@ def test_an_office_adjusts_its_rules_and_it_is_audited(
     issue["actor"] = clerk
     assert pc.push_one(issue)["status"] == "applied"
     with server._sessions() as session:  # type: ignore[operator]
-        audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "role_rules_changed")).all()
-    assert [(a.username, a.details["changes"]) for a in audit] == [
-        (leader, {"sign_outgoing": [["leader"], ["clerk", "leader"]]})
+        audit = session.scalars(select(SecurityEvent).where(SecurityEvent.kind == "role_rules_changed")).all()
+    assert [(a.actor, a.commune_id is not None, a.detail["changes"]) for a in audit] == [
+        (leader, True, {"sign_outgoing": [["leader"], ["clerk", "leader"]]})
     ]
     # Back to the defaults (the server fixture is shared by the module).
     pc.http.put("/v1/office/rules", json={"rules": {}, "actor": leader})
@@ -154,6 +154,17 @@ def test_staff_list_and_first_sign_in(device: Callable[..., SyncDevice], server:
     assert good.status_code == 200 and good.json()["full_name"] == "Nguyễn Thị Lan"
     bad = pc.http.post("/v1/office/verify", json={"username": named.username, "password": "x"})
     assert (bad.status_code, bad.json()["kind"]) == (401, "invalid_credentials")
+    # Guessing from a PC is no faster than guessing at login: the same windows fill up.
+    for _ in range(4):
+        pc.http.post("/v1/office/verify", json={"username": named.username, "password": "x"})
+    locked = pc.http.post("/v1/office/verify", json={"username": named.username, "password": named.password})
+    assert (locked.status_code, locked.json()["kind"]) == (429, "rate_limited")
+    with server._sessions() as session:  # type: ignore[operator]
+        kinds = [
+            e.kind
+            for e in session.scalars(select(SecurityEvent).where(SecurityEvent.username == named.username))
+        ]
+    assert kinds.count("first_sign_in") == 1 and kinds.count("first_sign_in_failed") == 5
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
