@@ -11,8 +11,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from commune_desk.domain.calendar import DayKind, OfficeHours
+from commune_desk.domain.calendar import DayKind, OfficeHours, StatutoryExtension
 from commune_desk.domain.dossier import DossierStatus, EventKind
+from commune_desk.domain.intake import ReceivedPaper
 
 T = TypeVar("T")
 
@@ -76,6 +77,10 @@ class ProcedureInfo:
     required_papers: tuple[str, ...] = ()
     notes: str = ""
     active: bool = True
+    #: False when ``fee`` is not checked against current law: never printed for the citizen.
+    fee_verified: bool = True
+    #: Longer periods the law allows in some cases, offered to the clerk.
+    extensions: tuple[StatutoryExtension, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,10 @@ class NewDossier:
     received_at: datetime | None = None
     received_by: str = ""
     notes: str = ""
+    #: Papers the citizen handed in (printed exactly on form 01).
+    papers: tuple[ReceivedPaper, ...] = ()
+    #: Code of a statutory extension of the procedure that applies from the start ("" for none).
+    extension: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,6 +172,14 @@ class DossierDetail:
     allowed_events: tuple[EventKind, ...]
     required_papers: tuple[str, ...] = ()
     fee: str = ""
+    #: What the citizen handed in at the counter (empty for a dossier taken without a list).
+    papers: tuple[ReceivedPaper, ...] = ()
+    date_of_birth: date | None = None
+    fee_verified: bool = True
+    #: The statutory extension applied, if any (with its legal basis for the slips).
+    extension: StatutoryExtension | None = None
+    #: Extensions the procedure allows that the clerk may still apply.
+    available_extensions: tuple[StatutoryExtension, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -268,7 +285,14 @@ class OutgoingDocumentInfo:
 
 @dataclass(frozen=True)
 class OfficeSettings:
-    """The office's identity and working calendar settings."""
+    """The office's identity and working calendar settings.
+
+    ``hours`` and the ``extra_*`` days are the calendar's office hours and
+    overrides (stored in the synced calendar row, see ``services/calendar.py``).
+    ``office_start_date``: no dossier can be received before it.
+    ``tracking_url``: the address citizens use to follow a dossier, with
+    ``{code}`` where the code goes (printed as the QR code of form 01).
+    """
 
     unit_code: str = "000.00.00.H26"
     unit_name: str = "UBND phường (chưa cấu hình)"
@@ -277,6 +301,8 @@ class OfficeSettings:
     hours: OfficeHours = field(default_factory=OfficeHours)
     extra_days_off: frozenset[date] = frozenset()
     extra_working_days: frozenset[date] = frozenset()
+    office_start_date: date = date(2025, 7, 1)
+    tracking_url: str | None = None
 
 
 @dataclass(frozen=True)

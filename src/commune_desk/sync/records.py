@@ -23,6 +23,7 @@ from commune_desk.store.models import (
     DossierEvent,
     IncomingDocument,
     OutgoingDocument,
+    WorkCalendarRow,
 )
 from commune_desk.store.types import UTCDateTime
 from commune_desk.sync import protocol as p
@@ -34,6 +35,7 @@ ENTITY_MODELS: dict[str, type[DeclarativeBase]] = {
     p.Entity.ATTACHMENT: Attachment,
     p.Entity.INCOMING_DOCUMENT: IncomingDocument,
     p.Entity.OUTGOING_DOCUMENT: OutgoingDocument,
+    p.Entity.CALENDAR: WorkCalendarRow,
 }
 
 #: Columns that are this PC's bookkeeping, never part of the synced content.

@@ -106,8 +106,14 @@ def test_supplement_wait_moves_the_appointment(ctx: AppContext) -> None:
 def test_extension_sets_the_new_date(ctx: AppContext) -> None:
     d = ctx.services.register_dossier(new_dossier()).value.summary
     new_date = datetime(2026, 3, 20, 16, 0, tzinfo=VN_TZ)
-    detail = ctx.services.record_event(d.id, "extended", data={"appointment_at": new_date.isoformat()}).value
+    detail = ctx.services.record_event(
+        d.id, "extended", note="Chờ ý kiến cơ quan cấp trên",
+        data={"appointment_at": new_date.isoformat(), "fault": "processing_agency"},
+    ).value
     assert detail.summary.appointment_at == new_date
+    event = detail.events[-1]
+    assert event.data["fault"] == "processing_agency"
+    assert event.data["previous_appointment_at"] == datetime(2026, 3, 13, 9, 0, tzinfo=VN_TZ).isoformat()
 
 
 def test_unknown_dossier_is_not_found(ctx: AppContext) -> None:
