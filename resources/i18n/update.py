@@ -32,17 +32,26 @@ def ui_sources() -> list[str]:
 def lupdate(ts: Path) -> None:
     """Update ``ts`` from the sources (no obsolete entries, no line numbers)."""
     subprocess.run(
-        [str(BIN / "pyside6-lupdate"), *ui_sources(), "-source-language", "vi_VN",
-         "-target-language", "en_US", "-no-obsolete", "-locations", "none", "-ts", str(ts)],
+        [
+            str(BIN / "pyside6-lupdate"),
+            *ui_sources(),
+            "-source-language",
+            "vi_VN",
+            "-target-language",
+            "en_US",
+            "-no-obsolete",
+            "-locations",
+            "none",
+            "-ts",
+            str(ts),
+        ],
         check=True,
     )
 
 
 def lrelease(ts: Path) -> None:
     """Compile ``ts`` into the ``.qm`` next to it."""
-    subprocess.run(
-        [str(BIN / "pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True
-    )
+    subprocess.run([str(BIN / "pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True)
 
 
 def main() -> None:

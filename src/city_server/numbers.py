@@ -38,16 +38,19 @@ from commune_desk.sync.protocol import (
 
 def lock_commune(session: Session, commune_id: int) -> Commune:
     """Lock the commune row until commit: serialises writers of one commune."""
-    return session.execute(
-        select(Commune).where(Commune.id == commune_id).with_for_update()
-    ).scalar_one()
+    return session.execute(select(Commune).where(Commune.id == commune_id).with_for_update()).scalar_one()
 
 
 def lease_to_wire(row: LeaseRow) -> Lease:
     """Protocol form of a lease row."""
     return Lease(
-        lease_id=row.id, series=row.series, device_id=UUID(row.device_id), first=row.first,
-        last=row.last, slot=row.slot, granted_at=as_utc(row.granted_at),
+        lease_id=row.id,
+        series=row.series,
+        device_id=UUID(row.device_id),
+        first=row.first,
+        last=row.last,
+        slot=row.slot,
+        granted_at=as_utc(row.granted_at),
     )
 
 
@@ -86,7 +89,8 @@ def grant_lease(session: Session, commune_id: int, device_id: str, req: LeaseReq
     if kind is SeriesKind.DOSSIER_CODE:
         held = session.scalars(
             select(LeaseRow).where(
-                LeaseRow.commune_id == commune_id, LeaseRow.series == req.series,
+                LeaseRow.commune_id == commune_id,
+                LeaseRow.series == req.series,
                 LeaseRow.released_at.is_(None),
             )
         ).all()
@@ -98,14 +102,25 @@ def grant_lease(session: Session, commune_id: int, device_id: str, req: LeaseReq
         if not free:
             raise ApiError(409, ErrorKind.NO_FREE_SLOT, "all counter slots are leased")
         first, last = slot_block(free[0])
-        row = LeaseRow(commune_id=commune_id, series=req.series, device_id=device_id,
-                       first=first, last=last, slot=free[0])
+        row = LeaseRow(
+            commune_id=commune_id,
+            series=req.series,
+            device_id=device_id,
+            first=first,
+            last=last,
+            slot=free[0],
+        )
     else:
         state = _next_state(session, commune_id, req.series)
         first = state.next_number
         state.next_number = first + req.size
-        row = LeaseRow(commune_id=commune_id, series=req.series, device_id=device_id,
-                       first=first, last=first + req.size - 1)
+        row = LeaseRow(
+            commune_id=commune_id,
+            series=req.series,
+            device_id=device_id,
+            first=first,
+            last=first + req.size - 1,
+        )
     session.add(row)
     session.flush()
     return lease_to_wire(row)
@@ -132,8 +147,12 @@ class NumberBook:
             except ValueError:
                 return set()
             return {(f"{dossier_code_series(unit)}/{day}", n)}
-        if (isinstance(series, str) and isinstance(number, int) and not isinstance(number, bool)
-                and 1 <= number <= 2**62):
+        if (
+            isinstance(series, str)
+            and isinstance(number, int)
+            and not isinstance(number, bool)
+            and 1 <= number <= 2**62
+        ):
             return {(series, number)}
         return set()
 
@@ -214,12 +233,17 @@ class NumberBook:
         self._take(series, number, "number_void", entity_id, voided=True)
         return None
 
-    def _take(
-        self, key: str, number: int, entity: str, entity_id: str, *, voided: bool = False
-    ) -> None:
+    def _take(self, key: str, number: int, entity: str, entity_id: str, *, voided: bool = False) -> None:
         if self._use(key, number) is None:
-            use = NumberUse(commune_id=self.commune_id, series=key, number=number, entity=entity,
-                            entity_id=entity_id, device_id=self.device_id, voided=voided)
+            use = NumberUse(
+                commune_id=self.commune_id,
+                series=key,
+                number=number,
+                entity=entity,
+                entity_id=entity_id,
+                device_id=self.device_id,
+                voided=voided,
+            )
             self.session.add(use)
             self._uses[(key, number)] = use
 
@@ -244,8 +268,11 @@ def find_gaps(session: Session, commune_id: int) -> list[Gap]:
             if n in numbers:
                 continue
             holder = next(
-                (r.device_id for r in leases
-                 if r.series == series and r.first <= n <= r.last and r.released_at is None),
+                (
+                    r.device_id
+                    for r in leases
+                    if r.series == series and r.first <= n <= r.last and r.released_at is None
+                ),
                 None,
             )
             gaps.append(Gap(series=series, number=n, leased_to=UUID(holder) if holder else None))

@@ -54,8 +54,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     login = subparsers.add_parser("login", help="log this PC in to the city server (online, once)")
     login.add_argument("--server", required=True, metavar="URL", help="e.g. http://10.0.0.5:8000")
     login.add_argument("--username", required=True)
-    login.add_argument("--password-stdin", action="store_true",
-                       help="read the password from the first line of standard input")
+    login.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
     login.set_defaults(handler=_login)
 
     sync = subparsers.add_parser("sync", help="synchronise with the city server")
@@ -87,8 +90,7 @@ def _login(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     with _open(args) as ctx:
         try:
-            account = login(ctx.store, server_url=args.server, username=args.username,
-                            password=password)
+            account = login(ctx.store, server_url=args.server, username=args.username, password=password)
         except SyncError as exc:
             detail = exc.detail if exc.detail in MESSAGES else None
             print(message(detail or exc.kind.value), file=sys.stderr)
@@ -107,7 +109,8 @@ def _sync(args: argparse.Namespace) -> int:
         result = SyncEngine(ctx.store, ctx.blobs).sync_once()
     attention = result.quarantined > 0 or result.conflicts > 0
     kind = result.error_kind or (
-        "not_converged" if not result.converged else "attention" if attention else None)
+        "not_converged" if not result.converged else "attention" if attention else None
+    )
     if args.json:
         print(json.dumps({**result.to_json(), "reason": kind}, ensure_ascii=False))
     elif kind:
@@ -148,8 +151,10 @@ def _status(args: argparse.Namespace) -> int:
         print(message("not_logged_in"))
         return EXIT_OK
     print(f"Máy chủ: {status['server_url']} — người dùng {status['username']}")
-    print(f"Chờ gửi: {status['pending']}; bị từ chối: {status['quarantined']}; "
-          f"xung đột: {status['open_conflicts']}")
+    print(
+        f"Chờ gửi: {status['pending']}; bị từ chối: {status['quarantined']}; "
+        f"xung đột: {status['open_conflicts']}"
+    )
     print(f"Lần đồng bộ thành công gần nhất: {status['last_success_at'] or 'chưa có'}")
     if status.get("last_error"):
         print(f"Lỗi gần nhất: {message(status['last_error'])}")

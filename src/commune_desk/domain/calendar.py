@@ -96,7 +96,8 @@ class OfficeHours:
         for start, end in self.sessions:
             if not previous_end <= start < end:
                 raise ValidationError(
-                    "invalid_office_hours", "office sessions must be ordered and non-empty",
+                    "invalid_office_hours",
+                    "office sessions must be ordered and non-empty",
                     field="office_hours",
                 )
             previous_end = end
@@ -106,9 +107,7 @@ class OfficeHours:
     @property
     def day_length(self) -> timedelta:
         """Working time in one full working day."""
-        return sum(
-            (_at(date.min, end) - _at(date.min, start) for start, end in self.sessions), timedelta()
-        )
+        return sum((_at(date.min, end) - _at(date.min, start) for start, end in self.sessions), timedelta())
 
     def is_open(self, moment: time) -> bool:
         """True when ``moment`` (office time of day) falls inside a session (ends included)."""
@@ -307,9 +306,7 @@ class WorkCalendar:
 def office_time(moment: datetime) -> datetime:
     """``moment`` in office time (UTC+7); raises ValidationError for a naive datetime."""
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValidationError(
-            "naive_datetime", "datetimes must carry a time zone", field="received_at"
-        )
+        raise ValidationError("naive_datetime", "datetimes must carry a time zone", field="received_at")
     return moment.astimezone(VN_TZ)
 
 

@@ -96,8 +96,9 @@ TRANSITIONS: dict[tuple[DossierStatus | None, EventKind], DossierStatus] = {
 
 #: Events that record something without changing the status, and where they are allowed.
 STATUS_PRESERVING: dict[EventKind, frozenset[DossierStatus]] = {
-    E.HANDED_OVER: frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED,
-                              S.PAYMENT_REQUIRED, S.RESULT_READY}),
+    E.HANDED_OVER: frozenset(
+        {S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED, S.RESULT_READY}
+    ),
     E.EXTENDED: frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED}),
     E.EXTENSION_APPLIED: frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED,
                                     S.PAYMENT_REQUIRED}),

@@ -80,9 +80,7 @@ def id_number_info(number: str) -> IdNumberInfo:
     )
 
 
-def validate_id_number(
-    value: str, *, date_of_birth: date | None = None, today: date | None = None
-) -> str:
+def validate_id_number(value: str, *, date_of_birth: date | None = None, today: date | None = None) -> str:
     """Return the cleaned CCCD (12 digits) or CMND (9 digits) number, or raise ValidationError.
 
     ``today`` is the day the number is judged on: the dossier's receipt date

@@ -76,9 +76,7 @@ def next_number(leases: Sequence[Lease], issued: Collection[int]) -> int | None:
 
 def remaining(leases: Sequence[Lease], issued: Collection[int]) -> int:
     """How many numbers the leases can still issue."""
-    return sum(
-        lease.size - sum(1 for n in issued if n in lease) for lease in leases
-    )
+    return sum(lease.size - sum(1 for n in issued if n in lease) for lease in leases)
 
 
 def format_outgoing_number(number: int, symbol: str) -> str:

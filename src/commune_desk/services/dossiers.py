@@ -317,8 +317,12 @@ class DossierServices(ServiceBase):
             returned_at=None,
             events=(
                 DossierEventInfo(
-                    id=event_id, kind=EventKind.RECEIVED, at=received_at, actor=clean.received_by,
-                    note="", data={},
+                    id=event_id,
+                    kind=EventKind.RECEIVED,
+                    at=received_at,
+                    actor=clean.received_by,
+                    note="",
+                    data={},
                 ),
             ),
             attachments=(),

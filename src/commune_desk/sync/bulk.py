@@ -172,8 +172,7 @@ class BulkInserter:
         self.rows: dict[type[DeclarativeBase], list[tuple[Any, ...]]] = {}
         self.keys: list[tuple[str, str, str]] = []
 
-    def add(self, model: type[DeclarativeBase], change: p.Change,
-            prepared: Prepared | None = None) -> None:
+    def add(self, model: type[DeclarativeBase], change: p.Change, prepared: Prepared | None = None) -> None:
         """Queue one new record (``prepared`` by :func:`prepare`, or prepared now)."""
         ready = prepared or prepare(change, self.now)
         assert ready is not None

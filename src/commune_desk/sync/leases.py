@@ -38,19 +38,23 @@ def store_server_leases(session: Session, leases: list[p.Lease], now: datetime) 
             continue
         lease_id = f"server-{lease.lease_id}"
         if session.get(NumberLease, lease_id) is None:
-            session.add(NumberLease(
-                lease_id=lease_id, series=lease.series, start=lease.first, end=lease.last,
-                source="server", granted_at=now,
-            ))
+            session.add(
+                NumberLease(
+                    lease_id=lease_id,
+                    series=lease.series,
+                    start=lease.first,
+                    end=lease.last,
+                    source="server",
+                    granted_at=now,
+                )
+            )
 
 
 def unused_numbers(session: Session, series: str) -> int:
     """How many numbers of this device's leases of ``series`` are still unissued."""
     leases = list(session.scalars(select(NumberLease).where(NumberLease.series == series)))
     issued = set(session.scalars(select(IssuedNumber.number).where(IssuedNumber.series == series)))
-    return sum(
-        1 for lease in leases for n in range(lease.start, lease.end + 1) if n not in issued
-    )
+    return sum(1 for lease in leases for n in range(lease.start, lease.end + 1) if n not in issued)
 
 
 def _office(session: Session) -> dict[str, object]:
@@ -91,8 +95,12 @@ def adopt_local_numbers(store: Store, client: SyncClient, handshake: p.Handshake
                 issued.setdefault(series, set()).add(number)
     covered_total = 0
     for series, numbers in sorted(issued.items()):
-        covered = {n for lease in handshake.leases if lease.series == series
-                   for n in range(lease.first, lease.last + 1)}
+        covered = {
+            n
+            for lease in handshake.leases
+            if lease.series == series
+            for n in range(lease.first, lease.last + 1)
+        }
         missing = sorted(numbers - covered)
         while missing:
             size = min(p.MAX_LEASE_SIZE, missing[-1] - missing[0] + 1)
@@ -118,8 +126,10 @@ def renew_leases(store: Store, client: SyncClient, handshake: p.HandshakeRespons
         office = _office(session)
         unit = str(office.get("unit_code") or DEFAULT_UNIT_CODE)
         held = {lease.series for lease in handshake.leases if lease.slot is not None}
-        wanted = [p.register_series(p.SeriesKind.INCOMING, year),
-                  p.register_series(p.SeriesKind.OUTGOING, year)]
+        wanted = [
+            p.register_series(p.SeriesKind.INCOMING, year),
+            p.register_series(p.SeriesKind.OUTGOING, year),
+        ]
         secret = p.register_series(p.SeriesKind.OUTGOING_SECRET, year)
         if session.scalar(select(NumberLease.lease_id).where(NumberLease.series == secret)):
             wanted.append(secret)

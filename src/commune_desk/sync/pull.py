@@ -90,16 +90,14 @@ def displace_numbers(session: Session, changes: list[p.Change], now: datetime) -
             continue
         if model is Dossier and isinstance(fields.get(p.FIELD_CODE), str):
             owners[(model, fields[p.FIELD_CODE])] = str(change.entity_id)
-        elif model in (IncomingDocument, OutgoingDocument) and isinstance(
-                fields.get(p.FIELD_NUMBER), int):
-            owners[(model, (fields.get(p.FIELD_SERIES), fields[p.FIELD_NUMBER]))] = str(
-                change.entity_id)
+        elif model in (IncomingDocument, OutgoingDocument) and isinstance(fields.get(p.FIELD_NUMBER), int):
+            owners[(model, (fields.get(p.FIELD_SERIES), fields[p.FIELD_NUMBER]))] = str(change.entity_id)
     if not owners:
         return
     clashes: list[tuple[Any, str]] = []
     codes = [key for model, key in owners if model is Dossier]
     for start in range(0, len(codes), 500):
-        for rec in session.scalars(select(Dossier).where(Dossier.code.in_(codes[start:start + 500]))):
+        for rec in session.scalars(select(Dossier).where(Dossier.code.in_(codes[start : start + 500]))):
             owner = owners[(Dossier, rec.code)]
             if owner != rec.id:
                 clashes.append((rec, owner))
@@ -108,8 +106,7 @@ def displace_numbers(session: Session, changes: list[p.Change], now: datetime) -
         numbers = sorted({number for _, number in keys})
         for start in range(0, len(numbers), 500):
             doc: Any
-            for doc in session.scalars(select(model).where(
-                    model.number.in_(numbers[start:start + 500]))):
+            for doc in session.scalars(select(model).where(model.number.in_(numbers[start : start + 500]))):
                 holder = owners.get((model, (doc.series, doc.number)))
                 if holder is not None and holder != doc.id:
                     clashes.append((doc, holder))
@@ -120,10 +117,16 @@ def displace_numbers(session: Session, changes: list[p.Change], now: datetime) -
             rec.code = f"{rec.code}~{rec.id[:8]}"
         else:
             rec.number = None
-        session.add(AuditEntry(
-            at=now, actor="sync", action="number_displaced", entity=_ENTITY_OF[type(rec)],
-            entity_id=rec.id, details={"was": old, "taken_by": owner},
-        ))
+        session.add(
+            AuditEntry(
+                at=now,
+                actor="sync",
+                action="number_displaced",
+                entity=_ENTITY_OF[type(rec)],
+                entity_id=rec.id,
+                details={"was": old, "taken_by": owner},
+            )
+        )
     if clashes:
         session.flush()
 
@@ -163,7 +166,9 @@ class PageApplier:
         self.prepared: dict[int, Prepared] = {}
 
     def apply(
-        self, changes: list[p.Change], orphans: dict[str, list[p.Change]],
+        self,
+        changes: list[p.Change],
+        orphans: dict[str, list[p.Change]],
         prepared: dict[int, Prepared] | None = None,
     ) -> None:
         """Apply ``changes``; events whose dossier is missing go to ``orphans``.
@@ -196,19 +201,24 @@ class PageApplier:
         rows). Returns the changes left for the one-by-one path (updates,
         tombstones, conflicts, orphan events...).
         """
-        candidates = [c for c in ordered if c.entity in ENTITY_MODELS and not c.deleted
-                      and self.ids[id(c)] not in pending]
+        candidates = [
+            c
+            for c in ordered
+            if c.entity in ENTITY_MODELS and not c.deleted and self.ids[id(c)] not in pending
+        ]
         if not candidates:
             return ordered
         known: set[str] = set()
         for model in {ENTITY_MODELS[c.entity] for c in candidates}:
-            known |= _existing_ids(self.session, model,
-                                   [self.ids[id(c)] for c in candidates
-                                    if ENTITY_MODELS[c.entity] is model])
-        event_parents = [str(c.fields.get(p.FIELD_DOSSIER_ID)) for c in candidates
-                         if c.entity is p.Entity.DOSSIER_EVENT]
+            known |= _existing_ids(
+                self.session, model, [self.ids[id(c)] for c in candidates if ENTITY_MODELS[c.entity] is model]
+            )
+        event_parents = [
+            str(c.fields.get(p.FIELD_DOSSIER_ID)) for c in candidates if c.entity is p.Entity.DOSSIER_EVENT
+        ]
         dossiers = _existing_ids(self.session, Dossier, event_parents) | {
-            self.ids[id(c)] for c in candidates if c.entity is p.Entity.DOSSIER}
+            self.ids[id(c)] for c in candidates if c.entity is p.Entity.DOSSIER
+        }
         bulk = BulkInserter(self.now)
         done: set[int] = set()
         for change in candidates:
@@ -229,9 +239,7 @@ class PageApplier:
         bulk.flush(self.session)
         return [c for c in ordered if id(c) not in done]
 
-    def _apply_one(
-        self, change: p.Change, pending: set[str], orphans: dict[str, list[p.Change]]
-    ) -> None:
+    def _apply_one(self, change: p.Change, pending: set[str], orphans: dict[str, list[p.Change]]) -> None:
         entity = change.entity
         if entity is p.Entity.CONFLICT:
             store_conflict(self.session, change, self.now)
@@ -288,9 +296,12 @@ class PageApplier:
         )
         if row is None:
             row = IssuedNumber(
-                id=str(change.entity_id), series=series, number=number,
+                id=str(change.entity_id),
+                series=series,
+                number=number,
                 entity=str(change.fields.get("entity") or ""),
-                entity_id=change.fields.get("entity_id"), at=self.now,
+                entity_id=change.fields.get("entity_id"),
+                at=self.now,
             )
             self.session.add(row)
         row.voided = True
@@ -343,7 +354,7 @@ def _existing_ids(session: Session, model: type[DeclarativeBase], ids: list[str]
     found: set[str] = set()
     column = model.__table__.c.id
     for start in range(0, len(ids), 500):
-        found.update(session.scalars(select(column).where(column.in_(ids[start:start + 500]))))
+        found.update(session.scalars(select(column).where(column.in_(ids[start : start + 500]))))
     return found
 
 
@@ -382,7 +393,8 @@ def pull_all(
     total = 0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
         ahead: Future[tuple[p.PullResponse, dict[int, Prepared], datetime]] = fetcher.submit(
-            fetch_page, client, fetch_after, page_size)
+            fetch_page, client, fetch_after, page_size
+        )
         try:
             more = True
             while more:
@@ -406,8 +418,11 @@ def pull_all(
                             on_page(total, page.cursor)
                         # Never wait for the network while holding the write lock: the
                         # clerk's own saves would queue behind it.
-                        if (not more or not ahead.done()
-                                or time.monotonic() - started > MAX_TRANSACTION_SECONDS):
+                        if (
+                            not more
+                            or not ahead.done()
+                            or time.monotonic() - started > MAX_TRANSACTION_SECONDS
+                        ):
                             break
         finally:
             ahead.cancel()
@@ -419,8 +434,11 @@ def pull_all(
 def drop_done_ops(session: Session, keep: int = 10_000) -> None:
     """Forget acknowledged operations beyond the newest ``keep`` (the outbox stays small)."""
     newest = session.scalar(
-        select(OutboxOp.seq).where(OutboxOp.state == "done").order_by(OutboxOp.seq.desc())
-        .offset(keep).limit(1)
+        select(OutboxOp.seq)
+        .where(OutboxOp.state == "done")
+        .order_by(OutboxOp.seq.desc())
+        .offset(keep)
+        .limit(1)
     )
     if newest is not None:
         session.execute(delete(OutboxOp).where(OutboxOp.state == "done", OutboxOp.seq <= newest))

@@ -33,14 +33,28 @@ class ResolutionError(Exception):
         self.kind = kind
 
 
-def _audit(session: Session, action: str, actor: str, entity: str, entity_id: str,
-           details: dict[str, Any]) -> None:
-    session.add(AuditEntry(at=datetime.now(UTC), actor=actor, action=action, entity=entity,
-                           entity_id=entity_id, details=details))
+def _audit(
+    session: Session, action: str, actor: str, entity: str, entity_id: str, details: dict[str, Any]
+) -> None:
+    session.add(
+        AuditEntry(
+            at=datetime.now(UTC),
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            details=details,
+        )
+    )
 
 
 def resolve_conflict(
-    store: Store, *, device_id: str, conflict_id: str, chosen: dict[str, Any], actor: str,
+    store: Store,
+    *,
+    device_id: str,
+    conflict_id: str,
+    chosen: dict[str, Any],
+    actor: str,
     note: str = "",
 ) -> str:
     """Record the clerk's choice for a conflict; return the resolution's id."""
@@ -62,12 +76,24 @@ def resolve_conflict(
         fields = p.ConflictResolutionFields(
             conflict_id=uuid.UUID(conflict_id), chosen=chosen, note=note
         ).model_dump(mode="json")
-        add_op(session, device_id=device_id, entity=p.Entity.CONFLICT_RESOLUTION.value,
-               entity_id=resolution_id, action=p.Action.CREATE.value, fields=fields,
-               created_at=now)
+        add_op(
+            session,
+            device_id=device_id,
+            entity=p.Entity.CONFLICT_RESOLUTION.value,
+            entity_id=resolution_id,
+            action=p.Action.CREATE.value,
+            fields=fields,
+            created_at=now,
+        )
         conflict.resolved_at, conflict.resolved_by, conflict.chosen_value = now, actor, chosen
-        _audit(session, "conflict_resolved", actor, "conflict", conflict_id,
-               {"chosen": chosen, "note": note, "resolution_id": resolution_id})
+        _audit(
+            session,
+            "conflict_resolved",
+            actor,
+            "conflict",
+            conflict_id,
+            {"chosen": chosen, "note": note, "resolution_id": resolution_id},
+        )
     return resolution_id
 
 
@@ -81,12 +107,25 @@ def requeue_quarantined(store: Store, *, device_id: str, op_id: str, actor: str)
         if op.action != p.Action.CREATE and model is not None:
             rec: Any = session.get(model, op.entity_id)
             base = rec.server_version if rec is not None else base
-        new = add_op(session, device_id=device_id, entity=op.entity, entity_id=op.entity_id,
-                     action=op.action, fields=dict(op.fields or {}), created_at=now,
-                     base_version=base)
+        new = add_op(
+            session,
+            device_id=device_id,
+            entity=op.entity,
+            entity_id=op.entity_id,
+            action=op.action,
+            fields=dict(op.fields or {}),
+            created_at=now,
+            base_version=base,
+        )
         quarantined.resolved_at, quarantined.resolution = now, f"requeued as {new.op_id}"
-        _audit(session, "quarantine_requeued", actor, op.entity, op.entity_id,
-               {"op_id": op_id, "new_op_id": new.op_id, "kind": quarantined.kind})
+        _audit(
+            session,
+            "quarantine_requeued",
+            actor,
+            op.entity,
+            op.entity_id,
+            {"op_id": op_id, "new_op_id": new.op_id, "kind": quarantined.kind},
+        )
         return new.op_id
 
 
@@ -96,8 +135,14 @@ def discard_quarantined(store: Store, *, op_id: str, actor: str, reason: str = "
     with store.write.begin() as session:
         quarantined, op = _quarantined(session, op_id)
         quarantined.resolved_at, quarantined.resolution = now, f"discarded: {reason}"
-        _audit(session, "quarantine_discarded", actor, op.entity, op.entity_id,
-               {"op_id": op_id, "kind": quarantined.kind, "reason": reason})
+        _audit(
+            session,
+            "quarantine_discarded",
+            actor,
+            op.entity,
+            op.entity_id,
+            {"op_id": op_id, "kind": quarantined.kind, "reason": reason},
+        )
 
 
 def _quarantined(session: Session, op_id: str) -> tuple[QuarantinedOp, OutboxOp]:

@@ -50,28 +50,28 @@ FIELD_NAMES: dict[str, str] = {
 
 #: Why the server refused an operation (``OpResult.kind``), in the clerk's words.
 REFUSAL_REASONS: dict[str, str] = {
-    "unknown_dossier": QT_TRANSLATE_NOOP(
-        "SyncLabels", "Máy chủ không có hồ sơ mà thay đổi này thuộc về."),
+    "unknown_dossier": QT_TRANSLATE_NOOP("SyncLabels", "Máy chủ không có hồ sơ mà thay đổi này thuộc về."),
     "unknown_record": QT_TRANSLATE_NOOP(
-        "SyncLabels", "Máy chủ không có bản ghi này (có thể đã bị xoá ở máy khác)."),
+        "SyncLabels", "Máy chủ không có bản ghi này (có thể đã bị xoá ở máy khác)."
+    ),
     "record_deleted": QT_TRANSLATE_NOOP("SyncLabels", "Bản ghi đã bị xoá trên máy chủ."),
     "unknown_event_kind": QT_TRANSLATE_NOOP(
-        "SyncLabels", "Máy chủ không nhận loại bước xử lý này (phần mềm cần cập nhật?)."),
+        "SyncLabels", "Máy chủ không nhận loại bước xử lý này (phần mềm cần cập nhật?)."
+    ),
     "illegal_transition": QT_TRANSLATE_NOOP(
-        "SyncLabels", "Bước xử lý không hợp lệ với trạng thái hiện tại của hồ sơ trên máy chủ."),
+        "SyncLabels", "Bước xử lý không hợp lệ với trạng thái hiện tại của hồ sơ trên máy chủ."
+    ),
     "append_only": QT_TRANSLATE_NOOP(
-        "SyncLabels", "Nhật ký xử lý chỉ được ghi thêm, không được sửa hay xoá."),
+        "SyncLabels", "Nhật ký xử lý chỉ được ghi thêm, không được sửa hay xoá."
+    ),
     "invalid_fields": QT_TRANSLATE_NOOP("SyncLabels", "Có thông tin không hợp lệ."),
-    "entity_not_allowed": QT_TRANSLATE_NOOP(
-        "SyncLabels", "Tài khoản này không được sửa loại dữ liệu này."),
-    "number_outside_lease": QT_TRANSLATE_NOOP(
-        "SyncLabels", "Số văn bản nằm ngoài khối số máy này được cấp."),
+    "entity_not_allowed": QT_TRANSLATE_NOOP("SyncLabels", "Tài khoản này không được sửa loại dữ liệu này."),
+    "number_outside_lease": QT_TRANSLATE_NOOP("SyncLabels", "Số văn bản nằm ngoài khối số máy này được cấp."),
     "number_taken": QT_TRANSLATE_NOOP("SyncLabels", "Số văn bản đã được máy khác dùng."),
     "number_immutable": QT_TRANSLATE_NOOP("SyncLabels", "Số văn bản đã cấp không được đổi."),
     "no_number_available": QT_TRANSLATE_NOOP("SyncLabels", "Sổ đã hết số để cấp."),
     "blob_incomplete": QT_TRANSLATE_NOOP("SyncLabels", "Tệp đính kèm chưa gửi đủ lên máy chủ."),
-    "delete_conflict": QT_TRANSLATE_NOOP(
-        "SyncLabels", "Bản ghi đã bị sửa ở máy khác nên không xoá được."),
+    "delete_conflict": QT_TRANSLATE_NOOP("SyncLabels", "Bản ghi đã bị sửa ở máy khác nên không xoá được."),
 }
 
 
@@ -98,9 +98,7 @@ def refusal_reason(kind: str, fallback: str = "") -> str:
         return _tr(source)
     if fallback:
         return fallback
-    return QCoreApplication.translate("SyncLabels", "Máy chủ từ chối thay đổi ({kind}).").format(
-        kind=kind
-    )
+    return QCoreApplication.translate("SyncLabels", "Máy chủ từ chối thay đổi ({kind}).").format(kind=kind)
 
 
 def record_title(entity: str, entity_id: str, label: str) -> str:

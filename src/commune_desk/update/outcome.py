@@ -37,13 +37,10 @@ MESSAGES: dict[UpdateKind, str] = {
     UpdateKind.UP_TO_DATE: "Phần mềm và dữ liệu danh mục đã là bản mới nhất; không có gì để cập nhật.",
     UpdateKind.VERIFIED: "Bản cập nhật trên USB hợp lệ (chưa cài đặt).",
     UpdateKind.NO_UPDATE_FOUND: (
-        "Không tìm thấy bản cập nhật CommuneDesk trên USB này "
-        "(cần thư mục “CommuneDesk-update”)."
+        "Không tìm thấy bản cập nhật CommuneDesk trên USB này (cần thư mục “CommuneDesk-update”)."
     ),
     UpdateKind.UNREADABLE: "Không đọc được USB. Hãy rút ra, cắm lại rồi thử lại.",
-    UpdateKind.INCOMPLETE: (
-        "Bản cập nhật trên USB bị thiếu tệp. Hãy nhờ cán bộ CNTT chép lại USB cập nhật."
-    ),
+    UpdateKind.INCOMPLETE: ("Bản cập nhật trên USB bị thiếu tệp. Hãy nhờ cán bộ CNTT chép lại USB cập nhật."),
     UpdateKind.TAMPERED: (
         "Bản cập nhật trên USB đã bị sửa đổi hoặc hỏng nên KHÔNG được cài. "
         "Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT."
@@ -53,8 +50,7 @@ MESSAGES: dict[UpdateKind, str] = {
         "Không có gì thay đổi trên máy. Hãy xin USB cập nhật mới nhất."
     ),
     UpdateKind.EXPIRED: (
-        "Bản cập nhật trên USB đã hết hạn nên KHÔNG được cài. "
-        "Hãy xin cán bộ CNTT chép bản cập nhật mới."
+        "Bản cập nhật trên USB đã hết hạn nên KHÔNG được cài. Hãy xin cán bộ CNTT chép bản cập nhật mới."
     ),
     UpdateKind.UNSAFE_PATH: (
         "Bản cập nhật có tệp ghi ra ngoài thư mục cho phép nên KHÔNG được cài. "
@@ -68,8 +64,7 @@ MESSAGES: dict[UpdateKind, str] = {
         "Bản cài đặt này thiếu khóa tin cậy để kiểm tra bản cập nhật. Hãy báo cán bộ CNTT."
     ),
     UpdateKind.APPLY_FAILED: (
-        "Bản cập nhật hợp lệ nhưng áp dụng không thành công; dữ liệu cũ được giữ nguyên. "
-        "Hãy báo cán bộ CNTT."
+        "Bản cập nhật hợp lệ nhưng áp dụng không thành công; dữ liệu cũ được giữ nguyên. Hãy báo cán bộ CNTT."
     ),
 }
 

@@ -14,9 +14,7 @@ from commune_desk.store.models import Dossier, DossierEvent, SyncState
 from commune_desk.sync.engine import SyncEngine
 
 
-def test_events_pulled_before_their_dossier_wait_for_it(
-    tmp_path: Path, city: RunningServer
-) -> None:
+def test_events_pulled_before_their_dossier_wait_for_it(tmp_path: Path, city: RunningServer) -> None:
     user = city.user("C01")
     a = make_clerk(tmp_path, "a", city.base_url, user)
     b = make_clerk(tmp_path, "b", city.base_url, user)
@@ -39,8 +37,7 @@ def test_events_pulled_before_their_dossier_wait_for_it(
                 with b.ctx.store.read() as s:
                     return s.scalars(select(SyncState.cursor)).one()
 
-            b.engine.add_listener(
-                lambda st: seen.append(cursor()) if st.progress.step == "pull" else None)
+            b.engine.add_listener(lambda st: seen.append(cursor()) if st.progress.step == "pull" else None)
             assert b.engine.sync_once().ok
         # Changes: events (2, 3, 4), the dossier updated (5). While its events wait, the
         # committed cursor stays just before the first of them (1), then jumps to 5.
@@ -49,8 +46,14 @@ def test_events_pulled_before_their_dossier_wait_for_it(
         with b.ctx.store.read() as s:
             d = s.get(Dossier, dossier)
             assert d.status == DossierStatus.PROCESSING
-            kinds = [e.kind for e in s.scalars(select(DossierEvent).where(
-                DossierEvent.dossier_id == dossier).order_by(DossierEvent.local_order))]
+            kinds = [
+                e.kind
+                for e in s.scalars(
+                    select(DossierEvent)
+                    .where(DossierEvent.dossier_id == dossier)
+                    .order_by(DossierEvent.local_order)
+                )
+            ]
             assert kinds == ["received", "assigned", "extended"]
         assert_converged(city, "C01", [a, b])
     finally:

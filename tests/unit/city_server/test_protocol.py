@@ -22,8 +22,7 @@ from commune_desk.sync.protocol import (
 
 
 def test_series_names_round_trip() -> None:
-    assert parse_series(dossier_code_series("000.00.06.H56")) == (SeriesKind.DOSSIER_CODE,
-                                                                  "000.00.06.H56")
+    assert parse_series(dossier_code_series("000.00.06.H56")) == (SeriesKind.DOSSIER_CODE, "000.00.06.H56")
     for book in (SeriesKind.INCOMING, SeriesKind.OUTGOING, SeriesKind.OUTGOING_SECRET):
         assert parse_series(register_series(book, 2026)) == (book, "2026")
     with pytest.raises(ValueError):
@@ -51,13 +50,18 @@ def test_retryable_statuses() -> None:
 
 
 def test_operation_validation() -> None:
-    base = {"op_id": str(uuid.uuid4()), "device_id": str(uuid.uuid4()), "seq": 1,
-            "entity": "dossier", "entity_id": str(uuid.uuid4()), "action": "create",
-            "future_field": "ignored"}
+    base = {
+        "op_id": str(uuid.uuid4()),
+        "device_id": str(uuid.uuid4()),
+        "seq": 1,
+        "entity": "dossier",
+        "entity_id": str(uuid.uuid4()),
+        "action": "create",
+        "future_field": "ignored",
+    }
     op = Operation.model_validate(base)
     assert op.fields == {} and op.base_version is None
-    for field, value in (("seq", 0), ("entity", "nope"), ("action", "merge"),
-                         ("op_id", "not-a-uuid")):
+    for field, value in (("seq", 0), ("entity", "nope"), ("action", "merge"), ("op_id", "not-a-uuid")):
         with pytest.raises(ValidationError):
             Operation.model_validate({**base, field: value})
     with pytest.raises(ValidationError):
