@@ -38,9 +38,7 @@ def build_document() -> dict[str, Any]:
     import holidays
 
     if holidays.__version__ != PINNED_RELEASE:
-        raise SystemExit(
-            f"holidays {holidays.__version__} is installed; the pin is {PINNED_RELEASE}"
-        )
+        raise SystemExit(f"holidays {holidays.__version__} is installed; the pin is {PINNED_RELEASE}")
     years = range(FIRST_YEAR, LAST_YEAR + 1)
     vn = holidays.country_holidays("VN", years=years, language="vi")
     days: dict[date, dict[str, str]] = {}

@@ -287,17 +287,21 @@ class WorkCalendar:
         new = office_time(new)
         if new <= office_time(received_at):
             raise ValidationError(
-                "appointment_before_receipt", "the new date is not after the receipt",
+                "appointment_before_receipt",
+                "the new date is not after the receipt",
                 field="appointment_at",
             )
         if not self.is_working_day(new.date()):
             raise ValidationError(
-                "appointment_not_working_day", f"{new.date()} is not a working day",
-                field="appointment_at", day=new.date().isoformat(),
+                "appointment_not_working_day",
+                f"{new.date()} is not a working day",
+                field="appointment_at",
+                day=new.date().isoformat(),
             )
         if not self.hours.is_open(new.time()):
             raise ValidationError(
-                "appointment_outside_hours", "the new time is outside office hours",
+                "appointment_outside_hours",
+                "the new time is outside office hours",
                 field="appointment_at",
             )
         return new

@@ -100,8 +100,7 @@ STATUS_PRESERVING: dict[EventKind, frozenset[DossierStatus]] = {
         {S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED, S.RESULT_READY}
     ),
     E.EXTENDED: frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED}),
-    E.EXTENSION_APPLIED: frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED,
-                                    S.PAYMENT_REQUIRED}),
+    E.EXTENSION_APPLIED: frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED}),
     E.NOTE: frozenset(S),
 }
 
@@ -112,6 +111,7 @@ class ApologyFault(StrEnum):
     ONE_STOP = "one_stop"
     PROCESSING_AGENCY = "processing_agency"
     COORDINATING_AGENCY = "coordinating_agency"
+
 
 #: Events whose slip the law requires (form number of Circular 01/2018, 03/2025).
 SLIP_FORMS: dict[EventKind, str] = {

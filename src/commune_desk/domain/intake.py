@@ -47,8 +47,10 @@ def clean_text(value: str | None, *, field: str, max_length: int, multiline: boo
             continue
         if unicodedata.category(ch) in _FORBIDDEN:
             raise ValidationError(
-                "invalid_characters", f"character U+{ord(ch):04X} not allowed in {field}",
-                field=field, codepoint=f"U+{ord(ch):04X}",
+                "invalid_characters",
+                f"character U+{ord(ch):04X} not allowed in {field}",
+                field=field,
+                codepoint=f"U+{ord(ch):04X}",
             )
     if multiline:
         text = "\n".join(normalize_text(line) for line in raw.replace("\r\n", "\n").split("\n")).strip()
@@ -56,8 +58,11 @@ def clean_text(value: str | None, *, field: str, max_length: int, multiline: boo
         text = normalize_text(raw)
     if len(text) > max_length:
         raise ValidationError(
-            "text_too_long", f"{field} longer than {max_length} characters", field=field,
-            max_length=max_length, length=len(text),
+            "text_too_long",
+            f"{field} longer than {max_length} characters",
+            field=field,
+            max_length=max_length,
+            length=len(text),
         )
     return text
 
@@ -74,7 +79,9 @@ def clean_person_name(value: str | None, *, field: str = "applicant_name") -> st
         category = unicodedata.category(ch)
         if not (category[0] in "LMN" or ch == " " or ch in _NAME_PUNCTUATION):
             raise ValidationError(
-                "invalid_name", f"character {ch!r} not allowed in a name", field=field,
+                "invalid_name",
+                f"character {ch!r} not allowed in a name",
+                field=field,
                 character=ch,
             )
     if not any(unicodedata.category(ch)[0] == "L" for ch in name):
@@ -91,13 +98,17 @@ def check_received_at(received_at: datetime, *, now: datetime, office_start: dat
         raise ValidationError("naive_datetime", "received_at needs a time zone", field="received_at")
     if received_at > now + RECEIVED_AT_TOLERANCE:
         raise ValidationError(
-            "received_in_future", "the time of receipt is in the future", field="received_at",
+            "received_in_future",
+            "the time of receipt is in the future",
+            field="received_at",
             received_at=received_at.isoformat(),
         )
     if received_at.astimezone(VN_TZ).date() < office_start:
         raise ValidationError(
-            "received_before_office_start", "the time of receipt is before the office opened",
-            field="received_at", office_start=office_start.isoformat(),
+            "received_before_office_start",
+            "the time of receipt is before the office opened",
+            field="received_at",
+            office_start=office_start.isoformat(),
         )
     return received_at
 
@@ -144,7 +155,9 @@ def clean_paper(name: object, form: object, count: object) -> ReceivedPaper:
         ) from exc
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_PAPER_COUNT:
         raise ValidationError(
-            "invalid_paper", f"paper count must be 1..{MAX_PAPER_COUNT}", field="papers",
+            "invalid_paper",
+            f"paper count must be 1..{MAX_PAPER_COUNT}",
+            field="papers",
             count=str(count),
         )
     return ReceivedPaper(name=text, form=paper_form, count=count)

@@ -88,9 +88,7 @@ def parse_moment(value: object) -> datetime:
         try:
             moment = datetime.fromisoformat(str(value))
         except ValueError as exc:
-            raise ValidationError(
-                "invalid_datetime", "bad appointment date", field="appointment_at"
-            ) from exc
+            raise ValidationError("invalid_datetime", "bad appointment date", field="appointment_at") from exc
     return office_time(moment)
 
 

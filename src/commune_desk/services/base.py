@@ -107,8 +107,10 @@ class ProcedureFacts:
             if ext.code == code:
                 return ext
         raise ValidationError(
-            "unknown_extension", f"procedure {self.code} has no extension {code!r}",
-            field="extension", code=code,
+            "unknown_extension",
+            f"procedure {self.code} has no extension {code!r}",
+            field="extension",
+            code=code,
         )
 
 
@@ -260,14 +262,22 @@ def calendar_from_stored(row: tuple[Any, ...] | None) -> CalendarData:
         return CalendarData(base_version=version, base_source=source, base=days)
     base_version, source, base, overrides_version, overrides, hours = row
     return calendar_from_values(
-        base_version, source, json.loads(base) if base else [], overrides_version,
-        json.loads(overrides) if overrides else [], json.loads(hours) if hours else {},
+        base_version,
+        source,
+        json.loads(base) if base else [],
+        overrides_version,
+        json.loads(overrides) if overrides else [],
+        json.loads(hours) if hours else {},
     )
 
 
 def calendar_from_values(
-    base_version: int, source: str | None, base: list[Any], overrides_version: int | None,
-    overrides: list[Any], hours: dict[str, Any],
+    base_version: int,
+    source: str | None,
+    base: list[Any],
+    overrides_version: int | None,
+    overrides: list[Any],
+    hours: dict[str, Any],
 ) -> CalendarData:
     """The calendar from the decoded values of a ``work_calendar`` row or record."""
     return CalendarData(
@@ -291,9 +301,7 @@ def settings_from_rows(office: dict[str, Any], calendar: CalendarData) -> Office
         server_url=office.get("server_url"),
         hours=calendar.hours,
         extra_days_off=frozenset(d.day for d in calendar.overrides if d.mark == DayMark.DAY_OFF),
-        extra_working_days=frozenset(
-            d.day for d in calendar.overrides if d.mark == DayMark.WORKING_DAY
-        ),
+        extra_working_days=frozenset(d.day for d in calendar.overrides if d.mark == DayMark.WORKING_DAY),
         office_start_date=date.fromisoformat(start) if start else defaults.office_start_date,
         tracking_url=office.get("tracking_url") or None,
     )

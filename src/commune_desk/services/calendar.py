@@ -71,8 +71,9 @@ def load_base_calendar(path: Path | None = None) -> tuple[int, str, tuple[Calend
 
 def calendar_from_row(row: WorkCalendarRow) -> CalendarData:
     """The calendar data of the stored row."""
-    return calendar_from_values(row.base_version, row.base_source, row.base_days,
-                                row.overrides_version, row.overrides, row.hours)
+    return calendar_from_values(
+        row.base_version, row.base_source, row.base_days, row.overrides_version, row.overrides, row.hours
+    )
 
 
 def days_json(days: Iterable[CalendarDay]) -> list[dict[str, str]]:
@@ -87,7 +88,9 @@ def overrides_from_dates(
     off, working = set(days_off), set(working_days)
     if off & working:
         raise ValidationError(
-            "calendar_day_twice", "a day cannot be both off and worked", field="calendar",
+            "calendar_day_twice",
+            "a day cannot be both off and worked",
+            field="calendar",
             day=min(off & working).isoformat(),
         )
     names = names or {}
@@ -124,9 +127,11 @@ class CalendarServices(ServiceBase):
             if row.base_version >= version:
                 return Outcome(row.base_version, Changes())
             self._change_calendar(
-                session, row,
+                session,
+                row,
                 {"base_version": version, "base_source": source, "base_days": days_json(days)},
-                action="calendar_base_upgraded", actor="system",
+                action="calendar_base_upgraded",
+                actor="system",
                 details={"from": row.base_version, "to": version, "source": source},
             )
         return Outcome(version, Changes.of("settings", "calendar"))
@@ -162,8 +167,10 @@ class CalendarServices(ServiceBase):
         """
         with self.store.write.begin() as session:
             done = self._replace_overrides(
-                session, version=version,
-                entries=tuple(entries) if entries is not None
+                session,
+                version=version,
+                entries=tuple(entries)
+                if entries is not None
                 else overrides_from_dates(extra_days_off, extra_working_days),
                 actor=actor,
             )
@@ -186,8 +193,12 @@ class CalendarServices(ServiceBase):
         if version == row.overrides_version:
             return False
         self._change_calendar(
-            session, row, {"overrides_version": version, "overrides": days_json(entries)},
-            action="holidays_replaced", actor=actor, details={"version": version},
+            session,
+            row,
+            {"overrides_version": version, "overrides": days_json(entries)},
+            action="holidays_replaced",
+            actor=actor,
+            details={"version": version},
         )
         return True
 
@@ -211,7 +222,11 @@ class CalendarServices(ServiceBase):
             changed["hours"] = hours_to_json(hours)
         if changed:
             self._change_calendar(
-                session, row, changed, action="calendar_changed", actor=actor,
+                session,
+                row,
+                changed,
+                action="calendar_changed",
+                actor=actor,
                 details={"fields": sorted(changed)},
             )
         return bool(changed)
@@ -231,20 +246,39 @@ class CalendarServices(ServiceBase):
         legacy = _legacy_settings(session)
         hours, overrides = legacy or (OfficeHours(), ())
         row = WorkCalendarRow(
-            id=CALENDAR_ID, base_version=version, base_source=source, base_days=days_json(days),
-            overrides_version=0, overrides=days_json(overrides), hours=hours_to_json(hours),
-            updated_at=self._now(), server_version=None, dirty=legacy is not None,
+            id=CALENDAR_ID,
+            base_version=version,
+            base_source=source,
+            base_days=days_json(days),
+            overrides_version=0,
+            overrides=days_json(overrides),
+            hours=hours_to_json(hours),
+            updated_at=self._now(),
+            server_version=None,
+            dirty=legacy is not None,
         )
         session.add(row)
         if legacy is not None:
             self._op(session, CALENDAR_ENTITY, CALENDAR_ID, "create", calendar_fields(row))
-        self._audit(session, "calendar_installed", actor="system", entity=CALENDAR_ENTITY,
-                    entity_id=CALENDAR_ID, details={"base_version": version, "source": source})
+        self._audit(
+            session,
+            "calendar_installed",
+            actor="system",
+            entity=CALENDAR_ENTITY,
+            entity_id=CALENDAR_ID,
+            details={"base_version": version, "source": source},
+        )
         return row
 
     def _change_calendar(
-        self, session: Session, row: WorkCalendarRow, changed: dict[str, Any], *,
-        action: str, actor: str, details: dict[str, Any],
+        self,
+        session: Session,
+        row: WorkCalendarRow,
+        changed: dict[str, Any],
+        *,
+        action: str,
+        actor: str,
+        details: dict[str, Any],
     ) -> None:
         """Apply ``changed`` to the row with its outbox operation and audit entry.
 
@@ -258,10 +292,12 @@ class CalendarServices(ServiceBase):
         if row.server_version is None and not _has_operations(session):
             self._op(session, CALENDAR_ENTITY, CALENDAR_ID, "create", calendar_fields(row))
         else:
-            self._op(session, CALENDAR_ENTITY, CALENDAR_ID, "update", changed,
-                     base_version=row.server_version)
-        self._audit(session, action, actor=actor, entity=CALENDAR_ENTITY, entity_id=CALENDAR_ID,
-                    details=details)
+            self._op(
+                session, CALENDAR_ENTITY, CALENDAR_ID, "update", changed, base_version=row.server_version
+            )
+        self._audit(
+            session, action, actor=actor, entity=CALENDAR_ENTITY, entity_id=CALENDAR_ID, details=details
+        )
 
 
 def calendar_fields(row: WorkCalendarRow) -> dict[str, Any]:
@@ -273,9 +309,9 @@ def _has_operations(session: Session) -> bool:
     """Whether the calendar ever had an outbox operation on this PC (its create is on its way)."""
     session.flush()
     found = session.scalar(
-        select(OutboxOp.op_id).where(
-            OutboxOp.entity == CALENDAR_ENTITY, OutboxOp.entity_id == CALENDAR_ID
-        ).limit(1)
+        select(OutboxOp.op_id)
+        .where(OutboxOp.entity == CALENDAR_ENTITY, OutboxOp.entity_id == CALENDAR_ID)
+        .limit(1)
     )
     return found is not None
 
@@ -298,4 +334,3 @@ def _legacy_settings(session: Session) -> tuple[OfficeHours, tuple[CalendarDay, 
         )
         session.delete(overrides_row)
     return hours, overrides
-

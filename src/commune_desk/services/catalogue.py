@@ -102,8 +102,12 @@ def parse_extension(raw: dict[str, Any]) -> StatutoryExtension:
 def extension_to_json(ext: StatutoryExtension) -> dict[str, Any]:
     """The stored form of an extension (what ``parse_extension`` reads)."""
     return {
-        "code": ext.code, "name": ext.name, "legal_basis": ext.legal_basis, "mode": ext.mode.value,
-        "day_kind": ext.limit.kind.value, "amount": ext.limit.amount,
+        "code": ext.code,
+        "name": ext.name,
+        "legal_basis": ext.legal_basis,
+        "mode": ext.mode.value,
+        "day_kind": ext.limit.kind.value,
+        "amount": ext.limit.amount,
     }
 
 

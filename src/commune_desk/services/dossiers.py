@@ -247,12 +247,24 @@ class DossierServices(ServiceBase):
             db.execute(
                 _INSERT_DOSSIER_SQL,
                 (
-                    dossier_id, code, procedure.code, clean.applicant_name, clean.applicant_id_number,
-                    clean.applicant_phone, clean.applicant_address, int(status), received_text,
-                    to_utc_text(appointment), clean.received_by, settings.counter_slot, clean.notes,
+                    dossier_id,
+                    code,
+                    procedure.code,
+                    clean.applicant_name,
+                    clean.applicant_id_number,
+                    clean.applicant_phone,
+                    clean.applicant_address,
+                    int(status),
+                    received_text,
+                    to_utc_text(appointment),
+                    clean.received_by,
+                    settings.counter_slot,
+                    clean.notes,
                     json.dumps(papers),
                     clean.date_of_birth.isoformat() if clean.date_of_birth else None,
-                    clean.extension, now_text, now_text,
+                    clean.extension,
+                    now_text,
+                    now_text,
                 ),
             )
             db.execute(
@@ -344,7 +356,9 @@ class DossierServices(ServiceBase):
             procedure = self._procedure(db, procedure_code.strip().upper())
             _settings, calendar = self._office(db)
         return derived_appointment(
-            calendar, received_at=self._now(), limit=procedure.limit,
+            calendar,
+            received_at=self._now(),
+            limit=procedure.limit,
             extension=procedure.extension(extension.strip().upper()),
         )
 
@@ -481,7 +495,11 @@ class DossierServices(ServiceBase):
     # -- internals ---------------------------------------------------------------
 
     def _event_data(
-        self, dossier: Dossier, procedure: Procedure, calendar: WorkCalendar, kind: EventKind,
+        self,
+        dossier: Dossier,
+        procedure: Procedure,
+        calendar: WorkCalendar,
+        kind: EventKind,
         data: dict[str, Any],
     ) -> dict[str, Any]:
         """Check and complete what an event records (form 04, statutory extension)."""
@@ -492,7 +510,8 @@ class DossierServices(ServiceBase):
         if kind == EventKind.EXTENSION_APPLIED:
             if dossier.extension:
                 raise ValidationError(
-                    "extension_already_applied", "the dossier already has its extension",
+                    "extension_already_applied",
+                    "the dossier already has its extension",
                     field="extension",
                 )
             code = str(data.get("extension", "")).strip().upper()

@@ -26,14 +26,18 @@ def validate_tracking_url(value: str | None) -> str | None:
         return None
     if not url.startswith(("https://", "http://")) or url.count("{code}") != 1 or len(url) > 300:
         raise ValidationError(
-            "invalid_tracking_url", "the tracking address must be http(s) with one {code}",
+            "invalid_tracking_url",
+            "the tracking address must be http(s) with one {code}",
             field="tracking_url",
         )
-    if any(ch.isspace() for ch in url) or "{" in url.replace("{code}", "") or "}" in url.replace(
-        "{code}", ""
+    if (
+        any(ch.isspace() for ch in url)
+        or "{" in url.replace("{code}", "")
+        or "}" in url.replace("{code}", "")
     ):
         raise ValidationError(
-            "invalid_tracking_url", "spaces or stray braces in the tracking address",
+            "invalid_tracking_url",
+            "spaces or stray braces in the tracking address",
             field="tracking_url",
         )
     return url
@@ -85,4 +89,3 @@ class SettingsServices(CalendarServices):
             self._audit(session, "settings_updated", actor=actor, entity="settings")
             clean = self._load_settings(session)
         return Outcome(clean, Changes.of("settings", "office") | Changes.of("settings", "calendar"))
-

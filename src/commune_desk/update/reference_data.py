@@ -26,7 +26,10 @@ class ReferenceDataServices(Protocol):
     """The part of the services facade this module calls."""
 
     def replace_reference_data(
-        self, *, catalogue: Catalogue | None = None, holidays: HolidayOverrides | None = None,
+        self,
+        *,
+        catalogue: Catalogue | None = None,
+        holidays: HolidayOverrides | None = None,
         actor: str = "usb-update",
     ) -> Any:
         """Replace the parts present in one transaction; ``.value`` maps part → result."""

@@ -58,8 +58,9 @@ def test_century_digit_must_agree_with_birth_date() -> None:
         validate_id_number("001888012345", date_of_birth=date(1988, 1, 1), today=TODAY)
 
 
-@given(st.sampled_from(sorted(PROVINCE_CODES)), st.integers(0, 9), st.integers(0, 99),
-       st.integers(0, 999_999))
+@given(
+    st.sampled_from(sorted(PROVINCE_CODES)), st.integers(0, 9), st.integers(0, 99), st.integers(0, 999_999)
+)
 def test_cccd_round_trip(province: str, code: int, yy: int, rest: int) -> None:
     number = f"{province}{code}{yy:02d}{rest:06d}"
     info = id_number_info(number)

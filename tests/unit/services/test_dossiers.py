@@ -107,7 +107,9 @@ def test_extension_sets_the_new_date(ctx: AppContext) -> None:
     d = ctx.services.register_dossier(new_dossier()).value.summary
     new_date = datetime(2026, 3, 20, 16, 0, tzinfo=VN_TZ)
     detail = ctx.services.record_event(
-        d.id, "extended", note="Chờ ý kiến cơ quan cấp trên",
+        d.id,
+        "extended",
+        note="Chờ ý kiến cơ quan cấp trên",
         data={"appointment_at": new_date.isoformat(), "fault": "processing_agency"},
     ).value
     assert detail.summary.appointment_at == new_date

@@ -38,17 +38,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("procedures", schema=None) as batch_op:
         batch_op.add_column(sa.Column("extensions", sa.JSON(), nullable=False, server_default="[]"))
-        batch_op.add_column(
-            sa.Column("fee_verified", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
+        batch_op.add_column(sa.Column("fee_verified", sa.Boolean(), nullable=False, server_default=sa.true()))
     with op.batch_alter_table("dossiers", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("received_papers", sa.JSON(), nullable=False, server_default="[]")
-        )
+        batch_op.add_column(sa.Column("received_papers", sa.JSON(), nullable=False, server_default="[]"))
         batch_op.add_column(sa.Column("applicant_date_of_birth", sa.Date(), nullable=True))
-        batch_op.add_column(
-            sa.Column("extension", sa.String(length=40), nullable=False, server_default="")
-        )
+        batch_op.add_column(sa.Column("extension", sa.String(length=40), nullable=False, server_default=""))
     with op.batch_alter_table("incoming_documents", schema=None) as batch_op:
         batch_op.add_column(sa.Column("notes", sa.Text(), nullable=False, server_default=""))
     with op.batch_alter_table("outgoing_documents", schema=None) as batch_op:
