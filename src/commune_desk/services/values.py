@@ -226,6 +226,7 @@ class NewIncomingDocument:
     doc_type: str = ""
     urgency: str = ""
     secrecy: str = ""
+    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -247,6 +248,15 @@ class IncomingDocumentInfo:
     handler: str
     co_handlers: tuple[str, ...]
     deadline: date | None
+    #: When it was passed to the handler ("ngày chuyển"), office time.
+    assigned_at: datetime | None = None
+    notes: str = ""
+    void_reason: str = ""
+
+    @property
+    def voided(self) -> bool:
+        """True when its number was voided."""
+        return bool(self.void_reason)
 
 
 @dataclass(frozen=True)
@@ -260,6 +270,9 @@ class NewOutgoingDocument:
     recipients: tuple[str, ...] = ()
     copies: int = 1
     secret: bool = False
+    #: Unit or person keeping the file copy ("đơn vị, người nhận bản lưu").
+    copy_holder: str = ""
+    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -278,6 +291,42 @@ class OutgoingDocumentInfo:
     recipients: tuple[str, ...]
     copies: int
     issued_on: date | None
+    copy_holder: str = ""
+    #: Date sent out ("ngày chuyển"): the issue date unless recorded otherwise.
+    sent_on: date | None = None
+    notes: str = ""
+    void_reason: str = ""
+
+    @property
+    def secret(self) -> bool:
+        """True for the secret register's documents."""
+        return self.series.startswith("outgoing-secret/")
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One line of a printed register book: a number and its document, or a voided number."""
+
+    number: int | None
+    document: IncomingDocumentInfo | OutgoingDocumentInfo | None
+    void_reason: str = ""
+
+    @property
+    def voided(self) -> bool:
+        """True when the number was voided (with or without a document)."""
+        return bool(self.void_reason)
+
+
+@dataclass(frozen=True)
+class RegisterBook:
+    """A register book as printed (Decree 30/2020): one series, every number in order.
+
+    Numbered entries and voided numbers (with their reason) by number; entries
+    still waiting for their number (provisional) at the end.
+    """
+
+    series: str
+    rows: tuple[RegisterRow, ...]
 
 
 # --- settings, reports, maintenance -------------------------------------------
