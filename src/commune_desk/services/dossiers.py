@@ -223,15 +223,18 @@ class DossierServices(ServiceBase):
         (see ``_office`` and ``_procedure``).
         """
         now = self._now()
-        clean = validate_new_dossier(new, today=now.astimezone(VN_TZ).date())
-        received_at = clean.received_at or now
+        if new.received_at is not None and new.received_at.tzinfo is None:
+            raise ValidationError("naive_datetime", "received_at needs a time zone", field="received_at")
+        received_at = new.received_at or now
         # A Core connection, not an ORM session: nothing here needs the unit of work.
         with self._write_engine.begin() as connection:
             db = driver_connection(connection)
+            settings, calendar = self._office(db)
+            # the window first: a mistyped year explains every other oddity (a "future" birth year)
+            check_received_at(received_at, now=now, office_start=settings.office_start_date)
+            clean = validate_new_dossier(new, today=now.astimezone(VN_TZ).date())
             procedure = self._procedure(db, clean.procedure_code)
             extension = procedure.extension(clean.extension)
-            settings, calendar = self._office(db)
-            check_received_at(received_at, now=now, office_start=settings.office_start_date)
             appointment = derived_appointment(
                 calendar, received_at=received_at, limit=procedure.limit, extension=extension
             )

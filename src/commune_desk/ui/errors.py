@@ -108,6 +108,67 @@ KIND_MESSAGES: dict[str, str] = {
         "Errors", "Kiểm tra dữ liệu phát hiện lỗi. Hãy liên hệ cán bộ CNTT và khôi phục bản sao lưu."
     ),
     "disk_full": QT_TRANSLATE_NOOP("Errors", "Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại."),
+    # input windows, papers, calendar, registers
+    "invalid_characters": QT_TRANSLATE_NOOP(
+        "Errors", "Có ký tự không được phép (điều khiển, vô hình, đảo chiều văn bản); hãy gõ lại."
+    ),
+    "text_too_long": QT_TRANSLATE_NOOP("Errors", "Nội dung quá dài: tối đa {max_length} ký tự."),
+    "invalid_name": QT_TRANSLATE_NOOP("Errors", "Họ tên phải có chữ cái và không chứa ký hiệu lạ."),
+    "received_in_future": QT_TRANSLATE_NOOP(
+        "Errors", "Thời điểm tiếp nhận không thể ở tương lai; kiểm tra ngày giờ và đồng hồ máy."
+    ),
+    "received_before_office_start": QT_TRANSLATE_NOOP(
+        "Errors", "Thời điểm tiếp nhận trước ngày đơn vị bắt đầu nhận hồ sơ ({office_start})."
+    ),
+    "id_number_unknown_province": QT_TRANSLATE_NOOP(
+        "Errors", "Số CCCD không hợp lệ: {province_code} không phải mã tỉnh nơi đăng ký khai sinh."
+    ),
+    "date_of_birth_in_future": QT_TRANSLATE_NOOP(
+        "Errors", "Ngày sinh sau ngày tiếp nhận; kiểm tra lại ngày sinh."
+    ),
+    "paper_name_required": QT_TRANSLATE_NOOP("Errors", "Giấy tờ đã nhận phải có tên."),
+    "invalid_paper": QT_TRANSLATE_NOOP(
+        "Errors", "Giấy tờ đã nhận không hợp lệ (bản chính, bản sao chứng thực, bản chụp; 1–99 bản)."
+    ),
+    "unknown_extension": QT_TRANSLATE_NOOP(
+        "Errors", "Thủ tục này không có trường hợp kéo dài thời hạn như vậy."
+    ),
+    "extension_already_applied": QT_TRANSLATE_NOOP(
+        "Errors", "Hồ sơ đã được áp dụng thời hạn kéo dài theo quy định."
+    ),
+    "appointment_required": QT_TRANSLATE_NOOP("Errors", "Chọn ngày hẹn trả kết quả mới."),
+    "appointment_before_receipt": QT_TRANSLATE_NOOP(
+        "Errors", "Ngày hẹn mới phải sau thời điểm tiếp nhận hồ sơ."
+    ),
+    "appointment_not_working_day": QT_TRANSLATE_NOOP(
+        "Errors", "Ngày hẹn mới ({day}) là ngày nghỉ; hãy chọn một ngày làm việc."
+    ),
+    "appointment_outside_hours": QT_TRANSLATE_NOOP("Errors", "Giờ hẹn mới nằm ngoài giờ làm việc."),
+    "invalid_fault": QT_TRANSLATE_NOOP("Errors", "Chọn cơ quan, bộ phận để xảy ra chậm trễ."),
+    "invalid_symbol": QT_TRANSLATE_NOOP(
+        "Errors", "Ký hiệu chỉ gồm chữ viết tắt và gạch nối, ví dụ QĐ-UBND (không gõ số và dấu /)."
+    ),
+    "invalid_urgency": QT_TRANSLATE_NOOP("Errors", "Độ khẩn phải là Hỏa tốc, Thượng khẩn hoặc Khẩn."),
+    "invalid_secrecy": QT_TRANSLATE_NOOP("Errors", "Độ mật phải là Tuyệt mật, Tối mật hoặc Mật."),
+    "invalid_copies": QT_TRANSLATE_NOOP("Errors", "Số bản phải từ 1 đến 9999."),
+    "reason_required": QT_TRANSLATE_NOOP("Errors", "Cần ghi lý do."),
+    "invalid_calendar": QT_TRANSLATE_NOOP("Errors", "Dữ liệu lịch làm việc không hợp lệ."),
+    "calendar_day_twice": QT_TRANSLATE_NOOP(
+        "Errors", "Một ngày không thể vừa là ngày nghỉ vừa là ngày làm bù ({day})."
+    ),
+    "invalid_tracking_url": QT_TRANSLATE_NOOP(
+        "Errors", "Địa chỉ tra cứu phải bắt đầu bằng http(s):// và có đúng một chỗ {code}."
+    ),
+    "invalid_office_start": QT_TRANSLATE_NOOP("Errors", "Ngày bắt đầu nhận hồ sơ không hợp lệ."),
+    "invalid_series": QT_TRANSLATE_NOOP(
+        "Errors", "Không có sổ này (ví dụ: incoming/2026, outgoing/2026, outgoing-secret/2026)."
+    ),
+    "invalid_date": QT_TRANSLATE_NOOP(
+        "Errors", "Ngày không đúng định dạng năm-tháng-ngày (ví dụ 1990-05-31)."
+    ),
+    "invalid_arguments": QT_TRANSLATE_NOOP(
+        "Errors", "Tham số dòng lệnh chứa byte không phải UTF-8; hãy gõ lại."
+    ),
 }
 
 
@@ -148,7 +209,15 @@ def message_for(exc: BaseException) -> str | None:
         return QCoreApplication.translate("Errors", "Không thực hiện được thao tác ({kind}).").format(
             kind=kind
         )
-    return QCoreApplication.translate("Errors", base)
+    params = {k: str(v) for k, v in (getattr(exc, "params", None) or {}).items()}
+    return QCoreApplication.translate("Errors", base).format_map(_Keep(params))
+
+
+class _Keep(dict):  # type: ignore[type-arg]
+    """Format parameters; a placeholder without a value stays as written."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 class ErrorReporter:
