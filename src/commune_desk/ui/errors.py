@@ -109,6 +109,9 @@ KIND_MESSAGES: dict[str, str] = {
     ),
     "disk_full": QT_TRANSLATE_NOOP("Errors", "Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại."),
     # input windows, papers, calendar, registers
+    "no_slip_for_step": QT_TRANSLATE_NOOP(
+        "Errors", "Chọn trong quá trình giải quyết một bước có phiếu (mẫu 02–05)."
+    ),
     "invalid_characters": QT_TRANSLATE_NOOP(
         "Errors", "Có ký tự không được phép (điều khiển, vô hình, đảo chiều văn bản); hãy gõ lại."
     ),
