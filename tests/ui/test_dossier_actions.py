@@ -43,7 +43,8 @@ def test_extension_prints_apology_slip_with_both_dates(desktop: Any, qtbot: Any,
     proposal = desktop.call_on_store(lambda: desktop.ctx.services.propose_apology_date(summary.id))
     new_date = proposal.astimezone(VN_TZ)  # a working moment computed with the calendar
     detail.record(
-        EventKind.EXTENDED, "Chờ xác minh của cơ quan khác",
+        EventKind.EXTENDED,
+        "Chờ xác minh của cơ quan khác",
         data={"appointment_at": new_date.isoformat(), "fault": "coordinating_agency"},
     )
     qtbot.waitUntil(lambda: detail.last_slip is not None, timeout=10_000)

@@ -266,6 +266,16 @@ def list_outgoing(services: Any, year: int) -> list[Any]:
     return list(services.list_outgoing(year=year, limit=REGISTER_LIMIT))
 
 
+def register_book(services: Any, series: str) -> tuple[OfficeSettings, Any]:
+    """The office and the whole book of ``series`` (printed per Decree 30/2020)."""
+    return services.get_settings(), services.register_book(series)
+
+
+def void_number(services: Any, series: str, number: int, reason: str, actor: str) -> Outcome[Any]:
+    """Void a register number (audited, sent to the city server with the document's state)."""
+    return services.void_number(series, number, reason=reason, actor=actor)
+
+
 #: Most register entries listed on screen at once.
 REGISTER_LIMIT = 2000
 
