@@ -71,6 +71,11 @@ def get_settings(services: Any) -> OfficeSettings:
     return services.get_settings()
 
 
+def get_calendar(services: Any) -> Any:
+    """The working calendar in use (versions and source of its base and overrides)."""
+    return services.get_calendar()
+
+
 def update_settings(services: Any, settings: OfficeSettings, actor: str) -> Outcome[Any]:
     """Save the office settings."""
     return services.update_settings(settings, actor=actor)
