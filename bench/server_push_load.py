@@ -29,6 +29,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -41,7 +42,7 @@ from tests.helpers.city_server import postgres_schema_url, sqlite_url  # noqa: E
 
 from city_server.admin import add_commune, add_user  # noqa: E402
 from city_server.db import make_engine, migrate, session_factory  # noqa: E402
-from commune_desk.sync.protocol import Role  # noqa: E402
+from commune_desk.protocol import Role  # noqa: E402
 
 
 @dataclass
@@ -77,7 +78,7 @@ class Device:
         while len(ops) < size:
             did = str(uuid.uuid4())
             n = self.code_counter % 999
-            day = 260101 + self.code_counter // 999
+            day = f"{date(2026, 1, 1) + timedelta(days=self.code_counter // 999):%y%m%d}"  # a real date
             self.code_counter += 1
             ops.append(
                 self.op(

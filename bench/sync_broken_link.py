@@ -42,11 +42,11 @@ from city_server.admin import add_commune, add_user  # noqa: E402
 from city_server.db import make_engine, migrate, session_factory  # noqa: E402
 from commune_desk.app import AppContext  # noqa: E402
 from commune_desk.paths import AppPaths  # noqa: E402
+from commune_desk.protocol import Role  # noqa: E402
 from commune_desk.services import NewDossier  # noqa: E402
 from commune_desk.store.models import OutboxOp  # noqa: E402
 from commune_desk.sync.account import login  # noqa: E402
 from commune_desk.sync.engine import SyncEngine  # noqa: E402
-from commune_desk.sync.protocol import Role  # noqa: E402
 
 
 def free_port() -> int:

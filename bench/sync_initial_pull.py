@@ -41,10 +41,10 @@ from city_server.db import make_engine, migrate, session_factory  # noqa: E402
 from city_server.models import Commune, Record  # noqa: E402
 from commune_desk.app import AppContext  # noqa: E402
 from commune_desk.paths import AppPaths  # noqa: E402
+from commune_desk.protocol import Role  # noqa: E402
 from commune_desk.store.models import Dossier, DossierEvent, IncomingDocument  # noqa: E402
 from commune_desk.sync.account import login  # noqa: E402
 from commune_desk.sync.engine import SyncEngine  # noqa: E402
-from commune_desk.sync.protocol import Role  # noqa: E402
 
 UNIT = "000.00.00.H26"
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Đặng Thị Đào", "Lê Hoàng Cường", "Phạm Thu Hà"]

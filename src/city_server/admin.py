@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from city_server.models import Commune, User
 from city_server.security import hash_password
-from commune_desk.sync.protocol import Role
+from commune_desk.protocol import Role
 
 
 class AdminError(Exception):

@@ -23,7 +23,7 @@ from city_server.middleware import (
 from city_server.models import Commune, Device, Record, utcnow
 from city_server.numbers import active_leases, find_gaps, grant_lease, lease_to_wire
 from city_server.push import PushBatch
-from commune_desk.sync.protocol import (
+from commune_desk.protocol import (
     API_PREFIX,
     CLOCK_WARNING_SECONDS,
     DEFAULT_PULL_LIMIT,

@@ -27,7 +27,7 @@ from city_server.security import (
     token_hash,
     verify_password,
 )
-from commune_desk.sync.protocol import (
+from commune_desk.protocol import (
     DeviceInfo,
     DeviceList,
     ErrorKind,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from city_server.auth import AuthContext, ContextDep, SessionDep
 from city_server.errors import ApiError
 from city_server.models import Blob, BlobChunk
-from commune_desk.sync.protocol import (
+from commune_desk.protocol import (
     MAX_BLOB_BYTES,
     MAX_CHUNK_BYTES,
     SHA256_PATTERN,

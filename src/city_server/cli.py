@@ -19,7 +19,7 @@ from city_server.admin import AdminError, add_commune, add_user
 from city_server.db import make_engine, migrate, session_factory
 from city_server.models import Commune
 from city_server.numbers import find_gaps
-from commune_desk.sync.protocol import Role
+from commune_desk.protocol import Role
 
 DEFAULT_DB = "sqlite:///city-server.sqlite3"
 

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from commune_desk.sync.protocol import ErrorBody, ErrorKind, is_retryable_status
+from commune_desk.protocol import ErrorBody, ErrorKind, is_retryable_status
 
 log = logging.getLogger(__name__)
 

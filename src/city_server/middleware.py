@@ -16,7 +16,7 @@ from typing import Any
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from commune_desk.sync.protocol import ErrorKind, is_retryable_status
+from commune_desk.protocol import ErrorKind, is_retryable_status
 
 
 async def _send_error(send: Send, status: int, kind: ErrorKind, message: str) -> None:

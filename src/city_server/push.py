@@ -20,8 +20,10 @@ from city_server.auth import AuthContext
 from city_server.models import Blob, Device, OpResultRow, Record, utcnow
 from city_server.numbers import NumberBook, lock_commune
 from commune_desk.domain.dossier import DossierStatus, EventKind, next_status
-from commune_desk.domain.errors import IllegalTransition
-from commune_desk.sync.protocol import (
+from commune_desk.domain.errors import DomainError, IllegalTransition
+from commune_desk.domain.numbers import REGISTER_BOOKS, parse_series
+from commune_desk.protocol import (
+    APPEND_ONLY,
     FIELD_CODE,
     FIELD_DOSSIER_ID,
     FIELD_EVENT_KIND,
@@ -29,6 +31,7 @@ from commune_desk.sync.protocol import (
     FIELD_PROVISIONAL,
     FIELD_SERIES,
     FIELD_SHA256,
+    RECORDS,
     Action,
     ConflictFields,
     ConflictResolutionFields,
@@ -39,17 +42,12 @@ from commune_desk.sync.protocol import (
     OpResult,
     OpStatus,
     PushResponse,
-    SeriesKind,
-    parse_series,
 )
 
 _MISSING = object()
 MAX_NUMBER = 2**62
-_REGISTER_KINDS = {
-    Entity.INCOMING_DOCUMENT: {SeriesKind.INCOMING},
-    Entity.OUTGOING_DOCUMENT: {SeriesKind.OUTGOING, SeriesKind.OUTGOING_SECRET},
-}
-_APPEND_ONLY = {Entity.DOSSIER_EVENT, Entity.NUMBER_VOID, Entity.CONFLICT_RESOLUTION}
+#: Register entries: the books their ``series`` may name.
+_REGISTER_KINDS = {e: RECORDS[e].series_kinds for e in (Entity.INCOMING_DOCUMENT, Entity.OUTGOING_DOCUMENT)}
 
 
 @dataclass
@@ -276,7 +274,7 @@ class PushBatch:
             return _rejected(ErrorKind.ENTITY_NOT_ALLOWED, "conflicts are written by the server")
         if _has_nul(op.fields):
             return _rejected(ErrorKind.INVALID_FIELDS, "NUL character in fields")
-        if op.entity in _APPEND_ONLY:
+        if op.entity in APPEND_ONLY:
             if op.action is not Action.CREATE:
                 return _rejected(ErrorKind.APPEND_ONLY, f"{op.entity} records are append-only")
             existing = self._get(op.entity.value, str(op.entity_id))
@@ -387,7 +385,7 @@ class PushBatch:
             series = fields.get(FIELD_SERIES, old.get(FIELD_SERIES))
             try:
                 kind_, _ = parse_series(series) if isinstance(series, str) else (None, None)
-            except ValueError:
+            except DomainError:
                 kind_ = None
             if kind_ not in _REGISTER_KINDS[op.entity] or not isinstance(series, str):
                 return fields, None, _rejected(ErrorKind.INVALID_FIELDS, "bad register series")
@@ -464,9 +462,9 @@ class PushBatch:
         series, number = op.fields.get(FIELD_SERIES), op.fields.get(FIELD_NUMBER)
         try:
             kind, _ = parse_series(series) if isinstance(series, str) else (None, None)
-        except ValueError:
+        except DomainError:
             kind = None
-        if kind in (None, SeriesKind.DOSSIER_CODE) or not _is_number(number):
+        if kind not in REGISTER_BOOKS or not _is_number(number):
             return _rejected(ErrorKind.INVALID_FIELDS, "void needs a register series and number")
         assert isinstance(series, str) and isinstance(number, int)
         if error := self.numbers.void(series, number, str(op.entity_id)):

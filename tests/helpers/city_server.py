@@ -35,7 +35,7 @@ from sqlalchemy.engine import make_url
 from city_server.admin import add_commune, add_user
 from city_server.app import create_app
 from city_server.db import make_engine, session_factory
-from commune_desk.sync.protocol import Role, TokenResponse
+from commune_desk.protocol import Role, TokenResponse
 
 PG_ENV = "COMMUNE_TEST_PG_URL"
 

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from tests.integration.delivery.support import REPO_ROOT, StickMaker, catalogue, holidays
 
+from commune_desk.messages import update_message
 from commune_desk.update import UPDATE_FOLDER, AppliedItem, UpdateKind, UpdateResult
-from commune_desk.update.outcome import MESSAGES
 from commune_desk.update.package import ReferenceDataPackage
 from commune_desk.update.repository import ReleaseRepository
 
@@ -169,10 +169,13 @@ def test_installer_started_tells_the_clerk_and_closes_the_window(
 
 
 def test_every_update_kind_has_the_clerks_sentence() -> None:
-    """The page's translatable sentences are the update package's own, kind for kind."""
-    from commune_desk.ui.usb_update import KIND_MESSAGES
+    """Each outcome carries the catalogue's own sentence for its kind, never the generic one."""
+    from commune_desk.messages import UNKNOWN_KIND
 
-    assert {UpdateKind(k): v for k, v in KIND_MESSAGES.items()} == MESSAGES
+    generic = UNKNOWN_KIND.split("(")[0]
+    for kind in UpdateKind:
+        assert UpdateResult.of(kind).message == update_message(kind)
+        assert not update_message(kind).startswith(generic), kind
 
 
 def test_refusals_are_translated_in_english_mode(make_desktop: Any) -> None:

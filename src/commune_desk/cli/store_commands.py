@@ -18,8 +18,8 @@ from typing import Any
 from commune_desk.cli.intake_args import add_intake_arguments, check_arguments, new_dossier_from
 from commune_desk.domain.calendar import VN_TZ, DayKind
 from commune_desk.domain.errors import DomainError, ValidationError
+from commune_desk.messages import message_for
 from commune_desk.paths import AppPaths
-from commune_desk.services.messages import message_for
 from commune_desk.services.values import DossierSummary, ProcedureInfo
 
 EXIT_INVALID = 2

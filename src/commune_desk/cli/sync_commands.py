@@ -14,39 +14,13 @@ import json
 import sys
 from typing import Any
 
+from commune_desk.messages import MESSAGES, message
 from commune_desk.paths import AppPaths
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
 EXIT_ATTENTION = 3
-
-#: Vietnamese sentences for sync error kinds (the UI has its own translation layer).
-MESSAGES: dict[str, str] = {
-    "offline": "Không kết nối được máy chủ; dữ liệu vẫn được lưu trên máy và sẽ đồng bộ sau.",
-    "server_unavailable": "Máy chủ đang bận hoặc gặp sự cố; sẽ thử lại sau.",
-    "not_logged_in": "Máy này chưa đăng nhập máy chủ thành phố; hãy chạy lệnh login.",
-    "invalid_credentials": "Sai tên đăng nhập hoặc mật khẩu.",
-    "session_expired": "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.",
-    "device_revoked": "Máy này đã bị thu hồi quyền đồng bộ; liên hệ quản trị để đăng nhập lại.",
-    "protocol_mismatch": "Phiên bản phần mềm không khớp với máy chủ; hãy cập nhật phần mềm.",
-    "keyring_unavailable": "Không lưu được thông tin đăng nhập vào kho mật khẩu của hệ điều hành.",
-    "bad_response": "Máy chủ trả lời không đúng giao thức; kiểm tra lại địa chỉ máy chủ.",
-    "request_refused": "Máy chủ từ chối yêu cầu.",
-    "blob_missing": "Thiếu tệp đính kèm trên máy; không gửi được.",
-    "hash_mismatch": "Tệp đính kèm tải về bị hỏng; sẽ tải lại.",
-    "wrong_password": "Mật khẩu không đúng.",
-    "busy": "Đang có một lượt đồng bộ khác chạy.",
-    "no_free_slot": "Cả 9 số quầy của đơn vị đã được cấp cho máy khác; cần thu hồi một máy cũ.",
-    "internal_error": "Đồng bộ gặp lỗi không mong muốn; đã ghi nhật ký, sẽ thử lại sau.",
-    "not_converged": "Còn thao tác chưa gửi được lên máy chủ; sẽ gửi ở lượt đồng bộ sau.",
-    "attention": "Đồng bộ xong nhưng có thao tác bị máy chủ từ chối hoặc xung đột cần xử lý.",
-}
-
-
-def message(kind: str | None) -> str:
-    """The Vietnamese sentence for a kind (the kind itself when unknown)."""
-    return MESSAGES.get(kind or "", f"Lỗi đồng bộ ({kind}).")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -25,19 +25,14 @@ from commune_desk.domain.calendar import (
     parse_days,
 )
 from commune_desk.domain.errors import ValidationError
+from commune_desk.protocol.records import fields_to_wire
 from commune_desk.services.values import OfficeSettings
 from commune_desk.store import Store
+from commune_desk.store import settings as stored
+from commune_desk.store.audit import audit
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.engine import BEGIN_MODE
-from commune_desk.store.models import AuditEntry, Setting
 from commune_desk.store.outbox import Executor, add_op, driver_connection, insert_ops
-
-#: Settings table keys (office hours and overrides moved into the calendar row;
-#: ``HOURS_KEY``/``CALENDAR_KEY`` are only read to take over an older store).
-OFFICE_KEY = "office"
-HOURS_KEY = "office_hours"
-CALENDAR_KEY = "calendar_overrides"
-DEVICE_KEY = "device_id"
 
 #: The working calendar record's id: the same in every commune (records are scoped by commune).
 CALENDAR_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "https://commune-desk/work-calendar"))
@@ -52,17 +47,6 @@ _CALENDAR_SQL = (
 def utc_now() -> datetime:
     """The current time, timezone-aware."""
     return datetime.now(UTC)
-
-
-def to_wire(value: Any) -> Any:
-    """Turn a field value into its JSON form for outbox operations."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (tuple, frozenset, set)):
-        return [to_wire(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True)
@@ -132,9 +116,9 @@ class ServiceBase:
         #: Core connections from it take the write lock at BEGIN, like ``store.write`` sessions
         #: (for hot paths that need no ORM session).
         self._write_engine: Engine = store.engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
-        # (stored office and calendar rows, their parsed settings, the calendar built
-        # from them): replaced as a whole, never mutated, so a reader on another thread
-        # sees either the old or the new triple.
+        # (stored settings rows, their parsed settings, the calendar built from them):
+        # replaced as a whole, never mutated, so a reader on another thread sees
+        # either the old or the new triple.
         self._office_cache: tuple[tuple[Any, ...], OfficeSettings, WorkCalendar] | None = None
         # procedure code -> facts parsed from its stored row (checked against the row on use)
         self._procedure_cache: dict[str, ProcedureFacts] = {}
@@ -165,7 +149,7 @@ class ServiceBase:
             entity=entity,
             entity_id=entity_id,
             action=action,
-            fields={k: to_wire(v) for k, v in fields.items()},
+            fields=fields_to_wire(fields),
             created_at=at or self._now(),
             base_version=base_version,
         )
@@ -181,30 +165,13 @@ class ServiceBase:
         insert_ops(
             session,
             device_id=self.device_id,
-            ops=[(e, i, a, b, {k: to_wire(v) for k, v in f.items()}) for e, i, a, b, f in ops],
+            ops=[(e, i, a, b, fields_to_wire(f)) for e, i, a, b, f in ops],
             created_at=at or self._now(),
         )
 
-    def _audit(
-        self,
-        session: Session,
-        action: str,
-        *,
-        actor: str = "",
-        entity: str = "",
-        entity_id: str | None = None,
-        details: dict[str, Any] | None = None,
-    ) -> None:
-        session.add(
-            AuditEntry(
-                at=self._now(),
-                actor=actor,
-                action=action,
-                entity=entity,
-                entity_id=entity_id,
-                details={k: to_wire(v) for k, v in (details or {}).items()},
-            )
-        )
+    def _audit(self, session: Session, action: str, **entry: Any) -> None:
+        """Audit ``action`` at the service clock's time (``store.audit.audit``'s keywords)."""
+        audit(session, action, at=self._now(), **entry)
 
     # -- settings ----------------------------------------------------------------
 
@@ -222,7 +189,7 @@ class ServiceBase:
         the stored text keeps it right whoever changes them (these services,
         the sync engine, another process, a restore) with nothing to invalidate.
         """
-        office = db.execute(_SETTINGS_SQL, (OFFICE_KEY,)).fetchone()
+        office = db.execute(_SETTINGS_SQL, (stored.OFFICE.key,)).fetchone()
         calendar_row = db.execute(_CALENDAR_SQL, (CALENDAR_ID,)).fetchone()
         rows = (office, calendar_row)
         cached = self._office_cache
@@ -293,24 +260,15 @@ def calendar_from_values(
 def settings_from_rows(office: dict[str, Any], calendar: CalendarData) -> OfficeSettings:
     """Office settings from the decoded office row and the calendar (defaults where missing)."""
     defaults = OfficeSettings()
-    start = office.get("office_start_date")
+    start = office.get(stored.OFFICE_START_DATE.name)
     return OfficeSettings(
-        unit_code=office.get("unit_code", defaults.unit_code),
-        unit_name=office.get("unit_name", defaults.unit_name),
-        counter_slot=int(office.get("counter_slot", defaults.counter_slot)),
-        server_url=office.get("server_url"),
+        unit_code=office.get(stored.UNIT_CODE.name, defaults.unit_code),
+        unit_name=office.get(stored.UNIT_NAME.name, defaults.unit_name),
+        counter_slot=int(office.get(stored.COUNTER_SLOT.name, defaults.counter_slot)),
+        server_url=office.get(stored.SERVER_URL.name),
         hours=calendar.hours,
         extra_days_off=frozenset(d.day for d in calendar.overrides if d.mark == DayMark.DAY_OFF),
         extra_working_days=frozenset(d.day for d in calendar.overrides if d.mark == DayMark.WORKING_DAY),
         office_start_date=date.fromisoformat(start) if start else defaults.office_start_date,
-        tracking_url=office.get("tracking_url") or None,
+        tracking_url=office.get(stored.TRACKING_URL.name) or None,
     )
-
-
-def put_setting(session: Session, key: str, value: Any) -> None:
-    """Insert or replace one settings row."""
-    row = session.get(Setting, key)
-    if row is None:
-        session.add(Setting(key=key, value=value))
-    else:
-        row.value = value

@@ -41,16 +41,11 @@ from commune_desk.domain.calendar import (
     parse_days,
 )
 from commune_desk.domain.errors import ValidationError
-from commune_desk.services.base import (
-    CALENDAR_ID,
-    CALENDAR_KEY,
-    HOURS_KEY,
-    ServiceBase,
-    calendar_from_values,
-)
-from commune_desk.services.catalogue import resources_dir
+from commune_desk.paths import resources_dir
+from commune_desk.services.base import CALENDAR_ID, ServiceBase, calendar_from_values
 from commune_desk.services.errors import OutdatedReferenceData
 from commune_desk.services.values import Changes, Outcome
+from commune_desk.store import settings as stored
 from commune_desk.store.models import OutboxOp, Setting, WorkCalendarRow
 
 #: Entity name of the calendar record in the sync protocol.
@@ -318,7 +313,8 @@ def _has_operations(session: Session) -> bool:
 
 def _legacy_settings(session: Session) -> tuple[OfficeHours, tuple[CalendarDay, ...]] | None:
     """Office hours and overrides an older version kept in settings rows (removed here)."""
-    hours_row, overrides_row = session.get(Setting, HOURS_KEY), session.get(Setting, CALENDAR_KEY)
+    hours_row = session.get(Setting, stored.OFFICE_HOURS.key)
+    overrides_row = session.get(Setting, stored.CALENDAR_OVERRIDES.key)
     if hours_row is None and overrides_row is None:
         return None
     hours: OfficeHours = OfficeHours()

@@ -31,6 +31,7 @@ from commune_desk.domain.numbers import (
 )
 from commune_desk.domain.registers import validate_secrecy, validate_symbol, validate_urgency
 from commune_desk.domain.text import fold
+from commune_desk.protocol import Action, Entity
 from commune_desk.services.base import ServiceBase
 from commune_desk.services.errors import NotFound
 from commune_desk.services.values import (
@@ -49,7 +50,7 @@ from commune_desk.store.models import (
     NumberLease,
     OutgoingDocument,
 )
-from commune_desk.store.search import build_keys, match_expression, set_keys
+from commune_desk.store.search import match_expression, record_keys, set_keys
 
 #: Size of the lease a PC without a server grants itself (the whole year's series).
 LOCAL_LEASE_END = 999_999
@@ -152,19 +153,19 @@ class DocumentServices(ServiceBase):
             )
             session.add(doc)
             if number is not None:
-                self._record_issue(session, series, number, "incoming_document", doc.id)
-            self._op(session, "incoming_document", doc.id, "create", _incoming_fields(doc))
+                self._record_issue(session, series, number, Entity.INCOMING_DOCUMENT, doc.id)
+            self._op(session, Entity.INCOMING_DOCUMENT, doc.id, Action.CREATE, _incoming_fields(doc))
             self._index_incoming(session, doc)
             self._audit(
                 session,
                 "incoming_registered",
                 actor=actor,
-                entity="incoming_document",
+                entity=Entity.INCOMING_DOCUMENT,
                 entity_id=doc.id,
                 details={"series": series, "number": number},
             )
             info = incoming_info(doc)
-        return Outcome(info, Changes.of("incoming_document", doc.id))
+        return Outcome(info, Changes.of(Entity.INCOMING_DOCUMENT, doc.id))
 
     def assign_incoming(
         self,
@@ -181,7 +182,7 @@ class DocumentServices(ServiceBase):
         with self.store.write.begin() as session:
             doc = session.get(IncomingDocument, document_id)
             if doc is None:
-                raise NotFound("incoming_document", document_id)
+                raise NotFound(Entity.INCOMING_DOCUMENT, document_id)
             doc.handler = handler
             doc.co_handlers = [c for c in helpers if c]
             doc.deadline = deadline
@@ -190,9 +191,9 @@ class DocumentServices(ServiceBase):
             doc.dirty = True
             self._op(
                 session,
-                "incoming_document",
+                Entity.INCOMING_DOCUMENT,
                 doc.id,
-                "update",
+                Action.UPDATE,
                 {
                     "handler": doc.handler,
                     "co_handlers": doc.co_handlers,
@@ -205,12 +206,12 @@ class DocumentServices(ServiceBase):
                 session,
                 "incoming_assigned",
                 actor=actor,
-                entity="incoming_document",
+                entity=Entity.INCOMING_DOCUMENT,
                 entity_id=doc.id,
                 details={"handler": handler},
             )
             info = incoming_info(doc)
-        return Outcome(info, Changes.of("incoming_document", doc.id))
+        return Outcome(info, Changes.of(Entity.INCOMING_DOCUMENT, doc.id))
 
     def list_incoming(
         self, *, year: int | None = None, limit: int = 100, offset: int = 0
@@ -267,18 +268,18 @@ class DocumentServices(ServiceBase):
             session.add(doc)
             if issue:
                 self._issue(session, doc, issued_on or now.astimezone(VN_TZ).date())
-            self._op(session, "outgoing_document", doc.id, "create", _outgoing_fields(doc))
+            self._op(session, Entity.OUTGOING_DOCUMENT, doc.id, Action.CREATE, _outgoing_fields(doc))
             self._index_outgoing(session, doc)
             self._audit(
                 session,
                 "outgoing_registered",
                 actor=actor,
-                entity="outgoing_document",
+                entity=Entity.OUTGOING_DOCUMENT,
                 entity_id=doc.id,
                 details={"number": doc.number_symbol},
             )
             info = outgoing_info(doc)
-        return Outcome(info, Changes.of("outgoing_document", doc.id))
+        return Outcome(info, Changes.of(Entity.OUTGOING_DOCUMENT, doc.id))
 
     def issue_outgoing(
         self, document_id: str, *, issued_on: date | None = None, actor: str = ""
@@ -287,15 +288,15 @@ class DocumentServices(ServiceBase):
         with self.store.write.begin() as session:
             doc = session.get(OutgoingDocument, document_id)
             if doc is None:
-                raise NotFound("outgoing_document", document_id)
+                raise NotFound(Entity.OUTGOING_DOCUMENT, document_id)
             if doc.number is not None:
                 raise ValidationError("already_issued", "document already has a number", field="number")
             self._issue(session, doc, issued_on or self._now().astimezone(VN_TZ).date())
             self._op(
                 session,
-                "outgoing_document",
+                Entity.OUTGOING_DOCUMENT,
                 doc.id,
-                "update",
+                Action.UPDATE,
                 {
                     "number": doc.number,
                     "number_symbol": doc.number_symbol,
@@ -311,12 +312,12 @@ class DocumentServices(ServiceBase):
                 session,
                 "outgoing_issued",
                 actor=actor,
-                entity="outgoing_document",
+                entity=Entity.OUTGOING_DOCUMENT,
                 entity_id=doc.id,
                 details={"number": doc.number_symbol},
             )
             info = outgoing_info(doc)
-        return Outcome(info, Changes.of("outgoing_document", doc.id))
+        return Outcome(info, Changes.of(Entity.OUTGOING_DOCUMENT, doc.id))
 
     def list_outgoing(
         self, *, year: int | None = None, limit: int = 100, offset: int = 0
@@ -353,7 +354,7 @@ class DocumentServices(ServiceBase):
             ).all()
             found: list[IncomingDocumentInfo | OutgoingDocumentInfo] = []
             for entity, entity_id in hits:
-                if entity == "incoming_document":
+                if entity == Entity.INCOMING_DOCUMENT:
                     doc_in = session.get(IncomingDocument, entity_id)
                     if doc_in is not None:
                         found.append(incoming_info(doc_in))
@@ -401,9 +402,9 @@ class DocumentServices(ServiceBase):
             changes |= self._void_document(session, issued, reason)
             self._op(
                 session,
-                "number_void",
+                Entity.NUMBER_VOID,
                 issued.id,
-                "create",
+                Action.CREATE,
                 {
                     "series": series,
                     "number": number,
@@ -416,7 +417,7 @@ class DocumentServices(ServiceBase):
                 session,
                 "number_voided",
                 actor=actor,
-                entity="number_void",
+                entity=Entity.NUMBER_VOID,
                 entity_id=issued.id,
                 details={"series": series, "number": number, "reason": reason},
             )
@@ -424,7 +425,7 @@ class DocumentServices(ServiceBase):
 
     def _void_document(self, session: Session, issued: IssuedNumber, reason: str) -> Changes:
         """Mark the outgoing document holding a voided number, with its outbox operation."""
-        if issued.entity != "outgoing_document" or not issued.entity_id:
+        if issued.entity != Entity.OUTGOING_DOCUMENT or not issued.entity_id:
             return Changes.of(issued.entity, issued.entity_id) if issued.entity_id else Changes()
         doc = session.get(OutgoingDocument, issued.entity_id)
         if doc is None:
@@ -433,13 +434,13 @@ class DocumentServices(ServiceBase):
         doc.dirty, doc.updated_at = True, self._now()
         self._op(
             session,
-            "outgoing_document",
+            Entity.OUTGOING_DOCUMENT,
             doc.id,
-            "update",
+            Action.UPDATE,
             {"state": doc.state, "void_reason": reason},
             base_version=doc.server_version,
         )
-        return Changes.of("outgoing_document", doc.id)
+        return Changes.of(Entity.OUTGOING_DOCUMENT, doc.id)
 
     def register_book(self, series: str) -> RegisterBook:
         """The whole register book of ``series`` as printed, whatever the screen shows.
@@ -554,25 +555,19 @@ class DocumentServices(ServiceBase):
         doc.state, doc.issued_on, doc.updated_at = "issued", issued_on, self._now()
         # Decree 30/2020: sent out the day it is signed, at the latest the next working day.
         doc.sent_on = doc.sent_on or issued_on
-        self._record_issue(session, doc.series, number, "outgoing_document", doc.id)
+        self._record_issue(session, doc.series, number, Entity.OUTGOING_DOCUMENT, doc.id)
 
     def _index_incoming(self, session: Session, doc: IncomingDocument) -> None:
-        set_keys(
-            session,
-            entity="incoming_document",
-            entity_id=doc.id,
-            keys=build_keys(
-                fold, (doc.summary, doc.author, doc.number_symbol, str(doc.number) if doc.number else None)
-            ),
-        )
+        _index(session, Entity.INCOMING_DOCUMENT, doc)
 
     def _index_outgoing(self, session: Session, doc: OutgoingDocument) -> None:
-        set_keys(
-            session,
-            entity="outgoing_document",
-            entity_id=doc.id,
-            keys=build_keys(fold, (doc.summary, doc.number_symbol or doc.symbol, doc.signer)),
-        )
+        _index(session, Entity.OUTGOING_DOCUMENT, doc)
+
+
+def _index(session: Session, entity: Entity, doc: IncomingDocument | OutgoingDocument) -> None:
+    keys = record_keys(entity, doc)
+    assert keys is not None  # both registers are indexed
+    set_keys(session, entity=entity, entity_id=doc.id, keys=keys)
 
 
 def _incoming_fields(d: IncomingDocument) -> dict[str, Any]:

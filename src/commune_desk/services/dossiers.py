@@ -31,7 +31,7 @@ from commune_desk.domain.intake import (
     clean_person_name,
     clean_text,
 )
-from commune_desk.domain.text import fold
+from commune_desk.protocol import Action, Entity
 from commune_desk.services.appointments import (
     PAUSES,
     apology_data,
@@ -52,7 +52,7 @@ from commune_desk.services.values import (
 )
 from commune_desk.store.models import Attachment, Dossier, DossierEvent, Procedure
 from commune_desk.store.outbox import counter_value, driver_connection, set_counter
-from commune_desk.store.search import build_keys, insert_keys
+from commune_desk.store.search import insert_keys, record_keys
 from commune_desk.store.types import to_utc_text
 
 #: Statuses in which the office's clock is running (a passed appointment means late).
@@ -100,11 +100,6 @@ def dossier_counter_name(local_day: Any, slot: int) -> str:
     """Local counter holding the last daily number issued by ``slot`` on ``local_day``."""
     # the same text as f"{local_day:%Y%m%d}", without strftime's cost on the intake path
     return f"dossier/{local_day.year}{local_day.month:02d}{local_day.day:02d}/{slot}"
-
-
-def dossier_search_keys(name: str, id_number: str, phone: str | None, code: str) -> str:
-    """Folded search text of a dossier: applicant name, ID number, phone, code."""
-    return build_keys(fold, (name, id_number, phone, code))
 
 
 def validate_new_dossier(new: NewDossier, *, today: date | None = None) -> NewDossier:
@@ -301,15 +296,14 @@ class DossierServices(ServiceBase):
             self._ops(
                 connection,
                 [
-                    ("dossier", dossier_id, "create", None, dossier_synced),
-                    ("dossier_event", event_id, "create", None, event_synced),
+                    (Entity.DOSSIER, dossier_id, Action.CREATE, None, dossier_synced),
+                    (Entity.DOSSIER_EVENT, event_id, Action.CREATE, None, event_synced),
                 ],
                 at=now,
             )
-            keys = dossier_search_keys(
-                clean.applicant_name, clean.applicant_id_number, clean.applicant_phone, code
-            )
-            insert_keys(connection, entity="dossier", entity_id=dossier_id, keys=keys)
+            keys = record_keys(Entity.DOSSIER, dossier_synced)
+            assert keys is not None
+            insert_keys(connection, entity=Entity.DOSSIER, entity_id=dossier_id, keys=keys)
         summary = DossierSummary(
             id=dossier_id,
             code=code,
@@ -350,7 +344,9 @@ class DossierServices(ServiceBase):
             extension=extension,
             available_extensions=() if extension else procedure.extensions,
         )
-        return Outcome(detail, Changes(frozenset({("dossier", dossier_id), ("dossier_event", event_id)})))
+        return Outcome(
+            detail, Changes(frozenset({(Entity.DOSSIER, dossier_id), (Entity.DOSSIER_EVENT, event_id)}))
+        )
 
     def preview_appointment(self, procedure_code: str, extension: str = "") -> datetime:
         """When a dossier of ``procedure_code`` received now would be due (the intake rule)."""
@@ -370,7 +366,7 @@ class DossierServices(ServiceBase):
         with self.store.read() as session:
             dossier = session.get(Dossier, dossier_id)
             if dossier is None:
-                raise NotFound("dossier", dossier_id)
+                raise NotFound(Entity.DOSSIER, dossier_id)
             _settings, calendar = self._load_office(session)
             return apology_proposal(calendar, appointment=dossier.appointment_at, now=self._now())
 
@@ -428,7 +424,7 @@ class DossierServices(ServiceBase):
         with self.store.write.begin() as session:
             dossier = session.get(Dossier, dossier_id)
             if dossier is None:
-                raise NotFound("dossier", dossier_id)
+                raise NotFound(Entity.DOSSIER, dossier_id)
             procedure = session.get(Procedure, dossier.procedure_code)
             assert procedure is not None  # foreign key
             events = list(
@@ -454,7 +450,7 @@ class DossierServices(ServiceBase):
             )
             session.add(event)
             events.append(event)
-            self._op(session, "dossier_event", event.id, "create", event_fields(event))
+            self._op(session, Entity.DOSSIER_EVENT, event.id, Action.CREATE, event_fields(event))
             dossier.status = int(new_status)
             changed_fields = self._apply_side_effects(dossier, procedure, calendar, events, event)
             dossier.updated_at = self._now()
@@ -462,9 +458,9 @@ class DossierServices(ServiceBase):
                 dossier.dirty = True
                 self._op(
                     session,
-                    "dossier",
+                    Entity.DOSSIER,
                     dossier.id,
-                    "update",
+                    Action.UPDATE,
                     changed_fields,
                     base_version=dossier.server_version,
                 )
@@ -472,19 +468,21 @@ class DossierServices(ServiceBase):
                 session,
                 f"dossier_{kind.value}",
                 actor=event.actor,
-                entity="dossier",
+                entity=Entity.DOSSIER,
                 entity_id=dossier.id,
             )
             attachments = self._attachments(session, dossier.id)
             detail = self._detail(session, dossier, procedure, events, attachments)
-        return Outcome(detail, Changes.of("dossier", dossier.id) | Changes.of("dossier_event", event.id))
+        return Outcome(
+            detail, Changes.of(Entity.DOSSIER, dossier.id) | Changes.of(Entity.DOSSIER_EVENT, event.id)
+        )
 
     def get_dossier(self, dossier_id: str) -> DossierDetail:
         """Everything about one dossier (raises NotFound)."""
         with self.store.read() as session:
             dossier = session.get(Dossier, dossier_id)
             if dossier is None:
-                raise NotFound("dossier", dossier_id)
+                raise NotFound(Entity.DOSSIER, dossier_id)
             return self._load_detail(session, dossier)
 
     def get_dossier_by_code(self, code: str) -> DossierDetail:
@@ -492,7 +490,7 @@ class DossierServices(ServiceBase):
         with self.store.read() as session:
             dossier = session.scalar(select(Dossier).where(Dossier.code == code.strip().upper()))
             if dossier is None:
-                raise NotFound("dossier", code)
+                raise NotFound(Entity.DOSSIER, code)
             return self._load_detail(session, dossier)
 
     # -- internals ---------------------------------------------------------------
@@ -559,7 +557,7 @@ class DossierServices(ServiceBase):
         return list(
             session.scalars(
                 select(Attachment)
-                .where(Attachment.owner_entity == "dossier", Attachment.owner_id == dossier_id)
+                .where(Attachment.owner_entity == Entity.DOSSIER, Attachment.owner_id == dossier_id)
                 .order_by(Attachment.created_at)
             )
         )

@@ -8,9 +8,9 @@ from commune_desk.domain.calendar import CalendarDay
 from commune_desk.domain.codes import counter_slot_range, validate_unit_code
 from commune_desk.domain.errors import ValidationError
 from commune_desk.domain.text import normalize_text
-from commune_desk.services.base import OFFICE_KEY, put_setting
 from commune_desk.services.calendar import CalendarServices, overrides_from_dates
 from commune_desk.services.values import Changes, OfficeSettings, Outcome
+from commune_desk.store import settings as stored
 
 #: Name of the holiday reference data set in packages and messages.
 HOLIDAYS_REFERENCE = "holidays"
@@ -68,16 +68,16 @@ class SettingsServices(CalendarServices):
             )
         tracking_url = validate_tracking_url(settings.tracking_url)
         with self.store.write.begin() as session:
-            put_setting(
+            stored.put_setting(
                 session,
-                OFFICE_KEY,
+                stored.OFFICE,
                 {
-                    "unit_code": unit_code,
-                    "unit_name": unit_name,
-                    "counter_slot": settings.counter_slot,
-                    "server_url": (settings.server_url or "").strip() or None,
-                    "office_start_date": settings.office_start_date.isoformat(),
-                    "tracking_url": tracking_url,
+                    stored.UNIT_CODE.name: unit_code,
+                    stored.UNIT_NAME.name: unit_name,
+                    stored.COUNTER_SLOT.name: settings.counter_slot,
+                    stored.SERVER_URL.name: (settings.server_url or "").strip() or None,
+                    stored.OFFICE_START_DATE.name: settings.office_start_date.isoformat(),
+                    stored.TRACKING_URL.name: tracking_url,
                 },
             )
             row = self._calendar_row(session)

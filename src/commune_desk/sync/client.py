@@ -2,7 +2,7 @@
 
 Every request has a (connect, read) timeout; JSON bodies above a small size
 are gzip-compressed; replies are parsed into the shared wire types of
-:mod:`commune_desk.sync.protocol`. Transport failures of any sort (refused,
+:mod:`commune_desk.protocol`. Transport failures of any sort (refused,
 reset, timeout, truncated or undecodable reply) become
 ``SyncError(OFFLINE)``; HTTP errors become a kind from the server's
 ``ErrorBody``. An expired access token is refreshed once through the
@@ -20,7 +20,7 @@ from typing import IO, Any, TypeVar
 import pydantic
 import requests
 
-from commune_desk.sync import protocol as p
+from commune_desk import protocol as p
 from commune_desk.sync.errors import SyncError, SyncErrorKind
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from commune_desk.domain.dossier import DossierStatus, EventKind, next_status
-from commune_desk.domain.errors import DomainError
+from commune_desk.domain.dossier import DossierStatus, replay
 from commune_desk.store.models import Dossier, DossierEvent
 
 
@@ -60,18 +59,8 @@ def derive_dossiers(session: Session, dossier_ids: Iterable[str]) -> None:
 
 def _fold(events: list[Any]) -> tuple[DossierStatus | None, datetime | None, datetime | None]:
     """Status, finished and returned times from events in order (illegal ones skipped)."""
-    status: DossierStatus | None = None
-    finished = returned = None
-    for e in events:
-        try:
-            status = next_status(status, EventKind(e.kind))
-        except (DomainError, ValueError):
-            continue
-        if e.kind == EventKind.RESULT_READY:
-            finished = e.at
-        elif e.kind == EventKind.RETURNED:
-            returned = e.at
-    return status, finished, returned
+    state = replay((e.kind, e.at) for e in events)
+    return state.status, state.finished_at, state.returned_at
 
 
 def derive_dossier(session: Session, dossier_id: str) -> None:

@@ -20,10 +20,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from commune_desk import __version__
+from commune_desk import protocol as p
 from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.models import Attachment, Conflict, OutboxOp, QuarantinedOp
-from commune_desk.sync import protocol as p
 from commune_desk.sync.account import Account, TokenCache, load_account
 from commune_desk.sync.blobs import ChunkSizer, download_blob
 from commune_desk.sync.client import DEFAULT_TIMEOUT, SyncClient

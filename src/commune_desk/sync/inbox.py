@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commune_desk import protocol as p
 from commune_desk.store import Store
 from commune_desk.store.models import (
     Conflict,
@@ -131,16 +132,20 @@ def _conflict_item(session: Session, row: Conflict) -> ConflictItem:
 
 def record_label(session: Session, entity: str, entity_id: str, fields: dict[str, Any]) -> str:
     """What the clerk calls a record: a dossier's code, a document's number and summary."""
-    if entity == "dossier_event":
+    if entity == p.Entity.DOSSIER_EVENT:
         event = session.get(DossierEvent, entity_id)
-        dossier_id = event.dossier_id if event is not None else fields.get("dossier_id")
-        return record_label(session, "dossier", str(dossier_id), {}) if dossier_id else ""
-    if entity == "dossier":
+        dossier_id = event.dossier_id if event is not None else fields.get(p.FIELD_DOSSIER_ID)
+        return record_label(session, p.Entity.DOSSIER, str(dossier_id), {}) if dossier_id else ""
+    if entity == p.Entity.DOSSIER:
         dossier = session.get(Dossier, entity_id)
         if dossier is not None:
             return f"{dossier.code} – {dossier.applicant_name}"
         return str(fields.get("code") or "")
-    model = {"incoming_document": IncomingDocument, "outgoing_document": OutgoingDocument}.get(entity)
+    registers: dict[str, type[IncomingDocument | OutgoingDocument]] = {
+        p.Entity.INCOMING_DOCUMENT: IncomingDocument,
+        p.Entity.OUTGOING_DOCUMENT: OutgoingDocument,
+    }
+    model = registers.get(entity)
     doc: Any = session.get(model, entity_id) if model is not None else None
     if doc is None:
         return str(fields.get("summary") or "")

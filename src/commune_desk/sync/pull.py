@@ -29,11 +29,12 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import DeclarativeBase, Session
 
+from commune_desk import protocol as p
 from commune_desk.domain.dossier import EventKind, next_status
 from commune_desk.store import Store
+from commune_desk.store.audit import audit
 from commune_desk.store.models import (
     Attachment,
-    AuditEntry,
     Conflict,
     Dossier,
     DossierEvent,
@@ -43,7 +44,6 @@ from commune_desk.store.models import (
     OutgoingDocument,
 )
 from commune_desk.store.search import drop_keys
-from commune_desk.sync import protocol as p
 from commune_desk.sync.bulk import BulkInserter, Prepared, prepare
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.derive import derive_dossiers
@@ -53,7 +53,7 @@ from commune_desk.sync.state import load_state
 
 log = logging.getLogger(__name__)
 
-OPEN_STATES = ("pending", "in_flight")
+OPEN_STATES = p.OPEN_OUTBOX_STATES
 #: Pages arriving back to back share a transaction for at most this long.
 MAX_TRANSACTION_SECONDS = 2.0
 #: Within a page, parents before children.
@@ -117,15 +117,14 @@ def displace_numbers(session: Session, changes: list[p.Change], now: datetime) -
             rec.code = f"{rec.code}~{rec.id[:8]}"
         else:
             rec.number = None
-        session.add(
-            AuditEntry(
-                at=now,
-                actor="sync",
-                action="number_displaced",
-                entity=_ENTITY_OF[type(rec)],
-                entity_id=rec.id,
-                details={"was": old, "taken_by": owner},
-            )
+        audit(
+            session,
+            "number_displaced",
+            actor="sync",
+            entity=_ENTITY_OF[type(rec)],
+            entity_id=rec.id,
+            details={"was": old, "taken_by": owner},
+            at=now,
         )
     if clashes:
         session.flush()
@@ -435,10 +434,10 @@ def drop_done_ops(session: Session, keep: int = 10_000) -> None:
     """Forget acknowledged operations beyond the newest ``keep`` (the outbox stays small)."""
     newest = session.scalar(
         select(OutboxOp.seq)
-        .where(OutboxOp.state == "done")
+        .where(OutboxOp.state == p.OutboxState.DONE)
         .order_by(OutboxOp.seq.desc())
         .offset(keep)
         .limit(1)
     )
     if newest is not None:
-        session.execute(delete(OutboxOp).where(OutboxOp.state == "done", OutboxOp.seq <= newest))
+        session.execute(delete(OutboxOp).where(OutboxOp.state == p.OutboxState.DONE, OutboxOp.seq <= newest))

@@ -30,11 +30,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commune_desk import protocol as p
 from commune_desk.store import Store
+from commune_desk.store.audit import audit
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.models import (
     Attachment,
-    AuditEntry,
     DossierEvent,
     IncomingDocument,
     IssuedNumber,
@@ -43,7 +44,6 @@ from commune_desk.store.models import (
     QuarantinedOp,
 )
 from commune_desk.store.outbox import OUTBOX_SEQ, bump_counter, counter_value
-from commune_desk.sync import protocol as p
 from commune_desk.sync.blobs import ChunkSizer, OnBytes, upload_blob
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.derive import derive_dossier
@@ -124,8 +124,8 @@ def take_batch(session: Session, limit: int) -> list[p.Operation]:
                 )
                 continue
             op.base_version = base
-        if op.state != "in_flight":
-            op.state = "in_flight"
+        if op.state != p.OutboxState.IN_FLIGHT:
+            op.state = p.OutboxState.IN_FLIGHT
             op.attempts += 1
         batch.append(_to_wire(op, base))
     return batch
@@ -211,17 +211,17 @@ class Pusher:
                     # The server holds another op under this seq (the store was restored
                     # from a backup older than what was pushed): same op, next free seq.
                     op.seq = bump_counter(session, OUTBOX_SEQ)
-                    op.state = "pending"
+                    op.state = p.OutboxState.PENDING
                     report.requeued += 1
                     continue
                 if result.kind in _STAY_QUEUED:
-                    op.state, op.last_error = "pending", result.kind
+                    op.state, op.last_error = p.OutboxState.PENDING, result.kind
                     stuck = True
                     continue
                 quarantine(session, op.op_id, result.kind or "rejected", result.message or "")
                 report.quarantined += 1
                 continue
-            op.state, op.last_error = "done", None
+            op.state, op.last_error = p.OutboxState.DONE, None
             if result.status is p.OpStatus.CONFLICT:
                 report.conflicts += 1
             else:
@@ -240,19 +240,14 @@ class Pusher:
         rec = _record(session, op.entity, op.entity_id)
         if result.kind == p.ErrorKind.ILLEGAL_TRANSITION and isinstance(rec, DossierEvent):
             dossier_id = rec.dossier_id
-            session.add(
-                AuditEntry(
-                    at=now,
-                    actor="sync",
-                    action="dossier_event_refused",
-                    entity="dossier_event",
-                    entity_id=rec.id,
-                    details={
-                        "dossier_id": dossier_id,
-                        "kind": rec.kind,
-                        "conflict_id": str(result.conflict_id),
-                    },
-                )
+            audit(
+                session,
+                "dossier_event_refused",
+                actor="sync",
+                entity=p.Entity.DOSSIER_EVENT,
+                entity_id=rec.id,
+                details={"dossier_id": dossier_id, "kind": rec.kind, "conflict_id": str(result.conflict_id)},
+                at=now,
             )
             session.delete(rec)
             session.flush()
@@ -312,15 +307,14 @@ def _finalise_number(session: Session, rec: Any, entity: str, number: int, now: 
                 at=now,
             )
         )
-    session.add(
-        AuditEntry(
-            at=now,
-            actor="sync",
-            action="provisional_number_finalised",
-            entity=entity,
-            entity_id=rec.id,
-            details={"series": rec.series, "number": number},
-        )
+    audit(
+        session,
+        "provisional_number_finalised",
+        actor="sync",
+        entity=entity,
+        entity_id=rec.id,
+        details={"series": rec.series, "number": number},
+        at=now,
     )
 
 
@@ -329,7 +323,7 @@ def quarantine(session: Session, op_id: str, kind: str, message: str) -> None:
     op = session.get(OutboxOp, op_id)
     if op is None:
         return
-    op.state, op.last_error = "quarantined", kind
+    op.state, op.last_error = p.OutboxState.QUARANTINED, kind
     if session.scalar(select(QuarantinedOp).where(QuarantinedOp.op_id == op_id)) is None:
         session.add(
             QuarantinedOp(

@@ -214,8 +214,10 @@ def add_attachment(services: Any, dossier_id: str, path: str) -> Outcome[Any]:
     """Attach a scanned file to a dossier (copied into the blob store)."""
     from pathlib import Path
 
+    from commune_desk.protocol import Entity
+
     source = Path(path)
-    return services.add_attachment("dossier", dossier_id, source=source, filename=source.name)
+    return services.add_attachment(Entity.DOSSIER, dossier_id, source=source, filename=source.name)
 
 
 def attachment_copy(services: Any, attachment_id: str, filename: str, folder: str) -> str:

@@ -26,65 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commune_desk.messages import CONTEXT, source_text
 from commune_desk.ui import api
 from commune_desk.ui.context import UiContext
-from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import hint_label
 
 _CTX = "UsbUpdate"
-
-#: The clerk's sentence for each ``UpdateKind`` (the same Vietnamese text as
-#: ``commune_desk.update.outcome.MESSAGES``, which a test keeps in step), so
-#: that it is translated like every other interface text.
-KIND_MESSAGES: dict[str, str] = {
-    "applied": QT_TRANSLATE_NOOP("UsbUpdate", "Đã cập nhật thành công từ USB."),
-    "up_to_date": QT_TRANSLATE_NOOP(
-        "UsbUpdate", "Phần mềm và dữ liệu danh mục đã là bản mới nhất; không có gì để cập nhật."
-    ),
-    "verified": QT_TRANSLATE_NOOP("UsbUpdate", "Bản cập nhật trên USB hợp lệ (chưa cài đặt)."),
-    "no_update_found": QT_TRANSLATE_NOOP(
-        "UsbUpdate",
-        "Không tìm thấy bản cập nhật CommuneDesk trên USB này (cần thư mục “CommuneDesk-update”).",
-    ),
-    "unreadable": QT_TRANSLATE_NOOP("UsbUpdate", "Không đọc được USB. Hãy rút ra, cắm lại rồi thử lại."),
-    "incomplete": QT_TRANSLATE_NOOP(
-        "UsbUpdate", "Bản cập nhật trên USB bị thiếu tệp. Hãy nhờ cán bộ CNTT chép lại USB cập nhật."
-    ),
-    "tampered": QT_TRANSLATE_NOOP(
-        "UsbUpdate",
-        "Bản cập nhật trên USB đã bị sửa đổi hoặc hỏng nên KHÔNG được cài. "
-        "Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.",
-    ),
-    "replayed": QT_TRANSLATE_NOOP(
-        "UsbUpdate",
-        "USB này chứa bản cập nhật CŨ hơn bản đã cài nên KHÔNG được cài. "
-        "Không có gì thay đổi trên máy. Hãy xin USB cập nhật mới nhất.",
-    ),
-    "expired": QT_TRANSLATE_NOOP(
-        "UsbUpdate",
-        "Bản cập nhật trên USB đã hết hạn nên KHÔNG được cài. Hãy xin cán bộ CNTT chép bản cập nhật mới.",
-    ),
-    "unsafe_path": QT_TRANSLATE_NOOP(
-        "UsbUpdate",
-        "Bản cập nhật có tệp ghi ra ngoài thư mục cho phép nên KHÔNG được cài. "
-        "Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.",
-    ),
-    "clock_behind_build": QT_TRANSLATE_NOOP(
-        "UsbUpdate",
-        "Ngày giờ của máy tính đang sớm hơn ngày phát hành phần mềm, nên không thể kiểm tra "
-        "hạn dùng của bản cập nhật. Hãy chỉnh lại ngày giờ máy tính rồi thử lại.",
-    ),
-    "not_configured": QT_TRANSLATE_NOOP(
-        "UsbUpdate", "Bản cài đặt này thiếu khóa tin cậy để kiểm tra bản cập nhật. Hãy báo cán bộ CNTT."
-    ),
-    "apply_failed": QT_TRANSLATE_NOOP(
-        "UsbUpdate",
-        "Bản cập nhật hợp lệ nhưng áp dụng không thành công; dữ liệu cũ được giữ nguyên. "
-        "Hãy báo cán bộ CNTT.",
-    ),
-}
 
 
 def _tr(text: str) -> str:
@@ -92,9 +41,9 @@ def _tr(text: str) -> str:
 
 
 def result_message(result: Any) -> str:
-    """The clerk's sentence for an ``UpdateResult`` (its own text for a kind not listed)."""
-    source = KIND_MESSAGES.get(str(getattr(result.kind, "value", result.kind)))
-    return _tr(source) if source else str(result.message)
+    """The clerk's sentence for an ``UpdateResult``, translated (its own text for a kind not listed)."""
+    source = source_text(f"update.{getattr(result.kind, 'value', result.kind)}")
+    return QCoreApplication.translate(CONTEXT, source) if source else str(result.message)
 
 
 def _set_role(label: QLabel, role: str) -> None:

@@ -17,7 +17,7 @@ def _doc(dev: SyncDevice, series: str, number: int | None, **extra: object) -> d
 
 
 def test_dossier_code_slots(device: Callable[..., SyncDevice]) -> None:
-    unit = f"U{uuid.uuid4().hex[:6]}"
+    unit = f"U{uuid.uuid4().hex[:6].upper()}"
     a, b = device(), device()
     la, lb = a.lease(f"dossier-code/{unit}"), b.lease(f"dossier-code/{unit}")
     assert (la["slot"], la["first"], la["last"]) == (1, 1001, 1999)

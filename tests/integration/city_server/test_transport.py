@@ -9,7 +9,7 @@ from collections.abc import Callable
 import httpx
 from tests.helpers.city_server import RunningServer, SyncDevice
 
-from commune_desk.sync.protocol import MAX_BODY_BYTES, MAX_CHUNK_BYTES
+from commune_desk.protocol import MAX_BODY_BYTES, MAX_CHUNK_BYTES
 
 
 def test_gzip_request_body_and_gzip_reply(device: Callable[..., SyncDevice]) -> None:

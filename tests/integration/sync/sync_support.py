@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import select
 from tests.helpers.city_server import RunningServer, ServerUser, SyncDevice
 
+from commune_desk import protocol as p
 from commune_desk.app import AppContext
 from commune_desk.paths import AppPaths
 from commune_desk.services import NewDossier, NewIncomingDocument
 from commune_desk.store.models import OutboxOp
-from commune_desk.sync import protocol as p
 from commune_desk.sync.account import login
 from commune_desk.sync.engine import SyncEngine
 from commune_desk.sync.records import ENTITY_MODELS, comparable_fields, content_hash, local_view

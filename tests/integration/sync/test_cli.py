@@ -37,7 +37,7 @@ def test_login_sync_status(
         [*data, "login", "--server", city.base_url, "--username", "c01-clerk", "--password-stdin"],
         stdin="wrong\n",
     )
-    assert code == 1 and "Sai tên đăng nhập" in err
+    assert code == 1 and "Tên đăng nhập hoặc mật khẩu không đúng" in err
     code, out, _ = _run(
         monkeypatch,
         capsys,

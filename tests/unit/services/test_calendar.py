@@ -15,8 +15,8 @@ from tests.helpers.store_fixtures import new_dossier, open_context
 
 from commune_desk.app import AppContext
 from commune_desk.domain.calendar import VN_TZ, CalendarDay, DayMark, OfficeHours
-from commune_desk.services.base import CALENDAR_KEY, HOURS_KEY, put_setting
 from commune_desk.services.calendar import load_base_calendar
+from commune_desk.store import settings as stored
 from commune_desk.store.models import AuditEntry, OutboxOp, WorkCalendarRow
 
 REPO = Path(__file__).resolve().parents[3]
@@ -119,12 +119,12 @@ def test_an_older_stores_hours_and_overrides_move_into_the_calendar(tmp_path: Pa
     with open_context(tmp_path / "d") as ctx, ctx.store.write.begin() as s:
         # what a store of the previous version holds
         s.delete(s.get(WorkCalendarRow, s.scalars(select(WorkCalendarRow.id)).one()))
-        put_setting(
+        stored.put_setting(
             s,
-            HOURS_KEY,
+            stored.OFFICE_HOURS,
             {"sessions": [["08:00", "12:00"], ["13:00", "17:00"]], "same_day_cutoff": "15:30"},
         )
-        put_setting(s, CALENDAR_KEY, {"off": ["2026-03-11"], "working": ["2026-03-14"]})
+        stored.put_setting(s, stored.CALENDAR_OVERRIDES, {"off": ["2026-03-11"], "working": ["2026-03-14"]})
     with open_context(tmp_path / "d") as ctx:
         calendar = ctx.services.get_calendar()
         assert calendar.hours.same_day_cutoff == time(15, 30)

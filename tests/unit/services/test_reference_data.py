@@ -111,7 +111,7 @@ def test_a_package_is_applied_in_one_transaction(ctx: AppContext) -> None:
         )
     import json
 
-    from commune_desk.services.catalogue import resources_dir
+    from commune_desk.paths import resources_dir
     from commune_desk.update.package import ReferenceDataPackage
     from commune_desk.update.reference_data import ServicesReferenceData
 

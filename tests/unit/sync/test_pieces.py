@@ -7,16 +7,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from commune_desk.services.dossiers import dossier_search_keys
-from commune_desk.services.values import OfficeSettings
+from commune_desk import protocol as p
 from commune_desk.store.models import Dossier
-from commune_desk.sync import protocol as p
+from commune_desk.store.search import record_keys
 from commune_desk.sync.backoff import Backoff
 from commune_desk.sync.blobs import ChunkSizer
 from commune_desk.sync.client import _sync_error
 from commune_desk.sync.errors import SyncErrorKind
 from commune_desk.sync.index import keys_for
-from commune_desk.sync.leases import DEFAULT_UNIT_CODE
 from commune_desk.sync.records import canonical_value, comparable_fields, content_hash
 from commune_desk.sync.status import Progress, SyncPhase, SyncStatus
 
@@ -88,13 +86,7 @@ def test_pulled_records_get_the_same_search_keys_as_the_services() -> None:
         applicant_phone="0912345678",
         code="X-260105-1001",
     )
-    assert keys_for(p.Entity.DOSSIER, d) == dossier_search_keys(
-        d.applicant_name, d.applicant_id_number, d.applicant_phone, d.code
-    )
-
-
-def test_default_unit_code_matches_the_services() -> None:
-    assert OfficeSettings().unit_code == DEFAULT_UNIT_CODE
+    assert keys_for(p.Entity.DOSSIER, d) == record_keys(p.Entity.DOSSIER, d)
 
 
 def test_status_snapshot_is_json() -> None:
