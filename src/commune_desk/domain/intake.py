@@ -148,7 +148,7 @@ def clean_paper(name: object, form: object, count: object) -> ReceivedPaper:
     if not text:
         raise ValidationError("paper_name_required", "a paper needs its name", field="papers")
     try:
-        paper_form = PaperForm(form)
+        paper_form = PaperForm(str(form))
     except ValueError as exc:
         raise ValidationError(
             "invalid_paper", f"unknown paper form {form!r}", field="papers", form=str(form)

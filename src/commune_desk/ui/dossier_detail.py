@@ -239,10 +239,10 @@ class DossierDetailPanel(QScrollArea):
             self._ask_apology()
             return
         if kind == EventKind.EXTENSION_APPLIED:
-            dialog = event_forms.ExtensionDialog(self.detail.available_extensions, self)
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                note, data = dialog.values()
-                self.record(kind, note, data=data)
+            extension = event_forms.ExtensionDialog(self.detail.available_extensions, self)
+            if extension.exec() == QDialog.DialogCode.Accepted:
+                reason, data = extension.values()
+                self.record(kind, reason, data=data)
             return
         note, new_date = "", None
         if kind in NEEDS_NOTE or kind == EventKind.ASSIGNED or kind == EventKind.HANDED_OVER:
