@@ -2,8 +2,9 @@
 
 Every check raises :class:`ValidationError` with a stable ``kind`` and the
 ``field``, so the UI and the CLI answer in Vietnamese and nothing is written.
-The limits are the ones the sync protocol accepts for the same fields, so a
-dossier taken at the counter can always be pushed.
+The lengths are the sync protocol's for the same fields (the services pass
+them from ``protocol.records``), so a dossier taken at the counter can always
+be pushed; the characters refused here are refused whatever the field.
 """
 
 from __future__ import annotations
@@ -18,9 +19,6 @@ from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.errors import ValidationError
 from commune_desk.domain.text import normalize_text
 
-MAX_NAME_LENGTH = 100
-MAX_ADDRESS_LENGTH = 250
-MAX_NOTE_LENGTH = 2000
 MAX_PAPER_NAME_LENGTH = 200
 MAX_PAPERS = 40
 MAX_PAPER_COUNT = 99
@@ -67,12 +65,12 @@ def clean_text(value: str | None, *, field: str, max_length: int, multiline: boo
     return text
 
 
-def clean_person_name(value: str | None, *, field: str = "applicant_name") -> str:
-    """A person's name: letters, digits and spaces (and ``'’.-``), a letter at least, 100 at most.
+def clean_person_name(value: str | None, *, max_length: int, field: str = "applicant_name") -> str:
+    """A person's name: letters, digits and spaces (and ``'’.-``), a letter at least.
 
     Kinds: ``name_required``, ``invalid_characters``, ``invalid_name``, ``text_too_long``.
     """
-    name = clean_text(value, field=field, max_length=MAX_NAME_LENGTH)
+    name = clean_text(value, field=field, max_length=max_length)
     if not name:
         raise ValidationError("name_required", "a name is required", field=field)
     for ch in name:

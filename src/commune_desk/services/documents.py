@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.errors import NumberingError, ValidationError
-from commune_desk.domain.intake import MAX_ADDRESS_LENGTH, MAX_NAME_LENGTH, MAX_NOTE_LENGTH, clean_text
+from commune_desk.domain.intake import clean_text
 from commune_desk.domain.numbers import (
     Lease,
     SeriesKind,
@@ -32,6 +32,13 @@ from commune_desk.domain.numbers import (
 from commune_desk.domain.registers import validate_secrecy, validate_symbol, validate_urgency
 from commune_desk.domain.text import fold
 from commune_desk.protocol import Action, Entity
+from commune_desk.protocol.records import (
+    INCOMING_DOCUMENT,
+    NUMBER_VOID,
+    OUTGOING_DOCUMENT,
+    FieldType,
+    RecordRules,
+)
 from commune_desk.services.base import ServiceBase
 from commune_desk.services.errors import NotFound
 from commune_desk.services.values import (
@@ -102,12 +109,17 @@ def outgoing_info(d: OutgoingDocument) -> OutgoingDocumentInfo:
     )
 
 
-def _text(value: str | None, field: str, max_length: int = MAX_ADDRESS_LENGTH) -> str:
-    return clean_text(value, field=field, max_length=max_length)
+def _text(value: str | None, rules: RecordRules, field: str) -> str:
+    """Typed text of a register field, within the protocol's length for it."""
+    rule = rules.fields[field]
+    length = rule.max_length or 4000
+    if rule.type == FieldType.LIST:  # a list's limit counts items; each item is one line
+        length = 500
+    return clean_text(value, field=field, max_length=length, multiline=rule.type == FieldType.MULTILINE)
 
 
-def _required(value: str, kind: str, field: str, max_length: int = MAX_NOTE_LENGTH) -> str:
-    clean = clean_text(value, field=field, max_length=max_length)
+def _required(value: str, kind: str, rules: RecordRules, field: str) -> str:
+    clean = _text(value, rules, field)
     if not clean:
         raise ValidationError(kind, f"{field} is required", field=field)
     return clean
@@ -122,8 +134,8 @@ class DocumentServices(ServiceBase):
         self, new: NewIncomingDocument, *, actor: str = ""
     ) -> Outcome[IncomingDocumentInfo]:
         """Enter an incoming document with the next "số đến" of its year (one transaction)."""
-        author = _required(new.author, "author_required", "author", MAX_ADDRESS_LENGTH)
-        summary = _required(new.summary, "summary_required", "summary")
+        author = _required(new.author, "author_required", INCOMING_DOCUMENT, "author")
+        summary = _required(new.summary, "summary_required", INCOMING_DOCUMENT, "summary")
         urgency, secrecy = validate_urgency(new.urgency), validate_secrecy(new.secrecy)
         now = self._now()
         received_on = new.received_on or now.astimezone(VN_TZ).date()
@@ -136,9 +148,9 @@ class DocumentServices(ServiceBase):
                 number=number,
                 received_on=received_on,
                 author=author,
-                number_symbol=_text(new.number_symbol, "number_symbol", MAX_NAME_LENGTH),
+                number_symbol=_text(new.number_symbol, INCOMING_DOCUMENT, "number_symbol"),
                 document_date=new.document_date,
-                doc_type=_text(new.doc_type, "doc_type", MAX_NAME_LENGTH),
+                doc_type=_text(new.doc_type, INCOMING_DOCUMENT, "doc_type"),
                 summary=summary,
                 urgency=urgency,
                 secrecy=secrecy,
@@ -146,7 +158,7 @@ class DocumentServices(ServiceBase):
                 co_handlers=[],
                 deadline=None,
                 assigned_at=None,
-                notes=clean_text(new.notes, field="notes", max_length=MAX_NOTE_LENGTH, multiline=True),
+                notes=_text(new.notes, INCOMING_DOCUMENT, "notes"),
                 created_at=now,
                 updated_at=now,
                 dirty=True,
@@ -177,8 +189,8 @@ class DocumentServices(ServiceBase):
         actor: str = "",
     ) -> Outcome[IncomingDocumentInfo]:
         """Record the leader's instruction: lead handler, co-handlers, deadline."""
-        handler = _required(handler, "handler_required", "handler", MAX_NAME_LENGTH)
-        helpers = [_text(c, "co_handlers", MAX_NAME_LENGTH) for c in co_handlers]
+        handler = _required(handler, "handler_required", INCOMING_DOCUMENT, "handler")
+        helpers = [_text(c, INCOMING_DOCUMENT, "co_handlers") for c in co_handlers]
         with self.store.write.begin() as session:
             doc = session.get(IncomingDocument, document_id)
             if doc is None:
@@ -236,10 +248,10 @@ class DocumentServices(ServiceBase):
     ) -> Outcome[OutgoingDocumentInfo]:
         """Enter an outgoing document; with ``issue`` it gets its number now (``05/QĐ-UBND``)."""
         symbol = validate_symbol(new.symbol)
-        summary = _required(new.summary, "summary_required", "summary")
+        summary = _required(new.summary, "summary_required", OUTGOING_DOCUMENT, "summary")
         if not 1 <= new.copies <= 9999:
             raise ValidationError("invalid_copies", "copies must be 1..9999", field="copies")
-        recipients = [_text(r, "recipients") for r in new.recipients]
+        recipients = [_text(r, OUTGOING_DOCUMENT, "recipients") for r in new.recipients]
         now = self._now()
         kind = SeriesKind.OUTGOING_SECRET if new.secret else SeriesKind.OUTGOING
         year = (issued_on or now.astimezone(VN_TZ).date()).year
@@ -251,15 +263,15 @@ class DocumentServices(ServiceBase):
                 symbol=symbol,
                 number_symbol="",
                 state="draft",
-                doc_type=_text(new.doc_type, "doc_type", MAX_NAME_LENGTH),
+                doc_type=_text(new.doc_type, OUTGOING_DOCUMENT, "doc_type"),
                 summary=summary,
-                signer=_text(new.signer, "signer", MAX_NAME_LENGTH),
+                signer=_text(new.signer, OUTGOING_DOCUMENT, "signer"),
                 recipients=[r for r in recipients if r],
                 copies=new.copies,
                 issued_on=None,
-                copy_holder=_text(new.copy_holder, "copy_holder", MAX_NAME_LENGTH),
+                copy_holder=_text(new.copy_holder, OUTGOING_DOCUMENT, "copy_holder"),
                 sent_on=None,
-                notes=clean_text(new.notes, field="notes", max_length=MAX_NOTE_LENGTH, multiline=True),
+                notes=_text(new.notes, OUTGOING_DOCUMENT, "notes"),
                 void_reason="",
                 created_at=now,
                 updated_at=now,
@@ -375,7 +387,7 @@ class DocumentServices(ServiceBase):
         and their outbox operations are one transaction, so the next pull
         finds the server agreeing and undoes nothing. Audited with ``actor``.
         """
-        reason = _required(reason, "reason_required", "reason", MAX_ADDRESS_LENGTH)
+        reason = _required(reason, "reason_required", NUMBER_VOID, "reason")
         parse_series_key(series)  # NumberingError for a series that does not exist
         if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 999_999:
             raise NumberingError("number_not_voidable", "no such number", series=series, number=number)

@@ -22,9 +22,6 @@ from commune_desk.domain.dossier import (
 from commune_desk.domain.errors import ValidationError
 from commune_desk.domain.identity import validate_id_number, validate_phone
 from commune_desk.domain.intake import (
-    MAX_ADDRESS_LENGTH,
-    MAX_NAME_LENGTH,
-    MAX_NOTE_LENGTH,
     ReceivedPaper,
     check_received_at,
     clean_papers,
@@ -32,6 +29,7 @@ from commune_desk.domain.intake import (
     clean_text,
 )
 from commune_desk.protocol import Action, Entity
+from commune_desk.protocol.records import DOSSIER, DOSSIER_EVENT
 from commune_desk.services.appointments import (
     PAUSES,
     apology_data,
@@ -102,6 +100,13 @@ def dossier_counter_name(local_day: Any, slot: int) -> str:
     return f"dossier/{local_day.year}{local_day.month:02d}{local_day.day:02d}/{slot}"
 
 
+def _limit(rules: Any, name: str) -> int:
+    """The longest text the protocol accepts in field ``name`` of a record type."""
+    length = rules.fields[name].max_length
+    assert length is not None
+    return int(length)
+
+
 def validate_new_dossier(new: NewDossier, *, today: date | None = None) -> NewDossier:
     """Check and normalise what the clerk typed; raise ValidationError on the first problem.
 
@@ -112,7 +117,7 @@ def validate_new_dossier(new: NewDossier, *, today: date | None = None) -> NewDo
     if new.received_at is not None and new.received_at.tzinfo is None:
         raise ValidationError("naive_datetime", "received_at needs a time zone", field="received_at")
     judged_on = new.received_at.astimezone(VN_TZ).date() if new.received_at is not None else today
-    name = clean_person_name(new.applicant_name)
+    name = clean_person_name(new.applicant_name, max_length=_limit(DOSSIER, "applicant_name"))
     id_number = validate_id_number(
         clean_text(new.applicant_id_number, field="id_number", max_length=40),
         date_of_birth=new.date_of_birth,
@@ -126,12 +131,16 @@ def validate_new_dossier(new: NewDossier, *, today: date | None = None) -> NewDo
         applicant_id_number=id_number,
         applicant_phone=phone,
         applicant_address=clean_text(
-            new.applicant_address, field="applicant_address", max_length=MAX_ADDRESS_LENGTH
+            new.applicant_address,
+            field="applicant_address",
+            max_length=_limit(DOSSIER, "applicant_address"),
         ),
         date_of_birth=new.date_of_birth,
         received_at=new.received_at,
-        received_by=clean_text(new.received_by, field="received_by", max_length=MAX_NAME_LENGTH),
-        notes=clean_text(new.notes, field="notes", max_length=MAX_NOTE_LENGTH, multiline=True),
+        received_by=clean_text(
+            new.received_by, field="received_by", max_length=_limit(DOSSIER, "received_by")
+        ),
+        notes=clean_text(new.notes, field="notes", max_length=_limit(DOSSIER, "notes"), multiline=True),
         papers=clean_papers(new.papers),
         extension=clean_text(new.extension, field="extension", max_length=40).upper(),
     )
@@ -419,8 +428,8 @@ class DossierServices(ServiceBase):
         at = at or self._now()
         if at.tzinfo is None:
             raise ValidationError("naive_datetime", "event time needs a time zone", field="at")
-        actor = clean_text(actor, field="actor", max_length=MAX_NAME_LENGTH)
-        note = clean_text(note, field="note", max_length=MAX_NOTE_LENGTH, multiline=True)
+        actor = clean_text(actor, field="actor", max_length=_limit(DOSSIER_EVENT, "actor"))
+        note = clean_text(note, field="note", max_length=_limit(DOSSIER_EVENT, "note"), multiline=True)
         with self.store.write.begin() as session:
             dossier = session.get(Dossier, dossier_id)
             if dossier is None:
