@@ -29,43 +29,39 @@ from commune_desk.ui.slips import Slip
 translate = QCoreApplication.translate
 
 
-def _tr(text: str) -> str:
-    return translate("RegisterBooks", text)
-
-
 def outgoing_header() -> tuple[str, ...]:
     """The columns of the outgoing register."""
     return (
-        _tr("Số, ký hiệu văn bản"),
-        _tr("Ngày tháng văn bản"),
-        _tr("Tên loại và trích yếu nội dung"),
-        _tr("Người ký"),
-        _tr("Nơi nhận văn bản"),
-        _tr("Đơn vị, người nhận bản lưu"),
-        _tr("Số lượng bản"),
-        _tr("Ngày chuyển"),
-        _tr("Ghi chú"),
+        translate("RegisterBooks", "Số, ký hiệu văn bản"),
+        translate("RegisterBooks", "Ngày tháng văn bản"),
+        translate("RegisterBooks", "Tên loại và trích yếu nội dung"),
+        translate("RegisterBooks", "Người ký"),
+        translate("RegisterBooks", "Nơi nhận văn bản"),
+        translate("RegisterBooks", "Đơn vị, người nhận bản lưu"),
+        translate("RegisterBooks", "Số lượng bản"),
+        translate("RegisterBooks", "Ngày chuyển"),
+        translate("RegisterBooks", "Ghi chú"),
     )
 
 
 def incoming_header() -> tuple[str, ...]:
     """The columns of the incoming register."""
     return (
-        _tr("Ngày đến"),
-        _tr("Số đến"),
-        _tr("Tác giả"),
-        _tr("Số, ký hiệu"),
-        _tr("Ngày tháng"),
-        _tr("Tên loại và trích yếu nội dung"),
-        _tr("Đơn vị hoặc người nhận"),
-        _tr("Ngày chuyển"),
-        _tr("Ký nhận"),
-        _tr("Ghi chú"),
+        translate("RegisterBooks", "Ngày đến"),
+        translate("RegisterBooks", "Số đến"),
+        translate("RegisterBooks", "Tác giả"),
+        translate("RegisterBooks", "Số, ký hiệu"),
+        translate("RegisterBooks", "Ngày tháng"),
+        translate("RegisterBooks", "Tên loại và trích yếu nội dung"),
+        translate("RegisterBooks", "Đơn vị hoặc người nhận"),
+        translate("RegisterBooks", "Ngày chuyển"),
+        translate("RegisterBooks", "Ký nhận"),
+        translate("RegisterBooks", "Ghi chú"),
     )
 
 
 def _voided_note(reason: str) -> str:
-    return _tr("Số đã huỷ: {reason}").format(reason=reason)
+    return translate("RegisterBooks", "Số đã huỷ: {reason}").format(reason=reason)
 
 
 def _kind_and_summary(doc: Any) -> str:
@@ -96,7 +92,7 @@ def outgoing_row(row: Any) -> tuple[str, ...]:
 def incoming_row(row: Any) -> tuple[str, ...]:
     """One line of the incoming book."""
     doc = row.document
-    number = str(row.number) if row.number is not None else _tr("(số tạm)")
+    number = str(row.number) if row.number is not None else translate("RegisterBooks", "(số tạm)")
     if doc is None:
         return ("", number, "", "", "", _voided_note(row.void_reason), "", "", "", "")
     notes = "; ".join(
@@ -120,9 +116,9 @@ def book_title(series: str) -> str:
     """The printed title of a series' book, e.g. "Sổ đăng ký văn bản đi (mật) năm 2026"."""
     kind, _, year = series.partition("/")
     titles = {
-        "incoming": _tr("Sổ đăng ký văn bản đến năm {year}"),
-        "outgoing": _tr("Sổ đăng ký văn bản đi năm {year}"),
-        "outgoing-secret": _tr("Sổ đăng ký văn bản đi mật năm {year}"),
+        "incoming": translate("RegisterBooks", "Sổ đăng ký văn bản đến năm {year}"),
+        "outgoing": translate("RegisterBooks", "Sổ đăng ký văn bản đi năm {year}"),
+        "outgoing-secret": translate("RegisterBooks", "Sổ đăng ký văn bản đi mật năm {year}"),
     }
     return titles.get(kind, series).format(year=year)
 
