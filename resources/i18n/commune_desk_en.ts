@@ -141,8 +141,8 @@
         <translation>Control slip (06)</translation>
     </message>
     <message>
-        <source>In lại phiếu 02–05 của bước đang chọn</source>
-        <translation>Reprint the 02–05 slip of the selected step</translation>
+        <source>In lại phiếu 02–05</source>
+        <translation>Reprint slip 02–05</translation>
     </message>
     <message>
         <source>Quá trình giải quyết</source>
@@ -1862,8 +1862,8 @@ Please send this file to IT support.</translation>
         <translation>Save settings</translation>
     </message>
     <message>
-        <source>Lịch làm việc: bản {base} ({source}); điều chỉnh từ USB: bản {overrides}.</source>
-        <translation>Working calendar: version {base} ({source}); USB overrides: version {overrides}.</translation>
+        <source>Lịch làm việc: bản {base}, {source}; điều chỉnh từ USB: bản {overrides}.</source>
+        <translation>Working calendar: version {base}, {source}; USB overrides: version {overrides}.</translation>
     </message>
     <message>
         <source>Ngày không đúng dạng dd/mm/yyyy.</source>

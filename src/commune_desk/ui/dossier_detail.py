@@ -92,7 +92,7 @@ class DossierDetailPanel(QScrollArea):
         self.control_button = QPushButton(self.tr("Phiếu kiểm soát (06)"), inner)
         self.receipt_button.clicked.connect(lambda: self.produce_slip("01"))
         self.control_button.clicked.connect(lambda: self.produce_slip("06"))
-        self.reprint_button = QPushButton(self.tr("In lại phiếu 02–05 của bước đang chọn"), inner)
+        self.reprint_button = QPushButton(self.tr("In lại phiếu 02–05"), inner)
         self.reprint_button.setObjectName("reprintEventSlip")
         self.reprint_button.clicked.connect(self.reprint_selected_event)
         printing.addWidget(self.receipt_button)

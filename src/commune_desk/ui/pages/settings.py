@@ -225,7 +225,7 @@ class SettingsPage(QWidget):
 
     def _show_calendar(self, calendar: Any) -> None:
         self.calendar_label.setText(
-            self.tr("Lịch làm việc: bản {base} ({source}); điều chỉnh từ USB: bản {overrides}.").format(
+            self.tr("Lịch làm việc: bản {base}, {source}; điều chỉnh từ USB: bản {overrides}.").format(
                 base=calendar.base_version,
                 source=calendar.base_source,
                 overrides=calendar.overrides_version or "—",
