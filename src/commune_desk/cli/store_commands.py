@@ -193,6 +193,8 @@ def time_limit_text(kind: DayKind, amount: int) -> str:
 
 
 def _procedure_json(p: ProcedureInfo) -> dict[str, Any]:
+    from commune_desk.services.catalogue import extension_to_json
+
     return {
         "code": p.code,
         "name": p.name,
@@ -203,17 +205,7 @@ def _procedure_json(p: ProcedureInfo) -> dict[str, Any]:
         "fee": p.fee,
         "fee_verified": p.fee_verified,
         "required_papers": list(p.required_papers),
-        "extensions": [
-            {
-                "code": e.code,
-                "name": e.name,
-                "legal_basis": e.legal_basis,
-                "mode": e.mode.value,
-                "day_kind": e.limit.kind.value,
-                "amount": e.limit.amount,
-            }
-            for e in p.extensions
-        ],
+        "extensions": [extension_to_json(e) for e in p.extensions],
     }
 
 

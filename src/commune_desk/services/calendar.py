@@ -21,7 +21,6 @@ Where it changes, always in one transaction with its outbox operation:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -43,6 +42,7 @@ from commune_desk.domain.calendar import (
 from commune_desk.domain.errors import ValidationError
 from commune_desk.paths import resources_dir
 from commune_desk.services.base import CALENDAR_ID, ServiceBase, calendar_from_values
+from commune_desk.services.catalogue import read_reference_file
 from commune_desk.services.errors import OutdatedReferenceData
 from commune_desk.services.values import Changes, Outcome
 from commune_desk.store import settings as stored
@@ -56,11 +56,7 @@ CALENDAR_FIELDS = ("base_version", "base_source", "base_days", "overrides_versio
 
 def load_base_calendar(path: Path | None = None) -> tuple[int, str, tuple[CalendarDay, ...]]:
     """``(version, source, days)`` of the bundled base calendar (ValidationError when unreadable)."""
-    path = path or resources_dir() / "calendar" / "calendar.json"
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ValidationError("invalid_calendar", f"cannot read {path}: {exc}") from exc
+    raw = read_reference_file(path or resources_dir() / "calendar" / "calendar.json", "invalid_calendar")
     return parse_calendar_document(raw)
 
 

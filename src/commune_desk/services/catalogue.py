@@ -97,14 +97,19 @@ def extension_to_json(ext: StatutoryExtension) -> dict[str, Any]:
     }
 
 
+def read_reference_file(path: Path, kind: str) -> Any:
+    """The JSON content of a reference-data file; ValidationError ``kind`` when unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValidationError(kind, f"cannot read {path}: {exc}") from exc
+
+
 def load_catalogue_file(path: Path | None = None) -> Catalogue:
     """Read and validate a catalogue JSON file (default: the bundled one)."""
-    path = path or resources_dir() / "procedures.json"
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ValidationError("invalid_catalogue", f"cannot read {path}: {exc}") from exc
-    return parse_catalogue(raw)
+    return parse_catalogue(
+        read_reference_file(path or resources_dir() / "procedures.json", "invalid_catalogue")
+    )
 
 
 def procedure_info(row: Procedure) -> ProcedureInfo:

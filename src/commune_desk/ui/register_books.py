@@ -8,7 +8,7 @@ to show. The columns are those the decree requires of each book.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commune_desk.ui import slip_builders
+from commune_desk.ui import api, slip_builders, slips
 from commune_desk.ui.format import format_date
+from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.slips import Slip
 
 translate = QCoreApplication.translate
@@ -175,3 +176,31 @@ class VoidNumberDialog(QDialog):
     def values(self) -> tuple[int, str]:
         """(number, reason)."""
         return self.number_spin.value(), self.reason_edit.text().strip()
+
+
+def ask_and_void(
+    page: QWidget, ctx: Any, series: str, number: int | None, done: Callable[[int], None]
+) -> None:
+    """Ask which number of ``series`` to void and why, void it on the store thread, call ``done``."""
+    dialog = VoidNumberDialog(series, number, page)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return
+    chosen, reason = dialog.values()
+    actor = ctx.clerk
+    StoreOp(ctx, lambda s: api.void_number(s, series, chosen, reason, actor), parent=page).success(
+        lambda _outcome: done(chosen)
+    ).run_in_background()
+
+
+def print_book(
+    page: QWidget, ctx: Any, series: str, done: Callable[[Slip], None], *, preview: bool = True
+) -> None:
+    """Build the whole book of ``series`` on the store thread; ``done(slip)``, then preview it."""
+
+    def show(found: tuple[Any, Any]) -> None:
+        slip = book_slip(*found)
+        done(slip)
+        if preview:
+            slips.preview(slip, page)
+
+    StoreOp(ctx, lambda s: api.register_book(s, series), parent=page).success(show).run_in_background()

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -338,26 +337,22 @@ class IncomingPage(QWidget):
         """Void the selected entry's số đến (registered by mistake), with a reason."""
         doc = self.selected_document()
         series = doc.series if doc is not None else f"incoming/{today_vn().year}"
-        dialog = register_books.VoidNumberDialog(series, doc.number if doc is not None else None, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        number, reason = dialog.values()
-        actor = self.ctx.clerk
-        StoreOp(self.ctx, lambda s: api.void_number(s, series, number, reason, actor), parent=self).success(
-            lambda _o: self.entry_error.setText(self.tr("Đã huỷ số đến {n}.").format(n=number))
-        ).run_in_background()
+        register_books.ask_and_void(
+            self,
+            self.ctx,
+            series,
+            doc.number if doc is not None else None,
+            lambda n: self.entry_error.setText(self.tr("Đã huỷ số đến {n}.").format(n=n)),
+        )
 
     def print_register(self, *, preview: bool = True) -> None:
         """The whole book of this year in số đến order, whatever the filters show."""
-        series = f"incoming/{today_vn().year}"
-        StoreOp(self.ctx, lambda s: api.register_book(s, series), parent=self).success(
-            lambda found: self._show_book(*found, preview=preview)
-        ).run_in_background()
+        register_books.print_book(
+            self, self.ctx, f"incoming/{today_vn().year}", self._set_book, preview=preview
+        )
 
-    def _show_book(self, office: Any, book: Any, *, preview: bool) -> None:
-        self.last_book = register_books.book_slip(office, book)
-        if preview:
-            slips.preview(self.last_book, self)
+    def _set_book(self, slip: slips.Slip) -> None:
+        self.last_book = slip
 
     def on_shown(self) -> None:
         """Focus the first field."""

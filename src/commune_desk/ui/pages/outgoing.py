@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -247,29 +246,21 @@ class OutgoingPage(QWidget):
         """Void the selected document's number (or any number of its book), with a reason."""
         doc = self.selected_document()
         series = doc.series if doc is not None else f"{self.book_combo.currentData()}/{today_vn().year}"
-        dialog = register_books.VoidNumberDialog(series, doc.number if doc is not None else None, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        self.void_number(series, *dialog.values())
-
-    def void_number(self, series: str, number: int, reason: str) -> None:
-        """Void ``number`` of ``series`` on the store thread (audited, synced)."""
-        actor = self.ctx.clerk
-        StoreOp(self.ctx, lambda s: api.void_number(s, series, number, reason, actor), parent=self).success(
-            lambda _o: self.entry_error.setText(self.tr("Đã huỷ số {n}.").format(n=number))
-        ).run_in_background()
+        register_books.ask_and_void(
+            self,
+            self.ctx,
+            series,
+            doc.number if doc is not None else None,
+            lambda n: self.entry_error.setText(self.tr("Đã huỷ số {n}.").format(n=n)),
+        )
 
     def print_register(self, *, preview: bool = True) -> None:
         """The whole book chosen (ordinary or secret) of this year, whatever the table shows."""
         series = f"{self.book_combo.currentData()}/{today_vn().year}"
-        StoreOp(self.ctx, lambda s: api.register_book(s, series), parent=self).success(
-            lambda found: self._show_book(*found, preview=preview)
-        ).run_in_background()
+        register_books.print_book(self, self.ctx, series, self._set_book, preview=preview)
 
-    def _show_book(self, office: Any, book: Any, *, preview: bool) -> None:
-        self.last_book = register_books.book_slip(office, book)
-        if preview:
-            slips.preview(self.last_book, self)
+    def _set_book(self, slip: slips.Slip) -> None:
+        self.last_book = slip
 
     def on_shown(self) -> None:
         """Focus the first field."""
