@@ -41,6 +41,8 @@ from commune_desk.domain.calendar import (
 )
 from commune_desk.domain.errors import ValidationError
 from commune_desk.paths import resources_dir
+from commune_desk.protocol import Action, Entity
+from commune_desk.protocol.records import CALENDAR
 from commune_desk.services.base import CALENDAR_ID, ServiceBase, calendar_from_values
 from commune_desk.services.catalogue import read_reference_file
 from commune_desk.services.errors import OutdatedReferenceData
@@ -48,10 +50,10 @@ from commune_desk.services.values import Changes, Outcome
 from commune_desk.store import settings as stored
 from commune_desk.store.models import OutboxOp, Setting, WorkCalendarRow
 
-#: Entity name of the calendar record in the sync protocol.
-CALENDAR_ENTITY = "calendar"
-#: Synced fields of the calendar record.
-CALENDAR_FIELDS = ("base_version", "base_source", "base_days", "overrides_version", "overrides", "hours")
+#: Entity of the calendar record in the sync protocol.
+CALENDAR_ENTITY = Entity.CALENDAR
+#: Fields a change of the calendar sends (the protocol's, but the row's bookkeeping time).
+CALENDAR_FIELDS = tuple(name for name in CALENDAR.columns if name != "updated_at")
 
 
 def load_base_calendar(path: Path | None = None) -> tuple[int, str, tuple[CalendarDay, ...]]:
@@ -250,7 +252,7 @@ class CalendarServices(ServiceBase):
         )
         session.add(row)
         if legacy is not None:
-            self._op(session, CALENDAR_ENTITY, CALENDAR_ID, "create", calendar_fields(row))
+            self._op(session, CALENDAR_ENTITY, CALENDAR_ID, Action.CREATE, calendar_fields(row))
         self._audit(
             session,
             "calendar_installed",
@@ -281,10 +283,10 @@ class CalendarServices(ServiceBase):
             setattr(row, name, value)
         row.updated_at, row.dirty = self._now(), True
         if row.server_version is None and not _has_operations(session):
-            self._op(session, CALENDAR_ENTITY, CALENDAR_ID, "create", calendar_fields(row))
+            self._op(session, CALENDAR_ENTITY, CALENDAR_ID, Action.CREATE, calendar_fields(row))
         else:
             self._op(
-                session, CALENDAR_ENTITY, CALENDAR_ID, "update", changed, base_version=row.server_version
+                session, CALENDAR_ENTITY, CALENDAR_ID, Action.UPDATE, changed, base_version=row.server_version
             )
         self._audit(
             session, action, actor=actor, entity=CALENDAR_ENTITY, entity_id=CALENDAR_ID, details=details
