@@ -8,9 +8,9 @@ from sqlalchemy import select
 from tests.helpers.city_server import RunningServer, SyncDevice
 from tests.integration.sync.sync_support import assert_converged, make_clerk
 
+from commune_desk import protocol as p
 from commune_desk.services import NewOutgoingDocument
 from commune_desk.store.models import IssuedNumber, OutboxOp, OutgoingDocument
-from commune_desk import protocol as p
 
 
 def _voided(clerk, series: str) -> dict[int, str]:  # type: ignore[no-untyped-def]

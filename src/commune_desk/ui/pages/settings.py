@@ -167,6 +167,9 @@ class SettingsPage(QWidget):
         other_form.addRow(QLabel(self.tr("Địa chỉ tra cứu hồ sơ"), other_box), self.tracking_edit)
         other_form.addRow(QLabel(self.tr("Ngôn ngữ"), other_box), self.language_combo)
         other_form.addRow(QLabel(self.tr("Thư mục sao lưu"), other_box), self.backup_label)
+        self.secrets_label = error_label(other_box)
+        self.secrets_label.hide()
+        other_form.addRow(self.secrets_label)
         other_form.addRow(
             hint_label(
                 self.tr(
@@ -222,6 +225,9 @@ class SettingsPage(QWidget):
         """Read the settings (and which calendar is in use) on the store thread."""
         StoreOp(self.ctx, api.get_settings, parent=self).success(self._show).run_in_background()
         StoreOp(self.ctx, api.get_calendar, parent=self).success(self._show_calendar).run_in_background()
+        StoreOp(self.ctx, api.secret_storage, parent=self).success(
+            self._show_secret_storage
+        ).run_in_background()
 
     def _show_calendar(self, calendar: Any) -> None:
         self.calendar_label.setText(
@@ -231,6 +237,17 @@ class SettingsPage(QWidget):
                 overrides=calendar.overrides_version or "—",
             )
         )
+
+    def _show_secret_storage(self, storage: str | None) -> None:
+        """Say so when the sync secrets are in the insecure-storage file, not the keyring."""
+        self.secrets_label.setText(
+            self.tr(
+                "Cảnh báo: thông tin đăng nhập máy chủ đang lưu trong tệp không mã hóa "
+                "(insecure-secrets.json trong thư mục dữ liệu) vì máy không có kho mật khẩu "
+                "của hệ điều hành. Ai đọc được tệp này có thể đồng bộ thay máy này."
+            )
+        )
+        self.secrets_label.setVisible(storage == "file")
 
     def _show(self, settings: Any) -> None:
         self.settings = settings
