@@ -31,8 +31,9 @@ from commune_desk.protocol import (
     Operation,
 )
 
-#: States of an outgoing document that mean "signed and numbered".
+#: States of an outgoing document that mean "signed and numbered", and "its number voided".
 _SIGNED_STATES = frozenset({"issued"})
+_VOIDED_STATES = frozenset({"voided"})
 
 
 def permission_needed(op: Operation) -> Permission | None:
@@ -43,9 +44,11 @@ def permission_needed(op: Operation) -> Permission | None:
         return Permission.RESOLVE_CONFLICT
     if op.entity is Entity.DOSSIER_EVENT:
         return permission_for_event(str(op.fields.get(FIELD_EVENT_KIND)))
-    signs = op.fields.get("state") in _SIGNED_STATES or op.fields.get(FIELD_NUMBER) is not None
-    if op.entity is Entity.OUTGOING_DOCUMENT and op.action is not Action.DELETE and signs:
-        return Permission.SIGN_OUTGOING
+    if op.entity is Entity.OUTGOING_DOCUMENT and op.action is not Action.DELETE:
+        if op.fields.get("state") in _VOIDED_STATES:
+            return Permission.VOID_NUMBER
+        if op.fields.get("state") in _SIGNED_STATES or op.fields.get(FIELD_NUMBER) is not None:
+            return Permission.SIGN_OUTGOING
     return None
 
 

@@ -69,7 +69,7 @@ def test_two_people_on_a_clerks_pc_and_the_servers_rules(tmp_path: Path, city: R
             EventKind.EXTENDED,
             actor=leader,
             note="chờ xác minh",
-            data={"appointment_at": "2030-01-02T08:00:00+07:00"},
+            data={"appointment_at": "2030-01-02T08:00:00+07:00", "fault": "one_stop"},
         )
         s.register_outgoing(NewOutgoingDocument(symbol="QĐ-UBND", summary="Quyết định"), actor=leader)
         result = pc.engine.sync_once()

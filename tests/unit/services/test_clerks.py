@@ -136,7 +136,7 @@ def test_leader_only_actions_are_refused_to_a_clerk(ctx: AppContext) -> None:
     s = ctx.services
     dossier = s.register_dossier(new_dossier(), actor=clerk).value.summary.id
     s.record_event(dossier, EventKind.ASSIGNED, actor=clerk)  # everyday work is open
-    new_date = {"appointment_at": "2026-03-20T09:00:00+07:00"}
+    new_date = {"appointment_at": "2026-03-20T09:00:00+07:00", "fault": "one_stop"}
     refused = [
         lambda: s.record_event(dossier, EventKind.EXTENDED, actor=clerk, note="chậm", data=new_date),
         lambda: s.register_outgoing(NewOutgoingDocument(symbol="QĐ-UBND", summary="x"), actor=clerk),

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from tests.helpers.store_fixtures import TUESDAY_9AM, Clock, new_dossier, open_context
 
 from commune_desk.app import AppContext
+from commune_desk.domain.identity import PROVINCE_CODES
 from commune_desk.domain.text import fold
 from commune_desk.support.bundle import write_support_zip
 from commune_desk.support.report import collect
@@ -65,8 +66,8 @@ def _given_name() -> st.SearchStrategy[str]:
 
 def _cccd() -> st.SearchStrategy[str]:
     return st.builds(
-        lambda p, c, y, r: f"{p:03d}{c}{y:02d}{r:06d}",
-        st.integers(1, 96),
+        lambda p, c, y, r: f"{p}{c}{y:02d}{r:06d}",
+        st.sampled_from(sorted(PROVINCE_CODES)),
         st.sampled_from([0, 1]),
         st.integers(0, 99),
         st.integers(0, 999_999),

@@ -1,7 +1,7 @@
 """Clerk accounts of a shared PC, and who made each outbox operation.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003_clerk_accounts
+Revises: 0002_calendar_papers
 Create Date: 2026-12-02 09:00:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003_clerk_accounts"
+down_revision = "0002_calendar_papers"
 branch_labels = None
 depends_on = None
 
