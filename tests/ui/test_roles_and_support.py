@@ -115,7 +115,7 @@ def test_the_leader_manages_staff_and_rules_and_the_clerk_gets_what_is_granted(
     keys(new.password, PASSWORD)
     keys(new.repeat, PASSWORD)
     username, full_name, role, password = new.values()
-    dialog.create(username, full_name, role, password)
+    dialog.create_clerk(username, full_name, role, password)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10_000)
     # The office lets its clerks number signed outgoing documents (văn thư).
     dialog.grants[(Permission.SIGN_OUTGOING, "clerk")].setChecked(True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,48 +99,41 @@ def _list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_password() -> str | None:
+def _with_password(args: argparse.Namespace, change: Callable[[Any, str], str]) -> int:
+    """Read the password from standard input, run ``change(services, password)`` on the store,
+    print the sentence it returns; a Vietnamese sentence and exit 2 for bad input."""
+    from commune_desk.domain.errors import DomainError
+    from commune_desk.messages import message_for
+
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
         print("Chưa nhập mật khẩu.", file=sys.stderr)
-        return None
-    return password
+        return EXIT_INVALID
+    with _open(args) as app:
+        try:
+            done = change(app.services, password)
+        except DomainError as exc:
+            print(message_for(exc), file=sys.stderr)
+            return EXIT_INVALID
+    print(done)
+    return EXIT_OK
 
 
 def _add(args: argparse.Namespace) -> int:
-    from commune_desk.domain.errors import DomainError
     from commune_desk.domain.roles import Role
-    from commune_desk.messages import message_for
     from commune_desk.services.actors import NewClerk
 
-    password = _read_password()
-    if password is None:
-        return EXIT_INVALID
-    with _open(args) as app:
-        try:
-            info = app.services.create_clerk(
-                NewClerk(args.username, args.full_name, Role(args.role), password),
-                actor="commune-desk clerks add",
-            ).value
-        except DomainError as exc:
-            print(message_for(exc), file=sys.stderr)
-            return EXIT_INVALID
-    print(f"Đã tạo tài khoản {info.username} ({info.full_name}).")
-    return EXIT_OK
+    def add(services: Any, password: str) -> str:
+        new = NewClerk(args.username, args.full_name, Role(args.role), password)
+        info = services.create_clerk(new, actor="commune-desk clerks add").value
+        return f"Đã tạo tài khoản {info.username} ({info.full_name})."
+
+    return _with_password(args, add)
 
 
 def _password(args: argparse.Namespace) -> int:
-    from commune_desk.domain.errors import DomainError
-    from commune_desk.messages import message_for
+    def change(services: Any, password: str) -> str:
+        services.set_clerk_password(args.username, password, actor="commune-desk clerks password")
+        return f"Đã đặt mật khẩu mới cho {args.username}."
 
-    password = _read_password()
-    if password is None:
-        return EXIT_INVALID
-    with _open(args) as app:
-        try:
-            app.services.set_clerk_password(args.username, password, actor="commune-desk clerks password")
-        except DomainError as exc:
-            print(message_for(exc), file=sys.stderr)
-            return EXIT_INVALID
-    print(f"Đã đặt mật khẩu mới cho {args.username}.")
-    return EXIT_OK
+    return _with_password(args, change)

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from commune_desk import protocol as p
 from commune_desk.store import Store
@@ -50,33 +51,7 @@ def adopt_staff(
     with store.write.begin() as session:
         rows = {r.username: r for r in session.scalars(select(ClerkAccount))}
         for username, member in listed.items():
-            row = rows.get(username)
-            full_name = member.full_name.strip() or username
-            if row is None:
-                row = ClerkAccount(
-                    username=username,
-                    full_name=full_name,
-                    role=member.role.value,
-                    active=member.active,
-                    source="server",
-                    verifier=None,
-                    created_at=now,
-                    updated_at=now,
-                )
-                session.add(row)
-                changed.append(username)
-                continue
-            before = (row.full_name, row.role, row.active, row.source)
-            if row.source != "server":
-                row.verifier = None  # the server's password now, confirmed at first sign-in
-            row.full_name, row.role, row.active, row.source = (
-                full_name,
-                member.role.value,
-                member.active,
-                "server",
-            )
-            if (row.full_name, row.role, row.active, row.source) != before:
-                row.updated_at = now
+            if _take_member(session, rows.get(username), member, now):
                 changed.append(username)
         for username, row in rows.items():
             if username not in listed and row.active:
@@ -84,9 +59,9 @@ def adopt_staff(
                 changed.append(username)
         if verified is not None and verified[0] in listed:
             session.flush()
-            row = session.get(ClerkAccount, verified[0])
-            if row is not None:
-                row.verifier = verified[1]
+            confirmed = session.get(ClerkAccount, verified[0])
+            if confirmed is not None:
+                confirmed.verifier = verified[1]
         if get_setting(session, ROLE_RULES) != staff.rules:
             put_setting(session, ROLE_RULES, dict(staff.rules))
             changed.append("rules")
@@ -141,26 +116,39 @@ def verify_online(store: Store, client: SyncClient, username: str, password: str
 
 def adopt_member(store: Store, member: p.StaffMember) -> None:
     """Create or update one server account from what the server just said about it."""
-    now = _now()
     with store.write.begin() as session:
-        row = session.get(ClerkAccount, member.username)
-        full_name = member.full_name.strip() or member.username
-        if row is None:
-            session.add(
-                ClerkAccount(
-                    username=member.username,
-                    full_name=full_name,
-                    role=member.role.value,
-                    active=member.active,
-                    source="server",
-                    verifier=None,
-                    created_at=now,
-                    updated_at=now,
-                )
+        _take_member(session, session.get(ClerkAccount, member.username), member, _now())
+
+
+def _take_member(session: Session, row: ClerkAccount | None, member: p.StaffMember, now: datetime) -> bool:
+    """Make ``row`` (None: a new account) the server's account of ``member``; whether it changed.
+
+    A local account the server also has keeps no verifier: its owner's first
+    sign-in is confirmed by the server (the server's password from now on).
+    """
+    full_name = member.full_name.strip() or member.username
+    if row is None:
+        session.add(
+            ClerkAccount(
+                username=member.username,
+                full_name=full_name,
+                role=member.role.value,
+                active=member.active,
+                source="server",
+                verifier=None,
+                created_at=now,
+                updated_at=now,
             )
-        else:
-            row.full_name, row.role, row.active = full_name, member.role.value, member.active
-            row.source, row.updated_at = "server", now
+        )
+        return True
+    before = (row.full_name, row.role, row.active, row.source)
+    if row.source != "server":
+        row.verifier = None
+    row.full_name, row.role, row.active, row.source = full_name, member.role.value, member.active, "server"
+    if (row.full_name, row.role, row.active, row.source) == before:
+        return False
+    row.updated_at = now
+    return True
 
 
 def push_rules(store: Store, client: SyncClient, rules: dict[str, list[str]], actor: str) -> None:

@@ -105,7 +105,7 @@ class LockScreen(QDialog):
         self.clerk_list.setObjectName("clerkList")
         self.clerk_list.setMaximumHeight(190)
         self.clerk_list.currentItemChanged.connect(lambda _c, _p: self._on_clerk_changed())
-        self.clerk_list.itemActivated.connect(lambda _i: self.password_edit.setFocus())
+        self.clerk_list.itemActivated.connect(lambda _i: self._focus_password())
         layout.addWidget(self.clerk_list)
         self.username_edit = QLineEdit(page)
         self.username_edit.setObjectName("lockUsername")
@@ -249,6 +249,9 @@ class LockScreen(QDialog):
         item = self.clerk_list.currentItem()
         clerk = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         return clerk.username if clerk is not None else ""
+
+    def _focus_password(self) -> None:
+        self.password_edit.setFocus()
 
     def _previous_username(self) -> str | None:
         previous = self.ctx.session.previous if self.ctx.session is not None else None

@@ -6,8 +6,11 @@ support tools read as one piece.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -42,11 +45,13 @@ def sign_in(services: Any, username: str, password: str) -> Any:
     return services.sign_in(username, password)
 
 
-def verify_online(bridge: Any, username: str, password: str) -> None:
-    """Network thread: have the city server confirm a first sign-in (raises SyncError)."""
+def with_server(bridge: Any, work: Callable[[Any, Any], T]) -> T:
+    """Network thread: ``work(store, client)`` with a client of this PC's server account.
+
+    Raises SyncError ``not_logged_in`` when the PC has no server account.
+    """
     from commune_desk.sync.account import load_account
     from commune_desk.sync.errors import SyncError, SyncErrorKind
-    from commune_desk.sync.staff import verify_online as confirm
 
     engine = getattr(bridge, "engine", None)
     account = load_account(engine.store) if engine is not None else None
@@ -54,9 +59,16 @@ def verify_online(bridge: Any, username: str, password: str) -> None:
         raise SyncError(SyncErrorKind.NOT_LOGGED_IN, "this PC has no server account")
     client = engine.open_client(account)
     try:
-        confirm(engine.store, client, username, password)
+        return work(engine.store, client)
     finally:
         client.close()
+
+
+def verify_online(bridge: Any, username: str, password: str) -> None:
+    """Network thread: have the city server confirm a first sign-in (raises SyncError)."""
+    from commune_desk.sync.staff import verify_online as confirm
+
+    with_server(bridge, lambda store, client: confirm(store, client, username, password))
 
 
 def accept_online(services: Any, username: str, password: str) -> Any:

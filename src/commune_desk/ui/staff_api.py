@@ -35,19 +35,10 @@ def save_policy(services: Any, rules: Any, minutes: int, actor: Any) -> Any:
 
 def send_rules(bridge: Any, rules: Any, actor: Any) -> None:
     """Network thread: the city server records the new rules first (it checks the actor)."""
-    from commune_desk.sync.account import load_account
-    from commune_desk.sync.errors import SyncError, SyncErrorKind
     from commune_desk.sync.staff import push_rules
+    from commune_desk.ui.session_api import with_server
 
-    engine = getattr(bridge, "engine", None)
-    account = load_account(engine.store) if engine is not None else None
-    if engine is None or account is None:
-        raise SyncError(SyncErrorKind.NOT_LOGGED_IN, "this PC has no server account")
-    client = engine.open_client(account)
-    try:
-        push_rules(engine.store, client, rules.to_json(), actor.username)
-    finally:
-        client.close()
+    with_server(bridge, lambda store, client: push_rules(store, client, rules.to_json(), actor.username))
 
 
 def create_clerk(services: Any, username: str, full_name: str, role: Any, password: str, actor: Any) -> Any:

@@ -241,9 +241,9 @@ class StaffDialog(QDialog):
         dialog = NewClerkDialog(self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        self.create(*dialog.values())
+        self.create_clerk(*dialog.values())
 
-    def create(self, username: str, full_name: str, role: Role, password: str) -> None:
+    def create_clerk(self, username: str, full_name: str, role: Role, password: str) -> None:
         """Create the account on the store thread (the settings permission is checked there)."""
         actor = self.ctx.actor
         StoreOp(
