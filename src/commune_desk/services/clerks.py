@@ -136,29 +136,29 @@ class ClerkServices(ServiceBase):
         """
         username = (username or "").strip()
         self._check_not_paused(username)
-        with self.store.write.begin() as session:
+        with self.store.read() as session:
             row = session.get(ClerkAccount, username)
-            if row is not None and row.active and row.verifier is None:
-                raise SignInError(
-                    "needs_online_sign_in", "first sign-in on this PC needs the server", username=username
-                )
-            actor: Actor | None = None
-            if (
-                row is not None
-                and row.active
-                and row.verifier is not None
-                and (PasswordVerifier.from_json(dict(row.verifier)).check(password))
-            ):
-                row.last_sign_in_at = self._now()
-                self._audit(session, "clerk_signed_in", actor=row.username)
-                actor = clerk_info(row).actor()
+            info = clerk_info(row) if row is not None else None
+            verifier = dict(row.verifier) if row is not None and row.verifier is not None else None
+        if info is not None and info.active and verifier is None:
+            raise SignInError(
+                "needs_online_sign_in", "first sign-in on this PC needs the server", username=username
+            )
+        # scrypt runs with no transaction open: the sync worker is never kept waiting for it
+        ok = info is not None and info.active and PasswordVerifier.from_json(verifier or {}).check(password)
+        with self.store.write.begin() as session:
+            if ok and info is not None:
+                account = session.get(ClerkAccount, info.username)
+                if account is not None:
+                    account.last_sign_in_at = self._now()
+                self._audit(session, "clerk_signed_in", actor=info.username)
             else:
                 self._note_failure(username)
                 self._audit(session, "clerk_sign_in_failed", actor=username[:100])
-        if actor is None:
+        if not ok or info is None:
             raise SignInError("invalid_credentials", "wrong user name or password")
         self._clear_failures(username)
-        return actor
+        return info.actor()
 
     def accept_online_sign_in(self, username: str, password: str) -> Actor:
         """The server has just confirmed ``password``: keep a verifier of it and sign in.
@@ -166,11 +166,12 @@ class ClerkServices(ServiceBase):
         Called after :func:`commune_desk.sync.staff.verify_online` (which also
         stored the account's current name and role).
         """
+        verifier = PasswordVerifier.create(password).to_json()
         with self.store.write.begin() as session:
             row = session.get(ClerkAccount, username)
             if row is None or not row.active:
                 raise SignInError("invalid_credentials", "no such active account")
-            row.verifier = PasswordVerifier.create(password).to_json()
+            row.verifier = verifier
             row.updated_at = row.last_sign_in_at = self._now()
             self._audit(session, "clerk_signed_in_online", actor=row.username)
             actor = clerk_info(row).actor()
