@@ -63,8 +63,10 @@ def staff(ctx: ContextDep, session: SessionDep) -> StaffList:
 def verify(body: VerifyUserRequest, request: Request, ctx: ContextDep, session: SessionDep) -> StaffMember:
     """Confirm the password of a user of the caller's commune (first sign-in on a PC).
 
-    Failures count in the same windows as logins (per user name and per
-    address), so a PC cannot be used to guess passwords faster than a login.
+    Failures count in the user name's login windows, so a PC cannot be used to
+    guess a password faster than a login, and in windows of the calling device
+    (not of its address: the logins of an office whose PCs share one address
+    must not wait because one PC was used to guess).
     """
     throttle: LoginThrottle = request.app.state.throttle
     who = Who(
@@ -73,8 +75,9 @@ def verify(body: VerifyUserRequest, request: Request, ctx: ContextDep, session: 
         device_id=ctx.device_id,
         commune_id=ctx.commune_id,
     )
+    guesser = f"device:{ctx.device_id}"
     session.rollback()  # the auth context's transaction: SQLite begins every one IMMEDIATE
-    check_throttle(throttle, body.username, who.address)
+    check_throttle(throttle, body.username, guesser)
     row = session.execute(
         select(
             User.username, User.full_name, User.role, User.commune_id, User.password_hash, User.active
@@ -84,7 +87,7 @@ def verify(body: VerifyUserRequest, request: Request, ctx: ContextDep, session: 
     ours = row is not None and row.commune_id == ctx.commune_id and row.active
     ok = verify_password(row.password_hash if ours and row is not None else None, body.password)
     if not ours or not ok or row is None:
-        throttle.failed(body.username, who.address)
+        throttle.failed(body.username, guesser)
         audit.record(session, EventKind.FIRST_SIGN_IN_FAILED, who, known_user=row is not None)
         session.commit()
         raise ApiError(401, ErrorKind.INVALID_CREDENTIALS, "wrong username or password")
