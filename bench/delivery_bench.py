@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from installer.build_bundle import build_bundle, cli_executable  # noqa: E402
 from installer.build_msi import build_msi  # noqa: E402
 
+from commune_desk.update.machine import MachineUpdates  # noqa: E402
 from commune_desk.update.repository import ReleaseRepository  # noqa: E402
 from commune_desk.update.stick import StickUpdater  # noqa: E402
 
@@ -94,8 +95,7 @@ def measure_stick_verify(work: Path, size: int, repeats: int) -> dict[str, float
 
     def verify() -> None:
         state = Path(tempfile.mkdtemp(dir=work))
-        result = StickUpdater(state_dir=state, staging_dir=state / "staging",
-                              trusted_root=root).verify(stick)
+        result = StickUpdater(machine=MachineUpdates(state), trusted_root=root).verify(stick)
         assert result.ok, result
 
     def read_and_hash() -> None:

@@ -46,7 +46,7 @@ class Office:
         """Everything an update may change, for before/after comparisons."""
         settings = self.services.get_settings()
         files = {}
-        for folder in (self.updater.trusted_metadata_dir, self.updater.staging_dir):
+        for folder in (self.updater.trusted_metadata_dir, self.updater.machine.staging_dir):
             if folder.exists():
                 for path in sorted(folder.rglob("*")):
                     if path.is_file():

@@ -18,6 +18,7 @@ from tests.integration.delivery.support import Office, StickMaker, catalogue, ho
 from tuf.api.metadata import Metadata, TargetFile, Targets
 
 from commune_desk.update import UpdateKind
+from commune_desk.update.machine import MachineUpdates
 from commune_desk.update.package import ReferenceDataPackage
 from commune_desk.update.repository import ReleaseError, ReleaseRepository
 from commune_desk.update.stick import UPDATE_FOLDER
@@ -60,7 +61,8 @@ def test_stick_from_release_tool_is_applied(office: Office, sticks: StickMaker) 
     assert office.services.get_settings().extra_days_off == {datetime(2027, 2, 15).date()}
 
     result = office.updater.update_from(_second_stick(sticks))
-    assert result.kind == UpdateKind.APPLIED, result
+    assert result.kind == UpdateKind.STAGED_NOT_INSTALLED, result  # the MSI waits for the task
+    assert result.ok and "0.2.0" in result.message and "CHƯA" in result.message
     assert office.services.catalogue_version() == 3
     names = {p.code: p.name for p in office.services.list_procedures()}
     assert "Đăng ký khai sinh (mẫu mới)" in names.values()
@@ -70,15 +72,24 @@ def test_stick_from_release_tool_is_applied(office: Office, sticks: StickMaker) 
     assert {i.action for i in result.items} == {"applied", "staged"}
 
 
-def test_same_stick_twice_is_up_to_date(office: Office, sticks: StickMaker) -> None:
-    """Plugging the same stick in again verifies and changes nothing (MSI already staged)."""
+def test_same_stick_twice_says_the_msi_still_waits(office: Office, sticks: StickMaker) -> None:
+    """Plugging the same stick in again changes nothing, and does not claim "up to date"
+    while the staged MSI is not installed."""
     stick = _second_stick(sticks)
-    assert office.updater.update_from(stick).kind == UpdateKind.APPLIED
+    assert office.updater.update_from(stick).kind == UpdateKind.STAGED_NOT_INSTALLED
     before = office.state()
     again = office.updater.update_from(stick)
-    assert again.kind == UpdateKind.UP_TO_DATE, again
-    assert again.ok
+    assert again.kind == UpdateKind.STAGED_NOT_INSTALLED, again
+    assert {i.action for i in again.items} == {"skipped-not-newer", "already-staged"}
+    assert again.ok and "CHƯA" in again.message
     assert office.state() == before
+
+
+def test_reference_data_only_stick_twice_is_up_to_date(office: Office, sticks: StickMaker) -> None:
+    """Without an MSI waiting, a stick seen before is "up to date"."""
+    stick = _first_stick(sticks)
+    assert office.updater.update_from(stick).kind == UpdateKind.APPLIED
+    assert office.updater.update_from(stick).kind == UpdateKind.UP_TO_DATE
 
 
 def test_flipped_byte_in_a_target_is_refused(office: Office, sticks: StickMaker) -> None:
@@ -128,7 +139,7 @@ def test_older_valid_stick_replayed_is_refused(office: Office, sticks: StickMake
     """After the newer stick, the older one (still validly signed) is a rollback."""
     old_stick = _first_stick(sticks)
     new_stick = _second_stick(sticks)
-    assert office.updater.update_from(new_stick).kind == UpdateKind.APPLIED
+    assert office.updater.update_from(new_stick).ok
     _assert_refused(office, old_stick, UpdateKind.REPLAYED)
     assert office.services.catalogue_version() == 3
 
@@ -218,7 +229,7 @@ def test_rotated_key_is_followed_and_the_leaked_one_refused(
     assert release.rotate_key("targets") == 2
     stick = _second_stick(sticks)
     result = office.updater.update_from(stick)
-    assert result.kind == UpdateKind.APPLIED, result
+    assert result.kind == UpdateKind.STAGED_NOT_INSTALLED, result
     assert (office.updater.trusted_metadata_dir / "root_history" / "2.root.json").exists()
 
     # Whoever holds the leaked key re-signs the targets list, pointing at a newer MSI
@@ -230,5 +241,6 @@ def test_rotated_key_is_followed_and_the_leaked_one_refused(
     forged.signatures.clear()
     forged.sign(leaked)
     forged.to_file(str(path))
-    office.updater = dataclasses.replace(office.updater, state_dir=tmp_path / "fresh-state")
+    office.updater = dataclasses.replace(office.updater,
+                                         machine=MachineUpdates(tmp_path / "fresh-state"))
     _assert_refused(office, stick, UpdateKind.TAMPERED)
