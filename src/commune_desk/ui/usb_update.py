@@ -44,6 +44,16 @@ KIND_MESSAGES: dict[str, str] = {
         "UsbUpdate",
         "Phần mềm và dữ liệu danh mục đã là bản mới nhất; không có gì để cập nhật."),
     "verified": QT_TRANSLATE_NOOP("UsbUpdate", "Bản cập nhật trên USB hợp lệ (chưa cài đặt)."),
+    "staged_not_installed": QT_TRANSLATE_NOOP(
+        "UsbUpdate",
+        "Bản cập nhật hợp lệ. Bộ cài đặt phiên bản {version} đã được chép vào máy nhưng CHƯA "
+        "được cài: phần mềm sẽ được cài khi khởi động lại máy tính, hoặc khi cán bộ CNTT "
+        "bấm cài đặt. Máy vẫn đang chạy phiên bản {installed}."),
+    "install_failed": QT_TRANSLATE_NOOP(
+        "UsbUpdate",
+        "Bộ cài đặt phiên bản {version} đã được chép vào máy nhưng cài đặt KHÔNG thành công "
+        "(mã lỗi {exit_code}). Máy vẫn chạy phiên bản {installed}; dữ liệu không bị ảnh hưởng. "
+        "Hãy báo cán bộ CNTT (nhật ký cài đặt: {log})."),
     "no_update_found": QT_TRANSLATE_NOOP(
         "UsbUpdate",
         "Không tìm thấy bản cập nhật CommuneDesk trên USB này "
@@ -52,7 +62,12 @@ KIND_MESSAGES: dict[str, str] = {
         "UsbUpdate", "Không đọc được USB. Hãy rút ra, cắm lại rồi thử lại."),
     "incomplete": QT_TRANSLATE_NOOP(
         "UsbUpdate",
-        "Bản cập nhật trên USB bị thiếu tệp. Hãy nhờ cán bộ CNTT chép lại USB cập nhật."),
+        "Bản cập nhật trên USB chưa được chép đầy đủ (thiếu tệp hoặc tệp bị chép dở). "
+        "Không có gì thay đổi trên máy. Hãy nhờ cán bộ CNTT chép lại USB cập nhật."),
+    "mixed": QT_TRANSLATE_NOOP(
+        "UsbUpdate",
+        "USB chứa lẫn các tệp của nhiều lần phát hành khác nhau (có thể lần chép trước chưa "
+        "xong). Không có gì thay đổi trên máy. Hãy nhờ cán bộ CNTT chép lại USB cập nhật."),
     "tampered": QT_TRANSLATE_NOOP(
         "UsbUpdate",
         "Bản cập nhật trên USB đã bị sửa đổi hoặc hỏng nên KHÔNG được cài. "
@@ -63,8 +78,14 @@ KIND_MESSAGES: dict[str, str] = {
         "Không có gì thay đổi trên máy. Hãy xin USB cập nhật mới nhất."),
     "expired": QT_TRANSLATE_NOOP(
         "UsbUpdate",
-        "Bản cập nhật trên USB đã hết hạn nên KHÔNG được cài. "
-        "Hãy xin cán bộ CNTT chép bản cập nhật mới."),
+        "Bản cập nhật trên USB đã hết hạn ngày {expired_on} (theo đồng hồ máy tính, hôm nay là "
+        "{today}) nên KHÔNG được cài. Nếu ngày trên máy tính sai, hãy chỉnh lại rồi thử lại; "
+        "nếu đúng, hãy xin cán bộ CNTT chép bản cập nhật mới."),
+    "clock_ahead": QT_TRANSLATE_NOOP(
+        "UsbUpdate",
+        "Đồng hồ máy tính đang để quá muộn (hôm nay là {today} theo máy, trong khi USB được "
+        "chép ngày {written_on}), nên bản cập nhật bị coi là hết hạn. USB không có lỗi. "
+        "Hãy chỉnh lại ngày giờ máy tính rồi thử lại."),
     "unsafe_path": QT_TRANSLATE_NOOP(
         "UsbUpdate",
         "Bản cập nhật có tệp ghi ra ngoài thư mục cho phép nên KHÔNG được cài. "
@@ -89,8 +110,10 @@ def _tr(text: str) -> str:
 
 def result_message(result: Any) -> str:
     """The clerk's sentence for an ``UpdateResult`` (its own text for a kind not listed)."""
+    from commune_desk.update.outcome import fill
+
     source = KIND_MESSAGES.get(str(getattr(result.kind, "value", result.kind)))
-    return _tr(source) if source else str(result.message)
+    return fill(_tr(source), dict(getattr(result, "params", {}))) if source else str(result.message)
 
 
 def _set_role(label: QLabel, role: str) -> None:
@@ -232,10 +255,6 @@ class UsbUpdateBox(QGroupBox):
             if item.kind == "reference-data" and item.action == "applied":
                 lines.append(self.tr("Đã thay: {parts}.").format(
                     parts=self._reference_parts(item.version)))
-            elif item.kind == "msi" and item.action in ("staged", "already-staged"):
-                lines.append(self.tr("Bộ cài đặt phiên bản {version} đã được kiểm tra và chép "
-                                     "vào máy; cán bộ CNTT sẽ cài đặt.").format(
-                                         version=item.version))
         if started:
             lines.append(self.tr("Đang cài đặt phiên bản {version}. Phần mềm sẽ tự đóng lại "
                                  "để cài đặt; hãy mở lại sau khi cài xong.").format(
