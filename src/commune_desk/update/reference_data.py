@@ -76,6 +76,11 @@ class ServicesReferenceData:
         return "applied" if changes is None or bool(changes) else "not-newer"
 
 
+def validate_package(package: ReferenceDataPackage) -> None:
+    """Validate every part of a package as the office PC will; raise :class:`PackageError`."""
+    _validated(package)
+
+
 def _validated(
     package: ReferenceDataPackage,
 ) -> tuple[Catalogue | None, tuple[int, frozenset[date], frozenset[date]] | None]:
