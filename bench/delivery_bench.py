@@ -1,6 +1,7 @@
 """Delivery benchmark: bundle and MSI size, bundle start-up, verifying a 60 MB stick.
 
     .venv/bin/python bench/delivery_bench.py [--bundle dist/CommuneDesk] [--msi X.msi]
+    (a bundle built here trusts the DEV update root: fine for measuring, never shipped)
 
 Without ``--bundle``/``--msi`` it builds both first (about 1.5 minutes). Figures:
 
@@ -121,8 +122,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="delivery-bench-") as tmp:
         work = Path(tmp)
-        bundle = args.bundle or build_bundle(work / "dist", work / "build")
-        msi = args.msi or build_msi(bundle, "0.1.0", work / "CommuneDesk-0.1.0.msi")
+        bundle = args.bundle or build_bundle(work / "dist", work / "build", dev=True)
+        msi = args.msi or build_msi(bundle, work / "msi", allow_dev=True)
         startup = measure_startup(bundle, work, args.repeats)
         verify = measure_stick_verify(work, args.update_mb << 20, args.repeats)
         figures = {
