@@ -31,8 +31,14 @@ class BundleBuildError(RuntimeError):
     """The bundle could not be built (no root chosen, PyInstaller failed)."""
 
 
-def build_bundle(dist: Path, work: Path, *, trusted_root: Path | None = None, dev: bool = False,
-                 python: str = sys.executable) -> Path:
+def build_bundle(
+    dist: Path,
+    work: Path,
+    *,
+    trusted_root: Path | None = None,
+    dev: bool = False,
+    python: str = sys.executable,
+) -> Path:
     """Run PyInstaller on the spec and return the bundle folder.
 
     Exactly one of ``trusted_root`` (a release) and ``dev`` (development) must be given.
@@ -42,16 +48,32 @@ def build_bundle(dist: Path, work: Path, *, trusted_root: Path | None = None, de
             "choose the update root: --trusted-root PATH/1.root.json for a release, "
             "or --dev for a development build (never shipped to offices)"
         )
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("COMMUNE_DESK_TRUSTED_ROOT", "COMMUNE_DESK_DEV_BUILD")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("COMMUNE_DESK_TRUSTED_ROOT", "COMMUNE_DESK_DEV_BUILD")
+    }
     if trusted_root is not None:
         env["COMMUNE_DESK_TRUSTED_ROOT"] = str(trusted_root.resolve())
     else:
         env["COMMUNE_DESK_DEV_BUILD"] = "1"
     result = subprocess.run(
-        [python, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-         "--distpath", str(dist), "--workpath", str(work), str(SPEC)],
-        env=env, check=False,
+        [
+            python,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(dist),
+            "--workpath",
+            str(work),
+            str(SPEC),
+        ],
+        env=env,
+        check=False,
     )
     if result.returncode != 0:
         raise BundleBuildError(f"PyInstaller failed (exit {result.returncode})")
@@ -75,10 +97,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dist", type=Path, default=Path("dist"))
     parser.add_argument("--work", type=Path, default=Path("build/pyinstaller"))
     root = parser.add_mutually_exclusive_group()
-    root.add_argument("--trusted-root", type=Path, metavar="ROOT_JSON",
-                      help="production TUF root (the release repository's metadata/1.root.json)")
-    root.add_argument("--dev", action="store_true",
-                      help="ship the DEV update root (development builds only)")
+    root.add_argument(
+        "--trusted-root",
+        type=Path,
+        metavar="ROOT_JSON",
+        help="production TUF root (the release repository's metadata/1.root.json)",
+    )
+    root.add_argument("--dev", action="store_true", help="ship the DEV update root (development builds only)")
     args = parser.parse_args(argv)
     try:
         bundle = build_bundle(args.dist, args.work, trusted_root=args.trusted_root, dev=args.dev)

@@ -125,9 +125,22 @@ def harvest(bundle: Path, fragment: Path) -> Path:
     prefix = bundle.as_posix().rstrip("/") + "/"
     listing = "".join(prefix + rel + "\n" for rel in bundle_files(bundle))
     result = subprocess.run(
-        [tool, "--var", "var.BundleDir", "-p", prefix, "--component-group", "BundleFiles",
-         "--directory-ref", "INSTALLDIR", "--win64"],
-        input=listing, capture_output=True, text=True, check=False,
+        [
+            tool,
+            "--var",
+            "var.BundleDir",
+            "-p",
+            prefix,
+            "--component-group",
+            "BundleFiles",
+            "--directory-ref",
+            "INSTALLDIR",
+            "--win64",
+        ],
+        input=listing,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise MsiBuildError(f"wixl-heat failed: {result.stderr.strip()}")
@@ -146,8 +159,14 @@ def wix3_source(out: Path, *, wxs: Path = WXS) -> Path:
     return out
 
 
-def build_msi(bundle: Path, output_dir: Path, *, expect_version: str | None = None,
-              allow_dev: bool = False, wxs: Path = WXS) -> Path:
+def build_msi(
+    bundle: Path,
+    output_dir: Path,
+    *,
+    expect_version: str | None = None,
+    allow_dev: bool = False,
+    wxs: Path = WXS,
+) -> Path:
     """Harvest ``bundle`` and build ``output_dir/CommuneDesk-<version>.msi``; return its path."""
     bundle = bundle.resolve()
     if not bundle.is_dir() or not bundle_files(bundle):
@@ -157,8 +176,10 @@ def build_msi(bundle: Path, output_dir: Path, *, expect_version: str | None = No
     if expect_version is not None and expect_version != version:
         raise MsiBuildError(f"the bundle is version {version}, not {expect_version}")
     if info.update_root == "dev" and not allow_dev:
-        raise MsiBuildError("the bundle trusts the DEV update root: rebuild it with "
-                            "--trusted-root, or pass --dev for a test MSI")
+        raise MsiBuildError(
+            "the bundle trusts the DEV update root: rebuild it with "
+            "--trusted-root, or pass --dev for a test MSI"
+        )
     tool = _require("wixl")
     output = output_dir / msi_file_name(version, info.update_root)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -171,10 +192,29 @@ def build_msi(bundle: Path, output_dir: Path, *, expect_version: str | None = No
         # wixl resolves File/@Source relative to the working directory and rejects
         # absolute paths, so it runs next to the bundle with a relative BundleDir.
         result = subprocess.run(
-            [tool, "-a", "x64", "-D", f"Version={version}", "-D", f"BundleDir={bundle.name}",
-             "-D", "Win64=yes", "-D", f"UpdateRoot={info.update_root}", "-D", f"IconFile={icon}",
-             "-o", str(partial.resolve()), str(source), str(fragment.resolve())],
-            capture_output=True, text=True, check=False, cwd=bundle.parent,
+            [
+                tool,
+                "-a",
+                "x64",
+                "-D",
+                f"Version={version}",
+                "-D",
+                f"BundleDir={bundle.name}",
+                "-D",
+                "Win64=yes",
+                "-D",
+                f"UpdateRoot={info.update_root}",
+                "-D",
+                f"IconFile={icon}",
+                "-o",
+                str(partial.resolve()),
+                str(source),
+                str(fragment.resolve()),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=bundle.parent,
         )
         if result.returncode != 0:
             partial.unlink(missing_ok=True)
@@ -222,10 +262,10 @@ def _finish(msi: Path, texts: dict[str, str], work: Path) -> None:
             for column, value in zip(columns, row, strict=False):
                 if value in texts:
                     found.add(value)
-                    where = " AND ".join(_equals(k, row[columns.index(k)], types[columns.index(k)])
-                                         for k in keys)
-                    queries.append(f"UPDATE `{table}` SET `{column}` = '{texts[value]}' "
-                                   f"WHERE {where}")
+                    where = " AND ".join(
+                        _equals(k, row[columns.index(k)], types[columns.index(k)]) for k in keys
+                    )
+                    queries.append(f"UPDATE `{table}` SET `{column}` = '{texts[value]}' WHERE {where}")
     if found != set(texts):
         raise MsiBuildError(f"Vietnamese text not found in the MSI: {sorted(set(texts) - found)}")
     for row in _export(msi, "Upgrade")[3]:  # wixl ignores AllowSameVersionUpgrades
@@ -235,17 +275,24 @@ def _finish(msi: Path, texts: dict[str, str], work: Path) -> None:
             queries.append(
                 "INSERT INTO `Upgrade` (`UpgradeCode`, `VersionMin`, `VersionMax`, `Attributes`, "
                 f"`ActionProperty`) VALUES ('{code}', '{vmin}', '{vmax}', "
-                f"{int(attrs) | _VERSION_MAX_INCLUSIVE}, '{prop}')")
+                f"{int(attrs) | _VERSION_MAX_INCLUSIVE}, '{prop}')"
+            )
     sequence = {row[0]: int(row[2]) for row in _export(msi, "InstallExecuteSequence")[3]}
     for action, after in EXECUTE_AFTER.items():
-        queries.append(f"UPDATE `InstallExecuteSequence` SET `Sequence` = {sequence[after] + 1} "
-                       f"WHERE `Action` = '{action}'")
+        queries.append(
+            f"UPDATE `InstallExecuteSequence` SET `Sequence` = {sequence[after] + 1} "
+            f"WHERE `Action` = '{action}'"
+        )
     package_code = _summary(msi).get("Revision number (UUID)", "")
-    summary = ["-s", _summary(msi).get("Subject", "CommuneDesk"), "CommuneDesk",
-               f"x64;{LANGUAGE}", package_code]
+    summary = [
+        "-s",
+        _summary(msi).get("Subject", "CommuneDesk"),
+        "CommuneDesk",
+        f"x64;{LANGUAGE}",
+        package_code,
+    ]
     for args in (["-i", str(codepage)], summary, *[["-q", q] for q in queries]):
-        result = subprocess.run([msibuild, str(msi), *args], capture_output=True, text=True,
-                                check=False)
+        result = subprocess.run([msibuild, str(msi), *args], capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise MsiBuildError(f"msibuild {args[0]} failed: {result.stderr.strip()}")
 
@@ -258,15 +305,17 @@ def _equals(column: str, value: str, kind: str) -> str:
 
 
 def _tables(msi: Path) -> list[str]:
-    out = subprocess.run([_require("msiinfo"), "tables", str(msi)], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [_require("msiinfo"), "tables", str(msi)], capture_output=True, text=True, check=True
+    ).stdout
     return [t.strip() for t in out.splitlines() if t.strip() and not t.startswith("_")]
 
 
 def _export(msi: Path, table: str) -> tuple[list[str], list[str], list[str], list[list[str]]]:
     """Columns, column types, key columns and rows of one table (``msiinfo export``)."""
-    out = subprocess.run([_require("msiinfo"), "export", str(msi), table], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [_require("msiinfo"), "export", str(msi), table], capture_output=True, text=True, check=True
+    ).stdout
     lines = out.split("\r\n") if "\r\n" in out else out.split("\n")
     columns, types, header = lines[0].split("\t"), lines[1].split("\t"), lines[2].split("\t")
     rows = [line.split("\t") for line in lines[3:] if line]
@@ -275,8 +324,9 @@ def _export(msi: Path, table: str) -> tuple[list[str], list[str], list[str], lis
 
 def _summary(msi: Path) -> dict[str, str]:
     """``msiinfo suminfo`` as a dict (Title, Subject, Template, Revision number (UUID)...)."""
-    out = subprocess.run([_require("msiinfo"), "suminfo", str(msi)], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [_require("msiinfo"), "suminfo", str(msi)], capture_output=True, text=True, check=True
+    ).stdout
     return dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
 
 
@@ -294,8 +344,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--output-dir", type=Path, default=Path("dist"))
     parser.add_argument("--version", help="fail unless the bundle is this version")
     parser.add_argument("--dev", action="store_true", help="accept a DEV-root bundle (tests)")
-    parser.add_argument("--wix3-source", type=Path, metavar="OUT.wxs",
-                        help="only write the WiX 3 source (Windows build) and stop")
+    parser.add_argument(
+        "--wix3-source",
+        type=Path,
+        metavar="OUT.wxs",
+        help="only write the WiX 3 source (Windows build) and stop",
+    )
     args = parser.parse_args(argv)
     try:
         if args.wix3_source:
@@ -303,8 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.bundle is None:
             parser.error("--bundle is required")
-        path = build_msi(args.bundle, args.output_dir, expect_version=args.version,
-                         allow_dev=args.dev)
+        path = build_msi(args.bundle, args.output_dir, expect_version=args.version, allow_dev=args.dev)
     except MsiBuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -111,37 +111,108 @@ def choose_update_root(*, trusted_root: str | None, dev: bool, dev_root: Path) -
 #: Qt modules the UI imports; every other PySide6 module stays out with its libraries.
 QT_KEEP = {"QtCore", "QtGui", "QtWidgets", "QtPrintSupport", "QtSvg"}
 _QT_ALL = [
-    "QtConcurrent", "QtDBus", "QtDesigner", "QtHelp", "QtLabsStyleKit", "QtNetwork",
-    "QtOpenGL", "QtOpenGLWidgets", "QtQml", "QtQmlFeatures", "QtQuick", "QtQuickControls2",
-    "QtQuickTest", "QtQuickWidgets", "QtSql", "QtSvgWidgets", "QtTest", "QtUiTools", "QtXml",
-    "Qt3DCore", "QtCharts", "QtDataVisualization", "QtMultimedia", "QtWebEngineCore",
-    "QtWebEngineWidgets", "QtPdf", "QtBluetooth", "QtPositioning", "QtSerialPort",
+    "QtConcurrent",
+    "QtDBus",
+    "QtDesigner",
+    "QtHelp",
+    "QtLabsStyleKit",
+    "QtNetwork",
+    "QtOpenGL",
+    "QtOpenGLWidgets",
+    "QtQml",
+    "QtQmlFeatures",
+    "QtQuick",
+    "QtQuickControls2",
+    "QtQuickTest",
+    "QtQuickWidgets",
+    "QtSql",
+    "QtSvgWidgets",
+    "QtTest",
+    "QtUiTools",
+    "QtXml",
+    "Qt3DCore",
+    "QtCharts",
+    "QtDataVisualization",
+    "QtMultimedia",
+    "QtWebEngineCore",
+    "QtWebEngineWidgets",
+    "QtPdf",
+    "QtBluetooth",
+    "QtPositioning",
+    "QtSerialPort",
 ]
 EXCLUDED_MODULES = [f"PySide6.{name}" for name in _QT_ALL if name not in QT_KEEP] + [
     # Server side and test tooling never run on an office PC.
-    "city_server", "fastapi", "starlette", "uvicorn", "psycopg", "argon2",
-    "pytest", "_pytest", "hypothesis", "schemathesis", "pytestqt", "httpx",
+    "city_server",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "psycopg",
+    "argon2",
+    "pytest",
+    "_pytest",
+    "hypothesis",
+    "schemathesis",
+    "pytestqt",
+    "httpx",
     # Pulled in by optional paths of libraries we use otherwise: pydantic's mypy plugin
     # (mypy, ast_serialize), pydantic's debug printing and tqdm.rich (rich, pygments,
     # markdown-it), Mako's syntax-highlighting plugin (pygments), the v1 compatibility layer.
-    "mypy", "ast_serialize", "pydantic.mypy", "pydantic.v1", "rich", "pygments",
-    "markdown_it", "mdurl", "tqdm.rich", "tqdm.notebook", "tqdm.keras", "tqdm.dask",
-    "tqdm.contrib.discord", "tqdm.contrib.slack", "tqdm.contrib.telegram",
-    "mako.ext.pygmentplugin", "mako.ext.babelplugin", "mako.ext.linguaplugin",
+    "mypy",
+    "ast_serialize",
+    "pydantic.mypy",
+    "pydantic.v1",
+    "rich",
+    "pygments",
+    "markdown_it",
+    "mdurl",
+    "tqdm.rich",
+    "tqdm.notebook",
+    "tqdm.keras",
+    "tqdm.dask",
+    "tqdm.contrib.discord",
+    "tqdm.contrib.slack",
+    "tqdm.contrib.telegram",
+    "mako.ext.pygmentplugin",
+    "mako.ext.babelplugin",
+    "mako.ext.linguaplugin",
     "mako.ext.turbogears",
-    "pdb", "pydoc", "pydoc_data", "doctest", "unittest", "lib2to3", "idlelib", "turtle",
-    "tkinter", "IPython", "numpy", "pandas", "matplotlib", "PIL", "lxml",
-    "PyInstaller", "setuptools", "pkg_resources", "pip", "wheel",
+    "pdb",
+    "pydoc",
+    "pydoc_data",
+    "doctest",
+    "unittest",
+    "lib2to3",
+    "idlelib",
+    "turtle",
+    "tkinter",
+    "IPython",
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "PIL",
+    "lxml",
+    "PyInstaller",
+    "setuptools",
+    "pkg_resources",
+    "pip",
+    "wheel",
 ]
 
 #: Path fragments (lower case, ``/`` separators) of files that stay out of the bundle.
 _UNWANTED_FRAGMENTS = (
     # Qt's own translations: the app ships its .qm files in resources/i18n, and Qt has
     # none in Vietnamese; the English ones only repeat Qt's built-in strings.
-    "pyside6/qt/translations/", "pyside6/translations/",
-    "/plugins/qmltooling/", "/plugins/sqldrivers/", "/plugins/designer/",
-    "/plugins/networkinformation/", "/plugins/tls/", "/plugins/wayland-",
-    "/plugins/egldeviceintegrations/", "/plugins/vectorimageformats/",
+    "pyside6/qt/translations/",
+    "pyside6/translations/",
+    "/plugins/qmltooling/",
+    "/plugins/sqldrivers/",
+    "/plugins/designer/",
+    "/plugins/networkinformation/",
+    "/plugins/tls/",
+    "/plugins/wayland-",
+    "/plugins/egldeviceintegrations/",
+    "/plugins/vectorimageformats/",
     "/plugins/generic/",  # evdev/tuio touch input (tuio needs Qt Network)
     "/plugins/platformthemes/",  # GTK and portal themes (GTK, cairo, pango, atk)
     "/plugins/xcbglintegrations/",  # OpenGL on X11: widgets draw without it
@@ -151,15 +222,37 @@ _UNWANTED_FRAGMENTS = (
     # bundle is CI's stand-in and prints to PDF.
     "/plugins/printsupport/libcupsprintersupport",
     # East-Asian codecs (Linux builds them as separate modules; nothing here decodes them).
-    "/_codecs_cn", "/_codecs_hk", "/_codecs_jp", "/_codecs_kr", "/_codecs_tw", "/_codecs_iso2022",
+    "/_codecs_cn",
+    "/_codecs_hk",
+    "/_codecs_jp",
+    "/_codecs_kr",
+    "/_codecs_tw",
+    "/_codecs_iso2022",
     # Platforms an office PC never uses (Windows keeps qwindows; qoffscreen for --self-test).
-    "qvnc", "qlinuxfb", "qeglfs", "qminimalegl", "qvkkhrdisplay", "qdirect2d", "qminimal.",
+    "qvnc",
+    "qlinuxfb",
+    "qeglfs",
+    "qminimalegl",
+    "qvkkhrdisplay",
+    "qdirect2d",
+    "qminimal.",
     "qwayland",
     # Image formats nobody scans to: keep png (built in), jpeg, gif, ico, svg.
-    "qtiff", "qwebp", "qicns", "qtga", "qwbmp",
+    "qtiff",
+    "qwebp",
+    "qicns",
+    "qtga",
+    "qwbmp",
     # Software OpenGL fallback (20 MB on Windows) and the Qt libraries of dropped modules.
-    "opengl32sw.dll", "qt6network", "qt6opengl", "qt6waylandclient", "qt6wlshellintegration",
-    "qt6eglfs", "qt6pdf", "qt6qml", "qt6quick",
+    "opengl32sw.dll",
+    "qt6network",
+    "qt6opengl",
+    "qt6waylandclient",
+    "qt6wlshellintegration",
+    "qt6eglfs",
+    "qt6pdf",
+    "qt6qml",
+    "qt6quick",
 )
 
 #: Loaded with dlopen/LoadLibrary rather than linked, so invisible to the import scan.
@@ -195,8 +288,11 @@ def prune_unreferenced(
 
     def is_root(entry: TocEntry) -> bool:
         name = PurePosixPath(entry[0].replace("\\", "/")).name.lower()
-        return (entry[2] != "BINARY" or "/plugins/" in entry[0].replace("\\", "/")
-                or name.startswith(_LOADED_AT_RUN_TIME))
+        return (
+            entry[2] != "BINARY"
+            or "/plugins/" in entry[0].replace("\\", "/")
+            or name.startswith(_LOADED_AT_RUN_TIME)
+        )
 
     kept: set[str] = set()
     stack = [e for e in binaries if is_root(e)]

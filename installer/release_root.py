@@ -28,15 +28,18 @@ def bundle_root_args(*, ref_type: str, root_file: Path | None, dev_requested: bo
         if dev_requested:
             raise RootChoiceError("a release tag never ships the DEV update root")
         if not has_root:
-            raise RootChoiceError("release tag without the COMMUNE_DESK_TRUSTED_ROOT_JSON "
-                                  "secret: refusing to build")
+            raise RootChoiceError(
+                "release tag without the COMMUNE_DESK_TRUSTED_ROOT_JSON secret: refusing to build"
+            )
         return ["--trusted-root", str(root_file)]
     if dev_requested:
         return ["--dev"]
     if has_root:
         return ["--trusted-root", str(root_file)]
-    raise RootChoiceError("no production root (secret COMMUNE_DESK_TRUSTED_ROOT_JSON) and "
-                          "dev_build not requested: refusing to ship the DEV root")
+    raise RootChoiceError(
+        "no production root (secret COMMUNE_DESK_TRUSTED_ROOT_JSON) and "
+        "dev_build not requested: refusing to ship the DEV root"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,8 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dev", default="false", help="the dev_build input: true/false")
     args = parser.parse_args(argv)
     try:
-        chosen = bundle_root_args(ref_type=args.ref_type, root_file=args.root_file,
-                                  dev_requested=args.dev.lower() == "true")
+        chosen = bundle_root_args(
+            ref_type=args.ref_type, root_file=args.root_file, dev_requested=args.dev.lower() == "true"
+        )
     except RootChoiceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -43,12 +43,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "the update task (which installs it at the next start-up, or now with --install)."
         ),
     )
-    update.add_argument("--from", dest="source", type=Path, required=True, metavar="PATH",
-                        help="the stick (e.g. E:\\) or its CommuneDesk-update folder")
-    update.add_argument("--verify-only", action="store_true",
-                        help="check the stick without applying anything")
-    update.add_argument("--install", action="store_true",
-                        help="on Windows, ask the update task to install the staged MSI now")
+    update.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        required=True,
+        metavar="PATH",
+        help="the stick (e.g. E:\\) or its CommuneDesk-update folder",
+    )
+    update.add_argument(
+        "--verify-only", action="store_true", help="check the stick without applying anything"
+    )
+    update.add_argument(
+        "--install", action="store_true", help="on Windows, ask the update task to install the staged MSI now"
+    )
     update.add_argument("--json", action="store_true", help="print the result as JSON")
     update.set_defaults(handler=run_update)
 
@@ -56,8 +64,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "install-staged",
         help="install the verified MSI staged on this PC (run by the update task as SYSTEM)",
     )
-    staged.add_argument("--retry", action="store_true",
-                        help="hand over again an MSI whose install failed before")
+    staged.add_argument(
+        "--retry", action="store_true", help="hand over again an MSI whose install failed before"
+    )
     staged.add_argument("--json", action="store_true", help="print the outcome as JSON")
     staged.set_defaults(handler=run_install_staged)
 
@@ -76,9 +85,7 @@ def run_update(args: argparse.Namespace) -> int:
         result = StickUpdater.for_installation(paths).verify(args.source)
     else:
         with open_reference_data(paths) as sink:
-            updater = StickUpdater.for_installation(
-                paths, reference_data=sink, start_installer=args.install
-            )
+            updater = StickUpdater.for_installation(paths, reference_data=sink, start_installer=args.install)
             result = updater.update_from(args.source)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))

@@ -43,14 +43,20 @@ def classify(exc: BaseException, *, folder: Path, trusted: Path, now: datetime) 
         today = now.date().isoformat()
         written = written_at(folder)
         if written is not None and now - written > LONGEST_TRAVEL:
-            return UpdateResult.of(UpdateKind.CLOCK_AHEAD, detail, params={
-                "today": today, "written_on": written.date().isoformat()})
-        return UpdateResult.of(UpdateKind.EXPIRED, detail, params={
-            "today": today, "expired_on": _earliest_expiry(folder, now)})
+            return UpdateResult.of(
+                UpdateKind.CLOCK_AHEAD,
+                detail,
+                params={"today": today, "written_on": written.date().isoformat()},
+            )
+        return UpdateResult.of(
+            UpdateKind.EXPIRED, detail, params={"today": today, "expired_on": _earliest_expiry(folder, now)}
+        )
     if isinstance(exc, exceptions.BadVersionNumberError):
         older = _older_than_trusted(folder, trusted)
-        return UpdateResult.of(UpdateKind.REPLAYED if older else UpdateKind.MIXED,
-                               detail + (f" (older than trusted: {older})" if older else ""))
+        return UpdateResult.of(
+            UpdateKind.REPLAYED if older else UpdateKind.MIXED,
+            detail + (f" (older than trusted: {older})" if older else ""),
+        )
     if isinstance(exc, exceptions.DownloadHTTPError) and exc.status_code == 404:
         return UpdateResult.of(UpdateKind.INCOMPLETE, detail)
     if isinstance(exc, PackageError):  # signed, so a faulty release rather than an attack
@@ -84,8 +90,9 @@ def _earliest_expiry(folder: Path, now: datetime) -> str:
     passed = []
     for role in _ROLES:
         try:
-            expires = datetime.fromisoformat(str(_signed(folder / "metadata" / f"{role}.json")
-                                                 ["expires"]).replace("Z", "+00:00"))
+            expires = datetime.fromisoformat(
+                str(_signed(folder / "metadata" / f"{role}.json")["expires"]).replace("Z", "+00:00")
+            )
         except (KeyError, ValueError):
             continue
         if expires.tzinfo is None:

@@ -33,10 +33,12 @@ def msi_properties(msi: Path) -> dict[str, str]:
     """The MSI's Property table (``msiinfo export``); refuse a file that is not an MSI."""
     tool = shutil.which("msiinfo")
     if tool is None:
-        raise ReleaseCheckError("msiinfo not found: apt-get install msitools (it reads the MSI "
-                                "back before it is signed)")
-    result = subprocess.run([tool, "export", str(msi), "Property"], capture_output=True,
-                            text=True, check=False)
+        raise ReleaseCheckError(
+            "msiinfo not found: apt-get install msitools (it reads the MSI back before it is signed)"
+        )
+    result = subprocess.run(
+        [tool, "export", str(msi), "Property"], capture_output=True, text=True, check=False
+    )
     if result.returncode != 0 or "\t" not in result.stdout:
         raise ReleaseCheckError(f"{msi.name} is not an MSI (msiinfo cannot read it)")
     rows = (line.split("\t", 1) for line in result.stdout.splitlines()[3:] if "\t" in line)
@@ -47,20 +49,22 @@ def check_msi(msi: Path, *, version: str | None, allow_dev: bool = False) -> str
     """Check an MSI before signing; return its ProductVersion."""
     props = msi_properties(msi)
     if props.get("UpgradeCode", "").upper() != UPGRADE_CODE:
-        raise ReleaseCheckError(f"{msi.name} is not a CommuneDesk MSI "
-                                f"(UpgradeCode {props.get('UpgradeCode')})")
+        raise ReleaseCheckError(
+            f"{msi.name} is not a CommuneDesk MSI (UpgradeCode {props.get('UpgradeCode')})"
+        )
     found = props.get("ProductVersion", "")
     if not _VERSION.match(found):
         raise ReleaseCheckError(f"{msi.name}: ProductVersion {found!r} is not major.minor.patch")
     if version is not None and version != found:
         raise ReleaseCheckError(f"{msi.name} holds version {found}, not {version}")
     if props.get("COMMUNEDESK_UPDATE_ROOT") != "production" and not allow_dev:
-        raise ReleaseCheckError(f"{msi.name} trusts the DEV update root; build it with "
-                                "--trusted-root (or pass --dev for a test repository)")
+        raise ReleaseCheckError(
+            f"{msi.name} trusts the DEV update root; build it with "
+            "--trusted-root (or pass --dev for a test repository)"
+        )
     expected = {f"CommuneDesk-{found}.msi", f"CommuneDesk-{found}-DEV.msi"}
     if msi.name not in expected:
-        raise ReleaseCheckError(f"{msi.name} holds version {found}: name it "
-                                f"CommuneDesk-{found}.msi")
+        raise ReleaseCheckError(f"{msi.name} holds version {found}: name it CommuneDesk-{found}.msi")
     return found
 
 

@@ -158,8 +158,7 @@ class MachineUpdates:
         records[record.version] = record
         self.state_dir.mkdir(parents=True, exist_ok=True)
         partial = self.records_file.with_name(self.records_file.name + ".partial")
-        partial.write_text(json.dumps({v: asdict(r) for v, r in records.items()}, indent=1),
-                           "utf-8")
+        partial.write_text(json.dumps({v: asdict(r) for v, r in records.items()}, indent=1), "utf-8")
         os.replace(partial, self.records_file)
 
     # -- staging (the clerk's side) ---------------------------------------------------------
@@ -239,15 +238,22 @@ class MachineUpdates:
                 if code is None or code in MSI_SUCCESS:
                     continue  # still running, or done and waiting for the restart
                 record.state, record.exit_code, record.at = "failed", code, _now()
-                log.error("installing %s failed: Windows Installer exit code %s (log %s)",
-                          record.version, code, record.log)
+                log.error(
+                    "installing %s failed: Windows Installer exit code %s (log %s)",
+                    record.version,
+                    code,
+                    record.log,
+                )
             self.save_record(record)
             changed.append(record)
         return changed
 
 
-_MSI_RETURN = re.compile(r"(?:Installation|Configuration) (?:success or error status|completed"
-                         r" with status): (\d+)", re.IGNORECASE)
+_MSI_RETURN = re.compile(
+    r"(?:Installation|Configuration) (?:success or error status|completed"
+    r" with status): (\d+)",
+    re.IGNORECASE,
+)
 _MSI_MAIN_ENGINE = re.compile(r"MainEngineThread is returning (\d+)")
 
 
@@ -257,8 +263,7 @@ def installer_log_exit_code(log_file: Path) -> int | None:
         raw = log_file.read_bytes()
     except OSError:
         return None
-    text = raw.decode("utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else raw.decode(
-        "utf-8", "replace")
+    text = raw.decode("utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else raw.decode("utf-8", "replace")
     for pattern in (_MSI_RETURN, _MSI_MAIN_ENGINE):
         found = pattern.findall(text)
         if found:

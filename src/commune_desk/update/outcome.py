@@ -1,8 +1,9 @@
 """What an update attempt produced: a machine-readable kind plus the clerk's message.
 
 The settings page and the ``commune-desk update`` command both show
-:attr:`UpdateResult.message` (Vietnamese) and branch on :attr:`UpdateResult.kind`;
-:attr:`UpdateResult.detail` is English for the log file.
+:attr:`UpdateResult.message` (Vietnamese, from ``commune_desk.messages``, its
+``{name}`` fields filled from :attr:`UpdateResult.params`) and branch on
+:attr:`UpdateResult.kind`; :attr:`UpdateResult.detail` is English for the log file.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+from commune_desk.messages import update_message
 
 
 class UpdateKind(StrEnum):
@@ -40,71 +43,6 @@ class UpdateKind(StrEnum):
     APPLY_FAILED = "apply_failed"
 
 
-#: The clerk's message for each kind (Vietnamese first; IT staff read ``detail`` in the log).
-#: ``{name}`` fields are filled from :attr:`UpdateResult.params`.
-MESSAGES: dict[UpdateKind, str] = {
-    UpdateKind.APPLIED: "Đã cập nhật thành công từ USB.",
-    UpdateKind.UP_TO_DATE: "Phần mềm và dữ liệu danh mục đã là bản mới nhất; không có gì để cập nhật.",
-    UpdateKind.VERIFIED: "Bản cập nhật trên USB hợp lệ (chưa cài đặt).",
-    UpdateKind.STAGED_NOT_INSTALLED: (
-        "Bản cập nhật hợp lệ. Bộ cài đặt phiên bản {version} đã được chép vào máy nhưng CHƯA "
-        "được cài: phần mềm sẽ được cài khi khởi động lại máy tính, hoặc khi cán bộ CNTT "
-        "bấm cài đặt. Máy vẫn đang chạy phiên bản {installed}."
-    ),
-    UpdateKind.INSTALL_FAILED: (
-        "Bộ cài đặt phiên bản {version} đã được chép vào máy nhưng cài đặt KHÔNG thành công "
-        "(mã lỗi {exit_code}). Máy vẫn chạy phiên bản {installed}; dữ liệu không bị ảnh hưởng. "
-        "Hãy báo cán bộ CNTT (nhật ký cài đặt: {log})."
-    ),
-    UpdateKind.NO_UPDATE_FOUND: (
-        "Không tìm thấy bản cập nhật CommuneDesk trên USB này "
-        "(cần thư mục “CommuneDesk-update”)."
-    ),
-    UpdateKind.UNREADABLE: "Không đọc được USB. Hãy rút ra, cắm lại rồi thử lại.",
-    UpdateKind.INCOMPLETE: (
-        "Bản cập nhật trên USB chưa được chép đầy đủ (thiếu tệp hoặc tệp bị chép dở). "
-        "Không có gì thay đổi trên máy. Hãy nhờ cán bộ CNTT chép lại USB cập nhật."
-    ),
-    UpdateKind.MIXED: (
-        "USB chứa lẫn các tệp của nhiều lần phát hành khác nhau (có thể lần chép trước chưa "
-        "xong). Không có gì thay đổi trên máy. Hãy nhờ cán bộ CNTT chép lại USB cập nhật."
-    ),
-    UpdateKind.TAMPERED: (
-        "Bản cập nhật trên USB đã bị sửa đổi hoặc hỏng nên KHÔNG được cài. "
-        "Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT."
-    ),
-    UpdateKind.REPLAYED: (
-        "USB này chứa bản cập nhật CŨ hơn bản đã cài nên KHÔNG được cài. "
-        "Không có gì thay đổi trên máy. Hãy xin USB cập nhật mới nhất."
-    ),
-    UpdateKind.EXPIRED: (
-        "Bản cập nhật trên USB đã hết hạn ngày {expired_on} (theo đồng hồ máy tính, hôm nay là "
-        "{today}) nên KHÔNG được cài. Nếu ngày trên máy tính sai, hãy chỉnh lại rồi thử lại; "
-        "nếu đúng, hãy xin cán bộ CNTT chép bản cập nhật mới."
-    ),
-    UpdateKind.CLOCK_AHEAD: (
-        "Đồng hồ máy tính đang để quá muộn (hôm nay là {today} theo máy, trong khi USB được "
-        "chép ngày {written_on}), nên bản cập nhật bị coi là hết hạn. USB không có lỗi. "
-        "Hãy chỉnh lại ngày giờ máy tính rồi thử lại."
-    ),
-    UpdateKind.UNSAFE_PATH: (
-        "Bản cập nhật có tệp ghi ra ngoài thư mục cho phép nên KHÔNG được cài. "
-        "Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT."
-    ),
-    UpdateKind.CLOCK_BEHIND_BUILD: (
-        "Ngày giờ của máy tính đang sớm hơn ngày phát hành phần mềm, nên không thể kiểm tra "
-        "hạn dùng của bản cập nhật. Hãy chỉnh lại ngày giờ máy tính rồi thử lại."
-    ),
-    UpdateKind.NOT_CONFIGURED: (
-        "Bản cài đặt này thiếu khóa tin cậy để kiểm tra bản cập nhật. Hãy báo cán bộ CNTT."
-    ),
-    UpdateKind.APPLY_FAILED: (
-        "Bản cập nhật hợp lệ nhưng áp dụng không thành công; dữ liệu cũ được giữ nguyên. "
-        "Hãy báo cán bộ CNTT."
-    ),
-}
-
-
 @dataclass(frozen=True)
 class AppliedItem:
     """One verified file from the stick and what was done with it."""
@@ -131,16 +69,22 @@ class UpdateResult:
     @property
     def ok(self) -> bool:
         """True when the stick verified (whether or not anything was new)."""
-        return self.kind in (UpdateKind.APPLIED, UpdateKind.UP_TO_DATE, UpdateKind.VERIFIED,
-                             UpdateKind.STAGED_NOT_INSTALLED)
+        return self.kind in (
+            UpdateKind.APPLIED,
+            UpdateKind.UP_TO_DATE,
+            UpdateKind.VERIFIED,
+            UpdateKind.STAGED_NOT_INSTALLED,
+        )
 
     @classmethod
-    def of(cls, kind: UpdateKind, detail: str = "", *, params: dict[str, str] | None = None,
-           **extra: Any) -> UpdateResult:
+    def of(
+        cls, kind: UpdateKind, detail: str = "", *, params: dict[str, str] | None = None, **extra: Any
+    ) -> UpdateResult:
         """A result of ``kind`` carrying the standard message for it, filled with ``params``."""
         values = dict(params or {})
-        return cls(kind=kind, message=fill(MESSAGES[kind], values), detail=detail,
-                   params=values, **extra)
+        return cls(
+            kind=kind, message=fill(update_message(kind), values), detail=detail, params=values, **extra
+        )
 
     def to_json(self) -> dict[str, Any]:
         """Plain-JSON form for ``commune-desk update --json`` and the log."""
@@ -157,6 +101,7 @@ class UpdateResult:
 
 def fill(template: str, params: dict[str, str]) -> str:
     """``template`` with its ``{name}`` fields replaced; a missing value shows as ``?``."""
+
     class _Missing(dict[str, str]):
         def __missing__(self, key: str) -> str:
             return "?"

@@ -43,8 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--root-threshold", type=int, default=2, help="root signatures needed (2)")
     defaults = Expiries()
     for role in ("root", "targets", "snapshot", "timestamp"):
-        init.add_argument(f"--{role}-days", type=int, default=getattr(defaults, role),
-                          help=f"days {role} metadata stays valid ({getattr(defaults, role)})")
+        init.add_argument(
+            f"--{role}-days",
+            type=int,
+            default=getattr(defaults, role),
+            help=f"days {role} metadata stays valid ({getattr(defaults, role)})",
+        )
     init.set_defaults(handler=_init)
 
     package = sub.add_parser("package", help="build a reference-data package file")
@@ -54,16 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
     package.set_defaults(handler=_package)
 
     add = sub.add_parser(
-        "add", help="check a file, then offer it (replaces the previous one of its kind)",
+        "add",
+        help="check a file, then offer it (replaces the previous one of its kind)",
         description="The version signed is read from the file itself (an MSI's ProductVersion, "
-                    "a package's part versions); --version only double-checks it.",
+        "a package's part versions); --version only double-checks it.",
     )
     add.add_argument("repo", type=Path)
     add.add_argument("file", type=Path)
     add.add_argument("--kind", choices=KINDS, required=True)
     add.add_argument("--version", help="fail unless the file holds this version")
-    add.add_argument("--dev", action="store_true",
-                     help="accept an MSI that trusts the DEV update root (test repositories)")
+    add.add_argument(
+        "--dev", action="store_true", help="accept an MSI that trusts the DEV update root (test repositories)"
+    )
     add.set_defaults(handler=_add)
 
     renew = sub.add_parser("renew", help="re-sign with fresh expiry dates")
@@ -97,10 +103,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    expiries = Expiries(root=args.root_days, targets=args.targets_days,
-                        snapshot=args.snapshot_days, timestamp=args.timestamp_days)
-    ReleaseRepository.init(args.repo, root_keys=args.root_keys,
-                           root_threshold=args.root_threshold, expiries=expiries)
+    expiries = Expiries(
+        root=args.root_days,
+        targets=args.targets_days,
+        snapshot=args.snapshot_days,
+        timestamp=args.timestamp_days,
+    )
+    ReleaseRepository.init(
+        args.repo, root_keys=args.root_keys, root_threshold=args.root_threshold, expiries=expiries
+    )
     print(f"repository created in {args.repo}")
     print(f"trusted root to ship with the app: {args.repo / 'metadata' / '1.root.json'}")
     print(f"move {args.repo / 'keys' / 'root'} to offline storage now (see README)")

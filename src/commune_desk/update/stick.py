@@ -121,9 +121,7 @@ class StickUpdater:
     legacy_staging_dir: Path | None = None
     #: Kinds of target to verify and apply (the update task only wants the MSI).
     kinds: tuple[str, ...] = (KIND_MSI, KIND_REFERENCE_DATA)
-    _config: UpdaterConfig = field(
-        default_factory=lambda: UpdaterConfig(prefix_targets_with_hash=False)
-    )
+    _config: UpdaterConfig = field(default_factory=lambda: UpdaterConfig(prefix_targets_with_hash=False))
 
     @classmethod
     def for_installation(
@@ -172,9 +170,7 @@ class StickUpdater:
             folder = self._preflight(stick)
             with self._scratch() as work:
                 verified = self._verify(folder, work)
-                items = tuple(
-                    AppliedItem(t.kind, t.version, t.path, "verified") for t in verified
-                )
+                items = tuple(AppliedItem(t.kind, t.version, t.path, "verified") for t in verified)
                 result = UpdateResult.of(UpdateKind.VERIFIED, "verified only", items=items)
         except _Refused as refused:
             result = refused.result
@@ -209,8 +205,7 @@ class StickUpdater:
         detail = "; ".join(f"{i.kind} {i.version}: {i.action}" for i in items)
         return self._outcome(items, detail, staged)
 
-    def _outcome(self, items: tuple[AppliedItem, ...], detail: str,
-                 staged: Path | None) -> UpdateResult:
+    def _outcome(self, items: tuple[AppliedItem, ...], detail: str, staged: Path | None) -> UpdateResult:
         """The kind that names what really happened (staged is not installed)."""
         msi = next((i for i in items if i.kind == KIND_MSI), None)
         params = {"installed": self.app_version}
@@ -218,13 +213,16 @@ class StickUpdater:
             params["version"] = msi.version
         if msi is not None and msi.action == "install-failed":
             record = self.machine.record(msi.version)
-            params.update(exit_code=str(record.exit_code if record else "?"),
-                          log=record.log if record else "")
-            return UpdateResult.of(UpdateKind.INSTALL_FAILED, detail, items=items,
-                                   staged_installer=staged, params=params)
+            params.update(
+                exit_code=str(record.exit_code if record else "?"), log=record.log if record else ""
+            )
+            return UpdateResult.of(
+                UpdateKind.INSTALL_FAILED, detail, items=items, staged_installer=staged, params=params
+            )
         if msi is not None and msi.action in ("staged", "already-staged", "install-pending"):
-            return UpdateResult.of(UpdateKind.STAGED_NOT_INSTALLED, detail, items=items,
-                                   staged_installer=staged, params=params)
+            return UpdateResult.of(
+                UpdateKind.STAGED_NOT_INSTALLED, detail, items=items, staged_installer=staged, params=params
+            )
         changed = any(i.action not in ("skipped-not-newer",) for i in items)
         kind = UpdateKind.APPLIED if changed else UpdateKind.UP_TO_DATE
         return UpdateResult.of(kind, detail, items=items, staged_installer=staged, params=params)
@@ -326,8 +324,9 @@ class StickUpdater:
         local.parent.mkdir(parents=True, exist_ok=True)
         return local
 
-    def _apply(self, verified: list[VerifiedTarget],
-               metadata: Path) -> tuple[tuple[AppliedItem, ...], Path | None]:
+    def _apply(
+        self, verified: list[VerifiedTarget], metadata: Path
+    ) -> tuple[tuple[AppliedItem, ...], Path | None]:
         items: list[AppliedItem] = []
         staged: Path | None = None
         # Reference data first: it is the transactional part; an MSI is staged only after.
@@ -335,8 +334,7 @@ class StickUpdater:
             if target.kind == KIND_REFERENCE_DATA:
                 items.append(self._apply_reference_data(target))
             elif version_tuple(target.version) <= version_tuple(self.app_version):
-                items.append(AppliedItem(target.kind, target.version, target.path,
-                                         "skipped-not-newer"))
+                items.append(AppliedItem(target.kind, target.version, target.path, "skipped-not-newer"))
             else:
                 staged, action = self._stage(target, metadata)
                 items.append(AppliedItem(target.kind, target.version, target.path, action))
@@ -366,8 +364,9 @@ class StickUpdater:
                 return staged or target.local_file, "install-failed"
             if record.state == "handed-over":
                 return staged or target.local_file, "install-pending"
-        staged, fresh = self.machine.stage(version=target.version, target_path=target.path,
-                                           msi=target.local_file, metadata=metadata)
+        staged, fresh = self.machine.stage(
+            version=target.version, target_path=target.path, msi=target.local_file, metadata=metadata
+        )
         if self.request_install is not None and self.request_install():
             return staged, "installer-started"
         return staged, "staged" if fresh else "already-staged"
@@ -414,8 +413,7 @@ def _describe(fields: dict[str, Any]) -> tuple[str, str]:
 def written_at(folder: Path) -> datetime | None:
     """When ``write-stick`` wrote ``folder`` (its marker, else the metadata's file time)."""
     try:
-        stamp = datetime.fromisoformat(json.loads((folder / WRITTEN_FILE).read_text("utf-8"))
-                                       ["written_at"])
+        stamp = datetime.fromisoformat(json.loads((folder / WRITTEN_FILE).read_text("utf-8"))["written_at"])
         return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
     except (OSError, ValueError, KeyError, TypeError):
         pass

@@ -85,25 +85,36 @@ def install_staged(
     return outcomes
 
 
-def _install_one(machine: MachineUpdates, verifier: StickUpdater, installer: Installer,
-                 version: str, retry: bool, scratch: Path | None) -> TaskOutcome:
+def _install_one(
+    machine: MachineUpdates,
+    verifier: StickUpdater,
+    installer: Installer,
+    version: str,
+    retry: bool,
+    scratch: Path | None,
+) -> TaskOutcome:
     staged = machine.staged_msi(version)
     if staged is None:
         return TaskOutcome(version, "refused", "no complete staging")
     record = machine.record(version)
-    if (record is not None and record.sha256 == sha256_of(staged) and not retry
-            and record.state in ("handed-over", "failed")):
-        return TaskOutcome(version, f"skipped-{record.state}",
-                           f"exit code {record.exit_code}" if record.exit_code else "")
+    if (
+        record is not None
+        and record.sha256 == sha256_of(staged)
+        and not retry
+        and record.state in ("handed-over", "failed")
+    ):
+        return TaskOutcome(
+            version, f"skipped-{record.state}", f"exit code {record.exit_code}" if record.exit_code else ""
+        )
     with tempfile.TemporaryDirectory(prefix="commune-install-", dir=scratch) as name:
         work = Path(name)
         try:
-            verified = [t for t in verifier.verify_into(machine.staged_folder(version), work)
-                        if t.kind == KIND_MSI]
+            verified = [
+                t for t in verifier.verify_into(machine.staged_folder(version), work) if t.kind == KIND_MSI
+            ]
         except RefusedUpdate as refused:
             log.error("staged %s refused: %s", version, refused)
-            return TaskOutcome(version, "refused", f"{refused.result.kind.value}: "
-                                                   f"{refused.result.detail}")
+            return TaskOutcome(version, "refused", f"{refused.result.kind.value}: {refused.result.detail}")
         if len(verified) != 1 or verified[0].version != version:
             return TaskOutcome(version, "refused", "staged metadata does not offer this MSI")
         private = (scratch or Path(tempfile.gettempdir())) / f"CommuneDesk-{version}.msi"
@@ -115,11 +126,22 @@ def _install_one(machine: MachineUpdates, verifier: StickUpdater, installer: Ins
     log_file.parent.mkdir(parents=True, exist_ok=True)
     code = installer.hand_over(private, log_file)
     state = "handed-over" if code is None or code in (0, 1641, 3010) else "failed"
-    machine.save_record(InstallRecord(version=version, sha256=sha256_of(staged), state=state,
-                                      at=_stamp(iso=True), log=str(log_file), exit_code=code))
+    machine.save_record(
+        InstallRecord(
+            version=version,
+            sha256=sha256_of(staged),
+            state=state,
+            at=_stamp(iso=True),
+            log=str(log_file),
+            exit_code=code,
+        )
+    )
     machine.reconcile(verifier.app_version)
-    return TaskOutcome(version, "handed-over" if state == "handed-over" else "failed",
-                       f"exit code {code}" if code is not None else "running")
+    return TaskOutcome(
+        version,
+        "handed-over" if state == "handed-over" else "failed",
+        f"exit code {code}" if code is not None else "running",
+    )
 
 
 def _stamp(*, iso: bool = False) -> str:
@@ -132,8 +154,9 @@ class MsiexecInstaller:
 
     def hand_over(self, msi: Path, log_file: Path) -> int | None:
         """Start Windows Installer and return at once (``None``: outcome in ``log_file``)."""
-        flags = (getattr(subprocess, "DETACHED_PROCESS", 0)
-                 | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0))
+        flags = getattr(subprocess, "DETACHED_PROCESS", 0) | getattr(
+            subprocess, "CREATE_NEW_PROCESS_GROUP", 0
+        )
         command = ["msiexec.exe", "/i", str(msi), "/qn", "/norestart", "/l*v", str(log_file)]
         breakaway = getattr(subprocess, "CREATE_BREAKAWAY_FROM_JOB", 0)
         try:  # leave the task's job object, so ending the task does not end the install
@@ -199,8 +222,9 @@ def manage_task(action: str) -> int:
         status = 0
         for command in schtasks_commands(action, xml_file):
             result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
-            log.info("%s -> %s %s", " ".join(command), result.returncode,
-                     (result.stdout + result.stderr).strip())
+            log.info(
+                "%s -> %s %s", " ".join(command), result.returncode, (result.stdout + result.stderr).strip()
+            )
             status = status or result.returncode
         return status
 

@@ -82,13 +82,22 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     )
 
 
-def _run_bundle(built: Built, *args: str, env: dict[str, str] | None = None, data_dir: Path,
-                wrapper: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+def _run_bundle(
+    built: Built,
+    *args: str,
+    env: dict[str, str] | None = None,
+    data_dir: Path,
+    wrapper: list[str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     environment.update({"COMMUNE_DESK_DATA_DIR": str(data_dir), **(env or {})})
     return subprocess.run(
         [*(wrapper or []), str(cli_executable(built.bundle)), *args],
-        capture_output=True, text=True, env=environment, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
     )
 
 
@@ -103,13 +112,19 @@ def test_bundle_self_test_passes_and_the_check_ran_before_qt(built: Built, tmp_p
     assert "platform-check: ran before Qt (Qt modules loaded: none;" in result.stdout
 
 
-def _strace(built: Built, tmp_path: Path, *args: str,
-            env: dict[str, str] | None = None) -> tuple[int, list[str]]:
+def _strace(
+    built: Built, tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[int, list[str]]:
     if shutil.which("strace") is None:
         pytest.fail("strace missing: apt-get install strace (see .ci/run)")
     trace = tmp_path / "trace.txt"
-    result = _run_bundle(built, *args, env=env, data_dir=tmp_path / "data", wrapper=[
-        "strace", "-f", "-qq", "-e", "trace=openat,mmap", "-o", str(trace)])
+    result = _run_bundle(
+        built,
+        *args,
+        env=env,
+        data_dir=tmp_path / "data",
+        wrapper=["strace", "-f", "-qq", "-e", "trace=openat,mmap", "-o", str(trace)],
+    )
     return result.returncode, trace.read_text(errors="replace").splitlines()
 
 
@@ -121,22 +136,28 @@ def test_cpu_is_probed_before_qt_is_loaded(built: Built, tmp_path: Path) -> None
     """
     status, lines = _strace(built, tmp_path, "--version")
     assert status == 0
-    cpuid = next(i for i, line in enumerate(lines)
-                 if "PROT_READ|PROT_WRITE|PROT_EXEC" in line and "MAP_ANONYMOUS" in line)
+    cpuid = next(
+        i
+        for i, line in enumerate(lines)
+        if "PROT_READ|PROT_WRITE|PROT_EXEC" in line and "MAP_ANONYMOUS" in line
+    )
     qt = next(i for i, line in enumerate(lines) if "libQt6Core.so" in line and "openat" in line)
     assert cpuid < qt, (lines[cpuid], lines[qt])
 
 
 def test_refused_pc_never_loads_qt(built: Built, tmp_path: Path) -> None:
     """A CPU without SSE4.2 (simulated): Vietnamese message, exit 3, a log line, no Qt at all."""
-    status, lines = _strace(built, tmp_path, "--self-test",
-                            env={SIMULATE_ENV: "cpu_has_sse42=0"})
+    status, lines = _strace(built, tmp_path, "--self-test", env={SIMULATE_ENV: "cpu_has_sse42=0"})
     assert status == EXIT_UNSUPPORTED
     assert not [line for line in lines if "libQt6" in line and "ENOENT" not in line]
     log = (tmp_path / "data" / "logs" / LOG_FILE_NAME).read_text("utf-8")
     assert "PC refused (cpu_without_sse42)" in log
-    refused = _run_bundle(built, "--version", env={SIMULATE_ENV: "system=Windows,"
-                          "windows_major=6,windows_build=7601"}, data_dir=tmp_path / "d2")
+    refused = _run_bundle(
+        built,
+        "--version",
+        env={SIMULATE_ENV: "system=Windows,windows_major=6,windows_build=7601"},
+        data_dir=tmp_path / "d2",
+    )
     assert refused.returncode == EXIT_UNSUPPORTED
     assert "CommuneDesk cần Windows 10 phiên bản 1809 trở lên" in refused.stderr
 
@@ -162,16 +183,22 @@ def test_bundle_has_one_program_resources_and_no_unused_parts(built: Built) -> N
             rel = resource.relative_to(REPO_ROOT).as_posix()
             assert f"_internal/{rel}" in files, rel
     assert "_internal/commune_desk/store/migrations/env.py" in files  # Alembic reads files
-    assert any(re.match(r"_internal/commune_desk[-.].*(dist|egg)-info/(METADATA|PKG-INFO)$", f)
-               for f in files)  # the package metadata __version__ is read from
+    assert any(
+        re.match(r"_internal/commune_desk[-.].*(dist|egg)-info/(METADATA|PKG-INFO)$", f) for f in files
+    )  # the package metadata __version__ is read from
     internal = {f.removeprefix("_internal/") for f in files}
     assert not [f for f in internal if "/translations/" in f and f.startswith("PySide6")]
     for unused in ("mypy/", "ast_serialize/", "rich/", "pygments/", "markdown_it/"):
         assert not [f for f in internal if f.startswith(unused)], unused
-    qt_libs = {re.sub(r"\.so.*$", "", Path(f).name) for f in internal
-               if re.search(r"libQt6\w+\.so", f)}
-    assert not qt_libs & {"libQt6Network", "libQt6OpenGL", "libQt6WaylandClient",
-                          "libQt6EglFSDeviceIntegration", "libQt6Qml", "libQt6Quick"}, qt_libs
+    qt_libs = {re.sub(r"\.so.*$", "", Path(f).name) for f in internal if re.search(r"libQt6\w+\.so", f)}
+    assert not qt_libs & {
+        "libQt6Network",
+        "libQt6OpenGL",
+        "libQt6WaylandClient",
+        "libQt6EglFSDeviceIntegration",
+        "libQt6Qml",
+        "libQt6Quick",
+    }, qt_libs
     assert not any("/plugins/platformthemes/" in f or "/plugins/generic/" in f for f in internal)
 
 
@@ -181,8 +208,17 @@ def test_bundle_python_archive_has_no_unused_packages(built: Built) -> None:
 
     archive = CArchiveReader(str(app_executable(built.bundle))).open_embedded_archive("PYZ.pyz")
     top = {name.split(".")[0] for name in archive.toc}
-    assert not top & {"rich", "pygments", "markdown_it", "mypy", "tkinter", "pydoc_data",
-                      "city_server", "fastapi", "pytest"}, top
+    assert not top & {
+        "rich",
+        "pygments",
+        "markdown_it",
+        "mypy",
+        "tkinter",
+        "pydoc_data",
+        "city_server",
+        "fastapi",
+        "pytest",
+    }, top
     assert {"commune_desk", "tuf", "sqlalchemy", "PySide6"} <= top
 
 
@@ -197,8 +233,9 @@ def test_bundle_verifies_and_applies_a_stick(built: Built, tmp_path: Path) -> No
     """The frozen CLI verifies a stick with the root it ships, then refuses a tampered copy."""
     release = ReleaseRepository.init(tmp_path / "release")
     package = ReferenceDataPackage(procedures=catalogue(4), holidays=holidays(1, "2027-01-02"))
-    release.add_target(package.write(tmp_path / "reference-data-4.json"),
-                       kind="reference-data", version=package.label)
+    release.add_target(
+        package.write(tmp_path / "reference-data-4.json"), kind="reference-data", version=package.label
+    )
     good = tmp_path / "good"
     good.mkdir()
     release.write_stick(good)
@@ -212,15 +249,13 @@ def test_bundle_verifies_and_applies_a_stick(built: Built, tmp_path: Path) -> No
     shutil.copyfile(release.folder / "metadata" / "1.root.json", resources / "update" / "root.json")
     env = {"COMMUNE_DESK_RESOURCES_DIR": str(resources)}
 
-    tampered = _run_bundle(built, "update", "--from", str(bad), "--json", env=env,
-                           data_dir=tmp_path / "data")
+    tampered = _run_bundle(built, "update", "--from", str(bad), "--json", env=env, data_dir=tmp_path / "data")
     assert tampered.returncode == 2, tampered.stderr[-3000:]
     assert json.loads(tampered.stdout)["kind"] == "tampered"
     log = (tmp_path / "data" / "logs" / LOG_FILE_NAME).read_text("utf-8")
     assert "tampered" in log  # the CLI's refusal is in logs/ too
 
-    applied = _run_bundle(built, "update", "--from", str(good), "--json", env=env,
-                          data_dir=tmp_path / "data")
+    applied = _run_bundle(built, "update", "--from", str(good), "--json", env=env, data_dir=tmp_path / "data")
     assert applied.returncode == 0, applied.stderr[-3000:]
     outcome = json.loads(applied.stdout)
     assert outcome["kind"] == "applied"
@@ -274,13 +309,15 @@ def test_msi_replaces_older_and_same_version_and_refuses_downgrade(built: Built)
     assert int(upgrade[0]["Attributes"]) & 0x200  # VersionMaxInclusive: same version too
     assert len(downgrade) == 1 and downgrade[0]["VersionMin"] == "9.8.7"
     assert int(downgrade[0]["Attributes"]) & 2  # msidbUpgradeAttributesOnlyDetect
-    conditions = {r["Condition"]: r["Description"]
-                  for r in msi_table(built.msi_newer, "LaunchCondition")}
+    conditions = {r["Condition"]: r["Description"] for r in msi_table(built.msi_newer, "LaunchCondition")}
     assert "mới hơn" in conditions["NOT WIX_DOWNGRADE_DETECTED"]
-    sequence = {r["Action"]: int(r["Sequence"])
-                for r in msi_table(built.msi_newer, "InstallExecuteSequence")}
-    assert sequence["FindRelatedProducts"] < sequence["InstallValidate"] < sequence[
-        "RemoveExistingProducts"] < sequence["InstallInitialize"]
+    sequence = {r["Action"]: int(r["Sequence"]) for r in msi_table(built.msi_newer, "InstallExecuteSequence")}
+    assert (
+        sequence["FindRelatedProducts"]
+        < sequence["InstallValidate"]
+        < sequence["RemoveExistingProducts"]
+        < sequence["InstallInitialize"]
+    )
 
 
 def test_msi_refuses_windows_before_1809(built: Built) -> None:
@@ -298,11 +335,13 @@ def test_msi_speaks_vietnamese_with_diacritics(built: Built) -> None:
     """Code page 1258, language 1066; text read back equals the source, in 1258 bytes."""
     assert msi_property(built.msi, "ProductName") == "CommuneDesk - Phần mềm một cửa"
     assert msi_property(built.msi, "ProductLanguage") == "1066"
-    export = subprocess.run(["msiinfo", "export", str(built.msi), "_ForceCodepage"],
-                            capture_output=True, text=True, check=True).stdout
+    export = subprocess.run(
+        ["msiinfo", "export", str(built.msi), "_ForceCodepage"], capture_output=True, text=True, check=True
+    ).stdout
     assert "1258\t_ForceCodepage" in export
-    summary = subprocess.run(["msiinfo", "suminfo", str(built.msi)], capture_output=True,
-                             text=True, check=True).stdout
+    summary = subprocess.run(
+        ["msiinfo", "suminfo", str(built.msi)], capture_output=True, text=True, check=True
+    ).stdout
     assert "Template: x64;1066" in summary
     raw = built.msi.read_bytes()
     assert b"Ph\xe2\xccn m\xea\xccm m\xf4\xf2t c\xfd\xd2a" in raw  # â+grave, ô+dot below...
@@ -322,8 +361,9 @@ def test_msi_has_icon_shortcut_program_files_and_machine_folder(built: Built) ->
     assert directories[shortcuts[0]["Directory_"]]["Directory_Parent"] == "ProgramMenuFolder"
     assert msi_property(built.msi, "ARPPRODUCTICON") == "CommuneDesk.ico"
     assert [r["Name"] for r in msi_table(built.msi, "Icon")] == ["CommuneDesk.ico"]
-    summary = subprocess.run(["msiinfo", "suminfo", str(built.msi)],
-                             capture_output=True, text=True, check=True).stdout
+    summary = subprocess.run(
+        ["msiinfo", "suminfo", str(built.msi)], capture_output=True, text=True, check=True
+    ).stdout
     assert "x64" in summary
 
 
@@ -338,8 +378,15 @@ def test_msi_registers_the_update_task_as_system(built: Built) -> None:
     assert actions["RegisterUpdateTask"]["Target"] == "update-task register"
     rows = {r["Action"]: r for r in msi_table(built.msi, "InstallExecuteSequence")}
     seq = {name: int(r["Sequence"]) for name, r in rows.items()}
-    assert seq["SetAppExe"] < seq["InstallInitialize"] < seq["UnregisterUpdateTask"] < seq[
-        "RemoveFiles"] < seq["InstallFiles"] < seq["RegisterUpdateTask"] < seq["InstallFinalize"]
+    assert (
+        seq["SetAppExe"]
+        < seq["InstallInitialize"]
+        < seq["UnregisterUpdateTask"]
+        < seq["RemoveFiles"]
+        < seq["InstallFiles"]
+        < seq["RegisterUpdateTask"]
+        < seq["InstallFinalize"]
+    )
     assert rows["UnregisterUpdateTask"]["Condition"] == 'REMOVE="ALL" AND NOT UPGRADINGPRODUCTCODE'
     assert msi_property(built.msi, "COMMUNEDESK_UPDATE_ROOT") == "dev"
 

@@ -39,16 +39,18 @@ class RecordingInstaller:
 
 
 def _stick(sticks: StickMaker, version: str = "0.2.0", payload: bytes = PAYLOAD) -> Path:
-    sticks.reference_data(ReferenceDataPackage(procedures=catalogue(2), holidays=holidays(1)),
-                          "reference-data-2.json")
+    sticks.reference_data(
+        ReferenceDataPackage(procedures=catalogue(2), holidays=holidays(1)), "reference-data-2.json"
+    )
     sticks.msi(version, payload)
     return sticks.write()
 
 
 def _task_verifier(office: Office, app_version: str = "0.1.0") -> StickUpdater:
     """What the task runs with: the shipped root, MSI targets only, no store."""
-    return dataclasses.replace(office.updater, reference_data=None, kinds=(KIND_MSI,),
-                               app_version=app_version)
+    return dataclasses.replace(
+        office.updater, reference_data=None, kinds=(KIND_MSI,), app_version=app_version
+    )
 
 
 def _machine(office: Office) -> MachineUpdates:
@@ -66,8 +68,9 @@ def test_msi_is_staged_per_machine_not_per_user(office: Office, sticks: StickMak
     assert not (office.root / "updates").exists() and not (office.root / "update").exists()
 
 
-def test_a_second_windows_user_shares_the_rollback_guard(office: Office, sticks: StickMaker,
-                                                        tmp_path: Path) -> None:
+def test_a_second_windows_user_shares_the_rollback_guard(
+    office: Office, sticks: StickMaker, tmp_path: Path
+) -> None:
     """Another clerk's account (own data folder, same PC) refuses an older stick too."""
     old = _stick(sticks, "0.2.0")
     office.updater.update_from(_stick(sticks, "0.3.0", PAYLOAD + b"3"))
@@ -75,8 +78,7 @@ def test_a_second_windows_user_shares_the_rollback_guard(office: Office, sticks:
     assert other_user.update_from(old).kind == UpdateKind.REPLAYED
 
 
-def test_task_installs_once_then_cleans_up(office: Office, sticks: StickMaker,
-                                           tmp_path: Path) -> None:
+def test_task_installs_once_then_cleans_up(office: Office, sticks: StickMaker, tmp_path: Path) -> None:
     """Handed over exactly once however often the task runs; gone once installed."""
     stick = _stick(sticks)
     office.updater.update_from(stick)
@@ -96,14 +98,14 @@ def test_task_installs_once_then_cleans_up(office: Office, sticks: StickMaker,
     assert not list(tmp_path.glob("CommuneDesk-*.msi"))  # the private copy too
 
 
-def test_failed_install_is_reported_and_not_retried_alone(office: Office, sticks: StickMaker,
-                                                          tmp_path: Path) -> None:
+def test_failed_install_is_reported_and_not_retried_alone(
+    office: Office, sticks: StickMaker, tmp_path: Path
+) -> None:
     """Exit code 1603: recorded, named to the clerk, not handed over again until IT retries."""
     stick = _stick(sticks)
     office.updater.update_from(stick)
     machine, installer = _machine(office), RecordingInstaller(code=1603)
-    assert install_staged(machine, _task_verifier(office), installer,
-                          scratch=tmp_path)[0].action == "failed"
+    assert install_staged(machine, _task_verifier(office), installer, scratch=tmp_path)[0].action == "failed"
     install_staged(machine, _task_verifier(office), installer, scratch=tmp_path)
     assert len(installer.calls) == 1
     result = office.updater.update_from(stick)
@@ -113,21 +115,20 @@ def test_failed_install_is_reported_and_not_retried_alone(office: Office, sticks
     assert len(installer.calls) == 2
 
 
-def test_failure_read_from_the_installer_log(office: Office, sticks: StickMaker,
-                                             tmp_path: Path) -> None:
+def test_failure_read_from_the_installer_log(office: Office, sticks: StickMaker, tmp_path: Path) -> None:
     """A detached install's outcome comes from its log at the next look."""
     office.updater.update_from(_stick(sticks))
     machine = _machine(office)
-    install_staged(machine, _task_verifier(office), RecordingInstaller(code=None, log_code=1618),
-                   scratch=tmp_path)
+    install_staged(
+        machine, _task_verifier(office), RecordingInstaller(code=None, log_code=1618), scratch=tmp_path
+    )
     machine.reconcile("0.1.0")
     record = machine.record("0.2.0")
     assert record.state == "failed" and record.exit_code == 1618
     assert installer_log_exit_code(Path(record.log)) == 1618
 
 
-def test_swapped_staged_file_is_never_installed(office: Office, sticks: StickMaker,
-                                                tmp_path: Path) -> None:
+def test_swapped_staged_file_is_never_installed(office: Office, sticks: StickMaker, tmp_path: Path) -> None:
     """The staging folder is writable by clerks: the task verifies again from the root."""
     office.updater.update_from(_stick(sticks))
     machine, installer = _machine(office), RecordingInstaller()
@@ -137,16 +138,15 @@ def test_swapped_staged_file_is_never_installed(office: Office, sticks: StickMak
     assert outcome.action == "refused" and installer.calls == []
 
 
-def test_only_the_newest_staged_version_is_installed(office: Office, sticks: StickMaker,
-                                                     tmp_path: Path) -> None:
+def test_only_the_newest_staged_version_is_installed(
+    office: Office, sticks: StickMaker, tmp_path: Path
+) -> None:
     """Two sticks staged before a restart: the older staging goes, the newer is installed."""
     office.updater.update_from(_stick(sticks, "0.2.0"))
     office.updater.update_from(_stick(sticks, "0.3.0", PAYLOAD + b"3"))
     installer = RecordingInstaller()
-    outcomes = install_staged(_machine(office), _task_verifier(office), installer,
-                              scratch=tmp_path)
-    assert {(o.version, o.action) for o in outcomes} == {("0.2.0", "removed"),
-                                                          ("0.3.0", "handed-over")}
+    outcomes = install_staged(_machine(office), _task_verifier(office), installer, scratch=tmp_path)
+    assert {(o.version, o.action) for o in outcomes} == {("0.2.0", "removed"), ("0.3.0", "handed-over")}
     assert installer.calls == [PAYLOAD + b"3"]
 
 
@@ -163,8 +163,7 @@ def test_old_per_user_staging_is_emptied(office: Office, sticks: StickMaker) -> 
 
 def test_task_definition_runs_as_system_and_users_may_start_it() -> None:
     """Task Scheduler XML: SYSTEM, highest rights, at start-up, Users read+execute only."""
-    root = ET.fromstring(task_xml(Path("C:/Program Files/CommuneDesk/CommuneDesk.exe"))
-                         .split("\n", 1)[1])
+    root = ET.fromstring(task_xml(Path("C:/Program Files/CommuneDesk/CommuneDesk.exe")).split("\n", 1)[1])
     ns = {"t": "http://schemas.microsoft.com/windows/2004/02/mit/task"}
     assert root.findtext("t:Principals/t:Principal/t:UserId", namespaces=ns) == "S-1-5-18"
     assert root.findtext("t:RegistrationInfo/t:SecurityDescriptor", namespaces=ns) == TASK_SECURITY
@@ -172,4 +171,5 @@ def test_task_definition_runs_as_system_and_users_may_start_it() -> None:
     assert root.find("t:Triggers/t:BootTrigger", ns) is not None
     assert root.findtext("t:Actions/t:Exec/t:Arguments", namespaces=ns) == "install-staged"
     assert root.findtext("t:Actions/t:Exec/t:Command", namespaces=ns) == (
-        '"C:/Program Files/CommuneDesk/CommuneDesk.exe"')
+        '"C:/Program Files/CommuneDesk/CommuneDesk.exe"'
+    )

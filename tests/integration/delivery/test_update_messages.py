@@ -43,11 +43,9 @@ def _refused(office: Office, stick: Path, kind: UpdateKind) -> str:
     return result.message
 
 
-@settings(max_examples=8, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(keep=st.floats(0.0, 0.99))
-def test_target_cut_short_means_copy_again(office: Office, sticks: StickMaker,
-                                           keep: float) -> None:
+def test_target_cut_short_means_copy_again(office: Office, sticks: StickMaker, keep: float) -> None:
     """A copy that stopped part-way through the MSI is "copy the stick again", not tampering."""
     stick = _stick_with_msi(sticks)
     msi = next((stick / UPDATE_FOLDER / "targets" / "msi").iterdir())
@@ -83,15 +81,13 @@ def test_mixed_releases_on_a_fresh_pc_are_not_called_older(
     mixed = tmp_path / "mixed"
     shutil.copytree(new, mixed)
     for name in ("snapshot.json", "targets.json"):  # the copy stopped after timestamp.json
-        shutil.copyfile(old / UPDATE_FOLDER / "metadata" / name,
-                        mixed / UPDATE_FOLDER / "metadata" / name)
+        shutil.copyfile(old / UPDATE_FOLDER / "metadata" / name, mixed / UPDATE_FOLDER / "metadata" / name)
     assert not office.updater.trusted_metadata_dir.exists()
     message = _refused(office, mixed, UpdateKind.MIXED)
     assert "CŨ" not in message and "chép lại USB" in message
 
 
-def test_replayed_stick_after_a_newer_one_is_still_replayed(office: Office,
-                                                            sticks: StickMaker) -> None:
+def test_replayed_stick_after_a_newer_one_is_still_replayed(office: Office, sticks: StickMaker) -> None:
     """With newer metadata trusted, an older valid stick is what it is: a replay."""
     old = _stick_with_msi(sticks, 2)
     new = _stick_with_msi(sticks, 3)
@@ -122,8 +118,9 @@ def test_really_expired_stick_names_both_dates(
     assert datetime.now(UTC).date().isoformat() in message
 
 
-def test_every_outcome_is_logged(office: Office, sticks: StickMaker,
-                                 caplog: pytest.LogCaptureFixture) -> None:
+def test_every_outcome_is_logged(
+    office: Office, sticks: StickMaker, caplog: pytest.LogCaptureFixture
+) -> None:
     """Refusals and successes alike leave a line with the kind and the detail."""
     stick = _stick_with_msi(sticks)
     with caplog.at_level(logging.INFO, logger="commune_desk.update"):

@@ -11,16 +11,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from installer.build_msi import WIX_NS, WXS, cp1258_text, msi_file_name, wix3_source
 
-VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯ" + "áàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩị" \
+VIETNAMESE = (
+    "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯ" + "áàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩị"
     "óòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ ,.-()%\\"
+)
 
 
 @given(st.text(alphabet=VIETNAMESE, max_size=60))
 def test_every_vietnamese_letter_survives_code_page_1258(text: str) -> None:
     """Encoded in 1258 and read back, the text is the same letters (composed again)."""
     encoded = cp1258_text(text).encode("cp1258")
-    assert unicodedata.normalize("NFC", encoded.decode("cp1258")) == unicodedata.normalize(
-        "NFC", text)
+    assert unicodedata.normalize("NFC", encoded.decode("cp1258")) == unicodedata.normalize("NFC", text)
 
 
 def test_letters_with_two_marks_become_base_plus_tone() -> None:

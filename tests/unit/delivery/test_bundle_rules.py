@@ -73,11 +73,19 @@ def test_version_resource_carries_the_version() -> None:
     PyInstaller's own loader needs Windows modules, so the text is evaluated here with
     recording stand-ins of the same names and signatures.
     """
+
     def record(kind: str):  # noqa: ANN202 - a tiny constructor stand-in
         return lambda *args, **kwargs: (kind, args, kwargs)
 
-    names = ["VSVersionInfo", "FixedFileInfo", "StringFileInfo", "StringTable",
-             "StringStruct", "VarFileInfo", "VarStruct"]
+    names = [
+        "VSVersionInfo",
+        "FixedFileInfo",
+        "StringFileInfo",
+        "StringTable",
+        "StringStruct",
+        "VarFileInfo",
+        "VarStruct",
+    ]
     info = eval(version_resource("1.12.3"), {n: record(n) for n in names})  # noqa: S307
     fixed = info[2]["ffi"][2]
     assert fixed["filevers"] == fixed["prodvers"] == (1, 12, 3, 0)
@@ -88,27 +96,29 @@ def test_version_resource_carries_the_version() -> None:
     assert table[0] == "042a04b0"  # Vietnamese, Unicode
 
 
-@pytest.mark.parametrize(("dest", "unwanted"), [
-    ("PySide6/Qt/translations/qtbase_de.qm", True),
-    ("PySide6/translations/qt_en.qm", True),
-    ("PySide6\\opengl32sw.dll", True),
-    ("PySide6/Qt6Network.dll", True),
-    ("PySide6/Qt/lib/libQt6WaylandClient.so.6", True),
-    ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", True),
-    ("PySide6/Qt/plugins/generic/libqtuiotouchplugin.so", True),
-    ("PySide6/Qt/plugins/platforms/libqminimal.so", True),
-    ("PySide6/Qt/plugins/platforms/libqoffscreen.so", False),
-    ("PySide6/plugins/platforms/qwindows.dll", False),
-    ("PySide6/Qt/lib/libQt6Widgets.so.6", False),
-    ("resources/i18n/commune_desk_en.qm", False),
-])
+@pytest.mark.parametrize(
+    ("dest", "unwanted"),
+    [
+        ("PySide6/Qt/translations/qtbase_de.qm", True),
+        ("PySide6/translations/qt_en.qm", True),
+        ("PySide6\\opengl32sw.dll", True),
+        ("PySide6/Qt6Network.dll", True),
+        ("PySide6/Qt/lib/libQt6WaylandClient.so.6", True),
+        ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", True),
+        ("PySide6/Qt/plugins/generic/libqtuiotouchplugin.so", True),
+        ("PySide6/Qt/plugins/platforms/libqminimal.so", True),
+        ("PySide6/Qt/plugins/platforms/libqoffscreen.so", False),
+        ("PySide6/plugins/platforms/qwindows.dll", False),
+        ("PySide6/Qt/lib/libQt6Widgets.so.6", False),
+        ("resources/i18n/commune_desk_en.qm", False),
+    ],
+)
 def test_unwanted_files(dest: str, unwanted: bool) -> None:
     """Qt translations and unused plugins/libraries go; what the app uses stays."""
     assert unwanted_file(dest) is unwanted
 
 
-@given(st.dictionaries(st.sampled_from("abcdefgh"), st.lists(st.sampled_from("abcdefgh")),
-                       min_size=1))
+@given(st.dictionaries(st.sampled_from("abcdefgh"), st.lists(st.sampled_from("abcdefgh")), min_size=1))
 def test_pruning_keeps_exactly_what_the_roots_reach(graph: dict[str, list[str]]) -> None:
     """Libraries reachable from an extension module or plugin stay; the rest and their links go."""
     names = sorted(set(graph) | {d for deps in graph.values() for d in deps} | {"a"})

@@ -71,19 +71,25 @@ def test_simulation_overrides_only_named_fields() -> None:
     assert simulated(real, None) == real
 
 
-@pytest.mark.skipif(platform.machine() != "x86_64" or not Path("/proc/cpuinfo").exists(),
-                    reason="CPUID probe compared with the Linux kernel's view of x86-64 CPUs")
+@pytest.mark.skipif(
+    platform.machine() != "x86_64" or not Path("/proc/cpuinfo").exists(),
+    reason="CPUID probe compared with the Linux kernel's view of x86-64 CPUs",
+)
 def test_cpuid_probe_agrees_with_the_kernel() -> None:
     """The machine-code CPUID probe reports what /proc/cpuinfo says."""
-    flags = next(
-        line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("flags")
-    )
+    flags = next(line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("flags"))
     assert cpu_has_sse42() is ("sse4_2" in flags.split())
 
 
 def _launch(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(LAUNCHER), *args], capture_output=True,
-                          text=True, check=False, env={**os.environ, **env}, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(LAUNCHER), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **env},
+        timeout=120,
+    )
 
 
 def test_launcher_starts_the_cli_after_the_check() -> None:
@@ -96,14 +102,18 @@ def test_launcher_starts_the_cli_after_the_check() -> None:
 
 def test_refused_pc_gets_the_message_a_log_line_and_no_qt(tmp_path: Path) -> None:
     """Windows 7: Vietnamese message, exit 3, a line in logs/, and the app never imported."""
-    result = _launch("--data-dir", str(tmp_path), "--self-test", env={
-        SIMULATE_ENV: "system=Windows,windows_major=6,windows_build=7601",
-        "PYTHONVERBOSE": "1",  # every import is listed on stderr
-    })
+    result = _launch(
+        "--data-dir",
+        str(tmp_path),
+        "--self-test",
+        env={
+            SIMULATE_ENV: "system=Windows,windows_major=6,windows_build=7601",
+            "PYTHONVERBOSE": "1",  # every import is listed on stderr
+        },
+    )
     assert result.returncode == EXIT_UNSUPPORTED, result.stderr[-2000:]
     assert "CommuneDesk cần Windows 10 phiên bản 1809 trở lên" in result.stderr
     imported = [line for line in result.stderr.splitlines() if line.startswith("import ")]
-    assert imported and not any("PySide6" in line or "commune_desk.cli" in line
-                                for line in imported)
+    assert imported and not any("PySide6" in line or "commune_desk.cli" in line for line in imported)
     log = (tmp_path / "logs" / LOG_FILE_NAME).read_text("utf-8")
     assert "PC refused (windows_too_old)" in log and "windows_build=7601" in log

@@ -19,17 +19,21 @@ def root_file(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("ref_type", "secret", "dev", "expected"), [
-    ("tag", True, False, "--trusted-root"),
-    ("tag", False, False, "secret"),            # a release without the secret stops
-    ("tag", True, True, "never ships the DEV"),  # and never takes --dev
-    ("branch", True, False, "--trusted-root"),
-    ("branch", False, True, "--dev"),            # DEV only when asked for
-    ("branch", True, True, "--dev"),
-    ("branch", False, False, "refusing to ship the DEV root"),  # the old default
-])
-def test_root_choice(ref_type: str, secret: bool, dev: bool, expected: str, root_file: Path,
-                     tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("ref_type", "secret", "dev", "expected"),
+    [
+        ("tag", True, False, "--trusted-root"),
+        ("tag", False, False, "secret"),  # a release without the secret stops
+        ("tag", True, True, "never ships the DEV"),  # and never takes --dev
+        ("branch", True, False, "--trusted-root"),
+        ("branch", False, True, "--dev"),  # DEV only when asked for
+        ("branch", True, True, "--dev"),
+        ("branch", False, False, "refusing to ship the DEV root"),  # the old default
+    ],
+)
+def test_root_choice(
+    ref_type: str, secret: bool, dev: bool, expected: str, root_file: Path, tmp_path: Path
+) -> None:
     """Every combination of ref, secret and dev_build input."""
     file = root_file if secret else tmp_path / "missing.json"
     try:

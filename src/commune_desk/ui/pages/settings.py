@@ -165,8 +165,10 @@ class SettingsPage(QWidget):
         other_form.addRow(QLabel(self.tr("Thư mục sao lưu"), other_box), self.backup_label)
         other_form.addRow(
             hint_label(
-                self.tr("Đổi thư mục sao lưu bằng biến môi trường COMMUNE_DESK_BACKUP_DIR "
-                        "(cán bộ CNTT). Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm."),
+                self.tr(
+                    "Đổi thư mục sao lưu bằng biến môi trường COMMUNE_DESK_BACKUP_DIR "
+                    "(cán bộ CNTT). Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm."
+                ),
                 other_box,
             )
         )
@@ -177,8 +179,7 @@ class SettingsPage(QWidget):
         days_layout = QVBoxLayout(days_box)
         days_layout.addWidget(
             hint_label(
-                self.tr("Ngày lễ theo Bộ luật Lao động đã có sẵn. Ghi thêm mỗi dòng một ngày "
-                        "(dd/mm/yyyy)."),
+                self.tr("Ngày lễ theo Bộ luật Lao động đã có sẵn. Ghi thêm mỗi dòng một ngày (dd/mm/yyyy)."),
                 days_box,
             )
         )
@@ -216,8 +217,10 @@ class SettingsPage(QWidget):
         sessions = settings.hours.sessions
         first, last = sessions[0], sessions[-1]
         for edit, value in (
-            (self.morning_start, first[0]), (self.morning_end, first[1]),
-            (self.afternoon_start, last[0]), (self.afternoon_end, last[1]),
+            (self.morning_start, first[0]),
+            (self.morning_end, first[1]),
+            (self.afternoon_start, last[0]),
+            (self.afternoon_end, last[1]),
             (self.cutoff, settings.hours.same_day_cutoff),
         ):
             edit.setTime(QTime(value.hour, value.minute))
@@ -231,6 +234,7 @@ class SettingsPage(QWidget):
     def collect(self) -> Any:
         """The settings as typed (raises ValueError on a badly typed date)."""
         assert self.settings is not None
+
         def at(edit: QTimeEdit) -> time:
             value: time = edit.time().toPython()  # type: ignore[assignment]
             return value
