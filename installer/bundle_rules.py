@@ -237,7 +237,9 @@ _UNWANTED_FRAGMENTS = (
     "qdirect2d",
     "qminimal.",
     "qwayland",
-    # Image formats nobody scans to: keep png (built in), jpeg, gif, ico, svg.
+    # Image formats nobody scans to: keep png (built in), jpeg, gif, ico, svg. (qpdf needs
+    # Qt Pdf, which is not shipped; Windows wheels carry the plugin.)
+    "/imageformats/qpdf",
     "qtiff",
     "qwebp",
     "qicns",

@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -152,8 +153,18 @@ def _stamp(*, iso: bool = False) -> str:
 class MsiexecInstaller:
     """Windows: start ``msiexec /i`` detached (this program's files must be replaceable)."""
 
+    def __init__(self, *, wait_for_app_s: float = 60.0) -> None:
+        self.wait_for_app_s = wait_for_app_s
+
     def hand_over(self, msi: Path, log_file: Path) -> int | None:
-        """Start Windows Installer and return at once (``None``: outcome in ``log_file``)."""
+        """Start Windows Installer and return at once (``None``: outcome in ``log_file``).
+
+        A clerk who pressed "install now" is closing the program; wait a little for it
+        to go, so its files are not in use (Windows Installer would then need a restart).
+        """
+        deadline = time.monotonic() + self.wait_for_app_s
+        while _other_app_processes() and time.monotonic() < deadline:
+            time.sleep(2)
         flags = getattr(subprocess, "DETACHED_PROCESS", 0) | getattr(
             subprocess, "CREATE_NEW_PROCESS_GROUP", 0
         )
@@ -164,6 +175,20 @@ class MsiexecInstaller:
         except OSError:
             subprocess.Popen(command, creationflags=flags, close_fds=True)  # noqa: S603
         return None
+
+
+def _other_app_processes() -> int:
+    """How many other ``CommuneDesk.exe`` processes run (Windows ``tasklist``; 0 elsewhere)."""
+    if sys.platform != "win32":
+        return 0
+    result = subprocess.run(  # noqa: S603 - fixed program
+        ["tasklist.exe", "/FI", "IMAGENAME eq CommuneDesk.exe", "/FO", "CSV", "/NH"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    running = sum(1 for line in result.stdout.splitlines() if "CommuneDesk.exe" in line)
+    return max(0, running - 1)  # this process is one of them
 
 
 # -- the scheduled task itself ------------------------------------------------------------------
