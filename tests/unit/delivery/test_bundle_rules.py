@@ -109,7 +109,7 @@ def test_version_resource_carries_the_version() -> None:
         ("PySide6/Qt/plugins/platforms/libqminimal.so", True),
         ("PySide6/Qt/plugins/platforms/libqoffscreen.so", False),
         ("PySide6/plugins/platforms/qwindows.dll", False),
-    ("PySide6/plugins/imageformats/qpdf.dll", True),
+        ("PySide6/plugins/imageformats/qpdf.dll", True),
         ("PySide6/Qt/lib/libQt6Widgets.so.6", False),
         ("resources/i18n/commune_desk_en.qm", False),
     ],
