@@ -61,6 +61,17 @@ class Office:
         }
 
 
+def assert_refused(office: Office, stick: Path, kind: Any) -> str:
+    """Update ``office`` from ``stick``: refused as ``kind``, nothing changed; the message."""
+    before = office.state()
+    result = office.updater.update_from(stick)
+    assert result.kind == kind, result
+    assert not result.ok
+    assert result.message and "{" not in result.message  # a full sentence, fields filled
+    assert office.state() == before
+    return result.message
+
+
 class StickMaker:
     """Makes numbered sticks from the release repository."""
 

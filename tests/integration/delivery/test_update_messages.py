@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.integration.delivery.support import Office, StickMaker, catalogue, holidays
+from tests.integration.delivery.support import Office, StickMaker, assert_refused, catalogue, holidays
 from tuf.api.metadata import Targets
 
 from commune_desk.update import UpdateKind
@@ -34,15 +34,6 @@ def _stick_with_msi(sticks: StickMaker, catalogue_version: int = 2) -> Path:
     return sticks.write()
 
 
-def _refused(office: Office, stick: Path, kind: UpdateKind) -> str:
-    before = office.state()
-    result = office.updater.update_from(stick)
-    assert result.kind == kind, result
-    assert office.state() == before
-    assert "{" not in result.message  # every field of the sentence was filled
-    return result.message
-
-
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(keep=st.floats(0.0, 0.99))
 def test_target_cut_short_means_copy_again(office: Office, sticks: StickMaker, keep: float) -> None:
@@ -51,7 +42,7 @@ def test_target_cut_short_means_copy_again(office: Office, sticks: StickMaker, k
     msi = next((stick / UPDATE_FOLDER / "targets" / "msi").iterdir())
     data = msi.read_bytes()
     msi.write_bytes(data[: int(len(data) * keep)])
-    message = _refused(office, stick, UpdateKind.INCOMPLETE)
+    message = assert_refused(office, stick, UpdateKind.INCOMPLETE)
     assert "chép lại USB" in message
 
 
@@ -60,7 +51,7 @@ def test_metadata_cut_short_means_copy_again(office: Office, sticks: StickMaker)
     stick = _stick_with_msi(sticks)
     path = stick / UPDATE_FOLDER / "metadata" / "snapshot.json"
     path.write_bytes(path.read_bytes()[:100])
-    _refused(office, stick, UpdateKind.INCOMPLETE)
+    assert_refused(office, stick, UpdateKind.INCOMPLETE)
 
 
 def test_same_length_other_bytes_is_still_tampered(office: Office, sticks: StickMaker) -> None:
@@ -68,7 +59,7 @@ def test_same_length_other_bytes_is_still_tampered(office: Office, sticks: Stick
     stick = _stick_with_msi(sticks)
     msi = next((stick / UPDATE_FOLDER / "targets" / "msi").iterdir())
     msi.write_bytes(bytes(reversed(msi.read_bytes())))
-    _refused(office, stick, UpdateKind.TAMPERED)
+    assert_refused(office, stick, UpdateKind.TAMPERED)
 
 
 def test_mixed_releases_on_a_fresh_pc_are_not_called_older(
@@ -83,7 +74,7 @@ def test_mixed_releases_on_a_fresh_pc_are_not_called_older(
     for name in ("snapshot.json", "targets.json"):  # the copy stopped after timestamp.json
         shutil.copyfile(old / UPDATE_FOLDER / "metadata" / name, mixed / UPDATE_FOLDER / "metadata" / name)
     assert not office.updater.trusted_metadata_dir.exists()
-    message = _refused(office, mixed, UpdateKind.MIXED)
+    message = assert_refused(office, mixed, UpdateKind.MIXED)
     assert "CŨ" not in message and "chép lại USB" in message
 
 
@@ -92,7 +83,7 @@ def test_replayed_stick_after_a_newer_one_is_still_replayed(office: Office, stic
     old = _stick_with_msi(sticks, 2)
     new = _stick_with_msi(sticks, 3)
     assert office.updater.update_from(new).ok
-    _refused(office, old, UpdateKind.REPLAYED)
+    assert_refused(office, old, UpdateKind.REPLAYED)
 
 
 def test_clock_a_year_ahead_is_blamed_on_the_clock(office: Office, sticks: StickMaker) -> None:
@@ -100,7 +91,7 @@ def test_clock_a_year_ahead_is_blamed_on_the_clock(office: Office, sticks: Stick
     stick = _stick_with_msi(sticks)
     ahead = datetime.now(UTC) + timedelta(days=400)
     office.updater.now = lambda: ahead
-    message = _refused(office, stick, UpdateKind.CLOCK_AHEAD)
+    message = assert_refused(office, stick, UpdateKind.CLOCK_AHEAD)
     assert ahead.date().isoformat() in message and "USB không có lỗi" in message
     assert datetime.now(UTC).date().isoformat() in message  # the day the stick was written
 
@@ -113,7 +104,7 @@ def test_really_expired_stick_names_both_dates(
     yesterday = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
     sticks.reference_data(ReferenceDataPackage(procedures=catalogue(2), holidays=None), "r.json")
     release.publish(release.load(Targets).signed, timestamp_expires=yesterday)
-    message = _refused(office, sticks.write(), UpdateKind.EXPIRED)
+    message = assert_refused(office, sticks.write(), UpdateKind.EXPIRED)
     assert yesterday.date().isoformat() in message
     assert datetime.now(UTC).date().isoformat() in message
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from tests.integration.delivery.support import Office, StickMaker, catalogue, holidays
+from tests.integration.delivery.support import Office, StickMaker, assert_refused, catalogue, holidays
 from tuf.api.metadata import Metadata, TargetFile, Targets
 
 from commune_desk.update import UpdateKind
@@ -42,15 +42,6 @@ def _second_stick(sticks: StickMaker) -> Path:
     )
     sticks.msi("0.2.0", b"MSI stand-in payload " * 1000)
     return sticks.write()
-
-
-def _assert_refused(office: Office, stick: Path, kind: UpdateKind) -> None:
-    before = office.state()
-    result = office.updater.update_from(stick)
-    assert result.kind == kind, result
-    assert not result.ok
-    assert result.message  # the clerk always gets a sentence
-    assert office.state() == before
 
 
 def test_stick_from_release_tool_is_applied(office: Office, sticks: StickMaker) -> None:
@@ -100,7 +91,7 @@ def test_flipped_byte_in_a_target_is_refused(office: Office, sticks: StickMaker)
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0x01
     target.write_bytes(bytes(data))
-    _assert_refused(office, stick, UpdateKind.TAMPERED)
+    assert_refused(office, stick, UpdateKind.TAMPERED)
 
 
 def test_flipped_byte_in_the_msi_is_refused(office: Office, sticks: StickMaker) -> None:
@@ -110,7 +101,7 @@ def test_flipped_byte_in_the_msi_is_refused(office: Office, sticks: StickMaker) 
     data = bytearray(msi.read_bytes())
     data[-1] ^= 0x80
     msi.write_bytes(bytes(data))
-    _assert_refused(office, stick, UpdateKind.TAMPERED)
+    assert_refused(office, stick, UpdateKind.TAMPERED)
 
 
 def test_edited_targets_metadata_is_refused(office: Office, sticks: StickMaker) -> None:
@@ -122,7 +113,7 @@ def test_edited_targets_metadata_is_refused(office: Office, sticks: StickMaker) 
     for info in doc["signed"]["targets"].values():
         info["custom"]["commune_desk"]["version"] = "9.9.9"
     path.write_text(json.dumps(doc), "utf-8")
-    _assert_refused(office, stick, UpdateKind.TAMPERED)
+    assert_refused(office, stick, UpdateKind.TAMPERED)
 
 
 def test_edited_timestamp_expiry_is_refused(office: Office, sticks: StickMaker) -> None:
@@ -132,7 +123,7 @@ def test_edited_timestamp_expiry_is_refused(office: Office, sticks: StickMaker) 
     doc = json.loads(path.read_text("utf-8"))
     doc["signed"]["expires"] = "2099-01-01T00:00:00Z"
     path.write_text(json.dumps(doc), "utf-8")
-    _assert_refused(office, stick, UpdateKind.TAMPERED)
+    assert_refused(office, stick, UpdateKind.TAMPERED)
 
 
 def test_older_valid_stick_replayed_is_refused(office: Office, sticks: StickMaker) -> None:
@@ -140,7 +131,7 @@ def test_older_valid_stick_replayed_is_refused(office: Office, sticks: StickMake
     old_stick = _first_stick(sticks)
     new_stick = _second_stick(sticks)
     assert office.updater.update_from(new_stick).ok
-    _assert_refused(office, old_stick, UpdateKind.REPLAYED)
+    assert_refused(office, old_stick, UpdateKind.REPLAYED)
     assert office.services.catalogue_version() == 3
 
 
@@ -149,7 +140,7 @@ def test_expired_timestamp_is_refused(office: Office, sticks: StickMaker, releas
     office.updater.update_from(_first_stick(sticks))
     yesterday = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
     release.publish(release.load(Targets).signed, timestamp_expires=yesterday)
-    _assert_refused(office, sticks.write(), UpdateKind.EXPIRED)
+    assert_refused(office, sticks.write(), UpdateKind.EXPIRED)
 
 
 def test_target_path_escaping_the_folder_is_refused(
@@ -174,7 +165,7 @@ def test_target_path_escaping_the_folder_is_refused(
     for name in ("targets.json", "snapshot.json", "timestamp.json"):  # a hand-made stick
         shutil.copyfile(release.folder / "metadata" / name, stick / UPDATE_FOLDER / "metadata" / name)
     shutil.copyfile(evil, stick / UPDATE_FOLDER / "evil.json")  # where the path would land
-    _assert_refused(office, stick, UpdateKind.UNSAFE_PATH)
+    assert_refused(office, stick, UpdateKind.UNSAFE_PATH)
     assert office.services.catalogue_version() == 2
 
 
@@ -183,14 +174,14 @@ def test_stick_signed_by_other_keys_is_refused(office: Office, tmp_path: Path) -
     stranger = ReleaseRepository.init(tmp_path / "stranger")
     other = StickMaker(tmp_path / "s", stranger)
     (tmp_path / "s").mkdir()
-    _assert_refused(office, _first_stick(other), UpdateKind.TAMPERED)
+    assert_refused(office, _first_stick(other), UpdateKind.TAMPERED)
 
 
 def test_missing_target_file_is_incomplete(office: Office, sticks: StickMaker) -> None:
     """A stick copied half-way tells IT to copy it again."""
     stick = _second_stick(sticks)
     shutil.rmtree(stick / UPDATE_FOLDER / "targets" / "msi")
-    _assert_refused(office, stick, UpdateKind.INCOMPLETE)
+    assert_refused(office, stick, UpdateKind.INCOMPLETE)
 
 
 def test_pc_clock_before_build_is_reported(office: Office, sticks: StickMaker) -> None:
@@ -209,13 +200,13 @@ def test_invalid_package_content_applies_no_part(office: Office, sticks: StickMa
     sticks.reference_data(
         ReferenceDataPackage(procedures=broken, holidays=holidays(1, "2027-09-03")), "bad.json"
     )
-    _assert_refused(office, sticks.write(), UpdateKind.APPLY_FAILED)
+    assert_refused(office, sticks.write(), UpdateKind.APPLY_FAILED)
 
 
 def test_folder_without_update_is_reported(office: Office, tmp_path: Path) -> None:
     """A stick with only documents on it."""
     (tmp_path / "docs").mkdir()
-    _assert_refused(office, tmp_path / "docs", UpdateKind.NO_UPDATE_FOUND)
+    assert_refused(office, tmp_path / "docs", UpdateKind.NO_UPDATE_FOUND)
 
 
 def test_rotated_key_is_followed_and_the_leaked_one_refused(
@@ -240,4 +231,4 @@ def test_rotated_key_is_followed_and_the_leaked_one_refused(
     forged.sign(leaked)
     forged.to_file(str(path))
     office.updater = dataclasses.replace(office.updater, machine=MachineUpdates(tmp_path / "fresh-state"))
-    _assert_refused(office, stick, UpdateKind.TAMPERED)
+    assert_refused(office, stick, UpdateKind.TAMPERED)
