@@ -166,6 +166,19 @@ MESSAGES: dict[str, str] = {
         "Messages", "Mã thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT)."
     ),
     "device_mismatch": QT_TRANSLATE_NOOP("Messages", "Thao tác này thuộc về một máy khác."),
+    # -- the PC check before start-up (platform_check; no Qt yet, so English follows) --
+    "platform.cpu_without_sse42": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy tính này dùng bộ vi xử lý quá cũ (không hỗ trợ SSE4.2) nên không chạy "
+        "được CommuneDesk. Vui lòng báo cán bộ CNTT để dùng máy khác.\n\n"
+        "This PC's processor lacks SSE4.2, which CommuneDesk requires.",
+    ),
+    "platform.windows_too_old": QT_TRANSLATE_NOOP(
+        "Messages",
+        "CommuneDesk cần Windows 10 phiên bản 1809 trở lên. Máy này đang chạy "
+        "Windows {major} (bản dựng {build}). Vui lòng báo cán bộ CNTT cập nhật "
+        "Windows.\n\nCommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.",
+    ),
     # -- updates from a USB stick (update.UpdateKind, keyed ``update.<kind>``) --------
     "update.applied": QT_TRANSLATE_NOOP("Messages", "Đã cập nhật thành công từ USB."),
     "update.up_to_date": QT_TRANSLATE_NOOP(

@@ -7,8 +7,9 @@ Python also need Windows 10 1809 (build 17763) or later.
 In the frozen bundle :func:`run_first` is called by a PyInstaller runtime hook
 (``installer/rthook_platform_check.py``) listed before PyInstaller's own hooks,
 so it runs before ``pyi_rth_pyside6`` loads QtCore; from a source checkout the
-launcher script calls it. Only the standard library is imported here (and
-:mod:`commune_desk.paths`, for the log folder, on a refusal).
+launcher script calls it. Only the standard library is imported here, with the
+message catalogue (standard library too) and, on a refusal, :mod:`commune_desk.paths`
+for the log folder.
 
 The decision (:func:`check_platform`) takes the probed values as plain data,
 so tests run it on Linux with any combination; the probes themselves
@@ -26,6 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
+
+from commune_desk.messages import message
 
 #: Windows 10 version 1809 ("October 2018 Update").
 MIN_WINDOWS_BUILD = 17763
@@ -85,26 +88,15 @@ def check_platform(probe: PlatformProbe) -> Refusal | None:
     failure would be worse than the crash it tries to prevent.
     """
     if probe.cpu_has_sse42 is False:
-        return Refusal(
-            kind="cpu_without_sse42",
-            message=(
-                "Máy tính này dùng bộ vi xử lý quá cũ (không hỗ trợ SSE4.2) nên không chạy "
-                "được CommuneDesk. Vui lòng báo cán bộ CNTT để dùng máy khác.\n\n"
-                "This PC's processor lacks SSE4.2, which CommuneDesk requires."
-            ),
-        )
+        return Refusal(kind="cpu_without_sse42", message=message("platform.cpu_without_sse42"))
     if probe.system == "Windows":
         major = probe.windows_major or 0
         build = probe.windows_build or 0
         if major < 10 or build < MIN_WINDOWS_BUILD:
+            text = message("platform.windows_too_old")
             return Refusal(
                 kind="windows_too_old",
-                message=(
-                    "CommuneDesk cần Windows 10 phiên bản 1809 trở lên. Máy này đang chạy "
-                    f"Windows {major} (bản dựng {build}). Vui lòng báo cán bộ CNTT cập nhật "
-                    "Windows.\n\nCommuneDesk needs Windows 10 version 1809 "
-                    f"(build {MIN_WINDOWS_BUILD}) or later."
-                ),
+                message=text.format(major=major, build=build, min_build=MIN_WINDOWS_BUILD),
             )
     return None
 

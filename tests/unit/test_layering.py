@@ -60,7 +60,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "paths": frozenset(),
     "logfile": frozenset(),
     # The PC check runs before anything else: standard library, plus where to log a refusal.
-    "platform_check": frozenset({"paths", "logfile"}),
+    "platform_check": frozenset({"paths", "logfile", "messages"}),
     "protocol": frozenset({"domain"}),
     "store": frozenset({"domain", "protocol"}),
     "services": frozenset({"domain", "protocol", "store", "paths", "messages"}),
