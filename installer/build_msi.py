@@ -312,10 +312,19 @@ def _tables(msi: Path) -> list[str]:
 
 
 def _export(msi: Path, table: str) -> tuple[list[str], list[str], list[str], list[list[str]]]:
-    """Columns, column types, key columns and rows of one table (``msiinfo export``)."""
-    out = subprocess.run(
-        [_require("msiinfo"), "export", str(msi), table], capture_output=True, text=True, check=True
-    ).stdout
+    """Columns, column types, key columns and rows of one table (``msiinfo export``).
+
+    Runs in a scratch folder: for tables with binary columns (Icon, Binary) msiinfo
+    writes the streams out as files next to where it runs.
+    """
+    with tempfile.TemporaryDirectory(prefix="commune-msi-export-") as cwd:
+        out = subprocess.run(
+            [_require("msiinfo"), "export", str(msi.resolve()), table],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=cwd,
+        ).stdout
     lines = out.split("\r\n") if "\r\n" in out else out.split("\n")
     columns, types, header = lines[0].split("\t"), lines[1].split("\t"), lines[2].split("\t")
     rows = [line.split("\t") for line in lines[3:] if line]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,9 +103,14 @@ class StickMaker:
 
 def msi_table(msi: Path, table: str) -> list[dict[str, str]]:
     """Rows of one MSI table as read back by ``msiinfo export`` (column name -> value)."""
-    out = subprocess.run(
-        ["msiinfo", "export", str(msi), table], capture_output=True, text=True, check=True
-    ).stdout
+    with tempfile.TemporaryDirectory() as cwd:  # tables with binary columns write files here
+        out = subprocess.run(
+            ["msiinfo", "export", str(msi.resolve()), table],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=cwd,
+        ).stdout
     lines = out.split("\r\n") if "\r\n" in out else out.split("\n")
     columns = lines[0].split("\t")
     return [dict(zip(columns, line.split("\t"), strict=False)) for line in lines[3:] if line]

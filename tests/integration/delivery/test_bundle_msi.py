@@ -361,6 +361,7 @@ def test_msi_has_icon_shortcut_program_files_and_machine_folder(built: Built) ->
     assert directories[shortcuts[0]["Directory_"]]["Directory_Parent"] == "ProgramMenuFolder"
     assert msi_property(built.msi, "ARPPRODUCTICON") == "CommuneDesk.ico"
     assert [r["Name"] for r in msi_table(built.msi, "Icon")] == ["CommuneDesk.ico"]
+    assert not (Path.cwd() / "Icon").exists()  # reading the Icon table leaves no files behind
     summary = subprocess.run(
         ["msiinfo", "suminfo", str(built.msi)], capture_output=True, text=True, check=True
     ).stdout
