@@ -119,6 +119,8 @@ class StickUpdater:
     request_install: Callable[[], bool] | None = None
     #: The per-user staging folder of earlier versions, emptied of what is installed.
     legacy_staging_dir: Path | None = None
+    #: The per-user trusted metadata of earlier versions: the machine's starting point.
+    legacy_trusted_dir: Path | None = None
     #: Kinds of target to verify and apply (the update task only wants the MSI).
     kinds: tuple[str, ...] = (KIND_MSI, KIND_REFERENCE_DATA)
     _config: UpdaterConfig = field(default_factory=lambda: UpdaterConfig(prefix_targets_with_hash=False))
@@ -141,6 +143,7 @@ class StickUpdater:
             build_time=trust.build_time(),
             request_install=request_install if start_installer else None,
             legacy_staging_dir=paths.staging_dir,
+            legacy_trusted_dir=paths.data_dir / "update" / "tuf",
         )
 
     @property
@@ -258,6 +261,11 @@ class StickUpdater:
         """A temporary folder under the state folder holding a copy of the trusted metadata."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self._recover_interrupted_commit()
+        legacy = self.legacy_trusted_dir
+        if legacy is not None and legacy.is_dir() and not self.trusted_metadata_dir.exists():
+            # Earlier versions kept the rollback guard per user: carry it over once, so an
+            # old stick this PC already moved past is still refused after the upgrade.
+            shutil.copytree(legacy, self.trusted_metadata_dir, symlinks=True)
         for leftover in self.state_dir.glob("verify-*"):  # from a run killed mid-way
             shutil.rmtree(leftover, ignore_errors=True)
         with tempfile.TemporaryDirectory(dir=self.state_dir, prefix="verify-") as name:

@@ -173,3 +173,16 @@ def test_task_definition_runs_as_system_and_users_may_start_it() -> None:
     assert root.findtext("t:Actions/t:Exec/t:Command", namespaces=ns) == (
         '"C:/Program Files/CommuneDesk/CommuneDesk.exe"'
     )
+
+
+def test_rollback_guard_of_an_earlier_version_is_carried_over(
+    office: Office, sticks: StickMaker, tmp_path: Path
+) -> None:
+    """Upgrading from a version that kept the trusted metadata per user does not reset it."""
+    old, new = _stick(sticks, "0.2.0"), _stick(sticks, "0.3.0", PAYLOAD + b"3")
+    earlier = dataclasses.replace(office.updater, machine=MachineUpdates(tmp_path / "user-state"))
+    assert earlier.update_from(new).ok  # what 0.1.0 did: state in <data>/update
+    upgraded = dataclasses.replace(
+        office.updater, legacy_trusted_dir=tmp_path / "user-state" / "update-state" / "tuf"
+    )
+    assert upgraded.update_from(old).kind == UpdateKind.REPLAYED
