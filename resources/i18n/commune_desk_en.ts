@@ -887,7 +887,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Chưa nhập họ tên người nộp hồ sơ.</source>
-        <translation>The applicant's name is missing.</translation>
+        <translation>The applicant&apos;s name is missing.</translation>
     </message>
     <message>
         <source>Không có thủ tục với mã này trong danh mục.</source>
@@ -899,11 +899,11 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ.</source>
-        <translation>This action is not allowed in the dossier's current status.</translation>
+        <translation>This action is not allowed in the dossier&apos;s current status.</translation>
     </message>
     <message>
         <source>Quầy đã cấp hết mã hồ sơ trong ngày hôm nay.</source>
-        <translation>This counter has used up today's dossier codes.</translation>
+        <translation>This counter has used up today&apos;s dossier codes.</translation>
     </message>
     <message>
         <source>Số quầy phải từ 1 đến 9.</source>
@@ -1039,7 +1039,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Máy này đã bị thu hồi quyền đồng bộ. Hãy liên hệ cán bộ CNTT.</source>
-        <translation>This PC's sync access was revoked. Contact IT support.</translation>
+        <translation>This PC&apos;s sync access was revoked. Contact IT support.</translation>
     </message>
     <message>
         <source>Phiên bản phần mềm không khớp với máy chủ. Hãy cập nhật phần mềm.</source>
@@ -1047,11 +1047,11 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Không đọc được kho mật khẩu của hệ điều hành. Hãy liên hệ cán bộ CNTT.</source>
-        <translation>The operating system's password store cannot be read. Please contact IT staff.</translation>
+        <translation>The operating system&apos;s password store cannot be read. Please contact IT staff.</translation>
     </message>
     <message>
         <source>Máy chủ trả lời không đúng giao thức; kiểm tra lại địa chỉ máy chủ. Sẽ thử lại sau.</source>
-        <translation>The server's reply does not follow the protocol; check the server address. Will retry later.</translation>
+        <translation>The server&apos;s reply does not follow the protocol; check the server address. Will retry later.</translation>
     </message>
     <message>
         <source>Máy chủ từ chối yêu cầu.</source>
@@ -1171,15 +1171,31 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Số thứ tự thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT).</source>
-        <translation>The change's sequence number was already used (a software fault; please tell IT staff).</translation>
+        <translation>The change&apos;s sequence number was already used (a software fault; please tell IT staff).</translation>
     </message>
     <message>
         <source>Mã thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT).</source>
-        <translation>The change's id was already used (a software fault; please tell IT staff).</translation>
+        <translation>The change&apos;s id was already used (a software fault; please tell IT staff).</translation>
     </message>
     <message>
         <source>Thao tác này thuộc về một máy khác.</source>
         <translation>This change belongs to another PC.</translation>
+    </message>
+    <message>
+        <source>Máy tính này dùng bộ vi xử lý quá cũ (không hỗ trợ SSE4.2) nên không chạy được CommuneDesk. Vui lòng báo cán bộ CNTT để dùng máy khác.
+
+This PC&apos;s processor lacks SSE4.2, which CommuneDesk requires.</source>
+        <translation>This PC&apos;s processor is too old (no SSE4.2), so CommuneDesk cannot run on it. Please ask IT staff for another PC.
+
+This PC&apos;s processor lacks SSE4.2, which CommuneDesk requires.</translation>
+    </message>
+    <message>
+        <source>CommuneDesk cần Windows 10 phiên bản 1809 trở lên. Máy này đang chạy Windows {major} (bản dựng {build}). Vui lòng báo cán bộ CNTT cập nhật Windows.
+
+CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</source>
+        <translation>CommuneDesk needs Windows 10 version 1809 or later. This PC runs Windows {major} (build {build}). Please ask IT staff to update Windows.
+
+CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</translation>
     </message>
     <message>
         <source>Đã cập nhật thành công từ USB.</source>
@@ -1194,6 +1210,14 @@ Please send this file to IT support.</translation>
         <translation>The update on the USB stick is valid (not installed yet).</translation>
     </message>
     <message>
+        <source>Bản cập nhật hợp lệ. Bộ cài đặt phiên bản {version} đã được chép vào máy nhưng CHƯA được cài: phần mềm sẽ được cài khi khởi động lại máy tính, hoặc khi cán bộ CNTT bấm cài đặt. Máy vẫn đang chạy phiên bản {installed}.</source>
+        <translation>The update is valid. The installer of version {version} has been copied to this PC but is NOT installed yet: it will be installed when the PC restarts, or when IT staff start the installation. This PC still runs version {installed}.</translation>
+    </message>
+    <message>
+        <source>Bộ cài đặt phiên bản {version} đã được chép vào máy nhưng cài đặt KHÔNG thành công (mã lỗi {exit_code}). Máy vẫn chạy phiên bản {installed}; dữ liệu không bị ảnh hưởng. Hãy báo cán bộ CNTT (nhật ký cài đặt: {log}).</source>
+        <translation>The installer of version {version} was copied to this PC but the installation FAILED (error code {exit_code}). This PC still runs version {installed}; no data is affected. Please tell IT staff (installation log: {log}).</translation>
+    </message>
+    <message>
         <source>Không tìm thấy bản cập nhật CommuneDesk trên USB này (cần thư mục “CommuneDesk-update”).</source>
         <translation>No CommuneDesk update was found on this USB stick (a “CommuneDesk-update” folder is needed).</translation>
     </message>
@@ -1202,8 +1226,20 @@ Please send this file to IT support.</translation>
         <translation>The USB stick cannot be read. Unplug it, plug it in again and retry.</translation>
     </message>
     <message>
-        <source>Bản cập nhật trên USB bị thiếu tệp. Hãy nhờ cán bộ CNTT chép lại USB cập nhật.</source>
-        <translation>The update on the USB stick is missing files. Ask IT support to copy the update stick again.</translation>
+        <source>Bản cập nhật trên USB chưa được chép đầy đủ (thiếu tệp hoặc tệp bị chép dở). Không có gì thay đổi trên máy. Hãy nhờ cán bộ CNTT chép lại USB cập nhật.</source>
+        <translation>The update on the USB stick was not copied completely (files missing or cut short). Nothing was changed on this PC. Ask IT staff to copy the update stick again.</translation>
+    </message>
+    <message>
+        <source>USB chứa lẫn các tệp của nhiều lần phát hành khác nhau (có thể lần chép trước chưa xong). Không có gì thay đổi trên máy. Hãy nhờ cán bộ CNTT chép lại USB cập nhật.</source>
+        <translation>The USB stick holds files from different releases mixed together (an earlier copy may not have finished). Nothing was changed on this PC. Ask IT staff to copy the update stick again.</translation>
+    </message>
+    <message>
+        <source>Bản cập nhật trên USB đã hết hạn ngày {expired_on} (theo đồng hồ máy tính, hôm nay là {today}) nên KHÔNG được cài. Nếu ngày trên máy tính sai, hãy chỉnh lại rồi thử lại; nếu đúng, hãy xin cán bộ CNTT chép bản cập nhật mới.</source>
+        <translation>The update on the USB stick expired on {expired_on} (by this PC&apos;s clock, today is {today}), so it was NOT installed. If the PC&apos;s date is wrong, correct it and try again; if it is right, ask IT staff for a new update stick.</translation>
+    </message>
+    <message>
+        <source>Đồng hồ máy tính đang để quá muộn (hôm nay là {today} theo máy, trong khi USB được chép ngày {written_on}), nên bản cập nhật bị coi là hết hạn. USB không có lỗi. Hãy chỉnh lại ngày giờ máy tính rồi thử lại.</source>
+        <translation>This PC&apos;s clock is set too far ahead (today is {today} by the PC, while the stick was written on {written_on}), so the update looks expired. The stick is fine. Correct the PC&apos;s date and time, then try again.</translation>
     </message>
     <message>
         <source>Bản cập nhật trên USB đã bị sửa đổi hoặc hỏng nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.</source>
@@ -1214,16 +1250,12 @@ Please send this file to IT support.</translation>
         <translation>This USB stick holds an update OLDER than the one installed, so it was NOT installed. Nothing changed on this PC. Ask for the latest update stick.</translation>
     </message>
     <message>
-        <source>Bản cập nhật trên USB đã hết hạn nên KHÔNG được cài. Hãy xin cán bộ CNTT chép bản cập nhật mới.</source>
-        <translation>The update on the USB stick has expired, so it was NOT installed. Ask IT support to copy a new update.</translation>
-    </message>
-    <message>
         <source>Bản cập nhật có tệp ghi ra ngoài thư mục cho phép nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.</source>
         <translation>The update has a file that would be written outside the allowed folder, so it was NOT installed. Nothing changed on this PC. Tell IT support.</translation>
     </message>
     <message>
         <source>Ngày giờ của máy tính đang sớm hơn ngày phát hành phần mềm, nên không thể kiểm tra hạn dùng của bản cập nhật. Hãy chỉnh lại ngày giờ máy tính rồi thử lại.</source>
-        <translation>The PC's date is earlier than the software's release date, so the update's expiry cannot be checked. Correct the PC's date and time, then retry.</translation>
+        <translation>The PC&apos;s date is earlier than the software&apos;s release date, so the update&apos;s expiry cannot be checked. Correct the PC&apos;s date and time, then retry.</translation>
     </message>
     <message>
         <source>Bản cài đặt này thiếu khóa tin cậy để kiểm tra bản cập nhật. Hãy báo cán bộ CNTT.</source>
@@ -2120,10 +2152,6 @@ Please send this file to IT support.</translation>
     <message>
         <source>Đã thay: {parts}.</source>
         <translation>Replaced: {parts}.</translation>
-    </message>
-    <message>
-        <source>Bộ cài đặt phiên bản {version} đã được kiểm tra và chép vào máy; cán bộ CNTT sẽ cài đặt.</source>
-        <translation>The installer of version {version} was checked and copied to this PC; IT support will install it.</translation>
     </message>
     <message>
         <source>Đang cài đặt phiên bản {version}. Phần mềm sẽ tự đóng lại để cài đặt; hãy mở lại sau khi cài xong.</source>
