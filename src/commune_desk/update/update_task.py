@@ -34,6 +34,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from commune_desk.update.machine import (
+    MSI_SUCCESS,
     Installer,
     InstallRecord,
     MachineUpdates,
@@ -126,7 +127,7 @@ def _install_one(
     log_file = machine.state_dir / "logs" / f"install-{version}-{_stamp()}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     code = installer.hand_over(private, log_file)
-    state = "handed-over" if code is None or code in (0, 1641, 3010) else "failed"
+    state = "handed-over" if code is None or code in MSI_SUCCESS else "failed"
     machine.save_record(
         InstallRecord(
             version=version,
