@@ -137,3 +137,37 @@ def test_pruning_keeps_exactly_what_the_roots_reach(graph: dict[str, list[str]])
             todo.extend(graph_with_root.get(node, []))
     assert {e[0] for e in kept} == {f"lib/{n}.so" for n in reach if n != "ext"} | {"ext.abi3.so"}
     assert {d[0] for d in kept_datas} == {f"{n}.so" for n in reach if n != "ext"}
+
+
+def test_pyinstaller_on_the_spec_alone_refuses_to_ship_a_root(tmp_path: Path) -> None:
+    """Running PyInstaller on the spec by hand, without choosing a root, stops at once."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("COMMUNE_DESK_TRUSTED_ROOT", "COMMUNE_DESK_DEV_BUILD", "COMMUNE_DESK_RELEASE_BUILD")
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--distpath",
+            str(tmp_path / "dist"),
+            "--workpath",
+            str(tmp_path / "work"),
+            str(REPO_ROOT / "installer" / "commune-desk.spec"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "no update root chosen" in result.stdout + result.stderr
+    assert not (tmp_path / "dist" / "CommuneDesk").exists()
