@@ -1,9 +1,10 @@
 """What the release tool checks before it signs a file: it must be what it claims to be.
 
-* an MSI: read back with ``msiinfo`` (Debian package ``msitools``, on the release
-  machine): our UpgradeCode, a ProductVersion that matches ``--version`` (if given)
-  and the file name ``CommuneDesk-<version>.msi``, and a production update root
-  unless ``--dev`` (a DEV-root MSI trusts keys whose private half is public);
+* an MSI: read back with ``msiinfo`` (Debian package ``msitools``, on a Linux
+  release machine; Windows Installer itself on Windows): our UpgradeCode, a
+  ProductVersion that matches ``--version`` (if given) and the file name
+  ``CommuneDesk-<version>.msi``, and a production update root unless ``--dev``
+  (a DEV-root MSI trusts keys whose private half is public);
 * a reference-data package: the package format and every part's content, validated
   by the same code the office PC applies it with.
 
@@ -12,10 +13,13 @@ The signed version is then the one read from the file, never a number typed by h
 
 from __future__ import annotations
 
+import importlib
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 from commune_desk.update.package import PackageError, parse_package
 from commune_desk.update.reference_data import validate_package
@@ -30,7 +34,10 @@ class ReleaseCheckError(ValueError):
 
 
 def msi_properties(msi: Path) -> dict[str, str]:
-    """The MSI's Property table (``msiinfo export``); refuse a file that is not an MSI."""
+    """The MSI's Property table (``msiinfo export``; Windows Installer itself on Windows);
+    refuse a file that is not an MSI."""
+    if sys.platform == "win32":
+        return _msi_properties_windows(msi)
     tool = shutil.which("msiinfo")
     if tool is None:
         raise ReleaseCheckError(
@@ -43,6 +50,23 @@ def msi_properties(msi: Path) -> dict[str, str]:
         raise ReleaseCheckError(f"{msi.name} is not an MSI (msiinfo cannot read it)")
     rows = (line.split("\t", 1) for line in result.stdout.splitlines()[3:] if "\t" in line)
     return {key: value.rstrip("\r") for key, value in rows}
+
+
+def _msi_properties_windows(msi: Path) -> dict[str, str]:
+    """Read the Property table through Windows Installer (``msilib``, CPython 3.11/3.12)."""
+    msilib: Any = importlib.import_module("msilib")  # Windows-only standard module
+
+    try:
+        database = msilib.OpenDatabase(str(msi), msilib.MSIDBOPEN_READONLY)
+        view = database.OpenView("SELECT `Property`, `Value` FROM `Property`")
+        view.Execute(None)
+        props: dict[str, str] = {}
+        while (record := view.Fetch()) is not None:
+            props[record.GetString(1)] = record.GetString(2)
+        view.Close()
+        return props
+    except msilib.MSIError as exc:
+        raise ReleaseCheckError(f"{msi.name} is not an MSI ({exc})") from exc
 
 
 def check_msi(msi: Path, *, version: str | None, allow_dev: bool = False) -> str:
