@@ -47,6 +47,8 @@ _VERSION_MAX_INCLUSIVE = 0x200
 #: (WiX 3 places them from the same After= attributes of the .wxs).
 EXECUTE_AFTER = {
     "RemoveExistingProducts": "InstallValidate",  # uninstall the old version first
+    "SetIcacls": "FileCost",
+    "GrantMachineFolder": "CreateFolders",
     "SetAppExe": "CostFinalize",
     "UnregisterUpdateTask": "InstallInitialize",
     "RegisterUpdateTask": "InstallFiles",

@@ -164,6 +164,9 @@ class StickUpdater:
             result = self._update_from(stick)
         except _Refused as refused:
             result = refused.result
+        except OSError as exc:  # e.g. the machine folder cannot be written by this account
+            log.exception("update from %s could not use %s", stick, self.machine.root)
+            result = UpdateResult.of(UpdateKind.APPLY_FAILED, repr(exc))
         _log_result(f"update from {stick}", result)
         return result
 
@@ -246,15 +249,24 @@ class StickUpdater:
         return folder
 
     def _tidy(self) -> None:
-        """Record what the running version proves; drop per-user leftovers of old versions."""
-        self.machine.reconcile(self.app_version)
+        """Record what the running version proves; drop per-user leftovers of old versions.
+
+        Housekeeping only: a folder this account may not write is logged, never a refusal.
+        """
+        try:
+            self.machine.reconcile(self.app_version)
+        except OSError:
+            log.warning("could not record installed updates in %s", self.machine.root, exc_info=True)
         legacy = self.legacy_staging_dir
         if legacy is not None and legacy.is_dir():
             for old in legacy.glob("*.msi"):
                 match = re.search(r"(\d+(?:\.\d+)+)\.msi$", old.name)
                 if match and version_tuple(match.group(1)) <= version_tuple(self.app_version):
-                    old.unlink(missing_ok=True)
-                    log.info("removed %s: this PC runs %s", old, self.app_version)
+                    try:
+                        old.unlink(missing_ok=True)
+                        log.info("removed %s: this PC runs %s", old, self.app_version)
+                    except OSError:
+                        log.warning("could not remove %s", old, exc_info=True)
 
     @contextmanager
     def _scratch(self) -> Iterator[Path]:

@@ -389,6 +389,12 @@ def test_msi_registers_the_update_task_as_system(built: Built) -> None:
         < seq["InstallFinalize"]
     )
     assert rows["UnregisterUpdateTask"]["Condition"] == 'REMOVE="ALL" AND NOT UPGRADINGPRODUCTCODE'
+    # Every clerk's account may write the machine folder (the task trusts nothing there).
+    grant = actions["GrantMachineFolder"]
+    assert int(grant["Type"]) & 0x3F == 50 and int(grant["Type"]) & 0x800
+    assert grant["Target"] == '"[MachineDataDir]." /grant *S-1-5-32-545:(OI)(CI)M /T /Q'
+    assert actions["SetIcacls"]["Target"] == "[SystemFolder]icacls.exe"
+    assert seq["SetIcacls"] < seq["InstallInitialize"] < seq["CreateFolders"] < seq["GrantMachineFolder"]
     assert msi_property(built.msi, "COMMUNEDESK_UPDATE_ROOT") == "dev"
 
 

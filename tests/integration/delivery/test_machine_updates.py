@@ -186,3 +186,14 @@ def test_rollback_guard_of_an_earlier_version_is_carried_over(
         office.updater, legacy_trusted_dir=tmp_path / "user-state" / "update-state" / "tuf"
     )
     assert upgraded.update_from(old).kind == UpdateKind.REPLAYED
+
+
+def test_machine_folder_that_cannot_be_written_is_an_answer_not_a_crash(
+    office: Office, sticks: StickMaker, tmp_path: Path
+) -> None:
+    """An account that cannot write the machine folder gets a sentence, and the log a trace."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the machine folder should be", "utf-8")
+    office.updater = dataclasses.replace(office.updater, machine=MachineUpdates(blocked))
+    result = office.updater.update_from(_stick(sticks))
+    assert result.kind == UpdateKind.APPLY_FAILED and "cán bộ CNTT" in result.message
