@@ -259,7 +259,7 @@ def _finish(msi: Path, texts: dict[str, str], work: Path) -> None:
     queries: list[str] = []
     found: set[str] = set()
     for table in _tables(msi):
-        columns, types, keys, rows = _export(msi, table)
+        columns, types, keys, rows = export_table(msi, table)
         for row in rows:
             for column, value in zip(columns, row, strict=False):
                 if value in texts:
@@ -270,7 +270,7 @@ def _finish(msi: Path, texts: dict[str, str], work: Path) -> None:
                     queries.append(f"UPDATE `{table}` SET `{column}` = '{texts[value]}' WHERE {where}")
     if found != set(texts):
         raise MsiBuildError(f"Vietnamese text not found in the MSI: {sorted(set(texts) - found)}")
-    for row in _export(msi, "Upgrade")[3]:  # wixl ignores AllowSameVersionUpgrades
+    for row in export_table(msi, "Upgrade")[3]:  # wixl ignores AllowSameVersionUpgrades
         code, vmin, vmax, lang, attrs, remove, prop = row
         if prop == "WIX_UPGRADE_DETECTED" and not int(attrs) & _VERSION_MAX_INCLUSIVE:
             queries.append(f"DELETE FROM `Upgrade` WHERE `ActionProperty` = '{prop}'")
@@ -279,7 +279,7 @@ def _finish(msi: Path, texts: dict[str, str], work: Path) -> None:
                 f"`ActionProperty`) VALUES ('{code}', '{vmin}', '{vmax}', "
                 f"{int(attrs) | _VERSION_MAX_INCLUSIVE}, '{prop}')"
             )
-    sequence = {row[0]: int(row[2]) for row in _export(msi, "InstallExecuteSequence")[3]}
+    sequence = {row[0]: int(row[2]) for row in export_table(msi, "InstallExecuteSequence")[3]}
     for action, after in EXECUTE_AFTER.items():
         queries.append(
             f"UPDATE `InstallExecuteSequence` SET `Sequence` = {sequence[after] + 1} "
@@ -313,7 +313,7 @@ def _tables(msi: Path) -> list[str]:
     return [t.strip() for t in out.splitlines() if t.strip() and not t.startswith("_")]
 
 
-def _export(msi: Path, table: str) -> tuple[list[str], list[str], list[str], list[list[str]]]:
+def export_table(msi: Path, table: str) -> tuple[list[str], list[str], list[str], list[list[str]]]:
     """Columns, column types, key columns and rows of one table (``msiinfo export``).
 
     Runs in a scratch folder: for tables with binary columns (Icon, Binary) msiinfo

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from installer.build_msi import export_table
 
 from commune_desk.services import Services
 from commune_desk.update.package import ReferenceDataPackage
@@ -103,17 +103,8 @@ class StickMaker:
 
 def msi_table(msi: Path, table: str) -> list[dict[str, str]]:
     """Rows of one MSI table as read back by ``msiinfo export`` (column name -> value)."""
-    with tempfile.TemporaryDirectory() as cwd:  # tables with binary columns write files here
-        out = subprocess.run(
-            ["msiinfo", "export", str(msi.resolve()), table],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=cwd,
-        ).stdout
-    lines = out.split("\r\n") if "\r\n" in out else out.split("\n")
-    columns = lines[0].split("\t")
-    return [dict(zip(columns, line.split("\t"), strict=False)) for line in lines[3:] if line]
+    columns, _types, _keys, rows = export_table(msi, table)
+    return [dict(zip(columns, row, strict=False)) for row in rows]
 
 
 def msi_property(msi: Path, name: str) -> str:
