@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commune_desk.messages import CONTEXT, source_text
+from commune_desk.messages import CONTEXT, fill, source_text
 from commune_desk.ui import api
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.ops import StoreOp
@@ -43,12 +43,10 @@ def _tr(text: str) -> str:
 def result_message(result: Any) -> str:
     """The clerk's sentence for an ``UpdateResult``, translated and filled with its dates and
     versions (its own text for a kind not listed)."""
-    from commune_desk.update.outcome import fill
-
     source = source_text(f"update.{getattr(result.kind, 'value', result.kind)}")
     if not source:
         return str(result.message)
-    return fill(QCoreApplication.translate(CONTEXT, source), dict(getattr(result, "params", {})))
+    return fill(QCoreApplication.translate(CONTEXT, source), result)
 
 
 def _set_role(label: QLabel, role: str) -> None:

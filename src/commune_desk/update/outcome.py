@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-from commune_desk.messages import update_message
+from commune_desk.messages import fill, update_message
 
 
 class UpdateKind(StrEnum):
@@ -83,7 +84,11 @@ class UpdateResult:
         """A result of ``kind`` carrying the standard message for it, filled with ``params``."""
         values = dict(params or {})
         return cls(
-            kind=kind, message=fill(update_message(kind), values), detail=detail, params=values, **extra
+            kind=kind,
+            message=fill(update_message(kind), SimpleNamespace(params=values)),
+            detail=detail,
+            params=values,
+            **extra,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -97,13 +102,3 @@ class UpdateResult:
             "staged_installer": str(self.staged_installer) if self.staged_installer else None,
             "params": dict(self.params),
         }
-
-
-def fill(template: str, params: dict[str, str]) -> str:
-    """``template`` with its ``{name}`` fields replaced; a missing value shows as ``?``."""
-
-    class _Missing(dict[str, str]):
-        def __missing__(self, key: str) -> str:
-            return "?"
-
-    return template.format_map(_Missing(params))
