@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from commune_desk import __version__
+from commune_desk.logfile import LOG_FILE_NAME
 from commune_desk.support.messages import describe
 
 log = logging.getLogger(__name__)
@@ -247,7 +248,7 @@ def tail_log(logs_dir: Path, limit: int = LOG_LINES) -> list[str]:
     """The last ``limit`` lines of the application's logs (rotated files included), oldest first."""
     if not logs_dir.is_dir():
         return []
-    files = sorted(logs_dir.glob("*.log*"), key=lambda p: p.stat().st_mtime)
+    files = sorted(logs_dir.glob(f"{LOG_FILE_NAME}*"), key=lambda p: p.stat().st_mtime)
     kept: deque[str] = deque(maxlen=limit)
     for path in files[-3:]:
         try:
