@@ -69,49 +69,27 @@ def test_support_writes_the_zip_and_says_what_to_do(
 def test_clerks_add_list_and_password(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, _, err = run(
-        capsys,
-        tmp_path,
-        "clerks",
-        "add",
-        "--username",
-        "lan.nt",
-        "--full-name",
-        "Nguyễn Thị Lan",
-        "--password-stdin",
-        stdin="mat-khau-1\n",
-        monkeypatch=monkeypatch,
-    )
+    def add(username: str, full_name: str, *role: str) -> tuple[int, str, str]:
+        return run(
+            capsys,
+            tmp_path,
+            "clerks",
+            "add",
+            "--username",
+            username,
+            "--full-name",
+            full_name,
+            *role,
+            "--password-stdin",
+            stdin="mat-khau-1\n",
+            monkeypatch=monkeypatch,
+        )
+
+    code, _, err = add("lan.nt", "Nguyễn Thị Lan")
     assert code == 2 and "Tài khoản đầu tiên của máy phải là của lãnh đạo." in err
-    code, out, _ = run(
-        capsys,
-        tmp_path,
-        "clerks",
-        "add",
-        "--username",
-        "minh.tv",
-        "--full-name",
-        "Trần Văn Minh",
-        "--role",
-        "leader",
-        "--password-stdin",
-        stdin="mat-khau-1\n",
-        monkeypatch=monkeypatch,
-    )
+    code, out, _ = add("minh.tv", "Trần Văn Minh", "--role", "leader")
     assert code == 0 and "Đã tạo tài khoản minh.tv (Trần Văn Minh)." in out
-    code, _, err = run(
-        capsys,
-        tmp_path,
-        "clerks",
-        "add",
-        "--username",
-        "Lan NT",
-        "--full-name",
-        "Nguyễn Thị Lan",
-        "--password-stdin",
-        stdin="mat-khau-1\n",
-        monkeypatch=monkeypatch,
-    )
+    code, _, err = add("Lan NT", "Nguyễn Thị Lan")
     assert code == 2 and "Tên đăng nhập chỉ gồm" in err
     code, out, _ = run(
         capsys,
