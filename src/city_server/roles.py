@@ -14,8 +14,6 @@ before the change is ever made; this is the server's own check.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -93,8 +91,3 @@ class RoleCheck:
             ok = user is not None and user.active and user.commune_id == self.ctx.commune_id
             self._roles[username] = user.role if ok and user is not None else None
         return self._roles[username]
-
-
-def staff_rules_json(session: Session, commune_id: int) -> dict[str, Any]:
-    """The commune's rules as sent to PCs ``{permission: [roles]}``."""
-    return commune_rules(session, commune_id).to_json()
