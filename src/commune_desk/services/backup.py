@@ -19,13 +19,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
-
 from commune_desk.paths import AppPaths
 from commune_desk.services.errors import BackupError
 from commune_desk.services.values import BackupInfo
 from commune_desk.store.blobs import BlobStore, file_sha256
-from commune_desk.store.migrate import MIGRATIONS_DIR
+from commune_desk.store.migrate import shipped_revisions
 
 ARCHIVE_PREFIX = "commune-desk-backup-"
 DB_MEMBER = "commune-desk.sqlite3"
@@ -124,7 +122,7 @@ def restore_backup(paths: AppPaths, archive: Path) -> BackupInfo:
         if file_sha256(candidate) != manifest.get("db_sha256"):
             raise BackupError("invalid_backup", "database in the archive does not match its hash")
         _check_sqlite(candidate)
-        known = {rev.revision for rev in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
+        known = set(shipped_revisions())
         if manifest.get("schema_revision") not in known:
             raise BackupError(
                 "invalid_backup",
