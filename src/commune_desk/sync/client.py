@@ -15,14 +15,17 @@ import gzip
 import json
 import logging
 from collections.abc import Callable
-from typing import IO, Any, TypeVar
+from functools import cache
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import pydantic
-import requests
 
 from commune_desk import protocol as p
 from commune_desk.sync.errors import SyncError, SyncErrorKind
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +38,26 @@ DEFAULT_TIMEOUT = (5.0, 30.0)
 #: Called with ``force=True`` after a 401 to get a fresh access token.
 Authenticate = Callable[[bool], str]
 
-_TRANSPORT_ERRORS = (
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
+
+@cache
+def _transport_errors() -> tuple[type[Exception], ...]:
+    """What a dropped or broken connection raises (``requests`` is imported on first use:
+    a PC that never syncs, or has not yet, does not pay for the HTTP stack)."""
+    import requests
+
+    return (
+        requests.ConnectionError,
+        requests.Timeout,
+        requests.exceptions.ChunkedEncodingError,
+        requests.exceptions.ContentDecodingError,
+    )
+
+
+def _request_error() -> type[Exception]:
+    import requests
+
+    return requests.RequestException
+
 
 _AUTH_RETRY_KINDS = {p.ErrorKind.TOKEN_EXPIRED, p.ErrorKind.UNAUTHENTICATED}
 
@@ -59,7 +76,11 @@ class SyncClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.authenticate = authenticate
-        self.http = session or requests.Session()
+        if session is None:
+            import requests
+
+            session = requests.Session()
+        self.http = session
         self.http.headers["Accept-Encoding"] = "gzip"
         self.http.headers["User-Agent"] = "CommuneDesk-sync/1"
 
@@ -161,7 +182,7 @@ class SyncClient:
                 written += len(chunk)
                 if on_bytes is not None:
                     on_bytes(len(chunk))
-        except _TRANSPORT_ERRORS as exc:
+        except _transport_errors() as exc:
             raise SyncError(SyncErrorKind.OFFLINE, f"download cut: {exc}") from exc
         finally:
             resp.close()
@@ -216,9 +237,9 @@ class SyncClient:
                     timeout=self.timeout,
                     stream=stream,
                 )
-            except _TRANSPORT_ERRORS as exc:
+            except _transport_errors() as exc:
                 raise SyncError(SyncErrorKind.OFFLINE, f"{method} {path}: {exc}") from exc
-            except requests.RequestException as exc:
+            except _request_error() as exc:
                 raise SyncError(SyncErrorKind.BAD_RESPONSE, f"{method} {path}: {exc}") from exc
             if resp.status_code < 400:
                 return resp
@@ -237,7 +258,7 @@ class SyncClient:
     def _parse(resp: requests.Response, model: type[M]) -> M:
         try:
             content = resp.content
-        except _TRANSPORT_ERRORS as exc:
+        except _transport_errors() as exc:
             raise SyncError(SyncErrorKind.OFFLINE, f"reply cut: {exc}") from exc
         try:
             return model.model_validate_json(content)
@@ -255,7 +276,7 @@ def _error_of(resp: requests.Response) -> tuple[str, str, dict[str, Any]]:
             str(body.get("message", "")),
             details if isinstance(details, dict) else {},
         )
-    except (ValueError, AttributeError, *_TRANSPORT_ERRORS):
+    except (ValueError, AttributeError, *_transport_errors()):
         return "", f"HTTP {resp.status_code}", {}
 
 

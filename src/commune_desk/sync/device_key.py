@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from typing import TYPE_CHECKING
 
 from commune_desk import protocol as p
+
+if TYPE_CHECKING:  # cryptography is imported when a key is first made or read
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 
 @dataclass(frozen=True)
@@ -27,15 +28,21 @@ class DeviceKey:
     @classmethod
     def generate(cls) -> DeviceKey:
         """A new random key pair."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         return cls(Ed25519PrivateKey.generate())
 
     @classmethod
     def from_text(cls, text: str) -> DeviceKey:
         """Parse the form written by :meth:`to_text` (base64 of the 32 raw private bytes)."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         return cls(Ed25519PrivateKey.from_private_bytes(base64.b64decode(text, validate=True)))
 
     def to_text(self) -> str:
         """The private key as base64 text, for the keyring (a secret: never log it)."""
+        from cryptography.hazmat.primitives import serialization
+
         raw = self.private.private_bytes(
             serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
         )
@@ -44,6 +51,8 @@ class DeviceKey:
     @property
     def public_key(self) -> str:
         """The public key as the server stores it (base64 of 32 raw bytes)."""
+        from cryptography.hazmat.primitives import serialization
+
         raw = self.private.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )
