@@ -36,9 +36,12 @@ async def _send_error(send: Send, status: int, kind: ErrorKind, message: str) ->
 class BodyLimitMiddleware:
     """Enforce a body size limit and inflate ``Content-Encoding: gzip`` request bodies."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, *, stream_prefixes: tuple[str, ...] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        #: Paths whose plain bodies of a declared length go to the application as they arrive
+        #: (blob chunks: what arrived before a cut is kept), not buffered whole here.
+        self.stream_prefixes = stream_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,6 +55,10 @@ class BodyLimitMiddleware:
             return
         if encoding not in ("", "identity", "gzip"):
             await _send_error(send, 415, ErrorKind.BAD_ENCODING, "unsupported content-encoding")
+            return
+        if length is not None and encoding != "gzip" and scope["path"].startswith(self.stream_prefixes):
+            # Declared and within the limit (checked above); the server reads no more than that.
+            await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
         size = 0

@@ -279,6 +279,7 @@ class SyncEngine:
 
         self.sizer.maximum = min(hs.limits.blob_chunk_size, hs.limits.max_chunk_bytes)
         self.sizer.size = min(self.sizer.size, self.sizer.maximum)
+        self.sizer.request_max = hs.limits.max_chunk_bytes
         pusher = Pusher(
             self.store,
             self.blobs,
