@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from city_server.db import as_utc
 from city_server.errors import ApiError
-from city_server.models import AuthToken, Commune, Device, LeaseRow, User, utcnow
+from city_server.models import AuthToken, Commune, Device, User, utcnow
+from city_server.recovery import check_device_access, is_draining, release_leases
 from city_server.security import (
     ACCESS_TOKEN_TTL,
     REFRESH_TOKEN_TTL,
@@ -33,6 +34,7 @@ from commune_desk.protocol import (
     ErrorKind,
     LoginRequest,
     RefreshRequest,
+    RevokeRequest,
     Role,
     TokenResponse,
 )
@@ -53,16 +55,21 @@ class AuthContext:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One database session per request."""
-    with request.app.state.sessions() as session:
+    """One database session per request (read-only requests never take SQLite's write lock)."""
+    factory = request.app.state.read_sessions if request.method in READ_ONLY else request.app.state.sessions
+    with factory() as session:
         yield session
+
+
+#: HTTP methods whose requests only read.
+READ_ONLY = frozenset({"GET", "HEAD"})
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def current_context(
-    session: SessionDep, authorization: Annotated[str | None, Header()] = None
+    request: Request, session: SessionDep, authorization: Annotated[str | None, Header()] = None
 ) -> AuthContext:
     """Resolve ``Authorization: Bearer <access token>`` or raise 401 with a kind."""
     if not authorization or not authorization.lower().startswith("bearer "):
@@ -78,8 +85,7 @@ def current_context(
     if row is None:
         raise ApiError(401, ErrorKind.UNAUTHENTICATED, "unknown access token")
     token, user, device, commune = row
-    if device.revoked_at is not None:
-        raise ApiError(401, ErrorKind.DEVICE_REVOKED, "this device has been revoked")
+    check_device_access(device, request.method, request.url.path)
     if as_utc(token.expires_at) <= utcnow():
         raise ApiError(401, ErrorKind.TOKEN_EXPIRED, "access token expired; refresh it")
     if not user.active or user.commune_id != device.commune_id:
@@ -169,7 +175,7 @@ def refresh(body: RefreshRequest, session: SessionDep) -> TokenResponse:
     if token.device_id != str(body.device_id):
         raise ApiError(401, ErrorKind.DEVICE_MISMATCH, "refresh token belongs to another device")
     device = session.get_one(Device, token.device_id)
-    if device.revoked_at is not None:
+    if device.revoked_at is not None and not is_draining(device):
         raise ApiError(401, ErrorKind.DEVICE_REVOKED, "this device has been revoked")
     if as_utc(token.expires_at) <= utcnow():
         raise ApiError(401, ErrorKind.TOKEN_EXPIRED, "refresh token expired; log in again")
@@ -189,6 +195,8 @@ def _device_info(device: Device, username: str) -> DeviceInfo:
         registered_at=as_utc(device.registered_at),
         last_seen_at=as_utc(device.last_seen_at) if device.last_seen_at else None,
         revoked_at=as_utc(device.revoked_at) if device.revoked_at else None,
+        drain_until=as_utc(device.drain_until) if device.drain_until else None,
+        drained_at=as_utc(device.drained_at) if device.drained_at else None,
     )
 
 
@@ -211,24 +219,30 @@ def list_devices(ctx: ContextDep, session: SessionDep) -> DeviceList:
 
 
 @router.post("/devices/{device_id}/revoke", response_model=DeviceInfo, responses={401: {}, 403: {}, 404: {}})
-def revoke_device(device_id: UUID, ctx: ContextDep, session: SessionDep) -> DeviceInfo:
-    """Revoke a device of the caller's commune: its tokens stop working, its leases are released.
+def revoke_device(
+    device_id: UUID, ctx: ContextDep, session: SessionDep, body: RevokeRequest | None = None
+) -> DeviceInfo:
+    """Revoke a device of the caller's commune.
 
-    The tokens are kept so that the device's next request is told ``device_revoked``
-    (not a generic ``unauthenticated``) and the client can say why.
+    With a drain (the default) it may still deliver the work it made before it
+    learns of the revocation, and its leases stay held until it has drained or
+    the window ends; without (a stolen PC) it is refused at once and its leases
+    are released. The tokens are kept so that the device's next request is told
+    ``device_revoked`` (not a generic ``unauthenticated``) and the client can say why.
     """
     _require_manager(ctx)
     device = session.get(Device, str(device_id))
     if device is None or device.commune_id != ctx.commune_id:
         raise ApiError(404, ErrorKind.NOT_FOUND, "no such device")
+    body = body or RevokeRequest()
     now = utcnow()
     if device.revoked_at is None:
         device.revoked_at = now
-    session.execute(
-        update(LeaseRow)
-        .where(LeaseRow.device_id == device.id, LeaseRow.released_at.is_(None))
-        .values(released_at=now)
-    )
+        device.drain_until = now + timedelta(days=body.drain_days) if body.drain else None
+    elif not body.drain:
+        device.drain_until = None  # a second revocation without drain ends an open drain
+    if not is_draining(device, now):
+        release_leases(session, device.id, now)
     username = session.get_one(User, device.user_id).username
     session.commit()
     return _device_info(device, username)

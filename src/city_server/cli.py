@@ -1,7 +1,7 @@
 """``city-server``: administration and serving of the reference city server.
 
 Commands: ``init``, ``add-commune``, ``add-user``, ``serve``, ``gaps``,
-``openapi``. Every command takes ``--db URL`` (default: the environment
+``restored``, ``numbers``, ``openapi``. Every command takes ``--db URL`` (default: the environment
 variable ``CITY_SERVER_DB``, else ``sqlite:///city-server.sqlite3``).
 """
 
@@ -14,11 +14,13 @@ import sys
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from city_server.admin import AdminError, add_commune, add_user
 from city_server.db import make_engine, migrate, session_factory
 from city_server.models import Commune
 from city_server.numbers import find_gaps
+from city_server.recovery import declare_epoch, numbering_state
 from commune_desk.protocol import Role
 
 DEFAULT_DB = "sqlite:///city-server.sqlite3"
@@ -56,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     p = cmd("gaps", "report register-number gaps of a commune")
+    p.add_argument("--commune", required=True, help="commune code")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p = cmd("restored", "after restoring the database from a backup: start a new epoch")
+    p.add_argument("--commune", help="only this commune (default: every commune)")
+    p.add_argument("--reason", default="database restored from a backup")
+    p = cmd("numbers", "show each series' next number and each counter slot's marks")
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p = sub.add_parser("openapi", help="print the OpenAPI schema (JSON)")
@@ -133,6 +141,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"user {args.username} added to {args.commune}")
             elif args.command == "gaps":
                 return _gaps(session, args)
+            elif args.command == "restored":
+                return _restored(session, args)
+            elif args.command == "numbers":
+                return _numbers(session, args)
     except AdminError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -155,6 +167,38 @@ def _gaps(session: object, args: argparse.Namespace) -> int:
         for g in gaps:
             print(f"{g.series:<22} {g.number:>8}  {g.leased_to or '-'}")
     return 1 if gaps else 0
+
+
+def _restored(session: Session, args: argparse.Namespace) -> int:
+    query = select(Commune).order_by(Commune.code)
+    if args.commune:
+        query = query.where(Commune.code == args.commune)
+    communes = session.scalars(query).all()
+    if args.commune and not communes:
+        raise AdminError(f"no commune {args.commune!r}")
+    for commune in communes:
+        epoch = declare_epoch(session, commune, args.reason)
+        print(f"{commune.code}: new epoch {epoch}")
+    session.commit()
+    print("PCs will pull again from zero and send back what this database lost at their next sync.")
+    return 0
+
+
+def _numbers(session: Session, args: argparse.Namespace) -> int:
+    commune = session.scalar(select(Commune).where(Commune.code == args.commune))
+    if commune is None:
+        raise AdminError(f"no commune {args.commune!r}")
+    report = numbering_state(session, commune.id)
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    print(f"{'series':<30} {'next number':>12}")
+    for series, number in report["series"].items():
+        print(f"{series:<30} {number:>12}")
+    print(f"{'code day':<40} {'slot':>4} {'highest':>8}")
+    for mark in report["code_marks"]:
+        print(f"{mark['series']:<40} {mark['slot']:>4} {mark['number']:>8}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -253,31 +253,46 @@ class NumberBook:
 
 
 def find_gaps(session: Session, commune_id: int) -> list[Gap]:
-    """Register numbers below each series' highest used number that are neither used nor voided."""
-    rows = session.execute(
+    """Register numbers below each series' highest used number that are neither used nor voided.
+
+    Linear in the numbers used plus the gaps found: each series' used numbers
+    are walked in order (the holes between neighbours are the gaps) while a
+    second pointer walks that series' leases sorted by their first number.
+    Read-only: it never takes the write lock.
+    """
+    used: dict[str, list[int]] = {}
+    for series, number in session.execute(
         select(NumberUse.series, NumberUse.number)
         .where(NumberUse.commune_id == commune_id)
         .where(NumberUse.series.not_like(f"{SeriesKind.DOSSIER_CODE}/%"))
-    ).all()
-    used: dict[str, set[int]] = {}
-    for series, number in rows:
-        used.setdefault(series, set()).add(number)
-    leases = session.scalars(
-        select(LeaseRow).where(LeaseRow.commune_id == commune_id, LeaseRow.slot.is_(None))
-    ).all()
+        .order_by(NumberUse.series, NumberUse.number)
+    ):
+        used.setdefault(series, []).append(number)
+    leases: dict[str, list[LeaseRow]] = {}
+    for row in session.scalars(
+        select(LeaseRow)
+        .where(LeaseRow.commune_id == commune_id, LeaseRow.slot.is_(None))
+        .order_by(LeaseRow.series, LeaseRow.first)
+    ):
+        leases.setdefault(row.series, []).append(row)
     gaps: list[Gap] = []
-    for series in sorted(used):
-        numbers = used[series]
-        for n in range(1, max(numbers) + 1):
-            if n in numbers:
-                continue
-            holder = next(
-                (
-                    r.device_id
-                    for r in leases
-                    if r.series == series and r.first <= n <= r.last and r.released_at is None
-                ),
-                None,
-            )
-            gaps.append(Gap(series=series, number=n, leased_to=UUID(holder) if holder else None))
+    for series, numbers in used.items():
+        gaps += _series_gaps(series, numbers, leases.get(series, []))
     return gaps
+
+
+def _series_gaps(series: str, numbers: list[int], leases: list[LeaseRow]) -> list[Gap]:
+    """The gaps of one series (``numbers`` ascending), each with the device holding its lease."""
+    out: list[Gap] = []
+    index = 0
+    expected = 1
+    for number in numbers:
+        for n in range(expected, number):
+            # Blocks of one series never overlap: each is cut from the never-leased rest.
+            while index < len(leases) and leases[index].last < n:
+                index += 1
+            lease = leases[index] if index < len(leases) else None
+            holder = lease.device_id if lease and lease.first <= n and lease.released_at is None else None
+            out.append(Gap(series=series, number=n, leased_to=UUID(holder) if holder else None))
+        expected = number + 1
+    return out

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from city_server.auth import AuthContext
-from city_server.models import Blob, Device, OpResultRow, Record, utcnow
+from city_server.models import Blob, Device, OpResultRow, Record, SeqSkip, utcnow
 from city_server.numbers import NumberBook, lock_commune
 from commune_desk.domain.dossier import DossierStatus, EventKind, next_status
 from commune_desk.domain.errors import DomainError, IllegalTransition
@@ -108,18 +108,27 @@ class PushBatch:
 
     # -- batch -------------------------------------------------------------
 
-    def run(self, ops: list[Operation]) -> PushResponse:
-        """Apply ``ops`` in order and return one result per op."""
+    def run(self, ops: list[Operation], skip_to: int | None = None) -> PushResponse:
+        """Apply ``ops`` in order and return one result per op.
+
+        ``skip_to``: the device declares that the seqs below it it never
+        delivered will never come (recorded, see :func:`_declare_skip`).
+        """
         with self.session.no_autoflush:
             # Statements are batched: a few queries per push, not per operation.
-            response = self._run(ops)
+            response = self._run(ops, skip_to)
         self.session.flush()
         return response
 
-    def _run(self, ops: list[Operation]) -> PushResponse:
+    def _run(self, ops: list[Operation], skip_to: int | None) -> PushResponse:
         commune = lock_commune(self.session, self.ctx.commune_id)
         self.seq = commune.change_seq
         dev = self.ctx.device_id
+        device = self.session.get_one(Device, dev)
+        last = device.last_seq
+        if skip_to is not None and skip_to > last + 1:
+            self.session.add(SeqSkip(device_id=dev, first=last + 1, last=skip_to - 1))
+            last = skip_to - 1
         stored_rows = self.session.scalars(
             select(OpResultRow).where(
                 or_(
@@ -132,7 +141,6 @@ class PushBatch:
         by_op = {r.op_id: r for r in stored_rows}
         self._prefetch(ops)
         results: list[OpResult] = []
-        top = 0
         for op in ops:
             if str(op.device_id) != dev:
                 results.append(self._unstored(op, ErrorKind.DEVICE_MISMATCH, "op of another device"))
@@ -142,10 +150,20 @@ class PushBatch:
                 if stored.op_id == str(op.op_id):
                     results.append(_to_result(op, stored, replayed=True))
                 else:
-                    results.append(self._unstored(op, ErrorKind.SEQ_REUSED, "seq already used"))
+                    # Two histories under one device id: an installation was copied.
+                    results.append(self._unstored(op, ErrorKind.DEVICE_CLONED, "seq used by another op"))
                 continue
             if str(op.op_id) in by_op:
                 results.append(self._unstored(op, ErrorKind.OP_ID_REUSED, "op_id already used"))
+                continue
+            if op.seq != last + 1:
+                # Seqs run 1, 2, 3 ... per device: no gap, never below one already recorded.
+                if op.seq <= last:
+                    results.append(self._unstored(op, ErrorKind.SEQ_REUSED, "seq below the last recorded"))
+                else:
+                    results.append(
+                        self._unstored(op, ErrorKind.SEQ_GAP, f"expected seq {last + 1}", expected=last + 1)
+                    )
                 continue
             outcome = self._apply(op)
             row = OpResultRow(
@@ -162,21 +180,24 @@ class PushBatch:
             )
             self.session.add(row)
             by_seq[op.seq] = by_op[row.op_id] = row
-            top = max(top, op.seq)
+            last = op.seq
             results.append(_to_result(op, row, replayed=False))
         commune.change_seq = self.seq
-        self.session.execute(
-            update(Device)
-            .where(Device.id == dev)
-            .values(
-                last_seen_at=utcnow(),
-                last_seq=case((Device.last_seq < top, top), else_=Device.last_seq),
-            )
-        )
+        device.last_seen_at = utcnow()
+        device.last_seq = max(device.last_seq, last)
         return PushResponse(results=results, cursor=self.seq)
 
-    def _unstored(self, op: Operation, kind: ErrorKind, message: str) -> OpResult:
-        return OpResult(op_id=op.op_id, seq=op.seq, status=OpStatus.REJECTED, kind=kind, message=message)
+    def _unstored(
+        self, op: Operation, kind: ErrorKind, message: str, *, expected: int | None = None
+    ) -> OpResult:
+        return OpResult(
+            op_id=op.op_id,
+            seq=op.seq,
+            status=OpStatus.REJECTED,
+            kind=kind,
+            message=message,
+            expected_seq=expected,
+        )
 
     def _prefetch(self, ops: list[Operation]) -> None:
         """Load every record and number the batch refers to, in two queries."""

@@ -47,6 +47,10 @@ CLOCK_WARNING_SECONDS = 300
 """Clock offset above which the handshake tells the client to warn the clerk."""
 DEFAULT_LEASE_SIZE = 20
 MAX_LEASE_SIZE = 500
+MAX_NUMBER = 2**53 - 1
+"""Largest seq, cursor or number on the wire (exact in every JSON reader)."""
+MAX_REPORTED = 2000
+"""Most leases or marks one handshake may report."""
 
 GZIP_ENCODING = "gzip"
 
@@ -155,6 +159,8 @@ class ErrorKind(StrEnum):
     NO_FREE_SLOT = "no_free_slot"
     # Per-operation reasons (OpResult.kind)
     SEQ_REUSED = "seq_reused"
+    SEQ_GAP = "seq_gap"
+    DEVICE_CLONED = "device_cloned"
     OP_ID_REUSED = "op_id_reused"
     ENTITY_NOT_ALLOWED = "entity_not_allowed"
     INVALID_FIELDS = "invalid_fields"
@@ -257,12 +263,27 @@ class DeviceInfo(_Wire):
     registered_at: datetime
     last_seen_at: datetime | None
     revoked_at: datetime | None
+    drain_until: datetime | None = Field(default=None, description="Revoked with a drain open until then.")
+    drained_at: datetime | None = Field(default=None, description="When the revoked device said it drained.")
 
 
 class DeviceList(_Wire):
     """Devices of the caller's commune."""
 
     devices: list[DeviceInfo]
+
+
+class RevokeRequest(_Wire):
+    """How to revoke a device.
+
+    ``drain`` (the default) lets the device still deliver the operations it made
+    before it learnt of the revocation, for ``drain_days``; its leases stay held
+    until it has drained (or the window ends), so nobody else is given numbers
+    it may have printed. ``drain: false`` (a stolen PC) refuses it at once.
+    """
+
+    drain: bool = True
+    drain_days: int = Field(default=30, ge=1, le=365)
 
 
 # ---------------------------------------------------------------------------
@@ -300,12 +321,69 @@ class LeaseList(_Wire):
     leases: list[Lease]
 
 
+class HeldLease(_Wire):
+    """A lease as the PC holds it (reported in the handshake so a restored server can rebuild)."""
+
+    series: Text = Field(min_length=1, max_length=80)
+    first: int = Field(ge=1, le=MAX_NUMBER)
+    last: int = Field(ge=1, le=MAX_NUMBER)
+    slot: int | None = Field(default=None, ge=1, le=9)
+
+
+class DeviceReport(_Wire):
+    """What this PC holds and has issued, reported in every handshake.
+
+    A server restored from an older backup rebuilds each series' next number
+    and each counter slot's high-water marks from these reports, so it never
+    hands out a number or code a PC has already used.
+    """
+
+    leases: list[HeldLease] = Field(default_factory=list, max_length=MAX_REPORTED)
+    codes: dict[Text, int] = Field(
+        default_factory=dict,
+        max_length=MAX_REPORTED,
+        description="Code-day series ``dossier-code/{unit}/{yyMMdd}`` -> highest daily number issued.",
+    )
+    numbers: dict[Text, int] = Field(
+        default_factory=dict,
+        max_length=MAX_REPORTED,
+        description="Register series -> highest number issued by this PC.",
+    )
+
+
+class HighWaterMarks(_Wire):
+    """What the server knows this device (or its slot) has used: counters continue above."""
+
+    codes: dict[str, int] = Field(
+        default_factory=dict,
+        description="Code-day series ``dossier-code/{unit}/{yyMMdd}`` -> highest number used in "
+        "the device's counter slot that day (by any holder of the slot).",
+    )
+    numbers: dict[str, int] = Field(
+        default_factory=dict, description="Register series -> highest number used in the device's blocks."
+    )
+
+
 class HandshakeRequest(_Wire):
     """First call of every sync round."""
 
     protocol_version: int = Field(ge=1)
     client_time: datetime
     app_version: Text = Field(default="", max_length=50)
+    epoch: Text | None = Field(
+        default=None, max_length=64, description="The commune epoch this PC last synced in (null: never)."
+    )
+    seen_cursor: int = Field(default=0, ge=0, le=MAX_NUMBER, description="Highest change seq pulled.")
+    confirmed_seq: int = Field(
+        default=0, ge=0, le=MAX_NUMBER, description="Highest op seq of this device the server confirmed."
+    )
+    report: DeviceReport | None = None
+    marks_days: int = Field(
+        default=3,
+        ge=1,
+        le=400,
+        description="How many recent days of dossier-code marks to return (a restored PC asks for more).",
+    )
 
 
 class ServerLimits(_Wire):
@@ -332,6 +410,17 @@ class HandshakeResponse(_Wire):
     commune_code: str
     leases: list[Lease]
     limits: ServerLimits
+    epoch: str = Field(
+        default="",
+        description="Changes whenever the server's database is restored or replaced: the PC then "
+        "pulls again from zero and re-sends its confirmed operations above ``last_seq``.",
+    )
+    marks: HighWaterMarks = Field(default_factory=lambda: HighWaterMarks())
+    drain_until: datetime | None = Field(
+        default=None,
+        description="Set when the device was revoked with a drain: it may only push the operations "
+        "it made before, until this time, then says ``drained``.",
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -356,6 +445,13 @@ class PushRequest(_Wire):
     """A batch of operations of the calling device, in seq order."""
 
     ops: list[Operation] = Field(max_length=MAX_PUSH_OPS)
+    skip_to: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_NUMBER,
+        description="The device declares that the seqs it never delivered below this one will never "
+        "come (lost by a restore of its store, or set aside before sending); the server records it.",
+    )
 
 
 class OpResult(_Wire):
@@ -372,6 +468,7 @@ class OpResult(_Wire):
     )
     conflict_id: UUID | None = None
     replayed: bool = Field(default=False, description="True when this is a stored result.")
+    expected_seq: int | None = Field(default=None, description="With ``seq_gap``: the seq expected next.")
 
 
 class PushResponse(_Wire):

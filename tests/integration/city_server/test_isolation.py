@@ -191,11 +191,19 @@ def case_blob_download(w: World) -> None:
     assert w.victim.http.get(f"/v1/blobs/{w.sha}").content == w.blob
 
 
+def case_drained(w: World) -> None:
+    """"Drained" speaks only for the caller's own device: C02's devices keep working."""
+    assert w.attacker.http.post("/v1/devices/self/drained").status_code == 204
+    assert w.victim.http.get("/v1/pull").status_code == 200
+    assert w.attacker.http.get("/v1/pull").status_code == 200  # not revoked: a no-op
+
+
 CASES: dict[tuple[str, str], Callable[[World], None]] = {
     ("POST", "/v1/auth/login"): case_login,
     ("POST", "/v1/auth/refresh"): case_refresh,
     ("GET", "/v1/devices"): case_list_devices,
     ("POST", "/v1/devices/{device_id}/revoke"): case_revoke,
+    ("POST", "/v1/devices/self/drained"): case_drained,
     ("POST", "/v1/handshake"): case_handshake,
     ("POST", "/v1/push"): case_push,
     ("GET", "/v1/pull"): case_pull,

@@ -45,7 +45,7 @@ def test_reused_seq_or_op_id_is_rejected_without_overwriting(
     assert dev.push_one(op)["status"] == "applied"
     clash = {**op, "op_id": str(uuid.uuid4()), "fields": {"a": 2}}
     result = dev.push_one(clash)
-    assert (result["status"], result["kind"]) == ("rejected", "seq_reused")
+    assert (result["status"], result["kind"]) == ("rejected", "device_cloned")  # a fork
     other = dev.op("dossier", fields={"a": 3})
     other["op_id"] = op["op_id"]
     result = dev.push_one(other)
