@@ -166,6 +166,10 @@ class PushBatch:
                     )
                 continue
             outcome = self._apply(op)
+            if outcome.kind is ErrorKind.BLOB_INCOMPLETE:
+                # "Not yet", not "never": not recorded, so the same op comes again at this seq.
+                results.append(self._unstored(op, ErrorKind.BLOB_INCOMPLETE, outcome.message or ""))
+                continue
             row = OpResultRow(
                 device_id=dev,
                 seq=op.seq,

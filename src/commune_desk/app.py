@@ -1,4 +1,4 @@
-"""Composition root: paths → store (migrated) → device identity → services.
+"""Composition root: paths → store (migrated) → device identity (checked) → services.
 
 ``AppContext.open(paths)`` is what the GUI, the CLI and the tests start from.
 There are no module-level singletons; close the context when done.
@@ -18,7 +18,7 @@ from commune_desk.services import Services, load_catalogue_file
 from commune_desk.services.base import utc_now
 from commune_desk.store import Store, open_store
 from commune_desk.store.blobs import BlobStore
-from commune_desk.store.settings import ensure_device_id
+from commune_desk.sync.installation import IdentityCheck, IdentityEvent, check_installation
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,8 @@ class AppContext:
     blobs: BlobStore
     device_id: str
     services: Services
+    #: What opening found out about the installation (moved or cloned folder, restored store).
+    identity: IdentityCheck | None = None
 
     @classmethod
     def open(
@@ -42,15 +44,22 @@ class AppContext:
         catalogue_path: Path | None = None,
         load_catalogue: bool = True,
     ) -> AppContext:
-        """Create folders, open and migrate the store, ensure a device id and the catalogue.
+        """Create folders, open and migrate the store, check its device identity, the catalogue.
 
-        The bundled catalogue is installed when the store has none or an older
-        version; a newer one already in the store (from a USB update) is kept.
+        The identity is checked before anything can be numbered: a data folder
+        copied to another PC (or moved) becomes a new device, a store restored
+        from a backup continues its counters above what it had sent (see
+        ``sync.installation``). The bundled catalogue is installed when the
+        store has none or an older version; a newer one already in the store
+        (from a USB update) is kept.
         """
         paths.ensure()
         store = open_store(paths.db_path)
         try:
-            device_id = _ensure_device_id(store)
+            identity = check_installation(store, paths.data_dir)
+            if identity.event is not IdentityEvent.SAME:
+                log.warning("installation check: %s", identity)
+            device_id = identity.device_id
             blobs = BlobStore(paths.blobs_dir)
             services = Services(store, blobs, device_id=device_id, clock=clock)
             if load_catalogue:
@@ -58,7 +67,9 @@ class AppContext:
         except BaseException:
             store.close()
             raise
-        return cls(paths=paths, store=store, blobs=blobs, device_id=device_id, services=services)
+        return cls(
+            paths=paths, store=store, blobs=blobs, device_id=device_id, services=services, identity=identity
+        )
 
     def close(self) -> None:
         """Release the store's connections."""
@@ -88,9 +99,3 @@ def _install_bundled_catalogue(services: Services, path: Path | None) -> None:
     if installed is None or installed < catalogue.version:
         services.replace_catalogue(catalogue, actor="system")
         log.info("procedure catalogue version %s installed", catalogue.version)
-
-
-def _ensure_device_id(store: Store) -> str:
-    """The installation's device UUID, generated on first open and kept in the store."""
-    with store.write.begin() as session:
-        return ensure_device_id(session)

@@ -34,7 +34,7 @@ from commune_desk.services.values import (
     Outcome,
 )
 from commune_desk.store.models import Attachment, Dossier, DossierEvent, Procedure
-from commune_desk.store.outbox import counter_value, driver_connection, set_counter
+from commune_desk.store.outbox import counter_value, dossier_counter_name, driver_connection, set_counter
 from commune_desk.store.search import insert_keys, record_keys
 from commune_desk.store.types import to_utc_text
 
@@ -81,12 +81,6 @@ def allowed_events_cached(status: DossierStatus | None) -> tuple[EventKind, ...]
     if allowed is None:
         allowed = _ALLOWED_EVENTS[status] = allowed_events(status)
     return allowed
-
-
-def dossier_counter_name(local_day: Any, slot: int) -> str:
-    """Local counter holding the last daily number issued by ``slot`` on ``local_day``."""
-    # the same text as f"{local_day:%Y%m%d}", without strftime's cost on the intake path
-    return f"dossier/{local_day.year}{local_day.month:02d}{local_day.day:02d}/{slot}"
 
 
 def validate_new_dossier(new: NewDossier) -> NewDossier:

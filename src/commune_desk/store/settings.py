@@ -42,12 +42,20 @@ class OfficeField:
 OFFICE = SettingKey("office", dict, None, "office identity: unit code and name, counter slot, server")
 OFFICE_HOURS = SettingKey("office_hours", dict, None, "working sessions and the same-day cut-off")
 CALENDAR_OVERRIDES = SettingKey("calendar_overrides", dict, None, "extra days off and working days")
-DEVICE_ID = SettingKey("device_id", str, None, "this installation's device UUID (never changes)")
+DEVICE_ID = SettingKey(
+    "device_id", str, None, "this installation's device UUID (a new one when the installation changes)"
+)
 SYNC_ACCOUNT = SettingKey("sync.account", dict, None, "who this PC syncs as, and the offline verifier")
 SYNC_CLOCK = SettingKey("sync.clock", dict, None, "clock offset measured at the last handshake")
+INSTALLATION = SettingKey(
+    "sync.installation", dict, None, "fingerprint of the installation the device id belongs to"
+)
 
 #: Every settings row, by key.
-SETTINGS = {s.key: s for s in (OFFICE, OFFICE_HOURS, CALENDAR_OVERRIDES, DEVICE_ID, SYNC_ACCOUNT, SYNC_CLOCK)}
+SETTINGS = {
+    s.key: s
+    for s in (OFFICE, OFFICE_HOURS, CALENDAR_OVERRIDES, DEVICE_ID, SYNC_ACCOUNT, SYNC_CLOCK, INSTALLATION)
+}
 
 #: Unit code used while the office has not been configured.
 DEFAULT_UNIT_CODE = "000.00.00.H26"

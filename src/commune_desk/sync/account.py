@@ -24,7 +24,9 @@ from commune_desk.store.settings import SYNC_ACCOUNT, ensure_device_id, merge_of
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.credentials import PasswordVerifier, TokenVault
 from commune_desk.sync.errors import SyncError, SyncErrorKind
-from commune_desk.sync.leases import adopt_local_numbers, renew_leases
+from commune_desk.sync.installation import renew_identity_if_forked
+from commune_desk.sync.leases import adopt_local_numbers, renew_leases, store_server_leases
+from commune_desk.sync.recovery import handshake_request, reconcile
 
 #: Refresh the access token this many seconds before it expires.
 ACCESS_MARGIN_SECONDS = 60
@@ -78,9 +80,14 @@ def login(
     vault: TokenVault | None = None,
     timeout: tuple[float, float] = (5.0, 30.0),
 ) -> Account:
-    """Log in online once: tokens to the keyring, account + verifier to the store."""
+    """Log in online once: tokens to the keyring, account + verifier to the store.
+
+    When the server has seen this device id used by another installation
+    (``device_cloned``), this PC first becomes a new device.
+    """
     vault = vault or TokenVault()
     server_url = server_url.rstrip("/")
+    renew_identity_if_forked(store)
     dev = device_id(store)
     client = SyncClient(server_url, timeout=timeout)
     try:
@@ -97,9 +104,10 @@ def login(
         # Lease the counter slot and register blocks now, while the link is up:
         # everything the clerk registers from here on is numbered from them.
         client.authenticate = lambda _force: tokens.access_token
-        handshake = client.handshake(
-            p.HandshakeRequest(protocol_version=p.PROTOCOL_VERSION, client_time=_utcnow())
-        )
+        handshake = client.handshake(handshake_request(store, dev))
+        with store.write.begin() as session:
+            store_server_leases(session, handshake.leases, _utcnow())
+            reconcile(session, dev, handshake)
         adopt_local_numbers(store, client, handshake)
         renew_leases(store, client, handshake)
     finally:

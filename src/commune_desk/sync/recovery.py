@@ -1,0 +1,307 @@
+"""The client's side of recovery: what the handshake reports, and what its answer repairs.
+
+Each handshake reports the leases this PC holds and the highest numbers it
+issued (a restored server rebuilds its numbering from these), the epoch it
+last synced in, the highest change it pulled and the highest op seq the
+server confirmed. The answer is reconciled before anything is pushed:
+
+- **Server rewound** (a new epoch, or the server's cursor or ``last_seq`` below
+  what this PC saw): the confirmed operations above the server's ``last_seq``
+  go back to the queue with their op ids and seqs (nothing applies twice), the
+  cursor goes back to zero, and the pull from zero ends with a sweep that
+  removes the synced records the server no longer has (their owners send
+  them again). The clerk sees one calm sentence.
+- **Store rewound** (restored from a backup): the operation seq continues
+  above the server's ``last_seq``.
+- **High-water marks**: each day's dossier-code counter and each register's
+  numbers continue above what the server knows this device (or its counter
+  slot) used.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from commune_desk import __version__
+from commune_desk import protocol as p
+from commune_desk.domain.calendar import VN_TZ
+from commune_desk.domain.codes import counter_slot_range, is_unit_code
+from commune_desk.domain.errors import DomainError
+from commune_desk.domain.numbers import dossier_code_series, parse_series
+from commune_desk.store import Store
+from commune_desk.store.audit import audit
+from commune_desk.store.models import (
+    DossierEvent,
+    IssuedNumber,
+    LocalCounter,
+    NumberLease,
+    OutboxOp,
+    SyncState,
+)
+from commune_desk.store.outbox import (
+    DOSSIER_COUNTER_PREFIX,
+    OUTBOX_SEQ,
+    bump_counter,
+    counter_value,
+    dossier_counter_name,
+    set_counter,
+)
+from commune_desk.store.search import drop_keys
+from commune_desk.store.settings import COUNTER_SLOT, UNIT_CODE, office_value
+from commune_desk.sync.derive import derive_dossiers
+from commune_desk.sync.installation import raise_floor
+from commune_desk.sync.push import renumber_from
+from commune_desk.sync.records import ENTITY_MODELS
+from commune_desk.sync.state import load_state
+
+log = logging.getLogger(__name__)
+
+#: Days of dossier-code counters reported, and of marks asked for.
+MARK_DAYS = 31
+#: Calm sentences (``messages`` kinds) the clerk sees after a recovery.
+SERVER_RESTORED = "server_restored"
+STORE_REWOUND = "store_rewound"
+
+
+def handshake_request(store: Store, device_id: str) -> p.HandshakeRequest:
+    """The handshake of one round: clock, epoch, what was seen, and the PC's report."""
+    with store.read() as session:
+        state = load_state(session, device_id) if _has_state(session, device_id) else None
+        report = device_report(session)
+    return p.HandshakeRequest(
+        protocol_version=p.PROTOCOL_VERSION,
+        client_time=datetime.now(UTC),
+        app_version=__version__,
+        epoch=state.epoch if state else None,
+        seen_cursor=state.cursor if state else 0,
+        confirmed_seq=state.confirmed_seq if state else 0,
+        report=report,
+        marks_days=MARK_DAYS,
+    )
+
+
+def _has_state(session: Session, device_id: str) -> bool:
+    return session.get(SyncState, device_id) is not None
+
+
+def device_report(session: Session) -> p.DeviceReport:
+    """The leases this PC holds and the highest numbers it issued (recent days for codes)."""
+    unit = str(office_value(session, UNIT_CODE))
+    slot = int(office_value(session, COUNTER_SLOT) or 0)
+    leases = [
+        p.HeldLease(series=row.series, first=row.start, last=row.end)
+        for row in session.scalars(select(NumberLease).where(NumberLease.source == "server"))
+        if 1 <= row.start <= row.end
+    ]
+    if is_unit_code(unit) and 1 <= slot <= 9:
+        numbers = counter_slot_range(slot)
+        leases.append(
+            p.HeldLease(
+                series=dossier_code_series(unit), first=numbers.start, last=numbers.stop - 1, slot=slot
+            )
+        )
+    codes: dict[str, int] = {}
+    since = datetime.now(VN_TZ).date() - timedelta(days=MARK_DAYS)
+    if is_unit_code(unit):
+        for name, value in session.execute(
+            select(LocalCounter.name, LocalCounter.value).where(
+                LocalCounter.name.startswith(DOSSIER_COUNTER_PREFIX)
+            )
+        ):
+            day = _counter_day(name)
+            if day is not None and day >= since and value:
+                key = f"{dossier_code_series(unit)}/{day:%y%m%d}"
+                codes[key] = max(codes.get(key, 0), int(value))
+    # Numbers issued from server leases only: a PC that numbered on its own before it
+    # logged in has those numbers adopted (or refused) through its pushes.
+    numbers_issued: dict[str, int] = {}
+    for held in leases:
+        if held.slot is not None:
+            continue
+        top = session.scalar(
+            select(func.max(IssuedNumber.number)).where(
+                IssuedNumber.series == held.series,
+                IssuedNumber.number.between(held.first, held.last),
+            )
+        )
+        if top:
+            numbers_issued[held.series] = max(numbers_issued.get(held.series, 0), int(top))
+    limit = p.MAX_REPORTED
+    return p.DeviceReport(
+        leases=leases[-limit:],
+        codes=dict(sorted(codes.items())[-limit:]),
+        numbers=dict(list(numbers_issued.items())[:limit]),
+    )
+
+
+def _counter_day(name: str) -> datetime | None:
+    """The day of a ``dossier/{yyyymmdd}/{slot}`` counter."""
+    parts = name.split("/")
+    if len(parts) != 3:
+        return None
+    try:
+        return datetime.strptime(parts[1], "%Y%m%d").date()  # type: ignore[return-value]
+    except ValueError:
+        return None
+
+
+def reconcile(session: Session, device_id: str, hs: p.HandshakeResponse) -> str | None:
+    """Repair this PC's state from the handshake's answer; return a notice for the clerk."""
+    state = load_state(session, device_id)
+    notice: str | None = None
+    server_rewound = (
+        (state.epoch is not None and bool(hs.epoch) and hs.epoch != state.epoch)
+        or hs.cursor < state.cursor
+        or hs.last_seq < state.confirmed_seq
+    )
+    if server_rewound:
+        requeued = session.execute(
+            update(OutboxOp)
+            .where(
+                OutboxOp.device_id == device_id,
+                OutboxOp.state == p.OutboxState.DONE,
+                OutboxOp.seq > hs.last_seq,
+            )
+            .values(state=p.OutboxState.PENDING, last_error=None)
+        ).rowcount
+        audit(
+            session,
+            "server_rewound",
+            actor="sync",
+            entity="device",
+            entity_id=device_id,
+            details={
+                "old_epoch": state.epoch,
+                "new_epoch": hs.epoch,
+                "server_cursor": hs.cursor,
+                "seen_cursor": state.cursor,
+                "server_last_seq": hs.last_seq,
+                "confirmed_seq": state.confirmed_seq,
+                "requeued": requeued,
+            },
+            at=datetime.now(UTC),
+        )
+        log.warning("server rewound: %s operations re-queued, pulling again from zero", requeued)
+        state.cursor, state.resync = 0, True
+        state.confirmed_seq = state.seq_floor = hs.last_seq
+        notice = SERVER_RESTORED
+    elif counter_value(session, OUTBOX_SEQ) < hs.last_seq:
+        notice = STORE_REWOUND  # restored from a backup the witness did not cover
+    if hs.epoch:
+        state.epoch = hs.epoch
+    current = counter_value(session, OUTBOX_SEQ)
+    if current < hs.last_seq:
+        bump_counter(session, OUTBOX_SEQ, step=hs.last_seq - current)
+    # Operations made after a restore that the witness did not cover got seqs the
+    # server already holds; never sent, they simply move above (in their order).
+    stale = session.scalar(
+        select(func.min(OutboxOp.seq)).where(
+            OutboxOp.device_id == device_id,
+            OutboxOp.state.in_(p.OPEN_OUTBOX_STATES),
+            OutboxOp.attempts == 0,
+            OutboxOp.seq <= hs.last_seq,
+        )
+    )
+    if stale is not None and not server_rewound:
+        renumber_from(session, device_id, stale)
+        notice = notice or STORE_REWOUND
+    state.seq_floor = max(state.seq_floor, hs.last_seq)
+    state.confirmed_seq = max(state.confirmed_seq, hs.last_seq) if not server_rewound else hs.last_seq
+    apply_marks(session, hs.marks)
+    if notice is not None:
+        state.notice = notice
+    return notice
+
+
+def apply_marks(session: Session, marks: p.HighWaterMarks) -> None:
+    """Counters continue above what the server knows: daily codes and register numbers."""
+    for series, number in marks.codes.items():
+        head, _, day_text = series.rpartition("/")
+        try:
+            day = datetime.strptime(day_text, "%y%m%d").date()
+            parse_series(head)
+        except (ValueError, DomainError):
+            continue
+        slot = number // 1000
+        name = dossier_counter_name(day, slot)
+        if counter_value(session, name) < number:
+            set_counter(session, name, number)
+    for series, number in marks.numbers.items():
+        raise_floor(session, series, number)
+
+
+def drain_boundary(session: Session, device_id: str) -> int:
+    """The seq up to which a revoked PC still delivers (set once, when it learns of it)."""
+    state = load_state(session, device_id)
+    if state.drain_boundary is None:
+        state.drain_boundary = counter_value(session, OUTBOX_SEQ)
+        session.execute(delete(NumberLease).where(NumberLease.source == "server"))
+        audit(
+            session,
+            "device_revoked_draining",
+            actor="sync",
+            entity="device",
+            entity_id=device_id,
+            details={"boundary": state.drain_boundary},
+            at=datetime.now(UTC),
+        )
+    return state.drain_boundary
+
+
+def sweep_after_resync(session: Session, seen: set[str]) -> int:
+    """After a pull from zero: remove synced records the server no longer has.
+
+    Records with unpushed work stay (their push recreates them); the others
+    were lost with the server's restore and come back when their owners send
+    them again. Returns how many were removed.
+    """
+    open_ids = set(
+        session.scalars(select(OutboxOp.entity_id).where(OutboxOp.state.in_(p.OPEN_OUTBOX_STATES)))
+    )
+    removed = 0
+    touched: set[str] = set()
+    order = [
+        p.Entity.DOSSIER_EVENT,
+        p.Entity.ATTACHMENT,
+        p.Entity.INCOMING_DOCUMENT,
+        p.Entity.OUTGOING_DOCUMENT,
+    ]
+    order.append(p.Entity.DOSSIER)
+    for entity in order:
+        model = ENTITY_MODELS[entity]
+        table = model.__table__  # type: ignore[attr-defined]
+        ids = [
+            i
+            for i in session.scalars(
+                select(table.c.id).where(table.c.server_version.is_not(None), table.c.dirty.is_(False))
+            )
+            if i not in seen and i not in open_ids
+        ]
+        if entity is p.Entity.DOSSIER_EVENT:
+            for start in range(0, len(ids), 500):
+                touched.update(
+                    session.scalars(
+                        select(DossierEvent.dossier_id).where(DossierEvent.id.in_(ids[start : start + 500]))
+                    )
+                )
+        if entity is p.Entity.DOSSIER:
+            # A dossier still holding events (unsent ones) stays.
+            ids = [
+                i
+                for i in ids
+                if session.scalar(select(func.count()).where(DossierEvent.dossier_id == i)) == 0
+            ]
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            session.execute(delete(table).where(table.c.id.in_(part)))
+            for entity_id in part:
+                drop_keys(session, entity_id)
+        removed += len(ids)
+    derive_dossiers(session, touched)
+    if removed:
+        log.warning("resync removed %d records the server no longer has", removed)
+    return removed
