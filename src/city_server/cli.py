@@ -1,8 +1,9 @@
 """``city-server``: administration and serving of the reference city server.
 
 Commands: ``init``, ``add-commune``, ``add-user``, ``serve``, ``gaps``,
-``restored``, ``numbers``, ``openapi``. Every command takes ``--db URL`` (default: the environment
-variable ``CITY_SERVER_DB``, else ``sqlite:///city-server.sqlite3``).
+``restored``, ``end-recovery``, ``numbers``, ``openapi``. Every command
+takes ``--db URL`` (default: the environment variable ``CITY_SERVER_DB``,
+else ``sqlite:///city-server.sqlite3``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -63,6 +65,14 @@ def _parser() -> argparse.ArgumentParser:
     p = cmd("restored", "after restoring the database from a backup: start a new epoch")
     p.add_argument("--commune", help="only this commune (default: every commune)")
     p.add_argument("--reason", default="database restored from a backup")
+    p.add_argument(
+        "--hold-hours",
+        type=float,
+        default=24.0,
+        help="hours during which no new counter slot or number block is granted (default 24)",
+    )
+    p = cmd("end-recovery", "grant new counter slots and number blocks again (every PC has synced)")
+    p.add_argument("--commune", help="only this commune (default: every commune)")
     p = cmd("numbers", "show each series' next number and each counter slot's marks")
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -141,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"user {args.username} added to {args.commune}")
             elif args.command == "gaps":
                 return _gaps(session, args)
-            elif args.command == "restored":
+            elif args.command in ("restored", "end-recovery"):
                 return _restored(session, args)
             elif args.command == "numbers":
                 return _numbers(session, args)
@@ -177,10 +187,18 @@ def _restored(session: Session, args: argparse.Namespace) -> int:
     if args.commune and not communes:
         raise AdminError(f"no commune {args.commune!r}")
     for commune in communes:
-        epoch = declare_epoch(session, commune, args.reason)
+        if args.command == "end-recovery":
+            commune.recovery_until = None
+            print(f"{commune.code}: new counter slots and number blocks are granted again")
+            continue
+        epoch = declare_epoch(session, commune, args.reason, hold=timedelta(hours=args.hold_hours))
         print(f"{commune.code}: new epoch {epoch}")
     session.commit()
-    print("PCs will pull again from zero and send back what this database lost at their next sync.")
+    if args.command == "restored":
+        print(
+            "PCs pull again from zero and send back what this database lost at their next sync; "
+            f"new slots and blocks wait {args.hold_hours:g} hours (city-server end-recovery ends it)."
+        )
     return 0
 
 

@@ -72,6 +72,9 @@ class Commune(Base):
     epoch: Mapped[str] = mapped_column(String(36), default=new_epoch)
     epoch_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     epoch_reason: Mapped[str] = mapped_column(String(200), default="")
+    #: After a restore, no new counter slot or number block is granted before this time
+    #: (the PCs' reports give back what the database lost first).
+    recovery_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class User(Base):

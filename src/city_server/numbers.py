@@ -14,6 +14,7 @@ All writes here run while the caller holds the commune lock
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID
 
 from sqlalchemy import func, select, tuple_
@@ -21,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from city_server.db import as_utc
 from city_server.errors import ApiError
-from city_server.models import Commune, LeaseRow, NumberUse, SeriesState
+from city_server.models import CodeMark, Commune, LeaseRow, NumberUse, SeriesState, utcnow
+from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.codes import COUNTER_SLOTS, DossierCode, counter_slot_range, parse_dossier_code
 from commune_desk.domain.errors import DomainError
 from commune_desk.domain.numbers import SeriesKind, dossier_code_series, parse_series
@@ -85,13 +87,58 @@ def _next_state(session: Session, commune_id: int, series: str) -> SeriesState:
     return state
 
 
+def check_not_recovering(commune: Commune) -> None:
+    """Refuse a new slot or block while the commune recovers from a restore (409 ``recovering``)."""
+    until = commune.recovery_until
+    if until is not None and as_utc(until) > utcnow():
+        raise ApiError(
+            409,
+            ErrorKind.RECOVERING,
+            "the server was restored: new counter slots and number blocks wait for the PCs' reports",
+            until=as_utc(until).isoformat(),
+        )
+
+
+#: Days of code marks a newly granted counter slot comes with.
+SLOT_MARK_DAYS = 31
+
+
+def slot_marks(session: Session, commune_id: int, lease: LeaseRow, days: int) -> dict[str, int]:
+    """Per code day (the last ``days``), the highest number used in ``lease``'s counter slot:
+    by codes the server holds, or as reported by the PCs that held the slot."""
+    since = (utcnow().astimezone(VN_TZ).date() - timedelta(days=days - 1)).strftime("%y%m%d")
+    low, high = f"{lease.series}/{since}", f"{lease.series}/999999"
+    used = session.execute(
+        select(NumberUse.series, func.max(NumberUse.number))
+        .where(
+            NumberUse.commune_id == commune_id,
+            NumberUse.series >= low,
+            NumberUse.series <= high,
+            NumberUse.number.between(lease.first, lease.last),
+        )
+        .group_by(NumberUse.series)
+    ).all()
+    reported = session.execute(
+        select(CodeMark.series, CodeMark.number).where(
+            CodeMark.commune_id == commune_id,
+            CodeMark.series >= low,
+            CodeMark.series <= high,
+            CodeMark.slot == lease.slot,
+        )
+    ).all()
+    marks: dict[str, int] = {}
+    for series, number in [*used, *reported]:
+        marks[series] = max(marks.get(series, 0), int(number))
+    return marks
+
+
 def grant_lease(session: Session, commune_id: int, device_id: str, req: LeaseRequest) -> Lease:
     """Grant a slot or block; the caller commits. Raises ApiError for a bad series."""
     try:
         kind, _part = parse_series(req.series)
     except DomainError:
         raise ApiError(400, ErrorKind.UNKNOWN_SERIES, "unknown series", series=req.series) from None
-    lock_commune(session, commune_id)
+    commune = lock_commune(session, commune_id)
     if kind is SeriesKind.DOSSIER_CODE:
         held = session.scalars(
             select(LeaseRow).where(
@@ -103,6 +150,7 @@ def grant_lease(session: Session, commune_id: int, device_id: str, req: LeaseReq
         for row in held:
             if row.device_id == device_id:
                 return lease_to_wire(row)
+        check_not_recovering(commune)
         taken = {row.slot for row in held}
         free = [k for k in COUNTER_SLOTS if k not in taken]
         if not free:
@@ -117,6 +165,7 @@ def grant_lease(session: Session, commune_id: int, device_id: str, req: LeaseReq
             slot=free[0],
         )
     else:
+        check_not_recovering(commune)
         state = _next_state(session, commune_id, req.series)
         first = state.next_number
         state.next_number = first + req.size
@@ -129,7 +178,10 @@ def grant_lease(session: Session, commune_id: int, device_id: str, req: LeaseReq
         )
     session.add(row)
     session.flush()
-    return lease_to_wire(row)
+    granted = lease_to_wire(row)
+    if row.slot is not None:
+        granted.marks = slot_marks(session, commune_id, row, SLOT_MARK_DAYS)
+    return granted
 
 
 class NumberBook:

@@ -324,6 +324,10 @@ class PushBatch:
         fields, assigned, error = self._numbered_fields(op, rec)
         if error is not None:
             return error
+        derived = RECORDS[op.entity].derived if op.entity in RECORDS else frozenset()
+        if rec is not None and derived:
+            # Derived from the event history on every PC: never merged as a value.
+            fields = {k: v for k, v in fields.items() if k not in derived}
         if rec is None:
             rec = self._create(op.entity.value, str(op.entity_id), fields)
             self._take_numbers(op, fields)

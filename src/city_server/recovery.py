@@ -39,8 +39,7 @@ from city_server.models import (
     new_epoch,
     utcnow,
 )
-from city_server.numbers import _next_state, active_leases
-from commune_desk.domain.calendar import VN_TZ
+from city_server.numbers import _next_state, active_leases, slot_marks
 from commune_desk.domain.codes import COUNTER_SLOTS, SLOT_SIZE, counter_slot_range
 from commune_desk.domain.errors import DomainError
 from commune_desk.domain.numbers import REGISTER_BOOKS, SeriesKind, parse_series
@@ -68,11 +67,24 @@ _DRAIN_ROUTES = (
 # -- epochs ------------------------------------------------------------------------------
 
 
-def declare_epoch(session: Session, commune: Commune, reason: str) -> str:
-    """Start a new epoch for ``commune`` (the caller commits); return it."""
+#: How long new slots and blocks are held back after a restore, unless the operator says.
+DEFAULT_RECOVERY_HOLD = timedelta(hours=24)
+
+
+def declare_epoch(
+    session: Session, commune: Commune, reason: str, hold: timedelta = DEFAULT_RECOVERY_HOLD
+) -> str:
+    """Start a new epoch for ``commune`` (the caller commits); return it.
+
+    For ``hold`` no new counter slot or number block is granted in the commune:
+    the PCs' reports give back what the restored database lost first, so a new
+    PC is never handed a slot or block another PC has already used.
+    """
+    now = utcnow()
     commune.epoch = new_epoch()
-    commune.epoch_at = utcnow()
+    commune.epoch_at = now
     commune.epoch_reason = reason[:200]
+    commune.recovery_until = now + hold if hold > timedelta(0) else None
     log.warning("commune %s: new epoch %s (%s)", commune.code, commune.epoch, reason)
     return commune.epoch
 
@@ -223,40 +235,20 @@ def marks_for(session: Session, commune_id: int, device_id: str, days: int) -> H
     """The highest numbers used in the device's own slot (recent days) and blocks."""
     codes: dict[str, int] = {}
     numbers: dict[str, int] = {}
-    since = (utcnow().astimezone(VN_TZ).date() - timedelta(days=days - 1)).strftime("%y%m%d")
     for lease in active_leases(session, commune_id, device_id):
         if lease.slot is not None:
-            low, high = f"{lease.series}/{since}", f"{lease.series}/999999"
-            used = session.execute(
-                select(NumberUse.series, func.max(NumberUse.number))
-                .where(
-                    NumberUse.commune_id == commune_id,
-                    NumberUse.series >= low,
-                    NumberUse.series <= high,
-                    NumberUse.number.between(lease.first, lease.last),
-                )
-                .group_by(NumberUse.series)
-            ).all()
-            reported = session.execute(
-                select(CodeMark.series, CodeMark.number).where(
-                    CodeMark.commune_id == commune_id,
-                    CodeMark.series >= low,
-                    CodeMark.series <= high,
-                    CodeMark.slot == lease.slot,
-                )
-            ).all()
-            for series, number in [*used, *reported]:
-                codes[series] = max(codes.get(series, 0), int(number))
-        else:
-            top = session.scalar(
-                select(func.max(NumberUse.number)).where(
-                    NumberUse.commune_id == commune_id,
-                    NumberUse.series == lease.series,
-                    NumberUse.number.between(lease.first, lease.last),
-                )
+            for series, number in slot_marks(session, commune_id, lease, days).items():
+                codes[series] = max(codes.get(series, 0), number)
+            continue
+        top = session.scalar(
+            select(func.max(NumberUse.number)).where(
+                NumberUse.commune_id == commune_id,
+                NumberUse.series == lease.series,
+                NumberUse.number.between(lease.first, lease.last),
             )
-            if top is not None:
-                numbers[lease.series] = max(numbers.get(lease.series, 0), int(top))
+        )
+        if top is not None:
+            numbers[lease.series] = max(numbers.get(lease.series, 0), int(top))
     return HighWaterMarks(codes=codes, numbers=numbers)
 
 

@@ -157,6 +157,7 @@ class ErrorKind(StrEnum):
     # Leases
     UNKNOWN_SERIES = "unknown_series"
     NO_FREE_SLOT = "no_free_slot"
+    RECOVERING = "recovering"
     # Per-operation reasons (OpResult.kind)
     SEQ_REUSED = "seq_reused"
     SEQ_GAP = "seq_gap"
@@ -313,6 +314,11 @@ class Lease(_Wire):
     last: int
     slot: int | None = Field(default=None, description="Counter slot k for dossier codes.")
     granted_at: datetime
+    marks: dict[str, int] = Field(
+        default_factory=dict,
+        description="A counter slot just granted: the highest number used in it per code day "
+        "(recent days, by an earlier holder): the new holder continues above.",
+    )
 
 
 class LeaseList(_Wire):

@@ -6,13 +6,13 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from commune_desk.domain.calendar import DayKind, OfficeHours, TimeLimit, WorkCalendar
+from commune_desk.domain.calendar import DayKind, TimeLimit, WorkCalendar
 from commune_desk.protocol.records import fields_to_wire
 from commune_desk.services.values import OfficeSettings
 from commune_desk.store import Store
@@ -21,6 +21,7 @@ from commune_desk.store.audit import audit
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.engine import BEGIN_MODE
 from commune_desk.store.outbox import Executor, add_op, driver_connection, insert_ops
+from commune_desk.store.settings import hours_from_json
 
 _SETTINGS_SQL = "SELECT key, value FROM settings WHERE key IN (?, ?, ?) ORDER BY key"
 #: The rows the office settings and the working calendar are built from.
@@ -186,20 +187,4 @@ def settings_from_rows(rows: dict[str, Any]) -> OfficeSettings:
         hours=hours_from_json(hours_raw) if hours_raw else defaults.hours,
         extra_days_off=frozenset(date.fromisoformat(d) for d in overrides.get("off", [])),
         extra_working_days=frozenset(date.fromisoformat(d) for d in overrides.get("working", [])),
-    )
-
-
-def hours_to_json(hours: OfficeHours) -> dict[str, Any]:
-    """Office hours as stored in the settings table."""
-    return {
-        "sessions": [[a.isoformat("minutes"), b.isoformat("minutes")] for a, b in hours.sessions],
-        "same_day_cutoff": hours.same_day_cutoff.isoformat("minutes"),
-    }
-
-
-def hours_from_json(raw: dict[str, Any]) -> OfficeHours:
-    """Office hours from the settings table."""
-    return OfficeHours(
-        sessions=tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in raw["sessions"]),
-        same_day_cutoff=time.fromisoformat(raw["same_day_cutoff"]),
     )

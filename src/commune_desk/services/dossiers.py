@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from commune_desk.domain.calendar import VN_TZ, DayKind, TimeLimit
 from commune_desk.domain.codes import format_dossier_code, next_dossier_number
+from commune_desk.domain.deadlines import APPOINTMENT_EVENTS, appointment_from_history
 from commune_desk.domain.dossier import (
     DossierStatus,
     EventKind,
@@ -48,11 +49,6 @@ OPEN_STATUSES = (
     DossierStatus.SUPPLEMENT_REQUESTED,
     DossierStatus.PAYMENT_REQUIRED,
 )
-#: Pairs of events that open and close a pause of the office's clock.
-PAUSES = {
-    EventKind.SUPPLEMENT_REQUESTED: EventKind.SUPPLEMENT_RECEIVED,
-    EventKind.PAYMENT_REQUESTED: EventKind.PAID,
-}
 
 #: Status of a dossier just received at the counter.
 RECEIVED_STATUS = next_status(None, EventKind.RECEIVED)
@@ -355,18 +351,8 @@ class DossierServices(ServiceBase):
             events.append(event)
             self._op(session, Entity.DOSSIER_EVENT, event.id, Action.CREATE, event_fields(event))
             dossier.status = int(new_status)
-            changed_fields = self._apply_side_effects(session, dossier, procedure, events, event)
+            self._apply_side_effects(session, dossier, procedure, events, event)
             dossier.updated_at = self._now()
-            if changed_fields:
-                dossier.dirty = True
-                self._op(
-                    session,
-                    Entity.DOSSIER,
-                    dossier.id,
-                    Action.UPDATE,
-                    changed_fields,
-                    base_version=dossier.server_version,
-                )
             self._audit(
                 session,
                 f"dossier_{kind.value}",
@@ -405,10 +391,14 @@ class DossierServices(ServiceBase):
         procedure: Procedure,
         events: list[DossierEvent],
         event: DossierEvent,
-    ) -> dict[str, Any]:
-        """Update derived dossier fields for ``event``; return the synced fields that changed."""
+    ) -> None:
+        """Update the dossier's derived values for ``event`` (nothing to sync: they are derived).
+
+        Status, result and return times and the appointment are computed from
+        the event history on every PC (``domain.deadlines``); they never travel
+        as fields of their own, so two PCs' histories merge into one date.
+        """
         kind = EventKind(event.kind)
-        changed: dict[str, Any] = {}
         if kind == EventKind.RESULT_READY:
             dossier.finished_at = event.at
         elif kind == EventKind.RETURNED:
@@ -422,19 +412,15 @@ class DossierServices(ServiceBase):
                 ) from exc
             if new_date.tzinfo is None:
                 raise ValidationError("naive_datetime", "needs a time zone", field="appointment_at")
-            dossier.appointment_at = new_date
-            changed["appointment_at"] = new_date
-        elif kind in PAUSES.values() and procedure.day_kind != DayKind.ON_RECEIPT.value:
+        if kind in APPOINTMENT_EVENTS:
             settings = self._load_settings(session)
-            limit = TimeLimit(DayKind(procedure.day_kind), procedure.time_limit)
-            appointment = self._calendar(settings).appointment(
-                dossier.received_at, limit, paused=paused_intervals(events)
+            dossier.appointment_at = appointment_from_history(
+                ((e.kind, e.at, e.data) for e in events),
+                received_at=dossier.received_at,
+                limit=TimeLimit(DayKind(procedure.day_kind), procedure.time_limit),
+                calendar=self._calendar(settings),
+                intake=dossier.appointment_at,
             )
-            extended = [e for e in events if e.kind == EventKind.EXTENDED.value]
-            if not extended and appointment != dossier.appointment_at:
-                dossier.appointment_at = appointment
-                changed["appointment_at"] = appointment
-        return changed
 
     def _attachments(self, session: Session, dossier_id: str) -> list[Attachment]:
         return list(
@@ -487,17 +473,3 @@ class DossierServices(ServiceBase):
             required_papers=tuple(procedure.required_papers or ()),
             fee=procedure.fee,
         )
-
-
-def paused_intervals(events: list[DossierEvent]) -> list[tuple[datetime, datetime]]:
-    """The closed pauses of the office clock (supplement or payment waits) in ``events``."""
-    pauses: list[tuple[datetime, datetime]] = []
-    opened: tuple[EventKind, datetime] | None = None
-    for e in events:
-        kind = EventKind(e.kind)
-        if kind in PAUSES:
-            opened = (kind, e.at)
-        elif opened is not None and kind == PAUSES[opened[0]]:
-            pauses.append((opened[1], e.at))
-            opened = None
-    return pauses

@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 from commune_desk.domain.codes import counter_slot_range, validate_unit_code
 from commune_desk.domain.errors import ValidationError
 from commune_desk.domain.text import normalize_text
-from commune_desk.services.base import ServiceBase, hours_to_json
+from commune_desk.services.base import ServiceBase
 from commune_desk.services.errors import OutdatedReferenceData
 from commune_desk.services.values import Changes, OfficeSettings, Outcome
 from commune_desk.store import settings as stored
 from commune_desk.store.models import ReferenceVersion
+from commune_desk.store.settings import hours_to_json
 
 HOLIDAYS_REFERENCE = "holidays"
 

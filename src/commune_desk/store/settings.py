@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date, time
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from commune_desk.domain.calendar import OfficeHours, WorkCalendar
 from commune_desk.store.models import Setting
 
 
@@ -107,3 +109,30 @@ def ensure_device_id(session: Session) -> str:
     device_id = str(uuid.uuid4())
     put_setting(session, DEVICE_ID, device_id)
     return device_id
+
+
+def hours_to_json(hours: OfficeHours) -> dict[str, Any]:
+    """Office hours as stored in the settings table."""
+    return {
+        "sessions": [[a.isoformat("minutes"), b.isoformat("minutes")] for a, b in hours.sessions],
+        "same_day_cutoff": hours.same_day_cutoff.isoformat("minutes"),
+    }
+
+
+def hours_from_json(raw: dict[str, Any]) -> OfficeHours:
+    """Office hours from the settings table."""
+    return OfficeHours(
+        sessions=tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in raw["sessions"]),
+        same_day_cutoff=time.fromisoformat(raw["same_day_cutoff"]),
+    )
+
+
+def office_calendar(session: Session) -> WorkCalendar:
+    """The office's working calendar as stored (hours and day-off overrides)."""
+    hours = get_setting(session, OFFICE_HOURS)
+    overrides = get_setting(session, CALENDAR_OVERRIDES) or {}
+    return WorkCalendar(
+        hours=hours_from_json(hours) if hours else None,
+        extra_days_off=[date.fromisoformat(d) for d in overrides.get("off", [])],
+        extra_working_days=[date.fromisoformat(d) for d in overrides.get("working", [])],
+    )

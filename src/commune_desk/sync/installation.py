@@ -43,10 +43,18 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from commune_desk import protocol as p
+from commune_desk.domain.errors import DomainError
+from commune_desk.domain.numbers import parse_series
 from commune_desk.store import Store
 from commune_desk.store.audit import audit
 from commune_desk.store.models import IssuedNumber, LocalCounter, NumberLease, OutboxOp, SyncState
-from commune_desk.store.outbox import DOSSIER_COUNTER_PREFIX, OUTBOX_SEQ, counter_value, set_counter
+from commune_desk.store.outbox import (
+    DOSSIER_COUNTER_PREFIX,
+    OUTBOX_SEQ,
+    counter_value,
+    dossier_counter_name,
+    set_counter,
+)
 from commune_desk.store.settings import (
     DEVICE_ID,
     INSTALLATION,
@@ -331,3 +339,20 @@ def raise_floor(session: Session, series: str, floor: int) -> bool:
             lease.start = floor + 1
         changed = True
     return changed
+
+
+def apply_marks(session: Session, marks: p.HighWaterMarks) -> None:
+    """Counters continue above what the server knows: daily codes and register numbers."""
+    for series, number in marks.codes.items():
+        head, _, day_text = series.rpartition("/")
+        try:
+            day = datetime.strptime(day_text, "%y%m%d").date()
+            parse_series(head)
+        except (ValueError, DomainError):
+            continue
+        slot = number // 1000
+        name = dossier_counter_name(day, slot)
+        if counter_value(session, name) < number:
+            set_counter(session, name, number)
+    for series, number in marks.numbers.items():
+        raise_floor(session, series, number)

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -32,6 +33,10 @@ from commune_desk.store import Store
 from commune_desk.store.models import IssuedNumber, NumberLease
 from commune_desk.store.settings import COUNTER_SLOT, UNIT_CODE, merge_office, office_value
 from commune_desk.sync.client import SyncClient
+from commune_desk.sync.errors import SyncError
+from commune_desk.sync.installation import NO_SLOT, apply_marks
+
+log = logging.getLogger(__name__)
 
 BLOCK_SIZE = 20
 LOW_WATER = 5
@@ -128,15 +133,33 @@ def renew_leases(store: Store, client: SyncClient, handshake: p.HandshakeRespons
     code_series = dossier_code_series(unit) if is_unit_code(unit) else None
     slot: int | None = None
     if code_series and code_series not in held:
-        lease = client.lease(p.LeaseRequest(series=code_series))
-        granted.append(lease)
-        slot = lease.slot
+        lease = _lease_or_none(client, p.LeaseRequest(series=code_series))
+        if lease is not None:
+            granted.append(lease)
+        # Without a slot (the server is recovering from a restore) no code is issued.
+        slot = lease.slot if lease is not None else NO_SLOT
     elif code_series:
         slot = next(x.slot for x in handshake.leases if x.series == code_series)
     for series in short:
-        granted.append(client.lease(p.LeaseRequest(series=series, size=BLOCK_SIZE)))
+        block = _lease_or_none(client, p.LeaseRequest(series=series, size=BLOCK_SIZE))
+        if block is not None:
+            granted.append(block)
     with store.write.begin() as session:
         store_server_leases(session, granted, now)
+        for lease in granted:
+            # A slot held by another PC before: continue above the codes it used.
+            apply_marks(session, p.HighWaterMarks(codes=lease.marks))
         if slot is not None and office_value(session, COUNTER_SLOT) != slot:
             merge_office(session, counter_slot=slot)
     return len(granted)
+
+
+def _lease_or_none(client: SyncClient, request: p.LeaseRequest) -> p.Lease | None:
+    """A new lease, or None while the server recovers from a restore (it grants none then)."""
+    try:
+        return client.lease(request)
+    except SyncError as exc:
+        if exc.detail != p.ErrorKind.RECOVERING:
+            raise
+        log.warning("no new %s lease: the server is recovering from a restore", request.series)
+        return None

@@ -30,8 +30,7 @@ from commune_desk import __version__
 from commune_desk import protocol as p
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.codes import counter_slot_range, is_unit_code
-from commune_desk.domain.errors import DomainError
-from commune_desk.domain.numbers import dossier_code_series, parse_series
+from commune_desk.domain.numbers import dossier_code_series
 from commune_desk.store import Store
 from commune_desk.store.audit import audit
 from commune_desk.store.models import (
@@ -47,13 +46,11 @@ from commune_desk.store.outbox import (
     OUTBOX_SEQ,
     bump_counter,
     counter_value,
-    dossier_counter_name,
-    set_counter,
 )
 from commune_desk.store.search import drop_keys
 from commune_desk.store.settings import COUNTER_SLOT, UNIT_CODE, office_value
 from commune_desk.sync.derive import derive_dossiers
-from commune_desk.sync.installation import raise_floor
+from commune_desk.sync.installation import apply_marks
 from commune_desk.sync.push import renumber_from
 from commune_desk.sync.records import ENTITY_MODELS
 from commune_desk.sync.state import load_state
@@ -215,23 +212,6 @@ def reconcile(session: Session, device_id: str, hs: p.HandshakeResponse) -> str 
     if notice is not None:
         state.notice = notice
     return notice
-
-
-def apply_marks(session: Session, marks: p.HighWaterMarks) -> None:
-    """Counters continue above what the server knows: daily codes and register numbers."""
-    for series, number in marks.codes.items():
-        head, _, day_text = series.rpartition("/")
-        try:
-            day = datetime.strptime(day_text, "%y%m%d").date()
-            parse_series(head)
-        except (ValueError, DomainError):
-            continue
-        slot = number // 1000
-        name = dossier_counter_name(day, slot)
-        if counter_value(session, name) < number:
-            set_counter(session, name, number)
-    for series, number in marks.numbers.items():
-        raise_floor(session, series, number)
 
 
 def drain_boundary(session: Session, device_id: str) -> int:

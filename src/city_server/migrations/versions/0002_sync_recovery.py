@@ -26,6 +26,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("epoch", sa.String(length=36), nullable=True))
         batch_op.add_column(sa.Column("epoch_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("epoch_reason", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("recovery_until", sa.DateTime(timezone=True), nullable=True))
     commune = sa.table(
         "commune",
         sa.column("id", sa.Integer()),
@@ -74,6 +75,7 @@ def downgrade() -> None:
         batch_op.drop_column("drained_at")
         batch_op.drop_column("drain_until")
     with op.batch_alter_table("commune", schema=None) as batch_op:
+        batch_op.drop_column("recovery_until")
         batch_op.drop_column("epoch_reason")
         batch_op.drop_column("epoch_at")
         batch_op.drop_column("epoch")
