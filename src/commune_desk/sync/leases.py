@@ -43,10 +43,12 @@ LOW_WATER = 5
 
 
 def store_server_leases(session: Session, leases: list[p.Lease], now: datetime) -> None:
-    """Keep the register-book leases the server says this device holds."""
+    """Keep the leases the server says this device holds (counter slots and register blocks).
+
+    A slot is kept as the block of daily numbers it covers; only register blocks
+    are issued from (the slot's numbers restart every day, see ``domain.codes``).
+    """
     for lease in leases:
-        if lease.slot is not None:
-            continue
         lease_id = f"server-{lease.lease_id}"
         if session.get(NumberLease, lease_id) is None:
             session.add(

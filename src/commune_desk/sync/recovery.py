@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 from commune_desk import __version__
 from commune_desk import protocol as p
 from commune_desk.domain.calendar import VN_TZ
-from commune_desk.domain.codes import counter_slot_range, is_unit_code
-from commune_desk.domain.numbers import dossier_code_series
+from commune_desk.domain.codes import is_unit_code
+from commune_desk.domain.numbers import SeriesKind, dossier_code_series
 from commune_desk.store import Store
 from commune_desk.store.audit import audit
 from commune_desk.store.models import (
@@ -48,7 +48,7 @@ from commune_desk.store.outbox import (
     counter_value,
 )
 from commune_desk.store.search import drop_keys
-from commune_desk.store.settings import COUNTER_SLOT, UNIT_CODE, office_value
+from commune_desk.store.settings import UNIT_CODE, office_value
 from commune_desk.sync.derive import derive_dossiers
 from commune_desk.sync.installation import apply_marks
 from commune_desk.sync.push import renumber_from
@@ -57,6 +57,8 @@ from commune_desk.sync.state import load_state
 
 log = logging.getLogger(__name__)
 
+#: Series of counter slots (``dossier-code/{unit}``).
+SLOT_SERIES_PREFIX = f"{SeriesKind.DOSSIER_CODE.value}/"
 #: Days of dossier-code counters reported, and of marks asked for.
 MARK_DAYS = 31
 #: Calm sentences (``messages`` kinds) the clerk sees after a recovery.
@@ -88,19 +90,12 @@ def _has_state(session: Session, device_id: str) -> bool:
 def device_report(session: Session) -> p.DeviceReport:
     """The leases this PC holds and the highest numbers it issued (recent days for codes)."""
     unit = str(office_value(session, UNIT_CODE))
-    slot = int(office_value(session, COUNTER_SLOT) or 0)
-    leases = [
-        p.HeldLease(series=row.series, first=row.start, last=row.end)
-        for row in session.scalars(select(NumberLease).where(NumberLease.source == "server"))
-        if 1 <= row.start <= row.end
-    ]
-    if is_unit_code(unit) and 1 <= slot <= 9:
-        numbers = counter_slot_range(slot)
-        leases.append(
-            p.HeldLease(
-                series=dossier_code_series(unit), first=numbers.start, last=numbers.stop - 1, slot=slot
-            )
-        )
+    leases = []
+    for row in session.scalars(select(NumberLease).where(NumberLease.source == "server")):
+        if not 1 <= row.start <= row.end:
+            continue
+        slot = row.start // 1000 if row.series.startswith(SLOT_SERIES_PREFIX) else None
+        leases.append(p.HeldLease(series=row.series, first=row.start, last=row.end, slot=slot))
     codes: dict[str, int] = {}
     since = datetime.now(VN_TZ).date() - timedelta(days=MARK_DAYS)
     if is_unit_code(unit):
@@ -208,6 +203,12 @@ def reconcile(session: Session, device_id: str, hs: p.HandshakeResponse) -> str 
         notice = notice or STORE_REWOUND
     state.seq_floor = max(state.seq_floor, hs.last_seq)
     state.confirmed_seq = max(state.confirmed_seq, hs.last_seq) if not server_rewound else hs.last_seq
+    # The server's list is the truth: a slot or block it no longer gives this PC (lost in
+    # a restore and held by another PC since) is never issued from again.
+    listed = [f"server-{lease.lease_id}" for lease in hs.leases]
+    session.execute(
+        delete(NumberLease).where(NumberLease.source == "server", NumberLease.lease_id.not_in(listed))
+    )
     apply_marks(session, hs.marks)
     if notice is not None:
         state.notice = notice

@@ -192,7 +192,7 @@ def case_blob_download(w: World) -> None:
 
 
 def case_drained(w: World) -> None:
-    """"Drained" speaks only for the caller's own device: C02's devices keep working."""
+    """ "Drained" speaks only for the caller's own device: C02's devices keep working."""
     assert w.attacker.http.post("/v1/devices/self/drained").status_code == 204
     assert w.victim.http.get("/v1/pull").status_code == 200
     assert w.attacker.http.get("/v1/pull").status_code == 200  # not revoked: a no-op
