@@ -14,9 +14,10 @@ store is opened, before anything can be numbered:
   Syncing needs a new login.
 - **Rewound.** The same installation, but the store is behind the *witness*
   (``sync-witness.json`` beside the store, written before every push and not
-  part of backups): it was restored from a backup. Every counter continues
-  above what the witness says was sent: operation seq, each day's
-  dossier-code counter, each register's numbers.
+  part of backups, with a compact copy in the OS keyring so that a data
+  folder copied back over this one is noticed too): it was restored from a
+  backup. Every counter continues above what the witness says was sent:
+  operation seq, each day's dossier-code counter, each register's numbers.
 
 A fork the client cannot see (a disk image copied with its machine id) is
 caught by the server: the same device and seq with another operation is
@@ -39,6 +40,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import keyring
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -64,6 +66,7 @@ from commune_desk.store.settings import (
     merge_office,
     put_setting,
 )
+from commune_desk.sync.credentials import KEYRING_SERVICE
 from commune_desk.sync.state import load_state, quarantine
 
 log = logging.getLogger(__name__)
@@ -74,6 +77,8 @@ MACHINE_ID_ENV = "COMMUNE_DESK_MACHINE_ID"
 WITNESS_NAME = "sync-witness.json"
 #: The counter slot value meaning "no slot leased: log in online first".
 NO_SLOT = 0
+#: Daily code counters kept in the keyring's copy of the witness.
+KEYRING_CODES = 12
 
 
 class IdentityEvent(StrEnum):
@@ -147,7 +152,9 @@ def check_installation(store: Store, data_dir: Path) -> IdentityCheck:
             return IdentityCheck(IdentityEvent.MOVED, device_id, old, set_aside)
         if stored.get("forked"):
             return IdentityCheck(IdentityEvent.SAME, device_id)
-        if apply_witness(session, read_witness(store), device_id):
+        if apply_witness(
+            session, _merge_witness(read_witness(store), _keyring_witness(device_id)), device_id
+        ):
             return IdentityCheck(IdentityEvent.REWOUND, device_id)
     return IdentityCheck(IdentityEvent.SAME, device_id)
 
@@ -261,6 +268,45 @@ def write_witness(store: Store, witness: dict[str, Any]) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(partial, path)
+    _save_keyring_witness(witness)
+
+
+def _keyring_account(device_id: str) -> str:
+    return f"witness|{device_id}"
+
+
+def _save_keyring_witness(witness: dict[str, Any]) -> None:
+    """A compact copy in the OS keyring (a few hundred bytes: the last days' codes only)."""
+    codes = dict(sorted(witness["codes"].items())[-KEYRING_CODES:])
+    compact = {**witness, "codes": codes}
+    try:
+        keyring.set_password(KEYRING_SERVICE, _keyring_account(witness["device_id"]), json.dumps(compact))
+    except Exception as exc:  # a missing or locked keyring: the file witness still stands
+        log.info("witness not kept in the keyring: %s", exc)
+
+
+def _keyring_witness(device_id: str) -> dict[str, Any]:
+    try:
+        raw = keyring.get_password(KEYRING_SERVICE, _keyring_account(device_id))
+        data = json.loads(raw) if raw else {}
+    except Exception as exc:  # a missing or locked keyring, a damaged entry
+        log.info("witness not read from the keyring: %s", exc)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _merge_witness(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """The higher of two witnesses of the same device (either may be missing)."""
+    if not b or b.get("device_id") != a.get("device_id", b.get("device_id")):
+        return a or b
+    if not a:
+        return b
+    return {
+        "device_id": a["device_id"],
+        "seq": max(int(a.get("seq", 0)), int(b.get("seq", 0))),
+        "codes": _max_merge(a.get("codes", {}), b.get("codes", {})),
+        "numbers": _max_merge(a.get("numbers", {}), b.get("numbers", {})),
+    }
 
 
 def read_witness(store: Store) -> dict[str, Any]:

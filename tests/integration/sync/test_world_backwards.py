@@ -50,6 +50,15 @@ def _numbers(clerk: Clerk) -> set[tuple[str, int]]:
         return {(d.series, d.number) for d in s.scalars(select(IncomingDocument)) if d.number is not None}
 
 
+def _relogin(clerk: Clerk, city: RunningServer) -> None:
+    user = city.user("C01")
+    login(clerk.ctx.store, server_url=city.base_url, username=user.username, password=user.password)
+
+
+def _dossier_codes(city: RunningServer) -> list[str]:
+    return [c["fields"]["code"] for c in server_snapshot(city, "C01") if c["entity"] == "dossier"]
+
+
 def _settle(*clerks: Clerk, rounds: int = 2) -> None:
     for _ in range(rounds):
         for clerk in clerks:
@@ -191,7 +200,7 @@ def test_revoked_pc_drains_its_work_and_its_slot_is_not_reused(
         third = make_clerk(tmp_path, "third", any_city.base_url, user)
         third.register(8)
         _settle(new, third)
-        every = [c["fields"]["code"] for c in server_snapshot(any_city, "C01") if c["entity"] == "dossier"]
+        every = _dossier_codes(any_city)
         assert len(every) == len(set(every)) == 5
         assert_converged(any_city, "C01", [new, third])
         _check_clean(new, third)
