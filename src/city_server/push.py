@@ -45,6 +45,8 @@ from commune_desk.protocol import (
 )
 
 _MISSING = object()
+#: Refusals that may turn into an application later: never recorded under the op's seq.
+NOT_YET = frozenset({ErrorKind.BLOB_INCOMPLETE, ErrorKind.UNKNOWN_DOSSIER, ErrorKind.UNKNOWN_RECORD})
 MAX_NUMBER = 2**62
 #: Register entries: the books their ``series`` may name.
 _REGISTER_KINDS = {e: RECORDS[e].series_kinds for e in (Entity.INCOMING_DOCUMENT, Entity.OUTGOING_DOCUMENT)}
@@ -166,9 +168,11 @@ class PushBatch:
                     )
                 continue
             outcome = self._apply(op)
-            if outcome.kind is ErrorKind.BLOB_INCOMPLETE:
-                # "Not yet", not "never": not recorded, so the same op comes again at this seq.
-                results.append(self._unstored(op, ErrorKind.BLOB_INCOMPLETE, outcome.message or ""))
+            if outcome.kind in NOT_YET:
+                # "Not yet", not "never" (the blob's bytes, or the record another PC sends
+                # again after a restore, may still come): not recorded, so the same op can
+                # come again at this seq.
+                results.append(self._unstored(op, outcome.kind, outcome.message or ""))
                 continue
             row = OpResultRow(
                 device_id=dev,

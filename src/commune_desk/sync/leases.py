@@ -102,7 +102,9 @@ def adopt_local_numbers(store: Store, client: SyncClient, handshake: p.Handshake
         missing = sorted(numbers - covered)
         while missing:
             size = min(p.MAX_LEASE_SIZE, missing[-1] - missing[0] + 1)
-            lease = client.lease(p.LeaseRequest(series=series, size=size))
+            lease = _lease_or_none(client, p.LeaseRequest(series=series, size=size))
+            if lease is None:
+                break  # the server is recovering from a restore: next time
             with store.write.begin() as session:
                 store_server_leases(session, [lease], now)
             if lease.first > missing[0]:

@@ -62,7 +62,14 @@ _UNSTORED = {
     p.ErrorKind.OP_ID_REUSED,
     p.ErrorKind.DEVICE_MISMATCH,
     p.ErrorKind.BLOB_INCOMPLETE,
+    p.ErrorKind.UNKNOWN_DOSSIER,
+    p.ErrorKind.UNKNOWN_RECORD,
 }
+#: An operation sent again after the server was restored may refer to a record another
+#: PC has not sent back yet: it waits (this many tries) instead of going to the quarantine.
+_WAIT_FOR_OTHERS = {p.ErrorKind.UNKNOWN_DOSSIER, p.ErrorKind.UNKNOWN_RECORD}
+REQUEUED_AFTER_RESTORE = "requeued_after_restore"
+MAX_WAITS = 8
 _REGISTERS = {p.Entity.INCOMING_DOCUMENT.value, p.Entity.OUTGOING_DOCUMENT.value}
 #: The kind of an operation quarantined because the server kept failing on it.
 SERVER_ERROR = p.ErrorKind.SERVER_ERROR.value
@@ -300,6 +307,11 @@ class Pusher:
                     continue
                 if kind in _STAY_QUEUED:
                     op.state, op.last_error = p.OutboxState.PENDING, kind
+                    stuck = True
+                    continue
+                waiting = op.last_error == REQUEUED_AFTER_RESTORE or (op.last_error or "").startswith("wait:")
+                if kind in _WAIT_FOR_OTHERS and waiting and op.attempts < MAX_WAITS:
+                    op.state, op.last_error = p.OutboxState.PENDING, f"wait:{kind}"
                     stuck = True
                     continue
                 if kind == p.ErrorKind.OP_ID_REUSED:

@@ -51,7 +51,7 @@ from commune_desk.store.search import drop_keys
 from commune_desk.store.settings import UNIT_CODE, office_value
 from commune_desk.sync.derive import derive_dossiers
 from commune_desk.sync.installation import apply_marks
-from commune_desk.sync.push import renumber_from
+from commune_desk.sync.push import REQUEUED_AFTER_RESTORE, renumber_from
 from commune_desk.sync.records import ENTITY_MODELS
 from commune_desk.sync.state import load_state
 
@@ -158,7 +158,7 @@ def reconcile(session: Session, device_id: str, hs: p.HandshakeResponse) -> str 
                 OutboxOp.state == p.OutboxState.DONE,
                 OutboxOp.seq > hs.last_seq,
             )
-            .values(state=p.OutboxState.PENDING, last_error=None)
+            .values(state=p.OutboxState.PENDING, last_error=REQUEUED_AFTER_RESTORE)
         ).rowcount
         audit(
             session,
