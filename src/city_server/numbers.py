@@ -237,15 +237,16 @@ class NumberBook:
             self._uses[(key, number)] = self.session.get(NumberUse, (self.commune_id, key, number))
         return self._uses[(key, number)]
 
-    def check_code(self, code: object, entity_id: str) -> ErrorKind | None:
-        """Check a dossier code: shape, inside this device's slot, not taken."""
+    def check_code(self, code: object, entity_id: str, *, restored: bool = False) -> ErrorKind | None:
+        """Check a dossier code: shape, inside this device's slot (unless it gives back a
+        record a restore lost: its slot may have been another PC's), not taken."""
         if not isinstance(code, str):
             return ErrorKind.INVALID_FIELDS
         try:
             parsed = parse_dossier_code(code)
         except DomainError:
             return ErrorKind.INVALID_FIELDS
-        if not self._in_lease(dossier_code_series(parsed.unit), parsed.number):
+        if not restored and not self._in_lease(dossier_code_series(parsed.unit), parsed.number):
             return ErrorKind.NUMBER_OUTSIDE_LEASE
         use = self._use(*_code_use(parsed))
         if use is not None and use.entity_id != entity_id:
@@ -256,9 +257,11 @@ class NumberBook:
         """Record a checked dossier code as used."""
         self._take(*_code_use(parse_dossier_code(code)), entity, entity_id)
 
-    def check_number(self, series: str, number: int, entity_id: str) -> ErrorKind | None:
-        """Check a register number: inside this device's lease and not taken."""
-        if not self._in_lease(series, number):
+    def check_number(
+        self, series: str, number: int, entity_id: str, *, restored: bool = False
+    ) -> ErrorKind | None:
+        """Check a register number: inside this device's lease (unless restored) and not taken."""
+        if not restored and not self._in_lease(series, number):
             return ErrorKind.NUMBER_OUTSIDE_LEASE
         use = self._use(series, number)
         if use is not None and use.entity_id != entity_id:

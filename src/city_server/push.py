@@ -17,7 +17,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from city_server.auth import AuthContext
-from city_server.models import Blob, Device, OpResultRow, Record, SeqSkip, utcnow
+from city_server.models import Blob, Commune, Device, OpResultRow, Record, SeqSkip, utcnow
 from city_server.numbers import NumberBook, lock_commune
 from commune_desk.domain.dossier import DossierStatus, EventKind, next_status
 from commune_desk.domain.errors import DomainError, IllegalTransition
@@ -29,6 +29,7 @@ from commune_desk.protocol import (
     FIELD_EVENT_KIND,
     FIELD_NUMBER,
     FIELD_PROVISIONAL,
+    FIELD_RESTORED,
     FIELD_SERIES,
     FIELD_SHA256,
     RECORDS,
@@ -104,6 +105,9 @@ class PushBatch:
     def __init__(self, session: Session, ctx: AuthContext) -> None:
         self.session = session
         self.ctx = ctx
+        #: The op being applied gives back a record a restore of the database lost.
+        self.restoring = False
+        self.commune: Commune | None = None
         self.numbers = NumberBook(session, ctx.commune_id, ctx.device_id)
         self.records: dict[tuple[str, str], Record | None] = {}
         self.seq = 0
@@ -123,7 +127,7 @@ class PushBatch:
         return response
 
     def _run(self, ops: list[Operation], skip_to: int | None) -> PushResponse:
-        commune = lock_commune(self.session, self.ctx.commune_id)
+        commune = self.commune = lock_commune(self.session, self.ctx.commune_id)
         self.seq = commune.change_seq
         dev = self.ctx.device_id
         device = self.session.get_one(Device, dev)
@@ -167,6 +171,7 @@ class PushBatch:
                         self._unstored(op, ErrorKind.SEQ_GAP, f"expected seq {last + 1}", expected=last + 1)
                     )
                 continue
+            self.restoring = False
             outcome = self._apply(op)
             if outcome.kind in NOT_YET:
                 # "Not yet", not "never" (the blob's bytes, or the record another PC sends
@@ -299,6 +304,13 @@ class PushBatch:
     # -- operations --------------------------------------------------------
 
     def _apply(self, op: Operation) -> Outcome:
+        if FIELD_RESTORED in op.fields:
+            # A record given back after a restore: never an edit of one the server has.
+            op = op.model_copy(update={"fields": {k: v for k, v in op.fields.items() if k != FIELD_RESTORED}})
+            existing = self._get(op.entity.value, str(op.entity_id))
+            if existing is not None:
+                return Outcome(OpStatus.DUPLICATE, version=existing.version)
+            self.restoring = op.action is Action.CREATE and self._recovered()
         if op.entity is Entity.CONFLICT:
             return _rejected(ErrorKind.ENTITY_NOT_ALLOWED, "conflicts are written by the server")
         if _has_nul(op.fields):
@@ -405,7 +417,9 @@ class PushBatch:
             if old.get(FIELD_CODE) is not None:
                 if fields[FIELD_CODE] != old[FIELD_CODE]:
                     return fields, None, _rejected(ErrorKind.NUMBER_IMMUTABLE, "code is final")
-            elif kind := self.numbers.check_code(fields[FIELD_CODE], str(op.entity_id)):
+            elif kind := self.numbers.check_code(
+                fields[FIELD_CODE], str(op.entity_id), restored=self.restoring
+            ):
                 return fields, None, _rejected(kind, "dossier code refused")
         elif op.entity in _REGISTER_KINDS and (
             {FIELD_SERIES, FIELD_NUMBER, FIELD_PROVISIONAL} & fields.keys()
@@ -432,7 +446,7 @@ class PushBatch:
             if not _is_number(number):
                 return fields, None, _rejected(ErrorKind.INVALID_FIELDS, "bad register number")
             assert isinstance(number, int)
-            if kind := self.numbers.check_number(series, number, str(op.entity_id)):
+            if kind := self.numbers.check_number(series, number, str(op.entity_id), restored=self.restoring):
                 return fields, None, _rejected(kind, "register number refused")
         if op.entity is Entity.ATTACHMENT:
             sha = fields.get(FIELD_SHA256, old.get(FIELD_SHA256))
@@ -450,6 +464,10 @@ class PushBatch:
             self.numbers.take_code(fields[FIELD_CODE], entity, entity_id)
         elif op.entity in _REGISTER_KINDS and isinstance(fields.get(FIELD_NUMBER), int):
             self.numbers.take_number(fields[FIELD_SERIES], fields[FIELD_NUMBER], entity, entity_id)
+
+    def _recovered(self) -> bool:
+        """Whether this commune's history was ever rewound (only then are records given back)."""
+        return self.commune is not None and self.commune.epoch_at is not None
 
     def _blob_complete(self, sha: object) -> bool:
         if not isinstance(sha, str):

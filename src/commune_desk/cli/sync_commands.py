@@ -47,8 +47,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _open(args: argparse.Namespace) -> Any:
     from commune_desk.app import AppContext  # lazy: keep `--help` fast
+    from commune_desk.sync.installation import IdentityEvent
 
-    return AppContext.open(AppPaths.resolve(args.data_dir))
+    ctx = AppContext.open(AppPaths.resolve(args.data_dir))
+    if ctx.identity is not None and ctx.identity.event in (IdentityEvent.MOVED, IdentityEvent.REWOUND):
+        print(message(ctx.identity.event.value), file=sys.stderr)  # for the IT officer, first
+    return ctx
 
 
 def _login(args: argparse.Namespace) -> int:
@@ -91,6 +95,8 @@ def _sync(args: argparse.Namespace) -> int:
         print(message(kind), file=sys.stderr)
     else:
         print(f"Đồng bộ xong: gửi {result.pushed}, nhận {result.pulled} thay đổi.")
+    if result.notice and not args.json:
+        print(message(result.notice))
     if not result.ok:
         return EXIT_FAILED
     if not result.converged:

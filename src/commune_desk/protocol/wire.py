@@ -69,6 +69,9 @@ FIELD_EVENT_KIND = "kind"
 """dossier_event: an EventKind value of commune_desk.domain.dossier."""
 FIELD_SHA256 = "sha256"
 """attachment: SHA-256 of the content blob (must be complete on the server)."""
+FIELD_RESTORED = "restored"
+"""Wire-only, on a create: a record the server held and lost with a restore of its
+database, given back by a PC that has it (see docs/protocol.md, "Server epochs")."""
 
 
 class Entity(StrEnum):

@@ -53,6 +53,8 @@ class RoundResult:
     quarantined: int = 0
     conflicts: int = 0
     pending: int = 0
+    notice: str | None = None
+    """A calm sentence about a recovery this round made (``messages`` kind)."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able dict (``sync --once --json``)."""
@@ -231,6 +233,7 @@ class SyncEngine:
             quarantined=quarantined,
             conflicts=conflicts,
             pending=pending,
+            notice=notice,
         )
 
     def _run_steps(self, client: SyncClient, account: Account) -> tuple[PushReport, int]:
@@ -261,6 +264,7 @@ class SyncEngine:
             device_id=account.device_id,
             page_size=min(self.page_size, hs.limits.max_pull_limit),
             on_page=on_page,
+            has_blob=self.blobs.exists,
         )
         return report, pulled
 

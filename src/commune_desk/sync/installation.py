@@ -179,7 +179,7 @@ def new_identity(session: Session, reason: str) -> tuple[str, int]:
         quarantine(
             session,
             op.op_id,
-            p.ErrorKind.DEVICE_CLONED.value,
+            IdentityEvent.MOVED.value,
             "made under this PC's previous identity; the PC it was copied from may still send it",
         )
     session.execute(delete(NumberLease).where(NumberLease.source == "server"))

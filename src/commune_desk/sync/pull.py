@@ -52,7 +52,7 @@ from commune_desk.sync.client import SyncClient
 from commune_desk.sync.derive import derive_dossiers
 from commune_desk.sync.index import index_record
 from commune_desk.sync.records import ENTITY_MODELS, apply_fields
-from commune_desk.sync.recovery import sweep_after_resync
+from commune_desk.sync.recovery import give_back_after_resync
 from commune_desk.sync.state import load_state
 from commune_desk.sync.validate import rejection_reason
 
@@ -490,6 +490,7 @@ def pull_all(
     device_id: str,
     page_size: int = p.DEFAULT_PULL_LIMIT,
     on_page: Callable[[int, int], None] | None = None,
+    has_blob: Callable[[str], bool] = lambda _sha: False,
 ) -> int:
     """Pull every change after the stored cursor; return how many were applied.
 
@@ -533,7 +534,7 @@ def pull_all(
                         keep = min(waiting) - 1 if waiting else page.cursor
                         state.cursor = max(state.cursor, keep)
                         if resync and not more:
-                            sweep_after_resync(session, seen)
+                            give_back_after_resync(session, seen, device_id, has_blob)
                             state.resync = False
                         total += applier.applied
                         if on_page is not None:

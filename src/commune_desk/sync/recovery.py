@@ -8,9 +8,10 @@ server confirmed. The answer is reconciled before anything is pushed:
 - **Server rewound** (a new epoch, or the server's cursor or ``last_seq`` below
   what this PC saw): the confirmed operations above the server's ``last_seq``
   go back to the queue with their op ids and seqs (nothing applies twice), the
-  cursor goes back to zero, and the pull from zero ends with a sweep that
-  removes the synced records the server no longer has (their owners send
-  them again). The clerk sees one calm sentence.
+  cursor goes back to zero, and the pull from zero ends by giving back the
+  synced records the server no longer has (marked ``restored``: whoever holds
+  them gives them back, a second copy is a plain duplicate). The clerk sees
+  one calm sentence.
 - **Store rewound** (restored from a backup): the operation seq continues
   above the server's ``last_seq``.
 - **High-water marks**: each day's dossier-code counter and each register's
@@ -21,7 +22,9 @@ server confirmed. The answer is reconciled before anything is pushed:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -31,10 +34,10 @@ from commune_desk import protocol as p
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.codes import is_unit_code
 from commune_desk.domain.numbers import SeriesKind, dossier_code_series
+from commune_desk.protocol.records import fields_to_wire, synced_columns
 from commune_desk.store import Store
 from commune_desk.store.audit import audit
 from commune_desk.store.models import (
-    DossierEvent,
     IssuedNumber,
     LocalCounter,
     NumberLease,
@@ -44,12 +47,11 @@ from commune_desk.store.models import (
 from commune_desk.store.outbox import (
     DOSSIER_COUNTER_PREFIX,
     OUTBOX_SEQ,
+    add_op,
     bump_counter,
     counter_value,
 )
-from commune_desk.store.search import drop_keys
 from commune_desk.store.settings import UNIT_CODE, office_value
-from commune_desk.sync.derive import derive_dossiers
 from commune_desk.sync.installation import apply_marks
 from commune_desk.sync.push import REQUEUED_AFTER_RESTORE, renumber_from
 from commune_desk.sync.records import ENTITY_MODELS
@@ -233,56 +235,67 @@ def drain_boundary(session: Session, device_id: str) -> int:
     return state.drain_boundary
 
 
-def sweep_after_resync(session: Session, seen: set[str]) -> int:
-    """After a pull from zero: remove synced records the server no longer has.
+def give_back_after_resync(
+    session: Session, seen: set[str], device_id: str, has_blob: Callable[[str], bool]
+) -> int:
+    """After a pull from zero: give back the synced records the restored server lost.
 
-    Records with unpushed work stay (their push recreates them); the others
-    were lost with the server's restore and come back when their owners send
-    them again. Returns how many were removed.
+    A record this PC holds as synced (no unsent change) that the server no
+    longer has was lost with the server's restore; its owner may be unable to
+    send it again (restored itself, replaced), so every PC that holds it gives
+    it back as a create marked ``restored`` (a copy the server already has is a
+    plain duplicate). Events go in their history order, after their dossier. An
+    attachment whose bytes are not on this PC is left to a PC that has them:
+    its record is removed here until it comes back. Returns how many were given back.
     """
     open_ids = set(
         session.scalars(select(OutboxOp.entity_id).where(OutboxOp.state.in_(p.OPEN_OUTBOX_STATES)))
     )
-    removed = 0
-    touched: set[str] = set()
-    order = [
-        p.Entity.DOSSIER_EVENT,
-        p.Entity.ATTACHMENT,
-        p.Entity.INCOMING_DOCUMENT,
-        p.Entity.OUTGOING_DOCUMENT,
-    ]
-    order.append(p.Entity.DOSSIER)
-    for entity in order:
-        model = ENTITY_MODELS[entity]
-        table = model.__table__  # type: ignore[attr-defined]
-        ids = [
-            i
-            for i in session.scalars(
-                select(table.c.id).where(table.c.server_version.is_not(None), table.c.dirty.is_(False))
-            )
-            if i not in seen and i not in open_ids
-        ]
+    now = datetime.now(UTC)
+    given = 0
+    for entity in _GIVE_BACK_ORDER:
+        model: Any = ENTITY_MODELS[entity]
+        query = select(model).where(model.server_version.is_not(None), model.dirty.is_(False))
         if entity is p.Entity.DOSSIER_EVENT:
-            for start in range(0, len(ids), 500):
-                touched.update(
-                    session.scalars(
-                        select(DossierEvent.dossier_id).where(DossierEvent.id.in_(ids[start : start + 500]))
-                    )
-                )
-        if entity is p.Entity.DOSSIER:
-            # A dossier still holding events (unsent ones) stays.
-            ids = [
-                i
-                for i in ids
-                if session.scalar(select(func.count()).where(DossierEvent.dossier_id == i)) == 0
-            ]
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            session.execute(delete(table).where(table.c.id.in_(part)))
-            for entity_id in part:
-                drop_keys(session, entity_id)
-        removed += len(ids)
-    derive_dossiers(session, touched)
-    if removed:
-        log.warning("resync removed %d records the server no longer has", removed)
-    return removed
+            query = query.order_by(model.dossier_id, model.local_order)
+        lost = [r for r in session.scalars(query) if r.id not in seen and r.id not in open_ids]
+        for rec in lost:
+            if entity is p.Entity.ATTACHMENT and not has_blob(rec.sha256):
+                session.delete(rec)
+                continue
+            names = [n for n in synced_columns(entity) if n not in p.RECORDS[entity].derived]
+            fields = fields_to_wire({n: getattr(rec, n) for n in names})
+            fields[p.FIELD_RESTORED] = True
+            add_op(
+                session,
+                device_id=device_id,
+                entity=entity.value,
+                entity_id=rec.id,
+                action=p.Action.CREATE.value,
+                fields=fields,
+                created_at=now,
+            )
+            rec.dirty = True
+            given += 1
+    if given:
+        audit(
+            session,
+            "records_given_back",
+            actor="sync",
+            entity="device",
+            entity_id=device_id,
+            details={"count": given},
+            at=now,
+        )
+        log.warning("giving back %d records the restored server lost", given)
+    return given
+
+
+#: Parents before children: the order records are given back in.
+_GIVE_BACK_ORDER = (
+    p.Entity.DOSSIER,
+    p.Entity.INCOMING_DOCUMENT,
+    p.Entity.OUTGOING_DOCUMENT,
+    p.Entity.ATTACHMENT,
+    p.Entity.DOSSIER_EVENT,
+)

@@ -346,9 +346,11 @@ def make_machine(root: Path, backend: str, seed: int = 0) -> type[RuleBasedState
             if not self.world.snapshots:
                 return
             snap, taken = data.draw(st.sampled_from(self.world.snapshots))
+            held = set().union(*(_held_ids(pc) for pc in self.world.pcs if pc.live))
             for pc in self.world.pcs:
-                if pc.retired and (pc.drained_step or 0) >= taken:
-                    self.world.explained_lost |= set(pc.typed)  # nobody is left to send it back
+                if pc.retired:
+                    # A retired PC sends nothing back; live PCs give back what they hold.
+                    self.world.explained_lost |= set(pc.typed) - held
             restore(self.world.server.db_url, snap)
             _city(self.world.server, "restored", "--commune", COMMUNE)
             self._note(f"server restored to step {taken}")
@@ -508,7 +510,7 @@ def make_machine(root: Path, backend: str, seed: int = 0) -> type[RuleBasedState
                 ]
             # Operations a clone inherited stay set aside (the original sends them); a change of
             # a record that a restore took from the server everywhere is refused for what it is.
-            allowed = {"device_cloned", "unknown_dossier", "unknown_record"}
+            allowed = {"identity_changed", "unknown_dossier", "unknown_record"}
             odd = [k for k in kinds if k not in allowed]
             if odd:
                 raise ModelViolation(f"{pc.name}: refused {odd}\n" + self._history())
@@ -612,6 +614,15 @@ def _kill_a_child_sync(pc: PC, keyring_file: Path, after: float) -> None:
     finally:
         child.wait(timeout=60)
         child.stdout.close()
+
+
+def _held_ids(pc: PC) -> set[str]:
+    """Every synced record's id this PC holds."""
+    ids: set[str] = set()
+    with pc.clerk.ctx.store.read() as s:
+        for model in ENTITY_MODELS.values():
+            ids.update(s.scalars(select(model.__table__.c.id)))  # type: ignore[attr-defined]
+    return ids
 
 
 def _same_derived_values(pcs: list[PC]) -> None:

@@ -240,7 +240,7 @@ def test_cloned_data_folder_becomes_a_new_device_before_it_numbers(
             assert clone.engine.sync_once().error_kind == "not_logged_in"
             with clone.ctx.store.read() as s:
                 kinds = {q.kind for q in s.scalars(select(QuarantinedOp))}
-            assert kinds == {"device_cloned"}
+            assert kinds == {"identity_changed"}
             login(
                 clone.ctx.store, server_url=any_city.base_url, username=user.username, password=user.password
             )
