@@ -26,7 +26,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from commune_desk import __version__
@@ -51,8 +51,8 @@ from commune_desk.store.outbox import (
     bump_counter,
     counter_value,
 )
-from commune_desk.store.settings import UNIT_CODE, office_value
-from commune_desk.sync.installation import apply_marks
+from commune_desk.store.settings import UNIT_CODE, merge_office, office_value
+from commune_desk.sync.installation import NO_SLOT, apply_marks
 from commune_desk.sync.push import REQUEUED_AFTER_RESTORE, renumber_from
 from commune_desk.sync.records import ENTITY_MODELS
 from commune_desk.sync.state import load_state
@@ -153,58 +153,16 @@ def reconcile(session: Session, device_id: str, hs: p.HandshakeResponse) -> str 
         or hs.last_seq < state.confirmed_seq
     )
     if server_rewound:
-        requeued = session.execute(
-            update(OutboxOp)
-            .where(
-                OutboxOp.device_id == device_id,
-                OutboxOp.state == p.OutboxState.DONE,
-                OutboxOp.seq > hs.last_seq,
-            )
-            .values(state=p.OutboxState.PENDING, last_error=REQUEUED_AFTER_RESTORE)
-        ).rowcount
-        audit(
-            session,
-            "server_rewound",
-            actor="sync",
-            entity="device",
-            entity_id=device_id,
-            details={
-                "old_epoch": state.epoch,
-                "new_epoch": hs.epoch,
-                "server_cursor": hs.cursor,
-                "seen_cursor": state.cursor,
-                "server_last_seq": hs.last_seq,
-                "confirmed_seq": state.confirmed_seq,
-                "requeued": requeued,
-            },
-            at=datetime.now(UTC),
-        )
-        log.warning("server rewound: %s operations re-queued, pulling again from zero", requeued)
-        state.cursor, state.resync = 0, True
-        state.confirmed_seq = state.seq_floor = hs.last_seq
+        _requeue_what_the_server_lost(session, state, hs)
         notice = SERVER_RESTORED
     elif counter_value(session, OUTBOX_SEQ) < hs.last_seq:
         notice = STORE_REWOUND  # restored from a backup the witness did not cover
     if hs.epoch:
         state.epoch = hs.epoch
-    current = counter_value(session, OUTBOX_SEQ)
-    if current < hs.last_seq:
-        bump_counter(session, OUTBOX_SEQ, step=hs.last_seq - current)
-    # Operations made after a restore that the witness did not cover got seqs the
-    # server already holds; never sent, they simply move above (in their order).
-    stale = session.scalar(
-        select(func.min(OutboxOp.seq)).where(
-            OutboxOp.device_id == device_id,
-            OutboxOp.state.in_(p.OPEN_OUTBOX_STATES),
-            OutboxOp.attempts == 0,
-            OutboxOp.seq <= hs.last_seq,
-        )
-    )
-    if stale is not None and not server_rewound:
-        renumber_from(session, device_id, stale)
+    if _continue_above(session, device_id, hs.last_seq, renumber=not server_rewound):
         notice = notice or STORE_REWOUND
     state.seq_floor = max(state.seq_floor, hs.last_seq)
-    state.confirmed_seq = max(state.confirmed_seq, hs.last_seq) if not server_rewound else hs.last_seq
+    state.confirmed_seq = hs.last_seq if server_rewound else max(state.confirmed_seq, hs.last_seq)
     # The server's list is the truth: a slot or block it no longer gives this PC (lost in
     # a restore and held by another PC since) is never issued from again.
     listed = [f"server-{lease.lease_id}" for lease in hs.leases]
@@ -217,12 +175,75 @@ def reconcile(session: Session, device_id: str, hs: p.HandshakeResponse) -> str 
     return notice
 
 
+def _requeue_what_the_server_lost(session: Session, state: SyncState, hs: p.HandshakeResponse) -> None:
+    """The server was rewound: confirmed operations above its ``last_seq`` go back to the
+    queue (same op ids and seqs) and the pull starts again from zero."""
+    lost = list(
+        session.scalars(
+            select(OutboxOp).where(
+                OutboxOp.device_id == state.device_id,
+                OutboxOp.state == p.OutboxState.DONE,
+                OutboxOp.seq > hs.last_seq,
+            )
+        )
+    )
+    for op in lost:
+        op.state, op.last_error = p.OutboxState.PENDING, REQUEUED_AFTER_RESTORE
+    audit(
+        session,
+        "server_rewound",
+        actor="sync",
+        entity="device",
+        entity_id=state.device_id,
+        details={
+            "old_epoch": state.epoch,
+            "new_epoch": hs.epoch,
+            "server_cursor": hs.cursor,
+            "seen_cursor": state.cursor,
+            "server_last_seq": hs.last_seq,
+            "confirmed_seq": state.confirmed_seq,
+            "requeued": len(lost),
+        },
+        at=datetime.now(UTC),
+    )
+    log.warning("server rewound: %s operations re-queued, pulling again from zero", len(lost))
+    state.cursor, state.resync = 0, True
+    state.confirmed_seq = state.seq_floor = hs.last_seq
+
+
+def _continue_above(session: Session, device_id: str, last_seq: int, *, renumber: bool) -> bool:
+    """New operations continue above the server's ``last_seq``; True when some had to move.
+
+    Operations made after a restore the witness did not cover got seqs the
+    server already holds; never sent, they simply move above, in their order.
+    """
+    current = counter_value(session, OUTBOX_SEQ)
+    if current < last_seq:
+        bump_counter(session, OUTBOX_SEQ, step=last_seq - current)
+    if not renumber:
+        return False
+    stale = session.scalar(
+        select(func.min(OutboxOp.seq)).where(
+            OutboxOp.device_id == device_id,
+            OutboxOp.state.in_(p.OPEN_OUTBOX_STATES),
+            OutboxOp.attempts == 0,
+            OutboxOp.seq <= last_seq,
+        )
+    )
+    if stale is None:
+        return False
+    renumber_from(session, device_id, stale)
+    return True
+
+
 def drain_boundary(session: Session, device_id: str) -> int:
     """The seq up to which a revoked PC still delivers (set once, when it learns of it)."""
     state = load_state(session, device_id)
     if state.drain_boundary is None:
         state.drain_boundary = counter_value(session, OUTBOX_SEQ)
+        # Nothing is numbered any more: the slot and blocks go to another PC once drained.
         session.execute(delete(NumberLease).where(NumberLease.source == "server"))
+        merge_office(session, counter_slot=NO_SLOT)
         audit(
             session,
             "device_revoked_draining",

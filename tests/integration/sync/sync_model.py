@@ -346,11 +346,11 @@ def make_machine(root: Path, backend: str, seed: int = 0) -> type[RuleBasedState
             if not self.world.snapshots:
                 return
             snap, taken = data.draw(st.sampled_from(self.world.snapshots))
+            # What only the server held and its backup lacks is rewound by this restore for
+            # good (a PC restored past it, a retired PC); live PCs give back what they hold.
             held = set().union(*(_held_ids(pc) for pc in self.world.pcs if pc.live))
-            for pc in self.world.pcs:
-                if pc.retired:
-                    # A retired PC sends nothing back; live PCs give back what they hold.
-                    self.world.explained_lost |= set(pc.typed) - held
+            kept = {row["entity_id"] for row in snap.rows["record"]}
+            self.world.explained_lost |= self._server_ids() - kept - held
             restore(self.world.server.db_url, snap)
             _city(self.world.server, "restored", "--commune", COMMUNE)
             self._note(f"server restored to step {taken}")
@@ -407,6 +407,8 @@ def make_machine(root: Path, backend: str, seed: int = 0) -> type[RuleBasedState
             return pc
 
         def _pick(self, data: st.DataObject, *, working: bool = False) -> PC | None:
+            for pc in self.world.pcs:
+                pc.told = pc.told or _knows_it_is_revoked(pc)
             choices = [pc for pc in self.world.pcs if pc.live and not (working and pc.told)]
             if not choices:
                 return None
@@ -614,6 +616,17 @@ def _kill_a_child_sync(pc: PC, keyring_file: Path, after: float) -> None:
     finally:
         child.wait(timeout=60)
         child.stdout.close()
+
+
+def _knows_it_is_revoked(pc: PC) -> bool:
+    """The PC learnt it is revoked (maybe in a child sync the model did not watch)."""
+    from commune_desk.store.models import SyncState
+
+    with pc.clerk.ctx.store.read() as s:
+        return (
+            s.scalar(select(SyncState.drain_boundary).where(SyncState.drain_boundary.is_not(None)))
+            is not None
+        )
 
 
 def _held_ids(pc: PC) -> set[str]:
