@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from city_server import auth, blobs
+from city_server import auth, blobs, devices
 from city_server.auth import AuthContext, ContextDep, SessionDep, last_seen
 from city_server.db import POOL_SIZE, make_engine, migrate, read_session_factory, session_factory
 from city_server.errors import ApiError, install_error_handlers
@@ -32,6 +32,7 @@ from city_server.recovery import (
     release_ended_drains,
     release_leases,
 )
+from city_server.throttle import LoginThrottle
 from commune_desk.protocol import (
     API_PREFIX,
     CLOCK_WARNING_SECONDS,
@@ -191,12 +192,17 @@ def number_gaps(ctx: ContextDep, session: SessionDep) -> GapReport:
 
 
 def create_app(
-    db_url: str | None = None, *, engine: Engine | None = None, run_migrations: bool = True
+    db_url: str | None = None,
+    *,
+    engine: Engine | None = None,
+    run_migrations: bool = True,
+    throttle: LoginThrottle | None = None,
 ) -> FastAPI:
     """Build the ASGI app on ``engine`` or a new engine for ``db_url``.
 
     Migrations run first unless ``run_migrations`` is false (e.g. uvicorn
-    workers after ``city-server init``).
+    workers after ``city-server init``). ``throttle`` replaces the default
+    failed-login limits (its counters are in the database either way).
     """
     if engine is None:
         if db_url is None:
@@ -212,8 +218,10 @@ def create_app(
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.read_sessions = read_session_factory(engine)
+    app.state.throttle = throttle or LoginThrottle(engine)
     install_error_handlers(app)
     app.include_router(auth.router, prefix=API_PREFIX)
+    app.include_router(devices.router, prefix=API_PREFIX)
     app.include_router(router, prefix=API_PREFIX)
     app.include_router(blobs.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, time
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from commune_desk.domain.calendar import OfficeHours, WorkCalendar
 from commune_desk.store.models import Setting
 
 
@@ -42,8 +40,10 @@ class OfficeField:
 
 
 OFFICE = SettingKey("office", dict, None, "office identity: unit code and name, counter slot, server")
-OFFICE_HOURS = SettingKey("office_hours", dict, None, "working sessions and the same-day cut-off")
-CALENDAR_OVERRIDES = SettingKey("calendar_overrides", dict, None, "extra days off and working days")
+#: Older versions kept the office hours and day overrides here; they now live in the synced
+#: working calendar (``work_calendar``), which takes them over once (``services/calendar.py``).
+OFFICE_HOURS = SettingKey("office_hours", dict, None, "older versions: working sessions, cut-off")
+CALENDAR_OVERRIDES = SettingKey("calendar_overrides", dict, None, "older versions: day overrides")
 DEVICE_ID = SettingKey(
     "device_id", str, None, "this installation's device UUID (a new one when the installation changes)"
 )
@@ -65,7 +65,11 @@ UNIT_CODE = OfficeField("unit_code", str, DEFAULT_UNIT_CODE)
 UNIT_NAME = OfficeField("unit_name", str, "UBND phường (chưa cấu hình)")
 COUNTER_SLOT = OfficeField("counter_slot", int, 1)
 SERVER_URL = OfficeField("server_url", str, None)
-OFFICE_FIELDS = (UNIT_CODE, UNIT_NAME, COUNTER_SLOT, SERVER_URL)
+#: First day the office takes dossiers (ISO date; the default is 2025-07-01, see OfficeSettings).
+OFFICE_START_DATE = OfficeField("office_start_date", str, None)
+#: Address citizens follow a dossier at, with ``{code}`` (the QR code of form 01).
+TRACKING_URL = OfficeField("tracking_url", str, None)
+OFFICE_FIELDS = (UNIT_CODE, UNIT_NAME, COUNTER_SLOT, SERVER_URL, OFFICE_START_DATE, TRACKING_URL)
 
 
 def get_setting(session: Session, setting: SettingKey) -> Any:
@@ -109,30 +113,3 @@ def ensure_device_id(session: Session) -> str:
     device_id = str(uuid.uuid4())
     put_setting(session, DEVICE_ID, device_id)
     return device_id
-
-
-def hours_to_json(hours: OfficeHours) -> dict[str, Any]:
-    """Office hours as stored in the settings table."""
-    return {
-        "sessions": [[a.isoformat("minutes"), b.isoformat("minutes")] for a, b in hours.sessions],
-        "same_day_cutoff": hours.same_day_cutoff.isoformat("minutes"),
-    }
-
-
-def hours_from_json(raw: dict[str, Any]) -> OfficeHours:
-    """Office hours from the settings table."""
-    return OfficeHours(
-        sessions=tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in raw["sessions"]),
-        same_day_cutoff=time.fromisoformat(raw["same_day_cutoff"]),
-    )
-
-
-def office_calendar(session: Session) -> WorkCalendar:
-    """The office's working calendar as stored (hours and day-off overrides)."""
-    hours = get_setting(session, OFFICE_HOURS)
-    overrides = get_setting(session, CALENDAR_OVERRIDES) or {}
-    return WorkCalendar(
-        hours=hours_from_json(hours) if hours else None,
-        extra_days_off=[date.fromisoformat(d) for d in overrides.get("off", [])],
-        extra_working_days=[date.fromisoformat(d) for d in overrides.get("working", [])],
-    )

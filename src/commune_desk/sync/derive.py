@@ -19,47 +19,72 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from commune_desk.domain.calendar import DayKind, TimeLimit, WorkCalendar
-from commune_desk.domain.deadlines import APPOINTMENT_EVENTS, appointment_from_history
+from commune_desk.domain.calendar import DayKind, TimeLimit, WorkCalendar, calendar_from_values
+from commune_desk.domain.deadlines import (
+    APPOINTMENT_EVENTS,
+    applied_extension,
+    derived_appointment,
+    extension_of,
+)
 from commune_desk.domain.dossier import DossierStatus, replay
-from commune_desk.store.models import Dossier, DossierEvent, Procedure
-from commune_desk.store.settings import office_calendar
+from commune_desk.store.models import Dossier, DossierEvent, Procedure, WorkCalendarRow
 
 
-class _Limits:
-    """Procedure time limits and the office calendar, read once and only when needed."""
+class _Rules:
+    """Procedure limits and extensions and the office calendar, read once and only when needed."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._limits: dict[str, TimeLimit | None] = {}
+        self._procedures: dict[str, tuple[TimeLimit, list[Any]] | None] = {}
         self._calendar: WorkCalendar | None = None
+        self._calendar_read = False
 
-    def limit(self, code: str) -> TimeLimit | None:
-        if code not in self._limits:
+    def procedure(self, code: str) -> tuple[TimeLimit, list[Any]] | None:
+        if code not in self._procedures:
             row = self.session.execute(
-                select(Procedure.day_kind, Procedure.time_limit).where(Procedure.code == code)
+                select(Procedure.day_kind, Procedure.time_limit, Procedure.extensions).where(
+                    Procedure.code == code
+                )
             ).first()
-            self._limits[code] = TimeLimit(DayKind(row[0]), row[1]) if row is not None else None
-        return self._limits[code]
+            self._procedures[code] = (
+                (TimeLimit(DayKind(row[0]), row[1]), list(row[2] or ())) if row is not None else None
+            )
+        return self._procedures[code]
 
     @property
-    def calendar(self) -> WorkCalendar:
-        if self._calendar is None:
-            self._calendar = office_calendar(self.session)
+    def calendar(self) -> WorkCalendar | None:
+        if not self._calendar_read:
+            row = self.session.scalar(select(WorkCalendarRow).limit(1))
+            if row is not None:
+                self._calendar = calendar_from_values(
+                    row.base_version,
+                    row.base_source,
+                    row.base_days,
+                    row.overrides_version,
+                    row.overrides,
+                    row.hours,
+                ).work_calendar()
+            self._calendar_read = True
         return self._calendar
 
-    def appointment(self, dossier: Any, events: list[Any]) -> datetime:
-        """The appointment ``events`` (in order) say, or the stored one when they say nothing."""
-        limit = self.limit(dossier.procedure_code)
-        if limit is None or not any(e.kind in APPOINTMENT_EVENTS for e in events):
-            return dossier.appointment_at
-        return appointment_from_history(
-            ((e.kind, e.at, e.data) for e in events),
+    def appointment(self, dossier: Any, events: list[Any]) -> tuple[datetime, str]:
+        """(appointment, extension) the events (in order) say; the stored ones when they say nothing."""
+        if not any(e.kind in APPOINTMENT_EVENTS for e in events):
+            return dossier.appointment_at, dossier.extension
+        extension = applied_extension(events, dossier.extension)
+        procedure = self.procedure(dossier.procedure_code)
+        calendar = self.calendar
+        if procedure is None or calendar is None:
+            return dossier.appointment_at, extension
+        limit, extensions = procedure
+        appointment = derived_appointment(
+            calendar,
             received_at=dossier.received_at,
             limit=limit,
-            calendar=self.calendar,
-            intake=dossier.appointment_at,
+            extension=extension_of(extensions, extension),
+            events=events,
         )
+        return appointment, extension
 
 
 def derive_dossiers(session: Session, dossier_ids: Iterable[str]) -> None:
@@ -67,7 +92,7 @@ def derive_dossiers(session: Session, dossier_ids: Iterable[str]) -> None:
     ids = sorted(set(dossier_ids))
     ev = DossierEvent.__table__.c
     dc = Dossier.__table__.c
-    limits = _Limits(session)
+    limits = _Rules(session)
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
         events: dict[str, list[Any]] = {i: [] for i in part}
@@ -88,6 +113,7 @@ def derive_dossiers(session: Session, dossier_ids: Iterable[str]) -> None:
                     dc.appointment_at,
                     dc.received_at,
                     dc.procedure_code,
+                    dc.extension,
                 ).where(dc.id.in_(part))
             )
         }
@@ -99,9 +125,15 @@ def derive_dossiers(session: Session, dossier_ids: Iterable[str]) -> None:
             ordered = sorted(events[dossier_id], key=lambda e: e.local_order)
             derived, finished, returned = _fold(ordered)
             status = int(derived) if derived is not None else now_row.status
-            appointment = limits.appointment(now_row, ordered)
-            values = (status, finished, returned, appointment)
-            stored = (now_row.status, now_row.finished_at, now_row.returned_at, now_row.appointment_at)
+            appointment, extension = limits.appointment(now_row, ordered)
+            values = (status, finished, returned, appointment, extension)
+            stored = (
+                now_row.status,
+                now_row.finished_at,
+                now_row.returned_at,
+                now_row.appointment_at,
+                now_row.extension,
+            )
             if values != stored:
                 updates.append(
                     {
@@ -110,6 +142,7 @@ def derive_dossiers(session: Session, dossier_ids: Iterable[str]) -> None:
                         "finished_at": finished,
                         "returned_at": returned,
                         "appointment_at": appointment,
+                        "extension": extension,
                     }
                 )
         if updates:
@@ -124,7 +157,7 @@ def _fold(events: list[Any]) -> tuple[DossierStatus | None, datetime | None, dat
     return state.status, state.finished_at, state.returned_at
 
 
-def derive_dossier(session: Session, dossier_id: str, limits: _Limits | None = None) -> None:
+def derive_dossier(session: Session, dossier_id: str, limits: _Rules | None = None) -> None:
     """Recompute a dossier's status, dates and appointment from its events in server order.
 
     Events the server has seen come first in change order; unpushed ones
@@ -135,10 +168,10 @@ def derive_dossier(session: Session, dossier_id: str, limits: _Limits | None = N
     if dossier is None:
         return
     events = list(session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier_id)))
-    _derive(dossier, events, limits or _Limits(session))
+    _derive(dossier, events, limits or _Rules(session))
 
 
-def _derive(dossier: Dossier, events: list[DossierEvent], limits: _Limits) -> None:
+def _derive(dossier: Dossier, events: list[DossierEvent], limits: _Rules) -> None:
     synced = sorted((e for e in events if not e.dirty), key=lambda e: e.local_order)
     local = sorted((e for e in events if e.dirty), key=lambda e: e.local_order)
     top = max((e.local_order for e in synced), default=0)
@@ -150,6 +183,6 @@ def _derive(dossier: Dossier, events: list[DossierEvent], limits: _Limits) -> No
         dossier.status = int(status)
     if (dossier.finished_at, dossier.returned_at) != (finished, returned):
         dossier.finished_at, dossier.returned_at = finished, returned
-    appointment = limits.appointment(dossier, synced + local)
-    if dossier.appointment_at != appointment:
-        dossier.appointment_at = appointment
+    appointment, extension = limits.appointment(dossier, synced + local)
+    if (dossier.appointment_at, dossier.extension) != (appointment, extension):
+        dossier.appointment_at, dossier.extension = appointment, extension

@@ -1,7 +1,7 @@
 """Sync recovery: epochs, confirmed seq, resync and drain state; rejected pulled records.
 
-Revision ID: 0002_sync_recovery
-Revises: 0001
+Revision ID: 0003_sync_recovery
+Revises: 0002_calendar_papers
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_sync_recovery"
-down_revision = "0001"
+revision = "0003_sync_recovery"
+down_revision = "0002_calendar_papers"
 branch_labels = None
 depends_on = None
 
