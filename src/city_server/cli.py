@@ -1,9 +1,9 @@
 """``city-server``: administration and serving of the reference city server.
 
 Commands: ``init``, ``add-commune``, ``add-user``, ``serve``, ``gaps``,
-``security-log``, ``unlock``, ``devices``, ``openapi``. Every command takes
-``--db URL`` (default: the environment variable ``CITY_SERVER_DB``, else
-``sqlite:///city-server.sqlite3``).
+``security-log``, ``unlock``, ``devices``, ``restored``, ``end-recovery``,
+``numbers``, ``openapi``. Every command takes ``--db URL`` (default: the
+environment variable ``CITY_SERVER_DB``, else ``sqlite:///city-server.sqlite3``).
 """
 
 from __future__ import annotations
@@ -83,6 +83,20 @@ def _parser() -> argparse.ArgumentParser:
     p = cmd("devices", "list the devices of a commune (key fingerprints, revocations)")
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p = cmd("restored", "after restoring the database from a backup: start a new epoch")
+    p.add_argument("--commune", help="only this commune (default: every commune)")
+    p.add_argument("--reason", default="database restored from a backup")
+    p.add_argument(
+        "--hold-hours",
+        type=float,
+        default=24.0,
+        help="hours during which no new counter slot or number block is granted (default 24)",
+    )
+    p = cmd("end-recovery", "grant new counter slots and number blocks again (every PC has synced)")
+    p.add_argument("--commune", help="only this commune (default: every commune)")
+    p = cmd("numbers", "show each series' next number and each counter slot's marks")
+    p.add_argument("--commune", required=True, help="commune code")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p = sub.add_parser("openapi", help="print the OpenAPI schema (JSON)")
     p.set_defaults(db=None)
     return parser

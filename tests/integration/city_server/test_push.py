@@ -58,13 +58,13 @@ def test_one_rejected_op_does_not_block_the_rest(device: Callable[..., SyncDevic
     dev = device()
     ops = [
         dev.op("dossier", fields={"n": 1}),
-        dev.op("dossier", action="update", fields={"n": 2}, base_version=1),  # unknown record
         dev.op("conflict", fields={}),  # clients may not write conflicts
+        dev.op("dossier", action="delete"),  # no base version
         dev.op("dossier", fields={"n": 3}),
     ]
     results = dev.push(*ops)
     assert [r["status"] for r in results] == ["applied", "rejected", "rejected", "applied"]
-    assert [r["kind"] for r in results] == [None, "unknown_record", "entity_not_allowed", None]
+    assert [r["kind"] for r in results] == [None, "entity_not_allowed", "invalid_fields", None]
 
 
 def test_ops_of_another_device_are_refused(device: Callable[..., SyncDevice]) -> None:

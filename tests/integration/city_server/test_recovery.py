@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.helpers.city_server import RunningServer, SyncDevice
@@ -144,10 +143,7 @@ def test_a_draining_device_may_only_deliver(server: RunningServer, device: Calla
     for method, path in (("GET", "/v1/pull"), ("POST", "/v1/leases"), ("GET", "/v1/numbers/gaps")):
         reply = dev.http.request(method, path, json={"series": "incoming/2030"} if method == "POST" else None)
         assert (reply.status_code, reply.json()["kind"]) == (401, "device_revoked"), path
-    refreshed = httpx.post(
-        f"{server.base_url}/v1/auth/refresh",
-        json={"refresh_token": dev.tokens.refresh_token, "device_id": str(dev.id)},
-    )
+    refreshed = server.refresh_reply(dev.tokens.refresh_token, dev.id)
     assert refreshed.status_code == 200  # it may keep its session to finish delivering
     other = device()
     assert other.lease("dossier-code/000.00.00.H26")["slot"] != lease["slot"]  # still held
