@@ -13,7 +13,6 @@ import shutil
 import sqlite3
 import threading
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -108,9 +107,11 @@ def test_renumbering_after_a_restore_keeps_each_records_order(
         shutil.copytree(tmp_path / "copy", tmp_path / "pc")
         pc = _reopen(pc, any_city.base_url)
         # Offline: a dossier is created, then extended.
-        later = (datetime.now(UTC) + timedelta(days=20)).replace(microsecond=0)
         dossier = pc.register(4)
-        pc.services.record_event(dossier, EventKind.EXTENDED, data={"appointment_at": later.isoformat()})
+        later = pc.services.propose_apology_date(dossier)  # a working moment, form 04
+        pc.services.record_event(
+            dossier, EventKind.EXTENDED, data={"appointment_at": later.isoformat(), "fault": "one_stop"}
+        )
         with pc.ctx.store.read() as s:
             before = [
                 o.op_id
