@@ -224,14 +224,12 @@ def test_cloned_data_folder_becomes_a_new_device_before_it_numbers(
         pending = original.register(2)  # copied along with the folder, unsent
         original.ctx.close()
         shutil.copytree(tmp_path / "pc", tmp_path / "clone")
-        original = Clerk("pc", AppContext.open(AppPaths.resolve(tmp_path / "pc")), original.engine)
-        original.engine = SyncEngine(original.ctx.store, original.ctx.blobs, timeout=(2.0, 5.0))
+        original = _open_clerk("pc", tmp_path / "pc")
         assert original.ctx.identity is not None and original.ctx.identity.event is IdentityEvent.SAME
-        clone_ctx = AppContext.open(AppPaths.resolve(tmp_path / "clone"))
-        identity = clone_ctx.identity
+        clone = _open_clerk("clone", tmp_path / "clone")
+        identity = clone.ctx.identity
         assert identity is not None and identity.event is IdentityEvent.MOVED
         assert identity.device_id != original.ctx.device_id and identity.set_aside == 2
-        clone = Clerk("clone", clone_ctx, SyncEngine(clone_ctx.store, clone_ctx.blobs, timeout=(2.0, 5.0)))
         try:
             # Before it has its own slot the copy issues no code at all.
             with pytest.raises(NumberingError) as refused:
@@ -271,10 +269,8 @@ def test_a_fork_the_pc_cannot_see_is_device_cloned_and_a_new_login_makes_a_new_d
         shutil.copytree(tmp_path / "pc", tmp_path / "image")
         # The image runs as the same installation (same machine id, same path on its disk).
         _as_if_same_installation(tmp_path / "image")
-        a = Clerk("pc", AppContext.open(AppPaths.resolve(tmp_path / "pc")), a.engine)
-        a.engine = SyncEngine(a.ctx.store, a.ctx.blobs, timeout=(2.0, 5.0))
-        image_ctx = AppContext.open(AppPaths.resolve(tmp_path / "image"))
-        image = Clerk("image", image_ctx, SyncEngine(image_ctx.store, image_ctx.blobs, timeout=(2.0, 5.0)))
+        a = _open_clerk("pc", tmp_path / "pc")
+        image = _open_clerk("image", tmp_path / "image")
         try:
             assert image.ctx.device_id == a.ctx.device_id
             a.services.record_event(a.register(1), EventKind.ASSIGNED, actor="a")
@@ -295,6 +291,12 @@ def test_a_fork_the_pc_cannot_see_is_device_cloned_and_a_new_login_makes_a_new_d
             image.close()
     finally:
         a.close()
+
+
+def _open_clerk(name: str, folder: Path) -> Clerk:
+    """A PC's app started (again) on ``folder`` (its account as the folder says)."""
+    ctx = AppContext.open(AppPaths.resolve(folder))
+    return Clerk(name, ctx, SyncEngine(ctx.store, ctx.blobs, timeout=(2.0, 5.0)))
 
 
 def _as_if_same_installation(folder: Path) -> None:
