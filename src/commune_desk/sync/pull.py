@@ -27,13 +27,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from commune_desk import protocol as p
 from commune_desk.domain.dossier import EventKind, next_status
 from commune_desk.store import Store
-from commune_desk.store.audit import audit
 from commune_desk.store.models import (
     Attachment,
     Conflict,
@@ -50,11 +49,17 @@ from commune_desk.store.search import drop_keys
 from commune_desk.sync.bulk import BulkInserter, Prepared, prepare
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.derive import derive_dossiers
+from commune_desk.sync.displace import displace_numbers
 from commune_desk.sync.index import index_record
 from commune_desk.sync.records import ENTITY_MODELS, apply_fields
 from commune_desk.sync.recovery import give_back_after_resync
 from commune_desk.sync.state import load_state
-from commune_desk.sync.validate import rejection_reason
+from commune_desk.sync.validate import (
+    json_safe,
+    rejection_reason,
+    resolve_rejections,
+    unresolved_rejections,
+)
 
 log = logging.getLogger(__name__)
 
@@ -73,66 +78,6 @@ _ORDER = {
     p.Entity.CONFLICT: 4,
     p.Entity.CONFLICT_RESOLUTION: 5,
 }
-
-
-_ENTITY_OF: dict[type, str] = {model: str(entity) for entity, model in ENTITY_MODELS.items()}
-
-
-def displace_numbers(session: Session, changes: list[p.Change], now: datetime) -> None:
-    """Give way to the server's numbers: a local record holding the same code or number.
-
-    This only happens to a record the server refused (or will refuse) —
-    typically one numbered in single-PC mode before the PC logged in. Its
-    number is taken off (register entries become provisional, a dossier code
-    gets a ``~`` suffix) and the change is audited, so the quarantine shows
-    the clerk what to reprint.
-    """
-    owners: dict[tuple[type[DeclarativeBase], Any], str] = {}
-    for change in changes:
-        model = ENTITY_MODELS.get(change.entity)
-        fields = change.fields
-        if change.deleted:
-            continue
-        if model is Dossier and isinstance(fields.get(p.FIELD_CODE), str):
-            owners[(model, fields[p.FIELD_CODE])] = str(change.entity_id)
-        elif model in (IncomingDocument, OutgoingDocument) and isinstance(fields.get(p.FIELD_NUMBER), int):
-            owners[(model, (fields.get(p.FIELD_SERIES), fields[p.FIELD_NUMBER]))] = str(change.entity_id)
-    if not owners:
-        return
-    clashes: list[tuple[Any, str]] = []
-    codes = [key for model, key in owners if model is Dossier]
-    for start in range(0, len(codes), 500):
-        for rec in session.scalars(select(Dossier).where(Dossier.code.in_(codes[start : start + 500]))):
-            owner = owners[(Dossier, rec.code)]
-            if owner != rec.id:
-                clashes.append((rec, owner))
-    for model in (IncomingDocument, OutgoingDocument):
-        keys = [key for m, key in owners if m is model]
-        numbers = sorted({number for _, number in keys})
-        for start in range(0, len(numbers), 500):
-            doc: Any
-            for doc in session.scalars(select(model).where(model.number.in_(numbers[start : start + 500]))):
-                holder = owners.get((model, (doc.series, doc.number)))
-                if holder is not None and holder != doc.id:
-                    clashes.append((doc, holder))
-    for rec, owner in clashes:
-        is_dossier = isinstance(rec, Dossier)
-        old = rec.code if is_dossier else rec.number
-        if is_dossier:
-            rec.code = f"{rec.code}~{rec.id[:8]}"
-        else:
-            rec.number = None
-        audit(
-            session,
-            "number_displaced",
-            actor="sync",
-            entity=_ENTITY_OF[type(rec)],
-            entity_id=rec.id,
-            details={"was": old, "taken_by": owner},
-            at=now,
-        )
-    if clashes:
-        session.flush()
 
 
 def _entity_rank(change: p.Change) -> int:
@@ -224,7 +169,7 @@ class PageApplier:
             for c in changes
             if c.entity is p.Entity.DOSSIER_EVENT and id(c) not in reasons and not c.deleted
         }
-        refused |= _unresolved_rejections(self.session, parents - refused)
+        refused |= unresolved_rejections(self.session, parents - refused)
         for change in changes:
             event = change.entity is p.Entity.DOSSIER_EVENT and not change.deleted
             if event and id(change) not in reasons and str(change.fields.get(p.FIELD_DOSSIER_ID)) in refused:
@@ -246,7 +191,7 @@ class PageApplier:
             row = PulledRejection(entity_id=entity_id, created_at=self.now)
             self.session.add(row)
         row.entity, row.seq, row.version = str(change.entity), change.seq, change.version
-        row.reason, row.fields, row.resolved_at = reason[:500], _json_safe(change.fields), None
+        row.reason, row.fields, row.resolved_at = reason[:500], json_safe(change.fields), None
         self.rejected += 1
 
     def _insert_new(self, ordered: list[p.Change], pending: dict[str, set[str]]) -> list[p.Change]:
@@ -362,49 +307,6 @@ class PageApplier:
             self.session.add(row)
         row.voided = True
         row.void_reason = str(change.fields.get("reason") or "")
-
-
-def _unresolved_rejections(session: Session, ids: Iterable[str]) -> set[str]:
-    """Which of ``ids`` are records this PC could not apply (still unresolved)."""
-    wanted = list(set(ids))
-    found: set[str] = set()
-    for start in range(0, len(wanted), 500):
-        found.update(
-            session.scalars(
-                select(PulledRejection.entity_id).where(
-                    PulledRejection.entity_id.in_(wanted[start : start + 500]),
-                    PulledRejection.resolved_at.is_(None),
-                )
-            )
-        )
-    return found
-
-
-def _json_safe(value: Any) -> Any:
-    """A copy of pulled fields that the store can hold (unencodable text replaced)."""
-    if isinstance(value, str):
-        return value.encode("utf-8", "replace").decode("utf-8")
-    if isinstance(value, dict):
-        return {_json_safe(str(k)): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return None
-    return value
-
-
-def resolve_rejections(session: Session, ids: Iterable[str], now: datetime) -> None:
-    """A record set aside earlier has now been applied: its rejection is resolved."""
-    wanted = list(set(ids))
-    for start in range(0, len(wanted), 500):
-        session.execute(
-            update(PulledRejection)
-            .where(
-                PulledRejection.entity_id.in_(wanted[start : start + 500]),
-                PulledRejection.resolved_at.is_(None),
-            )
-            .values(resolved_at=now)
-        )
 
 
 def _new_row(model: type[DeclarativeBase], entity_id: str, now: datetime) -> Any:

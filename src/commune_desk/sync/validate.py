@@ -12,15 +12,19 @@ columns this PC's tables cannot leave empty.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
 import pydantic
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from commune_desk import protocol as p
 from commune_desk.domain.dossier import EventKind
 from commune_desk.protocol.records import LOCAL_COLUMNS, FieldRule, FieldType
+from commune_desk.store.models import PulledRejection
 from commune_desk.sync.records import ENTITY_MODELS
 
 #: Columns this PC fills itself when a record arrives (derived or bookkeeping).
@@ -136,3 +140,46 @@ def _storable_json(value: Any, depth: int = 0) -> bool:
     if isinstance(value, float):
         return value == value and value not in (float("inf"), float("-inf"))
     return True
+
+
+def unresolved_rejections(session: Session, ids: Iterable[str]) -> set[str]:
+    """Which of ``ids`` are records this PC could not apply (still unresolved)."""
+    wanted = list(set(ids))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        found.update(
+            session.scalars(
+                select(PulledRejection.entity_id).where(
+                    PulledRejection.entity_id.in_(wanted[start : start + 500]),
+                    PulledRejection.resolved_at.is_(None),
+                )
+            )
+        )
+    return found
+
+
+def json_safe(value: Any) -> Any:
+    """A copy of pulled fields that the store can hold (unencodable text replaced)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {json_safe(str(k)): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    return value
+
+
+def resolve_rejections(session: Session, ids: Iterable[str], now: datetime) -> None:
+    """A record set aside earlier has now been applied: its rejection is resolved."""
+    wanted = list(set(ids))
+    for start in range(0, len(wanted), 500):
+        session.execute(
+            update(PulledRejection)
+            .where(
+                PulledRejection.entity_id.in_(wanted[start : start + 500]),
+                PulledRejection.resolved_at.is_(None),
+            )
+            .values(resolved_at=now)
+        )
