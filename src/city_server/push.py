@@ -118,7 +118,7 @@ class PushBatch:
         """Apply ``ops`` in order and return one result per op.
 
         ``skip_to``: the device declares that the seqs below it it never
-        delivered will never come (recorded, see :func:`_declare_skip`).
+        delivered will never come (recorded in ``seq_skip``).
         """
         with self.session.no_autoflush:
             # Statements are batched: a few queries per push, not per operation.
