@@ -16,8 +16,8 @@ from hypothesis.stateful import run_state_machine_as_test
 from tests.helpers.city_server import backends
 from tests.integration.sync.sync_model import make_machine
 
-EXAMPLES = int(os.environ.get("COMMUNE_SYNC_MODEL_EXAMPLES", "2"))
-STEPS = int(os.environ.get("COMMUNE_SYNC_MODEL_STEPS", "18"))
+EXAMPLES = int(os.environ.get("COMMUNE_SYNC_MODEL_EXAMPLES", "5"))
+STEPS = int(os.environ.get("COMMUNE_SYNC_MODEL_STEPS", "20"))
 
 
 @pytest.mark.parametrize(
