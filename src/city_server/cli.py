@@ -1,7 +1,7 @@
 """``city-server``: administration and serving of the reference city server.
 
 Commands: ``init``, ``add-commune``, ``add-user``, ``serve``, ``gaps``,
-``openapi``. Every command takes ``--db URL`` (default: the environment
+``check``, ``openapi``. Every command takes ``--db URL`` (default: the environment
 variable ``CITY_SERVER_DB``, else ``sqlite:///city-server.sqlite3``).
 """
 
@@ -14,11 +14,13 @@ import sys
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from city_server.admin import AdminError, add_commune, add_user
 from city_server.db import make_engine, migrate, session_factory
 from city_server.models import Commune
 from city_server.numbers import find_gaps
+from city_server.records import check_records
 from commune_desk.protocol import Role
 
 DEFAULT_DB = "sqlite:///city-server.sqlite3"
@@ -58,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     p = cmd("gaps", "report register-number gaps of a commune")
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p = cmd("check", "find stored records a pull cannot send or a client would refuse")
+    p.add_argument("--repair", action="store_true", help="write a clean version of each one found")
+    p.add_argument("--commune", help="only this commune (code)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
     p = sub.add_parser("openapi", help="print the OpenAPI schema (JSON)")
     p.set_defaults(db=None)
     return parser
@@ -133,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"user {args.username} added to {args.commune}")
             elif args.command == "gaps":
                 return _gaps(session, args)
+            elif args.command == "check":
+                return _check(session, args)
     except AdminError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -155,6 +163,28 @@ def _gaps(session: object, args: argparse.Namespace) -> int:
         for g in gaps:
             print(f"{g.series:<22} {g.number:>8}  {g.leased_to or '-'}")
     return 1 if gaps else 0
+
+
+def _check(session: Session, args: argparse.Namespace) -> int:
+    """Exit 0 when every record can be served (after ``--repair``), else 1."""
+    commune_id = None
+    if args.commune:
+        commune = session.scalar(select(Commune).where(Commune.code == args.commune))
+        if commune is None:
+            raise AdminError(f"no commune {args.commune!r}")
+        commune_id = commune.id
+    report = check_records(session, repair=args.repair, commune_id=commune_id)
+    if args.json:
+        print(json.dumps(report.to_json()))
+    else:
+        print(f"{report.checked} records checked, {len(report.found)} found, {len(report.repaired)} repaired")
+        for line in report.repaired:
+            print(f"repaired: {line}")
+        for line in report.problems:
+            print(f"problem: {line}")
+        if report.problems and not args.repair:
+            print("run again with --repair to write clean versions")
+    return 0 if report.ok else 1
 
 
 if __name__ == "__main__":

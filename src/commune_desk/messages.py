@@ -151,6 +151,19 @@ MESSAGES: dict[str, str] = {
     ),
     "append_only": QT_TRANSLATE_NOOP("Messages", "Nhật ký xử lý chỉ được ghi thêm, không được sửa hay xoá."),
     "invalid_fields": QT_TRANSLATE_NOOP("Messages", "Có thông tin không hợp lệ."),
+    "unknown_field": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ không nhận một thông tin của bản ghi này (phần mềm cần cập nhật?)."
+    ),
+    "invalid_operation": QT_TRANSLATE_NOOP(
+        "Messages", "Thay đổi không đúng định dạng giao thức (lỗi phần mềm; hãy báo cán bộ CNTT)."
+    ),
+    "unknown_entity": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ không nhận loại dữ liệu này (phần mềm cần cập nhật?)."
+    ),
+    "invalid_text": QT_TRANSLATE_NOOP(
+        "Messages", "Có ký tự không hợp lệ (ký tự điều khiển hoặc lỗi mã hoá) trong thông tin đã nhập."
+    ),
+    "text_too_long": QT_TRANSLATE_NOOP("Messages", "Có thông tin quá dài so với quy định."),
     "entity_not_allowed": QT_TRANSLATE_NOOP("Messages", "Tài khoản này không được sửa loại dữ liệu này."),
     "number_outside_lease": QT_TRANSLATE_NOOP("Messages", "Số văn bản nằm ngoài khối số máy này được cấp."),
     "number_taken": QT_TRANSLATE_NOOP("Messages", "Số văn bản đã được máy khác dùng."),

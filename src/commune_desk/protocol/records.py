@@ -216,6 +216,8 @@ NUMBER_VOID = RecordRules(
         "series": _text(40),
         "number": _of(_INT),
         "reason": _long(LINE_LENGTH),
+        "entity": _text(40),  # the register entry the number was issued to ("" when none)
+        "entity_id": _of(FieldType.UUID, nullable=True),
     },
     append_only=True,
     series_kinds=frozenset({SeriesKind.INCOMING, SeriesKind.OUTGOING, SeriesKind.OUTGOING_SECRET}),

@@ -25,6 +25,8 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from commune_desk.protocol.text import is_clean_text
+
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
 
@@ -157,7 +159,12 @@ class ErrorKind(StrEnum):
     SEQ_REUSED = "seq_reused"
     OP_ID_REUSED = "op_id_reused"
     ENTITY_NOT_ALLOWED = "entity_not_allowed"
+    UNKNOWN_ENTITY = "unknown_entity"
+    INVALID_OPERATION = "invalid_operation"
     INVALID_FIELDS = "invalid_fields"
+    UNKNOWN_FIELD = "unknown_field"
+    INVALID_TEXT = "invalid_text"
+    TEXT_TOO_LONG = "text_too_long"
     UNKNOWN_RECORD = "unknown_record"
     RECORD_DELETED = "record_deleted"
     APPEND_ONLY = "append_only"
@@ -187,20 +194,31 @@ def is_retryable_status(status_code: int) -> bool:
     return status_code in RETRYABLE_HTTP_STATUSES or status_code >= 500
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("NUL character not allowed")
+def _line(value: str) -> str:
+    if not is_clean_text(value):
+        raise ValueError("control character or lone surrogate in text")
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
-"""A string that a database can store (no NUL characters)."""
+def _note(value: str) -> str:
+    if not is_clean_text(value, multiline=True):
+        raise ValueError("control character or lone surrogate in text")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_line)]
+"""One line of text every database and JSON writer can store (see ``protocol.text``)."""
+Note = Annotated[str, AfterValidator(_note)]
+"""Text that may hold line breaks and tabs, otherwise as clean as :data:`Text`."""
+
+#: Largest integer on the wire (seq, versions, numbers): every JSON reader reads it exactly.
+MAX_SAFE_INTEGER = 2**53 - 1
 
 
 class _Wire(BaseModel):
     """Base of all wire types: unknown fields are ignored (forward compatible)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=False)
+    model_config = ConfigDict(extra="ignore", frozen=False, allow_inf_nan=False)
 
 
 class ErrorBody(_Wire):
@@ -344,11 +362,11 @@ class Operation(_Wire):
 
     op_id: UUID
     device_id: UUID
-    seq: int = Field(ge=1, le=2**62)
+    seq: int = Field(ge=1, le=MAX_SAFE_INTEGER, description="Positive, below 2**53.")
     entity: Entity
     entity_id: UUID
     action: Action
-    base_version: int | None = Field(default=None, ge=0, le=2**62)
+    base_version: int | None = Field(default=None, ge=0, le=MAX_SAFE_INTEGER)
     fields: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -356,6 +374,20 @@ class PushRequest(_Wire):
     """A batch of operations of the calling device, in seq order."""
 
     ops: list[Operation] = Field(max_length=MAX_PUSH_OPS)
+
+
+class ReceivedPush(_Wire):
+    """A push as the server reads it: each operation on its own.
+
+    An operation that is not well formed stays a JSON object and is answered
+    ``rejected`` (``invalid_operation``, ``unknown_entity``) while the others
+    are applied; the batch as a whole is refused only when it is not a list of
+    JSON objects.
+    """
+
+    ops: list[Annotated[Operation | dict[str, Any], Field(union_mode="left_to_right")]] = Field(
+        max_length=MAX_PUSH_OPS
+    )
 
 
 class OpResult(_Wire):
@@ -405,6 +437,18 @@ class PullResponse(_Wire):
     has_more: bool
 
 
+class ReceivedPull(_Wire):
+    """A pull page as the client reads it: a change it cannot read stays a JSON object.
+
+    ``protocol.validation.checked_page`` keeps the changes that pass the rules;
+    the others are skipped (logged), and the cursor still moves past them.
+    """
+
+    changes: list[Annotated[Change | dict[str, Any], Field(union_mode="left_to_right")]]
+    cursor: int
+    has_more: bool
+
+
 # ---------------------------------------------------------------------------
 # Conflicts (records of entity ``conflict``, delivered by pull)
 # ---------------------------------------------------------------------------
@@ -445,7 +489,7 @@ class ConflictResolutionFields(_Wire):
 
     conflict_id: UUID
     chosen: dict[str, Any] = Field(default_factory=dict)
-    note: Text = Field(default="", max_length=2000)
+    note: Note = Field(default="", max_length=2000)
 
 
 # ---------------------------------------------------------------------------

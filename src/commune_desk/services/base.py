@@ -13,7 +13,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from commune_desk.domain.calendar import DayKind, OfficeHours, TimeLimit, WorkCalendar
+from commune_desk.domain.errors import ValidationError
 from commune_desk.protocol.records import fields_to_wire
+from commune_desk.protocol.validation import operation_refusal
 from commune_desk.services.values import OfficeSettings
 from commune_desk.store import Store
 from commune_desk.store import settings as stored
@@ -104,14 +106,19 @@ class ServiceBase:
         base_version: int | None = None,
         at: datetime | None = None,
     ) -> None:
-        """Queue the sync operation for a write in the caller's transaction."""
+        """Queue the sync operation for a write in the caller's transaction.
+
+        Raises ValidationError (nothing is written: the caller's transaction
+        rolls back) when a value breaks the protocol's rules, so a value the
+        server would refuse never reaches the outbox.
+        """
         add_op(
             session,
             device_id=self.device_id,
             entity=entity,
             entity_id=entity_id,
             action=action,
-            fields=fields_to_wire(fields),
+            fields=checked_fields(entity, action, fields),
             created_at=at or self._now(),
             base_version=base_version,
         )
@@ -123,11 +130,14 @@ class ServiceBase:
         *,
         at: datetime | None = None,
     ) -> None:
-        """Queue several operations ``(entity, id, action, base_version, fields)`` in one statement."""
+        """Queue several operations ``(entity, id, action, base_version, fields)`` in one statement.
+
+        Checked like :meth:`_op`; call it before writing the rows it describes.
+        """
         insert_ops(
             session,
             device_id=self.device_id,
-            ops=[(e, i, a, b, fields_to_wire(f)) for e, i, a, b, f in ops],
+            ops=[(e, i, a, b, checked_fields(e, a, f)) for e, i, a, b, f in ops],
             created_at=at or self._now(),
         )
 
@@ -170,6 +180,19 @@ class ServiceBase:
             extra_days_off=settings.extra_days_off,
             extra_working_days=settings.extra_working_days,
         )
+
+
+def checked_fields(entity: str, action: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """An operation's fields in their JSON form, checked against the protocol's rules.
+
+    Raises ValidationError with the rule's kind (``invalid_text``,
+    ``text_too_long``, ``invalid_fields``...) and the field it is about.
+    """
+    wire = fields_to_wire(fields)
+    refusal = operation_refusal(entity, action, wire)
+    if refusal is not None:
+        raise ValidationError(refusal.kind.value, refusal.message, field=refusal.field)
+    return wire
 
 
 def settings_from_rows(rows: dict[str, Any]) -> OfficeSettings:

@@ -192,6 +192,36 @@ class DossierServices(ServiceBase):
             code = format_dossier_code(settings.unit_code, local_day, number)
             status = RECEIVED_STATUS
             received_text, now_text = to_utc_text(received_at), to_utc_text(now)
+            dossier_synced = {
+                "code": code,
+                "procedure_code": procedure.code,
+                "applicant_name": clean.applicant_name,
+                "applicant_id_number": clean.applicant_id_number,
+                "applicant_phone": clean.applicant_phone,
+                "applicant_address": clean.applicant_address,
+                "received_at": received_at,
+                "appointment_at": appointment,
+                "received_by": clean.received_by,
+                "counter_slot": settings.counter_slot,
+                "notes": clean.notes,
+            }
+            event_synced = {
+                "dossier_id": dossier_id,
+                "kind": EventKind.RECEIVED.value,
+                "at": received_at,
+                "actor": clean.received_by,
+                "note": "",
+                "data": {},
+            }
+            # The operations first: they check every value against the protocol's rules.
+            self._ops(
+                connection,
+                [
+                    (Entity.DOSSIER, dossier_id, Action.CREATE, None, dossier_synced),
+                    (Entity.DOSSIER_EVENT, event_id, Action.CREATE, None, event_synced),
+                ],
+                at=now,
+            )
             db.execute(
                 _INSERT_DOSSIER_SQL,
                 (
@@ -215,35 +245,6 @@ class DossierServices(ServiceBase):
             db.execute(
                 _INSERT_EVENT_SQL,
                 (event_id, dossier_id, EventKind.RECEIVED.value, received_text, clean.received_by),
-            )
-            dossier_synced = {
-                "code": code,
-                "procedure_code": procedure.code,
-                "applicant_name": clean.applicant_name,
-                "applicant_id_number": clean.applicant_id_number,
-                "applicant_phone": clean.applicant_phone,
-                "applicant_address": clean.applicant_address,
-                "received_at": received_at,
-                "appointment_at": appointment,
-                "received_by": clean.received_by,
-                "counter_slot": settings.counter_slot,
-                "notes": clean.notes,
-            }
-            event_synced = {
-                "dossier_id": dossier_id,
-                "kind": EventKind.RECEIVED.value,
-                "at": received_at,
-                "actor": clean.received_by,
-                "note": "",
-                "data": {},
-            }
-            self._ops(
-                connection,
-                [
-                    (Entity.DOSSIER, dossier_id, Action.CREATE, None, dossier_synced),
-                    (Entity.DOSSIER_EVENT, event_id, Action.CREATE, None, event_synced),
-                ],
-                at=now,
             )
             keys = record_keys(Entity.DOSSIER, dossier_synced)
             assert keys is not None

@@ -44,10 +44,10 @@ class World:
 def world(server: RunningServer, device: Callable[..., SyncDevice]) -> World:
     victim, victim_leader = device("C02"), device("C02", "leader")
     dossier_id = str(uuid.uuid4())
-    victim.push(victim.op("dossier", dossier_id, fields={"secret": "C02 only", "phone": "1"}))
-    victim.push(victim.op("dossier", dossier_id, "update", {"phone": "2"}, 1))
+    victim.push(victim.op("dossier", dossier_id, fields={"notes": "C02 only", "applicant_phone": "1"}))
+    victim.push(victim.op("dossier", dossier_id, "update", {"applicant_phone": "2"}, 1))
     conflict_id = victim_leader.push_one(
-        victim_leader.op("dossier", dossier_id, "update", {"phone": "3"}, 1)
+        victim_leader.op("dossier", dossier_id, "update", {"applicant_phone": "3"}, 1)
     )["conflict_id"]
     blob = os.urandom(3000)
     sha = hashlib.sha256(blob).hexdigest()
@@ -124,10 +124,10 @@ def case_handshake(w: World) -> None:
 def case_push(w: World) -> None:
     a = w.attacker
     results = a.push(
-        a.op("dossier", w.dossier_id, "update", {"secret": "stolen"}, 2),
+        a.op("dossier", w.dossier_id, "update", {"notes": "stolen"}, 2),
         a.op("dossier", w.dossier_id, "delete", base_version=2),
         a.op("dossier_event", fields={"dossier_id": w.dossier_id, "kind": "received"}),
-        a.op("conflict_resolution", fields={"conflict_id": w.conflict_id, "chosen": {"secret": "stolen"}}),
+        a.op("conflict_resolution", fields={"conflict_id": w.conflict_id, "chosen": {"notes": "stolen"}}),
         a.op("attachment", fields={"sha256": w.sha}),
         a.op("incoming_document", fields={"series": w.series, "number": 3}),
     )
@@ -140,12 +140,12 @@ def case_push(w: World) -> None:
         "number_outside_lease",
     ]
     # A create with the victim's ID makes a record in C01 only.
-    assert a.push_one(a.op("dossier", w.dossier_id, fields={"secret": "mine"}))["status"] == "applied"
-    assert _victim_dossier(w)["fields"]["secret"] == "C02 only"
+    assert a.push_one(a.op("dossier", w.dossier_id, fields={"notes": "mine"}))["status"] == "applied"
+    assert _victim_dossier(w)["fields"]["notes"] == "C02 only"
 
 
 def case_pull(w: World) -> None:
-    w.attacker.push(w.attacker.op("dossier", fields={"x": 1}))
+    w.attacker.push(w.attacker.op("dossier", fields={"notes": "1"}))
     changes, _ = w.attacker.pull_all()
     victim_ids = {c["entity_id"] for c in w.victim.pull_all()[0]}
     assert changes and not victim_ids & {c["entity_id"] for c in changes}
