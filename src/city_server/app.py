@@ -24,6 +24,7 @@ from city_server.models import Commune, Device, Record, utcnow
 from city_server.numbers import active_leases, find_gaps, grant_lease, lease_to_wire
 from city_server.push import PushBatch
 from city_server.records import SkipCounter, change_json
+from city_server.routing import ProtocolRoute
 from commune_desk.protocol import (
     API_PREFIX,
     CLOCK_WARNING_SECONDS,
@@ -46,7 +47,7 @@ from commune_desk.protocol import (
 )
 
 log = logging.getLogger(__name__)
-router = APIRouter(tags=["sync"])
+router = APIRouter(tags=["sync"], route_class=ProtocolRoute)
 _AUTH_ERRORS: dict[int | str, dict[str, object]] = {401: {}, 422: {}}
 
 
@@ -120,9 +121,10 @@ def pull(
         if text is None:
             skips.add(ctx.commune_id)
             log.warning(
-                "pull: skipped unserialisable record %s of commune %s (run city-server check)",
+                "pull: skipped unserialisable record %s of commune %s (%s so far; run city-server check)",
                 row.id,
                 ctx.commune_id,
+                skips.total,
             )
         else:
             changes.append(text)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from city_server.db import as_utc
 from city_server.errors import ApiError
 from city_server.models import AuthToken, Commune, Device, LeaseRow, User, utcnow
+from city_server.routing import ProtocolRoute
 from city_server.security import (
     ACCESS_TOKEN_TTL,
     REFRESH_TOKEN_TTL,
@@ -37,7 +38,7 @@ from commune_desk.protocol import (
     TokenResponse,
 )
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], route_class=ProtocolRoute)
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,6 @@ MAX_FIELD_DEPTH = 8
 MAX_FIELD_NODES = 2000
 #: Longest text inside free JSON.
 MAX_FREE_TEXT = 4000
-#: Deepest nesting of a whole request body (the op's envelope plus its fields).
-MAX_BODY_DEPTH = 32
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -327,7 +325,6 @@ def checked_page(page: ReceivedPull) -> tuple[PullResponse, list[Refusal]]:
 
 __all__ = [
     "checked_page",
-    "MAX_BODY_DEPTH",
     "MAX_FIELD_DEPTH",
     "MAX_SAFE_INTEGER",
     "Refusal",

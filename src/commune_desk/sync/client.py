@@ -22,6 +22,7 @@ import requests
 from pydantic_core import PydanticSerializationError
 
 from commune_desk import protocol as p
+from commune_desk.protocol import jsontext
 from commune_desk.protocol.validation import checked_page
 from commune_desk.sync.errors import SyncError, SyncErrorKind
 
@@ -215,8 +216,8 @@ class SyncClient:
             try:
                 # Python's reader takes what the strict one refuses (a lone surrogate, NaN);
                 # the lenient models then let each bad item be skipped on its own.
-                return model.model_validate(json.loads(content))
-            except (ValueError, RecursionError):
+                return model.model_validate(jsontext.loads(content))
+            except ValueError:
                 pass
             raise SyncError(SyncErrorKind.BAD_RESPONSE, f"unexpected reply ({len(content)} bytes)") from exc
 
