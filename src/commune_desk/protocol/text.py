@@ -9,6 +9,7 @@ accepts it, so it is refused at the door.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # Control characters (Unicode category Cc: C0, DEL and C1) and lone surrogates;
 # the multi-line variant lets tab, line feed and carriage return through.
@@ -23,6 +24,11 @@ def is_clean_text(value: str, *, multiline: bool = False) -> bool:
     With ``multiline`` tabs and line breaks are allowed.
     """
     return (_BAD_MULTILINE if multiline else _BAD_LINE).search(value) is None
+
+
+def bad_character_finder(*, multiline: bool = False) -> Callable[[str], object]:
+    """A fast function finding the first character a text may not hold (falsy when none)."""
+    return (_BAD_MULTILINE if multiline else _BAD_LINE).search
 
 
 def has_surrogate(value: str) -> bool:

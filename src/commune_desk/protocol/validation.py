@@ -21,6 +21,7 @@ echoes the offending value.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -33,7 +34,7 @@ from commune_desk.domain.dossier import DossierStatus, EventKind
 from commune_desk.domain.errors import DomainError
 from commune_desk.domain.numbers import parse_series
 from commune_desk.protocol.records import RECORDS, FieldRule, FieldType, RecordRules
-from commune_desk.protocol.text import is_clean_text
+from commune_desk.protocol.text import bad_character_finder, is_clean_text
 from commune_desk.protocol.wire import (
     MAX_SAFE_INTEGER,
     Action,
@@ -214,37 +215,76 @@ _RANGES: dict[str, range] = {
 }
 
 
-def field_problem(name: str, rule: FieldRule, value: object) -> ErrorKind | None:
-    """Why ``value`` cannot be field ``name`` with ``rule`` (None when it can)."""
-    if value is None:
-        return None if rule.nullable else ErrorKind.INVALID_FIELDS
-    kind = rule.type
-    if kind is FieldType.TEXT or kind is FieldType.MULTILINE:
-        problem = text_problem(value, max_length=rule.max_length, multiline=kind is FieldType.MULTILINE)
-        if problem is None and name in _SHAPES and not _SHAPES[name](value):
-            return _SHAPE_KINDS.get(name, ErrorKind.INVALID_FIELDS)
-        return problem
-    if kind is FieldType.INT:
-        allowed = _RANGES.get(name, _NATURAL)
-        return None if _is_int(value) and value in allowed else ErrorKind.INVALID_FIELDS
-    if kind is FieldType.BOOL:
-        return None if isinstance(value, bool) else ErrorKind.INVALID_FIELDS
-    if kind is FieldType.UUID:
-        return None if isinstance(value, str) and _UUID.fullmatch(value) else ErrorKind.INVALID_FIELDS
-    if kind is FieldType.DATE:
-        return None if _iso_date(value) else ErrorKind.INVALID_FIELDS
-    if kind is FieldType.DATETIME:
-        return None if _iso_datetime(value) else ErrorKind.INVALID_FIELDS
-    if kind is FieldType.LIST:
-        if not isinstance(value, list) or len(value) > (rule.max_length or 0):
+Check = Callable[[object], ErrorKind | None]
+
+
+def _text_check(name: str, rule: FieldRule) -> Check:
+    bad = bad_character_finder(multiline=rule.type is FieldType.MULTILINE)
+    limit = rule.max_length if rule.max_length is not None else MAX_FREE_TEXT
+    shape, shape_kind = _SHAPES.get(name), _SHAPE_KINDS.get(name, ErrorKind.INVALID_FIELDS)
+    invalid, too_long, bad_text = ErrorKind.INVALID_FIELDS, ErrorKind.TEXT_TOO_LONG, ErrorKind.INVALID_TEXT
+
+    def check(value: object) -> ErrorKind | None:
+        if not isinstance(value, str):
+            return invalid
+        if len(value) > limit:
+            return too_long
+        if bad(value):
+            return bad_text
+        if shape is not None and not shape(value):
+            return shape_kind
+        return None
+
+    return check
+
+
+def _shape_check(accepts: Callable[[object], bool]) -> Check:
+    return lambda value: None if accepts(value) else ErrorKind.INVALID_FIELDS
+
+
+def _list_check(rule: FieldRule) -> Check:
+    most = rule.max_length or 0
+
+    def check(value: object) -> ErrorKind | None:
+        if not isinstance(value, list) or len(value) > most:
             return ErrorKind.INVALID_FIELDS
         for item in value:
             if problem := text_problem(item, max_length=500):
                 return problem
         return None
-    if not isinstance(value, dict):
-        return ErrorKind.INVALID_FIELDS
-    return json_problem(value)
+
+    return check
+
+
+@functools.cache
+def _checker(name: str, rule: FieldRule) -> Check:
+    """One function that checks a value of field ``name`` (built once per field)."""
+    kind = rule.type
+    if kind is FieldType.TEXT or kind is FieldType.MULTILINE:
+        check = _text_check(name, rule)
+    elif kind is FieldType.INT:
+        allowed = _RANGES.get(name, _NATURAL)
+        check = _shape_check(lambda v: _is_int(v) and v in allowed)  # type: ignore[operator]
+    elif kind is FieldType.BOOL:
+        check = _shape_check(lambda v: isinstance(v, bool))
+    elif kind is FieldType.UUID:
+        check = _shape_check(lambda v: isinstance(v, str) and _UUID.fullmatch(v) is not None)
+    elif kind is FieldType.DATE:
+        check = _shape_check(_iso_date)
+    elif kind is FieldType.DATETIME:
+        check = _shape_check(_iso_datetime)
+    elif kind is FieldType.LIST:
+        check = _list_check(rule)
+    else:
+        check = lambda v: json_problem(v) if isinstance(v, dict) else ErrorKind.INVALID_FIELDS  # noqa: E731
+    if not rule.nullable:
+        return check
+    return lambda value: None if value is None else check(value)
+
+
+def field_problem(name: str, rule: FieldRule, value: object) -> ErrorKind | None:
+    """Why ``value`` cannot be field ``name`` with ``rule`` (None when it can)."""
+    return _checker(name, rule)(value)
 
 
 def fields_refusal(
@@ -262,7 +302,7 @@ def fields_refusal(
             if unknown_ok:
                 continue
             return Refusal(ErrorKind.UNKNOWN_FIELD, f"{rules.entity} has no field {_name(name)}", None)
-        problem = field_problem(name, rule, value)
+        problem = _checker(name, rule)(value)
         if problem is None and name == "series" and value is not None and rules.series_kinds:
             problem = None if parse_series(value)[0] in rules.series_kinds else ErrorKind.INVALID_FIELDS
         if problem is not None:
