@@ -887,7 +887,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Chưa nhập họ tên người nộp hồ sơ.</source>
-        <translation>The applicant's name is missing.</translation>
+        <translation>The applicant&apos;s name is missing.</translation>
     </message>
     <message>
         <source>Không có thủ tục với mã này trong danh mục.</source>
@@ -899,11 +899,11 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ.</source>
-        <translation>This action is not allowed in the dossier's current status.</translation>
+        <translation>This action is not allowed in the dossier&apos;s current status.</translation>
     </message>
     <message>
         <source>Quầy đã cấp hết mã hồ sơ trong ngày hôm nay.</source>
-        <translation>This counter has used up today's dossier codes.</translation>
+        <translation>This counter has used up today&apos;s dossier codes.</translation>
     </message>
     <message>
         <source>Số quầy phải từ 1 đến 9.</source>
@@ -1039,7 +1039,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Máy này đã bị thu hồi quyền đồng bộ. Hãy liên hệ cán bộ CNTT.</source>
-        <translation>This PC's sync access was revoked. Contact IT support.</translation>
+        <translation>This PC&apos;s sync access was revoked. Contact IT support.</translation>
     </message>
     <message>
         <source>Phiên bản phần mềm không khớp với máy chủ. Hãy cập nhật phần mềm.</source>
@@ -1047,11 +1047,11 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Không đọc được kho mật khẩu của hệ điều hành. Hãy liên hệ cán bộ CNTT.</source>
-        <translation>The operating system's password store cannot be read. Please contact IT staff.</translation>
+        <translation>The operating system&apos;s password store cannot be read. Please contact IT staff.</translation>
     </message>
     <message>
         <source>Máy chủ trả lời không đúng giao thức; kiểm tra lại địa chỉ máy chủ. Sẽ thử lại sau.</source>
-        <translation>The server's reply does not follow the protocol; check the server address. Will retry later.</translation>
+        <translation>The server&apos;s reply does not follow the protocol; check the server address. Will retry later.</translation>
     </message>
     <message>
         <source>Máy chủ từ chối yêu cầu.</source>
@@ -1138,6 +1138,26 @@ Please send this file to IT support.</translation>
         <translation>Some information is not valid.</translation>
     </message>
     <message>
+        <source>Máy chủ không nhận một thông tin của bản ghi này (phần mềm cần cập nhật?).</source>
+        <translation>The server does not accept one of this record's fields (does the software need an update?).</translation>
+    </message>
+    <message>
+        <source>Thay đổi không đúng định dạng giao thức (lỗi phần mềm; hãy báo cán bộ CNTT).</source>
+        <translation>The change does not follow the protocol's format (a software fault; please tell IT staff).</translation>
+    </message>
+    <message>
+        <source>Máy chủ không nhận loại dữ liệu này (phần mềm cần cập nhật?).</source>
+        <translation>The server does not accept this kind of record (does the software need an update?).</translation>
+    </message>
+    <message>
+        <source>Có ký tự không hợp lệ (ký tự điều khiển hoặc lỗi mã hoá) trong thông tin đã nhập.</source>
+        <translation>The text entered holds an invalid character (a control character or an encoding error).</translation>
+    </message>
+    <message>
+        <source>Có thông tin quá dài so với quy định.</source>
+        <translation>Some information is longer than allowed.</translation>
+    </message>
+    <message>
         <source>Tài khoản này không được sửa loại dữ liệu này.</source>
         <translation>This account may not change this kind of data.</translation>
     </message>
@@ -1171,11 +1191,11 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Số thứ tự thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT).</source>
-        <translation>The change's sequence number was already used (a software fault; please tell IT staff).</translation>
+        <translation>The change&apos;s sequence number was already used (a software fault; please tell IT staff).</translation>
     </message>
     <message>
         <source>Mã thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT).</source>
-        <translation>The change's id was already used (a software fault; please tell IT staff).</translation>
+        <translation>The change&apos;s id was already used (a software fault; please tell IT staff).</translation>
     </message>
     <message>
         <source>Thao tác này thuộc về một máy khác.</source>
@@ -1223,7 +1243,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Ngày giờ của máy tính đang sớm hơn ngày phát hành phần mềm, nên không thể kiểm tra hạn dùng của bản cập nhật. Hãy chỉnh lại ngày giờ máy tính rồi thử lại.</source>
-        <translation>The PC's date is earlier than the software's release date, so the update's expiry cannot be checked. Correct the PC's date and time, then retry.</translation>
+        <translation>The PC&apos;s date is earlier than the software&apos;s release date, so the update&apos;s expiry cannot be checked. Correct the PC&apos;s date and time, then retry.</translation>
     </message>
     <message>
         <source>Bản cài đặt này thiếu khóa tin cậy để kiểm tra bản cập nhật. Hãy báo cán bộ CNTT.</source>
