@@ -24,6 +24,9 @@ from commune_desk.store.blobs import BlobStore
 from commune_desk.store.engine import BEGIN_MODE
 from commune_desk.store.outbox import Executor, add_op, driver_connection, insert_ops
 
+#: An outbox operation to write: (entity, entity id, action, base version, fields).
+Op = tuple[str, str, str, int | None, dict[str, Any]]
+
 _SETTINGS_SQL = "SELECT key, value FROM settings WHERE key IN (?, ?, ?) ORDER BY key"
 #: The rows the office settings and the working calendar are built from.
 _OFFICE_ROWS = (stored.CALENDAR_OVERRIDES.key, stored.OFFICE_HOURS.key, stored.OFFICE.key)
@@ -132,14 +135,18 @@ class ServiceBase:
     ) -> None:
         """Queue several operations ``(entity, id, action, base_version, fields)`` in one statement.
 
-        Checked like :meth:`_op`; call it before writing the rows it describes.
+        Checked like :meth:`_op`.
         """
-        insert_ops(
-            session,
-            device_id=self.device_id,
-            ops=[(e, i, a, b, checked_fields(e, a, f)) for e, i, a, b, f in ops],
-            created_at=at or self._now(),
-        )
+        self._queue(session, self._checked(ops), at=at)
+
+    @staticmethod
+    def _checked(ops: list[tuple[str, str, str, int | None, dict[str, Any]]]) -> list[Op]:
+        """The operations with their fields checked and in JSON form (raises ValidationError)."""
+        return [(e, i, a, b, checked_fields(e, a, f)) for e, i, a, b, f in ops]
+
+    def _queue(self, session: Executor, checked: list[Op], *, at: datetime | None = None) -> None:
+        """Write operations :meth:`_checked` returned, in one prepared statement."""
+        insert_ops(session, device_id=self.device_id, ops=checked, created_at=at or self._now())
 
     def _audit(self, session: Session, action: str, **entry: Any) -> None:
         """Audit ``action`` at the service clock's time (``store.audit.audit``'s keywords)."""

@@ -213,14 +213,12 @@ class DossierServices(ServiceBase):
                 "note": "",
                 "data": {},
             }
-            # The operations first: they check every value against the protocol's rules.
-            self._ops(
-                connection,
+            # Checked before anything is written: a value the protocol refuses writes nothing.
+            ops = self._checked(
                 [
                     (Entity.DOSSIER, dossier_id, Action.CREATE, None, dossier_synced),
                     (Entity.DOSSIER_EVENT, event_id, Action.CREATE, None, event_synced),
-                ],
-                at=now,
+                ]
             )
             db.execute(
                 _INSERT_DOSSIER_SQL,
@@ -246,6 +244,7 @@ class DossierServices(ServiceBase):
                 _INSERT_EVENT_SQL,
                 (event_id, dossier_id, EventKind.RECEIVED.value, received_text, clean.received_by),
             )
+            self._queue(connection, ops, at=now)
             keys = record_keys(Entity.DOSSIER, dossier_synced)
             assert keys is not None
             insert_keys(connection, entity=Entity.DOSSIER, entity_id=dossier_id, keys=keys)
