@@ -46,7 +46,7 @@ from commune_desk.protocol import (
     PushResponse,
 )
 from commune_desk.protocol.text import printable
-from commune_desk.protocol.validation import fields_refusal, operation_refusal
+from commune_desk.protocol.validation import Refusal, fields_refusal, operation_refusal
 
 _MISSING = object()
 #: Register entries: the books their ``series`` may name.
@@ -124,6 +124,8 @@ class PushBatch:
         self.numbers = NumberBook(session, ctx.commune_id, ctx.device_id)
         self.records: dict[tuple[str, str], Record | None] = {}
         self.seq = 0
+        #: Why the protocol refuses an operation of the batch, by ``id()`` of the operation.
+        self.refusals: dict[int, Refusal] = {}
 
     # -- batch -------------------------------------------------------------
 
