@@ -26,6 +26,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from typing import Any
 
@@ -68,6 +69,8 @@ class Refusal:
     kind: ErrorKind
     message: str
     field: str | None = None
+    params: dict[str, Any] = dataclass_field(default_factory=dict)
+    """Values the clerk's sentence may name (``max_length`` of an over-long text)."""
 
 
 def _name(name: object) -> str:
@@ -85,7 +88,7 @@ def text_problem(value: object, *, max_length: int | None, multiline: bool = Fal
     if max_length is not None and len(value) > max_length:
         return ErrorKind.TEXT_TOO_LONG
     if not is_clean_text(value, multiline=multiline):
-        return ErrorKind.INVALID_TEXT
+        return ErrorKind.INVALID_CHARACTERS
     return None
 
 
@@ -222,7 +225,11 @@ def _text_check(name: str, rule: FieldRule) -> Check:
     bad = bad_character_finder(multiline=rule.type is FieldType.MULTILINE)
     limit = rule.max_length if rule.max_length is not None else MAX_FREE_TEXT
     shape, shape_kind = _SHAPES.get(name), _SHAPE_KINDS.get(name, ErrorKind.INVALID_FIELDS)
-    invalid, too_long, bad_text = ErrorKind.INVALID_FIELDS, ErrorKind.TEXT_TOO_LONG, ErrorKind.INVALID_TEXT
+    invalid, too_long, bad_text = (
+        ErrorKind.INVALID_FIELDS,
+        ErrorKind.TEXT_TOO_LONG,
+        ErrorKind.INVALID_CHARACTERS,
+    )
 
     def check(value: object) -> ErrorKind | None:
         if not isinstance(value, str):
@@ -256,6 +263,22 @@ def _list_check(rule: FieldRule) -> Check:
     return check
 
 
+def _objects_check(rule: FieldRule) -> Check:
+    most = rule.max_length or 0
+
+    def check(value: object) -> ErrorKind | None:
+        if not isinstance(value, list) or len(value) > most:
+            return ErrorKind.INVALID_FIELDS
+        for item in value:
+            if not isinstance(item, dict):
+                return ErrorKind.INVALID_FIELDS
+            if problem := json_problem(item, max_depth=MAX_FIELD_DEPTH - 1):
+                return problem
+        return None
+
+    return check
+
+
 @functools.cache
 def _checker(name: str, rule: FieldRule) -> Check:
     """One function that checks a value of field ``name`` (built once per field)."""
@@ -275,6 +298,8 @@ def _checker(name: str, rule: FieldRule) -> Check:
         check = _shape_check(_iso_datetime)
     elif kind is FieldType.LIST:
         check = _list_check(rule)
+    elif kind is FieldType.OBJECTS:
+        check = _objects_check(rule)
     else:
         check = lambda v: json_problem(v) if isinstance(v, dict) else ErrorKind.INVALID_FIELDS  # noqa: E731
     if not rule.nullable:
@@ -306,7 +331,8 @@ def fields_refusal(
         if problem is None and name == "series" and value is not None and rules.series_kinds:
             problem = None if parse_series(value)[0] in rules.series_kinds else ErrorKind.INVALID_FIELDS
         if problem is not None:
-            return Refusal(problem, f"field {name} of {rules.entity} refused ({problem})", name)
+            params = {"max_length": rule.max_length} if problem is ErrorKind.TEXT_TOO_LONG else {}
+            return Refusal(problem, f"field {name} of {rules.entity} refused ({problem})", name, params)
     return None
 
 

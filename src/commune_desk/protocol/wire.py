@@ -83,6 +83,8 @@ class Entity(StrEnum):
     NUMBER_VOID = "number_void"
     CONFLICT_RESOLUTION = "conflict_resolution"
     CONFLICT = "conflict"
+    #: The office's working calendar (one record per commune: holidays, swaps, office hours).
+    CALENDAR = "calendar"
 
 
 CLIENT_ENTITIES = frozenset(Entity) - {Entity.CONFLICT}
@@ -169,7 +171,7 @@ class ErrorKind(StrEnum):
     INVALID_OPERATION = "invalid_operation"
     INVALID_FIELDS = "invalid_fields"
     UNKNOWN_FIELD = "unknown_field"
-    INVALID_TEXT = "invalid_text"
+    INVALID_CHARACTERS = "invalid_characters"
     TEXT_TOO_LONG = "text_too_long"
     UNKNOWN_RECORD = "unknown_record"
     RECORD_DELETED = "record_deleted"

@@ -127,7 +127,7 @@ def test_each_finding_of_the_issue(device: Callable[..., SyncDevice]) -> None:
         assert reply.status_code == 200, reply.text
         results = reply.json()["results"]
         assert [r["status"] for r in results] == ["applied", "rejected", "applied"], results
-        assert results[1]["kind"] in ("invalid_text", "invalid_fields")
+        assert results[1]["kind"] in ("invalid_characters", "invalid_fields")
         assert bad["entity_id"] not in _pulled(dev)  # nothing of it was stored
 
 

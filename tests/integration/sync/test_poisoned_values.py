@@ -59,7 +59,7 @@ def test_an_old_outbox_value_utf8_cannot_carry_is_quarantined_alone(
         assert result.ok and result.quarantined == 1, result
         with clerk.ctx.store.read() as session:
             quarantined = session.scalar(select(QuarantinedOp).where(QuarantinedOp.op_id == op_id))
-            assert quarantined is not None and quarantined.kind == "invalid_text"
+            assert quarantined is not None and quarantined.kind == "invalid_characters"
             assert quarantined.kind in MESSAGES
         pushed = {c["entity_id"] for c in SyncDevice(city, city.user("C01", "leader")).pull_all()[0]}
         assert {first, last} <= pushed

@@ -68,14 +68,16 @@ def test_bad_characters_are_refused_in_one_line_fields(bad: str, left: str, righ
     value = left + bad + right
     if bad.strip("\u2028\ufeff\ufffe") == "":
         return  # format and noncharacters are text, not control characters
-    assert text_problem(value, max_length=100) is ErrorKind.INVALID_TEXT
+    assert text_problem(value, max_length=100) is ErrorKind.INVALID_CHARACTERS
 
 
 def test_line_breaks_only_where_the_field_allows_them() -> None:
     assert operation_refusal("dossier", "create", {"notes": "dòng 1\r\ndòng 2\tcột"}) is None
     refusal = operation_refusal("dossier", "create", {"applicant_name": "Nguyễn\nVăn An"})
     assert (
-        refusal is not None and refusal.kind is ErrorKind.INVALID_TEXT and refusal.field == "applicant_name"
+        refusal is not None
+        and refusal.kind is ErrorKind.INVALID_CHARACTERS
+        and refusal.field == "applicant_name"
     )
 
 
@@ -83,9 +85,9 @@ def test_line_breaks_only_where_the_field_allows_them() -> None:
     ("fields", "kind"),
     [
         ({"applicant_name": "x" * 201}, ErrorKind.TEXT_TOO_LONG),
-        ({"applicant_name": "An\ud800"}, ErrorKind.INVALID_TEXT),
-        ({"notes": "\x00"}, ErrorKind.INVALID_TEXT),
-        ({"code": "000.00.06.H26-260101-1001\n"}, ErrorKind.INVALID_TEXT),
+        ({"applicant_name": "An\ud800"}, ErrorKind.INVALID_CHARACTERS),
+        ({"notes": "\x00"}, ErrorKind.INVALID_CHARACTERS),
+        ({"code": "000.00.06.H26-260101-1001\n"}, ErrorKind.INVALID_CHARACTERS),
         ({"code": "000.00.06.h26-260101-1001"}, ErrorKind.INVALID_FIELDS),
         ({"counter_slot": 10}, ErrorKind.INVALID_FIELDS),
         ({"counter_slot": True}, ErrorKind.INVALID_FIELDS),
@@ -108,7 +110,7 @@ def test_series_and_event_kinds_are_matched_whole() -> None:
         refusal = operation_refusal("incoming_document", "create", {"series": series})
         assert refusal is not None, series
     event = operation_refusal("dossier_event", "create", {"kind": "received\n"})
-    assert event is not None and event.kind in (ErrorKind.INVALID_TEXT, ErrorKind.UNKNOWN_EVENT_KIND)
+    assert event is not None and event.kind in (ErrorKind.INVALID_CHARACTERS, ErrorKind.UNKNOWN_EVENT_KIND)
     assert (
         operation_refusal("dossier_event", "create", {"kind": "teleported"}).kind
         is ErrorKind.UNKNOWN_EVENT_KIND
