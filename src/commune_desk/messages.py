@@ -388,14 +388,16 @@ class _Keep(dict[str, str]):
 _VALUED_PART = re.compile(r"\s*\([^()]*\{(\w+)\}[^()]*\)")
 
 
-def fill(text: str, error: Any) -> str:
+def fill(text: str, error: Any, *, drop_unknown: bool = False) -> str:
     """``text`` with the error's parameters in it (``{max_length}``, ``{day}``...).
 
-    A parenthesised part whose value is not known is left out, so a sentence
-    reads well when the kind arrives without its values (a server's refusal).
+    A placeholder without a value stays as written; with ``drop_unknown`` a
+    parenthesised part whose value is not known is left out instead, so a
+    sentence reads well when its kind arrives without values (a server's refusal).
     """
     params = {str(k): str(v) for k, v in (getattr(error, "params", None) or {}).items()}
-    text = _VALUED_PART.sub(lambda m: m.group(0) if m.group(1) in params else "", text)
+    if drop_unknown:
+        text = _VALUED_PART.sub(lambda m: m.group(0) if m.group(1) in params else "", text)
     return text.format_map(_Keep(params))
 
 

@@ -71,7 +71,7 @@ def refusal_reason(kind: str, fallback: str = "") -> str:
     """Why the server refused an operation; ``fallback`` or the kind when unknown."""
     source = source_text(kind)
     if source:
-        return fill(QCoreApplication.translate(CONTEXT, source), None)  # no values: parts naming them go
+        return fill(QCoreApplication.translate(CONTEXT, source), None, drop_unknown=True)
     if fallback:
         return fallback
     return QCoreApplication.translate("SyncLabels", "Máy chủ từ chối thay đổi ({kind}).").format(kind=kind)
