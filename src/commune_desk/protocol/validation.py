@@ -249,30 +249,27 @@ def _shape_check(accepts: Callable[[object], bool]) -> Check:
     return lambda value: None if accepts(value) else ErrorKind.INVALID_FIELDS
 
 
-def _list_check(rule: FieldRule) -> Check:
+def _line_item(item: object) -> ErrorKind | None:
+    """An item of a list of names (co-handlers, recipients)."""
+    return text_problem(item, max_length=500)
+
+
+def _object_item(item: object) -> ErrorKind | None:
+    """An item of a list of objects (received papers, calendar days)."""
+    if not isinstance(item, dict):
+        return ErrorKind.INVALID_FIELDS
+    return json_problem(item, max_depth=MAX_FIELD_DEPTH - 1)
+
+
+def _list_check(rule: FieldRule, item_problem: Check) -> Check:
+    """A list of at most ``rule.max_length`` items, each checked by ``item_problem``."""
     most = rule.max_length or 0
 
     def check(value: object) -> ErrorKind | None:
         if not isinstance(value, list) or len(value) > most:
             return ErrorKind.INVALID_FIELDS
         for item in value:
-            if problem := text_problem(item, max_length=500):
-                return problem
-        return None
-
-    return check
-
-
-def _objects_check(rule: FieldRule) -> Check:
-    most = rule.max_length or 0
-
-    def check(value: object) -> ErrorKind | None:
-        if not isinstance(value, list) or len(value) > most:
-            return ErrorKind.INVALID_FIELDS
-        for item in value:
-            if not isinstance(item, dict):
-                return ErrorKind.INVALID_FIELDS
-            if problem := json_problem(item, max_depth=MAX_FIELD_DEPTH - 1):
+            if problem := item_problem(item):
                 return problem
         return None
 
@@ -297,9 +294,9 @@ def _checker(name: str, rule: FieldRule) -> Check:
     elif kind is FieldType.DATETIME:
         check = _shape_check(_iso_datetime)
     elif kind is FieldType.LIST:
-        check = _list_check(rule)
+        check = _list_check(rule, _line_item)
     elif kind is FieldType.OBJECTS:
-        check = _objects_check(rule)
+        check = _list_check(rule, _object_item)
     else:
         check = lambda v: json_problem(v) if isinstance(v, dict) else ErrorKind.INVALID_FIELDS  # noqa: E731
     if not rule.nullable:
