@@ -162,7 +162,7 @@
     </message>
     <message>
         <source>Đã lưu {path}. Tệp không chứa thông tin cá nhân của người dân; có thể gửi cho đường dây nóng.</source>
-        <translation>Saved {path}. The file holds no citizen's personal data; it can be sent to the hotline.</translation>
+        <translation>Saved {path}. The file holds no citizen&apos;s personal data; it can be sent to the hotline.</translation>
     </message>
 </context>
 <context>
@@ -963,7 +963,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Máy này chưa có tài khoản nào. Hãy tạo tài khoản của lãnh đạo đơn vị (người sẽ tạo tài khoản cho các cán bộ khác trong phần Cài đặt). Nếu đơn vị dùng máy chủ thành phố, hãy nhờ cán bộ CNTT đăng nhập máy với máy chủ trước: tài khoản sẽ lấy từ máy chủ.</source>
-        <translation>This PC has no account yet. Create the office leader's account (the leader then creates the other clerks' accounts in Settings). If the office uses the city server, ask IT staff to log the PC in to the server first: the accounts will come from the server.</translation>
+        <translation>This PC has no account yet. Create the office leader&apos;s account (the leader then creates the other clerks&apos; accounts in Settings). If the office uses the city server, ask IT staff to log the PC in to the server first: the accounts will come from the server.</translation>
     </message>
     <message>
         <source>ví dụ: minh.tv</source>
@@ -1214,8 +1214,8 @@ Please send this file to IT support.</translation>
         <translation>There is a character that is not allowed (control, invisible or text-direction); please type it again.</translation>
     </message>
     <message>
-        <source>Nội dung quá dài: tối đa {max_length} ký tự.</source>
-        <translation>Too long: at most {max_length} characters.</translation>
+        <source>Nội dung quá dài (tối đa {max_length} ký tự).</source>
+        <translation>Too long (at most {max_length} characters).</translation>
     </message>
     <message>
         <source>Họ tên phải có chữ cái và không chứa ký hiệu lạ.</source>
@@ -1483,7 +1483,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Tài khoản đầu tiên của máy phải là của lãnh đạo.</source>
-        <translation>The first account of a PC must be a leader's.</translation>
+        <translation>The first account of a PC must be a leader&apos;s.</translation>
     </message>
     <message>
         <source>Đơn vị dùng máy chủ thành phố: tài khoản do lãnh đạo quản lý trên máy chủ.</source>
@@ -1550,6 +1550,18 @@ Please send this file to IT support.</translation>
         <translation>Some information is not valid.</translation>
     </message>
     <message>
+        <source>Máy chủ không nhận một thông tin của bản ghi này (phần mềm cần cập nhật?).</source>
+        <translation>The server does not accept one of this record&apos;s fields (does the software need an update?).</translation>
+    </message>
+    <message>
+        <source>Thay đổi không đúng định dạng giao thức (lỗi phần mềm; hãy báo cán bộ CNTT).</source>
+        <translation>The change does not follow the protocol&apos;s format (a software fault; please tell IT staff).</translation>
+    </message>
+    <message>
+        <source>Máy chủ không nhận loại dữ liệu này (phần mềm cần cập nhật?).</source>
+        <translation>The server does not accept this kind of record (does the software need an update?).</translation>
+    </message>
+    <message>
         <source>Tài khoản này không được sửa loại dữ liệu này.</source>
         <translation>This account may not change this kind of data.</translation>
     </message>
@@ -1595,7 +1607,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Người thực hiện không có quyền làm việc này theo phân quyền của đơn vị (việc của lãnh đạo); lãnh đạo có thể xem lại và gửi lại.</source>
-        <translation>The person who did this may not do it under the office's rules (it is a leader's task); a leader can review it and send it again.</translation>
+        <translation>The person who did this may not do it under the office&apos;s rules (it is a leader&apos;s task); a leader can review it and send it again.</translation>
     </message>
     <message>
         <source>Phiên bản</source>
@@ -1711,7 +1723,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Đồng hồ máy chỉ lệch {seconds} giây so với máy chủ.</source>
-        <translation>The PC clock is only {seconds} seconds off the server's.</translation>
+        <translation>The PC clock is only {seconds} seconds off the server&apos;s.</translation>
     </message>
     <message>
         <source>Chưa so được giờ với máy chủ.</source>
@@ -1719,7 +1731,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Đồng hồ máy tính lệch {minutes} phút so với máy chủ.</source>
-        <translation>The PC clock is {minutes} minutes off the server's.</translation>
+        <translation>The PC clock is {minutes} minutes off the server&apos;s.</translation>
     </message>
     <message>
         <source>Chỉnh lại ngày giờ của Windows (bật tự động đặt giờ): giờ sai làm sai ngày hẹn trả.</source>
@@ -2309,7 +2321,7 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     <message>
         <source>Dữ liệu mẫu: mật khẩu của mọi cán bộ là «demo123».</source>
         <extracomment>Entities whose change may alter the accounts or the rules.</extracomment>
-        <translation>Demo data: every clerk's password is «demo123».</translation>
+        <translation>Demo data: every clerk&apos;s password is «demo123».</translation>
     </message>
     <message>
         <source>Khoá máy (Ctrl+L)</source>
@@ -2730,7 +2742,7 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     </message>
     <message>
         <source>Việc dành cho lãnh đạo (đơn vị có thể giao thêm)</source>
-        <translation>Leader's tasks (the office may delegate them)</translation>
+        <translation>Leader&apos;s tasks (the office may delegate them)</translation>
     </message>
     <message>
         <source>Lãnh đạo luôn có quyền này.</source>
@@ -2770,7 +2782,7 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     </message>
     <message>
         <source>Tài khoản lấy từ máy chủ thành phố (cập nhật mỗi lần đồng bộ). Lãnh đạo thêm hoặc khoá tài khoản trên máy chủ; mỗi người đăng nhập lần đầu trên máy này khi có mạng.</source>
-        <translation>The accounts come from the city server (refreshed at every sync). Leaders add or lock accounts on the server; each person's first sign-in on this PC needs the network.</translation>
+        <translation>The accounts come from the city server (refreshed at every sync). Leaders add or lock accounts on the server; each person&apos;s first sign-in on this PC needs the network.</translation>
     </message>
     <message>
         <source>Đơn vị chưa dùng máy chủ: tài khoản được tạo ngay trên máy này.</source>
@@ -2825,7 +2837,7 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     </message>
     <message>
         <source>Tạo một tệp .zip gửi đường dây nóng: phiên bản, kiểm tra dữ liệu, đồng bộ, đồng hồ, ổ đĩa, sao lưu, nhật ký — không có thông tin cá nhân của người dân.</source>
-        <translation>Write a .zip for the hotline: versions, data check, sync, clock, disk, backups, log — with no citizen's personal data.</translation>
+        <translation>Write a .zip for the hotline: versions, data check, sync, clock, disk, backups, log — with no citizen&apos;s personal data.</translation>
     </message>
     <message>
         <source>Khi gọi đường dây nóng, bấm “Thông tin hỗ trợ…” và gửi tệp .zip tạo ra.</source>

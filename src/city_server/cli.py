@@ -1,7 +1,7 @@
 """``city-server``: administration and serving of the reference city server.
 
 Commands: ``init``, ``add-commune``, ``add-user``, ``rules``, ``serve``, ``gaps``,
-``security-log``, ``unlock``, ``devices``, ``openapi``. Every command takes
+``check``, ``security-log``, ``unlock``, ``devices``, ``openapi``. Every command takes
 ``--db URL`` (default: the environment variable ``CITY_SERVER_DB``, else
 ``sqlite:///city-server.sqlite3``).
 """
@@ -25,6 +25,7 @@ from city_server.db import make_engine, migrate, session_factory
 from city_server.devices import commune_devices
 from city_server.models import Commune, utcnow
 from city_server.numbers import find_gaps
+from city_server.records import check_records
 from city_server.throttle import LoginThrottle
 from commune_desk.domain.roles import Permission, RoleRules
 from commune_desk.protocol import Role
@@ -83,6 +84,10 @@ def _parser() -> argparse.ArgumentParser:
     p = cmd("gaps", "report register-number gaps of a commune")
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p = cmd("check", "find stored records a pull cannot send or a client would refuse")
+    p.add_argument("--repair", action="store_true", help="write a clean version of each one found")
+    p.add_argument("--commune", help="only this commune (code)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
     p = cmd("security-log", "list failed logins, locks, device keys and revocations")
     p.add_argument("--hours", type=float, default=24.0, help="how far back (default 24)")
     p.add_argument("--kind", action="append", help="only these kinds (repeatable)")
@@ -182,6 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"user {args.username} added to {args.commune}")
             elif args.command == "gaps":
                 return _gaps(session, args)
+            elif args.command == "check":
+                return _check(session, args)
             elif args.command == "security-log":
                 return _security_log(session, args)
             elif args.command == "unlock":
@@ -230,6 +237,28 @@ def _gaps(session: object, args: argparse.Namespace) -> int:
         for g in gaps:
             print(f"{g.series:<22} {g.number:>8}  {g.leased_to or '-'}")
     return 1 if gaps else 0
+
+
+def _check(session: Session, args: argparse.Namespace) -> int:
+    """Exit 0 when every record can be served (after ``--repair``), else 1."""
+    commune_id = None
+    if args.commune:
+        commune = session.scalar(select(Commune).where(Commune.code == args.commune))
+        if commune is None:
+            raise AdminError(f"no commune {args.commune!r}")
+        commune_id = commune.id
+    report = check_records(session, repair=args.repair, commune_id=commune_id)
+    if args.json:
+        print(json.dumps(report.to_json()))
+    else:
+        print(f"{report.checked} records checked, {len(report.found)} found, {len(report.repaired)} repaired")
+        for line in report.repaired:
+            print(f"repaired: {line}")
+        for line in report.problems:
+            print(f"problem: {line}")
+        if report.problems and not args.repair:
+            print("run again with --repair to write clean versions")
+    return 0 if report.ok else 1
 
 
 def _security_log(session: Session, args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ Standard library only: the UI imports it before its first paint.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 # Translation context of these sentences in the ``.ts`` files.
@@ -89,7 +90,7 @@ MESSAGES: dict[str, str] = {
     "invalid_characters": QT_TRANSLATE_NOOP(
         "Messages", "Có ký tự không được phép (điều khiển, vô hình, đảo chiều văn bản); hãy gõ lại."
     ),
-    "text_too_long": QT_TRANSLATE_NOOP("Messages", "Nội dung quá dài: tối đa {max_length} ký tự."),
+    "text_too_long": QT_TRANSLATE_NOOP("Messages", "Nội dung quá dài (tối đa {max_length} ký tự)."),
     "invalid_name": QT_TRANSLATE_NOOP("Messages", "Họ tên phải có chữ cái và không chứa ký hiệu lạ."),
     "received_in_future": QT_TRANSLATE_NOOP(
         "Messages", "Thời điểm tiếp nhận không thể ở tương lai; kiểm tra ngày giờ và đồng hồ máy."
@@ -268,6 +269,15 @@ MESSAGES: dict[str, str] = {
     ),
     "append_only": QT_TRANSLATE_NOOP("Messages", "Nhật ký xử lý chỉ được ghi thêm, không được sửa hay xoá."),
     "invalid_fields": QT_TRANSLATE_NOOP("Messages", "Có thông tin không hợp lệ."),
+    "unknown_field": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ không nhận một thông tin của bản ghi này (phần mềm cần cập nhật?)."
+    ),
+    "invalid_operation": QT_TRANSLATE_NOOP(
+        "Messages", "Thay đổi không đúng định dạng giao thức (lỗi phần mềm; hãy báo cán bộ CNTT)."
+    ),
+    "unknown_entity": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ không nhận loại dữ liệu này (phần mềm cần cập nhật?)."
+    ),
     "entity_not_allowed": QT_TRANSLATE_NOOP("Messages", "Tài khoản này không được sửa loại dữ liệu này."),
     "number_outside_lease": QT_TRANSLATE_NOOP("Messages", "Số văn bản nằm ngoài khối số máy này được cấp."),
     "number_taken": QT_TRANSLATE_NOOP("Messages", "Số văn bản đã được máy khác dùng."),
@@ -511,10 +521,21 @@ class _Keep(dict[str, str]):
         return "{" + key + "}"
 
 
-def fill(text: str, error: Any) -> str:
-    """``text`` with the error's parameters in it (``{max_length}``, ``{day}``...)."""
-    params = getattr(error, "params", None) or {}
-    return text.format_map(_Keep({str(k): str(v) for k, v in params.items()}))
+# A parenthesised part of a sentence that names a value (`` (tối đa {max_length} ký tự)``).
+_VALUED_PART = re.compile(r"\s*\([^()]*\{(\w+)\}[^()]*\)")
+
+
+def fill(text: str, error: Any, *, drop_unknown: bool = False) -> str:
+    """``text`` with the error's parameters in it (``{max_length}``, ``{day}``...).
+
+    A placeholder without a value stays as written; with ``drop_unknown`` a
+    parenthesised part whose value is not known is left out instead, so a
+    sentence reads well when its kind arrives without values (a server's refusal).
+    """
+    params = {str(k): str(v) for k, v in (getattr(error, "params", None) or {}).items()}
+    if drop_unknown:
+        text = _VALUED_PART.sub(lambda m: m.group(0) if m.group(1) in params else "", text)
+    return text.format_map(_Keep(params))
 
 
 def wait_text(seconds: int | None) -> str:

@@ -29,6 +29,7 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from commune_desk.domain.roles import Role  # user roles: the domain's, one definition
+from commune_desk.protocol.text import is_clean_text
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
@@ -159,7 +160,12 @@ class ErrorKind(StrEnum):
     SEQ_REUSED = "seq_reused"
     OP_ID_REUSED = "op_id_reused"
     ENTITY_NOT_ALLOWED = "entity_not_allowed"
+    UNKNOWN_ENTITY = "unknown_entity"
+    INVALID_OPERATION = "invalid_operation"
     INVALID_FIELDS = "invalid_fields"
+    UNKNOWN_FIELD = "unknown_field"
+    INVALID_CHARACTERS = "invalid_characters"
+    TEXT_TOO_LONG = "text_too_long"
     UNKNOWN_RECORD = "unknown_record"
     RECORD_DELETED = "record_deleted"
     APPEND_ONLY = "append_only"
@@ -191,20 +197,31 @@ def is_retryable_status(status_code: int) -> bool:
     return status_code in RETRYABLE_HTTP_STATUSES or status_code >= 500
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("NUL character not allowed")
+def _line(value: str) -> str:
+    if not is_clean_text(value):
+        raise ValueError("control character or lone surrogate in text")
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
-"""A string that a database can store (no NUL characters)."""
+def _note(value: str) -> str:
+    if not is_clean_text(value, multiline=True):
+        raise ValueError("control character or lone surrogate in text")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_line)]
+"""One line of text every database and JSON writer can store (see ``protocol.text``)."""
+Note = Annotated[str, AfterValidator(_note)]
+"""Text that may hold line breaks and tabs, otherwise as clean as :data:`Text`."""
+
+#: Largest integer on the wire (seq, versions, numbers): every JSON reader reads it exactly.
+MAX_SAFE_INTEGER = 2**53 - 1
 
 
 class _Wire(BaseModel):
     """Base of all wire types: unknown fields are ignored (forward compatible)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=False)
+    model_config = ConfigDict(extra="ignore", frozen=False, allow_inf_nan=False)
 
 
 class ErrorBody(_Wire):
@@ -421,11 +438,11 @@ class Operation(_Wire):
 
     op_id: UUID
     device_id: UUID
-    seq: int = Field(ge=1, le=2**62)
+    seq: int = Field(ge=1, le=MAX_SAFE_INTEGER, description="Positive, below 2**53.")
     entity: Entity
     entity_id: UUID
     action: Action
-    base_version: int | None = Field(default=None, ge=0, le=2**62)
+    base_version: int | None = Field(default=None, ge=0, le=MAX_SAFE_INTEGER)
     fields: dict[str, Any] = Field(default_factory=dict)
     actor: Text | None = Field(
         default=None,
@@ -439,6 +456,20 @@ class PushRequest(_Wire):
     """A batch of operations of the calling device, in seq order."""
 
     ops: list[Operation] = Field(max_length=MAX_PUSH_OPS)
+
+
+class ReceivedPush(_Wire):
+    """A push as the server reads it: each operation on its own.
+
+    An operation that is not well formed stays a JSON object and is answered
+    ``rejected`` (``invalid_operation``, ``unknown_entity``) while the others
+    are applied; the batch as a whole is refused only when it is not a list of
+    JSON objects.
+    """
+
+    ops: list[Annotated[Operation | dict[str, Any], Field(union_mode="left_to_right")]] = Field(
+        max_length=MAX_PUSH_OPS
+    )
 
 
 class OpResult(_Wire):
@@ -488,6 +519,18 @@ class PullResponse(_Wire):
     has_more: bool
 
 
+class ReceivedPull(_Wire):
+    """A pull page as the client reads it: a change it cannot read stays a JSON object.
+
+    ``protocol.validation.checked_page`` keeps the changes that pass the rules;
+    the others are skipped (logged), and the cursor still moves past them.
+    """
+
+    changes: list[Annotated[Change | dict[str, Any], Field(union_mode="left_to_right")]]
+    cursor: int
+    has_more: bool
+
+
 # ---------------------------------------------------------------------------
 # Conflicts (records of entity ``conflict``, delivered by pull)
 # ---------------------------------------------------------------------------
@@ -528,7 +571,7 @@ class ConflictResolutionFields(_Wire):
 
     conflict_id: UUID
     chosen: dict[str, Any] = Field(default_factory=dict)
-    note: Text = Field(default="", max_length=2000)
+    note: Note = Field(default="", max_length=2000)
 
 
 # ---------------------------------------------------------------------------
@@ -605,3 +648,81 @@ class RulesUpdate(_Wire):
 
     rules: dict[str, list[Text]]
     actor: Text = Field(min_length=1, max_length=100)
+
+
+__all__ = [
+    "API_PREFIX",
+    "Action",
+    "BLOB_CHUNK_SIZE",
+    "BlobStartRequest",
+    "BlobStatus",
+    "CHALLENGE_TTL_SECONDS",
+    "CLIENT_ENTITIES",
+    "CLOCK_WARNING_SECONDS",
+    "Challenge",
+    "ChallengeRequest",
+    "Change",
+    "ConflictFields",
+    "ConflictResolutionFields",
+    "DEFAULT_LEASE_SIZE",
+    "DEFAULT_PULL_LIMIT",
+    "DeviceInfo",
+    "DeviceList",
+    "DeviceProof",
+    "DeviceRebindRequest",
+    "Entity",
+    "ErrorBody",
+    "ErrorKind",
+    "FIELD_CODE",
+    "FIELD_DOSSIER_ID",
+    "FIELD_EVENT_KIND",
+    "FIELD_NUMBER",
+    "FIELD_PROVISIONAL",
+    "FIELD_SERIES",
+    "FIELD_SHA256",
+    "FieldConflict",
+    "GZIP_ENCODING",
+    "Gap",
+    "GapReport",
+    "HandshakeRequest",
+    "HandshakeResponse",
+    "Lease",
+    "LeaseList",
+    "LeaseRequest",
+    "LoginRequest",
+    "MAX_BLOB_BYTES",
+    "MAX_BODY_BYTES",
+    "MAX_CHUNK_BYTES",
+    "MAX_LEASE_SIZE",
+    "MAX_PULL_LIMIT",
+    "MAX_PUSH_OPS",
+    "MAX_SAFE_INTEGER",
+    "Note",
+    "OPEN_OUTBOX_STATES",
+    "OpResult",
+    "OpStatus",
+    "Operation",
+    "OutboxState",
+    "PROOF_LOGIN",
+    "PROOF_REFRESH",
+    "PROTOCOL_VERSION",
+    "PullResponse",
+    "PushRequest",
+    "PushResponse",
+    "RETRYABLE_HTTP_STATUSES",
+    "ReceivedPull",
+    "ReceivedPush",
+    "RefreshRequest",
+    "RulesUpdate",
+    "Role",
+    "SHA256_PATTERN",
+    "ServerLimits",
+    "StaffList",
+    "StaffMember",
+    "Text",
+    "TokenResponse",
+    "VerifyUserRequest",
+    "is_retryable_status",
+    "key_fingerprint",
+    "proof_message",
+]

@@ -259,6 +259,37 @@ class DossierServices(ServiceBase):
             status = RECEIVED_STATUS
             received_text, now_text = to_utc_text(received_at), to_utc_text(now)
             papers = papers_json(clean.papers)
+            dossier_synced = {
+                "code": code,
+                "procedure_code": procedure.code,
+                "applicant_name": clean.applicant_name,
+                "applicant_id_number": clean.applicant_id_number,
+                "applicant_phone": clean.applicant_phone,
+                "applicant_address": clean.applicant_address,
+                "applicant_date_of_birth": clean.date_of_birth,
+                "received_at": received_at,
+                "appointment_at": appointment,
+                "received_by": clean.received_by,
+                "counter_slot": settings.counter_slot,
+                "notes": clean.notes,
+                "received_papers": papers,
+                "extension": clean.extension,
+            }
+            event_synced = {
+                "dossier_id": dossier_id,
+                "kind": EventKind.RECEIVED.value,
+                "at": received_at,
+                "actor": clean.received_by,
+                "note": "",
+                "data": {},
+            }
+            # Checked before anything is written: a value the protocol refuses writes nothing.
+            ops = self._checked(
+                [
+                    (Entity.DOSSIER, dossier_id, Action.CREATE, None, dossier_synced),
+                    (Entity.DOSSIER_EVENT, event_id, Action.CREATE, None, event_synced),
+                ]
+            )
             db.execute(
                 _INSERT_DOSSIER_SQL,
                 (
@@ -286,39 +317,7 @@ class DossierServices(ServiceBase):
                 _INSERT_EVENT_SQL,
                 (event_id, dossier_id, EventKind.RECEIVED.value, received_text, clean.received_by),
             )
-            dossier_synced = {
-                "code": code,
-                "procedure_code": procedure.code,
-                "applicant_name": clean.applicant_name,
-                "applicant_id_number": clean.applicant_id_number,
-                "applicant_phone": clean.applicant_phone,
-                "applicant_address": clean.applicant_address,
-                "applicant_date_of_birth": clean.date_of_birth,
-                "received_at": received_at,
-                "appointment_at": appointment,
-                "received_by": clean.received_by,
-                "counter_slot": settings.counter_slot,
-                "notes": clean.notes,
-                "received_papers": papers,
-                "extension": clean.extension,
-            }
-            event_synced = {
-                "dossier_id": dossier_id,
-                "kind": EventKind.RECEIVED.value,
-                "at": received_at,
-                "actor": clean.received_by,
-                "note": "",
-                "data": {},
-            }
-            self._ops(
-                connection,
-                [
-                    (Entity.DOSSIER, dossier_id, Action.CREATE, None, dossier_synced),
-                    (Entity.DOSSIER_EVENT, event_id, Action.CREATE, None, event_synced),
-                ],
-                at=now,
-                actor=actor_username(actor),
-            )
+            self._queue(connection, ops, at=now, actor=actor_username(actor))
             keys = record_keys(Entity.DOSSIER, dossier_synced)
             assert keys is not None
             insert_keys(connection, entity=Entity.DOSSIER, entity_id=dossier_id, keys=keys)
