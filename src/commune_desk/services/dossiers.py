@@ -13,12 +13,15 @@ from sqlalchemy.orm import Session
 from commune_desk.domain.calendar import VN_TZ, DayKind, TimeLimit
 from commune_desk.domain.codes import format_dossier_code, next_dossier_number
 from commune_desk.domain.dossier import (
+    UNDOES,
     DossierStatus,
     EventKind,
+    allowed_after,
     allowed_events,
+    correctable_step,
     next_status,
 )
-from commune_desk.domain.errors import ValidationError
+from commune_desk.domain.errors import IllegalTransition, ValidationError
 from commune_desk.domain.identity import validate_id_number, validate_phone
 from commune_desk.domain.text import fold, normalize_text
 from commune_desk.services.base import ProcedureFacts, ServiceBase
@@ -51,6 +54,11 @@ OPEN_STATUSES = (
 PAUSES = {
     EventKind.SUPPLEMENT_REQUESTED: EventKind.SUPPLEMENT_RECEIVED,
     EventKind.PAYMENT_REQUESTED: EventKind.PAID,
+}
+#: Corrections that reopen the pause their step had closed, with the pause's opening event.
+REOPENS = {
+    EventKind.UNDO_SUPPLEMENT_RECEIVED: EventKind.SUPPLEMENT_REQUESTED,
+    EventKind.UNDO_PAID: EventKind.PAYMENT_REQUESTED,
 }
 
 #: Status of a dossier just received at the counter.
@@ -315,11 +323,17 @@ class DossierServices(ServiceBase):
         Raises IllegalTransition when the status does not allow it. Resuming
         after a supplement or payment moves the appointment by the paused time;
         ``extended`` takes the new date in ``data["appointment_at"]`` (ISO 8601).
+        A correcting event (``undo_*``) needs its reason in ``note`` and takes back
+        only the latest step (``correctable_step``); the wrong step stays in the history.
         """
         kind = EventKind(kind)
         at = at or self._now()
         if at.tzinfo is None:
             raise ValidationError("naive_datetime", "event time needs a time zone", field="at")
+        if kind in UNDOES and not (note or "").strip():
+            raise ValidationError(
+                "correction_reason_required", "a correction needs its reason", field="note"
+            )
         with self.store.write.begin() as session:
             dossier = session.get(Dossier, dossier_id)
             if dossier is None:
@@ -334,6 +348,13 @@ class DossierServices(ServiceBase):
                 )
             )
             new_status = next_status(DossierStatus(dossier.status), kind)
+            if kind in UNDOES and correctable_step(e.kind for e in events) != UNDOES[kind]:
+                raise IllegalTransition(
+                    "nothing_to_correct",
+                    f"{kind.value}: the latest step is not {UNDOES[kind].value}",
+                    status=dossier.status,
+                    event=kind.value,
+                )
             event = DossierEvent(
                 id=str(uuid.uuid4()),
                 dossier_id=dossier_id,
@@ -405,6 +426,10 @@ class DossierServices(ServiceBase):
             dossier.finished_at = event.at
         elif kind == EventKind.RETURNED:
             dossier.returned_at = event.at
+        elif kind == EventKind.UNDO_RESULT_READY:
+            dossier.finished_at = None
+        elif kind == EventKind.UNDO_RETURNED:
+            dossier.returned_at = None
         elif kind == EventKind.EXTENDED and "appointment_at" in event.data:
             try:
                 new_date = datetime.fromisoformat(str(event.data["appointment_at"]))
@@ -416,7 +441,9 @@ class DossierServices(ServiceBase):
                 raise ValidationError("naive_datetime", "needs a time zone", field="appointment_at")
             dossier.appointment_at = new_date
             changed["appointment_at"] = new_date
-        elif kind in PAUSES.values() and procedure.day_kind != DayKind.ON_RECEIPT.value:
+        elif (
+            kind in PAUSES.values() or kind in REOPENS
+        ) and procedure.day_kind != DayKind.ON_RECEIPT.value:
             settings = self._load_settings(session)
             limit = TimeLimit(DayKind(procedure.day_kind), procedure.time_limit)
             appointment = self._calendar(settings).appointment(
@@ -475,14 +502,26 @@ class DossierServices(ServiceBase):
                 for e in events
             ),
             attachments=tuple(attachment_info(a) for a in attachments),
-            allowed_events=allowed_events_cached(DossierStatus(dossier.status)),
+            allowed_events=_allowed_now(DossierStatus(dossier.status), events),
             required_papers=tuple(procedure.required_papers or ()),
             fee=procedure.fee,
         )
 
 
+def _allowed_now(status: DossierStatus, events: list[DossierEvent]) -> tuple[EventKind, ...]:
+    """Allowed events; the history is read only when a correction could be offered."""
+    allowed = allowed_events_cached(status)
+    if any(e in UNDOES for e in allowed):
+        return allowed_after(e.kind for e in events)
+    return allowed
+
+
 def paused_intervals(events: list[DossierEvent]) -> list[tuple[datetime, datetime]]:
-    """The closed pauses of the office clock (supplement or payment waits) in ``events``."""
+    """The closed pauses of the office clock (supplement or payment waits) in ``events``.
+
+    A correction reopens the pause its step had closed (``undo_paid``) or drops the
+    pause that was opened by mistake (``undo_payment_requested``).
+    """
     pauses: list[tuple[datetime, datetime]] = []
     opened: tuple[EventKind, datetime] | None = None
     for e in events:
@@ -491,5 +530,9 @@ def paused_intervals(events: list[DossierEvent]) -> list[tuple[datetime, datetim
             opened = (kind, e.at)
         elif opened is not None and kind == PAUSES[opened[0]]:
             pauses.append((opened[1], e.at))
+            opened = None
+        elif kind in REOPENS and pauses and opened is None:
+            opened = (REOPENS[kind], pauses.pop()[0])
+        elif kind == EventKind.UNDO_PAYMENT_REQUESTED:
             opened = None
     return pauses

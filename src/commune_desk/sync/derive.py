@@ -67,6 +67,10 @@ def _fold(events: list[Any]) -> tuple[DossierStatus | None, datetime | None, dat
             finished = e.at
         elif e.kind == EventKind.RETURNED:
             returned = e.at
+        elif e.kind == EventKind.UNDO_RESULT_READY:  # a step taken back by a correction
+            finished = None
+        elif e.kind == EventKind.UNDO_RETURNED:
+            returned = None
     return status, finished, returned
 
 
