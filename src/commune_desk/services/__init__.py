@@ -40,6 +40,7 @@ from commune_desk.services.values import (
     OutgoingDocumentInfo,
     ProcedureInfo,
     ReportRow,
+    SearchCursor,
 )
 
 
@@ -79,6 +80,7 @@ __all__ = [
     "OutgoingDocumentInfo",
     "ProcedureInfo",
     "ReportRow",
+    "SearchCursor",
     "ServiceError",
     "Services",
     "load_catalogue_file",

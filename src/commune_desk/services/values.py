@@ -187,11 +187,18 @@ class DossierCursor:
 
 
 @dataclass(frozen=True)
+class SearchCursor:
+    """Position in a text search's results (newest index entry first): the last one seen."""
+
+    rowid: int
+
+
+@dataclass(frozen=True)
 class DossierPage:
     """A page of the dossier list and the cursor to fetch the next one (None at the end)."""
 
     rows: tuple[DossierSummary, ...]
-    next_cursor: DossierCursor | None
+    next_cursor: DossierCursor | SearchCursor | None
 
 
 # --- official documents --------------------------------------------------------

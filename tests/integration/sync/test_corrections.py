@@ -42,7 +42,8 @@ def test_a_correction_is_accepted_by_the_server_and_reaches_the_other_pc(
         result = a.engine.sync_once()
         assert result.ok and result.conflicts == 0, result
         kinds = [
-            c["fields"]["kind"] for c in server_snapshot(city, "C01")
+            c["fields"]["kind"]
+            for c in server_snapshot(city, "C01")
             if c["entity"] == "dossier_event" and c["fields"].get("dossier_id") == dossier
         ]
         assert sorted(kinds) == sorted(["received", "result_ready", "returned", "undo_returned", "returned"])
