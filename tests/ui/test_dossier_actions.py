@@ -118,6 +118,7 @@ def test_bad_unit_code_is_explained_in_the_wizard(make_desktop: Any, keys: Any) 
     form = wizard.office_page.form
     keys(form.unit_name_edit, "UBND xã Thử")
     keys(form.unit_code_edit, "000..H26")
+    keys(form.clerk_edit, "Trịnh Thị Lụa")
     assert not wizard.office_page.validatePage()
     assert wizard.office_page.error.text() == "Mã đơn vị không hợp lệ."
     wizard.close()

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from tests.helpers.city_server import RunningServer, run_city_server, sqlite_url
 from tests.helpers.memory_keyring import memory_keyring
 
@@ -40,6 +42,7 @@ def test_sync_round_from_the_page_empties_the_queue(
     intake.slip_action = "none"
     idle(desktop)
     keys(intake.procedure_search, "chung thuc chu ky")
+    QTest.keyClick(intake.procedure_search, Qt.Key.Key_Return)  # choose the highlighted row
     keys(intake.name_edit, "Vũ Thị Ngọc Ánh")
     keys(intake.id_edit, "001190012345")
     intake.save()

@@ -23,10 +23,22 @@ class Changes:
 
     items: frozenset[tuple[str, str]] = frozenset()
 
+    #: The id that stands for "any record of the entity" (e.g. a sync round brought records).
+    ANY = "*"
+
     @classmethod
     def of(cls, entity: str, *ids: str) -> Changes:
         """Changes touching ``ids`` of one entity."""
         return cls(frozenset((entity, i) for i in ids))
+
+    @classmethod
+    def anything_of(cls, *entities: str) -> Changes:
+        """Changes to records of ``entities`` that are not named one by one."""
+        return cls(frozenset((entity, cls.ANY) for entity in entities))
+
+    def touches(self, entity: str, entity_id: str) -> bool:
+        """Whether the record ``entity_id`` of ``entity`` may have changed."""
+        return (entity, entity_id) in self.items or (entity, self.ANY) in self.items
 
     @classmethod
     def merge(cls, parts: Iterable[Changes]) -> Changes:

@@ -163,6 +163,7 @@ class DesktopApp:
             bridge.status_changed.connect(
                 lambda status: emit(self.events.sync_status_changed, status)
             )
+            bridge.records_pulled.connect(lambda changes: emit(self.events.store_changed, changes))
             self.sync = bridge
             self.ctx.sync = bridge
             if self.window is not None:
@@ -292,7 +293,7 @@ def run_app(args: argparse.Namespace) -> int:
     except Exception as exc:  # noqa: BLE001 - e.g. the data folder cannot be created
         return _fatal_start(paths, exc)
     window = desktop.create_window()
-    window.show()
+    window.showMaximized()  # the offices' screens are small: use all of it from the start
     if demo:
         desktop.fill_demo_if_empty()
     else:

@@ -27,7 +27,7 @@ LOG_FILE_NAME = "commune-desk.log"
 
 
 #: Messages for error kinds raised by domain/, services/ and sync/.
-#: Unknown kinds get a generic sentence naming the kind (see ``message_for``).
+#: Unknown kinds get a generic sentence; the kind goes to the log, never to the clerk.
 KIND_MESSAGES: dict[str, str] = {
     "id_number_required": QT_TRANSLATE_NOOP(
         "Errors", "Chưa nhập số định danh (CCCD/CMND)."
@@ -58,6 +58,12 @@ KIND_MESSAGES: dict[str, str] = {
     ),
     "illegal_transition": QT_TRANSLATE_NOOP(
         "Errors", "Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ."
+    ),
+    "nothing_to_correct": QT_TRANSLATE_NOOP(
+        "Errors", "Chỉ đính chính được bước vừa ghi gần nhất của hồ sơ."
+    ),
+    "correction_reason_required": QT_TRANSLATE_NOOP(
+        "Errors", "Cần ghi lý do đính chính."
     ),
     "counter_slot_exhausted": QT_TRANSLATE_NOOP(
         "Errors", "Quầy đã cấp hết mã hồ sơ trong ngày hôm nay."
@@ -234,9 +240,13 @@ def message_for(exc: BaseException) -> str | None:
         return None
     base = KIND_MESSAGES.get(kind)
     if base is None:
-        # ``str(exc)`` is an English sentence meant for logs; name the kind instead.
-        return QCoreApplication.translate("Errors", "Không thực hiện được thao tác ({kind}).").format(
-            kind=kind
+        # Neither ``str(exc)`` (English, for logs) nor the kind (a code) means anything to a
+        # clerk: say what happened and what to do; the kind is in the log.
+        log.warning("no message for error kind %r: %s", kind, exc)
+        return QCoreApplication.translate(
+            "Errors",
+            "Không thực hiện được thao tác. Dữ liệu đã lưu không bị ảnh hưởng. Hãy thử lại; nếu vẫn "
+            "không được, báo cán bộ CNTT (chi tiết đã ghi trong tệp nhật ký).",
         )
     return QCoreApplication.translate("Errors", base)
 

@@ -76,8 +76,25 @@ class _OfficePage(QWizardPage):
         self.form.load(OfficeSettings(unit_name=""), ctx.clerk)
         self.form.unit_code_edit.clear()
 
+    def missing_fields(self) -> list[tuple[str, Any]]:
+        """(name, field) of each required field still empty, in form order."""
+        form = self.form
+        required = (
+            (self.tr("tên đơn vị"), form.unit_name_edit),
+            (self.tr("mã đơn vị"), form.unit_code_edit),
+            (self.tr("họ tên cán bộ (in trên giấy tiếp nhận)"), form.clerk_edit),
+        )
+        return [(name, edit) for name, edit in required if not edit.text().strip()]
+
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
-        """Save synchronously on the store thread; stay on the page with a message on error."""
+        """Name every empty field; else save synchronously on the store thread (error: stay)."""
+        missing = self.missing_fields()
+        if missing:
+            self.error.setText(
+                self.tr("Chưa nhập: {fields}.").format(fields=", ".join(name for name, _e in missing))
+            )
+            missing[0][1].setFocus()
+            return False
         settings = self.form.apply(OfficeSettings())
         clerk = self.form.clerk_edit.text().strip()
         app: Any = self.ctx.extras.get("desktop")

@@ -1,4 +1,5 @@
-"""The desktop's own preferences kept in ``settings.json`` (language, clerk name).
+"""The desktop's own preferences kept in ``settings.json`` (language, clerk name, the
+columns of the dossier list).
 
 Other parts of the program may keep their keys in the same file, so this
 module only ever reads and rewrites its own keys, leaving the rest intact.
@@ -9,21 +10,23 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-_KEYS = ("language", "clerk")
+_KEYS = ("language", "clerk", "dossier_columns")
 
 
 @dataclass
 class UiSettings:
-    """Language of the interface and the name of the clerk at this PC."""
+    """Language of the interface, the name of the clerk at this PC, the dossier list's columns."""
 
     path: Path
     language: str = "vi"
     clerk: str = ""
+    #: Keys of the dossier list's visible columns, in any order; empty: the defaults.
+    dossier_columns: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path) -> UiSettings:
@@ -37,10 +40,12 @@ class UiSettings:
             log.warning("settings file %s unreadable; using defaults", path)
         ui = data.get("ui") if isinstance(data.get("ui"), dict) else {}
         assert isinstance(ui, dict)
+        columns = ui.get("dossier_columns")
         return cls(
             path=path,
             language=str(ui.get("language") or "vi"),
             clerk=str(ui.get("clerk") or ""),
+            dossier_columns=[str(c) for c in columns] if isinstance(columns, list) else [],
         )
 
     def save(self) -> None:
@@ -51,7 +56,9 @@ class UiSettings:
                 data = {}
         except (OSError, ValueError):
             data = {}
-        data["ui"] = {key: getattr(self, key) for key in _KEYS}
+        data["ui"] = {key: getattr(self, key) for key in _KEYS if key != "dossier_columns"}
+        if self.dossier_columns:
+            data["ui"]["dossier_columns"] = list(self.dossier_columns)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
         os.replace(tmp, self.path)

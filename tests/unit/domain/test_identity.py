@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from commune_desk.domain.errors import ValidationError
-from commune_desk.domain.identity import id_number_info, validate_id_number, validate_phone
+from commune_desk.domain.identity import id_number_info, phone_problem, validate_id_number, validate_phone
 
 TODAY = date(2026, 11, 26)
 
@@ -82,3 +82,23 @@ def test_invalid_phones(value: str) -> None:
     with pytest.raises(ValidationError) as err:
         validate_phone(value)
     assert err.value.kind == "invalid_phone"
+
+
+@given(st.text(alphabet="0123456789+ .-()ab", max_size=14))
+def test_phone_problem_names_a_rule_exactly_when_the_number_is_refused(value: str) -> None:
+    problem = phone_problem(value)
+    try:
+        validate_phone(value)
+    except ValidationError:
+        assert problem is not None
+        assert problem[0] in {"not_digits", "no_leading_zero", "prefix", "mobile_length", "landline_length"}
+    else:
+        assert problem is None
+
+
+def test_phone_problem_names_the_rule_a_clerk_must_fix() -> None:
+    assert phone_problem("0123456789") == ("prefix", "012")  # 10 digits, but no such network
+    assert phone_problem("091234567") == ("mobile_length", "9")
+    assert phone_problem("0243765432") == ("landline_length", "10")
+    assert phone_problem("912345678") == ("no_leading_zero", "")
+    assert phone_problem("09l2345678") == ("not_digits", "")

@@ -30,7 +30,7 @@ from commune_desk.ui.i18n import LANGUAGES
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.usb_update import UsbUpdateBox
-from commune_desk.ui.widgets import error_label, hint_label, page_layout
+from commune_desk.ui.widgets import hint_label, message_label, page_layout, show_message
 
 
 def _time_edit(parent: QWidget, value: time) -> QTimeEdit:
@@ -83,7 +83,7 @@ class OfficeForm(QWidget):
         form.addRow(QLabel(self.tr("Tên đơn vị *"), self), self.unit_name_edit)
         form.addRow(QLabel(self.tr("Mã đơn vị *"), self), self.unit_code_edit)
         form.addRow(QLabel(self.tr("Số quầy (1–9)"), self), self.slot_spin)
-        form.addRow(QLabel(self.tr("Cán bộ"), self), self.clerk_edit)
+        form.addRow(QLabel(self.tr("Cán bộ *"), self), self.clerk_edit)
 
     def load(self, settings: Any, clerk: str) -> None:
         """Show ``settings``."""
@@ -194,7 +194,8 @@ class SettingsPage(QWidget):
         right.addWidget(self.usb_box)
 
         bottom = QHBoxLayout()
-        self.message = error_label(self)
+        self.message = message_label(self)
+        self.message.setObjectName("settingsMessage")
         self.save_button = QPushButton(self.tr("Lưu cài đặt"), self)
         self.save_button.clicked.connect(self.save)
         bottom.addWidget(self.message, 1)
@@ -255,7 +256,7 @@ class SettingsPage(QWidget):
         try:
             settings = self.collect()
         except ValueError:
-            self.message.setText(self.tr("Ngày không đúng dạng dd/mm/yyyy."))
+            show_message(self.message, "error", self.tr("Ngày không đúng dạng dd/mm/yyyy."))
             return
         except Exception as exc:  # noqa: BLE001 - typed domain errors carry a kind
             if getattr(exc, "kind", None) is None:
@@ -263,6 +264,11 @@ class SettingsPage(QWidget):
             self.ctx.errors.report(exc, parent=self)
             return
         clerk = self.office_form.clerk_edit.text().strip()
+        if not clerk:
+            text = self.tr("Chưa nhập họ tên cán bộ: tên này được in trên giấy tiếp nhận.")
+            show_message(self.message, "error", text)
+            self.office_form.clerk_edit.setFocus()
+            return
         language = str(self.language_combo.currentData())
         StoreOp(self.ctx, lambda s: api.update_settings(s, settings, clerk), parent=self).success(
             lambda outcome: self._saved(outcome, clerk, language)
@@ -281,6 +287,6 @@ class SettingsPage(QWidget):
         text = self.tr("Đã lưu cài đặt.")
         if changed_language:
             text += " " + self.tr("Ngôn ngữ mới sẽ dùng khi mở lại phần mềm.")
-        self.message.setText(text)
+        show_message(self.message, "ok", text)
         emit(self.ctx.events.settings_changed)
         emit(self.saved, outcome.value)
