@@ -39,6 +39,14 @@ def _type(widget: object, text: str) -> None:
             )
 
 
+def _key(widget: object, name: str) -> None:
+    """Press and release one named key (``Return``, ``Tab``...) on ``widget``."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(widget, getattr(Qt.Key, f"Key_{name}"))  # type: ignore[arg-type]
+
+
 def main(out: Path = DEFAULT_OUT, *, dossiers: int = 600, lang: str = "vi") -> list[Path]:
     """Render each page with demo data; return the PNG paths written."""
     import commune_desk.update.detect as detect
@@ -67,7 +75,7 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
     from commune_desk.paths import AppPaths
     from commune_desk.ui.app import DesktopApp
     from commune_desk.ui.demo import DEMO_CLERK, _fill
-    from commune_desk.ui.screenshots import wait_idle
+    from commune_desk.ui.screenshots import wait_idle, wait_page
 
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -96,8 +104,9 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
                 written.append(path)
 
             intake = window.show_page("intake")
-            wait_idle(desktop)
+            wait_page(desktop, window, "intake", lambda: intake.procedure_list.count() > 0)
             _type(intake.procedure_search, "khai sinh")
+            _key(intake.procedure_search, "Return")  # choose the highlighted procedure
             _type(intake.name_edit, "Đặng Thị Đào")
             _type(intake.id_edit, "001190012345")
             _type(intake.phone_edit, "0912345678")
@@ -106,8 +115,9 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
             shot("01-tiep-nhan")
 
             dossiers_page = window.show_page("dossiers")
-            wait_idle(desktop)
+            wait_page(desktop, window, "dossiers", lambda: dossiers_page.model.rowCount() > 0)
             dossiers_page.table.selectRow(2)
+            wait_page(desktop, window, "dossiers", lambda: dossiers_page.detail.detail is not None)
             shot("02-ho-so")
 
             names = {
@@ -115,6 +125,7 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
             }
             for key, name in names.items():
                 window.show_page(key)
+                wait_page(desktop, window, key)
                 shot(name)
             settings = window.show_page("settings")
             wait_idle(desktop)

@@ -105,13 +105,11 @@ class DossierDetailPanel(QScrollArea):
 
         history_box = QGroupBox(self.tr("Quá trình giải quyết"), inner)
         history_layout = QVBoxLayout(history_box)
-        self.history = QTableWidget(0, 4, history_box)
+        self.history = _HistoryTable(history_box)
         self.history.setObjectName("historyTable")
-        self.history.setHorizontalHeaderLabels(
-            [self.tr("Thời gian"), self.tr("Bước"), self.tr("Người thực hiện"), self.tr("Ghi chú")]
-        )
+        self.history.setHorizontalHeaderLabels([self.tr("Thời gian, người"), self.tr("Bước, lý do")])
         self.history.verticalHeader().setVisible(False)
-        self.history.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.history.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.history.setWordWrap(True)  # the note is the legal reason: shown whole, wrapped
         self.history.setTabKeyNavigation(False)
@@ -219,17 +217,14 @@ class DossierDetailPanel(QScrollArea):
     def _fill_history(self, events: Any) -> None:
         self.history.setRowCount(len(events))
         for n, event in enumerate(events):
-            cells = (format_datetime(event.at), event_name(event.kind), event.actor, event.note)
-            for column, text in enumerate(cells):
+            when = format_datetime(event.at) + (f"\n{event.actor}" if event.actor else "")
+            step = event_name(event.kind) + (f"\n{event.note}" if event.note else "")
+            for column, text in enumerate((when, step)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.history.setItem(n, column, item)
-        for column in range(3):
-            self.history.resizeColumnToContents(column)
-        self.history.resizeRowsToContents()
-        shown = sum(self.history.rowHeight(n) for n in range(min(len(events), _HISTORY_ROWS)))
-        frame = 2 * self.history.frameWidth() + self.history.horizontalHeader().height()
-        self.history.setFixedHeight(max(90, shown + frame + 4))
+        self.history.resizeColumnToContents(0)
+        self.history.fit_rows()
 
     def _clear_actions(self) -> None:
         self.action_buttons = {}
@@ -369,3 +364,27 @@ class DossierDetailPanel(QScrollArea):
     def _open_path(self, path: str) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
+
+
+class _HistoryTable(QTableWidget):
+    """The history: rows as tall as their wrapped text, refitted whenever the width changes
+    (the legal reason is never cut); the first rows need no inner scrolling.
+
+    Signals: the standard QTableWidget ones.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 2, parent)
+
+    def fit_rows(self) -> None:
+        """Resize the rows to their text and the table to its first rows."""
+        self.resizeRowsToContents()
+        rows = min(self.rowCount(), _HISTORY_ROWS)
+        shown = sum(self.rowHeight(n) for n in range(rows))
+        frame = 2 * self.frameWidth() + self.horizontalHeader().height()
+        self.setFixedHeight(max(90, shown + frame + 4))
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        """Refit the rows: a new width wraps the text differently."""
+        super().resizeEvent(event)
+        self.fit_rows()

@@ -264,7 +264,16 @@ class IntakePage(QWidget):
         self._show_choice()
 
     def _show_choice(self) -> None:
-        """Say in words which procedure is chosen, or how to choose one."""
+        """Say in words which procedure is chosen (and tick its row), or how to choose one."""
+        chosen_code = self.procedure.code if self.procedure is not None else None
+        for row_index in range(self.procedure_list.count()):
+            item = self.procedure_list.item(row_index)
+            procedure = item.data(Qt.ItemDataRole.UserRole)
+            chosen = procedure.code == chosen_code
+            item.setText(("✓ " if chosen else "") + procedure.name)
+            font = item.font()
+            font.setBold(chosen)
+            item.setFont(font)
         if self.procedure is not None:
             self.choice_label.setText(self.tr("Đã chọn: {name}").format(name=self.procedure.name))
             self.choice_label.setProperty("chosen", True)
