@@ -16,9 +16,7 @@ from commune_desk.ui.errors import message_for
 from commune_desk.ui.labels import action_name, event_name, status_name
 
 
-def test_the_first_run_wizard_names_each_empty_field_and_needs_the_clerk(
-    make_desktop: Any, ime: Any
-) -> None:
+def test_the_first_run_wizard_names_each_empty_field_and_needs_the_clerk(make_desktop: Any, ime: Any) -> None:
     desktop = make_desktop()
     from commune_desk.ui.first_run import FirstRunWizard, needs_first_run
 

@@ -45,10 +45,14 @@ def test_lists_refresh_when_a_round_pulls_records(
     other = tmp_path / "other-pc"
     with AppContext.open(AppPaths(data_dir=other, backup_dir=other / "backups")) as pc:
         login(pc.store, server_url=city.base_url, username="c01-clerk", password="secret-pass")
-        pc.services.register_dossier(NewDossier(
-            procedure_code="HT-GH", applicant_name="Vũ Thị Ngọc Ánh",
-            applicant_id_number="001190012345", received_by="Lê Thu Trang",
-        ))
+        pc.services.register_dossier(
+            NewDossier(
+                procedure_code="HT-GH",
+                applicant_name="Vũ Thị Ngọc Ánh",
+                applicant_id_number="001190012345",
+                received_by="Lê Thu Trang",
+            )
+        )
         pc.services.register_incoming(NewIncomingDocument(author="UBND thành phố", summary="Công văn 12"))
         assert SyncEngine(pc.store, pc.blobs).sync_once().ok
 
