@@ -43,7 +43,7 @@ from commune_desk.ui.sync_labels import (
     refusal_reason,
 )
 from commune_desk.ui.sync_status import SyncView, read_sync_view
-from commune_desk.ui.widgets import hint_label, page_layout
+from commune_desk.ui.widgets import confirm, hint_label, page_layout
 
 MAX_ROUNDS_SHOWN = 10
 
@@ -301,6 +301,16 @@ class SyncPage(QWidget):
         chosen = self._selected(self.quarantine)
         bridge = self.ctx.sync
         if chosen is None or bridge is None:
+            return
+        if action == "discard" and not confirm(
+            self,
+            title=self.tr("Bỏ qua thay đổi?"),
+            text=self.tr(
+                "Thay đổi này sẽ không bao giờ được gửi lên máy chủ nữa. Việc bỏ qua được ghi vào "
+                "nhật ký cùng tên cán bộ."
+            ),
+            accept=self.tr("Bỏ qua thay đổi"),
+        ):
             return
         actor = self.ctx.clerk
         StoreOp(
