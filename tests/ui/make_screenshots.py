@@ -116,7 +116,10 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
 
             dossiers_page = window.show_page("dossiers")
             wait_page(desktop, window, "dossiers", lambda: dossiers_page.model.rowCount() > 0)
-            dossiers_page.table.selectRow(2)
+            # A dossier with a result ready: its history, and the correction offered.
+            rows = dossiers_page.model.rows
+            ready = next((n for n, r in enumerate(rows) if r.status == 9), 2)
+            dossiers_page.table.selectRow(ready)
             wait_page(desktop, window, "dossiers", lambda: dossiers_page.detail.detail is not None)
             shot("02-ho-so")
 
