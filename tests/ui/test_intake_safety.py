@@ -10,9 +10,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
-from commune_desk.ui.widgets import message_kind
-
 NAME = "Đặng Thị Đào"
+#: The style-sheet role that gives each kind of message its look.
+LOOKS = {"ok": "ok", "warning": "warning", "error": "failure"}
+
+
+def message_kind(label: Any) -> str:
+    """Which look ``label`` has now: "ok", "warning", "error" (or "" for none of them)."""
+    role = label.property("role")
+    return next((kind for kind, r in LOOKS.items() if r == role), "")
+
 ID_NUMBER = "001190012345"
 
 

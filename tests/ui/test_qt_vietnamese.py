@@ -4,6 +4,7 @@ toolbar, the scroll-bar menu, the file dialog) are Vietnamese in Vietnamese mode
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
@@ -24,9 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commune_desk.ui.i18n import resources_dir
-
-TS = resources_dir() / "i18n" / "qt_vi.ts"
+TS = Path(__file__).resolve().parents[2] / "resources" / "i18n" / "qt_vi.ts"
 #: Texts that read the same in both languages.
 SAME = {"%1%", "LTR", "", "In"}
 

@@ -17,7 +17,7 @@ from tests.helpers.store_fixtures import TUESDAY_9AM, Clock, new_dossier, open_c
 from commune_desk.app import AppContext
 from commune_desk.domain.dossier import DossierStatus
 from commune_desk.domain.text import fold
-from commune_desk.services import DossierQuery, SearchCursor
+from commune_desk.services import DossierQuery
 from commune_desk.services.dossiers import dossier_search_keys
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Đặng", "Đỗ"]
@@ -103,7 +103,7 @@ def test_search_pages_and_counts_agree_with_brute_force(
     everything = s.list_dossiers(query, limit=1000).rows  # the filters alone
     expected = {r.id for r in everything if _matches(r, text)}
     walked: list[str] = []
-    cursor: SearchCursor | None = None
+    cursor = None
     while True:
         page = s.search_dossier_page(text, query, after=cursor, limit=page_size)
         walked += [r.id for r in page.rows]
