@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from commune_desk.sync.protocol import ErrorBody, ErrorKind, is_retryable_status
+from commune_desk.protocol import ErrorBody, ErrorKind, is_retryable_status
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +20,16 @@ class ApiError(Exception):
     """An error reply with a machine-readable kind."""
 
     def __init__(
-        self, status: int, kind: ErrorKind, message: str, **details: Any
+        self,
+        status: int,
+        kind: ErrorKind,
+        message: str,
+        *,
+        headers: dict[str, str] | None = None,
+        **details: Any,
     ) -> None:
         super().__init__(message)
+        self.headers = headers or {}
         self.status = status
         self.kind = kind
         self.message = message
@@ -30,13 +37,14 @@ class ApiError(Exception):
 
 
 def error_response(
-    status: int, kind: str, message: str, details: dict[str, Any] | None = None,
+    status: int,
+    kind: str,
+    message: str,
+    details: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     """Build the JSON reply for an error."""
-    body = ErrorBody(
-        kind=kind, message=message, retryable=is_retryable_status(status), details=details or {}
-    )
+    body = ErrorBody(kind=kind, message=message, retryable=is_retryable_status(status), details=details or {})
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 
 
@@ -54,8 +62,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return error_response(exc.status, exc.kind, exc.message, exc.details, headers)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        return error_response(exc.status, exc.kind, exc.message, exc.details, {**headers, **exc.headers})
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -7,7 +7,6 @@ There are no module-level singletons; close the context when done.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,10 +15,10 @@ from pathlib import Path
 from commune_desk.domain.errors import DomainError
 from commune_desk.paths import AppPaths
 from commune_desk.services import Services, load_catalogue_file
-from commune_desk.services.base import DEVICE_KEY, put_setting, utc_now
+from commune_desk.services.base import utc_now
 from commune_desk.store import Store, open_store
 from commune_desk.store.blobs import BlobStore
-from commune_desk.store.models import Setting
+from commune_desk.store.settings import ensure_device_id
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +93,4 @@ def _install_bundled_catalogue(services: Services, path: Path | None) -> None:
 def _ensure_device_id(store: Store) -> str:
     """The installation's device UUID, generated on first open and kept in the store."""
     with store.write.begin() as session:
-        row = session.get(Setting, DEVICE_KEY)
-        if row is None:
-            device_id = str(uuid.uuid4())
-            put_setting(session, DEVICE_KEY, device_id)
-            return device_id
-        return str(row.value)
+        return ensure_device_id(session)

@@ -35,7 +35,9 @@ from sqlalchemy.engine import make_url
 from city_server.admin import add_commune, add_user
 from city_server.app import create_app
 from city_server.db import make_engine, session_factory
-from commune_desk.sync.protocol import Role, TokenResponse
+from city_server.throttle import LoginThrottle
+from commune_desk.protocol import PROOF_LOGIN, PROOF_REFRESH, Role, TokenResponse
+from commune_desk.sync.device_key import DeviceKey
 
 PG_ENV = "COMMUNE_TEST_PG_URL"
 
@@ -102,6 +104,8 @@ class RunningServer:
     users: list[ServerUser]
     port: int
     _sessions: object = field(repr=False, default=None)
+    keys: dict[str, DeviceKey] = field(default_factory=dict, repr=False)
+    """The private key of every device this fixture logged in (by device id)."""
 
     def user(self, commune_code: str, role: Role | str = Role.CLERK) -> ServerUser:
         """The first fixture user of ``commune_code`` with ``role``."""
@@ -111,37 +115,93 @@ class RunningServer:
         raise KeyError((commune_code, role))
 
     def add_user(
-        self, commune_code: str, role: Role | str = Role.CLERK, username: str | None = None,
+        self,
+        commune_code: str,
+        role: Role | str = Role.CLERK,
+        username: str | None = None,
         password: str = "secret-pass",
     ) -> ServerUser:
         """Create one more user in ``commune_code``."""
         username = username or f"{commune_code.lower()}-{Role(role)}-{uuid.uuid4().hex[:6]}"
         with self._sessions() as session:  # type: ignore[operator]
-            add_user(session, commune_code=commune_code, username=username, role=Role(role),
-                     password=password, fast_hash=True)
+            add_user(
+                session,
+                commune_code=commune_code,
+                username=username,
+                role=Role(role),
+                password=password,
+                fast_hash=True,
+            )
             session.commit()
         created = ServerUser(username, password, commune_code, Role(role))
         self.users.append(created)
         return created
 
+    def key(self, device_id: uuid.UUID | str) -> DeviceKey:
+        """The device key of ``device_id`` (made on first use, like a PC at its first login)."""
+        return self.keys.setdefault(str(device_id), DeviceKey.generate())
+
+    def proof(
+        self, device_id: uuid.UUID | str, purpose: str = PROOF_LOGIN, key: DeviceKey | None = None
+    ) -> dict[str, object]:
+        """A fresh challenge signed by ``key`` (default: the device's own key), as JSON."""
+        nonce = httpx.post(
+            f"{self.base_url}/v1/auth/challenge", json={"device_id": str(device_id)}, timeout=30
+        ).json()["nonce"]
+        return (key or self.key(device_id)).prove(purpose, str(device_id), nonce).model_dump()
+
+    def login_reply(
+        self,
+        user: ServerUser,
+        device_id: uuid.UUID | str,
+        device_name: str = "test",
+        key: DeviceKey | None = None,
+        password: str | None = None,
+    ) -> httpx.Response:
+        """POST a signed login (the raw reply, whatever its status)."""
+        key = key or self.key(device_id)
+        return httpx.post(
+            f"{self.base_url}/v1/auth/login",
+            json={
+                "username": user.username,
+                "password": password or user.password,
+                "device_id": str(device_id),
+                "device_name": device_name,
+                "public_key": key.public_key,
+                "proof": self.proof(device_id, key=key),
+            },
+            timeout=30,
+        )
+
     def login(
         self, user: ServerUser, device_id: uuid.UUID | str | None = None, device_name: str = "test"
     ) -> TokenResponse:
         """Log ``user`` in over HTTP from ``device_id`` (a new random device by default)."""
-        reply = httpx.post(
-            f"{self.base_url}/v1/auth/login",
-            json={"username": user.username, "password": user.password,
-                  "device_id": str(device_id or uuid.uuid4()), "device_name": device_name},
-            timeout=30,
-        )
+        reply = self.login_reply(user, device_id or uuid.uuid4(), device_name)
         reply.raise_for_status()
         return TokenResponse.model_validate(reply.json())
+
+    def refresh_reply(
+        self, refresh_token: str, device_id: uuid.UUID | str, key: DeviceKey | None = None
+    ) -> httpx.Response:
+        """POST a signed refresh (the raw reply)."""
+        return httpx.post(
+            f"{self.base_url}/v1/auth/refresh",
+            timeout=30,
+            json={
+                "refresh_token": refresh_token,
+                "device_id": str(device_id),
+                "proof": self.proof(device_id, PROOF_REFRESH, key),
+            },
+        )
 
     def client(self, tokens: TokenResponse, **kwargs: object) -> httpx.Client:
         """An httpx client with the bearer token of ``tokens`` set."""
         return httpx.Client(
-            base_url=self.base_url, timeout=30,
-            headers={"Authorization": f"Bearer {tokens.access_token}"}, **kwargs,  # type: ignore[arg-type]
+            base_url=self.base_url,
+            timeout=30,
+            headers={"Authorization": f"Bearer {tokens.access_token}"},
+            **kwargs,  # type: ignore[arg-type]
         )
 
 
@@ -151,6 +211,7 @@ def run_city_server(
     communes: Sequence[str] = ("C01", "C02"),
     roles: Sequence[Role | str] = (Role.CLERK, Role.LEADER),
     password: str = "secret-pass",
+    throttle: LoginThrottle | None = None,
 ) -> Iterator[RunningServer]:
     """Migrate ``db_url``, create ``communes`` with one user per role, serve on 127.0.0.1:0.
 
@@ -158,7 +219,7 @@ def run_city_server(
     ``password``. Yields a :class:`RunningServer`; the server stops on exit.
     """
     engine = make_engine(db_url)
-    app = create_app(engine=engine)
+    app = create_app(engine=engine, throttle=throttle)
     sessions = session_factory(engine)
     users: list[ServerUser] = []
     with sessions() as session:
@@ -166,12 +227,19 @@ def run_city_server(
             add_commune(session, code=code, name=f"Commune {code}")
             for role in roles:
                 name = f"{code.lower()}-{Role(role)}"
-                add_user(session, commune_code=code, username=name, role=Role(role),
-                         password=password, fast_hash=True)
+                add_user(
+                    session,
+                    commune_code=code,
+                    username=name,
+                    role=Role(role),
+                    password=password,
+                    fast_hash=True,
+                )
                 users.append(ServerUser(name, password, code, Role(role)))
         session.commit()
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off",
-                            access_log=False)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, log_level="warning", lifespan="off", access_log=False
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="city-server", daemon=True)
     thread.start()
@@ -196,9 +264,7 @@ class SyncDevice:
     results as dicts; ``pull_all()`` follows pages to the end.
     """
 
-    def __init__(
-        self, server: RunningServer, user: ServerUser, device_id: uuid.UUID | None = None
-    ) -> None:
+    def __init__(self, server: RunningServer, user: ServerUser, device_id: uuid.UUID | None = None) -> None:
         self.server = server
         self.user = user
         self.id = device_id or uuid.uuid4()
@@ -207,15 +273,24 @@ class SyncDevice:
         self.seq = 0
 
     def op(
-        self, entity: str, entity_id: uuid.UUID | str | None = None, action: str = "create",
-        fields: dict[str, object] | None = None, base_version: int | None = None,
+        self,
+        entity: str,
+        entity_id: uuid.UUID | str | None = None,
+        action: str = "create",
+        fields: dict[str, object] | None = None,
+        base_version: int | None = None,
     ) -> dict[str, object]:
         """The next operation of this device (seq incremented)."""
         self.seq += 1
         return {
-            "op_id": str(uuid.uuid4()), "device_id": str(self.id), "seq": self.seq,
-            "entity": entity, "entity_id": str(entity_id or uuid.uuid4()), "action": action,
-            "base_version": base_version, "fields": fields or {},
+            "op_id": str(uuid.uuid4()),
+            "device_id": str(self.id),
+            "seq": self.seq,
+            "entity": entity,
+            "entity_id": str(entity_id or uuid.uuid4()),
+            "action": action,
+            "base_version": base_version,
+            "fields": fields or {},
         }
 
     def push(self, *ops: dict[str, object]) -> list[dict[str, object]]:

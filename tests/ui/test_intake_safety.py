@@ -20,6 +20,7 @@ def message_kind(label: Any) -> str:
     role = label.property("role")
     return next((kind for kind, r in LOOKS.items() if r == role), "")
 
+
 ID_NUMBER = "001190012345"
 
 

@@ -39,9 +39,7 @@ def test_damaged_store_apologises_and_exits_1(qapp: Any, tmp_path: Path, dialogs
     assert "Traceback" in (data / "logs" / "commune-desk.log").read_text(encoding="utf-8")
 
 
-def test_unusable_data_folder_apologises_and_exits_1(
-    qapp: Any, tmp_path: Path, dialogs: list[str]
-) -> None:
+def test_unusable_data_folder_apologises_and_exits_1(qapp: Any, tmp_path: Path, dialogs: list[str]) -> None:
     from commune_desk.ui.app import run_app
 
     blocker = tmp_path / "not-a-folder"

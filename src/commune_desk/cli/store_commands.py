@@ -18,8 +18,8 @@ from typing import Any
 
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.errors import DomainError, ValidationError
+from commune_desk.messages import message_for
 from commune_desk.paths import AppPaths
-from commune_desk.services.messages import message_for
 from commune_desk.services.values import DossierSummary, NewDossier
 
 EXIT_INVALID = 2

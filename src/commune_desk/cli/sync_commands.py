@@ -14,39 +14,14 @@ import json
 import sys
 from typing import Any
 
+from commune_desk.messages import MESSAGES, message, wait_text
 from commune_desk.paths import AppPaths
+from commune_desk.sync.credentials import INSECURE_FILE_NAME
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
 EXIT_ATTENTION = 3
-
-#: Vietnamese sentences for sync error kinds (the UI has its own translation layer).
-MESSAGES: dict[str, str] = {
-    "offline": "Không kết nối được máy chủ; dữ liệu vẫn được lưu trên máy và sẽ đồng bộ sau.",
-    "server_unavailable": "Máy chủ đang bận hoặc gặp sự cố; sẽ thử lại sau.",
-    "not_logged_in": "Máy này chưa đăng nhập máy chủ thành phố; hãy chạy lệnh login.",
-    "invalid_credentials": "Sai tên đăng nhập hoặc mật khẩu.",
-    "session_expired": "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.",
-    "device_revoked": "Máy này đã bị thu hồi quyền đồng bộ; liên hệ quản trị để đăng nhập lại.",
-    "protocol_mismatch": "Phiên bản phần mềm không khớp với máy chủ; hãy cập nhật phần mềm.",
-    "keyring_unavailable": "Không lưu được thông tin đăng nhập vào kho mật khẩu của hệ điều hành.",
-    "bad_response": "Máy chủ trả lời không đúng giao thức; kiểm tra lại địa chỉ máy chủ.",
-    "request_refused": "Máy chủ từ chối yêu cầu.",
-    "blob_missing": "Thiếu tệp đính kèm trên máy; không gửi được.",
-    "hash_mismatch": "Tệp đính kèm tải về bị hỏng; sẽ tải lại.",
-    "wrong_password": "Mật khẩu không đúng.",
-    "busy": "Đang có một lượt đồng bộ khác chạy.",
-    "no_free_slot": "Cả 9 số quầy của đơn vị đã được cấp cho máy khác; cần thu hồi một máy cũ.",
-    "internal_error": "Đồng bộ gặp lỗi không mong muốn; đã ghi nhật ký, sẽ thử lại sau.",
-    "not_converged": "Còn thao tác chưa gửi được lên máy chủ; sẽ gửi ở lượt đồng bộ sau.",
-    "attention": "Đồng bộ xong nhưng có thao tác bị máy chủ từ chối hoặc xung đột cần xử lý.",
-}
-
-
-def message(kind: str | None) -> str:
-    """The Vietnamese sentence for a kind (the kind itself when unknown)."""
-    return MESSAGES.get(kind or "", f"Lỗi đồng bộ ({kind}).")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -54,8 +29,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     login = subparsers.add_parser("login", help="log this PC in to the city server (online, once)")
     login.add_argument("--server", required=True, metavar="URL", help="e.g. http://10.0.0.5:8000")
     login.add_argument("--username", required=True)
-    login.add_argument("--password-stdin", action="store_true",
-                       help="read the password from the first line of standard input")
+    login.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
+    login.add_argument(
+        "--insecure-storage",
+        action="store_true",
+        help="where the OS has no keyring: keep the secrets in a file of the "
+        "data folder that only this user may read (not encrypted)",
+    )
     login.set_defaults(handler=_login)
 
     sync = subparsers.add_parser("sync", help="synchronise with the city server")
@@ -87,14 +71,54 @@ def _login(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     with _open(args) as ctx:
         try:
-            account = login(ctx.store, server_url=args.server, username=args.username,
-                            password=password)
+            account = login(
+                ctx.store,
+                server_url=args.server,
+                username=args.username,
+                password=password,
+                insecure_storage=args.insecure_storage,
+            )
         except SyncError as exc:
-            detail = exc.detail if exc.detail in MESSAGES else None
-            print(message(detail or exc.kind.value), file=sys.stderr)
+            print(_login_failure(ctx, exc), file=sys.stderr)
             return EXIT_FAILED
+        secrets_file = ctx.paths.data_dir / INSECURE_FILE_NAME
     print(f"Đã đăng nhập {account.username} ({account.commune_name}); máy: {account.device_id}")
+    if account.secret_storage == "file":
+        print(
+            f"Lưu ý: thông tin đăng nhập được lưu trong tệp {secrets_file} (không mã hóa, chỉ "
+            "tài khoản này đọc được), không phải kho mật khẩu của hệ điều hành."
+        )
     return EXIT_OK
+
+
+def _login_failure(ctx: Any, exc: Any) -> str:
+    """The Vietnamese sentence for a failed login, with the wait or the key fingerprint."""
+    kind = exc.kind.value
+    if kind == "login_locked" and exc.retry_after is not None:
+        return message("login_locked_wait").format(wait=wait_text(exc.retry_after))
+    if kind == "device_key_mismatch":
+        return _key_mismatch(_fingerprint(ctx))
+    detail = exc.detail if exc.detail in MESSAGES else None
+    return message(detail or kind)
+
+
+def _key_mismatch(fingerprint: str) -> str:
+    return f"{message('device_key_mismatch')} " + message("device_key_fingerprint").format(
+        fingerprint=fingerprint
+    )
+
+
+def _fingerprint(ctx: Any) -> str:
+    """This PC's device-key fingerprint (what a leader compares before a re-bind)."""
+    from commune_desk.sync.account import vault_for
+    from commune_desk.sync.device_key import DeviceKey
+    from commune_desk.sync.errors import SyncError
+
+    try:
+        text = vault_for(ctx.store).load_device_key(ctx.device_id)
+    except SyncError:
+        return "?"
+    return DeviceKey.from_text(text).fingerprint if text else "?"
 
 
 def _sync(args: argparse.Namespace) -> int:
@@ -105,13 +129,16 @@ def _sync(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     with _open(args) as ctx:
         result = SyncEngine(ctx.store, ctx.blobs).sync_once()
+        fingerprint = _fingerprint(ctx) if result.error_kind == "device_key_mismatch" else "?"
     attention = result.quarantined > 0 or result.conflicts > 0
     kind = result.error_kind or (
-        "not_converged" if not result.converged else "attention" if attention else None)
+        "not_converged" if not result.converged else "attention" if attention else None
+    )
     if args.json:
         print(json.dumps({**result.to_json(), "reason": kind}, ensure_ascii=False))
     elif kind:
-        print(message(kind), file=sys.stderr)
+        text = _key_mismatch(fingerprint) if kind == "device_key_mismatch" else message(kind)
+        print(text, file=sys.stderr)
     else:
         print(f"Đồng bộ xong: gửi {result.pushed}, nhận {result.pulled} thay đổi.")
     if not result.ok:
@@ -135,6 +162,8 @@ def _status(args: argparse.Namespace) -> int:
                 state = load_state(session, account.device_id)
                 status.update(cursor=state.cursor, last_error=state.last_error)
         status.update(
+            secret_storage=account.secret_storage if account else None,
+            device_key_fingerprint=_fingerprint(ctx) if account else None,
             logged_in=account is not None,
             server_url=account.server_url if account else None,
             username=account.username if account else None,
@@ -148,8 +177,13 @@ def _status(args: argparse.Namespace) -> int:
         print(message("not_logged_in"))
         return EXIT_OK
     print(f"Máy chủ: {status['server_url']} — người dùng {status['username']}")
-    print(f"Chờ gửi: {status['pending']}; bị từ chối: {status['quarantined']}; "
-          f"xung đột: {status['open_conflicts']}")
+    storage = status["secret_storage"]
+    print(f"Thông tin đăng nhập lưu ở: {message(f'secrets.{storage}')}")
+    print(f"Mã khóa thiết bị: {status['device_key_fingerprint']}")
+    print(
+        f"Chờ gửi: {status['pending']}; bị từ chối: {status['quarantined']}; "
+        f"xung đột: {status['open_conflicts']}"
+    )
     print(f"Lần đồng bộ thành công gần nhất: {status['last_success_at'] or 'chưa có'}")
     if status.get("last_error"):
         print(f"Lỗi gần nhất: {message(status['last_error'])}")

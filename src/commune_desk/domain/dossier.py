@@ -17,6 +17,8 @@ when the counter offers it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from enum import IntEnum, StrEnum
 
 from commune_desk.domain.errors import IllegalTransition
@@ -128,8 +130,9 @@ UNDO_OF: dict[EventKind, EventKind] = {step: undo for undo, step in UNDOES.items
 
 #: Events that record something without changing the status, and where they are allowed.
 STATUS_PRESERVING: dict[EventKind, frozenset[DossierStatus]] = {
-    E.HANDED_OVER: frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED,
-                              S.PAYMENT_REQUIRED, S.RESULT_READY}),
+    E.HANDED_OVER: frozenset(
+        {S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED, S.RESULT_READY}
+    ),
     E.EXTENDED: frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED}),
     E.NOTE: frozenset(S),
 }
@@ -204,14 +207,45 @@ def allowed_after(events: Iterable[EventKind | str]) -> tuple[EventKind, ...]:
     history = [EventKind(e) for e in events]
     step = correctable_step(history)
     undo = UNDO_OF.get(step) if step is not None else None
-    return tuple(
-        e for e in allowed_events(derive_status(history)) if e not in UNDOES or e == undo
-    )
+    return tuple(e for e in allowed_events(derive_status(history)) if e not in UNDOES or e == undo)
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What a dossier's history says: its status and the times its result was ready and returned."""
+
+    status: DossierStatus | None
+    finished_at: datetime | None
+    returned_at: datetime | None
+
+
+def replay(events: Iterable[tuple[EventKind | str, datetime | None]], *, strict: bool = False) -> Replay:
+    """Replay ``(kind, at)`` events in order: the status, finished and returned times.
+
+    With ``strict`` an illegal event raises :class:`IllegalTransition` (or
+    ValueError for an unknown kind); otherwise it is skipped, as the sync
+    engine does for a local event the server's history made illegal.
+    """
+    status: DossierStatus | None = None
+    finished = returned = None
+    for kind, at in events:
+        try:
+            status = next_status(status, EventKind(kind))
+        except (IllegalTransition, ValueError):
+            if strict:
+                raise
+            continue
+        if kind == EventKind.RESULT_READY:
+            finished = at
+        elif kind == EventKind.RETURNED:
+            returned = at
+        elif kind == EventKind.UNDO_RESULT_READY:  # a step taken back by a correction
+            finished = None
+        elif kind == EventKind.UNDO_RETURNED:
+            returned = None
+    return Replay(status, finished, returned)
 
 
 def derive_status(events: Iterable[EventKind | str]) -> DossierStatus | None:
     """Replay events in order; ``None`` for an empty history. Raises on an illegal sequence."""
-    status: DossierStatus | None = None
-    for event in events:
-        status = next_status(status, EventKind(event))
-    return status
+    return replay(((event, None) for event in events), strict=True).status

@@ -24,10 +24,12 @@ from commune_desk.domain.calendar import VN_TZ, DayKind, TimeLimit, WorkCalendar
 from commune_desk.domain.codes import SLOT_SIZE, counter_slot_range, format_dossier_code
 from commune_desk.domain.dossier import DossierStatus, EventKind, derive_status
 from commune_desk.domain.errors import ValidationError
-from commune_desk.services.dossiers import dossier_counter_name, dossier_search_keys
+from commune_desk.protocol import Entity
+from commune_desk.services.dossiers import dossier_counter_name
 from commune_desk.services.values import NewIncomingDocument, NewOutgoingDocument
 from commune_desk.store.models import Dossier, DossierEvent, LocalCounter, Procedure, SearchKey
 from commune_desk.store.outbox import set_counter
+from commune_desk.store.search import record_keys
 
 BATCH = 5000
 S = DossierStatus
@@ -292,11 +294,9 @@ def generate_demo(
             events.extend(evs)
             keys.append(
                 {
-                    "entity": "dossier",
+                    "entity": Entity.DOSSIER,
                     "entity_id": d["id"],
-                    "keys": dossier_search_keys(
-                        d["applicant_name"], d["applicant_id_number"], d["applicant_phone"], d["code"]
-                    ),
+                    "keys": record_keys(Entity.DOSSIER, d),
                 }
             )
         with services.store.write.begin() as session:

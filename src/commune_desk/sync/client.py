@@ -2,7 +2,7 @@
 
 Every request has a (connect, read) timeout; JSON bodies above a small size
 are gzip-compressed; replies are parsed into the shared wire types of
-:mod:`commune_desk.sync.protocol`. Transport failures of any sort (refused,
+:mod:`commune_desk.protocol`. Transport failures of any sort (refused,
 reset, timeout, truncated or undecodable reply) become
 ``SyncError(OFFLINE)``; HTTP errors become a kind from the server's
 ``ErrorBody``. An expired access token is refreshed once through the
@@ -16,11 +16,12 @@ import json
 import logging
 from collections.abc import Callable
 from typing import IO, Any, TypeVar
+from uuid import UUID
 
 import pydantic
 import requests
 
-from commune_desk.sync import protocol as p
+from commune_desk import protocol as p
 from commune_desk.sync.errors import SyncError, SyncErrorKind
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,28 @@ class SyncClient:
         """Rotate the refresh token and get a new access token."""
         return self._json("POST", "/auth/refresh", req, p.TokenResponse, auth=False)
 
+    def challenge(self, device_id: str) -> p.Challenge:
+        """A single-use nonce to sign with the device key (before a login or a refresh)."""
+        return self._json(
+            "POST", "/auth/challenge", p.ChallengeRequest(device_id=UUID(device_id)), p.Challenge, auth=False
+        )
+
+    # -- devices (leaders) -----------------------------------------------------------
+
+    def devices(self) -> p.DeviceList:
+        """The devices of the commune (leaders and admins)."""
+        return self._json("GET", "/devices", None, p.DeviceList)
+
+    def revoke_device(self, device_id: str) -> p.DeviceInfo:
+        """Revoke a device of the commune (leaders and admins)."""
+        return self._json("POST", f"/devices/{device_id}/revoke", None, p.DeviceInfo)
+
+    def rebind_device(self, device_id: str, public_key: str) -> p.DeviceInfo:
+        """Accept a new key for a device of the commune (leaders and admins)."""
+        return self._json(
+            "POST", f"/devices/{device_id}/rebind", p.DeviceRebindRequest(public_key=public_key), p.DeviceInfo
+        )
+
     # -- sync ------------------------------------------------------------------------
 
     def handshake(self, req: p.HandshakeRequest) -> p.HandshakeResponse:
@@ -88,9 +111,7 @@ class SyncClient:
 
     def pull(self, after: int, limit: int) -> p.PullResponse:
         """Changes of the commune after ``after`` (one page)."""
-        return self._json(
-            "GET", "/pull", None, p.PullResponse, params={"after": after, "limit": limit}
-        )
+        return self._json("GET", "/pull", None, p.PullResponse, params={"after": after, "limit": limit})
 
     def lease(self, req: p.LeaseRequest) -> p.Lease:
         """Obtain a dossier-code slot or a block of register numbers."""
@@ -173,8 +194,13 @@ class SyncClient:
                 h["Authorization"] = f"Bearer {self.authenticate(attempt > 0)}"
             try:
                 resp = self.http.request(
-                    method, url, data=data, params=params, headers=h,
-                    timeout=self.timeout, stream=stream,
+                    method,
+                    url,
+                    data=data,
+                    params=params,
+                    headers=h,
+                    timeout=self.timeout,
+                    stream=stream,
                 )
             except _TRANSPORT_ERRORS as exc:
                 raise SyncError(SyncErrorKind.OFFLINE, f"{method} {path}: {exc}") from exc
@@ -182,11 +208,15 @@ class SyncClient:
                 raise SyncError(SyncErrorKind.BAD_RESPONSE, f"{method} {path}: {exc}") from exc
             if resp.status_code < 400:
                 return resp
-            kind, message = _error_of(resp)
+            kind, message, details = _error_of(resp)
             retry_auth = auth and attempt == 0 and self.authenticate is not None
             if resp.status_code == 401 and kind in _AUTH_RETRY_KINDS and retry_auth:
                 continue
-            raise _sync_error(resp.status_code, kind, f"{method} {path}: {message}")
+            error = _sync_error(resp.status_code, kind, f"{method} {path}: {message}")
+            error.retry_after = _retry_after(resp, details)
+            if kind == p.ErrorKind.RATE_LIMITED and path == "/auth/login":
+                error.kind = SyncErrorKind.LOGIN_LOCKED
+            raise error
         raise AssertionError("unreachable")
 
     @staticmethod
@@ -198,18 +228,32 @@ class SyncClient:
         try:
             return model.model_validate_json(content)
         except pydantic.ValidationError as exc:
-            raise SyncError(
-                SyncErrorKind.BAD_RESPONSE, f"unexpected reply ({len(content)} bytes)"
-            ) from exc
+            raise SyncError(SyncErrorKind.BAD_RESPONSE, f"unexpected reply ({len(content)} bytes)") from exc
 
 
-def _error_of(resp: requests.Response) -> tuple[str, str]:
-    """The ``ErrorBody`` kind and message of an error reply (best effort)."""
+def _error_of(resp: requests.Response) -> tuple[str, str, dict[str, Any]]:
+    """The ``ErrorBody`` kind, message and details of an error reply (best effort)."""
     try:
         body = json.loads(resp.content)
-        return str(body.get("kind", "")), str(body.get("message", ""))
+        details = body.get("details")
+        return (
+            str(body.get("kind", "")),
+            str(body.get("message", "")),
+            details if isinstance(details, dict) else {},
+        )
     except (ValueError, AttributeError, *_TRANSPORT_ERRORS):
-        return "", f"HTTP {resp.status_code}"
+        return "", f"HTTP {resp.status_code}", {}
+
+
+def _retry_after(resp: requests.Response, details: dict[str, Any]) -> int | None:
+    """Seconds to wait from ``Retry-After`` (or ``details.retry_after``), if the server said."""
+    for value in (resp.headers.get("Retry-After"), details.get("retry_after")):
+        try:
+            if value is not None and int(value) >= 0:
+                return int(value)
+        except (TypeError, ValueError):
+            continue
+    return None
 
 
 def _sync_error(status: int, kind: str, message: str) -> SyncError:
@@ -218,6 +262,8 @@ def _sync_error(status: int, kind: str, message: str) -> SyncError:
         return SyncError(SyncErrorKind.DEVICE_REVOKED, message, detail=kind)
     if kind == p.ErrorKind.INVALID_CREDENTIALS:
         return SyncError(SyncErrorKind.INVALID_CREDENTIALS, message, detail=kind)
+    if kind in (p.ErrorKind.DEVICE_KEY_MISMATCH, p.ErrorKind.DEVICE_KEY_REQUIRED):
+        return SyncError(SyncErrorKind.DEVICE_KEY_MISMATCH, message, detail=kind)
     if status == 401:
         return SyncError(SyncErrorKind.SESSION_EXPIRED, message, detail=kind)
     if kind == p.ErrorKind.UNSUPPORTED_PROTOCOL:

@@ -160,9 +160,7 @@ class DesktopApp:
             from commune_desk.ui.sync_bridge import SyncBridge
 
             bridge = SyncBridge(*engine)
-            bridge.status_changed.connect(
-                lambda status: emit(self.events.sync_status_changed, status)
-            )
+            bridge.status_changed.connect(lambda status: emit(self.events.sync_status_changed, status))
             bridge.records_pulled.connect(lambda changes: emit(self.events.store_changed, changes))
             self.sync = bridge
             self.ctx.sync = bridge
@@ -325,9 +323,7 @@ def _self_test(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="commune-desk-selftest-") as tmp:
         paths = AppPaths(data_dir=Path(tmp), backup_dir=Path(tmp) / "backups")
         _ensure_qapplication(sys.argv[:1])
-        desktop = DesktopApp(
-            paths, lang=getattr(args, "lang", None), show_dialogs=False, first_run=False
-        )
+        desktop = DesktopApp(paths, lang=getattr(args, "lang", None), show_dialogs=False, first_run=False)
         try:
             desktop.wait_ready()
             window = desktop.create_window()

@@ -162,16 +162,25 @@ class DossierDetailPanel(QScrollArea):
             self.show_dossier(self.dossier_id)
 
     def _set_enabled(self, enabled: bool, *, gone: bool = False) -> None:
-        for widget in (self.receipt_button, self.control_button, self.attach_button,
-                       self.open_button, self.actions_box, self.history, self.papers,
-                       self.attachments):
+        for widget in (
+            self.receipt_button,
+            self.control_button,
+            self.attach_button,
+            self.open_button,
+            self.actions_box,
+            self.history,
+            self.papers,
+            self.attachments,
+        ):
             widget.setEnabled(enabled)
         if not enabled:
             if gone:
-                self.heading.setText(self.tr(
-                    "Hồ sơ vừa xem không có trong các dòng đang hiển thị (đã lọc hoặc tìm khác). "
-                    "Chọn một hồ sơ trong danh sách."
-                ))
+                self.heading.setText(
+                    self.tr(
+                        "Hồ sơ vừa xem không có trong các dòng đang hiển thị (đã lọc hoặc tìm khác). "
+                        "Chọn một hồ sơ trong danh sách."
+                    )
+                )
             else:
                 self.heading.setText(self.tr("Chọn một hồ sơ trong danh sách để xem chi tiết."))
             self.info.clear()
@@ -260,8 +269,16 @@ class DossierDetailPanel(QScrollArea):
 
     def focus_chain(self) -> list[QWidget]:
         """The panel's widgets in Tab order: the allowed actions first, then the rest."""
-        return [*self.action_buttons.values(), self.receipt_button, self.control_button,
-                self.history, self.papers, self.attachments, self.attach_button, self.open_button]
+        return [
+            *self.action_buttons.values(),
+            self.receipt_button,
+            self.control_button,
+            self.history,
+            self.papers,
+            self.attachments,
+            self.attach_button,
+            self.open_button,
+        ]
 
     def focus_actions(self) -> None:
         """Put the keyboard on the first allowed action (Enter on a row of the list)."""
@@ -294,7 +311,8 @@ class DossierDetailPanel(QScrollArea):
             self.ctx,
             lambda s: api.record_event(s, dossier_id, kind, note, data, actor),
             parent=self,
-        ).success(lambda outcome: self._on_recorded(outcome, kind, note, new_date, before)
+        ).success(
+            lambda outcome: self._on_recorded(outcome, kind, note, new_date, before)
         ).run_in_background()
 
     def _on_recorded(
@@ -338,7 +356,9 @@ class DossierDetailPanel(QScrollArea):
         if self.detail is None:
             return
         path, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("Chọn tệp quét"), str(Path.home()),
+            self,
+            self.tr("Chọn tệp quét"),
+            str(Path.home()),
             self.tr("Tệp quét (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;Mọi tệp (*)"),
         )
         if path:
@@ -347,8 +367,7 @@ class DossierDetailPanel(QScrollArea):
     def attach(self, path: str) -> None:
         """Copy ``path`` into the store and attach it (background)."""
         dossier_id = self.detail.summary.id
-        StoreOp(self.ctx, lambda s: api.add_attachment(s, dossier_id, path), parent=self
-        ).run_in_background()
+        StoreOp(self.ctx, lambda s: api.add_attachment(s, dossier_id, path), parent=self).run_in_background()
 
     def _open_attachment(self, item: QListWidgetItem | None) -> None:
         if item is None:
@@ -363,7 +382,6 @@ class DossierDetailPanel(QScrollArea):
 
     def _open_path(self, path: str) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(path))
-
 
 
 class _HistoryTable(QTableWidget):

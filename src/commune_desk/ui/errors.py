@@ -19,188 +19,11 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
+from commune_desk.messages import CONTEXT, UNKNOWN_KIND_FOR_CLERK, kind_of, source_text
 
 log = logging.getLogger("commune_desk.ui")
 
 LOG_FILE_NAME = "commune-desk.log"
-
-
-#: Messages for error kinds raised by domain/, services/ and sync/.
-#: Unknown kinds get a generic sentence; the kind goes to the log, never to the clerk.
-KIND_MESSAGES: dict[str, str] = {
-    "id_number_required": QT_TRANSLATE_NOOP(
-        "Errors", "Chưa nhập số định danh (CCCD/CMND)."
-    ),
-    "invalid_id_number": QT_TRANSLATE_NOOP(
-        "Errors", "Số định danh không hợp lệ: CCCD có 12 chữ số, CMND có 9 chữ số."
-    ),
-    "id_number_future_birth_year": QT_TRANSLATE_NOOP(
-        "Errors", "Số CCCD không hợp lệ: năm sinh suy ra nằm trong tương lai."
-    ),
-    "id_number_birth_mismatch": QT_TRANSLATE_NOOP(
-        "Errors", "Số CCCD không khớp với năm sinh đã nhập."
-    ),
-    "phone_required": QT_TRANSLATE_NOOP(
-        "Errors", "Chưa nhập số điện thoại."
-    ),
-    "invalid_phone": QT_TRANSLATE_NOOP(
-        "Errors", "Số điện thoại không hợp lệ."
-    ),
-    "name_required": QT_TRANSLATE_NOOP(
-        "Errors", "Chưa nhập họ tên người nộp hồ sơ."
-    ),
-    "unknown_procedure": QT_TRANSLATE_NOOP(
-        "Errors", "Không có thủ tục với mã này trong danh mục."
-    ),
-    "inactive_procedure": QT_TRANSLATE_NOOP(
-        "Errors", "Thủ tục này đã bị bỏ khỏi danh mục hiện hành."
-    ),
-    "illegal_transition": QT_TRANSLATE_NOOP(
-        "Errors", "Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ."
-    ),
-    "nothing_to_correct": QT_TRANSLATE_NOOP(
-        "Errors", "Chỉ đính chính được bước vừa ghi gần nhất của hồ sơ."
-    ),
-    "correction_reason_required": QT_TRANSLATE_NOOP(
-        "Errors", "Cần ghi lý do đính chính."
-    ),
-    "counter_slot_exhausted": QT_TRANSLATE_NOOP(
-        "Errors", "Quầy đã cấp hết mã hồ sơ trong ngày hôm nay."
-    ),
-    "invalid_counter_slot": QT_TRANSLATE_NOOP(
-        "Errors", "Số quầy phải từ 1 đến 9."
-    ),
-    "invalid_unit_code": QT_TRANSLATE_NOOP(
-        "Errors", "Mã đơn vị không hợp lệ."
-    ),
-    "server_unavailable": QT_TRANSLATE_NOOP(
-        "Errors", "Máy chủ tạm thời không phục vụ. Sẽ tự thử lại sau."
-    ),
-    "not_logged_in": QT_TRANSLATE_NOOP(
-        "Errors", "Máy này chưa đăng nhập máy chủ thành phố. Hãy nhờ cán bộ CNTT đăng nhập một lần."
-    ),
-    "invalid_credentials": QT_TRANSLATE_NOOP(
-        "Errors", "Tên đăng nhập hoặc mật khẩu không đúng."
-    ),
-    "session_expired": QT_TRANSLATE_NOOP(
-        "Errors", "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại."
-    ),
-    "device_revoked": QT_TRANSLATE_NOOP(
-        "Errors", "Máy này đã bị thu hồi quyền đồng bộ. Hãy liên hệ cán bộ CNTT."
-    ),
-    "protocol_mismatch": QT_TRANSLATE_NOOP(
-        "Errors", "Phiên bản phần mềm không khớp với máy chủ. Hãy cập nhật phần mềm."
-    ),
-    "keyring_unavailable": QT_TRANSLATE_NOOP(
-        "Errors", "Không đọc được kho mật khẩu của Windows. Hãy liên hệ cán bộ CNTT."
-    ),
-    "bad_response": QT_TRANSLATE_NOOP(
-        "Errors", "Máy chủ trả lời không hợp lệ. Sẽ thử lại sau."
-    ),
-    "request_refused": QT_TRANSLATE_NOOP(
-        "Errors", "Máy chủ từ chối yêu cầu."
-    ),
-    "blob_missing": QT_TRANSLATE_NOOP(
-        "Errors", "Thiếu tệp đính kèm trên máy. Hãy liên hệ cán bộ CNTT."
-    ),
-    "hash_mismatch": QT_TRANSLATE_NOOP(
-        "Errors", "Tệp đính kèm bị hỏng khi truyền. Sẽ gửi lại."
-    ),
-    "wrong_password": QT_TRANSLATE_NOOP(
-        "Errors", "Mật khẩu không đúng."
-    ),
-    "unknown_conflict": QT_TRANSLATE_NOOP(
-        "Errors", "Không tìm thấy xung đột này."
-    ),
-    "conflict_already_resolved": QT_TRANSLATE_NOOP(
-        "Errors", "Xung đột này đã được xử lý."
-    ),
-    "invalid_fields": QT_TRANSLATE_NOOP(
-        "Errors", "Giá trị chọn không thuộc xung đột này."
-    ),
-    "unknown_operation": QT_TRANSLATE_NOOP(
-        "Errors", "Không tìm thấy thay đổi này."
-    ),
-    "already_resolved": QT_TRANSLATE_NOOP(
-        "Errors", "Thay đổi này đã được xử lý."
-    ),
-    "attachments_unavailable": QT_TRANSLATE_NOOP(
-        "Errors", "Chức năng đính kèm tệp chưa sẵn sàng."
-    ),
-    "unit_name_required": QT_TRANSLATE_NOOP(
-        "Errors", "Chưa nhập tên đơn vị."
-    ),
-    "invalid_office_hours": QT_TRANSLATE_NOOP(
-        "Errors", "Giờ làm việc không hợp lệ: các buổi phải theo thứ tự và không rỗng."
-    ),
-    "not_found": QT_TRANSLATE_NOOP(
-        "Errors", "Không tìm thấy bản ghi (có thể đã bị xoá)."
-    ),
-    "outdated_reference": QT_TRANSLATE_NOOP(
-        "Errors", "Dữ liệu danh mục cũ hơn dữ liệu đang dùng; không cập nhật."
-    ),
-    "number_not_voidable": QT_TRANSLATE_NOOP(
-        "Errors", "Không thể huỷ số này."
-    ),
-    "already_issued": QT_TRANSLATE_NOOP(
-        "Errors", "Văn bản đã được cấp số."
-    ),
-    "series_exhausted": QT_TRANSLATE_NOOP(
-        "Errors", "Đã hết số được cấp cho sổ này; cần đồng bộ với máy chủ."
-    ),
-    "summary_required": QT_TRANSLATE_NOOP(
-        "Errors", "Chưa nhập trích yếu."
-    ),
-    "author_required": QT_TRANSLATE_NOOP(
-        "Errors", "Chưa nhập cơ quan ban hành."
-    ),
-    "symbol_required": QT_TRANSLATE_NOOP(
-        "Errors", "Chưa nhập ký hiệu văn bản."
-    ),
-    "handler_required": QT_TRANSLATE_NOOP(
-        "Errors", "Chưa chọn người xử lý."
-    ),
-    "invalid_backup": QT_TRANSLATE_NOOP(
-        "Errors", "Tệp sao lưu không hợp lệ hoặc bị hỏng."
-    ),
-    "backup_failed": QT_TRANSLATE_NOOP(
-        "Errors", "Không sao lưu được dữ liệu."
-    ),
-    "invalid_catalogue": QT_TRANSLATE_NOOP(
-        "Errors", "Tệp danh mục thủ tục không hợp lệ."
-    ),
-    "conflict": QT_TRANSLATE_NOOP(
-        "Errors", "Bản ghi vừa được thay đổi ở máy khác. Hãy mở lại và thử lần nữa."
-    ),
-    "not_configured": QT_TRANSLATE_NOOP(
-        "Errors", "Máy chủ chưa được cấu hình."
-    ),
-    "offline": QT_TRANSLATE_NOOP(
-        "Errors", "Không kết nối được máy chủ. Dữ liệu vẫn được lưu trên máy."
-    ),
-    "network": QT_TRANSLATE_NOOP(
-        "Errors", "Không kết nối được máy chủ. Dữ liệu vẫn được lưu trên máy."
-    ),
-    "timeout": QT_TRANSLATE_NOOP(
-        "Errors", "Máy chủ không trả lời kịp. Sẽ thử lại sau."
-    ),
-    "auth": QT_TRANSLATE_NOOP(
-        "Errors", "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại."
-    ),
-    "forbidden": QT_TRANSLATE_NOOP(
-        "Errors", "Tài khoản không có quyền với dữ liệu này."
-    ),
-    "server": QT_TRANSLATE_NOOP(
-        "Errors", "Máy chủ đang gặp sự cố. Sẽ thử lại sau."
-    ),
-    "integrity": QT_TRANSLATE_NOOP(
-        "Errors", "Kiểm tra dữ liệu phát hiện lỗi. Hãy liên hệ cán bộ CNTT và khôi phục bản sao lưu."
-    ),
-    "disk_full": QT_TRANSLATE_NOOP(
-        "Errors", "Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại."
-    ),
-}
 
 
 def setup_logging(logs_dir: Path, *, level: int = logging.INFO) -> Path:
@@ -212,43 +35,36 @@ def setup_logging(logs_dir: Path, *, level: int = logging.INFO) -> Path:
         if getattr(handler, "_commune_desk", False):
             root.removeHandler(handler)
             handler.close()
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
-    )
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     handler._commune_desk = True  # type: ignore[attr-defined]
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
-    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(level)
     return path
 
 
-def error_kind(exc: BaseException) -> str | None:
+def error_kind(exc: object) -> str | None:
     """The machine-readable kind of a typed error, or None for an unexpected one."""
-    kind = getattr(exc, "kind", None)
-    if kind is None:
-        return None
-    value = getattr(kind, "value", kind)  # enums or plain strings
-    return str(value)
+    return kind_of(exc)
 
 
-def message_for(exc: BaseException) -> str | None:
+def kind_message(kind: str) -> str:
+    """The catalogue's sentence for an error kind, in the interface language.
+
+    Neither ``str(exc)`` (English, for logs) nor an unknown kind (a code) means anything
+    to a clerk: an unknown kind gets a general sentence, and the kind goes to the log.
+    """
+    source = source_text(kind)
+    if source is None:
+        log.warning("no message for error kind %r", kind)
+        return QCoreApplication.translate(CONTEXT, UNKNOWN_KIND_FOR_CLERK)
+    return QCoreApplication.translate(CONTEXT, source)
+
+
+def message_for(exc: object) -> str | None:
     """A clerk-facing sentence for a typed error; None when the error is unexpected."""
     kind = error_kind(exc)
-    if kind is None:
-        return None
-    base = KIND_MESSAGES.get(kind)
-    if base is None:
-        # Neither ``str(exc)`` (English, for logs) nor the kind (a code) means anything to a
-        # clerk: say what happened and what to do; the kind is in the log.
-        log.warning("no message for error kind %r: %s", kind, exc)
-        return QCoreApplication.translate(
-            "Errors",
-            "Không thực hiện được thao tác. Dữ liệu đã lưu không bị ảnh hưởng. Hãy thử lại; nếu vẫn "
-            "không được, báo cán bộ CNTT (chi tiết đã ghi trong tệp nhật ký).",
-        )
-    return QCoreApplication.translate("Errors", base)
+    return None if kind is None else kind_message(kind)
 
 
 class ErrorReporter:
@@ -307,9 +123,7 @@ class ErrorReporter:
     def install_excepthook(self) -> None:
         """Route uncaught exceptions (e.g. in a slot) to the log and an apology, never a crash."""
 
-        def hook(
-            etype: type[BaseException], value: BaseException, tb: TracebackType | None
-        ) -> None:
+        def hook(etype: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
             if issubclass(etype, KeyboardInterrupt):
                 sys.__excepthook__(etype, value, tb)
                 return

@@ -49,29 +49,33 @@ CONSEQUENCES: dict[EventKind, str] = {
         "EventDialog", "Hồ sơ chuyển sang «Đang xử lý», giao cho người hoặc bộ phận ghi dưới đây."
     ),
     E.HANDED_OVER: QT_TRANSLATE_NOOP(
-        "EventDialog", "Ghi nhận việc bàn giao hồ sơ; trạng thái không đổi. Việc bàn giao có trong phiếu "
-        "kiểm soát (mẫu 06)."
+        "EventDialog",
+        "Ghi nhận việc bàn giao hồ sơ; trạng thái không đổi. Việc bàn giao có trong phiếu "
+        "kiểm soát (mẫu 06).",
     ),
     E.SUPPLEMENT_REQUESTED: QT_TRANSLATE_NOOP(
-        "EventDialog", "In phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02) để giao công dân. Thời hạn "
+        "EventDialog",
+        "In phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02) để giao công dân. Thời hạn "
         "giải quyết tạm dừng đến khi công dân nộp bổ sung. Phiếu đã giao cho công dân thì không đính "
-        "chính được."
+        "chính được.",
     ),
     E.SUPPLEMENT_RECEIVED: QT_TRANSLATE_NOOP(
-        "EventDialog", "Ghi nhận công dân đã nộp đủ giấy tờ bổ sung. Thời hạn giải quyết tính tiếp và ngày "
-        "hẹn trả được tính lại."
+        "EventDialog",
+        "Ghi nhận công dân đã nộp đủ giấy tờ bổ sung. Thời hạn giải quyết tính tiếp và ngày "
+        "hẹn trả được tính lại.",
     ),
     E.PAYMENT_REQUESTED: QT_TRANSLATE_NOOP(
-        "EventDialog", "Hồ sơ chuyển sang «Chờ nộp phí». Thời hạn giải quyết tạm dừng đến khi công dân nộp "
-        "phí, lệ phí."
+        "EventDialog",
+        "Hồ sơ chuyển sang «Chờ nộp phí». Thời hạn giải quyết tạm dừng đến khi công dân nộp phí, lệ phí.",
     ),
     E.PAID: QT_TRANSLATE_NOOP(
-        "EventDialog", "Ghi nhận công dân đã nộp phí, lệ phí. Thời hạn giải quyết tính tiếp và ngày hẹn trả "
-        "được tính lại."
+        "EventDialog",
+        "Ghi nhận công dân đã nộp phí, lệ phí. Thời hạn giải quyết tính tiếp và ngày hẹn trả được tính lại.",
     ),
     E.EXTENDED: QT_TRANSLATE_NOOP(
-        "EventDialog", "In phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04) với ngày hẹn mới. Phiếu đã "
-        "giao cho công dân thì không đính chính được."
+        "EventDialog",
+        "In phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04) với ngày hẹn mới. Phiếu đã "
+        "giao cho công dân thì không đính chính được.",
     ),
     E.RESULT_READY: QT_TRANSLATE_NOOP(
         "EventDialog", "Hồ sơ chuyển sang «Có kết quả»: kết quả đã sẵn sàng để trả cho công dân."
@@ -80,15 +84,17 @@ CONSEQUENCES: dict[EventKind, str] = {
         "EventDialog", "Ghi nhận đã trao kết quả cho công dân. Hồ sơ kết thúc («Đã trả kết quả»)."
     ),
     E.REFUSED: QT_TRANSLATE_NOOP(
-        "EventDialog", "Hồ sơ kết thúc với trạng thái «Từ chối»; in phiếu từ chối (mẫu 03) ghi rõ lý do. "
-        "Việc từ chối không đính chính được."
+        "EventDialog",
+        "Hồ sơ kết thúc với trạng thái «Từ chối»; in phiếu từ chối (mẫu 03) ghi rõ lý do. "
+        "Việc từ chối không đính chính được.",
     ),
     E.WITHDRAWN: QT_TRANSLATE_NOOP(
         "EventDialog", "Hồ sơ kết thúc vì công dân rút hồ sơ. Việc này không đính chính được."
     ),
     E.STOPPED: QT_TRANSLATE_NOOP(
-        "EventDialog", "Hồ sơ kết thúc với trạng thái «Dừng xử lý»; in thông báo dừng xử lý (mẫu 05). "
-        "Việc này không đính chính được."
+        "EventDialog",
+        "Hồ sơ kết thúc với trạng thái «Dừng xử lý»; in thông báo dừng xử lý (mẫu 05). "
+        "Việc này không đính chính được.",
     ),
     E.NOTE: QT_TRANSLATE_NOOP(
         "EventDialog", "Thêm một ghi chú vào quá trình giải quyết; trạng thái không đổi."

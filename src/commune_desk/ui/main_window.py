@@ -146,4 +146,3 @@ class MainWindow(QMainWindow):
         """Stop the status timer; the application object shuts the workers down."""
         self.status.stop()
         super().closeEvent(event)
-

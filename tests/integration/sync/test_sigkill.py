@@ -26,7 +26,10 @@ def _spawn(data_dir: Path, url: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
     return subprocess.Popen(
         [sys.executable, str(CHILD), str(data_dir), url, "c01-clerk", "secret-pass"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
 
 
@@ -35,8 +38,7 @@ def _work(clerk: Clerk, rng: random.Random, n: int) -> None:
         dossier = clerk.register(rng.randrange(10**6))
         clerk.services.record_event(dossier, EventKind.ASSIGNED, actor="pc")
         if i % 4 == 0:
-            clerk.services.add_attachment("dossier", dossier, source=os.urandom(150_000),
-                                          filename="scan.pdf")
+            clerk.services.add_attachment("dossier", dossier, source=os.urandom(150_000), filename="scan.pdf")
         clerk.incoming(i)
 
 
@@ -44,7 +46,7 @@ def _work(clerk: Clerk, rng: random.Random, n: int) -> None:
 def test_sigkill_during_sync_then_restart_converges(tmp_path: Path, city: RunningServer) -> None:
     rng = random.Random(int(os.environ.get("COMMUNE_SYNC_SEED", "7")))
     with FaultProxy("127.0.0.1", city.port) as proxy:
-        clerk = make_clerk(tmp_path, "pc", proxy.url, city.user("C01"))
+        clerk = make_clerk(tmp_path, "pc", proxy.url, city.user("C01"), insecure_storage=True)
         other = make_clerk(tmp_path, "other", city.base_url, city.user("C01"))
         data_dir = clerk.ctx.paths.data_dir
         try:

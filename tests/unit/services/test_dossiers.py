@@ -145,9 +145,9 @@ def test_a_mistaken_return_is_taken_back_by_an_audited_correction(ctx: AppContex
     assert [e.kind for e in fixed.events][-2:] == [EventKind.RETURNED, EventKind.UNDO_RETURNED]
     assert fixed.events[-1].note == "Bấm nhầm: công dân chưa đến nhận"
     with ctx.store.read() as session:
-        ops = list(session.scalars(
-            select(OutboxOp).where(OutboxOp.entity == "dossier_event").order_by(OutboxOp.seq)
-        ))
+        ops = list(
+            session.scalars(select(OutboxOp).where(OutboxOp.entity == "dossier_event").order_by(OutboxOp.seq))
+        )
         assert ops[-1].fields["kind"] == "undo_returned"
     assert ctx.services.check_store().ok
 

@@ -53,8 +53,7 @@ SEARCH_DELAY_MS = 300
 _CODE_SAMPLE = "000.00.00.H56-888888-8888"
 _DATETIME_SAMPLE = "88/88/8888 88:88"
 #: Widths (px) of the other columns when shown; "procedure" takes the space left.
-_WIDTHS = {"applicant": 150, "procedure": 150, "status": 120, "received": 128, "id_number": 110,
-           "clerk": 120}
+_WIDTHS = {"applicant": 150, "procedure": 150, "status": 120, "received": 128, "id_number": 110, "clerk": 120}
 
 
 class DossiersPage(QWidget):
@@ -125,8 +124,12 @@ class DossiersPage(QWidget):
         self.log_book_button.clicked.connect(self.print_log_book)
         filters.addWidget(self.search_edit, 1)
         for widget in (
-            self.status_combo, self.overdue_check, self.due_today_check, self.mine_check,
-            self.columns_button, self.log_book_button,
+            self.status_combo,
+            self.overdue_check,
+            self.due_today_check,
+            self.mine_check,
+            self.columns_button,
+            self.log_book_button,
         ):
             filters.addWidget(widget)
         return filters

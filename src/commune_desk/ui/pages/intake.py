@@ -251,9 +251,10 @@ class IntakePage(QWidget):
 
     def _choose_item(self, item: QListWidgetItem | None) -> None:
         """The clerk chose this row (Enter or click): it becomes the dossier's procedure."""
-        procedure = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if item is None:
+            return
         self.procedure_list.setCurrentItem(item)
-        self._set_procedure(procedure)
+        self._set_procedure(item.data(Qt.ItemDataRole.UserRole))
 
     def _set_procedure(self, procedure: Any) -> None:
         if procedure is not self.procedure:
@@ -547,4 +548,3 @@ def _id_message(kind: str) -> str:
         "id_number_birth_mismatch": translate("IntakePage", "Năm sinh không khớp với số CCCD."),
     }
     return messages.get(kind, translate("IntakePage", "Số CCCD/CMND không hợp lệ."))
-

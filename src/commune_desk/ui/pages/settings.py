@@ -30,7 +30,7 @@ from commune_desk.ui.i18n import LANGUAGES
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.usb_update import UsbUpdateBox
-from commune_desk.ui.widgets import hint_label, message_label, page_layout, show_message
+from commune_desk.ui.widgets import error_label, hint_label, message_label, page_layout, show_message
 
 
 def _time_edit(parent: QWidget, value: time) -> QTimeEdit:
@@ -163,10 +163,15 @@ class SettingsPage(QWidget):
         other_form.addRow(QLabel(self.tr("Địa chỉ máy chủ"), other_box), self.server_edit)
         other_form.addRow(QLabel(self.tr("Ngôn ngữ"), other_box), self.language_combo)
         other_form.addRow(QLabel(self.tr("Thư mục sao lưu"), other_box), self.backup_label)
+        self.secrets_label = error_label(other_box)
+        self.secrets_label.hide()
+        other_form.addRow(self.secrets_label)
         other_form.addRow(
             hint_label(
-                self.tr("Đổi thư mục sao lưu bằng biến môi trường COMMUNE_DESK_BACKUP_DIR "
-                        "(cán bộ CNTT). Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm."),
+                self.tr(
+                    "Đổi thư mục sao lưu bằng biến môi trường COMMUNE_DESK_BACKUP_DIR "
+                    "(cán bộ CNTT). Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm."
+                ),
                 other_box,
             )
         )
@@ -177,8 +182,7 @@ class SettingsPage(QWidget):
         days_layout = QVBoxLayout(days_box)
         days_layout.addWidget(
             hint_label(
-                self.tr("Ngày lễ theo Bộ luật Lao động đã có sẵn. Ghi thêm mỗi dòng một ngày "
-                        "(dd/mm/yyyy)."),
+                self.tr("Ngày lễ theo Bộ luật Lao động đã có sẵn. Ghi thêm mỗi dòng một ngày (dd/mm/yyyy)."),
                 days_box,
             )
         )
@@ -210,6 +214,20 @@ class SettingsPage(QWidget):
     def load(self) -> None:
         """Read the settings on the store thread."""
         StoreOp(self.ctx, api.get_settings, parent=self).success(self._show).run_in_background()
+        StoreOp(self.ctx, api.secret_storage, parent=self).success(
+            self._show_secret_storage
+        ).run_in_background()
+
+    def _show_secret_storage(self, storage: str | None) -> None:
+        """Say so when the sync secrets are in the insecure-storage file, not the keyring."""
+        self.secrets_label.setText(
+            self.tr(
+                "Cảnh báo: thông tin đăng nhập máy chủ đang lưu trong tệp không mã hóa "
+                "(insecure-secrets.json trong thư mục dữ liệu) vì máy không có kho mật khẩu "
+                "của hệ điều hành. Ai đọc được tệp này có thể đồng bộ thay máy này."
+            )
+        )
+        self.secrets_label.setVisible(storage == "file")
 
     def _show(self, settings: Any) -> None:
         self.settings = settings
@@ -217,8 +235,10 @@ class SettingsPage(QWidget):
         sessions = settings.hours.sessions
         first, last = sessions[0], sessions[-1]
         for edit, value in (
-            (self.morning_start, first[0]), (self.morning_end, first[1]),
-            (self.afternoon_start, last[0]), (self.afternoon_end, last[1]),
+            (self.morning_start, first[0]),
+            (self.morning_end, first[1]),
+            (self.afternoon_start, last[0]),
+            (self.afternoon_end, last[1]),
             (self.cutoff, settings.hours.same_day_cutoff),
         ):
             edit.setTime(QTime(value.hour, value.minute))
@@ -232,6 +252,7 @@ class SettingsPage(QWidget):
     def collect(self) -> Any:
         """The settings as typed (raises ValueError on a badly typed date)."""
         assert self.settings is not None
+
         def at(edit: QTimeEdit) -> time:
             value: time = edit.time().toPython()  # type: ignore[assignment]
             return value

@@ -1,0 +1,301 @@
+"""The clerk's sentence for every error kind: one Vietnamese catalogue for the whole app.
+
+Every typed error of the domain, the services, the sync engine, the city
+server's refusals (``protocol.ErrorKind``) and the USB update carries a
+machine-readable ``kind``; this module says it in Vietnamese. The command line
+prints these sentences as they are; the desktop passes them through Qt's
+translation (context :data:`CONTEXT`), so ``resources/i18n/commune_desk_en.ts``
+holds their English. Update results are keyed ``update.<kind>`` (their kinds
+are a vocabulary of their own).
+
+Standard library only: the UI imports it before its first paint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Translation context of these sentences in the ``.ts`` files.
+CONTEXT = "Messages"
+
+
+def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # noqa: N802 - lupdate's marker name
+    """Mark ``source`` for translation in ``context`` (found by lupdate); return it unchanged.
+
+    Same as PySide6's marker, without Qt, and typed ``str`` so tables of marked
+    strings type-check.
+    """
+    del context
+    return source
+
+
+# Error kind → Vietnamese sentence.
+MESSAGES: dict[str, str] = {
+    # -- what the clerk typed (domain and services) --------------------------------
+    "id_number_required": QT_TRANSLATE_NOOP("Messages", "Chưa nhập số định danh (CCCD/CMND)."),
+    "invalid_id_number": QT_TRANSLATE_NOOP(
+        "Messages", "Số định danh không hợp lệ: CCCD có 12 chữ số, CMND có 9 chữ số."
+    ),
+    "id_number_future_birth_year": QT_TRANSLATE_NOOP(
+        "Messages", "Số CCCD không hợp lệ: năm sinh suy ra nằm trong tương lai."
+    ),
+    "id_number_birth_mismatch": QT_TRANSLATE_NOOP("Messages", "Số CCCD không khớp với năm sinh đã nhập."),
+    "phone_required": QT_TRANSLATE_NOOP("Messages", "Chưa nhập số điện thoại."),
+    "invalid_phone": QT_TRANSLATE_NOOP("Messages", "Số điện thoại không hợp lệ."),
+    "name_required": QT_TRANSLATE_NOOP("Messages", "Chưa nhập họ tên người nộp hồ sơ."),
+    "unknown_procedure": QT_TRANSLATE_NOOP("Messages", "Không có thủ tục với mã này trong danh mục."),
+    "inactive_procedure": QT_TRANSLATE_NOOP("Messages", "Thủ tục này đã bị bỏ khỏi danh mục hiện hành."),
+    "illegal_transition": QT_TRANSLATE_NOOP(
+        "Messages", "Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ."
+    ),
+    "nothing_to_correct": QT_TRANSLATE_NOOP(
+        "Messages", "Chỉ đính chính được bước vừa ghi gần nhất của hồ sơ."
+    ),
+    "correction_reason_required": QT_TRANSLATE_NOOP("Messages", "Cần ghi lý do đính chính."),
+    "counter_slot_exhausted": QT_TRANSLATE_NOOP("Messages", "Quầy đã cấp hết mã hồ sơ trong ngày hôm nay."),
+    "invalid_counter_slot": QT_TRANSLATE_NOOP("Messages", "Số quầy phải từ 1 đến 9."),
+    "invalid_unit_code": QT_TRANSLATE_NOOP("Messages", "Mã đơn vị không hợp lệ."),
+    "invalid_dossier_code": QT_TRANSLATE_NOOP("Messages", "Mã hồ sơ không hợp lệ."),
+    "naive_datetime": QT_TRANSLATE_NOOP(
+        "Messages", "Thời điểm phải có múi giờ (ví dụ 2026-01-05T08:30:00+07:00)."
+    ),
+    "invalid_datetime": QT_TRANSLATE_NOOP("Messages", "Thời điểm không đúng định dạng ISO 8601."),
+    "not_found": QT_TRANSLATE_NOOP("Messages", "Không tìm thấy bản ghi (có thể đã bị xoá)."),
+    "outdated_reference": QT_TRANSLATE_NOOP(
+        "Messages", "Dữ liệu danh mục cũ hơn dữ liệu đang dùng; không cập nhật."
+    ),
+    "number_not_voidable": QT_TRANSLATE_NOOP("Messages", "Không thể huỷ số này."),
+    "already_issued": QT_TRANSLATE_NOOP("Messages", "Văn bản đã được cấp số."),
+    "series_exhausted": QT_TRANSLATE_NOOP(
+        "Messages", "Đã hết số được cấp cho sổ này; cần đồng bộ với máy chủ."
+    ),
+    "invalid_series": QT_TRANSLATE_NOOP("Messages", "Tên sổ đăng ký không hợp lệ."),
+    "summary_required": QT_TRANSLATE_NOOP("Messages", "Chưa nhập trích yếu."),
+    "author_required": QT_TRANSLATE_NOOP("Messages", "Chưa nhập cơ quan ban hành."),
+    "symbol_required": QT_TRANSLATE_NOOP("Messages", "Chưa nhập ký hiệu văn bản."),
+    "handler_required": QT_TRANSLATE_NOOP("Messages", "Chưa chọn người xử lý."),
+    "unit_name_required": QT_TRANSLATE_NOOP("Messages", "Chưa nhập tên đơn vị."),
+    "invalid_office_hours": QT_TRANSLATE_NOOP(
+        "Messages", "Giờ làm việc không hợp lệ: các buổi phải theo thứ tự và không rỗng."
+    ),
+    "invalid_backup": QT_TRANSLATE_NOOP("Messages", "Tệp sao lưu không hợp lệ hoặc bị hỏng."),
+    "backup_failed": QT_TRANSLATE_NOOP("Messages", "Không sao lưu được dữ liệu."),
+    "invalid_catalogue": QT_TRANSLATE_NOOP("Messages", "Tệp danh mục thủ tục không hợp lệ."),
+    "attachments_unavailable": QT_TRANSLATE_NOOP("Messages", "Chức năng đính kèm tệp chưa sẵn sàng."),
+    "conflict": QT_TRANSLATE_NOOP(
+        "Messages", "Bản ghi vừa được thay đổi ở máy khác. Hãy mở lại và thử lần nữa."
+    ),
+    "integrity": QT_TRANSLATE_NOOP(
+        "Messages", "Kiểm tra dữ liệu phát hiện lỗi. Hãy liên hệ cán bộ CNTT và khôi phục bản sao lưu."
+    ),
+    "disk_full": QT_TRANSLATE_NOOP("Messages", "Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại."),
+    # -- the sync engine on this PC ------------------------------------------------
+    "not_configured": QT_TRANSLATE_NOOP("Messages", "Máy chủ chưa được cấu hình."),
+    "offline": QT_TRANSLATE_NOOP(
+        "Messages", "Không kết nối được máy chủ. Dữ liệu vẫn được lưu trên máy và sẽ đồng bộ sau."
+    ),
+    "network": QT_TRANSLATE_NOOP("Messages", "Không kết nối được máy chủ. Dữ liệu vẫn được lưu trên máy."),
+    "timeout": QT_TRANSLATE_NOOP("Messages", "Máy chủ không trả lời kịp. Sẽ thử lại sau."),
+    "server": QT_TRANSLATE_NOOP("Messages", "Máy chủ đang gặp sự cố. Sẽ thử lại sau."),
+    "server_unavailable": QT_TRANSLATE_NOOP("Messages", "Máy chủ tạm thời không phục vụ. Sẽ tự thử lại sau."),
+    "not_logged_in": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy này chưa đăng nhập máy chủ thành phố. "
+        "Hãy nhờ cán bộ CNTT đăng nhập một lần (lệnh commune-desk login).",
+    ),
+    "invalid_credentials": QT_TRANSLATE_NOOP("Messages", "Tên đăng nhập hoặc mật khẩu không đúng."),
+    "session_expired": QT_TRANSLATE_NOOP("Messages", "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại."),
+    "auth": QT_TRANSLATE_NOOP("Messages", "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại."),
+    "device_revoked": QT_TRANSLATE_NOOP(
+        "Messages", "Máy này đã bị thu hồi quyền đồng bộ. Hãy liên hệ cán bộ CNTT."
+    ),
+    "protocol_mismatch": QT_TRANSLATE_NOOP(
+        "Messages", "Phiên bản phần mềm không khớp với máy chủ. Hãy cập nhật phần mềm."
+    ),
+    "keyring_unavailable": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy này không có kho mật khẩu của hệ điều hành (hoặc kho không hoạt động) nên không lưu "
+        "được thông tin đăng nhập an toàn. Cán bộ CNTT: bật kho mật khẩu (Windows Credential "
+        "Manager; trên Linux: GNOME Keyring hoặc KWallet) rồi đăng nhập lại, hoặc — nếu chấp nhận "
+        "lưu vào một tệp chỉ tài khoản này đọc được — chạy lại lệnh login với --insecure-storage.",
+    ),
+    "login_locked": QT_TRANSLATE_NOOP(
+        "Messages", "Đăng nhập sai quá nhiều lần nên tạm thời bị khóa; hãy thử lại sau ít phút."
+    ),
+    "login_locked_wait": QT_TRANSLATE_NOOP(
+        "Messages", "Đăng nhập sai quá nhiều lần nên tạm thời bị khóa; hãy thử lại sau {wait}."
+    ),
+    "wait.seconds": QT_TRANSLATE_NOOP("Messages", "{n} giây"),
+    "wait.minutes": QT_TRANSLATE_NOOP("Messages", "{n} phút"),
+    "wait.hours": QT_TRANSLATE_NOOP("Messages", "{h} giờ"),
+    "wait.hours_minutes": QT_TRANSLATE_NOOP("Messages", "{h} giờ {m} phút"),
+    "device_key_mismatch": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Khóa thiết bị của máy này không khớp với khóa máy chủ đã ghi nhận (máy được cài lại hoặc "
+        "mất kho mật khẩu). Hãy nhờ lãnh đạo đơn vị gắn lại máy này trên máy chủ.",
+    ),
+    "device_key_fingerprint": QT_TRANSLATE_NOOP(
+        "Messages", "Mã khóa của máy này để lãnh đạo đối chiếu khi gắn lại: {fingerprint}."
+    ),
+    "secrets.keyring": QT_TRANSLATE_NOOP("Messages", "kho mật khẩu của hệ điều hành"),
+    "secrets.file": QT_TRANSLATE_NOOP(
+        "Messages",
+        "TỆP KHÔNG MÃ HÓA trong thư mục dữ liệu (--insecure-storage); ai đọc được tệp này có thể "
+        "đồng bộ thay máy này",
+    ),
+    "bad_response": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ trả lời không đúng giao thức; kiểm tra lại địa chỉ máy chủ. Sẽ thử lại sau."
+    ),
+    "request_refused": QT_TRANSLATE_NOOP("Messages", "Máy chủ từ chối yêu cầu."),
+    "blob_missing": QT_TRANSLATE_NOOP(
+        "Messages", "Thiếu tệp đính kèm trên máy; không gửi được. Hãy liên hệ cán bộ CNTT."
+    ),
+    "hash_mismatch": QT_TRANSLATE_NOOP("Messages", "Tệp đính kèm bị hỏng khi truyền; sẽ truyền lại."),
+    "wrong_password": QT_TRANSLATE_NOOP("Messages", "Mật khẩu không đúng."),
+    "busy": QT_TRANSLATE_NOOP("Messages", "Đang có một lượt đồng bộ khác chạy."),
+    "no_free_slot": QT_TRANSLATE_NOOP(
+        "Messages", "Cả 9 số quầy của đơn vị đã được cấp cho máy khác; cần thu hồi một máy cũ."
+    ),
+    "internal_error": QT_TRANSLATE_NOOP(
+        "Messages", "Đồng bộ gặp lỗi không mong muốn; đã ghi nhật ký, sẽ thử lại sau."
+    ),
+    "not_converged": QT_TRANSLATE_NOOP(
+        "Messages", "Còn thao tác chưa gửi được lên máy chủ; sẽ gửi ở lượt đồng bộ sau."
+    ),
+    "attention": QT_TRANSLATE_NOOP(
+        "Messages", "Đồng bộ xong nhưng có thao tác bị máy chủ từ chối hoặc xung đột cần xử lý."
+    ),
+    "forbidden": QT_TRANSLATE_NOOP("Messages", "Tài khoản không có quyền với dữ liệu này."),
+    # -- a person resolving conflicts and refused operations ------------------------
+    "unknown_conflict": QT_TRANSLATE_NOOP("Messages", "Không tìm thấy xung đột này."),
+    "conflict_already_resolved": QT_TRANSLATE_NOOP("Messages", "Xung đột này đã được xử lý."),
+    "invalid_choice": QT_TRANSLATE_NOOP("Messages", "Giá trị chọn không thuộc xung đột này."),
+    "unknown_operation": QT_TRANSLATE_NOOP("Messages", "Không tìm thấy thay đổi này."),
+    "already_resolved": QT_TRANSLATE_NOOP("Messages", "Thay đổi này đã được xử lý."),
+    # -- why the server refused one operation (protocol.ErrorKind) ------------------
+    "unknown_dossier": QT_TRANSLATE_NOOP("Messages", "Máy chủ không có hồ sơ mà thay đổi này thuộc về."),
+    "unknown_record": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ không có bản ghi này (có thể đã bị xoá ở máy khác)."
+    ),
+    "record_deleted": QT_TRANSLATE_NOOP("Messages", "Bản ghi đã bị xoá trên máy chủ."),
+    "unknown_event_kind": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ không nhận loại bước xử lý này (phần mềm cần cập nhật?)."
+    ),
+    "append_only": QT_TRANSLATE_NOOP("Messages", "Nhật ký xử lý chỉ được ghi thêm, không được sửa hay xoá."),
+    "invalid_fields": QT_TRANSLATE_NOOP("Messages", "Có thông tin không hợp lệ."),
+    "entity_not_allowed": QT_TRANSLATE_NOOP("Messages", "Tài khoản này không được sửa loại dữ liệu này."),
+    "number_outside_lease": QT_TRANSLATE_NOOP("Messages", "Số văn bản nằm ngoài khối số máy này được cấp."),
+    "number_taken": QT_TRANSLATE_NOOP("Messages", "Số văn bản đã được máy khác dùng."),
+    "number_immutable": QT_TRANSLATE_NOOP("Messages", "Số văn bản đã cấp không được đổi."),
+    "no_number_available": QT_TRANSLATE_NOOP("Messages", "Sổ đã hết số để cấp."),
+    "blob_incomplete": QT_TRANSLATE_NOOP("Messages", "Tệp đính kèm chưa gửi đủ lên máy chủ."),
+    "delete_conflict": QT_TRANSLATE_NOOP("Messages", "Bản ghi đã bị sửa ở máy khác nên không xoá được."),
+    "field_conflict": QT_TRANSLATE_NOOP("Messages", "Cùng một thông tin đã được sửa khác nhau ở hai máy."),
+    "seq_reused": QT_TRANSLATE_NOOP(
+        "Messages", "Số thứ tự thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT)."
+    ),
+    "op_id_reused": QT_TRANSLATE_NOOP(
+        "Messages", "Mã thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT)."
+    ),
+    "device_mismatch": QT_TRANSLATE_NOOP("Messages", "Thao tác này thuộc về một máy khác."),
+    # -- updates from a USB stick (update.UpdateKind, keyed ``update.<kind>``) --------
+    "update.applied": QT_TRANSLATE_NOOP("Messages", "Đã cập nhật thành công từ USB."),
+    "update.up_to_date": QT_TRANSLATE_NOOP(
+        "Messages", "Phần mềm và dữ liệu danh mục đã là bản mới nhất; không có gì để cập nhật."
+    ),
+    "update.verified": QT_TRANSLATE_NOOP("Messages", "Bản cập nhật trên USB hợp lệ (chưa cài đặt)."),
+    "update.no_update_found": QT_TRANSLATE_NOOP(
+        "Messages", "Không tìm thấy bản cập nhật CommuneDesk trên USB này (cần thư mục “CommuneDesk-update”)."
+    ),
+    "update.unreadable": QT_TRANSLATE_NOOP(
+        "Messages", "Không đọc được USB. Hãy rút ra, cắm lại rồi thử lại."
+    ),
+    "update.incomplete": QT_TRANSLATE_NOOP(
+        "Messages", "Bản cập nhật trên USB bị thiếu tệp. Hãy nhờ cán bộ CNTT chép lại USB cập nhật."
+    ),
+    "update.tampered": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Bản cập nhật trên USB đã bị sửa đổi hoặc hỏng nên KHÔNG được cài. "
+        "Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.",
+    ),
+    "update.replayed": QT_TRANSLATE_NOOP(
+        "Messages",
+        "USB này chứa bản cập nhật CŨ hơn bản đã cài nên KHÔNG được cài. "
+        "Không có gì thay đổi trên máy. Hãy xin USB cập nhật mới nhất.",
+    ),
+    "update.expired": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Bản cập nhật trên USB đã hết hạn nên KHÔNG được cài. Hãy xin cán bộ CNTT chép bản cập nhật mới.",
+    ),
+    "update.unsafe_path": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Bản cập nhật có tệp ghi ra ngoài thư mục cho phép nên KHÔNG được cài. "
+        "Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.",
+    ),
+    "update.clock_behind_build": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Ngày giờ của máy tính đang sớm hơn ngày phát hành phần mềm, nên không thể kiểm tra "
+        "hạn dùng của bản cập nhật. Hãy chỉnh lại ngày giờ máy tính rồi thử lại.",
+    ),
+    "update.not_configured": QT_TRANSLATE_NOOP(
+        "Messages", "Bản cài đặt này thiếu khóa tin cậy để kiểm tra bản cập nhật. Hãy báo cán bộ CNTT."
+    ),
+    "update.apply_failed": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Bản cập nhật hợp lệ nhưng áp dụng không thành công; dữ liệu cũ được giữ nguyên. "
+        "Hãy báo cán bộ CNTT.",
+    ),
+}
+
+# The sentence for a kind this catalogue does not know (``{kind}`` is filled in): the
+# command line's, for IT support.
+UNKNOWN_KIND = QT_TRANSLATE_NOOP("Messages", "Không thực hiện được thao tác ({kind}).")
+# The same for the clerk at the desktop, who is never shown a code.
+UNKNOWN_KIND_FOR_CLERK = QT_TRANSLATE_NOOP(
+    "Messages",
+    "Không thực hiện được thao tác. Dữ liệu đã lưu không bị ảnh hưởng. Hãy thử lại; nếu vẫn không "
+    "được, báo cán bộ CNTT (chi tiết đã ghi trong tệp nhật ký).",
+)
+
+
+def kind_of(error: Any) -> str | None:
+    """The machine-readable kind of a typed error (enum or text), None when it has none."""
+    kind = getattr(error, "kind", None)
+    if kind is None:
+        return None
+    return str(getattr(kind, "value", kind))
+
+
+def source_text(kind: str | None) -> str | None:
+    """The catalogue's Vietnamese sentence for ``kind`` as written (None when unknown)."""
+    return MESSAGES.get(kind or "")
+
+
+def message(kind: str | None) -> str:
+    """The Vietnamese sentence for ``kind``; a generic one naming an unknown kind."""
+    text = source_text(kind)
+    return text if text is not None else UNKNOWN_KIND.format(kind=kind)
+
+
+def wait_text(seconds: int | None) -> str:
+    """A wait in words (``45 giây``, ``3 phút``, ``1 giờ 5 phút``), never shorter than asked."""
+    if seconds is None:
+        return "?"
+    if seconds < 60:
+        return message("wait.seconds").format(n=max(1, seconds))
+    hours, minutes = divmod(-(-seconds // 60), 60)  # minutes rounded up
+    if not hours:
+        return message("wait.minutes").format(n=minutes)
+    if not minutes:
+        return message("wait.hours").format(h=hours)
+    return message("wait.hours_minutes").format(h=hours, m=minutes)
+
+
+def message_for(error: Any) -> str:
+    """The Vietnamese sentence for a typed error (anything with a ``kind``)."""
+    return message(kind_of(error))
+
+
+def update_message(kind: str) -> str:
+    """The Vietnamese sentence for the outcome of a USB update (an ``UpdateKind`` value)."""
+    return message(f"update.{kind}")
