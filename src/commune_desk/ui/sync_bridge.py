@@ -134,7 +134,7 @@ class SyncBridge(QObject):
 
 def pulled_changes() -> Any:
     """What a pull may have changed: any record of every synced entity (ids unknown)."""
+    from commune_desk.protocol import Entity
     from commune_desk.services.values import Changes
-    from commune_desk.sync.records import ENTITY_MODELS
 
-    return Changes.anything_of(*(str(e) for e in ENTITY_MODELS), "conflict", "number_void")
+    return Changes.anything_of(*(entity.value for entity in Entity))

@@ -18,7 +18,7 @@ from commune_desk.app import AppContext
 from commune_desk.domain.dossier import DossierStatus
 from commune_desk.domain.text import fold
 from commune_desk.services import DossierQuery
-from commune_desk.services.dossiers import dossier_search_keys
+from commune_desk.store.search import record_keys
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Đặng", "Đỗ"]
 GIVEN = ["Văn An", "Thị Đào", "Đức Dũng", "Thu Trang", "Ngọc Ánh"]
@@ -54,10 +54,7 @@ def store() -> Iterator[tuple[AppContext, Clock]]:
 
 def _matches(summary: object, words: str) -> bool:
     """The search rule, by brute force: every word whole, the last one as a prefix."""
-    s = summary
-    keys = TOKEN.findall(
-        dossier_search_keys(s.applicant_name, s.applicant_id_number, s.applicant_phone, s.code)  # type: ignore[attr-defined]
-    )
+    keys = TOKEN.findall(record_keys("dossier", summary) or "")
     wanted = TOKEN.findall(fold(words))
     if not wanted:
         return False
