@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage, QPainter
 
 HERE = Path(__file__).resolve().parent
 #: The navigation rail on the left and the status bar at the bottom are there even when
@@ -38,11 +38,15 @@ def filled_fraction(image: QImage, *, left: int = 0, bottom: int = 0) -> float:
 
 def test_a_blank_page_is_told_from_a_filled_one(qapp: Any) -> None:
     blank = QImage(1366, 768, QImage.Format.Format_RGB32)
-    blank.fill(0xEFEFEF)
-    for y in range(768):  # the rail alone, as in the README's empty first screenshot
-        for x in range(RAIL_WIDTH):
-            blank.setPixel(x, y, 0x1F3B5A)
+    blank.fill(QColor("#efefef"))
+    painter = QPainter(blank)  # the rail alone, as in the README's empty first screenshot
+    painter.fillRect(0, 0, RAIL_WIDTH, 768, QColor("#1f3b5a"))
+    painter.end()
     assert filled_fraction(blank, left=RAIL_WIDTH, bottom=STATUS_HEIGHT) == 0
+    painter = QPainter(blank)
+    painter.drawText(400, 300, "Tiếp nhận hồ sơ: Đặng Thị Đào, 001190012345")
+    painter.end()
+    assert 0 < filled_fraction(blank, left=RAIL_WIDTH, bottom=STATUS_HEIGHT) < 0.08  # one line is not a page
 
 
 def test_screenshots_of_every_screen_show_their_page_filled(qapp: Any) -> None:
