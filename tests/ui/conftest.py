@@ -72,6 +72,17 @@ def on_next_dialog(
 
 
 @pytest.fixture
+def city(tmp_path: Path) -> Iterator[Any]:
+    """The real city server (commune C01) on an ephemeral loopback port, with an in-memory
+    keyring for the clients."""
+    from tests.helpers.city_server import run_city_server, sqlite_url
+    from tests.helpers.memory_keyring import memory_keyring
+
+    with memory_keyring(), run_city_server(sqlite_url(tmp_path), communes=("C01",)) as server:
+        yield server
+
+
+@pytest.fixture
 def ime() -> Any:
     """The ``ime_type`` helper, as a fixture."""
     return ime_type

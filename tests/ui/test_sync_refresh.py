@@ -3,24 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from tests.helpers.city_server import RunningServer, run_city_server, sqlite_url
-from tests.helpers.memory_keyring import memory_keyring
+from tests.helpers.city_server import RunningServer
 
 from commune_desk.app import AppContext
 from commune_desk.paths import AppPaths
 from commune_desk.services.values import NewDossier, NewIncomingDocument
-
-
-@pytest.fixture()
-def city(tmp_path: Path) -> Iterator[RunningServer]:
-    """The real city server, with an in-memory keyring for the clients."""
-    with memory_keyring(), run_city_server(sqlite_url(tmp_path), communes=("C01",)) as server:
-        yield server
 
 
 def test_lists_refresh_when_a_round_pulls_records(
