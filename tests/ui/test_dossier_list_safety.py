@@ -350,3 +350,22 @@ def test_what_citizens_typed_is_shown_as_typed(desktop: Any, qtbot: Any, idle: A
     document = QTextDocument()
     document.setHtml(page.detail.info.text())
     assert "<ngõ 3> & số 5 ‹phố Huế›" in document.toPlainText()
+
+
+def test_a_step_confirmed_while_a_sync_refreshes_the_list_is_still_recorded(
+    desktop: Any, qtbot: Any, idle: Any, ime: Any, answer: Any
+) -> None:
+    from commune_desk.ui.qt_compat import emit
+    from commune_desk.ui.sync_bridge import pulled_changes
+
+    summary = _register(desktop, ("result_ready", ""))
+    page = _open(desktop, qtbot, idle, ime, summary.code)
+
+    def confirm_after_a_pull(dialog: Any) -> None:
+        emit(desktop.events.store_changed, pulled_changes())  # what a round that pulled does
+        assert page.detail.detail is None  # the list reloads: the panel waits for its row
+        QTest.keyClick(dialog.accept_button, Qt.Key.Key_Space)
+
+    answer(confirm_after_a_pull)
+    QTest.mouseClick(page.detail.action_buttons["returned"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _status(desktop, summary.id) == DossierStatus.RETURNED, timeout=10_000)

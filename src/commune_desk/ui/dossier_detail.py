@@ -289,24 +289,31 @@ class DossierDetailPanel(QScrollArea):
 
     def ask_and_record(self, kind: EventKind) -> None:
         """Say what ``kind`` will do and ask what the law needs (reason, new date); then record."""
-        if self.detail is None:
+        target = self.detail
+        if target is None:
             return
-        dialog = EventDialog(kind, self.detail, self)
+        dialog = EventDialog(kind, target, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         note, new_date = dialog.values()
-        self.record(kind, note, new_date)
+        # The dossier confirmed in the dialog, even if the panel was refreshed meanwhile
+        # (a sync round that brought records reloads the list and empties the panel).
+        self.record(kind, note, new_date, target=target)
 
-    def record(self, kind: EventKind, note: str = "", new_date: datetime | None = None) -> None:
-        """Record ``kind`` on the store thread; produce its slip when the law requires one."""
-        if self.detail is None:
+    def record(
+        self, kind: EventKind, note: str = "", new_date: datetime | None = None, *, target: Any = None
+    ) -> None:
+        """Record ``kind`` on ``target`` (default: the shown dossier) on the store thread;
+        produce its slip when the law requires one."""
+        target = target or self.detail
+        if target is None:
             return
-        dossier_id = self.detail.summary.id
+        dossier_id = target.summary.id
         data: dict[str, Any] = {}
         if new_date is not None:
             data["appointment_at"] = new_date.isoformat()
         actor = self.ctx.clerk
-        before = self.detail
+        before = target
         StoreOp(
             self.ctx,
             lambda s: api.record_event(s, dossier_id, kind, note, data, actor),
