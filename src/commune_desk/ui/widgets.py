@@ -35,7 +35,6 @@ QLabel[role="warning"] { color: #6d4c00; background: #fff8e1; border: 1px solid 
 QLabel[role="failure"] { color: #b00020; background: #fdecea; border: 1px solid #e57373;
                          border-radius: 3px; padding: 3px 6px; }
 QPushButton[role="correction"] { color: #6d4c00; }
-QPushButton:focus { border: 2px solid #1565c0; border-radius: 3px; padding: 3px 8px; }
 """
 
 #: Message kinds of :func:`show_message`: the label's style role and the sign before the text.
