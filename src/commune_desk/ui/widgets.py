@@ -103,12 +103,6 @@ def show_message(label: QLabel, kind: str, text: str) -> None:
     label.setText(sign + text if text else "")
 
 
-def message_kind(label: QLabel) -> str:
-    """The kind of message ``label`` shows now ("ok", "warning", "error" or "")."""
-    role = label.property("role") or ""
-    return next((kind for kind, (r, _sign) in MESSAGE_KINDS.items() if r == role), "")
-
-
 def set_role(widget: QWidget, role: str) -> None:
     """Set the style role of ``widget`` and restyle it (a dynamic property needs a re-polish)."""
     if widget.property("role") == role:
