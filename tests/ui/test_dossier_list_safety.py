@@ -369,3 +369,21 @@ def test_a_step_confirmed_while_a_sync_refreshes_the_list_is_still_recorded(
     answer(confirm_after_a_pull)
     QTest.mouseClick(page.detail.action_buttons["returned"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _status(desktop, summary.id) == DossierStatus.RETURNED, timeout=10_000)
+
+
+def test_the_conflict_resolver_shows_what_citizens_typed_as_typed(desktop: Any) -> None:
+    from types import SimpleNamespace
+
+    from commune_desk.ui.pages.sync_page import ConflictDialog
+
+    field = SimpleNamespace(name="applicant_address", local_value="<ngõ 3> phố Huế", server_value="<ngõ 5>")
+    conflict = SimpleNamespace(
+        id="c1", entity="dossier", entity_id="0" * 36, label="<b>Lò Văn Páo</b>", fields=[field]
+    )
+    dialog = ConflictDialog(conflict, desktop.window)
+    shown = [
+        label.text() for label in dialog.findChildren(QLabel) if label.textFormat() == Qt.TextFormat.PlainText
+    ]
+    assert "<ngõ 3> phố Huế" in shown and "<ngõ 5>" in shown
+    assert any("<b>Lò Văn Páo</b>" in text for text in shown)
+    dialog.close()

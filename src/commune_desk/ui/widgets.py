@@ -88,6 +88,13 @@ def error_label(parent: QWidget | None = None) -> QLabel:
     return label
 
 
+def plain_label(text: str, parent: QWidget | None = None) -> QLabel:
+    """A label that shows ``text`` exactly as typed: "<ngõ 3>" is never taken for markup."""
+    label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
 def message_label(parent: QWidget | None = None) -> QLabel:
     """A line for the outcome of an action (saved, warning, failed); empty until used."""
     label = QLabel("", parent)

@@ -43,7 +43,7 @@ from commune_desk.ui.sync_labels import (
     refusal_reason,
 )
 from commune_desk.ui.sync_status import SyncView, read_sync_view
-from commune_desk.ui.widgets import confirm, hint_label, page_layout
+from commune_desk.ui.widgets import confirm, hint_label, page_layout, plain_label
 
 MAX_ROUNDS_SHOWN = 10
 
@@ -375,9 +375,9 @@ class _FieldChoice:
         self.edit.setVisible(editable)
         grid.addWidget(title, row, 0, 1, 2)
         grid.addWidget(self.local_choice, row + 1, 0)
-        grid.addWidget(QLabel(format_value(field.local_value), dialog), row + 1, 1)
+        grid.addWidget(plain_label(format_value(field.local_value), dialog), row + 1, 1)
         grid.addWidget(self.server_choice, row + 2, 0)
-        grid.addWidget(QLabel(format_value(field.server_value), dialog), row + 2, 1)
+        grid.addWidget(plain_label(format_value(field.server_value), dialog), row + 2, 1)
         grid.addWidget(self.edit_choice, row + 3, 0)
         grid.addWidget(self.edit, row + 3, 1)
 
@@ -403,7 +403,7 @@ class ConflictDialog(QDialog):
         self.setWindowTitle(self.tr("Xử lý xung đột dữ liệu"))
         grid = QGridLayout(self)
         grid.addWidget(
-            QLabel(
+            plain_label(
                 self.tr("{record} đã bị sửa ở hai nơi với giá trị khác nhau.").format(
                     record=record_title(conflict.entity, conflict.entity_id, conflict.label)
                 ),
