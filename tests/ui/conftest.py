@@ -49,14 +49,17 @@ def on_next_dialog(
 
     The dialog's ``exec()`` blocks the test, so the answer is prepared first; the
     returned list receives the dialog, to be inspected afterwards. Nothing happens
-    (and the list stays empty) if no dialog opens within ``within_ms``.
+    (and the list stays empty) if no dialog opens within ``within_ms``. Armed while a
+    dialog is open, it waits for the next dialog (the one that dialog opens).
     """
     seen: list[QWidget] = []
     deadline = time.monotonic() + within_ms / 1000
+    current = QApplication.activePopupWidget if popup else QApplication.activeModalWidget
+    already_open = current()  # armed inside a dialog: wait for the next one, not this one
 
     def poll() -> None:
-        found = QApplication.activePopupWidget() if popup else QApplication.activeModalWidget()
-        if found is None or not found.isVisible():
+        found = current()
+        if found is None or found is already_open or not found.isVisible():
             if time.monotonic() < deadline:
                 QTimer.singleShot(10, poll)
             return

@@ -175,6 +175,7 @@ def test_enter_does_not_end_a_dossier_by_accident_and_a_return_can_be_corrected(
     answer(lambda dialog: QTest.keyClick(dialog.accept_button, Qt.Key.Key_Return))
     QTest.keyClick(detail.action_buttons["returned"], Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "undo_returned" in detail.action_buttons, timeout=10_000)
+    idle(desktop)  # the panel shows the recorded step, then refreshes once more from the broadcast
     assert _status(desktop, summary.id) == DossierStatus.RETURNED
     correction = detail.action_buttons["undo_returned"]
     assert correction.text().startswith("Đính chính")
