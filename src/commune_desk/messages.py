@@ -89,6 +89,67 @@ MESSAGES: dict[str, str] = {
         "Messages", "Kiểm tra dữ liệu phát hiện lỗi. Hãy liên hệ cán bộ CNTT và khôi phục bản sao lưu."
     ),
     "disk_full": QT_TRANSLATE_NOOP("Messages", "Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại."),
+    # -- input windows, received papers, calendar, registers ------------------------
+    "invalid_characters": QT_TRANSLATE_NOOP(
+        "Messages", "Có ký tự không được phép (điều khiển, vô hình, đảo chiều văn bản); hãy gõ lại."
+    ),
+    "text_too_long": QT_TRANSLATE_NOOP("Messages", "Nội dung quá dài: tối đa {max_length} ký tự."),
+    "invalid_name": QT_TRANSLATE_NOOP("Messages", "Họ tên phải có chữ cái và không chứa ký hiệu lạ."),
+    "received_in_future": QT_TRANSLATE_NOOP(
+        "Messages", "Thời điểm tiếp nhận không thể ở tương lai; kiểm tra ngày giờ và đồng hồ máy."
+    ),
+    "received_before_office_start": QT_TRANSLATE_NOOP(
+        "Messages", "Thời điểm tiếp nhận trước ngày đơn vị bắt đầu nhận hồ sơ ({office_start})."
+    ),
+    "id_number_unknown_province": QT_TRANSLATE_NOOP(
+        "Messages", "Số CCCD không hợp lệ: {province_code} không phải mã tỉnh nơi đăng ký khai sinh."
+    ),
+    "date_of_birth_in_future": QT_TRANSLATE_NOOP(
+        "Messages", "Ngày sinh sau ngày tiếp nhận; kiểm tra lại ngày sinh."
+    ),
+    "paper_name_required": QT_TRANSLATE_NOOP("Messages", "Giấy tờ đã nhận phải có tên."),
+    "invalid_paper": QT_TRANSLATE_NOOP(
+        "Messages", "Giấy tờ đã nhận không hợp lệ (bản chính, bản sao chứng thực, bản chụp; 1–99 bản)."
+    ),
+    "unknown_extension": QT_TRANSLATE_NOOP(
+        "Messages", "Thủ tục này không có trường hợp kéo dài thời hạn như vậy."
+    ),
+    "extension_already_applied": QT_TRANSLATE_NOOP(
+        "Messages", "Hồ sơ đã được áp dụng thời hạn kéo dài theo quy định."
+    ),
+    "appointment_required": QT_TRANSLATE_NOOP("Messages", "Chọn ngày hẹn trả kết quả mới."),
+    "appointment_before_receipt": QT_TRANSLATE_NOOP(
+        "Messages", "Ngày hẹn mới phải sau thời điểm tiếp nhận hồ sơ."
+    ),
+    "appointment_not_working_day": QT_TRANSLATE_NOOP(
+        "Messages", "Ngày hẹn mới ({day}) là ngày nghỉ; hãy chọn một ngày làm việc."
+    ),
+    "appointment_outside_hours": QT_TRANSLATE_NOOP("Messages", "Giờ hẹn mới nằm ngoài giờ làm việc."),
+    "invalid_fault": QT_TRANSLATE_NOOP("Messages", "Chọn cơ quan, bộ phận để xảy ra chậm trễ."),
+    "invalid_symbol": QT_TRANSLATE_NOOP(
+        "Messages", "Ký hiệu chỉ gồm chữ viết tắt và gạch nối, ví dụ QĐ-UBND (không gõ số và dấu /)."
+    ),
+    "invalid_urgency": QT_TRANSLATE_NOOP("Messages", "Độ khẩn phải là Hỏa tốc, Thượng khẩn hoặc Khẩn."),
+    "invalid_secrecy": QT_TRANSLATE_NOOP("Messages", "Độ mật phải là Tuyệt mật, Tối mật hoặc Mật."),
+    "invalid_copies": QT_TRANSLATE_NOOP("Messages", "Số bản phải từ 1 đến 9999."),
+    "reason_required": QT_TRANSLATE_NOOP("Messages", "Cần ghi lý do."),
+    "invalid_calendar": QT_TRANSLATE_NOOP("Messages", "Dữ liệu lịch làm việc không hợp lệ."),
+    "calendar_day_twice": QT_TRANSLATE_NOOP(
+        "Messages", "Một ngày không thể vừa là ngày nghỉ vừa là ngày làm bù ({day})."
+    ),
+    "invalid_tracking_url": QT_TRANSLATE_NOOP(
+        "Messages", "Địa chỉ tra cứu phải bắt đầu bằng http(s):// và có đúng một chỗ {code}."
+    ),
+    "invalid_office_start": QT_TRANSLATE_NOOP("Messages", "Ngày bắt đầu nhận hồ sơ không hợp lệ."),
+    "invalid_date": QT_TRANSLATE_NOOP(
+        "Messages", "Ngày không đúng định dạng năm-tháng-ngày (ví dụ 1990-05-31)."
+    ),
+    "invalid_arguments": QT_TRANSLATE_NOOP(
+        "Messages", "Tham số dòng lệnh chứa byte không phải UTF-8; hãy gõ lại."
+    ),
+    "no_slip_for_step": QT_TRANSLATE_NOOP(
+        "Messages", "Chọn trong quá trình giải quyết một bước có phiếu (mẫu 02–05)."
+    ),
     # -- the sync engine on this PC ------------------------------------------------
     "not_configured": QT_TRANSLATE_NOOP("Messages", "Máy chủ chưa được cấu hình."),
     "offline": QT_TRANSLATE_NOOP(
@@ -198,12 +259,37 @@ MESSAGES: dict[str, str] = {
         "Messages", "Mã thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT)."
     ),
     "device_mismatch": QT_TRANSLATE_NOOP("Messages", "Thao tác này thuộc về một máy khác."),
+    # -- the PC check before start-up (platform_check; no Qt yet, so English follows) --
+    "platform.cpu_without_sse42": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy tính này dùng bộ vi xử lý quá cũ (không hỗ trợ SSE4.2) nên không chạy "
+        "được CommuneDesk. Vui lòng báo cán bộ CNTT để dùng máy khác.\n\n"
+        "This PC's processor lacks SSE4.2, which CommuneDesk requires.",
+    ),
+    "platform.windows_too_old": QT_TRANSLATE_NOOP(
+        "Messages",
+        "CommuneDesk cần Windows 10 phiên bản 1809 trở lên. Máy này đang chạy "
+        "Windows {major} (bản dựng {build}). Vui lòng báo cán bộ CNTT cập nhật "
+        "Windows.\n\nCommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.",
+    ),
     # -- updates from a USB stick (update.UpdateKind, keyed ``update.<kind>``) --------
     "update.applied": QT_TRANSLATE_NOOP("Messages", "Đã cập nhật thành công từ USB."),
     "update.up_to_date": QT_TRANSLATE_NOOP(
         "Messages", "Phần mềm và dữ liệu danh mục đã là bản mới nhất; không có gì để cập nhật."
     ),
     "update.verified": QT_TRANSLATE_NOOP("Messages", "Bản cập nhật trên USB hợp lệ (chưa cài đặt)."),
+    "update.staged_not_installed": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Bản cập nhật hợp lệ. Bộ cài đặt phiên bản {version} đã được chép vào máy nhưng CHƯA "
+        "được cài: phần mềm sẽ được cài khi khởi động lại máy tính, hoặc khi cán bộ CNTT "
+        "bấm cài đặt. Máy vẫn đang chạy phiên bản {installed}.",
+    ),
+    "update.install_failed": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Bộ cài đặt phiên bản {version} đã được chép vào máy nhưng cài đặt KHÔNG thành công "
+        "(mã lỗi {exit_code}). Máy vẫn chạy phiên bản {installed}; dữ liệu không bị ảnh hưởng. "
+        "Hãy báo cán bộ CNTT (nhật ký cài đặt: {log}).",
+    ),
     "update.no_update_found": QT_TRANSLATE_NOOP(
         "Messages", "Không tìm thấy bản cập nhật CommuneDesk trên USB này (cần thư mục “CommuneDesk-update”)."
     ),
@@ -211,7 +297,14 @@ MESSAGES: dict[str, str] = {
         "Messages", "Không đọc được USB. Hãy rút ra, cắm lại rồi thử lại."
     ),
     "update.incomplete": QT_TRANSLATE_NOOP(
-        "Messages", "Bản cập nhật trên USB bị thiếu tệp. Hãy nhờ cán bộ CNTT chép lại USB cập nhật."
+        "Messages",
+        "Bản cập nhật trên USB chưa được chép đầy đủ (thiếu tệp hoặc tệp bị chép dở). "
+        "Không có gì thay đổi trên máy. Hãy nhờ cán bộ CNTT chép lại USB cập nhật.",
+    ),
+    "update.mixed": QT_TRANSLATE_NOOP(
+        "Messages",
+        "USB chứa lẫn các tệp của nhiều lần phát hành khác nhau (có thể lần chép trước chưa "
+        "xong). Không có gì thay đổi trên máy. Hãy nhờ cán bộ CNTT chép lại USB cập nhật.",
     ),
     "update.tampered": QT_TRANSLATE_NOOP(
         "Messages",
@@ -225,7 +318,15 @@ MESSAGES: dict[str, str] = {
     ),
     "update.expired": QT_TRANSLATE_NOOP(
         "Messages",
-        "Bản cập nhật trên USB đã hết hạn nên KHÔNG được cài. Hãy xin cán bộ CNTT chép bản cập nhật mới.",
+        "Bản cập nhật trên USB đã hết hạn ngày {expired_on} (theo đồng hồ máy tính, hôm nay là "
+        "{today}) nên KHÔNG được cài. Nếu ngày trên máy tính sai, hãy chỉnh lại rồi thử lại; "
+        "nếu đúng, hãy xin cán bộ CNTT chép bản cập nhật mới.",
+    ),
+    "update.clock_ahead": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Đồng hồ máy tính đang để quá muộn (hôm nay là {today} theo máy, trong khi USB được "
+        "chép ngày {written_on}), nên bản cập nhật bị coi là hết hạn. USB không có lỗi. "
+        "Hãy chỉnh lại ngày giờ máy tính rồi thử lại.",
     ),
     "update.unsafe_path": QT_TRANSLATE_NOOP(
         "Messages",
@@ -277,6 +378,19 @@ def message(kind: str | None) -> str:
     return text if text is not None else UNKNOWN_KIND.format(kind=kind)
 
 
+class _Keep(dict[str, str]):
+    """Format parameters; a placeholder without a value stays as written."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill(text: str, error: Any) -> str:
+    """``text`` with the error's parameters in it (``{max_length}``, ``{day}``...)."""
+    params = getattr(error, "params", None) or {}
+    return text.format_map(_Keep({str(k): str(v) for k, v in params.items()}))
+
+
 def wait_text(seconds: int | None) -> str:
     """A wait in words (``45 giây``, ``3 phút``, ``1 giờ 5 phút``), never shorter than asked."""
     if seconds is None:
@@ -292,8 +406,8 @@ def wait_text(seconds: int | None) -> str:
 
 
 def message_for(error: Any) -> str:
-    """The Vietnamese sentence for a typed error (anything with a ``kind``)."""
-    return message(kind_of(error))
+    """The Vietnamese sentence for a typed error (anything with a ``kind``), its values filled in."""
+    return fill(message(kind_of(error)), error)
 
 
 def update_message(kind: str) -> str:

@@ -2,8 +2,9 @@
 
 It names the dossier and the consequence of the step in words (the new
 status, the slip that is printed, whether it can be corrected), asks for the
-reason when the law or the audit needs one (and the new date of an
-extension), and carries the step's own words on its confirm button. Steps
+reason when the law or the audit needs one, and carries the step's own words
+on its confirm button (form 04 and a statutory extension have their own
+forms, ``ui/event_forms.py``, which ask for their date and basis). Steps
 that end the dossier keep "Quay lại" as the default button, so a second Enter
 cannot end a dossier by accident; Esc over a typed reason asks before
 throwing it away.
@@ -11,12 +12,10 @@ throwing it away.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDateTime, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.dossier import (
     SLIP_FORMS,
     UNDO_OF,
@@ -72,11 +70,6 @@ CONSEQUENCES: dict[EventKind, str] = {
         "EventDialog",
         "Ghi nhận công dân đã nộp phí, lệ phí. Thời hạn giải quyết tính tiếp và ngày hẹn trả được tính lại.",
     ),
-    E.EXTENDED: QT_TRANSLATE_NOOP(
-        "EventDialog",
-        "In phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04) với ngày hẹn mới. Phiếu đã "
-        "giao cho công dân thì không đính chính được.",
-    ),
     E.RESULT_READY: QT_TRANSLATE_NOOP(
         "EventDialog", "Hồ sơ chuyển sang «Có kết quả»: kết quả đã sẵn sàng để trả cho công dân."
     ),
@@ -105,7 +98,6 @@ CONSEQUENCES: dict[EventKind, str] = {
 PROMPTS: dict[EventKind, str] = {
     E.SUPPLEMENT_REQUESTED: QT_TRANSLATE_NOOP("EventDialog", "Giấy tờ cần bổ sung và lý do"),
     E.REFUSED: QT_TRANSLATE_NOOP("EventDialog", "Lý do từ chối"),
-    E.EXTENDED: QT_TRANSLATE_NOOP("EventDialog", "Lý do chậm trả kết quả"),
     E.STOPPED: QT_TRANSLATE_NOOP("EventDialog", "Lý do dừng xử lý"),
     E.WITHDRAWN: QT_TRANSLATE_NOOP("EventDialog", "Lý do rút hồ sơ"),
     E.ASSIGNED: QT_TRANSLATE_NOOP("EventDialog", "Chuyển cho (người/bộ phận xử lý)"),
@@ -173,14 +165,6 @@ class EventDialog(QDialog):
             self.note.setTabChangesFocus(True)
             self.note.setMaximumHeight(90)
             form.addRow(QLabel(_tr(PROMPTS[kind]), self), self.note)
-        self.date_edit: QDateTimeEdit | None = None
-        if kind == E.EXTENDED:
-            start = detail.summary.appointment_at if detail else datetime.now(VN_TZ)
-            proposed = start.astimezone(VN_TZ) + timedelta(days=2)
-            self.date_edit = QDateTimeEdit(QDateTime(proposed.replace(tzinfo=None)), self)
-            self.date_edit.setDisplayFormat("dd/MM/yyyy HH:mm")
-            self.date_edit.setCalendarPopup(True)
-            form.addRow(QLabel(self.tr("Ngày hẹn mới"), self), self.date_edit)
         self.error = error_label(self)
         form.addRow(self.error)
         buttons = QDialogButtonBox(self)
@@ -222,11 +206,3 @@ class EventDialog(QDialog):
         ):
             return
         super().reject()
-
-    def values(self) -> tuple[str, datetime | None]:
-        """(note, new appointment or None)."""
-        new_date = None
-        if self.date_edit is not None:
-            chosen: datetime = self.date_edit.dateTime().toPython()  # type: ignore[assignment]
-            new_date = chosen.replace(tzinfo=VN_TZ)
-        return self.typed_note(), new_date
