@@ -73,6 +73,7 @@ class DossierDetailPanel(QScrollArea):
         self.last_slip: slips.Slip | None = None
         self.action_buttons: dict[str, QPushButton] = {}
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the actions
         inner = QWidget(self)
         self.setWidget(inner)
@@ -94,7 +95,7 @@ class DossierDetailPanel(QScrollArea):
         self.actions_layout = QGridLayout(self.actions_box)
         layout.addWidget(self.actions_box)
 
-        printing = QHBoxLayout()
+        printing = QGridLayout()  # two a row: the panel stays within a 1366 px screen
         self.receipt_button = action_button(self.tr("In lại giấy tiếp nhận (01)"), inner)
         self.control_button = action_button(self.tr("Phiếu kiểm soát (06)"), inner)
         self.receipt_button.clicked.connect(lambda: self.produce_slip("01"))
@@ -102,9 +103,9 @@ class DossierDetailPanel(QScrollArea):
         self.reprint_button = action_button(self.tr("In lại phiếu 02–05"), inner)
         self.reprint_button.setObjectName("reprintEventSlip")
         self.reprint_button.clicked.connect(self.reprint_selected_event)
-        printing.addWidget(self.receipt_button)
-        printing.addWidget(self.control_button)
-        printing.addWidget(self.reprint_button)
+        printing.addWidget(self.receipt_button, 0, 0)
+        printing.addWidget(self.control_button, 0, 1)
+        printing.addWidget(self.reprint_button, 1, 0)
         layout.addLayout(printing)
 
         history_box = QGroupBox(self.tr("Quá trình giải quyết"), inner)
