@@ -7,11 +7,11 @@ from datetime import UTC
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, FastAPI, Query, Response
+from fastapi import APIRouter, FastAPI, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Engine, select
 
-from city_server import auth, blobs, devices
+from city_server import auth, blobs, devices, office
 from city_server.auth import ContextDep, SessionDep, last_seen
 from city_server.db import POOL_SIZE, make_engine, migrate, session_factory
 from city_server.errors import ApiError, install_error_handlers
@@ -23,6 +23,8 @@ from city_server.middleware import (
 from city_server.models import Commune, Device, Record, utcnow
 from city_server.numbers import active_leases, find_gaps, grant_lease, lease_to_wire
 from city_server.push import PushBatch
+from city_server.records import SkipCounter, change_json
+from city_server.routing import ProtocolRoute
 from city_server.throttle import LoginThrottle
 from commune_desk.protocol import (
     API_PREFIX,
@@ -30,9 +32,8 @@ from commune_desk.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
     MAX_PULL_LIMIT,
+    MAX_SAFE_INTEGER,
     PROTOCOL_VERSION,
-    Change,
-    Entity,
     ErrorKind,
     GapReport,
     HandshakeRequest,
@@ -41,13 +42,13 @@ from commune_desk.protocol import (
     LeaseList,
     LeaseRequest,
     PullResponse,
-    PushRequest,
     PushResponse,
+    ReceivedPush,
     ServerLimits,
 )
 
 log = logging.getLogger(__name__)
-router = APIRouter(tags=["sync"])
+router = APIRouter(tags=["sync"], route_class=ProtocolRoute)
 _AUTH_ERRORS: dict[int | str, dict[str, object]] = {401: {}, 422: {}}
 
 
@@ -86,8 +87,8 @@ def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> H
 
 
 @router.post("/push", response_model=PushResponse, responses=_AUTH_ERRORS)
-def push(body: PushRequest, ctx: ContextDep, session: SessionDep) -> Response:
-    """Apply a batch of this device's operations exactly once each."""
+def push(body: ReceivedPush, ctx: ContextDep, session: SessionDep) -> Response:
+    """Apply a batch of this device's operations exactly once each (each checked on its own)."""
     response = PushBatch(session, ctx).run(body.ops)
     session.commit()
     return _json(response)
@@ -95,12 +96,19 @@ def push(body: PushRequest, ctx: ContextDep, session: SessionDep) -> Response:
 
 @router.get("/pull", response_model=PullResponse, responses=_AUTH_ERRORS)
 def pull(
+    request: Request,
     ctx: ContextDep,
     session: SessionDep,
-    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_SAFE_INTEGER)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
 ) -> Response:
-    """Changes of the caller's commune with change seq > ``after``, oldest first."""
+    """Changes of the caller's commune with change seq > ``after``, oldest first.
+
+    A stored row that cannot be written as JSON (left by an older server) is
+    skipped, logged and counted (``app.state.pull_skips``), never a failed
+    page: ``city-server check --repair`` repairs it.
+    """
+    skips: SkipCounter = request.app.state.pull_skips
     rows = session.scalars(
         select(Record)
         .where(Record.commune_id == ctx.commune_id, Record.change_seq > after)
@@ -108,22 +116,24 @@ def pull(
         .limit(limit + 1)
     ).all()
     page = rows[:limit]
-    changes = [
-        Change(
-            seq=r.change_seq,
-            entity=Entity(r.entity),
-            entity_id=UUID(r.entity_id),
-            version=r.version,
-            deleted=r.deleted,
-            fields={} if r.deleted else r.fields,
-        )
-        for r in page
-    ]
-    return _json(
-        PullResponse(
-            changes=changes, cursor=page[-1].change_seq if page else after, has_more=len(rows) > limit
-        )
+    changes = []
+    for row in page:
+        text = change_json(row)
+        if text is None:
+            skips.add(ctx.commune_id)
+            log.warning(
+                "pull: skipped unserialisable record %s of commune %s (%s so far; run city-server check)",
+                row.id,
+                ctx.commune_id,
+                skips.total,
+            )
+        else:
+            changes.append(text)
+    cursor = page[-1].change_seq if page else after
+    body = (
+        f'{{"changes":[{",".join(changes)}],"cursor":{cursor},"has_more":{str(len(rows) > limit).lower()}}}'
     )
+    return Response(body, media_type="application/json")
 
 
 @router.post("/leases", response_model=Lease, responses={**_AUTH_ERRORS, 400: {}, 409: {}})
@@ -173,12 +183,14 @@ def create_app(
     )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.pull_skips = SkipCounter()
     app.state.throttle = throttle or LoginThrottle(engine)
     install_error_handlers(app)
     app.include_router(auth.router, prefix=API_PREFIX)
     app.include_router(devices.router, prefix=API_PREFIX)
     app.include_router(router, prefix=API_PREFIX)
     app.include_router(blobs.router, prefix=API_PREFIX)
+    app.include_router(office.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(SelectiveGZipMiddleware, skip_prefixes=(f"{API_PREFIX}/blobs",), minimum_size=1024)
     # Outermost: at most as many requests inside as the engine has connections.

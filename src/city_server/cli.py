@@ -1,7 +1,7 @@
 """``city-server``: administration and serving of the reference city server.
 
-Commands: ``init``, ``add-commune``, ``add-user``, ``serve``, ``gaps``,
-``security-log``, ``unlock``, ``devices``, ``openapi``. Every command takes
+Commands: ``init``, ``add-commune``, ``add-user``, ``rules``, ``serve``, ``gaps``,
+``check``, ``security-log``, ``unlock``, ``devices``, ``openapi``. Every command takes
 ``--db URL`` (default: the environment variable ``CITY_SERVER_DB``, else
 ``sqlite:///city-server.sqlite3``).
 """
@@ -14,17 +14,20 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from city_server.admin import AdminError, add_commune, add_user
+from city_server.admin import AdminError, add_commune, add_user, set_role_rules
 from city_server.audit import list_events
 from city_server.db import make_engine, migrate, session_factory
 from city_server.devices import commune_devices
 from city_server.models import Commune, utcnow
 from city_server.numbers import find_gaps
+from city_server.records import check_records
 from city_server.throttle import LoginThrottle
+from commune_desk.domain.roles import Permission, RoleRules
 from commune_desk.protocol import Role
 
 DEFAULT_DB = "sqlite:///city-server.sqlite3"
@@ -51,11 +54,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--username", required=True)
     p.add_argument("--role", choices=[r.value for r in Role], default=Role.CLERK.value)
+    p.add_argument("--full-name", default="", help="printed on slips, e.g. 'Nguyễn Thị Lan'")
     p.add_argument(
         "--password-stdin",
         action="store_true",
         required=True,
         help="read the password from the first line of standard input",
+    )
+    p = cmd("rules", "show or change a commune's role rules (who may do leader-only actions)")
+    p.add_argument("--commune", required=True, help="commune code")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PERMISSION=ROLE,ROLE",
+        help=f"e.g. sign_outgoing=clerk,leader; permissions: {', '.join(p_.value for p_ in Permission)}",
     )
     p = cmd("serve", "run the HTTP server (uvicorn)")
     p.add_argument("--host", default="127.0.0.1")
@@ -71,6 +84,10 @@ def _parser() -> argparse.ArgumentParser:
     p = cmd("gaps", "report register-number gaps of a commune")
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p = cmd("check", "find stored records a pull cannot send or a client would refuse")
+    p.add_argument("--repair", action="store_true", help="write a clean version of each one found")
+    p.add_argument("--commune", help="only this commune (code)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
     p = cmd("security-log", "list failed logins, locks, device keys and revocations")
     p.add_argument("--hours", type=float, default=24.0, help="how far back (default 24)")
     p.add_argument("--kind", action="append", help="only these kinds (repeatable)")
@@ -164,22 +181,45 @@ def main(argv: Sequence[str] | None = None) -> int:
                     username=args.username,
                     role=Role(args.role),
                     password=password,
+                    full_name=args.full_name,
                 )
                 session.commit()
                 print(f"user {args.username} added to {args.commune}")
             elif args.command == "gaps":
                 return _gaps(session, args)
+            elif args.command == "check":
+                return _check(session, args)
             elif args.command == "security-log":
                 return _security_log(session, args)
             elif args.command == "unlock":
                 return _unlock(engine, args)
             elif args.command == "devices":
                 return _devices(session, args)
+            elif args.command == "rules":
+                return _rules(session, args)
     except AdminError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
         engine.dispose()
+    return 0
+
+
+def _rules(session: Any, args: argparse.Namespace) -> int:
+    grants: dict[str, list[str]] = {}
+    for item in args.set:
+        name, _, roles = item.partition("=")
+        grants[name.strip()] = [r.strip() for r in roles.split(",") if r.strip()]
+    if grants:
+        rules = set_role_rules(session, commune_code=args.commune, grants=grants, by="city-server rules")
+        session.commit()
+    else:
+        commune = session.scalar(select(Commune).where(Commune.code == args.commune))
+        if commune is None:
+            raise AdminError(f"no commune {args.commune!r}")
+        rules = RoleRules.from_json(commune.role_rules).to_json()
+    for name, roles in rules.items():
+        print(f"{name:<20} {', '.join(roles)}")
     return 0
 
 
@@ -197,6 +237,28 @@ def _gaps(session: object, args: argparse.Namespace) -> int:
         for g in gaps:
             print(f"{g.series:<22} {g.number:>8}  {g.leased_to or '-'}")
     return 1 if gaps else 0
+
+
+def _check(session: Session, args: argparse.Namespace) -> int:
+    """Exit 0 when every record can be served (after ``--repair``), else 1."""
+    commune_id = None
+    if args.commune:
+        commune = session.scalar(select(Commune).where(Commune.code == args.commune))
+        if commune is None:
+            raise AdminError(f"no commune {args.commune!r}")
+        commune_id = commune.id
+    report = check_records(session, repair=args.repair, commune_id=commune_id)
+    if args.json:
+        print(json.dumps(report.to_json()))
+    else:
+        print(f"{report.checked} records checked, {len(report.found)} found, {len(report.repaired)} repaired")
+        for line in report.repaired:
+            print(f"repaired: {line}")
+        for line in report.problems:
+            print(f"problem: {line}")
+        if report.problems and not args.repair:
+            print("run again with --repair to write clean versions")
+    return 0 if report.ok else 1
 
 
 def _security_log(session: Session, args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ from commune_desk.ui.errors import message_for
 from commune_desk.ui.labels import action_name, event_name, status_name
 
 
-def test_the_first_run_wizard_names_each_empty_field_and_needs_the_clerk(make_desktop: Any, ime: Any) -> None:
+def test_the_first_run_wizard_names_each_empty_field(make_desktop: Any, ime: Any) -> None:
     desktop = make_desktop()
     from commune_desk.ui.first_run import FirstRunWizard, needs_first_run
 
@@ -28,20 +28,16 @@ def test_the_first_run_wizard_names_each_empty_field_and_needs_the_clerk(make_de
     finish = wizard.button(QWizard.WizardButton.FinishButton)
     QTest.keyClick(finish, Qt.Key.Key_Space)
     assert wizard.isVisible()
-    error = page.error.text()
-    for name in ("tên đơn vị", "mã đơn vị", "họ tên cán bộ"):
-        assert name in error, error
+    assert page.error.text() == "Chưa nhập: tên đơn vị, mã đơn vị."  # each one named
     assert wizard.focusWidget() is page.form.unit_name_edit
     ime(page.form.unit_name_edit, "UBND phường Hoàn Kiếm")
-    ime(page.form.unit_code_edit, "000.00.01.H26")
     QTest.keyClick(finish, Qt.Key.Key_Space)
     assert wizard.isVisible() and needs_first_run(desktop.ctx)
-    assert page.error.text() == "Chưa nhập: họ tên cán bộ (in trên giấy tiếp nhận)."
-    assert wizard.focusWidget() is page.form.clerk_edit
-    ime(page.form.clerk_edit, "Trịnh Thị Lụa")
+    assert page.error.text() == "Chưa nhập: mã đơn vị."
+    assert wizard.focusWidget() is page.form.unit_code_edit
+    ime(page.form.unit_code_edit, "000.00.01.H26")
     QTest.keyClick(finish, Qt.Key.Key_Space)
     assert not wizard.isVisible() and not needs_first_run(desktop.ctx)
-    assert desktop.ctx.clerk == "Trịnh Thị Lụa"
 
 
 def test_an_unknown_error_kind_is_never_shown_raw() -> None:

@@ -152,14 +152,12 @@ def test_success_warning_and_error_each_have_their_own_look(
 
     settings = desktop.window.show_page("settings")
     qtbot.waitUntil(lambda: settings.settings is not None, timeout=10_000)
-    settings.office_form.clerk_edit.clear()
-    ime(settings.office_form.clerk_edit, "Nguyễn Thu Hà")
     with qtbot.waitSignal(settings.saved, timeout=10_000):
         QTest.keyClick(settings.save_button, Qt.Key.Key_Space)
     assert message_kind(settings.message) == "ok" and "Đã lưu cài đặt." in settings.message.text()
-    settings.office_form.clerk_edit.clear()
+    ime(settings.days_off_edit, "31/02/2027")  # no such day
     QTest.keyClick(settings.save_button, Qt.Key.Key_Space)
-    assert message_kind(settings.message) == "error" and "họ tên cán bộ" in settings.message.text()
+    assert message_kind(settings.message) == "error" and "dd/mm/yyyy" in settings.message.text()
 
 
 def test_the_phone_message_names_the_rule_that_is_broken(desktop: Any, idle: Any, ime: Any) -> None:

@@ -144,6 +144,9 @@ class DossierDetailPanel(QScrollArea):
         layout.addStretch(1)
         self._set_enabled(False)
         ctx.events.store_changed.connect(self._on_store_changed)
+        if ctx.session is not None:  # leader-only actions follow who is signed in
+            ctx.session.changed.connect(self._refill_actions)
+            ctx.session.policy_changed.connect(self._refill_actions)
 
     # -- loading --------------------------------------------------------------------
 
@@ -252,7 +255,7 @@ class DossierDetailPanel(QScrollArea):
 
     def _fill_actions(self, allowed: tuple[Any, ...]) -> None:
         self._clear_actions()
-        steps = [EventKind(k) for k in allowed if EventKind(k) not in _NOT_OFFERED]
+        steps = [EventKind(k) for k in allowed if EventKind(k) not in _NOT_OFFERED and self._offered(k)]
         # Corrections last, on a row of their own, in their own look.
         ordered = [k for k in steps if k not in UNDOES] + [k for k in steps if k in UNDOES]
         row = column = 0
@@ -291,6 +294,15 @@ class DossierDetailPanel(QScrollArea):
         """Put the keyboard on the first allowed action (Enter on a row of the list)."""
         first = next(iter(self.action_buttons.values()), None)
         (first or self.receipt_button).setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _offered(self, kind: Any) -> bool:
+        """Whether the person signed in may record ``kind`` (an extension is a leader's)."""
+        session = self.ctx.session
+        return session is None or session.allows_event(kind)
+
+    def _refill_actions(self, _what: Any = None) -> None:
+        if self.detail is not None:
+            self._fill_actions(self.detail.allowed_events)
 
     # -- actions ----------------------------------------------------------------------
 
@@ -350,7 +362,9 @@ class DossierDetailPanel(QScrollArea):
         data = dict(data or {})
         if new_date is not None:
             data["appointment_at"] = new_date.isoformat()
-        actor = self.ctx.clerk
+        actor = self.ctx.actor
+        if actor is None:
+            return
         before = target
         StoreOp(
             self.ctx,
@@ -361,7 +375,12 @@ class DossierDetailPanel(QScrollArea):
         ).run_in_background()
 
     def _on_recorded(
-        self, outcome: Any, kind: EventKind, note: str, new_date: datetime | None, before: Any
+        self,
+        outcome: Any,
+        kind: EventKind,
+        note: str,
+        new_date: datetime | None,
+        before: Any,
     ) -> None:
         detail = outcome.value
         if detail.summary.id == self.dossier_id:

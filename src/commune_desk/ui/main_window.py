@@ -119,12 +119,12 @@ class MainWindow(QMainWindow):
         return self._pages[key]
 
     def show_page(self, key: str) -> QWidget:
-        """Switch to the page ``key`` and return it, built and on screen."""
+        """Switch to the page ``key`` and return it."""
         index = self.page_keys().index(key)
         if self.rail.currentRow() != index:
             self.rail.setCurrentRow(index)
         elif self.stack.currentWidget() is not self._pages.get(key):
-            self._on_row_changed(index)  # selected before it was built (the first page)
+            self._on_row_changed(index)  # the first page, asked for before its delayed build
         return self.page(key)
 
     def _show_first_page(self) -> None:

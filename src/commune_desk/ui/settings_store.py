@@ -1,5 +1,5 @@
-"""The desktop's own preferences kept in ``settings.json`` (language, clerk name, the
-columns of the dossier list).
+"""The desktop's own preferences kept in ``settings.json`` (the language, the columns of the
+dossier list).
 
 Other parts of the program may keep their keys in the same file, so this
 module only ever reads and rewrites its own keys, leaving the rest intact.
@@ -15,16 +15,17 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-_KEYS = ("language", "clerk", "dossier_columns")
+_KEYS = ("language", "dossier_columns")
 
 
 @dataclass
 class UiSettings:
-    """Language of the interface, the name of the clerk at this PC, the dossier list's columns."""
+    """Language of the interface and the dossier list's columns. (Who works at the PC is
+    whoever signs in: see ``ui/session.py``; the single clerk name once kept here is no longer
+    read.)"""
 
     path: Path
     language: str = "vi"
-    clerk: str = ""
     #: Keys of the dossier list's visible columns, in any order; empty: the defaults.
     dossier_columns: list[str] = field(default_factory=list)
 
@@ -44,7 +45,6 @@ class UiSettings:
         return cls(
             path=path,
             language=str(ui.get("language") or "vi"),
-            clerk=str(ui.get("clerk") or ""),
             dossier_columns=[str(c) for c in columns] if isinstance(columns, list) else [],
         )
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from commune_desk.messages import CONTEXT, source_text
+from commune_desk.messages import CONTEXT, fill, source_text
 from commune_desk.protocol import Entity
 from commune_desk.ui.format import format_date, local
 from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
@@ -74,7 +74,7 @@ def refusal_reason(kind: str, fallback: str = "") -> str:
     """
     source = source_text(kind)
     if source:
-        return QCoreApplication.translate(CONTEXT, source)
+        return fill(QCoreApplication.translate(CONTEXT, source), None, drop_unknown=True)
     if fallback:
         return fallback
     return QCoreApplication.translate(

@@ -53,10 +53,10 @@ class World:
 def world(server: RunningServer, device: Callable[..., SyncDevice]) -> World:
     victim, victim_leader = device("C02"), device("C02", "leader")
     dossier_id = str(uuid.uuid4())
-    victim.push(victim.op("dossier", dossier_id, fields={"secret": "C02 only", "phone": "1"}))
-    victim.push(victim.op("dossier", dossier_id, "update", {"phone": "2"}, 1))
+    victim.push(victim.op("dossier", dossier_id, fields={"notes": "C02 only", "applicant_phone": "1"}))
+    victim.push(victim.op("dossier", dossier_id, "update", {"applicant_phone": "2"}, 1))
     conflict_id = victim_leader.push_one(
-        victim_leader.op("dossier", dossier_id, "update", {"phone": "3"}, 1)
+        victim_leader.op("dossier", dossier_id, "update", {"applicant_phone": "3"}, 1)
     )["conflict_id"]
     blob = os.urandom(3000)
     sha = hashlib.sha256(blob).hexdigest()
@@ -145,10 +145,9 @@ def case_handshake(w: World) -> None:
 def case_push(w: World) -> None:
     a = w.attacker
     results = a.push(
-        a.op("dossier", w.dossier_id, "update", {"secret": "stolen"}, 2),
+        a.op("dossier", w.dossier_id, "update", {"notes": "stolen"}, 2),
         a.op("dossier", w.dossier_id, "delete", base_version=2),
         a.op("dossier_event", fields={"dossier_id": w.dossier_id, "kind": "received"}),
-        a.op("conflict_resolution", fields={"conflict_id": w.conflict_id, "chosen": {"secret": "stolen"}}),
         a.op("attachment", fields={"sha256": w.sha}),
         a.op("incoming_document", fields={"series": w.series, "number": 3}),
     )
@@ -156,17 +155,22 @@ def case_push(w: World) -> None:
         "unknown_record",
         "unknown_record",
         "unknown_dossier",
-        "unknown_conflict",
         "blob_incomplete",
         "number_outside_lease",
     ]
+    # Settling a conflict is a leader's: C01's leader still cannot see C02's conflict.
+    lead = w.attacker_leader
+    resolution = lead.push_one(
+        lead.op("conflict_resolution", fields={"conflict_id": w.conflict_id, "chosen": {"notes": "stolen"}})
+    )
+    assert resolution["kind"] == "unknown_conflict"
     # A create with the victim's ID makes a record in C01 only.
-    assert a.push_one(a.op("dossier", w.dossier_id, fields={"secret": "mine"}))["status"] == "applied"
-    assert _victim_dossier(w)["fields"]["secret"] == "C02 only"
+    assert a.push_one(a.op("dossier", w.dossier_id, fields={"notes": "mine"}))["status"] == "applied"
+    assert _victim_dossier(w)["fields"]["notes"] == "C02 only"
 
 
 def case_pull(w: World) -> None:
-    w.attacker.push(w.attacker.op("dossier", fields={"x": 1}))
+    w.attacker.push(w.attacker.op("dossier", fields={"notes": "1"}))
     changes, _ = w.attacker.pull_all()
     victim_ids = {c["entity_id"] for c in w.victim.pull_all()[0]}
     assert changes and not victim_ids & {c["entity_id"] for c in changes}
@@ -212,6 +216,37 @@ def case_blob_download(w: World) -> None:
     assert w.victim.http.get(f"/v1/blobs/{w.sha}").content == w.blob
 
 
+def case_staff(w: World) -> None:
+    """A commune's staff list names its own users only."""
+    names = {m["username"] for m in w.attacker.http.get("/v1/office/staff").json()["members"]}
+    assert w.attacker.user.username in names
+    assert w.victim.user.username not in names and w.victim_leader.user.username not in names
+
+
+def case_verify(w: World) -> None:
+    """A C01 PC cannot confirm (so cannot probe) the password of a C02 user."""
+    good = {"username": w.victim.user.username, "password": w.victim.user.password}
+    reply = w.attacker.http.post("/v1/office/verify", json=good)
+    assert (reply.status_code, reply.json()["kind"]) == (401, "invalid_credentials")
+    assert w.victim.http.post("/v1/office/verify", json=good).status_code == 200
+
+
+def case_rules(w: World) -> None:
+    """C02's leader named as the actor on a C01 PC is refused; C01's rules change C01 only."""
+    rules = {"sign_outgoing": ["clerk", "leader"]}
+    reply = w.attacker_leader.http.put(
+        "/v1/office/rules", json={"rules": rules, "actor": w.victim_leader.user.username}
+    )
+    assert (reply.status_code, reply.json()["kind"]) == (403, "forbidden")
+    reply = w.attacker_leader.http.put(
+        "/v1/office/rules", json={"rules": rules, "actor": w.attacker_leader.user.username}
+    )
+    assert reply.status_code == 200
+    assert reply.json()["rules"]["sign_outgoing"] == ["clerk", "leader"]
+    victim = w.victim.http.get("/v1/office/staff").json()["rules"]
+    assert victim["sign_outgoing"] == ["leader"]
+
+
 CASES: dict[tuple[str, str], Callable[[World], None]] = {
     ("POST", "/v1/auth/login"): case_login,
     ("POST", "/v1/auth/refresh"): case_refresh,
@@ -229,6 +264,9 @@ CASES: dict[tuple[str, str], Callable[[World], None]] = {
     ("GET", "/v1/blobs/{sha256}/status"): case_blob_status,
     ("PUT", "/v1/blobs/{sha256}"): case_blob_chunk,
     ("GET", "/v1/blobs/{sha256}"): case_blob_download,
+    ("GET", "/v1/office/staff"): case_staff,
+    ("POST", "/v1/office/verify"): case_verify,
+    ("PUT", "/v1/office/rules"): case_rules,
 }
 PUBLIC = {("POST", "/v1/auth/login"), ("POST", "/v1/auth/refresh"), ("POST", "/v1/auth/challenge")}
 
@@ -387,12 +425,12 @@ def test_generated_foreign_ids_reveal_nothing(route: tuple[str, str], world: Wor
 def test_op_ids_are_unique_per_commune_only(device: Callable[..., SyncDevice]) -> None:
     """A device of one commune cannot probe whether an op_id exists in another commune."""
     c02, c01, c01_other = device("C02"), device("C01"), device("C01")
-    op = c02.op("dossier", fields={"x": 1})
+    op = c02.op("dossier", fields={"notes": "1"})
     assert c02.push_one(op)["status"] == "applied"
-    probe = c01.op("dossier", fields={"x": 2})
+    probe = c01.op("dossier", fields={"notes": "2"})
     probe["op_id"] = op["op_id"]
     assert c01.push_one(probe)["status"] == "applied"  # not op_id_reused: C02 is invisible
     assert c02.push_one(op)["replayed"] is True  # each commune keeps its own outcome
-    again = c01_other.op("dossier", fields={"x": 3})
+    again = c01_other.op("dossier", fields={"notes": "3"})
     again["op_id"] = op["op_id"]
     assert c01_other.push_one(again)["kind"] == "op_id_reused"  # still unique within C01
