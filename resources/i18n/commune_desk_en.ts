@@ -169,11 +169,11 @@
     <name>DossierDetailPanel</name>
     <message>
         <source>Chọn một hồ sơ trong danh sách để xem chi tiết.</source>
-        <extracomment>Events that need a reason typed by the clerk (the slip states it).</extracomment>
         <translation>Select a dossier in the list to see its details.</translation>
     </message>
     <message>
         <source>Thao tác được phép</source>
+        <extracomment>Steps recorded at intake or online, never from the detail panel. Most history rows shown at full height before the history scrolls on its own.</extracomment>
         <translation>Allowed actions</translation>
     </message>
     <message>
@@ -193,20 +193,12 @@
         <translation>Processing history</translation>
     </message>
     <message>
-        <source>Thời gian</source>
-        <translation>Time</translation>
+        <source>Thời gian, người</source>
+        <translation>Time, person</translation>
     </message>
     <message>
-        <source>Bước</source>
-        <translation>Step</translation>
-    </message>
-    <message>
-        <source>Người thực hiện</source>
-        <translation>By</translation>
-    </message>
-    <message>
-        <source>Ghi chú</source>
-        <translation>Note</translation>
+        <source>Bước, lý do</source>
+        <translation>Step, reason</translation>
     </message>
     <message>
         <source>Giấy tờ và tệp đính kèm</source>
@@ -219,6 +211,10 @@
     <message>
         <source>Mở tệp</source>
         <translation>Open file</translation>
+    </message>
+    <message>
+        <source>Hồ sơ vừa xem không có trong các dòng đang hiển thị (đã lọc hoặc tìm khác). Chọn một hồ sơ trong danh sách.</source>
+        <translation>The dossier you were viewing is not among the rows shown (another filter or search). Choose a dossier in the list.</translation>
     </message>
     <message>
         <source>QUÁ HẠN</source>
@@ -269,7 +265,7 @@
     <name>DossierModel</name>
     <message>
         <source>Mã hồ sơ</source>
-        <extracomment>Columns in the order a clerk reads them at 1366 px: who, what, when due, where it stands.</extracomment>
+        <extracomment>(key, title) of each column, in the order a clerk reads them: which dossier, who, what, when due, where it stands; then what fits on wider screens.</extracomment>
         <translation>Dossier code</translation>
     </message>
     <message>
@@ -302,6 +298,7 @@
     </message>
     <message>
         <source>Quá hạn trả kết quả</source>
+        <extracomment>Columns shown until the clerk chooses: the full code and due time fit at 1366 px.</extracomment>
         <translation>Result overdue</translation>
     </message>
 </context>
@@ -309,6 +306,7 @@
     <name>DossiersPage</name>
     <message>
         <source>Hồ sơ</source>
+        <extracomment>Samples measured with the table&apos;s font to size the columns that must never be cut. Widths (px) of the other columns when shown; &quot;procedure&quot; takes the space left.</extracomment>
         <translation>Dossiers</translation>
     </message>
     <message>
@@ -332,16 +330,40 @@
         <translation>Received by me</translation>
     </message>
     <message>
+        <source>Cột…</source>
+        <translation>Columns…</translation>
+    </message>
+    <message>
+        <source>Chọn các cột hiển thị trong danh sách</source>
+        <translation>Choose the columns shown in the list</translation>
+    </message>
+    <message>
         <source>Sổ theo dõi (mẫu 07)…</source>
         <translation>Log book (form 07)…</translation>
     </message>
     <message>
-        <source>{total} hồ sơ (đã tải {loaded}) · dòng đỏ: quá hạn</source>
-        <translation>{total} dossiers ({loaded} loaded) · red rows: overdue</translation>
+        <source>Đang tìm…</source>
+        <translation>Searching…</translation>
     </message>
     <message>
-        <source>{loaded} hồ sơ tìm thấy</source>
-        <translation>{loaded} dossiers found</translation>
+        <source>Đang đếm…</source>
+        <translation>Counting…</translation>
+    </message>
+    <message>
+        <source>Hơn {cap} hồ sơ</source>
+        <translation>More than {cap} dossiers</translation>
+    </message>
+    <message>
+        <source>{total} hồ sơ</source>
+        <translation>{total} dossiers</translation>
+    </message>
+    <message>
+        <source>(đã tải {loaded}, cuộn xuống để xem thêm)</source>
+        <translation>({loaded} loaded, scroll down for more)</translation>
+    </message>
+    <message>
+        <source>dòng đỏ: quá hạn</source>
+        <translation>red rows: overdue</translation>
     </message>
 </context>
 <context>
@@ -370,6 +392,7 @@ Please send this file to IT support.</translation>
     <name>EventDialog</name>
     <message>
         <source>Giấy tờ cần bổ sung và lý do</source>
+        <extracomment>What the clerk types, per step (the slip or the audit states it).</extracomment>
         <translation>Papers to add and why</translation>
     </message>
     <message>
@@ -377,8 +400,57 @@ Please send this file to IT support.</translation>
         <translation>Reason for refusal</translation>
     </message>
     <message>
-        <source>Lý do chậm trả kết quả</source>
-        <translation>Reason for the delay</translation>
+        <source>Hồ sơ đăng ký trực tuyến được tiếp nhận; thời hạn giải quyết bắt đầu tính.</source>
+        <extracomment>What recording each step does, as the clerk is told before confirming.</extracomment>
+        <translation>The online application is received; the time limit starts running.</translation>
+    </message>
+    <message>
+        <source>Hồ sơ chuyển sang «Đang xử lý», giao cho người hoặc bộ phận ghi dưới đây.</source>
+        <translation>The dossier becomes “Being processed”, handed to the person or unit written below.</translation>
+    </message>
+    <message>
+        <source>Ghi nhận việc bàn giao hồ sơ; trạng thái không đổi. Việc bàn giao có trong phiếu kiểm soát (mẫu 06).</source>
+        <translation>Records the hand-over of the dossier; the status does not change. The hand-over appears on the control slip (form 06).</translation>
+    </message>
+    <message>
+        <source>In phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02) để giao công dân. Thời hạn giải quyết tạm dừng đến khi công dân nộp bổ sung. Phiếu đã giao cho công dân thì không đính chính được.</source>
+        <translation>Prints the request for additional documents (form 02) for the citizen. The time limit pauses until the citizen supplies them. Once the slip is handed to the citizen it cannot be corrected.</translation>
+    </message>
+    <message>
+        <source>Ghi nhận công dân đã nộp đủ giấy tờ bổ sung. Thời hạn giải quyết tính tiếp và ngày hẹn trả được tính lại.</source>
+        <translation>Records that the citizen supplied the missing documents. The time limit runs again and the appointment is recalculated.</translation>
+    </message>
+    <message>
+        <source>Hồ sơ chuyển sang «Chờ nộp phí». Thời hạn giải quyết tạm dừng đến khi công dân nộp phí, lệ phí.</source>
+        <translation>The dossier becomes “Awaiting payment”. The time limit pauses until the citizen pays the fees.</translation>
+    </message>
+    <message>
+        <source>Ghi nhận công dân đã nộp phí, lệ phí. Thời hạn giải quyết tính tiếp và ngày hẹn trả được tính lại.</source>
+        <translation>Records that the citizen paid the fees. The time limit runs again and the appointment is recalculated.</translation>
+    </message>
+    <message>
+        <source>Hồ sơ chuyển sang «Có kết quả»: kết quả đã sẵn sàng để trả cho công dân.</source>
+        <translation>The dossier becomes “Result ready”: the result is ready to be handed to the citizen.</translation>
+    </message>
+    <message>
+        <source>Ghi nhận đã trao kết quả cho công dân. Hồ sơ kết thúc («Đã trả kết quả»).</source>
+        <translation>Records that the result was handed to the citizen. The dossier ends (“Result returned”).</translation>
+    </message>
+    <message>
+        <source>Hồ sơ kết thúc với trạng thái «Từ chối»; in phiếu từ chối (mẫu 03) ghi rõ lý do. Việc từ chối không đính chính được.</source>
+        <translation>The dossier ends as “Refused”; prints the refusal slip (form 03) with the reason. A refusal cannot be corrected.</translation>
+    </message>
+    <message>
+        <source>Hồ sơ kết thúc vì công dân rút hồ sơ. Việc này không đính chính được.</source>
+        <translation>The dossier ends because the citizen withdrew it. This cannot be corrected.</translation>
+    </message>
+    <message>
+        <source>Hồ sơ kết thúc với trạng thái «Dừng xử lý»; in thông báo dừng xử lý (mẫu 05). Việc này không đính chính được.</source>
+        <translation>The dossier ends as “Processing stopped”; prints the stop notice (form 05). This cannot be corrected.</translation>
+    </message>
+    <message>
+        <source>Thêm một ghi chú vào quá trình giải quyết; trạng thái không đổi.</source>
+        <translation>Adds a note to the history; the status does not change.</translation>
     </message>
     <message>
         <source>Lý do dừng xử lý</source>
@@ -401,16 +473,45 @@ Please send this file to IT support.</translation>
         <translation>Note</translation>
     </message>
     <message>
-        <source>Ngày hẹn mới</source>
-        <translation>New due date</translation>
+        <source>Lý do đính chính (ghi nhầm thế nào)</source>
+        <translation>Reason for the correction (what was recorded by mistake)</translation>
     </message>
     <message>
-        <source>Ghi nhận</source>
-        <translation>Record</translation>
+        <source>Ghi nhận bước này vào hồ sơ.</source>
+        <extracomment>Steps that need their text typed: printed on a slip, or the reason of a correction. Steps after which nothing but a note (or a correction) can follow.</extracomment>
+        <translation>Records this step on the dossier.</translation>
     </message>
     <message>
-        <source>Huỷ</source>
-        <translation>Cancel</translation>
+        <source>Hồ sơ {code} · {name}</source>
+        <translation>Dossier {code} · {name}</translation>
+    </message>
+    <message>
+        <source>Ghi đính chính</source>
+        <translation>Record the correction</translation>
+    </message>
+    <message>
+        <source>Quay lại</source>
+        <translation>Go back</translation>
+    </message>
+    <message>
+        <source>Cần ghi lý do đính chính: lý do được lưu cùng hồ sơ.</source>
+        <translation>Write the reason for the correction: it is kept with the dossier.</translation>
+    </message>
+    <message>
+        <source>Bỏ nội dung đã gõ?</source>
+        <translation>Discard what you typed?</translation>
+    </message>
+    <message>
+        <source>Lý do đã gõ sẽ bị bỏ và bước này không được ghi nhận.</source>
+        <translation>The reason you typed will be discarded and this step will not be recorded.</translation>
+    </message>
+    <message>
+        <source>Bỏ, không ghi nhận</source>
+        <translation>Discard, do not record</translation>
+    </message>
+    <message>
+        <source>Tiếp tục gõ</source>
+        <translation>Keep typing</translation>
     </message>
     <message>
         <source>Cần ghi lý do: nội dung này được in trên phiếu.</source>
@@ -678,8 +779,8 @@ Please send this file to IT support.</translation>
         <translation>Dossier intake</translation>
     </message>
     <message>
-        <source>Gõ tên thủ tục (có thể không dấu), chọn bằng phím mũi tên, nhập thông tin người nộp rồi nhấn Enter để lưu và in giấy tiếp nhận.</source>
-        <translation>Type the procedure (diacritics optional), pick it with the arrow keys, enter the applicant, then press Enter to save and print the receipt.</translation>
+        <source>Gõ tên thủ tục (có thể không dấu), dùng phím mũi tên rồi nhấn Enter để chọn; nhập thông tin người nộp rồi nhấn Enter để lưu và in giấy tiếp nhận.</source>
+        <translation>Type the procedure name (accents optional), use the arrow keys and press Enter to choose it; type the applicant’s details and press Enter to save and print the receipt.</translation>
     </message>
     <message>
         <source>Lưu và in giấy tiếp nhận (Enter)</source>
@@ -730,6 +831,14 @@ Please send this file to IT support.</translation>
         <translation>Address</translation>
     </message>
     <message>
+        <source>Đã chọn: {name}</source>
+        <translation>Chosen: {name}</translation>
+    </message>
+    <message>
+        <source>Chưa chọn thủ tục: nhấn Enter để chọn dòng đang tô sáng, hoặc bấm vào một dòng.</source>
+        <translation>No procedure chosen: press Enter to choose the highlighted row, or click a row.</translation>
+    </message>
+    <message>
         <source>Ngày hẹn trả: chọn thủ tục</source>
         <translation>Due: choose a procedure</translation>
     </message>
@@ -746,16 +855,56 @@ Please send this file to IT support.</translation>
         <translation>Enter the ID number.</translation>
     </message>
     <message>
-        <source>Số điện thoại gồm 10 số, bắt đầu bằng 0 (hoặc +84).</source>
-        <translation>A phone number has 10 digits starting with 0 (or +84).</translation>
+        <source>Chưa chọn thủ tục: tìm thủ tục rồi nhấn Enter trên dòng đúng, trước khi lưu.</source>
+        <translation>No procedure chosen: find the procedure and press Enter on the right row before saving.</translation>
     </message>
     <message>
-        <source>Chọn thủ tục trước khi lưu.</source>
-        <translation>Choose a procedure before saving.</translation>
+        <source>Không có thủ tục nào khớp với từ đã gõ.</source>
+        <translation>No procedure matches what you typed.</translation>
     </message>
     <message>
         <source>Đã lưu hồ sơ {code}.</source>
         <translation>Dossier {code} saved.</translation>
+    </message>
+    <message>
+        <source>Xoá thông tin đang nhập?</source>
+        <translation>Clear what you have typed?</translation>
+    </message>
+    <message>
+        <source>Thông tin đang nhập cho công dân này (thủ tục, họ tên, số CCCD, điện thoại, địa chỉ, giấy tờ) chưa được lưu và sẽ bị xoá.</source>
+        <translation>What you typed for this citizen (procedure, name, ID number, phone, address, papers) is not saved and will be cleared.</translation>
+    </message>
+    <message>
+        <source>Xoá, nhập công dân mới</source>
+        <translation>Clear, next citizen</translation>
+    </message>
+    <message>
+        <source>Tiếp tục nhập</source>
+        <translation>Keep typing</translation>
+    </message>
+    <message>
+        <source>Đầu số {prefix} không có: số di động bắt đầu bằng 03, 05, 07, 08, 09; máy bàn bằng 02.</source>
+        <translation>There is no prefix {prefix}: mobile numbers start with 03, 05, 07, 08, 09; landlines with 02.</translation>
+    </message>
+    <message>
+        <source>Số điện thoại chỉ gồm chữ số (có thể viết +84 ở đầu).</source>
+        <translation>A phone number has digits only (it may start with +84).</translation>
+    </message>
+    <message>
+        <source>Số điện thoại bắt đầu bằng 0 (hoặc +84).</source>
+        <translation>A phone number starts with 0 (or +84).</translation>
+    </message>
+    <message>
+        <source>Số máy bàn (02…) gồm 11 chữ số.</source>
+        <translation>A landline number (02…) has 11 digits.</translation>
+    </message>
+    <message>
+        <source>Số di động gồm 10 chữ số.</source>
+        <translation>A mobile number has 10 digits.</translation>
+    </message>
+    <message>
+        <source>Số điện thoại không hợp lệ.</source>
+        <translation>Invalid phone number.</translation>
     </message>
     <message>
         <source>CCCD gồm 12 chữ số (CMND cũ: 9 chữ số).</source>
@@ -871,6 +1020,26 @@ Please send this file to IT support.</translation>
         <translation>Note</translation>
     </message>
     <message>
+        <source>Đính chính: chưa trả kết quả</source>
+        <translation>Correction: result not returned</translation>
+    </message>
+    <message>
+        <source>Đính chính: chưa có kết quả</source>
+        <translation>Correction: result not ready</translation>
+    </message>
+    <message>
+        <source>Đính chính: chưa nhận bổ sung</source>
+        <translation>Correction: documents not supplied</translation>
+    </message>
+    <message>
+        <source>Đính chính: không yêu cầu nộp phí</source>
+        <translation>Correction: no payment requested</translation>
+    </message>
+    <message>
+        <source>Đính chính: chưa nộp phí</source>
+        <translation>Correction: not paid</translation>
+    </message>
+    <message>
         <source>Yêu cầu bổ sung (mẫu 02)</source>
         <translation>Request supplement (form 02)</translation>
     </message>
@@ -897,6 +1066,35 @@ Please send this file to IT support.</translation>
     <message>
         <source>Dừng xử lý (mẫu 05)</source>
         <translation>Stop processing (form 05)</translation>
+    </message>
+    <message>
+        <source>Đính chính: chưa trả kết quả…</source>
+        <translation>Correction: result not returned…</translation>
+    </message>
+    <message>
+        <source>Đính chính: chưa có kết quả…</source>
+        <translation>Correction: result not ready…</translation>
+    </message>
+    <message>
+        <source>Đính chính: chưa nhận bổ sung…</source>
+        <translation>Correction: documents not supplied…</translation>
+    </message>
+    <message>
+        <source>Đính chính: không yêu cầu nộp phí…</source>
+        <translation>Correction: no payment requested…</translation>
+    </message>
+    <message>
+        <source>Đính chính: chưa nộp phí…</source>
+        <translation>Correction: not paid…</translation>
+    </message>
+    <message>
+        <source>Trạng thái chưa rõ (cần cập nhật phần mềm)</source>
+        <extracomment>Shown for a status or step this version does not know (recorded by a newer version).</extracomment>
+        <translation>Unknown status (update the software)</translation>
+    </message>
+    <message>
+        <source>Bước chưa rõ (cần cập nhật phần mềm)</source>
+        <translation>Unknown step (update the software)</translation>
     </message>
     <message>
         <source>Bản chính</source>
@@ -1108,6 +1306,14 @@ Please send this file to IT support.</translation>
     <message>
         <source>Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ.</source>
         <translation>This action is not allowed in the dossier&apos;s current status.</translation>
+    </message>
+    <message>
+        <source>Chỉ đính chính được bước vừa ghi gần nhất của hồ sơ.</source>
+        <translation>Only the latest step of a dossier can be corrected.</translation>
+    </message>
+    <message>
+        <source>Cần ghi lý do đính chính.</source>
+        <translation>Write the reason for the correction.</translation>
     </message>
     <message>
         <source>Quầy đã cấp hết mã hồ sơ trong ngày hôm nay.</source>
@@ -1848,6 +2054,10 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     <message>
         <source>Đồng hồ máy tính đang để quá muộn (hôm nay là {today} theo máy, trong khi USB được chép ngày {written_on}), nên bản cập nhật bị coi là hết hạn. USB không có lỗi. Hãy chỉnh lại ngày giờ máy tính rồi thử lại.</source>
         <translation>This PC&apos;s clock is set too far ahead (today is {today} by the PC, while the stick was written on {written_on}), so the update looks expired. The stick is fine. Correct the PC&apos;s date and time, then try again.</translation>
+    </message>
+    <message>
+        <source>Không thực hiện được thao tác. Dữ liệu đã lưu không bị ảnh hưởng. Hãy thử lại; nếu vẫn không được, báo cán bộ CNTT (chi tiết đã ghi trong tệp nhật ký).</source>
+        <translation>The action could not be done. Saved data is not affected. Try again; if it still fails, tell IT support (details are in the log file).</translation>
     </message>
     <message>
         <source>Bản cập nhật trên USB đã bị sửa đổi hoặc hỏng nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.</source>
@@ -2967,8 +3177,8 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
         <translation>Signature state</translation>
     </message>
     <message>
-        <source>Máy chủ từ chối thay đổi ({kind}).</source>
-        <translation>The server refused the change ({kind}).</translation>
+        <source>Máy chủ từ chối thay đổi này. Hãy báo cán bộ CNTT nếu không rõ vì sao.</source>
+        <translation>The server refused this change. Tell IT support if the reason is unclear.</translation>
     </message>
     <message>
         <source>(trống)</source>
@@ -3112,6 +3322,14 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     <message>
         <source>Thành công</source>
         <translation>Succeeded</translation>
+    </message>
+    <message>
+        <source>Bỏ qua thay đổi?</source>
+        <translation>Set this change aside?</translation>
+    </message>
+    <message>
+        <source>Thay đổi này sẽ không bao giờ được gửi lên máy chủ nữa. Việc bỏ qua được ghi vào nhật ký cùng tên cán bộ.</source>
+        <translation>This change will never be sent to the server. Setting it aside is logged with the clerk’s name.</translation>
     </message>
 </context>
 <context>
@@ -3268,10 +3486,30 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     </message>
 </context>
 <context>
+    <name>Widgets</name>
+    <message>
+        <source>Quay lại</source>
+        <extracomment>The application&apos;s style sheet (set on the main window, so its dialogs have it too). Messages have three looks that never depend on colour alone: a sign leads the text. Message kinds of :func:`show_message`: the label&apos;s style role and the sign before the text.</extracomment>
+        <translation>Go back</translation>
+    </message>
+</context>
+<context>
     <name>_OfficePage</name>
     <message>
         <source>Thông tin đơn vị</source>
         <translation>Office details</translation>
+    </message>
+    <message>
+        <source>tên đơn vị</source>
+        <translation>office name</translation>
+    </message>
+    <message>
+        <source>mã đơn vị</source>
+        <translation>office code</translation>
+    </message>
+    <message>
+        <source>Chưa nhập: {fields}.</source>
+        <translation>Missing: {fields}.</translation>
     </message>
 </context>
 </TS>

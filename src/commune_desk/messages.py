@@ -49,6 +49,10 @@ MESSAGES: dict[str, str] = {
     "illegal_transition": QT_TRANSLATE_NOOP(
         "Messages", "Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ."
     ),
+    "nothing_to_correct": QT_TRANSLATE_NOOP(
+        "Messages", "Chỉ đính chính được bước vừa ghi gần nhất của hồ sơ."
+    ),
+    "correction_reason_required": QT_TRANSLATE_NOOP("Messages", "Cần ghi lý do đính chính."),
     "counter_slot_exhausted": QT_TRANSLATE_NOOP("Messages", "Quầy đã cấp hết mã hồ sơ trong ngày hôm nay."),
     "invalid_counter_slot": QT_TRANSLATE_NOOP("Messages", "Số quầy phải từ 1 đến 9."),
     "invalid_unit_code": QT_TRANSLATE_NOOP("Messages", "Mã đơn vị không hợp lệ."),
@@ -491,8 +495,15 @@ MESSAGES: dict[str, str] = {
     ),
 }
 
-# The sentence for a kind this catalogue does not know (``{kind}`` is filled in).
+# The sentence for a kind this catalogue does not know (``{kind}`` is filled in): the
+# command line's, for IT support.
 UNKNOWN_KIND = QT_TRANSLATE_NOOP("Messages", "Không thực hiện được thao tác ({kind}).")
+# The same for the clerk at the desktop, who is never shown a code.
+UNKNOWN_KIND_FOR_CLERK = QT_TRANSLATE_NOOP(
+    "Messages",
+    "Không thực hiện được thao tác. Dữ liệu đã lưu không bị ảnh hưởng. Hãy thử lại; nếu vẫn không "
+    "được, báo cán bộ CNTT (chi tiết đã ghi trong tệp nhật ký).",
+)
 
 
 def kind_of(error: Any) -> str | None:

@@ -25,10 +25,22 @@ class Changes:
 
     items: frozenset[tuple[str, str]] = frozenset()
 
+    #: The id that stands for "any record of the entity" (e.g. a sync round brought records).
+    ANY = "*"
+
     @classmethod
     def of(cls, entity: str, *ids: str) -> Changes:
         """Changes touching ``ids`` of one entity."""
         return cls(frozenset((entity, i) for i in ids))
+
+    @classmethod
+    def anything_of(cls, *entities: str) -> Changes:
+        """Changes to records of ``entities`` that are not named one by one."""
+        return cls(frozenset((entity, cls.ANY) for entity in entities))
+
+    def touches(self, entity: str, entity_id: str) -> bool:
+        """Whether the record ``entity_id`` of ``entity`` may have changed."""
+        return (entity, entity_id) in self.items or (entity, self.ANY) in self.items
 
     @classmethod
     def merge(cls, parts: Iterable[Changes]) -> Changes:
@@ -205,11 +217,18 @@ class DossierCursor:
 
 
 @dataclass(frozen=True)
+class SearchCursor:
+    """Position in a text search's results (newest index entry first): the last one seen."""
+
+    rowid: int
+
+
+@dataclass(frozen=True)
 class DossierPage:
     """A page of the dossier list and the cursor to fetch the next one (None at the end)."""
 
     rows: tuple[DossierSummary, ...]
-    next_cursor: DossierCursor | None
+    next_cursor: DossierCursor | SearchCursor | None
 
 
 # --- official documents --------------------------------------------------------

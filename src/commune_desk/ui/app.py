@@ -164,6 +164,7 @@ class DesktopApp:
 
             bridge = SyncBridge(*engine)
             bridge.status_changed.connect(lambda status: emit(self.events.sync_status_changed, status))
+            bridge.records_pulled.connect(lambda changes: emit(self.events.store_changed, changes))
             self.sync = bridge
             self.ctx.sync = bridge
             if self.window is not None:
@@ -300,7 +301,7 @@ def run_app(args: argparse.Namespace) -> int:
     if demo:
         desktop.ctx.extras["demo"] = True
     window = desktop.create_window()
-    window.show()
+    window.showMaximized()  # the offices' screens are small: use all of it from the start
     if demo:
         desktop.fill_demo_if_empty()
     else:

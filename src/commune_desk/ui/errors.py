@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from commune_desk.logfile import LOG_FILE_NAME, setup_logging  # noqa: F401 - re-exported
-from commune_desk.messages import CONTEXT, UNKNOWN_KIND, fill, kind_of, source_text
+from commune_desk.messages import CONTEXT, UNKNOWN_KIND_FOR_CLERK, fill, kind_of, source_text
 
 log = logging.getLogger("commune_desk.ui")
 
@@ -32,11 +32,13 @@ def error_kind(exc: object) -> str | None:
 def kind_message(kind: str) -> str:
     """The catalogue's sentence for an error kind, in the interface language.
 
-    ``str(exc)`` is an English sentence meant for logs; an unknown kind is named instead.
+    Neither ``str(exc)`` (English, for logs) nor an unknown kind (a code) means anything
+    to a clerk: an unknown kind gets a general sentence, and the kind goes to the log.
     """
     source = source_text(kind)
     if source is None:
-        return QCoreApplication.translate(CONTEXT, UNKNOWN_KIND).format(kind=kind)
+        log.warning("no message for error kind %r", kind)
+        return QCoreApplication.translate(CONTEXT, UNKNOWN_KIND_FOR_CLERK)
     return QCoreApplication.translate(CONTEXT, source)
 
 

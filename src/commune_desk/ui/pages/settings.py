@@ -32,7 +32,7 @@ from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.staff_box import StaffSupportBox
 from commune_desk.ui.usb_update import UsbUpdateBox
-from commune_desk.ui.widgets import error_label, hint_label, page_layout
+from commune_desk.ui.widgets import error_label, hint_label, message_label, page_layout, show_message
 
 
 def _time_edit(parent: QWidget, value: time) -> QTimeEdit:
@@ -208,7 +208,8 @@ class SettingsPage(QWidget):
         right.addWidget(self.staff_box)
 
         bottom = QHBoxLayout()
-        self.message = error_label(self)
+        self.message = message_label(self)
+        self.message.setObjectName("settingsMessage")
         self.save_button = QPushButton(self.tr("Lưu cài đặt"), self)
         self.save_button.clicked.connect(self.save)
         bottom.addWidget(self.message, 1)
@@ -309,7 +310,7 @@ class SettingsPage(QWidget):
         try:
             settings = self.collect()
         except ValueError:
-            self.message.setText(self.tr("Ngày không đúng dạng dd/mm/yyyy."))
+            show_message(self.message, "error", self.tr("Ngày không đúng dạng dd/mm/yyyy."))
             return
         except Exception as exc:  # noqa: BLE001 - typed domain errors carry a kind
             if getattr(exc, "kind", None) is None:
@@ -334,6 +335,6 @@ class SettingsPage(QWidget):
         text = self.tr("Đã lưu cài đặt.")
         if changed_language:
             text += " " + self.tr("Ngôn ngữ mới sẽ dùng khi mở lại phần mềm.")
-        self.message.setText(text)
+        show_message(self.message, "ok", text)
         emit(self.ctx.events.settings_changed)
         emit(self.saved, outcome.value)
