@@ -17,6 +17,7 @@ from commune_desk import __version__
 #: Modules that contribute sub-commands, in the order they appear in --help.
 COMMAND_MODULES = (
     "commune_desk.cli.store_commands",
+    "commune_desk.cli.folder_commands",
     "commune_desk.cli.sync_commands",
     "commune_desk.cli.update_commands",
 )

@@ -39,6 +39,10 @@ MESSAGES: dict[str, str] = {
     "busy": "Đang có một lượt đồng bộ khác chạy.",
     "no_free_slot": "Cả 9 số quầy của đơn vị đã được cấp cho máy khác; cần thu hồi một máy cũ.",
     "internal_error": "Đồng bộ gặp lỗi không mong muốn; đã ghi nhật ký, sẽ thử lại sau.",
+    "demo_store": (
+        "Đây là kho dữ liệu mẫu: không bao giờ đăng nhập hay đồng bộ với máy chủ. Hãy dùng thư "
+        "mục dữ liệu thật (--data-dir)."
+    ),
     "not_converged": "Còn thao tác chưa gửi được lên máy chủ; sẽ gửi ở lượt đồng bộ sau.",
     "attention": "Đồng bộ xong nhưng có thao tác bị máy chủ từ chối hoặc xung đột cần xử lý.",
 }
@@ -68,10 +72,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     status.set_defaults(handler=_status)
 
 
-def _open(args: argparse.Namespace) -> Any:
+def _open(args: argparse.Namespace, lock: str | None = None) -> Any:
+    """The open context (holding the store lock for ``lock``), or the exit status after
+    saying in Vietnamese why the store cannot be used (in use, missing, damaged...)."""
     from commune_desk.app import AppContext  # lazy: keep `--help` fast
+    from commune_desk.cli.common import explain
 
-    return AppContext.open(AppPaths.resolve(args.data_dir))
+    try:
+        return AppContext.open(AppPaths.resolve(args.data_dir), lock=lock)
+    except Exception as exc:  # noqa: BLE001 - typed or classified, else re-raised
+        return explain(exc)
 
 
 def _login(args: argparse.Namespace) -> int:
@@ -85,7 +95,10 @@ def _login(args: argparse.Namespace) -> int:
     if not password:
         print("Chưa nhập mật khẩu.", file=sys.stderr)
         return EXIT_INVALID
-    with _open(args) as ctx:
+    ctx = _open(args, lock="login")
+    if isinstance(ctx, int):
+        return ctx
+    with ctx:
         try:
             account = login(ctx.store, server_url=args.server, username=args.username,
                             password=password)
@@ -103,7 +116,10 @@ def _sync(args: argparse.Namespace) -> int:
     if not args.once:
         args.sync_parser.print_help()
         return EXIT_INVALID
-    with _open(args) as ctx:
+    ctx = _open(args, lock="sync")
+    if isinstance(ctx, int):
+        return ctx
+    with ctx:
         result = SyncEngine(ctx.store, ctx.blobs).sync_once()
     attention = result.quarantined > 0 or result.conflicts > 0
     kind = result.error_kind or (
@@ -126,7 +142,10 @@ def _status(args: argparse.Namespace) -> int:
     from commune_desk.sync.engine import SyncEngine
     from commune_desk.sync.state import load_state
 
-    with _open(args) as ctx:
+    ctx = _open(args)
+    if isinstance(ctx, int):
+        return ctx
+    with ctx:
         engine = SyncEngine(ctx.store, ctx.blobs)
         status = engine.status.to_json()
         account = load_account(ctx.store)

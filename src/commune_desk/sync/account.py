@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete
 
 from commune_desk.store import Store
+from commune_desk.store.identity import is_demo_store
 from commune_desk.store.models import NumberLease, Setting
 from commune_desk.sync import protocol as p
 from commune_desk.sync.client import SyncClient
@@ -88,7 +89,11 @@ def login(
     vault: TokenVault | None = None,
     timeout: tuple[float, float] = (5.0, 30.0),
 ) -> Account:
-    """Log in online once: tokens to the keyring, account + verifier to the store."""
+    """Log in online once: tokens to the keyring, account + verifier to the store.
+
+    A demo store is refused (``demo_store``) before anything is sent.
+    """
+    refuse_demo_store(store)
     vault = vault or TokenVault()
     server_url = server_url.rstrip("/")
     dev = device_id(store)
@@ -125,6 +130,13 @@ def login(
     )
     save_account(store, account)
     return account
+
+
+def refuse_demo_store(store: Store) -> None:
+    """Raise ``SyncError(DEMO_STORE)`` when the store holds demo data (it never syncs)."""
+    with store.read() as session:
+        if is_demo_store(session):
+            raise SyncError(SyncErrorKind.DEMO_STORE, "demo data never syncs")
 
 
 def _utcnow() -> datetime:

@@ -37,7 +37,7 @@ DEMO_DOSSIERS = 400
 def demo_paths(paths: AppPaths) -> AppPaths:
     """The separate data folder used by ``--demo`` (never the clerk's real store)."""
     base = paths.data_dir / DEMO_FOLDER
-    return AppPaths(data_dir=base, backup_dir=base / "backups")
+    return AppPaths(data_dir=base, backup_dir=base / "backups", state_dir=paths.state_dir)
 
 
 def _ensure_qapplication(argv: list[str] | None = None) -> Any:
@@ -68,7 +68,9 @@ class DesktopApp:
         lang: str | None = None,
         show_dialogs: bool = True,
         first_run: bool = True,
+        auto_backup: bool = False,
     ) -> None:
+        from commune_desk.ui.backups import BackupScheduler, ask_restore
         from commune_desk.ui.context import StoreEvents, UiContext
         from commune_desk.ui.errors import ErrorReporter, setup_logging
         from commune_desk.ui.i18n import Translations
@@ -101,6 +103,11 @@ class DesktopApp:
         self.ctx.before_store = self.start_opening
         self.ctx.clerk = self.ui_settings.clerk
         self.translations.install(lang or self.ui_settings.language)
+        self.backups = BackupScheduler(self.ctx)
+        self.ctx.extras["backups"] = self.backups
+        self._auto_backup = auto_backup
+        #: Asks whether to restore the offered backup after an accident (tests replace it).
+        self.ask_restore = lambda text: ask_restore(self.window, text)
         self._first_run = first_run
         self.window: Any = None
         self._closed = False
@@ -115,10 +122,12 @@ class DesktopApp:
             self._open_started = True
             self.tasks.run_on_store(self._open_store, self._on_store_opened)
 
-    def _open_store(self) -> Any:
-        """Store thread: open (and migrate) the store; the services become usable."""
+    def _open_store(self, restore_from: str | None = None) -> Any:
+        """Store thread: take the store lock, open (and migrate) the store; the services
+        become usable. With ``restore_from``, restore that archive first (the clerk chose
+        to after an accident)."""
         try:
-            context = _open_app_context(self.paths)
+            context = _open_app_context(self.paths, restore_from)
         except BaseException as exc:
             self._opened.set_exception(exc)
             raise
@@ -140,12 +149,35 @@ class DesktopApp:
             if self._closed:
                 return
             log.error("the store could not be opened", exc_info=error)
+            if self._offer_restore(error):
+                return
             self.errors.report(error, parent=self.window)
             self.errors.silenced = True
             self.qt_app.exit(1)
             return
         if not self._closed:
             self.tasks.run_on_store(lambda: _build_sync_engine(context), self._on_engine_built)
+            if self._auto_backup:
+                self.backups.start()
+
+    def _offer_restore(self, error: BaseException) -> bool:
+        """After a vanished, emptied or unreadable store, offer the newest verified backup;
+        True when the clerk chose to restore it (the opening is queued again)."""
+        from commune_desk.services.data_folder import RECOVERABLE
+        from commune_desk.ui.errors import message_for
+
+        backup = getattr(error, "params", {}).get("backup")
+        if getattr(error, "kind", None) not in RECOVERABLE or not backup or not self.errors.show_dialogs:
+            return False
+        text = message_for(error) or ""
+        if not self.ask_restore(text):
+            return False
+        log.info("restoring %s at the clerk's request", backup)
+        self.open_error = None
+        self._sync_ready = False
+        self._opened = Future()
+        self.tasks.run_on_store(lambda: self._open_store(backup), self._on_store_opened)
+        return True
 
     def _on_engine_built(self, engine: Any, error: BaseException | None) -> None:
         """GUI thread: wire the sync bridge (the counter works without it)."""
@@ -238,6 +270,7 @@ class DesktopApp:
         if self._closed:
             return
         self._closed = True
+        self.backups.stop()
         if self.window is not None:
             self.window.close()
         if self.sync is not None:
@@ -251,7 +284,7 @@ class DesktopApp:
         if self.window is not None:
             self.window.deleteLater()
             self.window = None
-        for obj in (self.events, self.tasks, self.sync):
+        for obj in (self.events, self.tasks, self.sync, self.backups):
             if obj is not None:
                 obj.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -272,10 +305,24 @@ def _build_sync_engine(context: Any) -> Any:
     return SyncBridge.build_engine(context)
 
 
-def _open_app_context(paths: AppPaths) -> Any:
+def _open_app_context(paths: AppPaths, restore_from: str | None = None) -> Any:
+    """The app's context, holding the store lock for as long as the app runs (a second
+    app, or a restore from the command line, is refused meanwhile)."""
     from commune_desk.app import AppContext
+    from commune_desk.store.lock import APP, StoreLock
 
-    return AppContext.open(paths)
+    if restore_from is None:
+        return AppContext.open(paths, lock=APP)
+    from commune_desk.services.restore import restore_backup
+
+    paths.data_dir.mkdir(parents=True, exist_ok=True)
+    lock = StoreLock.acquire(paths.data_dir, purpose=APP)
+    try:
+        restore_backup(paths, Path(restore_from), lock=lock)
+        return AppContext.open(paths, lock=lock)
+    except BaseException:
+        lock.release()
+        raise
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -288,7 +335,9 @@ def run_app(args: argparse.Namespace) -> int:
         paths = demo_paths(paths)
     _ensure_qapplication(sys.argv[:1])
     try:
-        desktop = DesktopApp(paths, lang=getattr(args, "lang", None), first_run=not demo)
+        desktop = DesktopApp(
+            paths, lang=getattr(args, "lang", None), first_run=not demo, auto_backup=not demo
+        )
     except Exception as exc:  # noqa: BLE001 - e.g. the data folder cannot be created
         return _fatal_start(paths, exc)
     window = desktop.create_window()
@@ -322,7 +371,7 @@ def _self_test(args: argparse.Namespace) -> int:
     """Start offscreen, open a store in a temporary folder, render the window once, exit 0."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     with tempfile.TemporaryDirectory(prefix="commune-desk-selftest-") as tmp:
-        paths = AppPaths(data_dir=Path(tmp), backup_dir=Path(tmp) / "backups")
+        paths = AppPaths(data_dir=Path(tmp), backup_dir=Path(tmp) / "backups", state_dir=Path(tmp))
         _ensure_qapplication(sys.argv[:1])
         desktop = DesktopApp(
             paths, lang=getattr(args, "lang", None), show_dialogs=False, first_run=False

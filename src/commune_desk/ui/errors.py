@@ -19,6 +19,7 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from commune_desk.store.errors import store_error_kind
 from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("commune_desk.ui")
@@ -156,7 +157,8 @@ KIND_MESSAGES: dict[str, str] = {
         "Errors", "Chưa chọn người xử lý."
     ),
     "invalid_backup": QT_TRANSLATE_NOOP(
-        "Errors", "Tệp sao lưu không hợp lệ hoặc bị hỏng."
+        "Errors",
+        "Tệp này không phải bản sao lưu hợp lệ của CommuneDesk. Dữ liệu hiện tại không bị thay đổi.",
     ),
     "backup_failed": QT_TRANSLATE_NOOP(
         "Errors", "Không sao lưu được dữ liệu."
@@ -192,9 +194,112 @@ KIND_MESSAGES: dict[str, str] = {
         "Errors", "Kiểm tra dữ liệu phát hiện lỗi. Hãy liên hệ cán bộ CNTT và khôi phục bản sao lưu."
     ),
     "disk_full": QT_TRANSLATE_NOOP(
-        "Errors", "Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại."
+        "Errors",
+        "Ổ đĩa chứa {path} đã đầy. Dữ liệu đã lưu không bị mất: hãy giải phóng dung lượng (xoá "
+        "tệp không cần, chuyển bản sao lưu cũ sang ổ khác) rồi thử lại.",
+    ),
+    # -- the data folder and its store (services/data_folder.py) --------------------------
+    "store_in_use": QT_TRANSLATE_NOOP(
+        "Errors",
+        "Dữ liệu tại {path} đang được một cửa sổ hay lệnh CommuneDesk khác sử dụng ({holder}). "
+        "Hãy dùng cửa sổ CommuneDesk đang mở, hoặc đóng nó (đợi lệnh kia chạy xong) rồi mở lại.",
+    ),
+    "store_missing": QT_TRANSLATE_NOOP(
+        "Errors",
+        "Không tìm thấy dữ liệu tại {path}, dù nơi này đã từng có dữ liệu (USB bị rút, ổ đĩa "
+        "chưa cắm, hoặc tệp bị xoá). Phần mềm dừng lại, không tạo dữ liệu trống mới, để không "
+        "cấp lại những mã hồ sơ đã in.",
+    ),
+    "store_empty": QT_TRANSLATE_NOOP(
+        "Errors",
+        "Tệp dữ liệu {path} bị rỗng (có thể do mất điện hoặc ổ đĩa lỗi). Phần mềm dừng lại, "
+        "không tạo dữ liệu trống mới, để không cấp lại những mã hồ sơ đã in.",
+    ),
+    "store_unreadable": QT_TRANSLATE_NOOP(
+        "Errors",
+        "Tệp dữ liệu {path} bị hỏng, không đọc được. Phần mềm dừng lại để không ghi đè lên nó.",
+    ),
+    "store_damaged": QT_TRANSLATE_NOOP(
+        "Errors",
+        "Dữ liệu tại {path} bị hỏng một phần (kiểm tra toàn vẹn phát hiện lỗi). Hãy ngừng nhập "
+        "hồ sơ mới và gọi cán bộ CNTT.",
+    ),
+    "store_newer_version": QT_TRANSLATE_NOOP(
+        "Errors",
+        "Dữ liệu tại {path} do phiên bản CommuneDesk mới hơn tạo ra (phiên bản dữ liệu "
+        "{revision}). Dữ liệu KHÔNG bị hỏng: hãy cài phiên bản phần mềm mới nhất, đừng khôi "
+        "phục bản sao lưu.",
+    ),
+    "folder_not_writable": QT_TRANSLATE_NOOP(
+        "Errors",
+        "Không ghi được vào {path} (thư mục chỉ đọc, USB đang gạt khoá chống ghi, hoặc không có "
+        "quyền). Dữ liệu KHÔNG bị hỏng: hãy kiểm tra quyền ghi hoặc khoá USB rồi thử lại.",
+    ),
+    "store_busy": QT_TRANSLATE_NOOP(
+        "Errors",
+        "Dữ liệu đang bị một chương trình khác giữ quá lâu (hơn 10 giây). Không có gì bị mất: "
+        "hãy đợi một lát rồi thử lại; nếu vẫn lỗi, hãy đóng các cửa sổ CommuneDesk khác hoặc "
+        "khởi động lại máy.",
+    ),
+    "store_io_error": QT_TRANSLATE_NOOP(
+        "Errors",
+        "Không đọc, ghi được ổ đĩa chứa {path} (USB bị rút hoặc ổ đĩa lỗi). Hãy cắm lại USB hoặc "
+        "kiểm tra ổ đĩa, rồi mở lại phần mềm.",
+    ),
+    "recover_with_backup": QT_TRANSLATE_NOOP(
+        "Errors",
+        "Nếu dữ liệu ở trên USB hay ổ đĩa khác, hãy cắm lại rồi mở lại phần mềm. Nếu không, có "
+        "thể khôi phục bản sao lưu tốt gần nhất: {backup}",
+    ),
+    "recover_without_backup": QT_TRANSLATE_NOOP(
+        "Errors",
+        "Nếu dữ liệu ở trên USB hay ổ đĩa khác, hãy cắm lại rồi mở lại phần mềm. Không tìm thấy "
+        "bản sao lưu nào trên máy này: hãy gọi cán bộ CNTT tìm bản sao lưu (ví dụ trên USB sao lưu).",
+    ),
+    "backup_corrupt": QT_TRANSLATE_NOOP(
+        "Errors",
+        "Tệp sao lưu bị hỏng (nội dung không khớp mã kiểm tra). Dữ liệu hiện tại không bị thay "
+        "đổi; hãy dùng một bản sao lưu khác.",
+    ),
+    "backup_unsafe_path": QT_TRANSLATE_NOOP(
+        "Errors",
+        "Tệp sao lưu chứa đường dẫn ghi ra ngoài thư mục dữ liệu nên bị từ chối. Dữ liệu hiện "
+        "tại không bị thay đổi.",
+    ),
+    "backup_newer_version": QT_TRANSLATE_NOOP(
+        "Errors",
+        "Bản sao lưu do phiên bản CommuneDesk mới hơn tạo ra; hãy cài phiên bản mới nhất rồi "
+        "khôi phục. Dữ liệu hiện tại không bị thay đổi.",
+    ),
+    "backup_not_found": QT_TRANSLATE_NOOP(
+        "Errors", "Không tìm thấy tệp sao lưu {detail}."
+    ),
+    "invalid_keep": QT_TRANSLATE_NOOP(
+        "Errors", "Số bản sao lưu giữ lại phải từ 1 trở lên."
+    ),
+    "demo_store": QT_TRANSLATE_NOOP(
+        "Errors",
+        "Đây là kho dữ liệu mẫu: không bao giờ đăng nhập hay đồng bộ với máy chủ. Hãy dùng thư "
+        "mục dữ liệu thật.",
+    ),
+    "demo_refused": QT_TRANSLATE_NOOP(
+        "Errors",
+        "Thư mục dữ liệu này đang có dữ liệu thật hoặc đã đăng nhập máy chủ: không tạo dữ liệu "
+        "mẫu ở đây.",
     ),
 }
+
+#: Kinds whose message is followed by how to recover (plug the stick back, or the backup).
+RECOVERABLE_KINDS = frozenset({"store_missing", "store_empty", "store_unreadable", "store_damaged"})
+
+
+class _Params(dict):  # type: ignore[type-arg]
+    """Message parameters; a missing one reads naturally rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        if key == "path":
+            return QCoreApplication.translate("Errors", "thư mục dữ liệu")
+        return "?"
 
 
 def setup_logging(logs_dir: Path, *, level: int = logging.INFO) -> Path:
@@ -219,10 +324,11 @@ def setup_logging(logs_dir: Path, *, level: int = logging.INFO) -> Path:
 
 
 def error_kind(exc: BaseException) -> str | None:
-    """The machine-readable kind of a typed error, or None for an unexpected one."""
+    """The machine-readable kind of a typed error, or of a raw SQLite/OS error that says
+    something the clerk can act on (full disk, read-only folder...); None otherwise."""
     kind = getattr(exc, "kind", None)
     if kind is None:
-        return None
+        return store_error_kind(exc)
     value = getattr(kind, "value", kind)  # enums or plain strings
     return str(value)
 
@@ -238,7 +344,13 @@ def message_for(exc: BaseException) -> str | None:
         return QCoreApplication.translate("Errors", "Không thực hiện được thao tác ({kind}).").format(
             kind=kind
         )
-    return QCoreApplication.translate("Errors", base)
+    raw = getattr(exc, "params", None)
+    params = _Params({k: v for k, v in raw.items() if v is not None} if isinstance(raw, dict) else {})
+    text = QCoreApplication.translate("Errors", base).format_map(params)
+    if kind in RECOVERABLE_KINDS:
+        recovery = "recover_with_backup" if params.get("backup") else "recover_without_backup"
+        text += " " + QCoreApplication.translate("Errors", KIND_MESSAGES[recovery]).format_map(params)
+    return text
 
 
 class ErrorReporter:

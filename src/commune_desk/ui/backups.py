@@ -1,0 +1,230 @@
+"""Automatic backups of the desktop app, the settings page's backup box, the restore offer.
+
+``BackupScheduler`` makes a verified backup at start when the newest one is a
+day old (otherwise it runs SQLite's ``quick_check`` on the store), and checks
+every hour while the app stays open. All the work runs on the store thread;
+the GUI thread only shows the outcome. A damaged store is announced once in
+a dialog and stays on the settings page until a restore.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
+
+from commune_desk.domain.calendar import VN_TZ
+from commune_desk.ui.context import UiContext
+from commune_desk.ui.errors import message_for
+from commune_desk.ui.qt_compat import emit
+from commune_desk.ui.widgets import error_label, hint_label
+
+log = logging.getLogger(__name__)
+
+#: How often the app looks whether the daily backup is due (milliseconds).
+CHECK_INTERVAL_MS = 60 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class BackupState:
+    """What the settings page shows about backups."""
+
+    last_at: datetime | None = None
+    last_path: str = ""
+    next_at: datetime | None = None
+    running: bool = False
+    #: the Vietnamese sentence of the last failure ("" when the last attempt worked)
+    error: str = ""
+    #: the sentence saying the store is damaged ("" when it is sound)
+    damaged: str = ""
+
+
+def _status(paths: Any) -> tuple[Any, datetime | None]:
+    from commune_desk.services.backup import last_backup, next_backup_due
+
+    return last_backup(paths), next_backup_due(paths)
+
+
+class BackupScheduler(QObject):
+    """Runs the automatic backups and the start-up health check on the store thread.
+
+    Signals:
+        changed(object): a new ``BackupState``.
+    """
+
+    changed = Signal(object)
+
+    def __init__(self, ctx: UiContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.state = BackupState()
+        self._timer = QTimer(self)
+        self._timer.setInterval(CHECK_INTERVAL_MS)
+        self._timer.timeout.connect(self.run_if_due)
+        self._alerted = False
+
+    def start(self) -> None:
+        """First run now (backup if due, else a quick health check), then hourly."""
+        self._run(lambda: self._startup_work(), automatic=True)
+        self._timer.start()
+
+    def stop(self) -> None:
+        """No more automatic runs (closing)."""
+        self._timer.stop()
+
+    def refresh(self) -> None:
+        """Re-read the last backup from the folder (store thread)."""
+        self.ctx.tasks.run_on_store(lambda: _status(self.ctx.paths), self._on_status)
+
+    def run_if_due(self) -> None:
+        """The hourly tick: a backup when the newest is a day old."""
+        from commune_desk.services.backup import backup_if_due
+
+        self._run(lambda: backup_if_due(self.ctx.paths), automatic=True)
+
+    def backup_now(self) -> None:
+        """The settings page's button."""
+        from commune_desk.services.backup import create_backup
+
+        self._run(lambda: create_backup(self.ctx.paths), automatic=False)
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _startup_work(self) -> Any:
+        from commune_desk.services.backup import backup_if_due
+        from commune_desk.services.data_folder import quick_check
+
+        made = backup_if_due(self.ctx.paths)
+        if made is None:
+            quick_check(self.ctx.app_context.store, self.ctx.paths)
+        return made
+
+    def _run(self, work: Callable[[], Any], *, automatic: bool) -> None:
+        if self.state.running:
+            return
+        self._set(replace(self.state, running=True))
+        self.ctx.before_store()
+
+        def task() -> tuple[Any, Any]:
+            from commune_desk.services.data_folder import offering_backup
+
+            with offering_backup(self.ctx.paths):
+                made = work()
+            return made, _status(self.ctx.paths)
+
+        self.ctx.tasks.run_on_store(task, lambda result, error: self._done(result, error, automatic))
+
+    def _done(self, result: Any, error: BaseException | None, automatic: bool) -> None:
+        if error is not None:
+            text = message_for(error) or self.ctx.errors.apology()
+            if message_for(error) is None:
+                log.error("backup failed", exc_info=error)
+            damaged = text if getattr(error, "kind", None) == "store_damaged" else self.state.damaged
+            self._set(replace(self.state, running=False, error=text, damaged=damaged))
+            if damaged and not self._alerted:
+                self._alerted = True
+                self.ctx.errors.report(error)
+            elif not automatic:
+                self.ctx.errors.report(error)
+            return
+        _made, status = result
+        self._on_status(status, None, error_text="")
+
+    def _on_status(self, status: Any, error: BaseException | None, error_text: str | None = None) -> None:
+        if error is not None or status is None:
+            self._set(replace(self.state, running=False))
+            return
+        last, next_at = status
+        self._set(replace(
+            self.state, running=False,
+            last_at=last.created_at if last is not None else None,
+            last_path=str(last.path) if last is not None else "",
+            next_at=next_at,
+            error=self.state.error if error_text is None else error_text,
+        ))
+
+    def _set(self, state: BackupState) -> None:
+        self.state = state
+        emit(self.changed, state)
+
+
+class BackupBox(QGroupBox):
+    """The settings page's backup group: folder, last and next backup, a button, alerts.
+
+    Signals: none.
+    """
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Sao lưu"), parent)
+        self.ctx = ctx
+        form = QFormLayout(self)
+        self.folder_label = QLabel(str(ctx.paths.backup_dir), self)
+        self.folder_label.setWordWrap(True)
+        self.last_label = QLabel(self)
+        self.last_label.setObjectName("lastBackup")
+        self.last_label.setWordWrap(True)
+        self.next_label = QLabel(self)
+        self.next_label.setObjectName("nextBackup")
+        self.alert = error_label(self)
+        self.alert.setObjectName("backupAlert")
+        self.button = QPushButton(self.tr("Sao lưu ngay"), self)
+        self.button.setObjectName("backupNow")
+        form.addRow(QLabel(self.tr("Thư mục sao lưu"), self), self.folder_label)
+        form.addRow(QLabel(self.tr("Lần gần nhất"), self), self.last_label)
+        form.addRow(QLabel(self.tr("Lần tới"), self), self.next_label)
+        form.addRow(self.alert)
+        form.addRow(hint_label(
+            self.tr("Phần mềm tự sao lưu mỗi ngày và kiểm tra bản sao lưu; giữ 10 bản gần nhất. "
+                    "Đổi thư mục bằng biến môi trường COMMUNE_DESK_BACKUP_DIR (cán bộ CNTT)."),
+            self,
+        ), self.button)
+        self.scheduler: BackupScheduler | None = ctx.extras.get("backups")
+        if self.scheduler is not None:
+            self.button.clicked.connect(self.scheduler.backup_now)
+            self.scheduler.changed.connect(self.show_state)
+            self.show_state(self.scheduler.state)
+            self.scheduler.refresh()
+        else:
+            self.button.setEnabled(False)
+            self.show_state(BackupState())
+
+    def show_state(self, state: BackupState) -> None:
+        """Show ``state``."""
+        if state.running:
+            self.last_label.setText(self.tr("Đang sao lưu và kiểm tra…"))
+        elif state.last_at is not None:
+            when = state.last_at.astimezone(VN_TZ)
+            self.last_label.setText(self.tr("{time} — {file} (đã kiểm tra)").format(
+                time=when.strftime("%H:%M %d/%m/%Y"), file=Path(state.last_path).name))
+        else:
+            self.last_label.setText(self.tr("Chưa có bản sao lưu nào"))
+        if state.next_at is None:
+            self.next_label.setText(self.tr("Ngay khi mở phần mềm"))
+        else:
+            self.next_label.setText(state.next_at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y"))
+        self.button.setEnabled(self.scheduler is not None and not state.running)
+        self.alert.setText(state.damaged or state.error)
+
+
+def ask_restore(parent: QWidget | None, text: str) -> bool:
+    """Ask the clerk whether to restore the offered backup now (True: restore)."""
+    title = QCoreApplication.translate("Backups", "Không mở được dữ liệu")
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.NoButton, parent)
+    restore = box.addButton(QCoreApplication.translate("Backups", "Khôi phục bản sao lưu này"),
+                            QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QCoreApplication.translate("Backups", "Thoát"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is restore
