@@ -35,14 +35,22 @@ def fail(message: str, code: int = EXIT_INVALID) -> int:
     return code
 
 
-def explain(exc: BaseException) -> int:
+def explain(exc: BaseException, paths: AppPaths | None = None) -> int:
     """Print the Vietnamese sentence for a typed or classifiable error; return its exit status.
 
-    Raw errors of unknown kinds are re-raised (they are bugs, and deserve a trace).
+    A raw SQLite or OS error (full disk, damaged file...) is said about the data folder of
+    ``paths``, with the newest verified backup when the store is damaged. Raw errors of
+    unknown kinds are re-raised (they are bugs, and deserve a trace).
     """
     typed = exc if isinstance(exc, DomainError) else as_store_error(exc)
     if typed is None:
         raise exc
+    if paths is not None and not isinstance(exc, DomainError):
+        from commune_desk.services.data_folder import RECOVERABLE, find_backup
+
+        typed.params.setdefault("path", str(paths.data_dir))
+        if typed.kind in RECOVERABLE:
+            typed.params.setdefault("backup", find_backup(paths))
     if isinstance(typed, ValidationError) or typed.kind in INVALID_INPUT_KINDS:
         code = EXIT_INVALID
     else:
@@ -55,16 +63,17 @@ def with_context(args: argparse.Namespace, body: Callable[[Any], int], *, lock: 
     ``body(context)``, and say every typed or classifiable error in Vietnamese."""
     from commune_desk.app import AppContext  # the CLI's --help must not need the store
 
+    paths = paths_of(args)
     try:
-        context = AppContext.open(paths_of(args), lock=lock)
+        context = AppContext.open(paths, lock=lock)
     except Exception as exc:  # noqa: BLE001 - typed or classified, else re-raised by explain
-        return explain(exc)
+        return explain(exc, paths)
     try:
         return body(context)
     except BrokenPipeError:  # e.g. `commune-desk procedures | head`
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return 0
     except Exception as exc:  # noqa: BLE001
-        return explain(exc)
+        return explain(exc, paths)
     finally:
         context.close()

@@ -109,7 +109,7 @@ def _backup(args: argparse.Namespace) -> int:
         with offering_backup(paths):
             info = create_backup(paths, to_dir=args.to, keep=keep)
     except Exception as exc:  # noqa: BLE001 - typed or classified, else re-raised
-        return explain(exc)
+        return explain(exc, paths)
     print(f"Đã sao lưu và kiểm tra: {info.path} ({info.size} byte, {info.blobs} tệp đính kèm).")
     if info.missing_blobs:
         listed = ", ".join(sha[:12] for sha in info.missing_blobs[:5])
@@ -133,12 +133,12 @@ def _restore(args: argparse.Namespace) -> int:
         paths.data_dir.mkdir(parents=True, exist_ok=True)  # restoring into a new folder is fine
         lock = StoreLock.acquire(paths.data_dir, purpose="restore", wait=LOCK_WAIT)
     except Exception as exc:  # noqa: BLE001
-        return explain(exc)
+        return explain(exc, paths)
     try:
         info = restore_backup(paths, args.file, lock=lock)
         AppContext.open(paths, lock=lock).close()  # migrate a backup made by an older version now
     except Exception as exc:  # noqa: BLE001
-        return explain(exc)
+        return explain(exc, paths)
     finally:
         lock.release()
     made = info.created_at.astimezone(VN_TZ)
@@ -175,7 +175,7 @@ def _start_new(args: argparse.Namespace) -> int:
         with StoreLock.acquire(paths.data_dir, purpose="start-new", wait=LOCK_WAIT) as lock:
             aside = start_new(paths, lock=lock, stamp=datetime.now(UTC))
     except Exception as exc:  # noqa: BLE001
-        return explain(exc)
+        return explain(exc, paths)
     if aside is not None:
         print(f"Phần còn lại của dữ liệu cũ được chuyển nguyên vẹn sang {aside}.")
     print("Lần mở sau phần mềm sẽ tạo dữ liệu trống mới tại thư mục này.")

@@ -78,10 +78,11 @@ def _open(args: argparse.Namespace, lock: str | None = None) -> Any:
     from commune_desk.app import AppContext  # lazy: keep `--help` fast
     from commune_desk.cli.common import explain
 
+    paths = AppPaths.resolve(args.data_dir)
     try:
-        return AppContext.open(AppPaths.resolve(args.data_dir), lock=lock)
+        return AppContext.open(paths, lock=lock)
     except Exception as exc:  # noqa: BLE001 - typed or classified, else re-raised
-        return explain(exc)
+        return explain(exc, paths)
 
 
 def _login(args: argparse.Namespace) -> int:

@@ -42,7 +42,8 @@ MESSAGES: dict[str, str] = {
     "store_missing": (
         "Không tìm thấy dữ liệu tại {path}, dù nơi này đã từng có dữ liệu (USB bị rút, ổ đĩa "
         "chưa cắm, hoặc tệp bị xoá). Phần mềm dừng lại, không tạo dữ liệu trống mới, để không "
-        "cấp lại những mã hồ sơ đã in."
+        "cấp lại những mã hồ sơ đã in. Nếu dữ liệu ở trên USB hay ổ đĩa khác, hãy cắm lại rồi mở "
+        "lại phần mềm."
     ),
     "store_empty": (
         "Tệp dữ liệu {path} bị rỗng (có thể do mất điện hoặc ổ đĩa lỗi). Phần mềm dừng lại, "
@@ -78,13 +79,12 @@ MESSAGES: dict[str, str] = {
         "kiểm tra ổ đĩa, rồi mở lại phần mềm."
     ),
     "recover_with_backup": (
-        "Nếu dữ liệu ở trên USB hay ổ đĩa khác, hãy cắm lại rồi mở lại phần mềm. Nếu không, cán "
-        "bộ CNTT khôi phục bản sao lưu tốt gần nhất: {backup} (lệnh: commune-desk restore "
+        "Cán bộ CNTT khôi phục bản sao lưu tốt gần nhất: {backup} (lệnh: commune-desk restore "
         "\"{backup}\")."
     ),
     "recover_without_backup": (
-        "Nếu dữ liệu ở trên USB hay ổ đĩa khác, hãy cắm lại rồi mở lại phần mềm. Không tìm thấy "
-        "bản sao lưu nào trên máy này: hãy gọi cán bộ CNTT tìm bản sao lưu (ví dụ trên USB sao lưu)."
+        "Không tìm thấy bản sao lưu nào trên máy này: hãy gọi cán bộ CNTT tìm bản sao lưu (ví dụ "
+        "trên USB sao lưu)."
     ),
     "backup_corrupt": (
         "Tệp sao lưu bị hỏng (nội dung không khớp mã kiểm tra). Dữ liệu hiện tại không bị thay "
@@ -123,10 +123,11 @@ class _Params(dict):  # type: ignore[type-arg]
 
 def message_for(error: DomainError) -> str:
     """The Vietnamese sentence for an error (a generic one for unknown kinds), with its
-    parameters filled in and, after an accident to the store, how to recover."""
+    parameters filled in and, after an accident to the store, how to recover (when the
+    newest verified backup was looked for: ``params["backup"]``, None if there is none)."""
     params = _Params({k: v for k, v in error.params.items() if v is not None})
     text = MESSAGES.get(error.kind, f"Lỗi: {error.kind}.").format_map(params)
-    if error.kind in RECOVERABLE_KINDS:
+    if error.kind in RECOVERABLE_KINDS and "backup" in error.params:  # None: looked, found none
         recovery = "recover_with_backup" if params.get("backup") else "recover_without_backup"
         text += " " + MESSAGES[recovery].format_map(params)
     return text

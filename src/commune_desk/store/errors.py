@@ -11,7 +11,9 @@ which say it in Vietnamese.
 from __future__ import annotations
 
 import errno
+import shutil
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 from commune_desk.domain.errors import DomainError
@@ -64,6 +66,10 @@ _WIN_KINDS = {
     112: "disk_full",            # ERROR_DISK_FULL
     1117: "store_io_error",      # ERROR_IO_DEVICE
 }
+
+
+#: Free bytes below which a disk counts as full (SQLite needs room for its WAL and journal).
+_NEARLY_FULL = 1 << 20
 
 
 class StoreError(DomainError):
@@ -122,10 +128,27 @@ def _direct_kind(exc: BaseException) -> str | None:
 
 
 def as_store_error(exc: BaseException, **params: Any) -> StoreError | None:
-    """A StoreError for a raw error of a known kind (None for anything else)."""
+    """A StoreError for a raw error of a known kind (None for anything else).
+
+    SQLite reports some writes on a full disk as I/O errors (growing the WAL's
+    shared memory, for one): with ``path`` given, an I/O error on a disk with
+    almost no free space is called what it is, a full disk.
+    """
     if isinstance(exc, StoreError):
         return exc
     kind = store_error_kind(exc)
     if kind is None:
         return None
+    if kind == "store_io_error" and isinstance(params.get("path"), str) and _nearly_full(params["path"]):
+        kind = "disk_full"
     return StoreError(kind, f"{type(exc).__name__}: {exc}", **params)
+
+
+def _nearly_full(path: str) -> bool:
+    folder = Path(path)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return shutil.disk_usage(folder).free < _NEARLY_FULL
+    except OSError:
+        return False

@@ -208,7 +208,8 @@ KIND_MESSAGES: dict[str, str] = {
         "Errors",
         "Không tìm thấy dữ liệu tại {path}, dù nơi này đã từng có dữ liệu (USB bị rút, ổ đĩa "
         "chưa cắm, hoặc tệp bị xoá). Phần mềm dừng lại, không tạo dữ liệu trống mới, để không "
-        "cấp lại những mã hồ sơ đã in.",
+        "cấp lại những mã hồ sơ đã in. Nếu dữ liệu ở trên USB hay ổ đĩa khác, hãy cắm lại rồi mở "
+        "lại phần mềm.",
     ),
     "store_empty": QT_TRANSLATE_NOOP(
         "Errors",
@@ -248,13 +249,12 @@ KIND_MESSAGES: dict[str, str] = {
     ),
     "recover_with_backup": QT_TRANSLATE_NOOP(
         "Errors",
-        "Nếu dữ liệu ở trên USB hay ổ đĩa khác, hãy cắm lại rồi mở lại phần mềm. Nếu không, có "
-        "thể khôi phục bản sao lưu tốt gần nhất: {backup}",
+        "Cán bộ CNTT có thể khôi phục bản sao lưu tốt gần nhất: {backup}",
     ),
     "recover_without_backup": QT_TRANSLATE_NOOP(
         "Errors",
-        "Nếu dữ liệu ở trên USB hay ổ đĩa khác, hãy cắm lại rồi mở lại phần mềm. Không tìm thấy "
-        "bản sao lưu nào trên máy này: hãy gọi cán bộ CNTT tìm bản sao lưu (ví dụ trên USB sao lưu).",
+        "Không tìm thấy bản sao lưu nào trên máy này: hãy gọi cán bộ CNTT tìm bản sao lưu (ví dụ "
+        "trên USB sao lưu).",
     ),
     "backup_corrupt": QT_TRANSLATE_NOOP(
         "Errors",
@@ -347,7 +347,7 @@ def message_for(exc: BaseException) -> str | None:
     raw = getattr(exc, "params", None)
     params = _Params({k: v for k, v in raw.items() if v is not None} if isinstance(raw, dict) else {})
     text = QCoreApplication.translate("Errors", base).format_map(params)
-    if kind in RECOVERABLE_KINDS:
+    if kind in RECOVERABLE_KINDS and isinstance(raw, dict) and "backup" in raw:
         recovery = "recover_with_backup" if params.get("backup") else "recover_without_backup"
         text += " " + QCoreApplication.translate("Errors", KIND_MESSAGES[recovery]).format_map(params)
     return text
