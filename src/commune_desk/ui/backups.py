@@ -13,13 +13,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -30,7 +30,7 @@ from commune_desk.domain.calendar import VN_TZ
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.errors import message_for
 from commune_desk.ui.qt_compat import emit
-from commune_desk.ui.widgets import error_label, hint_label
+from commune_desk.ui.widgets import error_label
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +161,24 @@ class BackupScheduler(QObject):
         emit(self.changed, state)
 
 
+class _ElidedLabel(QLabel):
+    """A one-line label that shortens a long path in the middle to fit (full text as tooltip).
+
+    Signals: none.
+    """
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = text
+        self.setToolTip(text)
+        self.setMinimumWidth(80)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        """Re-elide to the new width."""
+        super().resizeEvent(event)
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, self.width()))
+
+
 class BackupBox(QGroupBox):
     """The settings page's backup group: folder, last and next backup, a button, alerts.
 
@@ -171,26 +189,28 @@ class BackupBox(QGroupBox):
         super().__init__(self.tr("Sao lưu"), parent)
         self.ctx = ctx
         form = QFormLayout(self)
-        self.folder_label = QLabel(str(ctx.paths.backup_dir), self)
-        self.folder_label.setWordWrap(True)
+        self.folder_label = _ElidedLabel(str(ctx.paths.backup_dir), self)
+        self.folder_label.setToolTip(self.tr(
+            "{folder}\nĐổi thư mục bằng biến môi trường COMMUNE_DESK_BACKUP_DIR (cán bộ CNTT)."
+        ).format(folder=ctx.paths.backup_dir))
         self.last_label = QLabel(self)
         self.last_label.setObjectName("lastBackup")
-        self.last_label.setWordWrap(True)
         self.next_label = QLabel(self)
         self.next_label.setObjectName("nextBackup")
         self.alert = error_label(self)
         self.alert.setObjectName("backupAlert")
+        self.alert.hide()
         self.button = QPushButton(self.tr("Sao lưu ngay"), self)
         self.button.setObjectName("backupNow")
+        self.button.setToolTip(self.tr(
+            "Phần mềm tự sao lưu mỗi ngày, kiểm tra từng bản sao lưu và giữ 10 bản gần nhất."))
+        next_row = QHBoxLayout()
+        next_row.addWidget(self.next_label, 1)
+        next_row.addWidget(self.button)
         form.addRow(QLabel(self.tr("Thư mục sao lưu"), self), self.folder_label)
         form.addRow(QLabel(self.tr("Lần gần nhất"), self), self.last_label)
-        form.addRow(QLabel(self.tr("Lần tới"), self), self.next_label)
+        form.addRow(QLabel(self.tr("Lần tới"), self), next_row)
         form.addRow(self.alert)
-        form.addRow(hint_label(
-            self.tr("Phần mềm tự sao lưu mỗi ngày và kiểm tra bản sao lưu; giữ 10 bản gần nhất. "
-                    "Đổi thư mục bằng biến môi trường COMMUNE_DESK_BACKUP_DIR (cán bộ CNTT)."),
-            self,
-        ), self.button)
         self.scheduler: BackupScheduler | None = ctx.extras.get("backups")
         if self.scheduler is not None:
             self.button.clicked.connect(self.scheduler.backup_now)
@@ -206,9 +226,9 @@ class BackupBox(QGroupBox):
         if state.running:
             self.last_label.setText(self.tr("Đang sao lưu và kiểm tra…"))
         elif state.last_at is not None:
-            when = state.last_at.astimezone(VN_TZ)
-            self.last_label.setText(self.tr("{time} — {file} (đã kiểm tra)").format(
-                time=when.strftime("%H:%M %d/%m/%Y"), file=Path(state.last_path).name))
+            when = state.last_at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
+            self.last_label.setText(self.tr("{time} (đã kiểm tra)").format(time=when))
+            self.last_label.setToolTip(state.last_path)
         else:
             self.last_label.setText(self.tr("Chưa có bản sao lưu nào"))
         if state.next_at is None:
@@ -216,7 +236,13 @@ class BackupBox(QGroupBox):
         else:
             self.next_label.setText(state.next_at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y"))
         self.button.setEnabled(self.scheduler is not None and not state.running)
-        self.alert.setText(state.damaged or state.error)
+        if state.damaged:  # the whole story was in the dialog; here a line that stays
+            self.alert.setText(self.tr("Dữ liệu bị hỏng một phần: ngừng nhập hồ sơ mới và gọi cán bộ "
+                                       "CNTT (đưa chuột vào đây để xem chi tiết)."))
+        else:
+            self.alert.setText(state.error)
+        self.alert.setToolTip(state.damaged or state.error)
+        self.alert.setVisible(bool(self.alert.text()))
 
 
 def ask_restore(parent: QWidget | None, text: str) -> bool:

@@ -25,7 +25,7 @@ def main() -> int:
         while True:
             create_backup(paths, keep=2)
             print("made", flush=True)
-    with AppContext.open(paths, lock="attach") as ctx:
+    with AppContext.open(paths) as ctx:
         dossier = ctx.services.list_dossiers().rows[0]
         source = Path(sys.argv[3])
         while True:
