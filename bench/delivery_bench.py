@@ -69,12 +69,13 @@ def measure_startup(bundle: Path, work: Path, repeats: int) -> dict[str, float]:
     """Median wall time of the three start-ups, in seconds."""
     data = work / "data"
     return {
-        "bare_window_s": _median_seconds(
-            lambda: _run([sys.executable, "-c", BARE_WINDOW], data), repeats),
+        "bare_window_s": _median_seconds(lambda: _run([sys.executable, "-c", BARE_WINDOW], data), repeats),
         "source_self_test_s": _median_seconds(
-            lambda: _run([sys.executable, "-m", "commune_desk", "--self-test"], data), repeats),
+            lambda: _run([sys.executable, "-m", "commune_desk", "--self-test"], data), repeats
+        ),
         "bundle_self_test_s": _median_seconds(
-            lambda: _run([str(cli_executable(bundle)), "--self-test"], data), repeats),
+            lambda: _run([str(cli_executable(bundle)), "--self-test"], data), repeats
+        ),
     }
 
 
@@ -94,8 +95,7 @@ def measure_stick_verify(work: Path, size: int, repeats: int) -> dict[str, float
 
     def verify() -> None:
         state = Path(tempfile.mkdtemp(dir=work))
-        result = StickUpdater(state_dir=state, staging_dir=state / "staging",
-                              trusted_root=root).verify(stick)
+        result = StickUpdater(state_dir=state, staging_dir=state / "staging", trusted_root=root).verify(stick)
         assert result.ok, result
 
     def read_and_hash() -> None:
@@ -129,10 +129,8 @@ def main() -> int:
             "bundle_mb": round(_disk_size(bundle) / 1e6, 1),
             "msi_mb": round(msi.stat().st_size / 1e6, 1),
             **{k: round(v, 3) for k, v in startup.items()},
-            "bundle_vs_source": round(startup["bundle_self_test_s"]
-                                      / startup["source_self_test_s"], 2),
-            "bundle_vs_bare_window": round(startup["bundle_self_test_s"]
-                                           / startup["bare_window_s"], 2),
+            "bundle_vs_source": round(startup["bundle_self_test_s"] / startup["source_self_test_s"], 2),
+            "bundle_vs_bare_window": round(startup["bundle_self_test_s"] / startup["bare_window_s"], 2),
             "update_mb": args.update_mb,
             **{k: round(v, 3) for k, v in verify.items()},
             "verify_vs_hash": round(verify["verify_s"] / verify["hash_baseline_s"], 2),
@@ -141,11 +139,15 @@ def main() -> int:
     print(f"MSI                     {figures['msi_mb']:8.1f} MB")
     print(f"bare PySide6 window     {figures['bare_window_s']:8.3f} s   (baseline)")
     print(f"self-test from source   {figures['source_self_test_s']:8.3f} s")
-    print(f"self-test of bundle     {figures['bundle_self_test_s']:8.3f} s   "
-          f"x{figures['bundle_vs_source']} source, x{figures['bundle_vs_bare_window']} bare")
+    print(
+        f"self-test of bundle     {figures['bundle_self_test_s']:8.3f} s   "
+        f"x{figures['bundle_vs_source']} source, x{figures['bundle_vs_bare_window']} bare"
+    )
     print(f"read+SHA-256 {args.update_mb} MB      {figures['hash_baseline_s']:8.3f} s   (baseline)")
-    print(f"verify {args.update_mb} MB stick       {figures['verify_s']:8.3f} s   "
-          f"x{figures['verify_vs_hash']} baseline")
+    print(
+        f"verify {args.update_mb} MB stick       {figures['verify_s']:8.3f} s   "
+        f"x{figures['verify_vs_hash']} baseline"
+    )
     print(json.dumps({"bench": "delivery", **figures}))
     return 0
 

@@ -41,8 +41,20 @@ def peak_rss_kb() -> int:
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-SEARCHES = ["nguyen thi", "dang thi dao", "tran van", "le thu", "0912", "pham quoc", "hoang",
-            "vu minh", "bui thi h", "do van"]
+
+
+SEARCHES = [
+    "nguyen thi",
+    "dang thi dao",
+    "tran van",
+    "le thu",
+    "0912",
+    "pham quoc",
+    "hoang",
+    "vu minh",
+    "bui thi h",
+    "do van",
+]
 
 
 # -- children ----------------------------------------------------------------------------
@@ -71,8 +83,9 @@ def _desktop(data_dir: Path) -> object:
     from commune_desk.paths import AppPaths
     from commune_desk.ui.app import DesktopApp
 
-    return DesktopApp(AppPaths(data_dir=data_dir, backup_dir=data_dir / "backups"),
-                      show_dialogs=False, first_run=False)
+    return DesktopApp(
+        AppPaths(data_dir=data_dir, backup_dir=data_dir / "backups"), show_dialogs=False, first_run=False
+    )
 
 
 def child_app(data_dir: Path) -> None:
@@ -166,21 +179,29 @@ def child_stall(data_dir: Path, dossiers_to_push: int) -> None:
     from commune_desk.ui.screenshots import wait_idle
 
     app = _qt()
-    server = subprocess.Popen([sys.executable, "-c", _SERVER_SCRIPT], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    server = subprocess.Popen(
+        [sys.executable, "-c", _SERVER_SCRIPT],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     assert server.stdout is not None and server.stdin is not None
     base_url = server.stdout.readline().strip()
     try:
         with memory_keyring():
             paths = AppPaths(data_dir=data_dir, backup_dir=data_dir / "backups")
             with AppContext.open(paths) as ctx:
-                login(ctx.store, server_url=base_url, username="c01-clerk",
-                      password="secret-pass")
+                login(ctx.store, server_url=base_url, username="c01-clerk", password="secret-pass")
                 for n in range(dossiers_to_push):
-                    ctx.services.register_dossier(NewDossier(
-                        procedure_code="CT-CK", applicant_name=f"Nguyễn Văn Bench {n}",
-                        applicant_id_number="001090012345", received_by="bench",
-                    ))
+                    ctx.services.register_dossier(
+                        NewDossier(
+                            procedure_code="CT-CK",
+                            applicant_name=f"Nguyễn Văn Bench {n}",
+                            applicant_id_number="001090012345",
+                            received_by="bench",
+                        )
+                    )
             desktop = _desktop(data_dir)
             desktop.wait_ready()  # type: ignore[attr-defined]
             desktop.sync.worker = None  # type: ignore[attr-defined]  # only our round
@@ -199,7 +220,8 @@ def child_stall(data_dir: Path, dossiers_to_push: int) -> None:
                     if "sync" in parts:
                         bridge = desktop.ctx.sync  # type: ignore[attr-defined]
                         NetworkOp(desktop.ctx, lambda _s: bridge.engine.sync_once()).success(
-                            synced).run_in_background()
+                            synced
+                        ).run_in_background()
                     else:
                         state["sync"] = True
                     if "search" not in parts:
@@ -207,9 +229,9 @@ def child_stall(data_dir: Path, dossiers_to_push: int) -> None:
                         finished()
                         return
                     for text in SEARCHES:
-                        StoreOp(desktop.ctx, lambda s, t=text: api.list_dossiers(
-                            s, DossierQuery(), None, 200, t)).success(searched
-                        ).run_in_background()
+                        StoreOp(
+                            desktop.ctx, lambda s, t=text: api.list_dossiers(s, DossierQuery(), None, 200, t)
+                        ).success(searched).run_in_background()
 
             def finished() -> None:
                 Work.done = bool(state["sync"]) and state["searches"] == len(SEARCHES)
@@ -238,8 +260,9 @@ def _run_child(*args: str, lines: int = 1) -> tuple[list[float], list[str]]:
     """Run a child; return the elapsed time at each of its first ``lines`` lines, and line 1."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE,
-                            text=True, env=env, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
+    )
     assert proc.stdout is not None
     first = proc.stdout.readline().split()
     times = [time.perf_counter() - started]
@@ -267,8 +290,10 @@ def prepare(data_dir: Path, count: int) -> None:
             # Dossiers only: the demo's register documents carry locally issued numbers
             # that a city server refuses, which would distort the sync round measured.
             generate_demo(ctx, count - have, 0, documents=False)
-            print(f"demo data: {count - have} dossiers in {time.perf_counter() - started:.0f} s",
-                  file=sys.stderr)
+            print(
+                f"demo data: {count - have} dossiers in {time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+            )
 
 
 def main() -> None:
@@ -305,15 +330,19 @@ def main() -> None:
         ready_times.append(times[1])
     bare_start, app_start = statistics.median(bare_times), statistics.median(app_times)
     app_ready = statistics.median(ready_times)
-    print(f"start-up: app window painted {app_start:.2f} s, bare window {bare_start:.2f} s, "
-          f"ratio {app_start / bare_start:.2f} (target <= 1.5); first page filled "
-          f"{app_ready:.2f} s (ratio {app_ready / bare_start:.2f})")
+    print(
+        f"start-up: app window painted {app_start:.2f} s, bare window {bare_start:.2f} s, "
+        f"ratio {app_start / bare_start:.2f} (target <= 1.5); first page filled "
+        f"{app_ready:.2f} s (ratio {app_ready / bare_start:.2f})"
+    )
 
     _times, out = _run_child("scroll", data, str(args.pages))
     app_rss_mb, bare_rss_mb = int(out[1]) / 1024, statistics.median(bare_rss) / 1024
-    print(f"memory: peak RSS {app_rss_mb:.0f} MB after {out[2]} rows loaded and "
-          f"{len(SEARCHES)} searches, bare window {bare_rss_mb:.0f} MB, "
-          f"delta +{app_rss_mb - bare_rss_mb:.0f} MB (target <= +80 MB)")
+    print(
+        f"memory: peak RSS {app_rss_mb:.0f} MB after {out[2]} rows loaded and "
+        f"{len(SEARCHES)} searches, bare window {bare_rss_mb:.0f} MB, "
+        f"delta +{app_rss_mb - bare_rss_mb:.0f} MB (target <= +80 MB)"
+    )
 
     # The responsiveness child logs in and registers dossiers: give it a copy, so the
     # bench store stays a plain single-PC store for the next run's start-up figures.
@@ -325,17 +354,28 @@ def main() -> None:
         shutil.copytree(args.data_dir, copy, ignore=shutil.ignore_patterns("logs", "backups"))
         _times, out = _run_child("stall", str(copy), str(args.push))
     stall_ms, idle_ms = float(out[1]), float(out[2])
-    print(f"responsiveness: longest GUI-thread gap {stall_ms:.0f} ms during searches and a "
-          f"sync round pushing {args.push} dossiers, {idle_ms:.0f} ms idle (target < 100 ms)")
-    print(json.dumps({
-        "bench": "desktop", "dossiers": args.dossiers,
-        "startup_s": round(app_start, 3), "bare_startup_s": round(bare_start, 3),
-        "startup_ratio": round(app_start / bare_start, 2),
-        "first_page_s": round(app_ready, 3), "first_page_ratio": round(app_ready / bare_start, 2),
-        "peak_rss_mb": round(app_rss_mb, 1), "bare_rss_mb": round(bare_rss_mb, 1),
-        "rss_delta_mb": round(app_rss_mb - bare_rss_mb, 1),
-        "longest_stall_ms": round(stall_ms, 1), "idle_stall_ms": round(idle_ms, 1),
-    }))
+    print(
+        f"responsiveness: longest GUI-thread gap {stall_ms:.0f} ms during searches and a "
+        f"sync round pushing {args.push} dossiers, {idle_ms:.0f} ms idle (target < 100 ms)"
+    )
+    print(
+        json.dumps(
+            {
+                "bench": "desktop",
+                "dossiers": args.dossiers,
+                "startup_s": round(app_start, 3),
+                "bare_startup_s": round(bare_start, 3),
+                "startup_ratio": round(app_start / bare_start, 2),
+                "first_page_s": round(app_ready, 3),
+                "first_page_ratio": round(app_ready / bare_start, 2),
+                "peak_rss_mb": round(app_rss_mb, 1),
+                "bare_rss_mb": round(bare_rss_mb, 1),
+                "rss_delta_mb": round(app_rss_mb - bare_rss_mb, 1),
+                "longest_stall_ms": round(stall_ms, 1),
+                "idle_stall_ms": round(idle_ms, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -49,17 +49,40 @@ def intake_statements(db: sqlite3.Connection, i: int, stamp: str) -> None:
     db.execute("SELECT value FROM local_counters WHERE name = ?", (counter,)).fetchone()
     db.execute(_BUMP_SQL, (counter, 1)).fetchone()
     dossier_id, event_id, code = str(uuid.uuid4()), str(uuid.uuid4()), f"000.00.06.H26-{i:06d}-1001"
-    db.execute(_INSERT_DOSSIER_SQL, (dossier_id, code, "HT-GH", "Đặng Thị Đào", "001301012345",
-                                     "0912345678", "", 2, stamp, stamp, "", 1, "", stamp, stamp))
+    db.execute(
+        _INSERT_DOSSIER_SQL,
+        (
+            dossier_id,
+            code,
+            "HT-GH",
+            "Đặng Thị Đào",
+            "001301012345",
+            "0912345678",
+            "",
+            2,
+            stamp,
+            stamp,
+            "",
+            1,
+            "",
+            stamp,
+            stamp,
+        ),
+    )
     db.execute(_INSERT_EVENT_SQL, (event_id, dossier_id, "received", stamp, ""))
     top = db.execute(_BUMP_SQL, ("outbox_seq", 2)).fetchone()[0]
     fields = json.dumps({"code": code, "applicant_name": "Đặng Thị Đào", "received_at": stamp})
-    db.executemany(_INSERT_OP_SQL, [
-        (str(uuid.uuid4()), "bench", top - 1, "dossier", dossier_id, "create", None, fields, stamp),
-        (str(uuid.uuid4()), "bench", top, "dossier_event", event_id, "create", None, "{}", stamp),
-    ])
-    db.execute("INSERT INTO search_keys (entity, entity_id, keys) VALUES (?, ?, ?)",
-               ("dossier", dossier_id, f"dang thi dao 001301012345 0912345678 {code.lower()}"))
+    db.executemany(
+        _INSERT_OP_SQL,
+        [
+            (str(uuid.uuid4()), "bench", top - 1, "dossier", dossier_id, "create", None, fields, stamp),
+            (str(uuid.uuid4()), "bench", top, "dossier_event", event_id, "create", None, "{}", stamp),
+        ],
+    )
+    db.execute(
+        "INSERT INTO search_keys (entity, entity_id, keys) VALUES (?, ?, ?)",
+        ("dossier", dossier_id, f"dang thi dao 001301012345 0912345678 {code.lower()}"),
+    )
     db.execute("COMMIT")
 
 
@@ -91,8 +114,9 @@ def main() -> int:
         # The first save after opening also builds the year's public holidays (tens of ms,
         # once per process): timed and printed on its own, then the steady state is measured.
         t0 = time.perf_counter()
-        ctx.services.register_dossier(NewDossier("HT-GH", "Đặng Thị Đào", "001301012345",
-                                                 received_at=start - timedelta(days=1)))
+        ctx.services.register_dossier(
+            NewDossier("HT-GH", "Đặng Thị Đào", "001301012345", received_at=start - timedelta(days=1))
+        )
         first_ms = (time.perf_counter() - t0) * 1000
         raw.execute("INSERT INTO t (id) VALUES ('warm-up')")
         intake_statements(floor, -1, stamp)
@@ -115,8 +139,16 @@ def main() -> int:
                 raw.execute("BEGIN")
                 raw.execute(
                     "INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (str(uuid.uuid4()), f"X-{i}", "HT-GH", "Đặng Thị Đào", "001301012345",
-                     "0912345678", received.isoformat(), received.isoformat()),
+                    (
+                        str(uuid.uuid4()),
+                        f"X-{i}",
+                        "HT-GH",
+                        "Đặng Thị Đào",
+                        "001301012345",
+                        "0912345678",
+                        received.isoformat(),
+                        received.isoformat(),
+                    ),
                 )
                 raw.execute("COMMIT")
                 t2 = time.perf_counter()
@@ -148,8 +180,10 @@ def main() -> int:
     print(f"intake save p50 {result['intake_p50_ms']} ms, mean {result['intake_mean_ms']} ms")
     print(f"raw INSERT+COMMIT p50 {result['raw_p50_ms']} ms, mean {result['raw_mean_ms']} ms")
     print(f"ratio p50 {result['p50_ratio']}, mean {result['mean_ratio']} (target <= 2)")
-    print(f"the intake's statements alone on bare sqlite3: p50 {result['sql_floor_p50_ms']} ms, "
-          f"mean {result['sql_floor_mean_ms']} ms, ratio p50 {result['sql_floor_p50_ratio']}")
+    print(
+        f"the intake's statements alone on bare sqlite3: p50 {result['sql_floor_p50_ms']} ms, "
+        f"mean {result['sql_floor_mean_ms']} ms, ratio p50 {result['sql_floor_p50_ratio']}"
+    )
     print(json.dumps(result))
     return 0
 

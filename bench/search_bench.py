@@ -31,8 +31,20 @@ from commune_desk.services.demo import generate_demo
 from commune_desk.store.engine import apply_pragmas
 from commune_desk.store.search import match_expression
 
-FIXED_QUERIES = ["dang thi dao", "Đặng Thị Đào", "nguyen van", "tran thi l", "le thu trang", "hoang duc",
-                 "0912", "001", "pham quoc huy", "bui thi h", "vu minh", "do"]
+FIXED_QUERIES = [
+    "dang thi dao",
+    "Đặng Thị Đào",
+    "nguyen van",
+    "tran thi l",
+    "le thu trang",
+    "hoang duc",
+    "0912",
+    "001",
+    "pham quoc huy",
+    "bui thi h",
+    "vu minh",
+    "do",
+]
 
 
 def percentile(values: list[float], q: float) -> float:

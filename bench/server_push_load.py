@@ -29,6 +29,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -41,7 +42,7 @@ from tests.helpers.city_server import postgres_schema_url, sqlite_url  # noqa: E
 
 from city_server.admin import add_commune, add_user  # noqa: E402
 from city_server.db import make_engine, migrate, session_factory  # noqa: E402
-from commune_desk.sync.protocol import Role  # noqa: E402
+from commune_desk.protocol import Role  # noqa: E402
 
 
 @dataclass
@@ -56,12 +57,20 @@ class Device:
     seq: int = 0
     code_counter: int = 0
 
-    def op(self, entity: str, entity_id: str, action: str, fields: dict[str, object],
-           base: int | None = None) -> dict[str, object]:
+    def op(
+        self, entity: str, entity_id: str, action: str, fields: dict[str, object], base: int | None = None
+    ) -> dict[str, object]:
         self.seq += 1
-        return {"op_id": str(uuid.uuid4()), "device_id": str(self.id), "seq": self.seq,
-                "entity": entity, "entity_id": entity_id, "action": action,
-                "base_version": base, "fields": fields}
+        return {
+            "op_id": str(uuid.uuid4()),
+            "device_id": str(self.id),
+            "seq": self.seq,
+            "entity": entity,
+            "entity_id": entity_id,
+            "action": action,
+            "base_version": base,
+            "fields": fields,
+        }
 
     def batch(self, size: int, rng: random.Random) -> list[dict[str, object]]:
         """About a quarter new dossiers, their events and edits, plus incoming documents."""
@@ -69,26 +78,66 @@ class Device:
         while len(ops) < size:
             did = str(uuid.uuid4())
             n = self.code_counter % 999
-            day = 260101 + self.code_counter // 999
+            day = f"{date(2026, 1, 1) + timedelta(days=self.code_counter // 999):%y%m%d}"  # a real date
             self.code_counter += 1
-            ops.append(self.op("dossier", did, "create", {
-                "code": f"{self.unit}-{day}-{self.slot_first + n:04d}",
-                "applicant_name": "Nguyễn Thị Hoa", "id_number": "001190012345",
-                "phone": "0912345678", "procedure": "1.001193", "received_at": "2026-01-05T08:00",
-                "appointment": "2026-01-08", "documents": ["Tờ khai", "CCCD (bản sao)"]}))
-            ops.append(self.op("dossier_event", str(uuid.uuid4()), "create",
-                               {"dossier_id": did, "kind": "received", "by": "clerk"}))
-            ops.append(self.op("dossier_event", str(uuid.uuid4()), "create",
-                               {"dossier_id": did, "kind": "assigned", "to": "Phòng Tư pháp"}))
+            ops.append(
+                self.op(
+                    "dossier",
+                    did,
+                    "create",
+                    {
+                        "code": f"{self.unit}-{day}-{self.slot_first + n:04d}",
+                        "applicant_name": "Nguyễn Thị Hoa",
+                        "id_number": "001190012345",
+                        "phone": "0912345678",
+                        "procedure": "1.001193",
+                        "received_at": "2026-01-05T08:00",
+                        "appointment": "2026-01-08",
+                        "documents": ["Tờ khai", "CCCD (bản sao)"],
+                    },
+                )
+            )
+            ops.append(
+                self.op(
+                    "dossier_event",
+                    str(uuid.uuid4()),
+                    "create",
+                    {"dossier_id": did, "kind": "received", "by": "clerk"},
+                )
+            )
+            ops.append(
+                self.op(
+                    "dossier_event",
+                    str(uuid.uuid4()),
+                    "create",
+                    {"dossier_id": did, "kind": "assigned", "to": "Phòng Tư pháp"},
+                )
+            )
             ops.append(self.op("dossier", did, "update", {"phone": "0987654321"}, 1))
             if self.block and rng.random() < 0.5:
-                ops.append(self.op("incoming_document", str(uuid.uuid4()), "create", {
-                    "series": f"incoming/{2026}", "number": self.block.pop(0),
-                    "author": "UBND tỉnh", "summary": "Về việc triển khai chính quyền hai cấp",
-                    "received_at": "2026-01-05"}))
+                ops.append(
+                    self.op(
+                        "incoming_document",
+                        str(uuid.uuid4()),
+                        "create",
+                        {
+                            "series": f"incoming/{2026}",
+                            "number": self.block.pop(0),
+                            "author": "UBND tỉnh",
+                            "summary": "Về việc triển khai chính quyền hai cấp",
+                            "received_at": "2026-01-05",
+                        },
+                    )
+                )
             else:
-                ops.append(self.op("dossier_event", str(uuid.uuid4()), "create",
-                                   {"dossier_id": did, "kind": "note", "text": "Đã gọi điện"}))
+                ops.append(
+                    self.op(
+                        "dossier_event",
+                        str(uuid.uuid4()),
+                        "create",
+                        {"dossier_id": did, "kind": "note", "text": "Đã gọi điện"},
+                    )
+                )
         return ops[:size]
 
 
@@ -106,16 +155,21 @@ class RawConnection:
         self.writer: asyncio.StreamWriter | None = None
         self.last_used = 0.0
 
-    async def request(self, method: str, path: str, body: bytes = b"",
-                      headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    async def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
         """Send one request, return (status, body); reconnects when needed."""
         if self.writer is not None and time.monotonic() - self.last_used > 3.0:
             self.close()  # the server drops keep-alive connections idle for 5 s
         if self.writer is None or self.writer.is_closing():
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
-        head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}",
-                f"Content-Length: {len(body)}", "Content-Type: application/json"]
+        head = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            f"Content-Length: {len(body)}",
+            "Content-Type: application/json",
+        ]
         head += [f"{k}: {v}" for k, v in (headers or {}).items()]
         self.writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
         try:
@@ -181,37 +235,47 @@ def prepare(db_url: str, communes: int, devices_per_commune: int) -> list[tuple[
         for i in range(communes):
             code = f"B{i:04d}"
             add_commune(session, code=code, name=f"Bench {code}")
-            add_user(session, commune_code=code, username=f"bench-{i}", role=Role.CLERK,
-                     password="bench-pass", fast_hash=True)
+            add_user(
+                session,
+                commune_code=code,
+                username=f"bench-{i}",
+                role=Role.CLERK,
+                password="bench-pass",
+                fast_hash=True,
+            )
             users.append((f"bench-{i}", f"U{i:04d}"))
         session.commit()
     engine.dispose()
     return users
 
 
-async def enroll(client: httpx.AsyncClient, users: list[tuple[str, str]],
-                 per_commune: int, block: int) -> list[Device]:
+async def enroll(
+    client: httpx.AsyncClient, users: list[tuple[str, str]], per_commune: int, block: int
+) -> list[Device]:
     """Log every device in and lease its slot and its register block."""
     sem = asyncio.Semaphore(50)
 
     async def one(username: str, unit: str) -> Device:
         async with sem:
             dev_id = uuid.uuid4()
-            r = await client.post("/v1/auth/login", json={
-                "username": username, "password": "bench-pass", "device_id": str(dev_id)})
+            r = await client.post(
+                "/v1/auth/login",
+                json={"username": username, "password": "bench-pass", "device_id": str(dev_id)},
+            )
             r.raise_for_status()
             dev = Device(dev_id, r.json()["access_token"], unit)
             h = {"Authorization": f"Bearer {dev.token}"}
-            slot = (await client.post("/v1/leases", headers=h,
-                                      json={"series": f"dossier-code/{unit}"})).json()
+            slot = (
+                await client.post("/v1/leases", headers=h, json={"series": f"dossier-code/{unit}"})
+            ).json()
             dev.slot_first = slot["first"]
-            lease = (await client.post("/v1/leases", headers=h,
-                                       json={"series": "incoming/2026", "size": block})).json()
+            lease = (
+                await client.post("/v1/leases", headers=h, json={"series": "incoming/2026", "size": block})
+            ).json()
             dev.block = list(range(lease["first"], lease["last"] + 1))
             return dev
 
-    return list(await asyncio.gather(
-        *(one(u, unit) for u, unit in users for _ in range(per_commune))))
+    return list(await asyncio.gather(*(one(u, unit) for u, unit in users for _ in range(per_commune))))
 
 
 async def baseline(host: str, port: int, concurrency: int, seconds: float) -> float:
@@ -225,8 +289,7 @@ async def baseline(host: str, port: int, concurrency: int, seconds: float) -> fl
         try:
             while time.monotonic() < stop:
                 try:
-                    await asyncio.wait_for(conn.request("GET", "/v1/raw-baseline"),
-                                           REQUEST_TIMEOUT)
+                    await asyncio.wait_for(conn.request("GET", "/v1/raw-baseline"), REQUEST_TIMEOUT)
                 except (OSError, asyncio.IncompleteReadError, TimeoutError):
                     conn.close()
                     continue
@@ -238,8 +301,9 @@ async def baseline(host: str, port: int, concurrency: int, seconds: float) -> fl
     return done / seconds
 
 
-async def load(host: str, port: int, devices: list[Device], batch: int, seconds: float,
-               rate: float, seed: int) -> tuple[int, list[float], dict[str, int], int]:
+async def load(
+    host: str, port: int, devices: list[Device], batch: int, seconds: float, rate: float, seed: int
+) -> tuple[int, list[float], dict[str, int], int]:
     """Each device pushes a batch every ``devices*batch/rate`` s on average (open loop;
     a device waits for its previous push, as the sync engine does). Returns (ops,
     latencies in s, status counts, HTTP errors)."""
@@ -267,7 +331,8 @@ async def load(host: str, port: int, devices: list[Device], batch: int, seconds:
                 t0 = time.perf_counter()
                 try:
                     status, data = await asyncio.wait_for(
-                        conn.request("POST", "/v1/push", body, headers), REQUEST_TIMEOUT)
+                        conn.request("POST", "/v1/push", body, headers), REQUEST_TIMEOUT
+                    )
                 except (OSError, asyncio.IncompleteReadError, TimeoutError):
                     conn.close()
                     errors += 1
@@ -304,20 +369,29 @@ async def main_async(args: argparse.Namespace, host: str, port: int) -> dict[str
     print(f"baseline {base_rps:.0f} req/s; loading", file=sys.stderr, flush=True)
     t0 = time.monotonic()
     cpu0 = group_cpu_seconds(args.server_pgid)
-    ops, lat, counts, errors = await load(host, port, devices, args.batch, args.duration,
-                                          args.rate, args.seed)
+    ops, lat, counts, errors = await load(
+        host, port, devices, args.batch, args.duration, args.rate, args.seed
+    )
     elapsed = time.monotonic() - t0
     server_cpu = group_cpu_seconds(args.server_pgid) - cpu0
     ops_per_s = ops / elapsed
     return {
-        "benchmark": "server_push_load", "backend": args.backend, "devices": len(devices),
-        "communes": args.communes, "batch": args.batch, "workers": args.workers,
-        "offered_ops_per_s": args.rate, "duration_s": round(elapsed, 1), "ops": ops,
-        "pushes": len(lat), "ops_per_s": round(ops_per_s, 1),
+        "benchmark": "server_push_load",
+        "backend": args.backend,
+        "devices": len(devices),
+        "communes": args.communes,
+        "batch": args.batch,
+        "workers": args.workers,
+        "offered_ops_per_s": args.rate,
+        "duration_s": round(elapsed, 1),
+        "ops": ops,
+        "pushes": len(lat),
+        "ops_per_s": round(ops_per_s, 1),
         "p50_ms": round(percentile(lat, 50) * 1000, 1),
         "p99_ms": round(percentile(lat, 99) * 1000, 1),
         "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None,
-        "results": counts, "http_errors": errors,
+        "results": counts,
+        "http_errors": errors,
         "server_cpu_s": round(server_cpu, 1),
         "server_cpu_ms_per_op": round(server_cpu / ops * 1000, 3) if ops else None,
         "server_cores_used": round(server_cpu / elapsed, 2),
@@ -331,15 +405,22 @@ async def main_async(args: argparse.Namespace, host: str, port: int) -> dict[str
 def main() -> int:
     """Parse arguments, set up the database and server, run, print figures."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--db", default=os.environ.get("COMMUNE_TEST_PG_URL"),
-                   help="PostgreSQL URL (a fresh schema is created in it); default "
-                        "COMMUNE_TEST_PG_URL; without it a SQLite file is used")
+    p.add_argument(
+        "--db",
+        default=os.environ.get("COMMUNE_TEST_PG_URL"),
+        help="PostgreSQL URL (a fresh schema is created in it); default "
+        "COMMUNE_TEST_PG_URL; without it a SQLite file is used",
+    )
     p.add_argument("--devices", type=int, default=500)
     p.add_argument("--communes", type=int, default=100)
     p.add_argument("--batch", type=int, default=20, help="operations per push")
     p.add_argument("--duration", type=float, default=20.0, help="seconds of load")
-    p.add_argument("--rate", type=float, default=2500.0,
-                   help="offered load, operations per second over all devices (0: flat out)")
+    p.add_argument(
+        "--rate",
+        type=float,
+        default=2500.0,
+        help="offered load, operations per second over all devices (0: flat out)",
+    )
     p.add_argument("--baseline-seconds", type=float, default=3.0)
     p.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     p.add_argument("--block", type=int, default=500, help="incoming numbers leased per device")
@@ -365,9 +446,24 @@ def main() -> int:
         port = free_port()
         log = stack.enter_context(open(args.server_log, "w"))  # noqa: SIM115 - closed by stack
         server = subprocess.Popen(
-            [sys.executable, "-m", "city_server.cli", "serve", "--db", url, "--host",
-             "127.0.0.1", "--port", str(port), "--workers", str(args.workers)],
-            stdout=subprocess.DEVNULL, stderr=log, text=True, cwd=ROOT,
+            [
+                sys.executable,
+                "-m",
+                "city_server.cli",
+                "serve",
+                "--db",
+                url,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            text=True,
+            cwd=ROOT,
             start_new_session=True,  # its own process group, so workers die with it
         )
         stack.callback(stop_server, server)
@@ -382,16 +478,24 @@ def main() -> int:
                     raise SystemExit("server did not start") from None
                 time.sleep(0.3)
         figures = asyncio.run(main_async(args, "127.0.0.1", port))
-    print(f"{figures['devices']} devices, batches of {figures['batch']} ops, "
-          f"{figures['duration_s']} s on {figures['backend']} ({args.workers} workers), "
-          f"offered {args.rate} ops/s")
-    print(f"  {figures['ops_per_s']} ops/s, p50 {figures['p50_ms']} ms, "
-          f"p99 {figures['p99_ms']} ms per push; results {figures['results']}, "
-          f"HTTP errors {figures['http_errors']}")
-    print(f"  server processes used {figures['server_cores_used']} cores, "
-          f"{figures['server_cpu_ms_per_op']} ms CPU per op")
-    print(f"  baseline raw HTTP {figures['baseline_raw_http_req_per_s']} req/s; pushes "
-          f"{figures['push_req_per_s']} req/s = {figures['push_req_vs_raw_http']} x baseline")
+    print(
+        f"{figures['devices']} devices, batches of {figures['batch']} ops, "
+        f"{figures['duration_s']} s on {figures['backend']} ({args.workers} workers), "
+        f"offered {args.rate} ops/s"
+    )
+    print(
+        f"  {figures['ops_per_s']} ops/s, p50 {figures['p50_ms']} ms, "
+        f"p99 {figures['p99_ms']} ms per push; results {figures['results']}, "
+        f"HTTP errors {figures['http_errors']}"
+    )
+    print(
+        f"  server processes used {figures['server_cores_used']} cores, "
+        f"{figures['server_cpu_ms_per_op']} ms CPU per op"
+    )
+    print(
+        f"  baseline raw HTTP {figures['baseline_raw_http_req_per_s']} req/s; pushes "
+        f"{figures['push_req_per_s']} req/s = {figures['push_req_vs_raw_http']} x baseline"
+    )
     print(json.dumps(figures))
     return 0
 

@@ -42,11 +42,11 @@ from city_server.admin import add_commune, add_user  # noqa: E402
 from city_server.db import make_engine, migrate, session_factory  # noqa: E402
 from commune_desk.app import AppContext  # noqa: E402
 from commune_desk.paths import AppPaths  # noqa: E402
+from commune_desk.protocol import Role  # noqa: E402
 from commune_desk.services import NewDossier  # noqa: E402
 from commune_desk.store.models import OutboxOp  # noqa: E402
 from commune_desk.sync.account import login  # noqa: E402
 from commune_desk.sync.engine import SyncEngine  # noqa: E402
-from commune_desk.sync.protocol import Role  # noqa: E402
 
 
 def free_port() -> int:
@@ -62,15 +62,31 @@ def start_server(root: Path) -> tuple[subprocess.Popen[bytes], int]:
     migrate(engine)
     with session_factory(engine)() as session:
         add_commune(session, code="C01", name="Phường Hoàn Kiếm")
-        add_user(session, commune_code="C01", username="c01-clerk", role=Role.CLERK,
-                 password="secret-pass", fast_hash=True)
+        add_user(
+            session,
+            commune_code="C01",
+            username="c01-clerk",
+            role=Role.CLERK,
+            password="secret-pass",
+            fast_hash=True,
+        )
         session.commit()
     engine.dispose()
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from city_server.cli import main; sys.exit(main())",
-         "serve", "--db", db_url, "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from city_server.cli import main; sys.exit(main())",
+            "serve",
+            "--db",
+            db_url,
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while True:
@@ -90,11 +106,15 @@ def fill(ctx: AppContext, ops: int, attachments_mb: float, file_mb: float) -> in
     now = datetime.now(UTC)
     for i in range(ops // 2):
         # At most 999 codes per counter slot and day: spread the backlog over days.
-        detail = ctx.services.register_dossier(NewDossier(
-            procedure_code=procedure, applicant_name=f"Nguyễn Thị Hồng {i}",
-            applicant_id_number="001199012345", received_by="Cán bộ một cửa",
-            received_at=now - timedelta(days=i // 500, minutes=i % 500),
-        )).value
+        detail = ctx.services.register_dossier(
+            NewDossier(
+                procedure_code=procedure,
+                applicant_name=f"Nguyễn Thị Hồng {i}",
+                applicant_id_number="001199012345",
+                received_by="Cán bộ một cửa",
+                received_at=now - timedelta(days=i // 500, minutes=i % 500),
+            )
+        ).value
         dossiers.append(detail.summary.id)
     total = int(attachments_mb * 1024 * 1024)
     size = int(file_mb * 1024 * 1024)
@@ -102,8 +122,9 @@ def fill(ctx: AppContext, ops: int, attachments_mb: float, file_mb: float) -> in
     i = 0
     while written < total:
         n = min(size, total - written)
-        ctx.services.add_attachment("dossier", dossiers[i % len(dossiers)],
-                                    source=os.urandom(n), filename=f"scan-{i}.pdf")
+        ctx.services.add_attachment(
+            "dossier", dossiers[i % len(dossiers)], source=os.urandom(n), filename=f"scan-{i}.pdf"
+        )
         written += n
         i += 1
     return written
@@ -112,8 +133,9 @@ def fill(ctx: AppContext, ops: int, attachments_mb: float, file_mb: float) -> in
 def ops_json_bytes(ctx: AppContext) -> int:
     """Size of the queued operations as JSON (the non-file part of the payload)."""
     with ctx.store.read() as s:
-        return sum(len(json.dumps(o.fields, ensure_ascii=False).encode()) + 200
-                   for o in s.scalars(select(OutboxOp)))
+        return sum(
+            len(json.dumps(o.fields, ensure_ascii=False).encode()) + 200 for o in s.scalars(select(OutboxOp))
+        )
 
 
 def main() -> int:
@@ -130,17 +152,17 @@ def main() -> int:
         root = Path(tmp)
         server, port = start_server(root)
         try:
-            with FaultProxy("127.0.0.1", port) as proxy, \
-                    AppContext.open(AppPaths.resolve(root / "pc")) as ctx:
-                login(ctx.store, server_url=proxy.url, username="c01-clerk",
-                      password="secret-pass")
+            with (
+                FaultProxy("127.0.0.1", port) as proxy,
+                AppContext.open(AppPaths.resolve(root / "pc")) as ctx,
+            ):
+                login(ctx.store, server_url=proxy.url, username="c01-clerk", password="secret-pass")
                 files = fill(ctx, args.ops, args.attachments_mb, args.file_mb)
                 payload = files + ops_json_bytes(ctx)
                 engine = SyncEngine(ctx.store, ctx.blobs, timeout=(10.0, 30.0))
                 bandwidth = args.kbit * 1000 // 8
                 proxy.reset_counters()
-                proxy.set(cut_every=args.cut_kib * 1024, latency=args.latency,
-                          bandwidth=bandwidth)
+                proxy.set(cut_every=args.cut_kib * 1024, latency=args.latency, bandwidth=bandwidth)
                 started = time.monotonic()
                 rounds = failed = 0
                 while True:
@@ -161,12 +183,23 @@ def main() -> int:
             server.wait(timeout=30)
     ideal = payload / bandwidth
     figures = {
-        "benchmark": "sync_broken_link", "ops": args.ops, "attachment_bytes": files,
-        "payload_bytes": payload, "wire_bytes": wire, "wire_ratio": round(wire / payload, 3),
-        "target_wire_ratio": 1.25, "seconds_to_converge": round(elapsed, 1),
-        "ideal_seconds": round(ideal, 1), "time_ratio": round(elapsed / ideal, 2),
-        "rounds": rounds, "failed_rounds": failed, "cuts": cuts, "quarantined": quarantined,
-        "cut_every_kib": args.cut_kib, "latency_s": args.latency, "kbit_s": args.kbit,
+        "benchmark": "sync_broken_link",
+        "ops": args.ops,
+        "attachment_bytes": files,
+        "payload_bytes": payload,
+        "wire_bytes": wire,
+        "wire_ratio": round(wire / payload, 3),
+        "target_wire_ratio": 1.25,
+        "seconds_to_converge": round(elapsed, 1),
+        "ideal_seconds": round(ideal, 1),
+        "time_ratio": round(elapsed / ideal, 2),
+        "rounds": rounds,
+        "failed_rounds": failed,
+        "cuts": cuts,
+        "quarantined": quarantined,
+        "cut_every_kib": args.cut_kib,
+        "latency_s": args.latency,
+        "kbit_s": args.kbit,
     }
     print(json.dumps(figures))
     return 0

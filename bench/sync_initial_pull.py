@@ -41,10 +41,10 @@ from city_server.db import make_engine, migrate, session_factory  # noqa: E402
 from city_server.models import Commune, Record  # noqa: E402
 from commune_desk.app import AppContext  # noqa: E402
 from commune_desk.paths import AppPaths  # noqa: E402
+from commune_desk.protocol import Role  # noqa: E402
 from commune_desk.store.models import Dossier, DossierEvent, IncomingDocument  # noqa: E402
 from commune_desk.sync.account import login  # noqa: E402
 from commune_desk.sync.engine import SyncEngine  # noqa: E402
-from commune_desk.sync.protocol import Role  # noqa: E402
 
 UNIT = "000.00.00.H26"
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Đặng Thị Đào", "Lê Hoàng Cường", "Phạm Thu Hà"]
@@ -61,14 +61,30 @@ def seed(db_url: str, commune_code: str, total: int, procedure: str) -> None:
         n_docs = total // 5
         n_dossiers = (total - n_docs) // 2
 
-        def add(entity: str, entity_id: str, fields: dict[str, Any], parent: str | None = None,
-                status: int | None = None) -> None:
+        def add(
+            entity: str,
+            entity_id: str,
+            fields: dict[str, Any],
+            parent: str | None = None,
+            status: int | None = None,
+        ) -> None:
             nonlocal seq
             seq += 1
-            rows.append(dict(commune_id=commune_id, entity=entity, entity_id=entity_id, version=1,
-                             deleted=False, fields=fields, field_versions=dict.fromkeys(fields, 1),
-                             change_seq=seq, parent_id=parent, status=status,
-                             updated_at=datetime.now(UTC)))
+            rows.append(
+                dict(
+                    commune_id=commune_id,
+                    entity=entity,
+                    entity_id=entity_id,
+                    version=1,
+                    deleted=False,
+                    fields=fields,
+                    field_versions=dict.fromkeys(fields, 1),
+                    change_seq=seq,
+                    parent_id=parent,
+                    status=status,
+                    updated_at=datetime.now(UTC),
+                )
+            )
             if len(rows) >= 5000:
                 conn.execute(insert(Record), rows)
                 rows.clear()
@@ -77,25 +93,54 @@ def seed(db_url: str, commune_code: str, total: int, procedure: str) -> None:
             day = start + timedelta(days=i // 900)
             received = day + timedelta(minutes=i % 900)
             dossier_id = str(uuid.uuid4())
-            add("dossier", dossier_id, {
-                "code": f"{UNIT}-{day:%y%m%d}-{1001 + i % 900:04d}", "procedure_code": procedure,
-                "applicant_name": f"{NAMES[i % len(NAMES)]} {i}",
-                "applicant_id_number": f"001{i % 10**9:09d}", "applicant_phone": "0912345678",
-                "applicant_address": "Phường Hoàn Kiếm, Hà Nội", "received_at": received.isoformat(),
-                "appointment_at": (received + timedelta(days=3)).isoformat(),
-                "received_by": "Cán bộ một cửa", "counter_slot": 1, "notes": "",
-            }, status=2)
-            add("dossier_event", str(uuid.uuid4()), {
-                "dossier_id": dossier_id, "kind": "received", "at": received.isoformat(),
-                "actor": "Cán bộ một cửa", "note": "", "data": {},
-            }, parent=dossier_id)
+            add(
+                "dossier",
+                dossier_id,
+                {
+                    "code": f"{UNIT}-{day:%y%m%d}-{1001 + i % 900:04d}",
+                    "procedure_code": procedure,
+                    "applicant_name": f"{NAMES[i % len(NAMES)]} {i}",
+                    "applicant_id_number": f"001{i % 10**9:09d}",
+                    "applicant_phone": "0912345678",
+                    "applicant_address": "Phường Hoàn Kiếm, Hà Nội",
+                    "received_at": received.isoformat(),
+                    "appointment_at": (received + timedelta(days=3)).isoformat(),
+                    "received_by": "Cán bộ một cửa",
+                    "counter_slot": 1,
+                    "notes": "",
+                },
+                status=2,
+            )
+            add(
+                "dossier_event",
+                str(uuid.uuid4()),
+                {
+                    "dossier_id": dossier_id,
+                    "kind": "received",
+                    "at": received.isoformat(),
+                    "actor": "Cán bộ một cửa",
+                    "note": "",
+                    "data": {},
+                },
+                parent=dossier_id,
+            )
         for i in range(total - 2 * n_dossiers):
-            add("incoming_document", str(uuid.uuid4()), {
-                "series": "incoming/2025", "number": i + 1, "received_on": "2025-08-01",
-                "author": "UBND thành phố Hà Nội", "number_symbol": f"{i + 1}/UBND-VP",
-                "document_date": "2025-07-30", "doc_type": "Công văn",
-                "summary": f"V/v triển khai nhiệm vụ {i}", "urgency": "", "secrecy": "",
-            })
+            add(
+                "incoming_document",
+                str(uuid.uuid4()),
+                {
+                    "series": "incoming/2025",
+                    "number": i + 1,
+                    "received_on": "2025-08-01",
+                    "author": "UBND thành phố Hà Nội",
+                    "number_symbol": f"{i + 1}/UBND-VP",
+                    "document_date": "2025-07-30",
+                    "doc_type": "Công văn",
+                    "summary": f"V/v triển khai nhiệm vụ {i}",
+                    "urgency": "",
+                    "secrecy": "",
+                },
+            )
         if rows:
             conn.execute(insert(Record), rows)
         conn.execute(update(Commune).where(Commune.id == commune_id).values(change_seq=seq))
@@ -112,16 +157,36 @@ def dump_app(db_url: str, commune_code: str) -> FastAPI:
         with engine.connect() as conn:
             commune_id = conn.scalar(select(Commune.id).where(Commune.code == commune_code))
             rows = conn.execute(
-                select(Record.change_seq, Record.entity, Record.entity_id, Record.version,
-                       Record.deleted, Record.fields)
-                .where(Record.commune_id == commune_id).order_by(Record.change_seq)
+                select(
+                    Record.change_seq,
+                    Record.entity,
+                    Record.entity_id,
+                    Record.version,
+                    Record.deleted,
+                    Record.fields,
+                )
+                .where(Record.commune_id == commune_id)
+                .order_by(Record.change_seq)
             ).all()
-        body = json.dumps([
-            {"seq": r[0], "entity": r[1], "entity_id": r[2], "version": r[3], "deleted": r[4],
-             "fields": r[5]} for r in rows
-        ], ensure_ascii=False).encode("utf-8")
-        return Response(gzip.compress(body, compresslevel=6), media_type="application/json",
-                        headers={"Content-Encoding": "gzip"})
+        body = json.dumps(
+            [
+                {
+                    "seq": r[0],
+                    "entity": r[1],
+                    "entity_id": r[2],
+                    "version": r[3],
+                    "deleted": r[4],
+                    "fields": r[5],
+                }
+                for r in rows
+            ],
+            ensure_ascii=False,
+        ).encode("utf-8")
+        return Response(
+            gzip.compress(body, compresslevel=6),
+            media_type="application/json",
+            headers={"Content-Encoding": "gzip"},
+        )
 
     return app
 
@@ -152,8 +217,14 @@ def prepare(db_url: str) -> None:
     migrate(engine)
     with session_factory(engine)() as session:
         add_commune(session, code="C01", name="Phường Hoàn Kiếm")
-        add_user(session, commune_code="C01", username="c01-clerk", role=Role.CLERK,
-                 password="secret-pass", fast_hash=True)
+        add_user(
+            session,
+            commune_code="C01",
+            username="c01-clerk",
+            role=Role.CLERK,
+            password="secret-pass",
+            fast_hash=True,
+        )
         session.commit()
     engine.dispose()
 
@@ -164,8 +235,13 @@ def main() -> int:
     parser.add_argument("--serve-dump", nargs=2, metavar=("DB_URL", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_dump:
-        uvicorn.run(dump_app(args.serve_dump[0], "C01"), host="127.0.0.1",
-                    port=int(args.serve_dump[1]), log_level="warning", access_log=False)
+        uvicorn.run(
+            dump_app(args.serve_dump[0], "C01"),
+            host="127.0.0.1",
+            port=int(args.serve_dump[1]),
+            log_level="warning",
+            access_log=False,
+        )
         return 0
     procs: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory() as tmp, memory_keyring():
@@ -181,9 +257,20 @@ def main() -> int:
         try:
             # Both servers run in their own processes, as on a real network.
             api_port, dump_port = free_port(), free_port()
-            procs.append(spawn(["-c", "import sys; from city_server.cli import main; "
-                                "sys.exit(main())", "serve", "--db", db_url,
-                                "--port", str(api_port)], api_port))
+            procs.append(
+                spawn(
+                    [
+                        "-c",
+                        "import sys; from city_server.cli import main; sys.exit(main())",
+                        "serve",
+                        "--db",
+                        db_url,
+                        "--port",
+                        str(api_port),
+                    ],
+                    api_port,
+                )
+            )
             procs.append(spawn([__file__, "--serve-dump", db_url, str(dump_port)], dump_port))
             url = f"http://127.0.0.1:{dump_port}/dump"
             requests.get(url, timeout=600).json()  # warm-up (page cache, imports)
@@ -193,8 +280,10 @@ def main() -> int:
             baseline = time.perf_counter() - t0
             assert len(data) == args.records
             wire = int(reply.headers.get("Content-Length", 0))
-            print(f"baseline: one gzip JSON of {len(data)} records ({wire} bytes) "
-                  f"in {baseline:.2f} s", flush=True)
+            print(
+                f"baseline: one gzip JSON of {len(data)} records ({wire} bytes) in {baseline:.2f} s",
+                flush=True,
+            )
             ctx = AppContext.open(AppPaths.resolve(root / "pc"))
             server_url = f"http://127.0.0.1:{api_port}"
             login(ctx.store, server_url=server_url, username="c01-clerk", password="secret-pass")
@@ -204,8 +293,10 @@ def main() -> int:
             pull = time.perf_counter() - t0
             assert result.ok, result
             with ctx.store.read() as s:
-                local = sum(s.scalar(select(func.count()).select_from(m)) or 0
-                            for m in (Dossier, DossierEvent, IncomingDocument))
+                local = sum(
+                    s.scalar(select(func.count()).select_from(m)) or 0
+                    for m in (Dossier, DossierEvent, IncomingDocument)
+                )
             ctx.close()
             assert local == args.records, (local, args.records)
             print(f"pull: {result.pulled} changes into the store in {pull:.2f} s", flush=True)
@@ -214,9 +305,13 @@ def main() -> int:
                 proc.terminate()
                 proc.wait(timeout=30)
     figures = {
-        "benchmark": "sync_initial_pull", "records": args.records,
-        "pull_seconds": round(pull, 2), "baseline_seconds": round(baseline, 2),
-        "baseline_gzip_bytes": wire, "ratio": round(pull / baseline, 2), "target": 2.0,
+        "benchmark": "sync_initial_pull",
+        "records": args.records,
+        "pull_seconds": round(pull, 2),
+        "baseline_seconds": round(baseline, 2),
+        "baseline_gzip_bytes": wire,
+        "ratio": round(pull / baseline, 2),
+        "target": 2.0,
     }
     print(json.dumps(figures))
     return 0

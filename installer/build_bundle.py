@@ -23,8 +23,20 @@ CLI_NAME = "commune-desk-cli"
 def build_bundle(dist: Path, work: Path, *, python: str = sys.executable) -> Path:
     """Run PyInstaller on the spec and return the bundle folder."""
     subprocess.run(
-        [python, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-         "--distpath", str(dist), "--workpath", str(work), str(SPEC)],
+        [
+            python,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(dist),
+            "--workpath",
+            str(work),
+            str(SPEC),
+        ],
         check=True,
     )
     return dist / BUNDLE_NAME

@@ -60,9 +60,22 @@ def harvest(bundle: Path, fragment: Path) -> Path:
     prefix = bundle.as_posix().rstrip("/") + "/"
     listing = "".join(prefix + rel + "\n" for rel in bundle_files(bundle))
     result = subprocess.run(
-        [tool, "--var", "var.BundleDir", "-p", prefix, "--component-group", "BundleFiles",
-         "--directory-ref", "INSTALLDIR", "--win64"],
-        input=listing, capture_output=True, text=True, check=False,
+        [
+            tool,
+            "--var",
+            "var.BundleDir",
+            "-p",
+            prefix,
+            "--component-group",
+            "BundleFiles",
+            "--directory-ref",
+            "INSTALLDIR",
+            "--win64",
+        ],
+        input=listing,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise MsiBuildError(f"wixl-heat failed: {result.stderr.strip()}")
@@ -84,10 +97,25 @@ def build_msi(bundle: Path, version: str, output: Path, *, wxs: Path = WXS) -> P
         # wixl resolves File/@Source relative to the working directory and rejects
         # absolute paths, so it runs next to the bundle with a relative BundleDir.
         result = subprocess.run(
-            [tool, "-a", "x64", "-D", f"Version={version}", "-D", f"BundleDir={bundle.name}",
-             "-D", "Win64=yes", "-o", str(partial.resolve()), str(wxs.resolve()),
-             str(fragment.resolve())],
-            capture_output=True, text=True, check=False, cwd=bundle.parent,
+            [
+                tool,
+                "-a",
+                "x64",
+                "-D",
+                f"Version={version}",
+                "-D",
+                f"BundleDir={bundle.name}",
+                "-D",
+                "Win64=yes",
+                "-o",
+                str(partial.resolve()),
+                str(wxs.resolve()),
+                str(fragment.resolve()),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=bundle.parent,
         )
         if result.returncode != 0:
             partial.unlink(missing_ok=True)

@@ -29,9 +29,7 @@ _PF_SSE4_2_INSTRUCTIONS_AVAILABLE = 38
 #: CPUID leaf 1, ECX bit 20 is SSE4.2.
 _SSE42_ECX_BIT = 1 << 20
 #: x86-64 machine code: push rbx; mov eax,1; xor ecx,ecx; cpuid; mov eax,ecx; pop rbx; ret
-_CPUID_LEAF1_ECX = bytes(
-    [0x53, 0xB8, 0x01, 0x00, 0x00, 0x00, 0x31, 0xC9, 0x0F, 0xA2, 0x89, 0xC8, 0x5B, 0xC3]
-)
+_CPUID_LEAF1_ECX = bytes([0x53, 0xB8, 0x01, 0x00, 0x00, 0x00, 0x31, 0xC9, 0x0F, 0xA2, 0x89, 0xC8, 0x5B, 0xC3])
 
 
 @dataclass(frozen=True)
@@ -118,10 +116,13 @@ def _run_cpuid_leaf1_ecx() -> int:
     if sys.platform == "win32":
         kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
         kernel32.VirtualAlloc.restype = ctypes.c_void_p
-        kernel32.VirtualAlloc.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_ulong,
-                                          ctypes.c_ulong]
-        kernel32.VirtualProtect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_ulong,
-                                            ctypes.POINTER(ctypes.c_ulong)]
+        kernel32.VirtualAlloc.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_ulong, ctypes.c_ulong]
+        kernel32.VirtualProtect.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_size_t,
+            ctypes.c_ulong,
+            ctypes.POINTER(ctypes.c_ulong),
+        ]
         kernel32.VirtualFree.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_ulong]
         address = kernel32.VirtualAlloc(None, size, 0x3000, 0x04)  # commit|reserve, RW
         if not address:
@@ -149,7 +150,10 @@ def show_refusal(refusal: Refusal) -> None:
     """Tell the clerk why the app does not start: a message box on Windows, stderr elsewhere."""
     if sys.platform == "win32":
         ctypes.windll.user32.MessageBoxW(  # type: ignore[attr-defined]
-            None, refusal.message, "CommuneDesk", 0x10  # MB_ICONERROR
+            None,
+            refusal.message,
+            "CommuneDesk",
+            0x10,  # MB_ICONERROR
         )
     else:
         print(refusal.message, file=sys.stderr)

@@ -260,223 +260,6 @@
 <context>
     <name>Errors</name>
     <message>
-        <source>Chưa nhập số định danh (CCCD/CMND).</source>
-        <extracomment>Messages for error kinds raised by domain/, services/ and sync/. Unknown kinds get a generic sentence naming the kind (see ``message_for``).</extracomment>
-        <translation>The ID number is missing.</translation>
-    </message>
-    <message>
-        <source>Số định danh không hợp lệ: CCCD có 12 chữ số, CMND có 9 chữ số.</source>
-        <translation>Invalid ID number: a CCCD has 12 digits, a CMND 9.</translation>
-    </message>
-    <message>
-        <source>Số CCCD không hợp lệ: năm sinh suy ra nằm trong tương lai.</source>
-        <translation>Invalid CCCD: the birth year it encodes is in the future.</translation>
-    </message>
-    <message>
-        <source>Số CCCD không khớp với năm sinh đã nhập.</source>
-        <translation>The CCCD does not match the birth year entered.</translation>
-    </message>
-    <message>
-        <source>Chưa nhập số điện thoại.</source>
-        <translation>The phone number is missing.</translation>
-    </message>
-    <message>
-        <source>Số điện thoại không hợp lệ.</source>
-        <translation>Invalid phone number.</translation>
-    </message>
-    <message>
-        <source>Chưa nhập họ tên người nộp hồ sơ.</source>
-        <translation>The applicant&apos;s name is missing.</translation>
-    </message>
-    <message>
-        <source>Không có thủ tục với mã này trong danh mục.</source>
-        <translation>No procedure with this code in the catalogue.</translation>
-    </message>
-    <message>
-        <source>Thủ tục này đã bị bỏ khỏi danh mục hiện hành.</source>
-        <translation>This procedure was removed from the current catalogue.</translation>
-    </message>
-    <message>
-        <source>Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ.</source>
-        <translation>This action is not allowed in the dossier&apos;s current status.</translation>
-    </message>
-    <message>
-        <source>Quầy đã cấp hết mã hồ sơ trong ngày hôm nay.</source>
-        <translation>This counter has used up today&apos;s dossier codes.</translation>
-    </message>
-    <message>
-        <source>Số quầy phải từ 1 đến 9.</source>
-        <translation>The counter number must be 1 to 9.</translation>
-    </message>
-    <message>
-        <source>Mã đơn vị không hợp lệ.</source>
-        <translation>Invalid unit code.</translation>
-    </message>
-    <message>
-        <source>Máy chủ tạm thời không phục vụ. Sẽ tự thử lại sau.</source>
-        <translation>The server is temporarily unavailable. Will retry automatically.</translation>
-    </message>
-    <message>
-        <source>Máy này chưa đăng nhập máy chủ thành phố. Hãy nhờ cán bộ CNTT đăng nhập một lần.</source>
-        <translation>This PC has not logged in to the city server yet. Ask IT support to log in once.</translation>
-    </message>
-    <message>
-        <source>Tên đăng nhập hoặc mật khẩu không đúng.</source>
-        <translation>Wrong user name or password.</translation>
-    </message>
-    <message>
-        <source>Máy này đã bị thu hồi quyền đồng bộ. Hãy liên hệ cán bộ CNTT.</source>
-        <translation>This PC&apos;s sync access was revoked. Contact IT support.</translation>
-    </message>
-    <message>
-        <source>Phiên bản phần mềm không khớp với máy chủ. Hãy cập nhật phần mềm.</source>
-        <translation>This version does not match the server. Please update the software.</translation>
-    </message>
-    <message>
-        <source>Không đọc được kho mật khẩu của Windows. Hãy liên hệ cán bộ CNTT.</source>
-        <translation>The Windows credential store cannot be read. Contact IT support.</translation>
-    </message>
-    <message>
-        <source>Máy chủ trả lời không hợp lệ. Sẽ thử lại sau.</source>
-        <translation>The server sent an invalid answer. Will retry later.</translation>
-    </message>
-    <message>
-        <source>Máy chủ từ chối yêu cầu.</source>
-        <translation>The server refused the request.</translation>
-    </message>
-    <message>
-        <source>Thiếu tệp đính kèm trên máy. Hãy liên hệ cán bộ CNTT.</source>
-        <translation>An attached file is missing on this PC. Contact IT support.</translation>
-    </message>
-    <message>
-        <source>Tệp đính kèm bị hỏng khi truyền. Sẽ gửi lại.</source>
-        <translation>An attachment was damaged in transfer. It will be sent again.</translation>
-    </message>
-    <message>
-        <source>Mật khẩu không đúng.</source>
-        <translation>Wrong password.</translation>
-    </message>
-    <message>
-        <source>Không tìm thấy xung đột này.</source>
-        <translation>This conflict was not found.</translation>
-    </message>
-    <message>
-        <source>Xung đột này đã được xử lý.</source>
-        <translation>This conflict was already resolved.</translation>
-    </message>
-    <message>
-        <source>Giá trị chọn không thuộc xung đột này.</source>
-        <translation>The chosen value is not part of this conflict.</translation>
-    </message>
-    <message>
-        <source>Không tìm thấy thay đổi này.</source>
-        <translation>This change was not found.</translation>
-    </message>
-    <message>
-        <source>Thay đổi này đã được xử lý.</source>
-        <translation>This change was already handled.</translation>
-    </message>
-    <message>
-        <source>Chức năng đính kèm tệp chưa sẵn sàng.</source>
-        <translation>Attachments are not available yet.</translation>
-    </message>
-    <message>
-        <source>Chưa nhập tên đơn vị.</source>
-        <translation>The office name is missing.</translation>
-    </message>
-    <message>
-        <source>Giờ làm việc không hợp lệ: các buổi phải theo thứ tự và không rỗng.</source>
-        <translation>Invalid office hours: sessions must be in order and not empty.</translation>
-    </message>
-    <message>
-        <source>Không tìm thấy bản ghi (có thể đã bị xoá).</source>
-        <translation>Record not found (it may have been deleted).</translation>
-    </message>
-    <message>
-        <source>Dữ liệu danh mục cũ hơn dữ liệu đang dùng; không cập nhật.</source>
-        <translation>The catalogue data is older than the one in use; not updated.</translation>
-    </message>
-    <message>
-        <source>Không thể huỷ số này.</source>
-        <translation>This number cannot be voided.</translation>
-    </message>
-    <message>
-        <source>Văn bản đã được cấp số.</source>
-        <translation>The document already has a number.</translation>
-    </message>
-    <message>
-        <source>Đã hết số được cấp cho sổ này; cần đồng bộ với máy chủ.</source>
-        <translation>No numbers left for this register; sync with the server.</translation>
-    </message>
-    <message>
-        <source>Chưa nhập trích yếu.</source>
-        <translation>The summary is missing.</translation>
-    </message>
-    <message>
-        <source>Chưa nhập cơ quan ban hành.</source>
-        <translation>The issuing body is missing.</translation>
-    </message>
-    <message>
-        <source>Chưa nhập ký hiệu văn bản.</source>
-        <translation>The document symbol is missing.</translation>
-    </message>
-    <message>
-        <source>Chưa chọn người xử lý.</source>
-        <translation>No handler chosen.</translation>
-    </message>
-    <message>
-        <source>Tệp sao lưu không hợp lệ hoặc bị hỏng.</source>
-        <translation>The backup file is invalid or damaged.</translation>
-    </message>
-    <message>
-        <source>Không sao lưu được dữ liệu.</source>
-        <translation>The backup could not be made.</translation>
-    </message>
-    <message>
-        <source>Tệp danh mục thủ tục không hợp lệ.</source>
-        <translation>The procedure catalogue file is invalid.</translation>
-    </message>
-    <message>
-        <source>Bản ghi vừa được thay đổi ở máy khác. Hãy mở lại và thử lần nữa.</source>
-        <translation>The record was just changed on another PC. Reopen it and try again.</translation>
-    </message>
-    <message>
-        <source>Máy chủ chưa được cấu hình.</source>
-        <translation>No server is configured.</translation>
-    </message>
-    <message>
-        <source>Không kết nối được máy chủ. Dữ liệu vẫn được lưu trên máy.</source>
-        <translation>Cannot reach the server. Your data is still saved on this PC.</translation>
-    </message>
-    <message>
-        <source>Máy chủ không trả lời kịp. Sẽ thử lại sau.</source>
-        <translation>The server did not answer in time. Will retry later.</translation>
-    </message>
-    <message>
-        <source>Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.</source>
-        <translation>Your login has expired. Please log in again.</translation>
-    </message>
-    <message>
-        <source>Tài khoản không có quyền với dữ liệu này.</source>
-        <translation>This account has no access to these data.</translation>
-    </message>
-    <message>
-        <source>Máy chủ đang gặp sự cố. Sẽ thử lại sau.</source>
-        <translation>The server has a problem. Will retry later.</translation>
-    </message>
-    <message>
-        <source>Kiểm tra dữ liệu phát hiện lỗi. Hãy liên hệ cán bộ CNTT và khôi phục bản sao lưu.</source>
-        <translation>The data check found errors. Contact IT support and restore a backup.</translation>
-    </message>
-    <message>
-        <source>Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại.</source>
-        <translation>The disk is full. Free some space and try again.</translation>
-    </message>
-    <message>
-        <source>Không thực hiện được thao tác ({kind}).</source>
-        <translation>The action could not be done ({kind}).</translation>
-    </message>
-    <message>
         <source>Xin lỗi, đã có lỗi</source>
         <extracomment>Every message shown (tests read it instead of clicking dialogs). Set once a fatal error was shown: later failures (work queued behind a store that never opened) are only logged, so the clerk sees one apology, not ten.</extracomment>
         <translation>Sorry, something went wrong</translation>
@@ -1074,6 +857,385 @@ Please send this file to IT support.</translation>
     <message>
         <source>Phím tắt: Ctrl+{n}</source>
         <translation>Shortcut: Ctrl+{n}</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>Chưa nhập số định danh (CCCD/CMND).</source>
+        <translation>The ID number is missing.</translation>
+    </message>
+    <message>
+        <source>Số định danh không hợp lệ: CCCD có 12 chữ số, CMND có 9 chữ số.</source>
+        <translation>Invalid ID number: a CCCD has 12 digits, a CMND 9.</translation>
+    </message>
+    <message>
+        <source>Số CCCD không hợp lệ: năm sinh suy ra nằm trong tương lai.</source>
+        <translation>Invalid CCCD: the birth year it encodes is in the future.</translation>
+    </message>
+    <message>
+        <source>Số CCCD không khớp với năm sinh đã nhập.</source>
+        <translation>The CCCD does not match the birth year entered.</translation>
+    </message>
+    <message>
+        <source>Chưa nhập số điện thoại.</source>
+        <translation>The phone number is missing.</translation>
+    </message>
+    <message>
+        <source>Số điện thoại không hợp lệ.</source>
+        <translation>Invalid phone number.</translation>
+    </message>
+    <message>
+        <source>Chưa nhập họ tên người nộp hồ sơ.</source>
+        <translation>The applicant's name is missing.</translation>
+    </message>
+    <message>
+        <source>Không có thủ tục với mã này trong danh mục.</source>
+        <translation>No procedure with this code in the catalogue.</translation>
+    </message>
+    <message>
+        <source>Thủ tục này đã bị bỏ khỏi danh mục hiện hành.</source>
+        <translation>This procedure was removed from the current catalogue.</translation>
+    </message>
+    <message>
+        <source>Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ.</source>
+        <translation>This action is not allowed in the dossier's current status.</translation>
+    </message>
+    <message>
+        <source>Quầy đã cấp hết mã hồ sơ trong ngày hôm nay.</source>
+        <translation>This counter has used up today's dossier codes.</translation>
+    </message>
+    <message>
+        <source>Số quầy phải từ 1 đến 9.</source>
+        <translation>The counter number must be 1 to 9.</translation>
+    </message>
+    <message>
+        <source>Mã đơn vị không hợp lệ.</source>
+        <translation>Invalid unit code.</translation>
+    </message>
+    <message>
+        <source>Mã hồ sơ không hợp lệ.</source>
+        <translation>Invalid dossier code.</translation>
+    </message>
+    <message>
+        <source>Thời điểm phải có múi giờ (ví dụ 2026-01-05T08:30:00+07:00).</source>
+        <translation>A time needs a time zone (for example 2026-01-05T08:30:00+07:00).</translation>
+    </message>
+    <message>
+        <source>Thời điểm không đúng định dạng ISO 8601.</source>
+        <translation>The time is not in ISO 8601 format.</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy bản ghi (có thể đã bị xoá).</source>
+        <translation>Record not found (it may have been deleted).</translation>
+    </message>
+    <message>
+        <source>Dữ liệu danh mục cũ hơn dữ liệu đang dùng; không cập nhật.</source>
+        <translation>The catalogue data is older than the one in use; not updated.</translation>
+    </message>
+    <message>
+        <source>Không thể huỷ số này.</source>
+        <translation>This number cannot be voided.</translation>
+    </message>
+    <message>
+        <source>Văn bản đã được cấp số.</source>
+        <translation>The document already has a number.</translation>
+    </message>
+    <message>
+        <source>Đã hết số được cấp cho sổ này; cần đồng bộ với máy chủ.</source>
+        <translation>No numbers left for this register; sync with the server.</translation>
+    </message>
+    <message>
+        <source>Tên sổ đăng ký không hợp lệ.</source>
+        <translation>Invalid register book name.</translation>
+    </message>
+    <message>
+        <source>Chưa nhập trích yếu.</source>
+        <translation>The summary is missing.</translation>
+    </message>
+    <message>
+        <source>Chưa nhập cơ quan ban hành.</source>
+        <translation>The issuing body is missing.</translation>
+    </message>
+    <message>
+        <source>Chưa nhập ký hiệu văn bản.</source>
+        <translation>The document symbol is missing.</translation>
+    </message>
+    <message>
+        <source>Chưa chọn người xử lý.</source>
+        <translation>No handler chosen.</translation>
+    </message>
+    <message>
+        <source>Chưa nhập tên đơn vị.</source>
+        <translation>The office name is missing.</translation>
+    </message>
+    <message>
+        <source>Giờ làm việc không hợp lệ: các buổi phải theo thứ tự và không rỗng.</source>
+        <translation>Invalid office hours: sessions must be in order and not empty.</translation>
+    </message>
+    <message>
+        <source>Tệp sao lưu không hợp lệ hoặc bị hỏng.</source>
+        <translation>The backup file is invalid or damaged.</translation>
+    </message>
+    <message>
+        <source>Không sao lưu được dữ liệu.</source>
+        <translation>The backup could not be made.</translation>
+    </message>
+    <message>
+        <source>Tệp danh mục thủ tục không hợp lệ.</source>
+        <translation>The procedure catalogue file is invalid.</translation>
+    </message>
+    <message>
+        <source>Chức năng đính kèm tệp chưa sẵn sàng.</source>
+        <translation>Attachments are not available yet.</translation>
+    </message>
+    <message>
+        <source>Bản ghi vừa được thay đổi ở máy khác. Hãy mở lại và thử lần nữa.</source>
+        <translation>The record was just changed on another PC. Reopen it and try again.</translation>
+    </message>
+    <message>
+        <source>Kiểm tra dữ liệu phát hiện lỗi. Hãy liên hệ cán bộ CNTT và khôi phục bản sao lưu.</source>
+        <translation>The data check found errors. Contact IT support and restore a backup.</translation>
+    </message>
+    <message>
+        <source>Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại.</source>
+        <translation>The disk is full. Free some space and try again.</translation>
+    </message>
+    <message>
+        <source>Máy chủ chưa được cấu hình.</source>
+        <translation>No server is configured.</translation>
+    </message>
+    <message>
+        <source>Không kết nối được máy chủ. Dữ liệu vẫn được lưu trên máy và sẽ đồng bộ sau.</source>
+        <translation>Cannot reach the server. Your data is still saved on this PC and will sync later.</translation>
+    </message>
+    <message>
+        <source>Không kết nối được máy chủ. Dữ liệu vẫn được lưu trên máy.</source>
+        <translation>Cannot reach the server. Your data is still saved on this PC.</translation>
+    </message>
+    <message>
+        <source>Máy chủ không trả lời kịp. Sẽ thử lại sau.</source>
+        <translation>The server did not answer in time. Will retry later.</translation>
+    </message>
+    <message>
+        <source>Máy chủ đang gặp sự cố. Sẽ thử lại sau.</source>
+        <translation>The server has a problem. Will retry later.</translation>
+    </message>
+    <message>
+        <source>Máy chủ tạm thời không phục vụ. Sẽ tự thử lại sau.</source>
+        <translation>The server is temporarily unavailable. Will retry automatically.</translation>
+    </message>
+    <message>
+        <source>Máy này chưa đăng nhập máy chủ thành phố. Hãy nhờ cán bộ CNTT đăng nhập một lần (lệnh commune-desk login).</source>
+        <translation>This PC has not logged in to the city server. Ask IT staff to log in once (command commune-desk login).</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập hoặc mật khẩu không đúng.</source>
+        <translation>Wrong user name or password.</translation>
+    </message>
+    <message>
+        <source>Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.</source>
+        <translation>Your login has expired. Please log in again.</translation>
+    </message>
+    <message>
+        <source>Máy này đã bị thu hồi quyền đồng bộ. Hãy liên hệ cán bộ CNTT.</source>
+        <translation>This PC's sync access was revoked. Contact IT support.</translation>
+    </message>
+    <message>
+        <source>Phiên bản phần mềm không khớp với máy chủ. Hãy cập nhật phần mềm.</source>
+        <translation>This version does not match the server. Please update the software.</translation>
+    </message>
+    <message>
+        <source>Không đọc được kho mật khẩu của hệ điều hành. Hãy liên hệ cán bộ CNTT.</source>
+        <translation>The operating system's password store cannot be read. Please contact IT staff.</translation>
+    </message>
+    <message>
+        <source>Máy chủ trả lời không đúng giao thức; kiểm tra lại địa chỉ máy chủ. Sẽ thử lại sau.</source>
+        <translation>The server's reply does not follow the protocol; check the server address. Will retry later.</translation>
+    </message>
+    <message>
+        <source>Máy chủ từ chối yêu cầu.</source>
+        <translation>The server refused the request.</translation>
+    </message>
+    <message>
+        <source>Thiếu tệp đính kèm trên máy; không gửi được. Hãy liên hệ cán bộ CNTT.</source>
+        <translation>An attachment file is missing on this PC and cannot be sent. Please contact IT staff.</translation>
+    </message>
+    <message>
+        <source>Tệp đính kèm bị hỏng khi truyền; sẽ truyền lại.</source>
+        <translation>An attachment was damaged in transfer; it will be transferred again.</translation>
+    </message>
+    <message>
+        <source>Mật khẩu không đúng.</source>
+        <translation>Wrong password.</translation>
+    </message>
+    <message>
+        <source>Đang có một lượt đồng bộ khác chạy.</source>
+        <translation>Another sync round is already running.</translation>
+    </message>
+    <message>
+        <source>Cả 9 số quầy của đơn vị đã được cấp cho máy khác; cần thu hồi một máy cũ.</source>
+        <translation>All 9 counter slots of this unit are held by other PCs; an old PC must be revoked.</translation>
+    </message>
+    <message>
+        <source>Đồng bộ gặp lỗi không mong muốn; đã ghi nhật ký, sẽ thử lại sau.</source>
+        <translation>Sync hit an unexpected error; it was logged and will be retried later.</translation>
+    </message>
+    <message>
+        <source>Còn thao tác chưa gửi được lên máy chủ; sẽ gửi ở lượt đồng bộ sau.</source>
+        <translation>Some changes could not be sent to the server yet; they will be sent in the next round.</translation>
+    </message>
+    <message>
+        <source>Đồng bộ xong nhưng có thao tác bị máy chủ từ chối hoặc xung đột cần xử lý.</source>
+        <translation>Sync finished, but some changes were refused by the server or conflict and need attention.</translation>
+    </message>
+    <message>
+        <source>Tài khoản không có quyền với dữ liệu này.</source>
+        <translation>This account has no access to these data.</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy xung đột này.</source>
+        <translation>This conflict was not found.</translation>
+    </message>
+    <message>
+        <source>Xung đột này đã được xử lý.</source>
+        <translation>This conflict was already resolved.</translation>
+    </message>
+    <message>
+        <source>Giá trị chọn không thuộc xung đột này.</source>
+        <translation>The chosen value is not part of this conflict.</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy thay đổi này.</source>
+        <translation>This change was not found.</translation>
+    </message>
+    <message>
+        <source>Thay đổi này đã được xử lý.</source>
+        <translation>This change was already handled.</translation>
+    </message>
+    <message>
+        <source>Máy chủ không có hồ sơ mà thay đổi này thuộc về.</source>
+        <translation>The server does not have the dossier this change belongs to.</translation>
+    </message>
+    <message>
+        <source>Máy chủ không có bản ghi này (có thể đã bị xoá ở máy khác).</source>
+        <translation>The server does not have this record (it may have been deleted on another PC).</translation>
+    </message>
+    <message>
+        <source>Bản ghi đã bị xoá trên máy chủ.</source>
+        <translation>The record was deleted on the server.</translation>
+    </message>
+    <message>
+        <source>Máy chủ không nhận loại bước xử lý này (phần mềm cần cập nhật?).</source>
+        <translation>The server does not accept this kind of step (does the software need an update?).</translation>
+    </message>
+    <message>
+        <source>Nhật ký xử lý chỉ được ghi thêm, không được sửa hay xoá.</source>
+        <translation>The processing history can only be added to, never edited or deleted.</translation>
+    </message>
+    <message>
+        <source>Có thông tin không hợp lệ.</source>
+        <translation>Some information is not valid.</translation>
+    </message>
+    <message>
+        <source>Tài khoản này không được sửa loại dữ liệu này.</source>
+        <translation>This account may not change this kind of data.</translation>
+    </message>
+    <message>
+        <source>Số văn bản nằm ngoài khối số máy này được cấp.</source>
+        <translation>The document number is outside the block leased to this PC.</translation>
+    </message>
+    <message>
+        <source>Số văn bản đã được máy khác dùng.</source>
+        <translation>The document number was already used by another PC.</translation>
+    </message>
+    <message>
+        <source>Số văn bản đã cấp không được đổi.</source>
+        <translation>An issued document number cannot be changed.</translation>
+    </message>
+    <message>
+        <source>Sổ đã hết số để cấp.</source>
+        <translation>The register book has no numbers left to issue.</translation>
+    </message>
+    <message>
+        <source>Tệp đính kèm chưa gửi đủ lên máy chủ.</source>
+        <translation>The attachment has not been fully uploaded to the server.</translation>
+    </message>
+    <message>
+        <source>Bản ghi đã bị sửa ở máy khác nên không xoá được.</source>
+        <translation>The record was changed on another PC, so it cannot be deleted.</translation>
+    </message>
+    <message>
+        <source>Cùng một thông tin đã được sửa khác nhau ở hai máy.</source>
+        <translation>The same information was changed differently on two PCs.</translation>
+    </message>
+    <message>
+        <source>Số thứ tự thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT).</source>
+        <translation>The change's sequence number was already used (a software fault; please tell IT staff).</translation>
+    </message>
+    <message>
+        <source>Mã thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT).</source>
+        <translation>The change's id was already used (a software fault; please tell IT staff).</translation>
+    </message>
+    <message>
+        <source>Thao tác này thuộc về một máy khác.</source>
+        <translation>This change belongs to another PC.</translation>
+    </message>
+    <message>
+        <source>Đã cập nhật thành công từ USB.</source>
+        <translation>The update from the USB stick was installed.</translation>
+    </message>
+    <message>
+        <source>Phần mềm và dữ liệu danh mục đã là bản mới nhất; không có gì để cập nhật.</source>
+        <translation>The software and the reference data are already up to date; nothing to update.</translation>
+    </message>
+    <message>
+        <source>Bản cập nhật trên USB hợp lệ (chưa cài đặt).</source>
+        <translation>The update on the USB stick is valid (not installed yet).</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy bản cập nhật CommuneDesk trên USB này (cần thư mục “CommuneDesk-update”).</source>
+        <translation>No CommuneDesk update was found on this USB stick (a “CommuneDesk-update” folder is needed).</translation>
+    </message>
+    <message>
+        <source>Không đọc được USB. Hãy rút ra, cắm lại rồi thử lại.</source>
+        <translation>The USB stick cannot be read. Unplug it, plug it in again and retry.</translation>
+    </message>
+    <message>
+        <source>Bản cập nhật trên USB bị thiếu tệp. Hãy nhờ cán bộ CNTT chép lại USB cập nhật.</source>
+        <translation>The update on the USB stick is missing files. Ask IT support to copy the update stick again.</translation>
+    </message>
+    <message>
+        <source>Bản cập nhật trên USB đã bị sửa đổi hoặc hỏng nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.</source>
+        <translation>The update on the USB stick was altered or is damaged, so it was NOT installed. Nothing changed on this PC. Tell IT support.</translation>
+    </message>
+    <message>
+        <source>USB này chứa bản cập nhật CŨ hơn bản đã cài nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy xin USB cập nhật mới nhất.</source>
+        <translation>This USB stick holds an update OLDER than the one installed, so it was NOT installed. Nothing changed on this PC. Ask for the latest update stick.</translation>
+    </message>
+    <message>
+        <source>Bản cập nhật trên USB đã hết hạn nên KHÔNG được cài. Hãy xin cán bộ CNTT chép bản cập nhật mới.</source>
+        <translation>The update on the USB stick has expired, so it was NOT installed. Ask IT support to copy a new update.</translation>
+    </message>
+    <message>
+        <source>Bản cập nhật có tệp ghi ra ngoài thư mục cho phép nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.</source>
+        <translation>The update has a file that would be written outside the allowed folder, so it was NOT installed. Nothing changed on this PC. Tell IT support.</translation>
+    </message>
+    <message>
+        <source>Ngày giờ của máy tính đang sớm hơn ngày phát hành phần mềm, nên không thể kiểm tra hạn dùng của bản cập nhật. Hãy chỉnh lại ngày giờ máy tính rồi thử lại.</source>
+        <translation>The PC's date is earlier than the software's release date, so the update's expiry cannot be checked. Correct the PC's date and time, then retry.</translation>
+    </message>
+    <message>
+        <source>Bản cài đặt này thiếu khóa tin cậy để kiểm tra bản cập nhật. Hãy báo cán bộ CNTT.</source>
+        <translation>This installation lacks the trusted key needed to check updates. Tell IT support.</translation>
+    </message>
+    <message>
+        <source>Bản cập nhật hợp lệ nhưng áp dụng không thành công; dữ liệu cũ được giữ nguyên. Hãy báo cán bộ CNTT.</source>
+        <translation>The update is valid but could not be applied; the old data was kept. Tell IT support.</translation>
+    </message>
+    <message>
+        <source>Không thực hiện được thao tác ({kind}).</source>
+        <translation>The action could not be done ({kind}).</translation>
     </message>
 </context>
 <context>
@@ -1719,63 +1881,6 @@ Please send this file to IT support.</translation>
         <translation>Signature state</translation>
     </message>
     <message>
-        <source>Máy chủ không có hồ sơ mà thay đổi này thuộc về.</source>
-        <extracomment>Why the server refused an operation (``OpResult.kind``), in the clerk&apos;s words.</extracomment>
-        <translation>The server does not have the dossier this change belongs to.</translation>
-    </message>
-    <message>
-        <source>Máy chủ không có bản ghi này (có thể đã bị xoá ở máy khác).</source>
-        <translation>The server does not have this record (it may have been deleted on another PC).</translation>
-    </message>
-    <message>
-        <source>Bản ghi đã bị xoá trên máy chủ.</source>
-        <translation>The record was deleted on the server.</translation>
-    </message>
-    <message>
-        <source>Máy chủ không nhận loại bước xử lý này (phần mềm cần cập nhật?).</source>
-        <translation>The server does not accept this kind of step (does the software need an update?).</translation>
-    </message>
-    <message>
-        <source>Bước xử lý không hợp lệ với trạng thái hiện tại của hồ sơ trên máy chủ.</source>
-        <translation>This step is not allowed in the dossier&apos;s current status on the server.</translation>
-    </message>
-    <message>
-        <source>Nhật ký xử lý chỉ được ghi thêm, không được sửa hay xoá.</source>
-        <translation>The processing history can only be added to, never edited or deleted.</translation>
-    </message>
-    <message>
-        <source>Có thông tin không hợp lệ.</source>
-        <translation>Some information is not valid.</translation>
-    </message>
-    <message>
-        <source>Tài khoản này không được sửa loại dữ liệu này.</source>
-        <translation>This account may not change this kind of data.</translation>
-    </message>
-    <message>
-        <source>Số văn bản nằm ngoài khối số máy này được cấp.</source>
-        <translation>The document number is outside the block leased to this PC.</translation>
-    </message>
-    <message>
-        <source>Số văn bản đã được máy khác dùng.</source>
-        <translation>The document number was already used by another PC.</translation>
-    </message>
-    <message>
-        <source>Số văn bản đã cấp không được đổi.</source>
-        <translation>An issued document number cannot be changed.</translation>
-    </message>
-    <message>
-        <source>Sổ đã hết số để cấp.</source>
-        <translation>The register book has no numbers left to issue.</translation>
-    </message>
-    <message>
-        <source>Tệp đính kèm chưa gửi đủ lên máy chủ.</source>
-        <translation>The attachment has not been fully uploaded to the server.</translation>
-    </message>
-    <message>
-        <source>Bản ghi đã bị sửa ở máy khác nên không xoá được.</source>
-        <translation>The record was changed on another PC, so it cannot be deleted.</translation>
-    </message>
-    <message>
         <source>Máy chủ từ chối thay đổi ({kind}).</source>
         <translation>The server refused the change ({kind}).</translation>
     </message>
@@ -1972,62 +2077,6 @@ Please send this file to IT support.</translation>
     <message>
         <source>⚠ Đồng hồ máy tính lệch {n} phút so với máy chủ</source>
         <translation>⚠ PC clock is {n} min off the server</translation>
-    </message>
-</context>
-<context>
-    <name>UsbUpdate</name>
-    <message>
-        <source>Đã cập nhật thành công từ USB.</source>
-        <extracomment>The clerk&apos;s sentence for each ``UpdateKind`` (the same Vietnamese text as ``commune_desk.update.outcome.MESSAGES``, which a test keeps in step), so that it is translated like every other interface text.</extracomment>
-        <translation>The update from the USB stick was installed.</translation>
-    </message>
-    <message>
-        <source>Phần mềm và dữ liệu danh mục đã là bản mới nhất; không có gì để cập nhật.</source>
-        <translation>The software and the reference data are already up to date; nothing to update.</translation>
-    </message>
-    <message>
-        <source>Bản cập nhật trên USB hợp lệ (chưa cài đặt).</source>
-        <translation>The update on the USB stick is valid (not installed yet).</translation>
-    </message>
-    <message>
-        <source>Không tìm thấy bản cập nhật CommuneDesk trên USB này (cần thư mục “CommuneDesk-update”).</source>
-        <translation>No CommuneDesk update was found on this USB stick (a “CommuneDesk-update” folder is needed).</translation>
-    </message>
-    <message>
-        <source>Không đọc được USB. Hãy rút ra, cắm lại rồi thử lại.</source>
-        <translation>The USB stick cannot be read. Unplug it, plug it in again and retry.</translation>
-    </message>
-    <message>
-        <source>Bản cập nhật trên USB bị thiếu tệp. Hãy nhờ cán bộ CNTT chép lại USB cập nhật.</source>
-        <translation>The update on the USB stick is missing files. Ask IT support to copy the update stick again.</translation>
-    </message>
-    <message>
-        <source>Bản cập nhật trên USB đã bị sửa đổi hoặc hỏng nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.</source>
-        <translation>The update on the USB stick was altered or is damaged, so it was NOT installed. Nothing changed on this PC. Tell IT support.</translation>
-    </message>
-    <message>
-        <source>USB này chứa bản cập nhật CŨ hơn bản đã cài nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy xin USB cập nhật mới nhất.</source>
-        <translation>This USB stick holds an update OLDER than the one installed, so it was NOT installed. Nothing changed on this PC. Ask for the latest update stick.</translation>
-    </message>
-    <message>
-        <source>Bản cập nhật trên USB đã hết hạn nên KHÔNG được cài. Hãy xin cán bộ CNTT chép bản cập nhật mới.</source>
-        <translation>The update on the USB stick has expired, so it was NOT installed. Ask IT support to copy a new update.</translation>
-    </message>
-    <message>
-        <source>Bản cập nhật có tệp ghi ra ngoài thư mục cho phép nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.</source>
-        <translation>The update has a file that would be written outside the allowed folder, so it was NOT installed. Nothing changed on this PC. Tell IT support.</translation>
-    </message>
-    <message>
-        <source>Ngày giờ của máy tính đang sớm hơn ngày phát hành phần mềm, nên không thể kiểm tra hạn dùng của bản cập nhật. Hãy chỉnh lại ngày giờ máy tính rồi thử lại.</source>
-        <translation>The PC&apos;s date is earlier than the software&apos;s release date, so the update&apos;s expiry cannot be checked. Correct the PC&apos;s date and time, then retry.</translation>
-    </message>
-    <message>
-        <source>Bản cài đặt này thiếu khóa tin cậy để kiểm tra bản cập nhật. Hãy báo cán bộ CNTT.</source>
-        <translation>This installation lacks the trusted key needed to check updates. Tell IT support.</translation>
-    </message>
-    <message>
-        <source>Bản cập nhật hợp lệ nhưng áp dụng không thành công; dữ liệu cũ được giữ nguyên. Hãy báo cán bộ CNTT.</source>
-        <translation>The update is valid but could not be applied; the old data was kept. Tell IT support.</translation>
     </message>
 </context>
 <context>

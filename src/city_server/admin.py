@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from city_server.models import Commune, User
 from city_server.security import hash_password
-from commune_desk.sync.protocol import Role
+from commune_desk.protocol import Role
 
 
 class AdminError(Exception):
@@ -25,7 +25,12 @@ def add_commune(session: Session, *, code: str, name: str) -> Commune:
 
 
 def add_user(
-    session: Session, *, commune_code: str, username: str, role: Role, password: str,
+    session: Session,
+    *,
+    commune_code: str,
+    username: str,
+    role: Role,
+    password: str,
     fast_hash: bool = False,
 ) -> User:
     """Create a user of a commune with an argon2id password hash; the caller commits."""
@@ -36,8 +41,13 @@ def add_user(
         raise AdminError(f"user {username!r} already exists")
     if not password:
         raise AdminError("empty password")
-    user = User(commune_id=commune.id, username=username, role=Role(role).value,
-                password_hash=hash_password(password, fast=fast_hash), active=True)
+    user = User(
+        commune_id=commune.id,
+        username=username,
+        role=Role(role).value,
+        password_hash=hash_password(password, fast=fast_hash),
+        active=True,
+    )
     session.add(user)
     session.flush()
     return user

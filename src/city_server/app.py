@@ -23,7 +23,7 @@ from city_server.middleware import (
 from city_server.models import Commune, Device, Record, utcnow
 from city_server.numbers import active_leases, find_gaps, grant_lease, lease_to_wire
 from city_server.push import PushBatch
-from commune_desk.sync.protocol import (
+from commune_desk.protocol import (
     API_PREFIX,
     CLOCK_WARNING_SECONDS,
     DEFAULT_PULL_LIMIT,
@@ -59,11 +59,11 @@ def _json(model: BaseModel) -> Response:
 def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> HandshakeResponse:
     """Protocol version check, clock comparison, the device's last seq, cursor and leases."""
     if body.protocol_version != PROTOCOL_VERSION:
-        raise ApiError(400, ErrorKind.UNSUPPORTED_PROTOCOL, "unsupported protocol version",
-                       supported=[PROTOCOL_VERSION])
+        raise ApiError(
+            400, ErrorKind.UNSUPPORTED_PROTOCOL, "unsupported protocol version", supported=[PROTOCOL_VERSION]
+        )
     now = utcnow()
-    client_time = body.client_time if body.client_time.tzinfo else body.client_time.replace(
-        tzinfo=UTC)
+    client_time = body.client_time if body.client_time.tzinfo else body.client_time.replace(tzinfo=UTC)
     offset = (now - client_time).total_seconds()
     device = session.get_one(Device, ctx.device_id)
     commune = session.get_one(Commune, ctx.commune_id)
@@ -71,10 +71,16 @@ def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> H
     last_seen(session, ctx.device_id, now)
     session.commit()
     return HandshakeResponse(
-        protocol_version=PROTOCOL_VERSION, server_time=now, clock_offset_seconds=offset,
-        clock_warning=abs(offset) > CLOCK_WARNING_SECONDS, device_id=UUID(ctx.device_id),
-        last_seq=device.last_seq, cursor=commune.change_seq, commune_code=commune.code,
-        leases=leases, limits=ServerLimits(),
+        protocol_version=PROTOCOL_VERSION,
+        server_time=now,
+        clock_offset_seconds=offset,
+        clock_warning=abs(offset) > CLOCK_WARNING_SECONDS,
+        device_id=UUID(ctx.device_id),
+        last_seq=device.last_seq,
+        cursor=commune.change_seq,
+        commune_code=commune.code,
+        leases=leases,
+        limits=ServerLimits(),
     )
 
 
@@ -102,12 +108,21 @@ def pull(
     ).all()
     page = rows[:limit]
     changes = [
-        Change(seq=r.change_seq, entity=Entity(r.entity), entity_id=UUID(r.entity_id),
-               version=r.version, deleted=r.deleted, fields={} if r.deleted else r.fields)
+        Change(
+            seq=r.change_seq,
+            entity=Entity(r.entity),
+            entity_id=UUID(r.entity_id),
+            version=r.version,
+            deleted=r.deleted,
+            fields={} if r.deleted else r.fields,
+        )
         for r in page
     ]
-    return _json(PullResponse(changes=changes, cursor=page[-1].change_seq if page else after,
-                              has_more=len(rows) > limit))
+    return _json(
+        PullResponse(
+            changes=changes, cursor=page[-1].change_seq if page else after, has_more=len(rows) > limit
+        )
+    )
 
 
 @router.post("/leases", response_model=Lease, responses={**_AUTH_ERRORS, 400: {}, 409: {}})
@@ -131,8 +146,9 @@ def number_gaps(ctx: ContextDep, session: SessionDep) -> GapReport:
     return GapReport(gaps=find_gaps(session, ctx.commune_id))
 
 
-def create_app(db_url: str | None = None, *, engine: Engine | None = None,
-               run_migrations: bool = True) -> FastAPI:
+def create_app(
+    db_url: str | None = None, *, engine: Engine | None = None, run_migrations: bool = True
+) -> FastAPI:
     """Build the ASGI app on ``engine`` or a new engine for ``db_url``.
 
     Migrations run first unless ``run_migrations`` is false (e.g. uvicorn
@@ -156,8 +172,7 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
     app.include_router(router, prefix=API_PREFIX)
     app.include_router(blobs.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
-    app.add_middleware(SelectiveGZipMiddleware, skip_prefixes=(f"{API_PREFIX}/blobs",),
-                       minimum_size=1024)
+    app.add_middleware(SelectiveGZipMiddleware, skip_prefixes=(f"{API_PREFIX}/blobs",), minimum_size=1024)
     # Outermost: at most as many requests inside as the engine has connections.
     app.add_middleware(ConcurrencyLimitMiddleware, limit=POOL_SIZE)
     return app

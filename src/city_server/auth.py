@@ -27,7 +27,7 @@ from city_server.security import (
     token_hash,
     verify_password,
 )
-from commune_desk.sync.protocol import (
+from commune_desk.protocol import (
     DeviceInfo,
     DeviceList,
     ErrorKind,
@@ -105,12 +105,18 @@ def _issue_tokens(session: Session, user: User, device: Device, commune: Commune
     session.add_all(
         [
             AuthToken(
-                token_hash=token_hash(access), kind="access", device_id=device.id,
-                user_id=user.id, expires_at=now + timedelta(seconds=ACCESS_TOKEN_TTL),
+                token_hash=token_hash(access),
+                kind="access",
+                device_id=device.id,
+                user_id=user.id,
+                expires_at=now + timedelta(seconds=ACCESS_TOKEN_TTL),
             ),
             AuthToken(
-                token_hash=token_hash(refresh), kind="refresh", device_id=device.id,
-                user_id=user.id, expires_at=now + timedelta(seconds=REFRESH_TOKEN_TTL),
+                token_hash=token_hash(refresh),
+                kind="refresh",
+                device_id=device.id,
+                user_id=user.id,
+                expires_at=now + timedelta(seconds=REFRESH_TOKEN_TTL),
             ),
         ]
     )
@@ -139,8 +145,7 @@ def login(body: LoginRequest, session: SessionDep) -> TokenResponse:
     device_id = str(body.device_id)
     device = session.get(Device, device_id)
     if device is None:
-        device = Device(id=device_id, commune_id=user.commune_id, user_id=user.id,
-                        name=body.device_name)
+        device = Device(id=device_id, commune_id=user.commune_id, user_id=user.id, name=body.device_name)
         session.add(device)
         session.flush()
     elif device.commune_id != user.commune_id:
@@ -205,9 +210,7 @@ def list_devices(ctx: ContextDep, session: SessionDep) -> DeviceList:
     return DeviceList(devices=[_device_info(d, u) for d, u in rows])
 
 
-@router.post(
-    "/devices/{device_id}/revoke", response_model=DeviceInfo, responses={401: {}, 403: {}, 404: {}}
-)
+@router.post("/devices/{device_id}/revoke", response_model=DeviceInfo, responses={401: {}, 403: {}, 404: {}})
 def revoke_device(device_id: UUID, ctx: ContextDep, session: SessionDep) -> DeviceInfo:
     """Revoke a device of the caller's commune: its tokens stop working, its leases are released.
 

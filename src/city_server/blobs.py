@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from city_server.auth import AuthContext, ContextDep, SessionDep
 from city_server.errors import ApiError
 from city_server.models import Blob, BlobChunk
-from commune_desk.sync.protocol import (
+from commune_desk.protocol import (
     MAX_BLOB_BYTES,
     MAX_CHUNK_BYTES,
     SHA256_PATTERN,
@@ -37,8 +37,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {401: {}, 404: {}, 409: {}, 413: {}, 
 
 
 def _status(blob: Blob) -> BlobStatus:
-    return BlobStatus(sha256=blob.sha256, size=blob.size, received=blob.received,
-                      complete=blob.complete)
+    return BlobStatus(sha256=blob.sha256, size=blob.size, received=blob.received, complete=blob.complete)
 
 
 def _find(session: Session, ctx: AuthContext, sha: str, *, lock: bool = False) -> Blob:
@@ -50,20 +49,15 @@ def _find(session: Session, ctx: AuthContext, sha: str, *, lock: bool = False) -
 
 
 @router.post("/blobs/{sha256}", response_model=BlobStatus, responses=_ERRORS)
-def start_upload(sha256: Sha, body: BlobStartRequest, ctx: ContextDep,
-                 session: SessionDep) -> BlobStatus:
+def start_upload(sha256: Sha, body: BlobStartRequest, ctx: ContextDep, session: SessionDep) -> BlobStatus:
     """Announce a blob (idempotent): returns how much the server already has."""
-    blob = session.scalar(
-        select(Blob).where(Blob.commune_id == ctx.commune_id, Blob.sha256 == sha256)
-    )
+    blob = session.scalar(select(Blob).where(Blob.commune_id == ctx.commune_id, Blob.sha256 == sha256))
     if blob is None:
-        blob = Blob(commune_id=ctx.commune_id, sha256=sha256, size=body.size, received=0,
-                    complete=False)
+        blob = Blob(commune_id=ctx.commune_id, sha256=sha256, size=body.size, received=0, complete=False)
         session.add(blob)
         session.commit()
     elif blob.size != body.size:
-        raise ApiError(409, ErrorKind.SIZE_MISMATCH, "blob announced with another size",
-                       size=blob.size)
+        raise ApiError(409, ErrorKind.SIZE_MISMATCH, "blob announced with another size", size=blob.size)
     return _status(blob)
 
 
@@ -78,11 +72,11 @@ def _append(session: Session, ctx: AuthContext, sha: str, offset: int, data: byt
     if blob.complete:
         return _status(blob)
     if offset != blob.received:
-        raise ApiError(409, ErrorKind.OFFSET_MISMATCH, "resume from the server's offset",
-                       received=blob.received)
+        raise ApiError(
+            409, ErrorKind.OFFSET_MISMATCH, "resume from the server's offset", received=blob.received
+        )
     if offset + len(data) > blob.size:
-        raise ApiError(422, ErrorKind.SIZE_MISMATCH, "chunk goes past the announced size",
-                       size=blob.size)
+        raise ApiError(422, ErrorKind.SIZE_MISMATCH, "chunk goes past the announced size", size=blob.size)
     if data:
         session.add(BlobChunk(blob_id=blob.id, offset=offset, data=data))
         blob.received = offset + len(data)
@@ -96,8 +90,9 @@ def _append(session: Session, ctx: AuthContext, sha: str, offset: int, data: byt
             session.execute(delete(BlobChunk).where(BlobChunk.blob_id == blob.id))
             blob.received = 0
             session.commit()
-            raise ApiError(422, ErrorKind.HASH_MISMATCH, "content does not match its SHA-256; "
-                           "the upload was discarded")
+            raise ApiError(
+                422, ErrorKind.HASH_MISMATCH, "content does not match its SHA-256; the upload was discarded"
+            )
         blob.complete = True
     session.commit()
     return _status(blob)
@@ -107,18 +102,24 @@ def _append(session: Session, ctx: AuthContext, sha: str, offset: int, data: byt
     "/blobs/{sha256}",
     response_model=BlobStatus,
     responses=_ERRORS,
-    openapi_extra={"requestBody": {"required": True, "content": {
-        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
 )
 async def upload_chunk(
-    request: Request, sha256: Sha, ctx: ContextDep, session: SessionDep,
+    request: Request,
+    sha256: Sha,
+    ctx: ContextDep,
+    session: SessionDep,
     offset: Annotated[int, Query(ge=0, le=MAX_BLOB_BYTES)],
 ) -> BlobStatus:
     """Append the request body at ``offset`` (must equal the server's ``received``)."""
     data = await request.body()
     if len(data) > MAX_CHUNK_BYTES:
-        raise ApiError(413, ErrorKind.BODY_TOO_LARGE, "chunk too large",
-                       max_chunk_bytes=MAX_CHUNK_BYTES)
+        raise ApiError(413, ErrorKind.BODY_TOO_LARGE, "chunk too large", max_chunk_bytes=MAX_CHUNK_BYTES)
     return await run_in_threadpool(_append, session, ctx, sha256, offset, data)
 
 
@@ -132,7 +133,7 @@ def _read_range(session: Session, blob: Blob, start: int, end: int) -> bytes:
     for chunk_offset, data in rows:
         lo, hi = max(start, chunk_offset), min(end + 1, chunk_offset + len(data))
         if lo < hi:
-            out += data[lo - chunk_offset: hi - chunk_offset]
+            out += data[lo - chunk_offset : hi - chunk_offset]
     return bytes(out)
 
 
@@ -142,7 +143,9 @@ def _read_range(session: Session, blob: Blob, start: int, end: int) -> bytes:
     response_class=Response,
 )
 def download(
-    sha256: Sha, ctx: ContextDep, session: SessionDep,
+    sha256: Sha,
+    ctx: ContextDep,
+    session: SessionDep,
     range_: Annotated[str | None, Header(alias="range")] = None,
 ) -> Response:
     """The blob's bytes; honours one ``Range: bytes=a-b`` (206 Partial Content)."""
@@ -151,20 +154,25 @@ def download(
         raise ApiError(404, ErrorKind.NOT_FOUND, "blob upload is not complete")
     headers = {"Accept-Ranges": "bytes", "ETag": f'"{blob.sha256}"'}
     if range_ is None:
-        return Response(_read_range(session, blob, 0, blob.size - 1),
-                        media_type="application/octet-stream", headers=headers)
+        return Response(
+            _read_range(session, blob, 0, blob.size - 1),
+            media_type="application/octet-stream",
+            headers=headers,
+        )
     m = _RANGE_RE.match(range_.strip())
     if m is None or (not m[1] and not m[2]):
-        raise ApiError(416, ErrorKind.RANGE_NOT_SATISFIABLE, "unsupported range",
-                       size=blob.size)
+        raise ApiError(416, ErrorKind.RANGE_NOT_SATISFIABLE, "unsupported range", size=blob.size)
     if m[1]:
         start = int(m[1])
         end = min(int(m[2]), blob.size - 1) if m[2] else blob.size - 1
     else:
         start, end = max(blob.size - int(m[2]), 0), blob.size - 1
     if start >= blob.size or end < start:
-        raise ApiError(416, ErrorKind.RANGE_NOT_SATISFIABLE, "range outside the blob",
-                       size=blob.size)
+        raise ApiError(416, ErrorKind.RANGE_NOT_SATISFIABLE, "range outside the blob", size=blob.size)
     headers["Content-Range"] = f"bytes {start}-{end}/{blob.size}"
-    return Response(_read_range(session, blob, start, end), status_code=206,
-                    media_type="application/octet-stream", headers=headers)
+    return Response(
+        _read_range(session, blob, start, end),
+        status_code=206,
+        media_type="application/octet-stream",
+        headers=headers,
+    )

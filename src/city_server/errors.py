@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from commune_desk.sync.protocol import ErrorBody, ErrorKind, is_retryable_status
+from commune_desk.protocol import ErrorBody, ErrorKind, is_retryable_status
 
 log = logging.getLogger(__name__)
 
@@ -19,9 +19,7 @@ log = logging.getLogger(__name__)
 class ApiError(Exception):
     """An error reply with a machine-readable kind."""
 
-    def __init__(
-        self, status: int, kind: ErrorKind, message: str, **details: Any
-    ) -> None:
+    def __init__(self, status: int, kind: ErrorKind, message: str, **details: Any) -> None:
         super().__init__(message)
         self.status = status
         self.kind = kind
@@ -30,13 +28,14 @@ class ApiError(Exception):
 
 
 def error_response(
-    status: int, kind: str, message: str, details: dict[str, Any] | None = None,
+    status: int,
+    kind: str,
+    message: str,
+    details: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     """Build the JSON reply for an error."""
-    body = ErrorBody(
-        kind=kind, message=message, retryable=is_retryable_status(status), details=details or {}
-    )
+    body = ErrorBody(kind=kind, message=message, retryable=is_retryable_status(status), details=details or {})
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 
 

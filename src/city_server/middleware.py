@@ -16,17 +16,20 @@ from typing import Any
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from commune_desk.sync.protocol import ErrorKind, is_retryable_status
+from commune_desk.protocol import ErrorKind, is_retryable_status
 
 
 async def _send_error(send: Send, status: int, kind: ErrorKind, message: str) -> None:
     body = json.dumps(
-        {"kind": kind.value, "message": message, "retryable": is_retryable_status(status),
-         "details": {}}
+        {"kind": kind.value, "message": message, "retryable": is_retryable_status(status), "details": {}}
     ).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -77,8 +80,9 @@ class BodyLimitMiddleware:
             except zlib.error:
                 await _send_error(send, 400, ErrorKind.BAD_ENCODING, "invalid gzip body")
                 return
-        new_headers = [(k, v) for k, v in scope["headers"]
-                       if k not in (b"content-encoding", b"content-length")]
+        new_headers = [
+            (k, v) for k, v in scope["headers"] if k not in (b"content-encoding", b"content-length")
+        ]
         new_headers.append((b"content-length", str(len(body)).encode()))
         scope = {**scope, "headers": new_headers}
         sent = False

@@ -22,32 +22,41 @@ from sqlalchemy.orm import Session
 from city_server.db import as_utc
 from city_server.errors import ApiError
 from city_server.models import Commune, LeaseRow, NumberUse, SeriesState
-from commune_desk.sync.protocol import (
-    DOSSIER_CODE_SLOTS,
+from commune_desk.domain.codes import COUNTER_SLOTS, DossierCode, counter_slot_range, parse_dossier_code
+from commune_desk.domain.errors import DomainError
+from commune_desk.domain.numbers import SeriesKind, dossier_code_series, parse_series
+from commune_desk.protocol import (
+    FIELD_CODE,
+    FIELD_NUMBER,
+    FIELD_SERIES,
+    Entity,
     ErrorKind,
     Gap,
     Lease,
     LeaseRequest,
-    SeriesKind,
-    dossier_code_series,
-    parse_dossier_code,
-    parse_series,
-    slot_block,
 )
+
+
+def _code_use(code: DossierCode) -> tuple[str, int]:
+    """The number-use key of a dossier code: its unit's series and day, and its daily number."""
+    return f"{dossier_code_series(code.unit)}/{code.day:%y%m%d}", code.number
 
 
 def lock_commune(session: Session, commune_id: int) -> Commune:
     """Lock the commune row until commit: serialises writers of one commune."""
-    return session.execute(
-        select(Commune).where(Commune.id == commune_id).with_for_update()
-    ).scalar_one()
+    return session.execute(select(Commune).where(Commune.id == commune_id).with_for_update()).scalar_one()
 
 
 def lease_to_wire(row: LeaseRow) -> Lease:
     """Protocol form of a lease row."""
     return Lease(
-        lease_id=row.id, series=row.series, device_id=UUID(row.device_id), first=row.first,
-        last=row.last, slot=row.slot, granted_at=as_utc(row.granted_at),
+        lease_id=row.id,
+        series=row.series,
+        device_id=UUID(row.device_id),
+        first=row.first,
+        last=row.last,
+        slot=row.slot,
+        granted_at=as_utc(row.granted_at),
     )
 
 
@@ -80,13 +89,14 @@ def grant_lease(session: Session, commune_id: int, device_id: str, req: LeaseReq
     """Grant a slot or block; the caller commits. Raises ApiError for a bad series."""
     try:
         kind, _part = parse_series(req.series)
-    except ValueError:
+    except DomainError:
         raise ApiError(400, ErrorKind.UNKNOWN_SERIES, "unknown series", series=req.series) from None
     lock_commune(session, commune_id)
     if kind is SeriesKind.DOSSIER_CODE:
         held = session.scalars(
             select(LeaseRow).where(
-                LeaseRow.commune_id == commune_id, LeaseRow.series == req.series,
+                LeaseRow.commune_id == commune_id,
+                LeaseRow.series == req.series,
                 LeaseRow.released_at.is_(None),
             )
         ).all()
@@ -94,18 +104,29 @@ def grant_lease(session: Session, commune_id: int, device_id: str, req: LeaseReq
             if row.device_id == device_id:
                 return lease_to_wire(row)
         taken = {row.slot for row in held}
-        free = [k for k in DOSSIER_CODE_SLOTS if k not in taken]
+        free = [k for k in COUNTER_SLOTS if k not in taken]
         if not free:
             raise ApiError(409, ErrorKind.NO_FREE_SLOT, "all counter slots are leased")
-        first, last = slot_block(free[0])
-        row = LeaseRow(commune_id=commune_id, series=req.series, device_id=device_id,
-                       first=first, last=last, slot=free[0])
+        numbers = counter_slot_range(free[0])
+        row = LeaseRow(
+            commune_id=commune_id,
+            series=req.series,
+            device_id=device_id,
+            first=numbers.start,
+            last=numbers.stop - 1,
+            slot=free[0],
+        )
     else:
         state = _next_state(session, commune_id, req.series)
         first = state.next_number
         state.next_number = first + req.size
-        row = LeaseRow(commune_id=commune_id, series=req.series, device_id=device_id,
-                       first=first, last=first + req.size - 1)
+        row = LeaseRow(
+            commune_id=commune_id,
+            series=req.series,
+            device_id=device_id,
+            first=first,
+            last=first + req.size - 1,
+        )
     session.add(row)
     session.flush()
     return lease_to_wire(row)
@@ -125,15 +146,18 @@ class NumberBook:
     @staticmethod
     def keys_of(entity: str, fields: dict[str, object]) -> set[tuple[str, int]]:
         """(series key, number) pairs an operation's fields may take (for prefetching)."""
-        code, series, number = fields.get("code"), fields.get("series"), fields.get("number")
-        if entity == "dossier" and isinstance(code, str):
+        code, series, number = fields.get(FIELD_CODE), fields.get(FIELD_SERIES), fields.get(FIELD_NUMBER)
+        if entity == Entity.DOSSIER and isinstance(code, str):
             try:
-                unit, day, n = parse_dossier_code(code)
-            except ValueError:
+                return {_code_use(parse_dossier_code(code))}
+            except DomainError:
                 return set()
-            return {(f"{dossier_code_series(unit)}/{day}", n)}
-        if (isinstance(series, str) and isinstance(number, int) and not isinstance(number, bool)
-                and 1 <= number <= 2**62):
+        if (
+            isinstance(series, str)
+            and isinstance(number, int)
+            and not isinstance(number, bool)
+            and 1 <= number <= 2**62
+        ):
             return {(series, number)}
         return set()
 
@@ -166,20 +190,19 @@ class NumberBook:
         if not isinstance(code, str):
             return ErrorKind.INVALID_FIELDS
         try:
-            unit, day, number = parse_dossier_code(code)
-        except ValueError:
+            parsed = parse_dossier_code(code)
+        except DomainError:
             return ErrorKind.INVALID_FIELDS
-        if not self._in_lease(dossier_code_series(unit), number):
+        if not self._in_lease(dossier_code_series(parsed.unit), parsed.number):
             return ErrorKind.NUMBER_OUTSIDE_LEASE
-        use = self._use(f"{dossier_code_series(unit)}/{day}", number)
+        use = self._use(*_code_use(parsed))
         if use is not None and use.entity_id != entity_id:
             return ErrorKind.NUMBER_TAKEN
         return None
 
     def take_code(self, code: str, entity: str, entity_id: str) -> None:
         """Record a checked dossier code as used."""
-        unit, day, number = parse_dossier_code(code)
-        self._take(f"{dossier_code_series(unit)}/{day}", number, entity, entity_id)
+        self._take(*_code_use(parse_dossier_code(code)), entity, entity_id)
 
     def check_number(self, series: str, number: int, entity_id: str) -> ErrorKind | None:
         """Check a register number: inside this device's lease and not taken."""
@@ -211,15 +234,20 @@ class NumberBook:
             return None
         if not self._in_lease(series, number):
             return ErrorKind.NUMBER_OUTSIDE_LEASE
-        self._take(series, number, "number_void", entity_id, voided=True)
+        self._take(series, number, Entity.NUMBER_VOID, entity_id, voided=True)
         return None
 
-    def _take(
-        self, key: str, number: int, entity: str, entity_id: str, *, voided: bool = False
-    ) -> None:
+    def _take(self, key: str, number: int, entity: str, entity_id: str, *, voided: bool = False) -> None:
         if self._use(key, number) is None:
-            use = NumberUse(commune_id=self.commune_id, series=key, number=number, entity=entity,
-                            entity_id=entity_id, device_id=self.device_id, voided=voided)
+            use = NumberUse(
+                commune_id=self.commune_id,
+                series=key,
+                number=number,
+                entity=entity,
+                entity_id=entity_id,
+                device_id=self.device_id,
+                voided=voided,
+            )
             self.session.add(use)
             self._uses[(key, number)] = use
 
@@ -244,8 +272,11 @@ def find_gaps(session: Session, commune_id: int) -> list[Gap]:
             if n in numbers:
                 continue
             holder = next(
-                (r.device_id for r in leases
-                 if r.series == series and r.first <= n <= r.last and r.released_at is None),
+                (
+                    r.device_id
+                    for r in leases
+                    if r.series == series and r.first <= n <= r.last and r.released_at is None
+                ),
                 None,
             )
             gaps.append(Gap(series=series, number=n, leased_to=UUID(holder) if holder else None))

@@ -20,8 +20,10 @@ from city_server.auth import AuthContext
 from city_server.models import Blob, Device, OpResultRow, Record, utcnow
 from city_server.numbers import NumberBook, lock_commune
 from commune_desk.domain.dossier import DossierStatus, EventKind, next_status
-from commune_desk.domain.errors import IllegalTransition
-from commune_desk.sync.protocol import (
+from commune_desk.domain.errors import DomainError, IllegalTransition
+from commune_desk.domain.numbers import REGISTER_BOOKS, parse_series
+from commune_desk.protocol import (
+    APPEND_ONLY,
     FIELD_CODE,
     FIELD_DOSSIER_ID,
     FIELD_EVENT_KIND,
@@ -29,6 +31,7 @@ from commune_desk.sync.protocol import (
     FIELD_PROVISIONAL,
     FIELD_SERIES,
     FIELD_SHA256,
+    RECORDS,
     Action,
     ConflictFields,
     ConflictResolutionFields,
@@ -39,17 +42,12 @@ from commune_desk.sync.protocol import (
     OpResult,
     OpStatus,
     PushResponse,
-    SeriesKind,
-    parse_series,
 )
 
 _MISSING = object()
 MAX_NUMBER = 2**62
-_REGISTER_KINDS = {
-    Entity.INCOMING_DOCUMENT: {SeriesKind.INCOMING},
-    Entity.OUTGOING_DOCUMENT: {SeriesKind.OUTGOING, SeriesKind.OUTGOING_SECRET},
-}
-_APPEND_ONLY = {Entity.DOSSIER_EVENT, Entity.NUMBER_VOID, Entity.CONFLICT_RESOLUTION}
+#: Register entries: the books their ``series`` may name.
+_REGISTER_KINDS = {e: RECORDS[e].series_kinds for e in (Entity.INCOMING_DOCUMENT, Entity.OUTGOING_DOCUMENT)}
 
 
 @dataclass
@@ -86,9 +84,15 @@ def _has_nul(value: Any) -> bool:
 
 def _to_result(op: Operation, row: OpResultRow, *, replayed: bool) -> OpResult:
     return OpResult(
-        op_id=op.op_id, seq=op.seq, status=OpStatus(row.status), kind=row.kind,
-        message=row.message, version=row.version, assigned_number=row.assigned_number,
-        conflict_id=uuid.UUID(row.conflict_id) if row.conflict_id else None, replayed=replayed,
+        op_id=op.op_id,
+        seq=op.seq,
+        status=OpStatus(row.status),
+        kind=row.kind,
+        message=row.message,
+        version=row.version,
+        assigned_number=row.assigned_number,
+        conflict_id=uuid.UUID(row.conflict_id) if row.conflict_id else None,
+        replayed=replayed,
     )
 
 
@@ -117,10 +121,12 @@ class PushBatch:
         self.seq = commune.change_seq
         dev = self.ctx.device_id
         stored_rows = self.session.scalars(
-            select(OpResultRow).where(or_(
-                and_(OpResultRow.device_id == dev, OpResultRow.seq.in_([o.seq for o in ops])),
-                OpResultRow.op_id.in_([str(o.op_id) for o in ops]),
-            ))
+            select(OpResultRow).where(
+                or_(
+                    and_(OpResultRow.device_id == dev, OpResultRow.seq.in_([o.seq for o in ops])),
+                    OpResultRow.op_id.in_([str(o.op_id) for o in ops]),
+                )
+            )
         ).all()
         by_seq = {r.seq: r for r in stored_rows if r.device_id == dev}
         by_op = {r.op_id: r for r in stored_rows}
@@ -143,11 +149,16 @@ class PushBatch:
                 continue
             outcome = self._apply(op)
             row = OpResultRow(
-                device_id=dev, seq=op.seq, op_id=str(op.op_id), commune_id=self.ctx.commune_id,
-                status=outcome.status.value, kind=outcome.kind.value if outcome.kind else None,
+                device_id=dev,
+                seq=op.seq,
+                op_id=str(op.op_id),
+                commune_id=self.ctx.commune_id,
+                status=outcome.status.value,
+                kind=outcome.kind.value if outcome.kind else None,
                 message=outcome.message[:500] if outcome.message else None,
                 version=outcome.version,
-                assigned_number=outcome.assigned_number, conflict_id=outcome.conflict_id,
+                assigned_number=outcome.assigned_number,
+                conflict_id=outcome.conflict_id,
             )
             self.session.add(row)
             by_seq[op.seq] = by_op[row.op_id] = row
@@ -155,7 +166,9 @@ class PushBatch:
             results.append(_to_result(op, row, replayed=False))
         commune.change_seq = self.seq
         self.session.execute(
-            update(Device).where(Device.id == dev).values(
+            update(Device)
+            .where(Device.id == dev)
+            .values(
                 last_seen_at=utcnow(),
                 last_seq=case((Device.last_seq < top, top), else_=Device.last_seq),
             )
@@ -163,8 +176,7 @@ class PushBatch:
         return PushResponse(results=results, cursor=self.seq)
 
     def _unstored(self, op: Operation, kind: ErrorKind, message: str) -> OpResult:
-        return OpResult(op_id=op.op_id, seq=op.seq, status=OpStatus.REJECTED, kind=kind,
-                        message=message)
+        return OpResult(op_id=op.op_id, seq=op.seq, status=OpStatus.REJECTED, kind=kind, message=message)
 
     def _prefetch(self, ops: list[Operation]) -> None:
         """Load every record and number the batch refers to, in two queries."""
@@ -172,15 +184,15 @@ class PushBatch:
         numbers: set[tuple[str, int]] = set()
         for op in ops:
             keys.add((op.entity.value, str(op.entity_id)))
-            for name, entity in ((FIELD_DOSSIER_ID, Entity.DOSSIER), ("conflict_id",
-                                                                     Entity.CONFLICT)):
+            for name, entity in ((FIELD_DOSSIER_ID, Entity.DOSSIER), ("conflict_id", Entity.CONFLICT)):
                 value = op.fields.get(name)
                 if isinstance(value, str) and len(value) <= 36:
                     keys.add((entity.value, value))
             numbers |= self.numbers.keys_of(op.entity, op.fields)
         rows = self.session.scalars(
-            select(Record).where(Record.commune_id == self.ctx.commune_id,
-                                 Record.entity_id.in_(sorted({k[1] for k in keys})))
+            select(Record).where(
+                Record.commune_id == self.ctx.commune_id, Record.entity_id.in_(sorted({k[1] for k in keys}))
+            )
         )
         self.records.update(dict.fromkeys(keys))
         for rec in rows:
@@ -193,8 +205,11 @@ class PushBatch:
         key = (entity, entity_id)
         if key not in self.records:
             self.records[key] = self.session.scalar(
-                select(Record).where(Record.commune_id == self.ctx.commune_id,
-                                     Record.entity == entity, Record.entity_id == entity_id)
+                select(Record).where(
+                    Record.commune_id == self.ctx.commune_id,
+                    Record.entity == entity,
+                    Record.entity_id == entity_id,
+                )
             )
         return self.records[key]
 
@@ -206,9 +221,16 @@ class PushBatch:
         self, entity: str, entity_id: str, fields: dict[str, Any], parent_id: str | None = None
     ) -> Record:
         rec = Record(
-            commune_id=self.ctx.commune_id, entity=entity, entity_id=entity_id, version=1,
-            deleted=False, fields=dict(fields), field_versions=dict.fromkeys(fields, 1),
-            change_seq=self._next_seq(), parent_id=parent_id, updated_at=utcnow(),
+            commune_id=self.ctx.commune_id,
+            entity=entity,
+            entity_id=entity_id,
+            version=1,
+            deleted=False,
+            fields=dict(fields),
+            field_versions=dict.fromkeys(fields, 1),
+            change_seq=self._next_seq(),
+            parent_id=parent_id,
+            updated_at=utcnow(),
         )
         self.session.add(rec)
         self.records[(entity, entity_id)] = rec
@@ -223,14 +245,24 @@ class PushBatch:
         rec.updated_at = utcnow()
 
     def _conflict(
-        self, op: Operation, kind: ErrorKind, target: Entity, target_id: str,
-        server_version: int | None, fields: dict[str, FieldConflict],
+        self,
+        op: Operation,
+        kind: ErrorKind,
+        target: Entity,
+        target_id: str,
+        server_version: int | None,
+        fields: dict[str, FieldConflict],
     ) -> str:
         conflict_id = str(uuid.uuid4())
         body = ConflictFields(
-            kind=kind.value, target_entity=target, target_entity_id=uuid.UUID(target_id),
-            op_id=op.op_id, device_id=op.device_id, base_version=op.base_version,
-            server_version=server_version, fields=fields,
+            kind=kind.value,
+            target_entity=target,
+            target_entity_id=uuid.UUID(target_id),
+            op_id=op.op_id,
+            device_id=op.device_id,
+            base_version=op.base_version,
+            server_version=server_version,
+            fields=fields,
         )
         self._create(Entity.CONFLICT.value, conflict_id, body.model_dump(mode="json"))
         return conflict_id
@@ -242,7 +274,7 @@ class PushBatch:
             return _rejected(ErrorKind.ENTITY_NOT_ALLOWED, "conflicts are written by the server")
         if _has_nul(op.fields):
             return _rejected(ErrorKind.INVALID_FIELDS, "NUL character in fields")
-        if op.entity in _APPEND_ONLY:
+        if op.entity in APPEND_ONLY:
             if op.action is not Action.CREATE:
                 return _rejected(ErrorKind.APPEND_ONLY, f"{op.entity} records are append-only")
             existing = self._get(op.entity.value, str(op.entity_id))
@@ -291,11 +323,16 @@ class PushBatch:
         if applied:
             self._write(rec, applied)
         if conflicts:
-            cid = self._conflict(op, ErrorKind.FIELD_CONFLICT, op.entity, rec.entity_id,
-                                 rec.version, conflicts)
-            return Outcome(OpStatus.CONFLICT, ErrorKind.FIELD_CONFLICT,
-                           f"fields changed on the server: {', '.join(sorted(conflicts))}",
-                           version=rec.version, conflict_id=cid)
+            cid = self._conflict(
+                op, ErrorKind.FIELD_CONFLICT, op.entity, rec.entity_id, rec.version, conflicts
+            )
+            return Outcome(
+                OpStatus.CONFLICT,
+                ErrorKind.FIELD_CONFLICT,
+                f"fields changed on the server: {', '.join(sorted(conflicts))}",
+                version=rec.version,
+                conflict_id=cid,
+            )
         return Outcome(OpStatus.APPLIED if applied else OpStatus.DUPLICATE, version=rec.version)
 
     def _delete(self, op: Operation, rec: Record | None) -> Outcome:
@@ -304,14 +341,22 @@ class PushBatch:
         if rec.deleted:
             return Outcome(OpStatus.DUPLICATE, version=rec.version)
         base = op.base_version or 0
-        changed = {n: FieldConflict(server=rec.fields.get(n), client=None)
-                   for n, v in rec.field_versions.items() if v > base}
+        changed = {
+            n: FieldConflict(server=rec.fields.get(n), client=None)
+            for n, v in rec.field_versions.items()
+            if v > base
+        }
         if changed:
-            cid = self._conflict(op, ErrorKind.DELETE_CONFLICT, op.entity, rec.entity_id,
-                                 rec.version, changed)
-            return Outcome(OpStatus.CONFLICT, ErrorKind.DELETE_CONFLICT,
-                           "record changed on the server after the client's version",
-                           version=rec.version, conflict_id=cid)
+            cid = self._conflict(
+                op, ErrorKind.DELETE_CONFLICT, op.entity, rec.entity_id, rec.version, changed
+            )
+            return Outcome(
+                OpStatus.CONFLICT,
+                ErrorKind.DELETE_CONFLICT,
+                "record changed on the server after the client's version",
+                version=rec.version,
+                conflict_id=cid,
+            )
         self._write(rec, {}, deleted=True)
         return Outcome(OpStatus.APPLIED, version=rec.version)
 
@@ -333,15 +378,14 @@ class PushBatch:
             {FIELD_SERIES, FIELD_NUMBER, FIELD_PROVISIONAL} & fields.keys()
         ):
             if old.get(FIELD_NUMBER) is not None:
-                same = all(fields.get(k, old.get(k)) == old.get(k)
-                           for k in (FIELD_SERIES, FIELD_NUMBER))
+                same = all(fields.get(k, old.get(k)) == old.get(k) for k in (FIELD_SERIES, FIELD_NUMBER))
                 if not same:
                     return fields, None, _rejected(ErrorKind.NUMBER_IMMUTABLE, "number is final")
                 return {k: v for k, v in fields.items() if k != FIELD_PROVISIONAL}, None, None
             series = fields.get(FIELD_SERIES, old.get(FIELD_SERIES))
             try:
                 kind_, _ = parse_series(series) if isinstance(series, str) else (None, None)
-            except ValueError:
+            except DomainError:
                 kind_ = None
             if kind_ not in _REGISTER_KINDS[op.entity] or not isinstance(series, str):
                 return fields, None, _rejected(ErrorKind.INVALID_FIELDS, "bad register series")
@@ -360,8 +404,11 @@ class PushBatch:
         if op.entity is Entity.ATTACHMENT:
             sha = fields.get(FIELD_SHA256, old.get(FIELD_SHA256))
             if (rec is None or sha != old.get(FIELD_SHA256)) and not self._blob_complete(sha):
-                return fields, None, _rejected(ErrorKind.BLOB_INCOMPLETE,
-                                               "upload the blob before its metadata")
+                return (
+                    fields,
+                    None,
+                    _rejected(ErrorKind.BLOB_INCOMPLETE, "upload the blob before its metadata"),
+                )
         return fields, None, None
 
     def _take_numbers(self, op: Operation, fields: dict[str, Any]) -> None:
@@ -374,9 +421,11 @@ class PushBatch:
     def _blob_complete(self, sha: object) -> bool:
         if not isinstance(sha, str):
             return False
-        return bool(self.session.scalar(
-            select(Blob.complete).where(Blob.commune_id == self.ctx.commune_id, Blob.sha256 == sha)
-        ))
+        return bool(
+            self.session.scalar(
+                select(Blob.complete).where(Blob.commune_id == self.ctx.commune_id, Blob.sha256 == sha)
+            )
+        )
 
     # -- append-only entities ----------------------------------------------
 
@@ -401,10 +450,10 @@ class PushBatch:
                 "status": FieldConflict(server=dossier.status, client=event.value),
                 "event": FieldConflict(server=None, client=op.fields),
             }
-            cid = self._conflict(op, ErrorKind.ILLEGAL_TRANSITION, Entity.DOSSIER, dossier_id,
-                                 dossier.version, conflict)
-            return Outcome(OpStatus.CONFLICT, ErrorKind.ILLEGAL_TRANSITION, str(exc),
-                           conflict_id=cid)
+            cid = self._conflict(
+                op, ErrorKind.ILLEGAL_TRANSITION, Entity.DOSSIER, dossier_id, dossier.version, conflict
+            )
+            return Outcome(OpStatus.CONFLICT, ErrorKind.ILLEGAL_TRANSITION, str(exc), conflict_id=cid)
         self._create(op.entity.value, str(op.entity_id), op.fields, parent_id=dossier_id)
         dossier.status = int(new_status)
         return Outcome(OpStatus.APPLIED, version=1)
@@ -413,9 +462,9 @@ class PushBatch:
         series, number = op.fields.get(FIELD_SERIES), op.fields.get(FIELD_NUMBER)
         try:
             kind, _ = parse_series(series) if isinstance(series, str) else (None, None)
-        except ValueError:
+        except DomainError:
             kind = None
-        if kind in (None, SeriesKind.DOSSIER_CODE) or not _is_number(number):
+        if kind not in REGISTER_BOOKS or not _is_number(number):
             return _rejected(ErrorKind.INVALID_FIELDS, "void needs a register series and number")
         assert isinstance(series, str) and isinstance(number, int)
         if error := self.numbers.void(series, number, str(op.entity_id)):
@@ -443,8 +492,11 @@ class PushBatch:
             changes = {k: v for k, v in body.chosen.items() if target.fields.get(k, _MISSING) != v}
             if changes:
                 self._write(target, changes)
-        resolution = self._create(op.entity.value, str(op.entity_id),
-                                  {**op.fields, "resolved_by": self.ctx.username})
-        self._write(conflict, {"status": "resolved", "resolution_id": str(op.entity_id),
-                               "resolved_by": self.ctx.username})
+        resolution = self._create(
+            op.entity.value, str(op.entity_id), {**op.fields, "resolved_by": self.ctx.username}
+        )
+        self._write(
+            conflict,
+            {"status": "resolved", "resolution_id": str(op.entity_id), "resolved_by": self.ctx.username},
+        )
         return Outcome(OpStatus.APPLIED, version=resolution.version)

@@ -7,7 +7,6 @@ There are no module-level singletons; close the context when done.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,14 +15,18 @@ from pathlib import Path
 from commune_desk.domain.errors import DomainError
 from commune_desk.paths import AppPaths
 from commune_desk.services import Services, load_catalogue_file
-from commune_desk.services.base import DEVICE_KEY, put_setting, utc_now
+from commune_desk.services.base import utc_now
 from commune_desk.services.data_folder import open_checked
+from commune_desk.services.restore import restore_backup
 from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
-from commune_desk.store.lock import StoreLock
-from commune_desk.store.models import Setting
+from commune_desk.store.lock import APP, StoreLock
+from commune_desk.store.settings import ensure_device_id
 
 log = logging.getLogger(__name__)
+
+#: Purpose of the desktop app's store lock (held all day; commands never wait for it).
+APP_LOCK = APP
 
 
 @dataclass
@@ -70,8 +73,20 @@ class AppContext:
             if held is not None:
                 held.release()
             raise
-        return cls(paths=paths, store=store, blobs=blobs, device_id=device_id, services=services,
-                   lock=held)
+        return cls(paths=paths, store=store, blobs=blobs, device_id=device_id, services=services, lock=held)
+
+    @classmethod
+    def restore_then_open(cls, paths: AppPaths, archive: Path, *, lock: str = APP_LOCK) -> AppContext:
+        """Take the store lock for ``lock``'s purpose, restore ``archive`` (see
+        ``services/restore.py``), then open the restored store holding that same lock."""
+        paths.data_dir.mkdir(parents=True, exist_ok=True)
+        held = StoreLock.acquire(paths.data_dir, purpose=lock)
+        try:
+            restore_backup(paths, archive, lock=held)
+            return cls.open(paths, lock=held)
+        except BaseException:
+            held.release()
+            raise
 
     def close(self) -> None:
         """Release the store's connections, then its lock."""
@@ -110,9 +125,4 @@ def _install_bundled_catalogue(services: Services, path: Path | None) -> None:
 def _ensure_device_id(store: Store) -> str:
     """The installation's device UUID, generated on first open and kept in the store."""
     with store.write.begin() as session:
-        row = session.get(Setting, DEVICE_KEY)
-        if row is None:
-            device_id = str(uuid.uuid4())
-            put_setting(session, DEVICE_KEY, device_id)
-            return device_id
-        return str(row.value)
+        return ensure_device_id(session)

@@ -8,6 +8,7 @@ tests can point everything at a temporary directory.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,20 @@ DATA_DIR_ENV = "COMMUNE_DESK_DATA_DIR"
 BACKUP_DIR_ENV = "COMMUNE_DESK_BACKUP_DIR"
 #: Environment variable that moves the per-user state folder (the list of known data folders).
 STATE_DIR_ENV = "COMMUNE_DESK_STATE_DIR"
+#: Environment variable naming the bundled ``resources/`` folder (procedures, translations,
+#: update root); moves all resources at once (bundles, tests).
+RESOURCES_ENV = "COMMUNE_DESK_RESOURCES_DIR"
+
+
+def resources_dir() -> Path:
+    """The ``resources/`` folder: environment override, PyInstaller bundle, or the source tree."""
+    override = os.environ.get(RESOURCES_ENV)
+    if override:
+        return Path(override)
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from sqlalchemy.engine import make_url
 from city_server.admin import add_commune, add_user
 from city_server.app import create_app
 from city_server.db import make_engine, session_factory
-from commune_desk.sync.protocol import Role, TokenResponse
+from commune_desk.protocol import Role, TokenResponse
 
 PG_ENV = "COMMUNE_TEST_PG_URL"
 
@@ -111,14 +111,23 @@ class RunningServer:
         raise KeyError((commune_code, role))
 
     def add_user(
-        self, commune_code: str, role: Role | str = Role.CLERK, username: str | None = None,
+        self,
+        commune_code: str,
+        role: Role | str = Role.CLERK,
+        username: str | None = None,
         password: str = "secret-pass",
     ) -> ServerUser:
         """Create one more user in ``commune_code``."""
         username = username or f"{commune_code.lower()}-{Role(role)}-{uuid.uuid4().hex[:6]}"
         with self._sessions() as session:  # type: ignore[operator]
-            add_user(session, commune_code=commune_code, username=username, role=Role(role),
-                     password=password, fast_hash=True)
+            add_user(
+                session,
+                commune_code=commune_code,
+                username=username,
+                role=Role(role),
+                password=password,
+                fast_hash=True,
+            )
             session.commit()
         created = ServerUser(username, password, commune_code, Role(role))
         self.users.append(created)
@@ -130,8 +139,12 @@ class RunningServer:
         """Log ``user`` in over HTTP from ``device_id`` (a new random device by default)."""
         reply = httpx.post(
             f"{self.base_url}/v1/auth/login",
-            json={"username": user.username, "password": user.password,
-                  "device_id": str(device_id or uuid.uuid4()), "device_name": device_name},
+            json={
+                "username": user.username,
+                "password": user.password,
+                "device_id": str(device_id or uuid.uuid4()),
+                "device_name": device_name,
+            },
             timeout=30,
         )
         reply.raise_for_status()
@@ -140,8 +153,10 @@ class RunningServer:
     def client(self, tokens: TokenResponse, **kwargs: object) -> httpx.Client:
         """An httpx client with the bearer token of ``tokens`` set."""
         return httpx.Client(
-            base_url=self.base_url, timeout=30,
-            headers={"Authorization": f"Bearer {tokens.access_token}"}, **kwargs,  # type: ignore[arg-type]
+            base_url=self.base_url,
+            timeout=30,
+            headers={"Authorization": f"Bearer {tokens.access_token}"},
+            **kwargs,  # type: ignore[arg-type]
         )
 
 
@@ -166,12 +181,19 @@ def run_city_server(
             add_commune(session, code=code, name=f"Commune {code}")
             for role in roles:
                 name = f"{code.lower()}-{Role(role)}"
-                add_user(session, commune_code=code, username=name, role=Role(role),
-                         password=password, fast_hash=True)
+                add_user(
+                    session,
+                    commune_code=code,
+                    username=name,
+                    role=Role(role),
+                    password=password,
+                    fast_hash=True,
+                )
                 users.append(ServerUser(name, password, code, Role(role)))
         session.commit()
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off",
-                            access_log=False)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, log_level="warning", lifespan="off", access_log=False
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="city-server", daemon=True)
     thread.start()
@@ -196,9 +218,7 @@ class SyncDevice:
     results as dicts; ``pull_all()`` follows pages to the end.
     """
 
-    def __init__(
-        self, server: RunningServer, user: ServerUser, device_id: uuid.UUID | None = None
-    ) -> None:
+    def __init__(self, server: RunningServer, user: ServerUser, device_id: uuid.UUID | None = None) -> None:
         self.server = server
         self.user = user
         self.id = device_id or uuid.uuid4()
@@ -207,15 +227,24 @@ class SyncDevice:
         self.seq = 0
 
     def op(
-        self, entity: str, entity_id: uuid.UUID | str | None = None, action: str = "create",
-        fields: dict[str, object] | None = None, base_version: int | None = None,
+        self,
+        entity: str,
+        entity_id: uuid.UUID | str | None = None,
+        action: str = "create",
+        fields: dict[str, object] | None = None,
+        base_version: int | None = None,
     ) -> dict[str, object]:
         """The next operation of this device (seq incremented)."""
         self.seq += 1
         return {
-            "op_id": str(uuid.uuid4()), "device_id": str(self.id), "seq": self.seq,
-            "entity": entity, "entity_id": str(entity_id or uuid.uuid4()), "action": action,
-            "base_version": base_version, "fields": fields or {},
+            "op_id": str(uuid.uuid4()),
+            "device_id": str(self.id),
+            "seq": self.seq,
+            "entity": entity,
+            "entity_id": str(entity_id or uuid.uuid4()),
+            "action": action,
+            "base_version": base_version,
+            "fields": fields or {},
         }
 
     def push(self, *ops: dict[str, object]) -> list[dict[str, object]]:

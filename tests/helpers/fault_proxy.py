@@ -108,9 +108,7 @@ class _Connection:
                 (self._read, (direction, src, q)),
                 (self._write, (direction, dst, q)),
             ):
-                t = threading.Thread(
-                    target=target, args=args, daemon=True, name=f"proxy-{direction}"
-                )
+                t = threading.Thread(target=target, args=args, daemon=True, name=f"proxy-{direction}")
                 self.threads.append(t)
                 t.start()
 
@@ -288,9 +286,7 @@ class FaultProxy:
         self._listener.listen(64)
         self._listener.settimeout(_POLL)
         self.port: int = self._listener.getsockname()[1]
-        self._acceptor = threading.Thread(
-            target=self._accept_loop, daemon=True, name="proxy-accept"
-        )
+        self._acceptor = threading.Thread(target=self._accept_loop, daemon=True, name="proxy-accept")
 
     @property
     def url(self) -> str:
@@ -307,9 +303,7 @@ class FaultProxy:
         new = Faults(**faults)  # type: ignore[arg-type]
         with self._lock:
             self.faults = new
-            self._global_next_cut = (
-                self._global_total + new.cut_every if new.cut_every else None
-            )
+            self._global_next_cut = self._global_total + new.cut_every if new.cut_every else None
 
     def clear(self) -> None:
         """Disarm every fault."""

@@ -40,10 +40,15 @@ def prepare_inbox(city: RunningServer, data_dir: Path) -> Inbox:
         time.sleep(1.0)  # a second apart, as at a real office: the two times read differently
         here.services.assign_incoming(doc.id, handler="Bà Lê Thị Yến")
         with here.ctx.store.write.begin() as s:
-            refused = add_op(s, device_id=here.ctx.device_id, entity="dossier_event",
-                             entity_id=new_id(), action="create",
-                             fields={"dossier_id": new_id(), "kind": "note"},
-                             created_at=datetime.now(UTC)).op_id
+            refused = add_op(
+                s,
+                device_id=here.ctx.device_id,
+                entity="dossier_event",
+                entity_id=new_id(),
+                action="create",
+                fields={"dossier_id": new_id(), "kind": "note"},
+                created_at=datetime.now(UTC),
+            ).op_id
         assert other.engine.sync_once().ok
         result = here.engine.sync_once()
         assert result.ok and result.conflicts == 1 and result.quarantined == 1, result
@@ -56,5 +61,4 @@ def prepare_inbox(city: RunningServer, data_dir: Path) -> Inbox:
 def _incoming() -> object:
     from commune_desk.services import NewIncomingDocument
 
-    return NewIncomingDocument(author="UBND thành phố Hà Nội",
-                               summary="V/v rà soát hồ sơ đất đai năm 2026")
+    return NewIncomingDocument(author="UBND thành phố Hà Nội", summary="V/v rà soát hồ sơ đất đai năm 2026")

@@ -78,7 +78,9 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
     try:
         desktop = DesktopApp(
             AppPaths(data_dir=base, backup_dir=base / "backups"),
-            lang=lang, show_dialogs=False, first_run=False,
+            lang=lang,
+            show_dialogs=False,
+            first_run=False,
         )
         try:
             desktop.wait_ready()
@@ -111,7 +113,9 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
             shot("02-ho-so")
 
             names = {
-                "incoming": "03-van-ban-den", "outgoing": "04-van-ban-di", "reports": "06-bao-cao",
+                "incoming": "03-van-ban-den",
+                "outgoing": "04-van-ban-di",
+                "reports": "06-bao-cao",
             }
             for key, name in names.items():
                 window.show_page(key)
@@ -161,7 +165,9 @@ def _sync_page_shot(path: Path, *, lang: str) -> Path:
             prepare_inbox(city, base)
             desktop = DesktopApp(
                 AppPaths(data_dir=base, backup_dir=base / "backups"),
-                lang=lang, show_dialogs=False, first_run=False,
+                lang=lang,
+                show_dialogs=False,
+                first_run=False,
             )
             try:
                 desktop.wait_ready()
@@ -173,8 +179,10 @@ def _sync_page_shot(path: Path, *, lang: str) -> Path:
                 app = desktop.qt_app
                 deadline = time.monotonic() + 60
                 while time.monotonic() < deadline and not (
-                    page.view.state == "idle" and page.rounds_table.rowCount()
-                    and page.quarantine.rowCount() and page.conflicts.rowCount()
+                    page.view.state == "idle"
+                    and page.rounds_table.rowCount()
+                    and page.quarantine.rowCount()
+                    and page.conflicts.rowCount()
                 ):
                     app.processEvents()
                     time.sleep(0.02)

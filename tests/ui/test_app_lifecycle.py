@@ -36,9 +36,7 @@ def test_self_test_command_exits_zero(capsys: pytest.CaptureFixture[str]) -> Non
     assert _workers() == []
 
 
-def test_lazy_dossier_list_fetches_pages_on_demand(
-    make_desktop: Any, qtbot: Any, idle: Any
-) -> None:
+def test_lazy_dossier_list_fetches_pages_on_demand(make_desktop: Any, qtbot: Any, idle: Any) -> None:
     desktop = make_desktop(demo=450)
     page = desktop.window.show_page("dossiers")
     page.model.reload()

@@ -52,8 +52,9 @@ def _pump(until: Any, timeout: float = 30.0) -> bool:
 # --- finding 12: settings.json that is valid JSON but not an object ---------------------------
 
 
-@pytest.mark.parametrize("content", ["[1, 2]", '"vi"', "null", "42", '{"ui": [1]}',
-                                     '{"ui": {"language": 5, "clerk": ["a"]}}'])
+@pytest.mark.parametrize(
+    "content", ["[1, 2]", '"vi"', "null", "42", '{"ui": [1]}', '{"ui": {"language": 5, "clerk": ["a"]}}']
+)
 def test_f12_settings_json_of_another_shape_does_not_stop_the_app(
     content: str, make_desktop: Any, tmp_path: Path
 ) -> None:

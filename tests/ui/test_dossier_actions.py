@@ -15,10 +15,16 @@ from commune_desk.ui.slips import pdf_page_count, write_pdf
 def _one_dossier(desktop: Any) -> Any:
     from commune_desk.services.values import NewDossier
 
-    outcome = desktop.call_on_store(lambda: desktop.ctx.services.register_dossier(NewDossier(
-        procedure_code="HT-GH", applicant_name="Lò Văn Páo", applicant_id_number="001090012345",
-        received_by="Nguyễn Thu Hà",
-    )))
+    outcome = desktop.call_on_store(
+        lambda: desktop.ctx.services.register_dossier(
+            NewDossier(
+                procedure_code="HT-GH",
+                applicant_name="Lò Văn Páo",
+                applicant_id_number="001090012345",
+                received_by="Nguyễn Thu Hà",
+            )
+        )
+    )
     return outcome.value.summary
 
 
@@ -31,9 +37,7 @@ def _open_detail(desktop: Any, qtbot: Any, dossier_id: str) -> Any:
     return detail
 
 
-def test_extension_prints_apology_slip_with_both_dates(
-    desktop: Any, qtbot: Any, tmp_path: Path
-) -> None:
+def test_extension_prints_apology_slip_with_both_dates(desktop: Any, qtbot: Any, tmp_path: Path) -> None:
     summary = _one_dossier(desktop)
     detail = _open_detail(desktop, qtbot, summary.id)
     new_date = datetime.combine(date.today() + timedelta(days=10), datetime.min.time(), VN_TZ)

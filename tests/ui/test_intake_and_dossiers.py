@@ -29,8 +29,13 @@ def _intake(desktop: Any, qtbot: Any, keys: Any, idle: Any) -> Any:
     keys(page.id_edit, ID_NUMBER)
     keys(page.address_edit, "Thôn Đoài, xã Đông Anh")
     assert page.name_edit.text() == NAME
-    qtbot.waitUntil(lambda: "Ngày hẹn trả:" in page.appointment_label.text()
-                    and any(c.isdigit() for c in page.appointment_label.text()), timeout=5000)
+    qtbot.waitUntil(
+        lambda: (
+            "Ngày hẹn trả:" in page.appointment_label.text()
+            and any(c.isdigit() for c in page.appointment_label.text())
+        ),
+        timeout=5000,
+    )
     QTest.keyClick(page.name_edit, Qt.Key.Key_Return)
     try:
         qtbot.waitUntil(lambda: page.last_slip is not None, timeout=10_000)
@@ -82,9 +87,7 @@ def test_search_without_diacritics_then_transition_with_slip(
     page = desktop.window.show_page("dossiers")
     idle(desktop)
     keys(page.search_edit, "dang thi dao")
-    qtbot.waitUntil(
-        lambda: page.model.text == "dang thi dao" and page.model.rowCount() == 1, timeout=10_000
-    )
+    qtbot.waitUntil(lambda: page.model.text == "dang thi dao" and page.model.rowCount() == 1, timeout=10_000)
     row = page.model.rows[0]
     assert row.applicant_name == NAME and row.code == code
     detail = page.detail
@@ -106,9 +109,7 @@ def test_search_without_diacritics_then_transition_with_slip(
         lambda: detail.detail.summary.status == DossierStatus.SUPPLEMENT_REQUESTED, timeout=10_000
     )
     # The list row refreshed itself from the store-changed broadcast.
-    qtbot.waitUntil(
-        lambda: page.model.rows[0].status == DossierStatus.SUPPLEMENT_REQUESTED, timeout=10_000
-    )
+    qtbot.waitUntil(lambda: page.model.rows[0].status == DossierStatus.SUPPLEMENT_REQUESTED, timeout=10_000)
     # Control slip (06) lists both steps.
     detail.produce_slip("06")
     qtbot.waitUntil(lambda: detail.last_slip.form == "06", timeout=10_000)
@@ -116,9 +117,7 @@ def test_search_without_diacritics_then_transition_with_slip(
     assert desktop.errors.shown == []
 
 
-def test_illegal_transition_is_explained_not_crashed(
-    desktop: Any, qtbot: Any, keys: Any, idle: Any
-) -> None:
+def test_illegal_transition_is_explained_not_crashed(desktop: Any, qtbot: Any, keys: Any, idle: Any) -> None:
     intake = _intake(desktop, qtbot, keys, idle)
     page = desktop.window.show_page("dossiers")
     detail = page.detail

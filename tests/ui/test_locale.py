@@ -108,17 +108,35 @@ def test_every_string_in_the_code_is_in_the_translation_source(tmp_path: Path) -
         sys.path.pop(0)
     fresh = tmp_path / "fresh.ts"
     subprocess.run(
-        [str(lupdate), *update.ui_sources(), "-source-language", "vi_VN", "-no-obsolete",
-         "-locations", "none", "-ts", str(fresh)],
-        check=True, capture_output=True,
+        [
+            str(lupdate),
+            *update.ui_sources(),
+            "-source-language",
+            "vi_VN",
+            "-no-obsolete",
+            "-locations",
+            "none",
+            "-ts",
+            str(fresh),
+        ],
+        check=True,
+        capture_output=True,
     )
-    wanted = {(m.findtext("source"), ctx.findtext("name"))
-              for ctx in ET.parse(fresh).iter("context") for m in ctx.iter("message")}
+    wanted = {
+        (m.findtext("source"), ctx.findtext("name"))
+        for ctx in ET.parse(fresh).iter("context")
+        for m in ctx.iter("message")
+    }
     shipped = ET.parse(TS)
-    have = {(m.findtext("source"), ctx.findtext("name"))
-            for ctx in shipped.iter("context") for m in ctx.iter("message")}
+    have = {
+        (m.findtext("source"), ctx.findtext("name"))
+        for ctx in shipped.iter("context")
+        for m in ctx.iter("message")
+    }
     assert wanted <= have, f"run resources/i18n/update.py: {sorted(wanted - have)[:10]}"
-    unfinished = [m.findtext("source") for m in shipped.iter("message")
-                  if m.find("translation").get("type") == "unfinished"
-                  or not (m.findtext("translation") or "").strip()]
+    unfinished = [
+        m.findtext("source")
+        for m in shipped.iter("message")
+        if m.find("translation").get("type") == "unfinished" or not (m.findtext("translation") or "").strip()
+    ]
     assert not unfinished, f"untranslated: {unfinished[:10]}"

@@ -41,9 +41,7 @@ def test_damaged_store_is_explained_and_exits_1(qapp: Any, tmp_path: Path, dialo
     assert (data / "commune-desk.sqlite3").read_bytes() == b"this is not a database" * 100
 
 
-def test_unusable_data_folder_apologises_and_exits_1(
-    qapp: Any, tmp_path: Path, dialogs: list[str]
-) -> None:
+def test_unusable_data_folder_apologises_and_exits_1(qapp: Any, tmp_path: Path, dialogs: list[str]) -> None:
     from commune_desk.ui.app import run_app
 
     blocker = tmp_path / "not-a-folder"

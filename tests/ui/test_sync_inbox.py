@@ -29,8 +29,9 @@ def test_sync_page_lists_and_resolves_what_waits(
     desktop = make_desktop()
     desktop.ctx.clerk = "Nguyễn Thu Hà"
     page = desktop.window.show_page("sync")
-    qtbot.waitUntil(lambda: page.quarantine.rowCount() == 1 and page.conflicts.rowCount() == 2,
-                    timeout=30_000)
+    qtbot.waitUntil(
+        lambda: page.quarantine.rowCount() == 1 and page.conflicts.rowCount() == 2, timeout=30_000
+    )
     reason = page.quarantine.item(0, 2).text()
     assert reason == "Máy chủ không có hồ sơ mà thay đổi này thuộc về."
     assert page.quarantine.item(0, 0).text() == "Bước xử lý hồ sơ"

@@ -34,8 +34,9 @@ def test_sync_round_from_the_page_empties_the_queue(
     assert desktop.sync is not None and desktop.sync.configured
     page = desktop.window.show_page("sync")
     # The worker's first round runs at start-up.
-    qtbot.waitUntil(lambda: page.view.state == "idle" and page.view.last_success_at is not None,
-                    timeout=30_000)
+    qtbot.waitUntil(
+        lambda: page.view.state == "idle" and page.view.last_success_at is not None, timeout=30_000
+    )
     intake = desktop.window.show_page("intake")
     intake.slip_action = "none"
     idle(desktop)

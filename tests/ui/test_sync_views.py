@@ -10,9 +10,15 @@ from commune_desk.ui.sync_status import SyncView, view_from_sync_status
 
 def test_status_bar_shows_offline_pending_and_clock_warning(desktop: Any) -> None:
     bar = desktop.window.status
-    bar.show_view(SyncView(state="offline", pending=12, quarantined=1,
-                           last_success_at=datetime(2026, 11, 20, 1, 0, tzinfo=UTC),
-                           clock_skew_seconds=-1800))
+    bar.show_view(
+        SyncView(
+            state="offline",
+            pending=12,
+            quarantined=1,
+            last_success_at=datetime(2026, 11, 20, 1, 0, tzinfo=UTC),
+            clock_skew_seconds=-1800,
+        )
+    )
     assert "Mất kết nối" in bar.state_label.text()
     assert "12" in bar.pending_label.text() and "cần xử lý: 1" in bar.pending_label.text()
     assert bar.last_label.text() == "Đồng bộ lần cuối: 20/11/2026 08:00"  # office time, UTC+7
@@ -24,8 +30,15 @@ def test_status_bar_shows_offline_pending_and_clock_warning(desktop: Any) -> Non
 def test_engine_status_maps_to_the_view() -> None:
     from commune_desk.sync.status import SyncPhase, SyncStatus
 
-    status = SyncStatus(phase=SyncPhase.OFFLINE, pending=3, quarantined=0, open_conflicts=2,
-                        error_kind="offline", clock_offset_seconds=20.0, clock_warning=True)
+    status = SyncStatus(
+        phase=SyncPhase.OFFLINE,
+        pending=3,
+        quarantined=0,
+        open_conflicts=2,
+        error_kind="offline",
+        clock_offset_seconds=20.0,
+        clock_warning=True,
+    )
     view = view_from_sync_status(status, configured=True)
     assert (view.state, view.pending, view.conflicts, view.clock_warning) == ("offline", 3, 2, True)
     local = view_from_sync_status(SyncStatus(error_kind="not_logged_in"), configured=False)
@@ -40,10 +53,16 @@ def test_sync_page_explains_errors_and_offers_resolution(desktop: Any, qtbot: An
     from commune_desk.ui.pages.sync_page import ConflictDialog
 
     conflict = ConflictItem(
-        id="c1", entity="dossier", entity_id="abcd1234", base_version=1,
-        created_at=datetime(2026, 11, 20, tzinfo=UTC), label="",
-        fields=(ConflictField("applicant_phone", "0912345678", "0987654321"),
-                ConflictField("co_handlers", ["A"], ["B"])),
+        id="c1",
+        entity="dossier",
+        entity_id="abcd1234",
+        base_version=1,
+        created_at=datetime(2026, 11, 20, tzinfo=UTC),
+        label="",
+        fields=(
+            ConflictField("applicant_phone", "0912345678", "0987654321"),
+            ConflictField("co_handlers", ["A"], ["B"]),
+        ),
     )
     dialog = ConflictDialog(conflict, page)
     phone = dialog.choice("applicant_phone")

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from tests.integration.delivery.support import REPO_ROOT, StickMaker, catalogue, holidays
 
+from commune_desk.messages import update_message
 from commune_desk.update import UPDATE_FOLDER, AppliedItem, UpdateKind, UpdateResult
-from commune_desk.update.outcome import MESSAGES
 from commune_desk.update.package import ReferenceDataPackage
 from commune_desk.update.repository import ReleaseRepository
 
@@ -48,19 +48,27 @@ def _state(desktop: Any) -> dict[str, Any]:
     """What an update may change: the store's reference data and the trusted metadata."""
     services = desktop.ctx.services
     tuf = desktop.paths.data_dir / "update" / "tuf"
-    return desktop.call_on_store(lambda: {
-        "catalogue": services.catalogue_version(),
-        "procedures": [(p.code, p.name) for p in services.list_procedures()],
-        "days_off": sorted(services.get_settings().extra_days_off),
-        "tuf": sorted((p.name, p.read_bytes()) for p in tuf.rglob("*") if p.is_file())
-        if tuf.exists() else [],
-        "staged": sorted(p.name for p in desktop.paths.staging_dir.glob("*"))
-        if desktop.paths.staging_dir.exists() else [],
-    })
+    return desktop.call_on_store(
+        lambda: {
+            "catalogue": services.catalogue_version(),
+            "procedures": [(p.code, p.name) for p in services.list_procedures()],
+            "days_off": sorted(services.get_settings().extra_days_off),
+            "tuf": sorted((p.name, p.read_bytes()) for p in tuf.rglob("*") if p.is_file())
+            if tuf.exists()
+            else [],
+            "staged": sorted(p.name for p in desktop.paths.staging_dir.glob("*"))
+            if desktop.paths.staging_dir.exists()
+            else [],
+        }
+    )
 
 
 def test_stick_found_verified_and_applied_from_the_settings_page(
-    desktop: Any, sticks: StickMaker, qtbot: Any, idle: Any, tmp_path: Path,
+    desktop: Any,
+    sticks: StickMaker,
+    qtbot: Any,
+    idle: Any,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     stick = _stick(sticks)
@@ -107,7 +115,11 @@ def test_stick_found_verified_and_applied_from_the_settings_page(
 
 
 def test_tampered_stick_is_refused_with_the_clerks_message_and_changes_nothing(
-    desktop: Any, sticks: StickMaker, qtbot: Any, idle: Any, monkeypatch: pytest.MonkeyPatch,
+    desktop: Any,
+    sticks: StickMaker,
+    qtbot: Any,
+    idle: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     stick = _stick(sticks)
     target = next((stick / UPDATE_FOLDER / "targets" / "reference-data").iterdir())
@@ -139,15 +151,16 @@ def test_tampered_stick_is_refused_with_the_clerks_message_and_changes_nothing(
 
 
 def test_installer_started_tells_the_clerk_and_closes_the_window(
-    desktop: Any, qtbot: Any,
+    desktop: Any,
+    qtbot: Any,
 ) -> None:
     from commune_desk.ui.api import StickUpdate
 
     window = desktop.window
     box = window.show_page("settings").usb_box
     result = UpdateResult.of(
-        UpdateKind.APPLIED, items=(AppliedItem("msi", "0.9.0", "msi/CommuneDesk-0.9.0.msi",
-                                               "installer-started"),),
+        UpdateKind.APPLIED,
+        items=(AppliedItem("msi", "0.9.0", "msi/CommuneDesk-0.9.0.msi", "installer-started"),),
     )
     with qtbot.waitSignal(box.installer_started):
         box._show_update(StickUpdate(result))  # noqa: SLF001 - msiexec exists only on Windows
@@ -156,10 +169,13 @@ def test_installer_started_tells_the_clerk_and_closes_the_window(
 
 
 def test_every_update_kind_has_the_clerks_sentence() -> None:
-    """The page's translatable sentences are the update package's own, kind for kind."""
-    from commune_desk.ui.usb_update import KIND_MESSAGES
+    """Each outcome carries the catalogue's own sentence for its kind, never the generic one."""
+    from commune_desk.messages import UNKNOWN_KIND
 
-    assert {UpdateKind(k): v for k, v in KIND_MESSAGES.items()} == MESSAGES
+    generic = UNKNOWN_KIND.split("(")[0]
+    for kind in UpdateKind:
+        assert UpdateResult.of(kind).message == update_message(kind)
+        assert not update_message(kind).startswith(generic), kind
 
 
 def test_refusals_are_translated_in_english_mode(make_desktop: Any) -> None:

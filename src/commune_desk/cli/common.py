@@ -14,8 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from commune_desk.domain.errors import DomainError, ValidationError
+from commune_desk.messages import message_for
 from commune_desk.paths import AppPaths
-from commune_desk.services.messages import message_for
 from commune_desk.store.errors import as_store_error
 
 EXIT_INVALID = 2

@@ -16,7 +16,7 @@ from typing import Any
 from commune_desk.cli.common import EXIT_FAILED, EXIT_INVALID, explain, fail, paths_of, with_context
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.errors import ValidationError
-from commune_desk.services.messages import message_for
+from commune_desk.messages import message_for
 from commune_desk.store.errors import StoreError
 
 
@@ -44,8 +44,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     backup = subparsers.add_parser("backup", help="back up the store and attachments (verified, rotated)")
     backup.add_argument("--to", type=Path, metavar="DIR", help="folder (default: the backup folder)")
-    backup.add_argument("--keep", default="10", metavar="N",
-                        help="archives of this PC and store to keep in that folder (at least 1)")
+    backup.add_argument(
+        "--keep",
+        default="10",
+        metavar="N",
+        help="archives of this PC and store to keep in that folder (at least 1)",
+    )
     backup.set_defaults(handler=_backup)
 
     restore = subparsers.add_parser("restore", help="restore a backup archive (close the app first)")
@@ -78,16 +82,20 @@ def _db_check(args: argparse.Namespace) -> int:
             print(f"WARNING: leftover {item.path} ({item.size} bytes)")
         if leftovers:
             size = sum(item.size for item in leftovers) / 1e6
-            print(f"Có {len(leftovers)} tệp tạm còn sót lại ({size:.1f} MB) do một lần sao lưu, khôi "
-                  "phục hay thêm tệp bị ngắt giữa chừng; phần mềm tự dọn khi mở lần sau.", file=sys.stderr)
+            print(
+                f"Có {len(leftovers)} tệp tạm còn sót lại ({size:.1f} MB) do một lần sao lưu, khôi "
+                "phục hay thêm tệp bị ngắt giữa chừng; phần mềm tự dọn khi mở lần sau.",
+                file=sys.stderr,
+            )
         if report.ok:
             print("Cơ sở dữ liệu không có lỗi.")
             return 0
         if any(line.startswith("integrity_check") for line in report.problems):
             from commune_desk.services.data_folder import find_backup
 
-            damaged = StoreError("store_damaged", "integrity_check failed", path=str(paths.db_path),
-                                 backup=find_backup(paths))
+            damaged = StoreError(
+                "store_damaged", "integrity_check failed", path=str(paths.db_path), backup=find_backup(paths)
+            )
             print(message_for(damaged), file=sys.stderr)
         print(f"Phát hiện {len(report.problems)} lỗi trong cơ sở dữ liệu.", file=sys.stderr)
         return EXIT_FAILED

@@ -17,7 +17,7 @@ from typing import Any
 from commune_desk.cli.common import EXIT_FAILED, EXIT_INVALID, fail, with_context
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.errors import ValidationError
-from commune_desk.services.messages import message_for
+from commune_desk.messages import message_for
 from commune_desk.services.values import DossierSummary, NewDossier
 
 __all__ = ["EXIT_FAILED", "EXIT_INVALID", "register"]

@@ -14,6 +14,7 @@ import json
 import sys
 from typing import Any
 
+from commune_desk.messages import MESSAGES, message
 from commune_desk.paths import AppPaths
 
 EXIT_OK = 0
@@ -21,45 +22,17 @@ EXIT_FAILED = 1
 EXIT_INVALID = 2
 EXIT_ATTENTION = 3
 
-#: Vietnamese sentences for sync error kinds (the UI has its own translation layer).
-MESSAGES: dict[str, str] = {
-    "offline": "Không kết nối được máy chủ; dữ liệu vẫn được lưu trên máy và sẽ đồng bộ sau.",
-    "server_unavailable": "Máy chủ đang bận hoặc gặp sự cố; sẽ thử lại sau.",
-    "not_logged_in": "Máy này chưa đăng nhập máy chủ thành phố; hãy chạy lệnh login.",
-    "invalid_credentials": "Sai tên đăng nhập hoặc mật khẩu.",
-    "session_expired": "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.",
-    "device_revoked": "Máy này đã bị thu hồi quyền đồng bộ; liên hệ quản trị để đăng nhập lại.",
-    "protocol_mismatch": "Phiên bản phần mềm không khớp với máy chủ; hãy cập nhật phần mềm.",
-    "keyring_unavailable": "Không lưu được thông tin đăng nhập vào kho mật khẩu của hệ điều hành.",
-    "bad_response": "Máy chủ trả lời không đúng giao thức; kiểm tra lại địa chỉ máy chủ.",
-    "request_refused": "Máy chủ từ chối yêu cầu.",
-    "blob_missing": "Thiếu tệp đính kèm trên máy; không gửi được.",
-    "hash_mismatch": "Tệp đính kèm tải về bị hỏng; sẽ tải lại.",
-    "wrong_password": "Mật khẩu không đúng.",
-    "busy": "Đang có một lượt đồng bộ khác chạy.",
-    "no_free_slot": "Cả 9 số quầy của đơn vị đã được cấp cho máy khác; cần thu hồi một máy cũ.",
-    "internal_error": "Đồng bộ gặp lỗi không mong muốn; đã ghi nhật ký, sẽ thử lại sau.",
-    "demo_store": (
-        "Đây là kho dữ liệu mẫu: không bao giờ đăng nhập hay đồng bộ với máy chủ. Hãy dùng thư "
-        "mục dữ liệu thật (--data-dir)."
-    ),
-    "not_converged": "Còn thao tác chưa gửi được lên máy chủ; sẽ gửi ở lượt đồng bộ sau.",
-    "attention": "Đồng bộ xong nhưng có thao tác bị máy chủ từ chối hoặc xung đột cần xử lý.",
-}
-
-
-def message(kind: str | None) -> str:
-    """The Vietnamese sentence for a kind (the kind itself when unknown)."""
-    return MESSAGES.get(kind or "", f"Lỗi đồng bộ ({kind}).")
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add this module's sub-commands to the parser."""
     login = subparsers.add_parser("login", help="log this PC in to the city server (online, once)")
     login.add_argument("--server", required=True, metavar="URL", help="e.g. http://10.0.0.5:8000")
     login.add_argument("--username", required=True)
-    login.add_argument("--password-stdin", action="store_true",
-                       help="read the password from the first line of standard input")
+    login.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
     login.set_defaults(handler=_login)
 
     sync = subparsers.add_parser("sync", help="synchronise with the city server")
@@ -101,8 +74,7 @@ def _login(args: argparse.Namespace) -> int:
         return ctx
     with ctx:
         try:
-            account = login(ctx.store, server_url=args.server, username=args.username,
-                            password=password)
+            account = login(ctx.store, server_url=args.server, username=args.username, password=password)
         except SyncError as exc:
             detail = exc.detail if exc.detail in MESSAGES else None
             print(message(detail or exc.kind.value), file=sys.stderr)
@@ -124,7 +96,8 @@ def _sync(args: argparse.Namespace) -> int:
         result = SyncEngine(ctx.store, ctx.blobs).sync_once()
     attention = result.quarantined > 0 or result.conflicts > 0
     kind = result.error_kind or (
-        "not_converged" if not result.converged else "attention" if attention else None)
+        "not_converged" if not result.converged else "attention" if attention else None
+    )
     if args.json:
         print(json.dumps({**result.to_json(), "reason": kind}, ensure_ascii=False))
     elif kind:
@@ -168,8 +141,10 @@ def _status(args: argparse.Namespace) -> int:
         print(message("not_logged_in"))
         return EXIT_OK
     print(f"Máy chủ: {status['server_url']} — người dùng {status['username']}")
-    print(f"Chờ gửi: {status['pending']}; bị từ chối: {status['quarantined']}; "
-          f"xung đột: {status['open_conflicts']}")
+    print(
+        f"Chờ gửi: {status['pending']}; bị từ chối: {status['quarantined']}; "
+        f"xung đột: {status['open_conflicts']}"
+    )
     print(f"Lần đồng bộ thành công gần nhất: {status['last_success_at'] or 'chưa có'}")
     if status.get("last_error"):
         print(f"Lỗi gần nhất: {message(status['last_error'])}")

@@ -30,12 +30,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "(and started with --install on Windows)."
         ),
     )
-    update.add_argument("--from", dest="source", type=Path, required=True, metavar="PATH",
-                        help="the stick (e.g. E:\\) or its CommuneDesk-update folder")
-    update.add_argument("--verify-only", action="store_true",
-                        help="check the stick without applying anything")
-    update.add_argument("--install", action="store_true",
-                        help="on Windows, start the verified MSI with msiexec")
+    update.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        required=True,
+        metavar="PATH",
+        help="the stick (e.g. E:\\) or its CommuneDesk-update folder",
+    )
+    update.add_argument(
+        "--verify-only", action="store_true", help="check the stick without applying anything"
+    )
+    update.add_argument(
+        "--install", action="store_true", help="on Windows, start the verified MSI with msiexec"
+    )
     update.add_argument("--json", action="store_true", help="print the result as JSON")
     update.set_defaults(handler=run_update)
 
@@ -49,9 +57,7 @@ def run_update(args: argparse.Namespace) -> int:
         result = StickUpdater.for_installation(paths).verify(args.source)
     else:
         with open_reference_data(paths) as sink:
-            updater = StickUpdater.for_installation(
-                paths, reference_data=sink, start_installer=args.install
-            )
+            updater = StickUpdater.for_installation(paths, reference_data=sink, start_installer=args.install)
             result = updater.update_from(args.source)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))

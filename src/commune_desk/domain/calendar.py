@@ -60,7 +60,8 @@ class OfficeHours:
         for start, end in self.sessions:
             if not previous_end <= start < end:
                 raise ValidationError(
-                    "invalid_office_hours", "office sessions must be ordered and non-empty",
+                    "invalid_office_hours",
+                    "office sessions must be ordered and non-empty",
                     field="office_hours",
                 )
             previous_end = end
@@ -70,9 +71,7 @@ class OfficeHours:
     @property
     def day_length(self) -> timedelta:
         """Working time in one full working day."""
-        return sum(
-            (_at(date.min, end) - _at(date.min, start) for start, end in self.sessions), timedelta()
-        )
+        return sum((_at(date.min, end) - _at(date.min, start) for start, end in self.sessions), timedelta())
 
 
 def _at(day: date, moment: time) -> datetime:
@@ -189,9 +188,7 @@ class WorkCalendar:
             )
             return self.end_of_day(day if same_day else self.next_working_day(day))
         if limit.kind == DayKind.WORKING_DAYS:
-            return self.add_working_time(
-                received, self.hours.day_length * limit.amount, paused=paused
-            )
+            return self.add_working_time(received, self.hours.day_length * limit.amount, paused=paused)
         paused_days = sum(
             ((_office_time(b).date() - _office_time(a).date()).days for a, b in paused if b > a), 0
         )
@@ -203,9 +200,7 @@ class WorkCalendar:
 
 def _office_time(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValidationError(
-            "naive_datetime", "datetimes must carry a time zone", field="received_at"
-        )
+        raise ValidationError("naive_datetime", "datetimes must carry a time zone", field="received_at")
     return moment.astimezone(VN_TZ)
 
 

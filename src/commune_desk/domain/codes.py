@@ -16,9 +16,13 @@ from datetime import date, datetime
 from commune_desk.domain.errors import NumberingError, ValidationError
 
 MIN_SLOT, MAX_SLOT = 1, 9
+#: The counter slots an office's devices can hold.
+COUNTER_SLOTS = range(MIN_SLOT, MAX_SLOT + 1)
 SLOT_SIZE = 1000
-_UNIT = re.compile(r"^[0-9A-Z]+(\.[0-9A-Z]+)*$")
-_CODE = re.compile(r"^(?P<unit>[0-9A-Z.]+)-(?P<day>\d{6})-(?P<number>\d{4})$")
+#: Longest unit identifier (QCVN 102:2016 codes are 13 characters; the columns allow 40).
+MAX_UNIT_CODE_LENGTH = 40
+_UNIT = re.compile(r"[0-9A-Z]+(?:\.[0-9A-Z]+)*")
+_CODE = re.compile(r"(?P<unit>[0-9A-Z.]+)-(?P<day>\d{6})-(?P<number>\d{4})")
 
 
 @dataclass(frozen=True)
@@ -33,10 +37,18 @@ class DossierCode:
         return format_dossier_code(self.unit, self.day, self.number)
 
 
+def is_unit_code(text: str) -> bool:
+    """Whether ``text`` is exactly a unit identifier in its canonical form (no normalising)."""
+    return len(text) <= MAX_UNIT_CODE_LENGTH and _UNIT.fullmatch(text) is not None
+
+
 def validate_unit_code(unit: str) -> str:
-    """Return the unit identifier (QCVN 102:2016 style, e.g. ``000.00.06.H56``) or raise."""
+    """Return the unit identifier (QCVN 102:2016 style, e.g. ``000.00.06.H56``) or raise.
+
+    What the clerk typed is stripped and upper-cased first.
+    """
     unit = (unit or "").strip().upper()
-    if not _UNIT.match(unit):
+    if not is_unit_code(unit):
         raise ValidationError(
             "invalid_unit_code", f"bad unit identifier {unit!r}", field="unit_code", value=unit
         )
@@ -52,10 +64,19 @@ def format_dossier_code(unit: str, day: date, number: int) -> str:
     return f"{validate_unit_code(unit)}-{day:%y%m%d}-{number:04d}"
 
 
+def normalize_dossier_code(text: str) -> str:
+    """A dossier code as typed by a person (spaces, lower case) in its canonical form."""
+    return (text or "").strip().upper()
+
+
 def parse_dossier_code(code: str) -> DossierCode:
-    """Parse ``code`` or raise ValidationError(kind='invalid_dossier_code')."""
-    match = _CODE.match((code or "").strip().upper())
-    if not match:
+    """Parse a canonical dossier code or raise ValidationError(kind='invalid_dossier_code').
+
+    The whole text must be the code (no spaces, no trailing newline, upper case):
+    what a person typed goes through :func:`normalize_dossier_code` first.
+    """
+    match = _CODE.fullmatch(code) if isinstance(code, str) else None
+    if not match or not is_unit_code(match["unit"]):
         raise ValidationError("invalid_dossier_code", f"bad dossier code {code!r}", field="code")
     try:
         day = datetime.strptime(match["day"], "%y%m%d").date()
@@ -68,7 +89,7 @@ def parse_dossier_code(code: str) -> DossierCode:
 
 def counter_slot_range(slot: int) -> range:
     """The daily numbers that counter slot ``slot`` may issue: ``k001..k999``."""
-    if not MIN_SLOT <= slot <= MAX_SLOT:
+    if slot not in COUNTER_SLOTS:
         raise NumberingError(
             "invalid_counter_slot", f"counter slot must be {MIN_SLOT}..{MAX_SLOT}", slot=slot
         )

@@ -10,6 +10,8 @@ concurrent work on one dossier usually merges without a conflict.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from enum import IntEnum, StrEnum
 
 from commune_desk.domain.errors import IllegalTransition
@@ -94,8 +96,9 @@ TRANSITIONS: dict[tuple[DossierStatus | None, EventKind], DossierStatus] = {
 
 #: Events that record something without changing the status, and where they are allowed.
 STATUS_PRESERVING: dict[EventKind, frozenset[DossierStatus]] = {
-    E.HANDED_OVER: frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED,
-                              S.PAYMENT_REQUIRED, S.RESULT_READY}),
+    E.HANDED_OVER: frozenset(
+        {S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED, S.RESULT_READY}
+    ),
     E.EXTENDED: frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED}),
     E.NOTE: frozenset(S),
 }
@@ -142,9 +145,38 @@ def allowed_events(current: DossierStatus | None) -> tuple[EventKind, ...]:
     return tuple(allowed)
 
 
+@dataclass(frozen=True)
+class Replay:
+    """What a dossier's history says: its status and the times its result was ready and returned."""
+
+    status: DossierStatus | None
+    finished_at: datetime | None
+    returned_at: datetime | None
+
+
+def replay(events: Iterable[tuple[EventKind | str, datetime | None]], *, strict: bool = False) -> Replay:
+    """Replay ``(kind, at)`` events in order: the status, finished and returned times.
+
+    With ``strict`` an illegal event raises :class:`IllegalTransition` (or
+    ValueError for an unknown kind); otherwise it is skipped, as the sync
+    engine does for a local event the server's history made illegal.
+    """
+    status: DossierStatus | None = None
+    finished = returned = None
+    for kind, at in events:
+        try:
+            status = next_status(status, EventKind(kind))
+        except (IllegalTransition, ValueError):
+            if strict:
+                raise
+            continue
+        if kind == EventKind.RESULT_READY:
+            finished = at
+        elif kind == EventKind.RETURNED:
+            returned = at
+    return Replay(status, finished, returned)
+
+
 def derive_status(events: Iterable[EventKind | str]) -> DossierStatus | None:
     """Replay events in order; ``None`` for an empty history. Raises on an illegal sequence."""
-    status: DossierStatus | None = None
-    for event in events:
-        status = next_status(status, EventKind(event))
-    return status
+    return replay(((event, None) for event in events), strict=True).status

@@ -50,9 +50,7 @@ def id_number_info(number: str) -> IdNumberInfo:
     )
 
 
-def validate_id_number(
-    value: str, *, date_of_birth: date | None = None, today: date | None = None
-) -> str:
+def validate_id_number(value: str, *, date_of_birth: date | None = None, today: date | None = None) -> str:
     """Return the cleaned CCCD (12 digits) or CMND (9 digits) number, or raise ValidationError.
 
     Kinds: ``id_number_required``, ``invalid_id_number`` (shape),

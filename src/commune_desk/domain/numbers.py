@@ -9,35 +9,70 @@ a voided number is recorded and never reused.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from commune_desk.domain.codes import is_unit_code
 from commune_desk.domain.errors import NumberingError, ValidationError
 
 
 class SeriesKind(StrEnum):
-    """The register books that carry legal numbers."""
+    """The numbered series: dossier-code counter slots and the register books."""
 
+    DOSSIER_CODE = "dossier-code"
+    """``dossier-code/{unit}``: counter slots k of a unit (see ``domain.codes``)."""
     INCOMING = "incoming"
     OUTGOING = "outgoing"
     OUTGOING_SECRET = "outgoing-secret"
 
 
+#: The register books: one series per book and year, numbered from 1.
+REGISTER_BOOKS = frozenset({SeriesKind.INCOMING, SeriesKind.OUTGOING, SeriesKind.OUTGOING_SECRET})
+MIN_SERIES_YEAR, MAX_SERIES_YEAR = 2000, 2999
+_SERIES = re.compile(r"(?P<kind>dossier-code|incoming|outgoing|outgoing-secret)/(?P<part>[0-9A-Z.]+)")
+
+
 def series_key(kind: SeriesKind | str, year: int) -> str:
-    """The name of a series, e.g. ``incoming/2026``."""
-    if not 2000 <= year <= 2999:
+    """The name of a register book's series for a year, e.g. ``incoming/2026``."""
+    if SeriesKind(kind) not in REGISTER_BOOKS:
+        raise NumberingError("invalid_series", f"{kind} is not a register book")
+    if not MIN_SERIES_YEAR <= year <= MAX_SERIES_YEAR:
         raise NumberingError("invalid_series_year", f"bad series year {year}", year=year)
     return f"{SeriesKind(kind).value}/{year}"
 
 
+def dossier_code_series(unit: str) -> str:
+    """The series under which the counter slots of an office unit are leased."""
+    if not is_unit_code(unit):
+        raise NumberingError("invalid_unit_code", f"bad unit identifier {unit!r}")
+    return f"{SeriesKind.DOSSIER_CODE.value}/{unit}"
+
+
+def parse_series(name: str) -> tuple[SeriesKind, str]:
+    """Split a series name into its kind and its unit (dossier codes) or year (register books).
+
+    The whole text must be the name (``"incoming/2026\\n"`` is refused). Raises
+    NumberingError(kind='invalid_series').
+    """
+    match = _SERIES.fullmatch(name) if isinstance(name, str) else None
+    if match is not None:
+        kind, part = SeriesKind(match["kind"]), match["part"]
+        if kind is SeriesKind.DOSSIER_CODE and is_unit_code(part):
+            return kind, part
+        year_ok = part.isascii() and part.isdigit() and len(part) == 4
+        if kind in REGISTER_BOOKS and year_ok and MIN_SERIES_YEAR <= int(part) <= MAX_SERIES_YEAR:
+            return kind, part
+    raise NumberingError("invalid_series", f"bad series name {name!r}")
+
+
 def parse_series_key(key: str) -> tuple[SeriesKind, int]:
-    """Split ``incoming/2026`` into its kind and year."""
-    kind, _, year = key.partition("/")
-    try:
-        return SeriesKind(kind), int(year)
-    except ValueError as exc:
-        raise NumberingError("invalid_series", f"bad series key {key!r}") from exc
+    """Split a register book's series name, ``incoming/2026``, into its kind and year."""
+    kind, part = parse_series(key)
+    if kind not in REGISTER_BOOKS:
+        raise NumberingError("invalid_series", f"{key!r} is not a register book's series")
+    return kind, int(part)
 
 
 @dataclass(frozen=True)
@@ -76,9 +111,7 @@ def next_number(leases: Sequence[Lease], issued: Collection[int]) -> int | None:
 
 def remaining(leases: Sequence[Lease], issued: Collection[int]) -> int:
     """How many numbers the leases can still issue."""
-    return sum(
-        lease.size - sum(1 for n in issued if n in lease) for lease in leases
-    )
+    return sum(lease.size - sum(1 for n in issued if n in lease) for lease in leases)
 
 
 def format_outgoing_number(number: int, symbol: str) -> str:

@@ -78,8 +78,9 @@ class ArchiveName:
             stamp = datetime.strptime(match["stamp"], _STAMP).replace(tzinfo=UTC)
         except ValueError:
             return None
-        return cls(path=path, pc=match["pc"], store=match["store"], created_at=stamp,
-                   pre_restore=bool(match["pre"]))
+        return cls(
+            path=path, pc=match["pc"], store=match["store"], created_at=stamp, pre_restore=bool(match["pre"])
+        )
 
     def of_store(self, store_id: str) -> bool:
         """Whether this archive belongs to ``store_id`` (first-format names belong to none)."""
@@ -114,12 +115,21 @@ class Manifest:
     def to_json(self) -> str:
         """The manifest as written into the archive."""
         created = self.created_at.isoformat()
-        return json.dumps({
-            "format": self.format, "created_at": created, "store_id": self.store_id,
-            "pc": self.pc, "app_version": self.app_version,
-            "schema_revision": self.schema_revision, "db_sha256": self.db_sha256,
-            "db_size": self.db_size, "blobs": self.blobs, "missing_blobs": list(self.missing_blobs),
-        }, indent=1)
+        return json.dumps(
+            {
+                "format": self.format,
+                "created_at": created,
+                "store_id": self.store_id,
+                "pc": self.pc,
+                "app_version": self.app_version,
+                "schema_revision": self.schema_revision,
+                "db_sha256": self.db_sha256,
+                "db_size": self.db_size,
+                "blobs": self.blobs,
+                "missing_blobs": list(self.missing_blobs),
+            },
+            indent=1,
+        )
 
     @classmethod
     def parse(cls, raw: bytes) -> Manifest:
@@ -143,8 +153,12 @@ class Manifest:
         db_sha = _text(data, "db_sha256")
         if not _SHA.match(db_sha):
             raise _invalid("bad db_sha256")
-        manifest = cls(format=fmt, created_at=created_at,
-                       schema_revision=_text(data, "schema_revision"), db_sha256=db_sha)
+        manifest = cls(
+            format=fmt,
+            created_at=created_at,
+            schema_revision=_text(data, "schema_revision"),
+            db_sha256=db_sha,
+        )
         if fmt == 1:
             return manifest
         blobs = data.get("blobs")
@@ -159,10 +173,16 @@ class Manifest:
         if type(db_size) is not int or db_size <= 0:
             raise _invalid("bad db_size")
         return cls(
-            format=fmt, created_at=created_at, schema_revision=manifest.schema_revision,
-            db_sha256=db_sha, store_id=_text(data, "store_id"), pc=_text(data, "pc"),
-            app_version=str(data.get("app_version") or ""), db_size=db_size,
-            blobs=dict(blobs), missing_blobs=tuple(missing),
+            format=fmt,
+            created_at=created_at,
+            schema_revision=manifest.schema_revision,
+            db_sha256=db_sha,
+            store_id=_text(data, "store_id"),
+            pc=_text(data, "pc"),
+            app_version=str(data.get("app_version") or ""),
+            db_size=db_size,
+            blobs=dict(blobs),
+            missing_blobs=tuple(missing),
         )
 
 

@@ -9,13 +9,18 @@ from pathlib import Path
 from sqlalchemy import select
 
 from commune_desk.domain.errors import ValidationError
+from commune_desk.protocol import Action, Entity
 from commune_desk.services.base import ServiceBase
 from commune_desk.services.dossiers import attachment_info
 from commune_desk.services.errors import NotFound
 from commune_desk.services.values import AttachmentInfo, Changes, Outcome
 from commune_desk.store.models import Attachment, Dossier, IncomingDocument, OutgoingDocument
 
-_OWNERS = {"dossier": Dossier, "incoming_document": IncomingDocument, "outgoing_document": OutgoingDocument}
+_OWNERS: dict[str, type[Dossier | IncomingDocument | OutgoingDocument]] = {
+    Entity.DOSSIER: Dossier,
+    Entity.INCOMING_DOCUMENT: IncomingDocument,
+    Entity.OUTGOING_DOCUMENT: OutgoingDocument,
+}
 
 
 class AttachmentServices(ServiceBase):
@@ -70,9 +75,9 @@ class AttachmentServices(ServiceBase):
             session.add(row)
             self._op(
                 session,
-                "attachment",
+                Entity.ATTACHMENT,
                 row.id,
-                "create",
+                Action.CREATE,
                 {
                     "owner_entity": owner_entity,
                     "owner_id": owner_id,
@@ -84,14 +89,14 @@ class AttachmentServices(ServiceBase):
                 },
             )
             info = attachment_info(row)
-        return Outcome(info, Changes.of("attachment", row.id) | Changes.of(owner_entity, owner_id))
+        return Outcome(info, Changes.of(Entity.ATTACHMENT, row.id) | Changes.of(owner_entity, owner_id))
 
     def attachment_path(self, attachment_id: str) -> Path:
         """Path of the attachment's file for opening or printing (raises NotFound)."""
         with self.store.read() as session:
             row = session.get(Attachment, attachment_id)
             if row is None:
-                raise NotFound("attachment", attachment_id)
+                raise NotFound(Entity.ATTACHMENT, attachment_id)
             sha = row.sha256
         path = self.blobs.path_for(sha)
         if not path.is_file():

@@ -85,14 +85,23 @@ def create_backup(
         _online_backup(paths.db_path, snapshot)
         problems = integrity_problems(snapshot)
         if problems:
-            raise StoreError("store_damaged", f"the copy of the store fails integrity_check: {problems}",
-                             path=str(paths.db_path), problems=problems)
+            raise StoreError(
+                "store_damaged",
+                f"the copy of the store fails integrity_check: {problems}",
+                path=str(paths.db_path),
+                problems=problems,
+            )
         store_id, revision, referenced = _snapshot_facts(snapshot)
         blobs, missing = _verified_blobs(BlobStore(paths.blobs_dir), referenced)
         manifest = Manifest(
-            format=FORMAT, created_at=stamp, schema_revision=revision or "",
-            db_sha256=file_sha256(snapshot), store_id=store_id, pc=pc_name(),
-            app_version=__version__, db_size=snapshot.stat().st_size,
+            format=FORMAT,
+            created_at=stamp,
+            schema_revision=revision or "",
+            db_sha256=file_sha256(snapshot),
+            store_id=store_id,
+            pc=pc_name(),
+            app_version=__version__,
+            db_size=snapshot.stat().st_size,
             blobs=blobs,
             missing_blobs=tuple(sorted(missing)),
         )
@@ -106,8 +115,14 @@ def create_backup(
         # An archive that lacks attachments never rotates away older ones that may hold them.
         rotate(folder, store_id, keep, protect={target})
     FolderRegistry(paths.registry_path).remember(paths.data_dir, store_id, last_backup=target)
-    return BackupInfo(path=target, created_at=stamp, size=target.stat().st_size, blobs=len(blobs),
-                      missing_blobs=manifest.missing_blobs, store_id=store_id)
+    return BackupInfo(
+        path=target,
+        created_at=stamp,
+        size=target.stat().st_size,
+        blobs=len(blobs),
+        missing_blobs=manifest.missing_blobs,
+        store_id=store_id,
+    )
 
 
 def backup_if_due(
@@ -141,13 +156,15 @@ def last_backup(paths: AppPaths, folder: Path | None = None) -> ArchiveName | No
     store_id = _current_store_id(paths)
     if store_id is None:
         return None
-    mine = [a for a in list_archives(folder or paths.backup_dir)
-            if a.of_store(store_id) and a.pc == pc_name()]
+    mine = [
+        a for a in list_archives(folder or paths.backup_dir) if a.of_store(store_id) and a.pc == pc_name()
+    ]
     return mine[-1] if mine else None
 
 
-def newest_verified_backup(paths: AppPaths, store_id: str | None = None,
-                           *, hint: str | None = None, tries: int = 5) -> Path | None:
+def newest_verified_backup(
+    paths: AppPaths, store_id: str | None = None, *, hint: str | None = None, tries: int = 5
+) -> Path | None:
     """The newest archive of the store (from any PC) that passes a light check, to offer
     after an accident; ``hint`` is the last archive remembered for the folder.
 
@@ -185,8 +202,9 @@ def rotate(folder: Path, store_id: str, keep: int, *, protect: Iterable[Path] = 
     if keep < 1:
         raise ValidationError("invalid_keep", f"keep must be at least 1, not {keep}", field="keep")
     kept = {p.resolve() for p in protect}
-    mine = [a for a in list_archives(folder)
-            if a.of_store(store_id) and a.pc == pc_name() and not a.pre_restore]
+    mine = [
+        a for a in list_archives(folder) if a.of_store(store_id) and a.pc == pc_name() and not a.pre_restore
+    ]
     removed = []
     for old in mine[: max(0, len(mine) - keep)]:
         if old.path.resolve() in kept:
@@ -285,7 +303,8 @@ def _snapshot_facts(db: Path) -> tuple[str, str | None, set[str]]:
     if isinstance(store_id, str):
         with contextlib.suppress(ValueError):
             store_id = json.loads(store_id)  # the settings table stores JSON text
-    return (store_id if isinstance(store_id, str) and store_id else UNKNOWN_STORE), revision, referenced
+    store = store_id if isinstance(store_id, str) and store_id else UNKNOWN_STORE
+    return store, (revision if isinstance(revision, str) else None), referenced
 
 
 def _scalar(conn: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) -> object:

@@ -13,36 +13,23 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from commune_desk.domain.calendar import DayKind, OfficeHours, TimeLimit, WorkCalendar
+from commune_desk.protocol.records import fields_to_wire
 from commune_desk.services.values import OfficeSettings
 from commune_desk.store import Store
+from commune_desk.store import settings as stored
+from commune_desk.store.audit import audit
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.engine import BEGIN_MODE
-from commune_desk.store.models import AuditEntry, Setting
 from commune_desk.store.outbox import Executor, add_op, driver_connection, insert_ops
 
-#: Settings table keys.
-OFFICE_KEY = "office"
-HOURS_KEY = "office_hours"
-CALENDAR_KEY = "calendar_overrides"
-DEVICE_KEY = "device_id"
-
 _SETTINGS_SQL = "SELECT key, value FROM settings WHERE key IN (?, ?, ?) ORDER BY key"
+#: The rows the office settings and the working calendar are built from.
+_OFFICE_ROWS = (stored.CALENDAR_OVERRIDES.key, stored.OFFICE_HOURS.key, stored.OFFICE.key)
 
 
 def utc_now() -> datetime:
     """The current time, timezone-aware."""
     return datetime.now(UTC)
-
-
-def to_wire(value: Any) -> Any:
-    """Turn a field value into its JSON form for outbox operations."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (tuple, frozenset, set)):
-        return [to_wire(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True)
@@ -124,7 +111,7 @@ class ServiceBase:
             entity=entity,
             entity_id=entity_id,
             action=action,
-            fields={k: to_wire(v) for k, v in fields.items()},
+            fields=fields_to_wire(fields),
             created_at=at or self._now(),
             base_version=base_version,
         )
@@ -140,30 +127,13 @@ class ServiceBase:
         insert_ops(
             session,
             device_id=self.device_id,
-            ops=[(e, i, a, b, {k: to_wire(v) for k, v in f.items()}) for e, i, a, b, f in ops],
+            ops=[(e, i, a, b, fields_to_wire(f)) for e, i, a, b, f in ops],
             created_at=at or self._now(),
         )
 
-    def _audit(
-        self,
-        session: Session,
-        action: str,
-        *,
-        actor: str = "",
-        entity: str = "",
-        entity_id: str | None = None,
-        details: dict[str, Any] | None = None,
-    ) -> None:
-        session.add(
-            AuditEntry(
-                at=self._now(),
-                actor=actor,
-                action=action,
-                entity=entity,
-                entity_id=entity_id,
-                details={k: to_wire(v) for k, v in (details or {}).items()},
-            )
-        )
+    def _audit(self, session: Session, action: str, **entry: Any) -> None:
+        """Audit ``action`` at the service clock's time (``store.audit.audit``'s keywords)."""
+        audit(session, action, at=self._now(), **entry)
 
     # -- settings ----------------------------------------------------------------
 
@@ -181,13 +151,15 @@ class ServiceBase:
         it right whoever changes them (these services, the sync engine, another
         process, a restore) with nothing to invalidate.
         """
-        rows = tuple(db.execute(_SETTINGS_SQL, (CALENDAR_KEY, HOURS_KEY, OFFICE_KEY)))
+        rows = tuple(
+            db.execute(
+                _SETTINGS_SQL, (stored.CALENDAR_OVERRIDES.key, stored.OFFICE_HOURS.key, stored.OFFICE.key)
+            )
+        )
         cached = self._office_cache
         if cached is not None and cached[0] == rows:
             return cached[1], cached[2]
-        settings = settings_from_rows(
-            {key: json.loads(value) for key, value in rows if value is not None}
-        )
+        settings = settings_from_rows({key: json.loads(value) for key, value in rows if value is not None})
         calendar = self._calendar(settings)
         self._office_cache = (rows, settings, calendar)
         return settings, calendar
@@ -203,14 +175,14 @@ class ServiceBase:
 def settings_from_rows(rows: dict[str, Any]) -> OfficeSettings:
     """Office settings from the decoded values of the settings rows (defaults where missing)."""
     defaults = OfficeSettings()
-    office = rows.get(OFFICE_KEY) or {}
-    hours_raw = rows.get(HOURS_KEY)
-    overrides = rows.get(CALENDAR_KEY) or {}
+    office = rows.get(stored.OFFICE.key) or {}
+    hours_raw = rows.get(stored.OFFICE_HOURS.key)
+    overrides = rows.get(stored.CALENDAR_OVERRIDES.key) or {}
     return OfficeSettings(
-        unit_code=office.get("unit_code", defaults.unit_code),
-        unit_name=office.get("unit_name", defaults.unit_name),
-        counter_slot=int(office.get("counter_slot", defaults.counter_slot)),
-        server_url=office.get("server_url"),
+        unit_code=office.get(stored.UNIT_CODE.name, defaults.unit_code),
+        unit_name=office.get(stored.UNIT_NAME.name, defaults.unit_name),
+        counter_slot=int(office.get(stored.COUNTER_SLOT.name, defaults.counter_slot)),
+        server_url=office.get(stored.SERVER_URL.name),
         hours=hours_from_json(hours_raw) if hours_raw else defaults.hours,
         extra_days_off=frozenset(date.fromisoformat(d) for d in overrides.get("off", [])),
         extra_working_days=frozenset(date.fromisoformat(d) for d in overrides.get("working", [])),
@@ -231,12 +203,3 @@ def hours_from_json(raw: dict[str, Any]) -> OfficeHours:
         sessions=tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in raw["sessions"]),
         same_day_cutoff=time.fromisoformat(raw["same_day_cutoff"]),
     )
-
-
-def put_setting(session: Session, key: str, value: Any) -> None:
-    """Insert or replace one settings row."""
-    row = session.get(Setting, key)
-    if row is None:
-        session.add(Setting(key=key, value=value))
-    else:
-        row.value = value

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,25 +11,13 @@ from sqlalchemy import select
 from commune_desk.domain.calendar import DayKind, TimeLimit
 from commune_desk.domain.errors import DomainError, ValidationError
 from commune_desk.domain.text import normalize_text
+from commune_desk.paths import resources_dir
 from commune_desk.services.base import ServiceBase
 from commune_desk.services.errors import OutdatedReferenceData
 from commune_desk.services.values import Catalogue, Changes, Outcome, ProcedureInfo
 from commune_desk.store.models import Dossier, Procedure, ReferenceVersion
 
 PROCEDURES_REFERENCE = "procedures"
-#: Environment variable naming the folder holding ``procedures.json`` (bundles, tests).
-RESOURCES_ENV = "COMMUNE_DESK_RESOURCES_DIR"
-
-
-def resources_dir() -> Path:
-    """Folder of bundled resources: env override, PyInstaller bundle, or the source tree."""
-    override = os.environ.get(RESOURCES_ENV)
-    if override:
-        return Path(override)
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[3] / "resources"
 
 
 def parse_catalogue(raw: dict[str, Any]) -> Catalogue:

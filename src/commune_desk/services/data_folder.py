@@ -121,14 +121,20 @@ def find_backup(paths: AppPaths) -> str | None:
 
 def had_store(paths: AppPaths) -> bool:
     """Whether the folder is known to have held a store (marker file or the list of folders)."""
-    return (read_marker(paths.data_dir) is not None
-            or FolderRegistry(paths.registry_path).get(paths.data_dir) is not None)
+    return (
+        read_marker(paths.data_dir) is not None
+        or FolderRegistry(paths.registry_path).get(paths.data_dir) is not None
+    )
 
 
 def _check_folder(paths: AppPaths) -> None:
     if not paths.data_dir.is_dir() and had_store(paths):
-        raise StoreError("store_missing", f"data folder {paths.data_dir} is gone",
-                         path=str(paths.data_dir), folder_gone=True)
+        raise StoreError(
+            "store_missing",
+            f"data folder {paths.data_dir} is gone",
+            path=str(paths.data_dir),
+            folder_gone=True,
+        )
 
 
 def _check_store_file(paths: AppPaths) -> None:
@@ -227,8 +233,9 @@ def quick_check(store: Store, paths: AppPaths) -> None:
     with _typed(paths.db_path), store.engine.connect() as conn:
         rows = [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check").fetchall()]
     if rows != ["ok"]:
-        raise StoreError("store_damaged", f"quick_check: {rows[:5]}", path=str(paths.db_path),
-                         problems=rows[:20])
+        raise StoreError(
+            "store_damaged", f"quick_check: {rows[:5]}", path=str(paths.db_path), problems=rows[:20]
+        )
 
 
 # --- leftovers -----------------------------------------------------------------------------

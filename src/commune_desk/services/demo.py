@@ -31,7 +31,8 @@ from commune_desk.domain.codes import SLOT_SIZE, counter_slot_range, format_doss
 from commune_desk.domain.dossier import DossierStatus, EventKind, derive_status
 from commune_desk.domain.errors import ValidationError
 from commune_desk.domain.numbers import SeriesKind, series_key
-from commune_desk.services.dossiers import dossier_counter_name, dossier_search_keys
+from commune_desk.protocol import Entity
+from commune_desk.services.dossiers import dossier_counter_name
 from commune_desk.store.identity import is_demo_store, mark_demo_store
 from commune_desk.store.models import (
     Dossier,
@@ -43,6 +44,7 @@ from commune_desk.store.models import (
     SearchKey,
 )
 from commune_desk.store.outbox import set_counter
+from commune_desk.store.search import record_keys
 
 BATCH = 5000
 S = DossierStatus
@@ -311,11 +313,9 @@ def generate_demo(
             events.extend(evs)
             keys.append(
                 {
-                    "entity": "dossier",
+                    "entity": Entity.DOSSIER,
                     "entity_id": d["id"],
-                    "keys": dossier_search_keys(
-                        d["applicant_name"], d["applicant_id_number"], d["applicant_phone"], d["code"]
-                    ),
+                    "keys": record_keys(Entity.DOSSIER, d),
                 }
             )
         with services.store.write.begin() as session:
@@ -527,28 +527,50 @@ def _demo_incoming(services: Any, session: Any, rng: random.Random, now: datetim
     number = services._take_number(session, series, provisional_ok=False)
     assigned = rng.random() < 0.7
     doc = IncomingDocument(
-        id=str(uuid.uuid4()), series=series, number=number, received_on=day,
-        author=rng.choice(AUTHORS), summary=rng.choice(SUMMARIES),
+        id=str(uuid.uuid4()),
+        series=series,
+        number=number,
+        received_on=day,
+        author=rng.choice(AUTHORS),
+        summary=rng.choice(SUMMARIES),
         number_symbol=f"{rng.randint(1, 999)}/{rng.choice(('UBND-VP', 'STP-HCTP', 'SNV-CQ'))}",
-        document_date=day - timedelta(days=rng.randint(0, 5)), doc_type="Công văn",
-        urgency="", secrecy="", handler=rng.choice(CLERKS) if assigned else "", co_handlers=[],
+        document_date=day - timedelta(days=rng.randint(0, 5)),
+        doc_type="Công văn",
+        urgency="",
+        secrecy="",
+        handler=rng.choice(CLERKS) if assigned else "",
+        co_handlers=[],
         deadline=day + timedelta(days=rng.randint(3, 15)) if assigned else None,
-        assigned_at=now if assigned else None, created_at=now, updated_at=now,
-        server_version=None, dirty=False,
+        assigned_at=now if assigned else None,
+        created_at=now,
+        updated_at=now,
+        server_version=None,
+        dirty=False,
     )
     session.add(doc)
-    services._record_issue(session, series, number, "incoming_document", doc.id)
+    services._record_issue(session, series, number, Entity.INCOMING_DOCUMENT, doc.id)
     services._index_incoming(session, doc)
 
 
 def _demo_outgoing(services: Any, session: Any, rng: random.Random, now: datetime, day: date) -> None:
     symbol, doc_type = rng.choice(OUT_SYMBOLS)
     doc = OutgoingDocument(
-        id=str(uuid.uuid4()), series=series_key(SeriesKind.OUTGOING, day.year), number=None,
-        symbol=symbol, number_symbol="", state="draft", doc_type=doc_type,
-        summary=rng.choice(SUMMARIES), signer="Chủ tịch UBND phường",
-        recipients=["Như trên", "Lưu: VT"], copies=1, issued_on=None,
-        created_at=now, updated_at=now, server_version=None, dirty=False,
+        id=str(uuid.uuid4()),
+        series=series_key(SeriesKind.OUTGOING, day.year),
+        number=None,
+        symbol=symbol,
+        number_symbol="",
+        state="draft",
+        doc_type=doc_type,
+        summary=rng.choice(SUMMARIES),
+        signer="Chủ tịch UBND phường",
+        recipients=["Như trên", "Lưu: VT"],
+        copies=1,
+        issued_on=None,
+        created_at=now,
+        updated_at=now,
+        server_version=None,
+        dirty=False,
     )
     session.add(doc)
     services._issue(session, doc, day)

@@ -28,6 +28,7 @@ from commune_desk.domain.numbers import (
     series_key,
 )
 from commune_desk.domain.text import fold, normalize_text
+from commune_desk.protocol import Action, Entity
 from commune_desk.services.base import ServiceBase
 from commune_desk.services.errors import NotFound
 from commune_desk.services.values import (
@@ -44,7 +45,7 @@ from commune_desk.store.models import (
     NumberLease,
     OutgoingDocument,
 )
-from commune_desk.store.search import build_keys, match_expression, set_keys
+from commune_desk.store.search import match_expression, record_keys, set_keys
 
 #: Size of the lease a PC without a server grants itself (the whole year's series).
 LOCAL_LEASE_END = 999_999
@@ -134,19 +135,19 @@ class DocumentServices(ServiceBase):
             )
             session.add(doc)
             if number is not None:
-                self._record_issue(session, series, number, "incoming_document", doc.id)
-            self._op(session, "incoming_document", doc.id, "create", _incoming_fields(doc))
+                self._record_issue(session, series, number, Entity.INCOMING_DOCUMENT, doc.id)
+            self._op(session, Entity.INCOMING_DOCUMENT, doc.id, Action.CREATE, _incoming_fields(doc))
             self._index_incoming(session, doc)
             self._audit(
                 session,
                 "incoming_registered",
                 actor=actor,
-                entity="incoming_document",
+                entity=Entity.INCOMING_DOCUMENT,
                 entity_id=doc.id,
                 details={"series": series, "number": number},
             )
             info = incoming_info(doc)
-        return Outcome(info, Changes.of("incoming_document", doc.id))
+        return Outcome(info, Changes.of(Entity.INCOMING_DOCUMENT, doc.id))
 
     def assign_incoming(
         self,
@@ -162,7 +163,7 @@ class DocumentServices(ServiceBase):
         with self.store.write.begin() as session:
             doc = session.get(IncomingDocument, document_id)
             if doc is None:
-                raise NotFound("incoming_document", document_id)
+                raise NotFound(Entity.INCOMING_DOCUMENT, document_id)
             doc.handler = handler
             doc.co_handlers = [normalize_text(c) for c in co_handlers if normalize_text(c)]
             doc.deadline = deadline
@@ -171,9 +172,9 @@ class DocumentServices(ServiceBase):
             doc.dirty = True
             self._op(
                 session,
-                "incoming_document",
+                Entity.INCOMING_DOCUMENT,
                 doc.id,
-                "update",
+                Action.UPDATE,
                 {
                     "handler": doc.handler,
                     "co_handlers": doc.co_handlers,
@@ -186,12 +187,12 @@ class DocumentServices(ServiceBase):
                 session,
                 "incoming_assigned",
                 actor=actor,
-                entity="incoming_document",
+                entity=Entity.INCOMING_DOCUMENT,
                 entity_id=doc.id,
                 details={"handler": handler},
             )
             info = incoming_info(doc)
-        return Outcome(info, Changes.of("incoming_document", doc.id))
+        return Outcome(info, Changes.of(Entity.INCOMING_DOCUMENT, doc.id))
 
     def list_incoming(
         self, *, year: int | None = None, limit: int = 100, offset: int = 0
@@ -241,18 +242,18 @@ class DocumentServices(ServiceBase):
             session.add(doc)
             if issue:
                 self._issue(session, doc, issued_on or now.astimezone(VN_TZ).date())
-            self._op(session, "outgoing_document", doc.id, "create", _outgoing_fields(doc))
+            self._op(session, Entity.OUTGOING_DOCUMENT, doc.id, Action.CREATE, _outgoing_fields(doc))
             self._index_outgoing(session, doc)
             self._audit(
                 session,
                 "outgoing_registered",
                 actor=actor,
-                entity="outgoing_document",
+                entity=Entity.OUTGOING_DOCUMENT,
                 entity_id=doc.id,
                 details={"number": doc.number_symbol},
             )
             info = outgoing_info(doc)
-        return Outcome(info, Changes.of("outgoing_document", doc.id))
+        return Outcome(info, Changes.of(Entity.OUTGOING_DOCUMENT, doc.id))
 
     def issue_outgoing(
         self, document_id: str, *, issued_on: date | None = None, actor: str = ""
@@ -261,15 +262,15 @@ class DocumentServices(ServiceBase):
         with self.store.write.begin() as session:
             doc = session.get(OutgoingDocument, document_id)
             if doc is None:
-                raise NotFound("outgoing_document", document_id)
+                raise NotFound(Entity.OUTGOING_DOCUMENT, document_id)
             if doc.number is not None:
                 raise ValidationError("already_issued", "document already has a number", field="number")
             self._issue(session, doc, issued_on or self._now().astimezone(VN_TZ).date())
             self._op(
                 session,
-                "outgoing_document",
+                Entity.OUTGOING_DOCUMENT,
                 doc.id,
-                "update",
+                Action.UPDATE,
                 {
                     "number": doc.number,
                     "number_symbol": doc.number_symbol,
@@ -284,12 +285,12 @@ class DocumentServices(ServiceBase):
                 session,
                 "outgoing_issued",
                 actor=actor,
-                entity="outgoing_document",
+                entity=Entity.OUTGOING_DOCUMENT,
                 entity_id=doc.id,
                 details={"number": doc.number_symbol},
             )
             info = outgoing_info(doc)
-        return Outcome(info, Changes.of("outgoing_document", doc.id))
+        return Outcome(info, Changes.of(Entity.OUTGOING_DOCUMENT, doc.id))
 
     def list_outgoing(
         self, *, year: int | None = None, limit: int = 100, offset: int = 0
@@ -326,7 +327,7 @@ class DocumentServices(ServiceBase):
             ).all()
             found: list[IncomingDocumentInfo | OutgoingDocumentInfo] = []
             for entity, entity_id in hits:
-                if entity == "incoming_document":
+                if entity == Entity.INCOMING_DOCUMENT:
                     doc_in = session.get(IncomingDocument, entity_id)
                     if doc_in is not None:
                         found.append(incoming_info(doc_in))
@@ -365,16 +366,16 @@ class DocumentServices(ServiceBase):
                     )
                 issued = self._record_issue(session, series, number, "", None)
             issued.voided, issued.void_reason = True, reason
-            if issued.entity == "outgoing_document" and issued.entity_id:
+            if issued.entity == Entity.OUTGOING_DOCUMENT and issued.entity_id:
                 doc = session.get(OutgoingDocument, issued.entity_id)
                 if doc is not None:
                     doc.state, doc.dirty, doc.updated_at = "voided", True, self._now()
-                    changes |= Changes.of("outgoing_document", doc.id)
+                    changes |= Changes.of(Entity.OUTGOING_DOCUMENT, doc.id)
             self._op(
                 session,
-                "number_void",
+                Entity.NUMBER_VOID,
                 issued.id,
-                "create",
+                Action.CREATE,
                 {
                     "series": series,
                     "number": number,
@@ -387,7 +388,7 @@ class DocumentServices(ServiceBase):
                 session,
                 "number_voided",
                 actor=actor,
-                entity="number_void",
+                entity=Entity.NUMBER_VOID,
                 entity_id=issued.id,
                 details={"series": series, "number": number, "reason": reason},
             )
@@ -462,25 +463,19 @@ class DocumentServices(ServiceBase):
         doc.number = number
         doc.number_symbol = format_outgoing_number(number, doc.symbol)
         doc.state, doc.issued_on, doc.updated_at = "issued", issued_on, self._now()
-        self._record_issue(session, doc.series, number, "outgoing_document", doc.id)
+        self._record_issue(session, doc.series, number, Entity.OUTGOING_DOCUMENT, doc.id)
 
     def _index_incoming(self, session: Session, doc: IncomingDocument) -> None:
-        set_keys(
-            session,
-            entity="incoming_document",
-            entity_id=doc.id,
-            keys=build_keys(
-                fold, (doc.summary, doc.author, doc.number_symbol, str(doc.number) if doc.number else None)
-            ),
-        )
+        _index(session, Entity.INCOMING_DOCUMENT, doc)
 
     def _index_outgoing(self, session: Session, doc: OutgoingDocument) -> None:
-        set_keys(
-            session,
-            entity="outgoing_document",
-            entity_id=doc.id,
-            keys=build_keys(fold, (doc.summary, doc.number_symbol or doc.symbol, doc.signer)),
-        )
+        _index(session, Entity.OUTGOING_DOCUMENT, doc)
+
+
+def _index(session: Session, entity: Entity, doc: IncomingDocument | OutgoingDocument) -> None:
+    keys = record_keys(entity, doc)
+    assert keys is not None  # both registers are indexed
+    set_keys(session, entity=entity, entity_id=doc.id, keys=keys)
 
 
 def _incoming_fields(d: IncomingDocument) -> dict[str, Any]:

@@ -20,7 +20,8 @@ from commune_desk.domain.dossier import (
 )
 from commune_desk.domain.errors import ValidationError
 from commune_desk.domain.identity import validate_id_number, validate_phone
-from commune_desk.domain.text import fold, normalize_text
+from commune_desk.domain.text import normalize_text
+from commune_desk.protocol import Action, Entity
 from commune_desk.services.base import ProcedureFacts, ServiceBase
 from commune_desk.services.errors import NotFound
 from commune_desk.services.values import (
@@ -34,7 +35,7 @@ from commune_desk.services.values import (
 )
 from commune_desk.store.models import Attachment, Dossier, DossierEvent, Procedure
 from commune_desk.store.outbox import counter_value, driver_connection, set_counter
-from commune_desk.store.search import build_keys, insert_keys
+from commune_desk.store.search import insert_keys, record_keys
 from commune_desk.store.types import to_utc_text
 
 #: Statuses in which the office's clock is running (a passed appointment means late).
@@ -86,11 +87,6 @@ def dossier_counter_name(local_day: Any, slot: int) -> str:
     """Local counter holding the last daily number issued by ``slot`` on ``local_day``."""
     # the same text as f"{local_day:%Y%m%d}", without strftime's cost on the intake path
     return f"dossier/{local_day.year}{local_day.month:02d}{local_day.day:02d}/{slot}"
-
-
-def dossier_search_keys(name: str, id_number: str, phone: str | None, code: str) -> str:
-    """Folded search text of a dossier: applicant name, ID number, phone, code."""
-    return build_keys(fold, (name, id_number, phone, code))
 
 
 def validate_new_dossier(new: NewDossier) -> NewDossier:
@@ -199,10 +195,21 @@ class DossierServices(ServiceBase):
             db.execute(
                 _INSERT_DOSSIER_SQL,
                 (
-                    dossier_id, code, procedure.code, clean.applicant_name, clean.applicant_id_number,
-                    clean.applicant_phone, clean.applicant_address, int(status), received_text,
-                    to_utc_text(appointment), clean.received_by, settings.counter_slot, clean.notes,
-                    now_text, now_text,
+                    dossier_id,
+                    code,
+                    procedure.code,
+                    clean.applicant_name,
+                    clean.applicant_id_number,
+                    clean.applicant_phone,
+                    clean.applicant_address,
+                    int(status),
+                    received_text,
+                    to_utc_text(appointment),
+                    clean.received_by,
+                    settings.counter_slot,
+                    clean.notes,
+                    now_text,
+                    now_text,
                 ),
             )
             db.execute(
@@ -233,15 +240,14 @@ class DossierServices(ServiceBase):
             self._ops(
                 connection,
                 [
-                    ("dossier", dossier_id, "create", None, dossier_synced),
-                    ("dossier_event", event_id, "create", None, event_synced),
+                    (Entity.DOSSIER, dossier_id, Action.CREATE, None, dossier_synced),
+                    (Entity.DOSSIER_EVENT, event_id, Action.CREATE, None, event_synced),
                 ],
                 at=now,
             )
-            keys = dossier_search_keys(
-                clean.applicant_name, clean.applicant_id_number, clean.applicant_phone, code
-            )
-            insert_keys(connection, entity="dossier", entity_id=dossier_id, keys=keys)
+            keys = record_keys(Entity.DOSSIER, dossier_synced)
+            assert keys is not None
+            insert_keys(connection, entity=Entity.DOSSIER, entity_id=dossier_id, keys=keys)
         summary = DossierSummary(
             id=dossier_id,
             code=code,
@@ -264,8 +270,12 @@ class DossierServices(ServiceBase):
             returned_at=None,
             events=(
                 DossierEventInfo(
-                    id=event_id, kind=EventKind.RECEIVED, at=received_at, actor=clean.received_by,
-                    note="", data={},
+                    id=event_id,
+                    kind=EventKind.RECEIVED,
+                    at=received_at,
+                    actor=clean.received_by,
+                    note="",
+                    data={},
                 ),
             ),
             attachments=(),
@@ -273,7 +283,9 @@ class DossierServices(ServiceBase):
             required_papers=procedure.required_papers,
             fee=procedure.fee,
         )
-        return Outcome(detail, Changes(frozenset({("dossier", dossier_id), ("dossier_event", event_id)})))
+        return Outcome(
+            detail, Changes(frozenset({(Entity.DOSSIER, dossier_id), (Entity.DOSSIER_EVENT, event_id)}))
+        )
 
     def _procedure(self, db: sqlite3.Connection, code: str) -> ProcedureFacts:
         """What intake needs of a current procedure, parsed once per stored version of its row.
@@ -323,7 +335,7 @@ class DossierServices(ServiceBase):
         with self.store.write.begin() as session:
             dossier = session.get(Dossier, dossier_id)
             if dossier is None:
-                raise NotFound("dossier", dossier_id)
+                raise NotFound(Entity.DOSSIER, dossier_id)
             procedure = session.get(Procedure, dossier.procedure_code)
             assert procedure is not None  # foreign key
             events = list(
@@ -347,7 +359,7 @@ class DossierServices(ServiceBase):
             )
             session.add(event)
             events.append(event)
-            self._op(session, "dossier_event", event.id, "create", event_fields(event))
+            self._op(session, Entity.DOSSIER_EVENT, event.id, Action.CREATE, event_fields(event))
             dossier.status = int(new_status)
             changed_fields = self._apply_side_effects(session, dossier, procedure, events, event)
             dossier.updated_at = self._now()
@@ -355,9 +367,9 @@ class DossierServices(ServiceBase):
                 dossier.dirty = True
                 self._op(
                     session,
-                    "dossier",
+                    Entity.DOSSIER,
                     dossier.id,
-                    "update",
+                    Action.UPDATE,
                     changed_fields,
                     base_version=dossier.server_version,
                 )
@@ -365,19 +377,21 @@ class DossierServices(ServiceBase):
                 session,
                 f"dossier_{kind.value}",
                 actor=event.actor,
-                entity="dossier",
+                entity=Entity.DOSSIER,
                 entity_id=dossier.id,
             )
             attachments = self._attachments(session, dossier.id)
             detail = self._detail(session, dossier, procedure, events, attachments)
-        return Outcome(detail, Changes.of("dossier", dossier.id) | Changes.of("dossier_event", event.id))
+        return Outcome(
+            detail, Changes.of(Entity.DOSSIER, dossier.id) | Changes.of(Entity.DOSSIER_EVENT, event.id)
+        )
 
     def get_dossier(self, dossier_id: str) -> DossierDetail:
         """Everything about one dossier (raises NotFound)."""
         with self.store.read() as session:
             dossier = session.get(Dossier, dossier_id)
             if dossier is None:
-                raise NotFound("dossier", dossier_id)
+                raise NotFound(Entity.DOSSIER, dossier_id)
             return self._load_detail(session, dossier)
 
     def get_dossier_by_code(self, code: str) -> DossierDetail:
@@ -385,7 +399,7 @@ class DossierServices(ServiceBase):
         with self.store.read() as session:
             dossier = session.scalar(select(Dossier).where(Dossier.code == code.strip().upper()))
             if dossier is None:
-                raise NotFound("dossier", code)
+                raise NotFound(Entity.DOSSIER, code)
             return self._load_detail(session, dossier)
 
     # -- internals ---------------------------------------------------------------
@@ -432,7 +446,7 @@ class DossierServices(ServiceBase):
         return list(
             session.scalars(
                 select(Attachment)
-                .where(Attachment.owner_entity == "dossier", Attachment.owner_id == dossier_id)
+                .where(Attachment.owner_entity == Entity.DOSSIER, Attachment.owner_id == dossier_id)
                 .order_by(Attachment.created_at)
             )
         )

@@ -13,18 +13,19 @@ from sqlalchemy.orm import Session
 from commune_desk.domain.codes import SLOT_SIZE
 from commune_desk.domain.dossier import DossierStatus, derive_status
 from commune_desk.domain.errors import DomainError
+from commune_desk.protocol import Entity, OutboxState
 from commune_desk.services.base import ServiceBase
-from commune_desk.services.dossiers import dossier_search_keys
 from commune_desk.services.values import CheckReport
 from commune_desk.store.outbox import OUTBOX_SEQ
+from commune_desk.store.search import record_keys
 
 #: Synced tables and the outbox entity name of their rows.
 SYNCED_TABLES = {
-    "dossiers": "dossier",
-    "dossier_events": "dossier_event",
-    "attachments": "attachment",
-    "incoming_documents": "incoming_document",
-    "outgoing_documents": "outgoing_document",
+    "dossiers": Entity.DOSSIER,
+    "dossier_events": Entity.DOSSIER_EVENT,
+    "attachments": Entity.ATTACHMENT,
+    "incoming_documents": Entity.INCOMING_DOCUMENT,
+    "outgoing_documents": Entity.OUTGOING_DOCUMENT,
 }
 _MAX_LISTED = 20
 
@@ -84,9 +85,10 @@ def _check_search_keys(session: Session, checked: list[str]) -> list[str]:
             "FROM dossiers d LEFT JOIN search_keys k ON k.entity_id = d.id"
         )
     )
-    for dossier_id, name, id_number, phone, code, keys in rows:
-        if keys != dossier_search_keys(name, id_number, phone, code):
-            problems.append(f"dossier {dossier_id}: search keys missing or stale")
+    for row in rows:
+        values = row._mapping
+        if values["keys"] != record_keys(Entity.DOSSIER, values):
+            problems.append(f"dossier {values['id']}: search keys missing or stale")
             if len(problems) >= _MAX_LISTED:
                 break
     orphans = session.execute(
@@ -121,9 +123,9 @@ def _check_outbox(session: Session, checked: list[str], device_id: str) -> list[
             text(
                 f"SELECT count(*) FROM {table} r WHERE r.dirty AND NOT EXISTS "  # noqa: S608
                 "(SELECT 1 FROM outbox o WHERE o.entity = :e AND o.entity_id = r.id "
-                "AND o.state != 'done')"
+                "AND o.state != :done)"
             ),
-            {"e": entity},
+            {"e": entity, "done": OutboxState.DONE.value},
         ).scalar_one()
         if missing:
             problems.append(f"{missing} unpushed {entity} records have no outbox operation")

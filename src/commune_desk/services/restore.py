@@ -87,8 +87,11 @@ def restore_backup(
         raise StoreError("store_in_use", "restore needs the store lock", path=str(paths.data_dir))
     archive = Path(os.path.abspath(archive))
     paths.data_dir.mkdir(parents=True, exist_ok=True)
-    with _typed_os_errors(paths.data_dir), open_archive(archive) as zf, \
-            tempfile.TemporaryDirectory(dir=paths.data_dir, prefix=SCRATCH_PREFIX) as work:
+    with (
+        _typed_os_errors(paths.data_dir),
+        open_archive(archive) as zf,
+        tempfile.TemporaryDirectory(dir=paths.data_dir, prefix=SCRATCH_PREFIX) as work,
+    ):
         checked = check_archive(zf, Path(work), BlobStore(paths.blobs_dir))
         stamp = now()
         previous, moved = _keep_current(paths, stamp)
@@ -104,8 +107,13 @@ def restore_backup(
         if checked.store_id:
             write_marker(paths.data_dir, checked.store_id)
     return RestoreInfo(
-        archive=archive, created_at=checked.manifest.created_at, blobs_added=added,
-        blobs_repaired=repaired, previous=previous, previous_moved=moved, missing_blobs=checked.missing,
+        archive=archive,
+        created_at=checked.manifest.created_at,
+        blobs_added=added,
+        blobs_repaired=repaired,
+        previous=previous,
+        previous_moved=moved,
+        missing_blobs=checked.missing,
     )
 
 
@@ -114,11 +122,15 @@ def check_archive(zf: zipfile.ZipFile, work: Path, blobs: BlobStore) -> CheckedA
     members = check_member_names(zf.namelist())
     manifest = read_manifest(zf)
     if manifest.blobs is not None and set(manifest.blobs) != set(members):
-        raise BackupError("invalid_backup", "attachments in the archive differ from its manifest",
-                          detail="blobs")
+        raise BackupError(
+            "invalid_backup", "attachments in the archive differ from its manifest", detail="blobs"
+        )
     if manifest.schema_revision not in known_revisions():
-        raise BackupError("backup_newer_version", "archive made by a newer version of the software",
-                          detail=manifest.schema_revision)
+        raise BackupError(
+            "backup_newer_version",
+            "archive made by a newer version of the software",
+            detail=manifest.schema_revision,
+        )
     _check_space(zf, work)
     db = work / DB_MEMBER
     if stream_member(zf, DB_MEMBER, db) != manifest.db_sha256:
@@ -139,8 +151,7 @@ def check_archive(zf: zipfile.ZipFile, work: Path, blobs: BlobStore) -> CheckedA
         if target is not None:
             extracted[sha] = target
     missing = tuple(sorted(sha for sha in referenced if sha not in members and not _have(blobs, sha)))
-    return CheckedArchive(manifest=manifest, db=db, store_id=store_id, extracted=extracted,
-                          missing=missing)
+    return CheckedArchive(manifest=manifest, db=db, store_id=store_id, extracted=extracted, missing=missing)
 
 
 def _have(blobs: BlobStore, sha: str) -> bool:
@@ -154,8 +165,7 @@ def _check_space(zf: zipfile.ZipFile, work: Path) -> None:
     needed = sum(info.file_size for info in zf.infolist()) + _SPACE_MARGIN
     free = shutil.disk_usage(work).free
     if free < needed:
-        raise StoreError("disk_full", f"restore needs {needed} bytes, {free} free",
-                         path=str(work.parent))
+        raise StoreError("disk_full", f"restore needs {needed} bytes, {free} free", path=str(work.parent))
 
 
 def _facts(db: Path) -> tuple[str | None, str | None, set[str]]:

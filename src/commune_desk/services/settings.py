@@ -10,16 +10,10 @@ from sqlalchemy.orm import Session
 from commune_desk.domain.codes import counter_slot_range, validate_unit_code
 from commune_desk.domain.errors import ValidationError
 from commune_desk.domain.text import normalize_text
-from commune_desk.services.base import (
-    CALENDAR_KEY,
-    HOURS_KEY,
-    OFFICE_KEY,
-    ServiceBase,
-    hours_to_json,
-    put_setting,
-)
+from commune_desk.services.base import ServiceBase, hours_to_json
 from commune_desk.services.errors import OutdatedReferenceData
 from commune_desk.services.values import Changes, OfficeSettings, Outcome
+from commune_desk.store import settings as stored
 from commune_desk.store.models import ReferenceVersion
 
 HOLIDAYS_REFERENCE = "holidays"
@@ -50,17 +44,17 @@ class SettingsServices(ServiceBase):
             extra_working_days=frozenset(settings.extra_working_days),
         )
         with self.store.write.begin() as session:
-            put_setting(
+            stored.put_setting(
                 session,
-                OFFICE_KEY,
+                stored.OFFICE,
                 {
-                    "unit_code": clean.unit_code,
-                    "unit_name": clean.unit_name,
-                    "counter_slot": clean.counter_slot,
-                    "server_url": clean.server_url,
+                    stored.UNIT_CODE.name: clean.unit_code,
+                    stored.UNIT_NAME.name: clean.unit_name,
+                    stored.COUNTER_SLOT.name: clean.counter_slot,
+                    stored.SERVER_URL.name: clean.server_url,
                 },
             )
-            put_setting(session, HOURS_KEY, hours_to_json(clean.hours))
+            stored.put_setting(session, stored.OFFICE_HOURS, hours_to_json(clean.hours))
             _put_overrides(session, clean.extra_days_off, clean.extra_working_days)
             self._audit(session, "settings_updated", actor=actor, entity="settings")
         return Outcome(clean, Changes.of("settings", "office"))
@@ -100,8 +94,8 @@ class SettingsServices(ServiceBase):
 
 
 def _put_overrides(session: Session, off: Iterable[date], working: Iterable[date]) -> None:
-    put_setting(
+    stored.put_setting(
         session,
-        CALENDAR_KEY,
+        stored.CALENDAR_OVERRIDES,
         {"off": sorted(d.isoformat() for d in off), "working": sorted(d.isoformat() for d in working)},
     )

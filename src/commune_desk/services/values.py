@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from commune_desk.domain.calendar import DayKind, OfficeHours
 from commune_desk.domain.dossier import DossierStatus, EventKind
+from commune_desk.store.settings import COUNTER_SLOT, UNIT_CODE, UNIT_NAME
 
 T = TypeVar("T")
 
@@ -270,9 +271,9 @@ class OutgoingDocumentInfo:
 class OfficeSettings:
     """The office's identity and working calendar settings."""
 
-    unit_code: str = "000.00.00.H26"
-    unit_name: str = "UBND phường (chưa cấu hình)"
-    counter_slot: int = 1
+    unit_code: str = UNIT_CODE.default
+    unit_name: str = UNIT_NAME.default
+    counter_slot: int = COUNTER_SLOT.default
     server_url: str | None = None
     hours: OfficeHours = field(default_factory=OfficeHours)
     extra_days_off: frozenset[date] = frozenset()

@@ -19,18 +19,20 @@ from typing import Any
 from commune_desk.domain.errors import DomainError
 
 #: The kinds a StoreError (or a classified raw error) can have.
-STORE_KINDS = frozenset({
-    "store_in_use",          # another process holds the store lock
-    "store_missing",         # the folder had a store; the file (or the whole folder) is gone
-    "store_empty",           # the file exists but holds nothing (truncated)
-    "store_unreadable",      # not a database any more (damaged header)
-    "store_damaged",         # integrity_check fails (damaged pages)
-    "store_newer_version",   # made by a newer version of the software: NOT damaged
-    "folder_not_writable",   # read-only folder, stick with write protection, no permission
-    "disk_full",             # no space left on the disk
-    "store_busy",            # another program held SQLite's write lock longer than the timeout
-    "store_io_error",        # the disk stopped answering (stick pulled, failing disk)
-})
+STORE_KINDS = frozenset(
+    {
+        "store_in_use",  # another process holds the store lock
+        "store_missing",  # the folder had a store; the file (or the whole folder) is gone
+        "store_empty",  # the file exists but holds nothing (truncated)
+        "store_unreadable",  # not a database any more (damaged header)
+        "store_damaged",  # integrity_check fails (damaged pages)
+        "store_newer_version",  # made by a newer version of the software: NOT damaged
+        "folder_not_writable",  # read-only folder, stick with write protection, no permission
+        "disk_full",  # no space left on the disk
+        "store_busy",  # another program held SQLite's write lock longer than the timeout
+        "store_io_error",  # the disk stopped answering (stick pulled, failing disk)
+    }
+)
 
 _SQLITE_KINDS = {
     "SQLITE_FULL": "disk_full",
@@ -57,14 +59,14 @@ _OS_KINDS = {
 
 #: Windows error codes (``OSError.winerror``) that mean the same things.
 _WIN_KINDS = {
-    5: "folder_not_writable",    # ERROR_ACCESS_DENIED
-    19: "folder_not_writable",   # ERROR_WRITE_PROTECT
-    21: "store_io_error",        # ERROR_NOT_READY (stick pulled)
-    32: "store_in_use",          # ERROR_SHARING_VIOLATION
-    33: "store_in_use",          # ERROR_LOCK_VIOLATION
-    39: "disk_full",             # ERROR_HANDLE_DISK_FULL
-    112: "disk_full",            # ERROR_DISK_FULL
-    1117: "store_io_error",      # ERROR_IO_DEVICE
+    5: "folder_not_writable",  # ERROR_ACCESS_DENIED
+    19: "folder_not_writable",  # ERROR_WRITE_PROTECT
+    21: "store_io_error",  # ERROR_NOT_READY (stick pulled)
+    32: "store_in_use",  # ERROR_SHARING_VIOLATION
+    33: "store_in_use",  # ERROR_LOCK_VIOLATION
+    39: "disk_full",  # ERROR_HANDLE_DISK_FULL
+    112: "disk_full",  # ERROR_DISK_FULL
+    1117: "store_io_error",  # ERROR_IO_DEVICE
 }
 
 

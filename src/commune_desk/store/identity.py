@@ -26,12 +26,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from commune_desk.store import Store
-from commune_desk.store.models import Setting
+from commune_desk.store.settings import DEMO_STORE, STORE_ID, get_setting, put_setting
 
-#: Settings key of the store's identity.
-STORE_ID_KEY = "store_id"
-#: Settings key set when demo data was written into the store.
-DEMO_KEY = "demo_store"
+#: Settings key of the store's identity (read from archived copies with plain sqlite3).
+STORE_ID_KEY = STORE_ID.key
 #: Marker file in the data folder: "this folder holds a store", with its identity.
 MARKER_FILE = "commune-desk.store-id"
 #: File (in the per-user state folder) listing the data folders that held a store.
@@ -41,24 +39,23 @@ REGISTRY_FILE = "known-data-folders.json"
 def ensure_store_id(store: Store) -> str:
     """The store's identity, created on first call in its own transaction."""
     with store.write.begin() as session:
-        row = session.get(Setting, STORE_ID_KEY)
-        if row is None:
-            value = str(uuid.uuid4())
-            session.add(Setting(key=STORE_ID_KEY, value=value))
-            return value
-        return str(row.value)
+        current = get_setting(session, STORE_ID)
+        if current:
+            return str(current)
+        value = str(uuid.uuid4())
+        put_setting(session, STORE_ID, value)
+        return value
 
 
 def is_demo_store(session: Session) -> bool:
     """Whether demo data was written into this store (it must never sync)."""
-    row = session.get(Setting, DEMO_KEY)
-    return row is not None and bool(row.value)
+    return get_setting(session, DEMO_STORE) is not None
 
 
 def mark_demo_store(session: Session, at: datetime) -> None:
     """Flag the store as holding demo data, in the caller's transaction."""
-    if session.get(Setting, DEMO_KEY) is None:
-        session.add(Setting(key=DEMO_KEY, value={"since": at.isoformat()}))
+    if get_setting(session, DEMO_STORE) is None:
+        put_setting(session, DEMO_STORE, {"since": at.isoformat()})
 
 
 def folder_key(data_dir: Path) -> str:
@@ -90,8 +87,9 @@ def read_marker(data_dir: Path) -> StoreMarker | None:
     if not isinstance(data, dict):
         return StoreMarker(store_id=None)
     store_id = data.get("store_id")
-    return StoreMarker(store_id=store_id if isinstance(store_id, str) else None,
-                       created_at=str(data.get("created_at", "")))
+    return StoreMarker(
+        store_id=store_id if isinstance(store_id, str) else None, created_at=str(data.get("created_at", ""))
+    )
 
 
 def write_marker(data_dir: Path, store_id: str) -> None:
@@ -128,14 +126,16 @@ class FolderRegistry:
         if not isinstance(entry, dict) or not isinstance(entry.get("store_id"), str):
             return None
         backup = entry.get("last_backup")
-        return KnownFolder(store_id=entry["store_id"],
-                           last_backup=backup if isinstance(backup, str) else None)
+        return KnownFolder(
+            store_id=entry["store_id"], last_backup=backup if isinstance(backup, str) else None
+        )
 
     def remember(self, data_dir: Path, store_id: str, *, last_backup: Path | None = None) -> None:
         """Record that ``data_dir`` holds ``store_id`` (and where its newest backup went)."""
         folders = self._load()
         key = folder_key(data_dir)
-        old = folders.get(key) if isinstance(folders.get(key), dict) else {}
+        found = folders.get(key)
+        old: dict[str, Any] = found if isinstance(found, dict) else {}
         entry = {"store_id": store_id, "last_backup": old.get("last_backup")}
         if old.get("store_id") != store_id:
             entry["last_backup"] = None

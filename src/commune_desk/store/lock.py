@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -155,7 +156,7 @@ def is_locked(data_dir: Path) -> bool:
     return False
 
 
-if os.name == "nt":  # pragma: no cover - exercised on the Windows runner
+if sys.platform == "win32":  # pragma: no cover - exercised on the Windows runner
     import msvcrt
 
     def _try_lock(handle: IO[bytes]) -> bool:

@@ -53,6 +53,10 @@ def upgrade_to_head(engine: Engine) -> None:
     if current == head_revision():
         return
     if current is not None and current not in known_revisions():
-        raise StoreError("store_newer_version", f"store at unknown revision {current}",
-                         path=str(engine.url.database), revision=current)
+        raise StoreError(
+            "store_newer_version",
+            f"store at unknown revision {current}",
+            path=str(engine.url.database),
+            revision=current,
+        )
     command.upgrade(alembic_config(engine), "head")

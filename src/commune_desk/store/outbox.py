@@ -38,8 +38,7 @@ _BUMP_SQL = (
     "ON CONFLICT(name) DO UPDATE SET value = value + ?2 RETURNING value"
 )
 _SET_SQL = (
-    "INSERT INTO local_counters(name, value) VALUES (?1, ?2) "
-    "ON CONFLICT(name) DO UPDATE SET value = ?2"
+    "INSERT INTO local_counters(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = ?2"
 )
 _INSERT_OP_SQL = (
     "INSERT INTO outbox (op_id, device_id, seq, entity, entity_id, action, base_version, fields, "
@@ -77,9 +76,11 @@ def bump_counter(session: Executor, name: str, *, step: int = 1) -> int:
 
 def counter_value(session: Executor, name: str) -> int:
     """Current value of a counter (0 when it was never bumped)."""
-    row = driver_connection(session).execute(
-        "SELECT value FROM local_counters WHERE name = ?", (name,)
-    ).fetchone()
+    row = (
+        driver_connection(session)
+        .execute("SELECT value FROM local_counters WHERE name = ?", (name,))
+        .fetchone()
+    )
     return int(row[0] or 0) if row is not None else 0
 
 
@@ -138,8 +139,17 @@ def insert_ops(
     first = int(row[0]) - len(ops) + 1
     at = to_utc_text(created_at)
     rows = [
-        (str(uuid.uuid4()), device_id, first + i, entity, entity_id, action, base_version,
-         json.dumps(fields), at)
+        (
+            str(uuid.uuid4()),
+            device_id,
+            first + i,
+            entity,
+            entity_id,
+            action,
+            base_version,
+            json.dumps(fields),
+            at,
+        )
         for i, (entity, entity_id, action, base_version, fields) in enumerate(ops)
     ]
     db.executemany(_INSERT_OP_SQL, rows)

@@ -10,11 +10,14 @@ last token prefix-matched for search-as-you-type.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from commune_desk.domain.text import fold as fold_text
+from commune_desk.protocol.records import search_parts
 from commune_desk.store.models import SearchKey
 from commune_desk.store.outbox import Executor, driver_connection
 
@@ -24,6 +27,18 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 def build_keys(fold: Callable[[str], str], parts: Iterable[str | None]) -> str:
     """Join the folded, non-empty parts into one key text."""
     return " ".join(fold(p) for p in parts if p)
+
+
+def record_keys(
+    entity: str, record: Mapping[str, Any] | object, *, fold: Callable[[str], str] = fold_text
+) -> str | None:
+    """The search-key text of a record (a mapping of fields or a row object).
+
+    The parts are the protocol's (``protocol.records``), the same for what the
+    clerk types and for what a pull brings; None for entities that are not indexed.
+    """
+    parts = search_parts(entity, record)
+    return None if parts is None else build_keys(fold, parts)
 
 
 def match_expression(folded_query: str, *, prefix_last: bool = True) -> str | None:

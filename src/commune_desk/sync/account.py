@@ -2,7 +2,7 @@
 
 Public facts (server URL, user name, commune, device id) and the offline
 password verifier are kept in the store's ``settings`` table under
-:data:`ACCOUNT_KEY`; the refresh token and the current access token live in
+``sync.account`` (``store.settings.SYNC_ACCOUNT``); the refresh token and the current access token live in
 the OS keyring (:class:`~commune_desk.sync.credentials.TokenVault`).
 """
 
@@ -17,18 +17,16 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete
 
+from commune_desk import protocol as p
 from commune_desk.store import Store
 from commune_desk.store.identity import is_demo_store
 from commune_desk.store.models import NumberLease, Setting
-from commune_desk.sync import protocol as p
+from commune_desk.store.settings import SYNC_ACCOUNT, ensure_device_id, merge_office, put_setting
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.credentials import PasswordVerifier, TokenVault
 from commune_desk.sync.errors import SyncError, SyncErrorKind
-from commune_desk.sync.leases import adopt_local_numbers, renew_leases, set_office
+from commune_desk.sync.leases import adopt_local_numbers, renew_leases
 
-ACCOUNT_KEY = "sync.account"
-#: Setting holding this installation's device UUID (created once, never changed).
-DEVICE_KEY = "device_id"
 #: Refresh the access token this many seconds before it expires.
 ACCESS_MARGIN_SECONDS = 60
 
@@ -53,17 +51,13 @@ class Account:
 def device_id(store: Store) -> str:
     """This installation's device UUID, created on first use in the same transaction."""
     with store.write.begin() as session:
-        row = session.get(Setting, DEVICE_KEY)
-        if row is None:
-            row = Setting(key=DEVICE_KEY, value=str(uuid.uuid4()))
-            session.add(row)
-        return str(row.value)
+        return ensure_device_id(session)
 
 
 def load_account(store: Store) -> Account | None:
     """The saved account, or None before the first login."""
     with store.read() as session:
-        row = session.get(Setting, ACCOUNT_KEY)
+        row = session.get(Setting, SYNC_ACCOUNT.key)
         if row is None or not row.value:
             return None
         data = row.value if isinstance(row.value, dict) else json.loads(row.value)
@@ -73,11 +67,7 @@ def load_account(store: Store) -> Account | None:
 def save_account(store: Store, account: Account) -> None:
     """Replace the saved account."""
     with store.write.begin() as session:
-        row = session.get(Setting, ACCOUNT_KEY)
-        if row is None:
-            session.add(Setting(key=ACCOUNT_KEY, value=asdict(account)))
-        else:
-            row.value = asdict(account)
+        put_setting(session, SYNC_ACCOUNT, asdict(account))
 
 
 def login(
@@ -146,7 +136,7 @@ def _utcnow() -> datetime:
 def _become_server_numbered(store: Store, server_url: str) -> None:
     """From now on numbers come from server leases: drop the PC's own unused leases."""
     with store.write.begin() as session:
-        set_office(session, server_url=server_url)
+        merge_office(session, server_url=server_url)
         session.execute(delete(NumberLease).where(NumberLease.source == "local"))
 
 

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from commune_desk import protocol as p
 from commune_desk.store.blobs import BlobStore, file_sha256
-from commune_desk.sync import protocol as p
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.errors import SyncError, SyncErrorKind
 

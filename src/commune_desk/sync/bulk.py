@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date
 from sqlalchemy.orm import DeclarativeBase, Session
 
+from commune_desk import protocol as p
 from commune_desk.domain.dossier import EventKind, next_status
 from commune_desk.store.models import Attachment, Dossier, DossierEvent, SearchKey
 from commune_desk.store.types import UTCDateTime, to_utc_text
-from commune_desk.sync import protocol as p
 from commune_desk.sync.index import keys_for
 from commune_desk.sync.records import ENTITY_MODELS, LOCAL_COLUMNS
 
@@ -136,13 +136,6 @@ def plan_for(model: type[DeclarativeBase]) -> RowPlan:
     return plan
 
 
-class _KeySource:
-    """Attribute access over a row dict, for ``index.keys_for``."""
-
-    def __init__(self, row: dict[str, Any]) -> None:
-        self.__dict__.update(row)
-
-
 #: A record ready for insertion: its row tuple and its search-key tuple (or None).
 Prepared = tuple[tuple[Any, ...], tuple[str, str, str] | None]
 
@@ -159,7 +152,7 @@ def prepare(change: p.Change, now: datetime) -> Prepared | None:
     entity_id = str(change.entity_id)
     plan = plan_for(model)
     row = plan.values(entity_id, change, to_utc_text(now))
-    text = keys_for(change.entity, _KeySource(row))
+    text = keys_for(change.entity, row)
     keys = (str(change.entity), entity_id, text) if text is not None else None
     return tuple(row[c] for c in plan.columns), keys
 
@@ -172,8 +165,7 @@ class BulkInserter:
         self.rows: dict[type[DeclarativeBase], list[tuple[Any, ...]]] = {}
         self.keys: list[tuple[str, str, str]] = []
 
-    def add(self, model: type[DeclarativeBase], change: p.Change,
-            prepared: Prepared | None = None) -> None:
+    def add(self, model: type[DeclarativeBase], change: p.Change, prepared: Prepared | None = None) -> None:
         """Queue one new record (``prepared`` by :func:`prepare`, or prepared now)."""
         ready = prepared or prepare(change, self.now)
         assert ready is not None

@@ -2,7 +2,7 @@
 
 Every request has a (connect, read) timeout; JSON bodies above a small size
 are gzip-compressed; replies are parsed into the shared wire types of
-:mod:`commune_desk.sync.protocol`. Transport failures of any sort (refused,
+:mod:`commune_desk.protocol`. Transport failures of any sort (refused,
 reset, timeout, truncated or undecodable reply) become
 ``SyncError(OFFLINE)``; HTTP errors become a kind from the server's
 ``ErrorBody``. An expired access token is refreshed once through the
@@ -20,7 +20,7 @@ from typing import IO, Any, TypeVar
 import pydantic
 import requests
 
-from commune_desk.sync import protocol as p
+from commune_desk import protocol as p
 from commune_desk.sync.errors import SyncError, SyncErrorKind
 
 log = logging.getLogger(__name__)
@@ -88,9 +88,7 @@ class SyncClient:
 
     def pull(self, after: int, limit: int) -> p.PullResponse:
         """Changes of the commune after ``after`` (one page)."""
-        return self._json(
-            "GET", "/pull", None, p.PullResponse, params={"after": after, "limit": limit}
-        )
+        return self._json("GET", "/pull", None, p.PullResponse, params={"after": after, "limit": limit})
 
     def lease(self, req: p.LeaseRequest) -> p.Lease:
         """Obtain a dossier-code slot or a block of register numbers."""
@@ -173,8 +171,13 @@ class SyncClient:
                 h["Authorization"] = f"Bearer {self.authenticate(attempt > 0)}"
             try:
                 resp = self.http.request(
-                    method, url, data=data, params=params, headers=h,
-                    timeout=self.timeout, stream=stream,
+                    method,
+                    url,
+                    data=data,
+                    params=params,
+                    headers=h,
+                    timeout=self.timeout,
+                    stream=stream,
                 )
             except _TRANSPORT_ERRORS as exc:
                 raise SyncError(SyncErrorKind.OFFLINE, f"{method} {path}: {exc}") from exc
@@ -198,9 +201,7 @@ class SyncClient:
         try:
             return model.model_validate_json(content)
         except pydantic.ValidationError as exc:
-            raise SyncError(
-                SyncErrorKind.BAD_RESPONSE, f"unexpected reply ({len(content)} bytes)"
-            ) from exc
+            raise SyncError(SyncErrorKind.BAD_RESPONSE, f"unexpected reply ({len(content)} bytes)") from exc
 
 
 def _error_of(resp: requests.Response) -> tuple[str, str]:

@@ -80,7 +80,12 @@ class PasswordVerifier:
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024,
+        password.encode("utf-8"),
+        salt=salt,
+        n=n,
+        r=r,
+        p=p,
+        maxmem=64 * 1024 * 1024,
         dklen=_KEY_BYTES,
     )
 
@@ -109,9 +114,7 @@ class TokenVault:
         except keyring.errors.KeyringError as exc:
             raise SyncError(SyncErrorKind.KEYRING_UNAVAILABLE, str(exc)) from exc
         if kept != refresh_token:
-            raise SyncError(
-                SyncErrorKind.KEYRING_UNAVAILABLE, "the keyring backend did not keep the token"
-            )
+            raise SyncError(SyncErrorKind.KEYRING_UNAVAILABLE, "the keyring backend did not keep the token")
 
     def load(self, server_url: str, device_id: str) -> str | None:
         """The stored refresh token, or None when there is none."""

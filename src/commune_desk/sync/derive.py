@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from commune_desk.domain.dossier import DossierStatus, EventKind, next_status
-from commune_desk.domain.errors import DomainError
+from commune_desk.domain.dossier import DossierStatus, replay
 from commune_desk.store.models import Dossier, DossierEvent
 
 
@@ -26,15 +25,20 @@ def derive_dossiers(session: Session, dossier_ids: Iterable[str]) -> None:
     ev = DossierEvent.__table__.c
     dc = Dossier.__table__.c
     for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
+        part = ids[start : start + 500]
         events: dict[str, list[Any]] = {i: [] for i in part}
         for row in session.execute(
-            select(ev.id, ev.dossier_id, ev.kind, ev.at, ev.local_order, ev.dirty)
-            .where(ev.dossier_id.in_(part))
+            select(ev.id, ev.dossier_id, ev.kind, ev.at, ev.local_order, ev.dirty).where(
+                ev.dossier_id.in_(part)
+            )
         ):
             events[row.dossier_id].append(row)
-        current = {r.id: r for r in session.execute(
-            select(dc.id, dc.status, dc.finished_at, dc.returned_at).where(dc.id.in_(part)))}
+        current = {
+            r.id: r
+            for r in session.execute(
+                select(dc.id, dc.status, dc.finished_at, dc.returned_at).where(dc.id.in_(part))
+            )
+        }
         needs_orm = [i for i in part if i in current and any(e.dirty for e in events[i])]
         updates = []
         for dossier_id, now_row in current.items():
@@ -43,31 +47,20 @@ def derive_dossiers(session: Session, dossier_ids: Iterable[str]) -> None:
             ordered = sorted(events[dossier_id], key=lambda e: e.local_order)
             derived, finished, returned = _fold(ordered)
             status = int(derived) if derived is not None else now_row.status
-            if (status, finished, returned) != (now_row.status, now_row.finished_at,
-                                                now_row.returned_at):
-                updates.append({"b_id": dossier_id, "status": status, "finished_at": finished,
-                                "returned_at": returned})
+            if (status, finished, returned) != (now_row.status, now_row.finished_at, now_row.returned_at):
+                updates.append(
+                    {"b_id": dossier_id, "status": status, "finished_at": finished, "returned_at": returned}
+                )
         if updates:
-            session.connection().execute(
-                update(Dossier).where(dc.id == bindparam("b_id")), updates)
+            session.connection().execute(update(Dossier).where(dc.id == bindparam("b_id")), updates)
         for dossier_id in needs_orm:
             derive_dossier(session, dossier_id)
 
 
 def _fold(events: list[Any]) -> tuple[DossierStatus | None, datetime | None, datetime | None]:
     """Status, finished and returned times from events in order (illegal ones skipped)."""
-    status: DossierStatus | None = None
-    finished = returned = None
-    for e in events:
-        try:
-            status = next_status(status, EventKind(e.kind))
-        except (DomainError, ValueError):
-            continue
-        if e.kind == EventKind.RESULT_READY:
-            finished = e.at
-        elif e.kind == EventKind.RETURNED:
-            returned = e.at
-    return status, finished, returned
+    state = replay((e.kind, e.at) for e in events)
+    return state.status, state.finished_at, state.returned_at
 
 
 def derive_dossier(session: Session, dossier_id: str) -> None:
@@ -80,8 +73,7 @@ def derive_dossier(session: Session, dossier_id: str) -> None:
     dossier = session.get(Dossier, dossier_id)
     if dossier is None:
         return
-    _derive(dossier, list(
-        session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier_id))))
+    _derive(dossier, list(session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier_id))))
 
 
 def _derive(dossier: Dossier, events: list[DossierEvent]) -> None:

@@ -20,10 +20,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from commune_desk import __version__
+from commune_desk import protocol as p
 from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.models import Attachment, Conflict, OutboxOp, QuarantinedOp
-from commune_desk.sync import protocol as p
 from commune_desk.sync.account import Account, TokenCache, load_account, refuse_demo_store
 from commune_desk.sync.blobs import ChunkSizer, download_blob
 from commune_desk.sync.client import DEFAULT_TIMEOUT, SyncClient
@@ -120,8 +120,7 @@ class SyncEngine:
                 select(func.count()).select_from(OutboxOp).where(OutboxOp.state.in_(OPEN_STATES))
             )
             quarantined = session.scalar(
-                select(func.count()).select_from(QuarantinedOp)
-                .where(QuarantinedOp.resolved_at.is_(None))
+                select(func.count()).select_from(QuarantinedOp).where(QuarantinedOp.resolved_at.is_(None))
             )
             conflicts = session.scalar(
                 select(func.count()).select_from(Conflict).where(Conflict.resolved_at.is_(None))
@@ -140,11 +139,16 @@ class SyncEngine:
         changes: dict[str, Any] = {}
         if error and self.status.phase is not SyncPhase.SYNCING:
             retryable = error in {k.value for k in RETRYABLE_KINDS}
-            changes = {"phase": SyncPhase.OFFLINE if retryable else SyncPhase.ERROR,
-                       "error_kind": error}
-        self._update(pending=pending, quarantined=quarantined, open_conflicts=conflicts,
-                     last_success_at=last, clock_offset_seconds=offset, clock_warning=warning,
-                     **changes)
+            changes = {"phase": SyncPhase.OFFLINE if retryable else SyncPhase.ERROR, "error_kind": error}
+        self._update(
+            pending=pending,
+            quarantined=quarantined,
+            open_conflicts=conflicts,
+            last_success_at=last,
+            clock_offset_seconds=offset,
+            clock_warning=warning,
+            **changes,
+        )
 
     # -- a round ---------------------------------------------------------------------
 
@@ -203,21 +207,35 @@ class SyncEngine:
             drop_done_ops(session)
         pending, quarantined, conflicts = self.counts()
         self._update(
-            phase=SyncPhase.IDLE, last_success_at=finished, error_kind=None, error_message=None,
-            pending=pending, quarantined=quarantined, open_conflicts=conflicts,
-            progress=Progress("done"), next_retry_in=None,
+            phase=SyncPhase.IDLE,
+            last_success_at=finished,
+            error_kind=None,
+            error_message=None,
+            pending=pending,
+            quarantined=quarantined,
+            open_conflicts=conflicts,
+            progress=Progress("done"),
+            next_retry_in=None,
         )
         return RoundResult(
-            ok=True, converged=pending == 0, pushed=report.sent, pulled=pulled,
-            quarantined=quarantined, conflicts=conflicts, pending=pending,
+            ok=True,
+            converged=pending == 0,
+            pushed=report.sent,
+            pulled=pulled,
+            quarantined=quarantined,
+            conflicts=conflicts,
+            pending=pending,
         )
 
     def _run_steps(self, client: SyncClient, account: Account) -> tuple[PushReport, int]:
         self._update(progress=Progress("handshake"))
-        hs = client.handshake(p.HandshakeRequest(
-            protocol_version=p.PROTOCOL_VERSION, client_time=datetime.now(UTC),
-            app_version=__version__,
-        ))
+        hs = client.handshake(
+            p.HandshakeRequest(
+                protocol_version=p.PROTOCOL_VERSION,
+                client_time=datetime.now(UTC),
+                app_version=__version__,
+            )
+        )
         if hs.protocol_version != p.PROTOCOL_VERSION:
             raise SyncError(SyncErrorKind.PROTOCOL_MISMATCH, f"server speaks v{hs.protocol_version}")
         self._update(clock_offset_seconds=hs.clock_offset_seconds, clock_warning=hs.clock_warning)
@@ -228,26 +246,34 @@ class SyncEngine:
         renew_leases(self.store, client, hs)
         sent_bytes = [0]
         with self.store.read() as session:
-            to_upload = int(session.scalar(
-                select(func.coalesce(func.sum(Attachment.size), 0))
-                .where(Attachment.uploaded.is_(False))) or 0)
+            to_upload = int(
+                session.scalar(
+                    select(func.coalesce(func.sum(Attachment.size), 0)).where(Attachment.uploaded.is_(False))
+                )
+                or 0
+            )
 
         def on_bytes(n: int) -> None:
             sent_bytes[0] += n
-            self._update(progress=Progress("upload", done=sent_bytes[0], total=to_upload,
-                                           bytes_sent=sent_bytes[0]))
+            self._update(
+                progress=Progress("upload", done=sent_bytes[0], total=to_upload, bytes_sent=sent_bytes[0])
+            )
 
         pending = self.counts()[0]
 
         def on_batch(r: PushReport) -> None:
-            self._update(progress=Progress("push", done=r.sent, total=pending,
-                                           bytes_sent=sent_bytes[0]))
+            self._update(progress=Progress("push", done=r.sent, total=pending, bytes_sent=sent_bytes[0]))
 
         self.sizer.maximum = min(hs.limits.blob_chunk_size, hs.limits.max_chunk_bytes)
         self.sizer.size = min(self.sizer.size, self.sizer.maximum)
         pusher = Pusher(
-            self.store, self.blobs, client, batch_size=min(self.batch_size, hs.limits.max_push_ops),
-            sizer=self.sizer, on_bytes=on_bytes, on_batch=on_batch,
+            self.store,
+            self.blobs,
+            client,
+            batch_size=min(self.batch_size, hs.limits.max_push_ops),
+            sizer=self.sizer,
+            on_bytes=on_bytes,
+            on_batch=on_batch,
         )
         report = pusher.run()
 
@@ -255,8 +281,11 @@ class SyncEngine:
             self._update(progress=Progress("pull", done=done, total=None))
 
         pulled = pull_all(
-            self.store, client, device_id=account.device_id,
-            page_size=min(self.page_size, hs.limits.max_pull_limit), on_page=on_page,
+            self.store,
+            client,
+            device_id=account.device_id,
+            page_size=min(self.page_size, hs.limits.max_pull_limit),
+            on_page=on_page,
         )
         return report, pulled
 
@@ -273,12 +302,22 @@ class SyncEngine:
         pending, quarantined, conflicts = self.counts()
         phase = SyncPhase.OFFLINE if exc.retryable else SyncPhase.ERROR
         self._update(
-            phase=phase, error_kind=exc.kind.value, error_message=exc.message,
-            pending=pending, quarantined=quarantined, open_conflicts=conflicts,
+            phase=phase,
+            error_kind=exc.kind.value,
+            error_message=exc.message,
+            pending=pending,
+            quarantined=quarantined,
+            open_conflicts=conflicts,
         )
         return RoundResult(
-            ok=False, converged=False, error_kind=exc.kind.value, error_message=exc.message,
-            pushed=report.sent, pulled=pulled, quarantined=quarantined, conflicts=conflicts,
+            ok=False,
+            converged=False,
+            error_kind=exc.kind.value,
+            error_message=exc.message,
+            pushed=report.sent,
+            pulled=pulled,
+            quarantined=quarantined,
+            conflicts=conflicts,
             pending=pending,
         )
 

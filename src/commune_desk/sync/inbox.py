@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commune_desk import protocol as p
 from commune_desk.store import Store
 from commune_desk.store.models import (
     Conflict,
@@ -88,8 +89,13 @@ def list_quarantined(store: Store, *, limit: int = DEFAULT_LIMIT) -> list[Quaran
         ).all()
         return [
             QuarantinedItem(
-                op_id=op.op_id, entity=op.entity, entity_id=op.entity_id, action=op.action,
-                kind=q.kind, message=q.message or "", created_at=q.created_at,
+                op_id=op.op_id,
+                entity=op.entity,
+                entity_id=op.entity_id,
+                action=op.action,
+                kind=q.kind,
+                message=q.message or "",
+                created_at=q.created_at,
                 fields=dict(op.fields or {}),
                 label=record_label(session, op.entity, op.entity_id, op.fields or {}),
             )
@@ -101,20 +107,23 @@ def list_conflicts(store: Store, *, limit: int = DEFAULT_LIMIT) -> list[Conflict
     """Open conflicts, oldest first, each with its fields side by side."""
     with store.read() as session:
         rows = session.scalars(
-            select(Conflict).where(Conflict.resolved_at.is_(None))
-            .order_by(Conflict.created_at, Conflict.id).limit(limit)
+            select(Conflict)
+            .where(Conflict.resolved_at.is_(None))
+            .order_by(Conflict.created_at, Conflict.id)
+            .limit(limit)
         ).all()
         return [_conflict_item(session, row) for row in rows]
 
 
 def _conflict_item(session: Session, row: Conflict) -> ConflictItem:
     local = row.local_value if isinstance(row.local_value, dict) else {row.field: row.local_value}
-    server = (
-        row.server_value if isinstance(row.server_value, dict) else {row.field: row.server_value}
-    )
+    server = row.server_value if isinstance(row.server_value, dict) else {row.field: row.server_value}
     names = sorted(set(local) | set(server))
     return ConflictItem(
-        id=row.id, entity=row.entity, entity_id=row.entity_id, base_version=row.base_version,
+        id=row.id,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        base_version=row.base_version,
         created_at=row.created_at,
         fields=tuple(ConflictField(n, local.get(n), server.get(n)) for n in names),
         label=record_label(session, row.entity, row.entity_id, {}),
@@ -123,18 +132,20 @@ def _conflict_item(session: Session, row: Conflict) -> ConflictItem:
 
 def record_label(session: Session, entity: str, entity_id: str, fields: dict[str, Any]) -> str:
     """What the clerk calls a record: a dossier's code, a document's number and summary."""
-    if entity == "dossier_event":
+    if entity == p.Entity.DOSSIER_EVENT:
         event = session.get(DossierEvent, entity_id)
-        dossier_id = event.dossier_id if event is not None else fields.get("dossier_id")
-        return record_label(session, "dossier", str(dossier_id), {}) if dossier_id else ""
-    if entity == "dossier":
+        dossier_id = event.dossier_id if event is not None else fields.get(p.FIELD_DOSSIER_ID)
+        return record_label(session, p.Entity.DOSSIER, str(dossier_id), {}) if dossier_id else ""
+    if entity == p.Entity.DOSSIER:
         dossier = session.get(Dossier, entity_id)
         if dossier is not None:
             return f"{dossier.code} – {dossier.applicant_name}"
         return str(fields.get("code") or "")
-    model = {"incoming_document": IncomingDocument, "outgoing_document": OutgoingDocument}.get(
-        entity
-    )
+    registers: dict[str, type[IncomingDocument | OutgoingDocument]] = {
+        p.Entity.INCOMING_DOCUMENT: IncomingDocument,
+        p.Entity.OUTGOING_DOCUMENT: OutgoingDocument,
+    }
+    model = registers.get(entity)
     doc: Any = session.get(model, entity_id) if model is not None else None
     if doc is None:
         return str(fields.get("summary") or "")

@@ -1,9 +1,9 @@
 """Search keys of records that arrive by pull.
 
 The services index what the clerk types; records written by the sync engine
-need the same keys so the counter's search finds them. The key parts here
-must match the services' (``services.dossiers.dossier_search_keys`` and the
-document registers); ``tests/unit/sync/test_index.py`` checks that they do.
+need the same keys so the counter's search finds them. Both build them from
+the protocol's search-key parts (``store.search.record_keys``); only the
+folding here is faster.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from commune_desk.domain.text import fold
-from commune_desk.store.search import build_keys, set_keys
-from commune_desk.sync import protocol as p
+from commune_desk.store.search import record_keys, set_keys
 
 _SPACES = re.compile(r"\s+")
 
@@ -49,17 +48,8 @@ def fast_fold(text: str) -> str:
 
 
 def keys_for(entity: str, rec: Any) -> str | None:
-    """The folded search text of a record, or None for entities that are not indexed."""
-    parts: tuple[str | None, ...]
-    if entity == p.Entity.DOSSIER:
-        parts = (rec.applicant_name, rec.applicant_id_number, rec.applicant_phone, rec.code)
-    elif entity == p.Entity.INCOMING_DOCUMENT:
-        parts = (rec.summary, rec.author, rec.number_symbol, str(rec.number) if rec.number else None)
-    elif entity == p.Entity.OUTGOING_DOCUMENT:
-        parts = (rec.summary, rec.number_symbol or rec.symbol, rec.signer)
-    else:
-        return None
-    return build_keys(fast_fold, parts)
+    """The folded search text of a record (a row object or a mapping of its fields)."""
+    return record_keys(entity, rec, fold=fast_fold)
 
 
 def index_record(session: Session, entity: str, rec: Any) -> None:

@@ -17,18 +17,24 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commune_desk import protocol as p
 from commune_desk.domain.calendar import VN_TZ
+from commune_desk.domain.codes import is_unit_code
+from commune_desk.domain.errors import DomainError
+from commune_desk.domain.numbers import (
+    REGISTER_BOOKS,
+    SeriesKind,
+    dossier_code_series,
+    parse_series,
+    series_key,
+)
 from commune_desk.store import Store
-from commune_desk.store.models import IssuedNumber, NumberLease, Setting
-from commune_desk.sync import protocol as p
+from commune_desk.store.models import IssuedNumber, NumberLease
+from commune_desk.store.settings import COUNTER_SLOT, UNIT_CODE, merge_office, office_value
 from commune_desk.sync.client import SyncClient
 
 BLOCK_SIZE = 20
 LOW_WATER = 5
-OFFICE_KEY = "office"
-#: Unit code the services use while the office has not been configured
-#: (``services.values.OfficeSettings.unit_code``; a unit test keeps them equal).
-DEFAULT_UNIT_CODE = "000.00.00.H26"
 
 
 def store_server_leases(session: Session, leases: list[p.Lease], now: datetime) -> None:
@@ -38,34 +44,23 @@ def store_server_leases(session: Session, leases: list[p.Lease], now: datetime) 
             continue
         lease_id = f"server-{lease.lease_id}"
         if session.get(NumberLease, lease_id) is None:
-            session.add(NumberLease(
-                lease_id=lease_id, series=lease.series, start=lease.first, end=lease.last,
-                source="server", granted_at=now,
-            ))
+            session.add(
+                NumberLease(
+                    lease_id=lease_id,
+                    series=lease.series,
+                    start=lease.first,
+                    end=lease.last,
+                    source="server",
+                    granted_at=now,
+                )
+            )
 
 
 def unused_numbers(session: Session, series: str) -> int:
     """How many numbers of this device's leases of ``series`` are still unissued."""
     leases = list(session.scalars(select(NumberLease).where(NumberLease.series == series)))
     issued = set(session.scalars(select(IssuedNumber.number).where(IssuedNumber.series == series)))
-    return sum(
-        1 for lease in leases for n in range(lease.start, lease.end + 1) if n not in issued
-    )
-
-
-def _office(session: Session) -> dict[str, object]:
-    row = session.get(Setting, OFFICE_KEY)
-    return dict(row.value) if row is not None and isinstance(row.value, dict) else {}
-
-
-def set_office(session: Session, **values: object) -> None:
-    """Merge values into the office setting (unit code, counter slot, server URL)."""
-    row = session.get(Setting, OFFICE_KEY)
-    merged = {**_office(session), **values}
-    if row is None:
-        session.add(Setting(key=OFFICE_KEY, value=merged))
-    else:
-        row.value = merged
+    return sum(1 for lease in leases for n in range(lease.start, lease.end + 1) if n not in issued)
 
 
 def adopt_local_numbers(store: Store, client: SyncClient, handshake: p.HandshakeResponse) -> int:
@@ -84,15 +79,19 @@ def adopt_local_numbers(store: Store, client: SyncClient, handshake: p.Handshake
         issued: dict[str, set[int]] = {}
         for series, number in session.execute(select(IssuedNumber.series, IssuedNumber.number)):
             try:
-                kind, _ = p.parse_series(series)
-            except ValueError:
+                kind, _ = parse_series(series)
+            except DomainError:
                 continue
-            if kind is not p.SeriesKind.DOSSIER_CODE:
+            if kind in REGISTER_BOOKS:
                 issued.setdefault(series, set()).add(number)
     covered_total = 0
     for series, numbers in sorted(issued.items()):
-        covered = {n for lease in handshake.leases if lease.series == series
-                   for n in range(lease.first, lease.last + 1)}
+        covered = {
+            n
+            for lease in handshake.leases
+            if lease.series == series
+            for n in range(lease.first, lease.last + 1)
+        }
         missing = sorted(numbers - covered)
         while missing:
             size = min(p.MAX_LEASE_SIZE, missing[-1] - missing[0] + 1)
@@ -115,17 +114,18 @@ def renew_leases(store: Store, client: SyncClient, handshake: p.HandshakeRespons
     year = now.astimezone(VN_TZ).year
     with store.write.begin() as session:
         store_server_leases(session, handshake.leases, now)
-        office = _office(session)
-        unit = str(office.get("unit_code") or DEFAULT_UNIT_CODE)
+        unit = str(office_value(session, UNIT_CODE))
         held = {lease.series for lease in handshake.leases if lease.slot is not None}
-        wanted = [p.register_series(p.SeriesKind.INCOMING, year),
-                  p.register_series(p.SeriesKind.OUTGOING, year)]
-        secret = p.register_series(p.SeriesKind.OUTGOING_SECRET, year)
+        wanted = [
+            series_key(SeriesKind.INCOMING, year),
+            series_key(SeriesKind.OUTGOING, year),
+        ]
+        secret = series_key(SeriesKind.OUTGOING_SECRET, year)
         if session.scalar(select(NumberLease.lease_id).where(NumberLease.series == secret)):
             wanted.append(secret)
         short = [s for s in wanted if unused_numbers(session, s) < LOW_WATER]
     granted: list[p.Lease] = []
-    code_series = p.dossier_code_series(unit) if unit else None
+    code_series = dossier_code_series(unit) if is_unit_code(unit) else None
     slot: int | None = None
     if code_series and code_series not in held:
         lease = client.lease(p.LeaseRequest(series=code_series))
@@ -137,6 +137,6 @@ def renew_leases(store: Store, client: SyncClient, handshake: p.HandshakeRespons
         granted.append(client.lease(p.LeaseRequest(series=series, size=BLOCK_SIZE)))
     with store.write.begin() as session:
         store_server_leases(session, granted, now)
-        if slot is not None and _office(session).get("counter_slot") != slot:
-            set_office(session, counter_slot=slot)
+        if slot is not None and office_value(session, COUNTER_SLOT) != slot:
+            merge_office(session, counter_slot=slot)
     return len(granted)

@@ -29,11 +29,12 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import DeclarativeBase, Session
 
+from commune_desk import protocol as p
 from commune_desk.domain.dossier import EventKind, next_status
 from commune_desk.store import Store
+from commune_desk.store.audit import audit
 from commune_desk.store.models import (
     Attachment,
-    AuditEntry,
     Conflict,
     Dossier,
     DossierEvent,
@@ -43,7 +44,6 @@ from commune_desk.store.models import (
     OutgoingDocument,
 )
 from commune_desk.store.search import drop_keys
-from commune_desk.sync import protocol as p
 from commune_desk.sync.bulk import BulkInserter, Prepared, prepare
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.derive import derive_dossiers
@@ -53,7 +53,7 @@ from commune_desk.sync.state import load_state
 
 log = logging.getLogger(__name__)
 
-OPEN_STATES = ("pending", "in_flight")
+OPEN_STATES = p.OPEN_OUTBOX_STATES
 #: Pages arriving back to back share a transaction for at most this long.
 MAX_TRANSACTION_SECONDS = 2.0
 #: Within a page, parents before children.
@@ -89,16 +89,14 @@ def displace_numbers(session: Session, changes: list[p.Change], now: datetime) -
             continue
         if model is Dossier and isinstance(fields.get(p.FIELD_CODE), str):
             owners[(model, fields[p.FIELD_CODE])] = str(change.entity_id)
-        elif model in (IncomingDocument, OutgoingDocument) and isinstance(
-                fields.get(p.FIELD_NUMBER), int):
-            owners[(model, (fields.get(p.FIELD_SERIES), fields[p.FIELD_NUMBER]))] = str(
-                change.entity_id)
+        elif model in (IncomingDocument, OutgoingDocument) and isinstance(fields.get(p.FIELD_NUMBER), int):
+            owners[(model, (fields.get(p.FIELD_SERIES), fields[p.FIELD_NUMBER]))] = str(change.entity_id)
     if not owners:
         return
     clashes: list[tuple[Any, str]] = []
     codes = [key for model, key in owners if model is Dossier]
     for start in range(0, len(codes), 500):
-        for rec in session.scalars(select(Dossier).where(Dossier.code.in_(codes[start:start + 500]))):
+        for rec in session.scalars(select(Dossier).where(Dossier.code.in_(codes[start : start + 500]))):
             owner = owners[(Dossier, rec.code)]
             if owner != rec.id:
                 clashes.append((rec, owner))
@@ -107,8 +105,7 @@ def displace_numbers(session: Session, changes: list[p.Change], now: datetime) -
         numbers = sorted({number for _, number in keys})
         for start in range(0, len(numbers), 500):
             doc: Any
-            for doc in session.scalars(select(model).where(
-                    model.number.in_(numbers[start:start + 500]))):
+            for doc in session.scalars(select(model).where(model.number.in_(numbers[start : start + 500]))):
                 holder = owners.get((model, (doc.series, doc.number)))
                 if holder is not None and holder != doc.id:
                     clashes.append((doc, holder))
@@ -119,10 +116,15 @@ def displace_numbers(session: Session, changes: list[p.Change], now: datetime) -
             rec.code = f"{rec.code}~{rec.id[:8]}"
         else:
             rec.number = None
-        session.add(AuditEntry(
-            at=now, actor="sync", action="number_displaced", entity=_ENTITY_OF[type(rec)],
-            entity_id=rec.id, details={"was": old, "taken_by": owner},
-        ))
+        audit(
+            session,
+            "number_displaced",
+            actor="sync",
+            entity=_ENTITY_OF[type(rec)],
+            entity_id=rec.id,
+            details={"was": old, "taken_by": owner},
+            at=now,
+        )
     if clashes:
         session.flush()
 
@@ -162,7 +164,9 @@ class PageApplier:
         self.prepared: dict[int, Prepared] = {}
 
     def apply(
-        self, changes: list[p.Change], orphans: dict[str, list[p.Change]],
+        self,
+        changes: list[p.Change],
+        orphans: dict[str, list[p.Change]],
         prepared: dict[int, Prepared] | None = None,
     ) -> None:
         """Apply ``changes``; events whose dossier is missing go to ``orphans``.
@@ -195,19 +199,24 @@ class PageApplier:
         rows). Returns the changes left for the one-by-one path (updates,
         tombstones, conflicts, orphan events...).
         """
-        candidates = [c for c in ordered if c.entity in ENTITY_MODELS and not c.deleted
-                      and self.ids[id(c)] not in pending]
+        candidates = [
+            c
+            for c in ordered
+            if c.entity in ENTITY_MODELS and not c.deleted and self.ids[id(c)] not in pending
+        ]
         if not candidates:
             return ordered
         known: set[str] = set()
         for model in {ENTITY_MODELS[c.entity] for c in candidates}:
-            known |= _existing_ids(self.session, model,
-                                   [self.ids[id(c)] for c in candidates
-                                    if ENTITY_MODELS[c.entity] is model])
-        event_parents = [str(c.fields.get(p.FIELD_DOSSIER_ID)) for c in candidates
-                         if c.entity is p.Entity.DOSSIER_EVENT]
+            known |= _existing_ids(
+                self.session, model, [self.ids[id(c)] for c in candidates if ENTITY_MODELS[c.entity] is model]
+            )
+        event_parents = [
+            str(c.fields.get(p.FIELD_DOSSIER_ID)) for c in candidates if c.entity is p.Entity.DOSSIER_EVENT
+        ]
         dossiers = _existing_ids(self.session, Dossier, event_parents) | {
-            self.ids[id(c)] for c in candidates if c.entity is p.Entity.DOSSIER}
+            self.ids[id(c)] for c in candidates if c.entity is p.Entity.DOSSIER
+        }
         bulk = BulkInserter(self.now)
         done: set[int] = set()
         for change in candidates:
@@ -228,9 +237,7 @@ class PageApplier:
         bulk.flush(self.session)
         return [c for c in ordered if id(c) not in done]
 
-    def _apply_one(
-        self, change: p.Change, pending: set[str], orphans: dict[str, list[p.Change]]
-    ) -> None:
+    def _apply_one(self, change: p.Change, pending: set[str], orphans: dict[str, list[p.Change]]) -> None:
         entity = change.entity
         if entity is p.Entity.CONFLICT:
             store_conflict(self.session, change, self.now)
@@ -287,9 +294,12 @@ class PageApplier:
         )
         if row is None:
             row = IssuedNumber(
-                id=str(change.entity_id), series=series, number=number,
+                id=str(change.entity_id),
+                series=series,
+                number=number,
                 entity=str(change.fields.get("entity") or ""),
-                entity_id=change.fields.get("entity_id"), at=self.now,
+                entity_id=change.fields.get("entity_id"),
+                at=self.now,
             )
             self.session.add(row)
         row.voided = True
@@ -342,7 +352,7 @@ def _existing_ids(session: Session, model: type[DeclarativeBase], ids: list[str]
     found: set[str] = set()
     column = model.__table__.c.id
     for start in range(0, len(ids), 500):
-        found.update(session.scalars(select(column).where(column.in_(ids[start:start + 500]))))
+        found.update(session.scalars(select(column).where(column.in_(ids[start : start + 500]))))
     return found
 
 
@@ -381,7 +391,8 @@ def pull_all(
     total = 0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
         ahead: Future[tuple[p.PullResponse, dict[int, Prepared], datetime]] = fetcher.submit(
-            fetch_page, client, fetch_after, page_size)
+            fetch_page, client, fetch_after, page_size
+        )
         try:
             more = True
             while more:
@@ -405,8 +416,11 @@ def pull_all(
                             on_page(total, page.cursor)
                         # Never wait for the network while holding the write lock: the
                         # clerk's own saves would queue behind it.
-                        if (not more or not ahead.done()
-                                or time.monotonic() - started > MAX_TRANSACTION_SECONDS):
+                        if (
+                            not more
+                            or not ahead.done()
+                            or time.monotonic() - started > MAX_TRANSACTION_SECONDS
+                        ):
                             break
         finally:
             ahead.cancel()
@@ -418,8 +432,11 @@ def pull_all(
 def drop_done_ops(session: Session, keep: int = 10_000) -> None:
     """Forget acknowledged operations beyond the newest ``keep`` (the outbox stays small)."""
     newest = session.scalar(
-        select(OutboxOp.seq).where(OutboxOp.state == "done").order_by(OutboxOp.seq.desc())
-        .offset(keep).limit(1)
+        select(OutboxOp.seq)
+        .where(OutboxOp.state == p.OutboxState.DONE)
+        .order_by(OutboxOp.seq.desc())
+        .offset(keep)
+        .limit(1)
     )
     if newest is not None:
-        session.execute(delete(OutboxOp).where(OutboxOp.state == "done", OutboxOp.seq <= newest))
+        session.execute(delete(OutboxOp).where(OutboxOp.state == p.OutboxState.DONE, OutboxOp.seq <= newest))

@@ -30,11 +30,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commune_desk import protocol as p
 from commune_desk.store import Store
+from commune_desk.store.audit import audit
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.models import (
     Attachment,
-    AuditEntry,
     DossierEvent,
     IncomingDocument,
     IssuedNumber,
@@ -43,7 +44,6 @@ from commune_desk.store.models import (
     QuarantinedOp,
 )
 from commune_desk.store.outbox import OUTBOX_SEQ, bump_counter, counter_value
-from commune_desk.sync import protocol as p
 from commune_desk.sync.blobs import ChunkSizer, OnBytes, upload_blob
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.derive import derive_dossier
@@ -80,9 +80,14 @@ def _to_wire(op: OutboxOp, base: int | None) -> p.Operation:
         # No number from a lease: the server assigns the next one (finalised on reply).
         fields[p.FIELD_PROVISIONAL] = True
     return p.Operation(
-        op_id=uuid.UUID(op.op_id), device_id=uuid.UUID(op.device_id), seq=op.seq,
-        entity=p.Entity(op.entity), entity_id=uuid.UUID(op.entity_id),
-        action=p.Action(op.action), base_version=base, fields=fields,
+        op_id=uuid.UUID(op.op_id),
+        device_id=uuid.UUID(op.device_id),
+        seq=op.seq,
+        entity=p.Entity(op.entity),
+        entity_id=uuid.UUID(op.entity_id),
+        action=p.Action(op.action),
+        base_version=base,
+        fields=fields,
     )
 
 
@@ -95,8 +100,7 @@ def take_batch(session: Session, limit: int) -> list[p.Operation]:
     """Next batch of open operations (one per record), marked in flight."""
     ops = list(
         session.scalars(
-            select(OutboxOp).where(OutboxOp.state.in_(OPEN_STATES)).order_by(OutboxOp.seq)
-            .limit(limit)
+            select(OutboxOp).where(OutboxOp.state.in_(OPEN_STATES)).order_by(OutboxOp.seq).limit(limit)
         )
     )
     batch: list[p.Operation] = []
@@ -112,12 +116,16 @@ def take_batch(session: Session, limit: int) -> list[p.Operation]:
             if base is None:
                 # Its create is not open (an open one would come earlier in seq order and
                 # have stopped the batch above): it was refused. So is this change.
-                quarantine(session, op.op_id, p.ErrorKind.UNKNOWN_RECORD.value,
-                           "the record's creation was refused by the server")
+                quarantine(
+                    session,
+                    op.op_id,
+                    p.ErrorKind.UNKNOWN_RECORD.value,
+                    "the record's creation was refused by the server",
+                )
                 continue
             op.base_version = base
-        if op.state != "in_flight":
-            op.state = "in_flight"
+        if op.state != p.OutboxState.IN_FLIGHT:
+            op.state = p.OutboxState.IN_FLIGHT
             op.attempts += 1
         batch.append(_to_wire(op, base))
     return batch
@@ -174,8 +182,7 @@ class Pusher:
             if op.entity is not p.Entity.ATTACHMENT or not isinstance(sha, str):
                 continue
             try:
-                upload_blob(self.client, self.blobs, sha, sizer=self.sizer,
-                            on_bytes=self.on_bytes)
+                upload_blob(self.client, self.blobs, sha, sizer=self.sizer, on_bytes=self.on_bytes)
             except SyncError as exc:
                 if exc.kind is not SyncErrorKind.BLOB_MISSING:
                     raise
@@ -204,17 +211,17 @@ class Pusher:
                     # The server holds another op under this seq (the store was restored
                     # from a backup older than what was pushed): same op, next free seq.
                     op.seq = bump_counter(session, OUTBOX_SEQ)
-                    op.state = "pending"
+                    op.state = p.OutboxState.PENDING
                     report.requeued += 1
                     continue
                 if result.kind in _STAY_QUEUED:
-                    op.state, op.last_error = "pending", result.kind
+                    op.state, op.last_error = p.OutboxState.PENDING, result.kind
                     stuck = True
                     continue
                 quarantine(session, op.op_id, result.kind or "rejected", result.message or "")
                 report.quarantined += 1
                 continue
-            op.state, op.last_error = "done", None
+            op.state, op.last_error = p.OutboxState.DONE, None
             if result.status is p.OpStatus.CONFLICT:
                 report.conflicts += 1
             else:
@@ -223,17 +230,25 @@ class Pusher:
         return stuck
 
     def _acknowledge(
-        self, session: Session, op: OutboxOp, wire: p.Operation, result: p.OpResult,
+        self,
+        session: Session,
+        op: OutboxOp,
+        wire: p.Operation,
+        result: p.OpResult,
         now: datetime,
     ) -> None:
         rec = _record(session, op.entity, op.entity_id)
         if result.kind == p.ErrorKind.ILLEGAL_TRANSITION and isinstance(rec, DossierEvent):
             dossier_id = rec.dossier_id
-            session.add(AuditEntry(
-                at=now, actor="sync", action="dossier_event_refused", entity="dossier_event",
-                entity_id=rec.id, details={"dossier_id": dossier_id, "kind": rec.kind,
-                                           "conflict_id": str(result.conflict_id)},
-            ))
+            audit(
+                session,
+                "dossier_event_refused",
+                actor="sync",
+                entity=p.Entity.DOSSIER_EVENT,
+                entity_id=rec.id,
+                details={"dossier_id": dossier_id, "kind": rec.kind, "conflict_id": str(result.conflict_id)},
+                at=now,
+            )
             session.delete(rec)
             session.flush()
             derive_dossier(session, dossier_id)
@@ -244,17 +259,18 @@ class Pusher:
             rec.server_version = max(rec.server_version or 0, result.version)
         if isinstance(rec, Attachment):
             rec.uploaded = True
-        if result.assigned_number is not None and isinstance(
-            rec, IncomingDocument | OutgoingDocument
-        ):
+        if result.assigned_number is not None and isinstance(rec, IncomingDocument | OutgoingDocument):
             _finalise_number(session, rec, op.entity, result.assigned_number, now)
             index_record(session, op.entity, rec)
-        later = list(session.scalars(
-            select(OutboxOp).where(
-                OutboxOp.entity_id == op.entity_id, OutboxOp.state.in_(OPEN_STATES),
-                OutboxOp.seq > op.seq,
+        later = list(
+            session.scalars(
+                select(OutboxOp).where(
+                    OutboxOp.entity_id == op.entity_id,
+                    OutboxOp.state.in_(OPEN_STATES),
+                    OutboxOp.seq > op.seq,
+                )
             )
-        ))
+        )
         for other in later:
             if other.base_version is None or other.base_version == wire.base_version:
                 other.base_version = rec.server_version
@@ -272,23 +288,34 @@ def continue_after(session: Session, last_seq: int) -> None:
         bump_counter(session, OUTBOX_SEQ, step=last_seq - current)
 
 
-def _finalise_number(
-    session: Session, rec: Any, entity: str, number: int, now: datetime
-) -> None:
+def _finalise_number(session: Session, rec: Any, entity: str, number: int, now: datetime) -> None:
     """Give a provisional register entry the number the server assigned."""
     rec.number = number
     exists = session.scalar(
         select(IssuedNumber).where(IssuedNumber.series == rec.series, IssuedNumber.number == number)
     )
     if exists is None:
-        session.add(IssuedNumber(
-            id=str(uuid.uuid4()), series=rec.series, number=number, entity=entity,
-            entity_id=rec.id, voided=False, void_reason="", at=now,
-        ))
-    session.add(AuditEntry(
-        at=now, actor="sync", action="provisional_number_finalised", entity=entity,
-        entity_id=rec.id, details={"series": rec.series, "number": number},
-    ))
+        session.add(
+            IssuedNumber(
+                id=str(uuid.uuid4()),
+                series=rec.series,
+                number=number,
+                entity=entity,
+                entity_id=rec.id,
+                voided=False,
+                void_reason="",
+                at=now,
+            )
+        )
+    audit(
+        session,
+        "provisional_number_finalised",
+        actor="sync",
+        entity=entity,
+        entity_id=rec.id,
+        details={"series": rec.series, "number": number},
+        at=now,
+    )
 
 
 def quarantine(session: Session, op_id: str, kind: str, message: str) -> None:
@@ -296,9 +323,14 @@ def quarantine(session: Session, op_id: str, kind: str, message: str) -> None:
     op = session.get(OutboxOp, op_id)
     if op is None:
         return
-    op.state, op.last_error = "quarantined", kind
+    op.state, op.last_error = p.OutboxState.QUARANTINED, kind
     if session.scalar(select(QuarantinedOp).where(QuarantinedOp.op_id == op_id)) is None:
-        session.add(QuarantinedOp(
-            id=str(uuid.uuid4()), op_id=op_id, kind=kind[:40], message=message,
-            created_at=datetime.now(UTC),
-        ))
+        session.add(
+            QuarantinedOp(
+                id=str(uuid.uuid4()),
+                op_id=op_id,
+                kind=kind[:40],
+                message=message,
+                created_at=datetime.now(UTC),
+            )
+        )

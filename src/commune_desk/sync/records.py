@@ -1,22 +1,22 @@
 """Map synced entities to local store rows and back, and hash their content.
 
-Operation and change ``fields`` are JSON: datetimes as ISO 8601 with an
-offset, dates as ISO dates, everything else as is (see ``services.base.to_wire``).
-A pulled change carries the full snapshot of a record; columns that exist
-only on this PC (``server_version``, ``dirty``, ``local_order``, ``uploaded``)
-are never taken from the wire.
+Which fields sync, their types and their JSON form are the protocol's
+(:mod:`commune_desk.protocol.records`); this module only knows which local
+table holds each entity. A pulled change carries the full snapshot of a
+record; columns that exist only on this PC (``server_version``, ``dirty``,
+``local_order``, ``uploaded``) are never taken from the wire.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Date
 from sqlalchemy.orm import DeclarativeBase
 
+from commune_desk import protocol as p
+from commune_desk.protocol.records import LOCAL_COLUMNS, from_wire, synced_columns, to_wire
 from commune_desk.store.models import (
     Attachment,
     Dossier,
@@ -24,8 +24,16 @@ from commune_desk.store.models import (
     IncomingDocument,
     OutgoingDocument,
 )
-from commune_desk.store.types import UTCDateTime
-from commune_desk.sync import protocol as p
+
+__all__ = [
+    "ENTITY_MODELS",
+    "LOCAL_COLUMNS",
+    "apply_fields",
+    "canonical_value",
+    "comparable_fields",
+    "content_hash",
+    "local_view",
+]
 
 #: Local table of each entity that is a plain record on this PC.
 ENTITY_MODELS: dict[str, type[DeclarativeBase]] = {
@@ -35,57 +43,26 @@ ENTITY_MODELS: dict[str, type[DeclarativeBase]] = {
     p.Entity.INCOMING_DOCUMENT: IncomingDocument,
     p.Entity.OUTGOING_DOCUMENT: OutgoingDocument,
 }
-
-#: Columns that are this PC's bookkeeping, never part of the synced content.
-LOCAL_COLUMNS = frozenset({"id", "server_version", "dirty", "local_order", "uploaded"})
-
-
-def synced_columns(model: type[DeclarativeBase]) -> list[str]:
-    """Names of the columns of ``model`` that travel in operations and changes."""
-    return [c.key for c in model.__table__.columns if c.key not in LOCAL_COLUMNS]
-
-
-def from_wire(model: type[DeclarativeBase], name: str, value: Any) -> Any:
-    """Convert one JSON field value to the Python value of column ``name``."""
-    if value is None:
-        return None
-    column = model.__table__.columns.get(name)
-    if column is None:
-        return value
-    if isinstance(column.type, UTCDateTime) and isinstance(value, str):
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    if isinstance(column.type, Date) and isinstance(value, str):
-        return date.fromisoformat(value[:10])
-    return value
-
-
-def to_wire(value: Any) -> Any:
-    """One column value in its JSON form (aware datetimes in UTC)."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+_ENTITY_OF_MODEL = {model: entity for entity, model in ENTITY_MODELS.items()}
 
 
 def apply_fields(record: DeclarativeBase, fields: dict[str, Any], *, skip: set[str]) -> None:
     """Set the known columns of ``record`` from wire ``fields``, except those in ``skip``."""
-    model = type(record)
-    known = set(synced_columns(model))
+    entity = _ENTITY_OF_MODEL[type(record)]
+    known = set(synced_columns(entity))
     for name, value in fields.items():
         if name in known and name not in skip:
-            setattr(record, name, from_wire(model, name, value))
+            setattr(record, name, from_wire(entity, name, value))
 
 
 def canonical_value(entity: str, name: str, value: Any) -> Any:
     """One field value normalised (types, time zones) for comparison."""
-    return to_wire(from_wire(ENTITY_MODELS[entity], name, value))
+    return to_wire(from_wire(entity, name, value))
 
 
 def comparable_fields(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
     """The fields of a server snapshot that are columns here, normalised."""
-    known = set(synced_columns(ENTITY_MODELS[entity]))
+    known = set(synced_columns(entity))
     return {k: canonical_value(entity, k, v) for k, v in fields.items() if k in known}
 
 

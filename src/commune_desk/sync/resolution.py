@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commune_desk import protocol as p
 from commune_desk.store import Store
-from commune_desk.store.models import AuditEntry, Conflict, OutboxOp, QuarantinedOp
+from commune_desk.store.audit import audit
+from commune_desk.store.models import Conflict, OutboxOp, QuarantinedOp
 from commune_desk.store.outbox import add_op
-from commune_desk.sync import protocol as p
 from commune_desk.sync.records import ENTITY_MODELS, apply_fields
 
 
@@ -33,14 +34,13 @@ class ResolutionError(Exception):
         self.kind = kind
 
 
-def _audit(session: Session, action: str, actor: str, entity: str, entity_id: str,
-           details: dict[str, Any]) -> None:
-    session.add(AuditEntry(at=datetime.now(UTC), actor=actor, action=action, entity=entity,
-                           entity_id=entity_id, details=details))
-
-
 def resolve_conflict(
-    store: Store, *, device_id: str, conflict_id: str, chosen: dict[str, Any], actor: str,
+    store: Store,
+    *,
+    device_id: str,
+    conflict_id: str,
+    chosen: dict[str, Any],
+    actor: str,
     note: str = "",
 ) -> str:
     """Record the clerk's choice for a conflict; return the resolution's id."""
@@ -53,7 +53,7 @@ def resolve_conflict(
             raise ResolutionError("conflict_already_resolved", "already resolved")
         unknown = set(chosen) - set(conflict.local_value or {})
         if unknown:
-            raise ResolutionError("invalid_fields", f"not in conflict: {sorted(unknown)}")
+            raise ResolutionError("invalid_choice", f"not in conflict: {sorted(unknown)}")
         model = ENTITY_MODELS.get(conflict.entity)
         target = session.get(model, conflict.entity_id) if model is not None else None
         if target is not None and chosen:
@@ -62,12 +62,25 @@ def resolve_conflict(
         fields = p.ConflictResolutionFields(
             conflict_id=uuid.UUID(conflict_id), chosen=chosen, note=note
         ).model_dump(mode="json")
-        add_op(session, device_id=device_id, entity=p.Entity.CONFLICT_RESOLUTION.value,
-               entity_id=resolution_id, action=p.Action.CREATE.value, fields=fields,
-               created_at=now)
+        add_op(
+            session,
+            device_id=device_id,
+            entity=p.Entity.CONFLICT_RESOLUTION.value,
+            entity_id=resolution_id,
+            action=p.Action.CREATE.value,
+            fields=fields,
+            created_at=now,
+        )
         conflict.resolved_at, conflict.resolved_by, conflict.chosen_value = now, actor, chosen
-        _audit(session, "conflict_resolved", actor, "conflict", conflict_id,
-               {"chosen": chosen, "note": note, "resolution_id": resolution_id})
+        audit(
+            session,
+            "conflict_resolved",
+            actor=actor,
+            entity=p.Entity.CONFLICT,
+            entity_id=conflict_id,
+            details={"chosen": chosen, "note": note, "resolution_id": resolution_id},
+            at=now,
+        )
     return resolution_id
 
 
@@ -81,12 +94,26 @@ def requeue_quarantined(store: Store, *, device_id: str, op_id: str, actor: str)
         if op.action != p.Action.CREATE and model is not None:
             rec: Any = session.get(model, op.entity_id)
             base = rec.server_version if rec is not None else base
-        new = add_op(session, device_id=device_id, entity=op.entity, entity_id=op.entity_id,
-                     action=op.action, fields=dict(op.fields or {}), created_at=now,
-                     base_version=base)
+        new = add_op(
+            session,
+            device_id=device_id,
+            entity=op.entity,
+            entity_id=op.entity_id,
+            action=op.action,
+            fields=dict(op.fields or {}),
+            created_at=now,
+            base_version=base,
+        )
         quarantined.resolved_at, quarantined.resolution = now, f"requeued as {new.op_id}"
-        _audit(session, "quarantine_requeued", actor, op.entity, op.entity_id,
-               {"op_id": op_id, "new_op_id": new.op_id, "kind": quarantined.kind})
+        audit(
+            session,
+            "quarantine_requeued",
+            actor=actor,
+            entity=op.entity,
+            entity_id=op.entity_id,
+            details={"op_id": op_id, "new_op_id": new.op_id, "kind": quarantined.kind},
+            at=now,
+        )
         return new.op_id
 
 
@@ -96,8 +123,15 @@ def discard_quarantined(store: Store, *, op_id: str, actor: str, reason: str = "
     with store.write.begin() as session:
         quarantined, op = _quarantined(session, op_id)
         quarantined.resolved_at, quarantined.resolution = now, f"discarded: {reason}"
-        _audit(session, "quarantine_discarded", actor, op.entity, op.entity_id,
-               {"op_id": op_id, "kind": quarantined.kind, "reason": reason})
+        audit(
+            session,
+            "quarantine_discarded",
+            actor=actor,
+            entity=op.entity,
+            entity_id=op.entity_id,
+            details={"op_id": op_id, "kind": quarantined.kind, "reason": reason},
+            at=now,
+        )
 
 
 def _quarantined(session: Session, op_id: str) -> tuple[QuarantinedOp, OutboxOp]:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from commune_desk.store.models import Setting, SyncState
-
-#: Settings row with the clock offset measured at the last handshake.
-CLOCK_KEY = "sync.clock"
+from commune_desk.store.models import SyncState
+from commune_desk.store.settings import SYNC_CLOCK, get_setting, put_setting
 
 
 def load_state(session: Session, device_id: str) -> SyncState:
@@ -22,17 +20,12 @@ def load_state(session: Session, device_id: str) -> SyncState:
 
 def put_clock(session: Session, offset_seconds: float, warning: bool) -> None:
     """Remember the clock offset of the last handshake (shown while offline too)."""
-    value = {"offset_seconds": offset_seconds, "warning": warning}
-    row = session.get(Setting, CLOCK_KEY)
-    if row is None:
-        session.add(Setting(key=CLOCK_KEY, value=value))
-    else:
-        row.value = value
+    put_setting(session, SYNC_CLOCK, {"offset_seconds": offset_seconds, "warning": warning})
 
 
 def get_clock(session: Session) -> tuple[float | None, bool]:
     """(offset in seconds, warn the clerk) from the last handshake; (None, False) before one."""
-    row = session.get(Setting, CLOCK_KEY)
-    if row is None or not isinstance(row.value, dict):
+    value = get_setting(session, SYNC_CLOCK)
+    if value is None:
         return None, False
-    return row.value.get("offset_seconds"), bool(row.value.get("warning"))
+    return value.get("offset_seconds"), bool(value.get("warning"))

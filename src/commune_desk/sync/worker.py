@@ -27,9 +27,7 @@ log = logging.getLogger(__name__)
 class SyncWorker:
     """Owns the sync thread of one engine."""
 
-    def __init__(
-        self, engine: SyncEngine, *, interval: float = 60.0, backoff: Backoff | None = None
-    ) -> None:
+    def __init__(self, engine: SyncEngine, *, interval: float = 60.0, backoff: Backoff | None = None) -> None:
         self.engine = engine
         self.interval = interval
         self.backoff = backoff or Backoff()

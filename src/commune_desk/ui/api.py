@@ -219,8 +219,10 @@ def add_attachment(services: Any, dossier_id: str, path: str) -> Outcome[Any]:
     """Attach a scanned file to a dossier (copied into the blob store)."""
     from pathlib import Path
 
+    from commune_desk.protocol import Entity
+
     source = Path(path)
-    return services.add_attachment("dossier", dossier_id, source=source, filename=source.name)
+    return services.add_attachment(Entity.DOSSIER, dossier_id, source=source, filename=source.name)
 
 
 def attachment_copy(services: Any, attachment_id: str, filename: str, folder: str) -> str:
@@ -243,7 +245,11 @@ def register_incoming(services: Any, new: NewIncomingDocument, actor: str) -> Ou
 
 
 def assign_incoming(
-    services: Any, doc_id: str, handler: str, co_handlers: tuple[str, ...], deadline: date | None,
+    services: Any,
+    doc_id: str,
+    handler: str,
+    co_handlers: tuple[str, ...],
+    deadline: date | None,
     actor: str,
 ) -> Outcome[Any]:
     """Pass an incoming document to its handler with a deadline."""
@@ -313,9 +319,7 @@ def update_from_stick(app_context: Any, stick: Path, *, start_installer: bool) -
     if not applied:
         return StickUpdate(result)
     codes = [p.code for p in app_context.services.list_procedures(include_inactive=True)]
-    return StickUpdate(
-        result, Changes.of("procedure", *codes) | Changes.of("settings", "calendar")
-    )
+    return StickUpdate(result, Changes.of("procedure", *codes) | Changes.of("settings", "calendar"))
 
 
 # -- sync: quarantine and conflicts -------------------------------------------------
@@ -354,21 +358,21 @@ def handle_quarantined(bridge: Any, op_id: str, action: str, actor: str) -> Any:
 
     engine = bridge.engine
     if action == "requeue":
-        return requeue_quarantined(
-            engine.store, device_id=_device_id(engine), op_id=op_id, actor=actor
-        )
+        return requeue_quarantined(engine.store, device_id=_device_id(engine), op_id=op_id, actor=actor)
     discard_quarantined(engine.store, op_id=op_id, actor=actor)
     return None
 
 
-def resolve_conflict(
-    bridge: Any, conflict_id: str, chosen: dict[str, Any], actor: str, note: str
-) -> str:
+def resolve_conflict(bridge: Any, conflict_id: str, chosen: dict[str, Any], actor: str, note: str) -> str:
     """Record a person's choice for a conflict (applied locally and queued for the server)."""
     from commune_desk.sync.resolution import resolve_conflict as resolve
 
     engine = bridge.engine
     return resolve(
-        engine.store, device_id=_device_id(engine), conflict_id=conflict_id, chosen=chosen,
-        actor=actor, note=note,
+        engine.store,
+        device_id=_device_id(engine),
+        conflict_id=conflict_id,
+        chosen=chosen,
+        actor=actor,
+        note=note,
     )

@@ -192,9 +192,7 @@ class DesktopApp:
             from commune_desk.ui.sync_bridge import SyncBridge
 
             bridge = SyncBridge(*engine)
-            bridge.status_changed.connect(
-                lambda status: emit(self.events.sync_status_changed, status)
-            )
+            bridge.status_changed.connect(lambda status: emit(self.events.sync_status_changed, status))
             self.sync = bridge
             self.ctx.sync = bridge
             if self.window is not None:
@@ -308,21 +306,11 @@ def _build_sync_engine(context: Any) -> Any:
 def _open_app_context(paths: AppPaths, restore_from: str | None = None) -> Any:
     """The app's context, holding the store lock for as long as the app runs (a second
     app, or a restore from the command line, is refused meanwhile)."""
-    from commune_desk.app import AppContext
-    from commune_desk.store.lock import APP, StoreLock
+    from commune_desk.app import APP_LOCK, AppContext
 
     if restore_from is None:
-        return AppContext.open(paths, lock=APP)
-    from commune_desk.services.restore import restore_backup
-
-    paths.data_dir.mkdir(parents=True, exist_ok=True)
-    lock = StoreLock.acquire(paths.data_dir, purpose=APP)
-    try:
-        restore_backup(paths, Path(restore_from), lock=lock)
-        return AppContext.open(paths, lock=lock)
-    except BaseException:
-        lock.release()
-        raise
+        return AppContext.open(paths, lock=APP_LOCK)
+    return AppContext.restore_then_open(paths, Path(restore_from), lock=APP_LOCK)
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -373,9 +361,7 @@ def _self_test(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="commune-desk-selftest-") as tmp:
         paths = AppPaths(data_dir=Path(tmp), backup_dir=Path(tmp) / "backups", state_dir=Path(tmp))
         _ensure_qapplication(sys.argv[:1])
-        desktop = DesktopApp(
-            paths, lang=getattr(args, "lang", None), show_dialogs=False, first_run=False
-        )
+        desktop = DesktopApp(paths, lang=getattr(args, "lang", None), show_dialogs=False, first_run=False)
         try:
             desktop.wait_ready()
             window = desktop.create_window()

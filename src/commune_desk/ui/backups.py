@@ -148,13 +148,16 @@ class BackupScheduler(QObject):
             self._set(replace(self.state, running=False))
             return
         last, next_at = status
-        self._set(replace(
-            self.state, running=False,
-            last_at=last.created_at if last is not None else None,
-            last_path=str(last.path) if last is not None else "",
-            next_at=next_at,
-            error=self.state.error if error_text is None else error_text,
-        ))
+        self._set(
+            replace(
+                self.state,
+                running=False,
+                last_at=last.created_at if last is not None else None,
+                last_path=str(last.path) if last is not None else "",
+                next_at=next_at,
+                error=self.state.error if error_text is None else error_text,
+            )
+        )
 
     def _set(self, state: BackupState) -> None:
         self.state = state
@@ -190,9 +193,11 @@ class BackupBox(QGroupBox):
         self.ctx = ctx
         form = QFormLayout(self)
         self.folder_label = _ElidedLabel(str(ctx.paths.backup_dir), self)
-        self.folder_label.setToolTip(self.tr(
-            "{folder}\nĐổi thư mục bằng biến môi trường COMMUNE_DESK_BACKUP_DIR (cán bộ CNTT)."
-        ).format(folder=ctx.paths.backup_dir))
+        self.folder_label.setToolTip(
+            self.tr(
+                "{folder}\nĐổi thư mục bằng biến môi trường COMMUNE_DESK_BACKUP_DIR (cán bộ CNTT)."
+            ).format(folder=ctx.paths.backup_dir)
+        )
         self.last_label = QLabel(self)
         self.last_label.setObjectName("lastBackup")
         self.next_label = QLabel(self)
@@ -202,8 +207,9 @@ class BackupBox(QGroupBox):
         self.alert.hide()
         self.button = QPushButton(self.tr("Sao lưu ngay"), self)
         self.button.setObjectName("backupNow")
-        self.button.setToolTip(self.tr(
-            "Phần mềm tự sao lưu mỗi ngày, kiểm tra từng bản sao lưu và giữ 10 bản gần nhất."))
+        self.button.setToolTip(
+            self.tr("Phần mềm tự sao lưu mỗi ngày, kiểm tra từng bản sao lưu và giữ 10 bản gần nhất.")
+        )
         next_row = QHBoxLayout()
         next_row.addWidget(self.next_label, 1)
         next_row.addWidget(self.button)
@@ -237,8 +243,12 @@ class BackupBox(QGroupBox):
             self.next_label.setText(state.next_at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y"))
         self.button.setEnabled(self.scheduler is not None and not state.running)
         if state.damaged:  # the whole story was in the dialog; here a line that stays
-            self.alert.setText(self.tr("Dữ liệu bị hỏng một phần: ngừng nhập hồ sơ mới và gọi cán bộ "
-                                       "CNTT (đưa chuột vào đây để xem chi tiết)."))
+            self.alert.setText(
+                self.tr(
+                    "Dữ liệu bị hỏng một phần: ngừng nhập hồ sơ mới và gọi cán bộ "
+                    "CNTT (đưa chuột vào đây để xem chi tiết)."
+                )
+            )
         else:
             self.alert.setText(state.error)
         self.alert.setToolTip(state.damaged or state.error)
@@ -249,8 +259,9 @@ def ask_restore(parent: QWidget | None, text: str) -> bool:
     """Ask the clerk whether to restore the offered backup now (True: restore)."""
     title = QCoreApplication.translate("Backups", "Không mở được dữ liệu")
     box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.NoButton, parent)
-    restore = box.addButton(QCoreApplication.translate("Backups", "Khôi phục bản sao lưu này"),
-                            QMessageBox.ButtonRole.AcceptRole)
+    restore = box.addButton(
+        QCoreApplication.translate("Backups", "Khôi phục bản sao lưu này"), QMessageBox.ButtonRole.AcceptRole
+    )
     box.addButton(QCoreApplication.translate("Backups", "Thoát"), QMessageBox.ButtonRole.RejectRole)
     box.exec()
     return box.clickedButton() is restore

@@ -19,8 +19,9 @@ DEMO_CLERK = "Nguyễn Thu Hà"
 
 #: What a finished demo fill broadcasts: every list reloads.
 DEMO_CHANGES = Changes(
-    frozenset({("dossier", "*"), ("incoming_document", "*"), ("outgoing_document", "*"),
-               ("settings", "office")})
+    frozenset(
+        {("dossier", "*"), ("incoming_document", "*"), ("outgoing_document", "*"), ("settings", "office")}
+    )
 )
 
 

@@ -42,8 +42,12 @@ from commune_desk.ui.widgets import hint_label
 
 #: Events that need a reason typed by the clerk (the slip states it).
 NEEDS_NOTE = {
-    EventKind.SUPPLEMENT_REQUESTED, EventKind.REFUSED, EventKind.EXTENDED, EventKind.STOPPED,
-    EventKind.WITHDRAWN, EventKind.NOTE,
+    EventKind.SUPPLEMENT_REQUESTED,
+    EventKind.REFUSED,
+    EventKind.EXTENDED,
+    EventKind.STOPPED,
+    EventKind.WITHDRAWN,
+    EventKind.NOTE,
 }
 
 
@@ -117,9 +121,7 @@ class DossierDetailPanel(QScrollArea):
         self.attach_button = QPushButton(self.tr("Thêm tệp quét…"), papers_box)
         self.attach_button.clicked.connect(self.choose_attachment)
         self.open_button = QPushButton(self.tr("Mở tệp"), papers_box)
-        self.open_button.clicked.connect(
-            lambda: self._open_attachment(self.attachments.currentItem())
-        )
+        self.open_button.clicked.connect(lambda: self._open_attachment(self.attachments.currentItem()))
         buttons.addWidget(self.attach_button)
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
@@ -149,8 +151,13 @@ class DossierDetailPanel(QScrollArea):
             self.show_dossier(self.dossier_id)
 
     def _set_enabled(self, enabled: bool) -> None:
-        for widget in (self.receipt_button, self.control_button, self.attach_button,
-                       self.open_button, self.actions_box):
+        for widget in (
+            self.receipt_button,
+            self.control_button,
+            self.attach_button,
+            self.open_button,
+            self.actions_box,
+        ):
             widget.setEnabled(enabled)
         if not enabled:
             self.heading.setText(self.tr("Chọn một hồ sơ trong danh sách để xem chi tiết."))
@@ -246,7 +253,8 @@ class DossierDetailPanel(QScrollArea):
             self.ctx,
             lambda s: api.record_event(s, dossier_id, kind, note, data, actor),
             parent=self,
-        ).success(lambda outcome: self._on_recorded(outcome, kind, note, new_date, before)
+        ).success(
+            lambda outcome: self._on_recorded(outcome, kind, note, new_date, before)
         ).run_in_background()
 
     def _on_recorded(
@@ -290,7 +298,9 @@ class DossierDetailPanel(QScrollArea):
         if self.detail is None:
             return
         path, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("Chọn tệp quét"), str(Path.home()),
+            self,
+            self.tr("Chọn tệp quét"),
+            str(Path.home()),
             self.tr("Tệp quét (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;Mọi tệp (*)"),
         )
         if path:
@@ -299,8 +309,7 @@ class DossierDetailPanel(QScrollArea):
     def attach(self, path: str) -> None:
         """Copy ``path`` into the store and attach it (background)."""
         dossier_id = self.detail.summary.id
-        StoreOp(self.ctx, lambda s: api.add_attachment(s, dossier_id, path), parent=self
-        ).run_in_background()
+        StoreOp(self.ctx, lambda s: api.add_attachment(s, dossier_id, path), parent=self).run_in_background()
 
     def _open_attachment(self, item: QListWidgetItem | None) -> None:
         if item is None:

@@ -163,11 +163,9 @@ class DossierTableModel(QAbstractTableModel):
         generation = self._generation
         query, text, cursor = self.query, self.text, self._cursor
         self._set_loading(True)
-        StoreOp(
-            self.ctx, lambda s: api.list_dossiers(s, query, cursor, PAGE_SIZE, text)
-        ).success(lambda page: self._on_page(generation, page)).failure(
-            lambda error: self._on_failed(generation, error)
-        ).run_in_background()
+        StoreOp(self.ctx, lambda s: api.list_dossiers(s, query, cursor, PAGE_SIZE, text)).success(
+            lambda page: self._on_page(generation, page)
+        ).failure(lambda error: self._on_failed(generation, error)).run_in_background()
 
     def _request_count(self) -> None:
         generation = self._generation
@@ -215,9 +213,9 @@ class DossierTableModel(QAbstractTableModel):
             self._refresh_row(dossier_id)
 
     def _refresh_row(self, dossier_id: str) -> None:
-        StoreOp(self.ctx, lambda s: api.get_dossier(s, dossier_id)).success(
-            self._replace_row
-        ).failure(lambda _e: None).run_in_background()
+        StoreOp(self.ctx, lambda s: api.get_dossier(s, dossier_id)).success(self._replace_row).failure(
+            lambda _e: None
+        ).run_in_background()
 
     def _replace_row(self, detail: Any) -> None:
         summary = detail.summary

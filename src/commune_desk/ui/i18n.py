@@ -9,41 +9,19 @@ is loaded for ``--lang en`` (see ``resources/i18n/README.md`` to update them).
 from __future__ import annotations
 
 import logging
-import os
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+# The translation marker, defined once with the message catalogue (re-exported for the UI).
+from commune_desk.messages import QT_TRANSLATE_NOOP as QT_TRANSLATE_NOOP
+from commune_desk.paths import resources_dir as resources_dir
 
 log = logging.getLogger(__name__)
 
 SOURCE_LANGUAGE = "vi"
 #: Languages offered in Settings, in order; the source language needs no file.
 LANGUAGES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
-#: Same variable as ``commune_desk.services.catalogue`` (one setting moves all resources);
-#: the lookup is repeated here because importing the services package on the GUI thread
-#: before the first paint would cost half a second.
-RESOURCES_ENV = "COMMUNE_DESK_RESOURCES_DIR"
-
-
-def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # noqa: N802 - lupdate's marker name
-    """Mark ``source`` for translation in ``context`` (found by lupdate); return it unchanged.
-
-    Same as PySide6's marker, but typed ``str`` so tables of marked strings type-check.
-    """
-    del context
-    return source
-
-
-def resources_dir() -> Path:
-    """The ``resources/`` folder: environment override, PyInstaller bundle, or the source tree."""
-    override = os.environ.get(RESOURCES_ENV)
-    if override:
-        return Path(override)
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[3] / "resources"
 
 
 def qm_path(lang: str) -> Path:

@@ -42,9 +42,7 @@ def changes_of(result: Any) -> Any | None:
 class _Op(Generic[T]):
     _network = False
 
-    def __init__(
-        self, ctx: UiContext, op: Callable[[Any], T], *, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, ctx: UiContext, op: Callable[[Any], T], *, parent: QWidget | None = None) -> None:
         self._ctx = ctx
         self._op = op
         self._parent = parent
@@ -86,9 +84,7 @@ class _Op(Generic[T]):
                 if self._failure is not None and self._parent_alive():
                     self._failure(error)
                 else:
-                    self._ctx.errors.report(
-                        error, parent=self._parent if self._parent_alive() else None
-                    )
+                    self._ctx.errors.report(error, parent=self._parent if self._parent_alive() else None)
                 return
             changes = changes_of(result)
             try:

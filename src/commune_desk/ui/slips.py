@@ -70,20 +70,13 @@ def slip_html(slip: Slip) -> str:
         slip.extra_css,
         "</style></head><body>",
         '<table width="100%"><tr>',
-        f'<td width="50%" align="center"><b>{esc(slip.office_name.upper())}</b><br/>'
-        f"{esc(one_stop)}</td>",
-        '<td width="50%" align="center"><b>'
-        f"{esc(republic)}</b><br/>"
-        f"<u>{esc(motto)}</u></td>",
+        f'<td width="50%" align="center"><b>{esc(slip.office_name.upper())}</b><br/>{esc(one_stop)}</td>',
+        f'<td width="50%" align="center"><b>{esc(republic)}</b><br/><u>{esc(motto)}</u></td>',
         "</tr></table>",
         f'<p align="right"><i>{esc(slip.place_date)}</i></p>' if slip.place_date else "",
         f"<h2>{esc(slip.title.upper())}</h2>",
         f'<p align="center">{esc(form_label)}'
-        + (
-            f" &nbsp; · &nbsp; {esc(code_label)}: <b>{esc(slip.code)}</b>"
-            if slip.code
-            else ""
-        )
+        + (f" &nbsp; · &nbsp; {esc(code_label)}: <b>{esc(slip.code)}</b>" if slip.code else "")
         + "</p>",
     ]
     if slip.qr and slip.code:
@@ -106,8 +99,7 @@ def slip_html(slip: Slip) -> str:
         parts.append('<br/><table width="100%"><tr>')
         for who in slip.signatures:
             parts.append(
-                f'<td align="center"><b>{esc(who)}</b><br/>'
-                f"<i>{esc(sign_hint)}</i><br/><br/><br/></td>"
+                f'<td align="center"><b>{esc(who)}</b><br/><i>{esc(sign_hint)}</i><br/><br/><br/></td>'
             )
         parts.append("</tr></table>")
     parts.append("</body></html>")
@@ -118,9 +110,7 @@ def slip_document(slip: Slip) -> QTextDocument:
     """A QTextDocument holding the slip (with its QR image registered as a resource)."""
     document = QTextDocument()
     if slip.qr and slip.code:
-        document.addResource(
-            QTextDocument.ResourceType.ImageResource, QUrl("qr://code"), qr_image(slip.code)
-        )
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl("qr://code"), qr_image(slip.code))
     document.setHtml(slip_html(slip))
     return document
 
@@ -128,9 +118,7 @@ def slip_document(slip: Slip) -> QTextDocument:
 def configure_printer(printer: QPrinter, slip: Slip) -> None:
     """A5 portrait for slips; A4 landscape for books and registers; 12 mm margins."""
     size = QPageSize(QPageSize.PageSizeId.A4 if slip.landscape else QPageSize.PageSizeId.A5)
-    orientation = (
-        QPageLayout.Orientation.Landscape if slip.landscape else QPageLayout.Orientation.Portrait
-    )
+    orientation = QPageLayout.Orientation.Landscape if slip.landscape else QPageLayout.Orientation.Portrait
     printer.setPageLayout(
         QPageLayout(size, orientation, QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
     )

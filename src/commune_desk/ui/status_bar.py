@@ -57,9 +57,9 @@ class SyncStatusBar(QStatusBar):
             return
         self._in_flight = True
         bridge = self.ctx.sync
-        StoreOp(self.ctx, lambda s: read_sync_view(s, bridge), parent=self).success(
-            self.show_view
-        ).failure(lambda _e: None).finally_(self._done).run_in_background()
+        StoreOp(self.ctx, lambda s: read_sync_view(s, bridge), parent=self).success(self.show_view).failure(
+            lambda _e: None
+        ).finally_(self._done).run_in_background()
 
     def _done(self) -> None:
         self._in_flight = False

@@ -7,19 +7,21 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from commune_desk.messages import CONTEXT, source_text
+from commune_desk.protocol import Entity
 from commune_desk.ui.format import format_date, local
 from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 
 _CTX = "SyncLabels"
 
 ENTITY_NAMES: dict[str, str] = {
-    "dossier": QT_TRANSLATE_NOOP("SyncLabels", "Hồ sơ"),
-    "dossier_event": QT_TRANSLATE_NOOP("SyncLabels", "Bước xử lý hồ sơ"),
-    "attachment": QT_TRANSLATE_NOOP("SyncLabels", "Tệp đính kèm"),
-    "incoming_document": QT_TRANSLATE_NOOP("SyncLabels", "Văn bản đến"),
-    "outgoing_document": QT_TRANSLATE_NOOP("SyncLabels", "Văn bản đi"),
-    "number_void": QT_TRANSLATE_NOOP("SyncLabels", "Huỷ số"),
-    "conflict_resolution": QT_TRANSLATE_NOOP("SyncLabels", "Xử lý xung đột"),
+    Entity.DOSSIER: QT_TRANSLATE_NOOP("SyncLabels", "Hồ sơ"),
+    Entity.DOSSIER_EVENT: QT_TRANSLATE_NOOP("SyncLabels", "Bước xử lý hồ sơ"),
+    Entity.ATTACHMENT: QT_TRANSLATE_NOOP("SyncLabels", "Tệp đính kèm"),
+    Entity.INCOMING_DOCUMENT: QT_TRANSLATE_NOOP("SyncLabels", "Văn bản đến"),
+    Entity.OUTGOING_DOCUMENT: QT_TRANSLATE_NOOP("SyncLabels", "Văn bản đi"),
+    Entity.NUMBER_VOID: QT_TRANSLATE_NOOP("SyncLabels", "Huỷ số"),
+    Entity.CONFLICT_RESOLUTION: QT_TRANSLATE_NOOP("SyncLabels", "Xử lý xung đột"),
 }
 
 FIELD_NAMES: dict[str, str] = {
@@ -48,32 +50,6 @@ FIELD_NAMES: dict[str, str] = {
     "state": QT_TRANSLATE_NOOP("SyncLabels", "Tình trạng ký"),
 }
 
-#: Why the server refused an operation (``OpResult.kind``), in the clerk's words.
-REFUSAL_REASONS: dict[str, str] = {
-    "unknown_dossier": QT_TRANSLATE_NOOP(
-        "SyncLabels", "Máy chủ không có hồ sơ mà thay đổi này thuộc về."),
-    "unknown_record": QT_TRANSLATE_NOOP(
-        "SyncLabels", "Máy chủ không có bản ghi này (có thể đã bị xoá ở máy khác)."),
-    "record_deleted": QT_TRANSLATE_NOOP("SyncLabels", "Bản ghi đã bị xoá trên máy chủ."),
-    "unknown_event_kind": QT_TRANSLATE_NOOP(
-        "SyncLabels", "Máy chủ không nhận loại bước xử lý này (phần mềm cần cập nhật?)."),
-    "illegal_transition": QT_TRANSLATE_NOOP(
-        "SyncLabels", "Bước xử lý không hợp lệ với trạng thái hiện tại của hồ sơ trên máy chủ."),
-    "append_only": QT_TRANSLATE_NOOP(
-        "SyncLabels", "Nhật ký xử lý chỉ được ghi thêm, không được sửa hay xoá."),
-    "invalid_fields": QT_TRANSLATE_NOOP("SyncLabels", "Có thông tin không hợp lệ."),
-    "entity_not_allowed": QT_TRANSLATE_NOOP(
-        "SyncLabels", "Tài khoản này không được sửa loại dữ liệu này."),
-    "number_outside_lease": QT_TRANSLATE_NOOP(
-        "SyncLabels", "Số văn bản nằm ngoài khối số máy này được cấp."),
-    "number_taken": QT_TRANSLATE_NOOP("SyncLabels", "Số văn bản đã được máy khác dùng."),
-    "number_immutable": QT_TRANSLATE_NOOP("SyncLabels", "Số văn bản đã cấp không được đổi."),
-    "no_number_available": QT_TRANSLATE_NOOP("SyncLabels", "Sổ đã hết số để cấp."),
-    "blob_incomplete": QT_TRANSLATE_NOOP("SyncLabels", "Tệp đính kèm chưa gửi đủ lên máy chủ."),
-    "delete_conflict": QT_TRANSLATE_NOOP(
-        "SyncLabels", "Bản ghi đã bị sửa ở máy khác nên không xoá được."),
-}
-
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate(_CTX, text)
@@ -93,14 +69,12 @@ def field_name(field: str) -> str:
 
 def refusal_reason(kind: str, fallback: str = "") -> str:
     """Why the server refused an operation; ``fallback`` or the kind when unknown."""
-    source = REFUSAL_REASONS.get(kind)
+    source = source_text(kind)
     if source:
-        return _tr(source)
+        return QCoreApplication.translate(CONTEXT, source)
     if fallback:
         return fallback
-    return QCoreApplication.translate("SyncLabels", "Máy chủ từ chối thay đổi ({kind}).").format(
-        kind=kind
-    )
+    return QCoreApplication.translate("SyncLabels", "Máy chủ từ chối thay đổi ({kind}).").format(kind=kind)
 
 
 def record_title(entity: str, entity_id: str, label: str) -> str:

@@ -38,8 +38,7 @@ class SyncView:
     def clock_warning(self) -> bool:
         """True when the PC clock differs from the server's by more than the limit."""
         return self.clock_flag or (
-            self.clock_skew_seconds is not None
-            and abs(self.clock_skew_seconds) > CLOCK_SKEW_WARN_SECONDS
+            self.clock_skew_seconds is not None and abs(self.clock_skew_seconds) > CLOCK_SKEW_WARN_SECONDS
         )
 
 

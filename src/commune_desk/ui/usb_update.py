@@ -26,61 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commune_desk.messages import CONTEXT, source_text
 from commune_desk.ui import api
 from commune_desk.ui.context import UiContext
-from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import hint_label
 
 _CTX = "UsbUpdate"
-
-#: The clerk's sentence for each ``UpdateKind`` (the same Vietnamese text as
-#: ``commune_desk.update.outcome.MESSAGES``, which a test keeps in step), so
-#: that it is translated like every other interface text.
-KIND_MESSAGES: dict[str, str] = {
-    "applied": QT_TRANSLATE_NOOP("UsbUpdate", "Đã cập nhật thành công từ USB."),
-    "up_to_date": QT_TRANSLATE_NOOP(
-        "UsbUpdate",
-        "Phần mềm và dữ liệu danh mục đã là bản mới nhất; không có gì để cập nhật."),
-    "verified": QT_TRANSLATE_NOOP("UsbUpdate", "Bản cập nhật trên USB hợp lệ (chưa cài đặt)."),
-    "no_update_found": QT_TRANSLATE_NOOP(
-        "UsbUpdate",
-        "Không tìm thấy bản cập nhật CommuneDesk trên USB này "
-        "(cần thư mục “CommuneDesk-update”)."),
-    "unreadable": QT_TRANSLATE_NOOP(
-        "UsbUpdate", "Không đọc được USB. Hãy rút ra, cắm lại rồi thử lại."),
-    "incomplete": QT_TRANSLATE_NOOP(
-        "UsbUpdate",
-        "Bản cập nhật trên USB bị thiếu tệp. Hãy nhờ cán bộ CNTT chép lại USB cập nhật."),
-    "tampered": QT_TRANSLATE_NOOP(
-        "UsbUpdate",
-        "Bản cập nhật trên USB đã bị sửa đổi hoặc hỏng nên KHÔNG được cài. "
-        "Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT."),
-    "replayed": QT_TRANSLATE_NOOP(
-        "UsbUpdate",
-        "USB này chứa bản cập nhật CŨ hơn bản đã cài nên KHÔNG được cài. "
-        "Không có gì thay đổi trên máy. Hãy xin USB cập nhật mới nhất."),
-    "expired": QT_TRANSLATE_NOOP(
-        "UsbUpdate",
-        "Bản cập nhật trên USB đã hết hạn nên KHÔNG được cài. "
-        "Hãy xin cán bộ CNTT chép bản cập nhật mới."),
-    "unsafe_path": QT_TRANSLATE_NOOP(
-        "UsbUpdate",
-        "Bản cập nhật có tệp ghi ra ngoài thư mục cho phép nên KHÔNG được cài. "
-        "Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT."),
-    "clock_behind_build": QT_TRANSLATE_NOOP(
-        "UsbUpdate",
-        "Ngày giờ của máy tính đang sớm hơn ngày phát hành phần mềm, nên không thể kiểm tra "
-        "hạn dùng của bản cập nhật. Hãy chỉnh lại ngày giờ máy tính rồi thử lại."),
-    "not_configured": QT_TRANSLATE_NOOP(
-        "UsbUpdate",
-        "Bản cài đặt này thiếu khóa tin cậy để kiểm tra bản cập nhật. Hãy báo cán bộ CNTT."),
-    "apply_failed": QT_TRANSLATE_NOOP(
-        "UsbUpdate",
-        "Bản cập nhật hợp lệ nhưng áp dụng không thành công; dữ liệu cũ được giữ nguyên. "
-        "Hãy báo cán bộ CNTT."),
-}
 
 
 def _tr(text: str) -> str:
@@ -88,9 +41,9 @@ def _tr(text: str) -> str:
 
 
 def result_message(result: Any) -> str:
-    """The clerk's sentence for an ``UpdateResult`` (its own text for a kind not listed)."""
-    source = KIND_MESSAGES.get(str(getattr(result.kind, "value", result.kind)))
-    return _tr(source) if source else str(result.message)
+    """The clerk's sentence for an ``UpdateResult``, translated (its own text for a kind not listed)."""
+    source = source_text(f"update.{getattr(result.kind, 'value', result.kind)}")
+    return QCoreApplication.translate(CONTEXT, source) if source else str(result.message)
 
 
 def _set_role(label: QLabel, role: str) -> None:
@@ -118,12 +71,16 @@ class UsbUpdateBox(QGroupBox):
         self.ctx = ctx
         self.busy = False
         layout = QVBoxLayout(self)
-        layout.addWidget(hint_label(
-            self.tr("Cắm USB cập nhật do cán bộ CNTT chuẩn bị, bấm “Tìm USB” rồi "
+        layout.addWidget(
+            hint_label(
+                self.tr(
+                    "Cắm USB cập nhật do cán bộ CNTT chuẩn bị, bấm “Tìm USB” rồi "
                     "“Kiểm tra và cập nhật”. Bản cập nhật bị sửa đổi, cũ hoặc hết hạn "
-                    "sẽ bị từ chối."),
-            self,
-        ))
+                    "sẽ bị từ chối."
+                ),
+                self,
+            )
+        )
         pick = QHBoxLayout()
         self.stick_combo = QComboBox(self)
         self.stick_combo.setObjectName("updateStick")
@@ -170,8 +127,12 @@ class UsbUpdateBox(QGroupBox):
             self.stick_combo.setCurrentIndex(0)
             self._show(self.tr("Đã thấy USB cập nhật. Bấm “Kiểm tra và cập nhật”."), "hint")
         elif not quiet:
-            self._show(self.tr("Không thấy USB cập nhật nào. Hãy cắm USB rồi bấm “Tìm USB”, "
-                               "hoặc bấm “Chọn thư mục…”."), "hint")
+            self._show(
+                self.tr(
+                    "Không thấy USB cập nhật nào. Hãy cắm USB rồi bấm “Tìm USB”, hoặc bấm “Chọn thư mục…”."
+                ),
+                "hint",
+            )
         self._sync_buttons()
 
     def ask_folder(self) -> str:
@@ -213,8 +174,7 @@ class UsbUpdateBox(QGroupBox):
         StoreOp(
             ctx,
             # ``ctx.app_context`` is read on the store thread, where the opening set it.
-            lambda _s: api.update_from_stick(ctx.app_context, stick,
-                                             start_installer=start_installer),
+            lambda _s: api.update_from_stick(ctx.app_context, stick, start_installer=start_installer),
             parent=self,
         ).success(self._show_update).failure(self._failed).finally_(
             lambda: self._set_busy(False)
@@ -230,16 +190,21 @@ class UsbUpdateBox(QGroupBox):
         started = [i for i in result.items if i.action == "installer-started"]
         for item in result.items:
             if item.kind == "reference-data" and item.action == "applied":
-                lines.append(self.tr("Đã thay: {parts}.").format(
-                    parts=self._reference_parts(item.version)))
+                lines.append(self.tr("Đã thay: {parts}.").format(parts=self._reference_parts(item.version)))
             elif item.kind == "msi" and item.action in ("staged", "already-staged"):
-                lines.append(self.tr("Bộ cài đặt phiên bản {version} đã được kiểm tra và chép "
-                                     "vào máy; cán bộ CNTT sẽ cài đặt.").format(
-                                         version=item.version))
+                lines.append(
+                    self.tr(
+                        "Bộ cài đặt phiên bản {version} đã được kiểm tra và chép "
+                        "vào máy; cán bộ CNTT sẽ cài đặt."
+                    ).format(version=item.version)
+                )
         if started:
-            lines.append(self.tr("Đang cài đặt phiên bản {version}. Phần mềm sẽ tự đóng lại "
-                                 "để cài đặt; hãy mở lại sau khi cài xong.").format(
-                                     version=started[0].version))
+            lines.append(
+                self.tr(
+                    "Đang cài đặt phiên bản {version}. Phần mềm sẽ tự đóng lại "
+                    "để cài đặt; hãy mở lại sau khi cài xong."
+                ).format(version=started[0].version)
+            )
         self._show("\n".join(lines), "ok" if result.ok else "error")
         emit(self.finished, result)
         if update.changes is not None:
@@ -250,13 +215,13 @@ class UsbUpdateBox(QGroupBox):
 
     def _reference_parts(self, label: str) -> str:
         """``procedures-7+holidays-3`` in words: what was replaced, and its version."""
-        names = {"procedures": self.tr("danh mục thủ tục"),
-                 "holidays": self.tr("ngày nghỉ, ngày làm bù")}
+        names = {"procedures": self.tr("danh mục thủ tục"), "holidays": self.tr("ngày nghỉ, ngày làm bù")}
         parts = []
         for part in label.split("+"):
             name, _, version = part.rpartition("-")
-            parts.append(self.tr("{name} (bản {version})").format(
-                name=names.get(name, name), version=version))
+            parts.append(
+                self.tr("{name} (bản {version})").format(name=names.get(name, name), version=version)
+            )
         return "; ".join(parts)
 
     def _close_for_installer(self) -> None:
@@ -264,9 +229,9 @@ class UsbUpdateBox(QGroupBox):
         emit(self.installer_started)
         if self.ctx.errors.show_dialogs:
             QMessageBox.information(
-                self, self.tr("Cập nhật phần mềm"),
-                self.tr("Phần mềm sẽ đóng lại để cài đặt phiên bản mới. "
-                        "Hãy mở lại sau khi cài đặt xong."),
+                self,
+                self.tr("Cập nhật phần mềm"),
+                self.tr("Phần mềm sẽ đóng lại để cài đặt phiên bản mới. Hãy mở lại sau khi cài đặt xong."),
             )
         window = self.window()
         QTimer.singleShot(0, window.close)

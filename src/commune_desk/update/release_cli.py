@@ -38,8 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--root-threshold", type=int, default=2, help="root signatures needed (2)")
     defaults = Expiries()
     for role in ("root", "targets", "snapshot", "timestamp"):
-        init.add_argument(f"--{role}-days", type=int, default=getattr(defaults, role),
-                          help=f"days {role} metadata stays valid ({getattr(defaults, role)})")
+        init.add_argument(
+            f"--{role}-days",
+            type=int,
+            default=getattr(defaults, role),
+            help=f"days {role} metadata stays valid ({getattr(defaults, role)})",
+        )
     init.set_defaults(handler=_init)
 
     package = sub.add_parser("package", help="build a reference-data package file")
@@ -86,10 +90,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    expiries = Expiries(root=args.root_days, targets=args.targets_days,
-                        snapshot=args.snapshot_days, timestamp=args.timestamp_days)
-    ReleaseRepository.init(args.repo, root_keys=args.root_keys,
-                           root_threshold=args.root_threshold, expiries=expiries)
+    expiries = Expiries(
+        root=args.root_days,
+        targets=args.targets_days,
+        snapshot=args.snapshot_days,
+        timestamp=args.timestamp_days,
+    )
+    ReleaseRepository.init(
+        args.repo, root_keys=args.root_keys, root_threshold=args.root_threshold, expiries=expiries
+    )
     print(f"repository created in {args.repo}")
     print(f"trusted root to ship with the app: {args.repo / 'metadata' / '1.root.json'}")
     print(f"move {args.repo / 'keys' / 'root'} to offline storage now (see README)")

@@ -130,8 +130,7 @@ class ReleaseRepository:
 
     # -- releasing ------------------------------------------------------------------------------
 
-    def add_target(self, file: Path, *, kind: str, version: str,
-                   now: datetime | None = None) -> str:
+    def add_target(self, file: Path, *, kind: str, version: str, now: datetime | None = None) -> str:
         """Offer ``file`` as the current ``kind`` (replacing the previous one); return its path."""
         if kind not in KINDS:
             raise ReleaseError(f"kind must be one of {KINDS}")
@@ -147,7 +146,9 @@ class ReleaseRepository:
         shutil.copyfile(file, destination)
         info = TargetFile.from_file(path, str(destination), ["sha256"])
         targets.targets[path] = TargetFile(
-            info.length, info.hashes, path,
+            info.length,
+            info.hashes,
+            path,
             {"custom": {"commune_desk": {"kind": kind, "version": version}}},
         )
         self.publish(targets, now=now)

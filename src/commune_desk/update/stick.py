@@ -104,9 +104,7 @@ def start_msiexec(msi: Path) -> bool:
     if sys.platform != "win32":
         return False
     log_file = msi.with_suffix(".install.log")
-    flags = getattr(subprocess, "DETACHED_PROCESS", 0) | getattr(
-        subprocess, "CREATE_NEW_PROCESS_GROUP", 0
-    )
+    flags = getattr(subprocess, "DETACHED_PROCESS", 0) | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
     subprocess.Popen(  # noqa: S603 - fixed program, verified file
         ["msiexec.exe", "/i", str(msi), "/qb", "/norestart", "/l*v", str(log_file)],
         creationflags=flags,
@@ -135,9 +133,7 @@ class StickUpdater:
     build_time: datetime | None = None
     now: Callable[[], datetime] = _utc_now
     install_msi: Callable[[Path], bool] | None = None
-    _config: UpdaterConfig = field(
-        default_factory=lambda: UpdaterConfig(prefix_targets_with_hash=False)
-    )
+    _config: UpdaterConfig = field(default_factory=lambda: UpdaterConfig(prefix_targets_with_hash=False))
 
     @classmethod
     def for_installation(
@@ -169,8 +165,7 @@ class StickUpdater:
         try:
             return self._update_from(stick)
         except _Refused as refused:
-            log.warning("update from %s refused: %s (%s)", stick, refused.result.kind,
-                        refused.result.detail)
+            log.warning("update from %s refused: %s (%s)", stick, refused.result.kind, refused.result.detail)
             return refused.result
 
     def verify(self, stick: Path) -> UpdateResult:
@@ -179,9 +174,7 @@ class StickUpdater:
             folder = self._preflight(stick)
             with self._scratch() as work:
                 verified = self._verify(folder, work)
-                items = tuple(
-                    AppliedItem(t.kind, t.version, t.path, "verified") for t in verified
-                )
+                items = tuple(AppliedItem(t.kind, t.version, t.path, "verified") for t in verified)
                 return UpdateResult.of(UpdateKind.VERIFIED, "verified only", items=items)
         except _Refused as refused:
             return refused.result
@@ -290,13 +283,11 @@ class StickUpdater:
             if target.kind == KIND_REFERENCE_DATA:
                 items.append(self._apply_reference_data(target))
             elif version_tuple(target.version) <= version_tuple(self.app_version):
-                items.append(AppliedItem(target.kind, target.version, target.path,
-                                         "skipped-not-newer"))
+                items.append(AppliedItem(target.kind, target.version, target.path, "skipped-not-newer"))
             else:
                 staged, fresh = self._stage(target)
                 started = self.install_msi(staged) if self.install_msi else False
-                action = "installer-started" if started else ("staged" if fresh else
-                                                              "already-staged")
+                action = "installer-started" if started else ("staged" if fresh else "already-staged")
                 items.append(AppliedItem(target.kind, target.version, target.path, action))
         return tuple(items), staged
 

@@ -12,12 +12,10 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-# One definition of where resources are (env override, PyInstaller bundle, source
-# tree), shared with the catalogue that ships next to the update root.
-from commune_desk.services.catalogue import RESOURCES_ENV, resources_dir
+from commune_desk.paths import RESOURCES_ENV, resources_dir
 
-__all__ = ["RESOURCES_ENV", "build_time", "load_trusted_root", "resources_dir",
-           "trusted_root_path"]
+__all__ = ["RESOURCES_ENV", "build_time", "load_trusted_root", "resources_dir", "trusted_root_path"]
+
 
 def trusted_root_path() -> Path:
     """Where the shipped root metadata is (may be missing in a broken install)."""

@@ -25,7 +25,7 @@ def _upload_from(dev: SyncDevice, data: bytes, sha: str, start: int) -> dict[str
     offset = start
     status: dict[str, object] = {}
     while offset < len(data):
-        piece = data[offset:offset + CHUNK]
+        piece = data[offset : offset + CHUNK]
         reply = dev.http.put(f"/v1/blobs/{sha}", params={"offset": offset}, content=piece)
         assert reply.status_code == 200, reply.text
         status = reply.json()
@@ -44,12 +44,10 @@ def test_resume_from_every_chunk_boundary(device: Callable[..., SyncDevice]) -> 
         # First session uploads up to the boundary, then "the link drops".
         offset = 0
         while offset < stop_after:
-            dev.http.put(f"/v1/blobs/{sha}", params={"offset": offset},
-                         content=blob[offset:offset + CHUNK])
+            dev.http.put(f"/v1/blobs/{sha}", params={"offset": offset}, content=blob[offset : offset + CHUNK])
             offset += CHUNK
         status = dev.http.get(f"/v1/blobs/{sha}/status").json()
-        assert status == {"sha256": sha, "size": len(blob), "received": stop_after,
-                          "complete": False}
+        assert status == {"sha256": sha, "size": len(blob), "received": stop_after, "complete": False}
         final = _upload_from(dev, blob, sha, int(status["received"]))
         assert final["complete"] is True
         assert dev.http.get(f"/v1/blobs/{sha}").content == blob
@@ -63,12 +61,10 @@ def test_resume_after_truncated_chunk_and_offset_mismatch(
     dev.http.post(f"/v1/blobs/{sha}", json={"size": len(data)})
     dev.http.put(f"/v1/blobs/{sha}", params={"offset": 0}, content=data[:CHUNK])
     # The next chunk arrives cut short (the client sent only part of it).
-    half = dev.http.put(f"/v1/blobs/{sha}", params={"offset": CHUNK},
-                        content=data[CHUNK:CHUNK + 337])
+    half = dev.http.put(f"/v1/blobs/{sha}", params={"offset": CHUNK}, content=data[CHUNK : CHUNK + 337])
     assert half.json()["received"] == CHUNK + 337
     # The client, unaware, retries the whole chunk from its own offset: refused with the truth.
-    stale = dev.http.put(f"/v1/blobs/{sha}", params={"offset": CHUNK},
-                         content=data[CHUNK:2 * CHUNK])
+    stale = dev.http.put(f"/v1/blobs/{sha}", params={"offset": CHUNK}, content=data[CHUNK : 2 * CHUNK])
     assert stale.status_code == 409
     assert stale.json()["kind"] == "offset_mismatch"
     assert stale.json()["details"]["received"] == CHUNK + 337
@@ -100,11 +96,14 @@ def test_hash_mismatch_discards_and_metadata_waits_for_complete_blob(
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [("bytes=0-9", (0, 9)), ("bytes=100-", (100, 2999)), ("bytes=-50", (2950, 2999)),
-     ("bytes=2990-5000", (2990, 2999))],
+    [
+        ("bytes=0-9", (0, 9)),
+        ("bytes=100-", (100, 2999)),
+        ("bytes=-50", (2950, 2999)),
+        ("bytes=2990-5000", (2990, 2999)),
+    ],
 )
-def test_ranged_download(device: Callable[..., SyncDevice], header: str,
-                         expected: tuple[int, int]) -> None:
+def test_ranged_download(device: Callable[..., SyncDevice], header: str, expected: tuple[int, int]) -> None:
     dev = device()
     data, sha = _blob(3000)
     dev.http.post(f"/v1/blobs/{sha}", json={"size": len(data)})
@@ -112,14 +111,15 @@ def test_ranged_download(device: Callable[..., SyncDevice], header: str,
     reply = dev.http.get(f"/v1/blobs/{sha}", headers={"Range": header})
     assert reply.status_code == 206
     lo, hi = expected
-    assert reply.content == data[lo:hi + 1]
+    assert reply.content == data[lo : hi + 1]
     assert reply.headers["content-range"] == f"bytes {lo}-{hi}/3000"
     bad = dev.http.get(f"/v1/blobs/{sha}", headers={"Range": "bytes=3000-"})
     assert (bad.status_code, bad.json()["kind"]) == (416, "range_not_satisfiable")
 
 
 def test_connection_cut_mid_chunk_keeps_the_server_offset_consistent(
-    device: Callable[..., SyncDevice], server: RunningServer,
+    device: Callable[..., SyncDevice],
+    server: RunningServer,
 ) -> None:
     """The link drops while a chunk is on the wire: nothing half-written, resume works."""
     dev = device()
@@ -133,7 +133,7 @@ def test_connection_cut_mid_chunk_keeps_the_server_offset_consistent(
             httpx.Client(base_url=proxy.url, timeout=10, headers=dev.http.headers) as http,
             pytest.raises(httpx.TransportError),
         ):
-            http.put(f"/v1/blobs/{sha}", params={"offset": CHUNK}, content=data[CHUNK:2 * CHUNK])
+            http.put(f"/v1/blobs/{sha}", params={"offset": CHUNK}, content=data[CHUNK : 2 * CHUNK])
     status = dev.http.get(f"/v1/blobs/{sha}/status").json()
     assert status["received"] == CHUNK  # the cut chunk was not stored in part
     assert _upload_from(dev, data, sha, int(status["received"]))["complete"] is True

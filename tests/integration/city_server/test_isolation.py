@@ -47,7 +47,8 @@ def world(server: RunningServer, device: Callable[..., SyncDevice]) -> World:
     victim.push(victim.op("dossier", dossier_id, fields={"secret": "C02 only", "phone": "1"}))
     victim.push(victim.op("dossier", dossier_id, "update", {"phone": "2"}, 1))
     conflict_id = victim_leader.push_one(
-        victim_leader.op("dossier", dossier_id, "update", {"phone": "3"}, 1))["conflict_id"]
+        victim_leader.op("dossier", dossier_id, "update", {"phone": "3"}, 1)
+    )["conflict_id"]
     blob = os.urandom(3000)
     sha = hashlib.sha256(blob).hexdigest()
     victim.http.post(f"/v1/blobs/{sha}", json={"size": len(blob)})
@@ -59,8 +60,19 @@ def world(server: RunningServer, device: Callable[..., SyncDevice]) -> World:
     series = f"incoming/{2100 + uuid.uuid4().int % 800}"
     victim.lease(series, size=5)
     victim.push(victim.op("incoming_document", fields={"series": series, "number": 3}))
-    return World(server, victim, victim_leader, device("C01"), device("C01", "leader"),
-                 dossier_id, conflict_id, sha, blob, partial_sha, series)
+    return World(
+        server,
+        victim,
+        victim_leader,
+        device("C01"),
+        device("C01", "leader"),
+        dossier_id,
+        conflict_id,
+        sha,
+        blob,
+        partial_sha,
+        series,
+    )
 
 
 def _victim_dossier(w: World) -> dict[str, object]:
@@ -70,15 +82,22 @@ def _victim_dossier(w: World) -> dict[str, object]:
 
 def case_login(w: World) -> None:
     """A C01 user cannot log in on a C02 device (and so cannot take over its identity)."""
-    reply = httpx.post(f"{w.server.base_url}/v1/auth/login", json={
-        "username": w.attacker.user.username, "password": w.attacker.user.password,
-        "device_id": str(w.victim.id)})
+    reply = httpx.post(
+        f"{w.server.base_url}/v1/auth/login",
+        json={
+            "username": w.attacker.user.username,
+            "password": w.attacker.user.password,
+            "device_id": str(w.victim.id),
+        },
+    )
     assert (reply.status_code, reply.json()["kind"]) == (403, "device_mismatch")
 
 
 def case_refresh(w: World) -> None:
-    reply = httpx.post(f"{w.server.base_url}/v1/auth/refresh", json={
-        "refresh_token": w.victim.tokens.refresh_token, "device_id": str(w.attacker.id)})
+    reply = httpx.post(
+        f"{w.server.base_url}/v1/auth/refresh",
+        json={"refresh_token": w.victim.tokens.refresh_token, "device_id": str(w.attacker.id)},
+    )
     assert (reply.status_code, reply.json()["kind"]) == (401, "device_mismatch")
 
 
@@ -96,8 +115,9 @@ def case_revoke(w: World) -> None:
 
 
 def case_handshake(w: World) -> None:
-    hs = w.attacker.http.post("/v1/handshake", json={
-        "protocol_version": 1, "client_time": "2026-01-01T00:00:00Z"}).json()
+    hs = w.attacker.http.post(
+        "/v1/handshake", json={"protocol_version": 1, "client_time": "2026-01-01T00:00:00Z"}
+    ).json()
     assert hs["commune_code"] == "C01" and hs["leases"] == []
 
 
@@ -107,17 +127,20 @@ def case_push(w: World) -> None:
         a.op("dossier", w.dossier_id, "update", {"secret": "stolen"}, 2),
         a.op("dossier", w.dossier_id, "delete", base_version=2),
         a.op("dossier_event", fields={"dossier_id": w.dossier_id, "kind": "received"}),
-        a.op("conflict_resolution", fields={"conflict_id": w.conflict_id,
-                                            "chosen": {"secret": "stolen"}}),
+        a.op("conflict_resolution", fields={"conflict_id": w.conflict_id, "chosen": {"secret": "stolen"}}),
         a.op("attachment", fields={"sha256": w.sha}),
         a.op("incoming_document", fields={"series": w.series, "number": 3}),
     )
     assert [r["kind"] for r in results] == [
-        "unknown_record", "unknown_record", "unknown_dossier", "unknown_conflict",
-        "blob_incomplete", "number_outside_lease"]
+        "unknown_record",
+        "unknown_record",
+        "unknown_dossier",
+        "unknown_conflict",
+        "blob_incomplete",
+        "number_outside_lease",
+    ]
     # A create with the victim's ID makes a record in C01 only.
-    assert a.push_one(a.op("dossier", w.dossier_id, fields={"secret": "mine"}))["status"] \
-        == "applied"
+    assert a.push_one(a.op("dossier", w.dossier_id, fields={"secret": "mine"}))["status"] == "applied"
     assert _victim_dossier(w)["fields"]["secret"] == "C02 only"
 
 
@@ -157,8 +180,7 @@ def case_blob_status(w: World) -> None:
 
 
 def case_blob_chunk(w: World) -> None:
-    reply = w.attacker.http.put(f"/v1/blobs/{w.partial_sha}", params={"offset": 1000},
-                                content=b"poison")
+    reply = w.attacker.http.put(f"/v1/blobs/{w.partial_sha}", params={"offset": 1000}, content=b"poison")
     assert (reply.status_code, reply.json()["kind"]) == (404, "not_found")
     assert w.victim.http.get(f"/v1/blobs/{w.partial_sha}/status").json()["received"] == 1000
 
@@ -225,8 +247,9 @@ def test_commune_isolation(route: tuple[str, str], world: World) -> None:
 def test_route_requires_a_token(route: tuple[str, str], server: RunningServer) -> None:
     method, path = route
     path = path.replace("{device_id}", str(uuid.uuid4())).replace("{sha256}", "0" * 64)
-    reply = httpx.request(method, server.base_url + path, params={"offset": 0},
-                          json={} if method in ("POST", "PUT") else None)
+    reply = httpx.request(
+        method, server.base_url + path, params={"offset": 0}, json={} if method in ("POST", "PUT") else None
+    )
     assert reply.status_code in (401, 422), reply.text
     if reply.status_code == 422:  # body validation may run first; retry with no body issue
         reply = httpx.request(method, server.base_url + path, params={"offset": 0})

@@ -21,8 +21,7 @@ def test_pull_pages_and_resumes_from_every_cursor(device: Callable[..., SyncDevi
     _, start = reader.pull_all()
     ids = [uuid.uuid4() for _ in range(12)]
     writer.push(*[writer.op("dossier", i, fields={"n": k}) for k, i in enumerate(ids)])
-    writer.push(*[writer.op("dossier", i, "update", {"n": 100 + k}, 1)
-                  for k, i in enumerate(ids[:4])])
+    writer.push(*[writer.op("dossier", i, "update", {"n": 100 + k}, 1) for k, i in enumerate(ids[:4])])
     writer.push(writer.op("dossier", ids[5], "delete", base_version=1))
     full, head = reader.pull_all(after=start, limit=1000)
     seqs = [c["seq"] for c in full]
@@ -53,10 +52,17 @@ def test_tombstones_are_delivered(device: Callable[..., SyncDevice]) -> None:
     result = dev.push_one(dev.op("incoming_document", rid, "delete", base_version=1))
     assert (result["status"], result["version"]) == ("applied", 2)
     changes, _ = dev.pull_all(after=cursor)
-    assert changes == [{"seq": changes[0]["seq"], "entity": "incoming_document",
-                        "entity_id": str(rid), "version": 2, "deleted": True, "fields": {}}]
-    assert dev.push_one(dev.op("incoming_document", rid, "delete", base_version=2))["status"] \
-        == "duplicate"
+    assert changes == [
+        {
+            "seq": changes[0]["seq"],
+            "entity": "incoming_document",
+            "entity_id": str(rid),
+            "version": 2,
+            "deleted": True,
+            "fields": {},
+        }
+    ]
+    assert dev.push_one(dev.op("incoming_document", rid, "delete", base_version=2))["status"] == "duplicate"
     late = dev.push_one(dev.op("incoming_document", rid, "update", {"summary": "y"}, 1))
     assert (late["status"], late["kind"]) == ("rejected", "record_deleted")
 
@@ -94,8 +100,9 @@ def test_resolving_a_conflict_applies_the_choice_and_is_audited(
     a.push(a.op("dossier", rid, fields={"phone": "1"}))
     a.push(a.op("dossier", rid, "update", {"phone": "2"}, 1))
     conflict_id = b.push_one(b.op("dossier", rid, "update", {"phone": "3"}, 1))["conflict_id"]
-    res = b.op("conflict_resolution", fields={"conflict_id": conflict_id,
-                                              "chosen": {"phone": "3"}, "note": "called"})
+    res = b.op(
+        "conflict_resolution", fields={"conflict_id": conflict_id, "chosen": {"phone": "3"}, "note": "called"}
+    )
     assert b.push_one(res)["status"] == "applied"
     state = _state(b.pull_all()[0])
     assert state[str(rid)]["fields"]["phone"] == "3"
@@ -136,13 +143,12 @@ def test_dossier_events_follow_the_state_machine(device: Callable[..., SyncDevic
     conflict = state[illegal["conflict_id"]]["fields"]
     assert conflict["fields"]["status"] == {"server": 9, "client": "supplement_requested"}
     assert conflict["target_entity_id"] == str(did)
-    events = [c for c in state.values() if c["entity"] == "dossier_event"
-              and c["fields"]["dossier_id"] == str(did)]
-    assert sorted(e["fields"]["kind"] for e in events) == ["handed_over", "received",
-                                                           "result_ready"]
+    events = [
+        c for c in state.values() if c["entity"] == "dossier_event" and c["fields"]["dossier_id"] == str(did)
+    ]
+    assert sorted(e["fields"]["kind"] for e in events) == ["handed_over", "received", "result_ready"]
     assert event(a, "no_such_kind")["kind"] == "unknown_event_kind"
-    orphan = a.push_one(a.op("dossier_event", fields={"dossier_id": str(uuid.uuid4()),
-                                                       "kind": "received"}))
+    orphan = a.push_one(a.op("dossier_event", fields={"dossier_id": str(uuid.uuid4()), "kind": "received"}))
     assert orphan["kind"] == "unknown_dossier"
     ev = a.op("dossier_event", fields={"dossier_id": str(did), "kind": "note"})
     a.push(ev)

@@ -31,8 +31,9 @@ def test_replay_returns_stored_result_and_applies_once(device: Callable[..., Syn
     changes, _ = dev.pull_all()
     mine = [c for c in changes if c["entity_id"] == create["entity_id"]]
     assert len(mine) == 1 and mine[0]["version"] == 2
-    hs = dev.http.post("/v1/handshake", json={"protocol_version": 1,
-                                              "client_time": "2026-01-01T00:00:00+07:00"})
+    hs = dev.http.post(
+        "/v1/handshake", json={"protocol_version": 1, "client_time": "2026-01-01T00:00:00+07:00"}
+    )
     assert hs.json()["last_seq"] == update["seq"]
 
 
@@ -74,8 +75,7 @@ def test_ops_of_another_device_are_refused(device: Callable[..., SyncDevice]) ->
     assert other.push_one(op)["status"] == "applied"
 
 
-def test_concurrent_replays_apply_once(device: Callable[..., SyncDevice],
-                                       server: RunningServer) -> None:
+def test_concurrent_replays_apply_once(device: Callable[..., SyncDevice], server: RunningServer) -> None:
     dev = device()
     ops = [dev.op("dossier", fields={"i": i}) for i in range(30)]
     results: list[list[dict[str, object]]] = []
@@ -105,15 +105,17 @@ def test_concurrent_replays_apply_once(device: Callable[..., SyncDevice],
 
 
 def test_reply_lost_after_commit_creates_no_duplicate(
-    device: Callable[..., SyncDevice], server: RunningServer,
+    device: Callable[..., SyncDevice],
+    server: RunningServer,
 ) -> None:
     dev = device()
     ops = [dev.op("dossier", fields={"lost": i}) for i in range(5)]
     with FaultProxy("127.0.0.1", server.port) as proxy:
         proxy.set(drop_reply=True, match=b"POST /v1/push", times=1)
         with (
-            httpx.Client(base_url=proxy.url, timeout=10,
-                         headers={"Authorization": f"Bearer {dev.tokens.access_token}"}) as http,
+            httpx.Client(
+                base_url=proxy.url, timeout=10, headers={"Authorization": f"Bearer {dev.tokens.access_token}"}
+            ) as http,
             pytest.raises(httpx.TransportError),
         ):
             http.post("/v1/push", json={"ops": ops})

@@ -19,8 +19,7 @@ EXAMPLES = int(os.environ.get("CITY_SERVER_FUZZ_EXAMPLES", "15"))
 
 
 @pytest.mark.parametrize("mode", list(schemathesis.GenerationMode), ids=str)
-def test_no_server_error_on_any_input(server: RunningServer,
-                                      mode: schemathesis.GenerationMode) -> None:
+def test_no_server_error_on_any_input(server: RunningServer, mode: schemathesis.GenerationMode) -> None:
     schema = schemathesis.openapi.from_url(f"{server.base_url}/openapi.json")
     tokens = server.login(server.user("C01", "leader"))
     auth = {"Authorization": f"Bearer {tokens.access_token}"}
@@ -30,15 +29,18 @@ def test_no_server_error_on_any_input(server: RunningServer,
     assert len(operations) >= 14
 
     for operation in operations:
-        @settings(max_examples=EXAMPLES, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+
+        @settings(
+            max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         @given(case=operation.as_strategy(generation_mode=mode))
         def run(case: schemathesis.Case) -> None:
             headers = {**(case.headers or {}), **auth}
             reply = case.call(base_url=server.base_url, headers=headers, timeout=30)
             if reply.status_code >= 500:
-                failures.append(f"{case.method} {case.formatted_path} -> {reply.status_code}: "
-                                f"{reply.text[:300]}")
+                failures.append(
+                    f"{case.method} {case.formatted_path} -> {reply.status_code}: {reply.text[:300]}"
+                )
 
         try:
             run()

@@ -63,13 +63,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     )
 
 
-def _run_bundle(built: Built, *args: str, env: dict[str, str] | None = None,
-                data_dir: Path) -> subprocess.CompletedProcess[str]:
+def _run_bundle(
+    built: Built, *args: str, env: dict[str, str] | None = None, data_dir: Path
+) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     environment.update({"COMMUNE_DESK_DATA_DIR": str(data_dir), **(env or {})})
     return subprocess.run(
         [str(cli_executable(built.bundle)), *args],
-        capture_output=True, text=True, env=environment, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
     )
 
 
@@ -94,8 +99,11 @@ def test_bundle_is_one_folder_with_resources_and_trimmed_qt(built: Built) -> Non
             assert f"_internal/{rel}" in files, rel
     assert "_internal/resources/update/build-info.json" in files
     assert "_internal/commune_desk/store/migrations/env.py" in files  # Alembic reads files
-    qt_modules = {Path(f).name.split(".")[0] for f in files if f.startswith("_internal/PySide6/Qt")
-                  and "/" not in f.removeprefix("_internal/PySide6/")}
+    qt_modules = {
+        Path(f).name.split(".")[0]
+        for f in files
+        if f.startswith("_internal/PySide6/Qt") and "/" not in f.removeprefix("_internal/PySide6/")
+    }
     assert qt_modules <= {"QtCore", "QtGui", "QtWidgets", "QtPrintSupport", "QtSvg"}, qt_modules
     assert not any("/qml/" in f or "QtQuick" in f or "qmltooling" in f for f in files)
     assert not any(f.startswith("_internal/city_server") or "fastapi" in f for f in files)
@@ -105,8 +113,9 @@ def test_bundle_verifies_and_applies_a_stick(built: Built, tmp_path: Path) -> No
     """The frozen CLI verifies a stick with the root it ships, then refuses a tampered copy."""
     release = ReleaseRepository.init(tmp_path / "release")
     package = ReferenceDataPackage(procedures=catalogue(4), holidays=holidays(1, "2027-01-02"))
-    release.add_target(package.write(tmp_path / "reference-data-4.json"),
-                       kind="reference-data", version=package.label)
+    release.add_target(
+        package.write(tmp_path / "reference-data-4.json"), kind="reference-data", version=package.label
+    )
     good = tmp_path / "good"
     good.mkdir()
     release.write_stick(good)
@@ -120,13 +129,11 @@ def test_bundle_verifies_and_applies_a_stick(built: Built, tmp_path: Path) -> No
     shutil.copyfile(release.folder / "metadata" / "1.root.json", resources / "update" / "root.json")
     env = {"COMMUNE_DESK_RESOURCES_DIR": str(resources)}
 
-    tampered = _run_bundle(built, "update", "--from", str(bad), "--json", env=env,
-                           data_dir=tmp_path / "data")
+    tampered = _run_bundle(built, "update", "--from", str(bad), "--json", env=env, data_dir=tmp_path / "data")
     assert tampered.returncode == 2, tampered.stderr[-3000:]
     assert json.loads(tampered.stdout)["kind"] == "tampered"
 
-    applied = _run_bundle(built, "update", "--from", str(good), "--json", env=env,
-                          data_dir=tmp_path / "data")
+    applied = _run_bundle(built, "update", "--from", str(good), "--json", env=env, data_dir=tmp_path / "data")
     assert applied.returncode == 0, applied.stderr[-3000:]
     outcome = json.loads(applied.stdout)
     assert outcome["kind"] == "applied"
@@ -179,8 +186,9 @@ def test_msi_installs_under_program_files_with_a_start_menu_shortcut(built: Buil
     assert len(shortcuts) == 1
     assert shortcuts[0]["Target"] == "[INSTALLDIR]CommuneDesk.exe"
     assert directories[shortcuts[0]["Directory_"]]["Directory_Parent"] == "ProgramMenuFolder"
-    summary = subprocess.run(["msiinfo", "suminfo", str(built.msi_new)],
-                             capture_output=True, text=True, check=True).stdout
+    summary = subprocess.run(
+        ["msiinfo", "suminfo", str(built.msi_new)], capture_output=True, text=True, check=True
+    ).stdout
     assert "x64" in summary
 
 
@@ -192,7 +200,8 @@ def test_verified_msi_from_a_stick_is_staged_intact(built: Built, tmp_path: Path
     stick.mkdir()
     release.write_stick(stick)
     updater = StickUpdater(
-        state_dir=tmp_path / "state", staging_dir=tmp_path / "staging",
+        state_dir=tmp_path / "state",
+        staging_dir=tmp_path / "staging",
         trusted_root=(release.folder / "metadata" / "1.root.json").read_bytes(),
         app_version="0.1.0",
     )

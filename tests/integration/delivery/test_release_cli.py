@@ -16,8 +16,12 @@ BIN = Path(sys.executable).parent
 
 def _run(tool: str, *args: object, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(BIN / tool), *map(str, args)], capture_output=True, text=True, check=False,
-        env={**os.environ, **(env or {})}, timeout=120,
+        [str(BIN / tool), *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+        timeout=120,
     )
 
 
@@ -32,17 +36,23 @@ def test_release_tool_to_office_update(tmp_path: Path) -> None:
         "utf-8",
     )
     package = tmp_path / "reference-data-7.json"
-    made = _run("commune-desk-release", "package", "--procedures", tmp_path / "procedures.json",
-                "--holidays", tmp_path / "holidays.json", "-o", package)
+    made = _run(
+        "commune-desk-release",
+        "package",
+        "--procedures",
+        tmp_path / "procedures.json",
+        "--holidays",
+        tmp_path / "holidays.json",
+        "-o",
+        package,
+    )
     assert made.returncode == 0, made.stderr
     assert _run("commune-desk-release", "add", repo, package, "--kind", "reference-data").returncode == 0
     no_version = _run("commune-desk-release", "add", repo, package, "--kind", "msi")
     assert no_version.returncode == 1 and "--version" in no_version.stderr
     assert _run("commune-desk-release", "write-stick", repo, stick).returncode == 0
     shown = json.loads(_run("commune-desk-release", "show", repo).stdout)
-    assert shown["offered"]["reference-data/reference-data-7.json"]["version"] == (
-        "procedures-7+holidays-3"
-    )
+    assert shown["offered"]["reference-data/reference-data-7.json"]["version"] == ("procedures-7+holidays-3")
     assert shown["root"]["version"] == 1 and shown["timestamp"]["version"] == 2
 
     resources = tmp_path / "resources"  # an install whose shipped root is this repository's
@@ -69,8 +79,9 @@ def test_update_refuses_a_stick_signed_elsewhere(tmp_path: Path) -> None:
     stick.mkdir()
     _run("commune-desk-release", "init", repo)
     _run("commune-desk-release", "write-stick", repo, stick)
-    refused = _run("commune-desk", "update", "--from", stick,
-                   env={"COMMUNE_DESK_DATA_DIR": str(tmp_path / "d")})
+    refused = _run(
+        "commune-desk", "update", "--from", stick, env={"COMMUNE_DESK_DATA_DIR": str(tmp_path / "d")}
+    )
     assert refused.returncode == 2
     assert "KHÔNG được cài" in refused.stderr
     assert "[tampered]" in refused.stderr

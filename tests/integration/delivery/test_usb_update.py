@@ -133,9 +133,7 @@ def test_older_valid_stick_replayed_is_refused(office: Office, sticks: StickMake
     assert office.services.catalogue_version() == 3
 
 
-def test_expired_timestamp_is_refused(
-    office: Office, sticks: StickMaker, release: ReleaseRepository
-) -> None:
+def test_expired_timestamp_is_refused(office: Office, sticks: StickMaker, release: ReleaseRepository) -> None:
     """A stick whose timestamp expired yesterday (correctly signed) is refused."""
     office.updater.update_from(_first_stick(sticks))
     yesterday = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)

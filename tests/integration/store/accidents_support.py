@@ -39,8 +39,13 @@ def spawn(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str
     """A real ``python -m commune_desk ARGS`` process (stdout/stderr piped, UTF-8)."""
     full_env = dict(os.environ, PYTHONIOENCODING="utf-8", QT_QPA_PLATFORM="offscreen", **(env or {}))
     return subprocess.Popen(
-        [sys.executable, "-m", "commune_desk", *args], cwd=ROOT, env=full_env,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+        [sys.executable, "-m", "commune_desk", *args],
+        cwd=ROOT,
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
     )
 
 
@@ -48,8 +53,12 @@ def child(*args: str) -> subprocess.Popen[str]:
     """The accident child script (see ``accident_child.py``) as a real process."""
     script = Path(__file__).with_name("accident_child.py")
     return subprocess.Popen(
-        [sys.executable, str(script), *args], cwd=ROOT, env=dict(os.environ),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, str(script), *args],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

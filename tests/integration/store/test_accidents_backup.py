@@ -38,9 +38,9 @@ def _archive_sound(archive: Path, tmp: Path) -> bool:
         db = tmp / f"check-{archive.stem}.sqlite3"
         db.write_bytes(zf.read("commune-desk.sqlite3"))
         for name in zf.namelist():
-            if name.startswith("blobs/") and not name.endswith("/"):
-                if hashlib.sha256(zf.read(name)).hexdigest() != name.rsplit("/", 1)[-1]:
-                    return False
+            blob = name.startswith("blobs/") and not name.endswith("/")
+            if blob and hashlib.sha256(zf.read(name)).hexdigest() != name.rsplit("/", 1)[-1]:
+                return False
     return integrity_problems(db) == []
 
 
@@ -99,7 +99,9 @@ def test_f03_missing_or_corrupt_attachments_are_not_archived_and_nothing_rotates
 # --- finding 4: restore repairs a store whose header is damaged ---------------------------
 
 
-def test_f04_restore_over_a_store_with_a_damaged_header(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_f04_restore_over_a_store_with_a_damaged_header(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data, usb = tmp_path / "data", tmp_path / "usb"
     first = intake(capsys, data)
     code, _, err = run(capsys, data, "backup", "--to", str(usb))
@@ -131,6 +133,7 @@ def _drop_key(key: str):  # noqa: ANN202
         manifest = json.loads(members["manifest.json"])
         del manifest[key]
         return {**members, "manifest.json": json.dumps(manifest).encode()}
+
     return change
 
 
@@ -143,7 +146,9 @@ CRAFTED = {
     "manifest is a list": (lambda m: {**m, "manifest.json": b"[1, 2]"}, "invalid_backup"),
     "no database": (lambda m: {k: v for k, v in m.items() if k != "commune-desk.sqlite3"}, "invalid_backup"),
     "damaged database": (
-        lambda m: {**m, "commune-desk.sqlite3": m["commune-desk.sqlite3"][:4096]}, "backup_corrupt"),
+        lambda m: {**m, "commune-desk.sqlite3": m["commune-desk.sqlite3"][:4096]},
+        "backup_corrupt",
+    ),
 }
 
 
@@ -166,8 +171,11 @@ def store_with_attachment(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _state(data: Path) -> dict[str, str]:
-    return {str(p.relative_to(data)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(data.rglob("*")) if p.is_file() and "logs" not in p.parts}
+    return {
+        str(p.relative_to(data)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(data.rglob("*"))
+        if p.is_file() and "logs" not in p.parts
+    }
 
 
 @pytest.mark.parametrize("case", list(CRAFTED))
@@ -180,7 +188,7 @@ def test_f05_a_bad_archive_is_refused_before_anything_is_touched(
     before = _state(data)
     code, out, err = run(capsys, data, "restore", str(bad))
     assert code == 1 and "Traceback" not in err and "Dữ liệu hiện tại không bị thay đổi" in err, (out, err)
-    from commune_desk.services.messages import MESSAGES
+    from commune_desk.messages import MESSAGES
 
     assert MESSAGES[kind].split(";")[0][:40] in err
     after = _state(data)
@@ -196,16 +204,21 @@ def test_f05_a_bad_archive_is_refused_before_anything_is_touched(
         lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=6),
         max_leaves=12,
     ),
-    extra=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30),
-                   max_size=3),
+    extra=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30), max_size=3),
 )
 def test_f05_any_crafted_manifest_or_member_name_is_refused_in_vietnamese(
-    manifest: object, extra: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    manifest: object,
+    extra: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     store_with_attachment: tuple[Path, Path],
 ) -> None:
     data, good = store_with_attachment
-    bad = craft(good, tmp_path / "fuzz.zip", lambda m: {
-        **m, "manifest.json": json.dumps(manifest).encode(), **{name: b"x" for name in extra}})
+    bad = craft(
+        good,
+        tmp_path / "fuzz.zip",
+        lambda m: {**m, "manifest.json": json.dumps(manifest).encode(), **{name: b"x" for name in extra}},
+    )
     before = (data / "commune-desk.sqlite3").read_bytes()
     code, out, err = run(capsys, data, "restore", str(bad))
     assert code == 1 and "Traceback" not in err and "không bị thay đổi" in err, (out, err)
@@ -239,7 +252,9 @@ def test_f06_restoring_the_oldest_of_ten_archives(tmp_path: Path, capsys: pytest
 # --- finding 8: restore repairs a corrupted attachment whose name exists ---------------------
 
 
-def test_f08_restore_repairs_a_corrupted_attachment(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_f08_restore_repairs_a_corrupted_attachment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "data"
     ctx = open_context(data)
     d = ctx.services.register_dossier(new_dossier()).value.summary

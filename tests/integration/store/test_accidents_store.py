@@ -37,7 +37,9 @@ def _holder_purpose(data: Path) -> str | None:
 # --- finding 1: a restore while the app is open is refused -----------------------------------
 
 
-def test_f01_restore_is_refused_while_the_app_is_open(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_f01_restore_is_refused_while_the_app_is_open(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data, usb = tmp_path / "data", tmp_path / "usb"
     intake(capsys, data)
     assert run(capsys, data, "backup", "--to", str(usb))[0] == 0
@@ -115,7 +117,8 @@ def _latest_demo_dossier(db: Path) -> tuple[str, str]:
     conn = sqlite3.connect(f"{db.absolute().as_uri()}?mode=ro", uri=True)
     try:
         code, received = conn.execute(
-            "SELECT code, received_at FROM dossiers ORDER BY received_at DESC LIMIT 1").fetchone()
+            "SELECT code, received_at FROM dossiers ORDER BY received_at DESC LIMIT 1"
+        ).fetchone()
     finally:
         conn.close()
     return code, received
@@ -172,7 +175,9 @@ def test_f07_a_demo_stopped_by_a_full_disk_leaves_a_consistent_store(
         assert new_code > demo_code
 
 
-def test_f07_db_check_sees_a_counter_behind_its_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_f07_db_check_sees_a_counter_behind_its_codes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "data"
     code = intake(capsys, data)
     conn = sqlite3.connect(data / "commune-desk.sqlite3")
@@ -200,7 +205,9 @@ def test_f10_full_disk(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
         assert [json.loads(line)["code"] for line in out.splitlines()] == [first]  # nothing lost
 
 
-def test_f10_read_only_folder_is_not_called_damaged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_f10_read_only_folder_is_not_called_damaged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "data"
     intake(capsys, data)
     with disks.read_only(data):
@@ -236,7 +243,10 @@ def test_f10_a_store_from_a_newer_version(tmp_path: Path, capsys: pytest.Capture
     conn.close()
     for command in (INTAKE, ("db", "check")):
         code, out, err = run(capsys, data, *command)
-        assert code == 1 and "mới hơn" in err and "KHÔNG bị hỏng" in err and "Traceback" not in err, (out, err)
+        assert code == 1 and "mới hơn" in err and "KHÔNG bị hỏng" in err and "Traceback" not in err, (
+            out,
+            err,
+        )
         assert "bị hỏng một phần" not in err
     conn = sqlite3.connect(data / "commune-desk.sqlite3")
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "9999_from_the_future"

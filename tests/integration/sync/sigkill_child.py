@@ -26,8 +26,7 @@ def main() -> int:
     with memory_keyring(), AppContext.open(AppPaths.resolve(data_dir)) as ctx:
         for _ in range(30):
             try:
-                login(ctx.store, server_url=url, username=username, password=password,
-                      timeout=(2.0, 5.0))
+                login(ctx.store, server_url=url, username=username, password=password, timeout=(2.0, 5.0))
                 break
             except SyncError as exc:
                 print("login failed", exc.kind, flush=True)

@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import select
 from tests.helpers.city_server import RunningServer, ServerUser, SyncDevice
 
+from commune_desk import protocol as p
 from commune_desk.app import AppContext
 from commune_desk.paths import AppPaths
 from commune_desk.services import NewDossier, NewIncomingDocument
 from commune_desk.store.models import OutboxOp
-from commune_desk.sync import protocol as p
 from commune_desk.sync.account import login
 from commune_desk.sync.engine import SyncEngine
 from commune_desk.sync.records import ENTITY_MODELS, comparable_fields, content_hash, local_view
@@ -40,22 +40,28 @@ class Clerk:
 
     def register(self, i: int = 0) -> str:
         """Register a dossier; return its id."""
-        detail = self.services.register_dossier(NewDossier(
-            procedure_code=procedure_code(self), applicant_name=f"Nguyễn Văn {self.name} {i}",
-            applicant_id_number="001099012345", received_by=self.name,
-        )).value
+        detail = self.services.register_dossier(
+            NewDossier(
+                procedure_code=procedure_code(self),
+                applicant_name=f"Nguyễn Văn {self.name} {i}",
+                applicant_id_number="001099012345",
+                received_by=self.name,
+            )
+        ).value
         return detail.summary.id
 
     def incoming(self, i: int = 0) -> Any:
         """Register an incoming document."""
-        return self.services.register_incoming(NewIncomingDocument(
-            author="UBND thành phố", summary=f"Công văn {self.name} {i}",
-        )).value
+        return self.services.register_incoming(
+            NewIncomingDocument(
+                author="UBND thành phố",
+                summary=f"Công văn {self.name} {i}",
+            )
+        ).value
 
     def open_ops(self) -> int:
         with self.ctx.store.read() as s:
-            return len(list(s.scalars(select(OutboxOp).where(
-                OutboxOp.state.in_(("pending", "in_flight"))))))
+            return len(list(s.scalars(select(OutboxOp).where(OutboxOp.state.in_(("pending", "in_flight"))))))
 
 
 def procedure_code(clerk: Clerk) -> str:
@@ -64,7 +70,12 @@ def procedure_code(clerk: Clerk) -> str:
 
 
 def make_clerk(
-    root: Path, name: str, server_url: str, user: ServerUser, *, sync_url: str | None = None,
+    root: Path,
+    name: str,
+    server_url: str,
+    user: ServerUser,
+    *,
+    sync_url: str | None = None,
     timeout: tuple[float, float] = (2.0, 5.0),
 ) -> Clerk:
     """A fresh installation logged in to ``server_url`` (syncing through ``sync_url``)."""
@@ -90,15 +101,16 @@ def assert_converged(server: RunningServer, commune: str, clerks: list[Clerk]) -
     live = [c for c in changes if not c["deleted"] and c["entity"] in ENTITY_MODELS]
     expected = {
         (c["entity"], c["entity_id"]): content_hash(
-            c["entity"], c["entity_id"], comparable_fields(c["entity"], c["fields"]))
+            c["entity"], c["entity_id"], comparable_fields(c["entity"], c["fields"])
+        )
         for c in live
     }
     codes = Counter(c["fields"].get("code") for c in live if c["entity"] == "dossier")
     assert all(n == 1 for n in codes.values()), f"duplicate dossier codes: {codes}"
     numbers = Counter(
-        (c["fields"].get("series"), c["fields"].get("number")) for c in live
-        if c["entity"] in ("incoming_document", "outgoing_document")
-        and c["fields"].get("number") is not None
+        (c["fields"].get("series"), c["fields"].get("number"))
+        for c in live
+        if c["entity"] in ("incoming_document", "outgoing_document") and c["fields"].get("number") is not None
     )
     assert all(n == 1 for n in numbers.values()), f"number issued twice: {numbers}"
     by_id = {c["entity_id"]: comparable_fields(c["entity"], c["fields"]).keys() for c in live}

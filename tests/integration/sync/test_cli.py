@@ -13,34 +13,54 @@ from tests.helpers.fault_proxy import FaultProxy
 from commune_desk.cli.main import main
 
 
-def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str],
-         stdin: str = "") -> tuple[int, str, str]:
+def _run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str], stdin: str = ""
+) -> tuple[int, str, str]:
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     code = main(argv)
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_login_sync_status(tmp_path: Path, city: RunningServer, monkeypatch: pytest.MonkeyPatch,
-                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_login_sync_status(
+    tmp_path: Path, city: RunningServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = ["--data-dir", str(tmp_path / "pc")]
     code, _, err = _run(monkeypatch, capsys, [*data, "sync", "--once", "--json"])
     assert code == 1
     code, out, _ = _run(monkeypatch, capsys, [*data, "sync", "--once", "--json"])
     assert json.loads(out)["error_kind"] == "not_logged_in"
 
-    code, _, err = _run(monkeypatch, capsys, [*data, "login", "--server", city.base_url,
-                                              "--username", "c01-clerk", "--password-stdin"],
-                        stdin="wrong\n")
-    assert code == 1 and "Sai tên đăng nhập" in err
-    code, out, _ = _run(monkeypatch, capsys, [*data, "login", "--server", city.base_url,
-                                              "--username", "c01-clerk", "--password-stdin"],
-                        stdin="secret-pass\n")
+    code, _, err = _run(
+        monkeypatch,
+        capsys,
+        [*data, "login", "--server", city.base_url, "--username", "c01-clerk", "--password-stdin"],
+        stdin="wrong\n",
+    )
+    assert code == 1 and "Tên đăng nhập hoặc mật khẩu không đúng" in err
+    code, out, _ = _run(
+        monkeypatch,
+        capsys,
+        [*data, "login", "--server", city.base_url, "--username", "c01-clerk", "--password-stdin"],
+        stdin="secret-pass\n",
+    )
     assert code == 0, out
 
-    code, out, _ = _run(monkeypatch, capsys, [*data, "intake", "--procedure", "HT-KS",
-                                              "--name", "Đặng Thị Đào", "--id-number",
-                                              "001199012345", "--json"])
+    code, out, _ = _run(
+        monkeypatch,
+        capsys,
+        [
+            *data,
+            "intake",
+            "--procedure",
+            "HT-KS",
+            "--name",
+            "Đặng Thị Đào",
+            "--id-number",
+            "001199012345",
+            "--json",
+        ],
+    )
     assert code == 0, out
     code, out, _ = _run(monkeypatch, capsys, [*data, "sync", "status", "--json"])
     status = json.loads(out)
@@ -55,14 +75,19 @@ def test_login_sync_status(tmp_path: Path, city: RunningServer, monkeypatch: pyt
 
 
 def test_sync_unreachable_server_reports_offline(
-    tmp_path: Path, city: RunningServer, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    city: RunningServer,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     data = ["--data-dir", str(tmp_path / "pc")]
     with FaultProxy("127.0.0.1", city.port) as proxy:
-        code, _, _ = _run(monkeypatch, capsys, [*data, "login", "--server", proxy.url,
-                                                "--username", "c01-clerk", "--password-stdin"],
-                          stdin="secret-pass\n")
+        code, _, _ = _run(
+            monkeypatch,
+            capsys,
+            [*data, "login", "--server", proxy.url, "--username", "c01-clerk", "--password-stdin"],
+            stdin="secret-pass\n",
+        )
         assert code == 0
     # The link is gone (nobody listens on the proxy's port any more).
     code, out, err = _run(monkeypatch, capsys, [*data, "sync", "--once"])

@@ -51,11 +51,22 @@ def test_same_field_changed_on_two_pcs_becomes_a_conflict_then_resolved(
                 assert conflict.server_value["handler"] == "Ông Xuân"
                 assert conflict.field == "assigned_at,handler"
                 assert s.get(IncomingDocument, doc.id).handler == "Ông Xuân"
-        resolve_conflict(b.ctx.store, device_id=b.ctx.device_id, conflict_id=conflict.id,
-                         chosen={"handler": "Bà Yến"}, actor="trưởng bộ phận", note="đã thống nhất")
+        resolve_conflict(
+            b.ctx.store,
+            device_id=b.ctx.device_id,
+            conflict_id=conflict.id,
+            chosen={"handler": "Bà Yến"},
+            actor="trưởng bộ phận",
+            note="đã thống nhất",
+        )
         try:
-            resolve_conflict(b.ctx.store, device_id=b.ctx.device_id, conflict_id=conflict.id,
-                             chosen={"handler": "x"}, actor="x")
+            resolve_conflict(
+                b.ctx.store,
+                device_id=b.ctx.device_id,
+                conflict_id=conflict.id,
+                chosen={"handler": "x"},
+                actor="x",
+            )
             raise AssertionError("resolved twice")
         except ResolutionError as exc:
             assert exc.kind == "conflict_already_resolved"
@@ -91,8 +102,14 @@ def test_illegal_transition_is_rolled_back_locally(tmp_path: Path, city: Running
         for clerk in (a, b):
             with clerk.ctx.store.read() as s:
                 assert s.get(Dossier, dossier).status == DossierStatus.REFUSED
-                kinds = [e.kind for e in s.scalars(select(DossierEvent).where(
-                    DossierEvent.dossier_id == dossier).order_by(DossierEvent.local_order))]
+                kinds = [
+                    e.kind
+                    for e in s.scalars(
+                        select(DossierEvent)
+                        .where(DossierEvent.dossier_id == dossier)
+                        .order_by(DossierEvent.local_order)
+                    )
+                ]
                 assert kinds == ["received", "refused"]
                 assert s.scalars(select(Conflict)).one().field == "event,status"
         assert_converged(city, "C01", [a, b])
@@ -101,16 +118,20 @@ def test_illegal_transition_is_rolled_back_locally(tmp_path: Path, city: Running
         b.close()
 
 
-def test_rejected_op_is_quarantined_without_blocking_the_queue(
-    tmp_path: Path, city: RunningServer
-) -> None:
+def test_rejected_op_is_quarantined_without_blocking_the_queue(tmp_path: Path, city: RunningServer) -> None:
     a = make_clerk(tmp_path, "a", city.base_url, city.user("C01"))
     try:
         first = a.register(1)
         with a.ctx.store.write.begin() as s:
-            bad = add_op(s, device_id=a.ctx.device_id, entity="dossier_event", entity_id=new_id(),
-                         action="create", fields={"dossier_id": new_id(), "kind": "note"},
-                         created_at=datetime.now(UTC)).op_id
+            bad = add_op(
+                s,
+                device_id=a.ctx.device_id,
+                entity="dossier_event",
+                entity_id=new_id(),
+                action="create",
+                fields={"dossier_id": new_id(), "kind": "note"},
+                created_at=datetime.now(UTC),
+            ).op_id
         second = a.register(2)
         result = a.engine.sync_once()
         assert result.ok and result.quarantined == 1 and result.pending == 0
@@ -132,9 +153,7 @@ def test_rejected_op_is_quarantined_without_blocking_the_queue(
         a.close()
 
 
-def test_provisional_numbers_when_the_lease_runs_out_offline(
-    tmp_path: Path, city: RunningServer
-) -> None:
+def test_provisional_numbers_when_the_lease_runs_out_offline(tmp_path: Path, city: RunningServer) -> None:
     user = city.user("C01")
     with FaultProxy("127.0.0.1", city.port) as proxy:
         a = make_clerk(tmp_path, "a", proxy.url, user)

@@ -15,8 +15,13 @@ from tests.helpers.city_server import RunningServer
 from commune_desk.cli.main import main
 
 
-def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], data: Path, *argv: str,
-         stdin: str = "") -> tuple[int, str, str]:
+def _run(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    data: Path,
+    *argv: str,
+    stdin: str = "",
+) -> tuple[int, str, str]:
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     code = main(["--data-dir", str(data), *argv])
     out, err = capsys.readouterr()
@@ -41,15 +46,35 @@ def test_a_demo_store_queues_nothing_and_never_logs_in_or_syncs(
     assert "không bao giờ đồng bộ" in out
     code, out, err = _run(monkeypatch, capsys, demo, "db", "check")
     assert code == 0, (out, err)
-    code, out, err = _run(monkeypatch, capsys, demo, "login", "--server", city.base_url,
-                          "--username", "c01-clerk", "--password-stdin", stdin="secret-pass\n")
+    code, out, err = _run(
+        monkeypatch,
+        capsys,
+        demo,
+        "login",
+        "--server",
+        city.base_url,
+        "--username",
+        "c01-clerk",
+        "--password-stdin",
+        stdin="secret-pass\n",
+    )
     assert code == 1 and "dữ liệu mẫu" in err, (out, err)
     code, out, err = _run(monkeypatch, capsys, demo, "sync", "--once", "--json")
     assert code == 1 and json.loads(out)["error_kind"] == "demo_store", out
     # A real store next to it logs in and syncs as usual, and the server holds nothing of the demo.
     real = tmp_path / "real"
-    code, out, err = _run(monkeypatch, capsys, real, "login", "--server", city.base_url,
-                          "--username", "c01-clerk", "--password-stdin", stdin="secret-pass\n")
+    code, out, err = _run(
+        monkeypatch,
+        capsys,
+        real,
+        "login",
+        "--server",
+        city.base_url,
+        "--username",
+        "c01-clerk",
+        "--password-stdin",
+        stdin="secret-pass\n",
+    )
     assert code == 0, err
     code, out, err = _run(monkeypatch, capsys, real, "sync", "--once", "--json")
     result = json.loads(out)
@@ -60,12 +85,32 @@ def test_demo_data_is_refused_in_a_real_store(
     tmp_path: Path, city: RunningServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     logged_in = tmp_path / "logged-in"
-    code, _, err = _run(monkeypatch, capsys, logged_in, "login", "--server", city.base_url,
-                        "--username", "c01-clerk", "--password-stdin", stdin="secret-pass\n")
+    code, _, err = _run(
+        monkeypatch,
+        capsys,
+        logged_in,
+        "login",
+        "--server",
+        city.base_url,
+        "--username",
+        "c01-clerk",
+        "--password-stdin",
+        stdin="secret-pass\n",
+    )
     assert code == 0, err
     with_records = tmp_path / "with-records"
-    code, _, err = _run(monkeypatch, capsys, with_records, "intake", "--procedure", "HT-GH", "--name",
-                        "Đặng Thị Đào", "--id-number", "001301012345")
+    code, _, err = _run(
+        monkeypatch,
+        capsys,
+        with_records,
+        "intake",
+        "--procedure",
+        "HT-GH",
+        "--name",
+        "Đặng Thị Đào",
+        "--id-number",
+        "001301012345",
+    )
     assert code == 0, err
     for data in (logged_in, with_records):
         before = _outbox(data)

@@ -32,9 +32,7 @@ class _Echo(socketserver.BaseRequestHandler):
 
 
 def _serve_in_background(server: socketserver.BaseServer) -> None:
-    threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    ).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
 
 class _ThreadingTCP(socketserver.ThreadingTCPServer):

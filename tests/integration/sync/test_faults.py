@@ -36,8 +36,9 @@ def workload(clerk: Clerk, *, attachment: int = 300_000) -> None:
         dossier = clerk.register(i)
         clerk.services.record_event(dossier, EventKind.ASSIGNED, actor=clerk.name)
         if i == 0:
-            clerk.services.add_attachment("dossier", dossier, source=os.urandom(attachment),
-                                          filename="scan.pdf")
+            clerk.services.add_attachment(
+                "dossier", dossier, source=os.urandom(attachment), filename="scan.pdf"
+            )
     for i in range(3):
         clerk.incoming(i)
 
@@ -81,9 +82,7 @@ def test_converges_through_fault(
         clerk.close()
 
 
-def test_stall_times_out_then_recovers(
-    tmp_path: Path, city: RunningServer, proxy: FaultProxy
-) -> None:
+def test_stall_times_out_then_recovers(tmp_path: Path, city: RunningServer, proxy: FaultProxy) -> None:
     clerk = make_clerk(tmp_path, "pc", proxy.url, city.user("C01"), timeout=(1.0, 1.0))
     try:
         workload(clerk, attachment=10_000)
@@ -114,7 +113,6 @@ def test_slow_link_with_latency_is_correct_and_lean(
         assert proxy.bytes_up < 400_000 * 1.5, proxy.bytes_up
         assert_converged(city, "C01", [clerk])
         with clerk.ctx.store.read() as s:
-            assert s.scalar(select(func.count()).select_from(OutboxOp).where(
-                OutboxOp.state != "done")) == 0
+            assert s.scalar(select(func.count()).select_from(OutboxOp).where(OutboxOp.state != "done")) == 0
     finally:
         clerk.close()

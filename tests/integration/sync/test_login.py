@@ -25,8 +25,9 @@ def _single_pc(root: Path, name: str) -> AppContext:
     """A PC used on its own first: it numbers registers from its own lease."""
     ctx = AppContext.open(AppPaths.resolve(root / name))
     for i in range(3):
-        ctx.services.register_incoming(NewIncomingDocument(author="Sở Tư pháp",
-                                                           summary=f"Công văn {name} {i}"))
+        ctx.services.register_incoming(
+            NewIncomingDocument(author="Sở Tư pháp", summary=f"Công văn {name} {i}")
+        )
     ctx.services.register_outgoing(NewOutgoingDocument(symbol="UBND-VP", summary=f"Tờ trình {name}"))
     return ctx
 
@@ -36,14 +37,12 @@ def test_numbers_of_single_pc_mode_are_adopted_at_login(tmp_path: Path, city: Ru
     second = _single_pc(tmp_path, "second")
     user = city.user("C01")
     try:
-        login(first.store, server_url=city.base_url, username=user.username,
-              password=user.password)
+        login(first.store, server_url=city.base_url, username=user.username, password=user.password)
         a = Clerk("first", first, SyncEngine(first.store, first.blobs))
         result = a.engine.sync_once()
         assert result.ok and result.converged and result.quarantined == 0, result
         # The second PC also numbered 1..3 on its own: those numbers are taken now.
-        login(second.store, server_url=city.base_url, username=user.username,
-              password=user.password)
+        login(second.store, server_url=city.base_url, username=user.username, password=user.password)
         b = Clerk("second", second, SyncEngine(second.store, second.blobs))
         result = b.engine.sync_once()
         assert result.ok and result.quarantined == 4 and result.pending == 0, result

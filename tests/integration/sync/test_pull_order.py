@@ -15,9 +15,7 @@ from commune_desk.store.models import Dossier, DossierEvent, SyncState
 from commune_desk.sync.engine import SyncEngine
 
 
-def test_events_pulled_before_their_dossier_wait_for_it(
-    tmp_path: Path, city: RunningServer
-) -> None:
+def test_events_pulled_before_their_dossier_wait_for_it(tmp_path: Path, city: RunningServer) -> None:
     user = city.user("C01")
     a = make_clerk(tmp_path, "a", city.base_url, user)
     b = make_clerk(tmp_path, "b", city.base_url, user)
@@ -26,8 +24,7 @@ def test_events_pulled_before_their_dossier_wait_for_it(
         a.services.record_event(dossier, EventKind.ASSIGNED, actor="a")
         assert a.engine.sync_once().ok
         later = (datetime.now(UTC) + timedelta(days=9)).isoformat()
-        a.services.record_event(dossier, EventKind.EXTENDED, actor="a",
-                                data={"appointment_at": later})
+        a.services.record_event(dossier, EventKind.EXTENDED, actor="a", data={"appointment_at": later})
         assert a.engine.sync_once().ok  # the dossier's latest change is now after its events
         # One change per page: every event arrives before the dossier it belongs to. The
         # link is slow enough that each page commits on its own (no page is waiting).
@@ -40,8 +37,7 @@ def test_events_pulled_before_their_dossier_wait_for_it(
                 with b.ctx.store.read() as s:
                     return s.scalars(select(SyncState.cursor)).one()
 
-            b.engine.add_listener(
-                lambda st: seen.append(cursor()) if st.progress.step == "pull" else None)
+            b.engine.add_listener(lambda st: seen.append(cursor()) if st.progress.step == "pull" else None)
             assert b.engine.sync_once().ok
         # Changes: events (2, 3, 4), the dossier updated (5). While its events wait, the
         # committed cursor stays just before the first of them (1), then jumps to 5.
@@ -50,8 +46,14 @@ def test_events_pulled_before_their_dossier_wait_for_it(
         with b.ctx.store.read() as s:
             d = s.get(Dossier, dossier)
             assert d.status == DossierStatus.PROCESSING
-            kinds = [e.kind for e in s.scalars(select(DossierEvent).where(
-                DossierEvent.dossier_id == dossier).order_by(DossierEvent.local_order))]
+            kinds = [
+                e.kind
+                for e in s.scalars(
+                    select(DossierEvent)
+                    .where(DossierEvent.dossier_id == dossier)
+                    .order_by(DossierEvent.local_order)
+                )
+            ]
             assert kinds == ["received", "assigned", "extended"]
         assert_converged(city, "C01", [a, b])
     finally:

@@ -44,9 +44,17 @@ def city_sessions(city: RunningServer) -> Any:
 ROUNDS = int(os.environ.get("COMMUNE_SYNC_ROUNDS", "3"))
 SEED = int(os.environ.get("COMMUNE_SYNC_SEED", "20261126"))
 EVENTS = {
-    EventKind.ASSIGNED, EventKind.HANDED_OVER, EventKind.SUPPLEMENT_REQUESTED,
-    EventKind.SUPPLEMENT_RECEIVED, EventKind.RESULT_READY, EventKind.RETURNED, EventKind.NOTE,
-    EventKind.REFUSED, EventKind.WITHDRAWN, EventKind.PAYMENT_REQUESTED, EventKind.PAID,
+    EventKind.ASSIGNED,
+    EventKind.HANDED_OVER,
+    EventKind.SUPPLEMENT_REQUESTED,
+    EventKind.SUPPLEMENT_RECEIVED,
+    EventKind.RESULT_READY,
+    EventKind.RETURNED,
+    EventKind.NOTE,
+    EventKind.REFUSED,
+    EventKind.WITHDRAWN,
+    EventKind.PAYMENT_REQUESTED,
+    EventKind.PAID,
 }
 FAULTS: list[dict[str, Any]] = [
     {},
@@ -81,8 +89,11 @@ def clerk_turn(clerk: Clerk, rng: random.Random, actions: int) -> None:
             elif roll < 0.65:
                 ids = [i for i, _ in rows_with_status(clerk)]
                 if ids:
-                    blob = rng.choice(SHARED_BLOBS) if rng.random() < 0.5 else os.urandom(
-                        rng.randrange(1, 90_000))
+                    blob = (
+                        rng.choice(SHARED_BLOBS)
+                        if rng.random() < 0.5
+                        else os.urandom(rng.randrange(1, 90_000))
+                    )
                     s.add_attachment("dossier", rng.choice(ids), source=blob, filename="scan.pdf")
             elif roll < 0.8:
                 clerk.incoming(rng.randrange(10**6))
@@ -92,8 +103,9 @@ def clerk_turn(clerk: Clerk, rng: random.Random, actions: int) -> None:
                 if docs:
                     s.assign_incoming(rng.choice(docs), handler=rng.choice(["Ông An", "Bà Bình"]))
             else:
-                s.register_outgoing(NewOutgoingDocument(symbol="QĐ-UBND",
-                                                        summary=f"Quyết định {rng.random()}"))
+                s.register_outgoing(
+                    NewOutgoingDocument(symbol="QĐ-UBND", summary=f"Quyết định {rng.random()}")
+                )
         except DomainError as exc:
             if exc.kind not in ("series_exhausted", "illegal_transition"):
                 raise
@@ -110,16 +122,13 @@ def pcs(tmp_path: Path, city: RunningServer) -> Iterator[list[tuple[Clerk, Fault
         out = []
         for name, commune in (("a", "C01"), ("b", "C01"), ("c", "C01"), ("z", "C02")):
             proxy = stack.enter_context(FaultProxy("127.0.0.1", city.port))
-            clerk = make_clerk(tmp_path, name, proxy.url, city.user(commune),
-                               timeout=(2.0, 3.0))
+            clerk = make_clerk(tmp_path, name, proxy.url, city.user(commune), timeout=(2.0, 3.0))
             stack.callback(clerk.close)
             out.append((clerk, proxy))
         yield out
 
 
-def test_random_concurrent_rounds_converge(
-    city: RunningServer, pcs: list[tuple[Clerk, FaultProxy]]
-) -> None:
+def test_random_concurrent_rounds_converge(city: RunningServer, pcs: list[tuple[Clerk, FaultProxy]]) -> None:
     rng = random.Random(SEED)
     errors: list[BaseException] = []
 
@@ -135,8 +144,7 @@ def test_random_concurrent_rounds_converge(
 
     for _ in range(ROUNDS):
         threads = [
-            threading.Thread(target=pc_round,
-                             args=(clerk, proxy, rng.randrange(2**32), rng.choice(FAULTS)))
+            threading.Thread(target=pc_round, args=(clerk, proxy, rng.randrange(2**32), rng.choice(FAULTS)))
             for clerk, proxy in pcs
         ]
         for t in threads:

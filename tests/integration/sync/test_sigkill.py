@@ -26,7 +26,10 @@ def _spawn(data_dir: Path, url: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
     return subprocess.Popen(
         [sys.executable, str(CHILD), str(data_dir), url, "c01-clerk", "secret-pass"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
 
 
@@ -35,8 +38,7 @@ def _work(clerk: Clerk, rng: random.Random, n: int) -> None:
         dossier = clerk.register(rng.randrange(10**6))
         clerk.services.record_event(dossier, EventKind.ASSIGNED, actor="pc")
         if i % 4 == 0:
-            clerk.services.add_attachment("dossier", dossier, source=os.urandom(150_000),
-                                          filename="scan.pdf")
+            clerk.services.add_attachment("dossier", dossier, source=os.urandom(150_000), filename="scan.pdf")
         clerk.incoming(i)
 
 

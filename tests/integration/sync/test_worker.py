@@ -58,16 +58,16 @@ def test_worker_runs_in_background_backs_off_offline_and_recovers(
             clerk.close()
 
 
-def test_revoked_device_gets_a_clear_error_and_no_retry_loop(
-    tmp_path: Path, city: RunningServer
-) -> None:
+def test_revoked_device_gets_a_clear_error_and_no_retry_loop(tmp_path: Path, city: RunningServer) -> None:
     clerk = make_clerk(tmp_path, "pc", city.base_url, city.user("C01"))
     worker = SyncWorker(clerk.engine, interval=30, backoff=Backoff(base=0.05, cap=0.1))
     try:
         assert clerk.engine.sync_once().ok
         leader = city.login(city.user("C01", "leader"))
-        reply = httpx.post(f"{city.base_url}/v1/devices/{clerk.ctx.device_id}/revoke",
-                           headers={"Authorization": f"Bearer {leader.access_token}"})
+        reply = httpx.post(
+            f"{city.base_url}/v1/devices/{clerk.ctx.device_id}/revoke",
+            headers={"Authorization": f"Bearer {leader.access_token}"},
+        )
         assert reply.status_code == 200, reply.text
         clerk.register(1)
         worker.start()
@@ -102,8 +102,12 @@ def test_record_edited_while_its_op_is_in_flight_goes_back_to_pending(
             with clerk.ctx.store.read() as s:
                 rec = s.get(IncomingDocument, doc.id)
                 assert rec.dirty and rec.handler == "Bà B"
-                states = [o.state for o in s.scalars(select(OutboxOp).where(
-                    OutboxOp.entity_id == doc.id).order_by(OutboxOp.seq))]
+                states = [
+                    o.state
+                    for o in s.scalars(
+                        select(OutboxOp).where(OutboxOp.entity_id == doc.id).order_by(OutboxOp.seq)
+                    )
+                ]
                 assert states[-2:] == ["done", "in_flight"]
             assert clerk.engine.sync_once().ok
             with clerk.ctx.store.read() as s:

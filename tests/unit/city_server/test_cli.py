@@ -15,7 +15,10 @@ from tests.helpers.city_server import sqlite_url
 def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "from city_server.cli import main; raise SystemExit(main())", *args],
-        input=stdin, capture_output=True, text=True, timeout=120,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -25,11 +28,23 @@ def test_init_add_commune_user_and_login(tmp_path: Path) -> None:
     assert _cli("add-commune", "--db", db, "--code", "X01", "--name", "Xã Tân Lập").returncode == 0
     dup = _cli("add-commune", "--db", db, "--code", "X01", "--name", "again")
     assert dup.returncode == 2 and "already exists" in dup.stderr
-    added = _cli("add-user", "--db", db, "--commune", "X01", "--username", "lan", "--role",
-                 "clerk", "--password-stdin", stdin="mật khẩu dài\n")
+    added = _cli(
+        "add-user",
+        "--db",
+        db,
+        "--commune",
+        "X01",
+        "--username",
+        "lan",
+        "--role",
+        "clerk",
+        "--password-stdin",
+        stdin="mật khẩu dài\n",
+    )
     assert added.returncode == 0, added.stderr
-    missing = _cli("add-user", "--db", db, "--commune", "NOPE", "--username", "x",
-                   "--password-stdin", stdin="pw\n")
+    missing = _cli(
+        "add-user", "--db", db, "--commune", "NOPE", "--username", "x", "--password-stdin", stdin="pw\n"
+    )
     assert missing.returncode == 2
     gaps = _cli("gaps", "--db", db, "--commune", "X01")
     assert (gaps.returncode, gaps.stdout.strip()) == (0, "X01: no gaps")
@@ -38,18 +53,36 @@ def test_init_add_commune_user_and_login(tmp_path: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from city_server.cli import main; raise SystemExit(main())",
-         "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "from city_server.cli import main; raise SystemExit(main())",
+            "serve",
+            "--db",
+            db,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         reply = None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                reply = httpx.post(f"http://127.0.0.1:{port}/v1/auth/login", json={
-                    "username": "lan", "password": "mật khẩu dài",
-                    "device_id": "6f1c3c1e-8d0e-4a43-9d8a-1d8c7b7a0c11"}, timeout=10)
+                reply = httpx.post(
+                    f"http://127.0.0.1:{port}/v1/auth/login",
+                    json={
+                        "username": "lan",
+                        "password": "mật khẩu dài",
+                        "device_id": "6f1c3c1e-8d0e-4a43-9d8a-1d8c7b7a0c11",
+                    },
+                    timeout=10,
+                )
                 break
             except httpx.TransportError:
                 time.sleep(0.2)

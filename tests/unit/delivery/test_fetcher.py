@@ -22,8 +22,21 @@ def test_plain_relative_paths_are_safe(path: str) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["", "../x", "a/../../x", "/etc/passwd", "a//b", "./a", "a/.", "C:x", "c:/windows",
-     "a\\..\\b", "msi\\x.msi", "a\nb", "a/"],
+    [
+        "",
+        "../x",
+        "a/../../x",
+        "/etc/passwd",
+        "a//b",
+        "./a",
+        "a/.",
+        "C:x",
+        "c:/windows",
+        "a\\..\\b",
+        "msi\\x.msi",
+        "a\nb",
+        "a/",
+    ],
 )
 def test_escaping_or_ambiguous_paths_are_refused(path: str) -> None:
     """``..``, absolute, drive letters, backslashes, empty segments, control characters."""
@@ -50,8 +63,13 @@ def test_length_limit_is_enforced(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["stick:/targets/../../secret", "stick:/targets/%2e%2e/%2e%2e/secret", "file:///etc/passwd",
-     "stick://host/targets/x", "stick:/targets/a%5c..%5c..%5csecret"],
+    [
+        "stick:/targets/../../secret",
+        "stick:/targets/%2e%2e/%2e%2e/secret",
+        "file:///etc/passwd",
+        "stick://host/targets/x",
+        "stick:/targets/a%5c..%5c..%5csecret",
+    ],
 )
 def test_escaping_urls_are_refused(tmp_path: Path, url: str) -> None:
     """Raw and percent-encoded ``..``, other schemes, hosts and backslashes."""

@@ -48,13 +48,13 @@ def test_windows_refusal_names_the_build_found() -> None:
     assert refusal is not None and "10240" in refusal.message and "1809" in refusal.message
 
 
-@pytest.mark.skipif(platform.machine() != "x86_64" or not Path("/proc/cpuinfo").exists(),
-                    reason="CPUID probe compared with the Linux kernel's view of x86-64 CPUs")
+@pytest.mark.skipif(
+    platform.machine() != "x86_64" or not Path("/proc/cpuinfo").exists(),
+    reason="CPUID probe compared with the Linux kernel's view of x86-64 CPUs",
+)
 def test_cpuid_probe_agrees_with_the_kernel() -> None:
     """The machine-code CPUID probe reports what /proc/cpuinfo says."""
-    flags = next(
-        line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("flags")
-    )
+    flags = next(line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("flags"))
     assert cpu_has_sse42() is ("sse4_2" in flags.split())
 
 

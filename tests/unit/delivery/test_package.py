@@ -27,8 +27,10 @@ def test_round_trip_keeps_vietnamese_text(tmp_path: Path) -> None:
     """Written as UTF-8 and parsed back identically, with the version label."""
     package = ReferenceDataPackage(
         procedures=_catalogue(),
-        holidays={"version": 2, "overrides": [{"date": "2027-02-15", "kind": "day_off",
-                                               "note": "Nghỉ bù Tết Nguyên đán"}]},
+        holidays={
+            "version": 2,
+            "overrides": [{"date": "2027-02-15", "kind": "day_off", "note": "Nghỉ bù Tết Nguyên đán"}],
+        },
     )
     path = package.write(tmp_path / "p.json")
     assert "Nghỉ bù Tết Nguyên đán" in path.read_text("utf-8")
@@ -41,8 +43,7 @@ def test_build_from_files(tmp_path: Path) -> None:
     """The release tool's ``package`` command reads a catalogue and an overrides file."""
     holidays = tmp_path / "h.json"
     holidays.write_text(json.dumps({"version": 1, "overrides": []}))
-    package = build_package(procedures_file=ROOT / "resources" / "procedures.json",
-                            holidays_file=holidays)
+    package = build_package(procedures_file=ROOT / "resources" / "procedures.json", holidays_file=holidays)
     assert package.versions == {"procedures": _catalogue()["version"], "holidays": 1}
 
 
@@ -69,8 +70,13 @@ def test_malformed_packages_are_refused(document: bytes) -> None:
     [
         {"version": 1, "overrides": [{"date": "2027-13-01", "kind": "day_off"}]},
         {"version": 1, "overrides": [{"date": "2027-01-01", "kind": "holiday"}]},
-        {"version": 1, "overrides": [{"date": "2027-01-01", "kind": "day_off"},
-                                     {"date": "2027-01-01", "kind": "working_day"}]},
+        {
+            "version": 1,
+            "overrides": [
+                {"date": "2027-01-01", "kind": "day_off"},
+                {"date": "2027-01-01", "kind": "working_day"},
+            ],
+        },
     ],
 )
 def test_bad_holiday_content_is_caught_before_apply(holidays: dict) -> None:  # type: ignore[type-arg]

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from commune_desk.domain.codes import (
+    COUNTER_SLOTS,
     counter_slot_range,
     format_dossier_code,
     next_dossier_number,
@@ -16,10 +17,14 @@ from commune_desk.domain.codes import (
 )
 from commune_desk.domain.errors import NumberingError, ValidationError
 from commune_desk.domain.numbers import (
+    REGISTER_BOOKS,
     Lease,
+    SeriesKind,
+    dossier_code_series,
     find_gaps,
     format_outgoing_number,
     next_number,
+    parse_series,
     parse_series_key,
     series_key,
 )
@@ -33,7 +38,20 @@ def test_code_format_round_trip() -> None:
     assert str(parsed) == code
 
 
-@pytest.mark.parametrize("bad", ["", "H56-231027-361", "H56-231399-0001", "h 56-231027-0001"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "H56-231027-361",
+        "H56-231399-0001",
+        "h 56-231027-0001",
+        "h56-231027-0001",  # canonical codes are upper case; typed text is normalised first
+        "H56-231027-0001\n",
+        " H56-231027-0001",
+        "-231027-0361",
+        "H56-2310270361",
+    ],
+)
 def test_bad_codes(bad: str) -> None:
     with pytest.raises(ValidationError):
         parse_dossier_code(bad)
@@ -71,6 +89,55 @@ def test_series_keys() -> None:
     assert parse_series_key("outgoing-secret/2026") == ("outgoing-secret", 2026)
     with pytest.raises(NumberingError):
         parse_series_key("nonsense/2026")
+    with pytest.raises(NumberingError):
+        series_key(SeriesKind.DOSSIER_CODE, 2026)
+    with pytest.raises(NumberingError):
+        parse_series_key(dossier_code_series("000.00.06.H56"))
+
+
+def test_series_names_round_trip() -> None:
+    assert parse_series(dossier_code_series("000.00.06.H56")) == (SeriesKind.DOSSIER_CODE, "000.00.06.H56")
+    for book in REGISTER_BOOKS:
+        assert parse_series(series_key(book, 2026)) == (book, "2026")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "incoming/2026\n",  # a `$` would match before this newline: a second book
+        "incoming/26",
+        "receipts/2026",
+        "dossier-code/",
+        "dossier-code/h56",
+        "incoming/2026/x",
+        " incoming/2026",
+        "incoming/1999",
+        "incoming/２０２６",  # full-width digits are digits to str.isdigit
+        "",
+    ],
+)
+def test_series_names_are_matched_whole(bad: str) -> None:
+    with pytest.raises(NumberingError):
+        parse_series(bad)
+
+
+@given(st.text(max_size=20))
+def test_only_canonical_series_names_parse(text: str) -> None:
+    """Whatever parses prints back to exactly the same text."""
+    try:
+        kind, part = parse_series(text)
+    except NumberingError:
+        return
+    assert f"{kind}/{part}" == text
+
+
+def test_slot_ranges() -> None:
+    assert counter_slot_range(1) == range(1001, 2000)
+    assert counter_slot_range(9) == range(9001, 10000)
+    assert list(COUNTER_SLOTS) == list(range(1, 10))
+    for bad in (0, 10):
+        with pytest.raises(NumberingError):
+            counter_slot_range(bad)
 
 
 def test_next_number_uses_blocks_in_order_and_never_reuses_voided() -> None:

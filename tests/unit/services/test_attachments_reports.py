@@ -76,10 +76,7 @@ def test_check_store_finds_a_full_text_index_out_of_step(ctx: AppContext) -> Non
     ctx.services.register_dossier(new_dossier())
     with ctx.store.write.begin() as session:  # drop the index entry behind the triggers' back
         session.execute(
-            text(
-                "INSERT INTO search_fts(search_fts, rowid, keys) "
-                "SELECT 'delete', id, keys FROM search_keys"
-            )
+            text("INSERT INTO search_fts(search_fts, rowid, keys) SELECT 'delete', id, keys FROM search_keys")
         )
     problems = ctx.services.check_store().problems
     assert any("full-text index out of step" in p for p in problems)

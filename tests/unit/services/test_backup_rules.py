@@ -48,9 +48,24 @@ def test_member_names_that_climb_out_are_always_refused(name: str) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(data=st.dictionaries(st.sampled_from(
-    ["format", "created_at", "schema_revision", "db_sha256", "store_id", "pc", "db_size", "blobs",
-     "missing_blobs"]), st.none() | st.integers() | st.text(max_size=70) | st.lists(st.integers())))
+@given(
+    data=st.dictionaries(
+        st.sampled_from(
+            [
+                "format",
+                "created_at",
+                "schema_revision",
+                "db_sha256",
+                "store_id",
+                "pc",
+                "db_size",
+                "blobs",
+                "missing_blobs",
+            ]
+        ),
+        st.none() | st.integers() | st.text(max_size=70) | st.lists(st.integers()),
+    )
+)
 def test_a_manifest_is_checked_field_by_field(data: dict[str, object]) -> None:
     try:
         manifest = Manifest.parse(json.dumps(data).encode())

@@ -21,7 +21,7 @@ from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.errors import ValidationError
 from commune_desk.services import Catalogue, OfficeSettings
 from commune_desk.store.models import Dossier, DossierEvent, OutboxOp, Procedure, SearchKey
-from commune_desk.sync.leases import set_office
+from commune_desk.store.settings import merge_office
 
 _MODELS: tuple[type[Any], ...] = (Dossier, DossierEvent, OutboxOp, SearchKey)
 
@@ -75,7 +75,7 @@ def test_settings_changed_by_the_services_apply_to_the_next_intake(ctx: AppConte
 def test_a_counter_slot_set_by_the_sync_engine_applies_at_once(ctx: AppContext) -> None:
     ctx.services.register_dossier(new_dossier())
     with ctx.store.write.begin() as s:  # what sync.leases.renew_leases does, bypassing the services
-        set_office(s, counter_slot=7)
+        merge_office(s, counter_slot=7)
     assert ctx.services.register_dossier(new_dossier()).value.summary.code.endswith("-7001")
     assert ctx.services.get_settings().counter_slot == 7
 

@@ -42,12 +42,17 @@ def test_a_command_waits_for_another_command_but_not_forever(tmp_path: Path) -> 
 
 
 def test_the_lock_of_a_killed_process_is_free(tmp_path: Path) -> None:
-    code = ("import sys, time; sys.path.insert(0, sys.argv[2]);"
-            "from commune_desk.store.lock import StoreLock;"
-            "from pathlib import Path;"
-            "lock = StoreLock.acquire(Path(sys.argv[1]), purpose='app'); print('held', flush=True); time.sleep(60)")
+    code = (
+        "import sys, time; sys.path.insert(0, sys.argv[2]);"
+        "from commune_desk.store.lock import StoreLock;"
+        "from pathlib import Path;"
+        "lock = StoreLock.acquire(Path(sys.argv[1]), purpose='app');"
+        "print('held', flush=True); time.sleep(60)"
+    )
     src = str(Path(__file__).resolve().parents[3] / "src")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path), src], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(tmp_path), src], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
         assert is_locked(tmp_path)

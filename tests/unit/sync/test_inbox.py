@@ -26,10 +26,15 @@ def city(tmp_path: Path) -> Iterator[RunningServer]:
 def _refused_event(clerk: Clerk) -> str:
     """Queue an event for a dossier the server has never seen (it will refuse it)."""
     with clerk.ctx.store.write.begin() as s:
-        return add_op(s, device_id=clerk.ctx.device_id, entity="dossier_event",
-                      entity_id=new_id(), action="create",
-                      fields={"dossier_id": new_id(), "kind": "note"},
-                      created_at=datetime.now(UTC)).op_id
+        return add_op(
+            s,
+            device_id=clerk.ctx.device_id,
+            entity="dossier_event",
+            entity_id=new_id(),
+            action="create",
+            fields={"dossier_id": new_id(), "kind": "note"},
+            created_at=datetime.now(UTC),
+        ).op_id
 
 
 def test_lists_are_empty_on_a_fresh_store(tmp_path: Path, city: RunningServer) -> None:
@@ -58,8 +63,7 @@ def test_refused_operation_and_conflict_are_listed_until_resolved(
         assert result.ok and result.conflicts == 1 and result.quarantined == 1, result
 
         (q,) = list_quarantined(b.ctx.store)
-        assert (q.op_id, q.entity, q.action, q.kind) == (bad, "dossier_event", "create",
-                                                          "unknown_dossier")
+        assert (q.op_id, q.entity, q.action, q.kind) == (bad, "dossier_event", "create", "unknown_dossier")
         assert q.fields["kind"] == "note" and q.created_at.tzinfo is not None
         assert q.label == ""  # the dossier exists nowhere, so there is nothing to name it by
 
@@ -71,8 +75,9 @@ def test_refused_operation_and_conflict_are_listed_until_resolved(
         assert list_conflicts(a.ctx.store) == []  # a's change won; the conflict is b's to see
 
         discard_quarantined(b.ctx.store, op_id=bad, actor="b", reason="nhập nhầm")
-        resolve_conflict(b.ctx.store, device_id=b.ctx.device_id, conflict_id=c.id,
-                         chosen={"handler": "Bà Yến"}, actor="b")
+        resolve_conflict(
+            b.ctx.store, device_id=b.ctx.device_id, conflict_id=c.id, chosen={"handler": "Bà Yến"}, actor="b"
+        )
         assert list_quarantined(b.ctx.store) == []
         assert list_conflicts(b.ctx.store) == []
     finally:
@@ -87,9 +92,15 @@ def test_dossier_records_are_named_by_code(tmp_path: Path, city: RunningServer) 
         dossier_id = a.register(1)
         code = a.services.get_dossier(dossier_id).summary.code
         with a.ctx.store.write.begin() as s:
-            add_op(s, device_id=a.ctx.device_id, entity="dossier_event", entity_id=new_id(),
-                   action="create", fields={"dossier_id": dossier_id, "kind": "no_such_kind"},
-                   created_at=datetime.now(UTC))
+            add_op(
+                s,
+                device_id=a.ctx.device_id,
+                entity="dossier_event",
+                entity_id=new_id(),
+                action="create",
+                fields={"dossier_id": dossier_id, "kind": "no_such_kind"},
+                created_at=datetime.now(UTC),
+            )
         result = a.engine.sync_once()
         assert result.ok, result
         items = list_quarantined(a.ctx.store)

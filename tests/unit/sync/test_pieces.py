@@ -7,16 +7,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from commune_desk.services.dossiers import dossier_search_keys
-from commune_desk.services.values import OfficeSettings
+from commune_desk import protocol as p
 from commune_desk.store.models import Dossier
-from commune_desk.sync import protocol as p
+from commune_desk.store.search import record_keys
 from commune_desk.sync.backoff import Backoff
 from commune_desk.sync.blobs import ChunkSizer
 from commune_desk.sync.client import _sync_error
 from commune_desk.sync.errors import SyncErrorKind
 from commune_desk.sync.index import keys_for
-from commune_desk.sync.leases import DEFAULT_UNIT_CODE
 from commune_desk.sync.records import canonical_value, comparable_fields, content_hash
 from commune_desk.sync.status import Progress, SyncPhase, SyncStatus
 
@@ -75,34 +73,51 @@ def test_field_values_compare_across_formats() -> None:
     fields = {"code": "X-260105-1001", "received_at": "2026-01-05T01:30:00Z", "opaque": 1}
     assert "opaque" not in comparable_fields("dossier", fields)
     h1 = content_hash("dossier", "id", comparable_fields("dossier", fields))
-    h2 = content_hash("dossier", "id", comparable_fields(
-        "dossier", {**fields, "received_at": "2026-01-05T08:30:00+07:00"}))
+    h2 = content_hash(
+        "dossier", "id", comparable_fields("dossier", {**fields, "received_at": "2026-01-05T08:30:00+07:00"})
+    )
     assert h1 == h2
 
 
 def test_pulled_records_get_the_same_search_keys_as_the_services() -> None:
-    d = Dossier(applicant_name="Đặng Thị Đào", applicant_id_number="001199012345",
-                applicant_phone="0912345678", code="X-260105-1001")
-    assert keys_for(p.Entity.DOSSIER, d) == dossier_search_keys(
-        d.applicant_name, d.applicant_id_number, d.applicant_phone, d.code)
-
-
-def test_default_unit_code_matches_the_services() -> None:
-    assert OfficeSettings().unit_code == DEFAULT_UNIT_CODE
+    d = Dossier(
+        applicant_name="Đặng Thị Đào",
+        applicant_id_number="001199012345",
+        applicant_phone="0912345678",
+        code="X-260105-1001",
+    )
+    assert keys_for(p.Entity.DOSSIER, d) == record_keys(p.Entity.DOSSIER, d)
 
 
 def test_status_snapshot_is_json() -> None:
-    status = SyncStatus(phase=SyncPhase.OFFLINE, pending=3, progress=Progress("push", 1, 3),
-                        last_success_at=datetime(2026, 1, 1, tzinfo=UTC))
+    status = SyncStatus(
+        phase=SyncPhase.OFFLINE,
+        pending=3,
+        progress=Progress("push", 1, 3),
+        last_success_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
     data = status.to_json()
     assert data["phase"] == "offline" and data["pending"] == 3
     assert data["last_success_at"].startswith("2026-01-01")
     assert data["progress"]["step"] == "push"
 
 
-@pytest.mark.parametrize("text", ["001199012345", "0912 345  678", " X-260105-1001 ", "ABC def",
-                                  "Đặng Thị Đào", "NGUYỄN  văn   A", "Ữ ỹ Ỵ ở Ặ ề",
-                                  "Dang Thi Đao\u0301", "Müller Ærø ß", "中文 tên", "ǅ ǈ ﬁ"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "001199012345",
+        "0912 345  678",
+        " X-260105-1001 ",
+        "ABC def",
+        "Đặng Thị Đào",
+        "NGUYỄN  văn   A",
+        "Ữ ỹ Ỵ ở Ặ ề",
+        "Dang Thi Đao\u0301",
+        "Müller Ærø ß",
+        "中文 tên",
+        "ǅ ǈ ﬁ",
+    ],
+)
 def test_fast_fold_equals_the_domain_fold(text: str) -> None:
     from commune_desk.domain.text import fold
     from commune_desk.sync.index import fast_fold

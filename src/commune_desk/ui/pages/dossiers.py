@@ -72,7 +72,10 @@ class DossiersPage(QWidget):
         self.log_book_button.clicked.connect(self.print_log_book)
         filters.addWidget(self.search_edit, 1)
         for widget in (
-            self.status_combo, self.overdue_check, self.due_today_check, self.mine_check,
+            self.status_combo,
+            self.overdue_check,
+            self.due_today_check,
+            self.mine_check,
             self.log_book_button,
         ):
             filters.addWidget(widget)

@@ -100,10 +100,18 @@ class IncomingPage(QWidget):
         layout.addLayout(filters)
         self.table = QTableWidget(0, 8, self)
         self.table.setObjectName("incomingTable")
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Số đến"), self.tr("Ngày đến"), self.tr("Nơi gửi"), self.tr("Số, ký hiệu"),
-            self.tr("Trích yếu"), self.tr("Độ khẩn"), self.tr("Người xử lý"), self.tr("Hạn xử lý"),
-        ])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Số đến"),
+                self.tr("Ngày đến"),
+                self.tr("Nơi gửi"),
+                self.tr("Số, ký hiệu"),
+                self.tr("Trích yếu"),
+                self.tr("Độ khẩn"),
+                self.tr("Người xử lý"),
+                self.tr("Hạn xử lý"),
+            ]
+        )
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -218,8 +226,14 @@ class IncomingPage(QWidget):
         for n, doc in enumerate(docs):
             number = str(doc.number) if doc.number is not None else self.tr("(tạm)")
             cells = (
-                number, format_date(doc.received_on), doc.author, doc.number_symbol, doc.summary,
-                _mark(URGENCIES, doc.urgency), doc.handler, format_date(doc.deadline),
+                number,
+                format_date(doc.received_on),
+                doc.author,
+                doc.number_symbol,
+                doc.summary,
+                _mark(URGENCIES, doc.urgency),
+                doc.handler,
+                format_date(doc.deadline),
             )
             overdue = doc.deadline is not None and doc.deadline < today
             for column, text in enumerate(cells):
@@ -306,21 +320,31 @@ class IncomingPage(QWidget):
         ).success(self._on_assigned).run_in_background()
 
     def _on_assigned(self, outcome: Any) -> None:
-        self.assign_error.setText(
-            self.tr("Đã giao cho {who}.").format(who=outcome.value.handler)
-        )
+        self.assign_error.setText(self.tr("Đã giao cho {who}.").format(who=outcome.value.handler))
         emit(self.assigned, outcome.value)
 
     def register_slip(self, office: Any) -> slips.Slip:
         """The printable register of the documents shown."""
         header = (
-            self.tr("Số đến"), self.tr("Ngày đến"), self.tr("Nơi gửi"), self.tr("Số, ký hiệu"),
-            self.tr("Ngày VB"), self.tr("Trích yếu"), self.tr("Người xử lý"), self.tr("Hạn"),
+            self.tr("Số đến"),
+            self.tr("Ngày đến"),
+            self.tr("Nơi gửi"),
+            self.tr("Số, ký hiệu"),
+            self.tr("Ngày VB"),
+            self.tr("Trích yếu"),
+            self.tr("Người xử lý"),
+            self.tr("Hạn"),
         )
         rows = [
             (
-                str(d.number or ""), format_date(d.received_on), d.author, d.number_symbol,
-                format_date(d.document_date), d.summary, d.handler, format_date(d.deadline),
+                str(d.number or ""),
+                format_date(d.received_on),
+                d.author,
+                d.number_symbol,
+                format_date(d.document_date),
+                d.summary,
+                d.handler,
+                format_date(d.deadline),
             )
             for d in reversed(self.visible_documents())
         ]

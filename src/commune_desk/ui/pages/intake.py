@@ -443,4 +443,3 @@ def _id_message(kind: str) -> str:
         "id_number_birth_mismatch": translate("IntakePage", "Năm sinh không khớp với số CCCD."),
     }
     return messages.get(kind, translate("IntakePage", "Số CCCD/CMND không hợp lệ."))
-

@@ -58,10 +58,18 @@ class OutgoingPage(QWidget):
         layout.addLayout(bar)
         self.table = QTableWidget(0, 8, self)
         self.table.setObjectName("outgoingTable")
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Số, ký hiệu"), self.tr("Ngày ban hành"), self.tr("Loại"), self.tr("Trích yếu"),
-            self.tr("Người ký"), self.tr("Nơi nhận"), self.tr("Số bản"), self.tr("Trạng thái"),
-        ])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Số, ký hiệu"),
+                self.tr("Ngày ban hành"),
+                self.tr("Loại"),
+                self.tr("Trích yếu"),
+                self.tr("Người ký"),
+                self.tr("Nơi nhận"),
+                self.tr("Số bản"),
+                self.tr("Trạng thái"),
+            ]
+        )
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -95,8 +103,13 @@ class OutgoingPage(QWidget):
         self.save_button = QPushButton(self.tr("Ghi vào sổ (Enter)"), box)
         self.save_button.clicked.connect(self.save)
         self.entry_error = error_label(box)
-        for edit in (self.symbol_edit, self.type_edit, self.summary_edit, self.signer_edit,
-                     self.recipients_edit):
+        for edit in (
+            self.symbol_edit,
+            self.type_edit,
+            self.summary_edit,
+            self.signer_edit,
+            self.recipients_edit,
+        ):
             edit.returnPressed.connect(self.save)
         grid.addWidget(QLabel(self.tr("Ký hiệu *"), box), 0, 0)
         grid.addWidget(self.symbol_edit, 0, 1)
@@ -138,8 +151,13 @@ class OutgoingPage(QWidget):
                 state = self.tr("Chờ ký")
             cells = (
                 doc.number_symbol or self.tr("(chưa cấp số) …/{symbol}").format(symbol=doc.symbol),
-                format_date(doc.issued_on), doc.doc_type, doc.summary, doc.signer,
-                ", ".join(doc.recipients), str(doc.copies), state,
+                format_date(doc.issued_on),
+                doc.doc_type,
+                doc.summary,
+                doc.signer,
+                ", ".join(doc.recipients),
+                str(doc.copies),
+                state,
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -166,9 +184,7 @@ class OutgoingPage(QWidget):
             summary=self.summary_edit.text().strip(),
             doc_type=self.type_edit.text().strip(),
             signer=self.signer_edit.text().strip(),
-            recipients=tuple(
-                r.strip() for r in self.recipients_edit.text().split(",") if r.strip()
-            ),
+            recipients=tuple(r.strip() for r in self.recipients_edit.text().split(",") if r.strip()),
             copies=self.copies_spin.value(),
             secret=self.secret_check.isChecked(),
         )
@@ -212,13 +228,26 @@ class OutgoingPage(QWidget):
     def register_slip(self, office: Any) -> slips.Slip:
         """The printable outgoing register."""
         header = (
-            self.tr("Số, ký hiệu"), self.tr("Ngày"), self.tr("Trích yếu"), self.tr("Người ký"),
-            self.tr("Nơi nhận"), self.tr("Số bản"), self.tr("Ghi chú"),
+            self.tr("Số, ký hiệu"),
+            self.tr("Ngày"),
+            self.tr("Trích yếu"),
+            self.tr("Người ký"),
+            self.tr("Nơi nhận"),
+            self.tr("Số bản"),
+            self.tr("Ghi chú"),
         )
         rows = [
-            (d.number_symbol, format_date(d.issued_on), d.summary, d.signer,
-             ", ".join(d.recipients), str(d.copies), outgoing_state_name(d.state))
-            for d in reversed(self.documents) if d.number is not None
+            (
+                d.number_symbol,
+                format_date(d.issued_on),
+                d.summary,
+                d.signer,
+                ", ".join(d.recipients),
+                str(d.copies),
+                outgoing_state_name(d.state),
+            )
+            for d in reversed(self.documents)
+            if d.number is not None
         ]
         return slip_builders.register_slip(office, self.tr("Sổ đăng ký văn bản đi"), header, rows)
 

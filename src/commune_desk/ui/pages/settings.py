@@ -161,9 +161,7 @@ class SettingsPage(QWidget):
             self.language_combo.addItem(name, code)
         other_form.addRow(QLabel(self.tr("Địa chỉ máy chủ"), other_box), self.server_edit)
         other_form.addRow(QLabel(self.tr("Ngôn ngữ"), other_box), self.language_combo)
-        other_form.addRow(
-            hint_label(self.tr("Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm."), other_box)
-        )
+        other_form.addRow(hint_label(self.tr("Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm."), other_box))
         left.addWidget(other_box)
         self.backup_box = BackupBox(ctx, self)
         left.addWidget(self.backup_box)
@@ -173,8 +171,7 @@ class SettingsPage(QWidget):
         days_layout = QVBoxLayout(days_box)
         days_layout.addWidget(
             hint_label(
-                self.tr("Ngày lễ theo Bộ luật Lao động đã có sẵn. Ghi thêm mỗi dòng một ngày "
-                        "(dd/mm/yyyy)."),
+                self.tr("Ngày lễ theo Bộ luật Lao động đã có sẵn. Ghi thêm mỗi dòng một ngày (dd/mm/yyyy)."),
                 days_box,
             )
         )
@@ -212,8 +209,10 @@ class SettingsPage(QWidget):
         sessions = settings.hours.sessions
         first, last = sessions[0], sessions[-1]
         for edit, value in (
-            (self.morning_start, first[0]), (self.morning_end, first[1]),
-            (self.afternoon_start, last[0]), (self.afternoon_end, last[1]),
+            (self.morning_start, first[0]),
+            (self.morning_end, first[1]),
+            (self.afternoon_start, last[0]),
+            (self.afternoon_end, last[1]),
             (self.cutoff, settings.hours.same_day_cutoff),
         ):
             edit.setTime(QTime(value.hour, value.minute))
@@ -227,6 +226,7 @@ class SettingsPage(QWidget):
     def collect(self) -> Any:
         """The settings as typed (raises ValueError on a badly typed date)."""
         assert self.settings is not None
+
         def at(edit: QTimeEdit) -> time:
             value: time = edit.time().toPython()  # type: ignore[assignment]
             return value

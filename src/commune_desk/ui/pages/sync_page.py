@@ -94,8 +94,13 @@ class SyncPage(QWidget):
         self.clock_label.setStyleSheet("color: #b00020;")
         self.sync_button = QPushButton(self.tr("Đồng bộ ngay"), state_box)
         self.sync_button.clicked.connect(self.sync_now)
-        for widget in (self.state_label, self.counts_label, self.last_label, self.error_label,
-                       self.clock_label):
+        for widget in (
+            self.state_label,
+            self.counts_label,
+            self.last_label,
+            self.error_label,
+            self.clock_label,
+        ):
             state_layout.addWidget(widget)
         state_layout.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignLeft)
         top.addWidget(state_box, 1)
@@ -106,21 +111,15 @@ class SyncPage(QWidget):
             [self.tr("Thời gian"), self.tr("Kết quả"), self.tr("Đã gửi"), self.tr("Đã nhận")],
             1,
         )
-        self.rounds_table.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.ResizeToContents
-        )
+        self.rounds_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         rounds_layout.addWidget(self.rounds_table)
         top.addWidget(rounds_box, 1)
 
         lists = QHBoxLayout()
         quarantine_box = QGroupBox(self.tr("Thay đổi bị máy chủ từ chối (cần xử lý)"), self)
         q_layout = QVBoxLayout(quarantine_box)
-        self.quarantine = _table(
-            quarantine_box, [self.tr("Loại"), self.tr("Bản ghi"), self.tr("Lý do")], 2
-        )
-        self.quarantine.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.ResizeToContents
-        )
+        self.quarantine = _table(quarantine_box, [self.tr("Loại"), self.tr("Bản ghi"), self.tr("Lý do")], 2)
+        self.quarantine.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         q_buttons = QHBoxLayout()
         self.requeue_button = QPushButton(self.tr("Gửi lại"), quarantine_box)
         self.requeue_button.clicked.connect(lambda: self._quarantine_action("requeue"))
@@ -135,8 +134,12 @@ class SyncPage(QWidget):
         c_layout = QVBoxLayout(conflicts_box)
         self.conflicts = _table(
             conflicts_box,
-            [self.tr("Bản ghi"), self.tr("Trường"), self.tr("Giá trị trên máy"),
-             self.tr("Giá trị trên máy chủ")],
+            [
+                self.tr("Bản ghi"),
+                self.tr("Trường"),
+                self.tr("Giá trị trên máy"),
+                self.tr("Giá trị trên máy chủ"),
+            ],
             2,
         )
         self.conflicts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -151,8 +154,10 @@ class SyncPage(QWidget):
         layout.addWidget(self.lists_hint)
         layout.addWidget(
             hint_label(
-                self.tr("Mọi dữ liệu nhập khi mất mạng được lưu trên máy và tự gửi lên máy chủ "
-                        "khi có mạng trở lại. Không cần nhập lại."),
+                self.tr(
+                    "Mọi dữ liệu nhập khi mất mạng được lưu trên máy và tự gửi lên máy chủ "
+                    "khi có mạng trở lại. Không cần nhập lại."
+                ),
                 self,
             )
         )
@@ -165,11 +170,12 @@ class SyncPage(QWidget):
     def refresh(self) -> None:
         """Re-read counts and lists on the store thread."""
         bridge = self.ctx.sync
-        StoreOp(self.ctx, lambda s: read_sync_view(s, bridge), parent=self).success(
-            self.show_view
-        ).failure(lambda _e: None).run_in_background()
+        StoreOp(self.ctx, lambda s: read_sync_view(s, bridge), parent=self).success(self.show_view).failure(
+            lambda _e: None
+        ).run_in_background()
         StoreOp(
-            self.ctx, lambda _s: (api.list_quarantined(bridge), api.list_conflicts(bridge)),
+            self.ctx,
+            lambda _s: (api.list_quarantined(bridge), api.list_conflicts(bridge)),
             parent=self,
         ).success(self._show_lists).failure(lambda _e: None).run_in_background()
 
@@ -187,12 +193,12 @@ class SyncPage(QWidget):
         """Render the status."""
         self.view = view
         states = {
-            "not_configured": self.tr("Chưa cấu hình máy chủ – phần mềm đang làm việc độc lập "
-                                      "trên máy này."),
+            "not_configured": self.tr("Chưa cấu hình máy chủ – phần mềm đang làm việc độc lập trên máy này."),
             "idle": self.tr("Đã kết nối máy chủ."),
             "syncing": self.tr("Đang đồng bộ…"),
-            "offline": self.tr("Mất kết nối máy chủ. Dữ liệu vẫn được lưu trên máy và sẽ tự gửi "
-                               "khi có mạng."),
+            "offline": self.tr(
+                "Mất kết nối máy chủ. Dữ liệu vẫn được lưu trên máy và sẽ tự gửi khi có mạng."
+            ),
             "error": self.tr("Đồng bộ gặp lỗi."),
         }
         self.state_label.setText(states.get(view.state, states["error"]))
@@ -208,8 +214,7 @@ class SyncPage(QWidget):
             )
         )
         self.error_label.setText(
-            self.tr("Lỗi gần nhất: {e}").format(e=_kind_message(view.last_error))
-            if view.last_error else ""
+            self.tr("Lỗi gần nhất: {e}").format(e=_kind_message(view.last_error)) if view.last_error else ""
         )
         self.clock_label.setText(
             self.tr("Đồng hồ máy tính lệch nhiều so với máy chủ: hãy chỉnh lại giờ.")
@@ -219,14 +224,17 @@ class SyncPage(QWidget):
         configured = self.ctx.sync is not None and view.state != "not_configured"
         self.sync_button.setEnabled(configured)
         self.sync_button.setToolTip(
-            "" if configured else self.tr("Cán bộ CNTT đăng nhập máy chủ một lần "
-                                          "(lệnh commune-desk login) để bật đồng bộ.")
+            ""
+            if configured
+            else self.tr("Cán bộ CNTT đăng nhập máy chủ một lần (lệnh commune-desk login) để bật đồng bộ.")
         )
         if view.quarantined or view.conflicts:
             if not self.quarantine.rowCount() and not self.conflicts.rowCount():
                 self.lists_hint.setText(
-                    self.tr("Có thay đổi cần xử lý; danh sách chi tiết chưa đọc được trên "
-                            "máy này – hãy báo cán bộ CNTT.")
+                    self.tr(
+                        "Có thay đổi cần xử lý; danh sách chi tiết chưa đọc được trên "
+                        "máy này – hãy báo cán bộ CNTT."
+                    )
                 )
         else:
             self.lists_hint.clear()
@@ -304,7 +312,8 @@ class SyncPage(QWidget):
             return
         actor = self.ctx.clerk
         StoreOp(
-            self.ctx, lambda _s: api.handle_quarantined(bridge, chosen.op_id, action, actor),
+            self.ctx,
+            lambda _s: api.handle_quarantined(bridge, chosen.op_id, action, actor),
             parent=self,
         ).success(lambda _r: self.refresh()).run_in_background()
 
@@ -348,8 +357,10 @@ class _FieldChoice:
         self.edit = QLineEdit("" if field.server_value is None else str(field.server_value), dialog)
         self.edit.textEdited.connect(lambda _t: self.edit_choice.setChecked(True))
         # Only plain text can be typed back safely; times, lists and numbers are chosen.
-        editable = all(v is None or (isinstance(v, str) and format_value(v) == v)
-                       for v in (field.local_value, field.server_value))
+        editable = all(
+            v is None or (isinstance(v, str) and format_value(v) == v)
+            for v in (field.local_value, field.server_value)
+        )
         self.edit_choice.setVisible(editable)
         self.edit.setVisible(editable)
         grid.addWidget(title, row, 0, 1, 2)
@@ -382,14 +393,24 @@ class ConflictDialog(QDialog):
         self.setWindowTitle(self.tr("Xử lý xung đột dữ liệu"))
         grid = QGridLayout(self)
         grid.addWidget(
-            QLabel(self.tr("{record} đã bị sửa ở hai nơi với giá trị khác nhau.").format(
-                record=record_title(conflict.entity, conflict.entity_id, conflict.label)), self),
-            0, 0, 1, 2)
-        captions = (self.tr("Giữ giá trị trên máy này"), self.tr("Dùng giá trị trên máy chủ"),
-                    self.tr("Sửa thành"))
+            QLabel(
+                self.tr("{record} đã bị sửa ở hai nơi với giá trị khác nhau.").format(
+                    record=record_title(conflict.entity, conflict.entity_id, conflict.label)
+                ),
+                self,
+            ),
+            0,
+            0,
+            1,
+            2,
+        )
+        captions = (
+            self.tr("Giữ giá trị trên máy này"),
+            self.tr("Dùng giá trị trên máy chủ"),
+            self.tr("Sửa thành"),
+        )
         self.choices = [
-            _FieldChoice(self, grid, 1 + 4 * n, field, captions)
-            for n, field in enumerate(conflict.fields)
+            _FieldChoice(self, grid, 1 + 4 * n, field, captions) for n, field in enumerate(conflict.fields)
         ]
         row = 1 + 4 * len(self.choices)
         self.note = QLineEdit(self)

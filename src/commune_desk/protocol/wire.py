@@ -1,9 +1,10 @@
 """Wire types of the CommuneDesk sync protocol, version 1.
 
-This module is shared by the desktop client and the reference city server
-(``city_server``). It depends only on pydantic and the standard library so the
-server can import it without the store, Qt or requests. The prose
-specification is ``docs/protocol.md``; the two must agree.
+Shared by the desktop client and the reference city server (``city_server``)
+through :mod:`commune_desk.protocol`. It depends only on pydantic, the standard
+library and ``commune_desk.domain``, so the server imports it without the
+store, Qt or requests. The prose specification is ``docs/protocol.md``; the
+two must agree.
 
 Conventions:
 
@@ -17,7 +18,6 @@ Conventions:
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -47,8 +47,6 @@ CLOCK_WARNING_SECONDS = 300
 """Clock offset above which the handshake tells the client to warn the clerk."""
 DEFAULT_LEASE_SIZE = 20
 MAX_LEASE_SIZE = 500
-DOSSIER_CODE_SLOTS = range(1, 10)
-"""Counter slots k of a dossier-code series; slot k owns k*1000+1 .. k*1000+999."""
 
 GZIP_ENCODING = "gzip"
 
@@ -92,6 +90,19 @@ class Action(StrEnum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
+
+
+class OutboxState(StrEnum):
+    """Where a local outbox operation is: ``pending`` → ``in_flight`` → ``done`` or ``quarantined``."""
+
+    PENDING = "pending"
+    IN_FLIGHT = "in_flight"
+    DONE = "done"
+    QUARANTINED = "quarantined"
+
+
+#: States of an operation the server has not settled yet.
+OPEN_OUTBOX_STATES = (OutboxState.PENDING, OutboxState.IN_FLIGHT)
 
 
 class OpStatus(StrEnum):
@@ -257,65 +268,6 @@ class DeviceList(_Wire):
 # ---------------------------------------------------------------------------
 # Handshake and number-series leases
 # ---------------------------------------------------------------------------
-
-
-class SeriesKind(StrEnum):
-    """Dossier-code series lease counter slots; register books lease blocks."""
-
-    DOSSIER_CODE = "dossier-code"
-    INCOMING = "incoming"
-    OUTGOING = "outgoing"
-    OUTGOING_SECRET = "outgoing-secret"
-
-
-_SERIES_RE = re.compile(
-    r"^(?:(?P<dc>dossier-code)/(?P<unit>[A-Za-z0-9.]{1,40})"
-    r"|(?P<book>incoming|outgoing|outgoing-secret)/(?P<year>\d{4}))$"
-)
-_DOSSIER_CODE_RE = re.compile(r"^(?P<unit>[A-Za-z0-9.]{1,40})-(?P<date>\d{6})-(?P<n>\d{4})$")
-
-
-def dossier_code_series(unit: str) -> str:
-    """Series name of the dossier-code counter slots of an office unit."""
-    return f"{SeriesKind.DOSSIER_CODE}/{unit}"
-
-
-def register_series(book: SeriesKind, year: int) -> str:
-    """Series name of a register book for a year, e.g. ``incoming/2026``."""
-    if book is SeriesKind.DOSSIER_CODE:
-        raise ValueError("dossier codes use dossier_code_series(unit)")
-    return f"{book}/{year:04d}"
-
-
-def parse_series(name: str) -> tuple[SeriesKind, str]:
-    """Split a series name into its kind and its unit (dossier codes) or year.
-
-    Raises ``ValueError`` for a name that is not a series of protocol v1.
-    """
-    m = _SERIES_RE.match(name)
-    if m is None:
-        raise ValueError(f"not a series name: {name!r}")
-    if m["dc"]:
-        return SeriesKind.DOSSIER_CODE, m["unit"]
-    return SeriesKind(m["book"]), m["year"]
-
-
-def parse_dossier_code(code: str) -> tuple[str, str, int]:
-    """Split ``{unit}-{yyMMdd}-{NNNN}`` into (unit, yyMMdd, NNNN).
-
-    Raises ``ValueError`` when the code does not have that shape.
-    """
-    m = _DOSSIER_CODE_RE.match(code)
-    if m is None:
-        raise ValueError(f"not a dossier code: {code!r}")
-    return m["unit"], m["date"], int(m["n"])
-
-
-def slot_block(slot: int) -> tuple[int, int]:
-    """First and last daily number of a dossier-code counter slot (1..9)."""
-    if slot not in DOSSIER_CODE_SLOTS:
-        raise ValueError(f"slot out of range: {slot}")
-    return slot * 1000 + 1, slot * 1000 + 999
 
 
 class LeaseRequest(_Wire):

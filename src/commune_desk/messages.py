@@ -1,0 +1,379 @@
+"""The clerk's sentence for every error kind: one Vietnamese catalogue for the whole app.
+
+Every typed error of the domain, the services, the sync engine, the city
+server's refusals (``protocol.ErrorKind``) and the USB update carries a
+machine-readable ``kind``; this module says it in Vietnamese. The command line
+prints these sentences as they are; the desktop passes them through Qt's
+translation (context :data:`CONTEXT`), so ``resources/i18n/commune_desk_en.ts``
+holds their English. Update results are keyed ``update.<kind>`` (their kinds
+are a vocabulary of their own).
+
+Standard library only: the UI imports it before its first paint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+# Translation context of these sentences in the ``.ts`` files.
+CONTEXT = "Messages"
+
+
+def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # noqa: N802 - lupdate's marker name
+    """Mark ``source`` for translation in ``context`` (found by lupdate); return it unchanged.
+
+    Same as PySide6's marker, without Qt, and typed ``str`` so tables of marked
+    strings type-check.
+    """
+    del context
+    return source
+
+
+# Error kind → Vietnamese sentence.
+MESSAGES: dict[str, str] = {
+    # -- what the clerk typed (domain and services) --------------------------------
+    "id_number_required": QT_TRANSLATE_NOOP("Messages", "Chưa nhập số định danh (CCCD/CMND)."),
+    "invalid_id_number": QT_TRANSLATE_NOOP(
+        "Messages", "Số định danh không hợp lệ: CCCD có 12 chữ số, CMND có 9 chữ số."
+    ),
+    "id_number_future_birth_year": QT_TRANSLATE_NOOP(
+        "Messages", "Số CCCD không hợp lệ: năm sinh suy ra nằm trong tương lai."
+    ),
+    "id_number_birth_mismatch": QT_TRANSLATE_NOOP("Messages", "Số CCCD không khớp với năm sinh đã nhập."),
+    "phone_required": QT_TRANSLATE_NOOP("Messages", "Chưa nhập số điện thoại."),
+    "invalid_phone": QT_TRANSLATE_NOOP("Messages", "Số điện thoại không hợp lệ."),
+    "name_required": QT_TRANSLATE_NOOP("Messages", "Chưa nhập họ tên người nộp hồ sơ."),
+    "unknown_procedure": QT_TRANSLATE_NOOP("Messages", "Không có thủ tục với mã này trong danh mục."),
+    "inactive_procedure": QT_TRANSLATE_NOOP("Messages", "Thủ tục này đã bị bỏ khỏi danh mục hiện hành."),
+    "illegal_transition": QT_TRANSLATE_NOOP(
+        "Messages", "Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ."
+    ),
+    "counter_slot_exhausted": QT_TRANSLATE_NOOP("Messages", "Quầy đã cấp hết mã hồ sơ trong ngày hôm nay."),
+    "invalid_counter_slot": QT_TRANSLATE_NOOP("Messages", "Số quầy phải từ 1 đến 9."),
+    "invalid_unit_code": QT_TRANSLATE_NOOP("Messages", "Mã đơn vị không hợp lệ."),
+    "invalid_dossier_code": QT_TRANSLATE_NOOP("Messages", "Mã hồ sơ không hợp lệ."),
+    "naive_datetime": QT_TRANSLATE_NOOP(
+        "Messages", "Thời điểm phải có múi giờ (ví dụ 2026-01-05T08:30:00+07:00)."
+    ),
+    "invalid_datetime": QT_TRANSLATE_NOOP("Messages", "Thời điểm không đúng định dạng ISO 8601."),
+    "not_found": QT_TRANSLATE_NOOP("Messages", "Không tìm thấy bản ghi (có thể đã bị xoá)."),
+    "outdated_reference": QT_TRANSLATE_NOOP(
+        "Messages", "Dữ liệu danh mục cũ hơn dữ liệu đang dùng; không cập nhật."
+    ),
+    "number_not_voidable": QT_TRANSLATE_NOOP("Messages", "Không thể huỷ số này."),
+    "already_issued": QT_TRANSLATE_NOOP("Messages", "Văn bản đã được cấp số."),
+    "series_exhausted": QT_TRANSLATE_NOOP(
+        "Messages", "Đã hết số được cấp cho sổ này; cần đồng bộ với máy chủ."
+    ),
+    "invalid_series": QT_TRANSLATE_NOOP("Messages", "Tên sổ đăng ký không hợp lệ."),
+    "summary_required": QT_TRANSLATE_NOOP("Messages", "Chưa nhập trích yếu."),
+    "author_required": QT_TRANSLATE_NOOP("Messages", "Chưa nhập cơ quan ban hành."),
+    "symbol_required": QT_TRANSLATE_NOOP("Messages", "Chưa nhập ký hiệu văn bản."),
+    "handler_required": QT_TRANSLATE_NOOP("Messages", "Chưa chọn người xử lý."),
+    "unit_name_required": QT_TRANSLATE_NOOP("Messages", "Chưa nhập tên đơn vị."),
+    "invalid_office_hours": QT_TRANSLATE_NOOP(
+        "Messages", "Giờ làm việc không hợp lệ: các buổi phải theo thứ tự và không rỗng."
+    ),
+    "invalid_backup": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Tệp này không phải bản sao lưu hợp lệ của CommuneDesk. Dữ liệu hiện tại không bị thay đổi.",
+    ),
+    "backup_failed": QT_TRANSLATE_NOOP("Messages", "Không sao lưu được dữ liệu."),
+    "invalid_catalogue": QT_TRANSLATE_NOOP("Messages", "Tệp danh mục thủ tục không hợp lệ."),
+    "attachments_unavailable": QT_TRANSLATE_NOOP("Messages", "Chức năng đính kèm tệp chưa sẵn sàng."),
+    "conflict": QT_TRANSLATE_NOOP(
+        "Messages", "Bản ghi vừa được thay đổi ở máy khác. Hãy mở lại và thử lần nữa."
+    ),
+    "integrity": QT_TRANSLATE_NOOP(
+        "Messages", "Kiểm tra dữ liệu phát hiện lỗi. Hãy liên hệ cán bộ CNTT và khôi phục bản sao lưu."
+    ),
+    # -- the data folder and its store (services/data_folder.py, store/errors.py) -----
+    "disk_full": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Ổ đĩa chứa {path} đã đầy. Dữ liệu đã lưu không bị mất: hãy giải phóng dung lượng (xoá "
+        "tệp không cần, chuyển bản sao lưu cũ sang ổ khác) rồi thử lại.",
+    ),
+    "store_in_use": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Dữ liệu tại {path} đang được một cửa sổ hay lệnh CommuneDesk khác sử dụng ({holder}). "
+        "Hãy dùng cửa sổ CommuneDesk đang mở, hoặc đóng nó (đợi lệnh kia chạy xong) rồi làm lại.",
+    ),
+    "store_missing": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Không tìm thấy dữ liệu tại {path}, dù nơi này đã từng có dữ liệu (USB bị rút, ổ đĩa "
+        "chưa cắm, hoặc tệp bị xoá). Phần mềm dừng lại, không tạo dữ liệu trống mới, để không "
+        "cấp lại những mã hồ sơ đã in. Nếu dữ liệu ở trên USB hay ổ đĩa khác, hãy cắm lại rồi mở "
+        "lại phần mềm.",
+    ),
+    "store_empty": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Tệp dữ liệu {path} bị rỗng (có thể do mất điện hoặc ổ đĩa lỗi). Phần mềm dừng lại, "
+        "không tạo dữ liệu trống mới, để không cấp lại những mã hồ sơ đã in.",
+    ),
+    "store_unreadable": QT_TRANSLATE_NOOP(
+        "Messages", "Tệp dữ liệu {path} bị hỏng, không đọc được. Phần mềm dừng lại để không ghi đè lên nó."
+    ),
+    "store_damaged": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Dữ liệu tại {path} bị hỏng một phần (kiểm tra toàn vẹn phát hiện lỗi). Hãy ngừng nhập "
+        "hồ sơ mới và gọi cán bộ CNTT.",
+    ),
+    "store_newer_version": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Dữ liệu tại {path} do phiên bản CommuneDesk mới hơn tạo ra (phiên bản dữ liệu "
+        "{revision}). Dữ liệu KHÔNG bị hỏng: hãy cài phiên bản phần mềm mới nhất, đừng khôi "
+        "phục bản sao lưu.",
+    ),
+    "folder_not_writable": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Không ghi được vào {path} (thư mục chỉ đọc, USB đang gạt khoá chống ghi, hoặc không có "
+        "quyền). Dữ liệu KHÔNG bị hỏng: hãy kiểm tra quyền ghi hoặc khoá USB rồi thử lại.",
+    ),
+    "store_busy": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Dữ liệu đang bị một chương trình khác giữ quá lâu (hơn 10 giây). Không có gì bị mất: "
+        "hãy đợi một lát rồi thử lại; nếu vẫn lỗi, hãy đóng các cửa sổ CommuneDesk khác hoặc "
+        "khởi động lại máy.",
+    ),
+    "store_io_error": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Không đọc, ghi được ổ đĩa chứa {path} (USB bị rút hoặc ổ đĩa lỗi). Hãy cắm lại USB hoặc "
+        "kiểm tra ổ đĩa, rồi mở lại phần mềm.",
+    ),
+    "recover_with_backup": QT_TRANSLATE_NOOP(
+        "Messages",
+        'Cán bộ CNTT khôi phục bản sao lưu tốt gần nhất: {backup} (lệnh: commune-desk restore "{backup}").',
+    ),
+    "recover_without_backup": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Không tìm thấy bản sao lưu nào trên máy này: hãy gọi cán bộ CNTT tìm bản sao lưu (ví dụ "
+        "trên USB sao lưu).",
+    ),
+    "backup_corrupt": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Tệp sao lưu bị hỏng (nội dung không khớp mã kiểm tra). Dữ liệu hiện tại không bị thay "
+        "đổi; hãy dùng một bản sao lưu khác.",
+    ),
+    "backup_unsafe_path": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Tệp sao lưu chứa đường dẫn ghi ra ngoài thư mục dữ liệu nên bị từ chối. Dữ liệu hiện "
+        "tại không bị thay đổi.",
+    ),
+    "backup_newer_version": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Bản sao lưu do phiên bản CommuneDesk mới hơn tạo ra; hãy cài phiên bản mới nhất rồi "
+        "khôi phục. Dữ liệu hiện tại không bị thay đổi.",
+    ),
+    "backup_not_found": QT_TRANSLATE_NOOP("Messages", "Không tìm thấy tệp sao lưu {detail}."),
+    "invalid_keep": QT_TRANSLATE_NOOP("Messages", "Số bản sao lưu giữ lại phải từ 1 trở lên."),
+    "demo_store": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Đây là kho dữ liệu mẫu: không bao giờ đăng nhập hay đồng bộ với máy chủ. Hãy dùng thư "
+        "mục dữ liệu thật.",
+    ),
+    "demo_refused": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Thư mục dữ liệu này đang có dữ liệu thật hoặc đã đăng nhập máy chủ: không tạo dữ liệu "
+        "mẫu ở đây. Hãy chọn một thư mục riêng (--data-dir).",
+    ),
+    # -- the sync engine on this PC ------------------------------------------------
+    "not_configured": QT_TRANSLATE_NOOP("Messages", "Máy chủ chưa được cấu hình."),
+    "offline": QT_TRANSLATE_NOOP(
+        "Messages", "Không kết nối được máy chủ. Dữ liệu vẫn được lưu trên máy và sẽ đồng bộ sau."
+    ),
+    "network": QT_TRANSLATE_NOOP("Messages", "Không kết nối được máy chủ. Dữ liệu vẫn được lưu trên máy."),
+    "timeout": QT_TRANSLATE_NOOP("Messages", "Máy chủ không trả lời kịp. Sẽ thử lại sau."),
+    "server": QT_TRANSLATE_NOOP("Messages", "Máy chủ đang gặp sự cố. Sẽ thử lại sau."),
+    "server_unavailable": QT_TRANSLATE_NOOP("Messages", "Máy chủ tạm thời không phục vụ. Sẽ tự thử lại sau."),
+    "not_logged_in": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy này chưa đăng nhập máy chủ thành phố. "
+        "Hãy nhờ cán bộ CNTT đăng nhập một lần (lệnh commune-desk login).",
+    ),
+    "invalid_credentials": QT_TRANSLATE_NOOP("Messages", "Tên đăng nhập hoặc mật khẩu không đúng."),
+    "session_expired": QT_TRANSLATE_NOOP("Messages", "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại."),
+    "auth": QT_TRANSLATE_NOOP("Messages", "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại."),
+    "device_revoked": QT_TRANSLATE_NOOP(
+        "Messages", "Máy này đã bị thu hồi quyền đồng bộ. Hãy liên hệ cán bộ CNTT."
+    ),
+    "protocol_mismatch": QT_TRANSLATE_NOOP(
+        "Messages", "Phiên bản phần mềm không khớp với máy chủ. Hãy cập nhật phần mềm."
+    ),
+    "keyring_unavailable": QT_TRANSLATE_NOOP(
+        "Messages", "Không đọc được kho mật khẩu của hệ điều hành. Hãy liên hệ cán bộ CNTT."
+    ),
+    "bad_response": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ trả lời không đúng giao thức; kiểm tra lại địa chỉ máy chủ. Sẽ thử lại sau."
+    ),
+    "request_refused": QT_TRANSLATE_NOOP("Messages", "Máy chủ từ chối yêu cầu."),
+    "blob_missing": QT_TRANSLATE_NOOP(
+        "Messages", "Thiếu tệp đính kèm trên máy; không gửi được. Hãy liên hệ cán bộ CNTT."
+    ),
+    "hash_mismatch": QT_TRANSLATE_NOOP("Messages", "Tệp đính kèm bị hỏng khi truyền; sẽ truyền lại."),
+    "wrong_password": QT_TRANSLATE_NOOP("Messages", "Mật khẩu không đúng."),
+    "busy": QT_TRANSLATE_NOOP("Messages", "Đang có một lượt đồng bộ khác chạy."),
+    "no_free_slot": QT_TRANSLATE_NOOP(
+        "Messages", "Cả 9 số quầy của đơn vị đã được cấp cho máy khác; cần thu hồi một máy cũ."
+    ),
+    "internal_error": QT_TRANSLATE_NOOP(
+        "Messages", "Đồng bộ gặp lỗi không mong muốn; đã ghi nhật ký, sẽ thử lại sau."
+    ),
+    "not_converged": QT_TRANSLATE_NOOP(
+        "Messages", "Còn thao tác chưa gửi được lên máy chủ; sẽ gửi ở lượt đồng bộ sau."
+    ),
+    "attention": QT_TRANSLATE_NOOP(
+        "Messages", "Đồng bộ xong nhưng có thao tác bị máy chủ từ chối hoặc xung đột cần xử lý."
+    ),
+    "forbidden": QT_TRANSLATE_NOOP("Messages", "Tài khoản không có quyền với dữ liệu này."),
+    # -- a person resolving conflicts and refused operations ------------------------
+    "unknown_conflict": QT_TRANSLATE_NOOP("Messages", "Không tìm thấy xung đột này."),
+    "conflict_already_resolved": QT_TRANSLATE_NOOP("Messages", "Xung đột này đã được xử lý."),
+    "invalid_choice": QT_TRANSLATE_NOOP("Messages", "Giá trị chọn không thuộc xung đột này."),
+    "unknown_operation": QT_TRANSLATE_NOOP("Messages", "Không tìm thấy thay đổi này."),
+    "already_resolved": QT_TRANSLATE_NOOP("Messages", "Thay đổi này đã được xử lý."),
+    # -- why the server refused one operation (protocol.ErrorKind) ------------------
+    "unknown_dossier": QT_TRANSLATE_NOOP("Messages", "Máy chủ không có hồ sơ mà thay đổi này thuộc về."),
+    "unknown_record": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ không có bản ghi này (có thể đã bị xoá ở máy khác)."
+    ),
+    "record_deleted": QT_TRANSLATE_NOOP("Messages", "Bản ghi đã bị xoá trên máy chủ."),
+    "unknown_event_kind": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ không nhận loại bước xử lý này (phần mềm cần cập nhật?)."
+    ),
+    "append_only": QT_TRANSLATE_NOOP("Messages", "Nhật ký xử lý chỉ được ghi thêm, không được sửa hay xoá."),
+    "invalid_fields": QT_TRANSLATE_NOOP("Messages", "Có thông tin không hợp lệ."),
+    "entity_not_allowed": QT_TRANSLATE_NOOP("Messages", "Tài khoản này không được sửa loại dữ liệu này."),
+    "number_outside_lease": QT_TRANSLATE_NOOP("Messages", "Số văn bản nằm ngoài khối số máy này được cấp."),
+    "number_taken": QT_TRANSLATE_NOOP("Messages", "Số văn bản đã được máy khác dùng."),
+    "number_immutable": QT_TRANSLATE_NOOP("Messages", "Số văn bản đã cấp không được đổi."),
+    "no_number_available": QT_TRANSLATE_NOOP("Messages", "Sổ đã hết số để cấp."),
+    "blob_incomplete": QT_TRANSLATE_NOOP("Messages", "Tệp đính kèm chưa gửi đủ lên máy chủ."),
+    "delete_conflict": QT_TRANSLATE_NOOP("Messages", "Bản ghi đã bị sửa ở máy khác nên không xoá được."),
+    "field_conflict": QT_TRANSLATE_NOOP("Messages", "Cùng một thông tin đã được sửa khác nhau ở hai máy."),
+    "seq_reused": QT_TRANSLATE_NOOP(
+        "Messages", "Số thứ tự thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT)."
+    ),
+    "op_id_reused": QT_TRANSLATE_NOOP(
+        "Messages", "Mã thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT)."
+    ),
+    "device_mismatch": QT_TRANSLATE_NOOP("Messages", "Thao tác này thuộc về một máy khác."),
+    # -- updates from a USB stick (update.UpdateKind, keyed ``update.<kind>``) --------
+    "update.applied": QT_TRANSLATE_NOOP("Messages", "Đã cập nhật thành công từ USB."),
+    "update.up_to_date": QT_TRANSLATE_NOOP(
+        "Messages", "Phần mềm và dữ liệu danh mục đã là bản mới nhất; không có gì để cập nhật."
+    ),
+    "update.verified": QT_TRANSLATE_NOOP("Messages", "Bản cập nhật trên USB hợp lệ (chưa cài đặt)."),
+    "update.no_update_found": QT_TRANSLATE_NOOP(
+        "Messages", "Không tìm thấy bản cập nhật CommuneDesk trên USB này (cần thư mục “CommuneDesk-update”)."
+    ),
+    "update.unreadable": QT_TRANSLATE_NOOP(
+        "Messages", "Không đọc được USB. Hãy rút ra, cắm lại rồi thử lại."
+    ),
+    "update.incomplete": QT_TRANSLATE_NOOP(
+        "Messages", "Bản cập nhật trên USB bị thiếu tệp. Hãy nhờ cán bộ CNTT chép lại USB cập nhật."
+    ),
+    "update.tampered": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Bản cập nhật trên USB đã bị sửa đổi hoặc hỏng nên KHÔNG được cài. "
+        "Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.",
+    ),
+    "update.replayed": QT_TRANSLATE_NOOP(
+        "Messages",
+        "USB này chứa bản cập nhật CŨ hơn bản đã cài nên KHÔNG được cài. "
+        "Không có gì thay đổi trên máy. Hãy xin USB cập nhật mới nhất.",
+    ),
+    "update.expired": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Bản cập nhật trên USB đã hết hạn nên KHÔNG được cài. Hãy xin cán bộ CNTT chép bản cập nhật mới.",
+    ),
+    "update.unsafe_path": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Bản cập nhật có tệp ghi ra ngoài thư mục cho phép nên KHÔNG được cài. "
+        "Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.",
+    ),
+    "update.clock_behind_build": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Ngày giờ của máy tính đang sớm hơn ngày phát hành phần mềm, nên không thể kiểm tra "
+        "hạn dùng của bản cập nhật. Hãy chỉnh lại ngày giờ máy tính rồi thử lại.",
+    ),
+    "update.not_configured": QT_TRANSLATE_NOOP(
+        "Messages", "Bản cài đặt này thiếu khóa tin cậy để kiểm tra bản cập nhật. Hãy báo cán bộ CNTT."
+    ),
+    "update.apply_failed": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Bản cập nhật hợp lệ nhưng áp dụng không thành công; dữ liệu cũ được giữ nguyên. "
+        "Hãy báo cán bộ CNTT.",
+    ),
+}
+
+# The sentence for a kind this catalogue does not know (``{kind}`` is filled in).
+UNKNOWN_KIND = QT_TRANSLATE_NOOP("Messages", "Không thực hiện được thao tác ({kind}).")
+
+
+#: Kinds after an accident to the store whose sentence ends with how to recover (when the
+#: newest verified backup was looked for: ``params["backup"]``, None when there is none).
+RECOVERABLE_KINDS = frozenset({"store_missing", "store_empty", "store_unreadable", "store_damaged"})
+#: What ``{path}`` reads as when an error does not name its folder.
+PATH_FALLBACK = QT_TRANSLATE_NOOP("Messages", "thư mục dữ liệu")
+
+
+class _Params(dict):  # type: ignore[type-arg]
+    """Message parameters; a missing one reads naturally rather than failing."""
+
+    def __init__(self, values: dict[str, Any], path_fallback: str) -> None:
+        super().__init__(values)
+        self._path = path_fallback
+
+    def __missing__(self, key: str) -> str:
+        return self._path if key == "path" else "?"
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def render(
+    kind: str | None, params: dict[str, Any] | None = None, translate: Callable[[str], str] = _same
+) -> str:
+    """The sentence for ``kind`` with ``params`` filled in (``{path}``, ``{backup}``...) and,
+    after an accident to the store, how to recover; ``translate`` maps a catalogue sentence
+    to the interface language (the desktop passes Qt's)."""
+    source = source_text(kind)
+    values = _Params({k: v for k, v in (params or {}).items() if v is not None}, translate(PATH_FALLBACK))
+    values.setdefault("kind", kind)
+    text = translate(source if source is not None else UNKNOWN_KIND).format_map(values)
+    if kind in RECOVERABLE_KINDS and params is not None and "backup" in params:
+        recovery = "recover_with_backup" if values.get("backup") else "recover_without_backup"
+        text += " " + translate(MESSAGES[recovery]).format_map(values)
+    return text
+
+
+def kind_of(error: Any) -> str | None:
+    """The machine-readable kind of a typed error (enum or text), None when it has none."""
+    kind = getattr(error, "kind", None)
+    if kind is None:
+        return None
+    return str(getattr(kind, "value", kind))
+
+
+def source_text(kind: str | None) -> str | None:
+    """The catalogue's Vietnamese sentence for ``kind`` as written (None when unknown)."""
+    return MESSAGES.get(kind or "")
+
+
+def message(kind: str | None) -> str:
+    """The Vietnamese sentence for ``kind``; a generic one naming an unknown kind."""
+    return render(kind)
+
+
+def message_for(error: Any) -> str:
+    """The Vietnamese sentence for a typed error (anything with a ``kind``), its parameters
+    (``error.params``) filled in."""
+    params = getattr(error, "params", None)
+    return render(kind_of(error), params if isinstance(params, dict) else None)
+
+
+def update_message(kind: str) -> str:
+    """The Vietnamese sentence for the outcome of a USB update (an ``UpdateKind`` value)."""
+    return message(f"update.{kind}")

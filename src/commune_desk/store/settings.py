@@ -1,0 +1,115 @@
+"""Every row of the store's ``settings`` table, declared once: key, type, default.
+
+The services, the sync engine and the composition root read and write
+settings only through these declarations (the way MusicBrainz Picard declares
+each option once), so a key or a default is never spelled twice. The office
+row is a JSON object whose fields are declared too (:data:`OFFICE_FIELDS`).
+
+The desktop's own preferences (language, clerk at this PC) live in
+``settings.json`` (``ui/settings_store.py``), not here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from commune_desk.store.models import Setting
+
+
+@dataclass(frozen=True)
+class SettingKey:
+    """One settings row: its key, the JSON type of its value and the value when absent."""
+
+    key: str
+    type: type
+    default: Any
+    description: str
+
+
+@dataclass(frozen=True)
+class OfficeField:
+    """One field of the ``office`` row."""
+
+    name: str
+    type: type
+    default: Any
+
+
+OFFICE = SettingKey("office", dict, None, "office identity: unit code and name, counter slot, server")
+OFFICE_HOURS = SettingKey("office_hours", dict, None, "working sessions and the same-day cut-off")
+CALENDAR_OVERRIDES = SettingKey("calendar_overrides", dict, None, "extra days off and working days")
+DEVICE_ID = SettingKey("device_id", str, None, "this installation's device UUID (never changes)")
+SYNC_ACCOUNT = SettingKey("sync.account", dict, None, "who this PC syncs as, and the offline verifier")
+SYNC_CLOCK = SettingKey("sync.clock", dict, None, "clock offset measured at the last handshake")
+STORE_ID = SettingKey("store_id", str, None, "this store's UUID (kept by backup and restore; names archives)")
+DEMO_STORE = SettingKey("demo_store", dict, None, "set when demo data was written: the store never syncs")
+
+#: Every settings row, by key.
+SETTINGS = {
+    s.key: s
+    for s in (
+        OFFICE,
+        OFFICE_HOURS,
+        CALENDAR_OVERRIDES,
+        DEVICE_ID,
+        SYNC_ACCOUNT,
+        SYNC_CLOCK,
+        STORE_ID,
+        DEMO_STORE,
+    )
+}
+
+#: Unit code used while the office has not been configured.
+DEFAULT_UNIT_CODE = "000.00.00.H26"
+UNIT_CODE = OfficeField("unit_code", str, DEFAULT_UNIT_CODE)
+UNIT_NAME = OfficeField("unit_name", str, "UBND phường (chưa cấu hình)")
+COUNTER_SLOT = OfficeField("counter_slot", int, 1)
+SERVER_URL = OfficeField("server_url", str, None)
+OFFICE_FIELDS = (UNIT_CODE, UNIT_NAME, COUNTER_SLOT, SERVER_URL)
+
+
+def get_setting(session: Session, setting: SettingKey) -> Any:
+    """The stored value of a setting, or its default."""
+    row = session.get(Setting, setting.key)
+    if row is None or not isinstance(row.value, setting.type):
+        return setting.default
+    return row.value
+
+
+def put_setting(session: Session, setting: SettingKey, value: Any) -> None:
+    """Insert or replace one settings row (caller's transaction)."""
+    row = session.get(Setting, setting.key)
+    if row is None:
+        session.add(Setting(key=setting.key, value=value))
+    else:
+        row.value = value
+
+
+def office_value(session: Session, field: OfficeField) -> Any:
+    """One field of the office row (its default when unset)."""
+    office = get_setting(session, OFFICE) or {}
+    value = office.get(field.name)
+    return field.default if value is None else value
+
+
+def merge_office(session: Session, **values: Any) -> None:
+    """Set some fields of the office row, keeping the others."""
+    known = {f.name for f in OFFICE_FIELDS}
+    unknown = set(values) - known
+    if unknown:
+        raise KeyError(f"not office fields: {sorted(unknown)}")
+    put_setting(session, OFFICE, {**(get_setting(session, OFFICE) or {}), **values})
+
+
+def ensure_device_id(session: Session) -> str:
+    """This installation's device UUID, created on first use in the caller's transaction."""
+    current = get_setting(session, DEVICE_ID)
+    if current:
+        return str(current)
+    device_id = str(uuid.uuid4())
+    put_setting(session, DEVICE_ID, device_id)
+    return device_id
