@@ -182,3 +182,28 @@ def test_a_damaged_store_raises_an_alert_at_start_and_on_the_settings_page(qapp:
         assert not list((data / "backups").glob("commune-desk-backup-*.zip"))  # no bad archive
     finally:
         desktop.close()
+
+
+def test_packing_runs_off_the_store_thread_and_stops_when_the_app_closes(qapp: Any, tmp_path: Path) -> None:
+    import os
+    import threading
+
+    data = tmp_path / "data"
+    ctx = open_context(data)
+    dossier = ctx.services.register_dossier(new_dossier()).value.summary
+    ctx.services.add_attachment("dossier", dossier.id, source=os.urandom(60 << 20), filename="scan.pdf")
+    ctx.close()
+    desktop = _desktop(data, auto_backup=True)
+    closed = False
+    try:
+        assert _pump(lambda: any((data / "backups").glob(".backup-*/archive.zip")), 60)
+        assert desktop.call_on_store(lambda: desktop.ctx.services.count_dossiers()) == 1
+        # answered while the archive is still being packed: the counter does not wait for it
+        assert any((data / "backups").glob(".backup-*/archive.zip"))
+        desktop.close()
+        closed = True
+        assert not [t.name for t in threading.enumerate() if t.name.startswith("cd-")]
+        assert not list((data / "backups").glob(".backup-*"))  # abandoned cleanly
+    finally:
+        if not closed:
+            desktop.close()

@@ -17,10 +17,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -55,8 +57,40 @@ DEFAULT_KEEP = 10
 AUTO_INTERVAL = timedelta(hours=24)
 #: Prefix of the scratch folders a backup works in (inside the backup folder).
 SCRATCH_PREFIX = ".backup-"
+_CHUNK = 1 << 20
 #: Placeholder store identity of a store that has none yet (never opened by this version).
 UNKNOWN_STORE = "00000000"
+
+
+class BackupCancelled(BackupError):
+    """The app closed while an archive was being packed (kind ``backup_cancelled``)."""
+
+
+@dataclass
+class Snapshot:
+    """A consistent copy of the store in a scratch folder of the backup folder, to be packed.
+
+    Taking it reads the store (the store thread's job, about a second); packing it
+    (``finish_backup``) reads only the copy, so it may run on any thread while the
+    clerk keeps working. The scratch folder is locked while it lives, so a clean-up
+    never takes it for a leftover.
+    """
+
+    paths: AppPaths
+    folder: Path
+    work: Path
+    created_at: datetime
+    owner: StoreLock
+
+    @property
+    def db(self) -> Path:
+        """The copied database."""
+        return self.work / DB_MEMBER
+
+    def discard(self) -> None:
+        """Remove the scratch folder (idempotent)."""
+        self.owner.release()
+        shutil.rmtree(self.work, ignore_errors=True)
 
 
 def create_backup(
@@ -74,43 +108,72 @@ def create_backup(
     ``ValidationError("invalid_keep")`` for ``keep`` < 1, ``StoreError`` for a
     missing or damaged store, a full disk or a folder that cannot be written.
     """
-    if type(keep) is not int or keep < 1:
-        raise ValidationError("invalid_keep", f"keep must be at least 1, not {keep!r}", field="keep")
+    _check_keep(keep)
+    return finish_backup(take_snapshot(paths, to_dir=to_dir, now=now), keep=keep, pre_restore=pre_restore)
+
+
+def take_snapshot(
+    paths: AppPaths, *, to_dir: Path | None = None, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> Snapshot:
+    """Copy the store consistently (SQLite's online backup) into a new scratch folder."""
     if not paths.db_path.is_file() or paths.db_path.stat().st_size == 0:
         raise StoreError("store_missing", f"no store at {paths.db_path}", path=str(paths.db_path))
     folder = to_dir or paths.backup_dir
-    stamp = now()
-    with _as_store_errors(folder), _scratch(folder) as work:
-        snapshot = work / DB_MEMBER
-        _online_backup(paths.db_path, snapshot)
-        problems = integrity_problems(snapshot)
-        if problems:
-            raise StoreError(
-                "store_damaged",
-                f"the copy of the store fails integrity_check: {problems}",
-                path=str(paths.db_path),
-                problems=problems,
+    with _as_store_errors(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(dir=folder, prefix=SCRATCH_PREFIX))
+        snapshot = Snapshot(paths, folder, work, now(), StoreLock.acquire(work, purpose="backup"))
+        try:
+            _online_backup(paths.db_path, snapshot.db)
+        except BaseException:
+            snapshot.discard()
+            raise
+    return snapshot
+
+
+def finish_backup(
+    snapshot: Snapshot,
+    *,
+    keep: int = DEFAULT_KEEP,
+    pre_restore: bool = False,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> BackupInfo:
+    """Check and pack a snapshot into a verified archive, then rotate; the scratch folder
+    goes in every case. ``cancelled`` is asked between chunks (the app is closing)."""
+    _check_keep(keep)
+    paths, folder, stamp = snapshot.paths, snapshot.folder, snapshot.created_at
+    try:
+        with _as_store_errors(folder):
+            problems = integrity_problems(snapshot.db)
+            if problems:
+                raise StoreError(
+                    "store_damaged",
+                    f"the copy of the store fails integrity_check: {problems}",
+                    path=str(paths.db_path),
+                    problems=problems,
+                )
+            store_id, revision, referenced = _snapshot_facts(snapshot.db)
+            blobs, missing = _verified_blobs(BlobStore(paths.blobs_dir), referenced)
+            manifest = Manifest(
+                format=FORMAT,
+                created_at=stamp,
+                schema_revision=revision or "",
+                db_sha256=file_sha256(snapshot.db),
+                store_id=store_id,
+                pc=pc_name(),
+                app_version=__version__,
+                db_size=snapshot.db.stat().st_size,
+                blobs=blobs,
+                missing_blobs=tuple(sorted(missing)),
             )
-        store_id, revision, referenced = _snapshot_facts(snapshot)
-        blobs, missing = _verified_blobs(BlobStore(paths.blobs_dir), referenced)
-        manifest = Manifest(
-            format=FORMAT,
-            created_at=stamp,
-            schema_revision=revision or "",
-            db_sha256=file_sha256(snapshot),
-            store_id=store_id,
-            pc=pc_name(),
-            app_version=__version__,
-            db_size=snapshot.stat().st_size,
-            blobs=blobs,
-            missing_blobs=tuple(sorted(missing)),
-        )
-        partial = work / "archive.zip"
-        _write_archive(partial, manifest, snapshot, BlobStore(paths.blobs_dir))
-        verify_written(partial, manifest)
-        target = folder / archive_file_name(store_id, stamp, pre_restore=pre_restore)
-        os.replace(partial, target)
-        fsync_dir(folder)
+            partial = snapshot.work / "archive.zip"
+            _write_archive(partial, manifest, snapshot.db, BlobStore(paths.blobs_dir), cancelled)
+            verify_written(partial, manifest)
+            target = folder / archive_file_name(store_id, stamp, pre_restore=pre_restore)
+            os.replace(partial, target)
+            fsync_dir(folder)
+    finally:
+        snapshot.discard()
     if not pre_restore and not missing:
         # An archive that lacks attachments never rotates away older ones that may hold them.
         rotate(folder, store_id, keep, protect={target})
@@ -125,6 +188,21 @@ def create_backup(
     )
 
 
+def _check_keep(keep: int) -> None:
+    if type(keep) is not int or keep < 1:
+        raise ValidationError("invalid_keep", f"keep must be at least 1, not {keep!r}", field="keep")
+
+
+def backup_due(paths: AppPaths, *, max_age: timedelta = AUTO_INTERVAL, now: datetime | None = None) -> bool:
+    """Whether this PC's newest archive of the store is older than ``max_age`` (or dated in
+    the future: the clock was wrong), or there is none."""
+    newest = last_backup(paths)
+    if newest is None:
+        return True
+    age = (now or datetime.now(UTC)) - newest.created_at
+    return not timedelta(0) <= age < max_age
+
+
 def backup_if_due(
     paths: AppPaths,
     *,
@@ -132,16 +210,13 @@ def backup_if_due(
     keep: int = DEFAULT_KEEP,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> BackupInfo | None:
-    """The automatic backup: make one when this PC's newest archive of the store is older
-    than ``max_age`` (or dated in the future: the clock was wrong); None when not due.
+    """The automatic backup in one call: an archive when :func:`backup_due`, else None.
 
-    Runs on the desktop app's store thread at start and then hourly while it is open.
+    The desktop app runs the same steps split in two (snapshot on the store thread,
+    packing on its backup thread; see ``ui/backups.py``).
     """
-    newest = last_backup(paths)
-    if newest is not None:
-        age = now() - newest.created_at
-        if timedelta(0) <= age < max_age:
-            return None
+    if not backup_due(paths, max_age=max_age, now=now()):
+        return None
     return create_backup(paths, keep=keep, now=now)
 
 
@@ -264,18 +339,6 @@ def _as_store_errors(folder: Path) -> Iterator[None]:
         raise typed from exc
 
 
-@contextlib.contextmanager
-def _scratch(folder: Path) -> Iterator[Path]:
-    """A scratch folder in ``folder``, locked while in use so a later clean-up knows it is live."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder, prefix=SCRATCH_PREFIX) as work:
-        owner = StoreLock.acquire(Path(work), purpose="backup")
-        try:
-            yield Path(work)
-        finally:
-            owner.release()
-
-
 def _online_backup(source: Path, target: Path) -> None:
     src = sqlite3.connect(source)
     dst = sqlite3.connect(target)
@@ -331,11 +394,26 @@ def _verified_blobs(blobs: BlobStore, referenced: set[str]) -> tuple[dict[str, i
     return good, missing
 
 
-def _write_archive(target: Path, manifest: Manifest, snapshot: Path, blobs: BlobStore) -> None:
+def _write_archive(
+    target: Path, manifest: Manifest, snapshot: Path, blobs: BlobStore, cancelled: Callable[[], bool]
+) -> None:
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         zf.writestr(MANIFEST_MEMBER, manifest.to_json())
-        zf.write(snapshot, DB_MEMBER)
+        _copy_into(zf, snapshot, DB_MEMBER, cancelled)  # deflated, at the archive's level 1
         for sha in manifest.blobs or {}:
-            zf.write(blobs.path_for(sha), f"blobs/{sha[:2]}/{sha}", compress_type=zipfile.ZIP_STORED)
+            stored = zipfile.ZipInfo(f"blobs/{sha[:2]}/{sha}", date_time=datetime.now().timetuple()[:6])
+            _copy_into(zf, blobs.path_for(sha), stored, cancelled)  # scans do not compress
     with target.open("rb") as handle:
         os.fsync(handle.fileno())
+
+
+def _copy_into(
+    zf: zipfile.ZipFile, source: Path, member: str | zipfile.ZipInfo, cancelled: Callable[[], bool]
+) -> None:
+    """Stream ``source`` into the archive in chunks, asking ``cancelled`` between them."""
+    large = source.stat().st_size > 1 << 31
+    with source.open("rb") as src, zf.open(member, "w", force_zip64=large) as out:
+        for chunk in iter(lambda: src.read(_CHUNK), b""):
+            if cancelled():
+                raise BackupCancelled("backup_cancelled", "the app is closing")
+            out.write(chunk)

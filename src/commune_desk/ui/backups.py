@@ -2,15 +2,17 @@
 
 ``BackupScheduler`` makes a verified backup at start when the newest one is a
 day old (otherwise it runs SQLite's ``quick_check`` on the store), and checks
-every hour while the app stays open. All the work runs on the store thread;
-the GUI thread only shows the outcome. A damaged store is announced once in
-a dialog and stays on the settings page until a restore.
+every hour while the app stays open. What reads the store runs on the store
+thread; packing the copy runs on a backup thread of its own; the GUI thread
+only shows the outcome. A damaged store is announced once in a dialog and
+stays on the settings page until a restore.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -34,6 +36,8 @@ from commune_desk.ui.widgets import error_label
 
 log = logging.getLogger(__name__)
 
+#: Thread-name prefix of the backup worker (tests check every ``cd-`` thread stops).
+BACKUP_THREAD = "cd-backup"
 #: How often the app looks whether the daily backup is due (milliseconds).
 CHECK_INTERVAL_MS = 60 * 60 * 1000
 
@@ -59,13 +63,21 @@ def _status(paths: Any) -> tuple[Any, datetime | None]:
 
 
 class BackupScheduler(QObject):
-    """Runs the automatic backups and the start-up health check on the store thread.
+    """Runs the automatic backups and the start-up health check.
+
+    What reads the store runs on the store thread: whether a backup is due, the
+    consistent snapshot (about a second), or else ``quick_check``. Packing the
+    snapshot (integrity check of the copy, zip, read-back) reads only the copy and
+    runs on this object's own backup thread, so the counter never waits for it.
 
     Signals:
         changed(object): a new ``BackupState``.
+        _packed(object): internal; ``(mode, info, error, status)`` from the backup thread
+            to the GUI thread (queued).
     """
 
     changed = Signal(object)
+    _packed = Signal(object)
 
     def __init__(self, ctx: UiContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -75,15 +87,20 @@ class BackupScheduler(QObject):
         self._timer.setInterval(CHECK_INTERVAL_MS)
         self._timer.timeout.connect(self.run_if_due)
         self._alerted = False
+        self._closing = threading.Event()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=BACKUP_THREAD)
+        self._packed.connect(self._on_packed, Qt.ConnectionType.QueuedConnection)
 
     def start(self) -> None:
         """First run now (backup if due, else a quick health check), then hourly."""
-        self._run(lambda: self._startup_work(), automatic=True)
+        self._run("startup")
         self._timer.start()
 
     def stop(self) -> None:
-        """No more automatic runs (closing)."""
+        """No more runs; an archive being packed is abandoned (its scratch folder removed)."""
         self._timer.stop()
+        self._closing.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def refresh(self) -> None:
         """Re-read the last backup from the folder (store thread)."""
@@ -91,57 +108,80 @@ class BackupScheduler(QObject):
 
     def run_if_due(self) -> None:
         """The hourly tick: a backup when the newest is a day old."""
-        from commune_desk.services.backup import backup_if_due
-
-        self._run(lambda: backup_if_due(self.ctx.paths), automatic=True)
+        self._run("due")
 
     def backup_now(self) -> None:
         """The settings page's button."""
-        from commune_desk.services.backup import create_backup
-
-        self._run(lambda: create_backup(self.ctx.paths), automatic=False)
+        self._run("now")
 
     # -- internals ----------------------------------------------------------------------
 
-    def _startup_work(self) -> Any:
-        from commune_desk.services.backup import backup_if_due
-        from commune_desk.services.data_folder import quick_check
-
-        made = backup_if_due(self.ctx.paths)
-        if made is None:
-            quick_check(self.ctx.app_context.store, self.ctx.paths)
-        return made
-
-    def _run(self, work: Callable[[], Any], *, automatic: bool) -> None:
-        if self.state.running:
+    def _run(self, mode: str) -> None:
+        if self.state.running or self._closing.is_set():
             return
         self._set(replace(self.state, running=True))
         self.ctx.before_store()
+        paths = self.ctx.paths
 
-        def task() -> tuple[Any, Any]:
+        def snapshot() -> Any:  # store thread
+            from commune_desk.services.backup import backup_due, take_snapshot
+            from commune_desk.services.data_folder import offering_backup, quick_check
+
+            with offering_backup(paths):
+                if mode != "now" and not backup_due(paths):
+                    if mode == "startup":
+                        quick_check(self.ctx.app_context.store, paths)
+                    return None
+                return take_snapshot(paths)
+
+        self.ctx.tasks.run_on_store(snapshot, lambda snap, error: self._on_snapshot(snap, error, mode))
+
+    def _on_snapshot(self, snap: Any, error: BaseException | None, mode: str) -> None:
+        if error is not None:
+            self._failed(error, mode)
+            return
+        if snap is None:  # not due (and, at start, the store passed its quick check)
+            self.refresh()
+            return
+        if self._closing.is_set():
+            snap.discard()
+            return
+        paths = self.ctx.paths
+
+        def pack() -> None:  # backup thread
+            from commune_desk.services.backup import finish_backup
             from commune_desk.services.data_folder import offering_backup
 
-            with offering_backup(self.ctx.paths):
-                made = work()
-            return made, _status(self.ctx.paths)
+            try:
+                with offering_backup(paths):
+                    info = finish_backup(snap, cancelled=self._closing.is_set)
+                emit(self._packed, (mode, info, None, _status(paths)))
+            except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
+                emit(self._packed, (mode, None, exc, None))
 
-        self.ctx.tasks.run_on_store(task, lambda result, error: self._done(result, error, automatic))
+        self._pool.submit(pack)
 
-    def _done(self, result: Any, error: BaseException | None, automatic: bool) -> None:
+    def _on_packed(self, payload: tuple[str, Any, BaseException | None, Any]) -> None:
+        mode, _info, error, status = payload
         if error is not None:
-            text = message_for(error) or self.ctx.errors.apology()
-            if message_for(error) is None:
-                log.error("backup failed", exc_info=error)
-            damaged = text if getattr(error, "kind", None) == "store_damaged" else self.state.damaged
-            self._set(replace(self.state, running=False, error=text, damaged=damaged))
-            if damaged and not self._alerted:
-                self._alerted = True
-                self.ctx.errors.report(error)
-            elif not automatic:
-                self.ctx.errors.report(error)
-            return
-        _made, status = result
-        self._on_status(status, None, error_text="")
+            self._failed(error, mode)
+        else:
+            self._on_status(status, None, error_text="")
+
+    def _failed(self, error: BaseException, mode: str) -> None:
+        if getattr(error, "kind", None) == "backup_cancelled":
+            return  # the app is closing
+        text = message_for(error)
+        if text is None:
+            log.error("backup failed", exc_info=error)
+            text = self.ctx.errors.apology()
+        damaged = text if getattr(error, "kind", None) == "store_damaged" else self.state.damaged
+        self._set(replace(self.state, running=False, error=text, damaged=damaged))
+        if damaged and not self._alerted:
+            self._alerted = True
+            self.ctx.errors.report(error)
+        elif mode == "now":
+            self.ctx.errors.report(error)
 
     def _on_status(self, status: Any, error: BaseException | None, error_text: str | None = None) -> None:
         if error is not None or status is None:
