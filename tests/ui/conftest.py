@@ -26,6 +26,21 @@ def type_text(widget: QWidget, text: str) -> None:
 
 
 @pytest.fixture
+def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Message boxes are recorded instead of waiting for a click."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+
+    def fake_exec(box: QMessageBox) -> int:
+        shown.append(box.text())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    return shown
+
+
+@pytest.fixture
 def make_desktop(tmp_path: Path, qapp: Any) -> Iterator[Any]:
     """Build DesktopApp instances on temporary stores; all are closed at the end."""
     from commune_desk.ui.app import DesktopApp

@@ -6,22 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-import pytest
-from PySide6.QtWidgets import QMessageBox
-
-
-@pytest.fixture
-def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Message boxes are recorded instead of waiting for a click."""
-    shown: list[str] = []
-
-    def fake_exec(box: QMessageBox) -> int:
-        shown.append(box.text())
-        return 0
-
-    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
-    return shown
-
 
 def _args(data_dir: Path) -> argparse.Namespace:
     return argparse.Namespace(data_dir=str(data_dir), lang=None, self_test=False, demo=False)

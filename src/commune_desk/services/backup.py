@@ -21,7 +21,7 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -47,7 +47,7 @@ from commune_desk.services.archive import (
 from commune_desk.services.errors import BackupError
 from commune_desk.services.values import BackupInfo
 from commune_desk.store.blobs import BlobStore, file_sha256, fsync_dir
-from commune_desk.store.errors import StoreError, as_store_error
+from commune_desk.store.errors import StoreError, typed_store_errors
 from commune_desk.store.identity import STORE_ID_KEY, FolderRegistry, read_marker
 from commune_desk.store.lock import StoreLock
 
@@ -119,7 +119,7 @@ def take_snapshot(
     if not paths.db_path.is_file() or paths.db_path.stat().st_size == 0:
         raise StoreError("store_missing", f"no store at {paths.db_path}", path=str(paths.db_path))
     folder = to_dir or paths.backup_dir
-    with _as_store_errors(folder):
+    with typed_store_errors(folder):
         folder.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(dir=folder, prefix=SCRATCH_PREFIX))
         snapshot = Snapshot(paths, folder, work, now(), StoreLock.acquire(work, purpose="backup"))
@@ -143,7 +143,7 @@ def finish_backup(
     _check_keep(keep)
     paths, folder, stamp = snapshot.paths, snapshot.folder, snapshot.created_at
     try:
-        with _as_store_errors(folder):
+        with typed_store_errors(folder):
             problems = integrity_problems(snapshot.db)
             if problems:
                 raise StoreError(
@@ -325,18 +325,6 @@ def verify_written(archive: Path, manifest: Manifest) -> None:
 def _current_store_id(paths: AppPaths) -> str | None:
     marker = read_marker(paths.data_dir)
     return marker.store_id if marker is not None else None
-
-
-@contextlib.contextmanager
-def _as_store_errors(folder: Path) -> Iterator[None]:
-    """OS and SQLite errors of known kinds (full disk, read-only folder...) become StoreErrors."""
-    try:
-        yield
-    except (OSError, sqlite3.Error) as exc:
-        typed = as_store_error(exc, path=str(folder))
-        if typed is None:
-            raise
-        raise typed from exc
 
 
 def _online_backup(source: Path, target: Path) -> None:

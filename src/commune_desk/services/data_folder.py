@@ -28,7 +28,7 @@ from commune_desk.services import backup as backups
 from commune_desk.services.restore import SCRATCH_PREFIX as RESTORE_PREFIX
 from commune_desk.services.restore import move_store_aside
 from commune_desk.store import Store, open_store
-from commune_desk.store.errors import StoreError, as_store_error
+from commune_desk.store.errors import StoreError, as_store_error, typed_store_errors
 from commune_desk.store.identity import (
     FolderRegistry,
     ensure_store_id,
@@ -54,17 +54,17 @@ def open_checked(paths: AppPaths, *, lock: str | StoreLock | None = None) -> tup
     try:
         with offering_backup(paths):
             _check_folder(paths)
-            with _typed(paths.data_dir):
+            with typed_store_errors(paths.data_dir):
                 paths.ensure()
                 if isinstance(lock, str):
                     held = StoreLock.acquire(paths.data_dir, purpose=lock, wait=LOCK_WAIT)
             _check_store_file(paths)
             if held is not None:
                 clean_leftovers(paths)
-            with _typed(paths.db_path):
+            with typed_store_errors(paths.db_path):
                 store = open_store(paths.db_path)
         try:
-            with _typed(paths.data_dir):
+            with typed_store_errors(paths.data_dir):
                 remember_store(paths, store)
         except BaseException:
             store.close()
@@ -81,7 +81,7 @@ def start_new(paths: AppPaths, *, lock: StoreLock, stamp: datetime) -> Path | No
     old one aside untouched (returned), and forget that the folder held a store."""
     if not lock.held:
         raise StoreError("store_in_use", "start-over needs the store lock", path=str(paths.data_dir))
-    with _typed(paths.data_dir):
+    with typed_store_errors(paths.data_dir):
         aside = move_store_aside(paths, START_NEW_PREFIX, stamp)
         remove_marker(paths.data_dir)
         FolderRegistry(paths.registry_path).forget(paths.data_dir)
@@ -160,20 +160,6 @@ def _typed_or(exc: BaseException, path: Path, fallback: str | None = None) -> Ba
     return StoreError(fallback, str(exc), path=str(path)) if fallback else exc
 
 
-@contextlib.contextmanager
-def _typed(path: Path) -> Iterator[None]:
-    """Raw SQLite/OS errors of known kinds become StoreErrors about ``path``."""
-    try:
-        yield
-    except StoreError:
-        raise
-    except Exception as exc:
-        typed = as_store_error(exc, path=str(path))
-        if typed is None:
-            raise
-        raise typed from exc
-
-
 def diagnose(paths: AppPaths) -> StoreError | None:
     """What keeps the store from being used, found without opening it for writing
     (for ``db check``): missing, empty, unreadable, newer version, folder not writable."""
@@ -230,7 +216,7 @@ def _probe_readable(db: Path) -> None:
 
 def quick_check(store: Store, paths: AppPaths) -> None:
     """SQLite's ``quick_check`` of the open store (start-up alert); ``store_damaged`` if it fails."""
-    with _typed(paths.db_path), store.engine.connect() as conn:
+    with typed_store_errors(paths.db_path), store.engine.connect() as conn:
         rows = [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check").fetchall()]
     if rows != ["ok"]:
         raise StoreError(

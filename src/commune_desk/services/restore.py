@@ -25,7 +25,7 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,7 +44,7 @@ from commune_desk.services.backup import create_backup, integrity_problems
 from commune_desk.services.errors import BackupError
 from commune_desk.services.values import RestoreInfo
 from commune_desk.store.blobs import BlobStore, fsync_dir
-from commune_desk.store.errors import StoreError, as_store_error
+from commune_desk.store.errors import StoreError, typed_store_errors
 from commune_desk.store.identity import STORE_ID_KEY, write_marker
 from commune_desk.store.lock import StoreLock
 from commune_desk.store.migrate import known_revisions
@@ -88,7 +88,7 @@ def restore_backup(
     archive = Path(os.path.abspath(archive))
     paths.data_dir.mkdir(parents=True, exist_ok=True)
     with (
-        _typed_os_errors(paths.data_dir),
+        typed_store_errors(paths.data_dir),
         open_archive(archive) as zf,
         tempfile.TemporaryDirectory(dir=paths.data_dir, prefix=SCRATCH_PREFIX) as work,
     ):
@@ -230,14 +230,3 @@ def _install_db(paths: AppPaths, checked_db: Path) -> None:
         os.fsync(handle.fileno())
     os.replace(checked_db, paths.db_path)
     fsync_dir(paths.data_dir)
-
-
-@contextlib.contextmanager
-def _typed_os_errors(folder: Path) -> Iterator[None]:
-    try:
-        yield
-    except (OSError, sqlite3.Error) as exc:
-        typed = as_store_error(exc, path=str(folder))
-        if typed is None:
-            raise
-        raise typed from exc

@@ -10,9 +10,11 @@ which say it in Vietnamese.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -154,3 +156,18 @@ def _nearly_full(path: str) -> bool:
         return shutil.disk_usage(folder).free < _NEARLY_FULL
     except OSError:
         return False
+
+
+@contextlib.contextmanager
+def typed_store_errors(path: Path | str) -> Iterator[None]:
+    """Raw SQLite, SQLAlchemy and OS errors of a known kind raised in the block become
+    StoreErrors about ``path``; StoreErrors and errors of no known kind pass unchanged."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except Exception as exc:
+        typed = as_store_error(exc, path=str(path))
+        if typed is None:
+            raise
+        raise typed from exc

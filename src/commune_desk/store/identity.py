@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from commune_desk.store import Store
-from commune_desk.store.settings import DEMO_STORE, STORE_ID, get_setting, put_setting
+from commune_desk.store.settings import DEMO_STORE, STORE_ID, ensure_uuid, get_setting, put_setting
 
 #: Settings key of the store's identity (read from archived copies with plain sqlite3).
 STORE_ID_KEY = STORE_ID.key
@@ -39,12 +38,7 @@ REGISTRY_FILE = "known-data-folders.json"
 def ensure_store_id(store: Store) -> str:
     """The store's identity, created on first call in its own transaction."""
     with store.write.begin() as session:
-        current = get_setting(session, STORE_ID)
-        if current:
-            return str(current)
-        value = str(uuid.uuid4())
-        put_setting(session, STORE_ID, value)
-        return value
+        return ensure_uuid(session, STORE_ID)
 
 
 def is_demo_store(session: Session) -> bool:

@@ -105,11 +105,16 @@ def merge_office(session: Session, **values: Any) -> None:
     put_setting(session, OFFICE, {**(get_setting(session, OFFICE) or {}), **values})
 
 
-def ensure_device_id(session: Session) -> str:
-    """This installation's device UUID, created on first use in the caller's transaction."""
-    current = get_setting(session, DEVICE_ID)
+def ensure_uuid(session: Session, setting: SettingKey) -> str:
+    """The UUID kept in ``setting``, created on first use in the caller's transaction."""
+    current = get_setting(session, setting)
     if current:
         return str(current)
-    device_id = str(uuid.uuid4())
-    put_setting(session, DEVICE_ID, device_id)
-    return device_id
+    value = str(uuid.uuid4())
+    put_setting(session, setting, value)
+    return value
+
+
+def ensure_device_id(session: Session) -> str:
+    """This installation's device UUID, created on first use in the caller's transaction."""
+    return ensure_uuid(session, DEVICE_ID)

@@ -28,6 +28,15 @@ def _run(
     return code, out, err
 
 
+def _login(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], data: Path, server: RunningServer
+) -> tuple[int, str, str]:
+    return _run(
+        monkeypatch, capsys, data, "login", "--server", server.base_url, "--username", "c01-clerk",
+        "--password-stdin", stdin="secret-pass\n",
+    )  # fmt: skip
+
+
 def _outbox(data: Path) -> int:
     conn = sqlite3.connect(data / "commune-desk.sqlite3")
     try:
@@ -46,35 +55,13 @@ def test_a_demo_store_queues_nothing_and_never_logs_in_or_syncs(
     assert "không bao giờ đồng bộ" in out
     code, out, err = _run(monkeypatch, capsys, demo, "db", "check")
     assert code == 0, (out, err)
-    code, out, err = _run(
-        monkeypatch,
-        capsys,
-        demo,
-        "login",
-        "--server",
-        city.base_url,
-        "--username",
-        "c01-clerk",
-        "--password-stdin",
-        stdin="secret-pass\n",
-    )
+    code, out, err = _login(monkeypatch, capsys, demo, city)
     assert code == 1 and "dữ liệu mẫu" in err, (out, err)
     code, out, err = _run(monkeypatch, capsys, demo, "sync", "--once", "--json")
     assert code == 1 and json.loads(out)["error_kind"] == "demo_store", out
     # A real store next to it logs in and syncs as usual, and the server holds nothing of the demo.
     real = tmp_path / "real"
-    code, out, err = _run(
-        monkeypatch,
-        capsys,
-        real,
-        "login",
-        "--server",
-        city.base_url,
-        "--username",
-        "c01-clerk",
-        "--password-stdin",
-        stdin="secret-pass\n",
-    )
+    code, out, err = _login(monkeypatch, capsys, real, city)
     assert code == 0, err
     code, out, err = _run(monkeypatch, capsys, real, "sync", "--once", "--json")
     result = json.loads(out)
@@ -85,18 +72,7 @@ def test_demo_data_is_refused_in_a_real_store(
     tmp_path: Path, city: RunningServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     logged_in = tmp_path / "logged-in"
-    code, _, err = _run(
-        monkeypatch,
-        capsys,
-        logged_in,
-        "login",
-        "--server",
-        city.base_url,
-        "--username",
-        "c01-clerk",
-        "--password-stdin",
-        stdin="secret-pass\n",
-    )
+    code, _, err = _login(monkeypatch, capsys, logged_in, city)
     assert code == 0, err
     with_records = tmp_path / "with-records"
     code, _, err = _run(
