@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import sqlite3
@@ -38,6 +39,8 @@ from commune_desk.store.identity import (
 )
 from commune_desk.store.lock import StoreLock
 from commune_desk.store.migrate import known_revisions
+
+log = logging.getLogger(__name__)
 
 #: Kinds after which the clerk is offered the newest verified backup.
 RECOVERABLE = frozenset({"store_missing", "store_empty", "store_unreadable", "store_damaged"})
@@ -261,7 +264,9 @@ def clean_leftovers(paths: AppPaths) -> list[Leftover]:
             else:
                 item.path.unlink()
         except OSError:
+            log.warning("could not remove leftover %s", item.path)
             continue
+        log.info("removed leftover %s (%d bytes)", item.path, item.size)
         removed.append(item)
     return removed
 

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commune_desk.domain.calendar import VN_TZ
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.errors import message_for
+from commune_desk.ui.format import format_datetime
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import error_label
 
@@ -272,7 +272,7 @@ class BackupBox(QGroupBox):
         if state.running:
             self.last_label.setText(self.tr("Đang sao lưu và kiểm tra…"))
         elif state.last_at is not None:
-            when = state.last_at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
+            when = format_datetime(state.last_at)
             self.last_label.setText(self.tr("{time} (đã kiểm tra)").format(time=when))
             self.last_label.setToolTip(state.last_path)
         else:
@@ -280,7 +280,7 @@ class BackupBox(QGroupBox):
         if state.next_at is None:
             self.next_label.setText(self.tr("Ngay khi mở phần mềm"))
         else:
-            self.next_label.setText(state.next_at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y"))
+            self.next_label.setText(format_datetime(state.next_at))
         self.button.setEnabled(self.scheduler is not None and not state.running)
         if state.damaged:  # the whole story was in the dialog; here a line that stays
             self.alert.setText(
