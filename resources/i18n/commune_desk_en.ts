@@ -1187,8 +1187,48 @@ Please send this file to IT support.</translation>
         <translation>This version does not match the server. Please update the software.</translation>
     </message>
     <message>
-        <source>Không đọc được kho mật khẩu của hệ điều hành. Hãy liên hệ cán bộ CNTT.</source>
-        <translation>The operating system&apos;s password store cannot be read. Please contact IT staff.</translation>
+        <source>Máy này không có kho mật khẩu của hệ điều hành (hoặc kho không hoạt động) nên không lưu được thông tin đăng nhập an toàn. Cán bộ CNTT: bật kho mật khẩu (Windows Credential Manager; trên Linux: GNOME Keyring hoặc KWallet) rồi đăng nhập lại, hoặc — nếu chấp nhận lưu vào một tệp chỉ tài khoản này đọc được — chạy lại lệnh login với --insecure-storage.</source>
+        <translation>This PC has no operating-system keyring (or it does not work), so the login secrets cannot be stored safely. IT staff: enable the keyring (Windows Credential Manager; on Linux: GNOME Keyring or KWallet) and log in again, or — if storing them in a file only this account can read is acceptable — run login again with --insecure-storage.</translation>
+    </message>
+    <message>
+        <source>Đăng nhập sai quá nhiều lần nên tạm thời bị khóa; hãy thử lại sau ít phút.</source>
+        <translation>Too many failed logins: logging in is locked for a while; try again in a few minutes.</translation>
+    </message>
+    <message>
+        <source>Đăng nhập sai quá nhiều lần nên tạm thời bị khóa; hãy thử lại sau {wait}.</source>
+        <translation>Too many failed logins: logging in is locked for a while; try again in {wait}.</translation>
+    </message>
+    <message>
+        <source>{n} giây</source>
+        <translation>{n} s</translation>
+    </message>
+    <message>
+        <source>{n} phút</source>
+        <translation>{n} min</translation>
+    </message>
+    <message>
+        <source>{h} giờ</source>
+        <translation>{h} h</translation>
+    </message>
+    <message>
+        <source>{h} giờ {m} phút</source>
+        <translation>{h} h {m} min</translation>
+    </message>
+    <message>
+        <source>Khóa thiết bị của máy này không khớp với khóa máy chủ đã ghi nhận (máy được cài lại hoặc mất kho mật khẩu). Hãy nhờ lãnh đạo đơn vị gắn lại máy này trên máy chủ.</source>
+        <translation>This PC&apos;s device key does not match the key the server has on record (the PC was reinstalled or lost its keyring). Ask a leader of the office to re-bind this PC on the server.</translation>
+    </message>
+    <message>
+        <source>Mã khóa của máy này để lãnh đạo đối chiếu khi gắn lại: {fingerprint}.</source>
+        <translation>This PC&apos;s key fingerprint, for the leader to compare when re-binding: {fingerprint}.</translation>
+    </message>
+    <message>
+        <source>kho mật khẩu của hệ điều hành</source>
+        <translation>the operating-system keyring</translation>
+    </message>
+    <message>
+        <source>TỆP KHÔNG MÃ HÓA trong thư mục dữ liệu (--insecure-storage); ai đọc được tệp này có thể đồng bộ thay máy này</source>
+        <translation>an UNENCRYPTED FILE in the data folder (--insecure-storage); whoever can read it can sync as this PC</translation>
     </message>
     <message>
         <source>Máy chủ trả lời không đúng giao thức; kiểm tra lại địa chỉ máy chủ. Sẽ thử lại sau.</source>
@@ -1682,6 +1722,10 @@ Please send this file to IT support.</translation>
     <message>
         <source>Lưu cài đặt</source>
         <translation>Save settings</translation>
+    </message>
+    <message>
+        <source>Cảnh báo: thông tin đăng nhập máy chủ đang lưu trong tệp không mã hóa (insecure-secrets.json trong thư mục dữ liệu) vì máy không có kho mật khẩu của hệ điều hành. Ai đọc được tệp này có thể đồng bộ thay máy này.</source>
+        <translation>Warning: the server login secrets are stored in an unencrypted file (insecure-secrets.json in the data folder) because this PC has no operating-system keyring. Whoever can read that file can sync as this PC.</translation>
     </message>
     <message>
         <source>Ngày không đúng dạng dd/mm/yyyy.</source>

@@ -11,7 +11,7 @@ from fastapi import APIRouter, FastAPI, Query, Response
 from pydantic import BaseModel
 from sqlalchemy import Engine, select
 
-from city_server import auth, blobs
+from city_server import auth, blobs, devices
 from city_server.auth import ContextDep, SessionDep, last_seen
 from city_server.db import POOL_SIZE, make_engine, migrate, session_factory
 from city_server.errors import ApiError, install_error_handlers
@@ -23,6 +23,7 @@ from city_server.middleware import (
 from city_server.models import Commune, Device, Record, utcnow
 from city_server.numbers import active_leases, find_gaps, grant_lease, lease_to_wire
 from city_server.push import PushBatch
+from city_server.throttle import LoginThrottle
 from commune_desk.protocol import (
     API_PREFIX,
     CLOCK_WARNING_SECONDS,
@@ -147,12 +148,17 @@ def number_gaps(ctx: ContextDep, session: SessionDep) -> GapReport:
 
 
 def create_app(
-    db_url: str | None = None, *, engine: Engine | None = None, run_migrations: bool = True
+    db_url: str | None = None,
+    *,
+    engine: Engine | None = None,
+    run_migrations: bool = True,
+    throttle: LoginThrottle | None = None,
 ) -> FastAPI:
     """Build the ASGI app on ``engine`` or a new engine for ``db_url``.
 
     Migrations run first unless ``run_migrations`` is false (e.g. uvicorn
-    workers after ``city-server init``).
+    workers after ``city-server init``). ``throttle`` replaces the default
+    failed-login limits (its counters are in the database either way).
     """
     if engine is None:
         if db_url is None:
@@ -167,8 +173,10 @@ def create_app(
     )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.throttle = throttle or LoginThrottle(engine)
     install_error_handlers(app)
     app.include_router(auth.router, prefix=API_PREFIX)
+    app.include_router(devices.router, prefix=API_PREFIX)
     app.include_router(router, prefix=API_PREFIX)
     app.include_router(blobs.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)

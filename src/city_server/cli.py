@@ -1,8 +1,9 @@
 """``city-server``: administration and serving of the reference city server.
 
 Commands: ``init``, ``add-commune``, ``add-user``, ``serve``, ``gaps``,
-``openapi``. Every command takes ``--db URL`` (default: the environment
-variable ``CITY_SERVER_DB``, else ``sqlite:///city-server.sqlite3``).
+``security-log``, ``unlock``, ``devices``, ``openapi``. Every command takes
+``--db URL`` (default: the environment variable ``CITY_SERVER_DB``, else
+``sqlite:///city-server.sqlite3``).
 """
 
 from __future__ import annotations
@@ -12,13 +13,18 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from city_server.admin import AdminError, add_commune, add_user
+from city_server.audit import list_events
 from city_server.db import make_engine, migrate, session_factory
-from city_server.models import Commune
+from city_server.devices import commune_devices
+from city_server.models import Commune, utcnow
 from city_server.numbers import find_gaps
+from city_server.throttle import LoginThrottle
 from commune_desk.protocol import Role
 
 DEFAULT_DB = "sqlite:///city-server.sqlite3"
@@ -55,9 +61,27 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    p.add_argument(
+        "--forwarded-allow-ips",
+        default=None,
+        metavar="IPS",
+        help="addresses of the TLS reverse proxy whose X-Forwarded-For is trusted "
+        "(the client address the login throttle counts)",
+    )
     p = cmd("gaps", "report register-number gaps of a commune")
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p = cmd("security-log", "list failed logins, locks, device keys and revocations")
+    p.add_argument("--hours", type=float, default=24.0, help="how far back (default 24)")
+    p.add_argument("--kind", action="append", help="only these kinds (repeatable)")
+    p.add_argument("--username")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p = cmd("unlock", "clear the failed-login counters of a username or client address")
+    p.add_argument("--username")
+    p.add_argument("--address")
+    p = cmd("devices", "list the devices of a commune (key fingerprints, revocations)")
+    p.add_argument("--commune", required=True, help="commune code")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
     p = sub.add_parser("openapi", help="print the OpenAPI schema (JSON)")
     p.set_defaults(db=None)
     return parser
@@ -67,6 +91,8 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     migrate(make_engine(args.db))
+    # Trust X-Forwarded-For only from the proxy IT names (else a client could pick its address).
+    trusted: str | None = args.forwarded_allow_ips
     if args.workers > 1:
         os.environ["CITY_SERVER_DB"] = args.db
         uvicorn.run(
@@ -77,11 +103,21 @@ def _serve(args: argparse.Namespace) -> int:
             workers=args.workers,
             log_level="info",
             access_log=False,
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=trusted,
         )
     else:
         from city_server.app import create_app
 
-        uvicorn.run(create_app(args.db), host=args.host, port=args.port, log_level="info", access_log=False)
+        uvicorn.run(
+            create_app(args.db),
+            host=args.host,
+            port=args.port,
+            log_level="info",
+            access_log=False,
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=trusted,
+        )
     return 0
 
 
@@ -133,6 +169,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"user {args.username} added to {args.commune}")
             elif args.command == "gaps":
                 return _gaps(session, args)
+            elif args.command == "security-log":
+                return _security_log(session, args)
+            elif args.command == "unlock":
+                return _unlock(engine, args)
+            elif args.command == "devices":
+                return _devices(session, args)
     except AdminError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -155,6 +197,49 @@ def _gaps(session: object, args: argparse.Namespace) -> int:
         for g in gaps:
             print(f"{g.series:<22} {g.number:>8}  {g.leased_to or '-'}")
     return 1 if gaps else 0
+
+
+def _security_log(session: Session, args: argparse.Namespace) -> int:
+    since = utcnow() - timedelta(hours=args.hours)
+    events = list_events(session, since=since, kinds=args.kind, username=args.username)
+    if args.json:
+        for event in events:
+            print(json.dumps(event, ensure_ascii=False))
+        return 0
+    if not events:
+        print(f"no security events in the last {args.hours:g} h")
+    for e in events:
+        detail = " ".join(f"{k}={v}" for k, v in sorted(e["detail"].items()) if v is not None)
+        print(
+            f"{e['at'][:19]}  {e['kind']:<20} {e['username'] or '-':<20} "
+            f"{e['address'] or '-':<16} {e['device_id'] or '-':<36} {detail}"
+        )
+    return 0
+
+
+def _unlock(engine: Engine, args: argparse.Namespace) -> int:
+    if not args.username and not args.address:
+        raise AdminError("give --username and/or --address")
+    LoginThrottle(engine).unlock(username=args.username, address=args.address)
+    print(f"unlocked {args.username or ''} {args.address or ''}".rstrip())
+    return 0
+
+
+def _devices(session: Session, args: argparse.Namespace) -> int:
+    commune = session.scalar(select(Commune).where(Commune.code == args.commune))
+    if commune is None:
+        raise AdminError(f"no commune {args.commune!r}")
+    for info in commune_devices(session, commune.id).devices:
+        if args.json:
+            print(info.model_dump_json())
+            continue
+        state = "revoked" if info.revoked_at else "active"
+        pending = f"  pending {info.pending_key_fingerprint}" if info.pending_key_fingerprint else ""
+        print(
+            f"{info.device_id}  {state:<7} {info.key_fingerprint or 'no key':<19} "
+            f"{info.username:<20} {info.name}{pending}"
+        )
+    return 0
 
 
 if __name__ == "__main__":

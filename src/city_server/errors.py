@@ -19,8 +19,17 @@ log = logging.getLogger(__name__)
 class ApiError(Exception):
     """An error reply with a machine-readable kind."""
 
-    def __init__(self, status: int, kind: ErrorKind, message: str, **details: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        kind: ErrorKind,
+        message: str,
+        *,
+        headers: dict[str, str] | None = None,
+        **details: Any,
+    ) -> None:
         super().__init__(message)
+        self.headers = headers or {}
         self.status = status
         self.kind = kind
         self.message = message
@@ -53,8 +62,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return error_response(exc.status, exc.kind, exc.message, exc.details, headers)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        return error_response(exc.status, exc.kind, exc.message, exc.details, {**headers, **exc.headers})
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -88,10 +89,20 @@ class Device(Base):
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    public_key: Mapped[str | None] = mapped_column(String(64))
+    """The device's Ed25519 public key (base64); every login and refresh proves it."""
+    pending_public_key: Mapped[str | None] = mapped_column(String(64))
+    """A key offered at a refused login by a user of the commune, for a leader to re-bind."""
 
 
 class AuthToken(Base):
-    """An access or refresh token, stored as its SHA-256 only."""
+    """An access or refresh token, stored as its SHA-256 only.
+
+    A refresh token that was rotated keeps its row for a short grace period:
+    ``successor`` holds the pair it was exchanged for, encrypted under a key
+    derived from the old refresh token itself, so a client whose reply was lost
+    gets the same pair again and a database reader learns nothing.
+    """
 
     __tablename__ = "auth_token"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -99,6 +110,43 @@ class AuthToken(Base):
     device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    rotated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    successor: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class DeviceNonce(Base):
+    """A single-use challenge a device signs to prove it holds its key."""
+
+    __tablename__ = "device_nonce"
+    nonce_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class RateCounter(Base):
+    """A rate-limit counter (``limits`` storage): hits of one key in its current window."""
+
+    __tablename__ = "rate_counter"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+    """Unix time at which the window ends and the counter starts again from zero."""
+
+
+class SecurityEvent(Base):
+    """Audit trail: failed and successful logins, locks, device keys, revocations."""
+
+    __tablename__ = "security_event"
+    __table_args__ = (Index(None, "username", "at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    username: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(64))
+    device_id: Mapped[str | None] = mapped_column(String(36))
+    commune_id: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str | None] = mapped_column(String(100))
+    detail: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
 
 
 class Record(Base):
@@ -128,9 +176,11 @@ class OpResultRow(Base):
     """The stored outcome of one pushed operation (the idempotency record)."""
 
     __tablename__ = "op_result"
+    # op_id is unique per commune only: a device never learns another commune's op_ids.
+    __table_args__ = (UniqueConstraint("commune_id", "op_id"),)
     device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    op_id: Mapped[str] = mapped_column(String(36), unique=True)
+    op_id: Mapped[str] = mapped_column(String(36))
     commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"))
     status: Mapped[str] = mapped_column(String(10))
     kind: Mapped[str | None] = mapped_column(String(40))

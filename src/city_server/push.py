@@ -124,7 +124,11 @@ class PushBatch:
             select(OpResultRow).where(
                 or_(
                     and_(OpResultRow.device_id == dev, OpResultRow.seq.in_([o.seq for o in ops])),
-                    OpResultRow.op_id.in_([str(o.op_id) for o in ops]),
+                    # op_ids are unique per commune: another commune's never shows through.
+                    and_(
+                        OpResultRow.commune_id == self.ctx.commune_id,
+                        OpResultRow.op_id.in_([str(o.op_id) for o in ops]),
+                    ),
                 )
             )
         ).all()

@@ -201,7 +201,35 @@ MESSAGES: dict[str, str] = {
         "Messages", "Phiên bản phần mềm không khớp với máy chủ. Hãy cập nhật phần mềm."
     ),
     "keyring_unavailable": QT_TRANSLATE_NOOP(
-        "Messages", "Không đọc được kho mật khẩu của hệ điều hành. Hãy liên hệ cán bộ CNTT."
+        "Messages",
+        "Máy này không có kho mật khẩu của hệ điều hành (hoặc kho không hoạt động) nên không lưu "
+        "được thông tin đăng nhập an toàn. Cán bộ CNTT: bật kho mật khẩu (Windows Credential "
+        "Manager; trên Linux: GNOME Keyring hoặc KWallet) rồi đăng nhập lại, hoặc — nếu chấp nhận "
+        "lưu vào một tệp chỉ tài khoản này đọc được — chạy lại lệnh login với --insecure-storage.",
+    ),
+    "login_locked": QT_TRANSLATE_NOOP(
+        "Messages", "Đăng nhập sai quá nhiều lần nên tạm thời bị khóa; hãy thử lại sau ít phút."
+    ),
+    "login_locked_wait": QT_TRANSLATE_NOOP(
+        "Messages", "Đăng nhập sai quá nhiều lần nên tạm thời bị khóa; hãy thử lại sau {wait}."
+    ),
+    "wait.seconds": QT_TRANSLATE_NOOP("Messages", "{n} giây"),
+    "wait.minutes": QT_TRANSLATE_NOOP("Messages", "{n} phút"),
+    "wait.hours": QT_TRANSLATE_NOOP("Messages", "{h} giờ"),
+    "wait.hours_minutes": QT_TRANSLATE_NOOP("Messages", "{h} giờ {m} phút"),
+    "device_key_mismatch": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Khóa thiết bị của máy này không khớp với khóa máy chủ đã ghi nhận (máy được cài lại hoặc "
+        "mất kho mật khẩu). Hãy nhờ lãnh đạo đơn vị gắn lại máy này trên máy chủ.",
+    ),
+    "device_key_fingerprint": QT_TRANSLATE_NOOP(
+        "Messages", "Mã khóa của máy này để lãnh đạo đối chiếu khi gắn lại: {fingerprint}."
+    ),
+    "secrets.keyring": QT_TRANSLATE_NOOP("Messages", "kho mật khẩu của hệ điều hành"),
+    "secrets.file": QT_TRANSLATE_NOOP(
+        "Messages",
+        "TỆP KHÔNG MÃ HÓA trong thư mục dữ liệu (--insecure-storage); ai đọc được tệp này có thể "
+        "đồng bộ thay máy này",
     ),
     "bad_response": QT_TRANSLATE_NOOP(
         "Messages", "Máy chủ trả lời không đúng giao thức; kiểm tra lại địa chỉ máy chủ. Sẽ thử lại sau."
@@ -365,6 +393,20 @@ def source_text(kind: str | None) -> str | None:
 def message(kind: str | None) -> str:
     """The Vietnamese sentence for ``kind``; a generic one naming an unknown kind."""
     return render(kind)
+
+
+def wait_text(seconds: int | None) -> str:
+    """A wait in words (``45 giây``, ``3 phút``, ``1 giờ 5 phút``), never shorter than asked."""
+    if seconds is None:
+        return "?"
+    if seconds < 60:
+        return message("wait.seconds").format(n=max(1, seconds))
+    hours, minutes = divmod(-(-seconds // 60), 60)  # minutes rounded up
+    if not hours:
+        return message("wait.minutes").format(n=minutes)
+    if not minutes:
+        return message("wait.hours").format(h=hours)
+    return message("wait.hours_minutes").format(h=hours, m=minutes)
 
 
 def message_for(error: Any) -> str:

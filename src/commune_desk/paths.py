@@ -7,8 +7,11 @@ tests can point everything at a temporary directory.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +28,38 @@ STATE_DIR_ENV = "COMMUNE_DESK_STATE_DIR"
 #: Environment variable naming the bundled ``resources/`` folder (procedures, translations,
 #: update root); moves all resources at once (bundles, tests).
 RESOURCES_ENV = "COMMUNE_DESK_RESOURCES_DIR"
+
+#: On POSIX the data folder and everything in it belong to the PC's user alone.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+_POSIX = sys.platform != "win32"
+
+
+@contextlib.contextmanager
+def private_files() -> Iterator[None]:
+    """Create every file and folder of the block readable by this user only (umask 077).
+
+    The CLI and the desktop app run inside it, so the store, its WAL, backups,
+    logs, settings and attachments are never created readable by others, even
+    for an instant. (Windows keeps per-user ACLs on the data folder instead.)
+    """
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def _tighten(path: Path, mode: int) -> None:
+    """Drop group and other permissions of ``path`` (never following a symlink)."""
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(st.st_mode) or stat.S_IMODE(st.st_mode) & 0o077 == 0:
+        return
+    with contextlib.suppress(PermissionError):  # not ours (a shared mount): leave it be
+        path.chmod(mode)
 
 
 def resources_dir() -> Path:
@@ -99,7 +134,26 @@ class AppPaths:
         return self.data_dir / "updates"
 
     def ensure(self) -> AppPaths:
-        """Create the folders if they do not exist yet; return self."""
+        """Create the folders if they do not exist yet, private to this user; return self."""
         for folder in (self.data_dir, self.blobs_dir, self.logs_dir, self.backup_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+        self.secure()
         return self
+
+    def secure(self) -> None:
+        """On POSIX: folders 0700, files 0600 (store, WAL, backups, logs, settings, secrets).
+
+        Also tightens a data folder made by an older version. The store file is
+        created empty with mode 0600 when missing, so SQLite (which gives its
+        WAL and shared-memory files the store's mode) never makes them wider.
+        Attachment files are not walked: their folder is private already.
+        """
+        if not _POSIX:
+            return
+        if not self.db_path.exists():
+            os.close(os.open(self.db_path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE))
+        for folder in (self.data_dir, self.blobs_dir, self.logs_dir, self.backup_dir, self.staging_dir):
+            _tighten(folder, PRIVATE_DIR_MODE)
+            if folder != self.blobs_dir and folder.is_dir():
+                for entry in folder.iterdir():
+                    _tighten(entry, PRIVATE_DIR_MODE if entry.is_dir() else PRIVATE_FILE_MODE)

@@ -35,7 +35,9 @@ from sqlalchemy.engine import make_url
 from city_server.admin import add_commune, add_user
 from city_server.app import create_app
 from city_server.db import make_engine, session_factory
-from commune_desk.protocol import Role, TokenResponse
+from city_server.throttle import LoginThrottle
+from commune_desk.protocol import PROOF_LOGIN, PROOF_REFRESH, Role, TokenResponse
+from commune_desk.sync.device_key import DeviceKey
 
 PG_ENV = "COMMUNE_TEST_PG_URL"
 
@@ -102,6 +104,8 @@ class RunningServer:
     users: list[ServerUser]
     port: int
     _sessions: object = field(repr=False, default=None)
+    keys: dict[str, DeviceKey] = field(default_factory=dict, repr=False)
+    """The private key of every device this fixture logged in (by device id)."""
 
     def user(self, commune_code: str, role: Role | str = Role.CLERK) -> ServerUser:
         """The first fixture user of ``commune_code`` with ``role``."""
@@ -133,22 +137,63 @@ class RunningServer:
         self.users.append(created)
         return created
 
+    def key(self, device_id: uuid.UUID | str) -> DeviceKey:
+        """The device key of ``device_id`` (made on first use, like a PC at its first login)."""
+        return self.keys.setdefault(str(device_id), DeviceKey.generate())
+
+    def proof(
+        self, device_id: uuid.UUID | str, purpose: str = PROOF_LOGIN, key: DeviceKey | None = None
+    ) -> dict[str, object]:
+        """A fresh challenge signed by ``key`` (default: the device's own key), as JSON."""
+        nonce = httpx.post(
+            f"{self.base_url}/v1/auth/challenge", json={"device_id": str(device_id)}, timeout=30
+        ).json()["nonce"]
+        return (key or self.key(device_id)).prove(purpose, str(device_id), nonce).model_dump()
+
+    def login_reply(
+        self,
+        user: ServerUser,
+        device_id: uuid.UUID | str,
+        device_name: str = "test",
+        key: DeviceKey | None = None,
+        password: str | None = None,
+    ) -> httpx.Response:
+        """POST a signed login (the raw reply, whatever its status)."""
+        key = key or self.key(device_id)
+        return httpx.post(
+            f"{self.base_url}/v1/auth/login",
+            json={
+                "username": user.username,
+                "password": password or user.password,
+                "device_id": str(device_id),
+                "device_name": device_name,
+                "public_key": key.public_key,
+                "proof": self.proof(device_id, key=key),
+            },
+            timeout=30,
+        )
+
     def login(
         self, user: ServerUser, device_id: uuid.UUID | str | None = None, device_name: str = "test"
     ) -> TokenResponse:
         """Log ``user`` in over HTTP from ``device_id`` (a new random device by default)."""
-        reply = httpx.post(
-            f"{self.base_url}/v1/auth/login",
-            json={
-                "username": user.username,
-                "password": user.password,
-                "device_id": str(device_id or uuid.uuid4()),
-                "device_name": device_name,
-            },
-            timeout=30,
-        )
+        reply = self.login_reply(user, device_id or uuid.uuid4(), device_name)
         reply.raise_for_status()
         return TokenResponse.model_validate(reply.json())
+
+    def refresh_reply(
+        self, refresh_token: str, device_id: uuid.UUID | str, key: DeviceKey | None = None
+    ) -> httpx.Response:
+        """POST a signed refresh (the raw reply)."""
+        return httpx.post(
+            f"{self.base_url}/v1/auth/refresh",
+            timeout=30,
+            json={
+                "refresh_token": refresh_token,
+                "device_id": str(device_id),
+                "proof": self.proof(device_id, PROOF_REFRESH, key),
+            },
+        )
 
     def client(self, tokens: TokenResponse, **kwargs: object) -> httpx.Client:
         """An httpx client with the bearer token of ``tokens`` set."""
@@ -166,6 +211,7 @@ def run_city_server(
     communes: Sequence[str] = ("C01", "C02"),
     roles: Sequence[Role | str] = (Role.CLERK, Role.LEADER),
     password: str = "secret-pass",
+    throttle: LoginThrottle | None = None,
 ) -> Iterator[RunningServer]:
     """Migrate ``db_url``, create ``communes`` with one user per role, serve on 127.0.0.1:0.
 
@@ -173,7 +219,7 @@ def run_city_server(
     ``password``. Yields a :class:`RunningServer`; the server stops on exit.
     """
     engine = make_engine(db_url)
-    app = create_app(engine=engine)
+    app = create_app(engine=engine, throttle=throttle)
     sessions = session_factory(engine)
     users: list[ServerUser] = []
     with sessions() as session:

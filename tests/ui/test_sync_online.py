@@ -54,3 +54,24 @@ def test_sync_round_from_the_page_empties_the_queue(
     qtbot.waitUntil(lambda: page.rounds_table.rowCount() >= 1, timeout=30_000)
     desktop.close()
     assert not [t for t in threading.enumerate() if t.name == "sync-worker" and t.is_alive()]
+
+
+def test_settings_page_says_when_secrets_are_in_the_insecure_file(
+    city: RunningServer, make_desktop: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    from commune_desk.sync.account import login
+
+    data = tmp_path / "data"
+    with AppContext.open(AppPaths(data_dir=data, backup_dir=data / "backups")) as ctx:
+        login(
+            ctx.store,
+            server_url=city.base_url,
+            username="c01-clerk",
+            password="secret-pass",
+            insecure_storage=True,
+        )
+    desktop = make_desktop()
+    page = desktop.window.show_page("settings")
+    qtbot.waitUntil(lambda: page.secrets_label.isVisible(), timeout=10_000)
+    assert "không mã hóa" in page.secrets_label.text()
+    desktop.close()

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from commune_desk import __version__
+from commune_desk.paths import private_files
 
 #: Modules that contribute sub-commands, in the order they appear in --help.
 COMMAND_MODULES = (
@@ -56,9 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
-    if handler is None:
-        return _run_gui(args, parser)
-    return int(handler(args) or 0)
+    with private_files():  # the data folder's files are this user's only (POSIX)
+        if handler is None:
+            return _run_gui(args, parser)
+        return int(handler(args) or 0)
 
 
 def _run_gui(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

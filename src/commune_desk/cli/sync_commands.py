@@ -14,8 +14,9 @@ import json
 import sys
 from typing import Any
 
-from commune_desk.messages import MESSAGES, message
+from commune_desk.messages import MESSAGES, message, wait_text
 from commune_desk.paths import AppPaths
+from commune_desk.sync.credentials import INSECURE_FILE_NAME
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -32,6 +33,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--password-stdin",
         action="store_true",
         help="read the password from the first line of standard input",
+    )
+    login.add_argument(
+        "--insecure-storage",
+        action="store_true",
+        help="where the OS has no keyring: keep the secrets in a file of the "
+        "data folder that only this user may read (not encrypted)",
     )
     login.set_defaults(handler=_login)
 
@@ -74,13 +81,54 @@ def _login(args: argparse.Namespace) -> int:
         return ctx
     with ctx:
         try:
-            account = login(ctx.store, server_url=args.server, username=args.username, password=password)
+            account = login(
+                ctx.store,
+                server_url=args.server,
+                username=args.username,
+                password=password,
+                insecure_storage=args.insecure_storage,
+            )
         except SyncError as exc:
-            detail = exc.detail if exc.detail in MESSAGES else None
-            print(message(detail or exc.kind.value), file=sys.stderr)
+            print(_login_failure(ctx, exc), file=sys.stderr)
             return EXIT_FAILED
+        secrets_file = ctx.paths.data_dir / INSECURE_FILE_NAME
     print(f"Đã đăng nhập {account.username} ({account.commune_name}); máy: {account.device_id}")
+    if account.secret_storage == "file":
+        print(
+            f"Lưu ý: thông tin đăng nhập được lưu trong tệp {secrets_file} (không mã hóa, chỉ "
+            "tài khoản này đọc được), không phải kho mật khẩu của hệ điều hành."
+        )
     return EXIT_OK
+
+
+def _login_failure(ctx: Any, exc: Any) -> str:
+    """The Vietnamese sentence for a failed login, with the wait or the key fingerprint."""
+    kind = exc.kind.value
+    if kind == "login_locked" and exc.retry_after is not None:
+        return message("login_locked_wait").format(wait=wait_text(exc.retry_after))
+    if kind == "device_key_mismatch":
+        return _key_mismatch(_fingerprint(ctx))
+    detail = exc.detail if exc.detail in MESSAGES else None
+    return message(detail or kind)
+
+
+def _key_mismatch(fingerprint: str) -> str:
+    return f"{message('device_key_mismatch')} " + message("device_key_fingerprint").format(
+        fingerprint=fingerprint
+    )
+
+
+def _fingerprint(ctx: Any) -> str:
+    """This PC's device-key fingerprint (what a leader compares before a re-bind)."""
+    from commune_desk.sync.account import vault_for
+    from commune_desk.sync.device_key import DeviceKey
+    from commune_desk.sync.errors import SyncError
+
+    try:
+        text = vault_for(ctx.store).load_device_key(ctx.device_id)
+    except SyncError:
+        return "?"
+    return DeviceKey.from_text(text).fingerprint if text else "?"
 
 
 def _sync(args: argparse.Namespace) -> int:
@@ -94,6 +142,7 @@ def _sync(args: argparse.Namespace) -> int:
         return ctx
     with ctx:
         result = SyncEngine(ctx.store, ctx.blobs).sync_once()
+        fingerprint = _fingerprint(ctx) if result.error_kind == "device_key_mismatch" else "?"
     attention = result.quarantined > 0 or result.conflicts > 0
     kind = result.error_kind or (
         "not_converged" if not result.converged else "attention" if attention else None
@@ -101,7 +150,8 @@ def _sync(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({**result.to_json(), "reason": kind}, ensure_ascii=False))
     elif kind:
-        print(message(kind), file=sys.stderr)
+        text = _key_mismatch(fingerprint) if kind == "device_key_mismatch" else message(kind)
+        print(text, file=sys.stderr)
     else:
         print(f"Đồng bộ xong: gửi {result.pushed}, nhận {result.pulled} thay đổi.")
     if not result.ok:
@@ -128,6 +178,8 @@ def _status(args: argparse.Namespace) -> int:
                 state = load_state(session, account.device_id)
                 status.update(cursor=state.cursor, last_error=state.last_error)
         status.update(
+            secret_storage=account.secret_storage if account else None,
+            device_key_fingerprint=_fingerprint(ctx) if account else None,
             logged_in=account is not None,
             server_url=account.server_url if account else None,
             username=account.username if account else None,
@@ -141,6 +193,9 @@ def _status(args: argparse.Namespace) -> int:
         print(message("not_logged_in"))
         return EXIT_OK
     print(f"Máy chủ: {status['server_url']} — người dùng {status['username']}")
+    storage = status["secret_storage"]
+    print(f"Thông tin đăng nhập lưu ở: {message(f'secrets.{storage}')}")
+    print(f"Mã khóa thiết bị: {status['device_key_fingerprint']}")
     print(
         f"Chờ gửi: {status['pending']}; bị từ chối: {status['quarantined']}; "
         f"xung đột: {status['open_conflicts']}"

@@ -18,6 +18,9 @@ Conventions:
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -135,6 +138,9 @@ class ErrorKind(StrEnum):
     TOKEN_EXPIRED = "token_expired"
     DEVICE_REVOKED = "device_revoked"
     DEVICE_MISMATCH = "device_mismatch"
+    DEVICE_KEY_REQUIRED = "device_key_required"
+    DEVICE_KEY_MISMATCH = "device_key_mismatch"
+    CHALLENGE_EXPIRED = "challenge_expired"
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     # HTTP-level: request shape and transport
@@ -217,20 +223,82 @@ class ErrorBody(_Wire):
 # ---------------------------------------------------------------------------
 
 
+#: Seconds a device-proof challenge stays usable (it is usable once).
+CHALLENGE_TTL_SECONDS = 120
+#: Purposes a device proof is made for (part of the signed message).
+PROOF_LOGIN = "login"
+PROOF_REFRESH = "refresh"
+_PROOF_DOMAIN = b"CommuneDesk device proof v1"
+
+PublicKeyText = Annotated[str, Field(min_length=40, max_length=64, pattern=r"^[A-Za-z0-9+/=]+$")]
+"""An Ed25519 public key: its 32 raw bytes in standard base64."""
+
+
+def proof_message(purpose: str, device_id: UUID | str, nonce: str) -> bytes:
+    """The bytes a device signs to prove it holds its key.
+
+    Binding the purpose and the device id stops a signature made for one use
+    (or one device) from being replayed for another; the nonce is single-use.
+    """
+    return b"\x00".join((_PROOF_DOMAIN, purpose.encode(), str(device_id).lower().encode(), nonce.encode()))
+
+
+def key_fingerprint(public_key: str) -> str:
+    """A short, human-comparable fingerprint of a public key (read aloud by a leader)."""
+    try:
+        raw = base64.b64decode(public_key, validate=True)
+    except (binascii.Error, ValueError):
+        raw = public_key.encode()
+    digest = hashlib.sha256(raw).hexdigest()[:16].upper()
+    return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
+class ChallengeRequest(_Wire):
+    """Ask for a nonce to sign before a login or a refresh from ``device_id``."""
+
+    device_id: UUID
+
+
+class Challenge(_Wire):
+    """A single-use nonce for :func:`proof_message` (any device id gets one)."""
+
+    nonce: str
+    expires_in: int = Field(description="Seconds the nonce stays usable.")
+
+
+class DeviceProof(_Wire):
+    """A signature by the device key over ``proof_message(purpose, device_id, nonce)``."""
+
+    nonce: Text = Field(min_length=1, max_length=100)
+    signature: Text = Field(min_length=1, max_length=200, description="Ed25519 signature, standard base64.")
+
+
 class LoginRequest(_Wire):
-    """Log a user in from one device; the tokens are bound to that device."""
+    """Log a user in from one device; the tokens are bound to that device.
+
+    A new device registers ``public_key``; a known device proves it holds the
+    key it registered. ``proof`` is required in both cases.
+    """
 
     username: Text = Field(min_length=1, max_length=100)
     password: Text = Field(min_length=1, max_length=1000)
     device_id: UUID
     device_name: Text = Field(default="", max_length=200)
+    public_key: PublicKeyText | None = None
+    proof: DeviceProof | None = None
 
 
 class RefreshRequest(_Wire):
-    """Exchange a refresh token for a new token pair (the old refresh token dies)."""
+    """Exchange a refresh token for the next token pair, proving the device key.
+
+    ``public_key`` is only read for a device registered before device keys
+    existed: the refresh binds it.
+    """
 
     refresh_token: Text = Field(min_length=1, max_length=200)
     device_id: UUID
+    public_key: PublicKeyText | None = None
+    proof: DeviceProof | None = None
 
 
 class TokenResponse(_Wire):
@@ -257,6 +325,17 @@ class DeviceInfo(_Wire):
     registered_at: datetime
     last_seen_at: datetime | None
     revoked_at: datetime | None
+    key_fingerprint: str | None = Field(default=None, description="Fingerprint of the registered device key.")
+    pending_public_key: str | None = Field(
+        default=None, description="A key the device offered at a refused login (to re-bind)."
+    )
+    pending_key_fingerprint: str | None = None
+
+
+class DeviceRebindRequest(_Wire):
+    """Accept a new device key for a device (its old key was lost): audited."""
+
+    public_key: PublicKeyText
 
 
 class DeviceList(_Wire):

@@ -57,11 +57,12 @@ def open_checked(paths: AppPaths, *, lock: str | StoreLock | None = None) -> tup
     try:
         with offering_backup(paths):
             _check_folder(paths)
+            _check_store_file(paths)  # before ensure(), which makes an empty store file
             with typed_store_errors(paths.data_dir):
                 paths.ensure()
                 if isinstance(lock, str):
                     held = StoreLock.acquire(paths.data_dir, purpose=lock, wait=LOCK_WAIT)
-            _check_store_file(paths)
+            _check_store_file(paths)  # again under the lock
             if held is not None:
                 clean_leftovers(paths)
             with typed_store_errors(paths.db_path):

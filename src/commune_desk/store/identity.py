@@ -70,9 +70,9 @@ def read_marker(data_dir: Path) -> StoreMarker | None:
     path = data_dir / MARKER_FILE
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
-    except OSError:
+    except OSError:  # unreadable: a marker is there, so a store was
         return StoreMarker(store_id=None)
     try:
         data: Any = json.loads(raw)

@@ -1,9 +1,11 @@
 """The sync account of this installation: who logged in, to which server, from which device.
 
-Public facts (server URL, user name, commune, device id) and the offline
-password verifier are kept in the store's ``settings`` table under
-``sync.account`` (``store.settings.SYNC_ACCOUNT``); the refresh token and the current access token live in
-the OS keyring (:class:`~commune_desk.sync.credentials.TokenVault`).
+Public facts (server URL, user name, commune, device id, where the secrets
+are) and the offline password verifier are kept in the store's ``settings``
+table under ``sync.account`` (``store.settings.SYNC_ACCOUNT``); the refresh
+token, the current access token and the private device key live in the OS
+keyring, or in the insecure-storage file when IT chose it
+(:class:`~commune_desk.sync.credentials.TokenVault`).
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import json
 import platform
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import delete
 
@@ -23,12 +27,22 @@ from commune_desk.store.identity import is_demo_store
 from commune_desk.store.models import NumberLease, Setting
 from commune_desk.store.settings import SYNC_ACCOUNT, ensure_device_id, merge_office, put_setting
 from commune_desk.sync.client import SyncClient
-from commune_desk.sync.credentials import PasswordVerifier, TokenVault
+from commune_desk.sync.credentials import (
+    STORAGE_FILE,
+    STORAGE_KEYRING,
+    FileBackend,
+    PasswordVerifier,
+    TokenVault,
+    insecure_file,
+)
+from commune_desk.sync.device_key import DeviceKey
 from commune_desk.sync.errors import SyncError, SyncErrorKind
 from commune_desk.sync.leases import adopt_local_numbers, renew_leases
 
 #: Refresh the access token this many seconds before it expires.
 ACCESS_MARGIN_SECONDS = 60
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,8 @@ class Account:
     commune_name: str
     role: str
     verifier: dict[str, object]
+    secret_storage: str = STORAGE_KEYRING
+    """``keyring`` (the OS keyring) or ``file`` (``--insecure-storage``)."""
 
     def check_password(self, password: str) -> bool:
         """Offline unlock: whether ``password`` matches the verifier saved at login."""
@@ -70,6 +86,42 @@ def save_account(store: Store, account: Account) -> None:
         put_setting(session, SYNC_ACCOUNT, asdict(account))
 
 
+def vault_for(
+    store: Store, account: Account | None = None, *, insecure_storage: bool | None = None
+) -> TokenVault:
+    """The vault holding this installation's secrets (the account says where)."""
+    if insecure_storage is None:
+        account = account or load_account(store)
+        insecure_storage = account is not None and account.secret_storage == STORAGE_FILE
+    if insecure_storage:
+        return TokenVault(backend=FileBackend(insecure_file(store.path.parent)))
+    return TokenVault()
+
+
+def device_key(vault: TokenVault, dev: str) -> DeviceKey:
+    """This PC's device key, made and kept on first use."""
+    text = vault.load_device_key(dev)
+    if text:
+        return DeviceKey.from_text(text)
+    key = DeviceKey.generate()
+    vault.save_device_key(dev, key.to_text())
+    return key
+
+
+def with_proof(
+    client: SyncClient, key: DeviceKey, purpose: str, dev: str, call: Callable[[p.DeviceProof], T]
+) -> T:
+    """Run ``call`` with a fresh signed challenge; once more if the challenge expired."""
+    for attempt in (0, 1):
+        proof = key.prove(purpose, dev, client.challenge(dev).nonce)
+        try:
+            return call(proof)
+        except SyncError as exc:
+            if exc.detail != p.ErrorKind.CHALLENGE_EXPIRED or attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
 def login(
     store: Store,
     *,
@@ -77,25 +129,38 @@ def login(
     username: str,
     password: str,
     vault: TokenVault | None = None,
+    insecure_storage: bool = False,
     timeout: tuple[float, float] = (5.0, 30.0),
 ) -> Account:
-    """Log in online once: tokens to the keyring, account + verifier to the store.
+    """Log in online once: secrets to the vault, account + verifier to the store.
 
-    A demo store is refused (``demo_store``) before anything is sent.
+    Refuses with ``keyring_unavailable`` before talking to the server when the
+    vault cannot keep secrets (no OS keyring and no ``insecure_storage``), and a
+    demo store with ``demo_store`` before anything is sent.
     """
     refuse_demo_store(store)
-    vault = vault or TokenVault()
+    vault = vault or vault_for(store, insecure_storage=insecure_storage)
+    vault.check()
     server_url = server_url.rstrip("/")
     dev = device_id(store)
+    key = device_key(vault, dev)
     client = SyncClient(server_url, timeout=timeout)
     try:
-        tokens = client.login(
-            p.LoginRequest(
-                username=username,
-                password=password,
-                device_id=uuid.UUID(dev),
-                device_name=platform.node()[:200],
-            )
+        tokens = with_proof(
+            client,
+            key,
+            p.PROOF_LOGIN,
+            dev,
+            lambda proof: client.login(
+                p.LoginRequest(
+                    username=username,
+                    password=password,
+                    device_id=uuid.UUID(dev),
+                    device_name=platform.node()[:200],
+                    public_key=key.public_key,
+                    proof=proof,
+                )
+            ),
         )
         TokenCache(vault, server_url, dev).store(tokens)
         _become_server_numbered(store, server_url)
@@ -117,6 +182,7 @@ def login(
         commune_name=tokens.commune_name,
         role=str(tokens.role),
         verifier=PasswordVerifier.create(password).to_json(),
+        secret_storage=vault.storage,
     )
     save_account(store, account)
     return account
@@ -181,8 +247,22 @@ class TokenCache:
         refresh_token = self.vault.load(self.server_url, self.device_id)
         if not refresh_token:
             raise SyncError(SyncErrorKind.NOT_LOGGED_IN, "no refresh token in the keyring")
-        tokens = client.refresh(
-            p.RefreshRequest(refresh_token=refresh_token, device_id=uuid.UUID(self.device_id))
+        key = device_key(self.vault, self.device_id)
+        # A lost reply leaves the old refresh token in the vault: sending it again within
+        # the server's grace period returns the same new pair.
+        tokens = with_proof(
+            client,
+            key,
+            p.PROOF_REFRESH,
+            self.device_id,
+            lambda proof: client.refresh(
+                p.RefreshRequest(
+                    refresh_token=refresh_token,
+                    device_id=uuid.UUID(self.device_id),
+                    public_key=key.public_key,
+                    proof=proof,
+                )
+            ),
         )
         self.store(tokens)
         return tokens.access_token

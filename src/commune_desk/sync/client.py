@@ -16,6 +16,7 @@ import json
 import logging
 from collections.abc import Callable
 from typing import IO, Any, TypeVar
+from uuid import UUID
 
 import pydantic
 import requests
@@ -75,6 +76,28 @@ class SyncClient:
     def refresh(self, req: p.RefreshRequest) -> p.TokenResponse:
         """Rotate the refresh token and get a new access token."""
         return self._json("POST", "/auth/refresh", req, p.TokenResponse, auth=False)
+
+    def challenge(self, device_id: str) -> p.Challenge:
+        """A single-use nonce to sign with the device key (before a login or a refresh)."""
+        return self._json(
+            "POST", "/auth/challenge", p.ChallengeRequest(device_id=UUID(device_id)), p.Challenge, auth=False
+        )
+
+    # -- devices (leaders) -----------------------------------------------------------
+
+    def devices(self) -> p.DeviceList:
+        """The devices of the commune (leaders and admins)."""
+        return self._json("GET", "/devices", None, p.DeviceList)
+
+    def revoke_device(self, device_id: str) -> p.DeviceInfo:
+        """Revoke a device of the commune (leaders and admins)."""
+        return self._json("POST", f"/devices/{device_id}/revoke", None, p.DeviceInfo)
+
+    def rebind_device(self, device_id: str, public_key: str) -> p.DeviceInfo:
+        """Accept a new key for a device of the commune (leaders and admins)."""
+        return self._json(
+            "POST", f"/devices/{device_id}/rebind", p.DeviceRebindRequest(public_key=public_key), p.DeviceInfo
+        )
 
     # -- sync ------------------------------------------------------------------------
 
@@ -185,11 +208,15 @@ class SyncClient:
                 raise SyncError(SyncErrorKind.BAD_RESPONSE, f"{method} {path}: {exc}") from exc
             if resp.status_code < 400:
                 return resp
-            kind, message = _error_of(resp)
+            kind, message, details = _error_of(resp)
             retry_auth = auth and attempt == 0 and self.authenticate is not None
             if resp.status_code == 401 and kind in _AUTH_RETRY_KINDS and retry_auth:
                 continue
-            raise _sync_error(resp.status_code, kind, f"{method} {path}: {message}")
+            error = _sync_error(resp.status_code, kind, f"{method} {path}: {message}")
+            error.retry_after = _retry_after(resp, details)
+            if kind == p.ErrorKind.RATE_LIMITED and path == "/auth/login":
+                error.kind = SyncErrorKind.LOGIN_LOCKED
+            raise error
         raise AssertionError("unreachable")
 
     @staticmethod
@@ -204,13 +231,29 @@ class SyncClient:
             raise SyncError(SyncErrorKind.BAD_RESPONSE, f"unexpected reply ({len(content)} bytes)") from exc
 
 
-def _error_of(resp: requests.Response) -> tuple[str, str]:
-    """The ``ErrorBody`` kind and message of an error reply (best effort)."""
+def _error_of(resp: requests.Response) -> tuple[str, str, dict[str, Any]]:
+    """The ``ErrorBody`` kind, message and details of an error reply (best effort)."""
     try:
         body = json.loads(resp.content)
-        return str(body.get("kind", "")), str(body.get("message", ""))
+        details = body.get("details")
+        return (
+            str(body.get("kind", "")),
+            str(body.get("message", "")),
+            details if isinstance(details, dict) else {},
+        )
     except (ValueError, AttributeError, *_TRANSPORT_ERRORS):
-        return "", f"HTTP {resp.status_code}"
+        return "", f"HTTP {resp.status_code}", {}
+
+
+def _retry_after(resp: requests.Response, details: dict[str, Any]) -> int | None:
+    """Seconds to wait from ``Retry-After`` (or ``details.retry_after``), if the server said."""
+    for value in (resp.headers.get("Retry-After"), details.get("retry_after")):
+        try:
+            if value is not None and int(value) >= 0:
+                return int(value)
+        except (TypeError, ValueError):
+            continue
+    return None
 
 
 def _sync_error(status: int, kind: str, message: str) -> SyncError:
@@ -219,6 +262,8 @@ def _sync_error(status: int, kind: str, message: str) -> SyncError:
         return SyncError(SyncErrorKind.DEVICE_REVOKED, message, detail=kind)
     if kind == p.ErrorKind.INVALID_CREDENTIALS:
         return SyncError(SyncErrorKind.INVALID_CREDENTIALS, message, detail=kind)
+    if kind in (p.ErrorKind.DEVICE_KEY_MISMATCH, p.ErrorKind.DEVICE_KEY_REQUIRED):
+        return SyncError(SyncErrorKind.DEVICE_KEY_MISMATCH, message, detail=kind)
     if status == 401:
         return SyncError(SyncErrorKind.SESSION_EXPIRED, message, detail=kind)
     if kind == p.ErrorKind.UNSUPPORTED_PROTOCOL:

@@ -24,7 +24,7 @@ from commune_desk import protocol as p
 from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.models import Attachment, Conflict, OutboxOp, QuarantinedOp
-from commune_desk.sync.account import Account, TokenCache, load_account, refuse_demo_store
+from commune_desk.sync.account import Account, TokenCache, load_account, refuse_demo_store, vault_for
 from commune_desk.sync.blobs import ChunkSizer, download_blob
 from commune_desk.sync.client import DEFAULT_TIMEOUT, SyncClient
 from commune_desk.sync.credentials import TokenVault
@@ -75,7 +75,7 @@ class SyncEngine:
     ) -> None:
         self.store = store
         self.blobs = blobs
-        self.vault = vault or TokenVault()
+        self._vault = vault
         self.timeout = timeout
         self.batch_size = batch_size
         self.page_size = page_size
@@ -86,6 +86,11 @@ class SyncEngine:
         self._status = SyncStatus()
         self._listeners: list[Listener] = []
         self.refresh_counts()
+
+    @property
+    def vault(self) -> TokenVault:
+        """Where the account's secrets are (the OS keyring, or the insecure-storage file)."""
+        return self._vault or vault_for(self.store)
 
     # -- status ----------------------------------------------------------------------
 

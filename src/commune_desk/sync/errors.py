@@ -28,7 +28,11 @@ class SyncErrorKind(StrEnum):
     PROTOCOL_MISMATCH = "protocol_mismatch"
     """Server and client speak different protocol versions: update the app."""
     KEYRING_UNAVAILABLE = "keyring_unavailable"
-    """The OS keyring cannot store or read the token."""
+    """The OS keyring cannot store or read the token (``--insecure-storage`` is the way out)."""
+    LOGIN_LOCKED = "login_locked"
+    """Too many failed logins for this user name or address: wait ``retry_after`` seconds."""
+    DEVICE_KEY_MISMATCH = "device_key_mismatch"
+    """The server knows this PC by another device key (keyring wiped): a leader re-binds it."""
     BAD_RESPONSE = "bad_response"
     """The server answered something that is not the protocol (wrong URL, proxy page)."""
     REQUEST_REFUSED = "request_refused"
@@ -53,11 +57,20 @@ RETRY_LATER_KINDS = RETRYABLE_KINDS | {SyncErrorKind.INTERNAL_ERROR}
 class SyncError(Exception):
     """A sync failure with a kind the UI can translate."""
 
-    def __init__(self, kind: SyncErrorKind, message: str = "", *, detail: str | None = None):
+    def __init__(
+        self,
+        kind: SyncErrorKind,
+        message: str = "",
+        *,
+        detail: str | None = None,
+        retry_after: int | None = None,
+    ):
         super().__init__(f"{kind}: {message}" if message else str(kind))
         self.kind = kind
         self.message = message
         self.detail = detail
+        self.retry_after = retry_after
+        """Seconds the server asked to wait (``login_locked``)."""
 
     @property
     def retryable(self) -> bool:

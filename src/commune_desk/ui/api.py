@@ -71,6 +71,14 @@ def get_settings(services: Any) -> OfficeSettings:
     return services.get_settings()
 
 
+def secret_storage(services: Any) -> str | None:
+    """Where the sync account's secrets are: ``keyring``, ``file`` (insecure storage) or None."""
+    from commune_desk.sync.account import load_account
+
+    account = load_account(services.store)
+    return account.secret_storage if account is not None else None
+
+
 def update_settings(services: Any, settings: OfficeSettings, actor: str) -> Outcome[Any]:
     """Save the office settings."""
     return services.update_settings(settings, actor=actor)

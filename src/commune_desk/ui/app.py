@@ -22,7 +22,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from commune_desk.paths import AppPaths
+from commune_desk.paths import PRIVATE_DIR_MODE, AppPaths
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +77,9 @@ class DesktopApp:
         from commune_desk.ui.settings_store import UiSettings
         from commune_desk.ui.taskman import TaskManager
 
-        self.paths = paths.ensure()
+        self.paths = paths
         self.qt_app = _ensure_qapplication()
-        log_path = setup_logging(paths.logs_dir)
+        log_path = setup_logging(_log_folder(paths))
         self.errors = ErrorReporter(log_path, show_dialogs=show_dialogs)
         self.errors.install_excepthook()
         self.translations = Translations()
@@ -294,6 +294,25 @@ class DesktopApp:
                 log.exception("error while closing the store")
         self.translations.uninstall()
         sys.excepthook = sys.__excepthook__
+
+
+def _log_folder(paths: AppPaths) -> Path:
+    """Where this run logs. The data folder itself is checked and completed when the store
+    opens: a folder that held a store and is gone (a pulled stick) is never made again
+    here, and a store file is never created over a deleted one."""
+    elsewhere = Path(tempfile.gettempdir()) / "CommuneDesk-logs"
+    if paths.data_dir.is_dir():
+        try:
+            paths.logs_dir.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+        except OSError:  # a read-only folder: the opening explains it; the log goes elsewhere
+            return elsewhere
+        return paths.logs_dir
+    from commune_desk.services.data_folder import had_store  # only when the folder is missing
+
+    if had_store(paths):
+        return elsewhere
+    paths.ensure()  # the very first start
+    return paths.logs_dir
 
 
 def _build_sync_engine(context: Any) -> Any:

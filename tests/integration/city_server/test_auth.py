@@ -8,19 +8,18 @@ from datetime import timedelta
 
 import httpx
 from sqlalchemy import update
-from tests.helpers.city_server import RunningServer, SyncDevice
+from tests.helpers.city_server import RunningServer, ServerUser, SyncDevice
 
 from city_server.models import AuthToken, utcnow
 from city_server.security import token_hash
+from commune_desk.protocol import Role
 
 HANDSHAKE = {"protocol_version": 1, "client_time": "2026-03-01T08:00:00+07:00"}
 
 
 def _login(server: RunningServer, username: str, password: str, device_id: uuid.UUID) -> httpx.Response:
-    return httpx.post(
-        f"{server.base_url}/v1/auth/login",
-        json={"username": username, "password": password, "device_id": str(device_id)},
-    )
+    user = ServerUser(username, password, "", Role.CLERK)
+    return server.login_reply(user, device_id)
 
 
 def test_wrong_password_and_unknown_user(server: RunningServer) -> None:
@@ -50,24 +49,15 @@ def test_refresh_rotates_and_is_bound_to_the_device(
 ) -> None:
     dev = device()
     old = dev.tokens
-    reply = httpx.post(
-        f"{server.base_url}/v1/auth/refresh",
-        json={"refresh_token": old.refresh_token, "device_id": str(uuid.uuid4())},
-    )
+    other = uuid.uuid4()
+    server.login(server.user("C01"), other)  # a real device, with its own key and tokens
+    reply = server.refresh_reply(old.refresh_token, other)
     assert (reply.status_code, reply.json()["kind"]) == (401, "device_mismatch")
-    reply = httpx.post(
-        f"{server.base_url}/v1/auth/refresh",
-        json={"refresh_token": old.refresh_token, "device_id": str(dev.id)},
-    )
+    reply = server.refresh_reply(old.refresh_token, dev.id)
     assert reply.status_code == 200
     new = reply.json()
     assert new["refresh_token"] != old.refresh_token
-    again = httpx.post(
-        f"{server.base_url}/v1/auth/refresh",
-        json={"refresh_token": old.refresh_token, "device_id": str(dev.id)},
-    )
-    assert (again.status_code, again.json()["kind"]) == (401, "unauthenticated")
-    stale = dev.http.post("/v1/handshake", json=HANDSHAKE)  # old access token died too
+    stale = dev.http.post("/v1/handshake", json=HANDSHAKE)  # old access token died
     assert stale.status_code == 401
     fresh = httpx.post(
         f"{server.base_url}/v1/handshake",
@@ -75,6 +65,11 @@ def test_refresh_rotates_and_is_bound_to_the_device(
         headers={"Authorization": f"Bearer {new['access_token']}"},
     )
     assert fresh.status_code == 200
+    # Once the new refresh token has been used, the old one is dead for good.
+    newer = server.refresh_reply(new["refresh_token"], dev.id)
+    assert newer.status_code == 200
+    again = server.refresh_reply(old.refresh_token, dev.id)
+    assert (again.status_code, again.json()["kind"]) == (401, "unauthenticated")
 
 
 def test_expired_access_token(server: RunningServer, device: Callable[..., SyncDevice]) -> None:
@@ -117,10 +112,7 @@ def test_revoked_device_gets_a_distinct_error_everywhere(
         assert (r.status_code, r.json()["kind"]) == (401, "device_revoked")
     relog = _login(server, "c01-clerk", "secret-pass", clerk_dev.id)
     assert (relog.status_code, relog.json()["kind"]) == (401, "device_revoked")
-    refresh = httpx.post(
-        f"{server.base_url}/v1/auth/refresh",
-        json={"refresh_token": clerk_dev.tokens.refresh_token, "device_id": str(clerk_dev.id)},
-    )
+    refresh = server.refresh_reply(clerk_dev.tokens.refresh_token, clerk_dev.id)
     assert (refresh.status_code, refresh.json()["kind"]) == (401, "device_revoked")
 
 

@@ -1,14 +1,21 @@
-"""Commune isolation, table-driven over every route of the app.
+"""Commune isolation over every route of the app and of ``docs/openapi.json``.
 
-``CASES`` maps each (method, path) of the application to a check in which a
-clerk or leader of commune C01 goes after commune C02's objects by their real
-IDs. ``test_every_route_has_a_case`` enumerates the app's routes, so adding an
-endpoint without an isolation case here fails the suite.
+``CASES`` maps each (method, path) to a hand-written check in which a clerk or
+leader of commune C01 goes after commune C02's objects by their real IDs.
+``test_every_route_has_a_case`` enumerates the app's routes and the checked-in
+OpenAPI document, so adding an endpoint without a case here fails the suite.
+
+The generated tests need no case: for every operation of ``docs/openapi.json``
+they build a request from its schema, aimed at C02's objects, and require 401
+without a token, and with a C01 token either 403/404 or a reply
+indistinguishable from the one for an ID that does not exist at all (and no
+C02 object in any reply).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -17,10 +24,12 @@ from dataclasses import dataclass
 import httpx
 import pytest
 from fastapi.routing import APIRoute
+from tests.helpers import openapi_requests as oa
 from tests.helpers.city_server import RunningServer, SyncDevice
 
 from city_server.app import create_app
 from city_server.db import make_engine
+from commune_desk.sync.device_key import DeviceKey
 
 
 @dataclass
@@ -81,23 +90,28 @@ def _victim_dossier(w: World) -> dict[str, object]:
 
 
 def case_login(w: World) -> None:
-    """A C01 user cannot log in on a C02 device (and so cannot take over its identity)."""
-    reply = httpx.post(
-        f"{w.server.base_url}/v1/auth/login",
-        json={
-            "username": w.attacker.user.username,
-            "password": w.attacker.user.password,
-            "device_id": str(w.victim.id),
-        },
-    )
+    """A C01 user cannot take over a C02 device: without its key nothing of it changes."""
+    victim_leases = w.victim.http.get("/v1/leases").json()
+    reply = w.server.login_reply(w.attacker.user, w.victim.id, key=DeviceKey.generate())
+    assert (reply.status_code, reply.json()["kind"]) == (401, "device_key_mismatch")
+    # Even holding the key, a device of C02 stays C02's.
+    reply = w.server.login_reply(w.attacker.user, w.victim.id)
     assert (reply.status_code, reply.json()["kind"]) == (403, "device_mismatch")
+    assert w.victim.http.get("/v1/leases").json() == victim_leases  # its tokens still work
+
+
+def case_challenge(w: World) -> None:
+    """Any device id gets a nonce: a challenge says nothing about which ids exist."""
+    replies = [
+        httpx.post(f"{w.server.base_url}/v1/auth/challenge", json={"device_id": str(d)})
+        for d in (w.victim.id, uuid.uuid4())
+    ]
+    assert [r.status_code for r in replies] == [200, 200]
+    assert [sorted(r.json()) for r in replies] == [["expires_in", "nonce"]] * 2
 
 
 def case_refresh(w: World) -> None:
-    reply = httpx.post(
-        f"{w.server.base_url}/v1/auth/refresh",
-        json={"refresh_token": w.victim.tokens.refresh_token, "device_id": str(w.attacker.id)},
-    )
+    reply = w.server.refresh_reply(w.victim.tokens.refresh_token, w.attacker.id)
     assert (reply.status_code, reply.json()["kind"]) == (401, "device_mismatch")
 
 
@@ -110,6 +124,13 @@ def case_list_devices(w: World) -> None:
 
 def case_revoke(w: World) -> None:
     reply = w.attacker_leader.http.post(f"/v1/devices/{w.victim.id}/revoke")
+    assert (reply.status_code, reply.json()["kind"]) == (404, "not_found")
+    assert w.victim.http.get("/v1/leases").status_code == 200
+
+
+def case_rebind(w: World) -> None:
+    key = w.server.key(uuid.uuid4()).public_key
+    reply = w.attacker_leader.http.post(f"/v1/devices/{w.victim.id}/rebind", json={"public_key": key})
     assert (reply.status_code, reply.json()["kind"]) == (404, "not_found")
     assert w.victim.http.get("/v1/leases").status_code == 200
 
@@ -194,6 +215,8 @@ def case_blob_download(w: World) -> None:
 CASES: dict[tuple[str, str], Callable[[World], None]] = {
     ("POST", "/v1/auth/login"): case_login,
     ("POST", "/v1/auth/refresh"): case_refresh,
+    ("POST", "/v1/auth/challenge"): case_challenge,
+    ("POST", "/v1/devices/{device_id}/rebind"): case_rebind,
     ("GET", "/v1/devices"): case_list_devices,
     ("POST", "/v1/devices/{device_id}/revoke"): case_revoke,
     ("POST", "/v1/handshake"): case_handshake,
@@ -207,7 +230,7 @@ CASES: dict[tuple[str, str], Callable[[World], None]] = {
     ("PUT", "/v1/blobs/{sha256}"): case_blob_chunk,
     ("GET", "/v1/blobs/{sha256}"): case_blob_download,
 }
-PUBLIC = {("POST", "/v1/auth/login"), ("POST", "/v1/auth/refresh")}
+PUBLIC = {("POST", "/v1/auth/login"), ("POST", "/v1/auth/refresh"), ("POST", "/v1/auth/challenge")}
 
 
 def _app_routes() -> Iterator[tuple[str, str]]:
@@ -233,6 +256,9 @@ def _app_routes() -> Iterator[tuple[str, str]]:
 
 def test_every_route_has_a_case() -> None:
     routes = set(_app_routes())
+    documented = {op.key for op in oa.operations(oa.load())}
+    assert documented == routes, "docs/openapi.json is stale: city-server openapi > it"
+    assert {op.key for op in oa.operations(oa.load()) if not op.needs_token} == PUBLIC
     missing = routes - CASES.keys()
     assert not missing, f"routes without a commune-isolation case: {sorted(missing)}"
     assert not CASES.keys() - routes, "stale isolation cases"
@@ -243,14 +269,130 @@ def test_commune_isolation(route: tuple[str, str], world: World) -> None:
     CASES[route](world)
 
 
-@pytest.mark.parametrize("route", sorted(CASES.keys() - PUBLIC), ids=lambda r: f"{r[0]} {r[1]}")
-def test_route_requires_a_token(route: tuple[str, str], server: RunningServer) -> None:
-    method, path = route
-    path = path.replace("{device_id}", str(uuid.uuid4())).replace("{sha256}", "0" * 64)
-    reply = httpx.request(
-        method, server.base_url + path, params={"offset": 0}, json={} if method in ("POST", "PUT") else None
-    )
-    assert reply.status_code in (401, 422), reply.text
-    if reply.status_code == 422:  # body validation may run first; retry with no body issue
-        reply = httpx.request(method, server.base_url + path, params={"offset": 0})
-    assert reply.status_code in (401, 422)
+DOCUMENT = oa.load()
+OPERATIONS = {op.key: op for op in oa.operations(DOCUMENT)}
+# A device id is global (a PC keeps its id whatever commune it serves), so a login or
+# refresh naming a taken id cannot look like one naming a free id; the device key (login)
+# and the refresh token (refresh) protect those, proven by case_login and case_refresh.
+GLOBAL_IDS = {("POST", "/v1/auth/login"), ("POST", "/v1/auth/refresh")}
+# Values that differ between any two calls, whatever the scope.
+VOLATILE = {
+    "nonce",
+    "server_time",
+    "clock_offset_seconds",
+    "lease_id",
+    "granted_at",
+    "registered_at",
+    "last_seen_at",
+    "access_token",
+    "refresh_token",
+    "cursor",
+}
+
+
+def _ids(w: World, *, foreign: bool) -> dict[str, object]:
+    """Field and path values aimed at C02's objects (``foreign``) or at nothing that exists."""
+    fresh = uuid.uuid4()
+    return {
+        "device_id": str(w.victim.id) if foreign else str(fresh),
+        "sha256": w.partial_sha if foreign else hashlib.sha256(fresh.bytes).hexdigest(),
+        "entity_id": w.dossier_id if foreign else str(fresh),
+        "dossier_id": w.dossier_id if foreign else str(fresh),
+        "conflict_id": w.conflict_id if foreign else str(fresh),
+        "public_key": w.server.key(w.attacker.id).public_key,
+        "series": w.series,
+        "size": 3000,
+        "protocol_version": 1,
+    }
+
+
+def _send(w: World, op: oa.Operation, ids: dict[str, object], token: str | None) -> httpx.Response:
+    path = op.path
+    for name in op.path_params:
+        path = path.replace("{" + name + "}", str(ids[name]))
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    kwargs: dict[str, object] = {}
+    if op.body_type == "application/json":
+        kwargs["json"] = oa.example(op.body_schema or {}, DOCUMENT, ids)
+    elif op.body_type:
+        kwargs["content"] = b"chunk"
+    return httpx.request(
+        op.method, w.server.base_url + path, params=dict(op.query), headers=headers, timeout=30, **kwargs
+    )  # type: ignore[arg-type]
+
+
+def _normalised(reply: httpx.Response, ids: dict[str, object]) -> object:
+    """The reply with the request's own IDs and per-call values blanked out."""
+    text = reply.text
+    for value in ids.values():
+        if isinstance(value, str):
+            text = text.replace(value, "<id>")
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return reply.status_code, text
+
+    def blank(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: "<volatile>" if k in VOLATILE else blank(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [blank(v) for v in value]
+        return value
+
+    return reply.status_code, blank(body)
+
+
+def _victim_markers(w: World) -> list[str]:
+    return [
+        str(w.victim.id),
+        str(w.victim_leader.id),
+        w.dossier_id,
+        w.conflict_id,
+        w.sha,
+        w.partial_sha,
+        "C02 only",
+        w.victim.tokens.access_token,
+    ]
+
+
+@pytest.mark.parametrize("route", sorted(OPERATIONS.keys() - PUBLIC), ids=" ".join)
+def test_generated_route_requires_a_token(route: tuple[str, str], world: World) -> None:
+    """Every non-public operation of docs/openapi.json, with a valid request, answers 401."""
+    for token in (None, "not-a-token"):
+        reply = _send(world, OPERATIONS[route], _ids(world, foreign=True), token)
+        assert (reply.status_code, reply.json()["kind"]) == (401, "unauthenticated"), reply.text
+
+
+@pytest.mark.parametrize("route", sorted(OPERATIONS.keys() - GLOBAL_IDS), ids=" ".join)
+def test_generated_foreign_ids_reveal_nothing(route: tuple[str, str], world: World) -> None:
+    """C02's IDs in any operation get 403/404, or exactly the reply a non-existent ID gets."""
+    op = OPERATIONS[route]
+    before = world.victim.pull_all()[0], world.victim.http.get(f"/v1/blobs/{world.partial_sha}/status").json()
+    for attacker in (world.attacker, world.attacker_leader):
+        token = attacker.tokens.access_token if op.needs_token else None
+        foreign_ids = _ids(world, foreign=True)
+        foreign = _send(world, op, foreign_ids, token)
+        assert foreign.status_code < 500, foreign.text
+        assert not any(m in foreign.text for m in _victim_markers(world) if m not in foreign_ids.values()), (
+            foreign.text
+        )
+        if foreign.status_code not in (403, 404):
+            fresh_ids = _ids(world, foreign=False)
+            fresh = _send(world, op, fresh_ids, token)
+            assert _normalised(foreign, foreign_ids) == _normalised(fresh, fresh_ids)
+    after = world.victim.pull_all()[0], world.victim.http.get(f"/v1/blobs/{world.partial_sha}/status").json()
+    assert after == before, "C01's requests changed C02's data"
+
+
+def test_op_ids_are_unique_per_commune_only(device: Callable[..., SyncDevice]) -> None:
+    """A device of one commune cannot probe whether an op_id exists in another commune."""
+    c02, c01, c01_other = device("C02"), device("C01"), device("C01")
+    op = c02.op("dossier", fields={"x": 1})
+    assert c02.push_one(op)["status"] == "applied"
+    probe = c01.op("dossier", fields={"x": 2})
+    probe["op_id"] = op["op_id"]
+    assert c01.push_one(probe)["status"] == "applied"  # not op_id_reused: C02 is invisible
+    assert c02.push_one(op)["replayed"] is True  # each commune keeps its own outcome
+    again = c01_other.op("dossier", fields={"x": 3})
+    again["op_id"] = op["op_id"]
+    assert c01_other.push_one(again)["kind"] == "op_id_reused"  # still unique within C01

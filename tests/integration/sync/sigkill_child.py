@@ -1,7 +1,8 @@
 """Child process of the SIGKILL test: log in, then sync until converged, printing progress.
 
-Run as ``python sigkill_child.py DATA_DIR SERVER_URL USERNAME PASSWORD``. The
-keyring is in memory (this process only), so each start logs in again.
+Run as ``python sigkill_child.py DATA_DIR SERVER_URL USERNAME PASSWORD``. Each
+start logs in again; the secrets (device key, tokens) are in the data folder's
+insecure-storage file, so they survive the kill as a keyring's would.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-
-from tests.helpers.memory_keyring import memory_keyring  # noqa: E402
 
 from commune_desk.app import AppContext  # noqa: E402
 from commune_desk.paths import AppPaths  # noqa: E402
@@ -23,10 +22,17 @@ from commune_desk.sync.errors import SyncError  # noqa: E402
 def main() -> int:
     """Sync until converged; exit 0 then, 1 after too many failed rounds."""
     data_dir, url, username, password = sys.argv[1:5]
-    with memory_keyring(), AppContext.open(AppPaths.resolve(data_dir)) as ctx:
+    with AppContext.open(AppPaths.resolve(data_dir)) as ctx:
         for _ in range(30):
             try:
-                login(ctx.store, server_url=url, username=username, password=password, timeout=(2.0, 5.0))
+                login(
+                    ctx.store,
+                    server_url=url,
+                    username=username,
+                    password=password,
+                    timeout=(2.0, 5.0),
+                    insecure_storage=True,
+                )
                 break
             except SyncError as exc:
                 print("login failed", exc.kind, flush=True)

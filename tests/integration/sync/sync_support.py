@@ -77,10 +77,21 @@ def make_clerk(
     *,
     sync_url: str | None = None,
     timeout: tuple[float, float] = (2.0, 5.0),
+    insecure_storage: bool = False,
 ) -> Clerk:
-    """A fresh installation logged in to ``server_url`` (syncing through ``sync_url``)."""
+    """A fresh installation logged in to ``server_url`` (syncing through ``sync_url``).
+
+    ``insecure_storage`` keeps the secrets in the data folder's file (shared with child
+    processes) instead of the test's in-memory keyring.
+    """
     ctx = AppContext.open(AppPaths.resolve(root / name))
-    login(ctx.store, server_url=server_url, username=user.username, password=user.password)
+    login(
+        ctx.store,
+        server_url=server_url,
+        username=user.username,
+        password=user.password,
+        insecure_storage=insecure_storage,
+    )
     engine = SyncEngine(ctx.store, ctx.blobs, timeout=timeout, server_url=sync_url)
     return Clerk(name, ctx, engine)
 

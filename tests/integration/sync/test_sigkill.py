@@ -46,7 +46,7 @@ def _work(clerk: Clerk, rng: random.Random, n: int) -> None:
 def test_sigkill_during_sync_then_restart_converges(tmp_path: Path, city: RunningServer) -> None:
     rng = random.Random(int(os.environ.get("COMMUNE_SYNC_SEED", "7")))
     with FaultProxy("127.0.0.1", city.port) as proxy:
-        clerk = make_clerk(tmp_path, "pc", proxy.url, city.user("C01"))
+        clerk = make_clerk(tmp_path, "pc", proxy.url, city.user("C01"), insecure_storage=True)
         other = make_clerk(tmp_path, "other", city.base_url, city.user("C01"))
         data_dir = clerk.ctx.paths.data_dir
         try:

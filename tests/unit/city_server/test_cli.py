@@ -11,6 +11,8 @@ from pathlib import Path
 import httpx
 from tests.helpers.city_server import sqlite_url
 
+from commune_desk.sync.device_key import DeviceKey
+
 
 def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -70,23 +72,30 @@ def test_init_add_commune_user_and_login(tmp_path: Path) -> None:
         text=True,
     )
     try:
-        reply = None
+        base = f"http://127.0.0.1:{port}/v1"
+        device = "6f1c3c1e-8d0e-4a43-9d8a-1d8c7b7a0c11"
+        challenge = None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                reply = httpx.post(
-                    f"http://127.0.0.1:{port}/v1/auth/login",
-                    json={
-                        "username": "lan",
-                        "password": "mật khẩu dài",
-                        "device_id": "6f1c3c1e-8d0e-4a43-9d8a-1d8c7b7a0c11",
-                    },
-                    timeout=10,
-                )
+                challenge = httpx.post(f"{base}/auth/challenge", json={"device_id": device}, timeout=10)
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
-        assert reply is not None and reply.status_code == 200, reply and reply.text
+        assert challenge is not None and challenge.status_code == 200
+        key = DeviceKey.generate()
+        reply = httpx.post(
+            f"{base}/auth/login",
+            timeout=10,
+            json={
+                "username": "lan",
+                "password": "mật khẩu dài",
+                "device_id": device,
+                "public_key": key.public_key,
+                "proof": key.prove("login", device, challenge.json()["nonce"]).model_dump(),
+            },
+        )
+        assert reply.status_code == 200, reply.text
         assert reply.json()["commune_name"] == "Xã Tân Lập"
     finally:
         proc.terminate()

@@ -161,6 +161,9 @@ class SettingsPage(QWidget):
             self.language_combo.addItem(name, code)
         other_form.addRow(QLabel(self.tr("Địa chỉ máy chủ"), other_box), self.server_edit)
         other_form.addRow(QLabel(self.tr("Ngôn ngữ"), other_box), self.language_combo)
+        self.secrets_label = error_label(other_box)
+        self.secrets_label.hide()
+        other_form.addRow(self.secrets_label)
         other_form.addRow(hint_label(self.tr("Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm."), other_box))
         left.addWidget(other_box)
         self.backup_box = BackupBox(ctx, self)
@@ -202,6 +205,20 @@ class SettingsPage(QWidget):
     def load(self) -> None:
         """Read the settings on the store thread."""
         StoreOp(self.ctx, api.get_settings, parent=self).success(self._show).run_in_background()
+        StoreOp(self.ctx, api.secret_storage, parent=self).success(
+            self._show_secret_storage
+        ).run_in_background()
+
+    def _show_secret_storage(self, storage: str | None) -> None:
+        """Say so when the sync secrets are in the insecure-storage file, not the keyring."""
+        self.secrets_label.setText(
+            self.tr(
+                "Cảnh báo: thông tin đăng nhập máy chủ đang lưu trong tệp không mã hóa "
+                "(insecure-secrets.json trong thư mục dữ liệu) vì máy không có kho mật khẩu "
+                "của hệ điều hành. Ai đọc được tệp này có thể đồng bộ thay máy này."
+            )
+        )
+        self.secrets_label.setVisible(storage == "file")
 
     def _show(self, settings: Any) -> None:
         self.settings = settings

@@ -1,0 +1,60 @@
+"""This PC's device key: an Ed25519 key pair that proves to the city server which PC is calling.
+
+The private key is made at the first login and kept with the other secrets
+(:class:`~commune_desk.sync.credentials.TokenVault`: the OS keyring, or the
+insecure-storage file when IT chose it). The server keeps the public key;
+every login and refresh signs a fresh server nonce with the private key, so
+knowing a device id is not enough to act as that device.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from commune_desk import protocol as p
+
+
+@dataclass(frozen=True)
+class DeviceKey:
+    """An Ed25519 private key with the operations the protocol needs."""
+
+    private: Ed25519PrivateKey
+
+    @classmethod
+    def generate(cls) -> DeviceKey:
+        """A new random key pair."""
+        return cls(Ed25519PrivateKey.generate())
+
+    @classmethod
+    def from_text(cls, text: str) -> DeviceKey:
+        """Parse the form written by :meth:`to_text` (base64 of the 32 raw private bytes)."""
+        return cls(Ed25519PrivateKey.from_private_bytes(base64.b64decode(text, validate=True)))
+
+    def to_text(self) -> str:
+        """The private key as base64 text, for the keyring (a secret: never log it)."""
+        raw = self.private.private_bytes(
+            serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+        )
+        return base64.b64encode(raw).decode("ascii")
+
+    @property
+    def public_key(self) -> str:
+        """The public key as the server stores it (base64 of 32 raw bytes)."""
+        raw = self.private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        return base64.b64encode(raw).decode("ascii")
+
+    @property
+    def fingerprint(self) -> str:
+        """What a leader compares before re-binding this PC (``ABCD-EF01-...``)."""
+        return p.key_fingerprint(self.public_key)
+
+    def prove(self, purpose: str, device_id: str, nonce: str) -> p.DeviceProof:
+        """Sign the server's ``nonce`` for ``purpose`` (login or refresh)."""
+        signature = self.private.sign(p.proof_message(purpose, device_id, nonce))
+        return p.DeviceProof(nonce=nonce, signature=base64.b64encode(signature).decode("ascii"))
