@@ -366,12 +366,16 @@ def render(
 ) -> str:
     """The sentence for ``kind`` with ``params`` filled in (``{path}``, ``{backup}``...) and,
     after an accident to the store, how to recover; ``translate`` maps a catalogue sentence
-    to the interface language (the desktop passes Qt's)."""
+    to the interface language (the desktop passes Qt's). Without ``params`` the sentence is
+    returned as written, placeholders and all, for the caller to fill."""
     source = source_text(kind)
-    values = _Params({k: v for k, v in (params or {}).items() if v is not None}, translate(PATH_FALLBACK))
-    values.setdefault("kind", kind)
-    text = translate(source if source is not None else UNKNOWN_KIND).format_map(values)
-    if kind in RECOVERABLE_KINDS and params is not None and "backup" in params:
+    if source is None:
+        return translate(UNKNOWN_KIND).format(kind=kind)
+    if params is None:  # the caller fills any placeholders itself (``login_locked_wait``)
+        return translate(source)
+    values = _Params({k: v for k, v in params.items() if v is not None}, translate(PATH_FALLBACK))
+    text = translate(source).format_map(values)
+    if kind in RECOVERABLE_KINDS and "backup" in params:
         recovery = "recover_with_backup" if values.get("backup") else "recover_without_backup"
         text += " " + translate(MESSAGES[recovery]).format_map(values)
     return text

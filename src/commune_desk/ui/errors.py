@@ -72,11 +72,10 @@ def message_for(exc: object) -> str | None:
     if kind is None:
         return None
     params = getattr(exc, "params", None)
-    return render(
-        kind,
-        params if isinstance(params, dict) else None,
-        lambda source: QCoreApplication.translate(CONTEXT, source),
-    )
+    if not isinstance(params, dict):
+        # a raw SQLite/OS error classified above: its sentence names "the data folder"
+        params = {} if kind_of(exc) is None else None
+    return render(kind, params, lambda source: QCoreApplication.translate(CONTEXT, source))
 
 
 class ErrorReporter:
