@@ -62,7 +62,12 @@ def with_context(args: argparse.Namespace, body: Callable[[Any], int], *, lock: 
     """Open the store (holding the store lock for ``lock``'s purpose when given), run
     ``body(context)``, and say every typed or classifiable error in Vietnamese."""
     from commune_desk.app import AppContext  # the CLI's --help must not need the store
+    from commune_desk.cli.intake_args import check_arguments
 
+    try:
+        check_arguments(vars(args).values())
+    except ValidationError as exc:
+        return fail(message_for(exc), EXIT_INVALID)
     paths = paths_of(args)
     try:
         context = AppContext.open(paths, lock=lock)
