@@ -49,6 +49,13 @@ SYNC_ACCOUNT = SettingKey("sync.account", dict, None, "who this PC syncs as, and
 SYNC_CLOCK = SettingKey("sync.clock", dict, None, "clock offset measured at the last handshake")
 STORE_ID = SettingKey("store_id", str, None, "this store's UUID (kept by backup and restore; names archives)")
 DEMO_STORE = SettingKey("demo_store", dict, None, "set when demo data was written: the store never syncs")
+ROLE_RULES = SettingKey(
+    "access.roles",
+    dict,
+    None,
+    "who may do the leader-only actions {permission: [roles]} (server's if synced)",
+)
+LOCK_AFTER = SettingKey("access.lock_after_minutes", int, None, "idle minutes before the PC locks (0: never)")
 
 #: Every settings row, by key.
 SETTINGS = {
@@ -62,6 +69,8 @@ SETTINGS = {
         SYNC_CLOCK,
         STORE_ID,
         DEMO_STORE,
+        ROLE_RULES,
+        LOCK_AFTER,
     )
 }
 
@@ -109,6 +118,11 @@ def merge_office(session: Session, **values: Any) -> None:
     if unknown:
         raise KeyError(f"not office fields: {sorted(unknown)}")
     put_setting(session, OFFICE, {**(get_setting(session, OFFICE) or {}), **values})
+
+
+def server_managed(session: Session) -> bool:
+    """Whether this PC has logged in to a city server (its accounts and rules are then the server's)."""
+    return bool(get_setting(session, SYNC_ACCOUNT))
 
 
 def ensure_uuid(session: Session, setting: SettingKey) -> str:

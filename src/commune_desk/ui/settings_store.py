@@ -1,4 +1,4 @@
-"""The desktop's own preferences kept in ``settings.json`` (language, clerk name).
+"""The desktop's own preferences kept in ``settings.json`` (the language).
 
 Other parts of the program may keep their keys in the same file, so this
 module only ever reads and rewrites its own keys, leaving the rest intact.
@@ -14,16 +14,16 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-_KEYS = ("language", "clerk")
+_KEYS = ("language",)
 
 
 @dataclass
 class UiSettings:
-    """Language of the interface and the name of the clerk at this PC."""
+    """Language of the interface. (Who works at the PC is whoever signs in: see
+    ``ui/session.py``; the single clerk name once kept here is no longer read.)"""
 
     path: Path
     language: str = "vi"
-    clerk: str = ""
 
     @classmethod
     def load(cls, path: Path) -> UiSettings:
@@ -43,11 +43,9 @@ class UiSettings:
         if not isinstance(ui, dict):
             ui = {}
         language = ui.get("language")
-        clerk = ui.get("clerk")
         return cls(
             path=path,
             language=language if isinstance(language, str) and language else "vi",
-            clerk=clerk if isinstance(clerk, str) else "",
         )
 
     def save(self) -> None:
