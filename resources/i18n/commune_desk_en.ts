@@ -64,6 +64,75 @@
     </message>
 </context>
 <context>
+    <name>BackupBox</name>
+    <message>
+        <source>Sao lưu</source>
+        <extracomment>Thread-name prefix of the backup worker (tests check every ``cd-`` thread stops). How often the app looks whether the daily backup is due (milliseconds). the Vietnamese sentence of the last failure (&quot;&quot; when the last attempt worked) the sentence saying the store is damaged (&quot;&quot; when it is sound)</extracomment>
+        <translation>Backups</translation>
+    </message>
+    <message>
+        <source>{folder}
+Đổi thư mục bằng biến môi trường COMMUNE_DESK_BACKUP_DIR (cán bộ CNTT).</source>
+        <translation>{folder}
+IT staff move it with the COMMUNE_DESK_BACKUP_DIR environment variable.</translation>
+    </message>
+    <message>
+        <source>Sao lưu ngay</source>
+        <translation>Back up now</translation>
+    </message>
+    <message>
+        <source>Phần mềm tự sao lưu mỗi ngày, kiểm tra từng bản sao lưu và giữ 10 bản gần nhất.</source>
+        <translation>The software backs up every day, checks each backup and keeps the newest 10.</translation>
+    </message>
+    <message>
+        <source>Thư mục sao lưu</source>
+        <translation>Backup folder</translation>
+    </message>
+    <message>
+        <source>Lần gần nhất</source>
+        <translation>Last</translation>
+    </message>
+    <message>
+        <source>Lần tới</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>Đang sao lưu và kiểm tra…</source>
+        <translation>Backing up and checking…</translation>
+    </message>
+    <message>
+        <source>{time} (đã kiểm tra)</source>
+        <translation>{time} (checked)</translation>
+    </message>
+    <message>
+        <source>Chưa có bản sao lưu nào</source>
+        <translation>No backup yet</translation>
+    </message>
+    <message>
+        <source>Ngay khi mở phần mềm</source>
+        <translation>When the software opens</translation>
+    </message>
+    <message>
+        <source>Dữ liệu bị hỏng một phần: ngừng nhập hồ sơ mới và gọi cán bộ CNTT (đưa chuột vào đây để xem chi tiết).</source>
+        <translation>The data is partly damaged: stop registering new dossiers and call IT staff (point here for details).</translation>
+    </message>
+</context>
+<context>
+    <name>Backups</name>
+    <message>
+        <source>Không mở được dữ liệu</source>
+        <translation>The data cannot be opened</translation>
+    </message>
+    <message>
+        <source>Khôi phục bản sao lưu này</source>
+        <translation>Restore this backup</translation>
+    </message>
+    <message>
+        <source>Thoát</source>
+        <translation>Quit</translation>
+    </message>
+</context>
+<context>
     <name>ConflictDialog</name>
     <message>
         <source>Xử lý xung đột dữ liệu</source>
@@ -1388,10 +1457,6 @@ Please send this file to IT support.</translation>
         <translation>Invalid office hours: sessions must be in order and not empty.</translation>
     </message>
     <message>
-        <source>Tệp sao lưu không hợp lệ hoặc bị hỏng.</source>
-        <translation>The backup file is invalid or damaged.</translation>
-    </message>
-    <message>
         <source>Không sao lưu được dữ liệu.</source>
         <translation>The backup could not be made.</translation>
     </message>
@@ -1412,8 +1477,84 @@ Please send this file to IT support.</translation>
         <translation>The data check found errors. Contact IT support and restore a backup.</translation>
     </message>
     <message>
-        <source>Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại.</source>
-        <translation>The disk is full. Free some space and try again.</translation>
+        <source>Tệp này không phải bản sao lưu hợp lệ của CommuneDesk. Dữ liệu hiện tại không bị thay đổi.</source>
+        <translation>This file is not a valid CommuneDesk backup. The current data was not changed.</translation>
+    </message>
+    <message>
+        <source>Ổ đĩa chứa {path} đã đầy. Dữ liệu đã lưu không bị mất: hãy giải phóng dung lượng (xoá tệp không cần, chuyển bản sao lưu cũ sang ổ khác) rồi thử lại.</source>
+        <translation>The disk holding {path} is full. Nothing saved is lost: free some space (delete files you do not need, move old backups to another disk), then try again.</translation>
+    </message>
+    <message>
+        <source>Dữ liệu tại {path} đang được một cửa sổ hay lệnh CommuneDesk khác sử dụng ({holder}). Hãy dùng cửa sổ CommuneDesk đang mở, hoặc đóng nó (đợi lệnh kia chạy xong) rồi làm lại.</source>
+        <translation>The data in {path} is in use by another CommuneDesk window or command ({holder}). Use the CommuneDesk window that is open, or close it (wait for the other command to finish), then try again.</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy dữ liệu tại {path}, dù nơi này đã từng có dữ liệu (USB bị rút, ổ đĩa chưa cắm, hoặc tệp bị xoá). Phần mềm dừng lại, không tạo dữ liệu trống mới, để không cấp lại những mã hồ sơ đã in. Nếu dữ liệu ở trên USB hay ổ đĩa khác, hãy cắm lại rồi mở lại phần mềm.</source>
+        <translation>No data found in {path}, although there was data here (a USB stick pulled out, a disk not plugged in, or the file deleted). The software stops and does not create new empty data, so that dossier codes already printed are not issued again. If the data is on a USB stick or another disk, plug it back in and open the software again.</translation>
+    </message>
+    <message>
+        <source>Tệp dữ liệu {path} bị rỗng (có thể do mất điện hoặc ổ đĩa lỗi). Phần mềm dừng lại, không tạo dữ liệu trống mới, để không cấp lại những mã hồ sơ đã in.</source>
+        <translation>The data file {path} is empty (perhaps after a power cut or a disk fault). The software stops and does not create new empty data, so that dossier codes already printed are not issued again.</translation>
+    </message>
+    <message>
+        <source>Tệp dữ liệu {path} bị hỏng, không đọc được. Phần mềm dừng lại để không ghi đè lên nó.</source>
+        <translation>The data file {path} is damaged and cannot be read. The software stops so as not to write over it.</translation>
+    </message>
+    <message>
+        <source>Dữ liệu tại {path} bị hỏng một phần (kiểm tra toàn vẹn phát hiện lỗi). Hãy ngừng nhập hồ sơ mới và gọi cán bộ CNTT.</source>
+        <translation>The data in {path} is partly damaged (the integrity check found errors). Stop registering new dossiers and call IT staff.</translation>
+    </message>
+    <message>
+        <source>Dữ liệu tại {path} do phiên bản CommuneDesk mới hơn tạo ra (phiên bản dữ liệu {revision}). Dữ liệu KHÔNG bị hỏng: hãy cài phiên bản phần mềm mới nhất, đừng khôi phục bản sao lưu.</source>
+        <translation>The data in {path} was made by a newer version of CommuneDesk (data version {revision}). The data is NOT damaged: install the newest version of the software; do not restore a backup.</translation>
+    </message>
+    <message>
+        <source>Không ghi được vào {path} (thư mục chỉ đọc, USB đang gạt khoá chống ghi, hoặc không có quyền). Dữ liệu KHÔNG bị hỏng: hãy kiểm tra quyền ghi hoặc khoá USB rồi thử lại.</source>
+        <translation>Cannot write to {path} (a read-only folder, a USB stick with its write-protect switch on, or no permission). The data is NOT damaged: check the permissions or the stick&apos;s switch, then try again.</translation>
+    </message>
+    <message>
+        <source>Dữ liệu đang bị một chương trình khác giữ quá lâu (hơn 10 giây). Không có gì bị mất: hãy đợi một lát rồi thử lại; nếu vẫn lỗi, hãy đóng các cửa sổ CommuneDesk khác hoặc khởi động lại máy.</source>
+        <translation>Another program has held the data for too long (more than 10 seconds). Nothing is lost: wait a moment and try again; if it happens again, close other CommuneDesk windows or restart the PC.</translation>
+    </message>
+    <message>
+        <source>Không đọc, ghi được ổ đĩa chứa {path} (USB bị rút hoặc ổ đĩa lỗi). Hãy cắm lại USB hoặc kiểm tra ổ đĩa, rồi mở lại phần mềm.</source>
+        <translation>Cannot read or write the disk holding {path} (a USB stick pulled out or a failing disk). Plug the stick back in or check the disk, then open the software again.</translation>
+    </message>
+    <message>
+        <source>Cán bộ CNTT khôi phục bản sao lưu tốt gần nhất: {backup} (lệnh: commune-desk restore &quot;{backup}&quot;).</source>
+        <translation>IT staff restore the newest good backup: {backup} (command: commune-desk restore &quot;{backup}&quot;).</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy bản sao lưu nào trên máy này: hãy gọi cán bộ CNTT tìm bản sao lưu (ví dụ trên USB sao lưu).</source>
+        <translation>No backup was found on this PC: call IT staff to find one (for example on the backup USB stick).</translation>
+    </message>
+    <message>
+        <source>Tệp sao lưu bị hỏng (nội dung không khớp mã kiểm tra). Dữ liệu hiện tại không bị thay đổi; hãy dùng một bản sao lưu khác.</source>
+        <translation>The backup file is damaged (its content does not match its checksums). The current data was not changed; use another backup.</translation>
+    </message>
+    <message>
+        <source>Tệp sao lưu chứa đường dẫn ghi ra ngoài thư mục dữ liệu nên bị từ chối. Dữ liệu hiện tại không bị thay đổi.</source>
+        <translation>The backup file holds a path that writes outside the data folder, so it was refused. The current data was not changed.</translation>
+    </message>
+    <message>
+        <source>Bản sao lưu do phiên bản CommuneDesk mới hơn tạo ra; hãy cài phiên bản mới nhất rồi khôi phục. Dữ liệu hiện tại không bị thay đổi.</source>
+        <translation>The backup was made by a newer version of CommuneDesk; install the newest version, then restore. The current data was not changed.</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy tệp sao lưu {detail}.</source>
+        <translation>Backup file {detail} not found.</translation>
+    </message>
+    <message>
+        <source>Số bản sao lưu giữ lại phải từ 1 trở lên.</source>
+        <translation>The number of backups to keep must be 1 or more.</translation>
+    </message>
+    <message>
+        <source>Đây là kho dữ liệu mẫu: không bao giờ đăng nhập hay đồng bộ với máy chủ. Hãy dùng thư mục dữ liệu thật.</source>
+        <translation>This is a demo store: it never logs in or syncs with the server. Use the real data folder.</translation>
+    </message>
+    <message>
+        <source>Thư mục dữ liệu này đang có dữ liệu thật hoặc đã đăng nhập máy chủ: không tạo dữ liệu mẫu ở đây. Hãy chọn một thư mục riêng (--data-dir).</source>
+        <translation>This data folder holds real data or is logged in to a server: no demo data is created here. Choose a separate folder (--data-dir).</translation>
     </message>
     <message>
         <source>Có ký tự không được phép (điều khiển, vô hình, đảo chiều văn bản); hãy gõ lại.</source>
@@ -2087,6 +2228,11 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
         <source>Không thực hiện được thao tác ({kind}).</source>
         <translation>The action could not be done ({kind}).</translation>
     </message>
+    <message>
+        <source>thư mục dữ liệu</source>
+        <extracomment>Kinds after an accident to the store whose sentence ends with how to recover (when the newest verified backup was looked for: ``params[&quot;backup&quot;]``, None when there is none). What ``{path}`` reads as when an error does not name its folder.</extracomment>
+        <translation>the data folder</translation>
+    </message>
 </context>
 <context>
     <name>NewClerkDialog</name>
@@ -2577,10 +2723,6 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
         <translation>Same-day cut-off</translation>
     </message>
     <message>
-        <source>Máy chủ, ngôn ngữ, sao lưu</source>
-        <translation>Server, language, backups</translation>
-    </message>
-    <message>
         <source>https://… (để trống nếu chỉ dùng trên máy này)</source>
         <translation>https://… (leave empty for this PC only)</translation>
     </message>
@@ -2601,12 +2743,12 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
         <translation>Language</translation>
     </message>
     <message>
-        <source>Thư mục sao lưu</source>
-        <translation>Backup folder</translation>
+        <source>Máy chủ, ngôn ngữ</source>
+        <translation>Server, language</translation>
     </message>
     <message>
-        <source>Đổi thư mục sao lưu bằng biến môi trường COMMUNE_DESK_BACKUP_DIR (cán bộ CNTT). Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm.</source>
-        <translation>IT staff move the backup folder with the COMMUNE_DESK_BACKUP_DIR environment variable. A new language applies after restarting.</translation>
+        <source>Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm.</source>
+        <translation>A new language applies after restarting.</translation>
     </message>
     <message>
         <source>Ngày nghỉ, ngày làm bù</source>

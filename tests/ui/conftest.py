@@ -141,6 +141,21 @@ def answer() -> Any:
 
 
 @pytest.fixture
+def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Message boxes are recorded instead of waiting for a click."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+
+    def fake_exec(box: QMessageBox) -> int:
+        shown.append(box.text())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    return shown
+
+
+@pytest.fixture
 def make_desktop(tmp_path: Path, qapp: Any) -> Iterator[Any]:
     """Build DesktopApp instances on temporary stores; all are closed at the end.
 

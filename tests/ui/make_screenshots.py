@@ -51,12 +51,22 @@ def _key(widget: object, name: str) -> None:
 def main(out: Path = DEFAULT_OUT, *, dossiers: int = 600, lang: str = "vi") -> list[Path]:
     """Render each page with demo data; return the PNG paths written."""
     import commune_desk.update.detect as detect
+    from commune_desk.paths import STATE_DIR_ENV
 
     plugged_in = detect.candidate_roots
     detect.candidate_roots = lambda: []  # no stick: the same settings page on every machine
+    # The scratch stores below are deleted and made again at the same paths on every run:
+    # keep the list of data folders that held a store away from the user's own.
+    state = os.environ.get(STATE_DIR_ENV)
+    os.environ[STATE_DIR_ENV] = tempfile.mkdtemp(prefix="commune-desk-screenshots-state-")
     try:
         return _render(out, dossiers=dossiers, lang=lang)
     finally:
+        shutil.rmtree(os.environ[STATE_DIR_ENV], ignore_errors=True)
+        if state is None:
+            del os.environ[STATE_DIR_ENV]
+        else:
+            os.environ[STATE_DIR_ENV] = state
         detect.candidate_roots = plugged_in
         _stop_file_logging()  # its folder was a scratch folder, now deleted
 

@@ -393,6 +393,8 @@ class CheckReport:
 
     problems: tuple[str, ...]
     checked: tuple[str, ...]
+    #: Things worth knowing that are not damage (e.g. attachment files nothing refers to).
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -402,9 +404,35 @@ class CheckReport:
 
 @dataclass(frozen=True)
 class BackupInfo:
-    """A backup archive written by ``create_backup``."""
+    """A verified backup archive written by ``create_backup``.
+
+    ``missing_blobs``: attachments the store refers to that were missing or
+    damaged on disk, so not in the archive (older archives were kept then).
+    """
 
     path: Path
     created_at: datetime
     size: int
     blobs: int
+    missing_blobs: tuple[str, ...] = ()
+    store_id: str = ""
+
+
+@dataclass(frozen=True)
+class RestoreInfo:
+    """What ``restore_backup`` did.
+
+    ``previous`` is where the store that was replaced went: a verified
+    pre-restore archive, or (when it could not be read) a folder it was moved
+    into, untouched; None when there was no store. ``missing_blobs``:
+    attachments the restored store refers to that neither the archive nor this
+    PC has.
+    """
+
+    archive: Path
+    created_at: datetime
+    blobs_added: int
+    blobs_repaired: int
+    previous: Path | None
+    previous_moved: bool
+    missing_blobs: tuple[str, ...] = ()

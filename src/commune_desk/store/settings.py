@@ -47,6 +47,8 @@ CALENDAR_OVERRIDES = SettingKey("calendar_overrides", dict, None, "older version
 DEVICE_ID = SettingKey("device_id", str, None, "this installation's device UUID (never changes)")
 SYNC_ACCOUNT = SettingKey("sync.account", dict, None, "who this PC syncs as, and the offline verifier")
 SYNC_CLOCK = SettingKey("sync.clock", dict, None, "clock offset measured at the last handshake")
+STORE_ID = SettingKey("store_id", str, None, "this store's UUID (kept by backup and restore; names archives)")
+DEMO_STORE = SettingKey("demo_store", dict, None, "set when demo data was written: the store never syncs")
 ROLE_RULES = SettingKey(
     "access.roles",
     dict,
@@ -65,6 +67,8 @@ SETTINGS = {
         DEVICE_ID,
         SYNC_ACCOUNT,
         SYNC_CLOCK,
+        STORE_ID,
+        DEMO_STORE,
         ROLE_RULES,
         LOCK_AFTER,
     )
@@ -121,11 +125,16 @@ def server_managed(session: Session) -> bool:
     return bool(get_setting(session, SYNC_ACCOUNT))
 
 
-def ensure_device_id(session: Session) -> str:
-    """This installation's device UUID, created on first use in the caller's transaction."""
-    current = get_setting(session, DEVICE_ID)
+def ensure_uuid(session: Session, setting: SettingKey) -> str:
+    """The UUID kept in ``setting``, created on first use in the caller's transaction."""
+    current = get_setting(session, setting)
     if current:
         return str(current)
-    device_id = str(uuid.uuid4())
-    put_setting(session, DEVICE_ID, device_id)
-    return device_id
+    value = str(uuid.uuid4())
+    put_setting(session, setting, value)
+    return value
+
+
+def ensure_device_id(session: Session) -> str:
+    """This installation's device UUID, created on first use in the caller's transaction."""
+    return ensure_uuid(session, DEVICE_ID)

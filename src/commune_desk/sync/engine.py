@@ -24,7 +24,7 @@ from commune_desk import protocol as p
 from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.models import Attachment, Conflict, OutboxOp, QuarantinedOp
-from commune_desk.sync.account import Account, TokenCache, load_account, vault_for
+from commune_desk.sync.account import Account, TokenCache, load_account, refuse_demo_store, vault_for
 from commune_desk.sync.blobs import ChunkSizer, download_blob
 from commune_desk.sync.client import DEFAULT_TIMEOUT, SyncClient
 from commune_desk.sync.credentials import TokenVault
@@ -159,6 +159,7 @@ class SyncEngine:
     # -- a round ---------------------------------------------------------------------
 
     def _account(self) -> Account:
+        refuse_demo_store(self.store)
         account = load_account(self.store)
         if account is None:
             raise SyncError(SyncErrorKind.NOT_LOGGED_IN, "log in to the city server first")

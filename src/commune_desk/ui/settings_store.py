@@ -31,20 +31,26 @@ class UiSettings:
 
     @classmethod
     def load(cls, path: Path) -> UiSettings:
-        """Read the file; a missing or damaged file gives the defaults."""
-        data: dict[str, object] = {}
+        """Read the file; a missing or damaged file, or one whose JSON is not an object
+        (or whose ``ui`` section is not), gives the defaults: it never stops the app."""
+        data: object = {}
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             pass
         except (OSError, ValueError):
             log.warning("settings file %s unreadable; using defaults", path)
-        ui = data.get("ui") if isinstance(data.get("ui"), dict) else {}
-        assert isinstance(ui, dict)
+        if not isinstance(data, dict):
+            log.warning("settings file %s is not a JSON object; using defaults", path)
+            data = {}
+        ui = data.get("ui")
+        if not isinstance(ui, dict):
+            ui = {}
+        language = ui.get("language")
         columns = ui.get("dossier_columns")
         return cls(
             path=path,
-            language=str(ui.get("language") or "vi"),
+            language=language if isinstance(language, str) and language else "vi",
             dossier_columns=[str(c) for c in columns] if isinstance(columns, list) else [],
         )
 

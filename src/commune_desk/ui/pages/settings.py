@@ -1,5 +1,5 @@
-"""Cài đặt: office identity, office hours, holiday overrides, server, language, backup folder,
-and the update from a USB stick."""
+"""Cài đặt: office identity, office hours, holiday overrides, server, language, backups
+(``ui/backups.py``), and the update from a USB stick."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from commune_desk.domain.calendar import OfficeHours
 from commune_desk.domain.roles import Permission
 from commune_desk.ui import api
+from commune_desk.ui.backups import BackupBox
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.i18n import LANGUAGES
 from commune_desk.ui.ops import StoreOp
@@ -148,35 +149,26 @@ class SettingsPage(QWidget):
         hours_form.addRow(QLabel(self.tr("Trả trong ngày nếu nhận trước"), hours_box), self.cutoff)
         left.addWidget(hours_box)
 
-        other_box = QGroupBox(self.tr("Máy chủ, ngôn ngữ, sao lưu"), self)
+        other_box = QGroupBox(self.tr("Máy chủ, ngôn ngữ"), self)
         other_form = QFormLayout(other_box)
         self.server_edit = QLineEdit(other_box)
         self.server_edit.setPlaceholderText(self.tr("https://… (để trống nếu chỉ dùng trên máy này)"))
         self.language_combo = QComboBox(other_box)
         for code, name in LANGUAGES.items():
             self.language_combo.addItem(name, code)
-        self.backup_label = QLabel(str(ctx.paths.backup_dir), other_box)
-        self.backup_label.setWordWrap(True)
         self.tracking_edit = QLineEdit(other_box)
         self.tracking_edit.setObjectName("trackingUrl")
         self.tracking_edit.setPlaceholderText(self.tr("https://…?ma={code} (mã QR trên giấy tiếp nhận)"))
         other_form.addRow(QLabel(self.tr("Địa chỉ máy chủ"), other_box), self.server_edit)
         other_form.addRow(QLabel(self.tr("Địa chỉ tra cứu hồ sơ"), other_box), self.tracking_edit)
         other_form.addRow(QLabel(self.tr("Ngôn ngữ"), other_box), self.language_combo)
-        other_form.addRow(QLabel(self.tr("Thư mục sao lưu"), other_box), self.backup_label)
         self.secrets_label = error_label(other_box)
         self.secrets_label.hide()
         other_form.addRow(self.secrets_label)
-        other_form.addRow(
-            hint_label(
-                self.tr(
-                    "Đổi thư mục sao lưu bằng biến môi trường COMMUNE_DESK_BACKUP_DIR "
-                    "(cán bộ CNTT). Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm."
-                ),
-                other_box,
-            )
-        )
+        other_form.addRow(hint_label(self.tr("Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm."), other_box))
         left.addWidget(other_box)
+        self.backup_box = BackupBox(ctx, self)
+        left.addWidget(self.backup_box)
         left.addStretch(1)
 
         days_box = QGroupBox(self.tr("Ngày nghỉ, ngày làm bù"), self)
