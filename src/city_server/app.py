@@ -11,10 +11,11 @@ from fastapi import APIRouter, FastAPI, Query, Response
 from pydantic import BaseModel
 from sqlalchemy import Engine, select
 
-from city_server import auth, blobs, devices
+from city_server import auth, blobs, devices, relay_api
 from city_server.auth import ContextDep, SessionDep, last_seen
 from city_server.db import POOL_SIZE, make_engine, migrate, session_factory
 from city_server.errors import ApiError, install_error_handlers
+from city_server.identity import server_identity
 from city_server.middleware import (
     BodyLimitMiddleware,
     ConcurrencyLimitMiddleware,
@@ -71,6 +72,7 @@ def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> H
     leases = [lease_to_wire(r) for r in active_leases(session, ctx.commune_id, ctx.device_id)]
     last_seen(session, ctx.device_id, now)
     session.commit()
+    identity = server_identity(session)
     return HandshakeResponse(
         protocol_version=PROTOCOL_VERSION,
         server_time=now,
@@ -82,6 +84,8 @@ def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> H
         commune_code=commune.code,
         leases=leases,
         limits=ServerLimits(),
+        source_id=identity.instance_id,
+        server_key=identity.public_key,
     )
 
 
@@ -179,6 +183,7 @@ def create_app(
     app.include_router(devices.router, prefix=API_PREFIX)
     app.include_router(router, prefix=API_PREFIX)
     app.include_router(blobs.router, prefix=API_PREFIX)
+    app.include_router(relay_api.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(SelectiveGZipMiddleware, skip_prefixes=(f"{API_PREFIX}/blobs",), minimum_size=1024)
     # Outermost: at most as many requests inside as the engine has connections.

@@ -1,7 +1,8 @@
 """``city-server``: administration and serving of the reference city server.
 
 Commands: ``init``, ``add-commune``, ``add-user``, ``serve``, ``gaps``,
-``security-log``, ``unlock``, ``devices``, ``openapi``. Every command takes
+``security-log``, ``unlock``, ``devices``, ``openapi``, ``relay login`` and
+``carry import`` (docs/relay.md). Every command takes
 ``--db URL`` (default: the environment variable ``CITY_SERVER_DB``, else
 ``sqlite:///city-server.sqlite3``).
 """
@@ -68,6 +69,24 @@ def _parser() -> argparse.ArgumentParser:
         help="addresses of the TLS reverse proxy whose X-Forwarded-For is trusted "
         "(the client address the login throttle counts)",
     )
+    p.add_argument(
+        "--upstream",
+        default=None,
+        metavar="URL",
+        help="run as the office relay of one commune, syncing with the city server at URL "
+        "(after `city-server relay login`)",
+    )
+    p.add_argument("--advertise", action="store_true", help="relay: announce itself on the LAN (zeroconf)")
+    p = cmd("relay", "office relay set-up")
+    p.add_argument("action", choices=["login"], help="login: register this relay with the city server")
+    p.add_argument("--upstream", required=True, metavar="URL", help="the city server")
+    p.add_argument("--username", required=True, help="a leader of the commune")
+    p.add_argument("--name", default="", help="a name for the relay device")
+    p.add_argument("--password-stdin", action="store_true", required=True)
+    p = cmd("carry", "USB carry bundles")
+    p.add_argument("action", choices=["import"], help="import: apply a PC's bundle, write the reply")
+    p.add_argument("file", help="the bundle from the PC (.cdcarry)")
+    p.add_argument("--reply-to", required=True, metavar="DIR", help="folder (the stick) for the reply")
     p = cmd("gaps", "report register-number gaps of a commune")
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -90,6 +109,10 @@ def _parser() -> argparse.ArgumentParser:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    if args.upstream:
+        from city_server.relay.serve import serve_relay  # noqa: PLC0415
+
+        return serve_relay(args.db, args.upstream, host=args.host, port=args.port, advertise=args.advertise)
     migrate(make_engine(args.db))
     # Trust X-Forwarded-For only from the proxy IT names (else a client could pick its address).
     trusted: str | None = args.forwarded_allow_ips
@@ -145,6 +168,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "serve":
         return _serve(args)
+    if args.command == "relay":
+        from city_server.relay.serve import relay_login  # noqa: PLC0415
+
+        return relay_login(args)
+    if args.command == "carry":
+        from city_server.carry import import_cli  # noqa: PLC0415
+
+        return import_cli(args.db, args.file, args.reply_to)
     engine = make_engine(args.db)
     migrate(engine)
     sessions = session_factory(engine)

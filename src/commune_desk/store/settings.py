@@ -45,9 +45,29 @@ CALENDAR_OVERRIDES = SettingKey("calendar_overrides", dict, None, "extra days of
 DEVICE_ID = SettingKey("device_id", str, None, "this installation's device UUID (never changes)")
 SYNC_ACCOUNT = SettingKey("sync.account", dict, None, "who this PC syncs as, and the offline verifier")
 SYNC_CLOCK = SettingKey("sync.clock", dict, None, "clock offset measured at the last handshake")
+SYNC_SOURCE = SettingKey(
+    "sync.source", dict, None, "the server instance the pull cursor belongs to, and the city's carry key"
+)
+SYNC_RELAY = SettingKey(
+    "sync.relay", dict, None, "office relay: configured address, LAN discovery, this PC runs the relay"
+)
+CARRY_IMPORTED = SettingKey("carry.imported", list, None, "ids of carry replies already imported")
 
 #: Every settings row, by key.
-SETTINGS = {s.key: s for s in (OFFICE, OFFICE_HOURS, CALENDAR_OVERRIDES, DEVICE_ID, SYNC_ACCOUNT, SYNC_CLOCK)}
+SETTINGS = {
+    s.key: s
+    for s in (
+        OFFICE,
+        OFFICE_HOURS,
+        CALENDAR_OVERRIDES,
+        DEVICE_ID,
+        SYNC_ACCOUNT,
+        SYNC_CLOCK,
+        SYNC_SOURCE,
+        SYNC_RELAY,
+        CARRY_IMPORTED,
+    )
+}
 
 #: Unit code used while the office has not been configured.
 DEFAULT_UNIT_CODE = "000.00.00.H26"

@@ -54,6 +54,14 @@ class DeviceKey:
         """What a leader compares before re-binding this PC (``ABCD-EF01-...``)."""
         return p.key_fingerprint(self.public_key)
 
+    def sign_operation(self, op: p.Operation) -> str:
+        """Base64 signature of one operation (an office relay forwards it to the city)."""
+        return base64.b64encode(self.private.sign(p.op_signing_bytes(op))).decode("ascii")
+
+    def sign(self, message: bytes) -> str:
+        """Base64 signature of ``message`` (carry bundles)."""
+        return base64.b64encode(self.private.sign(message)).decode("ascii")
+
     def prove(self, purpose: str, device_id: str, nonce: str) -> p.DeviceProof:
         """Sign the server's ``nonce`` for ``purpose`` (login or refresh)."""
         signature = self.private.sign(p.proof_message(purpose, device_id, nonce))
