@@ -9,18 +9,17 @@ PCs can check a reply that arrives on a USB stick.
 from __future__ import annotations
 
 import base64
-import binascii
 import uuid
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from city_server.models import ServerMeta, utcnow
+from city_server.security import signature_valid
 
 
 @dataclass(frozen=True)
@@ -67,11 +66,4 @@ def server_identity(session: Session) -> ServerIdentity:
     return ServerIdentity(instance_id=row.instance_id, private=key)
 
 
-def signature_valid(public_key: str, message: bytes, signature: str) -> bool:
-    """Whether ``signature`` (base64) is ``public_key``'s Ed25519 signature of ``message``."""
-    try:
-        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key, validate=True))
-        key.verify(base64.b64decode(signature, validate=True), message)
-    except (binascii.Error, ValueError, InvalidSignature):
-        return False
-    return True
+__all__ = ["ServerIdentity", "server_identity", "signature_valid"]

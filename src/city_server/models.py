@@ -271,4 +271,4 @@ class BlobChunk(Base):
 
 
 # The office relay's tables are part of the same schema (and of its migrations).
-from city_server.relay import models as _relay_models  # noqa: E402, F401
+from city_server import relay_models as _relay_models  # noqa: E402, F401

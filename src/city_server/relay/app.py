@@ -29,8 +29,8 @@ from city_server.middleware import BodyLimitMiddleware, ConcurrencyLimitMiddlewa
 from city_server.models import AuthToken, Commune, Device, User, utcnow
 from city_server.numbers import lock_commune
 from city_server.relay import office as office_mod
-from city_server.relay.models import OP_DONE, RelayOp, RelayState
 from city_server.relay.view import rebuild, view_version
+from city_server.relay_models import OP_DONE, RelayOp, RelayState
 from city_server.security import ACCESS_TOKEN_TTL, new_token, token_hash
 from city_server.throttle import LoginThrottle
 from commune_desk.protocol import (

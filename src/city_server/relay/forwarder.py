@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from city_server.blobs import _read_range  # noqa: PLC2701  (same package family: the bytes of a blob)
 from city_server.models import Blob
 from city_server.relay import office as office_mod
-from city_server.relay.models import OP_DONE, OP_PENDING, MirrorRecord, RelayOp, RelayState, SubLease
 from city_server.relay.upstream import upstream_client
 from city_server.relay.view import rebuild
+from city_server.relay_models import OP_DONE, OP_PENDING, MirrorRecord, RelayOp, RelayState, SubLease
 from commune_desk import protocol as p
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.sync.client import SyncClient

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from city_server.errors import ApiError
 from city_server.models import Commune, Device, LeaseRow, User
 from city_server.numbers import lease_to_wire
-from city_server.relay.models import RelayIdentity, RelayOp, SubLease
+from city_server.relay_models import RelayIdentity, RelayOp, SubLease
 from commune_desk.domain.errors import DomainError
 from commune_desk.domain.numbers import SeriesKind, parse_series
 from commune_desk.protocol import ErrorKind, Lease, LeaseRequest, OfficeState

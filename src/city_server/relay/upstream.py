@@ -17,7 +17,7 @@ import uuid
 from sqlalchemy.orm import Session, sessionmaker
 
 from city_server.relay import office as office_mod
-from city_server.relay.models import RelayIdentity
+from city_server.relay_models import RelayIdentity
 from commune_desk import protocol as p
 from commune_desk.sync.client import DEFAULT_TIMEOUT, SyncClient
 from commune_desk.sync.device_key import DeviceKey

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from city_server.models import Record, utcnow
 from city_server.numbers import lock_commune
-from city_server.relay.models import OP_PENDING, MirrorRecord, RelayOp
 from city_server.relay.office import COMMUNE_ID
+from city_server.relay_models import OP_PENDING, MirrorRecord, RelayOp
 from commune_desk.protocol import FIELD_DOSSIER_ID, Action
 
 Key = tuple[str, str]

@@ -10,10 +10,12 @@ knowing a device id is not enough to act as that device.
 from __future__ import annotations
 
 import base64
+import binascii
 from dataclasses import dataclass
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from commune_desk import protocol as p
 
@@ -66,3 +68,13 @@ class DeviceKey:
         """Sign the server's ``nonce`` for ``purpose`` (login or refresh)."""
         signature = self.private.sign(p.proof_message(purpose, device_id, nonce))
         return p.DeviceProof(nonce=nonce, signature=base64.b64encode(signature).decode("ascii"))
+
+
+def signature_valid(public_key: str, message: bytes, signature: str) -> bool:
+    """Whether ``signature`` (base64) is ``public_key``'s Ed25519 signature of ``message``."""
+    try:
+        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key, validate=True))
+        key.verify(base64.b64decode(signature, validate=True), message)
+    except (binascii.Error, ValueError, InvalidSignature):
+        return False
+    return True

@@ -1,0 +1,175 @@
+"""``city-server carry import FILE --reply-to DIR``: a PC's work carried on a USB stick.
+
+The bundle is checked completely before anything is written: its manifest
+signature against the registered key of its device, each attachment's hash
+and size, each operation's own signature. Then, in one transaction, its
+attachments are stored, its operations applied in seq order exactly once (the
+device's own rebase rule between operations of one record) and its lease
+wishes granted. The reply (results, the commune's changes after the PC's
+cursor, the device's leases and last seq) is signed with the server key.
+Importing the same bundle again applies nothing and writes an equal reply.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from city_server.db import make_engine, migrate, session_factory
+from city_server.forwarded import SignedApplier, SignedItem
+from city_server.identity import server_identity, signature_valid
+from city_server.models import Blob, BlobChunk, Commune, Device, Record
+from city_server.numbers import active_leases, grant_lease, lease_to_wire, lock_commune
+from commune_desk import protocol as p
+from commune_desk.protocol.carry_files import (
+    BundleError,
+    read_bundle,
+    signing_message,
+    write_bundle,
+)
+
+CHUNK = p.MAX_CHUNK_BYTES
+
+
+def _device(session: Session, export: p.CarryExport) -> tuple[Device, Commune]:
+    row = session.execute(
+        select(Device, Commune)
+        .join(Commune, Commune.id == Device.commune_id)
+        .where(Device.id == str(export.device_id))
+    ).first()
+    if row is None or row[1].code != export.commune_code:
+        raise BundleError("Máy chủ không biết máy đã tạo gói này (hoặc máy thuộc xã khác).")
+    device, commune = row
+    if device.revoked_at is not None:
+        raise BundleError("Máy đã tạo gói này đã bị thu hồi; không nhận dữ liệu của nó.")
+    if not device.public_key:
+        raise BundleError("Máy đã tạo gói này chưa có khóa thiết bị; cần đăng nhập trực tuyến một lần.")
+    return device, commune
+
+
+def _verify(
+    device: Device, export: p.CarryExport, manifest: bytes, signature: str, blobs: dict[str, bytes]
+) -> None:
+    """Everything about the bundle is checked before anything is written."""
+    if not signature_valid(device.public_key or "", signing_message(manifest), signature):
+        raise BundleError("Gói dữ liệu đã bị sửa hoặc hỏng (chữ ký không khớp); không nhận gì.")
+    for blob in export.blobs:
+        data = blobs.get(blob.sha256)
+        if data is None or len(data) != blob.size or hashlib.sha256(data).hexdigest() != blob.sha256:
+            raise BundleError("Một tệp đính kèm trong gói đã bị sửa hoặc hỏng; không nhận gì.")
+    for signed in export.ops:
+        if signed.op.device_id != export.device_id:
+            raise BundleError("Gói có thao tác của máy khác; không nhận gì.")
+
+
+def _store_blobs(session: Session, commune_id: int, blobs: dict[str, bytes]) -> None:
+    for sha, data in sorted(blobs.items()):
+        blob = session.scalar(select(Blob).where(Blob.commune_id == commune_id, Blob.sha256 == sha))
+        if blob is not None and blob.complete:
+            continue
+        if blob is None:
+            blob = Blob(commune_id=commune_id, sha256=sha, size=len(data), received=0, complete=False)
+            session.add(blob)
+            session.flush()
+        session.query(BlobChunk).filter(BlobChunk.blob_id == blob.id).delete()
+        for offset in range(0, len(data), CHUNK):
+            session.add(BlobChunk(blob_id=blob.id, offset=offset, data=data[offset : offset + CHUNK]))
+        blob.size, blob.received, blob.complete = len(data), len(data), True
+    session.flush()
+
+
+def _changes(session: Session, commune_id: int, after: int) -> list[p.Change]:
+    rows = session.scalars(
+        select(Record)
+        .where(Record.commune_id == commune_id, Record.change_seq > after)
+        .order_by(Record.change_seq)
+    )
+    return [
+        p.Change(
+            seq=r.change_seq,
+            entity=p.Entity(r.entity),
+            entity_id=uuid.UUID(r.entity_id),
+            version=r.version,
+            deleted=r.deleted,
+            fields={} if r.deleted else r.fields,
+        )
+        for r in rows
+    ]
+
+
+def import_bundle(session: Session, data: bytes) -> tuple[p.CarryReply, bytes]:
+    """Apply a PC's bundle (once) and build the signed reply: (manifest, bundle bytes)."""
+    manifest, signature, blobs = read_bundle(data)
+    try:
+        export = p.CarryExport.model_validate_json(manifest)
+    except ValidationError:
+        raise BundleError("Đây không phải gói dữ liệu do máy ở xã tạo ra (hoặc gói đã hỏng).") from None
+    device, commune = _device(session, export)
+    _verify(device, export, manifest, signature, blobs)
+    identity = server_identity(session)
+    commune = lock_commune(session, commune.id)
+    _store_blobs(session, commune.id, {b.sha256: blobs[b.sha256] for b in export.blobs})
+    items = [SignedItem(s.op, s.signature) for s in sorted(export.ops, key=lambda s: s.op.seq)]
+    results = SignedApplier(session, commune, rebase=True).run(items)
+    for wish in export.lease_wishes[:6]:
+        try:
+            grant_lease(session, commune.id, device.id, wish)
+        except Exception:  # a wish the server cannot grant is simply not granted
+            continue
+    session.commit()
+    session.refresh(device)
+    after = export.cursor if export.source_id == identity.instance_id else 0
+    reply = p.CarryReply(
+        bundle_id=export.bundle_id,
+        export_sha256=hashlib.sha256(data).hexdigest(),
+        created_at=datetime.now(UTC),
+        device_id=export.device_id,
+        commune_code=commune.code,
+        source_id=identity.instance_id,
+        results=results,
+        changes=_changes(session, commune.id, after),
+        cursor=commune.change_seq,
+        last_seq=device.last_seq,
+        leases=[lease_to_wire(r) for r in active_leases(session, commune.id, device.id)],
+    )
+    body = p.canonical_json(reply.model_dump(mode="json"))
+    return reply, write_bundle(body, identity.sign(signing_message(body)), {})
+
+
+def import_cli(db_url: str, file: str, reply_to: str) -> int:
+    """The command: read FILE, apply it, write the reply into ``reply_to``."""
+    path = Path(file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"Không đọc được tệp {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    engine = make_engine(db_url)
+    migrate(engine)
+    try:
+        with session_factory(engine)() as session:
+            reply, bundle = import_bundle(session, data)
+    except BundleError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    out_dir = Path(reply_to)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = reply.created_at.strftime("%Y%m%d-%H%M%S")
+    out = out_dir / f"communedesk-tra-loi-{str(reply.device_id)[:8]}-{stamp}.cdcarry"
+    tmp = out.with_suffix(".part")
+    tmp.write_bytes(bundle)
+    tmp.replace(out)
+    applied = sum(1 for r in reply.results if not r.replayed and r.status is not p.OpStatus.REJECTED)
+    replayed = sum(1 for r in reply.results if r.replayed)
+    print(f"Đã nhận {len(reply.results)} thao tác ({applied} mới, {replayed} đã có trước đó).")
+    print(f"Gói trả lời: {out}")
+    return 0

@@ -1,0 +1,160 @@
+"""USB carry: a PC's pending work goes to the city on a stick and the reply comes back.
+
+Real parts: the city server over HTTP (for the PC's online rounds), the real
+``commune-desk carry`` and ``city-server carry`` commands, real SQLite files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+from tests.helpers.city_server import RunningServer
+from tests.helpers.cli import run_cli
+from tests.integration.relay.relay_support import assert_equal_to_city, office_work, open_ops
+from tests.integration.sync.sync_support import Clerk, make_clerk
+
+from city_server.cli import main as city_main
+from city_server.models import OpResultRow, Record
+from commune_desk.protocol.carry_files import BundleError, read_bundle
+
+
+def _city_counts(city: RunningServer) -> tuple[int, int, int]:
+    with city._sessions() as s:  # type: ignore[operator]
+        return (
+            s.scalar(select(func.count()).select_from(Record)),
+            s.scalar(select(func.count()).select_from(OpResultRow)),
+            s.scalar(select(func.max(Record.change_seq))) or 0,
+        )
+
+
+def _export(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], clerk: Clerk, stick: Path
+) -> Path:
+    before = set(stick.glob("*.cdcarry")) if stick.exists() else set()
+    code, out, err = run_cli(
+        monkeypatch,
+        capsys,
+        ["--data-dir", str(clerk.ctx.paths.data_dir), "carry", "export", "--to", str(stick)],
+    )
+    assert code == 0, err
+    (path,) = set(stick.glob("*.cdcarry")) - before
+    return path
+
+
+def _city_import(
+    city: RunningServer, capsys: pytest.CaptureFixture[str], bundle: Path, stick: Path
+) -> tuple[int, str, str]:
+    code = city_main(["carry", "import", str(bundle), "--reply-to", str(stick), "--db", city.db_url])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _pc_import(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], clerk: Clerk, reply: Path
+) -> tuple[int, str, str]:
+    return run_cli(
+        monkeypatch, capsys, ["--data-dir", str(clerk.ctx.paths.data_dir), "carry", "import", str(reply)]
+    )
+
+
+def test_carry_round_trip_with_replay_and_tamper(
+    tmp_path: Path, city: RunningServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = make_clerk(tmp_path, "a", city.base_url, city.user("C01"))
+    b = make_clerk(tmp_path, "b", city.base_url, city.user("C01"))
+    try:
+        assert a.engine.sync_once().ok and b.engine.sync_once().ok  # learn the city's key and leases
+        office_work(a, "carry", n=3)  # no link from here on: everything goes on the stick
+        pending = open_ops(a)
+        assert pending > 0
+        stick = tmp_path / "stick"
+        export = _export(monkeypatch, capsys, a, stick)
+        assert open_ops(a) == pending  # exporting changes nothing on the PC
+
+        # At the city: applied once; importing the same bundle again applies nothing.
+        code, out, err = _city_import(city, capsys, export, stick / "r1")
+        assert code == 0, err
+        (reply,) = (stick / "r1").glob("*.cdcarry")
+        after_first = _city_counts(city)
+        code, out, err = _city_import(city, capsys, export, stick / "r2")
+        assert code == 0, err
+        assert f"0 mới, {pending} đã có trước đó" in out
+        assert _city_counts(city) == after_first
+
+        # A reply for another PC is refused there with nothing changed.
+        code, out, err = _pc_import(monkeypatch, capsys, b, reply)
+        assert code == 1 and "dành cho máy khác" in err
+        assert open_ops(b) == 0
+
+        # Back at the office: the reply settles everything; a second import changes nothing.
+        code, out, err = _pc_import(monkeypatch, capsys, a, reply)
+        assert code == 0, err
+        assert open_ops(a) == 0
+        code, out, err = _pc_import(monkeypatch, capsys, a, reply)
+        assert code == 0 and "đã được nhập trước đây" in out
+        (second,) = (stick / "r2").glob("*.cdcarry")
+        code, out, err = _pc_import(monkeypatch, capsys, a, second)
+        assert code == 0, err
+        assert open_ops(a) == 0
+
+        # Then online again: nothing is sent twice, everyone equals the city.
+        assert a.engine.sync_once().ok and b.engine.sync_once().ok
+        assert _city_counts(city)[:2] == after_first[:2]
+        assert_equal_to_city(city, "C01", [a, b])
+    finally:
+        a.close()
+        b.close()
+
+
+def _flip(data: bytes, at: int, xor: int) -> bytes:
+    out = bytearray(data)
+    out[at % len(out)] ^= xor
+    return bytes(out)
+
+
+def test_tampered_bundles_are_refused_with_nothing_changed(
+    tmp_path: Path, city: RunningServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hypothesis flips bytes of an export and of a reply: refused (Vietnamese), or read exactly as before."""
+    a = make_clerk(tmp_path, "a", city.base_url, city.user("C01"))
+    try:
+        assert a.engine.sync_once().ok
+        office_work(a, "tamper", n=1)
+        stick = tmp_path / "stick"
+        export = _export(monkeypatch, capsys, a, stick)
+        code, _, err = _city_import(city, capsys, export, stick / "r")
+        assert code == 0, err
+        (reply,) = (stick / "r").glob("*.cdcarry")
+        good_export, good_reply = export.read_bytes(), reply.read_bytes()
+        pending = open_ops(a)
+        counts = _city_counts(city)
+        bad = tmp_path / "bad.cdcarry"
+
+        @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(at=st.integers(min_value=0), xor=st.integers(min_value=1, max_value=255), which=st.booleans())
+        def check(at: int, xor: int, which: bool) -> None:
+            original = good_export if which else good_reply
+            data = _flip(original, at, xor)
+            try:
+                same = read_bundle(data) == read_bundle(original)
+            except BundleError:
+                same = False
+            bad.write_bytes(data)
+            if which:
+                code, _, err = _city_import(city, capsys, bad, tmp_path / "out")
+            else:
+                code, _, err = _pc_import(monkeypatch, capsys, a, bad)
+            if same:
+                return  # only zip metadata changed: the content is exactly the signed one
+            assert code != 0
+            assert err.strip() and "Traceback" not in err
+            assert _city_counts(city) == counts
+            assert open_ops(a) == pending
+
+        check()
+    finally:
+        a.close()
