@@ -7,6 +7,7 @@ cut either link, or hold the city's reply to the relay while it kills the relay.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -111,10 +112,8 @@ class Counter:
     def close(self) -> None:
         """Quit the process."""
         if self.proc.poll() is None:
-            try:
+            with contextlib.suppress(RuntimeError, OSError):
                 self.call(cmd="quit")
-            except (RuntimeError, BrokenPipeError, OSError):
-                pass
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
