@@ -158,3 +158,50 @@ def test_multi_day_outage_then_wan_back(tmp_path: Path) -> None:
         _check_against_city(office, made)
     finally:
         office.close()
+
+
+def test_relay_replaced_by_another_pc(tmp_path: Path) -> None:
+    """R7, R8, R11: the relay's PC dies with the office's work on it; nothing is lost."""
+    office = Office(tmp_path)
+    try:
+        office.start_city()
+        office.register_relay("relay1")
+        office.start_relay()
+        assert office.lan is not None and office.wan is not None
+        counters = [office.add_counter(f"pc{i}", f"clerk{i}") for i in range(3)]
+        for c in counters:
+            c.call(cmd="relay", url=office.lan.url)
+            c.call(cmd="work", tag=f"{c.name}-d0", n=1)
+        _settle(office)
+        first_source = counters[0].ids()["source"]["source_id"]
+
+        office.wan.set(**LINK_DOWN)
+        for c in counters:
+            c.call(cmd="work", tag=f"{c.name}-out", n=2)
+            assert c.sync()["ok"]
+        at_outage = _city_results(office)
+        office.kill_relay()
+        Path(office.relay_db.removeprefix("sqlite:///")).unlink()  # its disk is gone
+
+        # Relay gone, WAN down: the counter keeps working, offline.
+        counters[0].call(cmd="work", tag="pc0-alone", n=1)
+        r = counters[0].sync()
+        assert not r["ok"] and r["error_kind"] == "offline"
+        # WAN back, still no relay: pc0 syncs with the city directly.
+        office.wan.clear()
+        r = counters[0].sync()
+        assert r["ok"] and r["pending"] == 0, r
+        assert _city_results(office) > at_outage
+        assert counters[0].ids()["source"]["relay"] is False
+
+        # Another PC becomes the relay at the same address.
+        office.register_relay("relay2")
+        office.relay_port = 0
+        office.start_relay()
+        _settle(office)
+        sources = {c.ids()["source"]["source_id"] for c in counters}
+        assert len(sources) == 1 and first_source not in sources  # R11: a new source, pulled from 0
+        assert len(_same_dossiers(counters)) == 3 * (1 + 2) + 1
+        _check_against_city(office, 0)
+    finally:
+        office.close()
