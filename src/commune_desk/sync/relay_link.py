@@ -11,9 +11,13 @@
 from __future__ import annotations
 
 import logging
+import socket
+import subprocess
+import sys
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -147,3 +151,48 @@ def discover_relay(commune_code: str, *, seconds: float = DISCOVERY_SECONDS) -> 
         browser.cancel()
         zc.close()
     return found[0] if found else None
+
+
+#: Port an office relay on a counter PC listens on.
+LOCAL_RELAY_PORT = 8765
+
+
+def local_relay_db(data_dir: Path) -> Path:
+    """Where a counter PC that is the office relay keeps the relay's database."""
+    return data_dir / "relay" / "relay.sqlite3"
+
+
+def local_relay_running(port: int = LOCAL_RELAY_PORT) -> bool:
+    """Whether something listens on this PC's relay port."""
+    with socket.socket() as s:
+        s.settimeout(0.3)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def start_local_relay(data_dir: Path, server_url: str, *, port: int = LOCAL_RELAY_PORT) -> str:
+    """Start this PC's office relay in its own process: ``running``, ``started`` or ``not_registered``.
+
+    The relay must have been registered once by a leader (``city-server relay
+    login --db sqlite:///<data>/relay/relay.sqlite3 ...``). It keeps running
+    when the desktop app closes; starting it twice is harmless (the port is
+    taken, the second one exits).
+    """
+    if local_relay_running(port):
+        return "running"
+    db = local_relay_db(data_dir)
+    if not db.exists():
+        return "not_registered"
+    cmd = [
+        sys.executable, "-m", "city_server.cli", "serve", "--db", f"sqlite:///{db}",
+        "--upstream", server_url, "--host", "0.0.0.0", "--port", str(port), "--advertise",
+    ]  # fmt: skip
+    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) | getattr(subprocess, "DETACHED_PROCESS", 0)
+    subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        creationflags=flags,
+        start_new_session=sys.platform != "win32",
+    )
+    return "started"

@@ -29,6 +29,7 @@ from commune_desk.ui.context import UiContext
 from commune_desk.ui.i18n import LANGUAGES
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
+from commune_desk.ui.relay_box import OfficeRelayBox
 from commune_desk.ui.usb_update import UsbUpdateBox
 from commune_desk.ui.widgets import error_label, hint_label, page_layout
 
@@ -196,6 +197,8 @@ class SettingsPage(QWidget):
         self.usb_box = UsbUpdateBox(ctx, self)
         self.usb_box.applied.connect(self.load)  # new holiday overrides are shown at once
         right.addWidget(self.usb_box)
+        self.relay_box = OfficeRelayBox(ctx, self)  # office relay and USB carry (docs/relay.md)
+        right.addWidget(self.relay_box)
 
         bottom = QHBoxLayout()
         self.message = error_label(self)
