@@ -82,7 +82,10 @@ def open_session(body: RelaySessionRequest, session: SessionDep) -> TokenRespons
         .join(Commune, Commune.id == Device.commune_id)
         .where(Device.id == device_id)
     ).first()
-    if row is None or not devices.proof_holds(row[0].public_key, PROOF_RELAY, device_id, body.proof):
+    if row is None:
+        _signal(session, "_relay_office")  # a counter new to the relay: ask the city at once
+        raise ApiError(401, ErrorKind.DEVICE_KEY_MISMATCH, "unknown device or wrong device key")
+    if not devices.proof_holds(row[0].public_key, PROOF_RELAY, device_id, body.proof):
         raise ApiError(401, ErrorKind.DEVICE_KEY_MISMATCH, "unknown device or wrong device key")
     device, user, commune = row
     if device.revoked_at is not None:
@@ -205,14 +208,17 @@ def push(body: PushRequest, ctx: ContextDep, session: SessionDep) -> Response:
     response = PushResponse(results=results, cursor=commune.change_seq)
     session.commit()
     if touched:
-        _wake(session)
+        _signal(session, "_relay_wake")
     return Response(response.model_dump_json(), media_type="application/json")
 
 
-def _wake(session: SessionDep) -> None:
-    event = getattr(session.get_bind(), "_relay_wake", None)
-    if isinstance(event, threading.Event):
-        event.set()
+def _signal(session: SessionDep, name: str) -> None:
+    """Wake the forwarder (``_relay_wake``) or ask it for office facts (``_relay_office``)."""
+    bind = session.get_bind()
+    for attr in (name, "_relay_wake"):
+        event = getattr(bind, attr, None)
+        if isinstance(event, threading.Event):
+            event.set()
 
 
 @router.post("/leases", response_model=Lease, responses={**_ERRORS, 400: {}})
@@ -252,7 +258,9 @@ def create_relay_app(
     migrate(engine)
     sessions = session_factory(engine)
     wake = threading.Event()
+    office_needed = threading.Event()
     engine._relay_wake = wake  # type: ignore[attr-defined]
+    engine._relay_office = office_needed  # type: ignore[attr-defined]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -260,6 +268,7 @@ def create_relay_app(
 
         worker = Forwarder(sessions, wake=wake, interval=interval) if forwarder else None
         if worker is not None:
+            worker.office_needed = office_needed
             worker.start()
         app.state.forwarder = worker
         try:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,6 +40,10 @@ log = logging.getLogger(__name__)
 
 FORWARD_BATCH = 200
 MAX_BACKOFF = 60.0
+#: An idle relay asks the city less and less often (a push from a counter wakes it at once).
+MAX_IDLE_INTERVAL = 30.0
+#: Office facts (devices, keys, leases) are fetched at least this often.
+OFFICE_EVERY = 60.0
 
 
 class Forwarder:
@@ -52,6 +57,8 @@ class Forwarder:
         self.interval = interval
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.office_needed = threading.Event()
+        """Set when a counter the relay does not know asked for a session."""
 
     def start(self) -> None:
         """Start the background thread."""
@@ -66,12 +73,18 @@ class Forwarder:
             self._thread.join(timeout=30)
 
     def _loop(self) -> None:
-        failures = 0
+        failures = idle = 0
+        office_at = 0.0
         while not self._stop.is_set():
             try:
-                cycle(self.sessions)
+                office = self.office_needed.is_set() or time.monotonic() - office_at > OFFICE_EVERY
+                self.office_needed.clear()
+                busy = cycle(self.sessions, office=office)
+                if office:
+                    office_at = time.monotonic()
                 failures = 0
-                delay = self.interval
+                idle = 0 if busy else idle + 1
+                delay = min(MAX_IDLE_INTERVAL, self.interval * 2 ** min(idle, 5))
             except SyncError as exc:
                 failures += 1
                 delay = min(MAX_BACKOFF, self.interval * 2 ** min(failures, 6)) * random.uniform(0.5, 1.0)
@@ -103,12 +116,13 @@ def _state(session: Session) -> RelayState:
     return state
 
 
-def cycle(sessions: sessionmaker[Session]) -> None:
-    """One full exchange with the city (raises SyncError when the link fails)."""
+def cycle(sessions: sessionmaker[Session], *, office: bool = True) -> bool:
+    """One full exchange with the city; True when anything moved (raises SyncError when the link fails)."""
     client, relay_device = upstream_client(sessions)
     try:
         _handshake(sessions, client)
-        _office(sessions, client)
+        if office:
+            _office(sessions, client)
         _leases(sessions, client, relay_device)
         settled: set[tuple[str, str]] = set()
         while True:
@@ -123,6 +137,7 @@ def cycle(sessions: sessionmaker[Session]) -> None:
     finally:
         client.close()
     _note(sessions, error=None)
+    return bool(settled or touched)
 
 
 def _handshake(sessions: sessionmaker[Session], client: SyncClient) -> None:
