@@ -161,7 +161,7 @@ def run(mode: str, args: argparse.Namespace) -> dict[str, Any]:
                 engine = SyncEngine(ctx.store, ctx.blobs, timeout=(10.0, 120.0))
                 engine.relay_url_override = relay_url
                 counters.append((ctx, engine))
-            for ctx, engine in counters:  # everyone holds the history before the clock starts
+            for _ctx, engine in counters:  # everyone holds the history before the clock starts
                 for _ in range(3):  # (a counter new to the relay syncs with the city meanwhile)
                     engine.sync_once()
                     time.sleep(1)
