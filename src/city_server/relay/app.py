@@ -207,7 +207,7 @@ def push(body: PushRequest, ctx: ContextDep, session: SessionDep) -> Response:
         results[index] = OpResult(op_id=op.op_id, seq=op.seq, status=OpStatus.RELAYED, version=version)
     response = PushResponse(results=results, cursor=commune.change_seq)
     session.commit()
-    if touched:
+    if fresh:  # new or still waiting for the city: try the city now
         _signal(session, "_relay_wake")
     return Response(response.model_dump_json(), media_type="application/json")
 
