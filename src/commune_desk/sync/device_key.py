@@ -74,7 +74,10 @@ def signature_valid(public_key: str, message: bytes, signature: str) -> bool:
     """Whether ``signature`` (base64) is ``public_key``'s Ed25519 signature of ``message``."""
     try:
         key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key, validate=True))
-        key.verify(base64.b64decode(signature, validate=True), message)
+        raw = base64.b64decode(signature, validate=True)
+        if base64.b64encode(raw).decode("ascii") != signature:
+            return False  # one text per signature: no other spelling of the same bytes is accepted
+        key.verify(raw, message)
     except (binascii.Error, ValueError, InvalidSignature):
         return False
     return True

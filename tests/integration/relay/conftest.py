@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.helpers.city_server import RunningServer, run_city_server, sqlite_url
+from tests.helpers.city_server import RunningServer, backends, database_url, run_city_server
 from tests.helpers.memory_keyring import MemoryKeyring, memory_keyring
 
 
@@ -17,8 +17,8 @@ def keyring_backend() -> Iterator[MemoryKeyring]:
         yield backend
 
 
-@pytest.fixture()
-def city(tmp_path: Path) -> Iterator[RunningServer]:
-    """The real city server (SQLite file) on an ephemeral 127.0.0.1 port."""
-    with run_city_server(sqlite_url(tmp_path), communes=("C01", "C02")) as server:
+@pytest.fixture(params=backends())
+def city(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunningServer]:
+    """The real city server (SQLite, and PostgreSQL when configured) on an ephemeral 127.0.0.1 port."""
+    with database_url(request.param, tmp_path) as url, run_city_server(url, communes=("C01", "C02")) as server:
         yield server
