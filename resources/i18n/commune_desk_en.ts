@@ -25,6 +25,45 @@
     </message>
 </context>
 <context>
+    <name>ApologyDialog</name>
+    <message>
+        <source>Xin lỗi, hẹn lại ngày trả kết quả (mẫu 04)</source>
+        <translation>Apology and new return date (form 04)</translation>
+    </message>
+    <message>
+        <source>Ngày hẹn trước đây</source>
+        <translation>Previous appointment</translation>
+    </message>
+    <message>
+        <source>Lý do chậm trả kết quả</source>
+        <translation>Reason for the delay</translation>
+    </message>
+    <message>
+        <source>— chọn —</source>
+        <translation>— choose —</translation>
+    </message>
+    <message>
+        <source>Nguyên nhân chậm trễ thuộc về</source>
+        <translation>Delay caused by</translation>
+    </message>
+    <message>
+        <source>Ngày hẹn mới (theo lịch làm việc)</source>
+        <translation>New appointment (working calendar)</translation>
+    </message>
+    <message>
+        <source>Ghi nhận và in phiếu</source>
+        <translation>Record and print the slip</translation>
+    </message>
+    <message>
+        <source>Cần ghi lý do: nội dung này được in trên phiếu.</source>
+        <translation>A reason is required: it is printed on the slip.</translation>
+    </message>
+    <message>
+        <source>Chọn cơ quan, bộ phận để xảy ra chậm trễ.</source>
+        <translation>Choose the office or agency that caused the delay.</translation>
+    </message>
+</context>
+<context>
     <name>ConflictDialog</name>
     <message>
         <source>Xử lý xung đột dữ liệu</source>
@@ -100,6 +139,10 @@
     <message>
         <source>Phiếu kiểm soát (06)</source>
         <translation>Control slip (06)</translation>
+    </message>
+    <message>
+        <source>In lại phiếu 02–05</source>
+        <translation>Reprint slip 02–05</translation>
     </message>
     <message>
         <source>Quá trình giải quyết</source>
@@ -331,6 +374,36 @@ Please send this file to IT support.</translation>
     </message>
 </context>
 <context>
+    <name>EventForms</name>
+    <message>
+        <source>Huỷ</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ExtensionDialog</name>
+    <message>
+        <source>Kéo dài thời hạn theo quy định</source>
+        <translation>Statutory extension of the time limit</translation>
+    </message>
+    <message>
+        <source>Trường hợp</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <source>Căn cứ</source>
+        <translation>Legal basis</translation>
+    </message>
+    <message>
+        <source>Ghi chú</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Áp dụng</source>
+        <translation>Apply</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunWizard</name>
     <message>
         <source>Thiết lập lần đầu</source>
@@ -433,7 +506,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Thường</source>
-        <extracomment>Urgency and secrecy marks (Decree 30/2020): stored value → name shown.</extracomment>
+        <extracomment>Urgency and secrecy marks (Decree 30/2020, the fixed lists of ``domain.registers``): stored value → name shown.</extracomment>
         <translation>Normal</translation>
     </message>
     <message>
@@ -463,6 +536,14 @@ Please send this file to IT support.</translation>
     <message>
         <source>Tuyệt mật</source>
         <translation>Top secret</translation>
+    </message>
+    <message>
+        <source>In cả sổ của năm, theo số đến, không theo bộ lọc</source>
+        <translation>Print the whole year&apos;s book by incoming number, whatever the filters</translation>
+    </message>
+    <message>
+        <source>Huỷ số…</source>
+        <translation>Void a number…</translation>
     </message>
     <message>
         <source>Vào sổ (Enter)</source>
@@ -541,12 +622,8 @@ Please send this file to IT support.</translation>
         <translation>Assigned to {who}.</translation>
     </message>
     <message>
-        <source>Ngày VB</source>
-        <translation>Doc. date</translation>
-    </message>
-    <message>
-        <source>Sổ đăng ký văn bản đến</source>
-        <translation>Incoming documents register</translation>
+        <source>Đã huỷ số đến {n}.</source>
+        <translation>Incoming number {n} voided.</translation>
     </message>
 </context>
 <context>
@@ -607,22 +684,6 @@ Please send this file to IT support.</translation>
     <message>
         <source>Địa chỉ</source>
         <translation>Address</translation>
-    </message>
-    <message>
-        <source>3. Giấy tờ đã nhận</source>
-        <translation>3. Papers received</translation>
-    </message>
-    <message>
-        <source>Giấy tờ</source>
-        <translation>Paper</translation>
-    </message>
-    <message>
-        <source>Hình thức</source>
-        <translation>Form</translation>
-    </message>
-    <message>
-        <source>Dấu tích = đã nhận. Phím cách để đánh dấu.</source>
-        <translation>Ticked = received. Space toggles.</translation>
     </message>
     <message>
         <source>Ngày hẹn trả: chọn thủ tục</source>
@@ -750,6 +811,10 @@ Please send this file to IT support.</translation>
         <translation>Apology, new date</translation>
     </message>
     <message>
+        <source>Kéo dài thời hạn theo quy định</source>
+        <translation>Statutory extension</translation>
+    </message>
+    <message>
         <source>Trả kết quả</source>
         <translation>Return result</translation>
     </message>
@@ -776,6 +841,10 @@ Please send this file to IT support.</translation>
     <message>
         <source>Xin lỗi, hẹn lại (mẫu 04)</source>
         <translation>Apologise, new date (form 04)</translation>
+    </message>
+    <message>
+        <source>Kéo dài thời hạn theo quy định…</source>
+        <translation>Statutory extension…</translation>
     </message>
     <message>
         <source>Từ chối (mẫu 03)</source>
@@ -1000,6 +1069,118 @@ Please send this file to IT support.</translation>
     <message>
         <source>Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại.</source>
         <translation>The disk is full. Free some space and try again.</translation>
+    </message>
+    <message>
+        <source>Có ký tự không được phép (điều khiển, vô hình, đảo chiều văn bản); hãy gõ lại.</source>
+        <translation>There is a character that is not allowed (control, invisible or text-direction); please type it again.</translation>
+    </message>
+    <message>
+        <source>Nội dung quá dài: tối đa {max_length} ký tự.</source>
+        <translation>Too long: at most {max_length} characters.</translation>
+    </message>
+    <message>
+        <source>Họ tên phải có chữ cái và không chứa ký hiệu lạ.</source>
+        <translation>A name must have letters and no unusual symbols.</translation>
+    </message>
+    <message>
+        <source>Thời điểm tiếp nhận không thể ở tương lai; kiểm tra ngày giờ và đồng hồ máy.</source>
+        <translation>The time of receipt cannot be in the future; check the date and the PC clock.</translation>
+    </message>
+    <message>
+        <source>Thời điểm tiếp nhận trước ngày đơn vị bắt đầu nhận hồ sơ ({office_start}).</source>
+        <translation>The time of receipt is before the office started taking dossiers ({office_start}).</translation>
+    </message>
+    <message>
+        <source>Số CCCD không hợp lệ: {province_code} không phải mã tỉnh nơi đăng ký khai sinh.</source>
+        <translation>Invalid CCCD number: {province_code} is not a province code of birth registration.</translation>
+    </message>
+    <message>
+        <source>Ngày sinh sau ngày tiếp nhận; kiểm tra lại ngày sinh.</source>
+        <translation>The date of birth is after the receipt date; check it.</translation>
+    </message>
+    <message>
+        <source>Giấy tờ đã nhận phải có tên.</source>
+        <translation>A received paper needs its name.</translation>
+    </message>
+    <message>
+        <source>Giấy tờ đã nhận không hợp lệ (bản chính, bản sao chứng thực, bản chụp; 1–99 bản).</source>
+        <translation>Invalid received paper (original, certified copy or photocopy; 1–99 copies).</translation>
+    </message>
+    <message>
+        <source>Thủ tục này không có trường hợp kéo dài thời hạn như vậy.</source>
+        <translation>This procedure has no such extension of its time limit.</translation>
+    </message>
+    <message>
+        <source>Hồ sơ đã được áp dụng thời hạn kéo dài theo quy định.</source>
+        <translation>The statutory extension has already been applied to this dossier.</translation>
+    </message>
+    <message>
+        <source>Chọn ngày hẹn trả kết quả mới.</source>
+        <translation>Choose the new return date.</translation>
+    </message>
+    <message>
+        <source>Ngày hẹn mới phải sau thời điểm tiếp nhận hồ sơ.</source>
+        <translation>The new date must be after the dossier was received.</translation>
+    </message>
+    <message>
+        <source>Ngày hẹn mới ({day}) là ngày nghỉ; hãy chọn một ngày làm việc.</source>
+        <translation>The new date ({day}) is a day off; choose a working day.</translation>
+    </message>
+    <message>
+        <source>Giờ hẹn mới nằm ngoài giờ làm việc.</source>
+        <translation>The new time is outside office hours.</translation>
+    </message>
+    <message>
+        <source>Chọn cơ quan, bộ phận để xảy ra chậm trễ.</source>
+        <translation>Choose the office or agency that caused the delay.</translation>
+    </message>
+    <message>
+        <source>Ký hiệu chỉ gồm chữ viết tắt và gạch nối, ví dụ QĐ-UBND (không gõ số và dấu /).</source>
+        <translation>A symbol is abbreviations and hyphens only, e.g. QĐ-UBND (do not type the number or a /).</translation>
+    </message>
+    <message>
+        <source>Độ khẩn phải là Hỏa tốc, Thượng khẩn hoặc Khẩn.</source>
+        <translation>Urgency must be Flash, Most urgent or Urgent.</translation>
+    </message>
+    <message>
+        <source>Độ mật phải là Tuyệt mật, Tối mật hoặc Mật.</source>
+        <translation>Secrecy must be Top secret, Secret or Confidential.</translation>
+    </message>
+    <message>
+        <source>Số bản phải từ 1 đến 9999.</source>
+        <translation>The number of copies must be 1 to 9999.</translation>
+    </message>
+    <message>
+        <source>Cần ghi lý do.</source>
+        <translation>A reason is required.</translation>
+    </message>
+    <message>
+        <source>Dữ liệu lịch làm việc không hợp lệ.</source>
+        <translation>Invalid working calendar data.</translation>
+    </message>
+    <message>
+        <source>Một ngày không thể vừa là ngày nghỉ vừa là ngày làm bù ({day}).</source>
+        <translation>A day cannot be both a day off and a working day ({day}).</translation>
+    </message>
+    <message>
+        <source>Địa chỉ tra cứu phải bắt đầu bằng http(s):// và có đúng một chỗ {code}.</source>
+        <translation>The tracking address must start with http(s):// and contain {code} exactly once.</translation>
+    </message>
+    <message>
+        <source>Ngày bắt đầu nhận hồ sơ không hợp lệ.</source>
+        <translation>Invalid office start date.</translation>
+    </message>
+    <message>
+        <source>Ngày không đúng định dạng năm-tháng-ngày (ví dụ 1990-05-31).</source>
+        <translation>The date is not year-month-day (e.g. 1990-05-31).</translation>
+    </message>
+    <message>
+        <source>Tham số dòng lệnh chứa byte không phải UTF-8; hãy gõ lại.</source>
+        <translation>A command-line argument holds bytes that are not UTF-8; type it again.</translation>
+    </message>
+    <message>
+        <source>Chọn trong quá trình giải quyết một bước có phiếu (mẫu 02–05).</source>
+        <translation>Select a step in the history that has a slip (forms 02–05).</translation>
     </message>
     <message>
         <source>Máy chủ chưa được cấu hình.</source>
@@ -1320,8 +1501,16 @@ Please send this file to IT support.</translation>
         <translation>Signed – number the selected document</translation>
     </message>
     <message>
-        <source>In sổ văn bản đi…</source>
-        <translation>Print outgoing register…</translation>
+        <source>Huỷ số…</source>
+        <translation>Void a number…</translation>
+    </message>
+    <message>
+        <source>Sổ văn bản đi mật</source>
+        <translation>Secret outgoing register</translation>
+    </message>
+    <message>
+        <source>In sổ…</source>
+        <translation>Print the register…</translation>
     </message>
     <message>
         <source>Số, ký hiệu</source>
@@ -1376,6 +1565,10 @@ Please send this file to IT support.</translation>
         <translation>Recipients (comma separated)</translation>
     </message>
     <message>
+        <source>Đơn vị, người giữ bản lưu</source>
+        <translation>Unit or person keeping the file copy</translation>
+    </message>
+    <message>
         <source>Văn bản mật (sổ riêng)</source>
         <translation>Secret document (own register)</translation>
     </message>
@@ -1394,6 +1587,10 @@ Please send this file to IT support.</translation>
     <message>
         <source>Trích yếu *</source>
         <translation>Summary *</translation>
+    </message>
+    <message>
+        <source>Bản lưu</source>
+        <translation>File copy</translation>
     </message>
     <message>
         <source>Chờ ký</source>
@@ -1424,16 +1621,131 @@ Please send this file to IT support.</translation>
         <translation>Select a document without a number.</translation>
     </message>
     <message>
-        <source>Ngày</source>
-        <translation>Date</translation>
+        <source>Đã huỷ số {n}.</source>
+        <translation>Number {n} voided.</translation>
+    </message>
+</context>
+<context>
+    <name>ReceivedPapersBox</name>
+    <message>
+        <source>3. Giấy tờ đã nhận</source>
+        <extracomment>Where a row keeps its paper form key.</extracomment>
+        <translation>3. Papers received</translation>
+    </message>
+    <message>
+        <source>Giấy tờ</source>
+        <translation>Paper</translation>
+    </message>
+    <message>
+        <source>Hình thức</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>Số bản</source>
+        <translation>Copies</translation>
+    </message>
+    <message>
+        <source>Dấu tích = đã nhận (phím cách). F2 để đổi hình thức hoặc số bản.</source>
+        <translation>Ticked = received (Space). F2 changes the form or the number of copies.</translation>
+    </message>
+    <message>
+        <source>Thời hạn giải quyết:</source>
+        <translation>Time limit:</translation>
+    </message>
+    <message>
+        <source>Theo thời hạn của thủ tục</source>
+        <translation>The procedure&apos;s own time limit</translation>
+    </message>
+    <message>
+        <source>{name} — {basis}</source>
+        <translation>{name} — {basis}</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterBooks</name>
+    <message>
+        <source>Số, ký hiệu văn bản</source>
+        <translation>Number and symbol</translation>
+    </message>
+    <message>
+        <source>Ngày tháng văn bản</source>
+        <translation>Document date</translation>
+    </message>
+    <message>
+        <source>Tên loại và trích yếu nội dung</source>
+        <translation>Type and summary</translation>
+    </message>
+    <message>
+        <source>Người ký</source>
+        <translation>Signer</translation>
+    </message>
+    <message>
+        <source>Nơi nhận văn bản</source>
+        <translation>Recipients</translation>
+    </message>
+    <message>
+        <source>Đơn vị, người nhận bản lưu</source>
+        <translation>File copy kept by</translation>
+    </message>
+    <message>
+        <source>Số lượng bản</source>
+        <translation>Copies</translation>
+    </message>
+    <message>
+        <source>Ngày chuyển</source>
+        <translation>Date sent</translation>
     </message>
     <message>
         <source>Ghi chú</source>
-        <translation>Note</translation>
+        <translation>Notes</translation>
     </message>
     <message>
-        <source>Sổ đăng ký văn bản đi</source>
-        <translation>Outgoing documents register</translation>
+        <source>Ngày đến</source>
+        <translation>Date received</translation>
+    </message>
+    <message>
+        <source>Số đến</source>
+        <translation>Incoming no.</translation>
+    </message>
+    <message>
+        <source>Tác giả</source>
+        <translation>Author</translation>
+    </message>
+    <message>
+        <source>Số, ký hiệu</source>
+        <translation>Number and symbol</translation>
+    </message>
+    <message>
+        <source>Ngày tháng</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Đơn vị hoặc người nhận</source>
+        <translation>Receiving unit or person</translation>
+    </message>
+    <message>
+        <source>Ký nhận</source>
+        <translation>Signature</translation>
+    </message>
+    <message>
+        <source>Số đã huỷ: {reason}</source>
+        <translation>Number voided: {reason}</translation>
+    </message>
+    <message>
+        <source>(số tạm)</source>
+        <translation>(provisional)</translation>
+    </message>
+    <message>
+        <source>Sổ đăng ký văn bản đến năm {year}</source>
+        <translation>Incoming document register {year}</translation>
+    </message>
+    <message>
+        <source>Sổ đăng ký văn bản đi năm {year}</source>
+        <translation>Outgoing document register {year}</translation>
+    </message>
+    <message>
+        <source>Sổ đăng ký văn bản đi mật năm {year}</source>
+        <translation>Secret outgoing document register {year}</translation>
     </message>
 </context>
 <context>
@@ -1546,8 +1858,16 @@ Please send this file to IT support.</translation>
         <translation>https://… (leave empty for this PC only)</translation>
     </message>
     <message>
+        <source>https://…?ma={code} (mã QR trên giấy tiếp nhận)</source>
+        <translation>https://…?ma={code} (QR code on the receipt)</translation>
+    </message>
+    <message>
         <source>Địa chỉ máy chủ</source>
         <translation>Server address</translation>
+    </message>
+    <message>
+        <source>Địa chỉ tra cứu hồ sơ</source>
+        <translation>Dossier tracking address</translation>
     </message>
     <message>
         <source>Ngôn ngữ</source>
@@ -1566,8 +1886,8 @@ Please send this file to IT support.</translation>
         <translation>Extra days off and make-up working days</translation>
     </message>
     <message>
-        <source>Ngày lễ theo Bộ luật Lao động đã có sẵn. Ghi thêm mỗi dòng một ngày (dd/mm/yyyy).</source>
-        <translation>Public holidays of the Labour Code are built in. Add one date per line (dd/mm/yyyy).</translation>
+        <source>Ngày lễ, Tết và ngày nghỉ bù, làm bù của Chính phủ đã có sẵn trong lịch làm việc. Ghi thêm mỗi dòng một ngày (dd/mm/yyyy); thay đổi được ghi nhật ký và gửi tới các máy khác của đơn vị khi đồng bộ.</source>
+        <translation>Public holidays, the Lunar New Year and the government&apos;s swapped days off and worked days are already in the working calendar. Add one day per line (dd/mm/yyyy); changes are audited and sent to the office&apos;s other PCs when they sync.</translation>
     </message>
     <message>
         <source>Ngày nghỉ thêm</source>
@@ -1580,6 +1900,10 @@ Please send this file to IT support.</translation>
     <message>
         <source>Lưu cài đặt</source>
         <translation>Save settings</translation>
+    </message>
+    <message>
+        <source>Lịch làm việc: bản {base}, {source}; điều chỉnh từ USB: bản {overrides}.</source>
+        <translation>Working calendar: version {base}, {source}; USB overrides: version {overrides}.</translation>
     </message>
     <message>
         <source>Cảnh báo: thông tin đăng nhập máy chủ đang lưu trong tệp không mã hóa (insecure-secrets.json trong thư mục dữ liệu) vì máy không có kho mật khẩu của hệ điều hành. Ai đọc được tệp này có thể đồng bộ thay máy này.</source>
@@ -1641,6 +1965,35 @@ Please send this file to IT support.</translation>
         <translation>None</translation>
     </message>
     <message>
+        <source>Bộ phận Một cửa</source>
+        <extracomment>Who caused a delay, as form 04 says it.</extracomment>
+        <translation>One-stop unit</translation>
+    </message>
+    <message>
+        <source>Cơ quan, đơn vị giải quyết hồ sơ</source>
+        <translation>Agency handling the dossier</translation>
+    </message>
+    <message>
+        <source>Cơ quan, đơn vị phối hợp giải quyết</source>
+        <translation>Coordinating agency</translation>
+    </message>
+    <message>
+        <source>Theo quy định hiện hành</source>
+        <translation>As currently regulated</translation>
+    </message>
+    <message>
+        <source>(Không nhận giấy tờ nào)</source>
+        <translation>(No paper received)</translation>
+    </message>
+    <message>
+        <source>Thời hạn kéo dài</source>
+        <translation>Extended time limit</translation>
+    </message>
+    <message>
+        <source>{name} ({basis})</source>
+        <translation>{name} ({basis})</translation>
+    </message>
+    <message>
         <source>Cán bộ tiếp nhận</source>
         <translation>Receiving clerk</translation>
     </message>
@@ -1659,6 +2012,10 @@ Please send this file to IT support.</translation>
     <message>
         <source>Hình thức</source>
         <translation>Form</translation>
+    </message>
+    <message>
+        <source>Số bản</source>
+        <translation>Copies</translation>
     </message>
     <message>
         <source>Quét mã QR hoặc dùng mã hồ sơ để tra cứu tình trạng giải quyết.</source>
@@ -1718,6 +2075,10 @@ Please send this file to IT support.</translation>
         <translation>New due date</translation>
     </message>
     <message>
+        <source>Nguyên nhân chậm trễ thuộc về</source>
+        <translation>Delay caused by</translation>
+    </message>
+    <message>
         <source>Bộ phận một cửa xin lỗi ông/bà vì sự chậm trễ này và hẹn trả kết quả vào ngày mới.</source>
         <translation>The one-stop counter apologises for the delay and will return the result on the new date.</translation>
     </message>
@@ -1767,6 +2128,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Mã hồ sơ</source>
+        <extracomment>What the QR code holds: the office&apos;s tracking link, or the code itself when empty.</extracomment>
         <translation>Dossier code</translation>
     </message>
     <message>
@@ -2192,6 +2554,41 @@ Please send this file to IT support.</translation>
     <message>
         <source>Phần mềm sẽ đóng lại để cài đặt phiên bản mới. Hãy mở lại sau khi cài đặt xong.</source>
         <translation>The software will close to install the new version. Open it again when the installation is done.</translation>
+    </message>
+</context>
+<context>
+    <name>VoidNumberDialog</name>
+    <message>
+        <source>Huỷ số trong {book}</source>
+        <translation>Void a number in {book}</translation>
+    </message>
+    <message>
+        <source>Ví dụ: in sai trích yếu, hỏng phôi</source>
+        <translation>e.g. wrong summary printed, spoiled form</translation>
+    </message>
+    <message>
+        <source>Số</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <source>Lý do huỷ *</source>
+        <translation>Reason *</translation>
+    </message>
+    <message>
+        <source>Số đã huỷ không bao giờ được cấp lại; lý do được in trong sổ.</source>
+        <translation>A voided number is never issued again; the reason is printed in the register.</translation>
+    </message>
+    <message>
+        <source>Huỷ số này</source>
+        <translation>Void this number</translation>
+    </message>
+    <message>
+        <source>Không huỷ</source>
+        <translation>Keep it</translation>
+    </message>
+    <message>
+        <source>Cần ghi lý do huỷ số.</source>
+        <translation>A reason for voiding is required.</translation>
     </message>
 </context>
 <context>

@@ -15,9 +15,10 @@ from pathlib import Path
 from commune_desk.domain.errors import DomainError
 from commune_desk.paths import AppPaths
 from commune_desk.services import Services, load_catalogue_file
-from commune_desk.services.base import utc_now
+from commune_desk.services.base import CALENDAR_ID, utc_now
 from commune_desk.store import Store, open_store
 from commune_desk.store.blobs import BlobStore
+from commune_desk.store.models import WorkCalendarRow
 from commune_desk.store.settings import ensure_device_id
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class AppContext:
             services = Services(store, blobs, device_id=device_id, clock=clock)
             if load_catalogue:
                 _install_bundled_catalogue(services, catalogue_path)
+                _install_bundled_calendar(services)
         except BaseException:
             store.close()
             raise
@@ -88,6 +90,25 @@ def _install_bundled_catalogue(services: Services, path: Path | None) -> None:
     if installed is None or installed < catalogue.version:
         services.replace_catalogue(catalogue, actor="system")
         log.info("procedure catalogue version %s installed", catalogue.version)
+
+
+def _install_bundled_calendar(services: Services) -> None:
+    """Write the bundled base calendar when the store has none or an older one.
+
+    Appointment dates come from the store's calendar only, never from a
+    library on the PC. An unreadable bundled file is fatal only for a store
+    without a calendar.
+    """
+    try:
+        outcome = services.install_base_calendar()
+    except DomainError:
+        with services.store.read() as session:
+            if session.get(WorkCalendarRow, CALENDAR_ID) is None:
+                raise
+        log.warning("bundled calendar unreadable; keeping the store's")
+        return
+    if outcome.changes:
+        log.info("working calendar base version %s installed", outcome.value)
 
 
 def _ensure_device_id(store: Store) -> str:

@@ -85,6 +85,67 @@ MESSAGES: dict[str, str] = {
         "Messages", "Kiểm tra dữ liệu phát hiện lỗi. Hãy liên hệ cán bộ CNTT và khôi phục bản sao lưu."
     ),
     "disk_full": QT_TRANSLATE_NOOP("Messages", "Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại."),
+    # -- input windows, received papers, calendar, registers ------------------------
+    "invalid_characters": QT_TRANSLATE_NOOP(
+        "Messages", "Có ký tự không được phép (điều khiển, vô hình, đảo chiều văn bản); hãy gõ lại."
+    ),
+    "text_too_long": QT_TRANSLATE_NOOP("Messages", "Nội dung quá dài: tối đa {max_length} ký tự."),
+    "invalid_name": QT_TRANSLATE_NOOP("Messages", "Họ tên phải có chữ cái và không chứa ký hiệu lạ."),
+    "received_in_future": QT_TRANSLATE_NOOP(
+        "Messages", "Thời điểm tiếp nhận không thể ở tương lai; kiểm tra ngày giờ và đồng hồ máy."
+    ),
+    "received_before_office_start": QT_TRANSLATE_NOOP(
+        "Messages", "Thời điểm tiếp nhận trước ngày đơn vị bắt đầu nhận hồ sơ ({office_start})."
+    ),
+    "id_number_unknown_province": QT_TRANSLATE_NOOP(
+        "Messages", "Số CCCD không hợp lệ: {province_code} không phải mã tỉnh nơi đăng ký khai sinh."
+    ),
+    "date_of_birth_in_future": QT_TRANSLATE_NOOP(
+        "Messages", "Ngày sinh sau ngày tiếp nhận; kiểm tra lại ngày sinh."
+    ),
+    "paper_name_required": QT_TRANSLATE_NOOP("Messages", "Giấy tờ đã nhận phải có tên."),
+    "invalid_paper": QT_TRANSLATE_NOOP(
+        "Messages", "Giấy tờ đã nhận không hợp lệ (bản chính, bản sao chứng thực, bản chụp; 1–99 bản)."
+    ),
+    "unknown_extension": QT_TRANSLATE_NOOP(
+        "Messages", "Thủ tục này không có trường hợp kéo dài thời hạn như vậy."
+    ),
+    "extension_already_applied": QT_TRANSLATE_NOOP(
+        "Messages", "Hồ sơ đã được áp dụng thời hạn kéo dài theo quy định."
+    ),
+    "appointment_required": QT_TRANSLATE_NOOP("Messages", "Chọn ngày hẹn trả kết quả mới."),
+    "appointment_before_receipt": QT_TRANSLATE_NOOP(
+        "Messages", "Ngày hẹn mới phải sau thời điểm tiếp nhận hồ sơ."
+    ),
+    "appointment_not_working_day": QT_TRANSLATE_NOOP(
+        "Messages", "Ngày hẹn mới ({day}) là ngày nghỉ; hãy chọn một ngày làm việc."
+    ),
+    "appointment_outside_hours": QT_TRANSLATE_NOOP("Messages", "Giờ hẹn mới nằm ngoài giờ làm việc."),
+    "invalid_fault": QT_TRANSLATE_NOOP("Messages", "Chọn cơ quan, bộ phận để xảy ra chậm trễ."),
+    "invalid_symbol": QT_TRANSLATE_NOOP(
+        "Messages", "Ký hiệu chỉ gồm chữ viết tắt và gạch nối, ví dụ QĐ-UBND (không gõ số và dấu /)."
+    ),
+    "invalid_urgency": QT_TRANSLATE_NOOP("Messages", "Độ khẩn phải là Hỏa tốc, Thượng khẩn hoặc Khẩn."),
+    "invalid_secrecy": QT_TRANSLATE_NOOP("Messages", "Độ mật phải là Tuyệt mật, Tối mật hoặc Mật."),
+    "invalid_copies": QT_TRANSLATE_NOOP("Messages", "Số bản phải từ 1 đến 9999."),
+    "reason_required": QT_TRANSLATE_NOOP("Messages", "Cần ghi lý do."),
+    "invalid_calendar": QT_TRANSLATE_NOOP("Messages", "Dữ liệu lịch làm việc không hợp lệ."),
+    "calendar_day_twice": QT_TRANSLATE_NOOP(
+        "Messages", "Một ngày không thể vừa là ngày nghỉ vừa là ngày làm bù ({day})."
+    ),
+    "invalid_tracking_url": QT_TRANSLATE_NOOP(
+        "Messages", "Địa chỉ tra cứu phải bắt đầu bằng http(s):// và có đúng một chỗ {code}."
+    ),
+    "invalid_office_start": QT_TRANSLATE_NOOP("Messages", "Ngày bắt đầu nhận hồ sơ không hợp lệ."),
+    "invalid_date": QT_TRANSLATE_NOOP(
+        "Messages", "Ngày không đúng định dạng năm-tháng-ngày (ví dụ 1990-05-31)."
+    ),
+    "invalid_arguments": QT_TRANSLATE_NOOP(
+        "Messages", "Tham số dòng lệnh chứa byte không phải UTF-8; hãy gõ lại."
+    ),
+    "no_slip_for_step": QT_TRANSLATE_NOOP(
+        "Messages", "Chọn trong quá trình giải quyết một bước có phiếu (mẫu 02–05)."
+    ),
     # -- the sync engine on this PC ------------------------------------------------
     "not_configured": QT_TRANSLATE_NOOP("Messages", "Máy chủ chưa được cấu hình."),
     "offline": QT_TRANSLATE_NOOP(
@@ -266,6 +327,19 @@ def message(kind: str | None) -> str:
     return text if text is not None else UNKNOWN_KIND.format(kind=kind)
 
 
+class _Keep(dict[str, str]):
+    """Format parameters; a placeholder without a value stays as written."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill(text: str, error: Any) -> str:
+    """``text`` with the error's parameters in it (``{max_length}``, ``{day}``...)."""
+    params = getattr(error, "params", None) or {}
+    return text.format_map(_Keep({str(k): str(v) for k, v in params.items()}))
+
+
 def wait_text(seconds: int | None) -> str:
     """A wait in words (``45 giây``, ``3 phút``, ``1 giờ 5 phút``), never shorter than asked."""
     if seconds is None:
@@ -281,8 +355,8 @@ def wait_text(seconds: int | None) -> str:
 
 
 def message_for(error: Any) -> str:
-    """The Vietnamese sentence for a typed error (anything with a ``kind``)."""
-    return message(kind_of(error))
+    """The Vietnamese sentence for a typed error (anything with a ``kind``), its values filled in."""
+    return fill(message(kind_of(error)), error)
 
 
 def update_message(kind: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,15 +40,20 @@ def _open_detail(desktop: Any, qtbot: Any, dossier_id: str) -> Any:
 def test_extension_prints_apology_slip_with_both_dates(desktop: Any, qtbot: Any, tmp_path: Path) -> None:
     summary = _one_dossier(desktop)
     detail = _open_detail(desktop, qtbot, summary.id)
-    new_date = datetime.combine(date.today() + timedelta(days=10), datetime.min.time(), VN_TZ)
-    new_date = new_date.replace(hour=16)
-    detail.record(EventKind.EXTENDED, "Chờ xác minh của cơ quan khác", new_date)
+    proposal = desktop.call_on_store(lambda: desktop.ctx.services.propose_apology_date(summary.id))
+    new_date = proposal.astimezone(VN_TZ)  # a working moment computed with the calendar
+    detail.record(
+        EventKind.EXTENDED,
+        "Chờ xác minh của cơ quan khác",
+        data={"appointment_at": new_date.isoformat(), "fault": "coordinating_agency"},
+    )
     qtbot.waitUntil(lambda: detail.last_slip is not None, timeout=10_000)
     slip = detail.last_slip
     assert slip.form == "04"
     lines = dict(slip.lines)
     assert lines["Ngày hẹn mới"] == new_date.strftime("%d/%m/%Y %H:%M")
     assert "Ngày hẹn trước đây" in lines
+    assert lines["Nguyên nhân chậm trễ thuộc về"] == "Cơ quan, đơn vị phối hợp giải quyết"
     qtbot.waitUntil(
         lambda: detail.detail.summary.appointment_at.astimezone(VN_TZ) == new_date, timeout=10_000
     )

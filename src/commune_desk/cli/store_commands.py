@@ -12,15 +12,15 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from commune_desk.domain.calendar import VN_TZ
+from commune_desk.cli.intake_args import add_intake_arguments, check_arguments, new_dossier_from
+from commune_desk.domain.calendar import VN_TZ, DayKind
 from commune_desk.domain.errors import DomainError, ValidationError
 from commune_desk.messages import message_for
 from commune_desk.paths import AppPaths
-from commune_desk.services.values import DossierSummary, NewDossier
+from commune_desk.services.values import DossierSummary, ProcedureInfo
 
 EXIT_INVALID = 2
 EXIT_FAILED = 1
@@ -43,8 +43,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     intake.add_argument(
         "--received-at",
         metavar="ISO8601",
-        help="time of receipt (default now; without an offset it is office time, UTC+7)",
+        help="time of receipt (default now; without an offset it is office time, UTC+7); "
+        "between the office's start date and a few minutes from now",
     )
+    add_intake_arguments(intake)
     intake.add_argument("--json", action="store_true", help="print one JSON object")
     intake.set_defaults(handler=_intake)
 
@@ -91,6 +93,10 @@ def _with_context(args: argparse.Namespace, body: Callable[[Any], int]) -> int:
     from commune_desk.app import AppContext  # the CLI's --help must not need the store
 
     try:
+        check_arguments(vars(args).values())
+    except ValidationError as exc:
+        return _fail(message_for(exc), EXIT_INVALID)
+    try:
         context = AppContext.open(_paths(args))
     except DomainError as exc:
         return _fail(message_for(exc), EXIT_FAILED)
@@ -123,16 +129,6 @@ def _summary_json(s: DossierSummary) -> dict[str, Any]:
     }
 
 
-def _parse_received_at(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise ValidationError("invalid_datetime", f"bad time {value!r}", field="received_at") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
-
-
 # --- handlers ------------------------------------------------------------------
 
 
@@ -161,59 +157,69 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _intake(args: argparse.Namespace) -> int:
-    from commune_desk.services.dossiers import validate_new_dossier
-
-    try:
-        new = validate_new_dossier(
-            NewDossier(
-                procedure_code=args.procedure,
-                applicant_name=args.name,
-                applicant_id_number=args.id_number,
-                applicant_phone=args.phone,
-                applicant_address=args.address,
-                received_at=_parse_received_at(args.received_at),
-                received_by=args.clerk,
-            )
-        )
-    except ValidationError as exc:  # checked before the store is even opened
+    try:  # arguments that are not even text, dates or papers: before the store is opened
+        new = new_dossier_from(args)
+    except ValidationError as exc:
         return _fail(message_for(exc))
 
     def body(context: Any) -> int:
         detail = context.services.register_dossier(new).value
         s = detail.summary
         if args.json:
-            print(json.dumps(_summary_json(s), ensure_ascii=False))
+            record = _summary_json(s) | {
+                "papers": [p.to_json() for p in detail.papers],
+                "extension": detail.extension.code if detail.extension is not None else "",
+            }
+            print(json.dumps(record, ensure_ascii=False))
         else:
             print(f"Mã hồ sơ: {s.code}")
             print(f"Thủ tục: {s.procedure_name}")
             print(f"Người nộp: {s.applicant_name}")
             print(f"Hẹn trả kết quả: {s.appointment_at.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}")
+            if detail.extension is not None:
+                print(f"Thời hạn kéo dài: {detail.extension.name} ({detail.extension.legal_basis})")
         return 0
 
     return _with_context(args, body)
+
+
+def time_limit_text(kind: DayKind, amount: int) -> str:
+    """A time limit in the words of the one-stop counter."""
+    if kind == DayKind.ON_RECEIPT:
+        return "trong ngày (nhận sau 15 giờ: ngày làm việc tiếp theo)"
+    if kind == DayKind.WORKING_DAYS:
+        return f"{amount} ngày làm việc"
+    return f"{amount} ngày (tính cả ngày nghỉ)"
+
+
+def _procedure_json(p: ProcedureInfo) -> dict[str, Any]:
+    from commune_desk.services.catalogue import extension_to_json
+
+    return {
+        "code": p.code,
+        "name": p.name,
+        "time_limit": p.time_limit,
+        "day_kind": p.day_kind.value,
+        "time_limit_text": time_limit_text(p.day_kind, p.time_limit),
+        "field": p.field,
+        "fee": p.fee,
+        "fee_verified": p.fee_verified,
+        "required_papers": list(p.required_papers),
+        "extensions": [extension_to_json(e) for e in p.extensions],
+    }
 
 
 def _procedures(args: argparse.Namespace) -> int:
     def body(context: Any) -> int:
         for p in context.services.list_procedures():
             if args.json:
-                print(
-                    json.dumps(
-                        {
-                            "code": p.code,
-                            "name": p.name,
-                            "time_limit": p.time_limit,
-                            "day_kind": p.day_kind.value,
-                            "field": p.field,
-                            "fee": p.fee,
-                            "required_papers": list(p.required_papers),
-                        },
-                        ensure_ascii=False,
-                    )
-                )
-            else:
-                limit = "trong ngày" if p.time_limit == 0 else f"{p.time_limit} ngày ({p.day_kind.value})"
-                print(f"{p.code:<10} {p.name}  [{limit}]")
+                print(json.dumps(_procedure_json(p), ensure_ascii=False))
+                continue
+            print(f"{p.code:<10} {p.name}  [{time_limit_text(p.day_kind, p.time_limit)}]")
+            for e in p.extensions:
+                how = "thay bằng" if e.mode.value == "replace" else "thêm"
+                limit = time_limit_text(e.limit.kind, e.limit.amount)
+                print(f"{'':<10}   kéo dài {e.code}: {e.name}, {how} {limit} ({e.legal_basis})")
         return 0
 
     return _with_context(args, body)

@@ -54,6 +54,8 @@ class EventKind(StrEnum):
     PAYMENT_REQUESTED = "payment_requested"
     PAID = "paid"
     EXTENDED = "extended"
+    #: A longer period the law allows (verification, large jobs): not a delay, no apology.
+    EXTENSION_APPLIED = "extension_applied"
     RESULT_READY = "result_ready"
     RETURNED = "returned"
     REFUSED = "refused"
@@ -100,8 +102,18 @@ STATUS_PRESERVING: dict[EventKind, frozenset[DossierStatus]] = {
         {S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED, S.RESULT_READY}
     ),
     E.EXTENDED: frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED}),
+    E.EXTENSION_APPLIED: frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED}),
     E.NOTE: frozenset(S),
 }
+
+
+class ApologyFault(StrEnum):
+    """Who caused the delay an apology (form 04) is written for: a fixed list."""
+
+    ONE_STOP = "one_stop"
+    PROCESSING_AGENCY = "processing_agency"
+    COORDINATING_AGENCY = "coordinating_agency"
+
 
 #: Events whose slip the law requires (form number of Circular 01/2018, 03/2025).
 SLIP_FORMS: dict[EventKind, str] = {

@@ -1,8 +1,16 @@
 """Citizen identity numbers (CCCD / old CMND) and Vietnamese phone numbers.
 
-CCCD: 12 digits = 3-digit province code + 1 gender/century digit + 2-digit
-birth year + 6 digits, no checksum. The century digit and the birth year must
-agree with a date of birth when one is given. Old CMND: 9 digits.
+CCCD (personal identification number): 12 digits = 3-digit code of the
+province where the birth was registered + 1 gender/century digit + 2-digit
+birth year + 6 random digits, no checksum. The century digit and the birth
+year must agree with a date of birth when one is given. Old CMND: 9 digits.
+
+The province codes are those of the annex "Danh sách mã tỉnh, thành phố
+trực thuộc trung ương" of Circular 07/2016/TT-BCA, carried over unchanged by
+Circular 59/2021/TT-BCA (Art. 7 and annex): the 63 provinces of 2016–2025.
+A personal identification number is given once for life (Law on
+Identification 2023, Art. 12), so cards keep these codes after the 2025
+merger into 34 provinces. See docs/domain-sources.md.
 """
 
 from __future__ import annotations
@@ -18,6 +26,75 @@ _CENTURY = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 22
 _SEPARATORS = re.compile(r"[\s.\-()]")
 _MOBILE = re.compile(r"^0(3[2-9]|5[25689]|7[06-9]|8[1-689]|9[0-46-9])\d{7}$")
 _LANDLINE = re.compile(r"^02\d{9}$")
+
+
+#: Province codes of the personal identification number (Circular 07/2016/TT-BCA annex,
+#: Circular 59/2021/TT-BCA Art. 7): code → province at the time the birth was registered.
+PROVINCE_CODES: dict[str, str] = {
+    "001": "Hà Nội",
+    "002": "Hà Giang",
+    "004": "Cao Bằng",
+    "006": "Bắc Kạn",
+    "008": "Tuyên Quang",
+    "010": "Lào Cai",
+    "011": "Điện Biên",
+    "012": "Lai Châu",
+    "014": "Sơn La",
+    "015": "Yên Bái",
+    "017": "Hòa Bình",
+    "019": "Thái Nguyên",
+    "020": "Lạng Sơn",
+    "022": "Quảng Ninh",
+    "024": "Bắc Giang",
+    "025": "Phú Thọ",
+    "026": "Vĩnh Phúc",
+    "027": "Bắc Ninh",
+    "030": "Hải Dương",
+    "031": "Hải Phòng",
+    "033": "Hưng Yên",
+    "034": "Thái Bình",
+    "035": "Hà Nam",
+    "036": "Nam Định",
+    "037": "Ninh Bình",
+    "038": "Thanh Hóa",
+    "040": "Nghệ An",
+    "042": "Hà Tĩnh",
+    "044": "Quảng Bình",
+    "045": "Quảng Trị",
+    "046": "Thừa Thiên Huế",
+    "048": "Đà Nẵng",
+    "049": "Quảng Nam",
+    "051": "Quảng Ngãi",
+    "052": "Bình Định",
+    "054": "Phú Yên",
+    "056": "Khánh Hòa",
+    "058": "Ninh Thuận",
+    "060": "Bình Thuận",
+    "062": "Kon Tum",
+    "064": "Gia Lai",
+    "066": "Đắk Lắk",
+    "067": "Đắk Nông",
+    "068": "Lâm Đồng",
+    "070": "Bình Phước",
+    "072": "Tây Ninh",
+    "074": "Bình Dương",
+    "075": "Đồng Nai",
+    "077": "Bà Rịa - Vũng Tàu",
+    "079": "Hồ Chí Minh",
+    "080": "Long An",
+    "082": "Tiền Giang",
+    "083": "Bến Tre",
+    "084": "Trà Vinh",
+    "086": "Vĩnh Long",
+    "087": "Đồng Tháp",
+    "089": "An Giang",
+    "091": "Kiên Giang",
+    "092": "Cần Thơ",
+    "093": "Hậu Giang",
+    "094": "Sóc Trăng",
+    "095": "Bạc Liêu",
+    "096": "Cà Mau",
+}
 
 
 @dataclass(frozen=True)
@@ -53,11 +130,23 @@ def id_number_info(number: str) -> IdNumberInfo:
 def validate_id_number(value: str, *, date_of_birth: date | None = None, today: date | None = None) -> str:
     """Return the cleaned CCCD (12 digits) or CMND (9 digits) number, or raise ValidationError.
 
+    ``today`` is the day the number is judged on: the dossier's receipt date
+    (a birth year after it is impossible), today when not given.
+
     Kinds: ``id_number_required``, ``invalid_id_number`` (shape),
-    ``id_number_future_birth_year`` (century digit gives a year after today),
-    ``id_number_birth_mismatch`` (year disagrees with ``date_of_birth``).
+    ``id_number_unknown_province`` (not a province code of the official list),
+    ``id_number_future_birth_year`` (century digit gives a year after ``today``),
+    ``id_number_birth_mismatch`` (year disagrees with ``date_of_birth``),
+    ``date_of_birth_in_future``.
     """
     number = _digits(value, "id_number", "invalid_id_number")
+    judged_on = today or date.today()
+    if date_of_birth is not None and date_of_birth > judged_on:
+        raise ValidationError(
+            "date_of_birth_in_future",
+            "the date of birth is after the receipt date",
+            field="date_of_birth",
+        )
     if len(number) == 9:
         return number
     if len(number) != 12:
@@ -68,7 +157,14 @@ def validate_id_number(value: str, *, date_of_birth: date | None = None, today: 
             length=len(number),
         )
     info = id_number_info(number)
-    current_year = (today or date.today()).year
+    if info.province_code not in PROVINCE_CODES:
+        raise ValidationError(
+            "id_number_unknown_province",
+            f"{info.province_code} is not a province code of the official list",
+            field="id_number",
+            province_code=info.province_code,
+        )
+    current_year = judged_on.year
     if info.birth_year > current_year:
         raise ValidationError(
             "id_number_future_birth_year",

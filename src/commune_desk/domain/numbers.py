@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from commune_desk.domain.codes import is_unit_code
-from commune_desk.domain.errors import NumberingError, ValidationError
+from commune_desk.domain.errors import NumberingError
+from commune_desk.domain.registers import validate_symbol
 
 
 class SeriesKind(StrEnum):
@@ -118,10 +119,7 @@ def format_outgoing_number(number: int, symbol: str) -> str:
     """Number/symbol of an outgoing document: ``05/QĐ-UBND`` (below 10 takes a leading zero)."""
     if number < 1:
         raise NumberingError("invalid_document_number", f"bad document number {number}")
-    symbol = (symbol or "").strip()
-    if not symbol:
-        raise ValidationError("symbol_required", "a document symbol is required", field="symbol")
-    return f"{number:02d}/{symbol}"
+    return f"{number:02d}/{validate_symbol(symbol)}"
 
 
 def find_gaps(issued: Iterable[int], voided: Iterable[int] = (), *, upto: int | None = None) -> list[int]:

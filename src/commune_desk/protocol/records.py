@@ -41,6 +41,8 @@ class FieldType(StrEnum):
     """A JSON object of free values (bounded in depth and size)."""
     LIST = "list"
     """A JSON list of one-line texts."""
+    OBJECTS = "objects"
+    """A JSON list of JSON objects of free values (received papers, calendar days)."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,11 @@ DOSSIER = RecordRules(
         "received_by": _text(NAME_LENGTH),
         "counter_slot": _of(_INT),
         "notes": _long(),
+        # papers handed in at the counter: [{"name", "form", "count"}] (printed on form 01)
+        "received_papers": FieldRule(FieldType.OBJECTS, 40),
+        "applicant_date_of_birth": _of(_DATE, nullable=True),
+        # code of the statutory extension applied, from the procedure catalogue ("" for none)
+        "extension": _text(40),
         "created_at": _of(_DT),
         "updated_at": _of(_DT),
     },
@@ -176,6 +183,7 @@ INCOMING_DOCUMENT = RecordRules(
         "co_handlers": FieldRule(FieldType.LIST, 50),
         "deadline": _of(_DATE, nullable=True),
         "assigned_at": _of(_DT, nullable=True),
+        "notes": _long(),
         "created_at": _of(_DT),
         "updated_at": _of(_DT),
         "provisional": _PROVISIONAL,
@@ -202,6 +210,10 @@ OUTGOING_DOCUMENT = RecordRules(
         "recipients": FieldRule(FieldType.LIST, 200),
         "copies": _of(_INT),
         "issued_on": _of(_DATE, nullable=True),
+        "copy_holder": _text(NAME_LENGTH),
+        "sent_on": _of(_DATE, nullable=True),
+        "notes": _long(),
+        "void_reason": _long(LINE_LENGTH),
         "created_at": _of(_DT),
         "updated_at": _of(_DT),
         "provisional": _PROVISIONAL,
@@ -216,6 +228,9 @@ NUMBER_VOID = RecordRules(
         "series": _text(40),
         "number": _of(_INT),
         "reason": _long(LINE_LENGTH),
+        # the record that held the number ("" and null for a number voided unused)
+        "entity": FieldRule(_T, 40, column=False),
+        "entity_id": FieldRule(FieldType.UUID, None, nullable=True, column=False),
     },
     append_only=True,
     series_kinds=frozenset({SeriesKind.INCOMING, SeriesKind.OUTGOING, SeriesKind.OUTGOING_SECRET}),
@@ -232,6 +247,21 @@ CONFLICT_RESOLUTION = RecordRules(
     append_only=True,
 )
 
+CALENDAR = RecordRules(
+    Entity.CALENDAR,
+    {
+        # the national base (from a pinned ``holidays`` release) and its version
+        "base_version": _of(_INT),
+        "base_source": _text(200),
+        "base_days": FieldRule(FieldType.OBJECTS, 2000),
+        # days off / worked days on top of the base, and the package version they came from
+        "overrides_version": _of(_INT),
+        "overrides": FieldRule(FieldType.OBJECTS, 500),
+        "hours": _of(FieldType.OBJECT),
+        "updated_at": _of(_DT),
+    },
+)
+
 #: The rules of every entity a client may push.
 RECORDS: dict[Entity, RecordRules] = {
     r.entity: r
@@ -243,6 +273,7 @@ RECORDS: dict[Entity, RecordRules] = {
         OUTGOING_DOCUMENT,
         NUMBER_VOID,
         CONFLICT_RESOLUTION,
+        CALENDAR,
     )
 }
 
@@ -253,6 +284,7 @@ TABLE_ENTITIES = (
     Entity.ATTACHMENT,
     Entity.INCOMING_DOCUMENT,
     Entity.OUTGOING_DOCUMENT,
+    Entity.CALENDAR,
 )
 #: Entities that are only ever created (an update or delete is refused ``append_only``).
 APPEND_ONLY = frozenset(e for e, r in RECORDS.items() if r.append_only)
@@ -319,6 +351,7 @@ def fields_to_wire(fields: Mapping[str, Any]) -> dict[str, Any]:
 __all__ = [
     "APPEND_ONLY",
     "ATTACHMENT",
+    "CALENDAR",
     "CONFLICT_RESOLUTION",
     "DOSSIER",
     "DOSSIER_EVENT",

@@ -82,6 +82,8 @@ class Entity(StrEnum):
     NUMBER_VOID = "number_void"
     CONFLICT_RESOLUTION = "conflict_resolution"
     CONFLICT = "conflict"
+    #: The office's working calendar (one record per commune: holidays, swaps, office hours).
+    CALENDAR = "calendar"
 
 
 CLIENT_ENTITIES = frozenset(Entity) - {Entity.CONFLICT}

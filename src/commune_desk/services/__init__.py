@@ -17,6 +17,7 @@ from commune_desk.services.dossiers import DossierServices
 from commune_desk.services.errors import NotFound, OutdatedReferenceData, ServiceError
 from commune_desk.services.maintenance import MaintenanceServices
 from commune_desk.services.queries import QueryServices
+from commune_desk.services.reference import ReferenceDataServices
 from commune_desk.services.reports import ReportServices
 from commune_desk.services.settings import SettingsServices
 from commune_desk.services.values import (
@@ -48,6 +49,7 @@ class Services(
     QueryServices,
     DocumentServices,
     AttachmentServices,
+    ReferenceDataServices,
     CatalogueServices,
     SettingsServices,
     ReportServices,

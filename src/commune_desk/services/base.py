@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from commune_desk.domain.calendar import DayKind, OfficeHours, TimeLimit, WorkCalendar
+from commune_desk.domain.calendar import (
+    CalendarData,
+    DayKind,
+    DayMark,
+    OfficeHours,
+    StatutoryExtension,
+    TimeLimit,
+    WorkCalendar,
+    hours_from_json,
+    parse_days,
+)
+from commune_desk.domain.errors import ValidationError
 from commune_desk.protocol.records import fields_to_wire
 from commune_desk.services.values import OfficeSettings
 from commune_desk.store import Store
@@ -22,9 +34,14 @@ from commune_desk.store.blobs import BlobStore
 from commune_desk.store.engine import BEGIN_MODE
 from commune_desk.store.outbox import Executor, add_op, driver_connection, insert_ops
 
-_SETTINGS_SQL = "SELECT key, value FROM settings WHERE key IN (?, ?, ?) ORDER BY key"
-#: The rows the office settings and the working calendar are built from.
-_OFFICE_ROWS = (stored.CALENDAR_OVERRIDES.key, stored.OFFICE_HOURS.key, stored.OFFICE.key)
+#: The working calendar record's id: the same in every commune (records are scoped by commune).
+CALENDAR_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "https://commune-desk/work-calendar"))
+
+_SETTINGS_SQL = "SELECT value FROM settings WHERE key = ?"
+_CALENDAR_SQL = (
+    "SELECT base_version, base_source, base_days, overrides_version, overrides, hours "
+    "FROM work_calendar WHERE id = ?"
+)
 
 
 def utc_now() -> datetime:
@@ -36,7 +53,8 @@ def utc_now() -> datetime:
 class ProcedureFacts:
     """What intake needs of one procedure row, parsed once per stored version of the row."""
 
-    #: The stored row ``(code, name, day_kind, time_limit, fee, required_papers, active)``.
+    #: The stored row ``(code, name, day_kind, time_limit, fee, required_papers, active,
+    #: extensions, fee_verified)``.
     row: tuple[Any, ...]
     code: str
     name: str
@@ -44,11 +62,15 @@ class ProcedureFacts:
     fee: str
     required_papers: tuple[str, ...]
     active: bool
+    extensions: tuple[StatutoryExtension, ...] = ()
+    fee_verified: bool = True
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> ProcedureFacts:
-        """Parse a stored procedure row (JSON text for the papers, 0/1 for ``active``)."""
-        code, name, day_kind, time_limit, fee, papers, active = row
+        """Parse a stored procedure row (JSON text for lists, 0/1 for booleans)."""
+        from commune_desk.services.catalogue import parse_extension
+
+        code, name, day_kind, time_limit, fee, papers, active, extensions, fee_verified = row
         return cls(
             row=tuple(row),
             code=code,
@@ -57,6 +79,22 @@ class ProcedureFacts:
             fee=fee,
             required_papers=tuple(json.loads(papers) or ()) if papers is not None else (),
             active=bool(active),
+            extensions=tuple(parse_extension(e) for e in json.loads(extensions or "[]")),
+            fee_verified=bool(fee_verified),
+        )
+
+    def extension(self, code: str) -> StatutoryExtension | None:
+        """The procedure's extension ``code`` (None for ``""``; ValidationError when unknown)."""
+        if not code:
+            return None
+        for ext in self.extensions:
+            if ext.code == code:
+                return ext
+        raise ValidationError(
+            "unknown_extension",
+            f"procedure {self.code} has no extension {code!r}",
+            field="extension",
+            code=code,
         )
 
 
@@ -145,61 +183,92 @@ class ServiceBase:
     def _office(self, db: sqlite3.Connection) -> tuple[OfficeSettings, WorkCalendar]:
         """The office settings and working calendar as stored in ``db``'s transaction.
 
-        The three settings rows are read on every call (one prepared SELECT);
-        they are parsed, and the calendar built, only when their stored text
-        differs from the last call's. Keying the cache on the stored text keeps
-        it right whoever changes them (these services, the sync engine, another
-        process, a restore) with nothing to invalidate.
+        The office row and the calendar row are read on every call (two
+        prepared SELECTs); they are parsed, and the calendar built, only when
+        their stored text differs from the last call's. Keying the cache on
+        the stored text keeps it right whoever changes them (these services,
+        the sync engine, another process, a restore) with nothing to invalidate.
         """
-        rows = tuple(
-            db.execute(
-                _SETTINGS_SQL, (stored.CALENDAR_OVERRIDES.key, stored.OFFICE_HOURS.key, stored.OFFICE.key)
-            )
-        )
+        office = db.execute(_SETTINGS_SQL, (stored.OFFICE.key,)).fetchone()
+        calendar_row = db.execute(_CALENDAR_SQL, (CALENDAR_ID,)).fetchone()
+        rows = (office, calendar_row)
         cached = self._office_cache
         if cached is not None and cached[0] == rows:
             return cached[1], cached[2]
-        settings = settings_from_rows({key: json.loads(value) for key, value in rows if value is not None})
-        calendar = self._calendar(settings)
+        data = calendar_from_stored(calendar_row)
+        settings = settings_from_rows(json.loads(office[0]) if office and office[0] else {}, data)
+        calendar = data.work_calendar()
         self._office_cache = (rows, settings, calendar)
         return settings, calendar
 
-    def _calendar(self, settings: OfficeSettings) -> WorkCalendar:
-        return WorkCalendar(
-            hours=settings.hours,
-            extra_days_off=settings.extra_days_off,
-            extra_working_days=settings.extra_working_days,
-        )
+    def _calendar(self, settings: OfficeSettings | None = None) -> WorkCalendar:
+        """The working calendar in effect (outside any transaction of the caller)."""
+        cached = self._office_cache
+        if cached is not None and (settings is None or cached[1] is settings):
+            return cached[2]
+        with self.store.read() as session:
+            return self._office(driver_connection(session))[1]
+
+    def _load_office(self, session: Session) -> tuple[OfficeSettings, WorkCalendar]:
+        """Settings and working calendar as seen by ``session``'s transaction."""
+        if session.new or session.dirty or session.deleted:
+            session.flush()
+        return self._office(driver_connection(session))
 
 
-def settings_from_rows(rows: dict[str, Any]) -> OfficeSettings:
-    """Office settings from the decoded values of the settings rows (defaults where missing)."""
+def calendar_from_stored(row: tuple[Any, ...] | None) -> CalendarData:
+    """The calendar of a stored ``work_calendar`` row (JSON text columns), or the bundled base.
+
+    A store always has its row once opened (``AppContext.open`` installs it);
+    the bundled base stands in only for a store opened without it.
+    """
+    if row is None:
+        from commune_desk.services.calendar import load_base_calendar
+
+        version, source, days = load_base_calendar()
+        return CalendarData(base_version=version, base_source=source, base=days)
+    base_version, source, base, overrides_version, overrides, hours = row
+    return calendar_from_values(
+        base_version,
+        source,
+        json.loads(base) if base else [],
+        overrides_version,
+        json.loads(overrides) if overrides else [],
+        json.loads(hours) if hours else {},
+    )
+
+
+def calendar_from_values(
+    base_version: int,
+    source: str | None,
+    base: list[Any],
+    overrides_version: int | None,
+    overrides: list[Any],
+    hours: dict[str, Any],
+) -> CalendarData:
+    """The calendar from the decoded values of a ``work_calendar`` row or record."""
+    return CalendarData(
+        base_version=int(base_version),
+        base_source=str(source or ""),
+        base=parse_days(base or []),
+        overrides_version=int(overrides_version or 0),
+        overrides=parse_days(overrides or []),
+        hours=hours_from_json(hours) if hours else OfficeHours(),
+    )
+
+
+def settings_from_rows(office: dict[str, Any], calendar: CalendarData) -> OfficeSettings:
+    """Office settings from the decoded office row and the calendar (defaults where missing)."""
     defaults = OfficeSettings()
-    office = rows.get(stored.OFFICE.key) or {}
-    hours_raw = rows.get(stored.OFFICE_HOURS.key)
-    overrides = rows.get(stored.CALENDAR_OVERRIDES.key) or {}
+    start = office.get(stored.OFFICE_START_DATE.name)
     return OfficeSettings(
         unit_code=office.get(stored.UNIT_CODE.name, defaults.unit_code),
         unit_name=office.get(stored.UNIT_NAME.name, defaults.unit_name),
         counter_slot=int(office.get(stored.COUNTER_SLOT.name, defaults.counter_slot)),
         server_url=office.get(stored.SERVER_URL.name),
-        hours=hours_from_json(hours_raw) if hours_raw else defaults.hours,
-        extra_days_off=frozenset(date.fromisoformat(d) for d in overrides.get("off", [])),
-        extra_working_days=frozenset(date.fromisoformat(d) for d in overrides.get("working", [])),
-    )
-
-
-def hours_to_json(hours: OfficeHours) -> dict[str, Any]:
-    """Office hours as stored in the settings table."""
-    return {
-        "sessions": [[a.isoformat("minutes"), b.isoformat("minutes")] for a, b in hours.sessions],
-        "same_day_cutoff": hours.same_day_cutoff.isoformat("minutes"),
-    }
-
-
-def hours_from_json(raw: dict[str, Any]) -> OfficeHours:
-    """Office hours from the settings table."""
-    return OfficeHours(
-        sessions=tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in raw["sessions"]),
-        same_day_cutoff=time.fromisoformat(raw["same_day_cutoff"]),
+        hours=calendar.hours,
+        extra_days_off=frozenset(d.day for d in calendar.overrides if d.mark == DayMark.DAY_OFF),
+        extra_working_days=frozenset(d.day for d in calendar.overrides if d.mark == DayMark.WORKING_DAY),
+        office_start_date=date.fromisoformat(start) if start else defaults.office_start_date,
+        tracking_url=office.get(stored.TRACKING_URL.name) or None,
     )

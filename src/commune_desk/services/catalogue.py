@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from commune_desk.domain.calendar import DayKind, TimeLimit
+from commune_desk.domain.calendar import DayKind, ExtensionMode, StatutoryExtension, TimeLimit
 from commune_desk.domain.errors import DomainError, ValidationError
-from commune_desk.domain.text import normalize_text
+from commune_desk.domain.text import fold, normalize_text
 from commune_desk.paths import resources_dir
 from commune_desk.services.base import ServiceBase
 from commune_desk.services.errors import OutdatedReferenceData
@@ -18,6 +19,8 @@ from commune_desk.services.values import Catalogue, Changes, Outcome, ProcedureI
 from commune_desk.store.models import Dossier, Procedure, ReferenceVersion
 
 PROCEDURES_REFERENCE = "procedures"
+#: Marker of a fee text not checked against current law (older catalogues put it in the text).
+_UNVERIFIED = fold("chưa xác minh")
 
 
 def parse_catalogue(raw: dict[str, Any]) -> Catalogue:
@@ -34,6 +37,7 @@ def parse_catalogue(raw: dict[str, Any]) -> Catalogue:
             kind = DayKind(item["day_kind"])
             amount = int(item.get("time_limit", 0))
             TimeLimit(kind, amount)  # raises on a bad combination
+            fee, fee_verified = _fee(item)
             procedures.append(
                 ProcedureInfo(
                     code=code,
@@ -41,9 +45,11 @@ def parse_catalogue(raw: dict[str, Any]) -> Catalogue:
                     day_kind=kind,
                     time_limit=amount,
                     field=normalize_text(item.get("field", "")),
-                    fee=normalize_text(item.get("fee", "")),
+                    fee=fee,
                     required_papers=tuple(normalize_text(p) for p in item.get("required_papers", [])),
                     notes=normalize_text(item.get("notes", "")),
+                    fee_verified=fee_verified,
+                    extensions=tuple(parse_extension(e) for e in item.get("extensions", [])),
                 )
             )
     except (KeyError, TypeError, ValueError, DomainError) as exc:
@@ -53,14 +59,57 @@ def parse_catalogue(raw: dict[str, Any]) -> Catalogue:
     return Catalogue(version=version, procedures=tuple(procedures))
 
 
+def _fee(item: dict[str, Any]) -> tuple[str, bool]:
+    """The fee text and whether it was verified (a "(chưa xác minh)" in the text means not)."""
+    fee = normalize_text(item.get("fee", ""))
+    verified = bool(item.get("fee_verified", True))
+    if _UNVERIFIED in fold(fee):
+        verified = False
+        fee = normalize_text(fee.replace("(chưa xác minh)", "").replace("chưa xác minh", ""))
+    return fee, verified
+
+
+def parse_extension(raw: dict[str, Any]) -> StatutoryExtension:
+    """One statutory extension of a procedure (``{"code", "name", "legal_basis", "mode",
+    "day_kind", "amount"}``); its legal basis is required."""
+    code = str(raw["code"]).strip().upper()
+    legal_basis = normalize_text(str(raw.get("legal_basis", "")))
+    if not code or not legal_basis:
+        raise ValueError(f"extension {code!r} needs a code and its legal basis")
+    return StatutoryExtension(
+        code=code,
+        name=normalize_text(str(raw["name"])),
+        legal_basis=legal_basis,
+        mode=ExtensionMode(raw.get("mode", ExtensionMode.ADD)),
+        limit=TimeLimit(DayKind(raw.get("day_kind", DayKind.WORKING_DAYS)), int(raw["amount"])),
+    )
+
+
+def extension_to_json(ext: StatutoryExtension) -> dict[str, Any]:
+    """The stored form of an extension (what ``parse_extension`` reads)."""
+    return {
+        "code": ext.code,
+        "name": ext.name,
+        "legal_basis": ext.legal_basis,
+        "mode": ext.mode.value,
+        "day_kind": ext.limit.kind.value,
+        "amount": ext.limit.amount,
+    }
+
+
+def read_reference_file(path: Path, kind: str) -> Any:
+    """The JSON content of a reference-data file; ValidationError ``kind`` when unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValidationError(kind, f"cannot read {path}: {exc}") from exc
+
+
 def load_catalogue_file(path: Path | None = None) -> Catalogue:
     """Read and validate a catalogue JSON file (default: the bundled one)."""
-    path = path or resources_dir() / "procedures.json"
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ValidationError("invalid_catalogue", f"cannot read {path}: {exc}") from exc
-    return parse_catalogue(raw)
+    return parse_catalogue(
+        read_reference_file(path or resources_dir() / "procedures.json", "invalid_catalogue")
+    )
 
 
 def procedure_info(row: Procedure) -> ProcedureInfo:
@@ -75,6 +124,8 @@ def procedure_info(row: Procedure) -> ProcedureInfo:
         required_papers=tuple(row.required_papers or ()),
         notes=row.notes,
         active=row.active,
+        fee_verified=row.fee_verified,
+        extensions=tuple(parse_extension(e) for e in row.extensions or ()),
     )
 
 
@@ -103,40 +154,48 @@ class CatalogueServices(ServiceBase):
         when dossiers still refer to them, and are deleted otherwise.
         """
         with self.store.write.begin() as session:
-            current = session.get(ReferenceVersion, PROCEDURES_REFERENCE)
-            if current is not None and catalogue.version < current.version:
-                raise OutdatedReferenceData(
-                    "outdated_reference",
-                    f"catalogue version {catalogue.version} older than {current.version}",
-                    installed=current.version,
-                    offered=catalogue.version,
-                )
-            if current is not None and catalogue.version == current.version:
-                return Outcome(catalogue.version, Changes())
-            existing = {p.code: p for p in session.scalars(select(Procedure))}
-            used = set(session.scalars(select(Dossier.procedure_code).distinct()))
-            new_codes = {p.code for p in catalogue.procedures}
-            for code, row in existing.items():
-                if code in new_codes:
-                    continue
-                if code in used:
-                    row.active = False
-                else:
-                    session.delete(row)
-            for order, info in enumerate(catalogue.procedures):
-                row = existing.get(info.code) or Procedure(code=info.code)
-                row.name, row.field, row.fee, row.notes = info.name, info.field, info.fee, info.notes
-                row.day_kind, row.time_limit = info.day_kind.value, info.time_limit
-                row.required_papers = list(info.required_papers)
-                row.sort_order, row.active = order, True
-                session.add(row)
-            if current is None:
-                session.add(
-                    ReferenceVersion(
-                        name=PROCEDURES_REFERENCE, version=catalogue.version, replaced_at=self._now()
-                    )
-                )
+            codes = self._replace_catalogue(session, catalogue, actor=actor)
+        return Outcome(catalogue.version, Changes.of("procedure", *codes))
+
+    def _replace_catalogue(self, session: Session, catalogue: Catalogue, *, actor: str) -> set[str]:
+        """Replace the catalogue in the caller's transaction; return the codes touched
+        (empty when ``catalogue`` is the installed version)."""
+        current = session.get(ReferenceVersion, PROCEDURES_REFERENCE)
+        if current is not None and catalogue.version < current.version:
+            raise OutdatedReferenceData(
+                "outdated_reference",
+                f"catalogue version {catalogue.version} older than {current.version}",
+                installed=current.version,
+                offered=catalogue.version,
+            )
+        if current is not None and catalogue.version == current.version:
+            return set()
+        existing = {p.code: p for p in session.scalars(select(Procedure))}
+        used = set(session.scalars(select(Dossier.procedure_code).distinct()))
+        new_codes = {p.code for p in catalogue.procedures}
+        for code, row in existing.items():
+            if code in new_codes:
+                continue
+            if code in used:
+                row.active = False
             else:
-                current.version, current.replaced_at = catalogue.version, self._now()
-            self._audit(session, "catalogue_replaced", actor=actor, details={"version": catalogue.version})
-        return Outcome(catalogue.version, Changes.of("procedure", *(new_codes | set(existing))))
+                session.delete(row)
+        for order, info in enumerate(catalogue.procedures):
+            row = existing.get(info.code) or Procedure(code=info.code)
+            row.name, row.field, row.fee, row.notes = info.name, info.field, info.fee, info.notes
+            row.day_kind, row.time_limit = info.day_kind.value, info.time_limit
+            row.required_papers = list(info.required_papers)
+            row.extensions = [extension_to_json(e) for e in info.extensions]
+            row.fee_verified = info.fee_verified
+            row.sort_order, row.active = order, True
+            session.add(row)
+        if current is None:
+            session.add(
+                ReferenceVersion(
+                    name=PROCEDURES_REFERENCE, version=catalogue.version, replaced_at=self._now()
+                )
+            )
+        else:
+            current.version, current.replaced_at = catalogue.version, self._now()
+        self._audit(session, "catalogue_replaced", actor=actor, details={"version": catalogue.version})
+        return new_codes | set(existing)

@@ -20,15 +20,25 @@ from sqlalchemy.orm import Session
 
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.errors import NumberingError, ValidationError
+from commune_desk.domain.intake import clean_text
 from commune_desk.domain.numbers import (
     Lease,
     SeriesKind,
     format_outgoing_number,
     next_number,
+    parse_series_key,
     series_key,
 )
-from commune_desk.domain.text import fold, normalize_text
+from commune_desk.domain.registers import validate_secrecy, validate_symbol, validate_urgency
+from commune_desk.domain.text import fold
 from commune_desk.protocol import Action, Entity
+from commune_desk.protocol.records import (
+    INCOMING_DOCUMENT,
+    NUMBER_VOID,
+    OUTGOING_DOCUMENT,
+    FieldType,
+    RecordRules,
+)
 from commune_desk.services.base import ServiceBase
 from commune_desk.services.errors import NotFound
 from commune_desk.services.values import (
@@ -38,6 +48,8 @@ from commune_desk.services.values import (
     NewOutgoingDocument,
     Outcome,
     OutgoingDocumentInfo,
+    RegisterBook,
+    RegisterRow,
 )
 from commune_desk.store.models import (
     IncomingDocument,
@@ -51,7 +63,7 @@ from commune_desk.store.search import match_expression, record_keys, set_keys
 LOCAL_LEASE_END = 999_999
 
 
-def incoming_info(d: IncomingDocument) -> IncomingDocumentInfo:
+def incoming_info(d: IncomingDocument, void_reason: str = "") -> IncomingDocumentInfo:
     """Plain value of an incoming register entry."""
     return IncomingDocumentInfo(
         id=d.id,
@@ -69,6 +81,9 @@ def incoming_info(d: IncomingDocument) -> IncomingDocumentInfo:
         handler=d.handler,
         co_handlers=tuple(d.co_handlers or ()),
         deadline=d.deadline,
+        assigned_at=d.assigned_at,
+        notes=d.notes,
+        void_reason=void_reason,
     )
 
 
@@ -87,11 +102,24 @@ def outgoing_info(d: OutgoingDocument) -> OutgoingDocumentInfo:
         recipients=tuple(d.recipients or ()),
         copies=d.copies,
         issued_on=d.issued_on,
+        copy_holder=d.copy_holder,
+        sent_on=d.sent_on,
+        notes=d.notes,
+        void_reason=d.void_reason,
     )
 
 
-def _required(value: str, kind: str, field: str) -> str:
-    clean = normalize_text(value or "")
+def _text(value: str | None, rules: RecordRules, field: str) -> str:
+    """Typed text of a register field, within the protocol's length for it."""
+    rule = rules.fields[field]
+    length = rule.max_length or 4000
+    if rule.type == FieldType.LIST:  # a list's limit counts items; each item is one line
+        length = 500
+    return clean_text(value, field=field, max_length=length, multiline=rule.type == FieldType.MULTILINE)
+
+
+def _required(value: str, kind: str, rules: RecordRules, field: str) -> str:
+    clean = _text(value, rules, field)
     if not clean:
         raise ValidationError(kind, f"{field} is required", field=field)
     return clean
@@ -106,8 +134,9 @@ class DocumentServices(ServiceBase):
         self, new: NewIncomingDocument, *, actor: str = ""
     ) -> Outcome[IncomingDocumentInfo]:
         """Enter an incoming document with the next "số đến" of its year (one transaction)."""
-        author = _required(new.author, "author_required", "author")
-        summary = _required(new.summary, "summary_required", "summary")
+        author = _required(new.author, "author_required", INCOMING_DOCUMENT, "author")
+        summary = _required(new.summary, "summary_required", INCOMING_DOCUMENT, "summary")
+        urgency, secrecy = validate_urgency(new.urgency), validate_secrecy(new.secrecy)
         now = self._now()
         received_on = new.received_on or now.astimezone(VN_TZ).date()
         series = series_key(SeriesKind.INCOMING, received_on.year)
@@ -119,16 +148,17 @@ class DocumentServices(ServiceBase):
                 number=number,
                 received_on=received_on,
                 author=author,
-                number_symbol=normalize_text(new.number_symbol),
+                number_symbol=_text(new.number_symbol, INCOMING_DOCUMENT, "number_symbol"),
                 document_date=new.document_date,
-                doc_type=normalize_text(new.doc_type),
+                doc_type=_text(new.doc_type, INCOMING_DOCUMENT, "doc_type"),
                 summary=summary,
-                urgency=new.urgency,
-                secrecy=new.secrecy,
+                urgency=urgency,
+                secrecy=secrecy,
                 handler="",
                 co_handlers=[],
                 deadline=None,
                 assigned_at=None,
+                notes=_text(new.notes, INCOMING_DOCUMENT, "notes"),
                 created_at=now,
                 updated_at=now,
                 dirty=True,
@@ -159,13 +189,14 @@ class DocumentServices(ServiceBase):
         actor: str = "",
     ) -> Outcome[IncomingDocumentInfo]:
         """Record the leader's instruction: lead handler, co-handlers, deadline."""
-        handler = _required(handler, "handler_required", "handler")
+        handler = _required(handler, "handler_required", INCOMING_DOCUMENT, "handler")
+        helpers = [_text(c, INCOMING_DOCUMENT, "co_handlers") for c in co_handlers]
         with self.store.write.begin() as session:
             doc = session.get(IncomingDocument, document_id)
             if doc is None:
                 raise NotFound(Entity.INCOMING_DOCUMENT, document_id)
             doc.handler = handler
-            doc.co_handlers = [normalize_text(c) for c in co_handlers if normalize_text(c)]
+            doc.co_handlers = [c for c in helpers if c]
             doc.deadline = deadline
             doc.assigned_at = self._now()
             doc.updated_at = doc.assigned_at
@@ -216,8 +247,11 @@ class DocumentServices(ServiceBase):
         actor: str = "",
     ) -> Outcome[OutgoingDocumentInfo]:
         """Enter an outgoing document; with ``issue`` it gets its number now (``05/QĐ-UBND``)."""
-        symbol = _required(new.symbol, "symbol_required", "symbol")
-        summary = _required(new.summary, "summary_required", "summary")
+        symbol = validate_symbol(new.symbol)
+        summary = _required(new.summary, "summary_required", OUTGOING_DOCUMENT, "summary")
+        if not 1 <= new.copies <= 9999:
+            raise ValidationError("invalid_copies", "copies must be 1..9999", field="copies")
+        recipients = [_text(r, OUTGOING_DOCUMENT, "recipients") for r in new.recipients]
         now = self._now()
         kind = SeriesKind.OUTGOING_SECRET if new.secret else SeriesKind.OUTGOING
         year = (issued_on or now.astimezone(VN_TZ).date()).year
@@ -229,12 +263,16 @@ class DocumentServices(ServiceBase):
                 symbol=symbol,
                 number_symbol="",
                 state="draft",
-                doc_type=normalize_text(new.doc_type),
+                doc_type=_text(new.doc_type, OUTGOING_DOCUMENT, "doc_type"),
                 summary=summary,
-                signer=normalize_text(new.signer),
-                recipients=[normalize_text(r) for r in new.recipients],
+                signer=_text(new.signer, OUTGOING_DOCUMENT, "signer"),
+                recipients=[r for r in recipients if r],
                 copies=new.copies,
                 issued_on=None,
+                copy_holder=_text(new.copy_holder, OUTGOING_DOCUMENT, "copy_holder"),
+                sent_on=None,
+                notes=_text(new.notes, OUTGOING_DOCUMENT, "notes"),
+                void_reason="",
                 created_at=now,
                 updated_at=now,
                 dirty=True,
@@ -276,6 +314,7 @@ class DocumentServices(ServiceBase):
                     "number_symbol": doc.number_symbol,
                     "state": doc.state,
                     "issued_on": doc.issued_on,
+                    "sent_on": doc.sent_on,
                     "series": doc.series,
                 },
                 base_version=doc.server_version,
@@ -340,12 +379,18 @@ class DocumentServices(ServiceBase):
     # -- numbers ---------------------------------------------------------------------
 
     def void_number(self, series: str, number: int, *, reason: str, actor: str = "") -> Outcome[int]:
-        """Void a register-book number: recorded, never reused.
+        """Void a register-book number: recorded, never reused, sent to the city server.
 
-        An issued number voids its document (state ``voided``); an unissued
-        number of this device's leases is consumed as voided.
+        An issued number voids its document too (an outgoing document's state
+        becomes ``voided``, with the reason); an unissued number of this
+        device's leases is consumed as voided. The void, the document's change
+        and their outbox operations are one transaction, so the next pull
+        finds the server agreeing and undoes nothing. Audited with ``actor``.
         """
-        reason = _required(reason, "reason_required", "reason")
+        reason = _required(reason, "reason_required", NUMBER_VOID, "reason")
+        parse_series_key(series)  # NumberingError for a series that does not exist
+        if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 999_999:
+            raise NumberingError("number_not_voidable", "no such number", series=series, number=number)
         changes = Changes.of("number", f"{series}#{number}")
         with self.store.write.begin() as session:
             issued = session.scalar(
@@ -366,11 +411,7 @@ class DocumentServices(ServiceBase):
                     )
                 issued = self._record_issue(session, series, number, "", None)
             issued.voided, issued.void_reason = True, reason
-            if issued.entity == Entity.OUTGOING_DOCUMENT and issued.entity_id:
-                doc = session.get(OutgoingDocument, issued.entity_id)
-                if doc is not None:
-                    doc.state, doc.dirty, doc.updated_at = "voided", True, self._now()
-                    changes |= Changes.of(Entity.OUTGOING_DOCUMENT, doc.id)
+            changes |= self._void_document(session, issued, reason)
             self._op(
                 session,
                 Entity.NUMBER_VOID,
@@ -393,6 +434,67 @@ class DocumentServices(ServiceBase):
                 details={"series": series, "number": number, "reason": reason},
             )
         return Outcome(number, changes)
+
+    def _void_document(self, session: Session, issued: IssuedNumber, reason: str) -> Changes:
+        """Mark the outgoing document holding a voided number, with its outbox operation."""
+        if issued.entity != Entity.OUTGOING_DOCUMENT or not issued.entity_id:
+            return Changes.of(issued.entity, issued.entity_id) if issued.entity_id else Changes()
+        doc = session.get(OutgoingDocument, issued.entity_id)
+        if doc is None:
+            return Changes()
+        doc.state, doc.void_reason = "voided", reason
+        doc.dirty, doc.updated_at = True, self._now()
+        self._op(
+            session,
+            Entity.OUTGOING_DOCUMENT,
+            doc.id,
+            Action.UPDATE,
+            {"state": doc.state, "void_reason": reason},
+            base_version=doc.server_version,
+        )
+        return Changes.of(Entity.OUTGOING_DOCUMENT, doc.id)
+
+    def register_book(self, series: str) -> RegisterBook:
+        """The whole register book of ``series`` as printed, whatever the screen shows.
+
+        Every number issued or voided in order, voided ones with their reason
+        (an unused number voided ahead has no document), then the entries
+        still waiting for their number.
+        """
+        kind, _year = parse_series_key(series)
+        with self.store.read() as session:
+            voids = {
+                row.number: row.void_reason
+                for row in session.scalars(
+                    select(IssuedNumber).where(IssuedNumber.series == series, IssuedNumber.voided)
+                )
+            }
+            docs: list[IncomingDocumentInfo | OutgoingDocumentInfo]
+            if kind == SeriesKind.INCOMING:
+                docs = [
+                    incoming_info(d, voids.get(d.number or 0, ""))
+                    for d in session.scalars(
+                        select(IncomingDocument).where(IncomingDocument.series == series)
+                    )
+                ]
+            else:
+                docs = [
+                    outgoing_info(d)
+                    for d in session.scalars(
+                        select(OutgoingDocument).where(
+                            OutgoingDocument.series == series, OutgoingDocument.number.is_not(None)
+                        )
+                    )
+                ]
+        by_number = {d.number: d for d in docs if d.number is not None}
+        numbers = sorted(set(by_number) | set(voids))
+        rows = [RegisterRow(n, by_number.get(n), voids.get(n, "")) for n in numbers]
+        waiting = sorted(
+            (d for d in docs if d.number is None),
+            key=lambda d: (getattr(d, "received_on", None) or date.min, d.id),
+        )
+        rows += [RegisterRow(None, d) for d in waiting]
+        return RegisterBook(series=series, rows=tuple(rows))
 
     def add_lease(self, lease: Lease, *, source: str = "server") -> Outcome[str]:
         """Store a block of numbers granted to this device (called by the sync engine)."""
@@ -463,6 +565,8 @@ class DocumentServices(ServiceBase):
         doc.number = number
         doc.number_symbol = format_outgoing_number(number, doc.symbol)
         doc.state, doc.issued_on, doc.updated_at = "issued", issued_on, self._now()
+        # Decree 30/2020: sent out the day it is signed, at the latest the next working day.
+        doc.sent_on = doc.sent_on or issued_on
         self._record_issue(session, doc.series, number, Entity.OUTGOING_DOCUMENT, doc.id)
 
     def _index_incoming(self, session: Session, doc: IncomingDocument) -> None:
@@ -490,6 +594,7 @@ def _incoming_fields(d: IncomingDocument) -> dict[str, Any]:
         "summary": d.summary,
         "urgency": d.urgency,
         "secrecy": d.secrecy,
+        "notes": d.notes,
     }
 
 
@@ -506,4 +611,8 @@ def _outgoing_fields(d: OutgoingDocument) -> dict[str, Any]:
         "recipients": d.recipients,
         "copies": d.copies,
         "issued_on": d.issued_on,
+        "copy_holder": d.copy_holder,
+        "sent_on": d.sent_on,
+        "notes": d.notes,
+        "void_reason": d.void_reason,
     }

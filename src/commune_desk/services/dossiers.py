@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commune_desk.domain.calendar import VN_TZ, DayKind, TimeLimit
+from commune_desk.domain.calendar import VN_TZ, DayKind, StatutoryExtension, TimeLimit, WorkCalendar
 from commune_desk.domain.codes import format_dossier_code, next_dossier_number
 from commune_desk.domain.dossier import (
     DossierStatus,
@@ -20,9 +21,23 @@ from commune_desk.domain.dossier import (
 )
 from commune_desk.domain.errors import ValidationError
 from commune_desk.domain.identity import validate_id_number, validate_phone
-from commune_desk.domain.text import normalize_text
+from commune_desk.domain.intake import (
+    ReceivedPaper,
+    check_received_at,
+    clean_papers,
+    clean_person_name,
+    clean_text,
+)
 from commune_desk.protocol import Action, Entity
+from commune_desk.protocol.records import DOSSIER, DOSSIER_EVENT
+from commune_desk.services.appointments import (
+    PAUSES,
+    apology_data,
+    apology_proposal,
+    derived_appointment,
+)
 from commune_desk.services.base import ProcedureFacts, ServiceBase
+from commune_desk.services.catalogue import parse_extension
 from commune_desk.services.errors import NotFound
 from commune_desk.services.values import (
     AttachmentInfo,
@@ -48,25 +63,21 @@ OPEN_STATUSES = (
     DossierStatus.SUPPLEMENT_REQUESTED,
     DossierStatus.PAYMENT_REQUIRED,
 )
-#: Pairs of events that open and close a pause of the office's clock.
-PAUSES = {
-    EventKind.SUPPLEMENT_REQUESTED: EventKind.SUPPLEMENT_RECEIVED,
-    EventKind.PAYMENT_REQUESTED: EventKind.PAID,
-}
-
 #: Status of a dossier just received at the counter.
 RECEIVED_STATUS = next_status(None, EventKind.RECEIVED)
 
 _PROCEDURE_SQL = (
-    "SELECT code, name, day_kind, time_limit, fee, required_papers, active FROM procedures WHERE code = ?"
+    "SELECT code, name, day_kind, time_limit, fee, required_papers, active, extensions, fee_verified "
+    "FROM procedures WHERE code = ?"
 )
 # Columns and stored forms as the ORM models write them: UTC text datetimes,
 # 0/1 booleans, JSON text (tests/unit/services/test_intake_rows.py compares).
 _INSERT_DOSSIER_SQL = (
     "INSERT INTO dossiers (id, code, procedure_code, applicant_name, applicant_id_number, "
     "applicant_phone, applicant_address, status, received_at, appointment_at, finished_at, "
-    "returned_at, received_by, counter_slot, notes, created_at, updated_at, server_version, dirty) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, NULL, 1)"
+    "returned_at, received_by, counter_slot, notes, received_papers, applicant_date_of_birth, "
+    "extension, created_at, updated_at, server_version, dirty) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)"
 )
 _INSERT_EVENT_SQL = (
     "INSERT INTO dossier_events (id, dossier_id, local_order, kind, at, actor, note, data, "
@@ -89,28 +100,66 @@ def dossier_counter_name(local_day: Any, slot: int) -> str:
     return f"dossier/{local_day.year}{local_day.month:02d}{local_day.day:02d}/{slot}"
 
 
-def validate_new_dossier(new: NewDossier) -> NewDossier:
-    """Check and normalise what the clerk typed; raise ValidationError on the first problem."""
-    name = normalize_text(new.applicant_name or "")
-    if not name:
-        raise ValidationError("name_required", "applicant name is required", field="applicant_name")
-    id_number = validate_id_number(new.applicant_id_number, date_of_birth=new.date_of_birth)
-    phone = (
-        validate_phone(new.applicant_phone) if new.applicant_phone and new.applicant_phone.strip() else None
-    )
+def _limit(rules: Any, name: str) -> int:
+    """The longest text the protocol accepts in field ``name`` of a record type."""
+    length = rules.fields[name].max_length
+    assert length is not None
+    return int(length)
+
+
+def validate_new_dossier(new: NewDossier, *, today: date | None = None) -> NewDossier:
+    """Check and normalise what the clerk typed; raise ValidationError on the first problem.
+
+    The birth year in a CCCD is judged against the day of receipt (``today``
+    when no time of receipt is given). The window of the time of receipt
+    needs the office's settings and is checked by ``register_dossier``.
+    """
     if new.received_at is not None and new.received_at.tzinfo is None:
         raise ValidationError("naive_datetime", "received_at needs a time zone", field="received_at")
+    judged_on = new.received_at.astimezone(VN_TZ).date() if new.received_at is not None else today
+    name = clean_person_name(new.applicant_name, max_length=_limit(DOSSIER, "applicant_name"))
+    id_number = validate_id_number(
+        clean_text(new.applicant_id_number, field="id_number", max_length=40),
+        date_of_birth=new.date_of_birth,
+        today=judged_on,
+    )
+    phone_text = clean_text(new.applicant_phone, field="phone", max_length=40)
+    phone = validate_phone(phone_text) if phone_text else None
     return NewDossier(
-        procedure_code=(new.procedure_code or "").strip().upper(),
+        procedure_code=clean_text(new.procedure_code, field="procedure_code", max_length=40).upper(),
         applicant_name=name,
         applicant_id_number=id_number,
         applicant_phone=phone,
-        applicant_address=normalize_text(new.applicant_address or ""),
+        applicant_address=clean_text(
+            new.applicant_address,
+            field="applicant_address",
+            max_length=_limit(DOSSIER, "applicant_address"),
+        ),
         date_of_birth=new.date_of_birth,
         received_at=new.received_at,
-        received_by=normalize_text(new.received_by or ""),
-        notes=(new.notes or "").strip(),
+        received_by=clean_text(
+            new.received_by, field="received_by", max_length=_limit(DOSSIER, "received_by")
+        ),
+        notes=clean_text(new.notes, field="notes", max_length=_limit(DOSSIER, "notes"), multiline=True),
+        papers=clean_papers(new.papers),
+        extension=clean_text(new.extension, field="extension", max_length=40).upper(),
     )
+
+
+def papers_json(papers: tuple[ReceivedPaper, ...]) -> list[dict[str, object]]:
+    """The stored and synced form of received papers."""
+    return [p.to_json() for p in papers]
+
+
+def papers_of(raw: Any) -> tuple[ReceivedPaper, ...]:
+    """Received papers from their stored form (entries that do not parse are left out)."""
+    papers = []
+    for item in raw or ():
+        try:
+            papers.append(ReceivedPaper.from_json(item))
+        except ValidationError:
+            continue  # a record from an older or foreign writer: show what can be shown
+    return tuple(papers)
 
 
 def event_fields(e: DossierEvent) -> dict[str, Any]:
@@ -168,6 +217,8 @@ class DossierServices(ServiceBase):
         Validate → next code of this counter slot → appointment → dossier row,
         its ``received`` event, their outbox operations and the search keys.
         Raises ValidationError / NumberingError; nothing is written on error.
+        The time of receipt must lie between the office's start date and a
+        few minutes from now (a mistyped year never reaches the codes).
 
         This is the counter's hot path (``bench/intake_bench.py``): one Core
         connection's transaction (BEGIN IMMEDIATE), the rows written as
@@ -175,23 +226,31 @@ class DossierServices(ServiceBase):
         calendar and procedure parsed once per stored version of their rows
         (see ``_office`` and ``_procedure``).
         """
-        clean = validate_new_dossier(new)
-        received_at = clean.received_at or self._now()
+        now = self._now()
+        if new.received_at is not None and new.received_at.tzinfo is None:
+            raise ValidationError("naive_datetime", "received_at needs a time zone", field="received_at")
+        received_at = new.received_at or now
         # A Core connection, not an ORM session: nothing here needs the unit of work.
         with self._write_engine.begin() as connection:
             db = driver_connection(connection)
-            procedure = self._procedure(db, clean.procedure_code)
             settings, calendar = self._office(db)
-            appointment = calendar.appointment(received_at, procedure.limit)
+            # the window first: a mistyped year explains every other oddity (a "future" birth year)
+            check_received_at(received_at, now=now, office_start=settings.office_start_date)
+            clean = validate_new_dossier(new, today=now.astimezone(VN_TZ).date())
+            procedure = self._procedure(db, clean.procedure_code)
+            extension = procedure.extension(clean.extension)
+            appointment = derived_appointment(
+                calendar, received_at=received_at, limit=procedure.limit, extension=extension
+            )
             local_day = received_at.astimezone(VN_TZ).date()
             counter = dossier_counter_name(local_day, settings.counter_slot)
             number = next_dossier_number(settings.counter_slot, counter_value(connection, counter) or None)
             set_counter(connection, counter, number)
-            now = self._now()
             dossier_id, event_id = str(uuid.uuid4()), str(uuid.uuid4())
             code = format_dossier_code(settings.unit_code, local_day, number)
             status = RECEIVED_STATUS
             received_text, now_text = to_utc_text(received_at), to_utc_text(now)
+            papers = papers_json(clean.papers)
             db.execute(
                 _INSERT_DOSSIER_SQL,
                 (
@@ -208,6 +267,9 @@ class DossierServices(ServiceBase):
                     clean.received_by,
                     settings.counter_slot,
                     clean.notes,
+                    json.dumps(papers),
+                    clean.date_of_birth.isoformat() if clean.date_of_birth else None,
+                    clean.extension,
                     now_text,
                     now_text,
                 ),
@@ -223,11 +285,14 @@ class DossierServices(ServiceBase):
                 "applicant_id_number": clean.applicant_id_number,
                 "applicant_phone": clean.applicant_phone,
                 "applicant_address": clean.applicant_address,
+                "applicant_date_of_birth": clean.date_of_birth,
                 "received_at": received_at,
                 "appointment_at": appointment,
                 "received_by": clean.received_by,
                 "counter_slot": settings.counter_slot,
                 "notes": clean.notes,
+                "received_papers": papers,
+                "extension": clean.extension,
             }
             event_synced = {
                 "dossier_id": dossier_id,
@@ -279,13 +344,40 @@ class DossierServices(ServiceBase):
                 ),
             ),
             attachments=(),
-            allowed_events=allowed_events_cached(status),
+            allowed_events=_offered(status, procedure.extensions, extension),
             required_papers=procedure.required_papers,
             fee=procedure.fee,
+            papers=clean.papers,
+            date_of_birth=clean.date_of_birth,
+            fee_verified=procedure.fee_verified,
+            extension=extension,
+            available_extensions=() if extension else procedure.extensions,
         )
         return Outcome(
             detail, Changes(frozenset({(Entity.DOSSIER, dossier_id), (Entity.DOSSIER_EVENT, event_id)}))
         )
+
+    def preview_appointment(self, procedure_code: str, extension: str = "") -> datetime:
+        """When a dossier of ``procedure_code`` received now would be due (the intake rule)."""
+        with self.store.read() as session:
+            db = driver_connection(session)
+            procedure = self._procedure(db, procedure_code.strip().upper())
+            _settings, calendar = self._office(db)
+        return derived_appointment(
+            calendar,
+            received_at=self._now(),
+            limit=procedure.limit,
+            extension=procedure.extension(extension.strip().upper()),
+        )
+
+    def propose_apology_date(self, dossier_id: str) -> datetime:
+        """The new date form 04 proposes for a late dossier (computed with the calendar)."""
+        with self.store.read() as session:
+            dossier = session.get(Dossier, dossier_id)
+            if dossier is None:
+                raise NotFound(Entity.DOSSIER, dossier_id)
+            _settings, calendar = self._load_office(session)
+            return apology_proposal(calendar, appointment=dossier.appointment_at, now=self._now())
 
     def _procedure(self, db: sqlite3.Connection, code: str) -> ProcedureFacts:
         """What intake needs of a current procedure, parsed once per stored version of its row.
@@ -324,14 +416,20 @@ class DossierServices(ServiceBase):
     ) -> Outcome[DossierDetail]:
         """Append an event to a dossier (assign, request supplement, result ready, return...).
 
-        Raises IllegalTransition when the status does not allow it. Resuming
-        after a supplement or payment moves the appointment by the paused time;
-        ``extended`` takes the new date in ``data["appointment_at"]`` (ISO 8601).
+        Raises IllegalTransition when the status does not allow it. The
+        appointment follows (``services/appointments.py``): waits for a
+        supplement or payment do not count; ``extension_applied`` takes the
+        code of a statutory extension of the procedure in ``data["extension"]``;
+        ``extended`` (form 04) takes the new date in ``data["appointment_at"]``
+        (ISO 8601, a working moment after receipt) and who caused the delay in
+        ``data["fault"]``.
         """
         kind = EventKind(kind)
         at = at or self._now()
         if at.tzinfo is None:
             raise ValidationError("naive_datetime", "event time needs a time zone", field="at")
+        actor = clean_text(actor, field="actor", max_length=_limit(DOSSIER_EVENT, "actor"))
+        note = clean_text(note, field="note", max_length=_limit(DOSSIER_EVENT, "note"), multiline=True)
         with self.store.write.begin() as session:
             dossier = session.get(Dossier, dossier_id)
             if dossier is None:
@@ -346,22 +444,24 @@ class DossierServices(ServiceBase):
                 )
             )
             new_status = next_status(DossierStatus(dossier.status), kind)
+            _settings, calendar = self._load_office(session)
+            event_data = self._event_data(dossier, procedure, calendar, kind, dict(data or {}))
             event = DossierEvent(
                 id=str(uuid.uuid4()),
                 dossier_id=dossier_id,
                 local_order=(events[-1].local_order if events else 0) + 1,
                 kind=kind.value,
                 at=at,
-                actor=normalize_text(actor),
-                note=(note or "").strip(),
-                data=dict(data or {}),
+                actor=actor,
+                note=note,
+                data=event_data,
                 dirty=True,
             )
             session.add(event)
             events.append(event)
             self._op(session, Entity.DOSSIER_EVENT, event.id, Action.CREATE, event_fields(event))
             dossier.status = int(new_status)
-            changed_fields = self._apply_side_effects(session, dossier, procedure, events, event)
+            changed_fields = self._apply_side_effects(dossier, procedure, calendar, events, event)
             dossier.updated_at = self._now()
             if changed_fields:
                 dossier.dirty = True
@@ -404,11 +504,38 @@ class DossierServices(ServiceBase):
 
     # -- internals ---------------------------------------------------------------
 
-    def _apply_side_effects(
+    def _event_data(
         self,
-        session: Session,
         dossier: Dossier,
         procedure: Procedure,
+        calendar: WorkCalendar,
+        kind: EventKind,
+        data: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Check and complete what an event records (form 04, statutory extension)."""
+        if kind == EventKind.EXTENDED:
+            return apology_data(
+                calendar, data=data, received_at=dossier.received_at, previous=dossier.appointment_at
+            )
+        if kind == EventKind.EXTENSION_APPLIED:
+            if dossier.extension:
+                raise ValidationError(
+                    "extension_already_applied",
+                    "the dossier already has its extension",
+                    field="extension",
+                )
+            code = str(data.get("extension", "")).strip().upper()
+            ext = _extension_of(procedure, code)
+            if ext is None:
+                raise ValidationError("unknown_extension", "choose an extension", field="extension")
+            return {**data, "extension": ext.code, "legal_basis": ext.legal_basis}
+        return data
+
+    def _apply_side_effects(
+        self,
+        dossier: Dossier,
+        procedure: Procedure,
+        calendar: WorkCalendar,
         events: list[DossierEvent],
         event: DossierEvent,
     ) -> dict[str, Any]:
@@ -419,25 +546,18 @@ class DossierServices(ServiceBase):
             dossier.finished_at = event.at
         elif kind == EventKind.RETURNED:
             dossier.returned_at = event.at
-        elif kind == EventKind.EXTENDED and "appointment_at" in event.data:
-            try:
-                new_date = datetime.fromisoformat(str(event.data["appointment_at"]))
-            except ValueError as exc:
-                raise ValidationError(
-                    "invalid_datetime", "bad extended appointment", field="appointment_at"
-                ) from exc
-            if new_date.tzinfo is None:
-                raise ValidationError("naive_datetime", "needs a time zone", field="appointment_at")
-            dossier.appointment_at = new_date
-            changed["appointment_at"] = new_date
-        elif kind in PAUSES.values() and procedure.day_kind != DayKind.ON_RECEIPT.value:
-            settings = self._load_settings(session)
-            limit = TimeLimit(DayKind(procedure.day_kind), procedure.time_limit)
-            appointment = self._calendar(settings).appointment(
-                dossier.received_at, limit, paused=paused_intervals(events)
+        elif kind == EventKind.EXTENSION_APPLIED:
+            dossier.extension = event.data["extension"]
+            changed["extension"] = dossier.extension
+        if kind in (EventKind.EXTENDED, EventKind.EXTENSION_APPLIED) or kind in PAUSES.values():
+            appointment = derived_appointment(
+                calendar,
+                received_at=dossier.received_at,
+                limit=TimeLimit(DayKind(procedure.day_kind), procedure.time_limit),
+                extension=_extension_of(procedure, dossier.extension),
+                events=events,
             )
-            extended = [e for e in events if e.kind == EventKind.EXTENDED.value]
-            if not extended and appointment != dossier.appointment_at:
+            if appointment != dossier.appointment_at:
                 dossier.appointment_at = appointment
                 changed["appointment_at"] = appointment
         return changed
@@ -471,6 +591,8 @@ class DossierServices(ServiceBase):
         events: list[DossierEvent],
         attachments: list[Attachment],
     ) -> DossierDetail:
+        extensions = tuple(parse_extension(e) for e in procedure.extensions or ())
+        extension = _extension_of(procedure, dossier.extension)
         return DossierDetail(
             summary=summary_of(dossier, procedure.name, self._now()),
             applicant_address=dossier.applicant_address,
@@ -489,21 +611,33 @@ class DossierServices(ServiceBase):
                 for e in events
             ),
             attachments=tuple(attachment_info(a) for a in attachments),
-            allowed_events=allowed_events_cached(DossierStatus(dossier.status)),
+            allowed_events=_offered(DossierStatus(dossier.status), extensions, extension),
             required_papers=tuple(procedure.required_papers or ()),
             fee=procedure.fee,
+            papers=papers_of(dossier.received_papers),
+            date_of_birth=dossier.applicant_date_of_birth,
+            fee_verified=procedure.fee_verified,
+            extension=extension,
+            available_extensions=() if extension else extensions,
         )
 
 
-def paused_intervals(events: list[DossierEvent]) -> list[tuple[datetime, datetime]]:
-    """The closed pauses of the office clock (supplement or payment waits) in ``events``."""
-    pauses: list[tuple[datetime, datetime]] = []
-    opened: tuple[EventKind, datetime] | None = None
-    for e in events:
-        kind = EventKind(e.kind)
-        if kind in PAUSES:
-            opened = (kind, e.at)
-        elif opened is not None and kind == PAUSES[opened[0]]:
-            pauses.append((opened[1], e.at))
-            opened = None
-    return pauses
+def _extension_of(procedure: Procedure, code: str) -> StatutoryExtension | None:
+    """The procedure's extension ``code`` (None for ``""`` or one the catalogue no longer has)."""
+    for raw in procedure.extensions or ():
+        ext = parse_extension(raw)
+        if code and ext.code == code:
+            return ext
+    return None
+
+
+def _offered(
+    status: DossierStatus | None,
+    extensions: tuple[StatutoryExtension, ...],
+    applied: StatutoryExtension | None,
+) -> tuple[EventKind, ...]:
+    """The events offered to the clerk: a statutory extension only when one is left to apply."""
+    allowed = allowed_events_cached(status)
+    if extensions and applied is None:
+        return allowed
+    return tuple(k for k in allowed if k != EventKind.EXTENSION_APPLIED)

@@ -11,8 +11,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from commune_desk.domain.calendar import DayKind, OfficeHours
+from commune_desk.domain.calendar import DayKind, OfficeHours, StatutoryExtension
 from commune_desk.domain.dossier import DossierStatus, EventKind
+from commune_desk.domain.intake import ReceivedPaper
 from commune_desk.store.settings import COUNTER_SLOT, UNIT_CODE, UNIT_NAME
 
 T = TypeVar("T")
@@ -77,6 +78,10 @@ class ProcedureInfo:
     required_papers: tuple[str, ...] = ()
     notes: str = ""
     active: bool = True
+    #: False when ``fee`` is not checked against current law: never printed for the citizen.
+    fee_verified: bool = True
+    #: Longer periods the law allows in some cases, offered to the clerk.
+    extensions: tuple[StatutoryExtension, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,10 @@ class NewDossier:
     received_at: datetime | None = None
     received_by: str = ""
     notes: str = ""
+    #: Papers the citizen handed in (printed exactly on form 01).
+    papers: tuple[ReceivedPaper, ...] = ()
+    #: Code of a statutory extension of the procedure that applies from the start ("" for none).
+    extension: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,6 +173,14 @@ class DossierDetail:
     allowed_events: tuple[EventKind, ...]
     required_papers: tuple[str, ...] = ()
     fee: str = ""
+    #: What the citizen handed in at the counter (empty for a dossier taken without a list).
+    papers: tuple[ReceivedPaper, ...] = ()
+    date_of_birth: date | None = None
+    fee_verified: bool = True
+    #: The statutory extension applied, if any (with its legal basis for the slips).
+    extension: StatutoryExtension | None = None
+    #: Extensions the procedure allows that the clerk may still apply.
+    available_extensions: tuple[StatutoryExtension, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -210,6 +227,7 @@ class NewIncomingDocument:
     doc_type: str = ""
     urgency: str = ""
     secrecy: str = ""
+    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -231,6 +249,15 @@ class IncomingDocumentInfo:
     handler: str
     co_handlers: tuple[str, ...]
     deadline: date | None
+    #: When it was passed to the handler ("ngày chuyển"), office time.
+    assigned_at: datetime | None = None
+    notes: str = ""
+    void_reason: str = ""
+
+    @property
+    def voided(self) -> bool:
+        """True when its number was voided."""
+        return bool(self.void_reason)
 
 
 @dataclass(frozen=True)
@@ -244,6 +271,9 @@ class NewOutgoingDocument:
     recipients: tuple[str, ...] = ()
     copies: int = 1
     secret: bool = False
+    #: Unit or person keeping the file copy ("đơn vị, người nhận bản lưu").
+    copy_holder: str = ""
+    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -262,6 +292,42 @@ class OutgoingDocumentInfo:
     recipients: tuple[str, ...]
     copies: int
     issued_on: date | None
+    copy_holder: str = ""
+    #: Date sent out ("ngày chuyển"): the issue date unless recorded otherwise.
+    sent_on: date | None = None
+    notes: str = ""
+    void_reason: str = ""
+
+    @property
+    def secret(self) -> bool:
+        """True for the secret register's documents."""
+        return self.series.startswith("outgoing-secret/")
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One line of a printed register book: a number and its document, or a voided number."""
+
+    number: int | None
+    document: IncomingDocumentInfo | OutgoingDocumentInfo | None
+    void_reason: str = ""
+
+    @property
+    def voided(self) -> bool:
+        """True when the number was voided (with or without a document)."""
+        return bool(self.void_reason)
+
+
+@dataclass(frozen=True)
+class RegisterBook:
+    """A register book as printed (Decree 30/2020): one series, every number in order.
+
+    Numbered entries and voided numbers (with their reason) by number; entries
+    still waiting for their number (provisional) at the end.
+    """
+
+    series: str
+    rows: tuple[RegisterRow, ...]
 
 
 # --- settings, reports, maintenance -------------------------------------------
@@ -269,7 +335,14 @@ class OutgoingDocumentInfo:
 
 @dataclass(frozen=True)
 class OfficeSettings:
-    """The office's identity and working calendar settings."""
+    """The office's identity and working calendar settings.
+
+    ``hours`` and the ``extra_*`` days are the calendar's office hours and
+    overrides (stored in the synced calendar row, see ``services/calendar.py``).
+    ``office_start_date``: no dossier can be received before it.
+    ``tracking_url``: the address citizens use to follow a dossier, with
+    ``{code}`` where the code goes (printed as the QR code of form 01).
+    """
 
     unit_code: str = UNIT_CODE.default
     unit_name: str = UNIT_NAME.default
@@ -278,6 +351,8 @@ class OfficeSettings:
     hours: OfficeHours = field(default_factory=OfficeHours)
     extra_days_off: frozenset[date] = frozenset()
     extra_working_days: frozenset[date] = frozenset()
+    office_start_date: date = date(2025, 7, 1)
+    tracking_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,10 @@ class Procedure(Base):
     required_papers: Mapped[list[Any]] = mapped_column(default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    #: Statutory extensions the law allows (``[{"code", "name", "legal_basis", "kind", "amount"}]``).
+    extensions: Mapped[list[Any]] = mapped_column(default=list)
+    #: False when the fee text has not been checked against current law (never printed for citizens).
+    fee_verified: Mapped[bool] = mapped_column(Boolean, default=True)
     #: False for procedures dropped by a newer catalogue but still referenced by dossiers.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -71,6 +75,25 @@ class ReferenceVersion(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
     replaced_at: Mapped[datetime]
+
+
+class WorkCalendarRow(SyncedMixin, Base):
+    """The office's working calendar (one row, synced like a record; see services/calendar.py).
+
+    ``base_days``/``overrides`` are lists of ``{"date", "kind", "name"}``;
+    ``hours`` is ``{"sessions": [[start, end], ...], "same_day_cutoff": ...}``.
+    """
+
+    __tablename__ = "work_calendar"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    base_version: Mapped[int] = mapped_column(Integer)
+    base_source: Mapped[str] = mapped_column(Text, default="")
+    base_days: Mapped[list[Any]] = mapped_column(default=list)
+    overrides_version: Mapped[int] = mapped_column(Integer, default=0)
+    overrides: Mapped[list[Any]] = mapped_column(default=list)
+    hours: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime]
 
 
 class Setting(Base):
@@ -121,6 +144,11 @@ class Dossier(SyncedMixin, Base):
     received_by: Mapped[str] = mapped_column(Text, default="")
     counter_slot: Mapped[int] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: Papers received at the counter: ``[{"name", "form", "count"}]`` (printed on form 01).
+    received_papers: Mapped[list[Any]] = mapped_column(default=list)
+    applicant_date_of_birth: Mapped[date | None] = mapped_column(Date)
+    #: Code of the statutory extension applied (``""`` for none), from the procedure catalogue.
+    extension: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -186,6 +214,7 @@ class IncomingDocument(SyncedMixin, Base):
     co_handlers: Mapped[list[Any]] = mapped_column(default=list)
     deadline: Mapped[date | None] = mapped_column(Date)
     assigned_at: Mapped[datetime | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -208,6 +237,13 @@ class OutgoingDocument(SyncedMixin, Base):
     recipients: Mapped[list[Any]] = mapped_column(default=list)
     copies: Mapped[int] = mapped_column(Integer, default=1)
     issued_on: Mapped[date | None] = mapped_column(Date)
+    #: Unit or person keeping the file copy ("đơn vị, người nhận bản lưu").
+    copy_holder: Mapped[str] = mapped_column(Text, default="")
+    #: Date the document was sent out ("ngày chuyển").
+    sent_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    #: Why the number was voided (state ``voided``).
+    void_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -40,8 +40,10 @@ class OfficeField:
 
 
 OFFICE = SettingKey("office", dict, None, "office identity: unit code and name, counter slot, server")
-OFFICE_HOURS = SettingKey("office_hours", dict, None, "working sessions and the same-day cut-off")
-CALENDAR_OVERRIDES = SettingKey("calendar_overrides", dict, None, "extra days off and working days")
+#: Older versions kept the office hours and day overrides here; they now live in the synced
+#: working calendar (``work_calendar``), which takes them over once (``services/calendar.py``).
+OFFICE_HOURS = SettingKey("office_hours", dict, None, "older versions: working sessions, cut-off")
+CALENDAR_OVERRIDES = SettingKey("calendar_overrides", dict, None, "older versions: day overrides")
 DEVICE_ID = SettingKey("device_id", str, None, "this installation's device UUID (never changes)")
 SYNC_ACCOUNT = SettingKey("sync.account", dict, None, "who this PC syncs as, and the offline verifier")
 SYNC_CLOCK = SettingKey("sync.clock", dict, None, "clock offset measured at the last handshake")
@@ -75,7 +77,11 @@ UNIT_CODE = OfficeField("unit_code", str, DEFAULT_UNIT_CODE)
 UNIT_NAME = OfficeField("unit_name", str, "UBND phường (chưa cấu hình)")
 COUNTER_SLOT = OfficeField("counter_slot", int, 1)
 SERVER_URL = OfficeField("server_url", str, None)
-OFFICE_FIELDS = (UNIT_CODE, UNIT_NAME, COUNTER_SLOT, SERVER_URL)
+#: First day the office takes dossiers (ISO date; the default is 2025-07-01, see OfficeSettings).
+OFFICE_START_DATE = OfficeField("office_start_date", str, None)
+#: Address citizens follow a dossier at, with ``{code}`` (the QR code of form 01).
+TRACKING_URL = OfficeField("tracking_url", str, None)
+OFFICE_FIELDS = (UNIT_CODE, UNIT_NAME, COUNTER_SLOT, SERVER_URL, OFFICE_START_DATE, TRACKING_URL)
 
 
 def get_setting(session: Session, setting: SettingKey) -> Any:

@@ -58,6 +58,7 @@ OPEN_STATES = p.OPEN_OUTBOX_STATES
 MAX_TRANSACTION_SECONDS = 2.0
 #: Within a page, parents before children.
 _ORDER = {
+    p.Entity.CALENDAR: 0,
     p.Entity.DOSSIER: 0,
     p.Entity.ATTACHMENT: 1,
     p.Entity.INCOMING_DOCUMENT: 1,

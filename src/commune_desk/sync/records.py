@@ -23,6 +23,7 @@ from commune_desk.store.models import (
     DossierEvent,
     IncomingDocument,
     OutgoingDocument,
+    WorkCalendarRow,
 )
 
 __all__ = [
@@ -42,6 +43,7 @@ ENTITY_MODELS: dict[str, type[DeclarativeBase]] = {
     p.Entity.ATTACHMENT: Attachment,
     p.Entity.INCOMING_DOCUMENT: IncomingDocument,
     p.Entity.OUTGOING_DOCUMENT: OutgoingDocument,
+    p.Entity.CALENDAR: WorkCalendarRow,
 }
 _ENTITY_OF_MODEL = {model: entity for entity, model in ENTITY_MODELS.items()}
 

@@ -71,6 +71,11 @@ def get_settings(services: Any) -> OfficeSettings:
     return services.get_settings()
 
 
+def get_calendar(services: Any) -> Any:
+    """The working calendar in use (versions and source of its base and overrides)."""
+    return services.get_calendar()
+
+
 def secret_storage(services: Any) -> str | None:
     """Where the sync account's secrets are: ``keyring``, ``file`` (insecure storage) or None."""
     from commune_desk.sync.account import load_account
@@ -87,28 +92,14 @@ def update_settings(services: Any, settings: OfficeSettings, actor: str) -> Outc
 # -- dossiers -----------------------------------------------------------------------
 
 
-def preview_appointment(services: Any, procedure_code: str) -> datetime | None:
+def preview_appointment(services: Any, procedure_code: str, extension: str = "") -> datetime | None:
     """When a dossier of ``procedure_code`` received now would be due (same rule as intake)."""
-    from commune_desk.domain.calendar import TimeLimit, WorkCalendar
-    from commune_desk.ui.format import now_utc
-
-    preview = getattr(services, "preview_appointment", None)
-    if callable(preview):
-        return preview(procedure_code)
-    procedure = next((p for p in services.list_procedures() if p.code == procedure_code), None)
-    if procedure is None:
-        return None
-    settings = services.get_settings()
-    calendar = WorkCalendar(
-        hours=settings.hours,
-        extra_days_off=settings.extra_days_off,
-        extra_working_days=settings.extra_working_days,
-    )
-    return calendar.appointment(now_utc(), TimeLimit(DayKind(procedure.day_kind), procedure.time_limit))
+    return services.preview_appointment(procedure_code, extension)
 
 
 def receive_dossier(services: Any, values: dict[str, Any]) -> Outcome[Any]:
-    """Save a new dossier typed at the counter (with its received papers)."""
+    """Save a new dossier typed at the counter, with the papers received as structured data."""
+    from commune_desk.domain.intake import PaperForm, ReceivedPaper
     from commune_desk.services.values import NewDossier
 
     new = NewDossier(
@@ -117,16 +108,15 @@ def receive_dossier(services: Any, values: dict[str, Any]) -> Outcome[Any]:
         applicant_id_number=values["applicant_id_number"],
         applicant_phone=values.get("applicant_phone"),
         applicant_address=values.get("applicant_address", ""),
+        date_of_birth=values.get("date_of_birth"),
         received_by=values.get("clerk", ""),
-        notes=_papers_note(values.get("papers", [])),
+        papers=tuple(
+            ReceivedPaper(name=name, form=PaperForm(form), count=count)
+            for name, form, count in values.get("papers", [])
+        ),
+        extension=values.get("extension", ""),
     )
     return services.register_dossier(new)
-
-
-def _papers_note(papers: list[tuple[str, str, bool]]) -> str:
-    """Papers the clerk ticked, kept on the dossier until the service stores them itself."""
-    lines = [f"{name} [{form}]" for name, form, received in papers if received]
-    return "\n".join(lines)
 
 
 def dossier_of(result: Any) -> Any:
@@ -173,6 +163,11 @@ def count_dossiers(services: Any, query: DossierQuery, text: str) -> int | None:
     if text.strip():
         return None
     return int(services.count_dossiers(query))
+
+
+def propose_apology_date(services: Any, dossier_id: str) -> datetime:
+    """The new date form 04 proposes for a late dossier (computed with the office's calendar)."""
+    return services.propose_apology_date(dossier_id)
 
 
 def record_event(
@@ -284,6 +279,16 @@ def issue_outgoing(services: Any, doc_id: str, actor: str) -> Outcome[Any]:
 def list_outgoing(services: Any, year: int) -> list[Any]:
     """The outgoing register of ``year`` (newest first)."""
     return list(services.list_outgoing(year=year, limit=REGISTER_LIMIT))
+
+
+def register_book(services: Any, series: str) -> tuple[OfficeSettings, Any]:
+    """The office and the whole book of ``series`` (printed per Decree 30/2020)."""
+    return services.get_settings(), services.register_book(series)
+
+
+def void_number(services: Any, series: str, number: int, reason: str, actor: str) -> Outcome[Any]:
+    """Void a register number (audited, sent to the city server with the document's state)."""
+    return services.void_number(series, number, reason=reason, actor=actor)
 
 
 #: Most register entries listed on screen at once.

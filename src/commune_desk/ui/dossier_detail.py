@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.dossier import SLIP_FORMS, EventKind
-from commune_desk.ui import api, slip_builders, slips
+from commune_desk.ui import api, event_forms, slip_builders, slips
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.format import format_datetime
 from commune_desk.ui.labels import action_name, event_name, paper_form_name, status_name
@@ -92,8 +92,12 @@ class DossierDetailPanel(QScrollArea):
         self.control_button = QPushButton(self.tr("Phiếu kiểm soát (06)"), inner)
         self.receipt_button.clicked.connect(lambda: self.produce_slip("01"))
         self.control_button.clicked.connect(lambda: self.produce_slip("06"))
+        self.reprint_button = QPushButton(self.tr("In lại phiếu 02–05"), inner)
+        self.reprint_button.setObjectName("reprintEventSlip")
+        self.reprint_button.clicked.connect(self.reprint_selected_event)
         printing.addWidget(self.receipt_button)
         printing.addWidget(self.control_button)
+        printing.addWidget(self.reprint_button)
         layout.addLayout(printing)
 
         history_box = QGroupBox(self.tr("Quá trình giải quyết"), inner)
@@ -196,8 +200,8 @@ class DossierDetailPanel(QScrollArea):
                 self.history.setItem(n, column, QTableWidgetItem(text))
         self.history.resizeColumnsToContents()
         self.papers.clear()
-        for name, form in slip_builders.received_papers(detail):
-            self.papers.addItem(f"✓ {name} — {paper_form_name(form)}")
+        for paper in slip_builders.received_papers(detail):
+            self.papers.addItem(f"✓ {paper.name} — {paper_form_name(paper.form)} × {paper.count}")
         self.attachments.clear()
         for attachment in detail.attachments:
             item = QListWidgetItem(f"📎 {attachment.filename} ({attachment.size // 1024} KB)")
@@ -231,6 +235,15 @@ class DossierDetailPanel(QScrollArea):
 
     def ask_and_record(self, kind: EventKind) -> None:
         """Ask what the law needs for ``kind`` (reason, new date), then record it."""
+        if kind == EventKind.EXTENDED:
+            self._ask_apology()
+            return
+        if kind == EventKind.EXTENSION_APPLIED:
+            extension = event_forms.ExtensionDialog(self.detail.available_extensions, self)
+            if extension.exec() == QDialog.DialogCode.Accepted:
+                reason, data = extension.values()
+                self.record(kind, reason, data=data)
+            return
         note, new_date = "", None
         if kind in NEEDS_NOTE or kind == EventKind.ASSIGNED or kind == EventKind.HANDED_OVER:
             dialog = EventDialog(kind, self.detail, self)
@@ -239,12 +252,32 @@ class DossierDetailPanel(QScrollArea):
             note, new_date = dialog.values()
         self.record(kind, note, new_date)
 
-    def record(self, kind: EventKind, note: str = "", new_date: datetime | None = None) -> None:
+    def _ask_apology(self) -> None:
+        """Form 04: the calendar proposes the new date, the clerk says why and who is at fault."""
+        dossier_id = self.detail.summary.id
+        StoreOp(self.ctx, lambda s: api.propose_apology_date(s, dossier_id), parent=self).success(
+            self._open_apology
+        ).run_in_background()
+
+    def _open_apology(self, proposal: datetime) -> None:
+        dialog = event_forms.ApologyDialog(self.detail, proposal, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            note, data = dialog.values()
+            self.record(EventKind.EXTENDED, note, data=data)
+
+    def record(
+        self,
+        kind: EventKind,
+        note: str = "",
+        new_date: datetime | None = None,
+        *,
+        data: dict[str, Any] | None = None,
+    ) -> None:
         """Record ``kind`` on the store thread; produce its slip when the law requires one."""
         if self.detail is None:
             return
         dossier_id = self.detail.summary.id
-        data: dict[str, Any] = {}
+        data = dict(data or {})
         if new_date is not None:
             data["appointment_at"] = new_date.isoformat()
         actor = self.ctx.clerk
@@ -265,13 +298,30 @@ class DossierDetailPanel(QScrollArea):
             self._show(detail)
         emit(self.event_recorded, detail)
         if kind in SLIP_FORMS and kind != EventKind.RECEIVED:
-            # The slip quotes the dossier as it was when the step was taken (old date for 04).
+            # Built from the stored event: what it records (old and new date, fault) is what
+            # a reprint shows later.
+            event = detail.events[-1]
             office_op = StoreOp(self.ctx, api.get_settings, parent=self)
             office_op.success(
                 lambda office: self._emit_slip(
-                    slip_builders.event_slip(api.SlipData(before, office), kind, note, new_date)
+                    slip_builders.stored_event_slip(api.SlipData(detail, office), event)
                 )
             ).run_in_background()
+
+    def reprint_selected_event(self) -> None:
+        """Print again the slip (02–05) of the step selected in the history."""
+        if self.detail is None:
+            return
+        row = self.history.currentRow()
+        events = self.detail.events
+        event = events[row] if 0 <= row < len(events) else None
+        if event is None or event not in slip_builders.reprintable_events(self.detail):
+            self.ctx.errors.report(_NoSlip("no_slip_for_step", "choose a step with a slip"), parent=self)
+            return
+        dossier_id = self.detail.summary.id
+        StoreOp(self.ctx, lambda s: api.receipt_slip_data(s, dossier_id), parent=self).success(
+            lambda data: self._emit_slip(slip_builders.stored_event_slip(data, event))
+        ).run_in_background()
 
     def produce_slip(self, form: str) -> None:
         """Form 01 (receipt again) or 06 (control slip) for the shown dossier."""
@@ -324,6 +374,14 @@ class DossierDetailPanel(QScrollArea):
 
     def _open_path(self, path: str) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+class _NoSlip(Exception):
+    """The selected step has no slip to print (a typed error: the clerk gets a sentence)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class EventDialog(QDialog):

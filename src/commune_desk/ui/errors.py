@@ -19,7 +19,7 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from commune_desk.messages import CONTEXT, UNKNOWN_KIND, kind_of, source_text
+from commune_desk.messages import CONTEXT, UNKNOWN_KIND, fill, kind_of, source_text
 
 log = logging.getLogger("commune_desk.ui")
 
@@ -62,7 +62,7 @@ def kind_message(kind: str) -> str:
 def message_for(exc: object) -> str | None:
     """A clerk-facing sentence for a typed error; None when the error is unexpected."""
     kind = error_kind(exc)
-    return None if kind is None else kind_message(kind)
+    return None if kind is None else fill(kind_message(kind), exc)
 
 
 class ErrorReporter:

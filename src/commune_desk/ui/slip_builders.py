@@ -1,18 +1,33 @@
-"""Build the :class:`Slip` of each legal form from service values."""
+"""Build the :class:`Slip` of each legal form from service values.
+
+Everything printed for a citizen is in office time (UTC+7, whatever the PC's
+time zone), lists the papers exactly as received, shows a fee only when it
+was checked against current law, and carries in its QR code the office's
+tracking link when one is configured (the bare dossier code otherwise).
+Forms 02–05 are built from the stored event, so they can be printed again.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from PySide6.QtCore import QCoreApplication
 
-from commune_desk.domain.dossier import EventKind
-from commune_desk.ui.format import format_date, format_datetime
+from commune_desk.domain.dossier import ApologyFault, EventKind
+from commune_desk.ui.format import format_date, format_datetime, local, now_utc
 from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 from commune_desk.ui.labels import event_name, paper_form_name, status_name
 from commune_desk.ui.slips import Slip
+
+#: Who caused a delay, as form 04 says it.
+FAULTS: dict[str, str] = {
+    ApologyFault.ONE_STOP: QT_TRANSLATE_NOOP("Slips", "Bộ phận Một cửa"),
+    ApologyFault.PROCESSING_AGENCY: QT_TRANSLATE_NOOP("Slips", "Cơ quan, đơn vị giải quyết hồ sơ"),
+    ApologyFault.COORDINATING_AGENCY: QT_TRANSLATE_NOOP("Slips", "Cơ quan, đơn vị phối hợp giải quyết"),
+}
 
 translate = QCoreApplication.translate
 
@@ -23,11 +38,33 @@ def _tr(text: str) -> str:
 
 
 def _place_date(office: Any, when: datetime | date | None = None) -> str:
-    when = when or datetime.now()
-    day = when.astimezone() if isinstance(when, datetime) and when.tzinfo else when
+    """ "Place, ngày dd tháng mm năm yyyy" in office time (never the PC's time zone)."""
+    when = when or now_utc()
+    day = local(when) if isinstance(when, datetime) else when
     return translate("Slips", "{place}, ngày {d} tháng {m} năm {y}").format(
         place=getattr(office, "unit_name", ""), d=f"{day.day:02d}", m=f"{day.month:02d}", y=day.year
     )
+
+
+def fault_name(fault: str) -> str:
+    """Who caused the delay, in the clerk's language."""
+    source = FAULTS.get(fault)
+    return translate("Slips", source) if source else fault
+
+
+def tracking_text(office: Any, code: str) -> str:
+    """What the QR code holds: the office's tracking link for ``code``, or the bare code."""
+    template = getattr(office, "tracking_url", None)
+    if not template or "{code}" not in template:
+        return code
+    return template.replace("{code}", quote(code, safe=""))
+
+
+def fee_text(detail: Any) -> str:
+    """The fee as printed for a citizen: only a fee checked against current law."""
+    if not getattr(detail, "fee_verified", True):
+        return translate("Slips", "Theo quy định hiện hành")
+    return getattr(detail, "fee", "") or translate("Slips", "Không")
 
 
 def _applicant_lines(summary: Any, detail: Any) -> list[tuple[str, str]]:
@@ -41,23 +78,18 @@ def _applicant_lines(summary: Any, detail: Any) -> list[tuple[str, str]]:
 
 
 def _papers_rows(detail: Any) -> tuple[tuple[str, ...], ...]:
-    rows: list[tuple[str, ...]] = []
     papers = received_papers(detail)
-    for index, (name, form) in enumerate(papers, start=1):
-        rows.append((str(index), name, paper_form_name(form)))
-    return tuple(rows)
-
-
-def received_papers(detail: Any) -> list[tuple[str, str]]:
-    """Papers as recorded at intake (``name [form]`` lines), else the procedure's list."""
-    papers: list[tuple[str, str]] = []
-    for line in (getattr(detail, "notes", "") or "").splitlines():
-        if line.endswith("]") and " [" in line:
-            name, form = line[:-1].rsplit(" [", 1)
-            papers.append((name, form))
     if not papers:
-        papers = [(str(p), "original") for p in getattr(detail, "required_papers", ())]
-    return papers
+        return ((" ", translate("Slips", "(Không nhận giấy tờ nào)"), "", ""),)
+    return tuple(
+        (str(index), paper.name, paper_form_name(paper.form), str(paper.count))
+        for index, paper in enumerate(papers, start=1)
+    )
+
+
+def received_papers(detail: Any) -> list[Any]:
+    """The papers received at the counter, exactly as recorded (``ReceivedPaper`` values)."""
+    return list(getattr(detail, "papers", ()) or ())
 
 
 def receipt_slip(data: Any) -> Slip:
@@ -68,7 +100,19 @@ def receipt_slip(data: Any) -> Slip:
         *_applicant_lines(summary, detail),
         (translate("Slips", "Thời điểm tiếp nhận"), format_datetime(summary.received_at)),
         (translate("Slips", "Ngày hẹn trả kết quả"), format_datetime(summary.appointment_at)),
-        (translate("Slips", "Lệ phí"), getattr(detail, "fee", "") or translate("Slips", "Không")),
+    ]
+    extension = getattr(detail, "extension", None)
+    if extension is not None:
+        lines.append(
+            (
+                translate("Slips", "Thời hạn kéo dài"),
+                translate("Slips", "{name} ({basis})").format(
+                    name=extension.name, basis=extension.legal_basis
+                ),
+            )
+        )
+    lines += [
+        (translate("Slips", "Lệ phí"), fee_text(detail)),
         (translate("Slips", "Cán bộ tiếp nhận"), summary.received_by),
     ]
     return Slip(
@@ -81,8 +125,10 @@ def receipt_slip(data: Any) -> Slip:
             translate("Slips", "STT"),
             translate("Slips", "Tên giấy tờ"),
             translate("Slips", "Hình thức"),
+            translate("Slips", "Số bản"),
         ),
         table_rows=_papers_rows(detail),
+        qr_text=tracking_text(office, summary.code),
         paragraphs=(translate("Slips", "Quét mã QR hoặc dùng mã hồ sơ để tra cứu tình trạng giải quyết."),),
         signatures=(translate("Slips", "Người nộp hồ sơ"), translate("Slips", "Người tiếp nhận")),
         place_date=_place_date(office, summary.received_at),
@@ -101,8 +147,22 @@ EVENT_FORMS: dict[str, tuple[str, str]] = {
 }
 
 
-def event_slip(data: Any, kind: str, note: str, new_date: datetime | None = None) -> Slip:
-    """Forms 02–05: the slip the law requires for ``kind``, with the clerk's reason."""
+def event_slip(
+    data: Any,
+    kind: str,
+    note: str,
+    new_date: datetime | None = None,
+    *,
+    fault: str = "",
+    previous: datetime | None = None,
+    at: datetime | None = None,
+) -> Slip:
+    """Forms 02–05: the slip the law requires for ``kind``, with the clerk's reason.
+
+    Form 04 says who caused the delay (``fault``), the date promised before
+    (``previous``, the dossier's appointment when not given) and the new one.
+    ``at`` is when the step was recorded (the slip's date).
+    """
     detail, office = data.detail, data.office
     summary = detail.summary
     form, title = EVENT_FORMS[EventKind(kind)]
@@ -115,9 +175,12 @@ def event_slip(data: Any, kind: str, note: str, new_date: datetime | None = None
         "05": translate("Slips", "Lý do dừng xử lý"),
     }[form]
     if form == "04":
-        lines.append((translate("Slips", "Ngày hẹn trước đây"), format_datetime(summary.appointment_at)))
+        before = previous or summary.appointment_at
+        lines.append((translate("Slips", "Ngày hẹn trước đây"), format_datetime(before)))
         if new_date is not None:
             lines.append((translate("Slips", "Ngày hẹn mới"), format_datetime(new_date)))
+        if fault:
+            lines.append((translate("Slips", "Nguyên nhân chậm trễ thuộc về"), fault_name(fault)))
     paragraphs: tuple[str, ...] = (f"{reason_label}: {note}",)
     if form == "04":
         paragraphs += (
@@ -133,8 +196,41 @@ def event_slip(data: Any, kind: str, note: str, new_date: datetime | None = None
         lines=tuple(lines),
         paragraphs=paragraphs,
         signatures=(translate("Slips", "Người nộp hồ sơ"), translate("Slips", "Cán bộ một cửa")),
-        place_date=_place_date(office),
+        place_date=_place_date(office, at),
+        qr_text=tracking_text(office, summary.code),
     )
+
+
+def stored_event_slip(data: Any, event: Any) -> Slip:
+    """Form 02–05 printed again from the stored event (its reason, dates and fault)."""
+    values = dict(getattr(event, "data", None) or {})
+    new_date = _moment(values.get("appointment_at"))
+    previous = _moment(values.get("previous_appointment_at"))
+    return event_slip(
+        data,
+        event.kind,
+        event.note,
+        new_date,
+        fault=str(values.get("fault", "")),
+        previous=previous,
+        at=event.at,
+    )
+
+
+def _moment(value: object) -> datetime | None:
+    """A stored ISO 8601 moment (None when absent or unreadable: the line is then left out)."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+def reprintable_events(detail: Any) -> list[Any]:
+    """The events of a dossier whose slip (forms 02–05) can be printed again, oldest first."""
+    return [e for e in getattr(detail, "events", ()) if EventKind(e.kind) in EVENT_FORMS]
 
 
 def control_slip(data: Any) -> Slip:

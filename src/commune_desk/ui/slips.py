@@ -40,6 +40,8 @@ class Slip:
     qr: bool = True
     place_date: str = ""
     extra_css: str = field(default="", compare=False)
+    #: What the QR code holds: the office's tracking link, or the code itself when empty.
+    qr_text: str = ""
 
 
 def qr_image(text: str, *, scale: int = 4) -> QImage:

@@ -1,22 +1,20 @@
-"""Apply a verified reference-data package through the foundation's services.
+"""Apply a verified reference-data package through the services, in one transaction.
 
-The services own the store: ``replace_catalogue`` and
-``replace_holiday_overrides`` each replace their data set as a whole in one
-transaction, treat the same version as a no-op and refuse an older one
-(``OutdatedReferenceData``). Everything in the package is validated here
-*before* either is called, so a package is never half applied because its
-second part was malformed.
+``Services.replace_reference_data`` writes the procedure catalogue and the
+holiday overrides together (``services/reference.py``): a package is never
+half applied. Every part is validated here first, so a malformed part is
+refused before anything is written; a part not newer than what the store
+holds is reported ``not-newer`` and the other part still applies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
 from typing import Any, Protocol
 
+from commune_desk.domain.calendar import parse_calendar_document
 from commune_desk.domain.errors import DomainError
 from commune_desk.services.catalogue import parse_catalogue
-from commune_desk.services.errors import OutdatedReferenceData
+from commune_desk.services.reference import HolidayOverrides
 from commune_desk.services.values import Catalogue
 from commune_desk.update.package import PackageError, ReferenceDataPackage
 
@@ -27,14 +25,14 @@ WORKING_DAY = "working_day"
 class ReferenceDataServices(Protocol):
     """The part of the services facade this module calls."""
 
-    def replace_catalogue(self, catalogue: Catalogue, *, actor: str = "") -> Any:
-        """Replace the procedure catalogue in one transaction."""
-        ...
-
-    def replace_holiday_overrides(
-        self, *, version: int, extra_days_off: Iterable[date], extra_working_days: Iterable[date]
+    def replace_reference_data(
+        self,
+        *,
+        catalogue: Catalogue | None = None,
+        holidays: HolidayOverrides | None = None,
+        actor: str = "usb-update",
     ) -> Any:
-        """Replace the holiday overrides in one transaction."""
+        """Replace the parts present in one transaction; ``.value`` maps part → result."""
         ...
 
 
@@ -50,50 +48,24 @@ class ServicesReferenceData:
         _validated(package)
 
     def replace(self, package: ReferenceDataPackage) -> dict[str, str]:
-        """Replace each part; return ``{part: "applied" | "not-newer"}``."""
+        """Replace the parts in one transaction; return ``{part: "applied" | "not-newer"}``."""
         catalogue, holidays = _validated(package)
-        done: dict[str, str] = {}
-        if holidays is not None:
-            version, off, working = holidays
-            done["holidays"] = self._run(
-                lambda: self._services.replace_holiday_overrides(
-                    version=version, extra_days_off=off, extra_working_days=working
-                )
-            )
-        if catalogue is not None:
-            done["procedures"] = self._run(
-                lambda: self._services.replace_catalogue(catalogue, actor=self._actor)
-            )
-        return done
-
-    @staticmethod
-    def _run(call: Any) -> str:
-        try:
-            outcome = call()
-        except OutdatedReferenceData:
-            return "not-newer"
-        changes = getattr(outcome, "changes", None)
-        return "applied" if changes is None or bool(changes) else "not-newer"
+        outcome = self._services.replace_reference_data(
+            catalogue=catalogue, holidays=holidays, actor=self._actor
+        )
+        return dict(outcome.value)
 
 
-def _validated(
-    package: ReferenceDataPackage,
-) -> tuple[Catalogue | None, tuple[int, frozenset[date], frozenset[date]] | None]:
+def _validated(package: ReferenceDataPackage) -> tuple[Catalogue | None, HolidayOverrides | None]:
     try:
         catalogue = parse_catalogue(package.procedures) if package.procedures else None
     except DomainError as exc:
         raise PackageError(f"procedure catalogue: {exc}") from exc
     holidays = None
     if package.holidays is not None:
-        off: set[date] = set()
-        working: set[date] = set()
         try:
-            for item in package.holidays["overrides"]:
-                day = date.fromisoformat(item["date"])
-                {DAY_OFF: off, WORKING_DAY: working}[item["kind"]].add(day)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise PackageError(f"holiday overrides: bad entry ({exc!r})") from exc
-        if off & working:
-            raise PackageError("holiday overrides: a day is both off and working")
-        holidays = (int(package.holidays["version"]), frozenset(off), frozenset(working))
+            version, _source, entries = parse_calendar_document(package.holidays, list_key="overrides")
+        except DomainError as exc:
+            raise PackageError(f"holiday overrides: {exc}") from exc
+        holidays = HolidayOverrides(version=version, entries=entries)
     return catalogue, holidays

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,8 +22,10 @@ def test_events_pulled_before_their_dossier_wait_for_it(tmp_path: Path, city: Ru
         dossier = a.register(1)
         a.services.record_event(dossier, EventKind.ASSIGNED, actor="a")
         assert a.engine.sync_once().ok
-        later = (datetime.now(UTC) + timedelta(days=9)).isoformat()
-        a.services.record_event(dossier, EventKind.EXTENDED, actor="a", data={"appointment_at": later})
+        later = a.services.propose_apology_date(dossier).isoformat()  # a working moment
+        a.services.record_event(
+            dossier, EventKind.EXTENDED, actor="a", data={"appointment_at": later, "fault": "one_stop"}
+        )
         assert a.engine.sync_once().ok  # the dossier's latest change is now after its events
         # One change per page: every event arrives before the dossier it belongs to. The
         # link is slow enough that each page commits on its own (no page is waiting).

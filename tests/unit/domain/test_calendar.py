@@ -1,4 +1,4 @@
-"""Working-time calendar and appointment dates."""
+"""Working-time calendar and appointment dates (on the bundled base calendar)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,12 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.helpers.calendar import at, bundled_calendar
 
 from commune_desk.domain.calendar import VN_TZ, DayKind, OfficeHours, TimeLimit, WorkCalendar
 from commune_desk.domain.errors import ValidationError
 
-CAL = WorkCalendar()
-
-
-def at(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> datetime:
-    return datetime(y, m, d, hh, mm, tzinfo=VN_TZ)
+CAL = bundled_calendar()
 
 
 def test_public_holidays_and_weekends() -> None:
@@ -26,7 +23,7 @@ def test_public_holidays_and_weekends() -> None:
 
 
 def test_overrides_swap_days() -> None:
-    cal = WorkCalendar(extra_days_off={date(2026, 11, 27)}, extra_working_days={date(2026, 11, 28)})
+    cal = WorkCalendar(days_off={date(2026, 11, 27)}, working_days={date(2026, 11, 28)})
     assert not cal.is_working_day(date(2026, 11, 27))
     assert cal.is_working_day(date(2026, 11, 28))
 
@@ -68,7 +65,7 @@ def test_supplement_wait_does_not_count() -> None:
     assert paused == at(2026, 12, 1, 17)  # one working day of waiting added
 
 
-def test_new_public_holiday_from_the_package_is_honoured() -> None:
+def test_new_public_holiday_from_the_base_is_honoured() -> None:
     # 24 Nov (Vietnam Cultural Day) is a day off from 2026 on: Monday 4h, Wednesday 4h.
     due = CAL.appointment(at(2026, 11, 23, 13), TimeLimit(DayKind.WORKING_DAYS, 1))
     assert due == at(2026, 11, 25, 11, 30)
@@ -103,7 +100,7 @@ off_days = st.frozensets(st.dates(date(2025, 1, 1), date(2028, 3, 1)), max_size=
 def test_appointment_is_a_working_moment_after_receipt(
     received: datetime, limit: TimeLimit, off: frozenset[date]
 ) -> None:
-    cal = WorkCalendar(extra_days_off=off)
+    cal = WorkCalendar(days_off=CAL.days_off | off, working_days=CAL.working_days)
     due = cal.appointment(received, limit)
     assert due > received
     assert cal.is_working_day(due.date())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +12,7 @@ from commune_desk.app import AppContext
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.dossier import DossierStatus, EventKind
 from commune_desk.domain.errors import IllegalTransition, ValidationError
+from commune_desk.domain.intake import PaperForm, ReceivedPaper
 from commune_desk.services import NotFound
 from commune_desk.store.models import Dossier, DossierEvent, OutboxOp, SearchKey
 
@@ -106,8 +107,16 @@ def test_supplement_wait_moves_the_appointment(ctx: AppContext) -> None:
 def test_extension_sets_the_new_date(ctx: AppContext) -> None:
     d = ctx.services.register_dossier(new_dossier()).value.summary
     new_date = datetime(2026, 3, 20, 16, 0, tzinfo=VN_TZ)
-    detail = ctx.services.record_event(d.id, "extended", data={"appointment_at": new_date.isoformat()}).value
+    detail = ctx.services.record_event(
+        d.id,
+        "extended",
+        note="Chờ ý kiến cơ quan cấp trên",
+        data={"appointment_at": new_date.isoformat(), "fault": "processing_agency"},
+    ).value
     assert detail.summary.appointment_at == new_date
+    event = detail.events[-1]
+    assert event.data["fault"] == "processing_agency"
+    assert event.data["previous_appointment_at"] == datetime(2026, 3, 13, 9, 0, tzinfo=VN_TZ).isoformat()
 
 
 def test_unknown_dossier_is_not_found(ctx: AppContext) -> None:
@@ -121,3 +130,83 @@ def test_unknown_dossier_is_not_found(ctx: AppContext) -> None:
 def test_get_by_code(ctx: AppContext) -> None:
     d = ctx.services.register_dossier(new_dossier()).value.summary
     assert ctx.services.get_dossier_by_code(d.code.lower()).summary.id == d.id
+
+
+def test_same_day_procedures_honour_the_supplement_pause(ctx: AppContext, clock: Clock) -> None:
+    """Received 09:00, supplement asked 09:30, brought back two days later: due that day."""
+    s = ctx.services
+    d = s.register_dossier(new_dossier(procedure_code="HT-KS")).value.summary
+    assert d.appointment_at.astimezone(VN_TZ) == datetime(2026, 3, 10, 17, 0, tzinfo=VN_TZ)
+    s.record_event(d.id, "supplement_requested", at=TUESDAY_9AM + timedelta(minutes=30), note="Thiếu tờ khai")
+    clock.now = TUESDAY_9AM + timedelta(days=2, hours=1)  # Thursday 10:00
+    after = s.record_event(d.id, "supplement_received", at=clock.now).value.summary
+    assert after.appointment_at.astimezone(VN_TZ) == datetime(2026, 3, 12, 17, 0, tzinfo=VN_TZ)
+    assert not after.overdue
+
+
+def test_statutory_extension_is_applied_once_with_its_legal_basis(ctx: AppContext) -> None:
+    s = ctx.services
+    d = s.register_dossier(new_dossier(procedure_code="HT-NCMC")).value
+    assert EventKind.EXTENSION_APPLIED in d.allowed_events
+    assert [e.code for e in d.available_extensions] == ["XAC-MINH"]
+    after = s.record_event(d.summary.id, "extension_applied", data={"extension": "xac-minh"}).value
+    assert after.summary.appointment_at.astimezone(VN_TZ) == datetime(2026, 3, 20, 9, 0, tzinfo=VN_TZ)
+    assert after.events[-1].data["legal_basis"] == "Khoản 2 Điều 25 Luật Hộ tịch năm 2014"
+    assert EventKind.EXTENSION_APPLIED not in after.allowed_events
+    with pytest.raises(ValidationError) as err:
+        s.record_event(d.summary.id, "extension_applied", data={"extension": "XAC-MINH"})
+    assert err.value.kind == "extension_already_applied"
+    plain = s.register_dossier(new_dossier(procedure_code="HT-GH")).value
+    assert EventKind.EXTENSION_APPLIED not in plain.allowed_events
+    with pytest.raises(ValidationError) as err:
+        s.record_event(plain.summary.id, "extension_applied", data={"extension": "XAC-MINH"})
+    assert err.value.kind == "unknown_extension"
+
+
+def test_an_extension_known_at_intake_sets_the_first_date(ctx: AppContext) -> None:
+    d = ctx.services.register_dossier(new_dossier(procedure_code="HT-KH", extension="XAC-MINH")).value
+    assert d.extension is not None and d.extension.legal_basis == "Khoản 2 Điều 18 Luật Hộ tịch năm 2014"
+    assert d.summary.appointment_at.astimezone(VN_TZ) == datetime(2026, 3, 17, 9, 0, tzinfo=VN_TZ)
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        ({"appointment_at": "2026-03-15T10:00:00+07:00", "fault": "one_stop"}, "appointment_not_working_day"),
+        ({"appointment_at": "2026-03-09T10:00:00+07:00", "fault": "one_stop"}, "appointment_before_receipt"),
+        ({"appointment_at": "2026-03-16T12:00:00+07:00", "fault": "one_stop"}, "appointment_outside_hours"),
+        ({"appointment_at": "2026-03-16T10:00:00+07:00", "fault": "the weather"}, "invalid_fault"),
+        ({"appointment_at": "2026-03-16T10:00:00+07:00"}, "invalid_fault"),
+        ({"fault": "one_stop"}, "appointment_required"),
+    ],
+)
+def test_form_04_dates_and_faults_are_checked(ctx: AppContext, data: dict, kind: str) -> None:  # type: ignore[type-arg]
+    d = ctx.services.register_dossier(new_dossier()).value.summary
+    with pytest.raises(ValidationError) as err:
+        ctx.services.record_event(d.id, "extended", note="Chậm", data=data)
+    assert err.value.kind == kind
+    assert _count(ctx, DossierEvent) == 1
+
+
+def test_form_04_proposes_two_working_days_after_the_old_date(ctx: AppContext, clock: Clock) -> None:
+    d = ctx.services.register_dossier(new_dossier()).value.summary  # due Fri 13/3 09:00
+    proposal = ctx.services.propose_apology_date(d.id)
+    assert proposal.astimezone(VN_TZ) == datetime(2026, 3, 17, 9, 0, tzinfo=VN_TZ)  # over the weekend
+    clock.now = datetime(2026, 4, 29, 16, 0, tzinfo=VN_TZ)  # late, just before 30/4–3/5
+    proposal = ctx.services.propose_apology_date(d.id)
+    assert proposal.astimezone(VN_TZ) == datetime(2026, 5, 5, 16, 0, tzinfo=VN_TZ)  # Mon, Tue
+
+
+def test_papers_and_date_of_birth_are_stored_as_given(ctx: AppContext) -> None:
+    papers = (
+        ReceivedPaper("Tờ khai đăng ký giám hộ", PaperForm.ORIGINAL, 1),
+        ReceivedPaper("Văn bản cử người giám hộ", PaperForm.PHOTOCOPY, 3),
+    )
+    d = ctx.services.register_dossier(new_dossier(papers=papers, date_of_birth=date(2001, 1, 1))).value
+    again = ctx.services.get_dossier(d.summary.id)
+    assert again.papers == papers and again.date_of_birth == date(2001, 1, 1)
+    none = ctx.services.register_dossier(new_dossier()).value
+    assert ctx.services.get_dossier(none.summary.id).papers == ()  # nothing ticked: nothing listed
+    with pytest.raises(ValidationError) as err:
+        ctx.services.register_dossier(new_dossier(date_of_birth=date(2002, 1, 1)))
+    assert err.value.kind == "id_number_birth_mismatch"

@@ -89,3 +89,48 @@ def test_open_keeps_the_store_catalogue_when_the_bundled_file_is_missing(tmp_pat
     AppContext.open(paths).close()
     with AppContext.open(paths, catalogue_path=tmp_path / "missing.json") as ctx:
         assert len(ctx.services.list_procedures()) >= 13
+
+
+def test_a_package_is_applied_in_one_transaction(ctx: AppContext) -> None:
+    """The catalogue fails while being written: the holiday part of the same package is not kept."""
+    import dataclasses as dc
+
+    from sqlalchemy import text
+
+    from commune_desk.domain.calendar import CalendarDay, DayMark
+    from commune_desk.services.reference import HolidayOverrides
+
+    s = ctx.services
+    before = (s.get_calendar(), s.catalogue_version())
+    with ctx.store.write.begin() as session:  # the disk refuses the catalogue half-way
+        session.execute(
+            text(
+                "CREATE TRIGGER refuse_catalogue BEFORE INSERT ON procedures "
+                "BEGIN SELECT RAISE(ABORT, 'disk said no'); END"
+            )
+        )
+    import json
+
+    from commune_desk.paths import resources_dir
+    from commune_desk.update.package import ReferenceDataPackage
+    from commune_desk.update.reference_data import ServicesReferenceData
+
+    raw = json.loads((resources_dir() / "procedures.json").read_text(encoding="utf-8"))
+    raw["version"] += 1
+    raw["procedures"].append(dict(raw["procedures"][0], code="HT-MOI", name="Thủ tục mới"))
+    package = ReferenceDataPackage(
+        procedures=raw,
+        holidays={"version": 9, "overrides": [{"date": "2027-02-15", "kind": "day_off", "note": "nghỉ bù"}]},
+    )
+    with pytest.raises(Exception, match="disk said no"):  # what a USB stick goes through
+        ServicesReferenceData(s).replace(package)
+    assert (s.get_calendar(), s.catalogue_version()) == before
+    current = load_catalogue_file()
+    extra = dc.replace(current.procedures[0], code="HT-MOI", name="Thủ tục mới")
+    newer = dc.replace(current, version=current.version + 1, procedures=(*current.procedures, extra))
+    holidays = HolidayOverrides(9, (CalendarDay(date(2027, 2, 15), DayMark.DAY_OFF, "nghỉ bù"),))
+    with ctx.store.write.begin() as session:
+        session.execute(text("DROP TRIGGER refuse_catalogue"))
+    outcome = s.replace_reference_data(catalogue=newer, holidays=holidays)
+    assert outcome.value == {"holidays": "applied", "procedures": "applied"}
+    assert s.get_calendar().overrides_version == 9

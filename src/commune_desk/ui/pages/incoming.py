@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from commune_desk.domain.calendar import VN_TZ
-from commune_desk.ui import api, slip_builders, slips
+from commune_desk.domain.registers import SECRECIES as SECRECY_MARKS
+from commune_desk.domain.registers import URGENCIES as URGENCY_MARKS
+from commune_desk.ui import api, register_books, slips
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.format import format_date, now_utc
 from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
@@ -33,7 +35,8 @@ from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import error_label, hint_label, page_layout
 
-#: Urgency and secrecy marks (Decree 30/2020): stored value → name shown.
+#: Urgency and secrecy marks (Decree 30/2020, the fixed lists of ``domain.registers``):
+#: stored value → name shown.
 URGENCIES = {
     "": QT_TRANSLATE_NOOP("IncomingPage", "Thường"),
     "KHẨN": QT_TRANSLATE_NOOP("IncomingPage", "Khẩn"),
@@ -46,6 +49,7 @@ SECRECIES = {
     "TỐI MẬT": QT_TRANSLATE_NOOP("IncomingPage", "Tối mật"),
     "TUYỆT MẬT": QT_TRANSLATE_NOOP("IncomingPage", "Tuyệt mật"),
 }
+assert set(URGENCIES) == set(URGENCY_MARKS) and set(SECRECIES) == set(SECRECY_MARKS)
 
 
 def _mark(names: dict[str, str], value: str) -> str:
@@ -83,6 +87,7 @@ class IncomingPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.documents: list[Any] = []
+        self.last_book: slips.Slip | None = None
         layout = page_layout(self, self.tr("Sổ văn bản đến"))
         layout.addWidget(self._build_entry())
         filters = QHBoxLayout()
@@ -91,11 +96,16 @@ class IncomingPage(QWidget):
         self.unassigned_only = QCheckBox(self.tr("Chưa giao xử lý"), self)
         self.unassigned_only.toggled.connect(lambda _on: self._fill_table())
         self.print_button = QPushButton(self.tr("In sổ văn bản đến…"), self)
+        self.print_button.setToolTip(self.tr("In cả sổ của năm, theo số đến, không theo bộ lọc"))
         self.print_button.clicked.connect(self.print_register)
+        self.void_button = QPushButton(self.tr("Huỷ số…"), self)
+        self.void_button.setObjectName("voidIncomingNumber")
+        self.void_button.clicked.connect(self.void_selected)
         self.summary_label = hint_label("", self)
         filters.addWidget(self.overdue_only)
         filters.addWidget(self.unassigned_only)
         filters.addWidget(self.summary_label, 1)
+        filters.addWidget(self.void_button)
         filters.addWidget(self.print_button)
         layout.addLayout(filters)
         self.table = QTableWidget(0, 8, self)
@@ -323,38 +333,26 @@ class IncomingPage(QWidget):
         self.assign_error.setText(self.tr("Đã giao cho {who}.").format(who=outcome.value.handler))
         emit(self.assigned, outcome.value)
 
-    def register_slip(self, office: Any) -> slips.Slip:
-        """The printable register of the documents shown."""
-        header = (
-            self.tr("Số đến"),
-            self.tr("Ngày đến"),
-            self.tr("Nơi gửi"),
-            self.tr("Số, ký hiệu"),
-            self.tr("Ngày VB"),
-            self.tr("Trích yếu"),
-            self.tr("Người xử lý"),
-            self.tr("Hạn"),
+    def void_selected(self) -> None:
+        """Void the selected entry's số đến (registered by mistake), with a reason."""
+        doc = self.selected_document()
+        series = doc.series if doc is not None else f"incoming/{today_vn().year}"
+        register_books.ask_and_void(
+            self,
+            self.ctx,
+            series,
+            doc.number if doc is not None else None,
+            lambda n: self.entry_error.setText(self.tr("Đã huỷ số đến {n}.").format(n=n)),
         )
-        rows = [
-            (
-                str(d.number or ""),
-                format_date(d.received_on),
-                d.author,
-                d.number_symbol,
-                format_date(d.document_date),
-                d.summary,
-                d.handler,
-                format_date(d.deadline),
-            )
-            for d in reversed(self.visible_documents())
-        ]
-        return slip_builders.register_slip(office, self.tr("Sổ đăng ký văn bản đến"), header, rows)
 
-    def print_register(self) -> None:
-        """Preview the incoming register for printing."""
-        StoreOp(self.ctx, api.get_settings, parent=self).success(
-            lambda office: slips.preview(self.register_slip(office), self)
-        ).run_in_background()
+    def print_register(self, *, preview: bool = True) -> None:
+        """The whole book of this year in số đến order, whatever the filters show."""
+        register_books.print_book(
+            self, self.ctx, f"incoming/{today_vn().year}", self._set_book, preview=preview
+        )
+
+    def _set_book(self, slip: slips.Slip) -> None:
+        self.last_book = slip
 
     def on_shown(self) -> None:
         """Focus the first field."""

@@ -15,19 +15,14 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -39,8 +34,8 @@ from commune_desk.ui import api, slip_builders, slips
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.errors import message_for
 from commune_desk.ui.format import format_datetime
-from commune_desk.ui.labels import PAPER_FORMS, paper_form_name
 from commune_desk.ui.ops import StoreOp
+from commune_desk.ui.papers_table import ReceivedPapersBox
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.widgets import Debouncer, error_label, hint_label, page_layout
 
@@ -177,17 +172,10 @@ class IntakePage(QWidget):
         return box
 
     def _build_papers_box(self) -> QGroupBox:
-        box = QGroupBox(self.tr("3. Giấy tờ đã nhận"), self)
-        layout = QVBoxLayout(box)
-        self.papers_table = QTableWidget(0, 2, box)
-        self.papers_table.setObjectName("papersTable")
-        self.papers_table.setHorizontalHeaderLabels([self.tr("Giấy tờ"), self.tr("Hình thức")])
-        self.papers_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.papers_table.verticalHeader().setVisible(False)
-        self.papers_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        layout.addWidget(self.papers_table)
-        layout.addWidget(hint_label(self.tr("Dấu tích = đã nhận. Phím cách để đánh dấu."), box))
-        return box
+        self.papers_box = ReceivedPapersBox(self)
+        self.papers_table = self.papers_box.table
+        self.papers_box.extension_changed.connect(lambda _code: self._appointment_debounce.poke())
+        return self.papers_box
 
     # -- procedures -----------------------------------------------------------------
 
@@ -245,31 +233,11 @@ class IntakePage(QWidget):
                 return
 
     def _fill_papers(self, procedure: Any) -> None:
-        papers = api.required_papers(procedure) if procedure is not None else []
-        self.papers_table.setRowCount(len(papers))
-        for row_index, (name, form) in enumerate(papers):
-            item = QTableWidgetItem(name)
-            item.setFlags(
-                Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-            )
-            item.setCheckState(Qt.CheckState.Checked)
-            self.papers_table.setItem(row_index, 0, item)
-            combo = QComboBox(self.papers_table)
-            for key in PAPER_FORMS:
-                combo.addItem(paper_form_name(key), key)
-            combo.setCurrentIndex(max(0, combo.findData(form)))
-            self.papers_table.setCellWidget(row_index, 1, combo)
-        self.papers_table.resizeColumnToContents(1)
+        self.papers_box.set_procedure(procedure)
 
-    def papers(self) -> list[tuple[str, str, bool]]:
-        """(paper name, form key, received?) for each row of the checklist."""
-        result = []
-        for row_index in range(self.papers_table.rowCount()):
-            item = self.papers_table.item(row_index, 0)
-            combo = self.papers_table.cellWidget(row_index, 1)
-            assert item is not None and isinstance(combo, QComboBox)
-            result.append((item.text(), str(combo.currentData()), item.checkState() == Qt.CheckState.Checked))
-        return result
+    def papers(self) -> list[tuple[str, str, int, bool]]:
+        """(paper name, form key, count, received?) for each row of the checklist."""
+        return self.papers_box.rows()
 
     # -- appointment ----------------------------------------------------------------
 
@@ -278,8 +246,8 @@ class IntakePage(QWidget):
         if procedure is None:
             self._show_appointment(None)
             return
-        code = procedure.code
-        StoreOp(self.ctx, lambda s: api.preview_appointment(s, code), parent=self).success(
+        code, extension = procedure.code, self.papers_box.extension()
+        StoreOp(self.ctx, lambda s: api.preview_appointment(s, code, extension), parent=self).success(
             lambda due: self._show_appointment(due) if self.procedure is procedure else None
         ).failure(lambda _e: self._show_appointment(None)).run_in_background()
 
@@ -361,7 +329,8 @@ class IntakePage(QWidget):
             "applicant_id_number": self.id_edit.text().strip(),
             "applicant_phone": self.phone_edit.text().strip() or None,
             "applicant_address": self.address_edit.text().strip(),
-            "papers": self.papers(),
+            "papers": self.papers_box.received(),
+            "extension": self.papers_box.extension(),
             "clerk": self.ctx.clerk,
         }
 

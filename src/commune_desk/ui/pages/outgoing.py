@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commune_desk.ui import api, slip_builders, slips
+from commune_desk.ui import api, register_books, slips
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.format import format_date
 from commune_desk.ui.labels import outgoing_state_name
@@ -44,16 +45,26 @@ class OutgoingPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.documents: list[Any] = []
+        self.last_book: slips.Slip | None = None
         layout = page_layout(self, self.tr("Sổ văn bản đi"))
         layout.addWidget(self._build_entry())
         bar = QHBoxLayout()
         self.summary_label = hint_label("", self)
         self.issue_button = QPushButton(self.tr("Đã ký – cấp số cho văn bản đang chọn"), self)
         self.issue_button.clicked.connect(self.issue_selected)
-        self.print_button = QPushButton(self.tr("In sổ văn bản đi…"), self)
+        self.void_button = QPushButton(self.tr("Huỷ số…"), self)
+        self.void_button.setObjectName("voidOutgoingNumber")
+        self.void_button.clicked.connect(self.void_selected)
+        self.book_combo = QComboBox(self)
+        self.book_combo.setObjectName("outgoingBook")
+        self.book_combo.addItem(self.tr("Sổ văn bản đi"), "outgoing")
+        self.book_combo.addItem(self.tr("Sổ văn bản đi mật"), "outgoing-secret")
+        self.print_button = QPushButton(self.tr("In sổ…"), self)
         self.print_button.clicked.connect(self.print_register)
         bar.addWidget(self.summary_label, 1)
         bar.addWidget(self.issue_button)
+        bar.addWidget(self.void_button)
+        bar.addWidget(self.book_combo)
         bar.addWidget(self.print_button)
         layout.addLayout(bar)
         self.table = QTableWidget(0, 8, self)
@@ -94,6 +105,9 @@ class OutgoingPage(QWidget):
         self.signer_edit.setPlaceholderText(self.tr("Người ký"))
         self.recipients_edit = QLineEdit(box)
         self.recipients_edit.setPlaceholderText(self.tr("Nơi nhận (cách nhau bởi dấu phẩy)"))
+        self.copy_holder_edit = QLineEdit(box)
+        self.copy_holder_edit.setObjectName("outgoingCopyHolder")
+        self.copy_holder_edit.setPlaceholderText(self.tr("Đơn vị, người giữ bản lưu"))
         self.copies_spin = QSpinBox(box)
         self.copies_spin.setRange(1, 999)
         self.copies_spin.setValue(2)
@@ -125,8 +139,10 @@ class OutgoingPage(QWidget):
         grid.addWidget(self.recipients_edit, 2, 1, 1, 3)
         grid.addWidget(self.secret_check, 2, 4)
         grid.addWidget(self.signed_check, 2, 5)
-        grid.addWidget(self.entry_error, 3, 0, 1, 5)
-        grid.addWidget(self.save_button, 3, 5)
+        grid.addWidget(QLabel(self.tr("Bản lưu"), box), 3, 0)
+        grid.addWidget(self.copy_holder_edit, 3, 1, 1, 3)
+        grid.addWidget(self.entry_error, 4, 0, 1, 5)
+        grid.addWidget(self.save_button, 4, 5)
         grid.setColumnStretch(1, 2)
         grid.setColumnStretch(3, 1)
         return box
@@ -187,6 +203,7 @@ class OutgoingPage(QWidget):
             recipients=tuple(r.strip() for r in self.recipients_edit.text().split(",") if r.strip()),
             copies=self.copies_spin.value(),
             secret=self.secret_check.isChecked(),
+            copy_holder=self.copy_holder_edit.text().strip(),
         )
         if not new.symbol or not new.summary:
             self.entry_error.setText(self.tr("Nhập ký hiệu và trích yếu."))
@@ -225,37 +242,25 @@ class OutgoingPage(QWidget):
         self.entry_error.setText(self.tr("Đã cấp số: {n}").format(n=outcome.value.number_symbol))
         emit(self.numbered, outcome.value)
 
-    def register_slip(self, office: Any) -> slips.Slip:
-        """The printable outgoing register."""
-        header = (
-            self.tr("Số, ký hiệu"),
-            self.tr("Ngày"),
-            self.tr("Trích yếu"),
-            self.tr("Người ký"),
-            self.tr("Nơi nhận"),
-            self.tr("Số bản"),
-            self.tr("Ghi chú"),
+    def void_selected(self) -> None:
+        """Void the selected document's number (or any number of its book), with a reason."""
+        doc = self.selected_document()
+        series = doc.series if doc is not None else f"{self.book_combo.currentData()}/{today_vn().year}"
+        register_books.ask_and_void(
+            self,
+            self.ctx,
+            series,
+            doc.number if doc is not None else None,
+            lambda n: self.entry_error.setText(self.tr("Đã huỷ số {n}.").format(n=n)),
         )
-        rows = [
-            (
-                d.number_symbol,
-                format_date(d.issued_on),
-                d.summary,
-                d.signer,
-                ", ".join(d.recipients),
-                str(d.copies),
-                outgoing_state_name(d.state),
-            )
-            for d in reversed(self.documents)
-            if d.number is not None
-        ]
-        return slip_builders.register_slip(office, self.tr("Sổ đăng ký văn bản đi"), header, rows)
 
-    def print_register(self) -> None:
-        """Preview the outgoing register for printing."""
-        StoreOp(self.ctx, api.get_settings, parent=self).success(
-            lambda office: slips.preview(self.register_slip(office), self)
-        ).run_in_background()
+    def print_register(self, *, preview: bool = True) -> None:
+        """The whole book chosen (ordinary or secret) of this year, whatever the table shows."""
+        series = f"{self.book_combo.currentData()}/{today_vn().year}"
+        register_books.print_book(self, self.ctx, series, self._set_book, preview=preview)
+
+    def _set_book(self, slip: slips.Slip) -> None:
+        self.last_book = slip
 
     def on_shown(self) -> None:
         """Focus the first field."""

@@ -161,7 +161,11 @@ class SettingsPage(QWidget):
             self.language_combo.addItem(name, code)
         self.backup_label = QLabel(str(ctx.paths.backup_dir), other_box)
         self.backup_label.setWordWrap(True)
+        self.tracking_edit = QLineEdit(other_box)
+        self.tracking_edit.setObjectName("trackingUrl")
+        self.tracking_edit.setPlaceholderText(self.tr("https://…?ma={code} (mã QR trên giấy tiếp nhận)"))
         other_form.addRow(QLabel(self.tr("Địa chỉ máy chủ"), other_box), self.server_edit)
+        other_form.addRow(QLabel(self.tr("Địa chỉ tra cứu hồ sơ"), other_box), self.tracking_edit)
         other_form.addRow(QLabel(self.tr("Ngôn ngữ"), other_box), self.language_combo)
         other_form.addRow(QLabel(self.tr("Thư mục sao lưu"), other_box), self.backup_label)
         self.secrets_label = error_label(other_box)
@@ -183,10 +187,17 @@ class SettingsPage(QWidget):
         days_layout = QVBoxLayout(days_box)
         days_layout.addWidget(
             hint_label(
-                self.tr("Ngày lễ theo Bộ luật Lao động đã có sẵn. Ghi thêm mỗi dòng một ngày (dd/mm/yyyy)."),
+                self.tr(
+                    "Ngày lễ, Tết và ngày nghỉ bù, làm bù của Chính phủ đã có sẵn trong lịch làm việc. "
+                    "Ghi thêm mỗi dòng một ngày (dd/mm/yyyy); thay đổi được ghi nhật ký và gửi tới "
+                    "các máy khác của đơn vị khi đồng bộ."
+                ),
                 days_box,
             )
         )
+        self.calendar_label = hint_label("", days_box)
+        self.calendar_label.setObjectName("calendarVersion")
+        days_layout.addWidget(self.calendar_label)
         days_layout.addWidget(QLabel(self.tr("Ngày nghỉ thêm"), days_box))
         self.days_off_edit = QPlainTextEdit(days_box)
         days_layout.addWidget(self.days_off_edit)
@@ -214,11 +225,21 @@ class SettingsPage(QWidget):
         self.usb_box.find_sticks(quiet=True)
 
     def load(self) -> None:
-        """Read the settings on the store thread."""
+        """Read the settings (and which calendar is in use) on the store thread."""
         StoreOp(self.ctx, api.get_settings, parent=self).success(self._show).run_in_background()
+        StoreOp(self.ctx, api.get_calendar, parent=self).success(self._show_calendar).run_in_background()
         StoreOp(self.ctx, api.secret_storage, parent=self).success(
             self._show_secret_storage
         ).run_in_background()
+
+    def _show_calendar(self, calendar: Any) -> None:
+        self.calendar_label.setText(
+            self.tr("Lịch làm việc: bản {base}, {source}; điều chỉnh từ USB: bản {overrides}.").format(
+                base=calendar.base_version,
+                source=calendar.base_source,
+                overrides=calendar.overrides_version or "—",
+            )
+        )
 
     def _show_secret_storage(self, storage: str | None) -> None:
         """Say so when the sync secrets are in the insecure-storage file, not the keyring."""
@@ -245,6 +266,7 @@ class SettingsPage(QWidget):
         ):
             edit.setTime(QTime(value.hour, value.minute))
         self.server_edit.setText(settings.server_url or "")
+        self.tracking_edit.setText(settings.tracking_url or "")
         ui = self.ctx.extras.get("ui_settings")
         language = ui.language if ui is not None else "vi"
         self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(language)))
@@ -270,6 +292,7 @@ class SettingsPage(QWidget):
             self.office_form.apply(self.settings),
             hours=hours,
             server_url=self.server_edit.text().strip() or None,
+            tracking_url=self.tracking_edit.text().strip() or None,
             extra_days_off=parse_dates(self.days_off_edit.toPlainText()),
             extra_working_days=parse_dates(self.working_days_edit.toPlainText()),
         )
