@@ -20,6 +20,5 @@ def keyring_backend() -> Iterator[MemoryKeyring]:
 @pytest.fixture(params=backends())
 def city(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunningServer]:
     """The real city server (SQLite, and PostgreSQL when configured) on an ephemeral 127.0.0.1 port."""
-    with database_url(request.param, tmp_path) as url:
-        with run_city_server(url, communes=("C01", "C02")) as server:
-            yield server
+    with database_url(request.param, tmp_path) as url, run_city_server(url, communes=("C01", "C02")) as s:
+        yield s
