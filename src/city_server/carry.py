@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from city_server.db import make_engine, migrate, session_factory
@@ -78,7 +78,7 @@ def _store_blobs(session: Session, commune_id: int, blobs: dict[str, bytes]) -> 
             blob = Blob(commune_id=commune_id, sha256=sha, size=len(data), received=0, complete=False)
             session.add(blob)
             session.flush()
-        session.query(BlobChunk).filter(BlobChunk.blob_id == blob.id).delete()
+        session.execute(delete(BlobChunk).where(BlobChunk.blob_id == blob.id))
         for offset in range(0, len(data), CHUNK):
             session.add(BlobChunk(blob_id=blob.id, offset=offset, data=data[offset : offset + CHUNK]))
         blob.size, blob.received, blob.complete = len(data), len(data), True

@@ -149,6 +149,41 @@ def _unstored(op: Operation, kind: ErrorKind, message: str) -> OpResult:
     return OpResult(op_id=op.op_id, seq=op.seq, status=OpStatus.REJECTED, kind=kind, message=message)
 
 
+def _stored_or_refused(
+    session: SessionDep, device_id: str, key: str, op: Operation, sig: str
+) -> tuple[OpResult | None, bool]:
+    """(the answer known already: a refusal or the city's stored result; whether the op is new here).
+
+    A ``None`` answer means the operation waits for the city (answered ``relayed``).
+    """
+    if str(op.device_id) != device_id:
+        return _unstored(op, ErrorKind.DEVICE_MISMATCH, "op of another device"), False
+    if not signature_valid(key, op_signing_bytes(op), sig):
+        return _unstored(op, ErrorKind.BAD_SIGNATURE, "signature does not match the device key"), False
+    stored = session.scalar(select(RelayOp).where(RelayOp.device_id == device_id, RelayOp.seq == op.seq))
+    if stored is not None:
+        if stored.op_id != str(op.op_id):
+            return _unstored(op, ErrorKind.SEQ_REUSED, "seq already used"), False
+        if stored.state == OP_DONE and stored.result:
+            return OpResult.model_validate({**stored.result, "replayed": True}), False
+        return None, False
+    if session.scalar(select(RelayOp.id).where(RelayOp.op_id == str(op.op_id))) is not None:
+        return _unstored(op, ErrorKind.OP_ID_REUSED, "op_id already used"), False
+    return None, True
+
+
+def _relay_op(device_id: str, op: Operation, sig: str) -> RelayOp:
+    return RelayOp(
+        device_id=device_id,
+        seq=op.seq,
+        op_id=str(op.op_id),
+        entity=op.entity.value,
+        entity_id=str(op.entity_id),
+        op=op.model_dump(mode="json"),
+        signature=sig,
+    )
+
+
 @router.post("/push", response_model=PushResponse, responses=_ERRORS)
 def push(body: PushRequest, ctx: ContextDep, session: SessionDep) -> Response:
     """Keep each signed operation for the city (once) and show it in the office view.
@@ -161,53 +196,25 @@ def push(body: PushRequest, ctx: ContextDep, session: SessionDep) -> Response:
         raise ApiError(422, ErrorKind.INVALID_REQUEST, "a relay needs one signature per operation")
     commune = lock_commune(session, ctx.commune_id)
     key = session.get_one(Device, ctx.device_id).public_key or ""
-    results: list[OpResult] = []
+    results: list[OpResult | None] = []
     touched: list[tuple[str, str]] = []
-    fresh: list[tuple[int, Operation]] = []
+    waiting: list[tuple[int, Operation]] = []  # answered "relayed" once the view is rebuilt
     for op, sig in zip(body.ops, sigs, strict=True):
-        if str(op.device_id) != ctx.device_id:
-            results.append(_unstored(op, ErrorKind.DEVICE_MISMATCH, "op of another device"))
-            continue
-        if not signature_valid(key, op_signing_bytes(op), sig):
-            results.append(_unstored(op, ErrorKind.BAD_SIGNATURE, "signature does not match the device key"))
-            continue
-        stored = session.scalar(
-            select(RelayOp).where(RelayOp.device_id == ctx.device_id, RelayOp.seq == op.seq)
-        )
-        if stored is not None:
-            if stored.op_id != str(op.op_id):
-                results.append(_unstored(op, ErrorKind.SEQ_REUSED, "seq already used"))
-            elif stored.state == OP_DONE and stored.result:
-                results.append(OpResult.model_validate({**stored.result, "replayed": True}))
-            else:
-                fresh.append((len(results), op))
-                results.append(_unstored(op, ErrorKind.SERVER_ERROR, "placeholder"))
-            continue
-        if session.scalar(select(RelayOp.id).where(RelayOp.op_id == str(op.op_id))) is not None:
-            results.append(_unstored(op, ErrorKind.OP_ID_REUSED, "op_id already used"))
-            continue
-        session.add(
-            RelayOp(
-                device_id=ctx.device_id,
-                seq=op.seq,
-                op_id=str(op.op_id),
-                entity=op.entity.value,
-                entity_id=str(op.entity_id),
-                op=op.model_dump(mode="json"),
-                signature=sig,
-            )
-        )
-        touched.append((op.entity.value, str(op.entity_id)))
-        fresh.append((len(results), op))
-        results.append(_unstored(op, ErrorKind.SERVER_ERROR, "placeholder"))
+        result, new = _stored_or_refused(session, ctx.device_id, key, op, sig)
+        if new:
+            session.add(_relay_op(ctx.device_id, op, sig))
+            touched.append((op.entity.value, str(op.entity_id)))
+        if result is None:
+            waiting.append((len(results), op))
+        results.append(result)
     session.flush()
     rebuild(session, touched)
-    for index, op in fresh:
+    for index, op in waiting:
         version = view_version(session, op.entity.value, str(op.entity_id))
         results[index] = OpResult(op_id=op.op_id, seq=op.seq, status=OpStatus.RELAYED, version=version)
-    response = PushResponse(results=results, cursor=commune.change_seq)
+    response = PushResponse(results=[r for r in results if r is not None], cursor=commune.change_seq)
     session.commit()
-    if fresh:  # new or still waiting for the city: try the city now
+    if waiting:  # new or still waiting for the city: try the city now
         _signal(session, "_relay_wake")
     return Response(response.model_dump_json(), media_type="application/json")
 

@@ -19,6 +19,7 @@ import logging
 import random
 import threading
 import time
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -170,7 +171,9 @@ def _leases(sessions: sessionmaker[Session], client: SyncClient, relay_device: s
             )
         ]
     for sub_id, series, first, last, device_id in subs:
-        client.lease_transfer(p.LeaseTransfer(series=series, first=first, last=last, device_id=device_id))
+        client.lease_transfer(
+            p.LeaseTransfer(series=series, first=first, last=last, device_id=uuid.UUID(device_id))
+        )
         with sessions() as session:
             row = session.get(SubLease, sub_id)
             if row is not None:
@@ -248,13 +251,13 @@ def _forward(sessions: sessionmaker[Session], client: SyncClient) -> set[tuple[s
     settled: set[tuple[str, str]] = set()
     with sessions() as session:
         for item, result in zip(items, response.results, strict=True):
-            row = session.scalar(select(RelayOp).where(RelayOp.op_id == str(item.op.op_id)))
-            if row is None:
+            stored = session.scalar(select(RelayOp).where(RelayOp.op_id == str(item.op.op_id)))
+            if stored is None:
                 continue
             if result.status is p.OpStatus.REJECTED and result.kind == p.ErrorKind.BLOB_INCOMPLETE:
                 continue  # uploaded again next cycle
-            row.state, row.result = OP_DONE, result.model_dump(mode="json", exclude={"replayed"})
-            settled.add((row.entity, row.entity_id))
+            stored.state, stored.result = OP_DONE, result.model_dump(mode="json", exclude={"replayed"})
+            settled.add((stored.entity, stored.entity_id))
         session.commit()
     return settled
 
