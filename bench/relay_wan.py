@@ -63,13 +63,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _serve(args: list[str]) -> tuple[subprocess.Popen[bytes], int]:
+def _serve(args: list[str], log: Path | None = None) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "city_server.cli", "serve", "--port", str(port), *args],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("ab") if log else subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
     deadline = time.monotonic() + 60
@@ -152,7 +152,7 @@ def run(mode: str, args: argparse.Namespace) -> dict[str, Any]:
                     env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, check=True,
                 )  # fmt: skip
                 del done
-                relay, relay_port = _serve(["--db", relay_db, "--upstream", wan.url])
+                relay, relay_port = _serve(["--db", relay_db, "--upstream", wan.url], log=args.relay_log)
                 relay_url = f"http://127.0.0.1:{relay_port}"
             counters = []
             for i in range(3):
@@ -219,6 +219,7 @@ def main() -> int:
     parser.add_argument("--kbit", type=int, default=1000, help="WAN bandwidth, kbit/s each way")
     parser.add_argument("--latency", type=float, default=0.05, help="WAN latency, seconds one way")
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--relay-log", type=Path, default=None, help="write the relay's log here")
     args = parser.parse_args()
     direct = run("direct", args)
     print("direct", json.dumps(direct), flush=True)
