@@ -12,6 +12,7 @@ Importing the same bundle again applies nothing and writes an equal reply.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import sys
 import uuid
@@ -23,10 +24,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from city_server.db import make_engine, migrate, session_factory
+from city_server.errors import ApiError
 from city_server.forwarded import SignedApplier, SignedItem
 from city_server.identity import server_identity, signature_valid
 from city_server.models import Blob, BlobChunk, Commune, Device, Record
 from city_server.numbers import active_leases, grant_lease, lease_to_wire, lock_commune
+from city_server.relay_api import move_range
 from commune_desk import protocol as p
 from commune_desk.protocol.carry_files import (
     BundleError,
@@ -64,9 +67,10 @@ def _verify(
         data = blobs.get(blob.sha256)
         if data is None or len(data) != blob.size or hashlib.sha256(data).hexdigest() != blob.sha256:
             raise BundleError("Một tệp đính kèm trong gói đã bị sửa hoặc hỏng; không nhận gì.")
-    for signed in export.ops:
-        if signed.op.device_id != export.device_id:
-            raise BundleError("Gói có thao tác của máy khác; không nhận gì.")
+    # Only an office relay carries its counters' (each signed) operations and its sub-leases.
+    foreign = export.transfers or any(s.op.device_id != export.device_id for s in export.ops)
+    if foreign and not device.is_relay:
+        raise BundleError("Gói có thao tác của máy khác; không nhận gì.")
 
 
 def _store_blobs(session: Session, commune_id: int, blobs: dict[str, bytes]) -> None:
@@ -116,7 +120,13 @@ def import_bundle(session: Session, data: bytes) -> tuple[p.CarryReply, bytes]:
     identity = server_identity(session)
     commune = lock_commune(session, commune.id)
     _store_blobs(session, commune.id, {b.sha256: blobs[b.sha256] for b in export.blobs})
-    items = [SignedItem(s.op, s.signature) for s in sorted(export.ops, key=lambda s: s.op.seq)]
+    for transfer in export.transfers:  # a relay's sub-leases, before the operations that use them
+        try:
+            move_range(session, commune.id, device.id, transfer)
+        except ApiError:
+            continue  # the operations using those numbers are refused, each on its own
+    ordered = export.ops if device.is_relay else sorted(export.ops, key=lambda s: s.op.seq)
+    items = [SignedItem(s.op, s.signature) for s in ordered]
     results = SignedApplier(session, commune, rebase=True).run(items)
     for wish in export.lease_wishes[:6]:
         try:
@@ -143,8 +153,41 @@ def import_bundle(session: Session, data: bytes) -> tuple[p.CarryReply, bytes]:
     return reply, write_bundle(body, identity.sign(signing_message(body)), {})
 
 
+def carry_cli(args: argparse.Namespace) -> int:
+    """``city-server carry import|export|import-reply`` (the last two on a relay's database)."""
+    needs = {"import": ("file", "reply_to"), "export": ("to",), "import-reply": ("file",)}[args.action]
+    missing = [name for name in needs if not getattr(args, name)]
+    if missing:
+        flags = ", ".join("FILE" if n == "file" else f"--{n.replace('_', '-')}" for n in missing)
+        print(f"Thiếu {flags} cho carry {args.action}.", file=sys.stderr)
+        return 2
+    if args.action == "import":
+        return import_cli(args.db, args.file, args.reply_to)
+    from city_server.relay.carry import export_relay_bundle, import_relay_reply  # noqa: PLC0415
+
+    engine = make_engine(args.db)
+    migrate(engine)
+    sessions = session_factory(engine)
+    try:
+        if args.action == "export":
+            path = export_relay_bundle(sessions, Path(args.to))
+            print(f"Đã ghi công việc chờ gửi của máy chủ nội bộ vào {path}")
+        else:
+            done = import_relay_reply(sessions, Path(args.file).read_bytes())
+            print(f"Đã nhận kết quả của {done.settled} thao tác và {done.changes} thay đổi từ thành phố.")
+    except BundleError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"Không đọc hoặc ghi được tệp: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    return 0
+
+
 def import_cli(db_url: str, file: str, reply_to: str) -> int:
-    """The command: read FILE, apply it, write the reply into ``reply_to``."""
+    """``carry import``: read FILE, apply it, write the reply into ``reply_to``."""
     path = Path(file)
     try:
         data = path.read_bytes()

@@ -84,9 +84,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="", help="a name for the relay device")
     p.add_argument("--password-stdin", action="store_true", required=True)
     p = cmd("carry", "USB carry bundles")
-    p.add_argument("action", choices=["import"], help="import: apply a PC's bundle, write the reply")
-    p.add_argument("file", help="the bundle from the PC (.cdcarry)")
-    p.add_argument("--reply-to", required=True, metavar="DIR", help="folder (the stick) for the reply")
+    p.add_argument(
+        "action",
+        choices=["import", "export", "import-reply"],
+        help="import (city): apply a PC's or relay's bundle, write the reply; export (relay): write "
+        "the relay's pending work; import-reply (relay): apply the city's reply",
+    )
+    p.add_argument("file", nargs="?", help="the bundle (.cdcarry) to import")
+    p.add_argument("--reply-to", metavar="DIR", help="import: folder (the stick) for the reply")
+    p.add_argument("--to", metavar="DIR", help="export: folder (the stick) for the bundle")
     p = cmd("gaps", "report register-number gaps of a commune")
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -173,9 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return relay_login(args)
     if args.command == "carry":
-        from city_server.carry import import_cli  # noqa: PLC0415
+        from city_server.carry import carry_cli  # noqa: PLC0415
 
-        return import_cli(args.db, args.file, args.reply_to)
+        return carry_cli(args)
     engine = make_engine(args.db)
     migrate(engine)
     sessions = session_factory(engine)

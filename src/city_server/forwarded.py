@@ -61,8 +61,8 @@ class SignedApplier:
         self.rebase = rebase
         self._contexts: dict[str, AuthContext | None] = {}
         self._keys: dict[str, str | None] = {}
-        # entity_id -> (base the last op of that record was built on, version it produced)
-        self._chains: dict[str, tuple[int | None, int | None]] = {}
+        # (device, entity_id) -> (base its last op of that record was built on, version produced)
+        self._chains: dict[tuple[str, str], tuple[int | None, int | None]] = {}
 
     def _context(self, device_id: str) -> AuthContext | None:
         if device_id not in self._contexts:
@@ -124,7 +124,7 @@ class SignedApplier:
 
     def _rebased(self, op: Operation) -> Operation:
         """The client's rule: a change built on the base its predecessor used follows it."""
-        chain = self._chains.get(str(op.entity_id))
+        chain = self._chains.get((str(op.device_id), str(op.entity_id)))
         if not self.rebase or chain is None or op.action is Action.CREATE:
             return op
         sent_base, produced = chain
@@ -146,7 +146,7 @@ class SignedApplier:
             for (index, op), result in zip(run, batch.results, strict=True):
                 results[index] = result
                 if result.status is not OpStatus.REJECTED:
-                    self._chains[str(op.entity_id)] = (op.base_version, result.version)
+                    self._chains[(str(op.device_id), str(op.entity_id))] = (op.base_version, result.version)
             run.clear()
 
         for index, item in enumerate(items):

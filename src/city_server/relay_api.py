@@ -16,6 +16,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from city_server import audit
 from city_server.audit import EventKind, Who
@@ -117,13 +118,20 @@ def relay_push(body: RelayPushRequest, ctx: ContextDep, session: SessionDep) -> 
 def transfer_lease(body: LeaseTransfer, ctx: ContextDep, session: SessionDep) -> Lease:
     """Move numbers ``first..last`` of one of the relay's leases to a counter (idempotent)."""
     _require_relay(ctx, session)
-    lock_commune(session, ctx.commune_id)
+    lease = lease_to_wire(move_range(session, ctx.commune_id, ctx.device_id, body))
+    session.commit()
+    return lease
+
+
+def move_range(session: Session, commune_id: int, relay_device: str, body: LeaseTransfer) -> LeaseRow:
+    """The counter's lease of ``body``'s range, carved from the relay's (caller commits)."""
+    lock_commune(session, commune_id)
     target = session.get(Device, str(body.device_id))
-    if target is None or target.commune_id != ctx.commune_id:
+    if target is None or target.commune_id != commune_id:
         raise ApiError(404, ErrorKind.NOT_FOUND, "no such device")
     done = session.scalar(
         select(LeaseRow).where(
-            LeaseRow.commune_id == ctx.commune_id,
+            LeaseRow.commune_id == commune_id,
             LeaseRow.device_id == target.id,
             LeaseRow.series == body.series,
             LeaseRow.first == body.first,
@@ -131,11 +139,11 @@ def transfer_lease(body: LeaseTransfer, ctx: ContextDep, session: SessionDep) ->
         )
     )
     if done is not None:
-        return lease_to_wire(done)
+        return done
     source = session.scalar(
         select(LeaseRow).where(
-            LeaseRow.commune_id == ctx.commune_id,
-            LeaseRow.device_id == ctx.device_id,
+            LeaseRow.commune_id == commune_id,
+            LeaseRow.device_id == relay_device,
             LeaseRow.series == body.series,
             LeaseRow.released_at.is_(None),
             LeaseRow.slot.is_(None),
@@ -148,9 +156,9 @@ def transfer_lease(body: LeaseTransfer, ctx: ContextDep, session: SessionDep) ->
     if source.last > body.last:  # the relay keeps what follows the range
         session.add(
             LeaseRow(
-                commune_id=ctx.commune_id,
+                commune_id=commune_id,
                 series=source.series,
-                device_id=ctx.device_id,
+                device_id=relay_device,
                 first=body.last + 1,
                 last=source.last,
                 granted_at=source.granted_at,
@@ -161,10 +169,8 @@ def transfer_lease(body: LeaseTransfer, ctx: ContextDep, session: SessionDep) ->
     else:
         session.delete(source)
     row = LeaseRow(
-        commune_id=ctx.commune_id, series=body.series, device_id=target.id, first=body.first, last=body.last
+        commune_id=commune_id, series=body.series, device_id=target.id, first=body.first, last=body.last
     )
     session.add(row)
     session.flush()
-    lease = lease_to_wire(row)
-    session.commit()
-    return lease
+    return row

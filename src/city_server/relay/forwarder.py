@@ -281,6 +281,29 @@ def _upload_blob(sessions: sessionmaker[Session], client: SyncClient, sha: str) 
         offset = status.received
 
 
+def store_mirror_page(session: Session, changes: list[p.Change], cursor: int) -> set[tuple[str, str]]:
+    """Write a page of the city's changes into the mirror with its cursor (caller commits)."""
+    touched: set[tuple[str, str]] = set()
+    for change in changes:
+        key = (change.entity.value, str(change.entity_id))
+        row = session.get(MirrorRecord, key)
+        values: dict[str, Any] = {
+            "version": change.version,
+            "deleted": change.deleted,
+            "fields": change.fields,
+            "city_seq": change.seq,
+        }
+        if row is None:
+            session.add(MirrorRecord(entity=key[0], entity_id=key[1], **values))
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+        touched.add(key)
+    state = _state(session)
+    state.city_cursor = max(state.city_cursor, cursor)
+    return touched
+
+
 def _pull(sessions: sessionmaker[Session], client: SyncClient) -> set[tuple[str, str]]:
     """Pull the commune's changes into the mirror; return the records touched."""
     touched: set[tuple[str, str]] = set()
@@ -290,22 +313,7 @@ def _pull(sessions: sessionmaker[Session], client: SyncClient) -> set[tuple[str,
     while True:
         page = client.pull(after, p.MAX_PULL_LIMIT)
         with sessions() as session:
-            for change in page.changes:
-                key = (change.entity.value, str(change.entity_id))
-                row = session.get(MirrorRecord, key)
-                values: dict[str, Any] = {
-                    "version": change.version,
-                    "deleted": change.deleted,
-                    "fields": change.fields,
-                    "city_seq": change.seq,
-                }
-                if row is None:
-                    session.add(MirrorRecord(entity=key[0], entity_id=key[1], **values))
-                else:
-                    for name, value in values.items():
-                        setattr(row, name, value)
-                touched.add(key)
-            _state(session).city_cursor = page.cursor
+            touched |= store_mirror_page(session, page.changes, page.cursor)
             session.commit()
         after = page.cursor
         if not page.has_more:

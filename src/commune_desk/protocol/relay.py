@@ -129,6 +129,9 @@ class CarryExport(_Wire):
     ops: list[SignedOperation]
     blobs: list[CarryBlob] = Field(default_factory=list)
     lease_wishes: list[LeaseRequest] = Field(default_factory=list)
+    transfers: list[LeaseTransfer] = Field(
+        default_factory=list, description="An office relay's sub-leases the city has not heard of."
+    )
 
 
 class CarryReply(_Wire):

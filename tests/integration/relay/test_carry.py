@@ -6,6 +6,7 @@ Real parts: the city server over HTTP (for the PC's online rounds), the real
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,15 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from tests.helpers.city_server import RunningServer
 from tests.helpers.cli import run_cli
+from tests.helpers.relay import run_relay
 from tests.integration.relay.relay_support import assert_equal_to_city, office_work, open_ops
 from tests.integration.sync.sync_support import Clerk, make_clerk
 
 from city_server.cli import main as city_main
 from city_server.models import OpResultRow, Record
-from commune_desk.protocol.carry_files import BundleError, read_bundle
+from commune_desk.protocol import CarryExport, Role, canonical_json
+from commune_desk.protocol.carry_files import BundleError, read_bundle, signing_message, write_bundle
+from commune_desk.sync.account import device_key, vault_for
 
 
 def _city_counts(city: RunningServer) -> tuple[int, int, int]:
@@ -156,3 +160,53 @@ def test_tampered_bundles_are_refused_with_nothing_changed(
         check()
     finally:
         a.close()
+
+
+def test_a_relays_pending_work_carried_on_a_stick(
+    tmp_path: Path, city: RunningServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No link for the whole office: the relay's pending work (every counter's) goes on one stick."""
+    leader = city.user("C01", Role.LEADER)
+    with run_relay(tmp_path / "relay", city.base_url, leader.username, leader.password) as relay:
+        a = make_clerk(tmp_path, "a", city.base_url, city.user("C01"))
+        b = make_clerk(tmp_path, "b", city.base_url, city.user("C01"))
+        relay.cycle()  # the relay learns the counters' keys while the link is up
+        a_id = a.ctx.device_id
+        a_key = device_key(vault_for(a.ctx.store), a_id)
+        try:
+            for c in (a, b):
+                c.engine.relay_url_override = relay.base_url
+                c.engine.server_url_override = "http://127.0.0.1:9"  # no way to the city but the stick
+                assert c.engine.sync_once().ok
+            office_work(a, "ra", n=2)
+            office_work(b, "rb", n=1)
+            for c in (a, b):  # the WAN is down: the relay holds everything
+                assert c.engine.sync_once().pending > 0
+            made = _city_counts(city)
+            stick = tmp_path / "stick"
+            code = city_main(["carry", "export", "--to", str(stick), "--db", relay.db_url])
+            assert code == 0, capsys.readouterr().err
+            (bundle,) = stick.glob("*.cdcarry")
+            # A clerk's PC cannot carry another PC's operations; the relay can (each is signed).
+            manifest, _sig, files = read_bundle(bundle.read_bytes())
+            as_a = CarryExport.model_validate_json(manifest).model_copy(update={"device_id": uuid.UUID(a_id)})
+            body = canonical_json(as_a.model_dump(mode="json"))
+            forged = tmp_path / "forged.cdcarry"
+            forged.write_bytes(write_bundle(body, a_key.sign(signing_message(body)), files))
+            code, _, err = _city_import(city, capsys, forged, tmp_path / "no-reply")
+            assert code == 2 and "máy khác" in err
+            assert _city_counts(city) == made
+            for attempt in (1, 2):
+                code, out, err = _city_import(city, capsys, bundle, stick / f"r{attempt}")
+                assert code == 0, err
+            (reply,) = (stick / "r1").glob("*.cdcarry")
+            for _ in (1, 2):  # twice is harmless
+                assert city_main(["carry", "import-reply", str(reply), "--db", relay.db_url]) == 0
+            assert _city_counts(city)[1] > made[1]
+            for c in (a, b, a, b):
+                assert c.engine.sync_once().ok
+            assert open_ops(a) == open_ops(b) == 0
+            assert_equal_to_city(city, "C01", [a, b])
+        finally:
+            a.close()
+            b.close()
