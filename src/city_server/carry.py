@@ -31,6 +31,7 @@ from city_server.models import Blob, BlobChunk, Commune, Device, Record
 from city_server.numbers import active_leases, grant_lease, lease_to_wire, lock_commune
 from city_server.relay_api import move_range
 from commune_desk import protocol as p
+from commune_desk.messages import message
 from commune_desk.protocol.carry_files import (
     BundleError,
     read_bundle,
@@ -48,12 +49,12 @@ def _device(session: Session, export: p.CarryExport) -> tuple[Device, Commune]:
         .where(Device.id == str(export.device_id))
     ).first()
     if row is None or row[1].code != export.commune_code:
-        raise BundleError("Máy chủ không biết máy đã tạo gói này (hoặc máy thuộc xã khác).")
+        raise BundleError("carry_unknown_device")
     device, commune = row
     if device.revoked_at is not None:
-        raise BundleError("Máy đã tạo gói này đã bị thu hồi; không nhận dữ liệu của nó.")
+        raise BundleError("carry_device_revoked")
     if not device.public_key:
-        raise BundleError("Máy đã tạo gói này chưa có khóa thiết bị; cần đăng nhập trực tuyến một lần.")
+        raise BundleError("carry_no_device_key")
     return device, commune
 
 
@@ -62,15 +63,15 @@ def _verify(
 ) -> None:
     """Everything about the bundle is checked before anything is written."""
     if not signature_valid(device.public_key or "", signing_message(manifest), signature):
-        raise BundleError("Gói dữ liệu đã bị sửa hoặc hỏng (chữ ký không khớp); không nhận gì.")
+        raise BundleError("carry_tampered")
     for blob in export.blobs:
         data = blobs.get(blob.sha256)
         if data is None or len(data) != blob.size or hashlib.sha256(data).hexdigest() != blob.sha256:
-            raise BundleError("Một tệp đính kèm trong gói đã bị sửa hoặc hỏng; không nhận gì.")
+            raise BundleError("carry_blob_tampered")
     # Only an office relay carries its counters' (each signed) operations and its sub-leases.
     foreign = export.transfers or any(s.op.device_id != export.device_id for s in export.ops)
     if foreign and not device.is_relay:
-        raise BundleError("Gói có thao tác của máy khác; không nhận gì.")
+        raise BundleError("carry_foreign_ops")
 
 
 def _store_blobs(session: Session, commune_id: int, blobs: dict[str, bytes]) -> None:
@@ -114,7 +115,7 @@ def import_bundle(session: Session, data: bytes) -> tuple[p.CarryReply, bytes]:
     try:
         export = p.CarryExport.model_validate_json(manifest)
     except ValidationError:
-        raise BundleError("Đây không phải gói dữ liệu do máy ở xã tạo ra (hoặc gói đã hỏng).") from None
+        raise BundleError("carry_not_an_export") from None
     device, commune = _device(session, export)
     _verify(device, export, manifest, signature, blobs)
     identity = server_identity(session)
@@ -176,7 +177,7 @@ def carry_cli(args: argparse.Namespace) -> int:
             done = import_relay_reply(sessions, Path(args.file).read_bytes())
             print(f"Đã nhận kết quả của {done.settled} thao tác và {done.changes} thay đổi từ thành phố.")
     except BundleError as exc:
-        print(str(exc), file=sys.stderr)
+        print(message(exc.kind), file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"Không đọc hoặc ghi được tệp: {exc.strerror or exc}", file=sys.stderr)
@@ -200,7 +201,7 @@ def import_cli(db_url: str, file: str, reply_to: str) -> int:
         with session_factory(engine)() as session:
             reply, bundle = import_bundle(session, data)
     except BundleError as exc:
-        print(str(exc), file=sys.stderr)
+        print(message(exc.kind), file=sys.stderr)
         return 2
     finally:
         engine.dispose()

@@ -70,9 +70,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     ),
     "__main__": frozenset({"cli"}),
     "__init__": frozenset(),
-    # The CLI starts the office relay; the relay is a client of the city (it syncs with it).
-    "city_server": frozenset({"protocol", "domain", "city_server.relay"}),
-    "city_server.relay": frozenset({"protocol", "domain", "sync", "city_server"}),
+    # The CLI starts the office relay; carry refusals use the app's one message catalogue.
+    "city_server": frozenset({"protocol", "domain", "city_server.relay", "messages"}),
+    # The relay is a client of the city (it syncs with it).
+    "city_server.relay": frozenset({"protocol", "domain", "sync", "city_server", "messages"}),
 }
 
 

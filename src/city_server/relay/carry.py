@@ -45,7 +45,7 @@ def export_relay_bundle(sessions: sessionmaker[Session], to_dir: Path) -> Path:
     with sessions() as session:
         ident = office_mod.identity(session)
         if ident is None:
-            raise BundleError("Máy chủ nội bộ chưa được đăng ký với thành phố.")
+            raise BundleError("carry_relay_not_registered")
         state = session.get(RelayState, 1)
         rows = list(session.scalars(select(RelayOp).where(RelayOp.state == OP_PENDING).order_by(RelayOp.id)))
         ops = [p.SignedOperation(op=p.Operation.model_validate(r.op), signature=r.signature) for r in rows]
@@ -94,17 +94,17 @@ def import_relay_reply(sessions: sessionmaker[Session], data: bytes) -> RelayImp
     try:
         reply = p.CarryReply.model_validate_json(manifest)
     except ValidationError:
-        raise BundleError("Đây không phải gói trả lời của máy chủ thành phố.") from None
+        raise BundleError("carry_not_a_reply") from None
     with sessions() as session:
         ident = office_mod.identity(session)
         state = session.get(RelayState, 1)
         key = state.city_key if state else None
         if ident is None or not key:
-            raise BundleError("Máy chủ nội bộ chưa biết khóa của máy chủ thành phố: cần kết nối một lần.")
+            raise BundleError("carry_relay_no_city_key")
         if blobs or not signature_valid(key, signing_message(manifest), signature):
-            raise BundleError("Gói dữ liệu đã bị sửa hoặc hỏng (chữ ký không khớp); không nhận gì.")
+            raise BundleError("carry_tampered")
         if str(reply.device_id) != ident.device_id:
-            raise BundleError("Gói trả lời này dành cho máy khác; không nhận gì.")
+            raise BundleError("carry_other_device")
         by_op = {str(r.op_id): r for r in reply.results}
         touched: set[tuple[str, str]] = set()
         settled = 0

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from commune_desk.messages import message
 from commune_desk.paths import AppPaths
 
 EXIT_OK = 0
@@ -45,7 +46,7 @@ def _export(args: argparse.Namespace) -> int:
         try:
             report = export_bundle(ctx.store, ctx.blobs, Path(args.to))
         except (BundleError, SyncError) as exc:
-            print(str(exc) if isinstance(exc, BundleError) else _sync_text(exc), file=sys.stderr)
+            print(message(exc.kind if isinstance(exc, BundleError) else exc.kind.value), file=sys.stderr)
             return EXIT_REFUSED
         except OSError as exc:
             print(f"Không ghi được vào {args.to}: {exc.strerror or exc}", file=sys.stderr)
@@ -69,7 +70,7 @@ def _import(args: argparse.Namespace) -> int:
         try:
             report = import_reply(ctx.store, ctx.blobs, data)
         except BundleError as exc:
-            print(str(exc), file=sys.stderr)
+            print(message(exc.kind), file=sys.stderr)
             return EXIT_REFUSED
     if report.already:
         print("Gói trả lời này đã được nhập trước đây; không có gì thay đổi.")
@@ -79,9 +80,3 @@ def _import(args: argparse.Namespace) -> int:
         f"còn {report.still_open} thao tác chờ gửi; {report.quarantined} bị từ chối."
     )
     return EXIT_OK
-
-
-def _sync_text(exc: Any) -> str:
-    from commune_desk.messages import message
-
-    return message(exc.kind.value)

@@ -3,8 +3,8 @@
 Layout: ``manifest.json`` (canonical JSON of :class:`~.relay.CarryExport` or
 :class:`~.relay.CarryReply`), ``manifest.sig`` (base64 Ed25519 signature of
 :func:`signing_message`), ``blobs/<sha256>`` (attachments, export only).
-Reading refuses anything else, oversized members and malformed archives, in
-Vietnamese, before any content is trusted.
+Reading refuses anything else, oversized members and malformed archives
+(``BundleError``) before any content is trusted.
 """
 
 from __future__ import annotations
@@ -18,11 +18,18 @@ from commune_desk.protocol.wire import MAX_BLOB_BYTES
 
 #: A manifest larger than this is refused (a reply with a commune's whole history fits).
 MAX_MANIFEST_BYTES = 512 * 1024 * 1024
-BROKEN = "Gói dữ liệu đã bị sửa hoặc hỏng; không nhận gì."
+BROKEN = "carry_broken"
 
 
 class BundleError(Exception):
-    """A bundle refused; the message is for the clerk (Vietnamese) and nothing was changed."""
+    """A bundle refused, nothing changed. ``kind`` names the reason (``carry_*``).
+
+    The sentence for the clerk is ``commune_desk.messages.message(kind)``.
+    """
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
 
 
 def signing_message(manifest: bytes) -> bytes:

@@ -65,7 +65,7 @@ class ImportReport:
 def _account(store: Store) -> Account:
     account = load_account(store)
     if account is None:
-        raise BundleError("Máy này chưa đăng nhập máy chủ thành phố lần nào: chưa thể dùng gói dữ liệu.")
+        raise BundleError("carry_not_logged_in")
     return account
 
 
@@ -141,21 +141,19 @@ def read_reply(store: Store, data: bytes) -> tuple[p.CarryReply, str]:
     account = _account(store)
     manifest, signature, blobs = read_bundle(data)
     if blobs:
-        raise BundleError("Gói trả lời không được chứa tệp đính kèm; gói đã bị sửa.")
+        raise BundleError("carry_tampered")
     try:
         reply = p.CarryReply.model_validate_json(manifest)
     except ValidationError:
-        raise BundleError(
-            "Đây không phải gói trả lời của máy chủ thành phố (có thể là gói xuất của một máy ở xã)."
-        ) from None
+        raise BundleError("carry_not_a_reply") from None
     with store.read() as session:
         key = source_facts(session).get("server_key")
     if not key:
-        raise BundleError("Máy này chưa biết khóa của máy chủ thành phố: cần đồng bộ trực tuyến một lần.")
+        raise BundleError("carry_no_city_key")
     if not signature_valid(str(key), signing_message(manifest), signature):
-        raise BundleError("Gói dữ liệu đã bị sửa hoặc hỏng (chữ ký không khớp); không nhận gì.")
+        raise BundleError("carry_tampered")
     if str(reply.device_id) != account.device_id:
-        raise BundleError("Gói trả lời này dành cho máy khác; không nhận gì.")
+        raise BundleError("carry_other_device")
     return reply, hashlib.sha256(manifest).hexdigest()
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commune_desk.messages import message_for
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
@@ -210,7 +211,7 @@ class OfficeRelayBox(QGroupBox):
 
     def _refused(self, error: BaseException) -> None:
         if type(error).__name__ == "BundleError":
-            self.result_label.setText(str(error))
+            self.result_label.setText(message_for(error))
         elif isinstance(error, OSError):
             self.result_label.setText(
                 self.tr("Không đọc hoặc ghi được USB: {e}").format(e=error.strerror or error)
