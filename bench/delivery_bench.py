@@ -1,6 +1,7 @@
 """Delivery benchmark: bundle and MSI size, bundle start-up, verifying a 60 MB stick.
 
     .venv/bin/python bench/delivery_bench.py [--bundle dist/CommuneDesk] [--msi X.msi]
+    (a bundle built here trusts the DEV update root: fine for measuring, never shipped)
 
 Without ``--bundle``/``--msi`` it builds both first (about 1.5 minutes). Figures:
 
@@ -35,6 +36,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from installer.build_bundle import build_bundle, cli_executable  # noqa: E402
 from installer.build_msi import build_msi  # noqa: E402
 
+from commune_desk.update.machine import MachineUpdates  # noqa: E402
 from commune_desk.update.repository import ReleaseRepository  # noqa: E402
 from commune_desk.update.stick import StickUpdater  # noqa: E402
 
@@ -95,7 +97,7 @@ def measure_stick_verify(work: Path, size: int, repeats: int) -> dict[str, float
 
     def verify() -> None:
         state = Path(tempfile.mkdtemp(dir=work))
-        result = StickUpdater(state_dir=state, staging_dir=state / "staging", trusted_root=root).verify(stick)
+        result = StickUpdater(machine=MachineUpdates(state), trusted_root=root).verify(stick)
         assert result.ok, result
 
     def read_and_hash() -> None:
@@ -121,8 +123,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="delivery-bench-") as tmp:
         work = Path(tmp)
-        bundle = args.bundle or build_bundle(work / "dist", work / "build")
-        msi = args.msi or build_msi(bundle, "0.1.0", work / "CommuneDesk-0.1.0.msi")
+        bundle = args.bundle or build_bundle(work / "dist", work / "build", dev=True)
+        msi = args.msi or build_msi(bundle, work / "msi", allow_dev=True)
         startup = measure_startup(bundle, work, args.repeats)
         verify = measure_stick_verify(work, args.update_mb << 20, args.repeats)
         figures = {

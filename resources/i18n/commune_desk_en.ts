@@ -1403,6 +1403,22 @@ Please send this file to IT support.</translation>
         <translation>This change belongs to another PC.</translation>
     </message>
     <message>
+        <source>Máy tính này dùng bộ vi xử lý quá cũ (không hỗ trợ SSE4.2) nên không chạy được CommuneDesk. Vui lòng báo cán bộ CNTT để dùng máy khác.
+
+This PC&apos;s processor lacks SSE4.2, which CommuneDesk requires.</source>
+        <translation>This PC&apos;s processor is too old (no SSE4.2), so CommuneDesk cannot run on it. Please ask IT staff for another PC.
+
+This PC&apos;s processor lacks SSE4.2, which CommuneDesk requires.</translation>
+    </message>
+    <message>
+        <source>CommuneDesk cần Windows 10 phiên bản 1809 trở lên. Máy này đang chạy Windows {major} (bản dựng {build}). Vui lòng báo cán bộ CNTT cập nhật Windows.
+
+CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</source>
+        <translation>CommuneDesk needs Windows 10 version 1809 or later. This PC runs Windows {major} (build {build}). Please ask IT staff to update Windows.
+
+CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</translation>
+    </message>
+    <message>
         <source>Đã cập nhật thành công từ USB.</source>
         <translation>The update from the USB stick was installed.</translation>
     </message>
@@ -1415,6 +1431,14 @@ Please send this file to IT support.</translation>
         <translation>The update on the USB stick is valid (not installed yet).</translation>
     </message>
     <message>
+        <source>Bản cập nhật hợp lệ. Bộ cài đặt phiên bản {version} đã được chép vào máy nhưng CHƯA được cài: phần mềm sẽ được cài khi khởi động lại máy tính, hoặc khi cán bộ CNTT bấm cài đặt. Máy vẫn đang chạy phiên bản {installed}.</source>
+        <translation>The update is valid. The installer of version {version} has been copied to this PC but is NOT installed yet: it will be installed when the PC restarts, or when IT staff start the installation. This PC still runs version {installed}.</translation>
+    </message>
+    <message>
+        <source>Bộ cài đặt phiên bản {version} đã được chép vào máy nhưng cài đặt KHÔNG thành công (mã lỗi {exit_code}). Máy vẫn chạy phiên bản {installed}; dữ liệu không bị ảnh hưởng. Hãy báo cán bộ CNTT (nhật ký cài đặt: {log}).</source>
+        <translation>The installer of version {version} was copied to this PC but the installation FAILED (error code {exit_code}). This PC still runs version {installed}; no data is affected. Please tell IT staff (installation log: {log}).</translation>
+    </message>
+    <message>
         <source>Không tìm thấy bản cập nhật CommuneDesk trên USB này (cần thư mục “CommuneDesk-update”).</source>
         <translation>No CommuneDesk update was found on this USB stick (a “CommuneDesk-update” folder is needed).</translation>
     </message>
@@ -1423,8 +1447,20 @@ Please send this file to IT support.</translation>
         <translation>The USB stick cannot be read. Unplug it, plug it in again and retry.</translation>
     </message>
     <message>
-        <source>Bản cập nhật trên USB bị thiếu tệp. Hãy nhờ cán bộ CNTT chép lại USB cập nhật.</source>
-        <translation>The update on the USB stick is missing files. Ask IT support to copy the update stick again.</translation>
+        <source>Bản cập nhật trên USB chưa được chép đầy đủ (thiếu tệp hoặc tệp bị chép dở). Không có gì thay đổi trên máy. Hãy nhờ cán bộ CNTT chép lại USB cập nhật.</source>
+        <translation>The update on the USB stick was not copied completely (files missing or cut short). Nothing was changed on this PC. Ask IT staff to copy the update stick again.</translation>
+    </message>
+    <message>
+        <source>USB chứa lẫn các tệp của nhiều lần phát hành khác nhau (có thể lần chép trước chưa xong). Không có gì thay đổi trên máy. Hãy nhờ cán bộ CNTT chép lại USB cập nhật.</source>
+        <translation>The USB stick holds files from different releases mixed together (an earlier copy may not have finished). Nothing was changed on this PC. Ask IT staff to copy the update stick again.</translation>
+    </message>
+    <message>
+        <source>Bản cập nhật trên USB đã hết hạn ngày {expired_on} (theo đồng hồ máy tính, hôm nay là {today}) nên KHÔNG được cài. Nếu ngày trên máy tính sai, hãy chỉnh lại rồi thử lại; nếu đúng, hãy xin cán bộ CNTT chép bản cập nhật mới.</source>
+        <translation>The update on the USB stick expired on {expired_on} (by this PC&apos;s clock, today is {today}), so it was NOT installed. If the PC&apos;s date is wrong, correct it and try again; if it is right, ask IT staff for a new update stick.</translation>
+    </message>
+    <message>
+        <source>Đồng hồ máy tính đang để quá muộn (hôm nay là {today} theo máy, trong khi USB được chép ngày {written_on}), nên bản cập nhật bị coi là hết hạn. USB không có lỗi. Hãy chỉnh lại ngày giờ máy tính rồi thử lại.</source>
+        <translation>This PC&apos;s clock is set too far ahead (today is {today} by the PC, while the stick was written on {written_on}), so the update looks expired. The stick is fine. Correct the PC&apos;s date and time, then try again.</translation>
     </message>
     <message>
         <source>Bản cập nhật trên USB đã bị sửa đổi hoặc hỏng nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.</source>
@@ -1433,10 +1469,6 @@ Please send this file to IT support.</translation>
     <message>
         <source>USB này chứa bản cập nhật CŨ hơn bản đã cài nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy xin USB cập nhật mới nhất.</source>
         <translation>This USB stick holds an update OLDER than the one installed, so it was NOT installed. Nothing changed on this PC. Ask for the latest update stick.</translation>
-    </message>
-    <message>
-        <source>Bản cập nhật trên USB đã hết hạn nên KHÔNG được cài. Hãy xin cán bộ CNTT chép bản cập nhật mới.</source>
-        <translation>The update on the USB stick has expired, so it was NOT installed. Ask IT support to copy a new update.</translation>
     </message>
     <message>
         <source>Bản cập nhật có tệp ghi ra ngoài thư mục cho phép nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.</source>
@@ -2526,10 +2558,6 @@ Please send this file to IT support.</translation>
     <message>
         <source>Đã thay: {parts}.</source>
         <translation>Replaced: {parts}.</translation>
-    </message>
-    <message>
-        <source>Bộ cài đặt phiên bản {version} đã được kiểm tra và chép vào máy; cán bộ CNTT sẽ cài đặt.</source>
-        <translation>The installer of version {version} was checked and copied to this PC; IT support will install it.</translation>
     </message>
     <message>
         <source>Đang cài đặt phiên bản {version}. Phần mềm sẽ tự đóng lại để cài đặt; hãy mở lại sau khi cài xong.</source>

@@ -292,12 +292,37 @@ MESSAGES: dict[str, str] = {
         "Messages", "Mã thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT)."
     ),
     "device_mismatch": QT_TRANSLATE_NOOP("Messages", "Thao tác này thuộc về một máy khác."),
+    # -- the PC check before start-up (platform_check; no Qt yet, so English follows) --
+    "platform.cpu_without_sse42": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy tính này dùng bộ vi xử lý quá cũ (không hỗ trợ SSE4.2) nên không chạy "
+        "được CommuneDesk. Vui lòng báo cán bộ CNTT để dùng máy khác.\n\n"
+        "This PC's processor lacks SSE4.2, which CommuneDesk requires.",
+    ),
+    "platform.windows_too_old": QT_TRANSLATE_NOOP(
+        "Messages",
+        "CommuneDesk cần Windows 10 phiên bản 1809 trở lên. Máy này đang chạy "
+        "Windows {major} (bản dựng {build}). Vui lòng báo cán bộ CNTT cập nhật "
+        "Windows.\n\nCommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.",
+    ),
     # -- updates from a USB stick (update.UpdateKind, keyed ``update.<kind>``) --------
     "update.applied": QT_TRANSLATE_NOOP("Messages", "Đã cập nhật thành công từ USB."),
     "update.up_to_date": QT_TRANSLATE_NOOP(
         "Messages", "Phần mềm và dữ liệu danh mục đã là bản mới nhất; không có gì để cập nhật."
     ),
     "update.verified": QT_TRANSLATE_NOOP("Messages", "Bản cập nhật trên USB hợp lệ (chưa cài đặt)."),
+    "update.staged_not_installed": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Bản cập nhật hợp lệ. Bộ cài đặt phiên bản {version} đã được chép vào máy nhưng CHƯA "
+        "được cài: phần mềm sẽ được cài khi khởi động lại máy tính, hoặc khi cán bộ CNTT "
+        "bấm cài đặt. Máy vẫn đang chạy phiên bản {installed}.",
+    ),
+    "update.install_failed": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Bộ cài đặt phiên bản {version} đã được chép vào máy nhưng cài đặt KHÔNG thành công "
+        "(mã lỗi {exit_code}). Máy vẫn chạy phiên bản {installed}; dữ liệu không bị ảnh hưởng. "
+        "Hãy báo cán bộ CNTT (nhật ký cài đặt: {log}).",
+    ),
     "update.no_update_found": QT_TRANSLATE_NOOP(
         "Messages", "Không tìm thấy bản cập nhật CommuneDesk trên USB này (cần thư mục “CommuneDesk-update”)."
     ),
@@ -305,7 +330,14 @@ MESSAGES: dict[str, str] = {
         "Messages", "Không đọc được USB. Hãy rút ra, cắm lại rồi thử lại."
     ),
     "update.incomplete": QT_TRANSLATE_NOOP(
-        "Messages", "Bản cập nhật trên USB bị thiếu tệp. Hãy nhờ cán bộ CNTT chép lại USB cập nhật."
+        "Messages",
+        "Bản cập nhật trên USB chưa được chép đầy đủ (thiếu tệp hoặc tệp bị chép dở). "
+        "Không có gì thay đổi trên máy. Hãy nhờ cán bộ CNTT chép lại USB cập nhật.",
+    ),
+    "update.mixed": QT_TRANSLATE_NOOP(
+        "Messages",
+        "USB chứa lẫn các tệp của nhiều lần phát hành khác nhau (có thể lần chép trước chưa "
+        "xong). Không có gì thay đổi trên máy. Hãy nhờ cán bộ CNTT chép lại USB cập nhật.",
     ),
     "update.tampered": QT_TRANSLATE_NOOP(
         "Messages",
@@ -319,7 +351,15 @@ MESSAGES: dict[str, str] = {
     ),
     "update.expired": QT_TRANSLATE_NOOP(
         "Messages",
-        "Bản cập nhật trên USB đã hết hạn nên KHÔNG được cài. Hãy xin cán bộ CNTT chép bản cập nhật mới.",
+        "Bản cập nhật trên USB đã hết hạn ngày {expired_on} (theo đồng hồ máy tính, hôm nay là "
+        "{today}) nên KHÔNG được cài. Nếu ngày trên máy tính sai, hãy chỉnh lại rồi thử lại; "
+        "nếu đúng, hãy xin cán bộ CNTT chép bản cập nhật mới.",
+    ),
+    "update.clock_ahead": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Đồng hồ máy tính đang để quá muộn (hôm nay là {today} theo máy, trong khi USB được "
+        "chép ngày {written_on}), nên bản cập nhật bị coi là hết hạn. USB không có lỗi. "
+        "Hãy chỉnh lại ngày giờ máy tính rồi thử lại.",
     ),
     "update.unsafe_path": QT_TRANSLATE_NOOP(
         "Messages",

@@ -113,7 +113,8 @@ class AppPaths:
 
     @property
     def staging_dir(self) -> Path:
-        """Verified updates waiting to be applied."""
+        """Where earlier versions staged MSIs per user (updates now stage per machine:
+        ``commune_desk.update.machine``); emptied of installed versions."""
         return self.data_dir / "updates"
 
     def ensure(self) -> AppPaths:

@@ -47,7 +47,8 @@ def _stick(sticks: StickMaker) -> Path:
 def _state(desktop: Any) -> dict[str, Any]:
     """What an update may change: the store's reference data and the trusted metadata."""
     services = desktop.ctx.services
-    tuf = desktop.paths.data_dir / "update" / "tuf"
+    machine = desktop.paths.data_dir / "machine"  # the per-machine folder, beside test data
+    tuf, staging = machine / "update-state" / "tuf", machine / "updates"
     return desktop.call_on_store(
         lambda: {
             "catalogue": services.catalogue_version(),
@@ -56,9 +57,7 @@ def _state(desktop: Any) -> dict[str, Any]:
             "tuf": sorted((p.name, p.read_bytes()) for p in tuf.rglob("*") if p.is_file())
             if tuf.exists()
             else [],
-            "staged": sorted(p.name for p in desktop.paths.staging_dir.glob("*"))
-            if desktop.paths.staging_dir.exists()
-            else [],
+            "staged": sorted(p.name for p in staging.rglob("*.msi")),
         }
     )
 
@@ -92,11 +91,11 @@ def test_stick_found_verified_and_applied_from_the_settings_page(
     with qtbot.waitSignal(box.finished, timeout=60_000) as finished:
         box.apply_button.click()
     result = finished.args[0]
-    assert result.kind == UpdateKind.APPLIED, result
+    assert result.kind == UpdateKind.STAGED_NOT_INSTALLED, result  # the MSI waits for the task
     text = box.result_label.text()
-    assert text.startswith("Đã cập nhật thành công từ USB.")
+    assert text.startswith("Bản cập nhật hợp lệ. Bộ cài đặt phiên bản 99.0.0 đã được chép")
     assert "ngày nghỉ, ngày làm bù (bản 3); danh mục thủ tục (bản 7)" in text
-    assert "99.0.0" in text
+    assert "{" not in text
     assert box.result_label.property("role") == "ok"
 
     after = _state(desktop)
@@ -110,7 +109,7 @@ def test_stick_found_verified_and_applied_from_the_settings_page(
 
     with qtbot.waitSignal(box.finished, timeout=60_000) as again:
         box.apply_button.click()
-    assert again.args[0].kind == UpdateKind.UP_TO_DATE
+    assert again.args[0].kind == UpdateKind.STAGED_NOT_INSTALLED  # not "up to date"
     assert box.result_label.property("role") == "ok"
 
 
@@ -174,7 +173,7 @@ def test_every_update_kind_has_the_clerks_sentence() -> None:
 
     generic = UNKNOWN_KIND.split("(")[0]
     for kind in UpdateKind:
-        assert UpdateResult.of(kind).message == update_message(kind)
+        assert UpdateResult.of(kind).message == update_message(kind)  # fields without values kept
         assert not update_message(kind).startswith(generic), kind
 
 

@@ -58,15 +58,21 @@ ALLOWED: dict[str, frozenset[str]] = {
     "domain": frozenset(),
     "messages": frozenset(),
     "paths": frozenset(),
+    "logfile": frozenset(),
+    # The PC check runs before anything else: standard library, plus where to log a refusal.
+    "platform_check": frozenset({"paths", "logfile", "messages"}),
     "protocol": frozenset({"domain"}),
     "store": frozenset({"domain", "protocol"}),
     "services": frozenset({"domain", "protocol", "store", "paths", "messages"}),
     "sync": frozenset({"domain", "protocol", "store", "messages"}),
     "update": frozenset({"domain", "protocol", "store", "services", "paths", "messages"}),
     "app": frozenset({"domain", "protocol", "store", "services", "sync", "update", "paths", "messages"}),
-    "ui": frozenset({"app", "domain", "protocol", "services", "sync", "update", "paths", "messages"}),
+    "ui": frozenset(
+        {"app", "domain", "protocol", "services", "sync", "update", "paths", "messages", "logfile"}
+    ),
     "cli": frozenset(
         {"app", "ui", "domain", "protocol", "store", "services", "sync", "update", "paths", "messages"}
+        | {"logfile", "platform_check"}
     ),
     "__main__": frozenset({"cli"}),
     "__init__": frozenset(),

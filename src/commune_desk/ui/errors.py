@@ -9,7 +9,6 @@ naming that file.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 import traceback
 from collections.abc import Callable
@@ -19,28 +18,10 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from commune_desk.logfile import LOG_FILE_NAME, setup_logging  # noqa: F401 - re-exported
 from commune_desk.messages import CONTEXT, UNKNOWN_KIND, fill, kind_of, source_text
 
 log = logging.getLogger("commune_desk.ui")
-
-LOG_FILE_NAME = "commune-desk.log"
-
-
-def setup_logging(logs_dir: Path, *, level: int = logging.INFO) -> Path:
-    """Send log records to a rotating file in ``logs_dir``; return the file's path."""
-    logs_dir.mkdir(parents=True, exist_ok=True)
-    path = logs_dir / LOG_FILE_NAME
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_commune_desk", False):
-            root.removeHandler(handler)
-            handler.close()
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
-    handler._commune_desk = True  # type: ignore[attr-defined]
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(level)
-    return path
 
 
 def error_kind(exc: object) -> str | None:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commune_desk.messages import CONTEXT, source_text
+from commune_desk.messages import CONTEXT, fill, source_text
 from commune_desk.ui import api
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.ops import StoreOp
@@ -41,9 +41,12 @@ def _tr(text: str) -> str:
 
 
 def result_message(result: Any) -> str:
-    """The clerk's sentence for an ``UpdateResult``, translated (its own text for a kind not listed)."""
+    """The clerk's sentence for an ``UpdateResult``, translated and filled with its dates and
+    versions (its own text for a kind not listed)."""
     source = source_text(f"update.{getattr(result.kind, 'value', result.kind)}")
-    return QCoreApplication.translate(CONTEXT, source) if source else str(result.message)
+    if not source:
+        return str(result.message)
+    return fill(QCoreApplication.translate(CONTEXT, source), result)
 
 
 def _set_role(label: QLabel, role: str) -> None:
@@ -191,13 +194,6 @@ class UsbUpdateBox(QGroupBox):
         for item in result.items:
             if item.kind == "reference-data" and item.action == "applied":
                 lines.append(self.tr("Đã thay: {parts}.").format(parts=self._reference_parts(item.version)))
-            elif item.kind == "msi" and item.action in ("staged", "already-staged"):
-                lines.append(
-                    self.tr(
-                        "Bộ cài đặt phiên bản {version} đã được kiểm tra và chép "
-                        "vào máy; cán bộ CNTT sẽ cài đặt."
-                    ).format(version=item.version)
-                )
         if started:
             lines.append(
                 self.tr(

@@ -56,6 +56,11 @@ class ServicesReferenceData:
         return dict(outcome.value)
 
 
+def validate_package(package: ReferenceDataPackage) -> None:
+    """Validate every part of a package as the office PC will; raise :class:`PackageError`."""
+    _validated(package)
+
+
 def _validated(package: ReferenceDataPackage) -> tuple[Catalogue | None, HolidayOverrides | None]:
     try:
         catalogue = parse_catalogue(package.procedures) if package.procedures else None

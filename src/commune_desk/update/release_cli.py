@@ -5,7 +5,7 @@ Typical release (see README, "Updating from a USB stick")::
     commune-desk-release init  REPO                      # once, at the key ceremony
     commune-desk-release package --procedures p.json --holidays h.json -o reference-data-7.json
     commune-desk-release add   REPO reference-data-7.json --kind reference-data
-    commune-desk-release add   REPO CommuneDesk-0.2.0.msi --kind msi --version 0.2.0
+    commune-desk-release add   REPO CommuneDesk-0.2.0.msi --kind msi   # version read from it
     commune-desk-release write-stick REPO E:\\
 """
 
@@ -19,7 +19,12 @@ from pathlib import Path
 
 from tuf.api.metadata import Root, Snapshot, Targets, Timestamp
 
-from commune_desk.update.package import PackageError, build_package, parse_package
+from commune_desk.update.inspect_release import (
+    ReleaseCheckError,
+    check_msi,
+    check_reference_data,
+)
+from commune_desk.update.package import PackageError, build_package
 from commune_desk.update.repository import KINDS, Expiries, ReleaseError, ReleaseRepository
 from commune_desk.update.stick import KIND_REFERENCE_DATA
 
@@ -52,11 +57,19 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("-o", "--output", type=Path, required=True)
     package.set_defaults(handler=_package)
 
-    add = sub.add_parser("add", help="offer a file (replaces the previous one of its kind)")
+    add = sub.add_parser(
+        "add",
+        help="check a file, then offer it (replaces the previous one of its kind)",
+        description="The version signed is read from the file itself (an MSI's ProductVersion, "
+        "a package's part versions); --version only double-checks it.",
+    )
     add.add_argument("repo", type=Path)
     add.add_argument("file", type=Path)
     add.add_argument("--kind", choices=KINDS, required=True)
-    add.add_argument("--version", help="version (required for an MSI)")
+    add.add_argument("--version", help="fail unless the file holds this version")
+    add.add_argument(
+        "--dev", action="store_true", help="accept an MSI that trusts the DEV update root (test repositories)"
+    )
     add.set_defaults(handler=_add)
 
     renew = sub.add_parser("renew", help="re-sign with fresh expiry dates")
@@ -84,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args) or 0)
-    except (ReleaseError, PackageError, OSError) as exc:
+    except (ReleaseError, PackageError, ReleaseCheckError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
@@ -115,11 +128,12 @@ def _package(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
-    version = args.version
+    if not args.file.is_file():
+        raise ReleaseError(f"{args.file} does not exist")
     if args.kind == KIND_REFERENCE_DATA:
-        version = version or parse_package(args.file.read_bytes()).label
-    elif not version:
-        raise ReleaseError("--version is required for an MSI")
+        version = check_reference_data(args.file, version=args.version)
+    else:
+        version = check_msi(args.file, version=args.version, allow_dev=args.dev)
     path = ReleaseRepository(args.repo).add_target(args.file, kind=args.kind, version=version)
     print(f"added {path} ({version})")
     return 0

@@ -46,7 +46,7 @@ from tuf.api.metadata import (
 from tuf.api.serialization.json import JSONSerializer
 
 from commune_desk.update.fetcher import is_safe_relative_path
-from commune_desk.update.stick import KIND_MSI, KIND_REFERENCE_DATA, UPDATE_FOLDER
+from commune_desk.update.stick import KIND_MSI, KIND_REFERENCE_DATA, UPDATE_FOLDER, WRITTEN_FILE
 
 PASSPHRASE_ENV = "COMMUNE_RELEASE_KEY_PASSPHRASE"
 ONLINE_ROLES = ("targets", "snapshot", "timestamp")
@@ -240,6 +240,9 @@ class ReleaseRepository:
             shutil.copyfile(self.folder / "targets" / path, destination)
             with destination.open("rb") as copied:  # sticks are flaky: read back and check
                 info.verify_length_and_hashes(copied)
+        (partial / WRITTEN_FILE).write_text(  # unsigned: only words the "clock ahead" message
+            json.dumps({"written_at": _now().isoformat()}), "utf-8"
+        )
         shutil.rmtree(final, ignore_errors=True)
         partial.rename(final)
         return final

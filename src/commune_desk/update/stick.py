@@ -10,28 +10,27 @@ The order matters and is the point of this module:
 2. Every target is checked for a safe relative path and downloaded into the
    scratch folder, where its hashes are verified again.
 3. Only when all of that passed: the reference-data package is replaced in one
-   store transaction, the MSI is staged (and on Windows handed to msiexec).
+   store transaction, the MSI is staged in the per-machine folder
+   (:mod:`commune_desk.update.machine`), where the elevated update task installs it.
 4. Only when that succeeded, the scratch metadata replaces the trusted copy, so
-   the next stick must be at least as new as this one.
+   the next stick must be at least as new as this one. The trusted copy is per
+   machine, like the installed program.
 
 A refusal at any step leaves the store, the staged installers and the trusted
-metadata exactly as they were.
+metadata exactly as they were. Each outcome is logged with its kind and detail.
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
 import logging
-import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +48,9 @@ from commune_desk.update.fetcher import (
     UnsafePathError,
     is_safe_relative_path,
 )
+from commune_desk.update.machine import MachineUpdates, sha256_of, version_tuple
 from commune_desk.update.outcome import AppliedItem, UpdateKind, UpdateResult
 from commune_desk.update.package import (
-    PackageError,
     ReferenceDataSink,
     parse_package,
 )
@@ -66,6 +65,10 @@ KIND_REFERENCE_DATA = "reference-data"
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
 #: Largest target accepted; a stick claiming more is not ours.
 MAX_TARGET_BYTES = 2 * 1024**3
+#: Written next to the metadata by ``write-stick`` (unsigned: only chooses a message's words).
+WRITTEN_FILE = "written.json"
+#: A stick older than this by the PC's clock points at the clock, not at the stick.
+LONGEST_TRAVEL = timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -94,25 +97,6 @@ def find_update_folder(stick: Path) -> Path | None:
     return None
 
 
-def version_tuple(version: str) -> tuple[int, ...]:
-    """``"0.12.3"`` -> ``(0, 12, 3)``; non-numeric parts count as 0."""
-    return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
-
-
-def start_msiexec(msi: Path) -> bool:
-    """Hand a verified MSI to Windows Installer; False where there is none (Linux)."""
-    if sys.platform != "win32":
-        return False
-    log_file = msi.with_suffix(".install.log")
-    flags = getattr(subprocess, "DETACHED_PROCESS", 0) | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
-    subprocess.Popen(  # noqa: S603 - fixed program, verified file
-        ["msiexec.exe", "/i", str(msi), "/qb", "/norestart", "/l*v", str(log_file)],
-        creationflags=flags,
-        close_fds=True,
-    )
-    return True
-
-
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -122,17 +106,23 @@ class StickUpdater:
     """Verifies sticks against this installation's trust and applies them.
 
     Construct with :meth:`for_installation` in the app; tests pass their own
-    root, clock and sink.
+    root, clock, sink and machine folder.
     """
 
-    state_dir: Path
-    staging_dir: Path
+    machine: MachineUpdates
     trusted_root: bytes | None
     reference_data: ReferenceDataSink | None = None
-    app_version: str = __version__
+    app_version: str = field(default_factory=lambda: __version__)
     build_time: datetime | None = None
     now: Callable[[], datetime] = _utc_now
-    install_msi: Callable[[Path], bool] | None = None
+    #: Asks the elevated update task to install what is staged (Windows); True if asked.
+    request_install: Callable[[], bool] | None = None
+    #: The per-user staging folder of earlier versions, emptied of what is installed.
+    legacy_staging_dir: Path | None = None
+    #: The per-user trusted metadata of earlier versions: the machine's starting point.
+    legacy_trusted_dir: Path | None = None
+    #: Kinds of target to verify and apply (the update task only wants the MSI).
+    kinds: tuple[str, ...] = (KIND_MSI, KIND_REFERENCE_DATA)
     _config: UpdaterConfig = field(default_factory=lambda: UpdaterConfig(prefix_targets_with_hash=False))
 
     @classmethod
@@ -143,30 +133,42 @@ class StickUpdater:
         reference_data: ReferenceDataSink | None = None,
         start_installer: bool = False,
     ) -> StickUpdater:
-        """The updater of this installation: shipped root and build time, data-folder state."""
+        """The updater of this installation: shipped root and build time, machine state."""
+        from commune_desk.update.update_task import request_install
+
         return cls(
-            state_dir=paths.data_dir / "update",
-            staging_dir=paths.staging_dir,
+            machine=MachineUpdates.for_paths(paths),
             trusted_root=trust.load_trusted_root(),
             reference_data=reference_data,
             build_time=trust.build_time(),
-            install_msi=start_msiexec if start_installer else None,
+            request_install=request_install if start_installer else None,
+            legacy_staging_dir=paths.staging_dir,
+            legacy_trusted_dir=paths.data_dir / "update" / "tuf",
         )
 
     @property
+    def state_dir(self) -> Path:
+        """Per-machine update state (trusted metadata, install records)."""
+        return self.machine.state_dir
+
+    @property
     def trusted_metadata_dir(self) -> Path:
-        """The TUF metadata this installation trusts (advanced only after a good update)."""
+        """The TUF metadata this PC trusts (advanced only after a good update)."""
         return self.state_dir / "tuf"
 
     # -- public API -------------------------------------------------------------------------
 
     def update_from(self, stick: Path) -> UpdateResult:
-        """Verify the update on ``stick`` and, only if it passes, apply it."""
+        """Verify the update on ``stick`` and, only if it passes, apply it (logged)."""
         try:
-            return self._update_from(stick)
+            result = self._update_from(stick)
         except _Refused as refused:
-            log.warning("update from %s refused: %s (%s)", stick, refused.result.kind, refused.result.detail)
-            return refused.result
+            result = refused.result
+        except OSError as exc:  # e.g. the machine folder cannot be written by this account
+            log.exception("update from %s could not use %s", stick, self.machine.root)
+            result = UpdateResult.of(UpdateKind.APPLY_FAILED, repr(exc))
+        _log_result(f"update from {stick}", result)
+        return result
 
     def verify(self, stick: Path) -> UpdateResult:
         """Verify only: nothing is applied and the trusted metadata does not move."""
@@ -175,27 +177,61 @@ class StickUpdater:
             with self._scratch() as work:
                 verified = self._verify(folder, work)
                 items = tuple(AppliedItem(t.kind, t.version, t.path, "verified") for t in verified)
-                return UpdateResult.of(UpdateKind.VERIFIED, "verified only", items=items)
+                result = UpdateResult.of(UpdateKind.VERIFIED, "verified only", items=items)
         except _Refused as refused:
-            return refused.result
+            result = refused.result
+        _log_result(f"verify {stick}", result)
+        return result
+
+    def verify_into(self, folder: Path, work: Path) -> list[VerifiedTarget]:
+        """Verify ``folder`` from the shipped root alone into ``work``; raise on refusal.
+
+        The update task's check of a staged MSI: no state is read or written.
+        """
+        (work / "metadata").mkdir(parents=True, exist_ok=True)
+        (work / "targets").mkdir(exist_ok=True)
+        try:
+            return self._verify(folder, work)
+        except _Refused as refused:
+            raise RefusedUpdate(refused.result) from refused
 
     # -- steps --------------------------------------------------------------------------------
 
     def _update_from(self, stick: Path) -> UpdateResult:
         folder = self._preflight(stick)
+        self._tidy()
         with self._scratch() as work:
             verified = self._verify(folder, work)
             try:
-                items, staged = self._apply(verified)
+                items, staged = self._apply(verified, folder / "metadata")
             except Exception as exc:  # noqa: BLE001 - any failure here must leave state alone
                 log.exception("applying a verified update failed")
                 raise _Refused(UpdateResult.of(UpdateKind.APPLY_FAILED, repr(exc))) from exc
             self._commit_metadata(work / "metadata")
-        changed = any(i.action not in ("skipped-not-newer", "already-staged") for i in items)
-        kind = UpdateKind.APPLIED if changed else UpdateKind.UP_TO_DATE
         detail = "; ".join(f"{i.kind} {i.version}: {i.action}" for i in items)
-        log.info("update from %s: %s (%s)", stick, kind, detail)
-        return UpdateResult.of(kind, detail, items=items, staged_installer=staged)
+        return self._outcome(items, detail, staged)
+
+    def _outcome(self, items: tuple[AppliedItem, ...], detail: str, staged: Path | None) -> UpdateResult:
+        """The kind that names what really happened (staged is not installed)."""
+        msi = next((i for i in items if i.kind == KIND_MSI), None)
+        params = {"installed": self.app_version}
+        if msi is not None:
+            params["version"] = msi.version
+        if msi is not None and msi.action == "install-failed":
+            record = self.machine.record(msi.version)
+            params.update(
+                exit_code=str(record.exit_code if record else "?"), log=record.log if record else ""
+            )
+            return UpdateResult.of(
+                UpdateKind.INSTALL_FAILED, detail, items=items, staged_installer=staged, params=params
+            )
+        if msi is not None and msi.action in ("staged", "already-staged", "install-pending"):
+            return UpdateResult.of(
+                UpdateKind.STAGED_NOT_INSTALLED, detail, items=items, staged_installer=staged, params=params
+            )
+        changed = any(i.action not in ("skipped-not-newer",) for i in items)
+        kind = UpdateKind.APPLIED if changed else UpdateKind.UP_TO_DATE
+        return UpdateResult.of(kind, detail, items=items, staged_installer=staged, params=params)
 
     def _preflight(self, stick: Path) -> Path:
         try:
@@ -212,11 +248,36 @@ class StickUpdater:
             raise _Refused(UpdateResult.of(UpdateKind.CLOCK_BEHIND_BUILD, detail))
         return folder
 
+    def _tidy(self) -> None:
+        """Record what the running version proves; drop per-user leftovers of old versions.
+
+        Housekeeping only: a folder this account may not write is logged, never a refusal.
+        """
+        try:
+            self.machine.reconcile(self.app_version)
+        except OSError:
+            log.warning("could not record installed updates in %s", self.machine.root, exc_info=True)
+        legacy = self.legacy_staging_dir
+        if legacy is not None and legacy.is_dir():
+            for old in legacy.glob("*.msi"):
+                match = re.search(r"(\d+(?:\.\d+)+)\.msi$", old.name)
+                if match and version_tuple(match.group(1)) <= version_tuple(self.app_version):
+                    try:
+                        old.unlink(missing_ok=True)
+                        log.info("removed %s: this PC runs %s", old, self.app_version)
+                    except OSError:
+                        log.warning("could not remove %s", old, exc_info=True)
+
     @contextmanager
     def _scratch(self) -> Iterator[Path]:
         """A temporary folder under the state folder holding a copy of the trusted metadata."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self._recover_interrupted_commit()
+        legacy = self.legacy_trusted_dir
+        if legacy is not None and legacy.is_dir() and not self.trusted_metadata_dir.exists():
+            # Earlier versions kept the rollback guard per user: carry it over once, so an
+            # old stick this PC already moved past is still refused after the upgrade.
+            shutil.copytree(legacy, self.trusted_metadata_dir, symlinks=True)
         for leftover in self.state_dir.glob("verify-*"):  # from a run killed mid-way
             shutil.rmtree(leftover, ignore_errors=True)
         with tempfile.TemporaryDirectory(dir=self.state_dir, prefix="verify-") as name:
@@ -240,13 +301,16 @@ class StickUpdater:
                 config=self._config,
                 bootstrap=self.trusted_root,
             )
+            # Expiry is judged by this updater's clock (the PC's, or a test's), like the
+            # build-time check above; ngclient reads the time once, into this attribute.
+            updater._trusted_set.reference_time = self.now()  # noqa: SLF001
             updater.refresh()
             targets = Metadata[Targets].from_file(str(work / "metadata" / "targets.json"))
             verified = []
             for path, info in sorted(targets.signed.targets.items()):
                 kind, version = _describe(info.unrecognized_fields)
-                if kind not in (KIND_MSI, KIND_REFERENCE_DATA):
-                    log.info("ignoring target %s of unknown kind %r", path, kind)
+                if kind not in self.kinds:
+                    log.info("ignoring target %s of kind %r", path, kind)
                     continue
                 local = self._local_name(work, path, info.length)
                 checked = updater.get_targetinfo(path)
@@ -263,7 +327,12 @@ class StickUpdater:
         except _Refused:
             raise
         except Exception as exc:  # noqa: BLE001 - mapped to a result, never escapes
-            raise _Refused(_classify(exc)) from exc
+            raise _Refused(self._classify(exc, folder)) from exc
+
+    def _classify(self, exc: BaseException, folder: Path) -> UpdateResult:
+        from commune_desk.update.diagnose import classify
+
+        return classify(exc, folder=folder, trusted=self.trusted_metadata_dir, now=self.now())
 
     @staticmethod
     def _local_name(work: Path, path: str, length: int) -> Path:
@@ -275,7 +344,9 @@ class StickUpdater:
         local.parent.mkdir(parents=True, exist_ok=True)
         return local
 
-    def _apply(self, verified: list[VerifiedTarget]) -> tuple[tuple[AppliedItem, ...], Path | None]:
+    def _apply(
+        self, verified: list[VerifiedTarget], metadata: Path
+    ) -> tuple[tuple[AppliedItem, ...], Path | None]:
         items: list[AppliedItem] = []
         staged: Path | None = None
         # Reference data first: it is the transactional part; an MSI is staged only after.
@@ -285,9 +356,7 @@ class StickUpdater:
             elif version_tuple(target.version) <= version_tuple(self.app_version):
                 items.append(AppliedItem(target.kind, target.version, target.path, "skipped-not-newer"))
             else:
-                staged, fresh = self._stage(target)
-                started = self.install_msi(staged) if self.install_msi else False
-                action = "installer-started" if started else ("staged" if fresh else "already-staged")
+                staged, action = self._stage(target, metadata)
                 items.append(AppliedItem(target.kind, target.version, target.path, action))
         return tuple(items), staged
 
@@ -302,19 +371,25 @@ class StickUpdater:
         label = "+".join(f"{name}-{package.versions[name]}" for name in applied)
         return AppliedItem(target.kind, label, target.path, "applied")
 
-    def _stage(self, target: VerifiedTarget) -> tuple[Path, bool]:
-        """Copy a verified MSI to the staging folder (atomic rename); False if already there."""
-        self.staging_dir.mkdir(parents=True, exist_ok=True)
-        final = self.staging_dir / target.path.rsplit("/", 1)[-1]
-        if final.is_file() and _sha256(final) == _sha256(target.local_file):
-            return final, False
-        partial = final.with_name(final.name + ".partial")
-        try:
-            shutil.copyfile(target.local_file, partial)
-            os.replace(partial, final)
-        finally:
-            partial.unlink(missing_ok=True)
-        return final, True
+    def _stage(self, target: VerifiedTarget, metadata: Path) -> tuple[Path, str]:
+        """Stage a verified MSI for the update task; the action says what state it is in.
+
+        An MSI already handed to Windows Installer is never handed over again from
+        here: its record says whether that is still pending or failed.
+        """
+        record = self.machine.record(target.version)
+        if record is not None and record.sha256 == sha256_of(target.local_file):
+            staged = self.machine.staged_msi(target.version)
+            if record.state == "failed":
+                return staged or target.local_file, "install-failed"
+            if record.state == "handed-over":
+                return staged or target.local_file, "install-pending"
+        staged, fresh = self.machine.stage(
+            version=target.version, target_path=target.path, msi=target.local_file, metadata=metadata
+        )
+        if self.request_install is not None and self.request_install():
+            return staged, "installer-started"
+        return staged, "staged" if fresh else "already-staged"
 
     def _commit_metadata(self, new: Path) -> None:
         """Make the scratch metadata the trusted copy; crash-safe with the recovery below."""
@@ -334,12 +409,17 @@ class StickUpdater:
             old.rename(live)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+class RefusedUpdate(Exception):
+    """A staged or stuck update did not verify; ``result`` says why."""
+
+    def __init__(self, result: UpdateResult) -> None:
+        super().__init__(f"{result.kind}: {result.detail}")
+        self.result = result
+
+
+def _log_result(what: str, result: UpdateResult) -> None:
+    level = logging.INFO if result.ok else logging.WARNING
+    log.log(level, "%s: %s (%s)", what, result.kind.value, result.detail)
 
 
 def _describe(fields: dict[str, Any]) -> tuple[str, str]:
@@ -350,25 +430,14 @@ def _describe(fields: dict[str, Any]) -> tuple[str, str]:
     return str(ours.get("kind", "")), str(ours.get("version", ""))
 
 
-def _classify(exc: BaseException) -> UpdateResult:
-    """Map a verification failure to what the clerk is told."""
-    detail = f"{type(exc).__name__}: {exc}"
-    chain: list[BaseException] = [exc]
-    while chain[-1].__cause__ is not None and len(chain) < 5:
-        chain.append(chain[-1].__cause__)
-    for error in chain:
-        if isinstance(error, UnsafePathError):
-            return UpdateResult.of(UpdateKind.UNSAFE_PATH, detail)
-    if isinstance(exc, exceptions.ExpiredMetadataError):
-        return UpdateResult.of(UpdateKind.EXPIRED, detail)
-    if isinstance(exc, exceptions.BadVersionNumberError):
-        return UpdateResult.of(UpdateKind.REPLAYED, detail)
-    if isinstance(exc, exceptions.DownloadHTTPError) and exc.status_code == 404:
-        return UpdateResult.of(UpdateKind.INCOMPLETE, detail)
-    if isinstance(exc, PackageError):  # signed, so a faulty release rather than an attack
-        return UpdateResult.of(UpdateKind.APPLY_FAILED, detail)
-    if isinstance(exc, exceptions.DownloadLengthMismatchError | exceptions.RepositoryError):
-        return UpdateResult.of(UpdateKind.TAMPERED, detail)
-    if isinstance(exc, exceptions.DownloadError | OSError):
-        return UpdateResult.of(UpdateKind.UNREADABLE, detail)
-    return UpdateResult.of(UpdateKind.TAMPERED, detail)
+def written_at(folder: Path) -> datetime | None:
+    """When ``write-stick`` wrote ``folder`` (its marker, else the metadata's file time)."""
+    try:
+        stamp = datetime.fromisoformat(json.loads((folder / WRITTEN_FILE).read_text("utf-8"))["written_at"])
+        return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    try:
+        return datetime.fromtimestamp((folder / "metadata" / "timestamp.json").stat().st_mtime, UTC)
+    except OSError:
+        return None

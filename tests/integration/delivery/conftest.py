@@ -10,6 +10,7 @@ from tests.integration.delivery.support import Office, StickMaker
 
 from commune_desk.app import AppContext
 from commune_desk.paths import AppPaths
+from commune_desk.update.machine import MachineUpdates
 from commune_desk.update.reference_data import ServicesReferenceData
 from commune_desk.update.repository import ReleaseRepository
 from commune_desk.update.stick import StickUpdater
@@ -27,8 +28,7 @@ def office(tmp_path: Path, release: ReleaseRepository) -> Iterator[Office]:
     root = tmp_path / "office"
     context = AppContext.open(AppPaths(data_dir=root, backup_dir=root / "backups"))
     updater = StickUpdater(
-        state_dir=root / "update",
-        staging_dir=context.paths.staging_dir,
+        machine=MachineUpdates(root / "machine"),
         trusted_root=(release.folder / "metadata" / "1.root.json").read_bytes(),
         reference_data=ServicesReferenceData(context.services),
         app_version="0.1.0",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from installer.build_msi import export_table
 
 from commune_desk.services import Services
 from commune_desk.update.package import ReferenceDataPackage
@@ -46,7 +47,7 @@ class Office:
         """Everything an update may change, for before/after comparisons."""
         settings = self.services.get_settings()
         files = {}
-        for folder in (self.updater.trusted_metadata_dir, self.updater.staging_dir):
+        for folder in (self.updater.trusted_metadata_dir, self.updater.machine.staging_dir):
             if folder.exists():
                 for path in sorted(folder.rglob("*")):
                     if path.is_file():
@@ -59,6 +60,17 @@ class Office:
             "days_off": sorted(settings.extra_days_off),
             "files": files,
         }
+
+
+def assert_refused(office: Office, stick: Path, kind: Any) -> str:
+    """Update ``office`` from ``stick``: refused as ``kind``, nothing changed; the message."""
+    before = office.state()
+    result = office.updater.update_from(stick)
+    assert result.kind == kind, result
+    assert not result.ok
+    assert result.message and "{" not in result.message  # a full sentence, fields filled
+    assert office.state() == before
+    return result.message
 
 
 class StickMaker:
@@ -91,12 +103,8 @@ class StickMaker:
 
 def msi_table(msi: Path, table: str) -> list[dict[str, str]]:
     """Rows of one MSI table as read back by ``msiinfo export`` (column name -> value)."""
-    out = subprocess.run(
-        ["msiinfo", "export", str(msi), table], capture_output=True, text=True, check=True
-    ).stdout
-    lines = out.split("\r\n") if "\r\n" in out else out.split("\n")
-    columns = lines[0].split("\t")
-    return [dict(zip(columns, line.split("\t"), strict=False)) for line in lines[3:] if line]
+    columns, _types, _keys, rows = export_table(msi, table)
+    return [dict(zip(columns, row, strict=False)) for row in rows]
 
 
 def msi_property(msi: Path, name: str) -> str:

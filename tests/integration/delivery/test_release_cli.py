@@ -48,8 +48,12 @@ def test_release_tool_to_office_update(tmp_path: Path) -> None:
     )
     assert made.returncode == 0, made.stderr
     assert _run("commune-desk-release", "add", repo, package, "--kind", "reference-data").returncode == 0
-    no_version = _run("commune-desk-release", "add", repo, package, "--kind", "msi")
-    assert no_version.returncode == 1 and "--version" in no_version.stderr
+    not_msi = _run("commune-desk-release", "add", repo, package, "--kind", "msi", "--version", "9.9.9")
+    assert not_msi.returncode == 1 and "is not an MSI" in not_msi.stderr
+    wrong = _run(
+        "commune-desk-release", "add", repo, package, "--kind", "reference-data", "--version", "procedures-8"
+    )
+    assert wrong.returncode == 1 and "holds procedures-7+holidays-3" in wrong.stderr
     assert _run("commune-desk-release", "write-stick", repo, stick).returncode == 0
     shown = json.loads(_run("commune-desk-release", "show", repo).stdout)
     assert shown["offered"]["reference-data/reference-data-7.json"]["version"] == ("procedures-7+holidays-3")
@@ -85,3 +89,22 @@ def test_update_refuses_a_stick_signed_elsewhere(tmp_path: Path) -> None:
     assert refused.returncode == 2
     assert "KHÔNG được cài" in refused.stderr
     assert "[tampered]" in refused.stderr
+
+
+def test_release_tool_refuses_a_package_the_office_would_refuse(tmp_path: Path) -> None:
+    """A catalogue with a bad field is caught when signing, not at the counter."""
+    repo = tmp_path / "repo"
+    assert _run("commune-desk-release", "init", repo).returncode == 0
+    broken = catalogue(8)
+    broken["procedures"][0]["day_kind"] = "whenever"
+    (tmp_path / "procedures.json").write_text(json.dumps(broken), "utf-8")
+    package = tmp_path / "reference-data-8.json"
+    assert (
+        _run(
+            "commune-desk-release", "package", "--procedures", tmp_path / "procedures.json", "-o", package
+        ).returncode
+        == 0
+    )
+    refused = _run("commune-desk-release", "add", repo, package, "--kind", "reference-data")
+    assert refused.returncode == 1 and "procedure catalogue" in refused.stderr
+    assert json.loads(_run("commune-desk-release", "show", repo).stdout)["offered"] == {}

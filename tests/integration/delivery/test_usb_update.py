@@ -14,10 +14,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from tests.integration.delivery.support import REPO_ROOT, Office, StickMaker, catalogue, holidays
+from tests.integration.delivery.support import (
+    REPO_ROOT,
+    Office,
+    StickMaker,
+    assert_refused,
+    catalogue,
+    holidays,
+)
 from tuf.api.metadata import Metadata, TargetFile, Targets
 
 from commune_desk.update import UpdateKind
+from commune_desk.update.machine import MachineUpdates
 from commune_desk.update.package import ReferenceDataPackage
 from commune_desk.update.repository import ReleaseError, ReleaseRepository
 from commune_desk.update.stick import UPDATE_FOLDER
@@ -43,15 +51,6 @@ def _second_stick(sticks: StickMaker) -> Path:
     return sticks.write()
 
 
-def _assert_refused(office: Office, stick: Path, kind: UpdateKind) -> None:
-    before = office.state()
-    result = office.updater.update_from(stick)
-    assert result.kind == kind, result
-    assert not result.ok
-    assert result.message  # the clerk always gets a sentence
-    assert office.state() == before
-
-
 def test_stick_from_release_tool_is_applied(office: Office, sticks: StickMaker) -> None:
     """Reference data lands in the store in one go; the MSI is staged byte for byte."""
     result = office.updater.update_from(_first_stick(sticks))
@@ -60,7 +59,8 @@ def test_stick_from_release_tool_is_applied(office: Office, sticks: StickMaker) 
     assert office.services.get_settings().extra_days_off == {datetime(2027, 2, 15).date()}
 
     result = office.updater.update_from(_second_stick(sticks))
-    assert result.kind == UpdateKind.APPLIED, result
+    assert result.kind == UpdateKind.STAGED_NOT_INSTALLED, result  # the MSI waits for the task
+    assert result.ok and "0.2.0" in result.message and "CHƯA" in result.message
     assert office.services.catalogue_version() == 3
     names = {p.code: p.name for p in office.services.list_procedures()}
     assert "Đăng ký khai sinh (mẫu mới)" in names.values()
@@ -70,15 +70,24 @@ def test_stick_from_release_tool_is_applied(office: Office, sticks: StickMaker) 
     assert {i.action for i in result.items} == {"applied", "staged"}
 
 
-def test_same_stick_twice_is_up_to_date(office: Office, sticks: StickMaker) -> None:
-    """Plugging the same stick in again verifies and changes nothing (MSI already staged)."""
+def test_same_stick_twice_says_the_msi_still_waits(office: Office, sticks: StickMaker) -> None:
+    """Plugging the same stick in again changes nothing, and does not claim "up to date"
+    while the staged MSI is not installed."""
     stick = _second_stick(sticks)
-    assert office.updater.update_from(stick).kind == UpdateKind.APPLIED
+    assert office.updater.update_from(stick).kind == UpdateKind.STAGED_NOT_INSTALLED
     before = office.state()
     again = office.updater.update_from(stick)
-    assert again.kind == UpdateKind.UP_TO_DATE, again
-    assert again.ok
+    assert again.kind == UpdateKind.STAGED_NOT_INSTALLED, again
+    assert {i.action for i in again.items} == {"skipped-not-newer", "already-staged"}
+    assert again.ok and "CHƯA" in again.message
     assert office.state() == before
+
+
+def test_reference_data_only_stick_twice_is_up_to_date(office: Office, sticks: StickMaker) -> None:
+    """Without an MSI waiting, a stick seen before is "up to date"."""
+    stick = _first_stick(sticks)
+    assert office.updater.update_from(stick).kind == UpdateKind.APPLIED
+    assert office.updater.update_from(stick).kind == UpdateKind.UP_TO_DATE
 
 
 def test_flipped_byte_in_a_target_is_refused(office: Office, sticks: StickMaker) -> None:
@@ -89,7 +98,7 @@ def test_flipped_byte_in_a_target_is_refused(office: Office, sticks: StickMaker)
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0x01
     target.write_bytes(bytes(data))
-    _assert_refused(office, stick, UpdateKind.TAMPERED)
+    assert_refused(office, stick, UpdateKind.TAMPERED)
 
 
 def test_flipped_byte_in_the_msi_is_refused(office: Office, sticks: StickMaker) -> None:
@@ -99,7 +108,7 @@ def test_flipped_byte_in_the_msi_is_refused(office: Office, sticks: StickMaker) 
     data = bytearray(msi.read_bytes())
     data[-1] ^= 0x80
     msi.write_bytes(bytes(data))
-    _assert_refused(office, stick, UpdateKind.TAMPERED)
+    assert_refused(office, stick, UpdateKind.TAMPERED)
 
 
 def test_edited_targets_metadata_is_refused(office: Office, sticks: StickMaker) -> None:
@@ -111,7 +120,7 @@ def test_edited_targets_metadata_is_refused(office: Office, sticks: StickMaker) 
     for info in doc["signed"]["targets"].values():
         info["custom"]["commune_desk"]["version"] = "9.9.9"
     path.write_text(json.dumps(doc), "utf-8")
-    _assert_refused(office, stick, UpdateKind.TAMPERED)
+    assert_refused(office, stick, UpdateKind.TAMPERED)
 
 
 def test_edited_timestamp_expiry_is_refused(office: Office, sticks: StickMaker) -> None:
@@ -121,15 +130,15 @@ def test_edited_timestamp_expiry_is_refused(office: Office, sticks: StickMaker) 
     doc = json.loads(path.read_text("utf-8"))
     doc["signed"]["expires"] = "2099-01-01T00:00:00Z"
     path.write_text(json.dumps(doc), "utf-8")
-    _assert_refused(office, stick, UpdateKind.TAMPERED)
+    assert_refused(office, stick, UpdateKind.TAMPERED)
 
 
 def test_older_valid_stick_replayed_is_refused(office: Office, sticks: StickMaker) -> None:
     """After the newer stick, the older one (still validly signed) is a rollback."""
     old_stick = _first_stick(sticks)
     new_stick = _second_stick(sticks)
-    assert office.updater.update_from(new_stick).kind == UpdateKind.APPLIED
-    _assert_refused(office, old_stick, UpdateKind.REPLAYED)
+    assert office.updater.update_from(new_stick).ok
+    assert_refused(office, old_stick, UpdateKind.REPLAYED)
     assert office.services.catalogue_version() == 3
 
 
@@ -138,7 +147,7 @@ def test_expired_timestamp_is_refused(office: Office, sticks: StickMaker, releas
     office.updater.update_from(_first_stick(sticks))
     yesterday = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
     release.publish(release.load(Targets).signed, timestamp_expires=yesterday)
-    _assert_refused(office, sticks.write(), UpdateKind.EXPIRED)
+    assert_refused(office, sticks.write(), UpdateKind.EXPIRED)
 
 
 def test_target_path_escaping_the_folder_is_refused(
@@ -163,7 +172,7 @@ def test_target_path_escaping_the_folder_is_refused(
     for name in ("targets.json", "snapshot.json", "timestamp.json"):  # a hand-made stick
         shutil.copyfile(release.folder / "metadata" / name, stick / UPDATE_FOLDER / "metadata" / name)
     shutil.copyfile(evil, stick / UPDATE_FOLDER / "evil.json")  # where the path would land
-    _assert_refused(office, stick, UpdateKind.UNSAFE_PATH)
+    assert_refused(office, stick, UpdateKind.UNSAFE_PATH)
     assert office.services.catalogue_version() == 2
 
 
@@ -172,14 +181,14 @@ def test_stick_signed_by_other_keys_is_refused(office: Office, tmp_path: Path) -
     stranger = ReleaseRepository.init(tmp_path / "stranger")
     other = StickMaker(tmp_path / "s", stranger)
     (tmp_path / "s").mkdir()
-    _assert_refused(office, _first_stick(other), UpdateKind.TAMPERED)
+    assert_refused(office, _first_stick(other), UpdateKind.TAMPERED)
 
 
 def test_missing_target_file_is_incomplete(office: Office, sticks: StickMaker) -> None:
     """A stick copied half-way tells IT to copy it again."""
     stick = _second_stick(sticks)
     shutil.rmtree(stick / UPDATE_FOLDER / "targets" / "msi")
-    _assert_refused(office, stick, UpdateKind.INCOMPLETE)
+    assert_refused(office, stick, UpdateKind.INCOMPLETE)
 
 
 def test_pc_clock_before_build_is_reported(office: Office, sticks: StickMaker) -> None:
@@ -199,13 +208,13 @@ def test_invalid_package_content_applies_no_part(office: Office, sticks: StickMa
     sticks.reference_data(
         ReferenceDataPackage(procedures=broken, holidays=holidays(1, "2027-09-03")), "bad.json"
     )
-    _assert_refused(office, sticks.write(), UpdateKind.APPLY_FAILED)
+    assert_refused(office, sticks.write(), UpdateKind.APPLY_FAILED)
 
 
 def test_folder_without_update_is_reported(office: Office, tmp_path: Path) -> None:
     """A stick with only documents on it."""
     (tmp_path / "docs").mkdir()
-    _assert_refused(office, tmp_path / "docs", UpdateKind.NO_UPDATE_FOUND)
+    assert_refused(office, tmp_path / "docs", UpdateKind.NO_UPDATE_FOUND)
 
 
 def test_rotated_key_is_followed_and_the_leaked_one_refused(
@@ -217,7 +226,7 @@ def test_rotated_key_is_followed_and_the_leaked_one_refused(
     assert release.rotate_key("targets") == 2
     stick = _second_stick(sticks)
     result = office.updater.update_from(stick)
-    assert result.kind == UpdateKind.APPLIED, result
+    assert result.kind == UpdateKind.STAGED_NOT_INSTALLED, result
     assert (office.updater.trusted_metadata_dir / "root_history" / "2.root.json").exists()
 
     # Whoever holds the leaked key re-signs the targets list, pointing at a newer MSI
@@ -229,5 +238,5 @@ def test_rotated_key_is_followed_and_the_leaked_one_refused(
     forged.signatures.clear()
     forged.sign(leaked)
     forged.to_file(str(path))
-    office.updater = dataclasses.replace(office.updater, state_dir=tmp_path / "fresh-state")
-    _assert_refused(office, stick, UpdateKind.TAMPERED)
+    office.updater = dataclasses.replace(office.updater, machine=MachineUpdates(tmp_path / "fresh-state"))
+    assert_refused(office, stick, UpdateKind.TAMPERED)
