@@ -209,7 +209,7 @@ class SettingsPage(QWidget):
         self.usb_box.applied.connect(self.load)  # new holiday overrides are shown at once
         right.addWidget(self.usb_box)
         self.relay_box = OfficeRelayBox(ctx, self)  # office relay and USB carry (docs/relay.md)
-        right.addWidget(self.relay_box)
+        left.insertWidget(left.count() - 1, self.relay_box)  # above the left column's stretch
 
         bottom = QHBoxLayout()
         self.message = error_label(self)
