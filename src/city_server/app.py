@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -57,16 +57,21 @@ def _json(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
-@router.post("/handshake", response_model=HandshakeResponse, responses=_AUTH_ERRORS)
-def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> HandshakeResponse:
-    """Protocol version check, clock comparison, the device's last seq, cursor and leases."""
+def checked_clock(body: HandshakeRequest) -> tuple[datetime, float]:
+    """(server time, server − client seconds) of a handshake; 400 for another protocol version."""
     if body.protocol_version != PROTOCOL_VERSION:
         raise ApiError(
             400, ErrorKind.UNSUPPORTED_PROTOCOL, "unsupported protocol version", supported=[PROTOCOL_VERSION]
         )
     now = utcnow()
     client_time = body.client_time if body.client_time.tzinfo else body.client_time.replace(tzinfo=UTC)
-    offset = (now - client_time).total_seconds()
+    return now, (now - client_time).total_seconds()
+
+
+@router.post("/handshake", response_model=HandshakeResponse, responses=_AUTH_ERRORS)
+def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> HandshakeResponse:
+    """Protocol version check, clock comparison, the device's last seq, cursor and leases."""
+    now, offset = checked_clock(body)
     device = session.get_one(Device, ctx.device_id)
     commune = session.get_one(Commune, ctx.commune_id)
     leases = [lease_to_wire(r) for r in active_leases(session, ctx.commune_id, ctx.device_id)]

@@ -35,6 +35,7 @@ from commune_desk.messages import message
 from commune_desk.protocol.carry_files import (
     BundleError,
     read_bundle,
+    save_bundle,
     signing_message,
     write_bundle,
 )
@@ -205,13 +206,8 @@ def import_cli(db_url: str, file: str, reply_to: str) -> int:
         return 2
     finally:
         engine.dispose()
-    out_dir = Path(reply_to)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = reply.created_at.strftime("%Y%m%d-%H%M%S")
-    out = out_dir / f"communedesk-tra-loi-{str(reply.device_id)[:8]}-{stamp}.cdcarry"
-    tmp = out.with_suffix(".part")
-    tmp.write_bytes(bundle)
-    tmp.replace(out)
+    name = f"communedesk-tra-loi-{str(reply.device_id)[:8]}-{reply.created_at:%Y%m%d-%H%M%S}.cdcarry"
+    out = save_bundle(Path(reply_to), name, bundle)
     applied = sum(1 for r in reply.results if not r.replayed and r.status is not p.OpStatus.REJECTED)
     replayed = sum(1 for r in reply.results if r.replayed)
     print(f"Đã nhận {len(reply.results)} thao tác ({applied} mới, {replayed} đã có trước đó).")

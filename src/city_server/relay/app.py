@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, timedelta
+from datetime import timedelta
 from uuid import UUID
 
 from fastapi import APIRouter, FastAPI, Response
@@ -118,13 +118,7 @@ def open_session(body: RelaySessionRequest, session: SessionDep) -> TokenRespons
 @router.post("/handshake", response_model=HandshakeResponse, responses=_ERRORS)
 def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> HandshakeResponse:
     """Like the city's, from what the relay knows; ``relay`` is true and ``source_id`` is the relay's."""
-    if body.protocol_version != PROTOCOL_VERSION:
-        raise ApiError(
-            400, ErrorKind.UNSUPPORTED_PROTOCOL, "unsupported protocol version", supported=[PROTOCOL_VERSION]
-        )
-    now = utcnow()
-    client_time = body.client_time if body.client_time.tzinfo else body.client_time.replace(tzinfo=UTC)
-    offset = (now - client_time).total_seconds()
+    now, offset = city_app.checked_clock(body)
     commune = session.get_one(Commune, ctx.commune_id)
     state = session.get(RelayState, 1)
     ident = server_identity(session)

@@ -28,7 +28,13 @@ from city_server.relay.view import rebuild
 from city_server.relay_models import OP_DONE, OP_PENDING, RelayOp, RelayState, SubLease
 from city_server.security import signature_valid
 from commune_desk import protocol as p
-from commune_desk.protocol.carry_files import BundleError, read_bundle, signing_message, write_bundle
+from commune_desk.protocol.carry_files import (
+    BundleError,
+    read_bundle,
+    save_bundle,
+    signing_message,
+    write_bundle,
+)
 from commune_desk.sync.device_key import DeviceKey
 
 
@@ -80,12 +86,8 @@ def export_relay_bundle(sessions: sessionmaker[Session], to_dir: Path) -> Path:
         )
     manifest = p.canonical_json(export.model_dump(mode="json"))
     data = write_bundle(manifest, key.sign(signing_message(manifest)), files)
-    to_dir.mkdir(parents=True, exist_ok=True)
-    path = to_dir / f"communedesk-relay-{ident.device_id[:8]}-{export.created_at:%Y%m%d-%H%M%S}.cdcarry"
-    tmp = path.with_suffix(".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return path
+    name = f"communedesk-relay-{ident.device_id[:8]}-{export.created_at:%Y%m%d-%H%M%S}.cdcarry"
+    return save_bundle(to_dir, name, data)
 
 
 def import_relay_reply(sessions: sessionmaker[Session], data: bytes) -> RelayImport:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from pathlib import Path
 
 from commune_desk.protocol.relay import CARRY_BLOBS, CARRY_DOMAIN, CARRY_MANIFEST, CARRY_SIGNATURE
 from commune_desk.protocol.wire import MAX_BLOB_BYTES
@@ -46,6 +47,16 @@ def write_bundle(manifest: bytes, signature: str, blobs: dict[str, bytes]) -> by
         for sha in sorted(blobs):
             zf.writestr(f"{CARRY_BLOBS}{sha}", blobs[sha], compress_type=zipfile.ZIP_STORED)
     return out.getvalue()
+
+
+def save_bundle(folder: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` as ``folder/name`` (a stick may be pulled out: never a half file there)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    tmp = path.with_suffix(".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return path
 
 
 def read_bundle(data: bytes) -> tuple[bytes, str, dict[str, bytes]]:

@@ -22,7 +22,13 @@ from sqlalchemy import select
 from commune_desk import protocol as p
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.numbers import SeriesKind, series_key
-from commune_desk.protocol.carry_files import BundleError, read_bundle, signing_message, write_bundle
+from commune_desk.protocol.carry_files import (
+    BundleError,
+    read_bundle,
+    save_bundle,
+    signing_message,
+    write_bundle,
+)
 from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.models import Attachment, OutboxOp
@@ -127,12 +133,8 @@ def export_bundle(
     )
     manifest = p.canonical_json(export.model_dump(mode="json"))
     data = write_bundle(manifest, key.sign(signing_message(manifest)), files)
-    to_dir.mkdir(parents=True, exist_ok=True)
-    stamp = export.created_at.strftime("%Y%m%d-%H%M%S")
-    path = to_dir / f"communedesk-{account.device_id[:8]}-{stamp}{SUFFIX}"
-    tmp = path.with_suffix(".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    name = f"communedesk-{account.device_id[:8]}-{export.created_at:%Y%m%d-%H%M%S}{SUFFIX}"
+    path = save_bundle(to_dir, name, data)
     return ExportReport(path=path, operations=len(ops), attachments=len(files))
 
 

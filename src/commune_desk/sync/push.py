@@ -26,7 +26,7 @@ Rules (see docs/protocol.md, "Client rules"):
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -101,6 +101,16 @@ def _record(session: Session, entity: str, entity_id: str) -> Any:
     return session.get(model, entity_id) if model is not None else None
 
 
+def _one_per_record(ops: Iterable[OutboxOp]) -> Iterator[OutboxOp]:
+    """Operations in seq order up to the first that touches a record already in the batch."""
+    seen: set[str] = set()
+    for op in ops:
+        if op.entity_id in seen:
+            return
+        seen.add(op.entity_id)
+        yield op
+
+
 def take_relayed(session: Session, after_seq: int, limit: int) -> list[p.Operation]:
     """Relayed operations after ``after_seq`` (one per record), sent again for their result."""
     ops = session.scalars(
@@ -109,14 +119,7 @@ def take_relayed(session: Session, after_seq: int, limit: int) -> list[p.Operati
         .order_by(OutboxOp.seq)
         .limit(limit)
     )
-    batch: list[p.Operation] = []
-    seen: set[str] = set()
-    for op in ops:
-        if op.entity_id in seen:
-            break
-        seen.add(op.entity_id)
-        batch.append(_to_wire(op, op.base_version))
-    return batch
+    return [_to_wire(op, op.base_version) for op in _one_per_record(ops)]
 
 
 def take_batch(session: Session, limit: int) -> list[p.Operation]:
@@ -130,11 +133,7 @@ def take_batch(session: Session, limit: int) -> list[p.Operation]:
         )
     )
     batch: list[p.Operation] = []
-    seen: set[str] = set()
-    for op in ops:
-        if op.entity_id in seen:
-            break
-        seen.add(op.entity_id)
+    for op in _one_per_record(ops):
         base = op.base_version
         if op.action != p.Action.CREATE and base is None:
             rec = _record(session, op.entity, op.entity_id)
