@@ -122,6 +122,50 @@
     </message>
 </context>
 <context>
+    <name>DiagnosticsDialog</name>
+    <message>
+        <source>Chẩn đoán</source>
+        <extracomment>Colour of each status.</extracomment>
+        <translation>Diagnostics</translation>
+    </message>
+    <message>
+        <source>Phần mềm tự kiểm tra dữ liệu, đồng bộ, đồng hồ, ổ đĩa và sao lưu. Mục màu cam hoặc đỏ có hướng dẫn cách xử lý ngay bên dưới.</source>
+        <translation>The program checks its data, sync, clock, disk and backups. Orange or red items say what to do right below them.</translation>
+    </message>
+    <message>
+        <source>Kiểm tra lại</source>
+        <translation>Check again</translation>
+    </message>
+    <message>
+        <source>Lưu thông tin hỗ trợ…</source>
+        <translation>Save support information…</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Đang kiểm tra…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>Kiểm tra xong.</source>
+        <translation>Check finished.</translation>
+    </message>
+    <message>
+        <source>Chọn nơi lưu thông tin hỗ trợ</source>
+        <translation>Choose where to save the support information</translation>
+    </message>
+    <message>
+        <source>Đang tạo tệp hỗ trợ…</source>
+        <translation>Writing the support file…</translation>
+    </message>
+    <message>
+        <source>Đã lưu {path}. Tệp không chứa thông tin cá nhân của người dân; có thể gửi cho đường dây nóng.</source>
+        <translation>Saved {path}. The file holds no citizen&apos;s personal data; it can be sent to the hotline.</translation>
+    </message>
+</context>
+<context>
     <name>DossierDetailPanel</name>
     <message>
         <source>Chọn một hồ sơ trong danh sách để xem chi tiết.</source>
@@ -888,6 +932,101 @@ Please send this file to IT support.</translation>
     </message>
 </context>
 <context>
+    <name>LockScreen</name>
+    <message>
+        <source>Đăng nhập – CommuneDesk</source>
+        <translation>Sign in – CommuneDesk</translation>
+    </message>
+    <message>
+        <source>Đăng nhập để làm việc</source>
+        <translation>Sign in to work</translation>
+    </message>
+    <message>
+        <source>Cán bộ</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập trên máy chủ</source>
+        <translation>User name on the server</translation>
+    </message>
+    <message>
+        <source>Mật khẩu</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>Đăng nhập (Enter)</source>
+        <translation>Sign in (Enter)</translation>
+    </message>
+    <message>
+        <source>Chọn tên của mình bằng phím mũi tên, nhập mật khẩu rồi nhấn Enter. Khi rời bàn, nhấn Ctrl+L để khoá máy: công việc đang làm vẫn được giữ.</source>
+        <translation>Pick your name with the arrow keys, type your password and press Enter. When you leave the desk, press Ctrl+L to lock the PC: your work stays as it is.</translation>
+    </message>
+    <message>
+        <source>Máy này chưa có tài khoản nào. Hãy tạo tài khoản của lãnh đạo đơn vị (người sẽ tạo tài khoản cho các cán bộ khác trong phần Cài đặt). Nếu đơn vị dùng máy chủ thành phố, hãy nhờ cán bộ CNTT đăng nhập máy với máy chủ trước: tài khoản sẽ lấy từ máy chủ.</source>
+        <translation>This PC has no account yet. Create the office leader&apos;s account (the leader then creates the other clerks&apos; accounts in Settings). If the office uses the city server, ask IT staff to log the PC in to the server first: the accounts will come from the server.</translation>
+    </message>
+    <message>
+        <source>ví dụ: minh.tv</source>
+        <translation>e.g. minh.tv</translation>
+    </message>
+    <message>
+        <source>Họ và tên, in trên giấy tờ</source>
+        <translation>Full name, as printed on the forms</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <source>Mật khẩu (ít nhất 6 ký tự)</source>
+        <translation>Password (at least 6 characters)</translation>
+    </message>
+    <message>
+        <source>Nhập lại mật khẩu</source>
+        <translation>Repeat the password</translation>
+    </message>
+    <message>
+        <source>Tạo tài khoản và đăng nhập</source>
+        <translation>Create the account and sign in</translation>
+    </message>
+    <message>
+        <source>Thiết lập tài khoản đầu tiên</source>
+        <translation>Set up the first account</translation>
+    </message>
+    <message>
+        <source>Máy đang khoá. {name} hoặc cán bộ khác đăng nhập để làm việc.</source>
+        <translation>The PC is locked. {name} or another clerk signs in to work.</translation>
+    </message>
+    <message>
+        <source>(lần đầu trên máy này)</source>
+        <translation>(first time on this PC)</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập trên máy chủ (nếu không có tên trong danh sách)</source>
+        <translation>User name on the server (if your name is not in the list)</translation>
+    </message>
+    <message>
+        <source>Chọn tên của mình trong danh sách.</source>
+        <translation>Pick your name in the list.</translation>
+    </message>
+    <message>
+        <source>Nhập mật khẩu.</source>
+        <translation>Type your password.</translation>
+    </message>
+    <message>
+        <source>Đang hỏi máy chủ…</source>
+        <translation>Asking the server…</translation>
+    </message>
+    <message>
+        <source>Hai lần nhập mật khẩu không giống nhau.</source>
+        <translation>The two passwords differ.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Tiếp nhận</source>
@@ -1315,6 +1454,58 @@ Please send this file to IT support.</translation>
         <translation>This account has no access to these data.</translation>
     </message>
     <message>
+        <source>Việc này chỉ dành cho lãnh đạo hoặc người được đơn vị giao quyền.</source>
+        <translation>Only a leader, or someone the office has given this task, may do this.</translation>
+    </message>
+    <message>
+        <source>Lần đầu đăng nhập trên máy này cần kết nối máy chủ thành phố để kiểm tra mật khẩu. Hãy thử lại khi có mạng.</source>
+        <translation>The first sign-in on this PC needs the city server to check the password. Try again when the network is back.</translation>
+    </message>
+    <message>
+        <source>Nhập sai mật khẩu nhiều lần. Hãy chờ một phút rồi thử lại.</source>
+        <translation>Too many wrong passwords. Wait a minute, then try again.</translation>
+    </message>
+    <message>
+        <source>Mật khẩu cần ít nhất 6 ký tự.</source>
+        <translation>The password needs at least 6 characters.</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang (2–50 ký tự).</source>
+        <translation>A user name has only lower-case letters without accents, digits, dots and hyphens (2–50 characters).</translation>
+    </message>
+    <message>
+        <source>Chưa nhập họ và tên.</source>
+        <translation>The full name is missing.</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập này đã có.</source>
+        <translation>This user name is taken.</translation>
+    </message>
+    <message>
+        <source>Tài khoản đầu tiên của máy phải là của lãnh đạo.</source>
+        <translation>The first account of a PC must be a leader&apos;s.</translation>
+    </message>
+    <message>
+        <source>Đơn vị dùng máy chủ thành phố: tài khoản do lãnh đạo quản lý trên máy chủ.</source>
+        <translation>The office uses the city server: the leader manages the accounts on the server.</translation>
+    </message>
+    <message>
+        <source>Không thể tự khoá tài khoản của mình.</source>
+        <translation>You cannot lock your own account.</translation>
+    </message>
+    <message>
+        <source>Phải còn ít nhất một lãnh đạo có tài khoản đang dùng.</source>
+        <translation>At least one leader must keep an active account.</translation>
+    </message>
+    <message>
+        <source>Thời gian tự khoá máy từ 0 đến 240 phút.</source>
+        <translation>The automatic lock time is 0 to 240 minutes.</translation>
+    </message>
+    <message>
+        <source>Vai trò không hợp lệ.</source>
+        <translation>Unknown role.</translation>
+    </message>
+    <message>
         <source>Không tìm thấy xung đột này.</source>
         <translation>This conflict was not found.</translation>
     </message>
@@ -1401,6 +1592,190 @@ Please send this file to IT support.</translation>
     <message>
         <source>Thao tác này thuộc về một máy khác.</source>
         <translation>This change belongs to another PC.</translation>
+    </message>
+    <message>
+        <source>Người thực hiện không có quyền làm việc này theo phân quyền của đơn vị (việc của lãnh đạo); lãnh đạo có thể xem lại và gửi lại.</source>
+        <translation>The person who did this may not do it under the office&apos;s rules (it is a leader&apos;s task); a leader can review it and send it again.</translation>
+    </message>
+    <message>
+        <source>Phiên bản</source>
+        <translation>Versions</translation>
+    </message>
+    <message>
+        <source>Kiểm tra dữ liệu</source>
+        <translation>Data check</translation>
+    </message>
+    <message>
+        <source>Đồng bộ với máy chủ</source>
+        <translation>Sync with the server</translation>
+    </message>
+    <message>
+        <source>Đồng hồ máy tính</source>
+        <translation>PC clock</translation>
+    </message>
+    <message>
+        <source>Dung lượng ổ đĩa</source>
+        <translation>Disk space</translation>
+    </message>
+    <message>
+        <source>Sao lưu</source>
+        <translation>Backup</translation>
+    </message>
+    <message>
+        <source>Nhật ký lỗi</source>
+        <translation>Error log</translation>
+    </message>
+    <message>
+        <source>Tốt</source>
+        <translation>Good</translation>
+    </message>
+    <message>
+        <source>Thông tin</source>
+        <translation>Information</translation>
+    </message>
+    <message>
+        <source>Cần chú ý</source>
+        <translation>Needs attention</translation>
+    </message>
+    <message>
+        <source>Có lỗi</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>CommuneDesk {app}, lược đồ dữ liệu {schema}, Python {python}, SQLite {sqlite}, {system}.</source>
+        <translation>CommuneDesk {app}, data schema {schema}, Python {python}, SQLite {sqlite}, {system}.</translation>
+    </message>
+    <message>
+        <source>Dữ liệu không có lỗi ({checked} mục đã kiểm tra).</source>
+        <translation>The data has no errors ({checked} checks run).</translation>
+    </message>
+    <message>
+        <source>Phát hiện {problems} lỗi trong dữ liệu.</source>
+        <translation>{problems} problems found in the data.</translation>
+    </message>
+    <message>
+        <source>Đóng phần mềm rồi kiểm tra lại. Nếu vẫn lỗi, gửi tệp hỗ trợ cho đường dây nóng; có thể phải khôi phục bản sao lưu gần nhất.</source>
+        <translation>Close the program and check again. If the problems remain, send the support file to the hotline; the latest backup may have to be restored.</translation>
+    </message>
+    <message>
+        <source>Không kiểm tra được dữ liệu.</source>
+        <translation>The data could not be checked.</translation>
+    </message>
+    <message>
+        <source>Đóng phần mềm, mở lại rồi thử lần nữa; nếu vẫn không được, gọi đường dây nóng.</source>
+        <translation>Close the program, open it again and retry; if it still fails, call the hotline.</translation>
+    </message>
+    <message>
+        <source>Máy này chưa đăng nhập máy chủ thành phố: dữ liệu chỉ lưu trên máy.</source>
+        <translation>This PC is not logged in to the city server: the data is kept on this PC only.</translation>
+    </message>
+    <message>
+        <source>Nếu đơn vị dùng máy chủ thành phố, nhờ cán bộ CNTT đăng nhập máy một lần khi có mạng.</source>
+        <translation>If the office uses the city server, ask IT staff to log the PC in once while the network is up.</translation>
+    </message>
+    <message>
+        <source>Đồng bộ tốt: lần cuối {last}; chờ gửi {pending} thay đổi.</source>
+        <translation>Sync is fine: last at {last}; {pending} changes waiting to be sent.</translation>
+    </message>
+    <message>
+        <source>Máy đã đăng nhập nhưng chưa đồng bộ được lần nào; chờ gửi {pending} thay đổi.</source>
+        <translation>The PC is logged in but has never synced; {pending} changes waiting to be sent.</translation>
+    </message>
+    <message>
+        <source>Kiểm tra mạng và địa chỉ máy chủ. Dữ liệu vẫn được lưu an toàn trên máy.</source>
+        <translation>Check the network and the server address. The data is safely kept on this PC.</translation>
+    </message>
+    <message>
+        <source>Chưa đồng bộ được từ {last}; chờ gửi {pending} thay đổi (lỗi gần nhất: {error}).</source>
+        <translation>No sync since {last}; {pending} changes waiting to be sent (last error: {error}).</translation>
+    </message>
+    <message>
+        <source>Kiểm tra mạng và địa chỉ máy chủ. Dữ liệu vẫn được lưu an toàn trên máy; phần mềm tự gửi lại khi có mạng.</source>
+        <translation>Check the network and the server address. The data is safely kept on this PC; the program sends it again when the network is back.</translation>
+    </message>
+    <message>
+        <source>Đồng bộ đã dừng ({error}).</source>
+        <translation>Sync has stopped ({error}).</translation>
+    </message>
+    <message>
+        <source>Máy cần được đăng nhập lại với máy chủ (commune-desk login) hoặc đã bị thu hồi: liên hệ cán bộ CNTT.</source>
+        <translation>The PC must be logged in to the server again (commune-desk login) or it was revoked: contact IT staff.</translation>
+    </message>
+    <message>
+        <source>Có {quarantined} thay đổi bị máy chủ từ chối và {conflicts} xung đột đang chờ.</source>
+        <translation>{quarantined} changes refused by the server and {conflicts} conflicts are waiting.</translation>
+    </message>
+    <message>
+        <source>Lãnh đạo mở trang Đồng bộ để xử lý từng mục.</source>
+        <translation>A leader opens the Sync page to settle each one.</translation>
+    </message>
+    <message>
+        <source>Đồng hồ máy chỉ lệch {seconds} giây so với máy chủ.</source>
+        <translation>The PC clock is only {seconds} seconds off the server&apos;s.</translation>
+    </message>
+    <message>
+        <source>Chưa so được giờ với máy chủ.</source>
+        <translation>The clock has not been compared with the server yet.</translation>
+    </message>
+    <message>
+        <source>Đồng hồ máy tính lệch {minutes} phút so với máy chủ.</source>
+        <translation>The PC clock is {minutes} minutes off the server&apos;s.</translation>
+    </message>
+    <message>
+        <source>Chỉnh lại ngày giờ của Windows (bật tự động đặt giờ): giờ sai làm sai ngày hẹn trả.</source>
+        <translation>Correct the Windows date and time (turn on automatic time): a wrong clock gives wrong appointment dates.</translation>
+    </message>
+    <message>
+        <source>Ổ chứa dữ liệu còn trống {free}.</source>
+        <translation>The data disk has {free} free.</translation>
+    </message>
+    <message>
+        <source>Ổ chứa dữ liệu chỉ còn trống {free}.</source>
+        <translation>The data disk has only {free} free.</translation>
+    </message>
+    <message>
+        <source>Xoá bớt tệp không cần thiết, hoặc chuyển thư mục sao lưu sang ổ khác.</source>
+        <translation>Delete files that are not needed, or move the backup folder to another disk.</translation>
+    </message>
+    <message>
+        <source>Ổ chứa dữ liệu gần đầy: chỉ còn {free}.</source>
+        <translation>The data disk is nearly full: only {free} left.</translation>
+    </message>
+    <message>
+        <source>Giải phóng dung lượng ngay: khi ổ đầy, phần mềm không lưu được hồ sơ mới.</source>
+        <translation>Free some space now: with a full disk the program cannot save new dossiers.</translation>
+    </message>
+    <message>
+        <source>Bản sao lưu gần nhất: {when} ({count} bản trong thư mục sao lưu).</source>
+        <translation>Latest backup: {when} ({count} in the backup folder).</translation>
+    </message>
+    <message>
+        <source>Bản sao lưu gần nhất đã cũ: {when}.</source>
+        <translation>The latest backup is old: {when}.</translation>
+    </message>
+    <message>
+        <source>Sao lưu ngay (commune-desk backup) và chép một bản ra USB mỗi tuần.</source>
+        <translation>Back up now (commune-desk backup) and copy one to a USB stick every week.</translation>
+    </message>
+    <message>
+        <source>Chưa có bản sao lưu nào trong {folder}.</source>
+        <translation>No backup yet in {folder}.</translation>
+    </message>
+    <message>
+        <source>Nhật ký gần đây ({lines} dòng) không có lỗi.</source>
+        <translation>The recent log ({lines} lines) has no errors.</translation>
+    </message>
+    <message>
+        <source>Chưa có tệp nhật ký.</source>
+        <translation>No log file yet.</translation>
+    </message>
+    <message>
+        <source>Nhật ký gần đây có {errors} lỗi.</source>
+        <translation>The recent log has {errors} errors.</translation>
+    </message>
+    <message>
+        <source>Gửi tệp hỗ trợ cho đường dây nóng để được xem chi tiết.</source>
+        <translation>Send the support file to the hotline for a closer look.</translation>
     </message>
     <message>
         <source>Máy tính này dùng bộ vi xử lý quá cũ (không hỗ trợ SSE4.2) nên không chạy được CommuneDesk. Vui lòng báo cán bộ CNTT để dùng máy khác.
@@ -1548,6 +1923,45 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     </message>
 </context>
 <context>
+    <name>NewClerkDialog</name>
+    <message>
+        <source>Thêm cán bộ</source>
+        <translation>Add a clerk</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <source>Vai trò</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>Mật khẩu (ít nhất 6 ký tự)</source>
+        <translation>Password (at least 6 characters)</translation>
+    </message>
+    <message>
+        <source>Nhập lại mật khẩu</source>
+        <translation>Repeat the password</translation>
+    </message>
+    <message>
+        <source>Tạo tài khoản</source>
+        <translation>Create the account</translation>
+    </message>
+    <message>
+        <source>Huỷ</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Hai lần nhập mật khẩu không giống nhau.</source>
+        <translation>The two passwords differ.</translation>
+    </message>
+</context>
+<context>
     <name>OfficeForm</name>
     <message>
         <source>ví dụ: UBND xã Đông Anh</source>
@@ -1556,10 +1970,6 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     <message>
         <source>Mã định danh đơn vị, ví dụ: 000.00.06.H26</source>
         <translation>Unit identifier, e.g. 000.00.06.H26</translation>
-    </message>
-    <message>
-        <source>Họ tên cán bộ dùng máy này</source>
-        <translation>Name of the clerk using this PC</translation>
     </message>
     <message>
         <source>Tên đơn vị *</source>
@@ -1572,10 +1982,6 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     <message>
         <source>Số quầy (1–9)</source>
         <translation>Counter number (1–9)</translation>
-    </message>
-    <message>
-        <source>Cán bộ</source>
-        <translation>Clerk</translation>
     </message>
 </context>
 <context>
@@ -1962,6 +2368,10 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
         <translation>Total</translation>
     </message>
     <message>
+        <source>Người lập báo cáo: {name}</source>
+        <translation>Prepared by: {name}</translation>
+    </message>
+    <message>
         <source>Báo cáo tình hình giải quyết hồ sơ</source>
         <translation>Dossier processing report</translation>
     </message>
@@ -1994,12 +2404,75 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
         <translation>Dossier processing report, {m}/{y}</translation>
     </message>
     <message>
+        <source>Người lập báo cáo</source>
+        <translation>Prepared by</translation>
+    </message>
+    <message>
         <source>Lưu báo cáo Excel</source>
         <translation>Save Excel report</translation>
     </message>
     <message>
         <source>Lưu báo cáo PDF</source>
         <translation>Save PDF report</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <source>Cán bộ, công chức</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>Lãnh đạo</source>
+        <translation>Leader</translation>
+    </message>
+    <message>
+        <source>Quản trị (CNTT)</source>
+        <translation>Administrator (IT)</translation>
+    </message>
+    <message>
+        <source>Ký, duyệt văn bản đi (cấp số văn bản đã ký)</source>
+        <translation>Sign outgoing documents (number a signed document)</translation>
+    </message>
+    <message>
+        <source>Huỷ số trong sổ</source>
+        <translation>Void a register number</translation>
+    </message>
+    <message>
+        <source>Duyệt gia hạn, phiếu xin lỗi (mẫu 04)</source>
+        <translation>Approve an extension with its apology slip (form 04)</translation>
+    </message>
+    <message>
+        <source>Xử lý xung đột và thay đổi bị từ chối</source>
+        <translation>Settle conflicts and refused changes</translation>
+    </message>
+    <message>
+        <source>Cài đặt, tài khoản, phân quyền</source>
+        <translation>Settings, accounts, role rules</translation>
+    </message>
+</context>
+<context>
+    <name>SessionUi</name>
+    <message>
+        <source>Dữ liệu mẫu: mật khẩu của mọi cán bộ là «demo123».</source>
+        <extracomment>Entities whose change may alter the accounts or the rules.</extracomment>
+        <translation>Demo data: every clerk&apos;s password is «demo123».</translation>
+    </message>
+    <message>
+        <source>Khoá máy (Ctrl+L)</source>
+        <translation>Lock (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>Khoá máy khi rời bàn hoặc để cán bộ khác đăng nhập; công việc vẫn được giữ.</source>
+        <translation>Lock the PC when you leave the desk or to let another clerk sign in; the work stays as it is.</translation>
+    </message>
+    <message>
+        <source>Chưa đăng nhập</source>
+        <translation>Nobody signed in</translation>
+    </message>
+    <message>
+        <source>Đang làm việc: {name} ({role})</source>
+        <translation>Signed in: {name} ({role})</translation>
     </message>
 </context>
 <context>
@@ -2079,6 +2552,10 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     <message>
         <source>Lưu cài đặt</source>
         <translation>Save settings</translation>
+    </message>
+    <message>
+        <source>Chỉ lãnh đạo (hoặc người được giao quyền cài đặt) được thay đổi cài đặt.</source>
+        <translation>Only a leader (or someone given the settings task) may change the settings.</translation>
     </message>
     <message>
         <source>Lịch làm việc: bản {base}, {source}; điều chỉnh từ USB: bản {overrides}.</source>
@@ -2258,6 +2735,10 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
         <translation>Delay caused by</translation>
     </message>
     <message>
+        <source>Cán bộ thực hiện</source>
+        <translation>Recorded by</translation>
+    </message>
+    <message>
         <source>Bộ phận một cửa xin lỗi ông/bà vì sự chậm trễ này và hẹn trả kết quả vào ngày mới.</source>
         <translation>The one-stop counter apologises for the delay and will return the result on the new date.</translation>
     </message>
@@ -2341,6 +2822,161 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     <message>
         <source>(Ký, ghi rõ họ tên)</source>
         <translation>(Signature and full name)</translation>
+    </message>
+</context>
+<context>
+    <name>StaffDialog</name>
+    <message>
+        <source>Cán bộ và phân quyền</source>
+        <extracomment>Roles whose grants the office may change (leaders always hold every permission).</extracomment>
+        <translation>Staff and roles</translation>
+    </message>
+    <message>
+        <source>Tài khoản cán bộ dùng máy này</source>
+        <translation>Accounts of the people using this PC</translation>
+    </message>
+    <message>
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>Vai trò</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>Nguồn</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>Trạng thái</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Thêm cán bộ…</source>
+        <translation>Add a clerk…</translation>
+    </message>
+    <message>
+        <source>Đặt lại mật khẩu…</source>
+        <translation>Reset password…</translation>
+    </message>
+    <message>
+        <source>Khoá / mở khoá tài khoản</source>
+        <translation>Lock / unlock account</translation>
+    </message>
+    <message>
+        <source>Lưu phân quyền</source>
+        <translation>Save the role rules</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Việc dành cho lãnh đạo (đơn vị có thể giao thêm)</source>
+        <translation>Leader&apos;s tasks (the office may delegate them)</translation>
+    </message>
+    <message>
+        <source>Lãnh đạo luôn có quyền này.</source>
+        <translation>Leaders always hold this.</translation>
+    </message>
+    <message>
+        <source> phút</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>không tự khoá</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>Tự khoá máy khi không dùng sau</source>
+        <translation>Lock the PC when idle for</translation>
+    </message>
+    <message>
+        <source>Đang dùng</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>Đã khoá</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <source>Chưa đăng nhập trên máy này</source>
+        <translation>Not signed in on this PC yet</translation>
+    </message>
+    <message>
+        <source>Máy chủ</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>Máy này</source>
+        <translation>This PC</translation>
+    </message>
+    <message>
+        <source>Tài khoản lấy từ máy chủ thành phố (cập nhật mỗi lần đồng bộ). Lãnh đạo thêm hoặc khoá tài khoản trên máy chủ; mỗi người đăng nhập lần đầu trên máy này khi có mạng.</source>
+        <translation>The accounts come from the city server (refreshed at every sync). Leaders add or lock accounts on the server; each person&apos;s first sign-in on this PC needs the network.</translation>
+    </message>
+    <message>
+        <source>Đơn vị chưa dùng máy chủ: tài khoản được tạo ngay trên máy này.</source>
+        <translation>The office does not use a server yet: accounts are created on this PC.</translation>
+    </message>
+    <message>
+        <source>Chỉ người có quyền cài đặt (lãnh đạo) được thay đổi.</source>
+        <translation>Only someone with the settings task (a leader) may change this.</translation>
+    </message>
+    <message>
+        <source>Chưa lưu được: phân quyền của đơn vị dùng máy chủ phải được máy chủ ghi nhận trước. {reason}</source>
+        <translation>Not saved: an office that uses the server must have its role rules recorded by the server first. {reason}</translation>
+    </message>
+    <message>
+        <source>Đã lưu phân quyền.</source>
+        <translation>Role rules saved.</translation>
+    </message>
+    <message>
+        <source>Chọn một cán bộ trong danh sách.</source>
+        <translation>Pick a person in the list.</translation>
+    </message>
+    <message>
+        <source>Đặt lại mật khẩu</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <source>Mật khẩu mới cho {name}:</source>
+        <translation>New password for {name}:</translation>
+    </message>
+    <message>
+        <source>Đã đặt mật khẩu mới.</source>
+        <translation>New password set.</translation>
+    </message>
+</context>
+<context>
+    <name>StaffSupportBox</name>
+    <message>
+        <source>Cán bộ, hỗ trợ kỹ thuật</source>
+        <translation>Staff, technical support</translation>
+    </message>
+    <message>
+        <source>Cán bộ và phân quyền…</source>
+        <translation>Staff and roles…</translation>
+    </message>
+    <message>
+        <source>Chẩn đoán…</source>
+        <translation>Diagnostics…</translation>
+    </message>
+    <message>
+        <source>Thông tin hỗ trợ…</source>
+        <translation>Support information…</translation>
+    </message>
+    <message>
+        <source>Tạo một tệp .zip gửi đường dây nóng: phiên bản, kiểm tra dữ liệu, đồng bộ, đồng hồ, ổ đĩa, sao lưu, nhật ký — không có thông tin cá nhân của người dân.</source>
+        <translation>Write a .zip for the hotline: versions, data check, sync, clock, disk, backups, log — with no citizen&apos;s personal data.</translation>
+    </message>
+    <message>
+        <source>Khi gọi đường dây nóng, bấm “Thông tin hỗ trợ…” và gửi tệp .zip tạo ra.</source>
+        <translation>When you call the hotline, press “Support information…” and send the .zip it writes.</translation>
     </message>
 </context>
 <context>

@@ -11,7 +11,7 @@ from fastapi import APIRouter, FastAPI, Query, Response
 from pydantic import BaseModel
 from sqlalchemy import Engine, select
 
-from city_server import auth, blobs, devices, relay_api
+from city_server import auth, blobs, devices, office, relay_api
 from city_server.auth import ContextDep, SessionDep, last_seen
 from city_server.db import POOL_SIZE, make_engine, migrate, session_factory
 from city_server.errors import ApiError, install_error_handlers
@@ -188,6 +188,7 @@ def create_app(
     app.include_router(devices.router, prefix=API_PREFIX)
     app.include_router(router, prefix=API_PREFIX)
     app.include_router(blobs.router, prefix=API_PREFIX)
+    app.include_router(office.router, prefix=API_PREFIX)
     app.include_router(relay_api.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(SelectiveGZipMiddleware, skip_prefixes=(f"{API_PREFIX}/blobs",), minimum_size=1024)

@@ -120,7 +120,8 @@ def _refuse(
     return ApiError(status, kind, message)
 
 
-def _check_throttle(throttle: LoginThrottle, username: str, address: str | None) -> None:
+def check_throttle(throttle: LoginThrottle, username: str, address: str | None) -> None:
+    """Refuse (429, ``rate_limited``) while a failed-login window of ``username`` or ``address`` is full."""
     locks = throttle.locks(username, address)
     if locks:
         wait = max(lock.retry_after for lock in locks)
@@ -234,7 +235,7 @@ def login(body: LoginRequest, request: Request, session: SessionDep) -> TokenRes
     """
     throttle: LoginThrottle = request.app.state.throttle
     who = Who(username=body.username, address=client_address(request), device_id=str(body.device_id))
-    _check_throttle(throttle, body.username, who.address)
+    check_throttle(throttle, body.username, who.address)
     user = _verified_user(session, throttle, body, who)
     who = Who(
         username=user.username, address=who.address, device_id=who.device_id, commune_id=user.commune_id

@@ -1,8 +1,8 @@
 """``city-server``: administration and serving of the reference city server.
 
-Commands: ``init``, ``add-commune``, ``add-user``, ``serve``, ``gaps``,
+Commands: ``init``, ``add-commune``, ``add-user``, ``rules``, ``serve``, ``gaps``,
 ``security-log``, ``unlock``, ``devices``, ``openapi``, ``relay login`` and
-``carry import`` (docs/relay.md). Every command takes
+``carry import|export|import-reply`` (docs/relay.md). Every command takes
 ``--db URL`` (default: the environment variable ``CITY_SERVER_DB``, else
 ``sqlite:///city-server.sqlite3``).
 """
@@ -15,17 +15,19 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from city_server.admin import AdminError, add_commune, add_user
+from city_server.admin import AdminError, add_commune, add_user, set_role_rules
 from city_server.audit import list_events
 from city_server.db import make_engine, migrate, session_factory
 from city_server.devices import commune_devices
 from city_server.models import Commune, utcnow
 from city_server.numbers import find_gaps
 from city_server.throttle import LoginThrottle
+from commune_desk.domain.roles import Permission, RoleRules
 from commune_desk.protocol import Role
 
 DEFAULT_DB = "sqlite:///city-server.sqlite3"
@@ -52,11 +54,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--username", required=True)
     p.add_argument("--role", choices=[r.value for r in Role], default=Role.CLERK.value)
+    p.add_argument("--full-name", default="", help="printed on slips, e.g. 'Nguyễn Thị Lan'")
     p.add_argument(
         "--password-stdin",
         action="store_true",
         required=True,
         help="read the password from the first line of standard input",
+    )
+    p = cmd("rules", "show or change a commune's role rules (who may do leader-only actions)")
+    p.add_argument("--commune", required=True, help="commune code")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PERMISSION=ROLE,ROLE",
+        help=f"e.g. sign_outgoing=clerk,leader; permissions: {', '.join(p_.value for p_ in Permission)}",
     )
     p = cmd("serve", "run the HTTP server (uvicorn)")
     p.add_argument("--host", default="127.0.0.1")
@@ -201,6 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     username=args.username,
                     role=Role(args.role),
                     password=password,
+                    full_name=args.full_name,
                 )
                 session.commit()
                 print(f"user {args.username} added to {args.commune}")
@@ -212,11 +225,31 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _unlock(engine, args)
             elif args.command == "devices":
                 return _devices(session, args)
+            elif args.command == "rules":
+                return _rules(session, args)
     except AdminError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
         engine.dispose()
+    return 0
+
+
+def _rules(session: Any, args: argparse.Namespace) -> int:
+    grants: dict[str, list[str]] = {}
+    for item in args.set:
+        name, _, roles = item.partition("=")
+        grants[name.strip()] = [r.strip() for r in roles.split(",") if r.strip()]
+    if grants:
+        rules = set_role_rules(session, commune_code=args.commune, grants=grants, by="city-server rules")
+        session.commit()
+    else:
+        commune = session.scalar(select(Commune).where(Commune.code == args.commune))
+        if commune is None:
+            raise AdminError(f"no commune {args.commune!r}")
+        rules = RoleRules.from_json(commune.role_rules).to_json()
+    for name, roles in rules.items():
+        print(f"{name:<20} {', '.join(roles)}")
     return 0
 
 

@@ -62,6 +62,8 @@ class Commune(Base):
     name: Mapped[str] = mapped_column(String(200))
     change_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The office's adjustments of the default role rules ``{permission: [roles]}`` (None: defaults).
+    role_rules: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
 
 
 class User(Base):
@@ -75,6 +77,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The person's full name, printed on the PCs' slips and registers.
+    full_name: Mapped[str] = mapped_column(String(200), default="")
 
 
 class Device(Base):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from city_server.auth import AuthContext
 from city_server.models import Blob, Device, OpResultRow, Record, utcnow
 from city_server.numbers import NumberBook, lock_commune
+from city_server.roles import RoleCheck
 from commune_desk.domain.dossier import DossierStatus, EventKind, next_status
 from commune_desk.domain.errors import DomainError, IllegalTransition
 from commune_desk.domain.numbers import REGISTER_BOOKS, parse_series
@@ -103,6 +104,7 @@ class PushBatch:
         self.session = session
         self.ctx = ctx
         self.numbers = NumberBook(session, ctx.commune_id, ctx.device_id)
+        self.roles = RoleCheck(session, ctx)
         self.records: dict[tuple[str, str], Record | None] = {}
         self.seq = 0
 
@@ -278,6 +280,8 @@ class PushBatch:
             return _rejected(ErrorKind.ENTITY_NOT_ALLOWED, "conflicts are written by the server")
         if _has_nul(op.fields):
             return _rejected(ErrorKind.INVALID_FIELDS, "NUL character in fields")
+        if refusal := self.roles.refusal(op):
+            return _rejected(*refusal)
         if op.entity in APPEND_ONLY:
             if op.action is not Action.CREATE:
                 return _rejected(ErrorKind.APPEND_ONLY, f"{op.entity} records are append-only")
@@ -496,11 +500,10 @@ class PushBatch:
             changes = {k: v for k, v in body.chosen.items() if target.fields.get(k, _MISSING) != v}
             if changes:
                 self._write(target, changes)
-        resolution = self._create(
-            op.entity.value, str(op.entity_id), {**op.fields, "resolved_by": self.ctx.username}
-        )
+        by = op.actor or self.ctx.username  # the person on the PC, checked by RoleCheck
+        resolution = self._create(op.entity.value, str(op.entity_id), {**op.fields, "resolved_by": by})
         self._write(
             conflict,
-            {"status": "resolved", "resolution_id": str(op.entity_id), "resolved_by": self.ctx.username},
+            {"status": "resolved", "resolution_id": str(op.entity_id), "resolved_by": by},
         )
         return Outcome(OpStatus.APPLIED, version=resolution.version)

@@ -260,6 +260,34 @@ MESSAGES: dict[str, str] = {
         "Messages", "Đồng bộ xong nhưng có thao tác bị máy chủ từ chối hoặc xung đột cần xử lý."
     ),
     "forbidden": QT_TRANSLATE_NOOP("Messages", "Tài khoản không có quyền với dữ liệu này."),
+    # -- signing in on a shared PC, accounts and roles -------------------------------
+    "permission_denied": QT_TRANSLATE_NOOP(
+        "Messages", "Việc này chỉ dành cho lãnh đạo hoặc người được đơn vị giao quyền."
+    ),
+    "needs_online_sign_in": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Lần đầu đăng nhập trên máy này cần kết nối máy chủ thành phố để kiểm tra mật "
+        "khẩu. Hãy thử lại khi có mạng.",
+    ),
+    "too_many_attempts": QT_TRANSLATE_NOOP(
+        "Messages", "Nhập sai mật khẩu nhiều lần. Hãy chờ một phút rồi thử lại."
+    ),
+    "password_too_short": QT_TRANSLATE_NOOP("Messages", "Mật khẩu cần ít nhất 6 ký tự."),
+    "invalid_username": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang (2–50 ký tự).",
+    ),
+    "full_name_required": QT_TRANSLATE_NOOP("Messages", "Chưa nhập họ và tên."),
+    "username_taken": QT_TRANSLATE_NOOP("Messages", "Tên đăng nhập này đã có."),
+    "first_account_leader": QT_TRANSLATE_NOOP("Messages", "Tài khoản đầu tiên của máy phải là của lãnh đạo."),
+    "accounts_from_server": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Đơn vị dùng máy chủ thành phố: tài khoản do lãnh đạo quản lý trên máy chủ.",
+    ),
+    "cannot_lock_self": QT_TRANSLATE_NOOP("Messages", "Không thể tự khoá tài khoản của mình."),
+    "last_leader": QT_TRANSLATE_NOOP("Messages", "Phải còn ít nhất một lãnh đạo có tài khoản đang dùng."),
+    "invalid_lock_minutes": QT_TRANSLATE_NOOP("Messages", "Thời gian tự khoá máy từ 0 đến 240 phút."),
+    "invalid_role": QT_TRANSLATE_NOOP("Messages", "Vai trò không hợp lệ."),
     # -- a person resolving conflicts and refused operations ------------------------
     "unknown_conflict": QT_TRANSLATE_NOOP("Messages", "Không tìm thấy xung đột này."),
     "conflict_already_resolved": QT_TRANSLATE_NOOP("Messages", "Xung đột này đã được xử lý."),
@@ -292,6 +320,115 @@ MESSAGES: dict[str, str] = {
         "Messages", "Mã thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT)."
     ),
     "device_mismatch": QT_TRANSLATE_NOOP("Messages", "Thao tác này thuộc về một máy khác."),
+    "role_forbidden": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Người thực hiện không có quyền làm việc này theo phân quyền của đơn vị (việc của lãnh "
+        "đạo); lãnh đạo có thể xem lại và gửi lại.",
+    ),
+    # -- support checks (commune-desk support, the diagnostics panel) -------------------
+    "support.title.versions": QT_TRANSLATE_NOOP("Messages", "Phiên bản"),
+    "support.title.database": QT_TRANSLATE_NOOP("Messages", "Kiểm tra dữ liệu"),
+    "support.title.sync": QT_TRANSLATE_NOOP("Messages", "Đồng bộ với máy chủ"),
+    "support.title.clock": QT_TRANSLATE_NOOP("Messages", "Đồng hồ máy tính"),
+    "support.title.disk": QT_TRANSLATE_NOOP("Messages", "Dung lượng ổ đĩa"),
+    "support.title.backup": QT_TRANSLATE_NOOP("Messages", "Sao lưu"),
+    "support.title.log": QT_TRANSLATE_NOOP("Messages", "Nhật ký lỗi"),
+    "support.status.ok": QT_TRANSLATE_NOOP("Messages", "Tốt"),
+    "support.status.info": QT_TRANSLATE_NOOP("Messages", "Thông tin"),
+    "support.status.warn": QT_TRANSLATE_NOOP("Messages", "Cần chú ý"),
+    "support.status.fail": QT_TRANSLATE_NOOP("Messages", "Có lỗi"),
+    "support.versions.info": QT_TRANSLATE_NOOP(
+        "Messages",
+        "CommuneDesk {app}, lược đồ dữ liệu {schema}, Python {python}, SQLite {sqlite}, {system}.",
+    ),
+    "support.database.ok": QT_TRANSLATE_NOOP("Messages", "Dữ liệu không có lỗi ({checked} mục đã kiểm tra)."),
+    "support.database.fail": QT_TRANSLATE_NOOP("Messages", "Phát hiện {problems} lỗi trong dữ liệu."),
+    "support.database.fail.advice": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Đóng phần mềm rồi kiểm tra lại. Nếu vẫn lỗi, gửi tệp hỗ trợ cho đường dây nóng; "
+        "có thể phải khôi phục bản sao lưu gần nhất.",
+    ),
+    "support.database.error": QT_TRANSLATE_NOOP("Messages", "Không kiểm tra được dữ liệu."),
+    "support.database.error.advice": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Đóng phần mềm, mở lại rồi thử lần nữa; nếu vẫn không được, gọi đường dây nóng.",
+    ),
+    "support.sync.local": QT_TRANSLATE_NOOP(
+        "Messages", "Máy này chưa đăng nhập máy chủ thành phố: dữ liệu chỉ lưu trên máy."
+    ),
+    "support.sync.local.advice": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Nếu đơn vị dùng máy chủ thành phố, nhờ cán bộ CNTT đăng nhập máy một lần khi có mạng.",
+    ),
+    "support.sync.ok": QT_TRANSLATE_NOOP(
+        "Messages", "Đồng bộ tốt: lần cuối {last}; chờ gửi {pending} thay đổi."
+    ),
+    "support.sync.never": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy đã đăng nhập nhưng chưa đồng bộ được lần nào; chờ gửi {pending} thay đổi.",
+    ),
+    "support.sync.never.advice": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Kiểm tra mạng và địa chỉ máy chủ. Dữ liệu vẫn được lưu an toàn trên máy.",
+    ),
+    "support.sync.late": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Chưa đồng bộ được từ {last}; chờ gửi {pending} thay đổi (lỗi gần nhất: {error}).",
+    ),
+    "support.sync.late.advice": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Kiểm tra mạng và địa chỉ máy chủ. Dữ liệu vẫn được lưu an toàn trên máy; phần "
+        "mềm tự gửi lại khi có mạng.",
+    ),
+    "support.sync.stopped": QT_TRANSLATE_NOOP("Messages", "Đồng bộ đã dừng ({error})."),
+    "support.sync.stopped.advice": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy cần được đăng nhập lại với máy chủ (commune-desk login) hoặc đã bị thu hồi: "
+        "liên hệ cán bộ CNTT.",
+    ),
+    "support.sync.attention": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Có {quarantined} thay đổi bị máy chủ từ chối và {conflicts} xung đột đang chờ.",
+    ),
+    "support.sync.attention.advice": QT_TRANSLATE_NOOP(
+        "Messages", "Lãnh đạo mở trang Đồng bộ để xử lý từng mục."
+    ),
+    "support.clock.ok": QT_TRANSLATE_NOOP("Messages", "Đồng hồ máy chỉ lệch {seconds} giây so với máy chủ."),
+    "support.clock.unknown": QT_TRANSLATE_NOOP("Messages", "Chưa so được giờ với máy chủ."),
+    "support.clock.warn": QT_TRANSLATE_NOOP(
+        "Messages", "Đồng hồ máy tính lệch {minutes} phút so với máy chủ."
+    ),
+    "support.clock.warn.advice": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Chỉnh lại ngày giờ của Windows (bật tự động đặt giờ): giờ sai làm sai ngày hẹn trả.",
+    ),
+    "support.disk.ok": QT_TRANSLATE_NOOP("Messages", "Ổ chứa dữ liệu còn trống {free}."),
+    "support.disk.warn": QT_TRANSLATE_NOOP("Messages", "Ổ chứa dữ liệu chỉ còn trống {free}."),
+    "support.disk.warn.advice": QT_TRANSLATE_NOOP(
+        "Messages", "Xoá bớt tệp không cần thiết, hoặc chuyển thư mục sao lưu sang ổ khác."
+    ),
+    "support.disk.fail": QT_TRANSLATE_NOOP("Messages", "Ổ chứa dữ liệu gần đầy: chỉ còn {free}."),
+    "support.disk.fail.advice": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Giải phóng dung lượng ngay: khi ổ đầy, phần mềm không lưu được hồ sơ mới.",
+    ),
+    "support.backup.ok": QT_TRANSLATE_NOOP(
+        "Messages", "Bản sao lưu gần nhất: {when} ({count} bản trong thư mục sao lưu)."
+    ),
+    "support.backup.old": QT_TRANSLATE_NOOP("Messages", "Bản sao lưu gần nhất đã cũ: {when}."),
+    "support.backup.old.advice": QT_TRANSLATE_NOOP(
+        "Messages", "Sao lưu ngay (commune-desk backup) và chép một bản ra USB mỗi tuần."
+    ),
+    "support.backup.none": QT_TRANSLATE_NOOP("Messages", "Chưa có bản sao lưu nào trong {folder}."),
+    "support.backup.none.advice": QT_TRANSLATE_NOOP(
+        "Messages", "Sao lưu ngay (commune-desk backup) và chép một bản ra USB mỗi tuần."
+    ),
+    "support.log.ok": QT_TRANSLATE_NOOP("Messages", "Nhật ký gần đây ({lines} dòng) không có lỗi."),
+    "support.log.none": QT_TRANSLATE_NOOP("Messages", "Chưa có tệp nhật ký."),
+    "support.log.warn": QT_TRANSLATE_NOOP("Messages", "Nhật ký gần đây có {errors} lỗi."),
+    "support.log.warn.advice": QT_TRANSLATE_NOOP(
+        "Messages", "Gửi tệp hỗ trợ cho đường dây nóng để được xem chi tiết."
+    ),
     # -- the PC check before start-up (platform_check; no Qt yet, so English follows) --
     "platform.cpu_without_sse42": QT_TRANSLATE_NOOP(
         "Messages",

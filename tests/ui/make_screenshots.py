@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -66,7 +67,7 @@ def _stop_file_logging() -> None:
 def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
     from commune_desk.paths import AppPaths
     from commune_desk.ui.app import DesktopApp
-    from commune_desk.ui.demo import DEMO_CLERK, _fill
+    from commune_desk.ui.demo import DEMO_CLERK, DEMO_LEADER, DEMO_PASSWORD, _fill
     from commune_desk.ui.screenshots import wait_idle
 
     out.mkdir(parents=True, exist_ok=True)
@@ -85,7 +86,10 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
         try:
             desktop.wait_ready()
             desktop.call_on_store(lambda: _fill(desktop.ctx.services, dossiers))
-            desktop.ctx.clerk = DEMO_CLERK
+            services = desktop.ctx.services
+            desktop.ctx.session.sign_in(
+                desktop.call_on_store(lambda: services.sign_in(DEMO_CLERK, DEMO_PASSWORD))
+            )
             window = desktop.create_window()
             window.resize(*SIZE)
             window.show()
@@ -112,11 +116,14 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
             dossiers_page.table.selectRow(2)
             shot("02-ho-so")
 
-            names = {
-                "incoming": "03-van-ban-den",
-                "outgoing": "04-van-ban-di",
-                "reports": "06-bao-cao",
-            }
+            window.show_page("incoming")
+            shot("03-van-ban-den")
+            # The leader signs in (Ctrl+L, another name): signing outgoing documents and the
+            # settings are theirs.
+            desktop.ctx.session.sign_in(
+                desktop.call_on_store(lambda: services.sign_in(DEMO_LEADER, DEMO_PASSWORD))
+            )
+            names = {"outgoing": "04-van-ban-di", "reports": "06-bao-cao"}
             for key, name in names.items():
                 window.show_page(key)
                 shot(name)
@@ -135,12 +142,46 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
             wizard.grab().save(str(path))
             written.append(path)
             wizard.close()
+            written += _session_shots(desktop, out, suffix)
         finally:
             desktop.close()
     finally:
         shutil.rmtree(base, ignore_errors=True)
     written.insert(4, _sync_page_shot(out / f"05-dong-bo{suffix}.png", lang=lang))
     return written
+
+
+def _session_shots(desktop: object, out: Path, suffix: str) -> list[Path]:
+    """The sign-in screen after Ctrl+L, the staff dialog (as a leader), the diagnostics panel."""
+    from commune_desk.ui.demo import DEMO_LEADER, DEMO_PASSWORD
+    from commune_desk.ui.screenshots import wait_idle
+
+    paths = [out / f"{name}{suffix}.png" for name in ("09-dang-nhap", "10-can-bo-phan-quyen", "11-chan-doan")]
+    app: Any = desktop
+    window = app.window
+    app.ctx.session.lock()
+    lock = app.session_ui.lock_screen
+    wait_idle(app)
+    lock.clerk_list.setCurrentRow(1)
+    _type(lock.password_edit, "demo")
+    lock.setGeometry(window.geometry())
+    lock.grab().save(str(paths[0]))
+    lock.password_edit.clear()
+    services = app.ctx.services
+    app.ctx.session.sign_in(app.call_on_store(lambda: services.sign_in(DEMO_LEADER, DEMO_PASSWORD)))
+    settings = window.show_page("settings")
+    wait_idle(app)
+    staff = settings.staff_box.open_staff()
+    staff.resize(820, 640)
+    wait_idle(app)
+    staff.grab().save(str(paths[1]))
+    staff.close()
+    diagnostics = settings.staff_box.open_diagnostics()
+    diagnostics.resize(760, 560)
+    wait_idle(app)
+    diagnostics.grab().save(str(paths[2]))
+    diagnostics.close()
+    return paths
 
 
 def _sync_page_shot(path: Path, *, lang: str) -> Path:
@@ -150,8 +191,8 @@ def _sync_page_shot(path: Path, *, lang: str) -> Path:
     from tests.ui.inbox_setup import prepare_inbox
 
     from commune_desk.paths import AppPaths
+    from commune_desk.ui import session_api
     from commune_desk.ui.app import DesktopApp
-    from commune_desk.ui.demo import DEMO_CLERK
     from commune_desk.ui.screenshots import wait_idle
 
     base = Path(tempfile.gettempdir()) / "CommuneDesk-screenshots-sync"
@@ -171,7 +212,12 @@ def _sync_page_shot(path: Path, *, lang: str) -> Path:
             )
             try:
                 desktop.wait_ready()
-                desktop.ctx.clerk = DEMO_CLERK
+                # The leader's first sign-in on this PC: the city server confirms it.
+                session_api.verify_online(desktop.sync, "c01-leader", "secret-pass")
+                services = desktop.ctx.services
+                desktop.ctx.session.sign_in(
+                    desktop.call_on_store(lambda: services.accept_online_sign_in("c01-leader", "secret-pass"))
+                )
                 window = desktop.create_window()
                 window.resize(*SIZE)
                 window.show()

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from sqlalchemy import select
 from tests.helpers.city_server import RunningServer, run_city_server, sqlite_url
 from tests.helpers.memory_keyring import memory_keyring
@@ -23,11 +25,23 @@ def city(tmp_path: Path) -> Iterator[RunningServer]:
 
 
 def test_sync_page_lists_and_resolves_what_waits(
-    city: RunningServer, make_desktop: Any, qtbot: Any, idle: Any, tmp_path: Path
+    city: RunningServer, make_desktop: Any, qtbot: Any, idle: Any, tmp_path: Path, keys: Any
 ) -> None:
     inbox = prepare_inbox(city, tmp_path / "data")
-    desktop = make_desktop()
-    desktop.ctx.clerk = "Nguyễn Thu Hà"
+    desktop = make_desktop()  # its accounts are the server's: nobody is signed in yet
+    # Settling sync problems is a leader's: the leader signs in here for the first time, so
+    # the city server confirms the password (typed with real key events) once.
+    lock = desktop.session_ui.lock_screen
+    qtbot.waitUntil(lambda: lock.clerk_list.count() == 2, timeout=10_000)
+    names = [
+        lock.clerk_list.item(i).data(Qt.ItemDataRole.UserRole).username
+        for i in range(lock.clerk_list.count())
+    ]
+    lock.clerk_list.setCurrentRow(names.index("c01-leader"))
+    keys(lock.password_edit, "secret-pass")
+    QTest.keyClick(lock.password_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desktop.ctx.actor is not None, timeout=30_000)
+    assert desktop.ctx.actor.username == "c01-leader"
     page = desktop.window.show_page("sync")
     qtbot.waitUntil(
         lambda: page.quarantine.rowCount() == 1 and page.conflicts.rowCount() == 2, timeout=30_000
@@ -66,5 +80,6 @@ def test_sync_page_lists_and_resolves_what_waits(
     with store.read() as s:
         assert s.get(IncomingDocument, inbox.document_id).handler == "Bà Lê Thị Yến"
         actions = {(a.action, a.actor) for a in s.scalars(select(AuditEntry))}
-    assert ("conflict_resolved", "Nguyễn Thu Hà") in actions
-    assert ("quarantine_discarded", "Nguyễn Thu Hà") in actions
+    assert ("conflict_resolved", "c01-leader") in actions
+    assert ("quarantine_discarded", "c01-leader") in actions
+    assert ("clerk_signed_in_online", "c01-leader") in actions

@@ -23,7 +23,13 @@ def city(tmp_path: Path) -> Iterator[RunningServer]:
 
 
 def test_sync_round_from_the_page_empties_the_queue(
-    city: RunningServer, make_desktop: Any, qtbot: Any, keys: Any, idle: Any, tmp_path: Path
+    city: RunningServer,
+    make_desktop: Any,
+    qtbot: Any,
+    keys: Any,
+    idle: Any,
+    tmp_path: Path,
+    signer: Any,
 ) -> None:
     from commune_desk.sync.account import login
 
@@ -31,6 +37,7 @@ def test_sync_round_from_the_page_empties_the_queue(
     with AppContext.open(AppPaths(data_dir=data, backup_dir=data / "backups")) as ctx:
         login(ctx.store, server_url=city.base_url, username="c01-clerk", password="secret-pass")
     desktop = make_desktop()
+    signer(desktop, "c01-clerk", password="secret-pass")  # the PC's login set their verifier
     assert desktop.sync is not None and desktop.sync.configured
     page = desktop.window.show_page("sync")
     # The worker's first round runs at start-up.

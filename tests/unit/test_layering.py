@@ -67,12 +67,13 @@ ALLOWED: dict[str, frozenset[str]] = {
     "sync": frozenset({"domain", "protocol", "store", "messages"}),
     "update": frozenset({"domain", "protocol", "store", "services", "paths", "messages"}),
     "app": frozenset({"domain", "protocol", "store", "services", "sync", "update", "paths", "messages"}),
+    "support": frozenset({"domain", "protocol", "store", "services", "sync", "paths", "messages", "logfile"}),
     "ui": frozenset(
-        {"app", "domain", "protocol", "services", "sync", "update", "paths", "messages", "logfile"}
+        {"app", "domain", "protocol", "services", "sync", "update", "support", "paths", "messages", "logfile"}
     ),
     "cli": frozenset(
         {"app", "ui", "domain", "protocol", "store", "services", "sync", "update", "paths", "messages"}
-        | {"logfile", "platform_check"}
+        | {"logfile", "platform_check", "support"}
     ),
     "__main__": frozenset({"cli"}),
     "__init__": frozenset(),

@@ -29,6 +29,8 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from commune_desk.domain.roles import Role  # user roles: the domain's, one definition
+
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
 
@@ -134,14 +136,6 @@ class OpStatus(StrEnum):
     """
 
 
-class Role(StrEnum):
-    """User roles. Leaders and admins may revoke devices of their commune."""
-
-    CLERK = "clerk"
-    LEADER = "leader"
-    ADMIN = "admin"
-
-
 class ErrorKind(StrEnum):
     """Machine-readable reasons, for HTTP errors and for rejected/conflicting ops."""
 
@@ -192,6 +186,8 @@ class ErrorKind(StrEnum):
     BLOB_INCOMPLETE = "blob_incomplete"
     UNKNOWN_CONFLICT = "unknown_conflict"
     CONFLICT_ALREADY_RESOLVED = "conflict_already_resolved"
+    ROLE_FORBIDDEN = "role_forbidden"
+    """The operation's actor is not a user of the commune whose role allows it."""
     # Office relay (docs/relay.md)
     BAD_SIGNATURE = "bad_signature"
     NOT_A_RELAY = "not_a_relay"
@@ -470,6 +466,12 @@ class Operation(_Wire):
     action: Action
     base_version: int | None = Field(default=None, ge=0, le=2**62)
     fields: dict[str, Any] = Field(default_factory=dict)
+    actor: Text | None = Field(
+        default=None,
+        max_length=100,
+        description="User name of the person signed in on the PC who made the change "
+        "(null: the device's own user). Leader-only changes are checked against it.",
+    )
 
 
 class PushRequest(_Wire):
@@ -612,3 +614,38 @@ class GapReport(_Wire):
     """All gaps of the caller's commune (register books)."""
 
     gaps: list[Gap]
+
+
+# ---------------------------------------------------------------------------
+# Staff of the commune: accounts for the shared PCs, role rules
+# ---------------------------------------------------------------------------
+
+
+class StaffMember(_Wire):
+    """A user of the caller's commune (never a password or its hash)."""
+
+    username: str
+    full_name: str = ""
+    role: Role
+    active: bool = True
+
+
+class StaffList(_Wire):
+    """The commune's users and its role rules ``{permission: [roles]}``."""
+
+    members: list[StaffMember]
+    rules: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class VerifyUserRequest(_Wire):
+    """A person's first sign-in on a PC: is this the password of this user of the commune?"""
+
+    username: Text = Field(min_length=1, max_length=100)
+    password: Text = Field(min_length=1, max_length=1000)
+
+
+class RulesUpdate(_Wire):
+    """New role rules of the commune, decided by ``actor`` (who needs the settings permission)."""
+
+    rules: dict[str, list[Text]]
+    actor: Text = Field(min_length=1, max_length=100)

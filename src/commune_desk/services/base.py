@@ -141,8 +141,10 @@ class ServiceBase:
         *,
         base_version: int | None = None,
         at: datetime | None = None,
+        actor: str | None = None,
     ) -> None:
-        """Queue the sync operation for a write in the caller's transaction."""
+        """Queue the sync operation for a write in the caller's transaction (``actor``: the
+        signed-in person's user name)."""
         add_op(
             session,
             device_id=self.device_id,
@@ -152,6 +154,7 @@ class ServiceBase:
             fields=fields_to_wire(fields),
             created_at=at or self._now(),
             base_version=base_version,
+            actor=actor,
         )
 
     def _ops(
@@ -160,6 +163,7 @@ class ServiceBase:
         ops: list[tuple[str, str, str, int | None, dict[str, Any]]],
         *,
         at: datetime | None = None,
+        actor: str | None = None,
     ) -> None:
         """Queue several operations ``(entity, id, action, base_version, fields)`` in one statement."""
         insert_ops(
@@ -167,6 +171,7 @@ class ServiceBase:
             device_id=self.device_id,
             ops=[(e, i, a, b, fields_to_wire(f)) for e, i, a, b, f in ops],
             created_at=at or self._now(),
+            actor=actor,
         )
 
     def _audit(self, session: Session, action: str, **entry: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -28,8 +29,10 @@ from commune_desk.domain.intake import (
     clean_person_name,
     clean_text,
 )
+from commune_desk.domain.roles import permission_for_event
 from commune_desk.protocol import Action, Entity
 from commune_desk.protocol.records import DOSSIER, DOSSIER_EVENT
+from commune_desk.services.actors import ActorLike, actor_name, actor_username, audit_name
 from commune_desk.services.appointments import (
     PAUSES,
     apology_data,
@@ -38,6 +41,7 @@ from commune_desk.services.appointments import (
 )
 from commune_desk.services.base import ProcedureFacts, ServiceBase
 from commune_desk.services.catalogue import parse_extension
+from commune_desk.services.clerks import require
 from commune_desk.services.errors import NotFound
 from commune_desk.services.values import (
     AttachmentInfo,
@@ -211,7 +215,7 @@ def attachment_info(a: Attachment) -> AttachmentInfo:
 class DossierServices(ServiceBase):
     """Intake and processing of one-stop dossiers."""
 
-    def register_dossier(self, new: NewDossier) -> Outcome[DossierDetail]:
+    def register_dossier(self, new: NewDossier, *, actor: ActorLike | None = None) -> Outcome[DossierDetail]:
         """Register a dossier received at the counter, in ONE transaction.
 
         Validate → next code of this counter slot → appointment → dossier row,
@@ -219,6 +223,8 @@ class DossierServices(ServiceBase):
         Raises ValidationError / NumberingError; nothing is written on error.
         The time of receipt must lie between the office's start date and a
         few minutes from now (a mistyped year never reaches the codes).
+        ``actor`` is the signed-in clerk: their name is the dossier's
+        ``received_by`` (else ``new.received_by``, for scripts).
 
         This is the counter's hot path (``bench/intake_bench.py``): one Core
         connection's transaction (BEGIN IMMEDIATE), the rows written as
@@ -226,6 +232,8 @@ class DossierServices(ServiceBase):
         calendar and procedure parsed once per stored version of their rows
         (see ``_office`` and ``_procedure``).
         """
+        if actor is not None:
+            new = replace(new, received_by=actor_name(actor))
         now = self._now()
         if new.received_at is not None and new.received_at.tzinfo is None:
             raise ValidationError("naive_datetime", "received_at needs a time zone", field="received_at")
@@ -309,6 +317,7 @@ class DossierServices(ServiceBase):
                     (Entity.DOSSIER_EVENT, event_id, Action.CREATE, None, event_synced),
                 ],
                 at=now,
+                actor=actor_username(actor),
             )
             keys = record_keys(Entity.DOSSIER, dossier_synced)
             assert keys is not None
@@ -409,7 +418,7 @@ class DossierServices(ServiceBase):
         dossier_id: str,
         kind: EventKind | str,
         *,
-        actor: str = "",
+        actor: ActorLike = "",
         note: str = "",
         at: datetime | None = None,
         data: dict[str, Any] | None = None,
@@ -422,18 +431,22 @@ class DossierServices(ServiceBase):
         code of a statutory extension of the procedure in ``data["extension"]``;
         ``extended`` (form 04) takes the new date in ``data["appointment_at"]``
         (ISO 8601, a working moment after receipt) and who caused the delay in
-        ``data["fault"]``.
+        ``data["fault"]``. An extension needs the
+        permission to approve extensions (PermissionDenied).
         """
         kind = EventKind(kind)
         at = at or self._now()
         if at.tzinfo is None:
             raise ValidationError("naive_datetime", "event time needs a time zone", field="at")
-        actor = clean_text(actor, field="actor", max_length=_limit(DOSSIER_EVENT, "actor"))
+        actor_text = clean_text(actor_name(actor), field="actor", max_length=_limit(DOSSIER_EVENT, "actor"))
         note = clean_text(note, field="note", max_length=_limit(DOSSIER_EVENT, "note"), multiline=True)
         with self.store.write.begin() as session:
             dossier = session.get(Dossier, dossier_id)
             if dossier is None:
                 raise NotFound(Entity.DOSSIER, dossier_id)
+            permission = permission_for_event(kind)
+            if permission is not None:
+                require(session, actor, permission)
             procedure = session.get(Procedure, dossier.procedure_code)
             assert procedure is not None  # foreign key
             events = list(
@@ -452,14 +465,17 @@ class DossierServices(ServiceBase):
                 local_order=(events[-1].local_order if events else 0) + 1,
                 kind=kind.value,
                 at=at,
-                actor=actor,
+                actor=actor_text,
                 note=note,
                 data=event_data,
                 dirty=True,
             )
             session.add(event)
             events.append(event)
-            self._op(session, Entity.DOSSIER_EVENT, event.id, Action.CREATE, event_fields(event))
+            username = actor_username(actor)
+            self._op(
+                session, Entity.DOSSIER_EVENT, event.id, Action.CREATE, event_fields(event), actor=username
+            )
             dossier.status = int(new_status)
             changed_fields = self._apply_side_effects(dossier, procedure, calendar, events, event)
             dossier.updated_at = self._now()
@@ -472,11 +488,12 @@ class DossierServices(ServiceBase):
                     Action.UPDATE,
                     changed_fields,
                     base_version=dossier.server_version,
+                    actor=username,
                 )
             self._audit(
                 session,
                 f"dossier_{kind.value}",
-                actor=event.actor,
+                actor=audit_name(actor),
                 entity=Entity.DOSSIER,
                 entity_id=dossier.id,
             )

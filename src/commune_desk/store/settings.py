@@ -47,6 +47,13 @@ CALENDAR_OVERRIDES = SettingKey("calendar_overrides", dict, None, "older version
 DEVICE_ID = SettingKey("device_id", str, None, "this installation's device UUID (never changes)")
 SYNC_ACCOUNT = SettingKey("sync.account", dict, None, "who this PC syncs as, and the offline verifier")
 SYNC_CLOCK = SettingKey("sync.clock", dict, None, "clock offset measured at the last handshake")
+ROLE_RULES = SettingKey(
+    "access.roles",
+    dict,
+    None,
+    "who may do the leader-only actions {permission: [roles]} (server's if synced)",
+)
+LOCK_AFTER = SettingKey("access.lock_after_minutes", int, None, "idle minutes before the PC locks (0: never)")
 SYNC_SOURCE = SettingKey(
     "sync.source", dict, None, "the server instance the pull cursor belongs to, and the city's carry key"
 )
@@ -65,6 +72,8 @@ SETTINGS = {
         DEVICE_ID,
         SYNC_ACCOUNT,
         SYNC_CLOCK,
+        ROLE_RULES,
+        LOCK_AFTER,
         SYNC_SOURCE,
         SYNC_RELAY,
         CARRY_IMPORTED,
@@ -115,6 +124,11 @@ def merge_office(session: Session, **values: Any) -> None:
     if unknown:
         raise KeyError(f"not office fields: {sorted(unknown)}")
     put_setting(session, OFFICE, {**(get_setting(session, OFFICE) or {}), **values})
+
+
+def server_managed(session: Session) -> bool:
+    """Whether this PC has logged in to a city server (its accounts and rules are then the server's)."""
+    return bool(get_setting(session, SYNC_ACCOUNT))
 
 
 def ensure_device_id(session: Session) -> str:

@@ -37,6 +37,7 @@ from commune_desk.sync.credentials import (
 from commune_desk.sync.device_key import DeviceKey
 from commune_desk.sync.errors import SyncError, SyncErrorKind
 from commune_desk.sync.leases import adopt_local_numbers, renew_leases
+from commune_desk.sync.staff import adopt_after_login
 
 #: Refresh the access token this many seconds before it expires.
 ACCESS_MARGIN_SECONDS = 60
@@ -169,6 +170,8 @@ def login(
         )
         adopt_local_numbers(store, client, handshake)
         renew_leases(store, client, handshake)
+        verifier = PasswordVerifier.create(password).to_json()
+        adopt_after_login(store, client, tokens, verifier)
     finally:
         client.close()
     account = Account(
@@ -178,7 +181,7 @@ def login(
         commune_code=tokens.commune_code,
         commune_name=tokens.commune_name,
         role=str(tokens.role),
-        verifier=PasswordVerifier.create(password).to_json(),
+        verifier=verifier,
         secret_storage=vault.storage,
     )
     save_account(store, account)

@@ -122,6 +122,20 @@ class SyncClient:
         """Obtain a dossier-code slot or a block of register numbers."""
         return self._json("POST", "/leases", req, p.Lease)
 
+    # -- staff -----------------------------------------------------------------------
+
+    def staff(self) -> p.StaffList:
+        """The commune's users (for the shared PC's accounts) and its role rules."""
+        return self._json("GET", "/office/staff", None, p.StaffList)
+
+    def verify_user(self, req: p.VerifyUserRequest) -> p.StaffMember:
+        """Confirm a person's password (their first sign-in on this PC)."""
+        return self._json("POST", "/office/verify", req, p.StaffMember)
+
+    def put_rules(self, req: p.RulesUpdate) -> p.StaffList:
+        """Change the commune's role rules (the actor needs the settings permission)."""
+        return self._json("PUT", "/office/rules", req, p.StaffList)
+
     # -- office relay (docs/relay.md) -------------------------------------------------
 
     def relay_session(self, req: p.RelaySessionRequest) -> p.TokenResponse:

@@ -33,6 +33,7 @@ from commune_desk.sync.leases import renew_leases
 from commune_desk.sync.pull import OPEN_STATES, drop_done_ops, pull_all
 from commune_desk.sync.push import Pusher, PushReport, continue_after
 from commune_desk.sync.relay_link import RelaySession, adopt_source, discover_relay, relay_settings
+from commune_desk.sync.staff import refresh_staff
 from commune_desk.sync.state import get_clock, load_state, put_clock
 from commune_desk.sync.status import Progress, SyncPhase, SyncStatus
 
@@ -276,6 +277,14 @@ class SyncEngine:
             state.last_success_at, state.last_attempt_at, state.last_error = finished, started, None
             drop_done_ops(session)
         pending, quarantined, conflicts = self.counts()
+        log.info(
+            "sync round done: pushed %d, pulled %d, pending %d, quarantined %d, conflicts %d",
+            report.sent,
+            pulled,
+            pending,
+            quarantined,
+            conflicts,
+        )
         self._update(
             phase=SyncPhase.IDLE,
             last_success_at=finished,
@@ -350,6 +359,7 @@ class SyncEngine:
             page_size=min(self.page_size, hs.limits.max_pull_limit),
             on_page=on_page,
         )
+        refresh_staff(self.store, client)
         return report, pulled
 
     def _failed(

@@ -93,6 +93,7 @@ def _to_wire(op: OutboxOp, base: int | None) -> p.Operation:
         action=p.Action(op.action),
         base_version=base,
         fields=fields,
+        actor=op.actor,
     )
 
 

@@ -97,8 +97,9 @@ def preview_appointment(services: Any, procedure_code: str, extension: str = "")
     return services.preview_appointment(procedure_code, extension)
 
 
-def receive_dossier(services: Any, values: dict[str, Any]) -> Outcome[Any]:
-    """Save a new dossier typed at the counter, with the papers received as structured data."""
+def receive_dossier(services: Any, values: dict[str, Any], actor: Any) -> Outcome[Any]:
+    """Save a new dossier typed at the counter, with the papers received as structured data,
+    received by ``actor`` (the clerk signed in)."""
     from commune_desk.domain.intake import PaperForm, ReceivedPaper
     from commune_desk.services.values import NewDossier
 
@@ -109,14 +110,13 @@ def receive_dossier(services: Any, values: dict[str, Any]) -> Outcome[Any]:
         applicant_phone=values.get("applicant_phone"),
         applicant_address=values.get("applicant_address", ""),
         date_of_birth=values.get("date_of_birth"),
-        received_by=values.get("clerk", ""),
         papers=tuple(
             ReceivedPaper(name=name, form=PaperForm(form), count=count)
             for name, form, count in values.get("papers", [])
         ),
         extension=values.get("extension", ""),
     )
-    return services.register_dossier(new)
+    return services.register_dossier(new, actor=actor)
 
 
 def dossier_of(result: Any) -> Any:
@@ -365,27 +365,42 @@ def _device_id(engine: Any) -> str:
     return account.device_id if account is not None else ""
 
 
-def handle_quarantined(bridge: Any, op_id: str, action: str, actor: str) -> Any:
-    """Send a rejected operation again, or set it aside (audited by the sync layer)."""
+def handle_quarantined(bridge: Any, op_id: str, action: str, actor: Any, services: Any) -> Any:
+    """Send a rejected operation again, or set it aside (audited by the sync layer); only for
+    people allowed to settle sync problems."""
+    from commune_desk.domain.roles import Permission
     from commune_desk.sync.resolution import discard_quarantined, requeue_quarantined
 
+    services.require_permission(actor, Permission.RESOLVE_CONFLICT)
     engine = bridge.engine
     if action == "requeue":
-        return requeue_quarantined(engine.store, device_id=_device_id(engine), op_id=op_id, actor=actor)
-    discard_quarantined(engine.store, op_id=op_id, actor=actor)
+        return requeue_quarantined(
+            engine.store,
+            device_id=_device_id(engine),
+            op_id=op_id,
+            actor=actor.username,
+            username=actor.username,
+        )
+    discard_quarantined(engine.store, op_id=op_id, actor=actor.username)
     return None
 
 
-def resolve_conflict(bridge: Any, conflict_id: str, chosen: dict[str, Any], actor: str, note: str) -> str:
-    """Record a person's choice for a conflict (applied locally and queued for the server)."""
+def resolve_conflict(
+    bridge: Any, conflict_id: str, chosen: dict[str, Any], actor: Any, note: str, services: Any
+) -> str:
+    """Record a person's choice for a conflict (applied locally and queued for the server);
+    only for people allowed to settle sync problems."""
+    from commune_desk.domain.roles import Permission
     from commune_desk.sync.resolution import resolve_conflict as resolve
 
+    services.require_permission(actor, Permission.RESOLVE_CONFLICT)
     engine = bridge.engine
     return resolve(
         engine.store,
         device_id=_device_id(engine),
         conflict_id=conflict_id,
         chosen=chosen,
-        actor=actor,
+        actor=actor.username,
         note=note,
+        username=actor.username,
     )

@@ -99,7 +99,10 @@ class DesktopApp:
         self.ctx.extras["ui_settings"] = self.ui_settings
         self.ctx.extras["desktop"] = self
         self.ctx.before_store = self.start_opening
-        self.ctx.clerk = self.ui_settings.clerk
+        from commune_desk.ui.session import ClerkSession
+
+        self.ctx.session = ClerkSession()
+        self.session_ui: Any = None
         self.translations.install(lang or self.ui_settings.language)
         self._first_run = first_run
         self.window: Any = None
@@ -205,9 +208,11 @@ class DesktopApp:
         from PySide6.QtCore import QTimer
 
         from commune_desk.ui.main_window import MainWindow
+        from commune_desk.ui.session_ui import attach_session
 
         self.window = MainWindow(self.ctx)
         self.window.resize(1366, 740)
+        self.session_ui = attach_session(self.ctx, self.window)
         QTimer.singleShot(OPEN_DELAY_MS, self.start_opening)
         if self.sync is not None:
             self.sync.start()
@@ -236,6 +241,9 @@ class DesktopApp:
         if self._closed:
             return
         self._closed = True
+        if self.session_ui is not None:
+            self.session_ui.close()
+        self.ctx.session.stop()
         if self.window is not None:
             self.window.close()
         if self.sync is not None:
@@ -249,7 +257,7 @@ class DesktopApp:
         if self.window is not None:
             self.window.deleteLater()
             self.window = None
-        for obj in (self.events, self.tasks, self.sync):
+        for obj in (self.events, self.tasks, self.sync, self.ctx.session):
             if obj is not None:
                 obj.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -289,6 +297,8 @@ def run_app(args: argparse.Namespace) -> int:
         desktop = DesktopApp(paths, lang=getattr(args, "lang", None), first_run=not demo)
     except Exception as exc:  # noqa: BLE001 - e.g. the data folder cannot be created
         return _fatal_start(paths, exc)
+    if demo:
+        desktop.ctx.extras["demo"] = True
     window = desktop.create_window()
     window.show()
     if demo:

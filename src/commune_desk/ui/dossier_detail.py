@@ -136,6 +136,9 @@ class DossierDetailPanel(QScrollArea):
         layout.addStretch(1)
         self._set_enabled(False)
         ctx.events.store_changed.connect(self._on_store_changed)
+        if ctx.session is not None:  # leader-only actions follow who is signed in
+            ctx.session.changed.connect(self._refill_actions)
+            ctx.session.policy_changed.connect(self._refill_actions)
 
     # -- loading --------------------------------------------------------------------
 
@@ -219,7 +222,11 @@ class DossierDetailPanel(QScrollArea):
     def _fill_actions(self, allowed: tuple[Any, ...]) -> None:
         self._clear_actions()
         self.action_buttons: dict[str, QPushButton] = {}
-        shown = [k for k in allowed if EventKind(k) not in (EventKind.RECEIVED, EventKind.REGISTERED_ONLINE)]
+        shown = [
+            k
+            for k in allowed
+            if EventKind(k) not in (EventKind.RECEIVED, EventKind.REGISTERED_ONLINE) and self._offered(k)
+        ]
         for n, kind in enumerate(shown):
             button = QPushButton(action_name(kind), self.actions_box)
             button.setObjectName(f"action_{EventKind(kind).value}")
@@ -230,6 +237,15 @@ class DossierDetailPanel(QScrollArea):
             self.actions_layout.addWidget(
                 hint_label(self.tr("Hồ sơ đã kết thúc; không còn thao tác nào."), self.actions_box)
             )
+
+    def _offered(self, kind: Any) -> bool:
+        """Whether the person signed in may record ``kind`` (an extension is a leader's)."""
+        session = self.ctx.session
+        return session is None or session.allows_event(kind)
+
+    def _refill_actions(self, _what: Any = None) -> None:
+        if self.detail is not None:
+            self._fill_actions(self.detail.allowed_events)
 
     # -- actions ----------------------------------------------------------------------
 
@@ -280,7 +296,9 @@ class DossierDetailPanel(QScrollArea):
         data = dict(data or {})
         if new_date is not None:
             data["appointment_at"] = new_date.isoformat()
-        actor = self.ctx.clerk
+        actor = self.ctx.actor
+        if actor is None:
+            return
         before = self.detail
         StoreOp(
             self.ctx,
@@ -291,7 +309,12 @@ class DossierDetailPanel(QScrollArea):
         ).run_in_background()
 
     def _on_recorded(
-        self, outcome: Any, kind: EventKind, note: str, new_date: datetime | None, before: Any
+        self,
+        outcome: Any,
+        kind: EventKind,
+        note: str,
+        new_date: datetime | None,
+        before: Any,
     ) -> None:
         detail = outcome.value
         if detail.summary.id == self.dossier_id:

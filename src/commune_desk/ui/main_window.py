@@ -122,6 +122,8 @@ class MainWindow(QMainWindow):
         index = self.page_keys().index(key)
         if self.rail.currentRow() != index:
             self.rail.setCurrentRow(index)
+        elif self.stack.currentWidget() is not self._pages.get(key):
+            self._on_row_changed(index)  # the first page, asked for before its delayed build
         return self.page(key)
 
     def _show_first_page(self) -> None:

@@ -1,4 +1,4 @@
-"""The desktop's own preferences kept in ``settings.json`` (language, clerk name).
+"""The desktop's own preferences kept in ``settings.json`` (the language).
 
 Other parts of the program may keep their keys in the same file, so this
 module only ever reads and rewrites its own keys, leaving the rest intact.
@@ -14,16 +14,16 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-_KEYS = ("language", "clerk")
+_KEYS = ("language",)
 
 
 @dataclass
 class UiSettings:
-    """Language of the interface and the name of the clerk at this PC."""
+    """Language of the interface. (Who works at the PC is whoever signs in: see
+    ``ui/session.py``; the single clerk name once kept here is no longer read.)"""
 
     path: Path
     language: str = "vi"
-    clerk: str = ""
 
     @classmethod
     def load(cls, path: Path) -> UiSettings:
@@ -40,7 +40,6 @@ class UiSettings:
         return cls(
             path=path,
             language=str(ui.get("language") or "vi"),
-            clerk=str(ui.get("clerk") or ""),
         )
 
     def save(self) -> None:

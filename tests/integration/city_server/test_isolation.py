@@ -149,7 +149,6 @@ def case_push(w: World) -> None:
         a.op("dossier", w.dossier_id, "update", {"secret": "stolen"}, 2),
         a.op("dossier", w.dossier_id, "delete", base_version=2),
         a.op("dossier_event", fields={"dossier_id": w.dossier_id, "kind": "received"}),
-        a.op("conflict_resolution", fields={"conflict_id": w.conflict_id, "chosen": {"secret": "stolen"}}),
         a.op("attachment", fields={"sha256": w.sha}),
         a.op("incoming_document", fields={"series": w.series, "number": 3}),
     )
@@ -157,10 +156,15 @@ def case_push(w: World) -> None:
         "unknown_record",
         "unknown_record",
         "unknown_dossier",
-        "unknown_conflict",
         "blob_incomplete",
         "number_outside_lease",
     ]
+    # Settling a conflict is a leader's: C01's leader still cannot see C02's conflict.
+    lead = w.attacker_leader
+    resolution = lead.push_one(
+        lead.op("conflict_resolution", fields={"conflict_id": w.conflict_id, "chosen": {"secret": "stolen"}})
+    )
+    assert resolution["kind"] == "unknown_conflict"
     # A create with the victim's ID makes a record in C01 only.
     assert a.push_one(a.op("dossier", w.dossier_id, fields={"secret": "mine"}))["status"] == "applied"
     assert _victim_dossier(w)["fields"]["secret"] == "C02 only"
@@ -259,6 +263,37 @@ def case_relay_transfer(w: World) -> None:
     assert w.victim.http.get("/v1/leases").json() == before
 
 
+def case_staff(w: World) -> None:
+    """A commune's staff list names its own users only."""
+    names = {m["username"] for m in w.attacker.http.get("/v1/office/staff").json()["members"]}
+    assert w.attacker.user.username in names
+    assert w.victim.user.username not in names and w.victim_leader.user.username not in names
+
+
+def case_verify(w: World) -> None:
+    """A C01 PC cannot confirm (so cannot probe) the password of a C02 user."""
+    good = {"username": w.victim.user.username, "password": w.victim.user.password}
+    reply = w.attacker.http.post("/v1/office/verify", json=good)
+    assert (reply.status_code, reply.json()["kind"]) == (401, "invalid_credentials")
+    assert w.victim.http.post("/v1/office/verify", json=good).status_code == 200
+
+
+def case_rules(w: World) -> None:
+    """C02's leader named as the actor on a C01 PC is refused; C01's rules change C01 only."""
+    rules = {"sign_outgoing": ["clerk", "leader"]}
+    reply = w.attacker_leader.http.put(
+        "/v1/office/rules", json={"rules": rules, "actor": w.victim_leader.user.username}
+    )
+    assert (reply.status_code, reply.json()["kind"]) == (403, "forbidden")
+    reply = w.attacker_leader.http.put(
+        "/v1/office/rules", json={"rules": rules, "actor": w.attacker_leader.user.username}
+    )
+    assert reply.status_code == 200
+    assert reply.json()["rules"]["sign_outgoing"] == ["clerk", "leader"]
+    victim = w.victim.http.get("/v1/office/staff").json()["rules"]
+    assert victim["sign_outgoing"] == ["leader"]
+
+
 CASES: dict[tuple[str, str], Callable[[World], None]] = {
     ("POST", "/v1/relay/register"): case_relay_register,
     ("GET", "/v1/relay/office"): case_relay_office,
@@ -280,6 +315,9 @@ CASES: dict[tuple[str, str], Callable[[World], None]] = {
     ("GET", "/v1/blobs/{sha256}/status"): case_blob_status,
     ("PUT", "/v1/blobs/{sha256}"): case_blob_chunk,
     ("GET", "/v1/blobs/{sha256}"): case_blob_download,
+    ("GET", "/v1/office/staff"): case_staff,
+    ("POST", "/v1/office/verify"): case_verify,
+    ("PUT", "/v1/office/rules"): case_rules,
 }
 PUBLIC = {("POST", "/v1/auth/login"), ("POST", "/v1/auth/refresh"), ("POST", "/v1/auth/challenge")}
 

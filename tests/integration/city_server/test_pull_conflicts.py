@@ -95,7 +95,7 @@ def test_per_field_merge_and_field_conflict(device: Callable[..., SyncDevice]) -
 def test_resolving_a_conflict_applies_the_choice_and_is_audited(
     device: Callable[..., SyncDevice],
 ) -> None:
-    a, b = device(), device()
+    a, b = device(), device(role="leader")  # settling a conflict is a leader's
     rid = uuid.uuid4()
     a.push(a.op("dossier", rid, fields={"phone": "1"}))
     a.push(a.op("dossier", rid, "update", {"phone": "2"}, 1))
@@ -107,8 +107,8 @@ def test_resolving_a_conflict_applies_the_choice_and_is_audited(
     state = _state(b.pull_all()[0])
     assert state[str(rid)]["fields"]["phone"] == "3"
     assert state[conflict_id]["fields"]["status"] == "resolved"
-    assert state[conflict_id]["fields"]["resolved_by"] == "c01-clerk"
-    assert state[res["entity_id"]]["fields"]["resolved_by"] == "c01-clerk"
+    assert state[conflict_id]["fields"]["resolved_by"] == "c01-leader"
+    assert state[res["entity_id"]]["fields"]["resolved_by"] == "c01-leader"
     again = b.op("conflict_resolution", fields={"conflict_id": conflict_id, "chosen": {}})
     assert b.push_one(again)["kind"] == "conflict_already_resolved"
     unknown = b.op("conflict_resolution", fields={"conflict_id": str(uuid.uuid4())})

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.registers import SECRECIES as SECRECY_MARKS
 from commune_desk.domain.registers import URGENCIES as URGENCY_MARKS
+from commune_desk.domain.roles import Permission
 from commune_desk.ui import api, register_books, slips
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.format import format_date, now_utc
@@ -131,6 +132,8 @@ class IncomingPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self._build_assign())
         ctx.events.store_changed.connect(self._on_store_changed)
+        if ctx.session is not None:  # voiding a number is offered to those allowed only
+            ctx.session.guard(self.void_button, Permission.VOID_NUMBER)
         self.reload()
 
     # -- building ---------------------------------------------------------------------
@@ -294,7 +297,7 @@ class IncomingPage(QWidget):
             self.entry_error.setText(self.tr("Nhập nơi gửi và trích yếu."))
             (self.author_edit if not new.author else self.summary_edit).setFocus()
             return
-        actor = self.ctx.clerk
+        actor = self.ctx.actor
         self.register_button.setEnabled(False)
         StoreOp(self.ctx, lambda s: api.register_incoming(s, new, actor), parent=self).success(
             self._on_registered
@@ -322,7 +325,7 @@ class IncomingPage(QWidget):
             return
         co = tuple(c.strip() for c in self.co_handlers_edit.text().split(",") if c.strip())
         deadline: date = self.deadline_edit.date().toPython()  # type: ignore[assignment]
-        actor = self.ctx.clerk
+        actor = self.ctx.actor
         StoreOp(
             self.ctx,
             lambda s: api.assign_incoming(s, doc.id, handler, co, deadline, actor),

@@ -331,17 +331,17 @@ class IntakePage(QWidget):
             "applicant_address": self.address_edit.text().strip(),
             "papers": self.papers_box.received(),
             "extension": self.papers_box.extension(),
-            "clerk": self.ctx.clerk,
         }
 
     def save(self) -> None:
         """Validate, save on the store thread, then produce the receipt slip."""
-        if self._saving or not self.validate():
+        actor = self.ctx.actor  # who receives it: read now, a later switch does not change it
+        if self._saving or actor is None or not self.validate():
             return
         self._saving = True
         self.save_button.setEnabled(False)
         values = self.form_values()
-        StoreOp(self.ctx, lambda s: api.receive_dossier(s, values), parent=self).success(
+        StoreOp(self.ctx, lambda s: api.receive_dossier(s, values, actor), parent=self).success(
             self._on_saved
         ).failure(self._on_failed).finally_(self._after_save).run_in_background()
 

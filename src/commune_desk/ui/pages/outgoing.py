@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commune_desk.domain.roles import Permission
 from commune_desk.ui import api, register_books, slips
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.format import format_date
@@ -88,6 +89,10 @@ class OutgoingPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         layout.addWidget(self.table, 1)
         ctx.events.store_changed.connect(self._on_store_changed)
+        if ctx.session is not None:  # signing (numbering) is offered to those allowed only
+            ctx.session.guard(self.issue_button, Permission.SIGN_OUTGOING)
+            ctx.session.guard(self.signed_check, Permission.SIGN_OUTGOING)
+            ctx.session.guard(self.void_button, Permission.VOID_NUMBER)
         self.reload()
 
     def _build_entry(self) -> QGroupBox:
@@ -209,8 +214,8 @@ class OutgoingPage(QWidget):
             self.entry_error.setText(self.tr("Nhập ký hiệu và trích yếu."))
             (self.symbol_edit if not new.symbol else self.summary_edit).setFocus()
             return
-        issue = self.signed_check.isChecked()
-        actor = self.ctx.clerk
+        issue = self.signed_check.isChecked() and self.signed_check.isVisibleTo(self)
+        actor = self.ctx.actor
         self.save_button.setEnabled(False)
         StoreOp(self.ctx, lambda s: api.create_outgoing(s, new, issue, actor), parent=self).success(
             self._on_saved
@@ -233,7 +238,7 @@ class OutgoingPage(QWidget):
         if doc is None or doc.number is not None:
             self.entry_error.setText(self.tr("Chọn một văn bản chưa cấp số."))
             return
-        actor = self.ctx.clerk
+        actor = self.ctx.actor
         StoreOp(self.ctx, lambda s: api.issue_outgoing(s, doc.id, actor), parent=self).success(
             self._on_issued
         ).run_in_background()

@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from commune_desk.domain.calendar import OfficeHours
+from commune_desk.domain.roles import Permission
 from commune_desk.ui import api
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.i18n import LANGUAGES
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.relay_box import OfficeRelayBox
+from commune_desk.ui.staff_box import StaffSupportBox
 from commune_desk.ui.usb_update import UsbUpdateBox
 from commune_desk.ui.widgets import error_label, hint_label, page_layout
 
@@ -78,20 +80,15 @@ class OfficeForm(QWidget):
         self.unit_code_edit.setPlaceholderText(self.tr("Mã định danh đơn vị, ví dụ: 000.00.06.H26"))
         self.slot_spin = QSpinBox(self)
         self.slot_spin.setRange(1, 9)
-        self.clerk_edit = QLineEdit(self)
-        self.clerk_edit.setObjectName("clerkName")
-        self.clerk_edit.setPlaceholderText(self.tr("Họ tên cán bộ dùng máy này"))
         form.addRow(QLabel(self.tr("Tên đơn vị *"), self), self.unit_name_edit)
         form.addRow(QLabel(self.tr("Mã đơn vị *"), self), self.unit_code_edit)
         form.addRow(QLabel(self.tr("Số quầy (1–9)"), self), self.slot_spin)
-        form.addRow(QLabel(self.tr("Cán bộ"), self), self.clerk_edit)
 
-    def load(self, settings: Any, clerk: str) -> None:
+    def load(self, settings: Any) -> None:
         """Show ``settings``."""
         self.unit_name_edit.setText(settings.unit_name)
         self.unit_code_edit.setText(settings.unit_code)
         self.slot_spin.setValue(settings.counter_slot)
-        self.clerk_edit.setText(clerk)
 
     def apply(self, settings: Any) -> Any:
         """``settings`` with the typed identity."""
@@ -208,6 +205,8 @@ class SettingsPage(QWidget):
         self.usb_box = UsbUpdateBox(ctx, self)
         self.usb_box.applied.connect(self.load)  # new holiday overrides are shown at once
         right.addWidget(self.usb_box)
+        self.staff_box = StaffSupportBox(ctx, self)
+        right.addWidget(self.staff_box)
         self.relay_box = OfficeRelayBox(ctx, self)  # office relay and USB carry (docs/relay.md)
         left.insertWidget(left.count() - 1, self.relay_box)  # above the left column's stretch
 
@@ -218,7 +217,18 @@ class SettingsPage(QWidget):
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.save_button)
         layout.addLayout(bottom)
+        if ctx.session is not None:  # changing the settings is offered to those allowed only
+            ctx.session.guard(self.save_button, Permission.SETTINGS)
+            ctx.session.changed.connect(self._say_who_may_save)
+            self._say_who_may_save()
         self.load()
+
+    def _say_who_may_save(self, _actor: Any = None) -> None:
+        hint = self.tr("Chỉ lãnh đạo (hoặc người được giao quyền cài đặt) được thay đổi cài đặt.")
+        if not self.ctx.session.allows(Permission.SETTINGS):
+            self.message.setText(hint)
+        elif self.message.text() == hint:
+            self.message.clear()
 
     def on_shown(self) -> None:
         """Look for an update stick each time the page is opened (quietly)."""
@@ -254,7 +264,7 @@ class SettingsPage(QWidget):
 
     def _show(self, settings: Any) -> None:
         self.settings = settings
-        self.office_form.load(settings, self.ctx.clerk)
+        self.office_form.load(settings)
         sessions = settings.hours.sessions
         first, last = sessions[0], sessions[-1]
         for edit, value in (
@@ -298,7 +308,7 @@ class SettingsPage(QWidget):
         )
 
     def save(self) -> None:
-        """Validate and save (office settings in the store, language and clerk in settings.json)."""
+        """Validate and save (office settings in the store, the language in settings.json)."""
         try:
             settings = self.collect()
         except ValueError:
@@ -309,19 +319,18 @@ class SettingsPage(QWidget):
                 raise
             self.ctx.errors.report(exc, parent=self)
             return
-        clerk = self.office_form.clerk_edit.text().strip()
+        actor = self.ctx.actor
         language = str(self.language_combo.currentData())
-        StoreOp(self.ctx, lambda s: api.update_settings(s, settings, clerk), parent=self).success(
-            lambda outcome: self._saved(outcome, clerk, language)
+        StoreOp(self.ctx, lambda s: api.update_settings(s, settings, actor), parent=self).success(
+            lambda outcome: self._saved(outcome, language)
         ).run_in_background()
 
-    def _saved(self, outcome: Any, clerk: str, language: str) -> None:
+    def _saved(self, outcome: Any, language: str) -> None:
         self.settings = outcome.value
-        self.ctx.clerk = clerk
         ui = self.ctx.extras.get("ui_settings")
         if ui is not None:
             changed_language = ui.language != language
-            ui.clerk, ui.language = clerk, language
+            ui.language = language
             ui.save()
         else:
             changed_language = False

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commune_desk.domain.roles import Permission
 from commune_desk.ui import api
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.errors import message_for
@@ -163,6 +164,9 @@ class SyncPage(QWidget):
         )
         ctx.events.sync_status_changed.connect(self._on_status)
         ctx.events.store_changed.connect(lambda _c: self.refresh())
+        if ctx.session is not None:  # settling sync problems is offered to those allowed only
+            for button in (self.requeue_button, self.discard_button, self.resolve_button):
+                ctx.session.guard(button, Permission.RESOLVE_CONFLICT)
         self.refresh()
 
     # -- status ------------------------------------------------------------------------
@@ -308,12 +312,12 @@ class SyncPage(QWidget):
     def _quarantine_action(self, action: str) -> None:
         chosen = self._selected(self.quarantine)
         bridge = self.ctx.sync
-        if chosen is None or bridge is None:
+        actor = self.ctx.actor
+        if chosen is None or bridge is None or actor is None:
             return
-        actor = self.ctx.clerk
         StoreOp(
             self.ctx,
-            lambda _s: api.handle_quarantined(bridge, chosen.op_id, action, actor),
+            lambda s: api.handle_quarantined(bridge, chosen.op_id, action, actor, s),
             parent=self,
         ).success(lambda _r: self.refresh()).run_in_background()
 
@@ -330,10 +334,12 @@ class SyncPage(QWidget):
     def resolve(self, conflict: Any, chosen: dict[str, Any], note: str) -> None:
         """Record the person's choice (audited by the sync layer) on the store thread."""
         bridge = self.ctx.sync
-        actor = self.ctx.clerk
+        actor = self.ctx.actor
+        if actor is None:
+            return
         StoreOp(
             self.ctx,
-            lambda _s: api.resolve_conflict(bridge, conflict.id, chosen, actor, note),
+            lambda s: api.resolve_conflict(bridge, conflict.id, chosen, actor, note, s),
             parent=self,
         ).success(lambda _r: self.refresh()).run_in_background()
 

@@ -1,7 +1,7 @@
 """office relay flag on devices; server identity and carry-signing key
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Adds ``device.is_relay`` (a leader registered the device as its commune's
 office relay), the one-row ``server_meta`` table (the instance id a client's
 cursor belongs to, and the Ed25519 key that signs carry replies), and the
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0003"
-down_revision: str | Sequence[str] | None = "0002"
+revision: str = "0004"
+down_revision: str | Sequence[str] | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
