@@ -2205,6 +2205,62 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
         <translation>The update on the USB stick was altered or is damaged, so it was NOT installed. Nothing changed on this PC. Tell IT support.</translation>
     </message>
     <message>
+        <source>Gói dữ liệu đã bị sửa hoặc hỏng; không nhận gì.</source>
+        <translation>The bundle was altered or is damaged; nothing was taken in.</translation>
+    </message>
+    <message>
+        <source>Gói dữ liệu đã bị sửa hoặc hỏng (chữ ký không khớp); không nhận gì.</source>
+        <translation>The bundle was altered or is damaged (the signature does not match); nothing was taken in.</translation>
+    </message>
+    <message>
+        <source>Một tệp đính kèm trong gói đã bị sửa hoặc hỏng; không nhận gì.</source>
+        <translation>An attachment in the bundle was altered or is damaged; nothing was taken in.</translation>
+    </message>
+    <message>
+        <source>Gói có thao tác của máy khác; không nhận gì.</source>
+        <translation>The bundle holds another PC&apos;s changes; nothing was taken in.</translation>
+    </message>
+    <message>
+        <source>Máy chủ không biết máy đã tạo gói này (hoặc máy thuộc xã khác).</source>
+        <translation>The server does not know the PC that made this bundle (or it belongs to another commune).</translation>
+    </message>
+    <message>
+        <source>Máy đã tạo gói này chưa có khóa thiết bị; cần đăng nhập trực tuyến một lần.</source>
+        <translation>The PC that made this bundle has no device key yet; it must log in online once.</translation>
+    </message>
+    <message>
+        <source>Máy đã tạo gói này đã bị thu hồi; không nhận dữ liệu của nó.</source>
+        <translation>The PC that made this bundle has been revoked; its data is not taken in.</translation>
+    </message>
+    <message>
+        <source>Đây không phải gói dữ liệu do máy ở xã tạo ra (hoặc gói đã hỏng).</source>
+        <translation>This is not a bundle made by a commune PC (or the bundle is damaged).</translation>
+    </message>
+    <message>
+        <source>Đây không phải gói trả lời của máy chủ thành phố (có thể là gói xuất của một máy ở xã).</source>
+        <translation>This is not a reply from the city server (it may be a bundle exported by a commune PC).</translation>
+    </message>
+    <message>
+        <source>Gói trả lời này dành cho máy khác; không nhận gì.</source>
+        <translation>This reply is meant for another PC; nothing was taken in.</translation>
+    </message>
+    <message>
+        <source>Máy này chưa biết khóa của máy chủ thành phố: cần đồng bộ trực tuyến một lần.</source>
+        <translation>This PC does not know the city server&apos;s key yet: it must sync online once.</translation>
+    </message>
+    <message>
+        <source>Máy này chưa đăng nhập máy chủ thành phố lần nào: chưa thể dùng gói dữ liệu.</source>
+        <translation>This PC has never logged in to the city server: bundles cannot be used yet.</translation>
+    </message>
+    <message>
+        <source>Máy chủ nội bộ chưa biết khóa của máy chủ thành phố: cần kết nối một lần.</source>
+        <translation>The office relay does not know the city server&apos;s key yet: it must connect once.</translation>
+    </message>
+    <message>
+        <source>Máy chủ nội bộ chưa được đăng ký với thành phố.</source>
+        <translation>The office relay is not registered with the city yet.</translation>
+    </message>
+    <message>
         <source>USB này chứa bản cập nhật CŨ hơn bản đã cài nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy xin USB cập nhật mới nhất.</source>
         <translation>This USB stick holds an update OLDER than the one installed, so it was NOT installed. Nothing changed on this PC. Ask for the latest update stick.</translation>
     </message>
@@ -2294,6 +2350,97 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     <message>
         <source>Số quầy (1–9)</source>
         <translation>Counter number (1–9)</translation>
+    </message>
+</context>
+<context>
+    <name>OfficeRelayBox</name>
+    <message>
+        <source>Khi mất mạng nhiều ngày</source>
+        <translation>When the internet is down for days</translation>
+    </message>
+    <message>
+        <source>Máy này làm máy chủ nội bộ</source>
+        <translation>This PC is the office relay</translation>
+    </message>
+    <message>
+        <source>http://192.168.1.10:8765 (máy chủ nội bộ của xã)</source>
+        <translation>http://192.168.1.10:8765 (the commune&apos;s office relay)</translation>
+    </message>
+    <message>
+        <source>Tự tìm máy chủ nội bộ trong mạng LAN</source>
+        <translation>Find the office relay on the LAN</translation>
+    </message>
+    <message>
+        <source>Lưu</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Máy chủ nội bộ</source>
+        <translation>Office relay</translation>
+    </message>
+    <message>
+        <source>Mất mạng nhiều ngày: chép dữ liệu ra USB, nhập ở máy chủ thành phố, rồi nhập gói trả lời vào máy này.</source>
+        <translation>Down for days: copy the data to a USB stick, import it at the city server, then import the reply on this PC.</translation>
+    </message>
+    <message>
+        <source>Chép dữ liệu chờ gửi ra USB…</source>
+        <translation>Copy pending data to USB…</translation>
+    </message>
+    <message>
+        <source>Nhập gói trả lời từ USB…</source>
+        <translation>Import the reply from USB…</translation>
+    </message>
+    <message>
+        <source>Địa chỉ máy chủ nội bộ phải bắt đầu bằng http:// hoặc https://</source>
+        <translation>The office relay&apos;s address must start with http:// or https://</translation>
+    </message>
+    <message>
+        <source>Đã lưu.</source>
+        <translation>Saved.</translation>
+    </message>
+    <message>
+        <source>Đã lưu. Máy chủ nội bộ đang chạy trên máy này.</source>
+        <translation>Saved. The office relay is running on this PC.</translation>
+    </message>
+    <message>
+        <source>Đã lưu. Đã khởi động máy chủ nội bộ trên máy này.</source>
+        <translation>Saved. The office relay was started on this PC.</translation>
+    </message>
+    <message>
+        <source>Đã lưu, nhưng máy chủ nội bộ chưa được đăng ký: trưởng bộ phận cần đăng ký một lần khi có mạng (xem hướng dẫn sử dụng).</source>
+        <translation>Saved, but the office relay is not registered: a leader must register it once while online (see the user guide).</translation>
+    </message>
+    <message>
+        <source>Đã lưu, nhưng máy này chưa có địa chỉ máy chủ thành phố.</source>
+        <translation>Saved, but this PC has no city server address yet.</translation>
+    </message>
+    <message>
+        <source>Chọn USB để chép dữ liệu</source>
+        <translation>Choose the USB stick to copy to</translation>
+    </message>
+    <message>
+        <source>Chọn gói trả lời</source>
+        <translation>Choose the reply bundle</translation>
+    </message>
+    <message>
+        <source>Gói dữ liệu (*.cdcarry)</source>
+        <translation>Bundles (*.cdcarry)</translation>
+    </message>
+    <message>
+        <source>Đã chép {ops} thao tác và {files} tệp vào {path}. Mang USB lên máy chủ thành phố.</source>
+        <translation>Copied {ops} changes and {files} files to {path}. Take the stick to the city server.</translation>
+    </message>
+    <message>
+        <source>Gói trả lời này đã được nhập trước đây; không có gì thay đổi.</source>
+        <translation>This reply was imported before; nothing changed.</translation>
+    </message>
+    <message>
+        <source>Đã nhận kết quả của {settled} thao tác và {changes} thay đổi; còn {left} thao tác chờ gửi.</source>
+        <translation>Received the results of {settled} changes and {changes} updates; {left} changes still wait to be sent.</translation>
+    </message>
+    <message>
+        <source>Không đọc hoặc ghi được USB: {e}</source>
+        <translation>Cannot read or write the USB stick: {e}</translation>
     </message>
 </context>
 <context>

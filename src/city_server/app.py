@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -11,10 +11,11 @@ from fastapi import APIRouter, FastAPI, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Engine, select
 
-from city_server import auth, blobs, devices, office
+from city_server import auth, blobs, devices, office, relay_api
 from city_server.auth import ContextDep, SessionDep, last_seen
 from city_server.db import POOL_SIZE, make_engine, migrate, session_factory
 from city_server.errors import ApiError, install_error_handlers
+from city_server.identity import server_identity
 from city_server.middleware import (
     BodyLimitMiddleware,
     ConcurrencyLimitMiddleware,
@@ -57,21 +58,27 @@ def _json(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
-@router.post("/handshake", response_model=HandshakeResponse, responses=_AUTH_ERRORS)
-def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> HandshakeResponse:
-    """Protocol version check, clock comparison, the device's last seq, cursor and leases."""
+def checked_clock(body: HandshakeRequest) -> tuple[datetime, float]:
+    """(server time, server − client seconds) of a handshake; 400 for another protocol version."""
     if body.protocol_version != PROTOCOL_VERSION:
         raise ApiError(
             400, ErrorKind.UNSUPPORTED_PROTOCOL, "unsupported protocol version", supported=[PROTOCOL_VERSION]
         )
     now = utcnow()
     client_time = body.client_time if body.client_time.tzinfo else body.client_time.replace(tzinfo=UTC)
-    offset = (now - client_time).total_seconds()
+    return now, (now - client_time).total_seconds()
+
+
+@router.post("/handshake", response_model=HandshakeResponse, responses=_AUTH_ERRORS)
+def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> HandshakeResponse:
+    """Protocol version check, clock comparison, the device's last seq, cursor and leases."""
+    now, offset = checked_clock(body)
     device = session.get_one(Device, ctx.device_id)
     commune = session.get_one(Commune, ctx.commune_id)
     leases = [lease_to_wire(r) for r in active_leases(session, ctx.commune_id, ctx.device_id)]
     last_seen(session, ctx.device_id, now)
     session.commit()
+    identity = server_identity(session)
     return HandshakeResponse(
         protocol_version=PROTOCOL_VERSION,
         server_time=now,
@@ -83,6 +90,8 @@ def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> H
         commune_code=commune.code,
         leases=leases,
         limits=ServerLimits(),
+        source_id=identity.instance_id,
+        server_key=identity.public_key,
     )
 
 
@@ -191,6 +200,7 @@ def create_app(
     app.include_router(router, prefix=API_PREFIX)
     app.include_router(blobs.router, prefix=API_PREFIX)
     app.include_router(office.router, prefix=API_PREFIX)
+    app.include_router(relay_api.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(SelectiveGZipMiddleware, skip_prefixes=(f"{API_PREFIX}/blobs",), minimum_size=1024)
     # Outermost: at most as many requests inside as the engine has connections.

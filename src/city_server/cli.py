@@ -1,7 +1,8 @@
 """``city-server``: administration and serving of the reference city server.
 
 Commands: ``init``, ``add-commune``, ``add-user``, ``rules``, ``serve``, ``gaps``,
-``check``, ``security-log``, ``unlock``, ``devices``, ``openapi``. Every command takes
+``check``, ``security-log``, ``unlock``, ``devices``, ``openapi``, ``relay login`` and
+``carry import|export|import-reply`` (docs/relay.md). Every command takes
 ``--db URL`` (default: the environment variable ``CITY_SERVER_DB``, else
 ``sqlite:///city-server.sqlite3``).
 """
@@ -81,6 +82,30 @@ def _parser() -> argparse.ArgumentParser:
         help="addresses of the TLS reverse proxy whose X-Forwarded-For is trusted "
         "(the client address the login throttle counts)",
     )
+    p.add_argument(
+        "--upstream",
+        default=None,
+        metavar="URL",
+        help="run as the office relay of one commune, syncing with the city server at URL "
+        "(after `city-server relay login`)",
+    )
+    p.add_argument("--advertise", action="store_true", help="relay: announce itself on the LAN (zeroconf)")
+    p = cmd("relay", "office relay set-up")
+    p.add_argument("action", choices=["login"], help="login: register this relay with the city server")
+    p.add_argument("--upstream", required=True, metavar="URL", help="the city server")
+    p.add_argument("--username", required=True, help="a leader of the commune")
+    p.add_argument("--name", default="", help="a name for the relay device")
+    p.add_argument("--password-stdin", action="store_true", required=True)
+    p = cmd("carry", "USB carry bundles")
+    p.add_argument(
+        "action",
+        choices=["import", "export", "import-reply"],
+        help="import (city): apply a PC's or relay's bundle, write the reply; export (relay): write "
+        "the relay's pending work; import-reply (relay): apply the city's reply",
+    )
+    p.add_argument("file", nargs="?", help="the bundle (.cdcarry) to import")
+    p.add_argument("--reply-to", metavar="DIR", help="import: folder (the stick) for the reply")
+    p.add_argument("--to", metavar="DIR", help="export: folder (the stick) for the bundle")
     p = cmd("gaps", "report register-number gaps of a commune")
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -107,6 +132,10 @@ def _parser() -> argparse.ArgumentParser:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    if args.upstream:
+        from city_server.relay.serve import serve_relay  # noqa: PLC0415
+
+        return serve_relay(args.db, args.upstream, host=args.host, port=args.port, advertise=args.advertise)
     migrate(make_engine(args.db))
     # Trust X-Forwarded-For only from the proxy IT names (else a client could pick its address).
     trusted: str | None = args.forwarded_allow_ips
@@ -162,6 +191,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "serve":
         return _serve(args)
+    if args.command == "relay":
+        from city_server.relay.serve import relay_login  # noqa: PLC0415
+
+        return relay_login(args)
+    if args.command == "carry":
+        from city_server.carry import carry_cli  # noqa: PLC0415
+
+        return carry_cli(args)
     engine = make_engine(args.db)
     migrate(engine)
     sessions = session_factory(engine)

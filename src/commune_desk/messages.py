@@ -33,6 +33,43 @@ def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # noqa: N802 - lupdate
 
 # Error kind → Vietnamese sentence.
 MESSAGES: dict[str, str] = {
+    # -- USB carry bundles (docs/relay.md) ------------------------------------------
+    "carry_broken": QT_TRANSLATE_NOOP("Messages", "Gói dữ liệu đã bị sửa hoặc hỏng; không nhận gì."),
+    "carry_tampered": QT_TRANSLATE_NOOP(
+        "Messages", "Gói dữ liệu đã bị sửa hoặc hỏng (chữ ký không khớp); không nhận gì."
+    ),
+    "carry_blob_tampered": QT_TRANSLATE_NOOP(
+        "Messages", "Một tệp đính kèm trong gói đã bị sửa hoặc hỏng; không nhận gì."
+    ),
+    "carry_foreign_ops": QT_TRANSLATE_NOOP("Messages", "Gói có thao tác của máy khác; không nhận gì."),
+    "carry_unknown_device": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ không biết máy đã tạo gói này (hoặc máy thuộc xã khác)."
+    ),
+    "carry_no_device_key": QT_TRANSLATE_NOOP(
+        "Messages", "Máy đã tạo gói này chưa có khóa thiết bị; cần đăng nhập trực tuyến một lần."
+    ),
+    "carry_device_revoked": QT_TRANSLATE_NOOP(
+        "Messages", "Máy đã tạo gói này đã bị thu hồi; không nhận dữ liệu của nó."
+    ),
+    "carry_not_an_export": QT_TRANSLATE_NOOP(
+        "Messages", "Đây không phải gói dữ liệu do máy ở xã tạo ra (hoặc gói đã hỏng)."
+    ),
+    "carry_not_a_reply": QT_TRANSLATE_NOOP(
+        "Messages", "Đây không phải gói trả lời của máy chủ thành phố (có thể là gói xuất của một máy ở xã)."
+    ),
+    "carry_other_device": QT_TRANSLATE_NOOP("Messages", "Gói trả lời này dành cho máy khác; không nhận gì."),
+    "carry_no_city_key": QT_TRANSLATE_NOOP(
+        "Messages", "Máy này chưa biết khóa của máy chủ thành phố: cần đồng bộ trực tuyến một lần."
+    ),
+    "carry_not_logged_in": QT_TRANSLATE_NOOP(
+        "Messages", "Máy này chưa đăng nhập máy chủ thành phố lần nào: chưa thể dùng gói dữ liệu."
+    ),
+    "carry_relay_no_city_key": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ nội bộ chưa biết khóa của máy chủ thành phố: cần kết nối một lần."
+    ),
+    "carry_relay_not_registered": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ nội bộ chưa được đăng ký với thành phố."
+    ),
     # -- what the clerk typed (domain and services) --------------------------------
     "id_number_required": QT_TRANSLATE_NOOP("Messages", "Chưa nhập số định danh (CCCD/CMND)."),
     "invalid_id_number": QT_TRANSLATE_NOOP(

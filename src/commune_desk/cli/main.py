@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "commune_desk.cli.sync_commands",
     "commune_desk.cli.update_commands",
     "commune_desk.cli.support_commands",
+    "commune_desk.cli.carry_commands",
 )
 
 

@@ -15,8 +15,9 @@ Series names, dossier codes and counter slots are rules of the domain
 
 from __future__ import annotations
 
-from commune_desk.protocol import records, wire
+from commune_desk.protocol import records, relay, wire
 from commune_desk.protocol.records import *  # noqa: F403 - the floor's names, re-exported
+from commune_desk.protocol.relay import *  # noqa: F403
 from commune_desk.protocol.wire import *  # noqa: F403
 
-__all__ = [*wire.__all__, *records.__all__]
+__all__ = [*wire.__all__, *records.__all__, *relay.__all__]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -107,10 +108,14 @@ class OutboxState(StrEnum):
     IN_FLIGHT = "in_flight"
     DONE = "done"
     QUARANTINED = "quarantined"
+    RELAYED = "relayed"
+    """Held by an office relay: sent again each round until the city's result comes back."""
 
 
-#: States of an operation the server has not settled yet.
-OPEN_OUTBOX_STATES = (OutboxState.PENDING, OutboxState.IN_FLIGHT)
+#: States of an operation the city server has not settled yet.
+OPEN_OUTBOX_STATES = (OutboxState.PENDING, OutboxState.IN_FLIGHT, OutboxState.RELAYED)
+#: Open operations that have not reached any server yet (or whose reply was lost).
+SENDABLE_OUTBOX_STATES = (OutboxState.PENDING, OutboxState.IN_FLIGHT)
 
 
 class OpStatus(StrEnum):
@@ -124,6 +129,12 @@ class OpStatus(StrEnum):
     """Non-conflicting fields were applied; the rest are in a conflict record."""
     REJECTED = "rejected"
     """Nothing was applied; ``kind`` says why. The client quarantines the op."""
+    RELAYED = "relayed"
+    """An office relay holds the op for the city; ``version`` is the version it predicts.
+
+    Only a relay answers this. The client keeps the op open (state ``relayed``)
+    and sends it again in later rounds until the city's own result comes back.
+    """
 
 
 class ErrorKind(StrEnum):
@@ -183,6 +194,9 @@ class ErrorKind(StrEnum):
     CONFLICT_ALREADY_RESOLVED = "conflict_already_resolved"
     ROLE_FORBIDDEN = "role_forbidden"
     """The operation's actor is not a user of the commune whose role allows it."""
+    # Office relay (docs/relay.md)
+    BAD_SIGNATURE = "bad_signature"
+    NOT_A_RELAY = "not_a_relay"
 
 
 RETRYABLE_HTTP_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -243,7 +257,9 @@ CHALLENGE_TTL_SECONDS = 120
 #: Purposes a device proof is made for (part of the signed message).
 PROOF_LOGIN = "login"
 PROOF_REFRESH = "refresh"
+PROOF_RELAY = "relay"
 _PROOF_DOMAIN = b"CommuneDesk device proof v1"
+_OP_DOMAIN = b"CommuneDesk operation v1"
 
 PublicKeyText = Annotated[str, Field(min_length=40, max_length=64, pattern=r"^[A-Za-z0-9+/=]+$")]
 """An Ed25519 public key: its 32 raw bytes in standard base64."""
@@ -266,6 +282,20 @@ def key_fingerprint(public_key: str) -> str:
         raw = public_key.encode()
     digest = hashlib.sha256(raw).hexdigest()[:16].upper()
     return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
+def canonical_json(value: Any) -> bytes:
+    """One byte form of a JSON value: sorted keys, no spaces, UTF-8 (what is signed)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def op_signing_bytes(op: Operation) -> bytes:
+    """The bytes a device signs for one operation (forwarded by a relay, carried on a stick).
+
+    Everything of the operation is covered, ``base_version`` included: a relay
+    may only *lower* the base it forwards (``RelayedOperation.relay_base``).
+    """
+    return b"\x00".join((_OP_DOMAIN, canonical_json(op.model_dump(mode="json"))))
 
 
 class ChallengeRequest(_Wire):
@@ -426,6 +456,15 @@ class HandshakeResponse(_Wire):
     commune_code: str
     leases: list[Lease]
     limits: ServerLimits
+    source_id: str | None = Field(
+        default=None,
+        description="Identity of the answering server instance (city or relay); a cursor "
+        "is valid only with the source that issued it.",
+    )
+    relay: bool = Field(default=False, description="True when an office relay answers.")
+    server_key: str | None = Field(
+        default=None, description="The city server's Ed25519 public key (signs carry replies)."
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -456,6 +495,11 @@ class PushRequest(_Wire):
     """A batch of operations of the calling device, in seq order."""
 
     ops: list[Operation] = Field(max_length=MAX_PUSH_OPS)
+    signatures: list[Text] | None = Field(
+        default=None,
+        max_length=MAX_PUSH_OPS,
+        description="One Ed25519 signature of op_signing_bytes(op) per op (required by a relay).",
+    )
 
 
 class ReceivedPush(_Wire):
@@ -651,6 +695,10 @@ class RulesUpdate(_Wire):
 
 
 __all__ = [
+    "PROOF_RELAY",
+    "SENDABLE_OUTBOX_STATES",
+    "canonical_json",
+    "op_signing_bytes",
     "API_PREFIX",
     "Action",
     "BLOB_CHUNK_SIZE",

@@ -56,6 +56,13 @@ ROLE_RULES = SettingKey(
     "who may do the leader-only actions {permission: [roles]} (server's if synced)",
 )
 LOCK_AFTER = SettingKey("access.lock_after_minutes", int, None, "idle minutes before the PC locks (0: never)")
+SYNC_SOURCE = SettingKey(
+    "sync.source", dict, None, "the server instance the pull cursor belongs to, and the city's carry key"
+)
+SYNC_RELAY = SettingKey(
+    "sync.relay", dict, None, "office relay: configured address, LAN discovery, this PC runs the relay"
+)
+CARRY_IMPORTED = SettingKey("carry.imported", list, None, "ids of carry replies already imported")
 
 #: Every settings row, by key.
 SETTINGS = {
@@ -71,6 +78,9 @@ SETTINGS = {
         DEMO_STORE,
         ROLE_RULES,
         LOCK_AFTER,
+        SYNC_SOURCE,
+        SYNC_RELAY,
+        CARRY_IMPORTED,
     )
 }
 

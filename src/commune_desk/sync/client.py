@@ -37,6 +37,8 @@ DEFAULT_TIMEOUT = (5.0, 30.0)
 
 #: Called with ``force=True`` after a 401 to get a fresh access token.
 Authenticate = Callable[[bool], str]
+#: Signs one operation with the device key (``op_signing_bytes``), base64.
+Signer = Callable[[p.Operation], str]
 
 _TRANSPORT_ERRORS = (
     requests.ConnectionError,
@@ -58,10 +60,12 @@ class SyncClient:
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         authenticate: Authenticate | None = None,
         session: requests.Session | None = None,
+        signer: Signer | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.authenticate = authenticate
+        self.signer = signer
         self.http = session or requests.Session()
         self.http.headers["Accept-Encoding"] = "gzip"
         self.http.headers["User-Agent"] = "CommuneDesk-sync/1"
@@ -109,8 +113,9 @@ class SyncClient:
         return self._json("POST", "/handshake", req, p.HandshakeResponse)
 
     def push(self, ops: list[p.Operation]) -> p.PushResponse:
-        """Send a batch of operations in seq order."""
-        return self._json("POST", "/push", p.PushRequest(ops=ops), p.PushResponse)
+        """Send a batch of operations in seq order (signed, when the client has a signer)."""
+        signatures = [self.signer(op) for op in ops] if self.signer is not None else None
+        return self._json("POST", "/push", p.PushRequest(ops=ops, signatures=signatures), p.PushResponse)
 
     def pull(self, after: int, limit: int) -> p.PullResponse:
         """Changes of the commune after ``after`` (one page).
@@ -142,6 +147,28 @@ class SyncClient:
     def put_rules(self, req: p.RulesUpdate) -> p.StaffList:
         """Change the commune's role rules (the actor needs the settings permission)."""
         return self._json("PUT", "/office/rules", req, p.StaffList)
+
+    # -- office relay (docs/relay.md) -------------------------------------------------
+
+    def relay_session(self, req: p.RelaySessionRequest) -> p.TokenResponse:
+        """A counter's session on its office relay, opened with a device proof."""
+        return self._json("POST", "/relay/session", req, p.TokenResponse, auth=False)
+
+    def relay_register(self, name: str) -> p.DeviceInfo:
+        """Mark this device as the commune's relay (a leader's token)."""
+        return self._json("POST", "/relay/register", p.RelayRegisterRequest(name=name), p.DeviceInfo)
+
+    def relay_office(self) -> p.OfficeState:
+        """The commune's devices, keys, last seqs and leases (relay only)."""
+        return self._json("GET", "/relay/office", None, p.OfficeState)
+
+    def relay_push(self, ops: list[p.RelayedOperation]) -> p.PushResponse:
+        """Forward counters' signed operations (relay only)."""
+        return self._json("POST", "/relay/push", p.RelayPushRequest(ops=ops), p.PushResponse)
+
+    def lease_transfer(self, req: p.LeaseTransfer) -> p.Lease:
+        """Hand a sub-leased range of the relay's numbers over to a counter (relay only)."""
+        return self._json("POST", "/relay/leases/transfer", req, p.Lease)
 
     # -- blobs -----------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from tests.helpers.city_server import RunningServer, SyncDevice
 
 from city_server.app import create_app
 from city_server.db import make_engine
+from commune_desk import protocol as p
 from commune_desk.sync.device_key import DeviceKey
 
 
@@ -216,6 +217,52 @@ def case_blob_download(w: World) -> None:
     assert w.victim.http.get(f"/v1/blobs/{w.sha}").content == w.blob
 
 
+def _registered_relay(w: World) -> SyncDevice:
+    relay = w.attacker_leader
+    assert relay.http.post("/v1/relay/register", json={"name": "box"}).status_code == 200
+    return relay
+
+
+def case_relay_register(w: World) -> None:
+    """A C01 leader's relay is C01's only: its office lists no C02 device."""
+    relay = _registered_relay(w)
+    office = relay.http.get("/v1/relay/office").json()
+    assert office["commune_code"] == "C01"
+
+
+def case_relay_office(w: World) -> None:
+    office = _registered_relay(w).http.get("/v1/relay/office").json()
+    ids = {d["device_id"] for d in office["devices"]}
+    assert str(w.attacker.id) in ids
+    assert not ids & {str(w.victim.id), str(w.victim_leader.id)}
+
+
+def case_relay_push(w: World) -> None:
+    """C02's operation, even signed with its own key, is not applied through C01's relay."""
+    relay = _registered_relay(w)
+    op = w.victim.op("dossier", w.dossier_id, "update", {"secret": "stolen"}, 2)
+    signature = w.server.key(w.victim.id).sign_operation(p.Operation.model_validate(op))
+    reply = relay.http.post("/v1/relay/push", json={"ops": [{"op": op, "signature": signature}]})
+    assert reply.json()["results"][0]["kind"] == "device_mismatch"
+    assert _victim_dossier(w)["fields"]["secret"] == "C02 only"
+    assert w.victim.push_one(op)["replayed"] is False  # nothing was stored under the victim's seq
+
+
+def case_relay_transfer(w: World) -> None:
+    relay = _registered_relay(w)
+    lease = relay.lease("incoming/2099", size=10)
+    before = w.victim.http.get("/v1/leases").json()
+    body = {
+        "series": "incoming/2099",
+        "first": lease["first"],
+        "last": lease["first"],
+        "device_id": str(w.victim.id),
+    }
+    reply = relay.http.post("/v1/relay/leases/transfer", json=body)
+    assert (reply.status_code, reply.json()["kind"]) == (404, "not_found")
+    assert w.victim.http.get("/v1/leases").json() == before
+
+
 def case_staff(w: World) -> None:
     """A commune's staff list names its own users only."""
     names = {m["username"] for m in w.attacker.http.get("/v1/office/staff").json()["members"]}
@@ -248,6 +295,10 @@ def case_rules(w: World) -> None:
 
 
 CASES: dict[tuple[str, str], Callable[[World], None]] = {
+    ("POST", "/v1/relay/register"): case_relay_register,
+    ("GET", "/v1/relay/office"): case_relay_office,
+    ("POST", "/v1/relay/push"): case_relay_push,
+    ("POST", "/v1/relay/leases/transfer"): case_relay_transfer,
     ("POST", "/v1/auth/login"): case_login,
     ("POST", "/v1/auth/refresh"): case_refresh,
     ("POST", "/v1/auth/challenge"): case_challenge,

@@ -31,6 +31,7 @@ from commune_desk.ui.context import UiContext
 from commune_desk.ui.i18n import LANGUAGES
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
+from commune_desk.ui.relay_box import OfficeRelayBox
 from commune_desk.ui.staff_box import StaffSupportBox
 from commune_desk.ui.usb_update import UsbUpdateBox
 from commune_desk.ui.widgets import error_label, hint_label, message_label, page_layout, show_message
@@ -198,6 +199,8 @@ class SettingsPage(QWidget):
         right.addWidget(self.usb_box)
         self.staff_box = StaffSupportBox(ctx, self)
         right.addWidget(self.staff_box)
+        self.relay_box = OfficeRelayBox(ctx, self)  # office relay and USB carry (docs/relay.md)
+        left.insertWidget(left.count() - 1, self.relay_box)  # above the left column's stretch
 
         bottom = QHBoxLayout()
         self.message = message_label(self)
