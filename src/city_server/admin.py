@@ -5,8 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from city_server import audit
+from city_server.audit import EventKind, Who
 from city_server.models import Commune, User
 from city_server.security import hash_password
+from commune_desk.domain.errors import DomainError
+from commune_desk.domain.roles import Permission, RoleRules
 from commune_desk.protocol import Role
 
 
@@ -32,8 +36,12 @@ def add_user(
     role: Role,
     password: str,
     fast_hash: bool = False,
+    full_name: str = "",
 ) -> User:
-    """Create a user of a commune with an argon2id password hash; the caller commits."""
+    """Create a user of a commune with an argon2id password hash; the caller commits.
+
+    ``full_name`` is what the commune's PCs print on slips and registers.
+    """
     commune = session.scalar(select(Commune).where(Commune.code == commune_code))
     if commune is None:
         raise AdminError(f"no commune {commune_code!r}")
@@ -47,7 +55,36 @@ def add_user(
         role=Role(role).value,
         password_hash=hash_password(password, fast=fast_hash),
         active=True,
+        full_name=full_name.strip()[:200],
     )
     session.add(user)
     session.flush()
     return user
+
+
+def set_role_rules(
+    session: Session, *, commune_code: str, grants: dict[str, list[str]], by: str
+) -> dict[str, list[str]]:
+    """Change some permissions of a commune's role rules (audited); return the rules now.
+
+    ``grants`` maps a permission to the roles that hold it; leaders always keep
+    every permission. The caller commits.
+    """
+    commune = session.scalar(select(Commune).where(Commune.code == commune_code))
+    if commune is None:
+        raise AdminError(f"no commune {commune_code!r}")
+    current = RoleRules.from_json(commune.role_rules)
+    new = current
+    for name, roles in grants.items():
+        try:
+            new = new.with_grant(Permission(name), roles)
+        except (ValueError, DomainError) as exc:
+            raise AdminError(f"bad rule {name}={','.join(roles)}: {exc}") from exc
+    commune.role_rules = new.to_json()
+    audit.record(
+        session,
+        EventKind.ROLE_RULES_CHANGED,
+        Who(username=by, commune_id=commune.id, actor=by),
+        changes=new.changes_from(current),
+    )
+    return new.to_json()

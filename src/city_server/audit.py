@@ -33,8 +33,15 @@ class EventKind(StrEnum):
     DEVICE_PROOF_FAILED = "device_proof_failed"
     DEVICE_REVOKED = "device_revoked"
     DEVICE_REBOUND = "device_rebound"
+    RELAY_REGISTERED = "relay_registered"
+    """A leader registered a device as the commune's office relay."""
     REFRESH_REPLAYED = "refresh_replayed"
     """A rotated refresh token was used again within the grace period (lost reply)."""
+    FIRST_SIGN_IN = "first_sign_in"
+    """A person's first sign-in on a shared PC, confirmed by the server (``POST /office/verify``)."""
+    FIRST_SIGN_IN_FAILED = "first_sign_in_failed"
+    ROLE_RULES_CHANGED = "role_rules_changed"
+    """A commune's role rules changed (``detail.changes``: each permission's roles before, after)."""
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from city_server.devices import consume_nonce, create_device, lock_device, proof
 from city_server.errors import ApiError
 from city_server.models import AuthToken, Commune, Device, User, utcnow
 from city_server.recovery import is_draining
+from city_server.routing import ProtocolRoute
 from city_server.security import (
     ACCESS_TOKEN_TTL,
     REFRESH_GRACE_SECONDS,
@@ -54,7 +55,7 @@ from commune_desk.protocol import (
     TokenResponse,
 )
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], route_class=ProtocolRoute)
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,8 @@ def _refuse(
     return ApiError(status, kind, message)
 
 
-def _check_throttle(throttle: LoginThrottle, username: str, address: str | None) -> None:
+def check_throttle(throttle: LoginThrottle, username: str, address: str | None) -> None:
+    """Refuse (429, ``rate_limited``) while a failed-login window of ``username`` or ``address`` is full."""
     locks = throttle.locks(username, address)
     if locks:
         wait = max(lock.retry_after for lock in locks)
@@ -235,7 +237,7 @@ def login(body: LoginRequest, request: Request, session: SessionDep) -> TokenRes
     """
     throttle: LoginThrottle = request.app.state.throttle
     who = Who(username=body.username, address=client_address(request), device_id=str(body.device_id))
-    _check_throttle(throttle, body.username, who.address)
+    check_throttle(throttle, body.username, who.address)
     user = _verified_user(session, throttle, body, who)
     who = Who(
         username=user.username, address=who.address, device_id=who.device_id, commune_id=user.commune_id

@@ -27,6 +27,7 @@ from city_server.db import as_utc
 from city_server.errors import ApiError
 from city_server.models import AuthToken, Device, DeviceNonce, User, utcnow
 from city_server.recovery import is_draining, release_leases
+from city_server.routing import ProtocolRoute
 from city_server.security import new_token, public_key_valid, token_hash, verify_proof
 from commune_desk.protocol import (
     CHALLENGE_TTL_SECONDS,
@@ -42,7 +43,7 @@ from commune_desk.protocol import (
     key_fingerprint,
 )
 
-router = APIRouter(tags=["devices"])
+router = APIRouter(tags=["devices"], route_class=ProtocolRoute)
 
 
 @router.post("/auth/challenge", response_model=Challenge, responses={422: {}})

@@ -76,6 +76,8 @@ class Commune(Base):
     #: After a restore, no new counter slot or number block is granted before this time
     #: (the PCs' reports give back what the database lost first).
     recovery_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The office's adjustments of the default role rules ``{permission: [roles]}`` (None: defaults).
+    role_rules: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
 
 
 class User(Base):
@@ -89,6 +91,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The person's full name, printed on the PCs' slips and registers.
+    full_name: Mapped[str] = mapped_column(String(200), default="")
 
 
 class Device(Base):
@@ -110,6 +114,23 @@ class Device(Base):
     """The device's Ed25519 public key (base64); every login and refresh proves it."""
     pending_public_key: Mapped[str | None] = mapped_column(String(64))
     """A key offered at a refused login by a user of the commune, for a leader to re-bind."""
+    is_relay: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    """A leader registered this device as its commune's office relay (docs/relay.md)."""
+
+
+class ServerMeta(Base):
+    """This server instance: its identity (``source_id``) and the key that signs carry replies.
+
+    One row. A relay's database has its own row, so a counter can tell which
+    server its cursor belongs to.
+    """
+
+    __tablename__ = "server_meta"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[str] = mapped_column(String(36))
+    signing_key: Mapped[str] = mapped_column(String(64))
+    """Ed25519 private key (base64 of 32 raw bytes): a secret of the server."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class AuthToken(Base):
@@ -293,3 +314,7 @@ class BlobChunk(Base):
     blob_id: Mapped[int] = mapped_column(ForeignKey("blob.id"), primary_key=True)
     offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# The office relay's tables are part of the same schema (and of its migrations).
+from city_server import relay_models as _relay_models  # noqa: E402, F401

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -39,15 +40,33 @@ def _type(widget: object, text: str) -> None:
             )
 
 
+def _key(widget: object, name: str) -> None:
+    """Press and release one named key (``Return``, ``Tab``...) on ``widget``."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(widget, getattr(Qt.Key, f"Key_{name}"))  # type: ignore[arg-type]
+
+
 def main(out: Path = DEFAULT_OUT, *, dossiers: int = 600, lang: str = "vi") -> list[Path]:
     """Render each page with demo data; return the PNG paths written."""
     import commune_desk.update.detect as detect
+    from commune_desk.paths import STATE_DIR_ENV
 
     plugged_in = detect.candidate_roots
     detect.candidate_roots = lambda: []  # no stick: the same settings page on every machine
+    # The scratch stores below are deleted and made again at the same paths on every run:
+    # keep the list of data folders that held a store away from the user's own.
+    state = os.environ.get(STATE_DIR_ENV)
+    os.environ[STATE_DIR_ENV] = tempfile.mkdtemp(prefix="commune-desk-screenshots-state-")
     try:
         return _render(out, dossiers=dossiers, lang=lang)
     finally:
+        shutil.rmtree(os.environ[STATE_DIR_ENV], ignore_errors=True)
+        if state is None:
+            del os.environ[STATE_DIR_ENV]
+        else:
+            os.environ[STATE_DIR_ENV] = state
         detect.candidate_roots = plugged_in
         _stop_file_logging()  # its folder was a scratch folder, now deleted
 
@@ -66,8 +85,8 @@ def _stop_file_logging() -> None:
 def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
     from commune_desk.paths import AppPaths
     from commune_desk.ui.app import DesktopApp
-    from commune_desk.ui.demo import DEMO_CLERK, _fill
-    from commune_desk.ui.screenshots import wait_idle
+    from commune_desk.ui.demo import DEMO_CLERK, DEMO_LEADER, DEMO_PASSWORD, _fill
+    from commune_desk.ui.screenshots import wait_idle, wait_page
 
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -85,7 +104,10 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
         try:
             desktop.wait_ready()
             desktop.call_on_store(lambda: _fill(desktop.ctx.services, dossiers))
-            desktop.ctx.clerk = DEMO_CLERK
+            services = desktop.ctx.services
+            desktop.ctx.session.sign_in(
+                desktop.call_on_store(lambda: services.sign_in(DEMO_CLERK, DEMO_PASSWORD))
+            )
             window = desktop.create_window()
             window.resize(*SIZE)
             window.show()
@@ -98,8 +120,9 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
                 written.append(path)
 
             intake = window.show_page("intake")
-            wait_idle(desktop)
+            wait_page(desktop, window, "intake", lambda: intake.procedure_list.count() > 0)
             _type(intake.procedure_search, "khai sinh")
+            _key(intake.procedure_search, "Return")  # choose the highlighted procedure
             _type(intake.name_edit, "Đặng Thị Đào")
             _type(intake.id_edit, "001190012345")
             _type(intake.phone_edit, "0912345678")
@@ -108,17 +131,26 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
             shot("01-tiep-nhan")
 
             dossiers_page = window.show_page("dossiers")
-            wait_idle(desktop)
-            dossiers_page.table.selectRow(2)
+            wait_page(desktop, window, "dossiers", lambda: dossiers_page.model.rowCount() > 0)
+            # A dossier with a result ready: its history, and the correction offered.
+            rows = dossiers_page.model.rows
+            ready = next((n for n, r in enumerate(rows) if r.status == 9), 2)
+            dossiers_page.table.selectRow(ready)
+            wait_page(desktop, window, "dossiers", lambda: dossiers_page.detail.detail is not None)
             shot("02-ho-so")
 
-            names = {
-                "incoming": "03-van-ban-den",
-                "outgoing": "04-van-ban-di",
-                "reports": "06-bao-cao",
-            }
+            window.show_page("incoming")
+            wait_page(desktop, window, "incoming")
+            shot("03-van-ban-den")
+            # The leader signs in (Ctrl+L, another name): signing outgoing documents and the
+            # settings are theirs.
+            desktop.ctx.session.sign_in(
+                desktop.call_on_store(lambda: services.sign_in(DEMO_LEADER, DEMO_PASSWORD))
+            )
+            names = {"outgoing": "04-van-ban-di", "reports": "06-bao-cao"}
             for key, name in names.items():
                 window.show_page(key)
+                wait_page(desktop, window, key)
                 shot(name)
             settings = window.show_page("settings")
             wait_idle(desktop)
@@ -135,12 +167,46 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
             wizard.grab().save(str(path))
             written.append(path)
             wizard.close()
+            written += _session_shots(desktop, out, suffix)
         finally:
             desktop.close()
     finally:
         shutil.rmtree(base, ignore_errors=True)
     written.insert(4, _sync_page_shot(out / f"05-dong-bo{suffix}.png", lang=lang))
     return written
+
+
+def _session_shots(desktop: object, out: Path, suffix: str) -> list[Path]:
+    """The sign-in screen after Ctrl+L, the staff dialog (as a leader), the diagnostics panel."""
+    from commune_desk.ui.demo import DEMO_LEADER, DEMO_PASSWORD
+    from commune_desk.ui.screenshots import wait_idle
+
+    paths = [out / f"{name}{suffix}.png" for name in ("09-dang-nhap", "10-can-bo-phan-quyen", "11-chan-doan")]
+    app: Any = desktop
+    window = app.window
+    app.ctx.session.lock()
+    lock = app.session_ui.lock_screen
+    wait_idle(app)
+    lock.clerk_list.setCurrentRow(1)
+    _type(lock.password_edit, "demo")
+    lock.setGeometry(window.geometry())
+    lock.grab().save(str(paths[0]))
+    lock.password_edit.clear()
+    services = app.ctx.services
+    app.ctx.session.sign_in(app.call_on_store(lambda: services.sign_in(DEMO_LEADER, DEMO_PASSWORD)))
+    settings = window.show_page("settings")
+    wait_idle(app)
+    staff = settings.staff_box.open_staff()
+    staff.resize(820, 640)
+    wait_idle(app)
+    staff.grab().save(str(paths[1]))
+    staff.close()
+    diagnostics = settings.staff_box.open_diagnostics()
+    diagnostics.resize(760, 560)
+    wait_idle(app)
+    diagnostics.grab().save(str(paths[2]))
+    diagnostics.close()
+    return paths
 
 
 def _sync_page_shot(path: Path, *, lang: str) -> Path:
@@ -150,8 +216,8 @@ def _sync_page_shot(path: Path, *, lang: str) -> Path:
     from tests.ui.inbox_setup import prepare_inbox
 
     from commune_desk.paths import AppPaths
+    from commune_desk.ui import session_api
     from commune_desk.ui.app import DesktopApp
-    from commune_desk.ui.demo import DEMO_CLERK
     from commune_desk.ui.screenshots import wait_idle
 
     base = Path(tempfile.gettempdir()) / "CommuneDesk-screenshots-sync"
@@ -171,7 +237,12 @@ def _sync_page_shot(path: Path, *, lang: str) -> Path:
             )
             try:
                 desktop.wait_ready()
-                desktop.ctx.clerk = DEMO_CLERK
+                # The leader's first sign-in on this PC: the city server confirms it.
+                session_api.verify_online(desktop.sync, "c01-leader", "secret-pass")
+                services = desktop.ctx.services
+                desktop.ctx.session.sign_in(
+                    desktop.call_on_store(lambda: services.accept_online_sign_in("c01-leader", "secret-pass"))
+                )
                 window = desktop.create_window()
                 window.resize(*SIZE)
                 window.show()

@@ -98,11 +98,9 @@ def test_settings_saved_and_first_run_wizard(make_desktop: Any, qtbot: Any, keys
     form = wizard.office_page.form
     keys(form.unit_name_edit, "UBND phường Hoàn Kiếm")
     keys(form.unit_code_edit, "000.00.01.H26")
-    form.clerk_edit.clear()
-    keys(form.clerk_edit, "Trịnh Thị Lụa")
     assert wizard.office_page.validatePage(), wizard.office_page.error.text()
     assert not needs_first_run(desktop.ctx)
-    assert desktop.ctx.clerk == "Trịnh Thị Lụa"
+    assert desktop.ctx.clerk == "Nguyễn Thu Hà"  # whoever signed in, not a typed name
     wizard.close()
 
     page = desktop.window.show_page("settings")
@@ -114,7 +112,7 @@ def test_settings_saved_and_first_run_wizard(make_desktop: Any, qtbot: Any, keys
         page.save()
     assert date(2026, 1, 2) in saved.args[0].extra_days_off
     stored = json.loads(desktop.paths.settings_path.read_text(encoding="utf-8"))
-    assert stored["ui"] == {"language": "en", "clerk": "Trịnh Thị Lụa"}
+    assert stored["ui"] == {"language": "en"}
 
 
 def test_bad_unit_code_is_explained_in_the_wizard(make_desktop: Any, keys: Any) -> None:

@@ -2,32 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
 from sqlalchemy import select
-from tests.helpers.city_server import RunningServer, run_city_server, sqlite_url
-from tests.helpers.memory_keyring import memory_keyring
+from tests.helpers.city_server import RunningServer
+from tests.ui.conftest import on_next_dialog
 from tests.ui.inbox_setup import prepare_inbox
 
 from commune_desk.store.models import AuditEntry, IncomingDocument
 
 
-@pytest.fixture()
-def city(tmp_path: Path) -> Iterator[RunningServer]:
-    """The real city server on an ephemeral port, with an in-memory keyring for the clients."""
-    with memory_keyring(), run_city_server(sqlite_url(tmp_path), communes=("C01",)) as server:
-        yield server
-
-
 def test_sync_page_lists_and_resolves_what_waits(
-    city: RunningServer, make_desktop: Any, qtbot: Any, idle: Any, tmp_path: Path
+    city: RunningServer, make_desktop: Any, qtbot: Any, idle: Any, tmp_path: Path, keys: Any
 ) -> None:
     inbox = prepare_inbox(city, tmp_path / "data")
-    desktop = make_desktop()
-    desktop.ctx.clerk = "Nguyễn Thu Hà"
+    desktop = make_desktop()  # its accounts are the server's: nobody is signed in yet
+    # Settling sync problems is a leader's: the leader signs in here for the first time, so
+    # the city server confirms the password (typed with real key events) once.
+    lock = desktop.session_ui.lock_screen
+    qtbot.waitUntil(lambda: lock.clerk_list.count() == 2, timeout=10_000)
+    names = [
+        lock.clerk_list.item(i).data(Qt.ItemDataRole.UserRole).username
+        for i in range(lock.clerk_list.count())
+    ]
+    lock.clerk_list.setCurrentRow(names.index("c01-leader"))
+    keys(lock.password_edit, "secret-pass")
+    QTest.keyClick(lock.password_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desktop.ctx.actor is not None, timeout=30_000)
+    assert desktop.ctx.actor.username == "c01-leader"
     page = desktop.window.show_page("sync")
     qtbot.waitUntil(
         lambda: page.quarantine.rowCount() == 1 and page.conflicts.rowCount() == 2, timeout=30_000
@@ -59,6 +65,18 @@ def test_sync_page_lists_and_resolves_what_waits(
     qtbot.waitUntil(lambda: page.conflicts.rowCount() == 0, timeout=10_000)
 
     page.quarantine.selectRow(0)
+    # Setting a change aside for good asks first; Esc keeps it.
+    asked = on_next_dialog(lambda box: QTest.keyClick(box.focusWidget() or box, Qt.Key.Key_Escape))
+    page.discard_button.click()
+    assert len(asked) == 1 and "không bao giờ được gửi" in asked[0].text()
+    idle(desktop)
+    assert page.quarantine.rowCount() == 1
+
+    def discard(box: Any) -> None:
+        button = next(b for b in box.findChildren(QPushButton) if b.text() == "Bỏ qua thay đổi")
+        QTest.keyClick(button, Qt.Key.Key_Space)
+
+    on_next_dialog(discard)
     page.discard_button.click()
     qtbot.waitUntil(lambda: page.quarantine.rowCount() == 0, timeout=10_000)
     idle(desktop)
@@ -66,5 +84,6 @@ def test_sync_page_lists_and_resolves_what_waits(
     with store.read() as s:
         assert s.get(IncomingDocument, inbox.document_id).handler == "Bà Lê Thị Yến"
         actions = {(a.action, a.actor) for a in s.scalars(select(AuditEntry))}
-    assert ("conflict_resolved", "Nguyễn Thu Hà") in actions
-    assert ("quarantine_discarded", "Nguyễn Thu Hà") in actions
+    assert ("conflict_resolved", "c01-leader") in actions
+    assert ("quarantine_discarded", "c01-leader") in actions
+    assert ("clerk_signed_in_online", "c01-leader") in actions

@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from commune_desk import __version__
 from commune_desk.paths import private_files
@@ -18,15 +19,35 @@ from commune_desk.paths import private_files
 #: Modules that contribute sub-commands, in the order they appear in --help.
 COMMAND_MODULES = (
     "commune_desk.cli.store_commands",
+    "commune_desk.cli.folder_commands",
     "commune_desk.cli.register_commands",
     "commune_desk.cli.sync_commands",
     "commune_desk.cli.update_commands",
+    "commune_desk.cli.support_commands",
+    "commune_desk.cli.carry_commands",
 )
+
+
+class CommandLineParser(argparse.ArgumentParser):
+    """argparse with its refusals said in Vietnamese (exit status 2, nothing written).
+
+    argparse's own detail stays in the sentence (English, for IT staff), and a value
+    that starts with ``-`` gets the hint that actually helps: ``--option=value``.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        hint = ""
+        if "expected one argument" in message:
+            hint = " Nếu giá trị bắt đầu bằng dấu “-”, hãy viết liền: --tên-tham-số=giá-trị."
+        self.exit(
+            2,
+            f"{self.prog}: lệnh không hợp lệ ({message}).{hint}\nXem cách dùng: {self.prog} --help\n",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every registered sub-command."""
-    parser = argparse.ArgumentParser(
+    parser = CommandLineParser(
         prog="commune-desk",
         description="CommuneDesk: one-stop counter and document registers, offline first.",
     )
@@ -55,7 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a refusal already printed
+        return exc.code if isinstance(exc.code, int) else 2
     handler = getattr(args, "handler", None)
     with private_files():  # the data folder's files are this user's only (POSIX)
         if handler is None:

@@ -10,8 +10,10 @@ machine-readable ``kind``.
 
 from __future__ import annotations
 
+from commune_desk.services.actors import AccessPolicy, Actor, ClerkInfo, NewClerk
 from commune_desk.services.attachments import AttachmentServices
 from commune_desk.services.catalogue import CatalogueServices, load_catalogue_file
+from commune_desk.services.clerks import ClerkServices, SignInError
 from commune_desk.services.documents import DocumentServices
 from commune_desk.services.dossiers import DossierServices
 from commune_desk.services.errors import NotFound, OutdatedReferenceData, ServiceError
@@ -41,6 +43,7 @@ from commune_desk.services.values import (
     OutgoingDocumentInfo,
     ProcedureInfo,
     ReportRow,
+    SearchCursor,
 )
 
 
@@ -54,11 +57,17 @@ class Services(
     SettingsServices,
     ReportServices,
     MaintenanceServices,
+    ClerkServices,
 ):
     """Facade of every use case; built by ``commune_desk.app.AppContext``."""
 
 
 __all__ = [
+    "AccessPolicy",
+    "Actor",
+    "ClerkInfo",
+    "NewClerk",
+    "SignInError",
     "AttachmentInfo",
     "BackupInfo",
     "Catalogue",
@@ -81,6 +90,7 @@ __all__ = [
     "OutgoingDocumentInfo",
     "ProcedureInfo",
     "ReportRow",
+    "SearchCursor",
     "ServiceError",
     "Services",
     "load_catalogue_file",

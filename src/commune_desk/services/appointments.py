@@ -12,6 +12,8 @@ from typing import Any
 from commune_desk.domain.calendar import DayKind, TimeLimit, WorkCalendar, office_time
 from commune_desk.domain.deadlines import (
     PAUSES,
+    RECOUNTS,
+    REOPENS,
     EventLike,
     derived_appointment,
     parse_moment,
@@ -24,6 +26,8 @@ from commune_desk.domain.errors import ValidationError
 __all__ = [
     "APOLOGY_PROPOSAL",
     "PAUSES",
+    "RECOUNTS",
+    "REOPENS",
     "EventLike",
     "apology_data",
     "apology_proposal",

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from commune_desk.domain.errors import ValidationError
 from commune_desk.protocol import Action, Entity
+from commune_desk.services.actors import ActorLike, actor_username, audit_name
 from commune_desk.services.base import ServiceBase
 from commune_desk.services.dossiers import attachment_info
 from commune_desk.services.errors import NotFound
@@ -35,6 +36,7 @@ class AttachmentServices(ServiceBase):
         filename: str | None = None,
         media_type: str | None = None,
         paper_kind: str = "",
+        actor: ActorLike = "",
     ) -> Outcome[AttachmentInfo]:
         """Attach a file to a dossier or document.
 
@@ -87,6 +89,15 @@ class AttachmentServices(ServiceBase):
                     "size": size,
                     "paper_kind": paper_kind,
                 },
+                actor=actor_username(actor),
+            )
+            self._audit(
+                session,
+                "attachment_added",
+                actor=audit_name(actor),
+                entity=owner_entity,
+                entity_id=owner_id,
+                details={"attachment_id": row.id},
             )
             info = attachment_info(row)
         return Outcome(info, Changes.of(Entity.ATTACHMENT, row.id) | Changes.of(owner_entity, owner_id))

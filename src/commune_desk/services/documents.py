@@ -30,6 +30,7 @@ from commune_desk.domain.numbers import (
     series_key,
 )
 from commune_desk.domain.registers import validate_secrecy, validate_symbol, validate_urgency
+from commune_desk.domain.roles import Permission
 from commune_desk.domain.text import fold
 from commune_desk.protocol import Action, Entity
 from commune_desk.protocol.records import (
@@ -39,7 +40,9 @@ from commune_desk.protocol.records import (
     FieldType,
     RecordRules,
 )
+from commune_desk.services.actors import ActorLike, actor_username, audit_name
 from commune_desk.services.base import ServiceBase
+from commune_desk.services.clerks import require
 from commune_desk.services.errors import NotFound
 from commune_desk.services.values import (
     Changes,
@@ -131,7 +134,7 @@ class DocumentServices(ServiceBase):
     # -- incoming ------------------------------------------------------------------
 
     def register_incoming(
-        self, new: NewIncomingDocument, *, actor: str = ""
+        self, new: NewIncomingDocument, *, actor: ActorLike = ""
     ) -> Outcome[IncomingDocumentInfo]:
         """Enter an incoming document with the next "số đến" of its year (one transaction)."""
         author = _required(new.author, "author_required", INCOMING_DOCUMENT, "author")
@@ -166,12 +169,19 @@ class DocumentServices(ServiceBase):
             session.add(doc)
             if number is not None:
                 self._record_issue(session, series, number, Entity.INCOMING_DOCUMENT, doc.id)
-            self._op(session, Entity.INCOMING_DOCUMENT, doc.id, Action.CREATE, _incoming_fields(doc))
+            self._op(
+                session,
+                Entity.INCOMING_DOCUMENT,
+                doc.id,
+                Action.CREATE,
+                _incoming_fields(doc),
+                actor=actor_username(actor),
+            )
             self._index_incoming(session, doc)
             self._audit(
                 session,
                 "incoming_registered",
-                actor=actor,
+                actor=audit_name(actor),
                 entity=Entity.INCOMING_DOCUMENT,
                 entity_id=doc.id,
                 details={"series": series, "number": number},
@@ -186,7 +196,7 @@ class DocumentServices(ServiceBase):
         handler: str,
         co_handlers: Iterable[str] = (),
         deadline: date | None = None,
-        actor: str = "",
+        actor: ActorLike = "",
     ) -> Outcome[IncomingDocumentInfo]:
         """Record the leader's instruction: lead handler, co-handlers, deadline."""
         handler = _required(handler, "handler_required", INCOMING_DOCUMENT, "handler")
@@ -213,11 +223,12 @@ class DocumentServices(ServiceBase):
                     "assigned_at": doc.assigned_at,
                 },
                 base_version=doc.server_version,
+                actor=actor_username(actor),
             )
             self._audit(
                 session,
                 "incoming_assigned",
-                actor=actor,
+                actor=audit_name(actor),
                 entity=Entity.INCOMING_DOCUMENT,
                 entity_id=doc.id,
                 details={"handler": handler},
@@ -244,9 +255,10 @@ class DocumentServices(ServiceBase):
         *,
         issue: bool = True,
         issued_on: date | None = None,
-        actor: str = "",
+        actor: ActorLike = "",
     ) -> Outcome[OutgoingDocumentInfo]:
-        """Enter an outgoing document; with ``issue`` it gets its number now (``05/QĐ-UBND``)."""
+        """Enter an outgoing document; with ``issue`` it gets its number now (``05/QĐ-UBND``),
+        which records that it is signed (the permission to sign outgoing documents)."""
         symbol = validate_symbol(new.symbol)
         summary = _required(new.summary, "summary_required", OUTGOING_DOCUMENT, "summary")
         if not 1 <= new.copies <= 9999:
@@ -256,6 +268,8 @@ class DocumentServices(ServiceBase):
         kind = SeriesKind.OUTGOING_SECRET if new.secret else SeriesKind.OUTGOING
         year = (issued_on or now.astimezone(VN_TZ).date()).year
         with self.store.write.begin() as session:
+            if issue:
+                require(session, actor, Permission.SIGN_OUTGOING)
             doc = OutgoingDocument(
                 id=str(uuid.uuid4()),
                 series=series_key(kind, year),
@@ -280,12 +294,19 @@ class DocumentServices(ServiceBase):
             session.add(doc)
             if issue:
                 self._issue(session, doc, issued_on or now.astimezone(VN_TZ).date())
-            self._op(session, Entity.OUTGOING_DOCUMENT, doc.id, Action.CREATE, _outgoing_fields(doc))
+            self._op(
+                session,
+                Entity.OUTGOING_DOCUMENT,
+                doc.id,
+                Action.CREATE,
+                _outgoing_fields(doc),
+                actor=actor_username(actor),
+            )
             self._index_outgoing(session, doc)
             self._audit(
                 session,
                 "outgoing_registered",
-                actor=actor,
+                actor=audit_name(actor),
                 entity=Entity.OUTGOING_DOCUMENT,
                 entity_id=doc.id,
                 details={"number": doc.number_symbol},
@@ -294,10 +315,11 @@ class DocumentServices(ServiceBase):
         return Outcome(info, Changes.of(Entity.OUTGOING_DOCUMENT, doc.id))
 
     def issue_outgoing(
-        self, document_id: str, *, issued_on: date | None = None, actor: str = ""
+        self, document_id: str, *, issued_on: date | None = None, actor: ActorLike = ""
     ) -> Outcome[OutgoingDocumentInfo]:
-        """Give a draft outgoing document its number (after signing)."""
+        """Give a draft outgoing document its number (after signing; a signing permission)."""
         with self.store.write.begin() as session:
+            require(session, actor, Permission.SIGN_OUTGOING)
             doc = session.get(OutgoingDocument, document_id)
             if doc is None:
                 raise NotFound(Entity.OUTGOING_DOCUMENT, document_id)
@@ -318,12 +340,13 @@ class DocumentServices(ServiceBase):
                     "series": doc.series,
                 },
                 base_version=doc.server_version,
+                actor=actor_username(actor),
             )
             self._index_outgoing(session, doc)
             self._audit(
                 session,
                 "outgoing_issued",
-                actor=actor,
+                actor=audit_name(actor),
                 entity=Entity.OUTGOING_DOCUMENT,
                 entity_id=doc.id,
                 details={"number": doc.number_symbol},
@@ -378,7 +401,7 @@ class DocumentServices(ServiceBase):
 
     # -- numbers ---------------------------------------------------------------------
 
-    def void_number(self, series: str, number: int, *, reason: str, actor: str = "") -> Outcome[int]:
+    def void_number(self, series: str, number: int, *, reason: str, actor: ActorLike = "") -> Outcome[int]:
         """Void a register-book number: recorded, never reused, sent to the city server.
 
         An issued number voids its document too (an outgoing document's state
@@ -393,6 +416,7 @@ class DocumentServices(ServiceBase):
             raise NumberingError("number_not_voidable", "no such number", series=series, number=number)
         changes = Changes.of("number", f"{series}#{number}")
         with self.store.write.begin() as session:
+            require(session, actor, Permission.VOID_NUMBER)
             issued = session.scalar(
                 select(IssuedNumber).where(IssuedNumber.series == series, IssuedNumber.number == number)
             )
@@ -411,7 +435,7 @@ class DocumentServices(ServiceBase):
                     )
                 issued = self._record_issue(session, series, number, "", None)
             issued.voided, issued.void_reason = True, reason
-            changes |= self._void_document(session, issued, reason)
+            changes |= self._void_document(session, issued, reason, actor_username(actor))
             self._op(
                 session,
                 Entity.NUMBER_VOID,
@@ -424,18 +448,21 @@ class DocumentServices(ServiceBase):
                     "entity": issued.entity,
                     "entity_id": issued.entity_id,
                 },
+                actor=actor_username(actor),
             )
             self._audit(
                 session,
                 "number_voided",
-                actor=actor,
+                actor=audit_name(actor),
                 entity=Entity.NUMBER_VOID,
                 entity_id=issued.id,
                 details={"series": series, "number": number, "reason": reason},
             )
         return Outcome(number, changes)
 
-    def _void_document(self, session: Session, issued: IssuedNumber, reason: str) -> Changes:
+    def _void_document(
+        self, session: Session, issued: IssuedNumber, reason: str, username: str | None = None
+    ) -> Changes:
         """Mark the outgoing document holding a voided number, with its outbox operation."""
         if issued.entity != Entity.OUTGOING_DOCUMENT or not issued.entity_id:
             return Changes.of(issued.entity, issued.entity_id) if issued.entity_id else Changes()
@@ -451,6 +478,7 @@ class DocumentServices(ServiceBase):
             Action.UPDATE,
             {"state": doc.state, "void_reason": reason},
             base_version=doc.server_version,
+            actor=username,
         )
         return Changes.of(Entity.OUTGOING_DOCUMENT, doc.id)
 

@@ -7,8 +7,11 @@ from datetime import date
 from commune_desk.domain.calendar import CalendarDay
 from commune_desk.domain.codes import counter_slot_range, validate_unit_code
 from commune_desk.domain.errors import ValidationError
+from commune_desk.domain.roles import Permission
 from commune_desk.domain.text import normalize_text
+from commune_desk.services.actors import ActorLike, audit_name
 from commune_desk.services.calendar import CalendarServices, overrides_from_dates
+from commune_desk.services.clerks import require
 from commune_desk.services.values import Changes, OfficeSettings, Outcome
 from commune_desk.store import settings as stored
 
@@ -51,8 +54,8 @@ class SettingsServices(CalendarServices):
         with self.store.read() as session:
             return self._load_settings(session)
 
-    def update_settings(self, settings: OfficeSettings, *, actor: str = "") -> Outcome[OfficeSettings]:
-        """Replace the office settings as a whole (validated first).
+    def update_settings(self, settings: OfficeSettings, *, actor: ActorLike = "") -> Outcome[OfficeSettings]:
+        """Replace the office settings as a whole (validated first; the settings permission).
 
         Office hours and day overrides go to the synced calendar, in the same
         transaction; the names of override entries that stay are kept.
@@ -68,6 +71,7 @@ class SettingsServices(CalendarServices):
             )
         tracking_url = validate_tracking_url(settings.tracking_url)
         with self.store.write.begin() as session:
+            require(session, actor, Permission.SETTINGS)
             stored.put_setting(
                 session,
                 stored.OFFICE,
@@ -85,7 +89,8 @@ class SettingsServices(CalendarServices):
             overrides = overrides_from_dates(
                 settings.extra_days_off, settings.extra_working_days, names=names
             )
-            self._set_calendar(session, row, overrides=overrides, hours=settings.hours, actor=actor)
-            self._audit(session, "settings_updated", actor=actor, entity="settings")
+            who = audit_name(actor)
+            self._set_calendar(session, row, overrides=overrides, hours=settings.hours, actor=who)
+            self._audit(session, "settings_updated", actor=who, entity="settings")
             clean = self._load_settings(session)
         return Outcome(clean, Changes.of("settings", "office") | Changes.of("settings", "calendar"))

@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from commune_desk.store.errors import StoreError
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -35,8 +37,26 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def known_revisions() -> frozenset[str]:
+    """Every migration revision this version of the code knows."""
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    return frozenset(rev.revision for rev in script.walk_revisions())
+
+
 def upgrade_to_head(engine: Engine) -> None:
-    """Bring the store up to the newest schema; a no-op when it is already there."""
-    if current_revision(engine) == head_revision():
+    """Bring the store up to the newest schema; a no-op when it is already there.
+
+    A store at a revision this code does not know was made by a newer version of
+    the software: ``StoreError("store_newer_version")``, and nothing is changed.
+    """
+    current = current_revision(engine)
+    if current == head_revision():
         return
+    if current is not None and current not in known_revisions():
+        raise StoreError(
+            "store_newer_version",
+            f"store at unknown revision {current}",
+            path=str(engine.url.database),
+            revision=current,
+        )
     command.upgrade(alembic_config(engine), "head")

@@ -321,6 +321,8 @@ class OutboxOp(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime | None]
+    #: User name of the signed-in person who made the change (None: the installation itself).
+    actor: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class SyncState(Base):
@@ -395,6 +397,28 @@ class Conflict(Base):
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[str | None] = mapped_column(Text)
     chosen_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+class ClerkAccount(Base):
+    """A person who signs in on this PC (local, or one of the commune's server users).
+
+    ``verifier`` is the salted scrypt verifier of the password (never the password,
+    never a server hash); ``None`` until the person's first sign-in here, which
+    then needs the server. Never synced as a record.
+    """
+
+    __tablename__ = "clerk_accounts"
+
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    full_name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: ``local`` (created on this PC) or ``server`` (one of the commune's server users).
+    source: Mapped[str] = mapped_column(String(10), default="local")
+    verifier: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, default=None)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    last_sign_in_at: Mapped[datetime | None]
 
 
 class AuditEntry(Base):

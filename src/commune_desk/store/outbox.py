@@ -50,8 +50,8 @@ _SET_SQL = (
 )
 _INSERT_OP_SQL = (
     "INSERT INTO outbox (op_id, device_id, seq, entity, entity_id, action, base_version, fields, "
-    "created_at, state, attempts, last_error, next_attempt_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, NULL, NULL)"
+    "created_at, state, attempts, last_error, next_attempt_at, actor) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, NULL, NULL, ?)"
 )
 
 
@@ -102,8 +102,9 @@ def add_op(
     fields: dict[str, Any],
     created_at: datetime,
     base_version: int | None = None,
+    actor: str | None = None,
 ) -> OutboxOp:
-    """Queue one sync operation in the caller's transaction."""
+    """Queue one sync operation in the caller's transaction (``actor``: who made it)."""
     op = OutboxOp(
         op_id=str(uuid.uuid4()),
         device_id=device_id,
@@ -116,6 +117,7 @@ def add_op(
         created_at=created_at,
         state="pending",
         attempts=0,
+        actor=actor,
     )
     session.add(op)
     return op
@@ -132,6 +134,7 @@ def insert_ops(
     device_id: str,
     ops: Sequence[tuple[str, str, str, int | None, dict[str, Any]]],
     created_at: datetime,
+    actor: str | None = None,
 ) -> list[str]:
     """Queue several operations ``(entity, entity_id, action, base_version, fields)`` at once.
 
@@ -157,6 +160,7 @@ def insert_ops(
             base_version,
             json.dumps(fields),
             at,
+            actor,
         )
         for i, (entity, entity_id, action, base_version, fields) in enumerate(ops)
     ]

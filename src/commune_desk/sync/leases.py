@@ -50,7 +50,15 @@ def store_server_leases(session: Session, leases: list[p.Lease], now: datetime) 
     """
     for lease in leases:
         lease_id = f"server-{lease.lease_id}"
-        if session.get(NumberLease, lease_id) is None:
+        same_range = session.scalar(
+            select(NumberLease.lease_id).where(
+                NumberLease.series == lease.series,
+                NumberLease.start == lease.first,
+                NumberLease.end == lease.last,
+            )
+        )
+        # A relay's sub-lease comes back from the city under another id: same numbers.
+        if session.get(NumberLease, lease_id) is None and same_range is None:
             session.add(
                 NumberLease(
                     lease_id=lease_id,
@@ -114,6 +122,20 @@ def adopt_local_numbers(store: Store, client: SyncClient, handshake: p.Handshake
     return covered_total
 
 
+#: What an office relay answers when it has nothing to sub-lease while the city is away.
+_RELAY_SHORT = {p.ErrorKind.NO_NUMBER_AVAILABLE.value, p.ErrorKind.NO_FREE_SLOT.value}
+
+
+def _lease(client: SyncClient, handshake: p.HandshakeResponse, req: p.LeaseRequest) -> p.Lease | None:
+    """A new lease; None when an office relay has none to give now (the round goes on)."""
+    try:
+        return _lease_or_none(client, req)
+    except SyncError as exc:
+        if handshake.relay and exc.detail in _RELAY_SHORT:
+            return None
+        raise
+
+
 def renew_leases(store: Store, client: SyncClient, handshake: p.HandshakeResponse) -> int:
     """Store the server's leases, lease the counter slot and top up register blocks.
 
@@ -137,15 +159,17 @@ def renew_leases(store: Store, client: SyncClient, handshake: p.HandshakeRespons
     code_series = dossier_code_series(unit) if is_unit_code(unit) else None
     slot: int | None = None
     if code_series and code_series not in held:
-        lease = _lease_or_none(client, p.LeaseRequest(series=code_series))
+        lease = _lease(client, handshake, p.LeaseRequest(series=code_series))
         if lease is not None:
             granted.append(lease)
-        # Without a slot (the server is recovering from a restore) no code is issued.
-        slot = lease.slot if lease is not None else NO_SLOT
+            slot = lease.slot
+        elif not handshake.relay:
+            # Without a slot (the server is recovering from a restore) no code is issued.
+            slot = NO_SLOT
     elif code_series:
         slot = next(x.slot for x in handshake.leases if x.series == code_series)
     for series in short:
-        block = _lease_or_none(client, p.LeaseRequest(series=series, size=BLOCK_SIZE))
+        block = _lease(client, handshake, p.LeaseRequest(series=series, size=BLOCK_SIZE))
         if block is not None:
             granted.append(block)
     with store.write.begin() as session:

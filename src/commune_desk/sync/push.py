@@ -24,6 +24,11 @@ Rules (see docs/protocol.md, "Client rules"):
 - A batch the server keeps answering with a server error is split in halves
   until the one operation that triggers it is found; it goes to the
   quarantine (``server_error``) and the queue behind it flows.
+- ``relayed`` (an office relay holds the operation for the city): the
+  operation stays open in state ``relayed``; a create's record takes version
+  1 as its base. Relayed operations are sent again (same op_id and seq, in
+  their place in the seq order) to learn the city's result, through the
+  relay or directly; a relayed result never counts as confirmed by the city.
 """
 
 from __future__ import annotations
@@ -34,14 +39,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from commune_desk import protocol as p
 from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.models import OutboxOp
-from commune_desk.store.outbox import OUTBOX_SEQ, bump_counter
+from commune_desk.store.outbox import OUTBOX_SEQ, bump_counter, counter_value
 from commune_desk.sync.acknowledge import acknowledge, local_record
 from commune_desk.sync.blobs import ChunkSizer, OnBytes, upload_blob
 from commune_desk.sync.client import SyncClient
@@ -84,6 +89,7 @@ class PushReport:
     conflicts: int = 0
     quarantined: int = 0
     requeued: int = 0
+    relayed: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -114,14 +120,30 @@ def _to_wire(op: OutboxOp, base: int | None) -> p.Operation:
         action=p.Action(op.action),
         base_version=base,
         fields=fields,
+        actor=op.actor,
     )
 
 
 def take_batch(
-    session: Session, limit: int, *, device_id: str, expected: int, max_seq: int | None = None
+    session: Session,
+    limit: int,
+    *,
+    device_id: str,
+    expected: int,
+    max_seq: int | None = None,
+    relayed_upto: int = 0,
 ) -> Batch:
-    """Next batch of open operations (consecutive seqs, one per record), marked in flight."""
-    query = select(OutboxOp).where(OutboxOp.device_id == device_id, OutboxOp.state.in_(OPEN_STATES))
+    """Next batch of open operations (consecutive seqs, one per record).
+
+    Pending ones are marked in flight; relayed ones stay ``relayed`` (they are
+    sent again for their result, once a round: those up to ``relayed_upto``
+    were answered ``relayed`` again in this round).
+    """
+    query = select(OutboxOp).where(
+        OutboxOp.device_id == device_id,
+        OutboxOp.state.in_(OPEN_STATES),
+        or_(OutboxOp.state != p.OutboxState.RELAYED, OutboxOp.seq > relayed_upto),
+    )
     if max_seq is not None:
         query = query.where(OutboxOp.seq <= max_seq)
     ops = list(session.scalars(query.order_by(OutboxOp.seq).limit(limit)))
@@ -131,6 +153,9 @@ def take_batch(
         if op.entity_id in seen or (batch and op.seq != batch[-1].seq + 1):
             break
         seen.add(op.entity_id)
+        if op.state == p.OutboxState.RELAYED:
+            batch.append(_to_wire(op, op.base_version))
+            continue
         base = op.base_version
         if op.action != p.Action.CREATE and base is None:
             rec = local_record(session, op.entity, op.entity_id)
@@ -185,6 +210,8 @@ class Pusher:
         self.device_id = device_id
         self.expected = expected_seq
         self.max_seq = max_seq
+        #: Relayed operations up to this seq were answered ``relayed`` again in this run.
+        self.relayed_upto = 0
         self.batch_size = batch_size
         self.sizer = sizer or ChunkSizer()
         self.on_bytes = on_bytes
@@ -202,6 +229,7 @@ class Pusher:
                     device_id=self.device_id,
                     expected=self.expected,
                     max_seq=self.max_seq,
+                    relayed_upto=self.relayed_upto,
                 )
             if not batch.ops:
                 return report
@@ -282,13 +310,15 @@ class Pusher:
         stuck = progressed = False
         cloned = False
         now = datetime.now(UTC)
-        top_stored = 0
+        top_stored = top_relayed = 0
         for wire, result in answered:
             op = session.get(OutboxOp, str(wire.op_id))
             if op is None or op.state not in OPEN_STATES or op.seq != wire.seq:
                 continue
             kind = result.kind
-            if result.status is not p.OpStatus.REJECTED or kind not in _UNSTORED:
+            if result.status is p.OpStatus.RELAYED:
+                top_relayed = max(top_relayed, wire.seq)  # held by the relay, not yet the city's
+            elif result.status is not p.OpStatus.REJECTED or kind not in _UNSTORED:
                 top_stored = max(top_stored, wire.seq)
             if result.status is p.OpStatus.REJECTED:
                 if kind == p.ErrorKind.SEQ_GAP:
@@ -324,6 +354,11 @@ class Pusher:
                 report.quarantined += 1
                 progressed = True
                 continue
+            if result.status is p.OpStatus.RELAYED:
+                self._relayed(session, op, result)
+                report.relayed += 1
+                progressed = True
+                continue
             op.state, op.last_error = p.OutboxState.DONE, None
             progressed = True
             if result.status is p.OpStatus.CONFLICT:
@@ -331,9 +366,33 @@ class Pusher:
             else:
                 report.applied += 1
             acknowledge(session, op, wire, result, now)
+        if top_relayed:
+            self.expected = max(self.expected, top_relayed + 1)
+            self.relayed_upto = max(self.relayed_upto, top_relayed)
         if top_stored:
             state = load_state(session, self.device_id)
             state.confirmed_seq = max(state.confirmed_seq, top_stored)
             state.seq_floor = max(state.seq_floor, top_stored)
             self.expected = max(self.expected, top_stored + 1)
         return stuck, progressed, cloned
+
+    @staticmethod
+    def _relayed(session: Session, op: OutboxOp, result: p.OpResult) -> None:
+        """The relay holds the op for the city: keep it open; a create's record is at version 1.
+
+        Later operations are not rebased here (the city's result is not known
+        yet): the relay or the city applies the device's rebase rule when it
+        is (docs/relay.md).
+        """
+        op.state, op.last_error = p.OutboxState.RELAYED, None
+        rec = local_record(session, op.entity, op.entity_id)
+        if rec is not None and result.version is not None and rec.server_version is None:
+            rec.server_version = result.version
+
+
+def continue_after(session: Session, last_seq: int) -> None:
+    """Make new operations continue above the highest seq the server has from this device
+    (a carry reply's ``last_seq``); the handshake's rules are in ``recovery.reconcile``."""
+    current = counter_value(session, OUTBOX_SEQ)
+    if current < last_seq:
+        bump_counter(session, OUTBOX_SEQ, step=last_seq - current)

@@ -147,6 +147,8 @@ def reconcile(session: Session, device_id: str, hs: p.HandshakeResponse) -> str 
     """Repair this PC's state from the handshake's answer; return a notice for the clerk."""
     state = load_state(session, device_id)
     notice: str | None = None
+    if hs.relay:
+        return _reconcile_with_relay(session, state, hs)
     server_rewound = (
         (state.epoch is not None and bool(hs.epoch) and hs.epoch != state.epoch)
         or hs.cursor < state.cursor
@@ -169,6 +171,25 @@ def reconcile(session: Session, device_id: str, hs: p.HandshakeResponse) -> str 
     session.execute(
         delete(NumberLease).where(NumberLease.source == "server", NumberLease.lease_id.not_in(listed))
     )
+    apply_marks(session, hs.marks)
+    if notice is not None:
+        state.notice = notice
+    return notice
+
+
+def _reconcile_with_relay(session: Session, state: SyncState, hs: p.HandshakeResponse) -> str | None:
+    """An office relay answers: its numbers are its own, not the city's.
+
+    The relay has no epoch, its cursor is its own (``adopt_source`` restarted the
+    pull at 0 when the source changed) and its ``last_seq`` counts operations it
+    holds for the city: none of them says the city was rewound, so the epoch,
+    the confirmed seq and the city's list of leases are left as they are. New
+    operations still continue above every seq the relay knows of.
+    """
+    notice = STORE_REWOUND if counter_value(session, OUTBOX_SEQ) < hs.last_seq else None
+    if _continue_above(session, state.device_id, hs.last_seq, renumber=True):
+        notice = STORE_REWOUND
+    state.seq_floor = max(state.seq_floor, hs.last_seq)
     apply_marks(session, hs.marks)
     if notice is not None:
         state.notice = notice

@@ -42,8 +42,13 @@ def resolve_conflict(
     chosen: dict[str, Any],
     actor: str,
     note: str = "",
+    username: str | None = None,
 ) -> str:
-    """Record the clerk's choice for a conflict; return the resolution's id."""
+    """Record the clerk's choice for a conflict; return the resolution's id.
+
+    ``actor`` is recorded in the audit log; ``username`` (the signed-in person's
+    account) travels with the operation so the server can check their role.
+    """
     now = datetime.now(UTC)
     with store.write.begin() as session:
         conflict = session.get(Conflict, conflict_id)
@@ -70,6 +75,7 @@ def resolve_conflict(
             action=p.Action.CREATE.value,
             fields=fields,
             created_at=now,
+            actor=username,
         )
         conflict.resolved_at, conflict.resolved_by, conflict.chosen_value = now, actor, chosen
         audit(
@@ -84,8 +90,14 @@ def resolve_conflict(
     return resolution_id
 
 
-def requeue_quarantined(store: Store, *, device_id: str, op_id: str, actor: str) -> str:
-    """Send a quarantined operation again as a new operation; return the new op id."""
+def requeue_quarantined(
+    store: Store, *, device_id: str, op_id: str, actor: str, username: str | None = None
+) -> str:
+    """Send a quarantined operation again as a new operation; return the new op id.
+
+    The new operation carries ``username`` when given (the person sending it
+    again answers for it now), else the original operation's author.
+    """
     now = datetime.now(UTC)
     with store.write.begin() as session:
         quarantined, op = _quarantined(session, op_id)
@@ -103,6 +115,7 @@ def requeue_quarantined(store: Store, *, device_id: str, op_id: str, actor: str)
             fields=dict(op.fields or {}),
             created_at=now,
             base_version=base,
+            actor=username or op.actor,
         )
         quarantined.resolved_at, quarantined.resolution = now, f"requeued as {new.op_id}"
         audit(

@@ -20,7 +20,6 @@ from commune_desk.domain.dossier import EventKind
 # call first runs, never on the GUI thread while the window is being painted.
 if TYPE_CHECKING:
     from commune_desk.services.values import (
-        DossierCursor,
         DossierDetail,
         DossierPage,
         DossierQuery,
@@ -97,8 +96,9 @@ def preview_appointment(services: Any, procedure_code: str, extension: str = "")
     return services.preview_appointment(procedure_code, extension)
 
 
-def receive_dossier(services: Any, values: dict[str, Any]) -> Outcome[Any]:
-    """Save a new dossier typed at the counter, with the papers received as structured data."""
+def receive_dossier(services: Any, values: dict[str, Any], actor: Any) -> Outcome[Any]:
+    """Save a new dossier typed at the counter, with the papers received as structured data,
+    received by ``actor`` (the clerk signed in)."""
     from commune_desk.domain.intake import PaperForm, ReceivedPaper
     from commune_desk.services.values import NewDossier
 
@@ -109,14 +109,13 @@ def receive_dossier(services: Any, values: dict[str, Any]) -> Outcome[Any]:
         applicant_phone=values.get("applicant_phone"),
         applicant_address=values.get("applicant_address", ""),
         date_of_birth=values.get("date_of_birth"),
-        received_by=values.get("clerk", ""),
         papers=tuple(
             ReceivedPaper(name=name, form=PaperForm(form), count=count)
             for name, form, count in values.get("papers", [])
         ),
         extension=values.get("extension", ""),
     )
-    return services.register_dossier(new)
+    return services.register_dossier(new, actor=actor)
 
 
 def dossier_of(result: Any) -> Any:
@@ -130,39 +129,23 @@ def get_dossier(services: Any, dossier_id: str) -> DossierDetail:
     return services.get_dossier(dossier_id)
 
 
-def list_dossiers(
-    services: Any, query: DossierQuery, cursor: DossierCursor | None, limit: int, text: str
-) -> DossierPage:
-    """One page of the dossier list (keyset paging, newest first), filtered and searched."""
-    from commune_desk.services.values import DossierPage
+def list_dossiers(services: Any, query: DossierQuery, cursor: Any, limit: int, text: str) -> DossierPage:
+    """One page of the dossier list, newest first: every filter, and the search text if any.
 
+    ``cursor`` is the previous page's ``next_cursor`` (None for the first page).
+    """
     if text.strip():
-        # Search answers the best matches at once (no paging); filters apply on top.
-        rows = services.search_dossiers(text, limit=SEARCH_LIMIT)
-        rows = [r for r in rows if _matches(r, query)]
-        return DossierPage(rows=tuple(rows), next_cursor=None)
+        return services.search_dossier_page(text, query, after=cursor, limit=limit)
     return services.list_dossiers(query, after=cursor, limit=limit)
 
 
-#: Most rows a text search shows (the clerk refines the words beyond that).
-SEARCH_LIMIT = 500
+#: Counting stops past this many matches; the list then says "more than 10.000".
+COUNT_CAP = 10_000
 
 
-def _matches(row: Any, query: DossierQuery) -> bool:
-    if query.statuses and row.status not in query.statuses:
-        return False
-    if query.overdue and not row.overdue:
-        return False
-    if query.received_by and row.received_by != query.received_by:
-        return False
-    return not (query.procedure_code and row.procedure_code != query.procedure_code)
-
-
-def count_dossiers(services: Any, query: DossierQuery, text: str) -> int | None:
-    """How many dossiers match (None when the service cannot count cheaply)."""
-    if text.strip():
-        return None
-    return int(services.count_dossiers(query))
+def count_dossiers(services: Any, query: DossierQuery, text: str) -> int:
+    """How many dossiers match the filters and the search text; ``COUNT_CAP + 1`` means more."""
+    return int(services.count_dossiers(query, text_query=text, at_most=COUNT_CAP))
 
 
 def propose_apology_date(services: Any, dossier_id: str) -> datetime:
@@ -365,27 +348,42 @@ def _device_id(engine: Any) -> str:
     return account.device_id if account is not None else ""
 
 
-def handle_quarantined(bridge: Any, op_id: str, action: str, actor: str) -> Any:
-    """Send a rejected operation again, or set it aside (audited by the sync layer)."""
+def handle_quarantined(bridge: Any, op_id: str, action: str, actor: Any, services: Any) -> Any:
+    """Send a rejected operation again, or set it aside (audited by the sync layer); only for
+    people allowed to settle sync problems."""
+    from commune_desk.domain.roles import Permission
     from commune_desk.sync.resolution import discard_quarantined, requeue_quarantined
 
+    services.require_permission(actor, Permission.RESOLVE_CONFLICT)
     engine = bridge.engine
     if action == "requeue":
-        return requeue_quarantined(engine.store, device_id=_device_id(engine), op_id=op_id, actor=actor)
-    discard_quarantined(engine.store, op_id=op_id, actor=actor)
+        return requeue_quarantined(
+            engine.store,
+            device_id=_device_id(engine),
+            op_id=op_id,
+            actor=actor.username,
+            username=actor.username,
+        )
+    discard_quarantined(engine.store, op_id=op_id, actor=actor.username)
     return None
 
 
-def resolve_conflict(bridge: Any, conflict_id: str, chosen: dict[str, Any], actor: str, note: str) -> str:
-    """Record a person's choice for a conflict (applied locally and queued for the server)."""
+def resolve_conflict(
+    bridge: Any, conflict_id: str, chosen: dict[str, Any], actor: Any, note: str, services: Any
+) -> str:
+    """Record a person's choice for a conflict (applied locally and queued for the server);
+    only for people allowed to settle sync problems."""
+    from commune_desk.domain.roles import Permission
     from commune_desk.sync.resolution import resolve_conflict as resolve
 
+    services.require_permission(actor, Permission.RESOLVE_CONFLICT)
     engine = bridge.engine
     return resolve(
         engine.store,
         device_id=_device_id(engine),
         conflict_id=conflict_id,
         chosen=chosen,
-        actor=actor,
+        actor=actor.username,
         note=note,
+        username=actor.username,
     )

@@ -42,8 +42,24 @@ class UiContext:
     app_context: Any = None
     #: The SyncBridge (engine + worker), or None when sync is unavailable.
     sync: Any = None
-    clerk: str = ""
+    #: The ClerkSession: who is signed in, the office's rules, the lock.
+    session: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
     #: Called before each store task is queued; the app uses it to queue the opening of
     #: the store first (it is deferred until the window has painted).
     before_store: Callable[[], None] = field(default=lambda: None)
+
+    @property
+    def actor(self) -> Any:
+        """The person signed in now (an ``Actor``), or None while the PC is locked.
+
+        Read it when the clerk acts and pass it to the service call: work queued
+        before a switch of clerk stays the previous clerk's.
+        """
+        return self.session.actor if self.session is not None else None
+
+    @property
+    def clerk(self) -> str:
+        """The full name of the person signed in ("" while locked), for display and filters."""
+        actor = self.actor
+        return actor.name if actor is not None else ""

@@ -186,7 +186,9 @@ def ask_and_void(
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
     chosen, reason = dialog.values()
-    actor = ctx.clerk
+    actor = ctx.actor  # whoever confirmed the void (the services check the permission again)
+    if actor is None:
+        return
     StoreOp(ctx, lambda s: api.void_number(s, series, chosen, reason, actor), parent=page).success(
         lambda _outcome: done(chosen)
     ).run_in_background()

@@ -156,8 +156,10 @@ def event_slip(
     fault: str = "",
     previous: datetime | None = None,
     at: datetime | None = None,
+    clerk: str = "",
 ) -> Slip:
-    """Forms 02–05: the slip the law requires for ``kind``, with the clerk's reason.
+    """Forms 02–05: the slip the law requires for ``kind``, with the clerk's reason and the
+    name of ``clerk``, the person signed in who recorded the step.
 
     Form 04 says who caused the delay (``fault``), the date promised before
     (``previous``, the dossier's appointment when not given) and the new one.
@@ -181,6 +183,8 @@ def event_slip(
             lines.append((translate("Slips", "Ngày hẹn mới"), format_datetime(new_date)))
         if fault:
             lines.append((translate("Slips", "Nguyên nhân chậm trễ thuộc về"), fault_name(fault)))
+    if clerk:
+        lines.append((translate("Slips", "Cán bộ thực hiện"), clerk))
     paragraphs: tuple[str, ...] = (f"{reason_label}: {note}",)
     if form == "04":
         paragraphs += (
@@ -214,6 +218,7 @@ def stored_event_slip(data: Any, event: Any) -> Slip:
         fault=str(values.get("fault", "")),
         previous=previous,
         at=event.at,
+        clerk=event.actor,
     )
 
 

@@ -79,7 +79,7 @@ def test_hash_mismatch_discards_and_metadata_waits_for_complete_blob(
     dev = device()
     data, sha = _blob(2500)
     dev.http.post(f"/v1/blobs/{sha}", json={"size": len(data)})
-    attach = dev.op("attachment", fields={"sha256": sha, "name": "scan.pdf"})
+    attach = dev.op("attachment", fields={"sha256": sha, "filename": "scan.pdf"})
     early = dev.push_one(attach)
     assert (early["status"], early["kind"]) == ("rejected", "blob_incomplete")
     corrupt = bytes([data[0] ^ 1]) + data[1:]

@@ -42,7 +42,7 @@ def test_dossier_code_slots(device: Callable[..., SyncDevice]) -> None:
 
 def test_register_blocks_uniqueness_and_immutability(device: Callable[..., SyncDevice]) -> None:
     series = "incoming/2031"
-    a, b = device("C02"), device("C02")
+    a, b = device("C02", "leader"), device("C02")  # numbering a signed document is a leader's
     la, lb = a.lease(series, size=5), b.lease(series, size=5)
     assert (la["first"], la["last"], lb["first"], lb["last"]) == (1, 5, 6, 10)
     assert _doc(a, series, 1)["status"] == "applied"
@@ -70,7 +70,7 @@ def test_register_blocks_uniqueness_and_immutability(device: Callable[..., SyncD
 
 def test_voids_provisional_numbers_and_gaps(device: Callable[..., SyncDevice], server: RunningServer) -> None:
     series = "outgoing-secret/2032"
-    a, b = device(), device()
+    a, b = device(role="leader"), device()  # signed documents and voids are a leader's
     lease = a.lease(series, size=5)  # 1..5
     b.lease(series, size=3)  # 6..8, b stays "offline"
     assert (
@@ -135,7 +135,7 @@ def test_unknown_series_is_refused(device: Callable[..., SyncDevice]) -> None:
 def test_out_of_range_numbers_are_rejected_not_server_errors(
     device: Callable[..., SyncDevice],
 ) -> None:
-    dev = device()
+    dev = device(role="leader")  # voids are a leader's (a clerk is refused before any check)
     for number in (2**63, -1, True, "7", 1.5):
         result = _doc(dev, "incoming/2033", number)  # type: ignore[arg-type]
         assert (result["status"], result["kind"]) == ("rejected", "invalid_fields")

@@ -32,7 +32,7 @@ from commune_desk.sync.resolution import (
 def test_same_field_changed_on_two_pcs_becomes_a_conflict_then_resolved(
     tmp_path: Path, city: RunningServer
 ) -> None:
-    user = city.user("C01")
+    user = city.user("C01", "leader")  # settling the conflict below is a leader's
     a = make_clerk(tmp_path, "a", city.base_url, user)
     b = make_clerk(tmp_path, "b", city.base_url, user)
     try:

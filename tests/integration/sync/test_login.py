@@ -35,7 +35,7 @@ def _single_pc(root: Path, name: str) -> AppContext:
 def test_numbers_of_single_pc_mode_are_adopted_at_login(tmp_path: Path, city: RunningServer) -> None:
     first = _single_pc(tmp_path, "first")
     second = _single_pc(tmp_path, "second")
-    user = city.user("C01")
+    user = city.user("C01", "leader")  # the PCs issued (signed) outgoing documents on their own
     try:
         login(first.store, server_url=city.base_url, username=user.username, password=user.password)
         a = Clerk("first", first, SyncEngine(first.store, first.blobs))

@@ -15,7 +15,7 @@ from commune_desk.sync.engine import SyncEngine
 
 
 def test_events_pulled_before_their_dossier_wait_for_it(tmp_path: Path, city: RunningServer) -> None:
-    user = city.user("C01")
+    user = city.user("C01", "leader")  # the extension below is a leader's
     a = make_clerk(tmp_path, "a", city.base_url, user)
     b = make_clerk(tmp_path, "b", city.base_url, user)
     try:

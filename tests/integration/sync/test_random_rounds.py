@@ -122,7 +122,8 @@ def pcs(tmp_path: Path, city: RunningServer) -> Iterator[list[tuple[Clerk, Fault
         out = []
         for name, commune in (("a", "C01"), ("b", "C01"), ("c", "C01"), ("z", "C02")):
             proxy = stack.enter_context(FaultProxy("127.0.0.1", city.port))
-            clerk = make_clerk(tmp_path, name, proxy.url, city.user(commune), timeout=(2.0, 3.0))
+            # Logged in as the leader: the outgoing documents issued here are signed ones.
+            clerk = make_clerk(tmp_path, name, proxy.url, city.user(commune, "leader"), timeout=(2.0, 3.0))
             stack.callback(clerk.close)
             out.append((clerk, proxy))
         yield out

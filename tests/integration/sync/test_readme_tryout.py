@@ -49,7 +49,7 @@ def test_readme_tryout_runs_on_a_fresh_data_folder(tmp_path: Path) -> None:
         ["bash", "-c", wrapped], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
     )
     assert run.returncode == 0, f"{run.stdout}\n{run.stderr}"
-    assert "Đã đăng nhập c01-clerk" in run.stdout
+    assert "Đã đăng nhập c01-leader" in run.stdout
     assert re.search(r"Đồng bộ xong: gửi \d+", run.stdout), run.stdout
     assert "TỆP KHÔNG MÃ HÓA" in run.stdout  # sync status says where the secrets are
     assert not pc.joinpath("insecure-secrets.json").stat().st_mode & 0o077

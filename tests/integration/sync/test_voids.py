@@ -23,7 +23,7 @@ def _voided(clerk, series: str) -> dict[int, str]:  # type: ignore[no-untyped-de
 
 
 def test_a_voided_number_is_pushed_and_survives_every_pull(tmp_path: Path, city: RunningServer) -> None:
-    user = city.user("C01")
+    user = city.user("C01", "leader")  # signing and voiding numbers are a leader's
     a = make_clerk(tmp_path, "a", city.base_url, user)
     b = make_clerk(tmp_path, "b", city.base_url, user)
     try:

@@ -27,13 +27,14 @@ from PySide6.QtWidgets import (
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.registers import SECRECIES as SECRECY_MARKS
 from commune_desk.domain.registers import URGENCIES as URGENCY_MARKS
+from commune_desk.domain.roles import Permission
 from commune_desk.ui import api, register_books, slips
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.format import format_date, now_utc
 from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
-from commune_desk.ui.widgets import error_label, hint_label, page_layout
+from commune_desk.ui.widgets import hint_label, message_label, page_layout, show_message
 
 #: Urgency and secrecy marks (Decree 30/2020, the fixed lists of ``domain.registers``):
 #: stored value → name shown.
@@ -131,6 +132,8 @@ class IncomingPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self._build_assign())
         ctx.events.store_changed.connect(self._on_store_changed)
+        if ctx.session is not None:  # voiding a number is offered to those allowed only
+            ctx.session.guard(self.void_button, Permission.VOID_NUMBER)
         self.reload()
 
     # -- building ---------------------------------------------------------------------
@@ -157,7 +160,7 @@ class IncomingPage(QWidget):
             self.secrecy_combo.addItem(QCoreApplication.translate("IncomingPage", name), value)
         self.register_button = QPushButton(self.tr("Vào sổ (Enter)"), box)
         self.register_button.clicked.connect(self.register)
-        self.entry_error = error_label(box)
+        self.entry_error = message_label(box)
         for edit in (self.author_edit, self.symbol_edit, self.type_edit, self.summary_edit):
             edit.returnPressed.connect(self.register)
         grid.addWidget(QLabel(self.tr("Nơi gửi *"), box), 0, 0)
@@ -191,7 +194,7 @@ class IncomingPage(QWidget):
         self.deadline_edit = _date_edit(box)
         self.assign_button = QPushButton(self.tr("Giao xử lý"), box)
         self.assign_button.clicked.connect(self.assign_selected)
-        self.assign_error = error_label(box)
+        self.assign_error = message_label(box)
         row.addWidget(self.handler_edit, 2)
         row.addWidget(self.co_handlers_edit, 2)
         row.addWidget(QLabel(self.tr("Hạn"), box))
@@ -291,10 +294,10 @@ class IncomingPage(QWidget):
             secrecy=str(self.secrecy_combo.currentData()),
         )
         if not new.author or not new.summary:
-            self.entry_error.setText(self.tr("Nhập nơi gửi và trích yếu."))
+            show_message(self.entry_error, "error", self.tr("Nhập nơi gửi và trích yếu."))
             (self.author_edit if not new.author else self.summary_edit).setFocus()
             return
-        actor = self.ctx.clerk
+        actor = self.ctx.actor
         self.register_button.setEnabled(False)
         StoreOp(self.ctx, lambda s: api.register_incoming(s, new, actor), parent=self).success(
             self._on_registered
@@ -303,7 +306,7 @@ class IncomingPage(QWidget):
     def _on_registered(self, outcome: Any) -> None:
         doc = outcome.value
         number = str(doc.number) if doc.number is not None else self.tr("tạm")
-        self.entry_error.setText(self.tr("Đã vào sổ: số đến {n}.").format(n=number))
+        show_message(self.entry_error, "ok", self.tr("Đã vào sổ: số đến {n}.").format(n=number))
         for edit in (self.author_edit, self.symbol_edit, self.type_edit, self.summary_edit):
             edit.clear()
         self.author_edit.setFocus()
@@ -314,15 +317,15 @@ class IncomingPage(QWidget):
         doc = self.selected_document()
         handler = self.handler_edit.text().strip()
         if doc is None:
-            self.assign_error.setText(self.tr("Chọn một văn bản trong sổ."))
+            show_message(self.assign_error, "error", self.tr("Chọn một văn bản trong sổ."))
             return
         if not handler:
-            self.assign_error.setText(self.tr("Nhập người xử lý."))
+            show_message(self.assign_error, "error", self.tr("Nhập người xử lý."))
             self.handler_edit.setFocus()
             return
         co = tuple(c.strip() for c in self.co_handlers_edit.text().split(",") if c.strip())
         deadline: date = self.deadline_edit.date().toPython()  # type: ignore[assignment]
-        actor = self.ctx.clerk
+        actor = self.ctx.actor
         StoreOp(
             self.ctx,
             lambda s: api.assign_incoming(s, doc.id, handler, co, deadline, actor),
@@ -330,7 +333,7 @@ class IncomingPage(QWidget):
         ).success(self._on_assigned).run_in_background()
 
     def _on_assigned(self, outcome: Any) -> None:
-        self.assign_error.setText(self.tr("Đã giao cho {who}.").format(who=outcome.value.handler))
+        show_message(self.assign_error, "ok", self.tr("Đã giao cho {who}.").format(who=outcome.value.handler))
         emit(self.assigned, outcome.value)
 
     def void_selected(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +62,8 @@ def report_table(rows: list[Any]) -> list[list[Any]]:
     return table
 
 
-def write_xlsx(path: Path, title: str, rows: list[Any]) -> Path:
-    """Save the report as an Excel workbook (openpyxl)."""
+def write_xlsx(path: Path, title: str, rows: list[Any], prepared_by: str = "") -> Path:
+    """Save the report as an Excel workbook (openpyxl), naming who prepared it."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -80,6 +81,9 @@ def write_xlsx(path: Path, title: str, rows: list[Any]) -> Path:
         sheet.append(row)
     for column, width in zip("ABCDEFG", (16, 48, 12, 14, 14, 14, 10), strict=True):
         sheet.column_dimensions[column].width = width
+    if prepared_by:
+        sheet.append([])
+        sheet.append([translate("ReportsPage", "Người lập báo cáo: {name}").format(name=prepared_by)])
     workbook.save(path)
     return path
 
@@ -172,15 +176,18 @@ class ReportsPage(QWidget):
 
     def export_xlsx(self, path: Path) -> None:
         """Write the shown report to ``path`` (in the background)."""
-        title, rows = self.title(), list(self.rows)
-        StoreOp(self.ctx, lambda _s: write_xlsx(path, title, rows), parent=self).success(
+        title, rows, by = self.title(), list(self.rows), self.ctx.clerk
+        StoreOp(self.ctx, lambda _s: write_xlsx(path, title, rows, by), parent=self).success(
             lambda _p: self._saved(path)
         ).run_in_background()
 
     def pdf_slip(self) -> slips.Slip:
         """The report as a printable A4 landscape table."""
         table = [[str(c) for c in row] for row in report_table(self.rows)]
-        return slip_builders.register_slip(self.office, self.title(), report_header(), table)
+        slip = slip_builders.register_slip(self.office, self.title(), report_header(), table)
+        if not self.ctx.clerk:
+            return slip
+        return replace(slip, lines=((self.tr("Người lập báo cáo"), self.ctx.clerk),))
 
     def export_pdf(self, path: Path) -> None:
         """Write the shown report to ``path`` as PDF."""

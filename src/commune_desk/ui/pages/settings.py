@@ -1,5 +1,5 @@
-"""Cài đặt: office identity, office hours, holiday overrides, server, language, backup folder,
-and the update from a USB stick."""
+"""Cài đặt: office identity, office hours, holiday overrides, server, language, backups
+(``ui/backups.py``), and the update from a USB stick."""
 
 from __future__ import annotations
 
@@ -24,13 +24,17 @@ from PySide6.QtWidgets import (
 )
 
 from commune_desk.domain.calendar import OfficeHours
+from commune_desk.domain.roles import Permission
 from commune_desk.ui import api
+from commune_desk.ui.backups import BackupBox
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.i18n import LANGUAGES
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
+from commune_desk.ui.relay_box import OfficeRelayBox
+from commune_desk.ui.staff_box import StaffSupportBox
 from commune_desk.ui.usb_update import UsbUpdateBox
-from commune_desk.ui.widgets import error_label, hint_label, page_layout
+from commune_desk.ui.widgets import error_label, hint_label, message_label, page_layout, show_message
 
 
 def _time_edit(parent: QWidget, value: time) -> QTimeEdit:
@@ -77,20 +81,15 @@ class OfficeForm(QWidget):
         self.unit_code_edit.setPlaceholderText(self.tr("Mã định danh đơn vị, ví dụ: 000.00.06.H26"))
         self.slot_spin = QSpinBox(self)
         self.slot_spin.setRange(1, 9)
-        self.clerk_edit = QLineEdit(self)
-        self.clerk_edit.setObjectName("clerkName")
-        self.clerk_edit.setPlaceholderText(self.tr("Họ tên cán bộ dùng máy này"))
         form.addRow(QLabel(self.tr("Tên đơn vị *"), self), self.unit_name_edit)
         form.addRow(QLabel(self.tr("Mã đơn vị *"), self), self.unit_code_edit)
         form.addRow(QLabel(self.tr("Số quầy (1–9)"), self), self.slot_spin)
-        form.addRow(QLabel(self.tr("Cán bộ"), self), self.clerk_edit)
 
-    def load(self, settings: Any, clerk: str) -> None:
+    def load(self, settings: Any) -> None:
         """Show ``settings``."""
         self.unit_name_edit.setText(settings.unit_name)
         self.unit_code_edit.setText(settings.unit_code)
         self.slot_spin.setValue(settings.counter_slot)
-        self.clerk_edit.setText(clerk)
 
     def apply(self, settings: Any) -> Any:
         """``settings`` with the typed identity."""
@@ -151,35 +150,26 @@ class SettingsPage(QWidget):
         hours_form.addRow(QLabel(self.tr("Trả trong ngày nếu nhận trước"), hours_box), self.cutoff)
         left.addWidget(hours_box)
 
-        other_box = QGroupBox(self.tr("Máy chủ, ngôn ngữ, sao lưu"), self)
+        other_box = QGroupBox(self.tr("Máy chủ, ngôn ngữ"), self)
         other_form = QFormLayout(other_box)
         self.server_edit = QLineEdit(other_box)
         self.server_edit.setPlaceholderText(self.tr("https://… (để trống nếu chỉ dùng trên máy này)"))
         self.language_combo = QComboBox(other_box)
         for code, name in LANGUAGES.items():
             self.language_combo.addItem(name, code)
-        self.backup_label = QLabel(str(ctx.paths.backup_dir), other_box)
-        self.backup_label.setWordWrap(True)
         self.tracking_edit = QLineEdit(other_box)
         self.tracking_edit.setObjectName("trackingUrl")
         self.tracking_edit.setPlaceholderText(self.tr("https://…?ma={code} (mã QR trên giấy tiếp nhận)"))
         other_form.addRow(QLabel(self.tr("Địa chỉ máy chủ"), other_box), self.server_edit)
         other_form.addRow(QLabel(self.tr("Địa chỉ tra cứu hồ sơ"), other_box), self.tracking_edit)
         other_form.addRow(QLabel(self.tr("Ngôn ngữ"), other_box), self.language_combo)
-        other_form.addRow(QLabel(self.tr("Thư mục sao lưu"), other_box), self.backup_label)
         self.secrets_label = error_label(other_box)
         self.secrets_label.hide()
         other_form.addRow(self.secrets_label)
-        other_form.addRow(
-            hint_label(
-                self.tr(
-                    "Đổi thư mục sao lưu bằng biến môi trường COMMUNE_DESK_BACKUP_DIR "
-                    "(cán bộ CNTT). Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm."
-                ),
-                other_box,
-            )
-        )
+        other_form.addRow(hint_label(self.tr("Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm."), other_box))
         left.addWidget(other_box)
+        self.backup_box = BackupBox(ctx, self)
+        left.addWidget(self.backup_box)
         left.addStretch(1)
 
         days_box = QGroupBox(self.tr("Ngày nghỉ, ngày làm bù"), self)
@@ -207,15 +197,31 @@ class SettingsPage(QWidget):
         self.usb_box = UsbUpdateBox(ctx, self)
         self.usb_box.applied.connect(self.load)  # new holiday overrides are shown at once
         right.addWidget(self.usb_box)
+        self.staff_box = StaffSupportBox(ctx, self)
+        right.addWidget(self.staff_box)
+        self.relay_box = OfficeRelayBox(ctx, self)  # office relay and USB carry (docs/relay.md)
+        left.insertWidget(left.count() - 1, self.relay_box)  # above the left column's stretch
 
         bottom = QHBoxLayout()
-        self.message = error_label(self)
+        self.message = message_label(self)
+        self.message.setObjectName("settingsMessage")
         self.save_button = QPushButton(self.tr("Lưu cài đặt"), self)
         self.save_button.clicked.connect(self.save)
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.save_button)
         layout.addLayout(bottom)
+        if ctx.session is not None:  # changing the settings is offered to those allowed only
+            ctx.session.guard(self.save_button, Permission.SETTINGS)
+            ctx.session.changed.connect(self._say_who_may_save)
+            self._say_who_may_save()
         self.load()
+
+    def _say_who_may_save(self, _actor: Any = None) -> None:
+        hint = self.tr("Chỉ lãnh đạo (hoặc người được giao quyền cài đặt) được thay đổi cài đặt.")
+        if not self.ctx.session.allows(Permission.SETTINGS):
+            self.message.setText(hint)
+        elif self.message.text() == hint:
+            self.message.clear()
 
     def on_shown(self) -> None:
         """Look for an update stick each time the page is opened (quietly)."""
@@ -251,7 +257,7 @@ class SettingsPage(QWidget):
 
     def _show(self, settings: Any) -> None:
         self.settings = settings
-        self.office_form.load(settings, self.ctx.clerk)
+        self.office_form.load(settings)
         sessions = settings.hours.sessions
         first, last = sessions[0], sessions[-1]
         for edit, value in (
@@ -295,36 +301,35 @@ class SettingsPage(QWidget):
         )
 
     def save(self) -> None:
-        """Validate and save (office settings in the store, language and clerk in settings.json)."""
+        """Validate and save (office settings in the store, the language in settings.json)."""
         try:
             settings = self.collect()
         except ValueError:
-            self.message.setText(self.tr("Ngày không đúng dạng dd/mm/yyyy."))
+            show_message(self.message, "error", self.tr("Ngày không đúng dạng dd/mm/yyyy."))
             return
         except Exception as exc:  # noqa: BLE001 - typed domain errors carry a kind
             if getattr(exc, "kind", None) is None:
                 raise
             self.ctx.errors.report(exc, parent=self)
             return
-        clerk = self.office_form.clerk_edit.text().strip()
+        actor = self.ctx.actor
         language = str(self.language_combo.currentData())
-        StoreOp(self.ctx, lambda s: api.update_settings(s, settings, clerk), parent=self).success(
-            lambda outcome: self._saved(outcome, clerk, language)
+        StoreOp(self.ctx, lambda s: api.update_settings(s, settings, actor), parent=self).success(
+            lambda outcome: self._saved(outcome, language)
         ).run_in_background()
 
-    def _saved(self, outcome: Any, clerk: str, language: str) -> None:
+    def _saved(self, outcome: Any, language: str) -> None:
         self.settings = outcome.value
-        self.ctx.clerk = clerk
         ui = self.ctx.extras.get("ui_settings")
         if ui is not None:
             changed_language = ui.language != language
-            ui.clerk, ui.language = clerk, language
+            ui.language = language
             ui.save()
         else:
             changed_language = False
         text = self.tr("Đã lưu cài đặt.")
         if changed_language:
             text += " " + self.tr("Ngôn ngữ mới sẽ dùng khi mở lại phần mềm.")
-        self.message.setText(text)
+        show_message(self.message, "ok", text)
         emit(self.ctx.events.settings_changed)
         emit(self.saved, outcome.value)

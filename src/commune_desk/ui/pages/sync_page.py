@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commune_desk.domain.roles import Permission
 from commune_desk.ui import api
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.errors import message_for
@@ -43,7 +44,7 @@ from commune_desk.ui.sync_labels import (
     refusal_reason,
 )
 from commune_desk.ui.sync_status import SyncView, read_sync_view
-from commune_desk.ui.widgets import hint_label, page_layout
+from commune_desk.ui.widgets import confirm, hint_label, page_layout, plain_label
 
 MAX_ROUNDS_SHOWN = 10
 
@@ -163,6 +164,9 @@ class SyncPage(QWidget):
         )
         ctx.events.sync_status_changed.connect(self._on_status)
         ctx.events.store_changed.connect(lambda _c: self.refresh())
+        if ctx.session is not None:  # settling sync problems is offered to those allowed only
+            for button in (self.requeue_button, self.discard_button, self.resolve_button):
+                ctx.session.guard(button, Permission.RESOLVE_CONFLICT)
         self.refresh()
 
     # -- status ------------------------------------------------------------------------
@@ -309,12 +313,22 @@ class SyncPage(QWidget):
     def _quarantine_action(self, action: str) -> None:
         chosen = self._selected(self.quarantine)
         bridge = self.ctx.sync
-        if chosen is None or bridge is None:
+        actor = self.ctx.actor
+        if chosen is None or bridge is None or actor is None:
             return
-        actor = self.ctx.clerk
+        if action == "discard" and not confirm(
+            self,
+            title=self.tr("Bỏ qua thay đổi?"),
+            text=self.tr(
+                "Thay đổi này sẽ không bao giờ được gửi lên máy chủ nữa. Việc bỏ qua được ghi vào "
+                "nhật ký cùng tên cán bộ."
+            ),
+            accept=self.tr("Bỏ qua thay đổi"),
+        ):
+            return
         StoreOp(
             self.ctx,
-            lambda _s: api.handle_quarantined(bridge, chosen.op_id, action, actor),
+            lambda s: api.handle_quarantined(bridge, chosen.op_id, action, actor, s),
             parent=self,
         ).success(lambda _r: self.refresh()).run_in_background()
 
@@ -331,10 +345,12 @@ class SyncPage(QWidget):
     def resolve(self, conflict: Any, chosen: dict[str, Any], note: str) -> None:
         """Record the person's choice (audited by the sync layer) on the store thread."""
         bridge = self.ctx.sync
-        actor = self.ctx.clerk
+        actor = self.ctx.actor
+        if actor is None:
+            return
         StoreOp(
             self.ctx,
-            lambda _s: api.resolve_conflict(bridge, conflict.id, chosen, actor, note),
+            lambda s: api.resolve_conflict(bridge, conflict.id, chosen, actor, note, s),
             parent=self,
         ).success(lambda _r: self.refresh()).run_in_background()
 
@@ -366,9 +382,9 @@ class _FieldChoice:
         self.edit.setVisible(editable)
         grid.addWidget(title, row, 0, 1, 2)
         grid.addWidget(self.local_choice, row + 1, 0)
-        grid.addWidget(QLabel(format_value(field.local_value), dialog), row + 1, 1)
+        grid.addWidget(plain_label(format_value(field.local_value), dialog), row + 1, 1)
         grid.addWidget(self.server_choice, row + 2, 0)
-        grid.addWidget(QLabel(format_value(field.server_value), dialog), row + 2, 1)
+        grid.addWidget(plain_label(format_value(field.server_value), dialog), row + 2, 1)
         grid.addWidget(self.edit_choice, row + 3, 0)
         grid.addWidget(self.edit, row + 3, 1)
 
@@ -394,7 +410,7 @@ class ConflictDialog(QDialog):
         self.setWindowTitle(self.tr("Xử lý xung đột dữ liệu"))
         grid = QGridLayout(self)
         grid.addWidget(
-            QLabel(
+            plain_label(
                 self.tr("{record} đã bị sửa ở hai nơi với giá trị khác nhau.").format(
                     record=record_title(conflict.entity, conflict.entity_id, conflict.label)
                 ),

@@ -1,7 +1,7 @@
 """Sync recovery: epochs, confirmed seq, resync and drain state; rejected pulled records.
 
-Revision ID: 0003_sync_recovery
-Revises: 0002_calendar_papers
+Revision ID: 0004_sync_recovery
+Revises: 0003_clerk_accounts
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_sync_recovery"
-down_revision = "0002_calendar_papers"
+revision = "0004_sync_recovery"
+down_revision = "0003_clerk_accounts"
 branch_labels = None
 depends_on = None
 

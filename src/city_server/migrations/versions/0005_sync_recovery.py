@@ -1,7 +1,7 @@
 """sync recovery: commune epochs, revocation drains, declared seq skips, code marks
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 Adds what lets PCs recover from a restored server (epochs, code marks rebuilt
 from their reports), revoked PCs drain their unsent work, and devices declare
 the seqs a restore of their store lost.
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | Sequence[str] | None = "0002"
+revision: str = "0005"
+down_revision: str | Sequence[str] | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
