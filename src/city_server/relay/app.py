@@ -22,12 +22,13 @@ from sqlalchemy import Engine, select
 from city_server import app as city_app
 from city_server import blobs, devices
 from city_server.auth import ContextDep, SessionDep
-from city_server.db import POOL_SIZE, make_engine, migrate, session_factory
+from city_server.db import POOL_SIZE, make_engine, migrate, read_session_factory, session_factory
 from city_server.errors import ApiError, install_error_handlers
 from city_server.identity import server_identity, signature_valid
 from city_server.middleware import BodyLimitMiddleware, ConcurrencyLimitMiddleware, SelectiveGZipMiddleware
 from city_server.models import AuthToken, Commune, Device, User, utcnow
 from city_server.numbers import lock_commune
+from city_server.records import SkipCounter
 from city_server.relay import office as office_mod
 from city_server.relay.view import rebuild, view_version
 from city_server.relay_models import OP_DONE, RelayOp, RelayState
@@ -286,6 +287,8 @@ def create_relay_app(
     )
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.read_sessions = read_session_factory(engine)
+    app.state.pull_skips = SkipCounter()
     app.state.throttle = LoginThrottle(engine)
     install_error_handlers(app)
     app.include_router(router, prefix=API_PREFIX)

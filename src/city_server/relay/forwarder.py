@@ -187,7 +187,14 @@ def _leases(sessions: sessionmaker[Session], client: SyncClient, relay_device: s
             if len(office_mod.free_numbers(session, relay_device, s)) < office_mod.HELD_LOW_WATER
         ]
     for series in short:
-        client.lease(p.LeaseRequest(series=series, size=office_mod.HELD_BLOCK))
+        try:
+            client.lease(p.LeaseRequest(series=series, size=office_mod.HELD_BLOCK))
+        except SyncError as exc:
+            if exc.detail != p.ErrorKind.RECOVERING:
+                raise
+            # The city grants no new block while it recovers from a restore: the
+            # counters' operations still go (they are what it recovers from).
+            log.warning("no new %s block for the relay: the city is recovering", series)
     if subs or short:
         _office(sessions, client)
 

@@ -55,6 +55,7 @@ from commune_desk.store.settings import UNIT_CODE, merge_office, office_value
 from commune_desk.sync.installation import NO_SLOT, apply_marks
 from commune_desk.sync.push import REQUEUED_AFTER_RESTORE, renumber_from
 from commune_desk.sync.records import ENTITY_MODELS
+from commune_desk.sync.relay_link import source_facts
 from commune_desk.sync.state import load_state
 
 log = logging.getLogger(__name__)
@@ -73,12 +74,15 @@ def handshake_request(store: Store, device_id: str) -> p.HandshakeRequest:
     with store.read() as session:
         state = load_state(session, device_id) if _has_state(session, device_id) else None
         report = device_report(session)
+        # A cursor an office relay issued counts the relay's changes, not the city's: it
+        # says nothing of what the city had (and would look like a rewound city).
+        city_cursor = not source_facts(session).get("relay", False)
     return p.HandshakeRequest(
         protocol_version=p.PROTOCOL_VERSION,
         client_time=datetime.now(UTC),
         app_version=__version__,
         epoch=state.epoch if state else None,
-        seen_cursor=state.cursor if state else 0,
+        seen_cursor=state.cursor if state and city_cursor else 0,
         confirmed_seq=state.confirmed_seq if state else 0,
         report=report,
         marks_days=MARK_DAYS,
