@@ -25,10 +25,10 @@ def _handshake(dev: SyncDevice, **extra: object) -> dict[str, object]:
 
 def test_seqs_run_without_gaps_and_skips_are_declared(device: Callable[..., SyncDevice]) -> None:
     dev = device()
-    first = dev.op("dossier", fields={"n": 1})
+    first = dev.op("dossier", fields={"notes": "1"})
     assert dev.push_one(first)["status"] == "applied"
     dev.seq += 2  # seqs 2 and 3 never come
-    late = dev.op("dossier", fields={"n": 4})
+    late = dev.op("dossier", fields={"notes": "4"})
     result = dev.push_one(late)
     assert (result["status"], result["kind"], result["expected_seq"]) == ("rejected", "seq_gap", 2)
     assert _handshake(dev)["last_seq"] == 1  # nothing recorded
@@ -36,7 +36,7 @@ def test_seqs_run_without_gaps_and_skips_are_declared(device: Callable[..., Sync
     assert reply.json()["results"][0]["status"] == "applied"
     assert _handshake(dev)["last_seq"] == 4
     # A seq the device declared lost can never be used afterwards.
-    lost = {**dev.op("dossier", fields={"n": 2}), "seq": 2}
+    lost = {**dev.op("dossier", fields={"notes": "2"}), "seq": 2}
     assert dev.push_one(lost)["kind"] == "seq_reused"
     # Replays of what was recorded still answer with the stored result.
     assert dev.push_one(first)["replayed"] is True
@@ -46,7 +46,7 @@ def test_blob_incomplete_is_not_recorded(device: Callable[..., SyncDevice]) -> N
     dev = device()
     sha = "ab" * 32
     attach = dev.op("attachment", fields={"sha256": sha, "filename": "x.pdf", "size": 3})
-    after = dev.op("dossier", fields={"n": 1})
+    after = dev.op("dossier", fields={"notes": "1"})
     results = dev.push(attach, after)
     assert [r["kind"] for r in results] == ["blob_incomplete", "seq_gap"]
     blob = b"abc"
@@ -78,7 +78,7 @@ def test_recorded_seqs_stay_gapless_whatever_the_device_sends(
             top = target - 1
             continue
         seq = {"next": top + 1, "gap": top + 2, "again": max(top, 1), "fork": max(top, 1)}[step]
-        op = {**dev.op("dossier", fields={"s": step}), "seq": seq}
+        op = {**dev.op("dossier", fields={"notes": str(step)}), "seq": seq}
         if step == "again" and seq in recorded:
             op["op_id"] = recorded[seq]
         result = dev.push_one(op)
@@ -139,7 +139,7 @@ def test_a_draining_device_may_only_deliver(server: RunningServer, device: Calla
     lease = dev.lease("dossier-code/000.00.00.H26")
     assert leader.http.post(f"/v1/devices/{dev.id}/revoke").json()["drain_until"]
     assert _handshake(dev)["drain_until"]
-    assert dev.push_one(dev.op("dossier", fields={"n": 1}))["status"] == "applied"
+    assert dev.push_one(dev.op("dossier", fields={"notes": "1"}))["status"] == "applied"
     for method, path in (("GET", "/v1/pull"), ("POST", "/v1/leases"), ("GET", "/v1/numbers/gaps")):
         reply = dev.http.request(method, path, json={"series": "incoming/2030"} if method == "POST" else None)
         assert (reply.status_code, reply.json()["kind"]) == (401, "device_revoked"), path
