@@ -50,7 +50,7 @@ from tests.helpers.city_server import RunningServer, ServerUser, SyncDevice, dat
 from tests.helpers.fault_proxy import FaultProxy
 from tests.helpers.memory_keyring import FILE_KEYRING_ENV, FileKeyring
 from tests.helpers.server_snapshot import Snapshot, restore, snapshot
-from tests.integration.sync.sync_support import Clerk, assert_converged
+from tests.integration.sync.sync_support import Clerk, assert_converged, restore_backup
 
 from city_server.cli import main as city_server_main
 from commune_desk import protocol as p
@@ -58,7 +58,7 @@ from commune_desk.app import AppContext
 from commune_desk.domain.dossier import DossierStatus, EventKind, allowed_events
 from commune_desk.domain.errors import DomainError
 from commune_desk.paths import AppPaths
-from commune_desk.services.backup import create_backup, restore_backup
+from commune_desk.services.backup import create_backup
 from commune_desk.store.models import (
     AuditEntry,
     Dossier,

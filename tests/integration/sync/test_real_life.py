@@ -21,11 +21,17 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from tests.helpers.city_server import RunningServer, SyncDevice
 from tests.helpers.fault_proxy import FaultProxy
-from tests.integration.sync.sync_support import Clerk, assert_converged, make_clerk, server_snapshot
+from tests.integration.sync.sync_support import (
+    Clerk,
+    assert_converged,
+    make_clerk,
+    restore_backup,
+    server_snapshot,
+)
 
 from commune_desk.app import AppContext
 from commune_desk.domain.dossier import EventKind
-from commune_desk.services.backup import create_backup, restore_backup
+from commune_desk.services.backup import create_backup
 from commune_desk.store.models import Dossier, OutboxOp, QuarantinedOp
 from commune_desk.sync.engine import SyncEngine
 
@@ -91,7 +97,7 @@ def test_renumbering_after_a_restore_keeps_each_records_order(
 ) -> None:
     """A restore the witness does not cover (the whole folder copied back): the new
     operations are renumbered above the server's, their order kept."""
-    user = any_city.user("C01")
+    user = any_city.user("C01", "leader")  # form 04 (an extension) is a leader's to approve
     pc = make_clerk(tmp_path, "pc", any_city.base_url, user)
     try:
         pc.register(1)
