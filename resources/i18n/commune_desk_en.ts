@@ -1953,6 +1953,14 @@ Please send this file to IT support.</translation>
         <translation>This change belongs to another PC.</translation>
     </message>
     <message>
+        <source>Chữ ký của thay đổi không khớp với khoá của máy nên không được nhận. Dữ liệu trên máy vẫn còn; hãy báo cán bộ CNTT.</source>
+        <translation>The change&apos;s signature does not match this PC&apos;s key, so it was not accepted. The data on this PC is kept; tell the IT officer.</translation>
+    </message>
+    <message>
+        <source>Máy này chưa được đăng ký làm máy chủ nội bộ của đơn vị với máy chủ thành phố. Hãy báo cán bộ CNTT (lệnh city-server relay login).</source>
+        <translation>This PC is not registered with the city server as the office relay. Tell the IT officer (command city-server relay login).</translation>
+    </message>
+    <message>
         <source>Người thực hiện không có quyền làm việc này theo phân quyền của đơn vị (việc của lãnh đạo); lãnh đạo có thể xem lại và gửi lại.</source>
         <translation>The person who did this may not do it under the office&apos;s rules (it is a leader&apos;s task); a leader can review it and send it again.</translation>
     </message>

@@ -426,6 +426,16 @@ MESSAGES: dict[str, str] = {
         "Messages", "Mã thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT)."
     ),
     "device_mismatch": QT_TRANSLATE_NOOP("Messages", "Thao tác này thuộc về một máy khác."),
+    "bad_signature": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Chữ ký của thay đổi không khớp với khoá của máy nên không được nhận. Dữ liệu trên máy "
+        "vẫn còn; hãy báo cán bộ CNTT.",
+    ),
+    "not_a_relay": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy này chưa được đăng ký làm máy chủ nội bộ của đơn vị với máy chủ thành phố. Hãy báo "
+        "cán bộ CNTT (lệnh city-server relay login).",
+    ),
     "role_forbidden": QT_TRANSLATE_NOOP(
         "Messages",
         "Người thực hiện không có quyền làm việc này theo phân quyền của đơn vị (việc của lãnh "
