@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, FastAPI, Query, Response
+from fastapi import APIRouter, FastAPI, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Engine, select
 
-from city_server import auth, blobs, devices, office
+from city_server import auth, blobs, devices, office, relay_api
 from city_server.auth import ContextDep, SessionDep, last_seen
 from city_server.db import POOL_SIZE, make_engine, migrate, session_factory
 from city_server.errors import ApiError, install_error_handlers
+from city_server.identity import server_identity
 from city_server.middleware import (
     BodyLimitMiddleware,
     ConcurrencyLimitMiddleware,
@@ -23,6 +24,8 @@ from city_server.middleware import (
 from city_server.models import Commune, Device, Record, utcnow
 from city_server.numbers import active_leases, find_gaps, grant_lease, lease_to_wire
 from city_server.push import PushBatch
+from city_server.records import SkipCounter, change_json
+from city_server.routing import ProtocolRoute
 from city_server.throttle import LoginThrottle
 from commune_desk.protocol import (
     API_PREFIX,
@@ -30,9 +33,8 @@ from commune_desk.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
     MAX_PULL_LIMIT,
+    MAX_SAFE_INTEGER,
     PROTOCOL_VERSION,
-    Change,
-    Entity,
     ErrorKind,
     GapReport,
     HandshakeRequest,
@@ -41,13 +43,13 @@ from commune_desk.protocol import (
     LeaseList,
     LeaseRequest,
     PullResponse,
-    PushRequest,
     PushResponse,
+    ReceivedPush,
     ServerLimits,
 )
 
 log = logging.getLogger(__name__)
-router = APIRouter(tags=["sync"])
+router = APIRouter(tags=["sync"], route_class=ProtocolRoute)
 _AUTH_ERRORS: dict[int | str, dict[str, object]] = {401: {}, 422: {}}
 
 
@@ -56,21 +58,27 @@ def _json(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
-@router.post("/handshake", response_model=HandshakeResponse, responses=_AUTH_ERRORS)
-def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> HandshakeResponse:
-    """Protocol version check, clock comparison, the device's last seq, cursor and leases."""
+def checked_clock(body: HandshakeRequest) -> tuple[datetime, float]:
+    """(server time, server − client seconds) of a handshake; 400 for another protocol version."""
     if body.protocol_version != PROTOCOL_VERSION:
         raise ApiError(
             400, ErrorKind.UNSUPPORTED_PROTOCOL, "unsupported protocol version", supported=[PROTOCOL_VERSION]
         )
     now = utcnow()
     client_time = body.client_time if body.client_time.tzinfo else body.client_time.replace(tzinfo=UTC)
-    offset = (now - client_time).total_seconds()
+    return now, (now - client_time).total_seconds()
+
+
+@router.post("/handshake", response_model=HandshakeResponse, responses=_AUTH_ERRORS)
+def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> HandshakeResponse:
+    """Protocol version check, clock comparison, the device's last seq, cursor and leases."""
+    now, offset = checked_clock(body)
     device = session.get_one(Device, ctx.device_id)
     commune = session.get_one(Commune, ctx.commune_id)
     leases = [lease_to_wire(r) for r in active_leases(session, ctx.commune_id, ctx.device_id)]
     last_seen(session, ctx.device_id, now)
     session.commit()
+    identity = server_identity(session)
     return HandshakeResponse(
         protocol_version=PROTOCOL_VERSION,
         server_time=now,
@@ -82,12 +90,14 @@ def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> H
         commune_code=commune.code,
         leases=leases,
         limits=ServerLimits(),
+        source_id=identity.instance_id,
+        server_key=identity.public_key,
     )
 
 
 @router.post("/push", response_model=PushResponse, responses=_AUTH_ERRORS)
-def push(body: PushRequest, ctx: ContextDep, session: SessionDep) -> Response:
-    """Apply a batch of this device's operations exactly once each."""
+def push(body: ReceivedPush, ctx: ContextDep, session: SessionDep) -> Response:
+    """Apply a batch of this device's operations exactly once each (each checked on its own)."""
     response = PushBatch(session, ctx).run(body.ops)
     session.commit()
     return _json(response)
@@ -95,12 +105,19 @@ def push(body: PushRequest, ctx: ContextDep, session: SessionDep) -> Response:
 
 @router.get("/pull", response_model=PullResponse, responses=_AUTH_ERRORS)
 def pull(
+    request: Request,
     ctx: ContextDep,
     session: SessionDep,
-    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_SAFE_INTEGER)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
 ) -> Response:
-    """Changes of the caller's commune with change seq > ``after``, oldest first."""
+    """Changes of the caller's commune with change seq > ``after``, oldest first.
+
+    A stored row that cannot be written as JSON (left by an older server) is
+    skipped, logged and counted (``app.state.pull_skips``), never a failed
+    page: ``city-server check --repair`` repairs it.
+    """
+    skips: SkipCounter = request.app.state.pull_skips
     rows = session.scalars(
         select(Record)
         .where(Record.commune_id == ctx.commune_id, Record.change_seq > after)
@@ -108,22 +125,24 @@ def pull(
         .limit(limit + 1)
     ).all()
     page = rows[:limit]
-    changes = [
-        Change(
-            seq=r.change_seq,
-            entity=Entity(r.entity),
-            entity_id=UUID(r.entity_id),
-            version=r.version,
-            deleted=r.deleted,
-            fields={} if r.deleted else r.fields,
-        )
-        for r in page
-    ]
-    return _json(
-        PullResponse(
-            changes=changes, cursor=page[-1].change_seq if page else after, has_more=len(rows) > limit
-        )
+    changes = []
+    for row in page:
+        text = change_json(row)
+        if text is None:
+            skips.add(ctx.commune_id)
+            log.warning(
+                "pull: skipped unserialisable record %s of commune %s (%s so far; run city-server check)",
+                row.id,
+                ctx.commune_id,
+                skips.total,
+            )
+        else:
+            changes.append(text)
+    cursor = page[-1].change_seq if page else after
+    body = (
+        f'{{"changes":[{",".join(changes)}],"cursor":{cursor},"has_more":{str(len(rows) > limit).lower()}}}'
     )
+    return Response(body, media_type="application/json")
 
 
 @router.post("/leases", response_model=Lease, responses={**_AUTH_ERRORS, 400: {}, 409: {}})
@@ -173,6 +192,7 @@ def create_app(
     )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.pull_skips = SkipCounter()
     app.state.throttle = throttle or LoginThrottle(engine)
     install_error_handlers(app)
     app.include_router(auth.router, prefix=API_PREFIX)
@@ -180,6 +200,7 @@ def create_app(
     app.include_router(router, prefix=API_PREFIX)
     app.include_router(blobs.router, prefix=API_PREFIX)
     app.include_router(office.router, prefix=API_PREFIX)
+    app.include_router(relay_api.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(SelectiveGZipMiddleware, skip_prefixes=(f"{API_PREFIX}/blobs",), minimum_size=1024)
     # Outermost: at most as many requests inside as the engine has connections.

@@ -32,6 +32,7 @@ from city_server.db import as_utc
 from city_server.devices import consume_nonce, create_device, lock_device, proof_holds
 from city_server.errors import ApiError
 from city_server.models import AuthToken, Commune, Device, User, utcnow
+from city_server.routing import ProtocolRoute
 from city_server.security import (
     ACCESS_TOKEN_TTL,
     REFRESH_GRACE_SECONDS,
@@ -53,7 +54,7 @@ from commune_desk.protocol import (
     TokenResponse,
 )
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], route_class=ProtocolRoute)
 
 
 @dataclass(frozen=True)

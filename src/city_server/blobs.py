@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from city_server.auth import AuthContext, ContextDep, SessionDep
 from city_server.errors import ApiError
 from city_server.models import Blob, BlobChunk
+from city_server.routing import ProtocolRoute
 from commune_desk.protocol import (
     MAX_BLOB_BYTES,
     MAX_CHUNK_BYTES,
@@ -30,7 +31,7 @@ from commune_desk.protocol import (
     ErrorKind,
 )
 
-router = APIRouter(tags=["blobs"])
+router = APIRouter(tags=["blobs"], route_class=ProtocolRoute)
 Sha = Annotated[str, Path(pattern=SHA256_PATTERN, description="SHA-256, lower-case hex")]
 _RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _ERRORS: dict[int | str, dict[str, Any]] = {401: {}, 404: {}, 409: {}, 413: {}, 416: {}, 422: {}}

@@ -26,6 +26,7 @@ from city_server.context import AuthContext, ContextDep, SessionDep, client_addr
 from city_server.db import as_utc
 from city_server.errors import ApiError
 from city_server.models import AuthToken, Device, DeviceNonce, LeaseRow, User, utcnow
+from city_server.routing import ProtocolRoute
 from city_server.security import new_token, public_key_valid, token_hash, verify_proof
 from commune_desk.protocol import (
     CHALLENGE_TTL_SECONDS,
@@ -40,7 +41,7 @@ from commune_desk.protocol import (
     key_fingerprint,
 )
 
-router = APIRouter(tags=["devices"])
+router = APIRouter(tags=["devices"], route_class=ProtocolRoute)
 
 
 @router.post("/auth/challenge", response_model=Challenge, responses={422: {}})

@@ -97,6 +97,23 @@ class Device(Base):
     """The device's Ed25519 public key (base64); every login and refresh proves it."""
     pending_public_key: Mapped[str | None] = mapped_column(String(64))
     """A key offered at a refused login by a user of the commune, for a leader to re-bind."""
+    is_relay: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    """A leader registered this device as its commune's office relay (docs/relay.md)."""
+
+
+class ServerMeta(Base):
+    """This server instance: its identity (``source_id``) and the key that signs carry replies.
+
+    One row. A relay's database has its own row, so a counter can tell which
+    server its cursor belongs to.
+    """
+
+    __tablename__ = "server_meta"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[str] = mapped_column(String(36))
+    signing_key: Mapped[str] = mapped_column(String(64))
+    """Ed25519 private key (base64 of 32 raw bytes): a secret of the server."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class AuthToken(Base):
@@ -255,3 +272,7 @@ class BlobChunk(Base):
     blob_id: Mapped[int] = mapped_column(ForeignKey("blob.id"), primary_key=True)
     offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# The office relay's tables are part of the same schema (and of its migrations).
+from city_server import relay_models as _relay_models  # noqa: E402, F401

@@ -9,6 +9,7 @@ number checks cannot race. Each operation's outcome is stored under
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,7 @@ from commune_desk.protocol import (
     FIELD_PROVISIONAL,
     FIELD_SERIES,
     FIELD_SHA256,
+    MAX_SAFE_INTEGER,
     RECORDS,
     Action,
     ConflictFields,
@@ -44,9 +46,10 @@ from commune_desk.protocol import (
     OpStatus,
     PushResponse,
 )
+from commune_desk.protocol.text import printable
+from commune_desk.protocol.validation import Refusal, fields_refusal, operation_refusal
 
 _MISSING = object()
-MAX_NUMBER = 2**62
 #: Register entries: the books their ``series`` may name.
 _REGISTER_KINDS = {e: RECORDS[e].series_kinds for e in (Entity.INCOMING_DOCUMENT, Entity.OUTGOING_DOCUMENT)}
 
@@ -68,19 +71,35 @@ def _rejected(kind: ErrorKind, message: str) -> Outcome:
 
 
 def _is_number(value: object) -> bool:
-    """A register number: an int in 1 .. 2**62 (fits the BIGINT columns)."""
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_NUMBER
+    """A register number: an int in 1 .. 2**53-1 (fits the BIGINT columns and every JSON reader)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_SAFE_INTEGER
 
 
-def _has_nul(value: Any) -> bool:
-    """PostgreSQL text cannot hold NUL; refuse it in any key or string."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+def parse_operation(raw: Operation | dict[str, Any]) -> Operation | OpResult:
+    """The operation, or the ``rejected`` answer to a JSON object that is not one.
+
+    The answer names the op's ``op_id`` and ``seq`` when they can be read (the
+    nil UUID and 0 otherwise), so the client can match it.
+    """
+    if isinstance(raw, Operation):
+        return raw
+    try:
+        return Operation.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]["loc"][:1]
+        kind = ErrorKind.UNKNOWN_ENTITY if first == ("entity",) else ErrorKind.INVALID_OPERATION
+    op_id, seq = raw.get("op_id"), raw.get("seq")
+    try:
+        op_uuid = uuid.UUID(op_id) if isinstance(op_id, str) and len(op_id) <= 36 else uuid.UUID(int=0)
+    except ValueError:
+        op_uuid = uuid.UUID(int=0)
+    return OpResult(
+        op_id=op_uuid,
+        seq=seq if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq <= MAX_SAFE_INTEGER else 0,
+        status=OpStatus.REJECTED,
+        kind=kind,
+        message=f"not an operation of protocol v1 ({printable(str(first))})",
+    )
 
 
 def _to_result(op: Operation, row: OpResultRow, *, replayed: bool) -> OpResult:
@@ -107,15 +126,31 @@ class PushBatch:
         self.roles = RoleCheck(session, ctx)
         self.records: dict[tuple[str, str], Record | None] = {}
         self.seq = 0
+        #: Why the protocol refuses an operation of the batch, by ``id()`` of the operation.
+        self.refusals: dict[int, Refusal] = {}
 
     # -- batch -------------------------------------------------------------
 
-    def run(self, ops: list[Operation]) -> PushResponse:
-        """Apply ``ops`` in order and return one result per op."""
+    def run(self, raw_ops: Sequence[Operation | dict[str, Any]]) -> PushResponse:
+        """Apply the operations in order and return one result per op, in request order.
+
+        An operation that is not even well formed (``raw_ops`` holds its JSON
+        object) is answered ``rejected`` and not stored; one whose fields break
+        the protocol's rules is answered ``rejected`` (stored, so a replay gets
+        the same answer) with nothing of it applied. Neither stops the batch.
+        """
+        parsed = [parse_operation(raw) for raw in raw_ops]
+        ops = [op for op in parsed if isinstance(op, Operation)]
+        self.refusals = {
+            id(op): refusal for op in ops if (refusal := operation_refusal(op.entity, op.action, op.fields))
+        }
         with self.session.no_autoflush:
             # Statements are batched: a few queries per push, not per operation.
             response = self._run(ops)
         self.session.flush()
+        if len(ops) < len(parsed):
+            answered = iter(response.results)
+            response.results = [op if isinstance(op, OpResult) else next(answered) for op in parsed]
         return response
 
     def _run(self, ops: list[Operation]) -> PushResponse:
@@ -136,7 +171,7 @@ class PushBatch:
         ).all()
         by_seq = {r.seq: r for r in stored_rows if r.device_id == dev}
         by_op = {r.op_id: r for r in stored_rows}
-        self._prefetch(ops)
+        self._prefetch([op for op in ops if id(op) not in self.refusals])
         results: list[OpResult] = []
         top = 0
         for op in ops:
@@ -276,12 +311,11 @@ class PushBatch:
     # -- operations --------------------------------------------------------
 
     def _apply(self, op: Operation) -> Outcome:
-        if op.entity is Entity.CONFLICT:
-            return _rejected(ErrorKind.ENTITY_NOT_ALLOWED, "conflicts are written by the server")
-        if _has_nul(op.fields):
-            return _rejected(ErrorKind.INVALID_FIELDS, "NUL character in fields")
-        if refusal := self.roles.refusal(op):
-            return _rejected(*refusal)
+        refusal = self.refusals.get(id(op))
+        if refusal is not None:
+            return _rejected(refusal.kind, refusal.message)
+        if role_refusal := self.roles.refusal(op):
+            return _rejected(*role_refusal)
         if op.entity in APPEND_ONLY:
             if op.action is not Action.CREATE:
                 return _rejected(ErrorKind.APPEND_ONLY, f"{op.entity} records are append-only")
@@ -497,6 +531,10 @@ class PushBatch:
                 return _rejected(ErrorKind.RECORD_DELETED, "the conflicting record is gone")
             if {FIELD_CODE, FIELD_SERIES, FIELD_NUMBER} & body.chosen.keys():
                 return _rejected(ErrorKind.NUMBER_IMMUTABLE, "numbers cannot be chosen")
+            rules = RECORDS.get(info.target_entity)
+            refusal = fields_refusal(rules, body.chosen) if rules is not None else None
+            if refusal is not None:
+                return _rejected(refusal.kind, f"chosen value refused: {refusal.message}")
             changes = {k: v for k, v in body.chosen.items() if target.fields.get(k, _MISSING) != v}
             if changes:
                 self._write(target, changes)

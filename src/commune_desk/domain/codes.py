@@ -78,8 +78,9 @@ def parse_dossier_code(code: str) -> DossierCode:
     match = _CODE.fullmatch(code) if isinstance(code, str) else None
     if not match or not is_unit_code(match["unit"]):
         raise ValidationError("invalid_dossier_code", f"bad dossier code {code!r}", field="code")
+    yy, mm, dd = int(match["day"][:2]), int(match["day"][2:4]), int(match["day"][4:])
     try:
-        day = datetime.strptime(match["day"], "%y%m%d").date()
+        day = date(yy + (2000 if yy < 69 else 1900), mm, dd)  # what strptime's %y gives
     except ValueError as exc:
         raise ValidationError(
             "invalid_dossier_code", f"bad date in dossier code {code!r}", field="code"

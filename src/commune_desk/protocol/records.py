@@ -350,16 +350,8 @@ def fields_to_wire(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 __all__ = [
     "APPEND_ONLY",
-    "ATTACHMENT",
-    "CALENDAR",
-    "CONFLICT_RESOLUTION",
-    "DOSSIER",
-    "DOSSIER_EVENT",
-    "INCOMING_DOCUMENT",
     "INDEXED",
     "LOCAL_COLUMNS",
-    "NUMBER_VOID",
-    "OUTGOING_DOCUMENT",
     "RECORDS",
     "TABLE_ENTITIES",
     "FieldRule",

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -29,6 +30,7 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from commune_desk.domain.roles import Role  # user roles: the domain's, one definition
+from commune_desk.protocol.text import is_clean_text
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
@@ -106,10 +108,14 @@ class OutboxState(StrEnum):
     IN_FLIGHT = "in_flight"
     DONE = "done"
     QUARANTINED = "quarantined"
+    RELAYED = "relayed"
+    """Held by an office relay: sent again each round until the city's result comes back."""
 
 
-#: States of an operation the server has not settled yet.
-OPEN_OUTBOX_STATES = (OutboxState.PENDING, OutboxState.IN_FLIGHT)
+#: States of an operation the city server has not settled yet.
+OPEN_OUTBOX_STATES = (OutboxState.PENDING, OutboxState.IN_FLIGHT, OutboxState.RELAYED)
+#: Open operations that have not reached any server yet (or whose reply was lost).
+SENDABLE_OUTBOX_STATES = (OutboxState.PENDING, OutboxState.IN_FLIGHT)
 
 
 class OpStatus(StrEnum):
@@ -123,6 +129,12 @@ class OpStatus(StrEnum):
     """Non-conflicting fields were applied; the rest are in a conflict record."""
     REJECTED = "rejected"
     """Nothing was applied; ``kind`` says why. The client quarantines the op."""
+    RELAYED = "relayed"
+    """An office relay holds the op for the city; ``version`` is the version it predicts.
+
+    Only a relay answers this. The client keeps the op open (state ``relayed``)
+    and sends it again in later rounds until the city's own result comes back.
+    """
 
 
 class ErrorKind(StrEnum):
@@ -159,7 +171,12 @@ class ErrorKind(StrEnum):
     SEQ_REUSED = "seq_reused"
     OP_ID_REUSED = "op_id_reused"
     ENTITY_NOT_ALLOWED = "entity_not_allowed"
+    UNKNOWN_ENTITY = "unknown_entity"
+    INVALID_OPERATION = "invalid_operation"
     INVALID_FIELDS = "invalid_fields"
+    UNKNOWN_FIELD = "unknown_field"
+    INVALID_CHARACTERS = "invalid_characters"
+    TEXT_TOO_LONG = "text_too_long"
     UNKNOWN_RECORD = "unknown_record"
     RECORD_DELETED = "record_deleted"
     APPEND_ONLY = "append_only"
@@ -177,6 +194,9 @@ class ErrorKind(StrEnum):
     CONFLICT_ALREADY_RESOLVED = "conflict_already_resolved"
     ROLE_FORBIDDEN = "role_forbidden"
     """The operation's actor is not a user of the commune whose role allows it."""
+    # Office relay (docs/relay.md)
+    BAD_SIGNATURE = "bad_signature"
+    NOT_A_RELAY = "not_a_relay"
 
 
 RETRYABLE_HTTP_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -191,20 +211,31 @@ def is_retryable_status(status_code: int) -> bool:
     return status_code in RETRYABLE_HTTP_STATUSES or status_code >= 500
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("NUL character not allowed")
+def _line(value: str) -> str:
+    if not is_clean_text(value):
+        raise ValueError("control character or lone surrogate in text")
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
-"""A string that a database can store (no NUL characters)."""
+def _note(value: str) -> str:
+    if not is_clean_text(value, multiline=True):
+        raise ValueError("control character or lone surrogate in text")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_line)]
+"""One line of text every database and JSON writer can store (see ``protocol.text``)."""
+Note = Annotated[str, AfterValidator(_note)]
+"""Text that may hold line breaks and tabs, otherwise as clean as :data:`Text`."""
+
+#: Largest integer on the wire (seq, versions, numbers): every JSON reader reads it exactly.
+MAX_SAFE_INTEGER = 2**53 - 1
 
 
 class _Wire(BaseModel):
     """Base of all wire types: unknown fields are ignored (forward compatible)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=False)
+    model_config = ConfigDict(extra="ignore", frozen=False, allow_inf_nan=False)
 
 
 class ErrorBody(_Wire):
@@ -226,7 +257,9 @@ CHALLENGE_TTL_SECONDS = 120
 #: Purposes a device proof is made for (part of the signed message).
 PROOF_LOGIN = "login"
 PROOF_REFRESH = "refresh"
+PROOF_RELAY = "relay"
 _PROOF_DOMAIN = b"CommuneDesk device proof v1"
+_OP_DOMAIN = b"CommuneDesk operation v1"
 
 PublicKeyText = Annotated[str, Field(min_length=40, max_length=64, pattern=r"^[A-Za-z0-9+/=]+$")]
 """An Ed25519 public key: its 32 raw bytes in standard base64."""
@@ -249,6 +282,20 @@ def key_fingerprint(public_key: str) -> str:
         raw = public_key.encode()
     digest = hashlib.sha256(raw).hexdigest()[:16].upper()
     return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
+def canonical_json(value: Any) -> bytes:
+    """One byte form of a JSON value: sorted keys, no spaces, UTF-8 (what is signed)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def op_signing_bytes(op: Operation) -> bytes:
+    """The bytes a device signs for one operation (forwarded by a relay, carried on a stick).
+
+    Everything of the operation is covered, ``base_version`` included: a relay
+    may only *lower* the base it forwards (``RelayedOperation.relay_base``).
+    """
+    return b"\x00".join((_OP_DOMAIN, canonical_json(op.model_dump(mode="json"))))
 
 
 class ChallengeRequest(_Wire):
@@ -409,6 +456,15 @@ class HandshakeResponse(_Wire):
     commune_code: str
     leases: list[Lease]
     limits: ServerLimits
+    source_id: str | None = Field(
+        default=None,
+        description="Identity of the answering server instance (city or relay); a cursor "
+        "is valid only with the source that issued it.",
+    )
+    relay: bool = Field(default=False, description="True when an office relay answers.")
+    server_key: str | None = Field(
+        default=None, description="The city server's Ed25519 public key (signs carry replies)."
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -421,11 +477,11 @@ class Operation(_Wire):
 
     op_id: UUID
     device_id: UUID
-    seq: int = Field(ge=1, le=2**62)
+    seq: int = Field(ge=1, le=MAX_SAFE_INTEGER, description="Positive, below 2**53.")
     entity: Entity
     entity_id: UUID
     action: Action
-    base_version: int | None = Field(default=None, ge=0, le=2**62)
+    base_version: int | None = Field(default=None, ge=0, le=MAX_SAFE_INTEGER)
     fields: dict[str, Any] = Field(default_factory=dict)
     actor: Text | None = Field(
         default=None,
@@ -439,6 +495,25 @@ class PushRequest(_Wire):
     """A batch of operations of the calling device, in seq order."""
 
     ops: list[Operation] = Field(max_length=MAX_PUSH_OPS)
+    signatures: list[Text] | None = Field(
+        default=None,
+        max_length=MAX_PUSH_OPS,
+        description="One Ed25519 signature of op_signing_bytes(op) per op (required by a relay).",
+    )
+
+
+class ReceivedPush(_Wire):
+    """A push as the server reads it: each operation on its own.
+
+    An operation that is not well formed stays a JSON object and is answered
+    ``rejected`` (``invalid_operation``, ``unknown_entity``) while the others
+    are applied; the batch as a whole is refused only when it is not a list of
+    JSON objects.
+    """
+
+    ops: list[Annotated[Operation | dict[str, Any], Field(union_mode="left_to_right")]] = Field(
+        max_length=MAX_PUSH_OPS
+    )
 
 
 class OpResult(_Wire):
@@ -488,6 +563,18 @@ class PullResponse(_Wire):
     has_more: bool
 
 
+class ReceivedPull(_Wire):
+    """A pull page as the client reads it: a change it cannot read stays a JSON object.
+
+    ``protocol.validation.checked_page`` keeps the changes that pass the rules;
+    the others are skipped (logged), and the cursor still moves past them.
+    """
+
+    changes: list[Annotated[Change | dict[str, Any], Field(union_mode="left_to_right")]]
+    cursor: int
+    has_more: bool
+
+
 # ---------------------------------------------------------------------------
 # Conflicts (records of entity ``conflict``, delivered by pull)
 # ---------------------------------------------------------------------------
@@ -528,7 +615,7 @@ class ConflictResolutionFields(_Wire):
 
     conflict_id: UUID
     chosen: dict[str, Any] = Field(default_factory=dict)
-    note: Text = Field(default="", max_length=2000)
+    note: Note = Field(default="", max_length=2000)
 
 
 # ---------------------------------------------------------------------------
@@ -605,3 +692,85 @@ class RulesUpdate(_Wire):
 
     rules: dict[str, list[Text]]
     actor: Text = Field(min_length=1, max_length=100)
+
+
+__all__ = [
+    "PROOF_RELAY",
+    "SENDABLE_OUTBOX_STATES",
+    "canonical_json",
+    "op_signing_bytes",
+    "API_PREFIX",
+    "Action",
+    "BLOB_CHUNK_SIZE",
+    "BlobStartRequest",
+    "BlobStatus",
+    "CHALLENGE_TTL_SECONDS",
+    "CLIENT_ENTITIES",
+    "CLOCK_WARNING_SECONDS",
+    "Challenge",
+    "ChallengeRequest",
+    "Change",
+    "ConflictFields",
+    "ConflictResolutionFields",
+    "DEFAULT_LEASE_SIZE",
+    "DEFAULT_PULL_LIMIT",
+    "DeviceInfo",
+    "DeviceList",
+    "DeviceProof",
+    "DeviceRebindRequest",
+    "Entity",
+    "ErrorBody",
+    "ErrorKind",
+    "FIELD_CODE",
+    "FIELD_DOSSIER_ID",
+    "FIELD_EVENT_KIND",
+    "FIELD_NUMBER",
+    "FIELD_PROVISIONAL",
+    "FIELD_SERIES",
+    "FIELD_SHA256",
+    "FieldConflict",
+    "GZIP_ENCODING",
+    "Gap",
+    "GapReport",
+    "HandshakeRequest",
+    "HandshakeResponse",
+    "Lease",
+    "LeaseList",
+    "LeaseRequest",
+    "LoginRequest",
+    "MAX_BLOB_BYTES",
+    "MAX_BODY_BYTES",
+    "MAX_CHUNK_BYTES",
+    "MAX_LEASE_SIZE",
+    "MAX_PULL_LIMIT",
+    "MAX_PUSH_OPS",
+    "MAX_SAFE_INTEGER",
+    "Note",
+    "OPEN_OUTBOX_STATES",
+    "OpResult",
+    "OpStatus",
+    "Operation",
+    "OutboxState",
+    "PROOF_LOGIN",
+    "PROOF_REFRESH",
+    "PROTOCOL_VERSION",
+    "PullResponse",
+    "PushRequest",
+    "PushResponse",
+    "RETRYABLE_HTTP_STATUSES",
+    "ReceivedPull",
+    "ReceivedPush",
+    "RefreshRequest",
+    "RulesUpdate",
+    "Role",
+    "SHA256_PATTERN",
+    "ServerLimits",
+    "StaffList",
+    "StaffMember",
+    "Text",
+    "TokenResponse",
+    "VerifyUserRequest",
+    "is_retryable_status",
+    "key_fingerprint",
+    "proof_message",
+]

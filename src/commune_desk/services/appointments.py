@@ -30,6 +30,13 @@ PAUSES = {
     EventKind.SUPPLEMENT_REQUESTED: EventKind.SUPPLEMENT_RECEIVED,
     EventKind.PAYMENT_REQUESTED: EventKind.PAID,
 }
+#: Corrections that reopen the pause their step had closed, with the pause's opening event.
+REOPENS = {
+    EventKind.UNDO_SUPPLEMENT_RECEIVED: EventKind.SUPPLEMENT_REQUESTED,
+    EventKind.UNDO_PAID: EventKind.PAYMENT_REQUESTED,
+}
+#: Events after which the appointment is counted again (a wait closed, or reopened).
+RECOUNTS = frozenset(PAUSES.values()) | frozenset(REOPENS)
 #: Working days a form 04 proposes after the current appointment (the clerk may change it).
 APOLOGY_PROPOSAL = TimeLimit(DayKind.WORKING_DAYS, 2)
 
@@ -43,7 +50,11 @@ class EventLike(Protocol):
 
 
 def paused_intervals(events: Iterable[EventLike]) -> list[tuple[datetime, datetime]]:
-    """The closed pauses of the office clock (supplement or payment waits) in ``events``."""
+    """The closed pauses of the office clock (supplement or payment waits) in ``events``.
+
+    A correction reopens the pause its step had closed (``undo_paid``) or drops the
+    pause that was opened by mistake (``undo_payment_requested``).
+    """
     pauses: list[tuple[datetime, datetime]] = []
     opened: tuple[EventKind, datetime] | None = None
     for e in events:
@@ -52,6 +63,10 @@ def paused_intervals(events: Iterable[EventLike]) -> list[tuple[datetime, dateti
             opened = (kind, e.at)
         elif opened is not None and kind == PAUSES[opened[0]]:
             pauses.append((opened[1], e.at))
+            opened = None
+        elif kind in REOPENS and pauses and opened is None:
+            opened = (REOPENS[kind], pauses.pop()[0])
+        elif kind == EventKind.UNDO_PAYMENT_REQUESTED:
             opened = None
     return pauses
 

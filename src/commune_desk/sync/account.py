@@ -23,6 +23,7 @@ from sqlalchemy import delete
 
 from commune_desk import protocol as p
 from commune_desk.store import Store
+from commune_desk.store.identity import is_demo_store
 from commune_desk.store.models import NumberLease, Setting
 from commune_desk.store.settings import SYNC_ACCOUNT, ensure_device_id, merge_office, put_setting
 from commune_desk.sync.client import SyncClient
@@ -135,8 +136,10 @@ def login(
     """Log in online once: secrets to the vault, account + verifier to the store.
 
     Refuses with ``keyring_unavailable`` before talking to the server when the
-    vault cannot keep secrets (no OS keyring and no ``insecure_storage``).
+    vault cannot keep secrets (no OS keyring and no ``insecure_storage``), and a
+    demo store with ``demo_store`` before anything is sent.
     """
+    refuse_demo_store(store)
     vault = vault or vault_for(store, insecure_storage=insecure_storage)
     vault.check()
     server_url = server_url.rstrip("/")
@@ -186,6 +189,13 @@ def login(
     )
     save_account(store, account)
     return account
+
+
+def refuse_demo_store(store: Store) -> None:
+    """Raise ``SyncError(DEMO_STORE)`` when the store holds demo data (it never syncs)."""
+    with store.read() as session:
+        if is_demo_store(session):
+            raise SyncError(SyncErrorKind.DEMO_STORE, "demo data never syncs")
 
 
 def _utcnow() -> datetime:

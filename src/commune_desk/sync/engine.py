@@ -24,7 +24,14 @@ from commune_desk import protocol as p
 from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.models import Attachment, Conflict, OutboxOp, QuarantinedOp
-from commune_desk.sync.account import Account, TokenCache, load_account, vault_for
+from commune_desk.sync.account import (
+    Account,
+    TokenCache,
+    device_key,
+    load_account,
+    refuse_demo_store,
+    vault_for,
+)
 from commune_desk.sync.blobs import ChunkSizer, download_blob
 from commune_desk.sync.client import DEFAULT_TIMEOUT, SyncClient
 from commune_desk.sync.credentials import TokenVault
@@ -32,6 +39,7 @@ from commune_desk.sync.errors import RETRYABLE_KINDS, SyncError, SyncErrorKind
 from commune_desk.sync.leases import renew_leases
 from commune_desk.sync.pull import OPEN_STATES, drop_done_ops, pull_all
 from commune_desk.sync.push import Pusher, PushReport, continue_after
+from commune_desk.sync.relay_link import RelaySession, adopt_source, discover_relay, relay_settings
 from commune_desk.sync.staff import refresh_staff
 from commune_desk.sync.state import get_clock, load_state, put_clock
 from commune_desk.sync.status import Progress, SyncPhase, SyncStatus
@@ -81,6 +89,10 @@ class SyncEngine:
         self.batch_size = batch_size
         self.page_size = page_size
         self.server_url_override = server_url
+        self.relay_url_override: str | None = None
+        """Use this relay address instead of the settings' (tests, the relay PC itself)."""
+        self._discovered: str | None = None
+        self._relay_sessions: dict[str, RelaySession] = {}
         self.sizer = ChunkSizer()
         self._round_lock = threading.Lock()
         self._status_lock = threading.Lock()
@@ -159,23 +171,85 @@ class SyncEngine:
     # -- a round ---------------------------------------------------------------------
 
     def _account(self) -> Account:
+        refuse_demo_store(self.store)
         account = load_account(self.store)
         if account is None:
             raise SyncError(SyncErrorKind.NOT_LOGGED_IN, "log in to the city server first")
         return account
 
-    def open_client(self, account: Account) -> SyncClient:
-        """An authenticated client for the account's server."""
-        url = self.server_url_override or account.server_url
-        tokens = TokenCache(self.vault, account.server_url, account.device_id)
+    def open_client(self, account: Account, *, relay_url: str | None = None) -> SyncClient:
+        """An authenticated client for the account's server, or for the office relay at ``relay_url``."""
+        url = relay_url or self.server_url_override or account.server_url
         holder: dict[str, SyncClient] = {}
+        if relay_url:
+            session = self._relay_sessions.get(relay_url)
+            if session is None:
+                session = RelaySession(device_key(self.vault, account.device_id), account.device_id)
+                self._relay_sessions[relay_url] = session
+            relay_session = session
 
-        def authenticate(force: bool) -> str:
-            return tokens.access_token(holder["client"], force=force)
+            def authenticate(force: bool) -> str:
+                return relay_session.access_token(holder["client"], force=force)
 
-        client = SyncClient(url, timeout=self.timeout, authenticate=authenticate)
+        else:
+            tokens = TokenCache(self.vault, account.server_url, account.device_id)
+
+            def authenticate(force: bool) -> str:
+                return tokens.access_token(holder["client"], force=force)
+
+        # A relay forwards each operation with its signature; the city needs none.
+        sign = device_key(self.vault, account.device_id).sign_operation if relay_url else None
+        client = SyncClient(url, timeout=self.timeout, authenticate=authenticate, signer=sign)
         holder["client"] = client
         return client
+
+    def relay_url(self, account: Account) -> str | None:
+        """The office relay to try first: the override, the setting, or one found on the LAN."""
+        if self.relay_url_override:
+            return self.relay_url_override
+        with self.store.read() as session:
+            settings = relay_settings(session)
+        if settings.url:
+            return settings.url
+        if not settings.discovery:
+            return None
+        if self._discovered is None:
+            try:
+                self._discovered = discover_relay(account.commune_code)
+            except Exception:  # no network stack for multicast: simply no relay
+                log.warning("relay discovery failed", exc_info=True)
+        return self._discovered
+
+    def _connect(self, account: Account) -> tuple[SyncClient, p.HandshakeResponse]:
+        """Handshake with the relay when there is one, else (or when it fails) the city server."""
+        relay = self.relay_url(account)
+        if relay:
+            client = self.open_client(account, relay_url=relay)
+            try:
+                return client, self._handshake(client)
+            except SyncError as exc:
+                client.close()
+                log.warning("office relay %s unusable (%s); trying the city server", relay, exc.kind)
+                self._discovered = None
+        client = self.open_client(account)
+        try:
+            return client, self._handshake(client)
+        except BaseException:
+            client.close()
+            raise
+
+    def _handshake(self, client: SyncClient) -> p.HandshakeResponse:
+        self._update(progress=Progress("handshake"))
+        hs = client.handshake(
+            p.HandshakeRequest(
+                protocol_version=p.PROTOCOL_VERSION,
+                client_time=datetime.now(UTC),
+                app_version=__version__,
+            )
+        )
+        if hs.protocol_version != p.PROTOCOL_VERSION:
+            raise SyncError(SyncErrorKind.PROTOCOL_MISMATCH, f"server speaks v{hs.protocol_version}")
+        return hs
 
     def sync_once(self) -> RoundResult:
         """Run one full round now (blocking); never raises for sync failures."""
@@ -194,9 +268,9 @@ class SyncEngine:
         account: Account | None = None
         try:
             account = self._account()
-            client = self.open_client(account)
+            client, hs = self._connect(account)
             try:
-                report, pulled = self._run_steps(client, account)
+                report, pulled = self._run_steps(client, account, hs)
             finally:
                 client.close()
         except SyncError as exc:
@@ -240,21 +314,14 @@ class SyncEngine:
             pending=pending,
         )
 
-    def _run_steps(self, client: SyncClient, account: Account) -> tuple[PushReport, int]:
-        self._update(progress=Progress("handshake"))
-        hs = client.handshake(
-            p.HandshakeRequest(
-                protocol_version=p.PROTOCOL_VERSION,
-                client_time=datetime.now(UTC),
-                app_version=__version__,
-            )
-        )
-        if hs.protocol_version != p.PROTOCOL_VERSION:
-            raise SyncError(SyncErrorKind.PROTOCOL_MISMATCH, f"server speaks v{hs.protocol_version}")
+    def _run_steps(
+        self, client: SyncClient, account: Account, hs: p.HandshakeResponse
+    ) -> tuple[PushReport, int]:
         self._update(clock_offset_seconds=hs.clock_offset_seconds, clock_warning=hs.clock_warning)
         with self.store.write.begin() as session:
             continue_after(session, hs.last_seq)
             put_clock(session, hs.clock_offset_seconds, hs.clock_warning)
+            adopt_source(session, account.device_id, hs)
         self._update(progress=Progress("leases"))
         renew_leases(self.store, client, hs)
         sent_bytes = [0]
@@ -341,7 +408,7 @@ class SyncEngine:
         """Download an attachment's bytes from the server (hash-verified) if not local."""
         if self.blobs.exists(sha256):
             return self.blobs.path_for(sha256)
-        client = self.open_client(self._account())
+        client, _hs = self._connect(self._account())
         try:
             return download_blob(client, self.blobs, sha256)
         finally:

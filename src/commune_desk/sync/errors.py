@@ -43,6 +43,8 @@ class SyncErrorKind(StrEnum):
     """A downloaded attachment did not match its SHA-256."""
     WRONG_PASSWORD = "wrong_password"
     """Offline unlock: the password does not match the local verifier."""
+    DEMO_STORE = "demo_store"
+    """The store holds demo data: it never logs in or syncs (use a real data folder)."""
     INTERNAL_ERROR = "internal_error"
     """An unexpected failure (a bug, a locked or full disk): logged, retried with backoff."""
 

@@ -32,6 +32,7 @@ from commune_desk.store import Store
 from commune_desk.store.models import IssuedNumber, NumberLease
 from commune_desk.store.settings import COUNTER_SLOT, UNIT_CODE, merge_office, office_value
 from commune_desk.sync.client import SyncClient
+from commune_desk.sync.errors import SyncError
 
 BLOCK_SIZE = 20
 LOW_WATER = 5
@@ -43,7 +44,15 @@ def store_server_leases(session: Session, leases: list[p.Lease], now: datetime) 
         if lease.slot is not None:
             continue
         lease_id = f"server-{lease.lease_id}"
-        if session.get(NumberLease, lease_id) is None:
+        same_range = session.scalar(
+            select(NumberLease.lease_id).where(
+                NumberLease.series == lease.series,
+                NumberLease.start == lease.first,
+                NumberLease.end == lease.last,
+            )
+        )
+        # A relay's sub-lease comes back from the city under another id: same numbers.
+        if session.get(NumberLease, lease_id) is None and same_range is None:
             session.add(
                 NumberLease(
                     lease_id=lease_id,
@@ -105,6 +114,20 @@ def adopt_local_numbers(store: Store, client: SyncClient, handshake: p.Handshake
     return covered_total
 
 
+#: What an office relay answers when it has nothing to sub-lease while the city is away.
+_RELAY_SHORT = {p.ErrorKind.NO_NUMBER_AVAILABLE.value, p.ErrorKind.NO_FREE_SLOT.value}
+
+
+def _lease(client: SyncClient, handshake: p.HandshakeResponse, req: p.LeaseRequest) -> p.Lease | None:
+    """A new lease; None when an office relay has none to give now (the round goes on)."""
+    try:
+        return client.lease(req)
+    except SyncError as exc:
+        if handshake.relay and exc.detail in _RELAY_SHORT:
+            return None
+        raise
+
+
 def renew_leases(store: Store, client: SyncClient, handshake: p.HandshakeResponse) -> int:
     """Store the server's leases, lease the counter slot and top up register blocks.
 
@@ -128,13 +151,16 @@ def renew_leases(store: Store, client: SyncClient, handshake: p.HandshakeRespons
     code_series = dossier_code_series(unit) if is_unit_code(unit) else None
     slot: int | None = None
     if code_series and code_series not in held:
-        lease = client.lease(p.LeaseRequest(series=code_series))
-        granted.append(lease)
-        slot = lease.slot
+        lease = _lease(client, handshake, p.LeaseRequest(series=code_series))
+        if lease is not None:
+            granted.append(lease)
+            slot = lease.slot
     elif code_series:
         slot = next(x.slot for x in handshake.leases if x.series == code_series)
     for series in short:
-        granted.append(client.lease(p.LeaseRequest(series=series, size=BLOCK_SIZE)))
+        lease = _lease(client, handshake, p.LeaseRequest(series=series, size=BLOCK_SIZE))
+        if lease is not None:
+            granted.append(lease)
     with store.write.begin() as session:
         store_server_leases(session, granted, now)
         if slot is not None and office_value(session, COUNTER_SLOT) != slot:

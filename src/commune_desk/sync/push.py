@@ -17,12 +17,16 @@ Rules (see docs/protocol.md, "Client rules"):
   in the server's history, so it is removed locally (the conflict record
   keeps it for the clerk) and the status is derived again.
 - A provisional register number gets the number the server assigned.
+- ``relayed`` (an office relay holds the operation for the city): the
+  operation stays open in state ``relayed``; a create's record takes version
+  1 as its base. Each round first sends the relayed operations again (same
+  op_id and seq) to learn the city's result, through the relay or directly.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -66,6 +70,7 @@ class PushReport:
     conflicts: int = 0
     quarantined: int = 0
     requeued: int = 0
+    relayed: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -97,19 +102,39 @@ def _record(session: Session, entity: str, entity_id: str) -> Any:
     return session.get(model, entity_id) if model is not None else None
 
 
+def _one_per_record(ops: Iterable[OutboxOp]) -> Iterator[OutboxOp]:
+    """Operations in seq order up to the first that touches a record already in the batch."""
+    seen: set[str] = set()
+    for op in ops:
+        if op.entity_id in seen:
+            return
+        seen.add(op.entity_id)
+        yield op
+
+
+def take_relayed(session: Session, after_seq: int, limit: int) -> list[p.Operation]:
+    """Relayed operations after ``after_seq`` (one per record), sent again for their result."""
+    ops = session.scalars(
+        select(OutboxOp)
+        .where(OutboxOp.state == p.OutboxState.RELAYED, OutboxOp.seq > after_seq)
+        .order_by(OutboxOp.seq)
+        .limit(limit)
+    )
+    return [_to_wire(op, op.base_version) for op in _one_per_record(ops)]
+
+
 def take_batch(session: Session, limit: int) -> list[p.Operation]:
     """Next batch of open operations (one per record), marked in flight."""
     ops = list(
         session.scalars(
-            select(OutboxOp).where(OutboxOp.state.in_(OPEN_STATES)).order_by(OutboxOp.seq).limit(limit)
+            select(OutboxOp)
+            .where(OutboxOp.state.in_(p.SENDABLE_OUTBOX_STATES))
+            .order_by(OutboxOp.seq)
+            .limit(limit)
         )
     )
     batch: list[p.Operation] = []
-    seen: set[str] = set()
-    for op in ops:
-        if op.entity_id in seen:
-            break
-        seen.add(op.entity_id)
+    for op in _one_per_record(ops):
         base = op.base_version
         if op.action != p.Action.CREATE and base is None:
             rec = _record(session, op.entity, op.entity_id)
@@ -157,6 +182,7 @@ class Pusher:
     def run(self) -> PushReport:
         """Push until the outbox has no open operation that can go now."""
         report = PushReport()
+        self._settle_relayed(report)
         while True:
             with self.store.write.begin() as session:
                 batch = take_batch(session, self.batch_size)
@@ -175,6 +201,24 @@ class Pusher:
                 self.on_batch(report)
             if stuck:
                 return report
+
+    def _settle_relayed(self, report: PushReport) -> None:
+        """Send relayed operations again (in seq order) to learn the city's results."""
+        after = 0
+        while True:
+            with self.store.read() as session:
+                batch = take_relayed(session, after, self.batch_size)
+            if not batch:
+                return
+            after = batch[-1].seq
+            batch = self._upload_blobs(batch, report)
+            if not batch:
+                continue
+            response = self.client.push(batch)
+            if len(response.results) != len(batch):
+                raise SyncError(SyncErrorKind.BAD_RESPONSE, "push reply does not match the batch")
+            with self.store.write.begin() as session:
+                self._apply_results(session, batch, response.results, report)
 
     def _upload_blobs(self, batch: list[p.Operation], report: PushReport) -> list[p.Operation]:
         """Upload the blobs the batch's attachments reference; cut the batch at a missing one."""
@@ -222,6 +266,10 @@ class Pusher:
                 quarantine(session, op.op_id, result.kind or "rejected", result.message or "")
                 report.quarantined += 1
                 continue
+            if result.status is p.OpStatus.RELAYED:
+                self._relayed(session, op, result)
+                report.relayed += 1
+                continue
             op.state, op.last_error = p.OutboxState.DONE, None
             if result.status is p.OpStatus.CONFLICT:
                 report.conflicts += 1
@@ -229,6 +277,19 @@ class Pusher:
                 report.applied += 1
             self._acknowledge(session, op, wire, result, now)
         return stuck
+
+    @staticmethod
+    def _relayed(session: Session, op: OutboxOp, result: p.OpResult) -> None:
+        """The relay holds the op for the city: keep it open; a create's record is at version 1.
+
+        Later operations are not rebased here (the city's result is not known
+        yet): the relay or the city applies the device's rebase rule when it
+        is (docs/relay.md).
+        """
+        op.state, op.last_error = p.OutboxState.RELAYED, None
+        rec = _record(session, op.entity, op.entity_id)
+        if rec is not None and result.version is not None and rec.server_version is None:
+            rec.server_version = result.version
 
     def _acknowledge(
         self,
