@@ -28,6 +28,7 @@ from city_server.identity import server_identity, signature_valid
 from city_server.middleware import BodyLimitMiddleware, ConcurrencyLimitMiddleware, SelectiveGZipMiddleware
 from city_server.models import AuthToken, Commune, Device, User, utcnow
 from city_server.numbers import lock_commune
+from city_server.records import SkipCounter
 from city_server.relay import office as office_mod
 from city_server.relay.view import rebuild, view_version
 from city_server.relay_models import OP_DONE, RelayOp, RelayState
@@ -286,6 +287,7 @@ def create_relay_app(
     )
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.pull_skips = SkipCounter()  # the pull route is the city server's own
     app.state.throttle = LoginThrottle(engine)
     install_error_handlers(app)
     app.include_router(router, prefix=API_PREFIX)

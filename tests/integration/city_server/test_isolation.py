@@ -240,11 +240,11 @@ def case_relay_office(w: World) -> None:
 def case_relay_push(w: World) -> None:
     """C02's operation, even signed with its own key, is not applied through C01's relay."""
     relay = _registered_relay(w)
-    op = w.victim.op("dossier", w.dossier_id, "update", {"secret": "stolen"}, 2)
+    op = w.victim.op("dossier", w.dossier_id, "update", {"notes": "stolen"}, 2)
     signature = w.server.key(w.victim.id).sign_operation(p.Operation.model_validate(op))
     reply = relay.http.post("/v1/relay/push", json={"ops": [{"op": op, "signature": signature}]})
     assert reply.json()["results"][0]["kind"] == "device_mismatch"
-    assert _victim_dossier(w)["fields"]["secret"] == "C02 only"
+    assert _victim_dossier(w)["fields"]["notes"] == "C02 only"
     assert w.victim.push_one(op)["replayed"] is False  # nothing was stored under the victim's seq
 
 

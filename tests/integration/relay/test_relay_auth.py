@@ -99,25 +99,25 @@ def test_a_rebase_only_as_the_device_itself_would(city: RunningServer) -> None:
     a = SyncDevice(city, city.user("C01"))
     b = SyncDevice(city, city.user("C01"))
     record = str(uuid.uuid4())
-    a.push_one(a.op("dossier", entity_id=record, fields={"applicant_name": "v1", "phone": "1"}))
+    a.push_one(a.op("dossier", entity_id=record, fields={"applicant_name": "v1", "applicant_phone": "1"}))
     # A edits twice while offline behind the relay, both on version 1 (the relay held the first).
     op1 = a.op("dossier", record, "update", {"applicant_name": "v2"}, base_version=1)
     op2 = a.op("dossier", record, "update", {"applicant_name": "v3"}, base_version=1)
     r1 = relay.post("/v1/relay/push", json={"ops": [_signed(a, op1)]}).json()["results"][0]
-    assert r1["status"] == "applied" and r1["version"] == 2
+    assert r1["status"] == "applied" and r1["version"] == 2, r1
     proof = _signed(a, op1)
     r2 = relay.post("/v1/relay/push", json={"ops": [{**_signed(a, op2), "rebase_on": proof}]}).json()[
         "results"
     ][0]
     assert r2["status"] == "applied" and r2["version"] == 3  # A's own second edit is no conflict
-    # B changed the phone meanwhile; A's edit of the phone, "proven" by an unrelated op, still conflicts.
-    b.push_one(b.op("dossier", record, "update", {"phone": "2"}, base_version=3))
+    # B changed the phone number meanwhile; A's edit of the phone, "proven" by an unrelated op, still conflicts.
+    b.push_one(b.op("dossier", record, "update", {"applicant_phone": "2"}, base_version=3))
     other = str(uuid.uuid4())
-    relay.post("/v1/relay/push", json={"ops": [_signed(a, a.op("dossier", other, "create", {"phone": "0"}))]})
+    relay.post("/v1/relay/push", json={"ops": [_signed(a, a.op("dossier", other, "create", {"applicant_phone": "0"}))]})
     for base in (1, 2, 3):  # A's own edits of another record; the last was made on version 3
-        prev = a.op("dossier", other, "update", {"phone": str(base)}, base_version=base)
+        prev = a.op("dossier", other, "update", {"applicant_phone": str(base)}, base_version=base)
         relay.post("/v1/relay/push", json={"ops": [_signed(a, prev)]})
-    op3 = a.op("dossier", record, "update", {"phone": "3"}, base_version=3)
+    op3 = a.op("dossier", record, "update", {"applicant_phone": "3"}, base_version=3)
     fake = {**_signed(a, op3), "rebase_on": _signed(a, prev)}  # would lift the base to 4
     r3 = relay.post("/v1/relay/push", json={"ops": [fake]}).json()["results"][0]
     assert r3["status"] == "conflict", r3
