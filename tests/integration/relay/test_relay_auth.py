@@ -110,10 +110,13 @@ def test_a_rebase_only_as_the_device_itself_would(city: RunningServer) -> None:
         "results"
     ][0]
     assert r2["status"] == "applied" and r2["version"] == 3  # A's own second edit is no conflict
-    # B changed the phone number meanwhile; A's edit of the phone, "proven" by an unrelated op, still conflicts.
+    # B changed the phone meanwhile; A's edit of it, "proven" by an unrelated op, still conflicts.
     b.push_one(b.op("dossier", record, "update", {"applicant_phone": "2"}, base_version=3))
     other = str(uuid.uuid4())
-    relay.post("/v1/relay/push", json={"ops": [_signed(a, a.op("dossier", other, "create", {"applicant_phone": "0"}))]})
+    relay.post(
+        "/v1/relay/push",
+        json={"ops": [_signed(a, a.op("dossier", other, "create", {"applicant_phone": "0"}))]},
+    )
     for base in (1, 2, 3):  # A's own edits of another record; the last was made on version 3
         prev = a.op("dossier", other, "update", {"applicant_phone": str(base)}, base_version=base)
         relay.post("/v1/relay/push", json={"ops": [_signed(a, prev)]})
