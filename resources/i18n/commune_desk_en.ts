@@ -1326,7 +1326,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>CommuneDesk – Một cửa xã/phường</source>
-        <extracomment>The first page is built this long after the window is shown, so the shell paints first.</extracomment>
+        <extracomment>The first page is built this long after the window&apos;s first paint.</extracomment>
         <translation>CommuneDesk – commune one-stop counter</translation>
     </message>
     <message>
@@ -1987,6 +1987,14 @@ Please send this file to IT support.</translation>
     <message>
         <source>Máy chủ gặp lỗi mỗi lần nhận thay đổi này nên thay đổi được để riêng; các thay đổi khác vẫn được gửi. Hãy báo cán bộ CNTT.</source>
         <translation>The server fails every time it receives this change, so it was set aside; the other changes are still sent. Tell the IT officer.</translation>
+    </message>
+    <message>
+        <source>Chữ ký của thay đổi không khớp với khoá của máy nên không được nhận. Dữ liệu trên máy vẫn còn; hãy báo cán bộ CNTT.</source>
+        <translation>The change&apos;s signature does not match this PC&apos;s key, so it was not accepted. The data on this PC is kept; tell the IT officer.</translation>
+    </message>
+    <message>
+        <source>Máy này chưa được đăng ký làm máy chủ nội bộ của đơn vị với máy chủ thành phố. Hãy báo cán bộ CNTT (lệnh city-server relay login).</source>
+        <translation>This PC is not registered with the city server as the office relay. Tell the IT officer (command city-server relay login).</translation>
     </message>
     <message>
         <source>Người thực hiện không có quyền làm việc này theo phân quyền của đơn vị (việc của lãnh đạo); lãnh đạo có thể xem lại và gửi lại.</source>

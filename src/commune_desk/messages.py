@@ -471,6 +471,16 @@ MESSAGES: dict[str, str] = {
         "Máy chủ gặp lỗi mỗi lần nhận thay đổi này nên thay đổi được để riêng; các thay đổi khác "
         "vẫn được gửi. Hãy báo cán bộ CNTT.",
     ),
+    "bad_signature": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Chữ ký của thay đổi không khớp với khoá của máy nên không được nhận. Dữ liệu trên máy "
+        "vẫn còn; hãy báo cán bộ CNTT.",
+    ),
+    "not_a_relay": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy này chưa được đăng ký làm máy chủ nội bộ của đơn vị với máy chủ thành phố. Hãy báo "
+        "cán bộ CNTT (lệnh city-server relay login).",
+    ),
     "role_forbidden": QT_TRANSLATE_NOOP(
         "Messages",
         "Người thực hiện không có quyền làm việc này theo phân quyền của đơn vị (việc của lãnh "

@@ -89,3 +89,41 @@ def test_bug_in_a_callback_does_not_crash(desktop: Any, qtbot: Any) -> None:
     StoreOp(desktop.ctx, lambda s: 1).success(lambda _r: 1 / 0).run_in_background()
     qtbot.waitUntil(lambda: bool(desktop.errors.shown), timeout=10_000)
     assert "Xin lỗi" in desktop.errors.shown[-1]
+
+
+def test_store_opens_only_after_the_window_has_painted(tmp_path: Path, qtbot: Any) -> None:
+    """Work queued while the window is built (the sign-in screen's reads) does not start
+    the store's opening before the first paint: the opening would compete with it."""
+    import time
+
+    from PySide6.QtCore import QEvent, QObject
+
+    from commune_desk.paths import AppPaths
+    from commune_desk.ui.app import DesktopApp
+
+    desktop = DesktopApp(
+        AppPaths(data_dir=tmp_path, backup_dir=tmp_path / "b"), show_dialogs=False, first_run=False
+    )
+    try:
+        window = desktop.create_window()  # queues store reads while it is built
+        deadline = time.monotonic() + 3.0
+        while not desktop._opened.done() and time.monotonic() < deadline:  # noqa: SLF001
+            time.sleep(0.05)  # no event processing: the window cannot paint
+        assert not desktop._opened.done()  # noqa: SLF001
+
+        paints: list[bool] = []
+
+        class Watch(QObject):
+            def eventFilter(self, _obj: QObject, event: QEvent) -> bool:  # noqa: N802
+                if event.type() == QEvent.Type.Paint:
+                    paints.append(desktop._opened.done())  # noqa: SLF001
+                return False
+
+        watch = Watch()
+        window.installEventFilter(watch)
+        window.show()
+        qtbot.waitUntil(lambda: desktop._opened.done(), timeout=30_000)  # noqa: SLF001
+        assert paints and paints[0] is False  # painted first, opened after
+        window.removeEventFilter(watch)
+    finally:
+        desktop.close()

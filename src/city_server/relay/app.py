@@ -288,7 +288,7 @@ def create_relay_app(
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.read_sessions = read_session_factory(engine)
-    app.state.pull_skips = SkipCounter()
+    app.state.pull_skips = SkipCounter()  # the pull route is the city server's own
     app.state.throttle = LoginThrottle(engine)
     install_error_handlers(app)
     app.include_router(router, prefix=API_PREFIX)

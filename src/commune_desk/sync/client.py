@@ -15,17 +15,20 @@ import gzip
 import json
 import logging
 from collections.abc import Callable
-from typing import IO, Any, TypeVar
+from functools import cache
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import pydantic
-import requests
 from pydantic_core import PydanticSerializationError
 
 from commune_desk import protocol as p
 from commune_desk.protocol import jsontext
 from commune_desk.protocol.validation import checked_page
 from commune_desk.sync.errors import SyncError, SyncErrorKind
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +43,26 @@ Authenticate = Callable[[bool], str]
 #: Signs one operation with the device key (``op_signing_bytes``), base64.
 Signer = Callable[[p.Operation], str]
 
-_TRANSPORT_ERRORS = (
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
+
+@cache
+def _transport_errors() -> tuple[type[Exception], ...]:
+    """What a dropped or broken connection raises (``requests`` is imported on first use:
+    a PC that never syncs, or has not yet, does not pay for the HTTP stack)."""
+    import requests
+
+    return (
+        requests.ConnectionError,
+        requests.Timeout,
+        requests.exceptions.ChunkedEncodingError,
+        requests.exceptions.ContentDecodingError,
+    )
+
+
+def _request_error() -> type[Exception]:
+    import requests
+
+    return requests.RequestException
+
 
 _AUTH_RETRY_KINDS = {p.ErrorKind.TOKEN_EXPIRED, p.ErrorKind.UNAUTHENTICATED}
 
@@ -66,7 +83,11 @@ class SyncClient:
         self.timeout = timeout
         self.authenticate = authenticate
         self.signer = signer
-        self.http = session or requests.Session()
+        if session is None:
+            import requests
+
+            session = requests.Session()
+        self.http = session
         self.http.headers["Accept-Encoding"] = "gzip"
         self.http.headers["User-Agent"] = "CommuneDesk-sync/1"
 
@@ -208,7 +229,7 @@ class SyncClient:
                 written += len(chunk)
                 if on_bytes is not None:
                     on_bytes(len(chunk))
-        except _TRANSPORT_ERRORS as exc:
+        except _transport_errors() as exc:
             raise SyncError(SyncErrorKind.OFFLINE, f"download cut: {exc}") from exc
         finally:
             resp.close()
@@ -263,9 +284,9 @@ class SyncClient:
                     timeout=self.timeout,
                     stream=stream,
                 )
-            except _TRANSPORT_ERRORS as exc:
+            except _transport_errors() as exc:
                 raise SyncError(SyncErrorKind.OFFLINE, f"{method} {path}: {exc}") from exc
-            except requests.RequestException as exc:
+            except _request_error() as exc:
                 raise SyncError(SyncErrorKind.BAD_RESPONSE, f"{method} {path}: {exc}") from exc
             if resp.status_code < 400:
                 return resp
@@ -284,7 +305,7 @@ class SyncClient:
     def _parse(resp: requests.Response, model: type[M]) -> M:
         try:
             content = resp.content
-        except _TRANSPORT_ERRORS as exc:
+        except _transport_errors() as exc:
             raise SyncError(SyncErrorKind.OFFLINE, f"reply cut: {exc}") from exc
         try:
             return model.model_validate_json(content)
@@ -309,6 +330,7 @@ def _body_bytes(body: pydantic.BaseModel) -> bytes:
 
 def _error_of(resp: requests.Response) -> tuple[str, str, dict[str, Any]]:
     """The ``ErrorBody`` kind, message and details of an error reply (best effort)."""
+    unreadable: tuple[type[Exception], ...] = (ValueError, AttributeError, *_transport_errors())
     try:
         body = json.loads(resp.content)
         details = body.get("details")
@@ -317,7 +339,7 @@ def _error_of(resp: requests.Response) -> tuple[str, str, dict[str, Any]]:
             str(body.get("message", "")),
             details if isinstance(details, dict) else {},
         )
-    except (ValueError, AttributeError, *_TRANSPORT_ERRORS):
+    except unreadable:
         return "", f"HTTP {resp.status_code}", {}
 
 

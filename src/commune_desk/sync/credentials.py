@@ -21,10 +21,8 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Protocol
-
-import keyring
-import keyring.errors
 
 from commune_desk.domain.passwords import PasswordVerifier
 from commune_desk.sync.errors import SyncError, SyncErrorKind
@@ -55,6 +53,15 @@ class SecretBackend(Protocol):
         """Forget a secret; no error when absent."""
 
 
+def _keyring() -> ModuleType:
+    """The ``keyring`` package, imported when a secret is first read or written (it loads
+    its backends, several megabytes, which a PC without a server account never needs)."""
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
 class KeyringBackend:
     """The OS keyring (through the ``keyring`` package)."""
 
@@ -62,6 +69,7 @@ class KeyringBackend:
 
     def get(self, service: str, account: str) -> str | None:
         """The secret, or None."""
+        keyring = _keyring()
         try:
             return keyring.get_password(service, account)
         except keyring.errors.KeyringError as exc:
@@ -69,6 +77,7 @@ class KeyringBackend:
 
     def set(self, service: str, account: str, secret: str) -> None:
         """Store a secret and check the backend really kept it (the null keyring does not)."""
+        keyring = _keyring()
         try:
             keyring.set_password(service, account, secret)
             kept = keyring.get_password(service, account)
@@ -79,6 +88,7 @@ class KeyringBackend:
 
     def delete(self, service: str, account: str) -> None:
         """Forget a secret; no error when absent."""
+        keyring = _keyring()
         try:
             keyring.delete_password(service, account)
         except keyring.errors.PasswordDeleteError:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING
 
 from commune_desk import protocol as p
+
+if TYPE_CHECKING:  # cryptography is imported when a key is first made, read or checked
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 
 @dataclass(frozen=True)
@@ -29,15 +29,21 @@ class DeviceKey:
     @classmethod
     def generate(cls) -> DeviceKey:
         """A new random key pair."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         return cls(Ed25519PrivateKey.generate())
 
     @classmethod
     def from_text(cls, text: str) -> DeviceKey:
         """Parse the form written by :meth:`to_text` (base64 of the 32 raw private bytes)."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         return cls(Ed25519PrivateKey.from_private_bytes(base64.b64decode(text, validate=True)))
 
     def to_text(self) -> str:
         """The private key as base64 text, for the keyring (a secret: never log it)."""
+        from cryptography.hazmat.primitives import serialization
+
         raw = self.private.private_bytes(
             serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
         )
@@ -46,6 +52,8 @@ class DeviceKey:
     @property
     def public_key(self) -> str:
         """The public key as the server stores it (base64 of 32 raw bytes)."""
+        from cryptography.hazmat.primitives import serialization
+
         raw = self.private.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )
@@ -72,6 +80,9 @@ class DeviceKey:
 
 def signature_valid(public_key: str, message: bytes, signature: str) -> bool:
     """Whether ``signature`` (base64) is ``public_key``'s Ed25519 signature of ``message``."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key, validate=True))
         raw = base64.b64decode(signature, validate=True)

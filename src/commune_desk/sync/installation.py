@@ -40,7 +40,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import keyring
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -152,9 +151,10 @@ def check_installation(store: Store, data_dir: Path) -> IdentityCheck:
             return IdentityCheck(IdentityEvent.MOVED, device_id, old, set_aside)
         if stored.get("forked"):
             return IdentityCheck(IdentityEvent.SAME, device_id)
-        if apply_witness(
-            session, _merge_witness(read_witness(store), _keyring_witness(device_id)), device_id
-        ):
+        # The keyring's copy matters once this PC syncs (a PC without a server account
+        # never loads the keyring: see sync.credentials); the file witness always counts.
+        kept = _keyring_witness(device_id) if get_setting(session, SYNC_ACCOUNT) else {}
+        if apply_witness(session, _merge_witness(read_witness(store), kept), device_id):
             return IdentityCheck(IdentityEvent.REWOUND, device_id)
     return IdentityCheck(IdentityEvent.SAME, device_id)
 
@@ -280,6 +280,8 @@ def _save_keyring_witness(witness: dict[str, Any]) -> None:
     codes = dict(sorted(witness["codes"].items())[-KEYRING_CODES:])
     compact = {**witness, "codes": codes}
     try:
+        import keyring  # noqa: PLC0415 - loaded only when a witness is kept (see sync.credentials)
+
         keyring.set_password(KEYRING_SERVICE, _keyring_account(witness["device_id"]), json.dumps(compact))
     except Exception as exc:  # a missing or locked keyring: the file witness still stands
         log.info("witness not kept in the keyring: %s", exc)
@@ -287,6 +289,8 @@ def _save_keyring_witness(witness: dict[str, Any]) -> None:
 
 def _keyring_witness(device_id: str) -> dict[str, Any]:
     try:
+        import keyring  # noqa: PLC0415 - loaded only when a PC that syncs opens
+
         raw = keyring.get_password(KEYRING_SERVICE, _keyring_account(device_id))
         data = json.loads(raw) if raw else {}
     except Exception as exc:  # a missing or locked keyring, a damaged entry

@@ -6,8 +6,10 @@ adds the task manager, the broadcast hub, translations, error handling and the
 sync bridge, and owns the main window. Tests build it the same way.
 
 Start-up is shell first: the store is opened (and migrated) as the first task
-of the store thread while the window paints, so an old PC shows the window at
-once. Every later service call queues behind the opening on that same thread.
+of the store thread, which waits for the window's first paint (work queued by
+the window's own construction included), so an old PC shows the window at once
+and the opening never competes with that paint. Every later service call queues
+behind the opening on that same thread.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ from commune_desk.paths import PRIVATE_DIR_MODE, AppPaths
 
 log = logging.getLogger(__name__)
 
-#: Delay between showing the window and opening the store (lets the first paint happen).
+#: Delay between the window's first paint and opening the store.
 OPEN_DELAY_MS = 30
+#: The store thread waits at most this long for the window's first paint (a window that is
+#: never shown, for instance, must not hold the store closed).
+PAINT_WAIT_S = 5.0
 
 DEMO_FOLDER = "demo"
 #: How many dossiers ``--demo`` creates in an empty demo store.
@@ -89,6 +94,9 @@ class DesktopApp:
         self.sync: Any = None
         self.open_error: BaseException | None = None
         self._opened: Future[Any] = Future()
+        #: Set once the window has painted (or when there is no window to wait for).
+        self._painted = threading.Event()
+        self._painted.set()
         self.ctx = UiContext(
             paths=paths,
             services=None,  # set on the store thread by the opening task, before any other
@@ -126,9 +134,10 @@ class DesktopApp:
             self.tasks.run_on_store(self._open_store, self._on_store_opened)
 
     def _open_store(self, restore_from: str | None = None) -> Any:
-        """Store thread: take the store lock, open (and migrate) the store; the services
-        become usable. With ``restore_from``, restore that archive first (the clerk chose
-        to after an accident)."""
+        """Store thread, once the window has painted: take the store lock, open (and
+        migrate) the store; the services become usable. With ``restore_from``, restore
+        that archive first (the clerk chose to after an accident)."""
+        self._painted.wait(PAINT_WAIT_S)
         try:
             context = _open_app_context(self.paths, restore_from)
         except BaseException as exc:
@@ -179,6 +188,7 @@ class DesktopApp:
         self.open_error = None
         self._sync_ready = False
         self._opened = Future()
+        self._painted.set()  # the window has long painted: the clerk just answered it
         self.tasks.run_on_store(lambda: self._open_store(backup), self._on_store_opened)
         return True
 
@@ -207,6 +217,7 @@ class DesktopApp:
         """Block until the store is open and the sync bridge wired (tests, self-test)."""
         import time
 
+        self._painted.set()  # the caller blocks the GUI thread: no paint to wait for
         self.start_opening()
         self._opened.result(timeout)
         deadline = time.monotonic() + timeout
@@ -218,6 +229,7 @@ class DesktopApp:
 
     def call_on_store(self, fn: Any) -> Any:
         """Run ``fn`` on the store thread and wait for it (start-up, first run, shutdown)."""
+        self._painted.set()  # the GUI thread blocks here: no paint to wait for
         self.start_opening()
         done: Future[Any] = Future()
 
@@ -235,26 +247,35 @@ class DesktopApp:
     def create_window(self) -> Any:
         """Build the main window (pages are built when first shown).
 
-        The store starts opening just after the window's first paint: on a slow PC the
-        clerk sees the window at once, and the opening does not compete with painting.
+        The store opens just after the window's first paint: on a slow PC the clerk
+        sees the window at once, and the opening does not compete with painting.
         """
         from PySide6.QtCore import QTimer
 
+        from commune_desk.ui.first_paint import after_first_paint
         from commune_desk.ui.main_window import MainWindow
         from commune_desk.ui.session_ui import attach_session
 
+        if not self._opened.done():
+            self._painted.clear()
         self.window = MainWindow(self.ctx)
         self.window.resize(1366, 740)
+        after_first_paint(self.window, lambda: QTimer.singleShot(OPEN_DELAY_MS, self._on_painted))
         self.session_ui = attach_session(self.ctx, self.window)
-        QTimer.singleShot(OPEN_DELAY_MS, self.start_opening)
         if self.sync is not None:
             self.sync.start()
         return self.window
+
+    def _on_painted(self) -> None:
+        """GUI thread, just after the window's first paint: let the store open."""
+        self._painted.set()
+        self.start_opening()
 
     def maybe_first_run(self) -> None:
         """Show the first-run wizard when the office identity is still unset."""
         if not self._first_run or self.open_error is not None:
             return
+        self._painted.set()  # the GUI thread blocks on the opening below
         self.start_opening()
         if self._opened.exception() is not None:  # waits for the opening; its apology follows
             return
@@ -274,6 +295,7 @@ class DesktopApp:
         if self._closed:
             return
         self._closed = True
+        self._painted.set()  # an opening still waiting for the paint must not delay the shutdown
         self.backups.stop()
         if self.session_ui is not None:
             self.session_ui.close()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from commune_desk.ui.context import UiContext
+from commune_desk.ui.first_paint import after_first_paint
 from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.status_bar import SyncStatusBar
@@ -45,7 +46,7 @@ def _page_class(spec: str) -> Callable[[UiContext], QWidget]:
     return getattr(importlib.import_module(f"commune_desk.ui.pages.{module}"), name)
 
 
-#: The first page is built this long after the window is shown, so the shell paints first.
+#: The first page is built this long after the window's first paint.
 FIRST_PAGE_DELAY_MS = 15
 
 
@@ -92,12 +93,11 @@ class MainWindow(QMainWindow):
         self.status = SyncStatusBar(ctx, self)
         self.setStatusBar(self.status)
         self.setStyleSheet(APP_STYLE)
-        # Select the first page now but build it on the first turn of the event loop,
-        # after the shell has painted.
+        # Select the first page now but build it just after the shell's first paint.
         self.rail.blockSignals(True)
         self.rail.setCurrentRow(0)
         self.rail.blockSignals(False)
-        QTimer.singleShot(FIRST_PAGE_DELAY_MS, self, self._show_first_page)
+        after_first_paint(self, lambda: QTimer.singleShot(FIRST_PAGE_DELAY_MS, self, self._show_first_page))
 
     # -- navigation -------------------------------------------------------------
 

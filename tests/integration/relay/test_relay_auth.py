@@ -104,13 +104,13 @@ def test_a_rebase_only_as_the_device_itself_would(city: RunningServer) -> None:
     op1 = a.op("dossier", record, "update", {"applicant_name": "v2"}, base_version=1)
     op2 = a.op("dossier", record, "update", {"applicant_name": "v3"}, base_version=1)
     r1 = relay.post("/v1/relay/push", json={"ops": [_signed(a, op1)]}).json()["results"][0]
-    assert r1["status"] == "applied" and r1["version"] == 2
+    assert r1["status"] == "applied" and r1["version"] == 2, r1
     proof = _signed(a, op1)
     r2 = relay.post("/v1/relay/push", json={"ops": [{**_signed(a, op2), "rebase_on": proof}]}).json()[
         "results"
     ][0]
     assert r2["status"] == "applied" and r2["version"] == 3  # A's own second edit is no conflict
-    # B changed the phone meanwhile; A's edit of the phone, "proven" by an unrelated op, still conflicts.
+    # B changed the phone meanwhile; A's edit of it, "proven" by an unrelated op, still conflicts.
     b.push_one(b.op("dossier", record, "update", {"applicant_phone": "2"}, base_version=3))
     other = str(uuid.uuid4())
     relay.post(
