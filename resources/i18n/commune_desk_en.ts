@@ -1326,7 +1326,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>CommuneDesk – Một cửa xã/phường</source>
-        <extracomment>The first page is built this long after the window is shown, so the shell paints first.</extracomment>
+        <extracomment>The first page is built this long after the window&apos;s first paint.</extracomment>
         <translation>CommuneDesk – commune one-stop counter</translation>
     </message>
     <message>
@@ -1801,6 +1801,34 @@ Please send this file to IT support.</translation>
         <translation>This account has no access to these data.</translation>
     </message>
     <message>
+        <source>Máy này đã bị thu hồi; đang gửi nốt lên máy chủ những thao tác đã làm trước đó.</source>
+        <translation>This PC has been revoked; it is sending the server the last changes it made before.</translation>
+    </message>
+    <message>
+        <source>Máy chủ thấy một máy khác đang dùng cùng danh tính với máy này (thư mục dữ liệu hoặc ổ đĩa đã bị sao chép). Đồng bộ tạm dừng để không cấp trùng số. Cán bộ CNTT: đóng phần mềm, đăng nhập lại trên máy này (lệnh commune-desk login) để máy nhận danh tính mới; không dùng chung một thư mục dữ liệu cho hai máy.</source>
+        <translation>The server saw another PC using this PC&apos;s identity (the data folder or the disk was copied). Sync is paused so that no number is issued twice. IT officer: close the application and log in again on this PC (commune-desk login) to give it a new identity; never share one data folder between two PCs.</translation>
+    </message>
+    <message>
+        <source>Máy này chưa được cấp số quầy nên chưa cấp được mã hồ sơ. Hãy kết nối mạng và đồng bộ (hoặc nhờ cán bộ CNTT đăng nhập lại).</source>
+        <translation>This PC has no counter slot yet, so it cannot issue dossier codes. Connect to the network and sync (or ask the IT officer to log in again).</translation>
+    </message>
+    <message>
+        <source>Máy chủ vừa được khôi phục; số quầy và khối số mới sẽ được cấp sau khi các máy đồng bộ lại.</source>
+        <translation>The server has just been restored; new counter slots and number blocks are granted once the PCs have synced again.</translation>
+    </message>
+    <message>
+        <source>Máy chủ thành phố vừa được khôi phục từ bản sao lưu. Máy này đã tự gửi lại những gì máy chủ còn thiếu và tải lại dữ liệu; không cần làm gì thêm.</source>
+        <translation>The city server has just been restored from a backup. This PC has sent back what the server was missing and reloaded the data; nothing more needs doing.</translation>
+    </message>
+    <message>
+        <source>Dữ liệu trên máy này vừa được khôi phục từ bản sao lưu. Mã hồ sơ và số văn bản tiếp tục sau những số đã cấp; những gì đã gửi lên máy chủ sẽ được tải về lại.</source>
+        <translation>The data on this PC has just been restored from a backup. Dossier codes and document numbers continue after those already issued; what had been sent to the server comes back.</translation>
+    </message>
+    <message>
+        <source>Thư mục dữ liệu này được chép từ một máy khác (hoặc đã được chuyển chỗ) nên máy này được coi là một máy mới. Cán bộ CNTT: hãy đăng nhập máy chủ lại trên máy này (lệnh commune-desk login) để máy nhận số quầy riêng; các thao tác chưa gửi của máy cũ được để riêng trong mục “Bị từ chối”.</source>
+        <translation>This data folder was copied from another PC (or moved), so this PC counts as a new one. IT officer: log in to the server again on this PC (commune-desk login) so that it gets its own counter slot; the old PC&apos;s unsent changes are set aside under “Refused”.</translation>
+    </message>
+    <message>
         <source>Việc này chỉ dành cho lãnh đạo hoặc người được đơn vị giao quyền.</source>
         <translation>Only a leader, or someone the office has given this task, may do this.</translation>
     </message>
@@ -1951,6 +1979,14 @@ Please send this file to IT support.</translation>
     <message>
         <source>Thao tác này thuộc về một máy khác.</source>
         <translation>This change belongs to another PC.</translation>
+    </message>
+    <message>
+        <source>Thứ tự thao tác gửi lên bị hụt (lỗi phần mềm; hãy báo cán bộ CNTT).</source>
+        <translation>The order of the changes sent has a gap (a software fault; tell the IT officer).</translation>
+    </message>
+    <message>
+        <source>Máy chủ gặp lỗi mỗi lần nhận thay đổi này nên thay đổi được để riêng; các thay đổi khác vẫn được gửi. Hãy báo cán bộ CNTT.</source>
+        <translation>The server fails every time it receives this change, so it was set aside; the other changes are still sent. Tell the IT officer.</translation>
     </message>
     <message>
         <source>Chữ ký của thay đổi không khớp với khoá của máy nên không được nhận. Dữ liệu trên máy vẫn còn; hãy báo cán bộ CNTT.</source>

@@ -10,10 +10,11 @@ from uuid import UUID
 from fastapi import APIRouter, FastAPI, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from city_server import auth, blobs, devices, office, relay_api
-from city_server.auth import ContextDep, SessionDep, last_seen
-from city_server.db import POOL_SIZE, make_engine, migrate, session_factory
+from city_server.auth import AuthContext, ContextDep, SessionDep, last_seen
+from city_server.db import POOL_SIZE, make_engine, migrate, read_session_factory, session_factory
 from city_server.errors import ApiError, install_error_handlers
 from city_server.identity import server_identity
 from city_server.middleware import (
@@ -22,9 +23,17 @@ from city_server.middleware import (
     SelectiveGZipMiddleware,
 )
 from city_server.models import Commune, Device, Record, utcnow
-from city_server.numbers import active_leases, find_gaps, grant_lease, lease_to_wire
+from city_server.numbers import active_leases, find_gaps, grant_lease, lease_to_wire, lock_commune
 from city_server.push import PushBatch
 from city_server.records import SkipCounter, change_json
+from city_server.recovery import (
+    absorb_report,
+    is_draining,
+    marks_for,
+    notice_rewind,
+    release_ended_drains,
+    release_leases,
+)
 from city_server.routing import ProtocolRoute
 from city_server.throttle import LoginThrottle
 from commune_desk.protocol import (
@@ -73,9 +82,9 @@ def checked_clock(body: HandshakeRequest) -> tuple[datetime, float]:
 def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> HandshakeResponse:
     """Protocol version check, clock comparison, the device's last seq, cursor and leases."""
     now, offset = checked_clock(body)
-    device = session.get_one(Device, ctx.device_id)
-    commune = session.get_one(Commune, ctx.commune_id)
+    commune, device = recovery_handshake(session, ctx, body)
     leases = [lease_to_wire(r) for r in active_leases(session, ctx.commune_id, ctx.device_id)]
+    marks = marks_for(session, ctx.commune_id, ctx.device_id, body.marks_days)
     last_seen(session, ctx.device_id, now)
     session.commit()
     identity = server_identity(session)
@@ -90,17 +99,51 @@ def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> H
         commune_code=commune.code,
         leases=leases,
         limits=ServerLimits(),
+        epoch=commune.epoch,
+        marks=marks,
+        drain_until=device.drain_until if is_draining(device) else None,
         source_id=identity.instance_id,
         server_key=identity.public_key,
     )
 
 
+def recovery_handshake(session: Session, ctx: AuthContext, body: HandshakeRequest) -> tuple[Commune, Device]:
+    """Notice a rewound server and absorb the PC's report (under the commune lock when writing)."""
+    commune = session.get_one(Commune, ctx.commune_id)
+    device = session.get_one(Device, ctx.device_id)
+    rewound = body.epoch == commune.epoch and (
+        body.seen_cursor > commune.change_seq or body.confirmed_seq > device.last_seq
+    )
+    if body.report is None and not rewound:
+        return commune, device
+    commune = lock_commune(session, ctx.commune_id)
+    session.refresh(device)
+    notice_rewind(session, commune, device, body)
+    if body.report is not None:
+        absorb_report(session, ctx.commune_id, ctx.device_id, body.report)
+    session.flush()
+    return commune, device
+
+
 @router.post("/push", response_model=PushResponse, responses=_AUTH_ERRORS)
 def push(body: ReceivedPush, ctx: ContextDep, session: SessionDep) -> Response:
     """Apply a batch of this device's operations exactly once each (each checked on its own)."""
-    response = PushBatch(session, ctx).run(body.ops)
+    response = PushBatch(session, ctx).run(body.ops, body.skip_to)
     session.commit()
     return _json(response)
+
+
+@router.post("/devices/self/drained", status_code=204, responses=_AUTH_ERRORS)
+def drained(ctx: ContextDep, session: SessionDep) -> Response:
+    """A device revoked with a drain has delivered its work: it is now refused for good and
+    its leases are released (their unused numbers become gaps). A no-op for other devices."""
+    device = session.get_one(Device, ctx.device_id)
+    if device.revoked_at is not None and device.drained_at is None:
+        now = utcnow()
+        device.drained_at = now
+        release_leases(session, device.id, now)
+        session.commit()
+    return Response(status_code=204)
 
 
 @router.get("/pull", response_model=PullResponse, responses=_AUTH_ERRORS)
@@ -148,6 +191,7 @@ def pull(
 @router.post("/leases", response_model=Lease, responses={**_AUTH_ERRORS, 400: {}, 409: {}})
 def request_lease(body: LeaseRequest, ctx: ContextDep, session: SessionDep) -> Lease:
     """Lease a dossier-code counter slot or a block of register numbers to this device."""
+    release_ended_drains(session, ctx.commune_id)
     lease = grant_lease(session, ctx.commune_id, ctx.device_id, body)
     session.commit()
     return lease
@@ -192,6 +236,7 @@ def create_app(
     )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.read_sessions = read_session_factory(engine)
     app.state.pull_skips = SkipCounter()
     app.state.throttle = throttle or LoginThrottle(engine)
     install_error_handlers(app)

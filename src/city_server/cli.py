@@ -1,10 +1,10 @@
 """``city-server``: administration and serving of the reference city server.
 
 Commands: ``init``, ``add-commune``, ``add-user``, ``rules``, ``serve``, ``gaps``,
-``check``, ``security-log``, ``unlock``, ``devices``, ``openapi``, ``relay login`` and
-``carry import|export|import-reply`` (docs/relay.md). Every command takes
-``--db URL`` (default: the environment variable ``CITY_SERVER_DB``, else
-``sqlite:///city-server.sqlite3``).
+``check``, ``security-log``, ``unlock``, ``devices``, ``restored``, ``end-recovery``,
+``numbers``, ``openapi``, ``relay login`` and ``carry import|export|import-reply``
+(docs/relay.md). Every command takes ``--db URL`` (default: the environment
+variable ``CITY_SERVER_DB``, else ``sqlite:///city-server.sqlite3``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from city_server.devices import commune_devices
 from city_server.models import Commune, utcnow
 from city_server.numbers import find_gaps
 from city_server.records import check_records
+from city_server.recovery import declare_epoch, numbering_state
 from city_server.throttle import LoginThrottle
 from commune_desk.domain.roles import Permission, RoleRules
 from commune_desk.protocol import Role
@@ -124,6 +125,20 @@ def _parser() -> argparse.ArgumentParser:
     p = cmd("devices", "list the devices of a commune (key fingerprints, revocations)")
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p = cmd("restored", "after restoring the database from a backup: start a new epoch")
+    p.add_argument("--commune", help="only this commune (default: every commune)")
+    p.add_argument("--reason", default="database restored from a backup")
+    p.add_argument(
+        "--hold-hours",
+        type=float,
+        default=24.0,
+        help="hours during which no new counter slot or number block is granted (default 24)",
+    )
+    p = cmd("end-recovery", "grant new counter slots and number blocks again (every PC has synced)")
+    p.add_argument("--commune", help="only this commune (default: every commune)")
+    p = cmd("numbers", "show each series' next number and each counter slot's marks")
+    p.add_argument("--commune", required=True, help="commune code")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p = sub.add_parser("openapi", help="print the OpenAPI schema (JSON)")
     p.set_defaults(db=None)
     return parser
@@ -232,6 +247,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _unlock(engine, args)
             elif args.command == "devices":
                 return _devices(session, args)
+            elif args.command in ("restored", "end-recovery"):
+                return _restored(session, args)
+            elif args.command == "numbers":
+                return _numbers(session, args)
             elif args.command == "rules":
                 return _rules(session, args)
     except AdminError as exc:
@@ -338,6 +357,46 @@ def _devices(session: Session, args: argparse.Namespace) -> int:
             f"{info.device_id}  {state:<7} {info.key_fingerprint or 'no key':<19} "
             f"{info.username:<20} {info.name}{pending}"
         )
+    return 0
+
+
+def _restored(session: Session, args: argparse.Namespace) -> int:
+    query = select(Commune).order_by(Commune.code)
+    if args.commune:
+        query = query.where(Commune.code == args.commune)
+    communes = session.scalars(query).all()
+    if args.commune and not communes:
+        raise AdminError(f"no commune {args.commune!r}")
+    for commune in communes:
+        if args.command == "end-recovery":
+            commune.recovery_until = None
+            print(f"{commune.code}: new counter slots and number blocks are granted again")
+            continue
+        epoch = declare_epoch(session, commune, args.reason, hold=timedelta(hours=args.hold_hours))
+        print(f"{commune.code}: new epoch {epoch}")
+    session.commit()
+    if args.command == "restored":
+        print(
+            "PCs pull again from zero and send back what this database lost at their next sync; "
+            f"new slots and blocks wait {args.hold_hours:g} hours (city-server end-recovery ends it)."
+        )
+    return 0
+
+
+def _numbers(session: Session, args: argparse.Namespace) -> int:
+    commune = session.scalar(select(Commune).where(Commune.code == args.commune))
+    if commune is None:
+        raise AdminError(f"no commune {args.commune!r}")
+    report = numbering_state(session, commune.id)
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    print(f"{'series':<30} {'next number':>12}")
+    for series, number in report["series"].items():
+        print(f"{series:<30} {number:>12}")
+    print(f"{'code day':<40} {'slot':>4} {'highest':>8}")
+    for mark in report["code_marks"]:
+        print(f"{mark['series']:<40} {mark['slot']:>4} {mark['number']:>8}")
     return 0
 
 

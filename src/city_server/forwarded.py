@@ -6,7 +6,10 @@ operation is applied only when its signature verifies with the registered key
 of its own device, which must belong to the commune and not be revoked; then
 it goes through the same :class:`~city_server.push.PushBatch` as a direct
 push, with that device's context, so results are stored under the device's
-``(device_id, seq)`` and ``op_id`` and a replay returns them.
+``(device_id, seq)`` and ``op_id`` and a replay returns them. Runs of
+consecutive seqs go together; a hole below a run is recorded as the device's
+declared skip (its operations come in seq order: whatever is missing below was
+set aside by the device, never delivered).
 """
 
 from __future__ import annotations
@@ -142,7 +145,9 @@ class SignedApplier:
                 return
             ctx = self._context(str(run[0][1].device_id))
             assert ctx is not None
-            batch = PushBatch(self.session, ctx).run([op for _, op in run])
+            # Signed by the device, which sends a seq only after every one below it was
+            # delivered or declared never to come: a hole below the run is such a skip.
+            batch = PushBatch(self.session, ctx).run([op for _, op in run], skip_to=run[0][1].seq)
             for (index, op), result in zip(run, batch.results, strict=True):
                 results[index] = result
                 if result.status is not OpStatus.REJECTED:
@@ -155,7 +160,8 @@ class SignedApplier:
                 results[index] = refusal
                 continue
             same_device = not run or run[0][1].device_id == op.device_id
-            if not same_device or any(o.entity_id == op.entity_id for _, o in run):
+            follows = not run or op.seq == run[-1][1].seq + 1
+            if not same_device or not follows or any(o.entity_id == op.entity_id for _, o in run):
                 flush()
             run.append((index, self._rebased(op)))
         flush()

@@ -1,4 +1,5 @@
-"""Composition root: paths → data-folder checks and lock → store (migrated) → device identity → services.
+"""Composition root: paths → data-folder checks and lock → store (migrated) → device identity (checked)
+→ services.
 
 ``AppContext.open(paths)`` is what the GUI, the CLI and the tests start from.
 There are no module-level singletons; close the context when done.
@@ -22,7 +23,7 @@ from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.lock import APP, StoreLock
 from commune_desk.store.models import WorkCalendarRow
-from commune_desk.store.settings import ensure_device_id
+from commune_desk.sync.installation import IdentityCheck, IdentityEvent, check_installation
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ class AppContext:
     blobs: BlobStore
     device_id: str
     services: Services
+    #: What opening found out about the installation (moved or cloned folder, restored store).
+    identity: IdentityCheck | None = None
     #: The store lock this context holds (None for read-only use), released by ``close``.
     lock: StoreLock | None = None
 
@@ -52,19 +55,25 @@ class AppContext:
         load_catalogue: bool = True,
         lock: str | StoreLock | None = None,
     ) -> AppContext:
-        """Check the data folder, open and migrate the store, ensure a device id and the catalogue.
+        """Check the data folder, open and migrate the store, check its device identity, the catalogue.
 
         ``lock``: a purpose (``"app"``, ``"intake"``...) to take the store lock for
         as long as the context is open, or a lock the caller already holds (it is
         released by ``close`` too). A folder that held a store whose file is gone,
         empty or unreadable raises ``StoreError`` instead of starting over (see
-        ``services/data_folder.py``). The bundled catalogue is installed when the
-        store has none or an older version; a newer one already in the store (from
-        a USB update) is kept.
+        ``services/data_folder.py``). The identity is checked before anything can
+        be numbered: a data folder copied to another PC (or moved) becomes a new
+        device, a store restored from a backup continues its counters above what
+        it had sent (see ``sync.installation``). The bundled catalogue is
+        installed when the store has none or an older version; a newer one
+        already in the store (from a USB update) is kept.
         """
         store, held = open_checked(paths, lock=lock)
         try:
-            device_id = _ensure_device_id(store)
+            identity = check_installation(store, paths.data_dir)
+            if identity.event is not IdentityEvent.SAME:
+                log.warning("installation check: %s", identity)
+            device_id = identity.device_id
             blobs = BlobStore(paths.blobs_dir)
             services = Services(store, blobs, device_id=device_id, clock=clock)
             if load_catalogue:
@@ -75,7 +84,15 @@ class AppContext:
             if held is not None:
                 held.release()
             raise
-        return cls(paths=paths, store=store, blobs=blobs, device_id=device_id, services=services, lock=held)
+        return cls(
+            paths=paths,
+            store=store,
+            blobs=blobs,
+            device_id=device_id,
+            services=services,
+            identity=identity,
+            lock=held,
+        )
 
     @classmethod
     def restore_then_open(cls, paths: AppPaths, archive: Path, *, lock: str = APP_LOCK) -> AppContext:
@@ -141,9 +158,3 @@ def _install_bundled_calendar(services: Services) -> None:
         return
     if outcome.changes:
         log.info("working calendar base version %s installed", outcome.value)
-
-
-def _ensure_device_id(store: Store) -> str:
-    """The installation's device UUID, generated on first open and kept in the store."""
-    with store.write.begin() as session:
-        return ensure_device_id(session)

@@ -357,6 +357,43 @@ MESSAGES: dict[str, str] = {
         "Messages", "Đồng bộ xong nhưng có thao tác bị máy chủ từ chối hoặc xung đột cần xử lý."
     ),
     "forbidden": QT_TRANSLATE_NOOP("Messages", "Tài khoản không có quyền với dữ liệu này."),
+    "device_draining": QT_TRANSLATE_NOOP(
+        "Messages", "Máy này đã bị thu hồi; đang gửi nốt lên máy chủ những thao tác đã làm trước đó."
+    ),
+    "device_cloned": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy chủ thấy một máy khác đang dùng cùng danh tính với máy này (thư mục dữ liệu hoặc ổ đĩa "
+        "đã bị sao chép). Đồng bộ tạm dừng để không cấp trùng số. Cán bộ CNTT: đóng phần mềm, đăng "
+        "nhập lại trên máy này (lệnh commune-desk login) để máy nhận danh tính mới; không dùng chung "
+        "một thư mục dữ liệu cho hai máy.",
+    ),
+    "no_counter_slot": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy này chưa được cấp số quầy nên chưa cấp được mã hồ sơ. Hãy kết nối mạng và đồng bộ "
+        "(hoặc nhờ cán bộ CNTT đăng nhập lại).",
+    ),
+    "recovering": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy chủ vừa được khôi phục; số quầy và khối số mới sẽ được cấp sau khi các máy đồng bộ lại.",
+    ),
+    # -- calm sentences after a recovery (SyncStatus.notice) ------------------------
+    "server_restored": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy chủ thành phố vừa được khôi phục từ bản sao lưu. Máy này đã tự gửi lại những gì máy chủ "
+        "còn thiếu và tải lại dữ liệu; không cần làm gì thêm.",
+    ),
+    "store_rewound": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Dữ liệu trên máy này vừa được khôi phục từ bản sao lưu. Mã hồ sơ và số văn bản tiếp tục sau "
+        "những số đã cấp; những gì đã gửi lên máy chủ sẽ được tải về lại.",
+    ),
+    "identity_changed": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Thư mục dữ liệu này được chép từ một máy khác (hoặc đã được chuyển chỗ) nên máy này được coi "
+        "là một máy mới. Cán bộ CNTT: hãy đăng nhập máy chủ lại trên máy này (lệnh commune-desk login) "
+        "để máy nhận số quầy riêng; các thao tác chưa gửi của máy cũ được để riêng trong mục "
+        "“Bị từ chối”.",
+    ),
     # -- signing in on a shared PC, accounts and roles -------------------------------
     "permission_denied": QT_TRANSLATE_NOOP(
         "Messages", "Việc này chỉ dành cho lãnh đạo hoặc người được đơn vị giao quyền."
@@ -426,6 +463,14 @@ MESSAGES: dict[str, str] = {
         "Messages", "Mã thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT)."
     ),
     "device_mismatch": QT_TRANSLATE_NOOP("Messages", "Thao tác này thuộc về một máy khác."),
+    "seq_gap": QT_TRANSLATE_NOOP(
+        "Messages", "Thứ tự thao tác gửi lên bị hụt (lỗi phần mềm; hãy báo cán bộ CNTT)."
+    ),
+    "server_error": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy chủ gặp lỗi mỗi lần nhận thay đổi này nên thay đổi được để riêng; các thay đổi khác "
+        "vẫn được gửi. Hãy báo cán bộ CNTT.",
+    ),
     "bad_signature": QT_TRANSLATE_NOOP(
         "Messages",
         "Chữ ký của thay đổi không khớp với khoá của máy nên không được nhận. Dữ liệu trên máy "

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, select
 from city_server import app as city_app
 from city_server import blobs, devices
 from city_server.auth import ContextDep, SessionDep
-from city_server.db import POOL_SIZE, make_engine, migrate, session_factory
+from city_server.db import POOL_SIZE, make_engine, migrate, read_session_factory, session_factory
 from city_server.errors import ApiError, install_error_handlers
 from city_server.identity import server_identity, signature_valid
 from city_server.middleware import BodyLimitMiddleware, ConcurrencyLimitMiddleware, SelectiveGZipMiddleware
@@ -287,6 +287,7 @@ def create_relay_app(
     )
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.read_sessions = read_session_factory(engine)
     app.state.pull_skips = SkipCounter()  # the pull route is the city server's own
     app.state.throttle = LoginThrottle(engine)
     install_error_handlers(app)

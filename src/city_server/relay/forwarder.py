@@ -187,9 +187,20 @@ def _leases(sessions: sessionmaker[Session], client: SyncClient, relay_device: s
             if len(office_mod.free_numbers(session, relay_device, s)) < office_mod.HELD_LOW_WATER
         ]
     for series in short:
-        client.lease(p.LeaseRequest(series=series, size=office_mod.HELD_BLOCK))
+        try:
+            client.lease(p.LeaseRequest(series=series, size=office_mod.HELD_BLOCK))
+        except SyncError as exc:
+            if exc.detail != p.ErrorKind.RECOVERING:
+                raise
+            # The city grants no new block while it recovers from a restore: the
+            # counters' operations still go (they are what it recovers from).
+            log.warning("no new %s block for the relay: the city is recovering", series)
     if subs or short:
         _office(sessions, client)
+
+
+#: City answers that say "not now" for this op, which the relay keeps to forward again.
+_NOT_SETTLED = frozenset({p.ErrorKind.BLOB_INCOMPLETE, p.ErrorKind.SEQ_GAP})
 
 
 def _next_batch(session: Session) -> list[RelayOp]:
@@ -254,8 +265,8 @@ def _forward(sessions: sessionmaker[Session], client: SyncClient) -> set[tuple[s
             stored = session.scalar(select(RelayOp).where(RelayOp.op_id == str(item.op.op_id)))
             if stored is None:
                 continue
-            if result.status is p.OpStatus.REJECTED and result.kind == p.ErrorKind.BLOB_INCOMPLETE:
-                continue  # uploaded again next cycle
+            if result.status is p.OpStatus.REJECTED and result.kind in _NOT_SETTLED:
+                continue  # its blob is uploaded again, or an earlier op goes first: next cycle
             stored.state, stored.result = OP_DONE, result.model_dump(mode="json", exclude={"replayed"})
             settled.add((stored.entity, stored.entity_id))
         session.commit()

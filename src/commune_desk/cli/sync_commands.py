@@ -57,12 +57,16 @@ def _open(args: argparse.Namespace, lock: str | None = None) -> Any:
     saying in Vietnamese why the store cannot be used (in use, missing, damaged...)."""
     from commune_desk.app import AppContext  # lazy: keep `--help` fast
     from commune_desk.cli.common import explain
+    from commune_desk.sync.installation import IdentityEvent
 
     paths = AppPaths.resolve(args.data_dir)
     try:
-        return AppContext.open(paths, lock=lock)
+        ctx = AppContext.open(paths, lock=lock)
     except Exception as exc:  # noqa: BLE001 - typed or classified, else re-raised
         return explain(exc, paths)
+    if ctx.identity is not None and ctx.identity.event in (IdentityEvent.MOVED, IdentityEvent.REWOUND):
+        print(message(ctx.identity.event.value), file=sys.stderr)  # for the IT officer, first
+    return ctx
 
 
 def _login(args: argparse.Namespace) -> int:
@@ -154,6 +158,8 @@ def _sync(args: argparse.Namespace) -> int:
         print(text, file=sys.stderr)
     else:
         print(f"Đồng bộ xong: gửi {result.pushed}, nhận {result.pulled} thay đổi.")
+    if result.notice and not args.json:
+        print(message(result.notice))
     if not result.ok:
         return EXIT_FAILED
     if not result.converged:

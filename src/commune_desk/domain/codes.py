@@ -89,7 +89,13 @@ def parse_dossier_code(code: str) -> DossierCode:
 
 
 def counter_slot_range(slot: int) -> range:
-    """The daily numbers that counter slot ``slot`` may issue: ``k001..k999``."""
+    """The daily numbers that counter slot ``slot`` may issue: ``k001..k999``.
+
+    Slot 0 means this PC holds no slot (it became a new device, or was revoked):
+    it must get one from the server before it issues a code.
+    """
+    if slot == 0:
+        raise NumberingError("no_counter_slot", "this PC holds no counter slot: sync online first")
     if slot not in COUNTER_SLOTS:
         raise NumberingError(
             "invalid_counter_slot", f"counter slot must be {MIN_SLOT}..{MAX_SLOT}", slot=slot

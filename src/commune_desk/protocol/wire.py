@@ -54,6 +54,10 @@ CLOCK_WARNING_SECONDS = 300
 """Clock offset above which the handshake tells the client to warn the clerk."""
 DEFAULT_LEASE_SIZE = 20
 MAX_LEASE_SIZE = 500
+MAX_NUMBER = 2**53 - 1
+"""Largest seq, cursor or number on the wire (exact in every JSON reader)."""
+MAX_REPORTED = 2000
+"""Most leases or marks one handshake may report."""
 
 GZIP_ENCODING = "gzip"
 
@@ -72,6 +76,9 @@ FIELD_EVENT_KIND = "kind"
 """dossier_event: an EventKind value of commune_desk.domain.dossier."""
 FIELD_SHA256 = "sha256"
 """attachment: SHA-256 of the content blob (must be complete on the server)."""
+FIELD_RESTORED = "restored"
+"""Wire-only, on a create: a record the server held and lost with a restore of its
+database, given back by a PC that has it (see docs/protocol.md, "Server epochs")."""
 
 
 class Entity(StrEnum):
@@ -167,8 +174,11 @@ class ErrorKind(StrEnum):
     # Leases
     UNKNOWN_SERIES = "unknown_series"
     NO_FREE_SLOT = "no_free_slot"
+    RECOVERING = "recovering"
     # Per-operation reasons (OpResult.kind)
     SEQ_REUSED = "seq_reused"
+    SEQ_GAP = "seq_gap"
+    DEVICE_CLONED = "device_cloned"
     OP_ID_REUSED = "op_id_reused"
     ENTITY_NOT_ALLOWED = "entity_not_allowed"
     UNKNOWN_ENTITY = "unknown_entity"
@@ -370,6 +380,8 @@ class DeviceInfo(_Wire):
     registered_at: datetime
     last_seen_at: datetime | None
     revoked_at: datetime | None
+    drain_until: datetime | None = Field(default=None, description="Revoked with a drain open until then.")
+    drained_at: datetime | None = Field(default=None, description="When the revoked device said it drained.")
     key_fingerprint: str | None = Field(default=None, description="Fingerprint of the registered device key.")
     pending_public_key: str | None = Field(
         default=None, description="A key the device offered at a refused login (to re-bind)."
@@ -387,6 +399,19 @@ class DeviceList(_Wire):
     """Devices of the caller's commune."""
 
     devices: list[DeviceInfo]
+
+
+class RevokeRequest(_Wire):
+    """How to revoke a device.
+
+    ``drain`` (the default) lets the device still deliver the operations it made
+    before it learnt of the revocation, for ``drain_days``; its leases stay held
+    until it has drained (or the window ends), so nobody else is given numbers
+    it may have printed. ``drain: false`` (a stolen PC) refuses it at once.
+    """
+
+    drain: bool = True
+    drain_days: int = Field(default=30, ge=1, le=365)
 
 
 # ---------------------------------------------------------------------------
@@ -416,6 +441,11 @@ class Lease(_Wire):
     last: int
     slot: int | None = Field(default=None, description="Counter slot k for dossier codes.")
     granted_at: datetime
+    marks: dict[str, int] = Field(
+        default_factory=dict,
+        description="A counter slot just granted: the highest number used in it per code day "
+        "(recent days, by an earlier holder): the new holder continues above.",
+    )
 
 
 class LeaseList(_Wire):
@@ -424,12 +454,69 @@ class LeaseList(_Wire):
     leases: list[Lease]
 
 
+class HeldLease(_Wire):
+    """A lease as the PC holds it (reported in the handshake so a restored server can rebuild)."""
+
+    series: Text = Field(min_length=1, max_length=80)
+    first: int = Field(ge=1, le=MAX_NUMBER)
+    last: int = Field(ge=1, le=MAX_NUMBER)
+    slot: int | None = Field(default=None, ge=1, le=9)
+
+
+class DeviceReport(_Wire):
+    """What this PC holds and has issued, reported in every handshake.
+
+    A server restored from an older backup rebuilds each series' next number
+    and each counter slot's high-water marks from these reports, so it never
+    hands out a number or code a PC has already used.
+    """
+
+    leases: list[HeldLease] = Field(default_factory=list, max_length=MAX_REPORTED)
+    codes: dict[Text, int] = Field(
+        default_factory=dict,
+        max_length=MAX_REPORTED,
+        description="Code-day series ``dossier-code/{unit}/{yyMMdd}`` -> highest daily number issued.",
+    )
+    numbers: dict[Text, int] = Field(
+        default_factory=dict,
+        max_length=MAX_REPORTED,
+        description="Register series -> highest number issued by this PC.",
+    )
+
+
+class HighWaterMarks(_Wire):
+    """What the server knows this device (or its slot) has used: counters continue above."""
+
+    codes: dict[str, int] = Field(
+        default_factory=dict,
+        description="Code-day series ``dossier-code/{unit}/{yyMMdd}`` -> highest number used in "
+        "the device's counter slot that day (by any holder of the slot).",
+    )
+    numbers: dict[str, int] = Field(
+        default_factory=dict, description="Register series -> highest number used in the device's blocks."
+    )
+
+
 class HandshakeRequest(_Wire):
     """First call of every sync round."""
 
     protocol_version: int = Field(ge=1)
     client_time: datetime
     app_version: Text = Field(default="", max_length=50)
+    epoch: Text | None = Field(
+        default=None, max_length=64, description="The commune epoch this PC last synced in (null: never)."
+    )
+    seen_cursor: int = Field(default=0, ge=0, le=MAX_NUMBER, description="Highest change seq pulled.")
+    confirmed_seq: int = Field(
+        default=0, ge=0, le=MAX_NUMBER, description="Highest op seq of this device the server confirmed."
+    )
+    report: DeviceReport | None = None
+    marks_days: int = Field(
+        default=3,
+        ge=1,
+        le=400,
+        description="How many recent days of dossier-code marks to return (a restored PC asks for more).",
+    )
 
 
 class ServerLimits(_Wire):
@@ -456,6 +543,17 @@ class HandshakeResponse(_Wire):
     commune_code: str
     leases: list[Lease]
     limits: ServerLimits
+    epoch: str = Field(
+        default="",
+        description="Changes whenever the server's database is restored or replaced: the PC then "
+        "pulls again from zero and re-sends its confirmed operations above ``last_seq``.",
+    )
+    marks: HighWaterMarks = Field(default_factory=lambda: HighWaterMarks())
+    drain_until: datetime | None = Field(
+        default=None,
+        description="Set when the device was revoked with a drain: it may only push the operations "
+        "it made before, until this time, then says ``drained``.",
+    )
     source_id: str | None = Field(
         default=None,
         description="Identity of the answering server instance (city or relay); a cursor "
@@ -495,6 +593,13 @@ class PushRequest(_Wire):
     """A batch of operations of the calling device, in seq order."""
 
     ops: list[Operation] = Field(max_length=MAX_PUSH_OPS)
+    skip_to: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_NUMBER,
+        description="The device declares that the seqs it never delivered below this one will never "
+        "come (lost by a restore of its store, or set aside before sending); the server records it.",
+    )
     signatures: list[Text] | None = Field(
         default=None,
         max_length=MAX_PUSH_OPS,
@@ -514,6 +619,7 @@ class ReceivedPush(_Wire):
     ops: list[Annotated[Operation | dict[str, Any], Field(union_mode="left_to_right")]] = Field(
         max_length=MAX_PUSH_OPS
     )
+    skip_to: int | None = Field(default=None, ge=1, le=MAX_NUMBER, description="As in PushRequest.")
 
 
 class OpResult(_Wire):
@@ -530,6 +636,7 @@ class OpResult(_Wire):
     )
     conflict_id: UUID | None = None
     replayed: bool = Field(default=False, description="True when this is a stored result.")
+    expected_seq: int | None = Field(default=None, description="With ``seq_gap``: the seq expected next.")
 
 
 class PushResponse(_Wire):
@@ -718,6 +825,7 @@ __all__ = [
     "DeviceList",
     "DeviceProof",
     "DeviceRebindRequest",
+    "DeviceReport",
     "Entity",
     "ErrorBody",
     "ErrorKind",
@@ -726,6 +834,7 @@ __all__ = [
     "FIELD_EVENT_KIND",
     "FIELD_NUMBER",
     "FIELD_PROVISIONAL",
+    "FIELD_RESTORED",
     "FIELD_SERIES",
     "FIELD_SHA256",
     "FieldConflict",
@@ -734,6 +843,8 @@ __all__ = [
     "GapReport",
     "HandshakeRequest",
     "HandshakeResponse",
+    "HeldLease",
+    "HighWaterMarks",
     "Lease",
     "LeaseList",
     "LeaseRequest",
@@ -742,8 +853,10 @@ __all__ = [
     "MAX_BODY_BYTES",
     "MAX_CHUNK_BYTES",
     "MAX_LEASE_SIZE",
+    "MAX_NUMBER",
     "MAX_PULL_LIMIT",
     "MAX_PUSH_OPS",
+    "MAX_REPORTED",
     "MAX_SAFE_INTEGER",
     "Note",
     "OPEN_OUTBOX_STATES",
@@ -761,6 +874,7 @@ __all__ = [
     "ReceivedPull",
     "ReceivedPush",
     "RefreshRequest",
+    "RevokeRequest",
     "RulesUpdate",
     "Role",
     "SHA256_PATTERN",

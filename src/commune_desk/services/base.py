@@ -17,12 +17,10 @@ from commune_desk.domain.calendar import (
     CalendarData,
     DayKind,
     DayMark,
-    OfficeHours,
     StatutoryExtension,
     TimeLimit,
     WorkCalendar,
-    hours_from_json,
-    parse_days,
+    calendar_from_values,
 )
 from commune_desk.domain.errors import ValidationError
 from commune_desk.protocol.records import fields_to_wire
@@ -275,25 +273,6 @@ def calendar_from_stored(row: tuple[Any, ...] | None) -> CalendarData:
         overrides_version,
         json.loads(overrides) if overrides else [],
         json.loads(hours) if hours else {},
-    )
-
-
-def calendar_from_values(
-    base_version: int,
-    source: str | None,
-    base: list[Any],
-    overrides_version: int | None,
-    overrides: list[Any],
-    hours: dict[str, Any],
-) -> CalendarData:
-    """The calendar from the decoded values of a ``work_calendar`` row or record."""
-    return CalendarData(
-        base_version=int(base_version),
-        base_source=str(source or ""),
-        base=parse_days(base or []),
-        overrides_version=int(overrides_version or 0),
-        overrides=parse_days(overrides or []),
-        hours=hours_from_json(hours) if hours else OfficeHours(),
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from commune_desk.domain.calendar import VN_TZ, DayKind, StatutoryExtension, TimeLimit, WorkCalendar
 from commune_desk.domain.codes import format_dossier_code, next_dossier_number
+from commune_desk.domain.deadlines import APPOINTMENT_EVENTS, extension_of
 from commune_desk.domain.dossier import (
     UNDOES,
     DossierStatus,
@@ -38,7 +39,6 @@ from commune_desk.protocol import Action, Entity
 from commune_desk.protocol.records import DOSSIER, DOSSIER_EVENT
 from commune_desk.services.actors import ActorLike, actor_name, actor_username, audit_name
 from commune_desk.services.appointments import (
-    RECOUNTS,
     apology_data,
     apology_proposal,
     derived_appointment,
@@ -491,19 +491,8 @@ class DossierServices(ServiceBase):
                 session, Entity.DOSSIER_EVENT, event.id, Action.CREATE, event_fields(event), actor=username
             )
             dossier.status = int(new_status)
-            changed_fields = self._apply_side_effects(dossier, procedure, calendar, events, event)
+            self._apply_side_effects(dossier, procedure, calendar, events, event)
             dossier.updated_at = self._now()
-            if changed_fields:
-                dossier.dirty = True
-                self._op(
-                    session,
-                    Entity.DOSSIER,
-                    dossier.id,
-                    Action.UPDATE,
-                    changed_fields,
-                    base_version=dossier.server_version,
-                    actor=username,
-                )
             self._audit(
                 session,
                 f"dossier_{kind.value}",
@@ -569,10 +558,15 @@ class DossierServices(ServiceBase):
         calendar: WorkCalendar,
         events: list[DossierEvent],
         event: DossierEvent,
-    ) -> dict[str, Any]:
-        """Update derived dossier fields for ``event``; return the synced fields that changed."""
+    ) -> None:
+        """Update the dossier's derived values for ``event`` (nothing to sync: they are derived).
+
+        The status, result and return times, the extension applied and the
+        appointment are computed from the event history on every PC (the same
+        rule runs on each pull, ``sync.derive``): they never travel as fields of
+        their own, so two PCs' histories merge into one date.
+        """
         kind = EventKind(event.kind)
-        changed: dict[str, Any] = {}
         if kind == EventKind.RESULT_READY:
             dossier.finished_at = event.at
         elif kind == EventKind.RETURNED:
@@ -583,19 +577,14 @@ class DossierServices(ServiceBase):
             dossier.returned_at = None
         elif kind == EventKind.EXTENSION_APPLIED:
             dossier.extension = event.data["extension"]
-            changed["extension"] = dossier.extension
-        if kind in (EventKind.EXTENDED, EventKind.EXTENSION_APPLIED) or kind in RECOUNTS:
-            appointment = derived_appointment(
+        if kind in APPOINTMENT_EVENTS:
+            dossier.appointment_at = derived_appointment(
                 calendar,
                 received_at=dossier.received_at,
                 limit=TimeLimit(DayKind(procedure.day_kind), procedure.time_limit),
                 extension=_extension_of(procedure, dossier.extension),
                 events=events,
             )
-            if appointment != dossier.appointment_at:
-                dossier.appointment_at = appointment
-                changed["appointment_at"] = appointment
-        return changed
 
     def _attachments(self, session: Session, dossier_id: str) -> list[Attachment]:
         return list(
@@ -659,11 +648,7 @@ class DossierServices(ServiceBase):
 
 def _extension_of(procedure: Procedure, code: str) -> StatutoryExtension | None:
     """The procedure's extension ``code`` (None for ``""`` or one the catalogue no longer has)."""
-    for raw in procedure.extensions or ():
-        ext = parse_extension(raw)
-        if code and ext.code == code:
-            return ext
-    return None
+    return extension_of(procedure.extensions or (), code)
 
 
 def _offered(

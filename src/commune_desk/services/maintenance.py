@@ -104,13 +104,21 @@ def _check_search_keys(session: Session, checked: list[str]) -> list[str]:
 
 def _check_outbox(session: Session, checked: list[str], device_id: str) -> list[str]:
     problems = []
-    checked.append("outbox sequence gapless per device")
-    for device, low, high, count in session.execute(
-        text("SELECT device_id, min(seq), max(seq), count(*) FROM outbox GROUP BY device_id")
-    ):
-        # Outbox rows are never deleted (done ones stay), so every seq from 1 must be there.
-        if low != 1 or count != high:
-            problems.append(f"outbox of device {device}: {high - count} gaps in seq")
+    checked.append("outbox sequence gapless above what the server accounts for")
+    # Up to ``seq_floor`` every seq is on the server or declared lost (a restore, a
+    # renumbering, pruned done rows); above it this PC's seqs must run without gaps.
+    floor = (
+        session.execute(
+            text("SELECT seq_floor FROM sync_state WHERE device_id = :d"), {"d": device_id}
+        ).scalar()
+        or 0
+    )
+    high, count = session.execute(
+        text("SELECT max(seq), count(*) FROM outbox WHERE device_id = :d AND seq > :f"),
+        {"d": device_id, "f": floor},
+    ).one()
+    if high is not None and count != high - floor:
+        problems.append(f"outbox of device {device_id}: {high - floor - count} gaps in seq above {floor}")
     counter = session.execute(
         text("SELECT value FROM local_counters WHERE name = :n"), {"n": OUTBOX_SEQ}
     ).scalar()

@@ -44,9 +44,14 @@ OFFICE = SettingKey("office", dict, None, "office identity: unit code and name, 
 #: working calendar (``work_calendar``), which takes them over once (``services/calendar.py``).
 OFFICE_HOURS = SettingKey("office_hours", dict, None, "older versions: working sessions, cut-off")
 CALENDAR_OVERRIDES = SettingKey("calendar_overrides", dict, None, "older versions: day overrides")
-DEVICE_ID = SettingKey("device_id", str, None, "this installation's device UUID (never changes)")
+DEVICE_ID = SettingKey(
+    "device_id", str, None, "this installation's device UUID (a new one when the installation changes)"
+)
 SYNC_ACCOUNT = SettingKey("sync.account", dict, None, "who this PC syncs as, and the offline verifier")
 SYNC_CLOCK = SettingKey("sync.clock", dict, None, "clock offset measured at the last handshake")
+INSTALLATION = SettingKey(
+    "sync.installation", dict, None, "fingerprint of the installation the device id belongs to"
+)
 STORE_ID = SettingKey("store_id", str, None, "this store's UUID (kept by backup and restore; names archives)")
 DEMO_STORE = SettingKey("demo_store", dict, None, "set when demo data was written: the store never syncs")
 ROLE_RULES = SettingKey(
@@ -81,6 +86,7 @@ SETTINGS = {
         SYNC_SOURCE,
         SYNC_RELAY,
         CARRY_IMPORTED,
+        INSTALLATION,
     )
 }
 

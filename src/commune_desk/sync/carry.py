@@ -35,11 +35,12 @@ from commune_desk.store.models import Attachment, OutboxOp
 from commune_desk.store.outbox import OUTBOX_SEQ, counter_value
 from commune_desk.store.settings import CARRY_IMPORTED, SYNC_SOURCE, get_setting, merge_office, put_setting
 from commune_desk.sync.account import Account, device_key, load_account, vault_for
+from commune_desk.sync.acknowledge import local_record
 from commune_desk.sync.credentials import TokenVault
 from commune_desk.sync.device_key import signature_valid
 from commune_desk.sync.leases import BLOCK_SIZE, LOW_WATER, store_server_leases, unused_numbers
 from commune_desk.sync.pull import OPEN_STATES, PageApplier
-from commune_desk.sync.push import Pusher, PushReport, _record, _to_wire, continue_after
+from commune_desk.sync.push import Pusher, PushReport, _to_wire, continue_after
 from commune_desk.sync.relay_link import source_facts
 from commune_desk.sync.state import load_state
 
@@ -89,7 +90,7 @@ def export_bundle(
         ):
             base = row.base_version
             if base is None and row.action != p.Action.CREATE:
-                rec = _record(session, row.entity, row.entity_id)
+                rec = local_record(session, row.entity, row.entity_id)
                 base = rec.server_version if rec is not None else None
             op = _to_wire(row, base)
             ops.append(p.SignedOperation(op=op, signature=key.sign_operation(op)))
@@ -178,7 +179,8 @@ def import_reply(store: Store, blobs: BlobStore, data: bytes) -> ImportReport:
         )
         batch = [_to_wire(row, row.base_version) for row in rows]
         results = [by_op[str(w.op_id)] for w in batch]
-        Pusher(store, blobs, None)._apply_results(session, batch, results, report)  # type: ignore[arg-type]
+        pusher = Pusher(store, blobs, None, device_id=account.device_id)  # type: ignore[arg-type]
+        pusher._apply_results(session, list(zip(batch, results, strict=True)), report)
         continue_after(session, reply.last_seq)
         store_server_leases(session, reply.leases, datetime.now(UTC))
         slot = next((lease.slot for lease in reply.leases if lease.slot is not None), None)

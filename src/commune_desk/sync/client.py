@@ -133,10 +133,18 @@ class SyncClient:
         """First call of a round: versions, clock, last applied seq, leases, limits."""
         return self._json("POST", "/handshake", req, p.HandshakeResponse)
 
-    def push(self, ops: list[p.Operation]) -> p.PushResponse:
-        """Send a batch of operations in seq order (signed, when the client has a signer)."""
+    def push(self, ops: list[p.Operation], *, skip_to: int | None = None) -> p.PushResponse:
+        """Send a batch of operations in seq order (declaring undeliverable seqs below ``skip_to``).
+
+        Each operation is signed when the client has a signer.
+        """
         signatures = [self.signer(op) for op in ops] if self.signer is not None else None
-        return self._json("POST", "/push", p.PushRequest(ops=ops, signatures=signatures), p.PushResponse)
+        request = p.PushRequest(ops=ops, skip_to=skip_to, signatures=signatures)
+        return self._json("POST", "/push", request, p.PushResponse)
+
+    def drained(self) -> None:
+        """Tell the server this revoked device has delivered its work."""
+        self._send("POST", "/devices/self/drained", headers={"Accept": "application/json"})
 
     def pull(self, after: int, limit: int) -> p.PullResponse:
         """Changes of the commune after ``after`` (one page).

@@ -145,13 +145,20 @@ def case_handshake(w: World) -> None:
 
 def case_push(w: World) -> None:
     a = w.attacker
-    results = a.push(
-        a.op("dossier", w.dossier_id, "update", {"notes": "stolen"}, 2),
-        a.op("dossier", w.dossier_id, "delete", base_version=2),
-        a.op("dossier_event", fields={"dossier_id": w.dossier_id, "kind": "received"}),
-        a.op("attachment", fields={"sha256": w.sha}),
-        a.op("incoming_document", fields={"series": w.series, "number": 3}),
-    )
+
+    def one(op: dict[str, object]) -> dict[str, object]:
+        result = a.push_one(op)
+        if result["kind"] in ("unknown_record", "unknown_dossier", "blob_incomplete"):
+            a.seq -= 1  # "not yet" is not recorded: the seq stays free
+        return result
+
+    results = [
+        one(a.op("dossier", w.dossier_id, "update", {"notes": "stolen"}, 2)),
+        one(a.op("dossier", w.dossier_id, "delete", base_version=2)),
+        one(a.op("dossier_event", fields={"dossier_id": w.dossier_id, "kind": "received"})),
+        one(a.op("attachment", fields={"sha256": w.sha})),
+        one(a.op("incoming_document", fields={"series": w.series, "number": 3})),
+    ]
     assert [r["kind"] for r in results] == [
         "unknown_record",
         "unknown_record",
@@ -215,6 +222,13 @@ def case_blob_download(w: World) -> None:
     reply = w.attacker.http.get(f"/v1/blobs/{w.sha}")
     assert (reply.status_code, reply.json()["kind"]) == (404, "not_found")
     assert w.victim.http.get(f"/v1/blobs/{w.sha}").content == w.blob
+
+
+def case_drained(w: World) -> None:
+    """ "Drained" speaks only for the caller's own device: C02's devices keep working."""
+    assert w.attacker.http.post("/v1/devices/self/drained").status_code == 204
+    assert w.victim.http.get("/v1/pull").status_code == 200
+    assert w.attacker.http.get("/v1/pull").status_code == 200  # not revoked: a no-op
 
 
 def _registered_relay(w: World) -> SyncDevice:
@@ -305,6 +319,7 @@ CASES: dict[tuple[str, str], Callable[[World], None]] = {
     ("POST", "/v1/devices/{device_id}/rebind"): case_rebind,
     ("GET", "/v1/devices"): case_list_devices,
     ("POST", "/v1/devices/{device_id}/revoke"): case_revoke,
+    ("POST", "/v1/devices/self/drained"): case_drained,
     ("POST", "/v1/handshake"): case_handshake,
     ("POST", "/v1/push"): case_push,
     ("GET", "/v1/pull"): case_pull,

@@ -45,7 +45,7 @@ def test_reused_seq_or_op_id_is_rejected_without_overwriting(
     assert dev.push_one(op)["status"] == "applied"
     clash = {**op, "op_id": str(uuid.uuid4()), "fields": {"notes": "2"}}
     result = dev.push_one(clash)
-    assert (result["status"], result["kind"]) == ("rejected", "seq_reused")
+    assert (result["status"], result["kind"]) == ("rejected", "device_cloned")  # a fork
     other = dev.op("dossier", fields={"notes": "3"})
     other["op_id"] = op["op_id"]
     result = dev.push_one(other)
@@ -58,13 +58,13 @@ def test_one_rejected_op_does_not_block_the_rest(device: Callable[..., SyncDevic
     dev = device()
     ops = [
         dev.op("dossier", fields={"notes": "1"}),
-        dev.op("dossier", action="update", fields={"notes": "2"}, base_version=1),  # unknown record
         dev.op("conflict", fields={}),  # clients may not write conflicts
+        dev.op("dossier", action="delete"),  # no base version
         dev.op("dossier", fields={"notes": "3"}),
     ]
     results = dev.push(*ops)
     assert [r["status"] for r in results] == ["applied", "rejected", "rejected", "applied"]
-    assert [r["kind"] for r in results] == [None, "unknown_record", "entity_not_allowed", None]
+    assert [r["kind"] for r in results] == [None, "entity_not_allowed", "invalid_fields", None]
 
 
 def test_ops_of_another_device_are_refused(device: Callable[..., SyncDevice]) -> None:

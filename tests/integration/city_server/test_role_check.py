@@ -45,6 +45,14 @@ def _leader_ops(dev: SyncDevice, dossier_id: str, actor: str | None) -> list[dic
     return ops
 
 
+def _only(dev: SyncDevice, ops: list[dict[str, Any]], index: int) -> dict[str, Any]:
+    """One of ``ops``, sent alone: it takes the first one's seq (a device's seqs run without gaps)."""
+    op = ops[index]
+    op["seq"] = ops[0]["seq"]
+    dev.seq = int(str(op["seq"]))
+    return op
+
+
 def _dossier(dev: SyncDevice) -> str:
     dossier_id = str(uuid.uuid4())
     assert dev.push_one(dev.op("dossier", dossier_id, fields={"notes": "x"}))["status"] == "applied"
@@ -74,7 +82,8 @@ def test_a_clerk_cannot_do_a_leaders_work_even_from_a_leaders_pc(
     assert [r["kind"] for r in done] == [None, "unknown_conflict", None, None]
     assert done[0]["status"] == done[2]["status"] == done[3]["status"] == "applied"
     # A refusal is stored like any outcome: replaying it gives the same answer.
-    assert clerk_pc.push(refused_op := _leader_ops(clerk_pc, dossier, None)[0])[0]["kind"] == "role_forbidden"
+    refused_op = _only(clerk_pc, _leader_ops(clerk_pc, dossier, None), 0)
+    assert clerk_pc.push(refused_op)[0]["kind"] == "role_forbidden"
     assert clerk_pc.push(refused_op)[0]["replayed"] is True
     # Everyday work stays open to the clerk.
     assigned = clerk_pc.op("dossier_event", fields={"dossier_id": dossier, "kind": "assigned"})
@@ -96,7 +105,7 @@ def test_only_active_users_of_the_commune_count(
         session.scalar(select(User).where(User.username == gone.username)).active = False
         session.commit()
     for actor in (other_leader, gone.username, "ai-do-khong-co-that"):
-        result = pc.push_one(_leader_ops(pc, dossier, actor)[2])
+        result = pc.push_one(_only(pc, _leader_ops(pc, dossier, actor), 2))
         assert (result["status"], result["kind"]) == ("rejected", "role_forbidden"), actor
 
 

@@ -163,3 +163,22 @@ def test_a_relay_session_needs_the_counters_own_key(tmp_path: Path, city: Runnin
         )
         assert good.json()["results"][0]["status"] == "relayed"
         http.close()
+
+
+def test_forwarded_runs_keep_the_devices_seq_order(city: RunningServer) -> None:
+    """Seqs run without gaps at the city: a hole below a forwarded run is the device's declared
+    skip (it sent nothing above a seq it had not delivered or set aside); a run is applied in order."""
+    relay = _relay(city)
+    clerk = SyncDevice(city, city.user("C01"))
+    assert clerk.push_one(clerk.op("dossier", fields={"notes": "1"}))["status"] == "applied"
+    clerk.op("dossier", fields={"notes": "set aside"})  # seq 2: quarantined on the PC, never sent
+    three, four = (clerk.op("dossier", fields={"notes": n}) for n in ("3", "4"))
+    clerk.op("dossier", fields={"notes": "set aside"})  # seq 5, the same
+    six = clerk.op("dossier", fields={"notes": "6"})
+    items = [_signed(clerk, op) for op in (three, four, six)]
+    results = relay.post("/v1/relay/push", json={"ops": items}).json()["results"]
+    assert [(r["seq"], r["status"]) for r in results] == [(3, "applied"), (4, "applied"), (6, "applied")]
+    # The skipped seqs are holes for good: the device renumbers whatever it still has there.
+    late = {**clerk.op("dossier", fields={"notes": "late"}), "seq": 5}
+    assert clerk.push_one(late)["kind"] == "seq_reused"
+    assert clerk.push_one({**late, "seq": 7})["status"] == "applied"

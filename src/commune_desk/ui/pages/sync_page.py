@@ -217,9 +217,10 @@ class SyncPage(QWidget):
                 when=format_datetime(view.last_success_at) or self.tr("chưa có")
             )
         )
-        self.error_label.setText(
-            self.tr("Lỗi gần nhất: {e}").format(e=_kind_message(view.last_error)) if view.last_error else ""
-        )
+        if view.last_error:
+            self.error_label.setText(self.tr("Lỗi gần nhất: {e}").format(e=_kind_message(view.last_error)))
+        else:  # a recovery the clerk should know about, said calmly
+            self.error_label.setText(_kind_message(view.notice))
         self.clock_label.setText(
             self.tr("Đồng hồ máy tính lệch nhiều so với máy chủ: hãy chỉnh lại giờ.")
             if view.clock_warning
