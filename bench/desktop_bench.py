@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -161,6 +162,18 @@ with tempfile.TemporaryDirectory() as tmp, run_city_server(sqlite_url(Path(tmp))
 """
 
 
+def _forget_demo_mark(store: Any) -> None:
+    """Let this bench copy sync: it is filled with demo data (the bulk generator is the only
+    way to a 200,000-dossier store), which the app otherwise refuses to sync."""
+    from sqlalchemy import delete
+
+    from commune_desk.store.models import Setting
+    from commune_desk.store.settings import DEMO_STORE
+
+    with store.write.begin() as session:
+        session.execute(delete(Setting).where(Setting.key == DEMO_STORE.key))
+
+
 def child_stall(data_dir: Path, dossiers_to_push: int) -> None:
     """Searches + a sync round against a real city server; report the longest GUI stall.
 
@@ -192,6 +205,7 @@ def child_stall(data_dir: Path, dossiers_to_push: int) -> None:
         with memory_keyring():
             paths = AppPaths(data_dir=data_dir, backup_dir=data_dir / "backups")
             with AppContext.open(paths) as ctx:
+                _forget_demo_mark(ctx.store)
                 login(ctx.store, server_url=base_url, username="c01-clerk", password="secret-pass")
                 for n in range(dossiers_to_push):
                     ctx.services.register_dossier(

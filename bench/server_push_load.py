@@ -88,12 +88,12 @@ class Device:
                     {
                         "code": f"{self.unit}-{day}-{self.slot_first + n:04d}",
                         "applicant_name": "Nguyễn Thị Hoa",
-                        "id_number": "001190012345",
-                        "phone": "0912345678",
-                        "procedure": "1.001193",
-                        "received_at": "2026-01-05T08:00",
-                        "appointment": "2026-01-08",
-                        "documents": ["Tờ khai", "CCCD (bản sao)"],
+                        "applicant_id_number": "001190012345",
+                        "applicant_phone": "0912345678",
+                        "procedure_code": "1.001193",
+                        "received_at": "2026-01-05T08:00:00+07:00",
+                        "appointment_at": "2026-01-08T08:00:00+07:00",
+                        "notes": "Tờ khai; CCCD (bản sao)",
                     },
                 )
             )
@@ -102,7 +102,7 @@ class Device:
                     "dossier_event",
                     str(uuid.uuid4()),
                     "create",
-                    {"dossier_id": did, "kind": "received", "by": "clerk"},
+                    {"dossier_id": did, "kind": "received", "actor": "clerk"},
                 )
             )
             ops.append(
@@ -110,10 +110,10 @@ class Device:
                     "dossier_event",
                     str(uuid.uuid4()),
                     "create",
-                    {"dossier_id": did, "kind": "assigned", "to": "Phòng Tư pháp"},
+                    {"dossier_id": did, "kind": "assigned", "note": "Phòng Tư pháp"},
                 )
             )
-            ops.append(self.op("dossier", did, "update", {"phone": "0987654321"}, 1))
+            ops.append(self.op("dossier", did, "update", {"applicant_phone": "0987654321"}, 1))
             if self.block and rng.random() < 0.5:
                 ops.append(
                     self.op(
@@ -125,7 +125,7 @@ class Device:
                             "number": self.block.pop(0),
                             "author": "UBND tỉnh",
                             "summary": "Về việc triển khai chính quyền hai cấp",
-                            "received_at": "2026-01-05",
+                            "received_on": "2026-01-05",
                         },
                     )
                 )
@@ -135,7 +135,7 @@ class Device:
                         "dossier_event",
                         str(uuid.uuid4()),
                         "create",
-                        {"dossier_id": did, "kind": "note", "text": "Đã gọi điện"},
+                        {"dossier_id": did, "kind": "note", "note": "Đã gọi điện"},
                     )
                 )
         return ops[:size]

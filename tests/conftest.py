@@ -17,3 +17,5 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     """Point the default data folder at a temporary one so no test writes to the user's."""
     monkeypatch.setenv("COMMUNE_DESK_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.delenv("COMMUNE_DESK_BACKUP_DIR", raising=False)
+    # The per-user list of known data folders (vanished-store detection) is per test too.
+    monkeypatch.setenv("COMMUNE_DESK_STATE_DIR", str(tmp_path_factory.mktemp("state")))

@@ -64,6 +64,75 @@
     </message>
 </context>
 <context>
+    <name>BackupBox</name>
+    <message>
+        <source>Sao lưu</source>
+        <extracomment>Thread-name prefix of the backup worker (tests check every ``cd-`` thread stops). How often the app looks whether the daily backup is due (milliseconds). the Vietnamese sentence of the last failure (&quot;&quot; when the last attempt worked) the sentence saying the store is damaged (&quot;&quot; when it is sound)</extracomment>
+        <translation>Backups</translation>
+    </message>
+    <message>
+        <source>{folder}
+Đổi thư mục bằng biến môi trường COMMUNE_DESK_BACKUP_DIR (cán bộ CNTT).</source>
+        <translation>{folder}
+IT staff move it with the COMMUNE_DESK_BACKUP_DIR environment variable.</translation>
+    </message>
+    <message>
+        <source>Sao lưu ngay</source>
+        <translation>Back up now</translation>
+    </message>
+    <message>
+        <source>Phần mềm tự sao lưu mỗi ngày, kiểm tra từng bản sao lưu và giữ 10 bản gần nhất.</source>
+        <translation>The software backs up every day, checks each backup and keeps the newest 10.</translation>
+    </message>
+    <message>
+        <source>Thư mục sao lưu</source>
+        <translation>Backup folder</translation>
+    </message>
+    <message>
+        <source>Lần gần nhất</source>
+        <translation>Last</translation>
+    </message>
+    <message>
+        <source>Lần tới</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>Đang sao lưu và kiểm tra…</source>
+        <translation>Backing up and checking…</translation>
+    </message>
+    <message>
+        <source>{time} (đã kiểm tra)</source>
+        <translation>{time} (checked)</translation>
+    </message>
+    <message>
+        <source>Chưa có bản sao lưu nào</source>
+        <translation>No backup yet</translation>
+    </message>
+    <message>
+        <source>Ngay khi mở phần mềm</source>
+        <translation>When the software opens</translation>
+    </message>
+    <message>
+        <source>Dữ liệu bị hỏng một phần: ngừng nhập hồ sơ mới và gọi cán bộ CNTT (đưa chuột vào đây để xem chi tiết).</source>
+        <translation>The data is partly damaged: stop registering new dossiers and call IT staff (point here for details).</translation>
+    </message>
+</context>
+<context>
+    <name>Backups</name>
+    <message>
+        <source>Không mở được dữ liệu</source>
+        <translation>The data cannot be opened</translation>
+    </message>
+    <message>
+        <source>Khôi phục bản sao lưu này</source>
+        <translation>Restore this backup</translation>
+    </message>
+    <message>
+        <source>Thoát</source>
+        <translation>Quit</translation>
+    </message>
+</context>
+<context>
     <name>ConflictDialog</name>
     <message>
         <source>Xử lý xung đột dữ liệu</source>
@@ -162,18 +231,18 @@
     </message>
     <message>
         <source>Đã lưu {path}. Tệp không chứa thông tin cá nhân của người dân; có thể gửi cho đường dây nóng.</source>
-        <translation>Saved {path}. The file holds no citizen's personal data; it can be sent to the hotline.</translation>
+        <translation>Saved {path}. The file holds no citizen&apos;s personal data; it can be sent to the hotline.</translation>
     </message>
 </context>
 <context>
     <name>DossierDetailPanel</name>
     <message>
         <source>Chọn một hồ sơ trong danh sách để xem chi tiết.</source>
-        <extracomment>Events that need a reason typed by the clerk (the slip states it).</extracomment>
         <translation>Select a dossier in the list to see its details.</translation>
     </message>
     <message>
         <source>Thao tác được phép</source>
+        <extracomment>Steps recorded at intake or online, never from the detail panel. Most history rows shown at full height before the history scrolls on its own.</extracomment>
         <translation>Allowed actions</translation>
     </message>
     <message>
@@ -193,20 +262,12 @@
         <translation>Processing history</translation>
     </message>
     <message>
-        <source>Thời gian</source>
-        <translation>Time</translation>
+        <source>Thời gian, người</source>
+        <translation>Time, person</translation>
     </message>
     <message>
-        <source>Bước</source>
-        <translation>Step</translation>
-    </message>
-    <message>
-        <source>Người thực hiện</source>
-        <translation>By</translation>
-    </message>
-    <message>
-        <source>Ghi chú</source>
-        <translation>Note</translation>
+        <source>Bước, lý do</source>
+        <translation>Step, reason</translation>
     </message>
     <message>
         <source>Giấy tờ và tệp đính kèm</source>
@@ -219,6 +280,10 @@
     <message>
         <source>Mở tệp</source>
         <translation>Open file</translation>
+    </message>
+    <message>
+        <source>Hồ sơ vừa xem không có trong các dòng đang hiển thị (đã lọc hoặc tìm khác). Chọn một hồ sơ trong danh sách.</source>
+        <translation>The dossier you were viewing is not among the rows shown (another filter or search). Choose a dossier in the list.</translation>
     </message>
     <message>
         <source>QUÁ HẠN</source>
@@ -269,7 +334,7 @@
     <name>DossierModel</name>
     <message>
         <source>Mã hồ sơ</source>
-        <extracomment>Columns in the order a clerk reads them at 1366 px: who, what, when due, where it stands.</extracomment>
+        <extracomment>(key, title) of each column, in the order a clerk reads them: which dossier, who, what, when due, where it stands; then what fits on wider screens.</extracomment>
         <translation>Dossier code</translation>
     </message>
     <message>
@@ -302,6 +367,7 @@
     </message>
     <message>
         <source>Quá hạn trả kết quả</source>
+        <extracomment>Columns shown until the clerk chooses: the full code and due time fit at 1366 px.</extracomment>
         <translation>Result overdue</translation>
     </message>
 </context>
@@ -309,6 +375,7 @@
     <name>DossiersPage</name>
     <message>
         <source>Hồ sơ</source>
+        <extracomment>Samples measured with the table&apos;s font to size the columns that must never be cut. Widths (px) of the other columns when shown; &quot;procedure&quot; takes the space left.</extracomment>
         <translation>Dossiers</translation>
     </message>
     <message>
@@ -332,16 +399,40 @@
         <translation>Received by me</translation>
     </message>
     <message>
+        <source>Cột…</source>
+        <translation>Columns…</translation>
+    </message>
+    <message>
+        <source>Chọn các cột hiển thị trong danh sách</source>
+        <translation>Choose the columns shown in the list</translation>
+    </message>
+    <message>
         <source>Sổ theo dõi (mẫu 07)…</source>
         <translation>Log book (form 07)…</translation>
     </message>
     <message>
-        <source>{total} hồ sơ (đã tải {loaded}) · dòng đỏ: quá hạn</source>
-        <translation>{total} dossiers ({loaded} loaded) · red rows: overdue</translation>
+        <source>Đang tìm…</source>
+        <translation>Searching…</translation>
     </message>
     <message>
-        <source>{loaded} hồ sơ tìm thấy</source>
-        <translation>{loaded} dossiers found</translation>
+        <source>Đang đếm…</source>
+        <translation>Counting…</translation>
+    </message>
+    <message>
+        <source>Hơn {cap} hồ sơ</source>
+        <translation>More than {cap} dossiers</translation>
+    </message>
+    <message>
+        <source>{total} hồ sơ</source>
+        <translation>{total} dossiers</translation>
+    </message>
+    <message>
+        <source>(đã tải {loaded}, cuộn xuống để xem thêm)</source>
+        <translation>({loaded} loaded, scroll down for more)</translation>
+    </message>
+    <message>
+        <source>dòng đỏ: quá hạn</source>
+        <translation>red rows: overdue</translation>
     </message>
 </context>
 <context>
@@ -370,6 +461,7 @@ Please send this file to IT support.</translation>
     <name>EventDialog</name>
     <message>
         <source>Giấy tờ cần bổ sung và lý do</source>
+        <extracomment>What the clerk types, per step (the slip or the audit states it).</extracomment>
         <translation>Papers to add and why</translation>
     </message>
     <message>
@@ -377,8 +469,57 @@ Please send this file to IT support.</translation>
         <translation>Reason for refusal</translation>
     </message>
     <message>
-        <source>Lý do chậm trả kết quả</source>
-        <translation>Reason for the delay</translation>
+        <source>Hồ sơ đăng ký trực tuyến được tiếp nhận; thời hạn giải quyết bắt đầu tính.</source>
+        <extracomment>What recording each step does, as the clerk is told before confirming.</extracomment>
+        <translation>The online application is received; the time limit starts running.</translation>
+    </message>
+    <message>
+        <source>Hồ sơ chuyển sang «Đang xử lý», giao cho người hoặc bộ phận ghi dưới đây.</source>
+        <translation>The dossier becomes “Being processed”, handed to the person or unit written below.</translation>
+    </message>
+    <message>
+        <source>Ghi nhận việc bàn giao hồ sơ; trạng thái không đổi. Việc bàn giao có trong phiếu kiểm soát (mẫu 06).</source>
+        <translation>Records the hand-over of the dossier; the status does not change. The hand-over appears on the control slip (form 06).</translation>
+    </message>
+    <message>
+        <source>In phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02) để giao công dân. Thời hạn giải quyết tạm dừng đến khi công dân nộp bổ sung. Phiếu đã giao cho công dân thì không đính chính được.</source>
+        <translation>Prints the request for additional documents (form 02) for the citizen. The time limit pauses until the citizen supplies them. Once the slip is handed to the citizen it cannot be corrected.</translation>
+    </message>
+    <message>
+        <source>Ghi nhận công dân đã nộp đủ giấy tờ bổ sung. Thời hạn giải quyết tính tiếp và ngày hẹn trả được tính lại.</source>
+        <translation>Records that the citizen supplied the missing documents. The time limit runs again and the appointment is recalculated.</translation>
+    </message>
+    <message>
+        <source>Hồ sơ chuyển sang «Chờ nộp phí». Thời hạn giải quyết tạm dừng đến khi công dân nộp phí, lệ phí.</source>
+        <translation>The dossier becomes “Awaiting payment”. The time limit pauses until the citizen pays the fees.</translation>
+    </message>
+    <message>
+        <source>Ghi nhận công dân đã nộp phí, lệ phí. Thời hạn giải quyết tính tiếp và ngày hẹn trả được tính lại.</source>
+        <translation>Records that the citizen paid the fees. The time limit runs again and the appointment is recalculated.</translation>
+    </message>
+    <message>
+        <source>Hồ sơ chuyển sang «Có kết quả»: kết quả đã sẵn sàng để trả cho công dân.</source>
+        <translation>The dossier becomes “Result ready”: the result is ready to be handed to the citizen.</translation>
+    </message>
+    <message>
+        <source>Ghi nhận đã trao kết quả cho công dân. Hồ sơ kết thúc («Đã trả kết quả»).</source>
+        <translation>Records that the result was handed to the citizen. The dossier ends (“Result returned”).</translation>
+    </message>
+    <message>
+        <source>Hồ sơ kết thúc với trạng thái «Từ chối»; in phiếu từ chối (mẫu 03) ghi rõ lý do. Việc từ chối không đính chính được.</source>
+        <translation>The dossier ends as “Refused”; prints the refusal slip (form 03) with the reason. A refusal cannot be corrected.</translation>
+    </message>
+    <message>
+        <source>Hồ sơ kết thúc vì công dân rút hồ sơ. Việc này không đính chính được.</source>
+        <translation>The dossier ends because the citizen withdrew it. This cannot be corrected.</translation>
+    </message>
+    <message>
+        <source>Hồ sơ kết thúc với trạng thái «Dừng xử lý»; in thông báo dừng xử lý (mẫu 05). Việc này không đính chính được.</source>
+        <translation>The dossier ends as “Processing stopped”; prints the stop notice (form 05). This cannot be corrected.</translation>
+    </message>
+    <message>
+        <source>Thêm một ghi chú vào quá trình giải quyết; trạng thái không đổi.</source>
+        <translation>Adds a note to the history; the status does not change.</translation>
     </message>
     <message>
         <source>Lý do dừng xử lý</source>
@@ -401,16 +542,45 @@ Please send this file to IT support.</translation>
         <translation>Note</translation>
     </message>
     <message>
-        <source>Ngày hẹn mới</source>
-        <translation>New due date</translation>
+        <source>Lý do đính chính (ghi nhầm thế nào)</source>
+        <translation>Reason for the correction (what was recorded by mistake)</translation>
     </message>
     <message>
-        <source>Ghi nhận</source>
-        <translation>Record</translation>
+        <source>Ghi nhận bước này vào hồ sơ.</source>
+        <extracomment>Steps that need their text typed: printed on a slip, or the reason of a correction. Steps after which nothing but a note (or a correction) can follow.</extracomment>
+        <translation>Records this step on the dossier.</translation>
     </message>
     <message>
-        <source>Huỷ</source>
-        <translation>Cancel</translation>
+        <source>Hồ sơ {code} · {name}</source>
+        <translation>Dossier {code} · {name}</translation>
+    </message>
+    <message>
+        <source>Ghi đính chính</source>
+        <translation>Record the correction</translation>
+    </message>
+    <message>
+        <source>Quay lại</source>
+        <translation>Go back</translation>
+    </message>
+    <message>
+        <source>Cần ghi lý do đính chính: lý do được lưu cùng hồ sơ.</source>
+        <translation>Write the reason for the correction: it is kept with the dossier.</translation>
+    </message>
+    <message>
+        <source>Bỏ nội dung đã gõ?</source>
+        <translation>Discard what you typed?</translation>
+    </message>
+    <message>
+        <source>Lý do đã gõ sẽ bị bỏ và bước này không được ghi nhận.</source>
+        <translation>The reason you typed will be discarded and this step will not be recorded.</translation>
+    </message>
+    <message>
+        <source>Bỏ, không ghi nhận</source>
+        <translation>Discard, do not record</translation>
+    </message>
+    <message>
+        <source>Tiếp tục gõ</source>
+        <translation>Keep typing</translation>
     </message>
     <message>
         <source>Cần ghi lý do: nội dung này được in trên phiếu.</source>
@@ -678,8 +848,8 @@ Please send this file to IT support.</translation>
         <translation>Dossier intake</translation>
     </message>
     <message>
-        <source>Gõ tên thủ tục (có thể không dấu), chọn bằng phím mũi tên, nhập thông tin người nộp rồi nhấn Enter để lưu và in giấy tiếp nhận.</source>
-        <translation>Type the procedure (diacritics optional), pick it with the arrow keys, enter the applicant, then press Enter to save and print the receipt.</translation>
+        <source>Gõ tên thủ tục (có thể không dấu), dùng phím mũi tên rồi nhấn Enter để chọn; nhập thông tin người nộp rồi nhấn Enter để lưu và in giấy tiếp nhận.</source>
+        <translation>Type the procedure name (accents optional), use the arrow keys and press Enter to choose it; type the applicant’s details and press Enter to save and print the receipt.</translation>
     </message>
     <message>
         <source>Lưu và in giấy tiếp nhận (Enter)</source>
@@ -730,6 +900,14 @@ Please send this file to IT support.</translation>
         <translation>Address</translation>
     </message>
     <message>
+        <source>Đã chọn: {name}</source>
+        <translation>Chosen: {name}</translation>
+    </message>
+    <message>
+        <source>Chưa chọn thủ tục: nhấn Enter để chọn dòng đang tô sáng, hoặc bấm vào một dòng.</source>
+        <translation>No procedure chosen: press Enter to choose the highlighted row, or click a row.</translation>
+    </message>
+    <message>
         <source>Ngày hẹn trả: chọn thủ tục</source>
         <translation>Due: choose a procedure</translation>
     </message>
@@ -746,16 +924,56 @@ Please send this file to IT support.</translation>
         <translation>Enter the ID number.</translation>
     </message>
     <message>
-        <source>Số điện thoại gồm 10 số, bắt đầu bằng 0 (hoặc +84).</source>
-        <translation>A phone number has 10 digits starting with 0 (or +84).</translation>
+        <source>Chưa chọn thủ tục: tìm thủ tục rồi nhấn Enter trên dòng đúng, trước khi lưu.</source>
+        <translation>No procedure chosen: find the procedure and press Enter on the right row before saving.</translation>
     </message>
     <message>
-        <source>Chọn thủ tục trước khi lưu.</source>
-        <translation>Choose a procedure before saving.</translation>
+        <source>Không có thủ tục nào khớp với từ đã gõ.</source>
+        <translation>No procedure matches what you typed.</translation>
     </message>
     <message>
         <source>Đã lưu hồ sơ {code}.</source>
         <translation>Dossier {code} saved.</translation>
+    </message>
+    <message>
+        <source>Xoá thông tin đang nhập?</source>
+        <translation>Clear what you have typed?</translation>
+    </message>
+    <message>
+        <source>Thông tin đang nhập cho công dân này (thủ tục, họ tên, số CCCD, điện thoại, địa chỉ, giấy tờ) chưa được lưu và sẽ bị xoá.</source>
+        <translation>What you typed for this citizen (procedure, name, ID number, phone, address, papers) is not saved and will be cleared.</translation>
+    </message>
+    <message>
+        <source>Xoá, nhập công dân mới</source>
+        <translation>Clear, next citizen</translation>
+    </message>
+    <message>
+        <source>Tiếp tục nhập</source>
+        <translation>Keep typing</translation>
+    </message>
+    <message>
+        <source>Đầu số {prefix} không có: số di động bắt đầu bằng 03, 05, 07, 08, 09; máy bàn bằng 02.</source>
+        <translation>There is no prefix {prefix}: mobile numbers start with 03, 05, 07, 08, 09; landlines with 02.</translation>
+    </message>
+    <message>
+        <source>Số điện thoại chỉ gồm chữ số (có thể viết +84 ở đầu).</source>
+        <translation>A phone number has digits only (it may start with +84).</translation>
+    </message>
+    <message>
+        <source>Số điện thoại bắt đầu bằng 0 (hoặc +84).</source>
+        <translation>A phone number starts with 0 (or +84).</translation>
+    </message>
+    <message>
+        <source>Số máy bàn (02…) gồm 11 chữ số.</source>
+        <translation>A landline number (02…) has 11 digits.</translation>
+    </message>
+    <message>
+        <source>Số di động gồm 10 chữ số.</source>
+        <translation>A mobile number has 10 digits.</translation>
+    </message>
+    <message>
+        <source>Số điện thoại không hợp lệ.</source>
+        <translation>Invalid phone number.</translation>
     </message>
     <message>
         <source>CCCD gồm 12 chữ số (CMND cũ: 9 chữ số).</source>
@@ -871,6 +1089,26 @@ Please send this file to IT support.</translation>
         <translation>Note</translation>
     </message>
     <message>
+        <source>Đính chính: chưa trả kết quả</source>
+        <translation>Correction: result not returned</translation>
+    </message>
+    <message>
+        <source>Đính chính: chưa có kết quả</source>
+        <translation>Correction: result not ready</translation>
+    </message>
+    <message>
+        <source>Đính chính: chưa nhận bổ sung</source>
+        <translation>Correction: documents not supplied</translation>
+    </message>
+    <message>
+        <source>Đính chính: không yêu cầu nộp phí</source>
+        <translation>Correction: no payment requested</translation>
+    </message>
+    <message>
+        <source>Đính chính: chưa nộp phí</source>
+        <translation>Correction: not paid</translation>
+    </message>
+    <message>
         <source>Yêu cầu bổ sung (mẫu 02)</source>
         <translation>Request supplement (form 02)</translation>
     </message>
@@ -897,6 +1135,35 @@ Please send this file to IT support.</translation>
     <message>
         <source>Dừng xử lý (mẫu 05)</source>
         <translation>Stop processing (form 05)</translation>
+    </message>
+    <message>
+        <source>Đính chính: chưa trả kết quả…</source>
+        <translation>Correction: result not returned…</translation>
+    </message>
+    <message>
+        <source>Đính chính: chưa có kết quả…</source>
+        <translation>Correction: result not ready…</translation>
+    </message>
+    <message>
+        <source>Đính chính: chưa nhận bổ sung…</source>
+        <translation>Correction: documents not supplied…</translation>
+    </message>
+    <message>
+        <source>Đính chính: không yêu cầu nộp phí…</source>
+        <translation>Correction: no payment requested…</translation>
+    </message>
+    <message>
+        <source>Đính chính: chưa nộp phí…</source>
+        <translation>Correction: not paid…</translation>
+    </message>
+    <message>
+        <source>Trạng thái chưa rõ (cần cập nhật phần mềm)</source>
+        <extracomment>Shown for a status or step this version does not know (recorded by a newer version).</extracomment>
+        <translation>Unknown status (update the software)</translation>
+    </message>
+    <message>
+        <source>Bước chưa rõ (cần cập nhật phần mềm)</source>
+        <translation>Unknown step (update the software)</translation>
     </message>
     <message>
         <source>Bản chính</source>
@@ -963,7 +1230,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Máy này chưa có tài khoản nào. Hãy tạo tài khoản của lãnh đạo đơn vị (người sẽ tạo tài khoản cho các cán bộ khác trong phần Cài đặt). Nếu đơn vị dùng máy chủ thành phố, hãy nhờ cán bộ CNTT đăng nhập máy với máy chủ trước: tài khoản sẽ lấy từ máy chủ.</source>
-        <translation>This PC has no account yet. Create the office leader's account (the leader then creates the other clerks' accounts in Settings). If the office uses the city server, ask IT staff to log the PC in to the server first: the accounts will come from the server.</translation>
+        <translation>This PC has no account yet. Create the office leader&apos;s account (the leader then creates the other clerks&apos; accounts in Settings). If the office uses the city server, ask IT staff to log the PC in to the server first: the accounts will come from the server.</translation>
     </message>
     <message>
         <source>ví dụ: minh.tv</source>
@@ -1059,7 +1326,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>CommuneDesk – Một cửa xã/phường</source>
-        <extracomment>The first page is built this long after the window is shown, so the shell paints first.</extracomment>
+        <extracomment>The first page is built this long after the window&apos;s first paint.</extracomment>
         <translation>CommuneDesk – commune one-stop counter</translation>
     </message>
     <message>
@@ -1108,6 +1375,14 @@ Please send this file to IT support.</translation>
     <message>
         <source>Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ.</source>
         <translation>This action is not allowed in the dossier&apos;s current status.</translation>
+    </message>
+    <message>
+        <source>Chỉ đính chính được bước vừa ghi gần nhất của hồ sơ.</source>
+        <translation>Only the latest step of a dossier can be corrected.</translation>
+    </message>
+    <message>
+        <source>Cần ghi lý do đính chính.</source>
+        <translation>Write the reason for the correction.</translation>
     </message>
     <message>
         <source>Quầy đã cấp hết mã hồ sơ trong ngày hôm nay.</source>
@@ -1182,10 +1457,6 @@ Please send this file to IT support.</translation>
         <translation>Invalid office hours: sessions must be in order and not empty.</translation>
     </message>
     <message>
-        <source>Tệp sao lưu không hợp lệ hoặc bị hỏng.</source>
-        <translation>The backup file is invalid or damaged.</translation>
-    </message>
-    <message>
         <source>Không sao lưu được dữ liệu.</source>
         <translation>The backup could not be made.</translation>
     </message>
@@ -1206,16 +1477,92 @@ Please send this file to IT support.</translation>
         <translation>The data check found errors. Contact IT support and restore a backup.</translation>
     </message>
     <message>
-        <source>Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại.</source>
-        <translation>The disk is full. Free some space and try again.</translation>
+        <source>Tệp này không phải bản sao lưu hợp lệ của CommuneDesk. Dữ liệu hiện tại không bị thay đổi.</source>
+        <translation>This file is not a valid CommuneDesk backup. The current data was not changed.</translation>
+    </message>
+    <message>
+        <source>Ổ đĩa chứa {path} đã đầy. Dữ liệu đã lưu không bị mất: hãy giải phóng dung lượng (xoá tệp không cần, chuyển bản sao lưu cũ sang ổ khác) rồi thử lại.</source>
+        <translation>The disk holding {path} is full. Nothing saved is lost: free some space (delete files you do not need, move old backups to another disk), then try again.</translation>
+    </message>
+    <message>
+        <source>Dữ liệu tại {path} đang được một cửa sổ hay lệnh CommuneDesk khác sử dụng ({holder}). Hãy dùng cửa sổ CommuneDesk đang mở, hoặc đóng nó (đợi lệnh kia chạy xong) rồi làm lại.</source>
+        <translation>The data in {path} is in use by another CommuneDesk window or command ({holder}). Use the CommuneDesk window that is open, or close it (wait for the other command to finish), then try again.</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy dữ liệu tại {path}, dù nơi này đã từng có dữ liệu (USB bị rút, ổ đĩa chưa cắm, hoặc tệp bị xoá). Phần mềm dừng lại, không tạo dữ liệu trống mới, để không cấp lại những mã hồ sơ đã in. Nếu dữ liệu ở trên USB hay ổ đĩa khác, hãy cắm lại rồi mở lại phần mềm.</source>
+        <translation>No data found in {path}, although there was data here (a USB stick pulled out, a disk not plugged in, or the file deleted). The software stops and does not create new empty data, so that dossier codes already printed are not issued again. If the data is on a USB stick or another disk, plug it back in and open the software again.</translation>
+    </message>
+    <message>
+        <source>Tệp dữ liệu {path} bị rỗng (có thể do mất điện hoặc ổ đĩa lỗi). Phần mềm dừng lại, không tạo dữ liệu trống mới, để không cấp lại những mã hồ sơ đã in.</source>
+        <translation>The data file {path} is empty (perhaps after a power cut or a disk fault). The software stops and does not create new empty data, so that dossier codes already printed are not issued again.</translation>
+    </message>
+    <message>
+        <source>Tệp dữ liệu {path} bị hỏng, không đọc được. Phần mềm dừng lại để không ghi đè lên nó.</source>
+        <translation>The data file {path} is damaged and cannot be read. The software stops so as not to write over it.</translation>
+    </message>
+    <message>
+        <source>Dữ liệu tại {path} bị hỏng một phần (kiểm tra toàn vẹn phát hiện lỗi). Hãy ngừng nhập hồ sơ mới và gọi cán bộ CNTT.</source>
+        <translation>The data in {path} is partly damaged (the integrity check found errors). Stop registering new dossiers and call IT staff.</translation>
+    </message>
+    <message>
+        <source>Dữ liệu tại {path} do phiên bản CommuneDesk mới hơn tạo ra (phiên bản dữ liệu {revision}). Dữ liệu KHÔNG bị hỏng: hãy cài phiên bản phần mềm mới nhất, đừng khôi phục bản sao lưu.</source>
+        <translation>The data in {path} was made by a newer version of CommuneDesk (data version {revision}). The data is NOT damaged: install the newest version of the software; do not restore a backup.</translation>
+    </message>
+    <message>
+        <source>Không ghi được vào {path} (thư mục chỉ đọc, USB đang gạt khoá chống ghi, hoặc không có quyền). Dữ liệu KHÔNG bị hỏng: hãy kiểm tra quyền ghi hoặc khoá USB rồi thử lại.</source>
+        <translation>Cannot write to {path} (a read-only folder, a USB stick with its write-protect switch on, or no permission). The data is NOT damaged: check the permissions or the stick&apos;s switch, then try again.</translation>
+    </message>
+    <message>
+        <source>Dữ liệu đang bị một chương trình khác giữ quá lâu (hơn 10 giây). Không có gì bị mất: hãy đợi một lát rồi thử lại; nếu vẫn lỗi, hãy đóng các cửa sổ CommuneDesk khác hoặc khởi động lại máy.</source>
+        <translation>Another program has held the data for too long (more than 10 seconds). Nothing is lost: wait a moment and try again; if it happens again, close other CommuneDesk windows or restart the PC.</translation>
+    </message>
+    <message>
+        <source>Không đọc, ghi được ổ đĩa chứa {path} (USB bị rút hoặc ổ đĩa lỗi). Hãy cắm lại USB hoặc kiểm tra ổ đĩa, rồi mở lại phần mềm.</source>
+        <translation>Cannot read or write the disk holding {path} (a USB stick pulled out or a failing disk). Plug the stick back in or check the disk, then open the software again.</translation>
+    </message>
+    <message>
+        <source>Cán bộ CNTT khôi phục bản sao lưu tốt gần nhất: {backup} (lệnh: commune-desk restore &quot;{backup}&quot;).</source>
+        <translation>IT staff restore the newest good backup: {backup} (command: commune-desk restore &quot;{backup}&quot;).</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy bản sao lưu nào trên máy này: hãy gọi cán bộ CNTT tìm bản sao lưu (ví dụ trên USB sao lưu).</source>
+        <translation>No backup was found on this PC: call IT staff to find one (for example on the backup USB stick).</translation>
+    </message>
+    <message>
+        <source>Tệp sao lưu bị hỏng (nội dung không khớp mã kiểm tra). Dữ liệu hiện tại không bị thay đổi; hãy dùng một bản sao lưu khác.</source>
+        <translation>The backup file is damaged (its content does not match its checksums). The current data was not changed; use another backup.</translation>
+    </message>
+    <message>
+        <source>Tệp sao lưu chứa đường dẫn ghi ra ngoài thư mục dữ liệu nên bị từ chối. Dữ liệu hiện tại không bị thay đổi.</source>
+        <translation>The backup file holds a path that writes outside the data folder, so it was refused. The current data was not changed.</translation>
+    </message>
+    <message>
+        <source>Bản sao lưu do phiên bản CommuneDesk mới hơn tạo ra; hãy cài phiên bản mới nhất rồi khôi phục. Dữ liệu hiện tại không bị thay đổi.</source>
+        <translation>The backup was made by a newer version of CommuneDesk; install the newest version, then restore. The current data was not changed.</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy tệp sao lưu {detail}.</source>
+        <translation>Backup file {detail} not found.</translation>
+    </message>
+    <message>
+        <source>Số bản sao lưu giữ lại phải từ 1 trở lên.</source>
+        <translation>The number of backups to keep must be 1 or more.</translation>
+    </message>
+    <message>
+        <source>Đây là kho dữ liệu mẫu: không bao giờ đăng nhập hay đồng bộ với máy chủ. Hãy dùng thư mục dữ liệu thật.</source>
+        <translation>This is a demo store: it never logs in or syncs with the server. Use the real data folder.</translation>
+    </message>
+    <message>
+        <source>Thư mục dữ liệu này đang có dữ liệu thật hoặc đã đăng nhập máy chủ: không tạo dữ liệu mẫu ở đây. Hãy chọn một thư mục riêng (--data-dir).</source>
+        <translation>This data folder holds real data or is logged in to a server: no demo data is created here. Choose a separate folder (--data-dir).</translation>
     </message>
     <message>
         <source>Có ký tự không được phép (điều khiển, vô hình, đảo chiều văn bản); hãy gõ lại.</source>
         <translation>There is a character that is not allowed (control, invisible or text-direction); please type it again.</translation>
     </message>
     <message>
-        <source>Nội dung quá dài: tối đa {max_length} ký tự.</source>
-        <translation>Too long: at most {max_length} characters.</translation>
+        <source>Nội dung quá dài (tối đa {max_length} ký tự).</source>
+        <translation>Too long (at most {max_length} characters).</translation>
     </message>
     <message>
         <source>Họ tên phải có chữ cái và không chứa ký hiệu lạ.</source>
@@ -1454,6 +1801,34 @@ Please send this file to IT support.</translation>
         <translation>This account has no access to these data.</translation>
     </message>
     <message>
+        <source>Máy này đã bị thu hồi; đang gửi nốt lên máy chủ những thao tác đã làm trước đó.</source>
+        <translation>This PC has been revoked; it is sending the server the last changes it made before.</translation>
+    </message>
+    <message>
+        <source>Máy chủ thấy một máy khác đang dùng cùng danh tính với máy này (thư mục dữ liệu hoặc ổ đĩa đã bị sao chép). Đồng bộ tạm dừng để không cấp trùng số. Cán bộ CNTT: đóng phần mềm, đăng nhập lại trên máy này (lệnh commune-desk login) để máy nhận danh tính mới; không dùng chung một thư mục dữ liệu cho hai máy.</source>
+        <translation>The server saw another PC using this PC&apos;s identity (the data folder or the disk was copied). Sync is paused so that no number is issued twice. IT officer: close the application and log in again on this PC (commune-desk login) to give it a new identity; never share one data folder between two PCs.</translation>
+    </message>
+    <message>
+        <source>Máy này chưa được cấp số quầy nên chưa cấp được mã hồ sơ. Hãy kết nối mạng và đồng bộ (hoặc nhờ cán bộ CNTT đăng nhập lại).</source>
+        <translation>This PC has no counter slot yet, so it cannot issue dossier codes. Connect to the network and sync (or ask the IT officer to log in again).</translation>
+    </message>
+    <message>
+        <source>Máy chủ vừa được khôi phục; số quầy và khối số mới sẽ được cấp sau khi các máy đồng bộ lại.</source>
+        <translation>The server has just been restored; new counter slots and number blocks are granted once the PCs have synced again.</translation>
+    </message>
+    <message>
+        <source>Máy chủ thành phố vừa được khôi phục từ bản sao lưu. Máy này đã tự gửi lại những gì máy chủ còn thiếu và tải lại dữ liệu; không cần làm gì thêm.</source>
+        <translation>The city server has just been restored from a backup. This PC has sent back what the server was missing and reloaded the data; nothing more needs doing.</translation>
+    </message>
+    <message>
+        <source>Dữ liệu trên máy này vừa được khôi phục từ bản sao lưu. Mã hồ sơ và số văn bản tiếp tục sau những số đã cấp; những gì đã gửi lên máy chủ sẽ được tải về lại.</source>
+        <translation>The data on this PC has just been restored from a backup. Dossier codes and document numbers continue after those already issued; what had been sent to the server comes back.</translation>
+    </message>
+    <message>
+        <source>Thư mục dữ liệu này được chép từ một máy khác (hoặc đã được chuyển chỗ) nên máy này được coi là một máy mới. Cán bộ CNTT: hãy đăng nhập máy chủ lại trên máy này (lệnh commune-desk login) để máy nhận số quầy riêng; các thao tác chưa gửi của máy cũ được để riêng trong mục “Bị từ chối”.</source>
+        <translation>This data folder was copied from another PC (or moved), so this PC counts as a new one. IT officer: log in to the server again on this PC (commune-desk login) so that it gets its own counter slot; the old PC&apos;s unsent changes are set aside under “Refused”.</translation>
+    </message>
+    <message>
         <source>Việc này chỉ dành cho lãnh đạo hoặc người được đơn vị giao quyền.</source>
         <translation>Only a leader, or someone the office has given this task, may do this.</translation>
     </message>
@@ -1483,7 +1858,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Tài khoản đầu tiên của máy phải là của lãnh đạo.</source>
-        <translation>The first account of a PC must be a leader's.</translation>
+        <translation>The first account of a PC must be a leader&apos;s.</translation>
     </message>
     <message>
         <source>Đơn vị dùng máy chủ thành phố: tài khoản do lãnh đạo quản lý trên máy chủ.</source>
@@ -1550,6 +1925,18 @@ Please send this file to IT support.</translation>
         <translation>Some information is not valid.</translation>
     </message>
     <message>
+        <source>Máy chủ không nhận một thông tin của bản ghi này (phần mềm cần cập nhật?).</source>
+        <translation>The server does not accept one of this record&apos;s fields (does the software need an update?).</translation>
+    </message>
+    <message>
+        <source>Thay đổi không đúng định dạng giao thức (lỗi phần mềm; hãy báo cán bộ CNTT).</source>
+        <translation>The change does not follow the protocol&apos;s format (a software fault; please tell IT staff).</translation>
+    </message>
+    <message>
+        <source>Máy chủ không nhận loại dữ liệu này (phần mềm cần cập nhật?).</source>
+        <translation>The server does not accept this kind of record (does the software need an update?).</translation>
+    </message>
+    <message>
         <source>Tài khoản này không được sửa loại dữ liệu này.</source>
         <translation>This account may not change this kind of data.</translation>
     </message>
@@ -1594,8 +1981,24 @@ Please send this file to IT support.</translation>
         <translation>This change belongs to another PC.</translation>
     </message>
     <message>
+        <source>Thứ tự thao tác gửi lên bị hụt (lỗi phần mềm; hãy báo cán bộ CNTT).</source>
+        <translation>The order of the changes sent has a gap (a software fault; tell the IT officer).</translation>
+    </message>
+    <message>
+        <source>Máy chủ gặp lỗi mỗi lần nhận thay đổi này nên thay đổi được để riêng; các thay đổi khác vẫn được gửi. Hãy báo cán bộ CNTT.</source>
+        <translation>The server fails every time it receives this change, so it was set aside; the other changes are still sent. Tell the IT officer.</translation>
+    </message>
+    <message>
+        <source>Chữ ký của thay đổi không khớp với khoá của máy nên không được nhận. Dữ liệu trên máy vẫn còn; hãy báo cán bộ CNTT.</source>
+        <translation>The change&apos;s signature does not match this PC&apos;s key, so it was not accepted. The data on this PC is kept; tell the IT officer.</translation>
+    </message>
+    <message>
+        <source>Máy này chưa được đăng ký làm máy chủ nội bộ của đơn vị với máy chủ thành phố. Hãy báo cán bộ CNTT (lệnh city-server relay login).</source>
+        <translation>This PC is not registered with the city server as the office relay. Tell the IT officer (command city-server relay login).</translation>
+    </message>
+    <message>
         <source>Người thực hiện không có quyền làm việc này theo phân quyền của đơn vị (việc của lãnh đạo); lãnh đạo có thể xem lại và gửi lại.</source>
-        <translation>The person who did this may not do it under the office's rules (it is a leader's task); a leader can review it and send it again.</translation>
+        <translation>The person who did this may not do it under the office&apos;s rules (it is a leader&apos;s task); a leader can review it and send it again.</translation>
     </message>
     <message>
         <source>Phiên bản</source>
@@ -1711,7 +2114,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Đồng hồ máy chỉ lệch {seconds} giây so với máy chủ.</source>
-        <translation>The PC clock is only {seconds} seconds off the server's.</translation>
+        <translation>The PC clock is only {seconds} seconds off the server&apos;s.</translation>
     </message>
     <message>
         <source>Chưa so được giờ với máy chủ.</source>
@@ -1719,7 +2122,7 @@ Please send this file to IT support.</translation>
     </message>
     <message>
         <source>Đồng hồ máy tính lệch {minutes} phút so với máy chủ.</source>
-        <translation>The PC clock is {minutes} minutes off the server's.</translation>
+        <translation>The PC clock is {minutes} minutes off the server&apos;s.</translation>
     </message>
     <message>
         <source>Chỉnh lại ngày giờ của Windows (bật tự động đặt giờ): giờ sai làm sai ngày hẹn trả.</source>
@@ -1838,8 +2241,68 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
         <translation>This PC&apos;s clock is set too far ahead (today is {today} by the PC, while the stick was written on {written_on}), so the update looks expired. The stick is fine. Correct the PC&apos;s date and time, then try again.</translation>
     </message>
     <message>
+        <source>Không thực hiện được thao tác. Dữ liệu đã lưu không bị ảnh hưởng. Hãy thử lại; nếu vẫn không được, báo cán bộ CNTT (chi tiết đã ghi trong tệp nhật ký).</source>
+        <translation>The action could not be done. Saved data is not affected. Try again; if it still fails, tell IT support (details are in the log file).</translation>
+    </message>
+    <message>
         <source>Bản cập nhật trên USB đã bị sửa đổi hoặc hỏng nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy báo cán bộ CNTT.</source>
         <translation>The update on the USB stick was altered or is damaged, so it was NOT installed. Nothing changed on this PC. Tell IT support.</translation>
+    </message>
+    <message>
+        <source>Gói dữ liệu đã bị sửa hoặc hỏng; không nhận gì.</source>
+        <translation>The bundle was altered or is damaged; nothing was taken in.</translation>
+    </message>
+    <message>
+        <source>Gói dữ liệu đã bị sửa hoặc hỏng (chữ ký không khớp); không nhận gì.</source>
+        <translation>The bundle was altered or is damaged (the signature does not match); nothing was taken in.</translation>
+    </message>
+    <message>
+        <source>Một tệp đính kèm trong gói đã bị sửa hoặc hỏng; không nhận gì.</source>
+        <translation>An attachment in the bundle was altered or is damaged; nothing was taken in.</translation>
+    </message>
+    <message>
+        <source>Gói có thao tác của máy khác; không nhận gì.</source>
+        <translation>The bundle holds another PC&apos;s changes; nothing was taken in.</translation>
+    </message>
+    <message>
+        <source>Máy chủ không biết máy đã tạo gói này (hoặc máy thuộc xã khác).</source>
+        <translation>The server does not know the PC that made this bundle (or it belongs to another commune).</translation>
+    </message>
+    <message>
+        <source>Máy đã tạo gói này chưa có khóa thiết bị; cần đăng nhập trực tuyến một lần.</source>
+        <translation>The PC that made this bundle has no device key yet; it must log in online once.</translation>
+    </message>
+    <message>
+        <source>Máy đã tạo gói này đã bị thu hồi; không nhận dữ liệu của nó.</source>
+        <translation>The PC that made this bundle has been revoked; its data is not taken in.</translation>
+    </message>
+    <message>
+        <source>Đây không phải gói dữ liệu do máy ở xã tạo ra (hoặc gói đã hỏng).</source>
+        <translation>This is not a bundle made by a commune PC (or the bundle is damaged).</translation>
+    </message>
+    <message>
+        <source>Đây không phải gói trả lời của máy chủ thành phố (có thể là gói xuất của một máy ở xã).</source>
+        <translation>This is not a reply from the city server (it may be a bundle exported by a commune PC).</translation>
+    </message>
+    <message>
+        <source>Gói trả lời này dành cho máy khác; không nhận gì.</source>
+        <translation>This reply is meant for another PC; nothing was taken in.</translation>
+    </message>
+    <message>
+        <source>Máy này chưa biết khóa của máy chủ thành phố: cần đồng bộ trực tuyến một lần.</source>
+        <translation>This PC does not know the city server&apos;s key yet: it must sync online once.</translation>
+    </message>
+    <message>
+        <source>Máy này chưa đăng nhập máy chủ thành phố lần nào: chưa thể dùng gói dữ liệu.</source>
+        <translation>This PC has never logged in to the city server: bundles cannot be used yet.</translation>
+    </message>
+    <message>
+        <source>Máy chủ nội bộ chưa biết khóa của máy chủ thành phố: cần kết nối một lần.</source>
+        <translation>The office relay does not know the city server&apos;s key yet: it must connect once.</translation>
+    </message>
+    <message>
+        <source>Máy chủ nội bộ chưa được đăng ký với thành phố.</source>
+        <translation>The office relay is not registered with the city yet.</translation>
     </message>
     <message>
         <source>USB này chứa bản cập nhật CŨ hơn bản đã cài nên KHÔNG được cài. Không có gì thay đổi trên máy. Hãy xin USB cập nhật mới nhất.</source>
@@ -1864,6 +2327,11 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     <message>
         <source>Không thực hiện được thao tác ({kind}).</source>
         <translation>The action could not be done ({kind}).</translation>
+    </message>
+    <message>
+        <source>thư mục dữ liệu</source>
+        <extracomment>Kinds after an accident to the store whose sentence ends with how to recover (when the newest verified backup was looked for: ``params[&quot;backup&quot;]``, None when there is none). What ``{path}`` reads as when an error does not name its folder.</extracomment>
+        <translation>the data folder</translation>
     </message>
 </context>
 <context>
@@ -1926,6 +2394,97 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     <message>
         <source>Số quầy (1–9)</source>
         <translation>Counter number (1–9)</translation>
+    </message>
+</context>
+<context>
+    <name>OfficeRelayBox</name>
+    <message>
+        <source>Khi mất mạng nhiều ngày</source>
+        <translation>When the internet is down for days</translation>
+    </message>
+    <message>
+        <source>Máy này làm máy chủ nội bộ</source>
+        <translation>This PC is the office relay</translation>
+    </message>
+    <message>
+        <source>http://192.168.1.10:8765 (máy chủ nội bộ của xã)</source>
+        <translation>http://192.168.1.10:8765 (the commune&apos;s office relay)</translation>
+    </message>
+    <message>
+        <source>Tự tìm máy chủ nội bộ trong mạng LAN</source>
+        <translation>Find the office relay on the LAN</translation>
+    </message>
+    <message>
+        <source>Lưu</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Máy chủ nội bộ</source>
+        <translation>Office relay</translation>
+    </message>
+    <message>
+        <source>Mất mạng nhiều ngày: chép dữ liệu ra USB, nhập ở máy chủ thành phố, rồi nhập gói trả lời vào máy này.</source>
+        <translation>Down for days: copy the data to a USB stick, import it at the city server, then import the reply on this PC.</translation>
+    </message>
+    <message>
+        <source>Chép dữ liệu chờ gửi ra USB…</source>
+        <translation>Copy pending data to USB…</translation>
+    </message>
+    <message>
+        <source>Nhập gói trả lời từ USB…</source>
+        <translation>Import the reply from USB…</translation>
+    </message>
+    <message>
+        <source>Địa chỉ máy chủ nội bộ phải bắt đầu bằng http:// hoặc https://</source>
+        <translation>The office relay&apos;s address must start with http:// or https://</translation>
+    </message>
+    <message>
+        <source>Đã lưu.</source>
+        <translation>Saved.</translation>
+    </message>
+    <message>
+        <source>Đã lưu. Máy chủ nội bộ đang chạy trên máy này.</source>
+        <translation>Saved. The office relay is running on this PC.</translation>
+    </message>
+    <message>
+        <source>Đã lưu. Đã khởi động máy chủ nội bộ trên máy này.</source>
+        <translation>Saved. The office relay was started on this PC.</translation>
+    </message>
+    <message>
+        <source>Đã lưu, nhưng máy chủ nội bộ chưa được đăng ký: trưởng bộ phận cần đăng ký một lần khi có mạng (xem hướng dẫn sử dụng).</source>
+        <translation>Saved, but the office relay is not registered: a leader must register it once while online (see the user guide).</translation>
+    </message>
+    <message>
+        <source>Đã lưu, nhưng máy này chưa có địa chỉ máy chủ thành phố.</source>
+        <translation>Saved, but this PC has no city server address yet.</translation>
+    </message>
+    <message>
+        <source>Chọn USB để chép dữ liệu</source>
+        <translation>Choose the USB stick to copy to</translation>
+    </message>
+    <message>
+        <source>Chọn gói trả lời</source>
+        <translation>Choose the reply bundle</translation>
+    </message>
+    <message>
+        <source>Gói dữ liệu (*.cdcarry)</source>
+        <translation>Bundles (*.cdcarry)</translation>
+    </message>
+    <message>
+        <source>Đã chép {ops} thao tác và {files} tệp vào {path}. Mang USB lên máy chủ thành phố.</source>
+        <translation>Copied {ops} changes and {files} files to {path}. Take the stick to the city server.</translation>
+    </message>
+    <message>
+        <source>Gói trả lời này đã được nhập trước đây; không có gì thay đổi.</source>
+        <translation>This reply was imported before; nothing changed.</translation>
+    </message>
+    <message>
+        <source>Đã nhận kết quả của {settled} thao tác và {changes} thay đổi; còn {left} thao tác chờ gửi.</source>
+        <translation>Received the results of {settled} changes and {changes} updates; {left} changes still wait to be sent.</translation>
+    </message>
+    <message>
+        <source>Không đọc hoặc ghi được USB: {e}</source>
+        <translation>Cannot read or write the USB stick: {e}</translation>
     </message>
 </context>
 <context>
@@ -2309,7 +2868,7 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     <message>
         <source>Dữ liệu mẫu: mật khẩu của mọi cán bộ là «demo123».</source>
         <extracomment>Entities whose change may alter the accounts or the rules.</extracomment>
-        <translation>Demo data: every clerk's password is «demo123».</translation>
+        <translation>Demo data: every clerk&apos;s password is «demo123».</translation>
     </message>
     <message>
         <source>Khoá máy (Ctrl+L)</source>
@@ -2355,10 +2914,6 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
         <translation>Same-day cut-off</translation>
     </message>
     <message>
-        <source>Máy chủ, ngôn ngữ, sao lưu</source>
-        <translation>Server, language, backups</translation>
-    </message>
-    <message>
         <source>https://… (để trống nếu chỉ dùng trên máy này)</source>
         <translation>https://… (leave empty for this PC only)</translation>
     </message>
@@ -2379,12 +2934,12 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
         <translation>Language</translation>
     </message>
     <message>
-        <source>Thư mục sao lưu</source>
-        <translation>Backup folder</translation>
+        <source>Máy chủ, ngôn ngữ</source>
+        <translation>Server, language</translation>
     </message>
     <message>
-        <source>Đổi thư mục sao lưu bằng biến môi trường COMMUNE_DESK_BACKUP_DIR (cán bộ CNTT). Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm.</source>
-        <translation>IT staff move the backup folder with the COMMUNE_DESK_BACKUP_DIR environment variable. A new language applies after restarting.</translation>
+        <source>Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm.</source>
+        <translation>A new language applies after restarting.</translation>
     </message>
     <message>
         <source>Ngày nghỉ, ngày làm bù</source>
@@ -2730,7 +3285,7 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     </message>
     <message>
         <source>Việc dành cho lãnh đạo (đơn vị có thể giao thêm)</source>
-        <translation>Leader's tasks (the office may delegate them)</translation>
+        <translation>Leader&apos;s tasks (the office may delegate them)</translation>
     </message>
     <message>
         <source>Lãnh đạo luôn có quyền này.</source>
@@ -2770,7 +3325,7 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     </message>
     <message>
         <source>Tài khoản lấy từ máy chủ thành phố (cập nhật mỗi lần đồng bộ). Lãnh đạo thêm hoặc khoá tài khoản trên máy chủ; mỗi người đăng nhập lần đầu trên máy này khi có mạng.</source>
-        <translation>The accounts come from the city server (refreshed at every sync). Leaders add or lock accounts on the server; each person's first sign-in on this PC needs the network.</translation>
+        <translation>The accounts come from the city server (refreshed at every sync). Leaders add or lock accounts on the server; each person&apos;s first sign-in on this PC needs the network.</translation>
     </message>
     <message>
         <source>Đơn vị chưa dùng máy chủ: tài khoản được tạo ngay trên máy này.</source>
@@ -2825,7 +3380,7 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     </message>
     <message>
         <source>Tạo một tệp .zip gửi đường dây nóng: phiên bản, kiểm tra dữ liệu, đồng bộ, đồng hồ, ổ đĩa, sao lưu, nhật ký — không có thông tin cá nhân của người dân.</source>
-        <translation>Write a .zip for the hotline: versions, data check, sync, clock, disk, backups, log — with no citizen's personal data.</translation>
+        <translation>Write a .zip for the hotline: versions, data check, sync, clock, disk, backups, log — with no citizen&apos;s personal data.</translation>
     </message>
     <message>
         <source>Khi gọi đường dây nóng, bấm “Thông tin hỗ trợ…” và gửi tệp .zip tạo ra.</source>
@@ -2955,8 +3510,8 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
         <translation>Signature state</translation>
     </message>
     <message>
-        <source>Máy chủ từ chối thay đổi ({kind}).</source>
-        <translation>The server refused the change ({kind}).</translation>
+        <source>Máy chủ từ chối thay đổi này. Hãy báo cán bộ CNTT nếu không rõ vì sao.</source>
+        <translation>The server refused this change. Tell IT support if the reason is unclear.</translation>
     </message>
     <message>
         <source>(trống)</source>
@@ -3100,6 +3655,14 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     <message>
         <source>Thành công</source>
         <translation>Succeeded</translation>
+    </message>
+    <message>
+        <source>Bỏ qua thay đổi?</source>
+        <translation>Set this change aside?</translation>
+    </message>
+    <message>
+        <source>Thay đổi này sẽ không bao giờ được gửi lên máy chủ nữa. Việc bỏ qua được ghi vào nhật ký cùng tên cán bộ.</source>
+        <translation>This change will never be sent to the server. Setting it aside is logged with the clerk’s name.</translation>
     </message>
 </context>
 <context>
@@ -3256,10 +3819,30 @@ CommuneDesk needs Windows 10 version 1809 (build {min_build}) or later.</transla
     </message>
 </context>
 <context>
+    <name>Widgets</name>
+    <message>
+        <source>Quay lại</source>
+        <extracomment>The application&apos;s style sheet (set on the main window, so its dialogs have it too). Messages have three looks that never depend on colour alone: a sign leads the text. Message kinds of :func:`show_message`: the label&apos;s style role and the sign before the text.</extracomment>
+        <translation>Go back</translation>
+    </message>
+</context>
+<context>
     <name>_OfficePage</name>
     <message>
         <source>Thông tin đơn vị</source>
         <translation>Office details</translation>
+    </message>
+    <message>
+        <source>tên đơn vị</source>
+        <translation>office name</translation>
+    </message>
+    <message>
+        <source>mã đơn vị</source>
+        <translation>office code</translation>
+    </message>
+    <message>
+        <source>Chưa nhập: {fields}.</source>
+        <translation>Missing: {fields}.</translation>
     </message>
 </context>
 </TS>

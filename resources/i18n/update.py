@@ -10,7 +10,9 @@
    editing the ``<translation>`` elements);
 3. ``pyside6-lrelease`` compiles ``commune_desk_en.qm``, which is what ships.
 
-Vietnamese is the source language, so it needs no file.
+Vietnamese is the source language, so it needs no file. Qt's own strings (context
+menus, standard buttons, print preview, file dialog) are translated into Vietnamese in
+``qt_vi.ts`` by hand (Qt Linguist); step 3 compiles it too.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ UI = HERE.parents[1] / "src" / "commune_desk" / "ui"
 CATALOGUE = HERE.parents[1] / "src" / "commune_desk" / "messages.py"
 BIN = Path(sys.executable).parent
 LANGUAGES = ("en",)
+#: Translations of Qt's own strings, kept by hand (no lupdate: the sources are Qt's).
+QT_TRANSLATIONS = ("qt_vi",)
 
 
 def ui_sources() -> list[str]:
@@ -63,6 +67,8 @@ def main() -> None:
         ts = HERE / f"commune_desk_{lang}.ts"
         lupdate(ts)
         lrelease(ts)
+    for name in QT_TRANSLATIONS:
+        lrelease(HERE / f"{name}.ts")
 
 
 if __name__ == "__main__":

@@ -3,26 +3,38 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, FastAPI, Query, Response
+from fastapi import APIRouter, FastAPI, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
-from city_server import auth, blobs, devices, office
-from city_server.auth import ContextDep, SessionDep, last_seen
-from city_server.db import POOL_SIZE, make_engine, migrate, session_factory
+from city_server import auth, blobs, devices, office, relay_api
+from city_server.auth import AuthContext, ContextDep, SessionDep, last_seen
+from city_server.db import POOL_SIZE, make_engine, migrate, read_session_factory, session_factory
 from city_server.errors import ApiError, install_error_handlers
+from city_server.identity import server_identity
 from city_server.middleware import (
     BodyLimitMiddleware,
     ConcurrencyLimitMiddleware,
     SelectiveGZipMiddleware,
 )
 from city_server.models import Commune, Device, Record, utcnow
-from city_server.numbers import active_leases, find_gaps, grant_lease, lease_to_wire
+from city_server.numbers import active_leases, find_gaps, grant_lease, lease_to_wire, lock_commune
 from city_server.push import PushBatch
+from city_server.records import SkipCounter, change_json
+from city_server.recovery import (
+    absorb_report,
+    is_draining,
+    marks_for,
+    notice_rewind,
+    release_ended_drains,
+    release_leases,
+)
+from city_server.routing import ProtocolRoute
 from city_server.throttle import LoginThrottle
 from commune_desk.protocol import (
     API_PREFIX,
@@ -30,9 +42,8 @@ from commune_desk.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
     MAX_PULL_LIMIT,
+    MAX_SAFE_INTEGER,
     PROTOCOL_VERSION,
-    Change,
-    Entity,
     ErrorKind,
     GapReport,
     HandshakeRequest,
@@ -41,13 +52,13 @@ from commune_desk.protocol import (
     LeaseList,
     LeaseRequest,
     PullResponse,
-    PushRequest,
     PushResponse,
+    ReceivedPush,
     ServerLimits,
 )
 
 log = logging.getLogger(__name__)
-router = APIRouter(tags=["sync"])
+router = APIRouter(tags=["sync"], route_class=ProtocolRoute)
 _AUTH_ERRORS: dict[int | str, dict[str, object]] = {401: {}, 422: {}}
 
 
@@ -56,21 +67,27 @@ def _json(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
-@router.post("/handshake", response_model=HandshakeResponse, responses=_AUTH_ERRORS)
-def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> HandshakeResponse:
-    """Protocol version check, clock comparison, the device's last seq, cursor and leases."""
+def checked_clock(body: HandshakeRequest) -> tuple[datetime, float]:
+    """(server time, server − client seconds) of a handshake; 400 for another protocol version."""
     if body.protocol_version != PROTOCOL_VERSION:
         raise ApiError(
             400, ErrorKind.UNSUPPORTED_PROTOCOL, "unsupported protocol version", supported=[PROTOCOL_VERSION]
         )
     now = utcnow()
     client_time = body.client_time if body.client_time.tzinfo else body.client_time.replace(tzinfo=UTC)
-    offset = (now - client_time).total_seconds()
-    device = session.get_one(Device, ctx.device_id)
-    commune = session.get_one(Commune, ctx.commune_id)
+    return now, (now - client_time).total_seconds()
+
+
+@router.post("/handshake", response_model=HandshakeResponse, responses=_AUTH_ERRORS)
+def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> HandshakeResponse:
+    """Protocol version check, clock comparison, the device's last seq, cursor and leases."""
+    now, offset = checked_clock(body)
+    commune, device = recovery_handshake(session, ctx, body)
     leases = [lease_to_wire(r) for r in active_leases(session, ctx.commune_id, ctx.device_id)]
+    marks = marks_for(session, ctx.commune_id, ctx.device_id, body.marks_days)
     last_seen(session, ctx.device_id, now)
     session.commit()
+    identity = server_identity(session)
     return HandshakeResponse(
         protocol_version=PROTOCOL_VERSION,
         server_time=now,
@@ -82,25 +99,68 @@ def handshake(body: HandshakeRequest, ctx: ContextDep, session: SessionDep) -> H
         commune_code=commune.code,
         leases=leases,
         limits=ServerLimits(),
+        epoch=commune.epoch,
+        marks=marks,
+        drain_until=device.drain_until if is_draining(device) else None,
+        source_id=identity.instance_id,
+        server_key=identity.public_key,
     )
 
 
+def recovery_handshake(session: Session, ctx: AuthContext, body: HandshakeRequest) -> tuple[Commune, Device]:
+    """Notice a rewound server and absorb the PC's report (under the commune lock when writing)."""
+    commune = session.get_one(Commune, ctx.commune_id)
+    device = session.get_one(Device, ctx.device_id)
+    rewound = body.epoch == commune.epoch and (
+        body.seen_cursor > commune.change_seq or body.confirmed_seq > device.last_seq
+    )
+    if body.report is None and not rewound:
+        return commune, device
+    commune = lock_commune(session, ctx.commune_id)
+    session.refresh(device)
+    notice_rewind(session, commune, device, body)
+    if body.report is not None:
+        absorb_report(session, ctx.commune_id, ctx.device_id, body.report)
+    session.flush()
+    return commune, device
+
+
 @router.post("/push", response_model=PushResponse, responses=_AUTH_ERRORS)
-def push(body: PushRequest, ctx: ContextDep, session: SessionDep) -> Response:
-    """Apply a batch of this device's operations exactly once each."""
-    response = PushBatch(session, ctx).run(body.ops)
+def push(body: ReceivedPush, ctx: ContextDep, session: SessionDep) -> Response:
+    """Apply a batch of this device's operations exactly once each (each checked on its own)."""
+    response = PushBatch(session, ctx).run(body.ops, body.skip_to)
     session.commit()
     return _json(response)
 
 
+@router.post("/devices/self/drained", status_code=204, responses=_AUTH_ERRORS)
+def drained(ctx: ContextDep, session: SessionDep) -> Response:
+    """A device revoked with a drain has delivered its work: it is now refused for good and
+    its leases are released (their unused numbers become gaps). A no-op for other devices."""
+    device = session.get_one(Device, ctx.device_id)
+    if device.revoked_at is not None and device.drained_at is None:
+        now = utcnow()
+        device.drained_at = now
+        release_leases(session, device.id, now)
+        session.commit()
+    return Response(status_code=204)
+
+
 @router.get("/pull", response_model=PullResponse, responses=_AUTH_ERRORS)
 def pull(
+    request: Request,
     ctx: ContextDep,
     session: SessionDep,
-    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_SAFE_INTEGER)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
 ) -> Response:
-    """Changes of the caller's commune with change seq > ``after``, oldest first."""
+    """Changes of the caller's commune with change seq > ``after``, oldest first.
+
+    A stored row that cannot be written as JSON (left by an older server) is
+    skipped, logged and counted (``app.state.pull_skips``), never a failed
+    page: ``city-server check --repair`` repairs it.
+    """
+    skips: SkipCounter = request.app.state.pull_skips
     rows = session.scalars(
         select(Record)
         .where(Record.commune_id == ctx.commune_id, Record.change_seq > after)
@@ -108,27 +168,30 @@ def pull(
         .limit(limit + 1)
     ).all()
     page = rows[:limit]
-    changes = [
-        Change(
-            seq=r.change_seq,
-            entity=Entity(r.entity),
-            entity_id=UUID(r.entity_id),
-            version=r.version,
-            deleted=r.deleted,
-            fields={} if r.deleted else r.fields,
-        )
-        for r in page
-    ]
-    return _json(
-        PullResponse(
-            changes=changes, cursor=page[-1].change_seq if page else after, has_more=len(rows) > limit
-        )
+    changes = []
+    for row in page:
+        text = change_json(row)
+        if text is None:
+            skips.add(ctx.commune_id)
+            log.warning(
+                "pull: skipped unserialisable record %s of commune %s (%s so far; run city-server check)",
+                row.id,
+                ctx.commune_id,
+                skips.total,
+            )
+        else:
+            changes.append(text)
+    cursor = page[-1].change_seq if page else after
+    body = (
+        f'{{"changes":[{",".join(changes)}],"cursor":{cursor},"has_more":{str(len(rows) > limit).lower()}}}'
     )
+    return Response(body, media_type="application/json")
 
 
 @router.post("/leases", response_model=Lease, responses={**_AUTH_ERRORS, 400: {}, 409: {}})
 def request_lease(body: LeaseRequest, ctx: ContextDep, session: SessionDep) -> Lease:
     """Lease a dossier-code counter slot or a block of register numbers to this device."""
+    release_ended_drains(session, ctx.commune_id)
     lease = grant_lease(session, ctx.commune_id, ctx.device_id, body)
     session.commit()
     return lease
@@ -173,6 +236,8 @@ def create_app(
     )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.read_sessions = read_session_factory(engine)
+    app.state.pull_skips = SkipCounter()
     app.state.throttle = throttle or LoginThrottle(engine)
     install_error_handlers(app)
     app.include_router(auth.router, prefix=API_PREFIX)
@@ -180,6 +245,7 @@ def create_app(
     app.include_router(router, prefix=API_PREFIX)
     app.include_router(blobs.router, prefix=API_PREFIX)
     app.include_router(office.router, prefix=API_PREFIX)
+    app.include_router(relay_api.router, prefix=API_PREFIX)
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES, stream_prefixes=(f"{API_PREFIX}/blobs/",)
     )

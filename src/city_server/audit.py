@@ -33,6 +33,8 @@ class EventKind(StrEnum):
     DEVICE_PROOF_FAILED = "device_proof_failed"
     DEVICE_REVOKED = "device_revoked"
     DEVICE_REBOUND = "device_rebound"
+    RELAY_REGISTERED = "relay_registered"
+    """A leader registered a device as the commune's office relay."""
     REFRESH_REPLAYED = "refresh_replayed"
     """A rotated refresh token was used again within the grace period (lost reply)."""
     FIRST_SIGN_IN = "first_sign_in"

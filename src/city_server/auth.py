@@ -32,6 +32,8 @@ from city_server.db import as_utc
 from city_server.devices import consume_nonce, create_device, lock_device, proof_holds
 from city_server.errors import ApiError
 from city_server.models import AuthToken, Commune, Device, User, utcnow
+from city_server.recovery import is_draining
+from city_server.routing import ProtocolRoute
 from city_server.security import (
     ACCESS_TOKEN_TTL,
     REFRESH_GRACE_SECONDS,
@@ -53,7 +55,7 @@ from commune_desk.protocol import (
     TokenResponse,
 )
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], route_class=ProtocolRoute)
 
 
 @dataclass(frozen=True)
@@ -359,7 +361,7 @@ def refresh(body: RefreshRequest, request: Request, session: SessionDep) -> Toke
         raise ApiError(401, ErrorKind.UNAUTHENTICATED, "unknown refresh token")
     if device is None or token.device_id != device_id:
         raise ApiError(401, ErrorKind.DEVICE_MISMATCH, "refresh token belongs to another device")
-    if device.revoked_at is not None:
+    if device.revoked_at is not None and not is_draining(device):  # a drain keeps its session
         raise ApiError(401, ErrorKind.DEVICE_REVOKED, "this device has been revoked")
     who = Who(address=who.address, device_id=device_id, commune_id=device.commune_id)
     _check_refresh_proof(session, device, body, who)

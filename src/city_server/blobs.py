@@ -17,12 +17,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from starlette.requests import ClientDisconnect
 
 from city_server.auth import AuthContext, ContextDep, SessionDep
 from city_server.errors import ApiError
-from city_server.models import Blob, BlobChunk
+from city_server.models import Blob, BlobChunk, utcnow
+from city_server.routing import ProtocolRoute
 from commune_desk.protocol import (
     MAX_BLOB_BYTES,
     MAX_CHUNK_BYTES,
@@ -32,7 +35,7 @@ from commune_desk.protocol import (
     ErrorKind,
 )
 
-router = APIRouter(tags=["blobs"])
+router = APIRouter(tags=["blobs"], route_class=ProtocolRoute)
 #: A chunk request's body is stored in pieces of this many bytes as it arrives.
 KEEP_EVERY = 32 * 1024
 Sha = Annotated[str, Path(pattern=SHA256_PATTERN, description="SHA-256, lower-case hex")]
@@ -54,15 +57,36 @@ def _find(session: Session, ctx: AuthContext, sha: str, *, lock: bool = False) -
 
 @router.post("/blobs/{sha256}", response_model=BlobStatus, responses=_ERRORS)
 def start_upload(sha256: Sha, body: BlobStartRequest, ctx: ContextDep, session: SessionDep) -> BlobStatus:
-    """Announce a blob (idempotent): returns how much the server already has."""
-    blob = session.scalar(select(Blob).where(Blob.commune_id == ctx.commune_id, Blob.sha256 == sha256))
-    if blob is None:
-        blob = Blob(commune_id=ctx.commune_id, sha256=sha256, size=body.size, received=0, complete=False)
-        session.add(blob)
-        session.commit()
-    elif blob.size != body.size:
-        raise ApiError(409, ErrorKind.SIZE_MISMATCH, "blob announced with another size", size=blob.size)
+    """Announce a blob (idempotent, also when two devices announce it at once).
+
+    The size is a claim, not a fact: until the bytes are complete and hash to
+    ``sha256`` the latest claim is adopted (keeping the bytes received so far
+    when they fit), so one device's wrong claim never blocks the blob. Once
+    complete, the bytes have proved the size and another claim is refused.
+    """
+    _insert_if_absent(session, ctx.commune_id, sha256, body.size)
+    blob = _find(session, ctx, sha256, lock=True)
+    if blob.size != body.size:
+        if blob.complete:
+            raise ApiError(409, ErrorKind.SIZE_MISMATCH, "blob announced with another size", size=blob.size)
+        if blob.received > body.size:
+            session.execute(delete(BlobChunk).where(BlobChunk.blob_id == blob.id))
+            blob.received = 0
+        blob.size = body.size
+    session.commit()
     return _status(blob)
+
+
+def _insert_if_absent(session: Session, commune_id: int, sha: str, size: int) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING: concurrent first announces never collide."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    values = {"commune_id": commune_id, "sha256": sha, "size": size, "received": 0, "complete": False}
+    session.execute(
+        insert(Blob)
+        .values(created_at=utcnow(), **values)
+        .on_conflict_do_nothing(index_elements=["commune_id", "sha256"])
+    )
 
 
 @router.get("/blobs/{sha256}/status", response_model=BlobStatus, responses=_ERRORS)

@@ -1,9 +1,10 @@
 """``city-server``: administration and serving of the reference city server.
 
 Commands: ``init``, ``add-commune``, ``add-user``, ``rules``, ``serve``, ``gaps``,
-``security-log``, ``unlock``, ``devices``, ``openapi``. Every command takes
-``--db URL`` (default: the environment variable ``CITY_SERVER_DB``, else
-``sqlite:///city-server.sqlite3``).
+``check``, ``security-log``, ``unlock``, ``devices``, ``restored``, ``end-recovery``,
+``numbers``, ``openapi``, ``relay login`` and ``carry import|export|import-reply``
+(docs/relay.md). Every command takes ``--db URL`` (default: the environment
+variable ``CITY_SERVER_DB``, else ``sqlite:///city-server.sqlite3``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from city_server.db import make_engine, migrate, session_factory
 from city_server.devices import commune_devices
 from city_server.models import Commune, utcnow
 from city_server.numbers import find_gaps
+from city_server.records import check_records
+from city_server.recovery import declare_epoch, numbering_state
 from city_server.throttle import LoginThrottle
 from commune_desk.domain.roles import Permission, RoleRules
 from commune_desk.protocol import Role
@@ -80,9 +83,37 @@ def _parser() -> argparse.ArgumentParser:
         help="addresses of the TLS reverse proxy whose X-Forwarded-For is trusted "
         "(the client address the login throttle counts)",
     )
+    p.add_argument(
+        "--upstream",
+        default=None,
+        metavar="URL",
+        help="run as the office relay of one commune, syncing with the city server at URL "
+        "(after `city-server relay login`)",
+    )
+    p.add_argument("--advertise", action="store_true", help="relay: announce itself on the LAN (zeroconf)")
+    p = cmd("relay", "office relay set-up")
+    p.add_argument("action", choices=["login"], help="login: register this relay with the city server")
+    p.add_argument("--upstream", required=True, metavar="URL", help="the city server")
+    p.add_argument("--username", required=True, help="a leader of the commune")
+    p.add_argument("--name", default="", help="a name for the relay device")
+    p.add_argument("--password-stdin", action="store_true", required=True)
+    p = cmd("carry", "USB carry bundles")
+    p.add_argument(
+        "action",
+        choices=["import", "export", "import-reply"],
+        help="import (city): apply a PC's or relay's bundle, write the reply; export (relay): write "
+        "the relay's pending work; import-reply (relay): apply the city's reply",
+    )
+    p.add_argument("file", nargs="?", help="the bundle (.cdcarry) to import")
+    p.add_argument("--reply-to", metavar="DIR", help="import: folder (the stick) for the reply")
+    p.add_argument("--to", metavar="DIR", help="export: folder (the stick) for the bundle")
     p = cmd("gaps", "report register-number gaps of a commune")
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p = cmd("check", "find stored records a pull cannot send or a client would refuse")
+    p.add_argument("--repair", action="store_true", help="write a clean version of each one found")
+    p.add_argument("--commune", help="only this commune (code)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
     p = cmd("security-log", "list failed logins, locks, device keys and revocations")
     p.add_argument("--hours", type=float, default=24.0, help="how far back (default 24)")
     p.add_argument("--kind", action="append", help="only these kinds (repeatable)")
@@ -94,6 +125,20 @@ def _parser() -> argparse.ArgumentParser:
     p = cmd("devices", "list the devices of a commune (key fingerprints, revocations)")
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p = cmd("restored", "after restoring the database from a backup: start a new epoch")
+    p.add_argument("--commune", help="only this commune (default: every commune)")
+    p.add_argument("--reason", default="database restored from a backup")
+    p.add_argument(
+        "--hold-hours",
+        type=float,
+        default=24.0,
+        help="hours during which no new counter slot or number block is granted (default 24)",
+    )
+    p = cmd("end-recovery", "grant new counter slots and number blocks again (every PC has synced)")
+    p.add_argument("--commune", help="only this commune (default: every commune)")
+    p = cmd("numbers", "show each series' next number and each counter slot's marks")
+    p.add_argument("--commune", required=True, help="commune code")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p = sub.add_parser("openapi", help="print the OpenAPI schema (JSON)")
     p.set_defaults(db=None)
     return parser
@@ -102,6 +147,10 @@ def _parser() -> argparse.ArgumentParser:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    if args.upstream:
+        from city_server.relay.serve import serve_relay  # noqa: PLC0415
+
+        return serve_relay(args.db, args.upstream, host=args.host, port=args.port, advertise=args.advertise)
     migrate(make_engine(args.db))
     # Trust X-Forwarded-For only from the proxy IT names (else a client could pick its address).
     trusted: str | None = args.forwarded_allow_ips
@@ -157,6 +206,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "serve":
         return _serve(args)
+    if args.command == "relay":
+        from city_server.relay.serve import relay_login  # noqa: PLC0415
+
+        return relay_login(args)
+    if args.command == "carry":
+        from city_server.carry import carry_cli  # noqa: PLC0415
+
+        return carry_cli(args)
     engine = make_engine(args.db)
     migrate(engine)
     sessions = session_factory(engine)
@@ -182,12 +239,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"user {args.username} added to {args.commune}")
             elif args.command == "gaps":
                 return _gaps(session, args)
+            elif args.command == "check":
+                return _check(session, args)
             elif args.command == "security-log":
                 return _security_log(session, args)
             elif args.command == "unlock":
                 return _unlock(engine, args)
             elif args.command == "devices":
                 return _devices(session, args)
+            elif args.command in ("restored", "end-recovery"):
+                return _restored(session, args)
+            elif args.command == "numbers":
+                return _numbers(session, args)
             elif args.command == "rules":
                 return _rules(session, args)
     except AdminError as exc:
@@ -232,6 +295,28 @@ def _gaps(session: object, args: argparse.Namespace) -> int:
     return 1 if gaps else 0
 
 
+def _check(session: Session, args: argparse.Namespace) -> int:
+    """Exit 0 when every record can be served (after ``--repair``), else 1."""
+    commune_id = None
+    if args.commune:
+        commune = session.scalar(select(Commune).where(Commune.code == args.commune))
+        if commune is None:
+            raise AdminError(f"no commune {args.commune!r}")
+        commune_id = commune.id
+    report = check_records(session, repair=args.repair, commune_id=commune_id)
+    if args.json:
+        print(json.dumps(report.to_json()))
+    else:
+        print(f"{report.checked} records checked, {len(report.found)} found, {len(report.repaired)} repaired")
+        for line in report.repaired:
+            print(f"repaired: {line}")
+        for line in report.problems:
+            print(f"problem: {line}")
+        if report.problems and not args.repair:
+            print("run again with --repair to write clean versions")
+    return 0 if report.ok else 1
+
+
 def _security_log(session: Session, args: argparse.Namespace) -> int:
     since = utcnow() - timedelta(hours=args.hours)
     events = list_events(session, since=since, kinds=args.kind, username=args.username)
@@ -272,6 +357,46 @@ def _devices(session: Session, args: argparse.Namespace) -> int:
             f"{info.device_id}  {state:<7} {info.key_fingerprint or 'no key':<19} "
             f"{info.username:<20} {info.name}{pending}"
         )
+    return 0
+
+
+def _restored(session: Session, args: argparse.Namespace) -> int:
+    query = select(Commune).order_by(Commune.code)
+    if args.commune:
+        query = query.where(Commune.code == args.commune)
+    communes = session.scalars(query).all()
+    if args.commune and not communes:
+        raise AdminError(f"no commune {args.commune!r}")
+    for commune in communes:
+        if args.command == "end-recovery":
+            commune.recovery_until = None
+            print(f"{commune.code}: new counter slots and number blocks are granted again")
+            continue
+        epoch = declare_epoch(session, commune, args.reason, hold=timedelta(hours=args.hold_hours))
+        print(f"{commune.code}: new epoch {epoch}")
+    session.commit()
+    if args.command == "restored":
+        print(
+            "PCs pull again from zero and send back what this database lost at their next sync; "
+            f"new slots and blocks wait {args.hold_hours:g} hours (city-server end-recovery ends it)."
+        )
+    return 0
+
+
+def _numbers(session: Session, args: argparse.Namespace) -> int:
+    commune = session.scalar(select(Commune).where(Commune.code == args.commune))
+    if commune is None:
+        raise AdminError(f"no commune {args.commune!r}")
+    report = numbering_state(session, commune.id)
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    print(f"{'series':<30} {'next number':>12}")
+    for series, number in report["series"].items():
+        print(f"{series:<30} {number:>12}")
+    print(f"{'code day':<40} {'slot':>4} {'highest':>8}")
+    for mark in report["code_marks"]:
+        print(f"{mark['series']:<40} {mark['slot']:>4} {mark['number']:>8}")
     return 0
 
 

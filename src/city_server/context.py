@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from city_server.db import as_utc
 from city_server.errors import ApiError
 from city_server.models import AuthToken, Commune, Device, User, utcnow
+from city_server.recovery import check_device_access
 from city_server.security import token_hash
 from commune_desk.protocol import ErrorKind, Role
 
@@ -35,9 +36,14 @@ class AuthContext:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One database session per request."""
-    with request.app.state.sessions() as session:
+    """One database session per request (read-only requests never take SQLite's write lock)."""
+    factory = request.app.state.read_sessions if request.method in READ_ONLY else request.app.state.sessions
+    with factory() as session:
         yield session
+
+
+#: HTTP methods whose requests only read.
+READ_ONLY = frozenset({"GET", "HEAD"})
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -49,7 +55,7 @@ def client_address(request: Request) -> str | None:
 
 
 def current_context(
-    session: SessionDep, authorization: Annotated[str | None, Header()] = None
+    request: Request, session: SessionDep, authorization: Annotated[str | None, Header()] = None
 ) -> AuthContext:
     """Resolve ``Authorization: Bearer <access token>`` or raise 401 with a kind."""
     if not authorization or not authorization.lower().startswith("bearer "):
@@ -65,8 +71,7 @@ def current_context(
     if row is None:
         raise ApiError(401, ErrorKind.UNAUTHENTICATED, "unknown access token")
     token, user, device, commune = row
-    if device.revoked_at is not None:
-        raise ApiError(401, ErrorKind.DEVICE_REVOKED, "this device has been revoked")
+    check_device_access(device, request.method, request.url.path)
     if as_utc(token.expires_at) <= utcnow():
         raise ApiError(401, ErrorKind.TOKEN_EXPIRED, "access token expired; refresh it")
     if not user.active or user.commune_id != device.commune_id:

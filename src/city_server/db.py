@@ -1,9 +1,10 @@
 """Engine setup and schema migration for the city server.
 
-SQLite (the default, one file) runs in WAL mode and every transaction starts
-with ``BEGIN IMMEDIATE`` so concurrent writers queue on the busy timeout
-instead of failing on a lock upgrade. PostgreSQL is used as is; writers of one
-commune serialise on the commune row (``SELECT ... FOR UPDATE``).
+SQLite (the default, one file) runs in WAL mode and every writing transaction
+starts with ``BEGIN IMMEDIATE`` so concurrent writers queue on the busy timeout
+instead of failing on a lock upgrade; read-only requests begin deferred.
+PostgreSQL is used as is; writers of one commune serialise on the commune row
+(``SELECT ... FOR UPDATE``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 POOL_SIZE = 20
 """Database connections per server process; also the cap on requests in flight."""
+
+#: Execution option: how SQLite transactions begin (``IMMEDIATE`` for writers, the default).
+BEGIN_MODE = "city_begin_mode"
 
 
 def make_engine(url: str, *, pool_size: int = POOL_SIZE) -> Engine:
@@ -56,12 +60,18 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get(BEGIN_MODE, 'IMMEDIATE')}")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded values after commit (results are returned after it)."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for read-only requests: on SQLite a deferred BEGIN, so they never take the
+    write lock and never wait for (or stall) another commune's push."""
+    return sessionmaker(engine.execution_options(**{BEGIN_MODE: "DEFERRED"}), expire_on_commit=False)
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -16,7 +16,7 @@ from typing import Any, cast
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,9 @@ from city_server.audit import EventKind, Who
 from city_server.context import AuthContext, ContextDep, SessionDep, client_address
 from city_server.db import as_utc
 from city_server.errors import ApiError
-from city_server.models import AuthToken, Device, DeviceNonce, LeaseRow, User, utcnow
+from city_server.models import AuthToken, Device, DeviceNonce, User, utcnow
+from city_server.recovery import is_draining, release_leases
+from city_server.routing import ProtocolRoute
 from city_server.security import new_token, public_key_valid, token_hash, verify_proof
 from commune_desk.protocol import (
     CHALLENGE_TTL_SECONDS,
@@ -36,11 +38,12 @@ from commune_desk.protocol import (
     DeviceProof,
     DeviceRebindRequest,
     ErrorKind,
+    RevokeRequest,
     Role,
     key_fingerprint,
 )
 
-router = APIRouter(tags=["devices"])
+router = APIRouter(tags=["devices"], route_class=ProtocolRoute)
 
 
 @router.post("/auth/challenge", response_model=Challenge, responses={422: {}})
@@ -122,6 +125,8 @@ def _device_info(device: Device, username: str) -> DeviceInfo:
         registered_at=as_utc(device.registered_at),
         last_seen_at=as_utc(device.last_seen_at) if device.last_seen_at else None,
         revoked_at=as_utc(device.revoked_at) if device.revoked_at else None,
+        drain_until=as_utc(device.drain_until) if device.drain_until else None,
+        drained_at=as_utc(device.drained_at) if device.drained_at else None,
         key_fingerprint=key_fingerprint(device.public_key) if device.public_key else None,
         pending_public_key=device.pending_public_key,
         pending_key_fingerprint=(
@@ -168,21 +173,31 @@ def list_devices(ctx: ContextDep, session: SessionDep) -> DeviceList:
 
 
 @router.post("/devices/{device_id}/revoke", response_model=DeviceInfo, responses={401: {}, 403: {}, 404: {}})
-def revoke_device(device_id: UUID, ctx: ContextDep, session: SessionDep, request: Request) -> DeviceInfo:
-    """Revoke a device of the caller's commune: its tokens stop working, its leases are released.
+def revoke_device(
+    device_id: UUID,
+    ctx: ContextDep,
+    session: SessionDep,
+    request: Request,
+    body: RevokeRequest | None = None,
+) -> DeviceInfo:
+    """Revoke a device of the caller's commune.
 
-    The tokens are kept so that the device's next request is told ``device_revoked``
-    (not a generic ``unauthenticated``) and the client can say why.
+    With a drain (the default) it may still deliver the work it made before it
+    learns of the revocation, and its leases stay held until it has drained or
+    the window ends; without (a stolen PC) it is refused at once and its leases
+    are released. The tokens are kept so that the device's next request is told
+    ``device_revoked`` (not a generic ``unauthenticated``) and the client can say why.
     """
     device = _managed_device(session, ctx, device_id)
+    body = body or RevokeRequest()
     now = utcnow()
     if device.revoked_at is None:
         device.revoked_at = now
-    session.execute(
-        update(LeaseRow)
-        .where(LeaseRow.device_id == device.id, LeaseRow.released_at.is_(None))
-        .values(released_at=now)
-    )
+        device.drain_until = now + timedelta(days=body.drain_days) if body.drain else None
+    elif not body.drain:
+        device.drain_until = None  # a second revocation without drain ends an open drain
+    if not is_draining(device, now):
+        release_leases(session, device.id, now)
     audit.record(session, EventKind.DEVICE_REVOKED, _who(ctx, request, device))
     username = session.get_one(User, device.user_id).username
     session.commit()

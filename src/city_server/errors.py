@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from commune_desk.protocol import ErrorBody, ErrorKind, is_retryable_status
+from commune_desk.protocol.text import printable
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # A location may name a key the client sent: made printable, it cannot break the reply.
         errors = [
-            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+            {
+                "loc": [printable(str(p), 100) for p in e.get("loc", ())],
+                "msg": printable(str(e.get("msg", ""))),
+            }
             for e in exc.errors()[:20]
         ]
         return error_response(422, ErrorKind.INVALID_REQUEST, "invalid request", {"errors": errors})

@@ -10,6 +10,7 @@ ordered by it. The schema is created by the Alembic migrations in
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,6 +48,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def new_epoch() -> str:
+    """A fresh, random commune epoch."""
+    return str(uuid.uuid4())
+
+
 class Base(DeclarativeBase):
     """Declarative base with deterministic constraint names (for migrations)."""
 
@@ -62,6 +68,14 @@ class Commune(Base):
     name: Mapped[str] = mapped_column(String(200))
     change_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: Changes whenever this commune's history on the server was rewound (database restored
+    #: or replaced, or declared by the operator); PCs then pull again from zero.
+    epoch: Mapped[str] = mapped_column(String(36), default=new_epoch)
+    epoch_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    epoch_reason: Mapped[str] = mapped_column(String(200), default="")
+    #: After a restore, no new counter slot or number block is granted before this time
+    #: (the PCs' reports give back what the database lost first).
+    recovery_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: The office's adjustments of the default role rules ``{permission: [roles]}`` (None: defaults).
     role_rules: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
 
@@ -93,10 +107,30 @@ class Device(Base):
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Revoked with a drain: it may still push what it made before, until then.
+    drain_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    drained_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     public_key: Mapped[str | None] = mapped_column(String(64))
     """The device's Ed25519 public key (base64); every login and refresh proves it."""
     pending_public_key: Mapped[str | None] = mapped_column(String(64))
     """A key offered at a refused login by a user of the commune, for a leader to re-bind."""
+    is_relay: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    """A leader registered this device as its commune's office relay (docs/relay.md)."""
+
+
+class ServerMeta(Base):
+    """This server instance: its identity (``source_id``) and the key that signs carry replies.
+
+    One row. A relay's database has its own row, so a counter can tell which
+    server its cursor belongs to.
+    """
+
+    __tablename__ = "server_meta"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[str] = mapped_column(String(36))
+    signing_key: Mapped[str] = mapped_column(String(64))
+    """Ed25519 private key (base64 of 32 raw bytes): a secret of the server."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class AuthToken(Base):
@@ -234,6 +268,31 @@ class NumberUse(Base):
     used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class SeqSkip(Base):
+    """Seqs a device declared it will never deliver (lost by a restore of its store)."""
+
+    __tablename__ = "seq_skip"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    first: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    last: Mapped[int] = mapped_column(BigInteger)
+    declared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CodeMark(Base):
+    """Highest daily number a PC reported for a counter slot and day (rebuilt after a restore).
+
+    ``series`` is the code-day series ``dossier-code/{unit}/{yyMMdd}`` (as in number_use).
+    """
+
+    __tablename__ = "code_mark"
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), primary_key=True)
+    series: Mapped[str] = mapped_column(String(100), primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(BigInteger)
+    device_id: Mapped[str] = mapped_column(String(36))
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Blob(Base):
     """An attachment blob of one commune, addressed by SHA-256."""
 
@@ -255,3 +314,7 @@ class BlobChunk(Base):
     blob_id: Mapped[int] = mapped_column(ForeignKey("blob.id"), primary_key=True)
     offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# The office relay's tables are part of the same schema (and of its migrations).
+from city_server import relay_models as _relay_models  # noqa: E402, F401

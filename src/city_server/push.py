@@ -9,15 +9,16 @@ number checks cannot race. Each operation's outcome is stored under
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from city_server.auth import AuthContext
-from city_server.models import Blob, Device, OpResultRow, Record, utcnow
+from city_server.models import Blob, Commune, Device, OpResultRow, Record, SeqSkip, utcnow
 from city_server.numbers import NumberBook, lock_commune
 from city_server.roles import RoleCheck
 from commune_desk.domain.dossier import DossierStatus, EventKind, next_status
@@ -30,8 +31,10 @@ from commune_desk.protocol import (
     FIELD_EVENT_KIND,
     FIELD_NUMBER,
     FIELD_PROVISIONAL,
+    FIELD_RESTORED,
     FIELD_SERIES,
     FIELD_SHA256,
+    MAX_SAFE_INTEGER,
     RECORDS,
     Action,
     ConflictFields,
@@ -44,9 +47,12 @@ from commune_desk.protocol import (
     OpStatus,
     PushResponse,
 )
+from commune_desk.protocol.text import printable
+from commune_desk.protocol.validation import Refusal, fields_refusal, operation_refusal
 
 _MISSING = object()
-MAX_NUMBER = 2**62
+#: Refusals that may turn into an application later: never recorded under the op's seq.
+NOT_YET = frozenset({ErrorKind.BLOB_INCOMPLETE, ErrorKind.UNKNOWN_DOSSIER, ErrorKind.UNKNOWN_RECORD})
 #: Register entries: the books their ``series`` may name.
 _REGISTER_KINDS = {e: RECORDS[e].series_kinds for e in (Entity.INCOMING_DOCUMENT, Entity.OUTGOING_DOCUMENT)}
 
@@ -63,24 +69,45 @@ class Outcome:
     conflict_id: str | None = None
 
 
+def _without_restored(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields without the restore marker (which the record rules do not know)."""
+    return {k: v for k, v in fields.items() if k != FIELD_RESTORED} if FIELD_RESTORED in fields else fields
+
+
 def _rejected(kind: ErrorKind, message: str) -> Outcome:
     return Outcome(OpStatus.REJECTED, kind, message)
 
 
 def _is_number(value: object) -> bool:
-    """A register number: an int in 1 .. 2**62 (fits the BIGINT columns)."""
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_NUMBER
+    """A register number: an int in 1 .. 2**53-1 (fits the BIGINT columns and every JSON reader)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_SAFE_INTEGER
 
 
-def _has_nul(value: Any) -> bool:
-    """PostgreSQL text cannot hold NUL; refuse it in any key or string."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+def parse_operation(raw: Operation | dict[str, Any]) -> Operation | OpResult:
+    """The operation, or the ``rejected`` answer to a JSON object that is not one.
+
+    The answer names the op's ``op_id`` and ``seq`` when they can be read (the
+    nil UUID and 0 otherwise), so the client can match it.
+    """
+    if isinstance(raw, Operation):
+        return raw
+    try:
+        return Operation.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]["loc"][:1]
+        kind = ErrorKind.UNKNOWN_ENTITY if first == ("entity",) else ErrorKind.INVALID_OPERATION
+    op_id, seq = raw.get("op_id"), raw.get("seq")
+    try:
+        op_uuid = uuid.UUID(op_id) if isinstance(op_id, str) and len(op_id) <= 36 else uuid.UUID(int=0)
+    except ValueError:
+        op_uuid = uuid.UUID(int=0)
+    return OpResult(
+        op_id=op_uuid,
+        seq=seq if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq <= MAX_SAFE_INTEGER else 0,
+        status=OpStatus.REJECTED,
+        kind=kind,
+        message=f"not an operation of protocol v1 ({printable(str(first))})",
+    )
 
 
 def _to_result(op: Operation, row: OpResultRow, *, replayed: bool) -> OpResult:
@@ -103,25 +130,53 @@ class PushBatch:
     def __init__(self, session: Session, ctx: AuthContext) -> None:
         self.session = session
         self.ctx = ctx
+        #: The op being applied gives back a record a restore of the database lost.
+        self.restoring = False
+        self.commune: Commune | None = None
         self.numbers = NumberBook(session, ctx.commune_id, ctx.device_id)
         self.roles = RoleCheck(session, ctx)
         self.records: dict[tuple[str, str], Record | None] = {}
         self.seq = 0
+        #: Why the protocol refuses an operation of the batch, by ``id()`` of the operation.
+        self.refusals: dict[int, Refusal] = {}
 
     # -- batch -------------------------------------------------------------
 
-    def run(self, ops: list[Operation]) -> PushResponse:
-        """Apply ``ops`` in order and return one result per op."""
+    def run(self, raw_ops: Sequence[Operation | dict[str, Any]], skip_to: int | None = None) -> PushResponse:
+        """Apply the operations in order and return one result per op, in request order.
+
+        An operation that is not even well formed (``raw_ops`` holds its JSON
+        object) is answered ``rejected`` and not stored; one whose fields break
+        the protocol's rules is answered ``rejected`` (stored, so a replay gets
+        the same answer) with nothing of it applied. Neither stops the batch.
+        ``skip_to``: the device declares that the seqs below it it never
+        delivered will never come (recorded in ``seq_skip``).
+        """
+        parsed = [parse_operation(raw) for raw in raw_ops]
+        ops = [op for op in parsed if isinstance(op, Operation)]
+        self.refusals = {
+            id(op): refusal
+            for op in ops
+            if (refusal := operation_refusal(op.entity, op.action, _without_restored(op.fields)))
+        }
         with self.session.no_autoflush:
             # Statements are batched: a few queries per push, not per operation.
-            response = self._run(ops)
+            response = self._run(ops, skip_to)
         self.session.flush()
+        if len(ops) < len(parsed):
+            answered = iter(response.results)
+            response.results = [op if isinstance(op, OpResult) else next(answered) for op in parsed]
         return response
 
-    def _run(self, ops: list[Operation]) -> PushResponse:
-        commune = lock_commune(self.session, self.ctx.commune_id)
+    def _run(self, ops: list[Operation], skip_to: int | None) -> PushResponse:
+        commune = self.commune = lock_commune(self.session, self.ctx.commune_id)
         self.seq = commune.change_seq
         dev = self.ctx.device_id
+        device = self.session.get_one(Device, dev)
+        last = device.last_seq
+        if skip_to is not None and skip_to > last + 1:
+            self.session.add(SeqSkip(device_id=dev, first=last + 1, last=skip_to - 1))
+            last = skip_to - 1
         stored_rows = self.session.scalars(
             select(OpResultRow).where(
                 or_(
@@ -136,9 +191,8 @@ class PushBatch:
         ).all()
         by_seq = {r.seq: r for r in stored_rows if r.device_id == dev}
         by_op = {r.op_id: r for r in stored_rows}
-        self._prefetch(ops)
+        self._prefetch([op for op in ops if id(op) not in self.refusals])
         results: list[OpResult] = []
-        top = 0
         for op in ops:
             if str(op.device_id) != dev:
                 results.append(self._unstored(op, ErrorKind.DEVICE_MISMATCH, "op of another device"))
@@ -148,12 +202,29 @@ class PushBatch:
                 if stored.op_id == str(op.op_id):
                     results.append(_to_result(op, stored, replayed=True))
                 else:
-                    results.append(self._unstored(op, ErrorKind.SEQ_REUSED, "seq already used"))
+                    # Two histories under one device id: an installation was copied.
+                    results.append(self._unstored(op, ErrorKind.DEVICE_CLONED, "seq used by another op"))
                 continue
             if str(op.op_id) in by_op:
                 results.append(self._unstored(op, ErrorKind.OP_ID_REUSED, "op_id already used"))
                 continue
+            if op.seq != last + 1:
+                # Seqs run 1, 2, 3 ... per device: no gap, never below one already recorded.
+                if op.seq <= last:
+                    results.append(self._unstored(op, ErrorKind.SEQ_REUSED, "seq below the last recorded"))
+                else:
+                    results.append(
+                        self._unstored(op, ErrorKind.SEQ_GAP, f"expected seq {last + 1}", expected=last + 1)
+                    )
+                continue
+            self.restoring = False
             outcome = self._apply(op)
+            if outcome.kind in NOT_YET:
+                # "Not yet", not "never" (the blob's bytes, or the record another PC sends
+                # again after a restore, may still come): not recorded, so the same op can
+                # come again at this seq.
+                results.append(self._unstored(op, outcome.kind, outcome.message or ""))
+                continue
             row = OpResultRow(
                 device_id=dev,
                 seq=op.seq,
@@ -168,21 +239,24 @@ class PushBatch:
             )
             self.session.add(row)
             by_seq[op.seq] = by_op[row.op_id] = row
-            top = max(top, op.seq)
+            last = op.seq
             results.append(_to_result(op, row, replayed=False))
         commune.change_seq = self.seq
-        self.session.execute(
-            update(Device)
-            .where(Device.id == dev)
-            .values(
-                last_seen_at=utcnow(),
-                last_seq=case((Device.last_seq < top, top), else_=Device.last_seq),
-            )
-        )
+        device.last_seen_at = utcnow()
+        device.last_seq = max(device.last_seq, last)
         return PushResponse(results=results, cursor=self.seq)
 
-    def _unstored(self, op: Operation, kind: ErrorKind, message: str) -> OpResult:
-        return OpResult(op_id=op.op_id, seq=op.seq, status=OpStatus.REJECTED, kind=kind, message=message)
+    def _unstored(
+        self, op: Operation, kind: ErrorKind, message: str, *, expected: int | None = None
+    ) -> OpResult:
+        return OpResult(
+            op_id=op.op_id,
+            seq=op.seq,
+            status=OpStatus.REJECTED,
+            kind=kind,
+            message=message,
+            expected_seq=expected,
+        )
 
     def _prefetch(self, ops: list[Operation]) -> None:
         """Load every record and number the batch refers to, in two queries."""
@@ -276,12 +350,18 @@ class PushBatch:
     # -- operations --------------------------------------------------------
 
     def _apply(self, op: Operation) -> Outcome:
-        if op.entity is Entity.CONFLICT:
-            return _rejected(ErrorKind.ENTITY_NOT_ALLOWED, "conflicts are written by the server")
-        if _has_nul(op.fields):
-            return _rejected(ErrorKind.INVALID_FIELDS, "NUL character in fields")
-        if refusal := self.roles.refusal(op):
-            return _rejected(*refusal)
+        refusal = self.refusals.get(id(op))
+        if refusal is not None:
+            return _rejected(refusal.kind, refusal.message)
+        if FIELD_RESTORED in op.fields:
+            # A record given back after a restore: never an edit of one the server has.
+            op = op.model_copy(update={"fields": _without_restored(op.fields)})
+            existing = self._get(op.entity.value, str(op.entity_id))
+            if existing is not None:
+                return Outcome(OpStatus.DUPLICATE, version=existing.version)
+            self.restoring = op.action is Action.CREATE and self._recovered()
+        if role_refusal := self.roles.refusal(op):
+            return _rejected(*role_refusal)
         if op.entity in APPEND_ONLY:
             if op.action is not Action.CREATE:
                 return _rejected(ErrorKind.APPEND_ONLY, f"{op.entity} records are append-only")
@@ -307,6 +387,10 @@ class PushBatch:
         fields, assigned, error = self._numbered_fields(op, rec)
         if error is not None:
             return error
+        derived = RECORDS[op.entity].derived if op.entity in RECORDS else frozenset()
+        if rec is not None and derived:
+            # Derived from the event history on every PC: never merged as a value.
+            fields = {k: v for k, v in fields.items() if k not in derived}
         if rec is None:
             rec = self._create(op.entity.value, str(op.entity_id), fields)
             self._take_numbers(op, fields)
@@ -380,7 +464,9 @@ class PushBatch:
             if old.get(FIELD_CODE) is not None:
                 if fields[FIELD_CODE] != old[FIELD_CODE]:
                     return fields, None, _rejected(ErrorKind.NUMBER_IMMUTABLE, "code is final")
-            elif kind := self.numbers.check_code(fields[FIELD_CODE], str(op.entity_id)):
+            elif kind := self.numbers.check_code(
+                fields[FIELD_CODE], str(op.entity_id), restored=self.restoring
+            ):
                 return fields, None, _rejected(kind, "dossier code refused")
         elif op.entity in _REGISTER_KINDS and (
             {FIELD_SERIES, FIELD_NUMBER, FIELD_PROVISIONAL} & fields.keys()
@@ -407,7 +493,7 @@ class PushBatch:
             if not _is_number(number):
                 return fields, None, _rejected(ErrorKind.INVALID_FIELDS, "bad register number")
             assert isinstance(number, int)
-            if kind := self.numbers.check_number(series, number, str(op.entity_id)):
+            if kind := self.numbers.check_number(series, number, str(op.entity_id), restored=self.restoring):
                 return fields, None, _rejected(kind, "register number refused")
         if op.entity is Entity.ATTACHMENT:
             sha = fields.get(FIELD_SHA256, old.get(FIELD_SHA256))
@@ -425,6 +511,10 @@ class PushBatch:
             self.numbers.take_code(fields[FIELD_CODE], entity, entity_id)
         elif op.entity in _REGISTER_KINDS and isinstance(fields.get(FIELD_NUMBER), int):
             self.numbers.take_number(fields[FIELD_SERIES], fields[FIELD_NUMBER], entity, entity_id)
+
+    def _recovered(self) -> bool:
+        """Whether this commune's history was ever rewound (only then are records given back)."""
+        return self.commune is not None and self.commune.epoch_at is not None
 
     def _blob_complete(self, sha: object) -> bool:
         if not isinstance(sha, str):
@@ -497,6 +587,10 @@ class PushBatch:
                 return _rejected(ErrorKind.RECORD_DELETED, "the conflicting record is gone")
             if {FIELD_CODE, FIELD_SERIES, FIELD_NUMBER} & body.chosen.keys():
                 return _rejected(ErrorKind.NUMBER_IMMUTABLE, "numbers cannot be chosen")
+            rules = RECORDS.get(info.target_entity)
+            refusal = fields_refusal(rules, body.chosen) if rules is not None else None
+            if refusal is not None:
+                return _rejected(refusal.kind, f"chosen value refused: {refusal.message}")
             changes = {k: v for k, v in body.chosen.items() if target.fields.get(k, _MISSING) != v}
             if changes:
                 self._write(target, changes)

@@ -75,14 +75,22 @@ def public_key_valid(public_key: str) -> bool:
     return True
 
 
-def verify_proof(public_key: str, purpose: str, device_id: str, nonce: str, signature: str) -> bool:
-    """Whether ``signature`` is the device key's signature of the proof message."""
+def signature_valid(public_key: str, message: bytes, signature: str) -> bool:
+    """Whether ``signature`` (base64) is ``public_key``'s Ed25519 signature of ``message``."""
     try:
         key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key, validate=True))
-        key.verify(base64.b64decode(signature, validate=True), proof_message(purpose, device_id, nonce))
+        raw = base64.b64decode(signature, validate=True)
+        if base64.b64encode(raw).decode("ascii") != signature:
+            return False  # one text per signature: no other spelling of the same bytes is accepted
+        key.verify(raw, message)
     except (binascii.Error, ValueError, InvalidSignature):
         return False
     return True
+
+
+def verify_proof(public_key: str, purpose: str, device_id: str, nonce: str, signature: str) -> bool:
+    """Whether ``signature`` is the device key's signature of the proof message."""
+    return signature_valid(public_key, proof_message(purpose, device_id, nonce), signature)
 
 
 def _successor_key(refresh_token: str) -> bytes:

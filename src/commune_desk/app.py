@@ -1,4 +1,5 @@
-"""Composition root: paths → store (migrated) → device identity → services.
+"""Composition root: paths → data-folder checks and lock → store (migrated) → device identity (checked)
+→ services.
 
 ``AppContext.open(paths)`` is what the GUI, the CLI and the tests start from.
 There are no module-level singletons; close the context when done.
@@ -16,12 +17,18 @@ from commune_desk.domain.errors import DomainError
 from commune_desk.paths import AppPaths
 from commune_desk.services import Services, load_catalogue_file
 from commune_desk.services.base import CALENDAR_ID, utc_now
-from commune_desk.store import Store, open_store
+from commune_desk.services.data_folder import open_checked
+from commune_desk.services.restore import restore_backup
+from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
+from commune_desk.store.lock import APP, StoreLock
 from commune_desk.store.models import WorkCalendarRow
-from commune_desk.store.settings import ensure_device_id
+from commune_desk.sync.installation import IdentityCheck, IdentityEvent, check_installation
 
 log = logging.getLogger(__name__)
+
+#: Purpose of the desktop app's store lock (held all day; commands never wait for it).
+APP_LOCK = APP
 
 
 @dataclass
@@ -33,6 +40,10 @@ class AppContext:
     blobs: BlobStore
     device_id: str
     services: Services
+    #: What opening found out about the installation (moved or cloned folder, restored store).
+    identity: IdentityCheck | None = None
+    #: The store lock this context holds (None for read-only use), released by ``close``.
+    lock: StoreLock | None = None
 
     @classmethod
     def open(
@@ -42,16 +53,27 @@ class AppContext:
         clock: Callable[[], datetime] = utc_now,
         catalogue_path: Path | None = None,
         load_catalogue: bool = True,
+        lock: str | StoreLock | None = None,
     ) -> AppContext:
-        """Create folders, open and migrate the store, ensure a device id and the catalogue.
+        """Check the data folder, open and migrate the store, check its device identity, the catalogue.
 
-        The bundled catalogue is installed when the store has none or an older
-        version; a newer one already in the store (from a USB update) is kept.
+        ``lock``: a purpose (``"app"``, ``"intake"``...) to take the store lock for
+        as long as the context is open, or a lock the caller already holds (it is
+        released by ``close`` too). A folder that held a store whose file is gone,
+        empty or unreadable raises ``StoreError`` instead of starting over (see
+        ``services/data_folder.py``). The identity is checked before anything can
+        be numbered: a data folder copied to another PC (or moved) becomes a new
+        device, a store restored from a backup continues its counters above what
+        it had sent (see ``sync.installation``). The bundled catalogue is
+        installed when the store has none or an older version; a newer one
+        already in the store (from a USB update) is kept.
         """
-        paths.ensure()
-        store = open_store(paths.db_path)
+        store, held = open_checked(paths, lock=lock)
         try:
-            device_id = _ensure_device_id(store)
+            identity = check_installation(store, paths.data_dir)
+            if identity.event is not IdentityEvent.SAME:
+                log.warning("installation check: %s", identity)
+            device_id = identity.device_id
             blobs = BlobStore(paths.blobs_dir)
             services = Services(store, blobs, device_id=device_id, clock=clock)
             if load_catalogue:
@@ -59,12 +81,39 @@ class AppContext:
                 _install_bundled_calendar(services)
         except BaseException:
             store.close()
+            if held is not None:
+                held.release()
             raise
-        return cls(paths=paths, store=store, blobs=blobs, device_id=device_id, services=services)
+        return cls(
+            paths=paths,
+            store=store,
+            blobs=blobs,
+            device_id=device_id,
+            services=services,
+            identity=identity,
+            lock=held,
+        )
+
+    @classmethod
+    def restore_then_open(cls, paths: AppPaths, archive: Path, *, lock: str = APP_LOCK) -> AppContext:
+        """Take the store lock for ``lock``'s purpose, restore ``archive`` (see
+        ``services/restore.py``), then open the restored store holding that same lock."""
+        paths.data_dir.mkdir(parents=True, exist_ok=True)
+        held = StoreLock.acquire(paths.data_dir, purpose=lock)
+        try:
+            restore_backup(paths, archive, lock=held)
+            return cls.open(paths, lock=held)
+        except BaseException:
+            held.release()
+            raise
 
     def close(self) -> None:
-        """Release the store's connections."""
-        self.store.close()
+        """Release the store's connections, then its lock."""
+        try:
+            self.store.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
 
     def __enter__(self) -> AppContext:
         return self
@@ -109,9 +158,3 @@ def _install_bundled_calendar(services: Services) -> None:
         return
     if outcome.changes:
         log.info("working calendar base version %s installed", outcome.value)
-
-
-def _ensure_device_id(store: Store) -> str:
-    """The installation's device UUID, generated on first open and kept in the store."""
-    with store.write.begin() as session:
-        return ensure_device_id(session)

@@ -13,6 +13,8 @@ Standard library only: the UI imports it before its first paint.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 # Translation context of these sentences in the ``.ts`` files.
@@ -31,6 +33,43 @@ def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # noqa: N802 - lupdate
 
 # Error kind → Vietnamese sentence.
 MESSAGES: dict[str, str] = {
+    # -- USB carry bundles (docs/relay.md) ------------------------------------------
+    "carry_broken": QT_TRANSLATE_NOOP("Messages", "Gói dữ liệu đã bị sửa hoặc hỏng; không nhận gì."),
+    "carry_tampered": QT_TRANSLATE_NOOP(
+        "Messages", "Gói dữ liệu đã bị sửa hoặc hỏng (chữ ký không khớp); không nhận gì."
+    ),
+    "carry_blob_tampered": QT_TRANSLATE_NOOP(
+        "Messages", "Một tệp đính kèm trong gói đã bị sửa hoặc hỏng; không nhận gì."
+    ),
+    "carry_foreign_ops": QT_TRANSLATE_NOOP("Messages", "Gói có thao tác của máy khác; không nhận gì."),
+    "carry_unknown_device": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ không biết máy đã tạo gói này (hoặc máy thuộc xã khác)."
+    ),
+    "carry_no_device_key": QT_TRANSLATE_NOOP(
+        "Messages", "Máy đã tạo gói này chưa có khóa thiết bị; cần đăng nhập trực tuyến một lần."
+    ),
+    "carry_device_revoked": QT_TRANSLATE_NOOP(
+        "Messages", "Máy đã tạo gói này đã bị thu hồi; không nhận dữ liệu của nó."
+    ),
+    "carry_not_an_export": QT_TRANSLATE_NOOP(
+        "Messages", "Đây không phải gói dữ liệu do máy ở xã tạo ra (hoặc gói đã hỏng)."
+    ),
+    "carry_not_a_reply": QT_TRANSLATE_NOOP(
+        "Messages", "Đây không phải gói trả lời của máy chủ thành phố (có thể là gói xuất của một máy ở xã)."
+    ),
+    "carry_other_device": QT_TRANSLATE_NOOP("Messages", "Gói trả lời này dành cho máy khác; không nhận gì."),
+    "carry_no_city_key": QT_TRANSLATE_NOOP(
+        "Messages", "Máy này chưa biết khóa của máy chủ thành phố: cần đồng bộ trực tuyến một lần."
+    ),
+    "carry_not_logged_in": QT_TRANSLATE_NOOP(
+        "Messages", "Máy này chưa đăng nhập máy chủ thành phố lần nào: chưa thể dùng gói dữ liệu."
+    ),
+    "carry_relay_no_city_key": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ nội bộ chưa biết khóa của máy chủ thành phố: cần kết nối một lần."
+    ),
+    "carry_relay_not_registered": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ nội bộ chưa được đăng ký với thành phố."
+    ),
     # -- what the clerk typed (domain and services) --------------------------------
     "id_number_required": QT_TRANSLATE_NOOP("Messages", "Chưa nhập số định danh (CCCD/CMND)."),
     "invalid_id_number": QT_TRANSLATE_NOOP(
@@ -48,6 +87,10 @@ MESSAGES: dict[str, str] = {
     "illegal_transition": QT_TRANSLATE_NOOP(
         "Messages", "Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ."
     ),
+    "nothing_to_correct": QT_TRANSLATE_NOOP(
+        "Messages", "Chỉ đính chính được bước vừa ghi gần nhất của hồ sơ."
+    ),
+    "correction_reason_required": QT_TRANSLATE_NOOP("Messages", "Cần ghi lý do đính chính."),
     "counter_slot_exhausted": QT_TRANSLATE_NOOP("Messages", "Quầy đã cấp hết mã hồ sơ trong ngày hôm nay."),
     "invalid_counter_slot": QT_TRANSLATE_NOOP("Messages", "Số quầy phải từ 1 đến 9."),
     "invalid_unit_code": QT_TRANSLATE_NOOP("Messages", "Mã đơn vị không hợp lệ."),
@@ -74,7 +117,10 @@ MESSAGES: dict[str, str] = {
     "invalid_office_hours": QT_TRANSLATE_NOOP(
         "Messages", "Giờ làm việc không hợp lệ: các buổi phải theo thứ tự và không rỗng."
     ),
-    "invalid_backup": QT_TRANSLATE_NOOP("Messages", "Tệp sao lưu không hợp lệ hoặc bị hỏng."),
+    "invalid_backup": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Tệp này không phải bản sao lưu hợp lệ của CommuneDesk. Dữ liệu hiện tại không bị thay đổi.",
+    ),
     "backup_failed": QT_TRANSLATE_NOOP("Messages", "Không sao lưu được dữ liệu."),
     "invalid_catalogue": QT_TRANSLATE_NOOP("Messages", "Tệp danh mục thủ tục không hợp lệ."),
     "attachments_unavailable": QT_TRANSLATE_NOOP("Messages", "Chức năng đính kèm tệp chưa sẵn sàng."),
@@ -84,12 +130,100 @@ MESSAGES: dict[str, str] = {
     "integrity": QT_TRANSLATE_NOOP(
         "Messages", "Kiểm tra dữ liệu phát hiện lỗi. Hãy liên hệ cán bộ CNTT và khôi phục bản sao lưu."
     ),
-    "disk_full": QT_TRANSLATE_NOOP("Messages", "Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại."),
+    # -- the data folder and its store (services/data_folder.py, store/errors.py) -----
+    "disk_full": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Ổ đĩa chứa {path} đã đầy. Dữ liệu đã lưu không bị mất: hãy giải phóng dung lượng (xoá "
+        "tệp không cần, chuyển bản sao lưu cũ sang ổ khác) rồi thử lại.",
+    ),
+    "store_in_use": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Dữ liệu tại {path} đang được một cửa sổ hay lệnh CommuneDesk khác sử dụng ({holder}). "
+        "Hãy dùng cửa sổ CommuneDesk đang mở, hoặc đóng nó (đợi lệnh kia chạy xong) rồi làm lại.",
+    ),
+    "store_missing": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Không tìm thấy dữ liệu tại {path}, dù nơi này đã từng có dữ liệu (USB bị rút, ổ đĩa "
+        "chưa cắm, hoặc tệp bị xoá). Phần mềm dừng lại, không tạo dữ liệu trống mới, để không "
+        "cấp lại những mã hồ sơ đã in. Nếu dữ liệu ở trên USB hay ổ đĩa khác, hãy cắm lại rồi mở "
+        "lại phần mềm.",
+    ),
+    "store_empty": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Tệp dữ liệu {path} bị rỗng (có thể do mất điện hoặc ổ đĩa lỗi). Phần mềm dừng lại, "
+        "không tạo dữ liệu trống mới, để không cấp lại những mã hồ sơ đã in.",
+    ),
+    "store_unreadable": QT_TRANSLATE_NOOP(
+        "Messages", "Tệp dữ liệu {path} bị hỏng, không đọc được. Phần mềm dừng lại để không ghi đè lên nó."
+    ),
+    "store_damaged": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Dữ liệu tại {path} bị hỏng một phần (kiểm tra toàn vẹn phát hiện lỗi). Hãy ngừng nhập "
+        "hồ sơ mới và gọi cán bộ CNTT.",
+    ),
+    "store_newer_version": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Dữ liệu tại {path} do phiên bản CommuneDesk mới hơn tạo ra (phiên bản dữ liệu "
+        "{revision}). Dữ liệu KHÔNG bị hỏng: hãy cài phiên bản phần mềm mới nhất, đừng khôi "
+        "phục bản sao lưu.",
+    ),
+    "folder_not_writable": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Không ghi được vào {path} (thư mục chỉ đọc, USB đang gạt khoá chống ghi, hoặc không có "
+        "quyền). Dữ liệu KHÔNG bị hỏng: hãy kiểm tra quyền ghi hoặc khoá USB rồi thử lại.",
+    ),
+    "store_busy": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Dữ liệu đang bị một chương trình khác giữ quá lâu (hơn 10 giây). Không có gì bị mất: "
+        "hãy đợi một lát rồi thử lại; nếu vẫn lỗi, hãy đóng các cửa sổ CommuneDesk khác hoặc "
+        "khởi động lại máy.",
+    ),
+    "store_io_error": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Không đọc, ghi được ổ đĩa chứa {path} (USB bị rút hoặc ổ đĩa lỗi). Hãy cắm lại USB hoặc "
+        "kiểm tra ổ đĩa, rồi mở lại phần mềm.",
+    ),
+    "recover_with_backup": QT_TRANSLATE_NOOP(
+        "Messages",
+        'Cán bộ CNTT khôi phục bản sao lưu tốt gần nhất: {backup} (lệnh: commune-desk restore "{backup}").',
+    ),
+    "recover_without_backup": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Không tìm thấy bản sao lưu nào trên máy này: hãy gọi cán bộ CNTT tìm bản sao lưu (ví dụ "
+        "trên USB sao lưu).",
+    ),
+    "backup_corrupt": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Tệp sao lưu bị hỏng (nội dung không khớp mã kiểm tra). Dữ liệu hiện tại không bị thay "
+        "đổi; hãy dùng một bản sao lưu khác.",
+    ),
+    "backup_unsafe_path": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Tệp sao lưu chứa đường dẫn ghi ra ngoài thư mục dữ liệu nên bị từ chối. Dữ liệu hiện "
+        "tại không bị thay đổi.",
+    ),
+    "backup_newer_version": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Bản sao lưu do phiên bản CommuneDesk mới hơn tạo ra; hãy cài phiên bản mới nhất rồi "
+        "khôi phục. Dữ liệu hiện tại không bị thay đổi.",
+    ),
+    "backup_not_found": QT_TRANSLATE_NOOP("Messages", "Không tìm thấy tệp sao lưu {detail}."),
+    "invalid_keep": QT_TRANSLATE_NOOP("Messages", "Số bản sao lưu giữ lại phải từ 1 trở lên."),
+    "demo_store": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Đây là kho dữ liệu mẫu: không bao giờ đăng nhập hay đồng bộ với máy chủ. Hãy dùng thư "
+        "mục dữ liệu thật.",
+    ),
+    "demo_refused": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Thư mục dữ liệu này đang có dữ liệu thật hoặc đã đăng nhập máy chủ: không tạo dữ liệu "
+        "mẫu ở đây. Hãy chọn một thư mục riêng (--data-dir).",
+    ),
     # -- input windows, received papers, calendar, registers ------------------------
     "invalid_characters": QT_TRANSLATE_NOOP(
         "Messages", "Có ký tự không được phép (điều khiển, vô hình, đảo chiều văn bản); hãy gõ lại."
     ),
-    "text_too_long": QT_TRANSLATE_NOOP("Messages", "Nội dung quá dài: tối đa {max_length} ký tự."),
+    "text_too_long": QT_TRANSLATE_NOOP("Messages", "Nội dung quá dài (tối đa {max_length} ký tự)."),
     "invalid_name": QT_TRANSLATE_NOOP("Messages", "Họ tên phải có chữ cái và không chứa ký hiệu lạ."),
     "received_in_future": QT_TRANSLATE_NOOP(
         "Messages", "Thời điểm tiếp nhận không thể ở tương lai; kiểm tra ngày giờ và đồng hồ máy."
@@ -223,6 +357,43 @@ MESSAGES: dict[str, str] = {
         "Messages", "Đồng bộ xong nhưng có thao tác bị máy chủ từ chối hoặc xung đột cần xử lý."
     ),
     "forbidden": QT_TRANSLATE_NOOP("Messages", "Tài khoản không có quyền với dữ liệu này."),
+    "device_draining": QT_TRANSLATE_NOOP(
+        "Messages", "Máy này đã bị thu hồi; đang gửi nốt lên máy chủ những thao tác đã làm trước đó."
+    ),
+    "device_cloned": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy chủ thấy một máy khác đang dùng cùng danh tính với máy này (thư mục dữ liệu hoặc ổ đĩa "
+        "đã bị sao chép). Đồng bộ tạm dừng để không cấp trùng số. Cán bộ CNTT: đóng phần mềm, đăng "
+        "nhập lại trên máy này (lệnh commune-desk login) để máy nhận danh tính mới; không dùng chung "
+        "một thư mục dữ liệu cho hai máy.",
+    ),
+    "no_counter_slot": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy này chưa được cấp số quầy nên chưa cấp được mã hồ sơ. Hãy kết nối mạng và đồng bộ "
+        "(hoặc nhờ cán bộ CNTT đăng nhập lại).",
+    ),
+    "recovering": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy chủ vừa được khôi phục; số quầy và khối số mới sẽ được cấp sau khi các máy đồng bộ lại.",
+    ),
+    # -- calm sentences after a recovery (SyncStatus.notice) ------------------------
+    "server_restored": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy chủ thành phố vừa được khôi phục từ bản sao lưu. Máy này đã tự gửi lại những gì máy chủ "
+        "còn thiếu và tải lại dữ liệu; không cần làm gì thêm.",
+    ),
+    "store_rewound": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Dữ liệu trên máy này vừa được khôi phục từ bản sao lưu. Mã hồ sơ và số văn bản tiếp tục sau "
+        "những số đã cấp; những gì đã gửi lên máy chủ sẽ được tải về lại.",
+    ),
+    "identity_changed": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Thư mục dữ liệu này được chép từ một máy khác (hoặc đã được chuyển chỗ) nên máy này được coi "
+        "là một máy mới. Cán bộ CNTT: hãy đăng nhập máy chủ lại trên máy này (lệnh commune-desk login) "
+        "để máy nhận số quầy riêng; các thao tác chưa gửi của máy cũ được để riêng trong mục "
+        "“Bị từ chối”.",
+    ),
     # -- signing in on a shared PC, accounts and roles -------------------------------
     "permission_denied": QT_TRANSLATE_NOOP(
         "Messages", "Việc này chỉ dành cho lãnh đạo hoặc người được đơn vị giao quyền."
@@ -268,6 +439,15 @@ MESSAGES: dict[str, str] = {
     ),
     "append_only": QT_TRANSLATE_NOOP("Messages", "Nhật ký xử lý chỉ được ghi thêm, không được sửa hay xoá."),
     "invalid_fields": QT_TRANSLATE_NOOP("Messages", "Có thông tin không hợp lệ."),
+    "unknown_field": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ không nhận một thông tin của bản ghi này (phần mềm cần cập nhật?)."
+    ),
+    "invalid_operation": QT_TRANSLATE_NOOP(
+        "Messages", "Thay đổi không đúng định dạng giao thức (lỗi phần mềm; hãy báo cán bộ CNTT)."
+    ),
+    "unknown_entity": QT_TRANSLATE_NOOP(
+        "Messages", "Máy chủ không nhận loại dữ liệu này (phần mềm cần cập nhật?)."
+    ),
     "entity_not_allowed": QT_TRANSLATE_NOOP("Messages", "Tài khoản này không được sửa loại dữ liệu này."),
     "number_outside_lease": QT_TRANSLATE_NOOP("Messages", "Số văn bản nằm ngoài khối số máy này được cấp."),
     "number_taken": QT_TRANSLATE_NOOP("Messages", "Số văn bản đã được máy khác dùng."),
@@ -283,6 +463,24 @@ MESSAGES: dict[str, str] = {
         "Messages", "Mã thao tác đã được dùng (lỗi phần mềm; hãy báo cán bộ CNTT)."
     ),
     "device_mismatch": QT_TRANSLATE_NOOP("Messages", "Thao tác này thuộc về một máy khác."),
+    "seq_gap": QT_TRANSLATE_NOOP(
+        "Messages", "Thứ tự thao tác gửi lên bị hụt (lỗi phần mềm; hãy báo cán bộ CNTT)."
+    ),
+    "server_error": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy chủ gặp lỗi mỗi lần nhận thay đổi này nên thay đổi được để riêng; các thay đổi khác "
+        "vẫn được gửi. Hãy báo cán bộ CNTT.",
+    ),
+    "bad_signature": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Chữ ký của thay đổi không khớp với khoá của máy nên không được nhận. Dữ liệu trên máy "
+        "vẫn còn; hãy báo cán bộ CNTT.",
+    ),
+    "not_a_relay": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy này chưa được đăng ký làm máy chủ nội bộ của đơn vị với máy chủ thành phố. Hãy báo "
+        "cán bộ CNTT (lệnh city-server relay login).",
+    ),
     "role_forbidden": QT_TRANSLATE_NOOP(
         "Messages",
         "Người thực hiện không có quyền làm việc này theo phân quyền của đơn vị (việc của lãnh "
@@ -481,8 +679,22 @@ MESSAGES: dict[str, str] = {
     ),
 }
 
-# The sentence for a kind this catalogue does not know (``{kind}`` is filled in).
+# The sentence for a kind this catalogue does not know (``{kind}`` is filled in): the
+# command line's, for IT support.
 UNKNOWN_KIND = QT_TRANSLATE_NOOP("Messages", "Không thực hiện được thao tác ({kind}).")
+# The same for the clerk at the desktop, who is never shown a code.
+UNKNOWN_KIND_FOR_CLERK = QT_TRANSLATE_NOOP(
+    "Messages",
+    "Không thực hiện được thao tác. Dữ liệu đã lưu không bị ảnh hưởng. Hãy thử lại; nếu vẫn không "
+    "được, báo cán bộ CNTT (chi tiết đã ghi trong tệp nhật ký).",
+)
+
+
+#: Kinds after an accident to the store whose sentence ends with how to recover (when the
+#: newest verified backup was looked for: ``params["backup"]``, None when there is none).
+RECOVERABLE_KINDS = frozenset({"store_missing", "store_empty", "store_unreadable", "store_damaged"})
+#: What ``{path}`` reads as when an error does not name its folder.
+PATH_FALLBACK = QT_TRANSLATE_NOOP("Messages", "thư mục dữ liệu")
 
 
 def kind_of(error: Any) -> str | None:
@@ -505,16 +717,58 @@ def message(kind: str | None) -> str:
 
 
 class _Keep(dict[str, str]):
-    """Format parameters; a placeholder without a value stays as written."""
+    """Format parameters; a placeholder without a value stays as written, except ``{path}``,
+    which reads "the data folder" when given a fallback."""
+
+    def __init__(self, values: dict[str, str], path_fallback: str | None = None) -> None:
+        super().__init__(values)
+        self._path = path_fallback
 
     def __missing__(self, key: str) -> str:
+        if key == "path" and self._path is not None:
+            return self._path
         return "{" + key + "}"
 
 
-def fill(text: str, error: Any) -> str:
-    """``text`` with the error's parameters in it (``{max_length}``, ``{day}``...)."""
-    params = getattr(error, "params", None) or {}
-    return text.format_map(_Keep({str(k): str(v) for k, v in params.items()}))
+# A parenthesised part of a sentence that names a value (`` (tối đa {max_length} ký tự)``).
+_VALUED_PART = re.compile(r"\s*\([^()]*\{(\w+)\}[^()]*\)")
+
+
+def fill(text: str, error: Any, *, drop_unknown: bool = False) -> str:
+    """``text`` with the error's parameters in it (``{max_length}``, ``{day}``...).
+
+    A placeholder without a value stays as written; with ``drop_unknown`` a
+    parenthesised part whose value is not known is left out instead, so a
+    sentence reads well when its kind arrives without values (a server's refusal).
+    """
+    params = {str(k): str(v) for k, v in (getattr(error, "params", None) or {}).items()}
+    if drop_unknown:
+        text = _VALUED_PART.sub(lambda m: m.group(0) if m.group(1) in params else "", text)
+    return text.format_map(_Keep(params))
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def render(
+    kind: str | None, params: dict[str, Any] | None = None, translate: Callable[[str], str] = _same
+) -> str:
+    """The sentence for ``kind`` with ``params`` filled in (``{max_length}``, ``{path}``,
+    ``{backup}``...) and, after an accident to the store, how to recover; ``translate`` maps
+    a catalogue sentence to the interface language (the desktop passes Qt's). Without
+    ``params`` the sentence is returned as written, for the caller to fill."""
+    source = source_text(kind)
+    if source is None:
+        return translate(UNKNOWN_KIND).format(kind=kind)
+    if params is None:
+        return translate(source)
+    values = _Keep({str(k): str(v) for k, v in params.items() if v is not None}, translate(PATH_FALLBACK))
+    text = translate(source).format_map(values)
+    if kind in RECOVERABLE_KINDS and "backup" in params:
+        recovery = "recover_with_backup" if params.get("backup") else "recover_without_backup"
+        text += " " + translate(MESSAGES[recovery]).format_map(values)
+    return text
 
 
 def wait_text(seconds: int | None) -> str:
@@ -532,8 +786,10 @@ def wait_text(seconds: int | None) -> str:
 
 
 def message_for(error: Any) -> str:
-    """The Vietnamese sentence for a typed error (anything with a ``kind``), its values filled in."""
-    return fill(message(kind_of(error)), error)
+    """The Vietnamese sentence for a typed error (anything with a ``kind``), its values filled in
+    (``{max_length}``, ``{path}``...) and, after an accident to the store, how to recover."""
+    params = getattr(error, "params", None)
+    return render(kind_of(error), params if isinstance(params, dict) else {})
 
 
 def update_message(kind: str) -> str:

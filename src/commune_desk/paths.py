@@ -23,7 +23,8 @@ APP_NAME = "CommuneDesk"
 DATA_DIR_ENV = "COMMUNE_DESK_DATA_DIR"
 #: Environment variable that moves only the backup folder (e.g. to a second disk).
 BACKUP_DIR_ENV = "COMMUNE_DESK_BACKUP_DIR"
-
+#: Environment variable that moves the per-user state folder (the list of known data folders).
+STATE_DIR_ENV = "COMMUNE_DESK_STATE_DIR"
 #: Environment variable naming the bundled ``resources/`` folder (procedures, translations,
 #: update root); moves all resources at once (bundles, tests).
 RESOURCES_ENV = "COMMUNE_DESK_RESOURCES_DIR"
@@ -78,6 +79,8 @@ class AppPaths:
 
     data_dir: Path
     backup_dir: Path
+    #: Per-user folder outside the data folder (None: platformdirs, or $COMMUNE_DESK_STATE_DIR).
+    state_dir: Path | None = None
 
     @classmethod
     def resolve(cls, data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
@@ -110,6 +113,20 @@ class AppPaths:
     def settings_path(self) -> Path:
         """Per-installation settings (office identity, server address, language)."""
         return self.data_dir / "settings.json"
+
+    @property
+    def registry_path(self) -> Path:
+        """The per-user list of data folders that held a store (outside every data folder,
+        so a folder on a pulled USB stick is still known)."""
+        base = self.state_dir
+        if base is None:
+            chosen = os.environ.get(STATE_DIR_ENV)
+            base = (
+                Path(chosen)
+                if chosen
+                else Path(platformdirs.user_state_dir(APP_NAME, appauthor=False, roaming=False))
+            )
+        return base / "known-data-folders.json"
 
     @property
     def staging_dir(self) -> Path:

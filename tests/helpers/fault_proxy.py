@@ -22,6 +22,9 @@ throughput). Faults are switched at runtime through :meth:`FaultProxy.set`:
   request bytes contain this substring (e.g. ``b"POST /v1/push"``).
 - ``times``: how many times the per-connection faults may fire before they
   disarm themselves (``None``: no limit).
+- ``fail_containing``: answer ``500 server_error`` (as the server does for a
+  bug), without forwarding it, to every HTTP request whose body (gzip
+  inflated) contains these bytes: a server that fails on one operation.
 
 ``bytes_up`` / ``bytes_down`` count the bytes actually forwarded.
 """
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gzip
 import queue
 import socket
 import struct
@@ -59,6 +63,40 @@ class Faults:
     drop_reply: bool = False
     match: bytes | None = None
     times: int | None = None
+    fail_containing: bytes | None = None
+
+
+_FAILURE_BODY = b'{"kind":"server_error","message":"internal server error","retryable":true,"details":{}}'
+_FAILURE = (
+    b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\n"
+    b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_FAILURE_BODY), _FAILURE_BODY)
+)
+
+
+def _split_request(buffer: bytes) -> tuple[bytes, bytes] | None:
+    """(one complete HTTP request, the rest) or None while it is incomplete."""
+    end = buffer.find(b"\r\n\r\n")
+    if end < 0:
+        return None
+    head = buffer[:end].decode("latin-1").lower()
+    length = 0
+    for line in head.split("\r\n")[1:]:
+        name, _, value = line.partition(":")
+        if name.strip() == "content-length":
+            length = int(value.strip())
+    total = end + 4 + length
+    if len(buffer) < total:
+        return None
+    return buffer[:total], buffer[total:]
+
+
+def _request_body(request: bytes) -> bytes:
+    """The body of one HTTP request, inflated when it is gzip-encoded."""
+    head, _, body = request.partition(b"\r\n\r\n")
+    if b"content-encoding: gzip" in head.lower():
+        with contextlib.suppress(OSError, EOFError):
+            return gzip.decompress(body)
+    return body
 
 
 class _RateLimiter:
@@ -93,6 +131,7 @@ class _Connection:
         self.matched = False
         self.awaiting_reply = False
         self._tail = b""
+        self._pending = b""
         self._eof_count = 0
         self._lock = threading.Lock()
         self.threads: list[threading.Thread] = []
@@ -146,9 +185,31 @@ class _Connection:
                 data = b""
             if direction == "up" and data:
                 self._note_request(data)
+                if self.proxy.faults.fail_containing is not None:
+                    data = self._screen(data)
+                    if self.closed.is_set():
+                        return
+                    if not data:
+                        continue
             q.put((time.monotonic(), data))
             if not data:
                 return
+
+    def _screen(self, data: bytes) -> bytes:
+        """Whole requests to forward; a request carrying the marker is answered 500 here."""
+        marker = self.proxy.faults.fail_containing
+        self._pending += data
+        out = b""
+        while (split := _split_request(self._pending)) is not None:
+            request, self._pending = split
+            if marker and marker in _request_body(request):
+                self.proxy._fired()
+                with contextlib.suppress(OSError):
+                    self.client.sendall(_FAILURE)
+                self.finish()
+                return b""
+            out += request
+        return out
 
     def _note_request(self, data: bytes) -> None:
         faults = self.proxy.faults

@@ -45,3 +45,59 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
         yield backend
     finally:
         keyring.set_keyring(previous)
+
+
+class FileKeyring(keyring.backend.KeyringBackend):
+    """Secrets in a JSON file, so a child process shares the parent's keyring (as the OS's does).
+
+    Test use only (the secrets are in clear text); the file is rewritten whole on
+    every change and read on every lookup.
+    """
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self, path: str | None = None) -> None:
+        super().__init__()
+        import os
+
+        self.path = path or os.environ[FILE_KEYRING_ENV]
+
+    def _load(self) -> dict[str, str]:
+        import json
+
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _save(self, data: dict[str, str]) -> None:
+        import json
+        import os
+
+        partial = f"{self.path}.partial"
+        with open(partial, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        os.replace(partial, self.path)
+
+    def get_password(self, service: str, username: str) -> str | None:
+        """Return the stored secret or None."""
+        return self._load().get(f"{service}\n{username}")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        """Store a secret."""
+        data = self._load()
+        data[f"{service}\n{username}"] = password
+        self._save(data)
+
+    def delete_password(self, service: str, username: str) -> None:
+        """Delete a secret; raise like real backends when it is absent."""
+        data = self._load()
+        if data.pop(f"{service}\n{username}", None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+        self._save(data)
+
+
+#: Environment variable naming the file of a :class:`FileKeyring` (for child processes).
+FILE_KEYRING_ENV = "COMMUNE_TEST_KEYRING_FILE"

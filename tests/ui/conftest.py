@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from commune_desk.paths import AppPaths
 from commune_desk.ui.qt_compat import compensate_none_returns
@@ -66,6 +67,92 @@ def sign_in(
     actor = desktop.call_on_store(work)
     desktop.ctx.session.sign_in(actor)
     return actor
+
+
+def ime_type(widget: QWidget, text: str) -> None:
+    """Type ``text`` as a Vietnamese input method (Telex/Unikey) delivers it.
+
+    Each word is composed in a pre-edit string (the letters so far, as the input
+    method shows them while the clerk types "Ddawngj"), then committed whole; the
+    space after it is committed too. No key event carries the letters.
+    """
+    widget.setFocus()
+    for n, word in enumerate(text.split(" ")):
+        for end in range(1, len(word) + 1):
+            QApplication.sendEvent(widget, QInputMethodEvent(word[:end], []))
+        commit = QInputMethodEvent("", [])
+        commit.setCommitString(word if n == 0 else " " + word)
+        QApplication.sendEvent(widget, commit)
+
+
+def on_next_dialog(
+    action: Callable[[QWidget], None], *, popup: bool = False, within_ms: int = 5000
+) -> list[QWidget]:
+    """Run ``action(dialog)`` as soon as a modal dialog (or a popup menu) is open.
+
+    The dialog's ``exec()`` blocks the test, so the answer is prepared first; the
+    returned list receives the dialog, to be inspected afterwards. Nothing happens
+    (and the list stays empty) if no dialog opens within ``within_ms``. Armed while a
+    dialog is open, it waits for the next dialog (the one that dialog opens).
+    """
+    seen: list[QWidget] = []
+    deadline = time.monotonic() + within_ms / 1000
+    current = QApplication.activePopupWidget if popup else QApplication.activeModalWidget
+    already_open = current()  # armed inside a dialog: wait for the next one, not this one
+
+    def poll() -> None:
+        found = current()
+        if found is None or found is already_open or not found.isVisible():
+            if time.monotonic() < deadline:
+                QTimer.singleShot(10, poll)
+            return
+        seen.append(found)
+        owner = found.parentWidget().window() if found.parentWidget() is not None else None
+        if isinstance(found, QDialog) and owner is not None:
+            # What a window manager does when a dialog closes (the offscreen platform does not).
+            found.finished.connect(lambda _result: owner.activateWindow())
+        action(found)
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+@pytest.fixture
+def city(tmp_path: Path) -> Iterator[Any]:
+    """The real city server (commune C01) on an ephemeral loopback port, with an in-memory
+    keyring for the clients."""
+    from tests.helpers.city_server import run_city_server, sqlite_url
+    from tests.helpers.memory_keyring import memory_keyring
+
+    with memory_keyring(), run_city_server(sqlite_url(tmp_path), communes=("C01",)) as server:
+        yield server
+
+
+@pytest.fixture
+def ime() -> Any:
+    """The ``ime_type`` helper, as a fixture."""
+    return ime_type
+
+
+@pytest.fixture
+def answer() -> Any:
+    """The ``on_next_dialog`` helper, as a fixture."""
+    return on_next_dialog
+
+
+@pytest.fixture
+def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Message boxes are recorded instead of waiting for a click."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+
+    def fake_exec(box: QMessageBox) -> int:
+        shown.append(box.text())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    return shown
 
 
 @pytest.fixture

@@ -40,15 +40,33 @@ def _type(widget: object, text: str) -> None:
             )
 
 
+def _key(widget: object, name: str) -> None:
+    """Press and release one named key (``Return``, ``Tab``...) on ``widget``."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(widget, getattr(Qt.Key, f"Key_{name}"))  # type: ignore[arg-type]
+
+
 def main(out: Path = DEFAULT_OUT, *, dossiers: int = 600, lang: str = "vi") -> list[Path]:
     """Render each page with demo data; return the PNG paths written."""
     import commune_desk.update.detect as detect
+    from commune_desk.paths import STATE_DIR_ENV
 
     plugged_in = detect.candidate_roots
     detect.candidate_roots = lambda: []  # no stick: the same settings page on every machine
+    # The scratch stores below are deleted and made again at the same paths on every run:
+    # keep the list of data folders that held a store away from the user's own.
+    state = os.environ.get(STATE_DIR_ENV)
+    os.environ[STATE_DIR_ENV] = tempfile.mkdtemp(prefix="commune-desk-screenshots-state-")
     try:
         return _render(out, dossiers=dossiers, lang=lang)
     finally:
+        shutil.rmtree(os.environ[STATE_DIR_ENV], ignore_errors=True)
+        if state is None:
+            del os.environ[STATE_DIR_ENV]
+        else:
+            os.environ[STATE_DIR_ENV] = state
         detect.candidate_roots = plugged_in
         _stop_file_logging()  # its folder was a scratch folder, now deleted
 
@@ -68,7 +86,7 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
     from commune_desk.paths import AppPaths
     from commune_desk.ui.app import DesktopApp
     from commune_desk.ui.demo import DEMO_CLERK, DEMO_LEADER, DEMO_PASSWORD, _fill
-    from commune_desk.ui.screenshots import wait_idle
+    from commune_desk.ui.screenshots import wait_idle, wait_page
 
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -102,8 +120,9 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
                 written.append(path)
 
             intake = window.show_page("intake")
-            wait_idle(desktop)
+            wait_page(desktop, window, "intake", lambda: intake.procedure_list.count() > 0)
             _type(intake.procedure_search, "khai sinh")
+            _key(intake.procedure_search, "Return")  # choose the highlighted procedure
             _type(intake.name_edit, "Đặng Thị Đào")
             _type(intake.id_edit, "001190012345")
             _type(intake.phone_edit, "0912345678")
@@ -112,11 +131,16 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
             shot("01-tiep-nhan")
 
             dossiers_page = window.show_page("dossiers")
-            wait_idle(desktop)
-            dossiers_page.table.selectRow(2)
+            wait_page(desktop, window, "dossiers", lambda: dossiers_page.model.rowCount() > 0)
+            # A dossier with a result ready: its history, and the correction offered.
+            rows = dossiers_page.model.rows
+            ready = next((n for n, r in enumerate(rows) if r.status == 9), 2)
+            dossiers_page.table.selectRow(ready)
+            wait_page(desktop, window, "dossiers", lambda: dossiers_page.detail.detail is not None)
             shot("02-ho-so")
 
             window.show_page("incoming")
+            wait_page(desktop, window, "incoming")
             shot("03-van-ban-den")
             # The leader signs in (Ctrl+L, another name): signing outgoing documents and the
             # settings are theirs.
@@ -126,6 +150,7 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
             names = {"outgoing": "04-van-ban-di", "reports": "06-bao-cao"}
             for key, name in names.items():
                 window.show_page(key)
+                wait_page(desktop, window, key)
                 shot(name)
             settings = window.show_page("settings")
             wait_idle(desktop)

@@ -160,6 +160,7 @@ def test_two_clerks_on_one_pc_are_each_named_in_the_log_book_and_history(
         intake.slip_action = "none"
         idle(desktop)
         keys(intake.procedure_search, "chung thuc chu ky")
+        _enter(intake.procedure_search)  # choose the highlighted procedure
         keys(intake.name_edit, name)
         keys(intake.id_edit, id_number)
         intake.last_slip = None
@@ -186,7 +187,11 @@ def test_two_clerks_on_one_pc_are_each_named_in_the_log_book_and_history(
     )
     detail.record(EventKind.ASSIGNED, "Tư pháp")
     qtbot.waitUntil(lambda: detail.history.rowCount() == 2, timeout=10_000)
-    history = [(detail.history.item(r, 1).text(), detail.history.item(r, 2).text()) for r in range(2)]
+    # Each row: "time\nwho" then "step\nreason".
+    history = [
+        (detail.history.item(r, 1).text().split("\n")[0], detail.history.item(r, 0).text().split("\n")[1])
+        for r in range(2)
+    ]
     assert history == [("Tiếp nhận", "Nguyễn Thị Lan"), ("Chuyển xử lý", "Phạm Văn Hùng")]
     detail.produce_slip("06")
     qtbot.waitUntil(lambda: detail.last_slip is not None and detail.last_slip.form == "06", timeout=10_000)
@@ -234,6 +239,7 @@ def test_work_queued_before_a_switch_stays_the_previous_clerks(
     intake.slip_action = "none"
     idle(desktop)
     keys(intake.procedure_search, "chung thuc chu ky")
+    _enter(intake.procedure_search)  # choose the highlighted procedure
     keys(intake.name_edit, "Vũ Thị Ngọc Ánh")
     keys(intake.id_edit, "001190012345")
     # The store thread is busy with something slow when Lan presses Enter ...

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QSpinBox, QWidget
+from tests.ui.conftest import on_next_dialog
 
 from commune_desk.ui.papers_table import COUNT, FORM, NAME
 
@@ -31,6 +32,7 @@ def test_papers_typed_with_keys_are_printed_exactly_and_gone_for_the_next_citize
     page.slip_action = "none"
     idle(desktop)
     keys(page.procedure_search, "khai sinh")
+    QTest.keyClick(page.procedure_search, Qt.Key.Key_Return)  # choose the highlighted row
     table = page.papers_table
     assert table.rowCount() == 3 and _editors(page) == []  # no widget parked in any cell
 
@@ -84,6 +86,7 @@ def test_papers_typed_with_keys_are_printed_exactly_and_gone_for_the_next_citize
     QApplication.processEvents()
     assert _editors(page) == [] and table.viewport().findChildren(QComboBox) == []
     keys(page.procedure_search, "khai sinh")
+    QTest.keyClick(page.procedure_search, Qt.Key.Key_Return)  # choose the highlighted row
     assert page.papers_box.rows() == [
         ("Tờ khai đăng ký khai sinh", "original", 1, True),
         ("Giấy chứng sinh (hoặc văn bản làm chứng)", "original", 1, True),
@@ -97,12 +100,19 @@ def test_escape_while_editing_a_form_leaves_nothing_behind(
     page = desktop.window.show_page("intake")
     idle(desktop)
     keys(page.procedure_search, "chung thuc chu ky")
+    QTest.keyClick(page.procedure_search, Qt.Key.Key_Return)  # choose the highlighted row
     table = page.papers_table
     _go(table, 0, FORM)
     QTest.keyClick(table, Qt.Key.Key_F2)
     assert len(_editors(page)) == 1  # the drop-down exists only while editing
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)  # closes the editor
-    QTest.keyClick(page.procedure_search, Qt.Key.Key_Escape)  # clears the form
+    # Esc clears the form, once the clerk confirms (a procedure was chosen: there is work to lose).
+    on_next_dialog(
+        lambda box: QTest.keyClick(
+            next(b for b in box.buttons() if b.text().startswith("Xoá")), Qt.Key.Key_Space
+        )
+    )
+    QTest.keyClick(page.procedure_search, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: table.rowCount() == 0, timeout=5000)
     QApplication.processEvents()
     assert _editors(page) == []
@@ -114,6 +124,7 @@ def test_an_unticked_list_prints_no_paper_at_all(desktop: Any, qtbot: Any, keys:
     page.slip_action = "none"
     idle(desktop)
     keys(page.procedure_search, "chung thuc chu ky")
+    QTest.keyClick(page.procedure_search, Qt.Key.Key_Return)  # choose the highlighted row
     table = page.papers_table
     for row in range(table.rowCount()):
         _go(table, row, NAME)
@@ -132,6 +143,7 @@ def test_a_statutory_extension_is_offered_with_its_legal_basis(
     page.slip_action = "none"
     idle(desktop)
     keys(page.procedure_search, "nhan cha me con")
+    QTest.keyClick(page.procedure_search, Qt.Key.Key_Return)  # choose the highlighted row
     combo = page.papers_box.extension_combo
     assert combo.isVisible() and combo.count() == 2
     assert "Khoản 2 Điều 25 Luật Hộ tịch năm 2014" in combo.itemText(1)
@@ -145,4 +157,5 @@ def test_a_statutory_extension_is_offered_with_its_legal_basis(
     lines = dict(page.last_slip.lines)
     assert "Khoản 2 Điều 25" in lines["Thời hạn kéo dài"]
     keys(page.procedure_search, "khai sinh")
+    QTest.keyClick(page.procedure_search, Qt.Key.Key_Return)  # choose the highlighted row
     assert not page.papers_box.extension_combo.isVisible()  # no extension for this one

@@ -1,14 +1,20 @@
-"""Screenshots of every main screen at 1366×768, saved to docs/screenshots/ for the README."""
+"""Screenshots of every main screen at 1366×768, saved to docs/screenshots/ for the README,
+and each one shows its page filled (a page grabbed before it was built is a blank area)."""
 
 from __future__ import annotations
 
 import importlib.util
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage, QPainter
 
 HERE = Path(__file__).resolve().parent
+#: The navigation rail on the left and the status bar at the bottom are there even when
+#: the page is empty: only the area between them tells a filled page from a blank one.
+RAIL_WIDTH, STATUS_HEIGHT = 150, 30
+STEP = 3
 
 
 def _script() -> Any:
@@ -19,7 +25,31 @@ def _script() -> Any:
     return module
 
 
-def test_screenshots_of_every_screen(qapp: Any) -> None:
+def filled_fraction(image: QImage, *, left: int = 0, bottom: int = 0) -> float:
+    """Share of the page area's sampled pixels that differ from its most common colour."""
+    colours = Counter(
+        image.pixel(x, y)
+        for x in range(left, image.width(), STEP)
+        for y in range(0, image.height() - bottom, STEP)
+    )
+    total = sum(colours.values())
+    return 1 - colours.most_common(1)[0][1] / total
+
+
+def test_a_blank_page_is_told_from_a_filled_one(qapp: Any) -> None:
+    blank = QImage(1366, 768, QImage.Format.Format_RGB32)
+    blank.fill(QColor("#efefef"))
+    painter = QPainter(blank)  # the rail alone, as in the README's empty first screenshot
+    painter.fillRect(0, 0, RAIL_WIDTH, 768, QColor("#1f3b5a"))
+    painter.end()
+    assert filled_fraction(blank, left=RAIL_WIDTH, bottom=STATUS_HEIGHT) == 0
+    painter = QPainter(blank)
+    painter.drawText(400, 300, "Tiếp nhận hồ sơ: Đặng Thị Đào, 001190012345")
+    painter.end()
+    assert 0 < filled_fraction(blank, left=RAIL_WIDTH, bottom=STATUS_HEIGHT) < 0.08  # one line is not a page
+
+
+def test_screenshots_of_every_screen_show_their_page_filled(qapp: Any) -> None:
     script = _script()
     written = script.main(script.DEFAULT_OUT, dossiers=300)
     assert len(written) == 11
@@ -27,5 +57,9 @@ def test_screenshots_of_every_screen(qapp: Any) -> None:
     for path in written:
         image = QImage(str(path))
         assert not image.isNull(), path
-        if not any(name in path.name for name in dialogs):
-            assert (image.width(), image.height()) == script.SIZE, path
+        if any(name in path.name for name in dialogs):
+            assert filled_fraction(image) > 0.05, path
+            continue
+        assert (image.width(), image.height()) == script.SIZE, path
+        filled = filled_fraction(image, left=RAIL_WIDTH, bottom=STATUS_HEIGHT)
+        assert filled > 0.08, f"{path.name}: the page looks empty ({filled:.1%} drawn)"

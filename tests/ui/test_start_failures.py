@@ -6,37 +6,23 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-import pytest
-from PySide6.QtWidgets import QMessageBox
-
-
-@pytest.fixture
-def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Message boxes are recorded instead of waiting for a click."""
-    shown: list[str] = []
-
-    def fake_exec(box: QMessageBox) -> int:
-        shown.append(box.text())
-        return 0
-
-    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
-    return shown
-
 
 def _args(data_dir: Path) -> argparse.Namespace:
     return argparse.Namespace(data_dir=str(data_dir), lang=None, self_test=False, demo=False)
 
 
-def test_damaged_store_apologises_and_exits_1(qapp: Any, tmp_path: Path, dialogs: list[str]) -> None:
+def test_damaged_store_is_explained_and_exits_1(qapp: Any, tmp_path: Path, dialogs: list[str]) -> None:
     from commune_desk.ui.app import run_app
 
     data = tmp_path / "data"
     data.mkdir()
     (data / "commune-desk.sqlite3").write_bytes(b"this is not a database" * 100)
     assert run_app(_args(data)) == 1
-    assert len(dialogs) == 1, [d[:40] for d in dialogs]  # one apology, not one per task
-    assert "Xin lỗi" in dialogs[0] and "commune-desk.log" in dialogs[0]
+    assert len(dialogs) == 1, [d[:40] for d in dialogs]  # one message, not one per task
+    assert "bị hỏng, không đọc được" in dialogs[0] and "commune-desk.sqlite3" in dialogs[0]
     assert "Traceback" in (data / "logs" / "commune-desk.log").read_text(encoding="utf-8")
+    # nothing was written over it
+    assert (data / "commune-desk.sqlite3").read_bytes() == b"this is not a database" * 100
 
 
 def test_unusable_data_folder_apologises_and_exits_1(qapp: Any, tmp_path: Path, dialogs: list[str]) -> None:

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
 from sqlalchemy import select
-from tests.helpers.city_server import RunningServer, run_city_server, sqlite_url
-from tests.helpers.memory_keyring import memory_keyring
+from tests.helpers.city_server import RunningServer
+from tests.ui.conftest import on_next_dialog
 from tests.ui.inbox_setup import prepare_inbox
 
 from commune_desk.store.models import AuditEntry, IncomingDocument
-
-
-@pytest.fixture()
-def city(tmp_path: Path) -> Iterator[RunningServer]:
-    """The real city server on an ephemeral port, with an in-memory keyring for the clients."""
-    with memory_keyring(), run_city_server(sqlite_url(tmp_path), communes=("C01",)) as server:
-        yield server
 
 
 def test_sync_page_lists_and_resolves_what_waits(
@@ -73,6 +65,18 @@ def test_sync_page_lists_and_resolves_what_waits(
     qtbot.waitUntil(lambda: page.conflicts.rowCount() == 0, timeout=10_000)
 
     page.quarantine.selectRow(0)
+    # Setting a change aside for good asks first; Esc keeps it.
+    asked = on_next_dialog(lambda box: QTest.keyClick(box.focusWidget() or box, Qt.Key.Key_Escape))
+    page.discard_button.click()
+    assert len(asked) == 1 and "không bao giờ được gửi" in asked[0].text()
+    idle(desktop)
+    assert page.quarantine.rowCount() == 1
+
+    def discard(box: Any) -> None:
+        button = next(b for b in box.findChildren(QPushButton) if b.text() == "Bỏ qua thay đổi")
+        QTest.keyClick(button, Qt.Key.Key_Space)
+
+    on_next_dialog(discard)
     page.discard_button.click()
     qtbot.waitUntil(lambda: page.quarantine.rowCount() == 0, timeout=10_000)
     idle(desktop)

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from tests.helpers.city_server import RunningServer, run_city_server, sqlite_url
-from tests.helpers.memory_keyring import memory_keyring
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from tests.helpers.city_server import RunningServer
 
 from commune_desk.app import AppContext
 from commune_desk.paths import AppPaths
-
-
-@pytest.fixture()
-def city(tmp_path: Path) -> Iterator[RunningServer]:
-    """The real city server on an ephemeral port, with an in-memory keyring for the client."""
-    with memory_keyring(), run_city_server(sqlite_url(tmp_path), communes=("C01",)) as server:
-        yield server
 
 
 def test_sync_round_from_the_page_empties_the_queue(
@@ -48,6 +40,7 @@ def test_sync_round_from_the_page_empties_the_queue(
     intake.slip_action = "none"
     idle(desktop)
     keys(intake.procedure_search, "chung thuc chu ky")
+    QTest.keyClick(intake.procedure_search, Qt.Key.Key_Return)  # choose the highlighted row
     keys(intake.name_edit, "Vũ Thị Ngọc Ánh")
     keys(intake.id_edit, "001190012345")
     intake.save()

@@ -77,7 +77,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     ),
     "__main__": frozenset({"cli"}),
     "__init__": frozenset(),
-    "city_server": frozenset({"protocol", "domain"}),
+    # The CLI starts the office relay; carry refusals use the app's one message catalogue.
+    "city_server": frozenset({"protocol", "domain", "city_server.relay", "messages"}),
+    # The relay is a client of the city (it syncs with it).
+    "city_server.relay": frozenset({"protocol", "domain", "sync", "city_server", "messages"}),
 }
 
 
@@ -88,7 +91,7 @@ def _part(module: str) -> str | None:
     """
     parts = module.split(".")
     if parts[0] == "city_server":
-        return "city_server"
+        return "city_server.relay" if parts[1:2] == ["relay"] else "city_server"
     if parts[0] != "commune_desk":
         return None
     if len(parts) > 1 and parts[1] in ALLOWED:

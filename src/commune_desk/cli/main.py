@@ -19,10 +19,12 @@ from commune_desk.paths import private_files
 #: Modules that contribute sub-commands, in the order they appear in --help.
 COMMAND_MODULES = (
     "commune_desk.cli.store_commands",
+    "commune_desk.cli.folder_commands",
     "commune_desk.cli.register_commands",
     "commune_desk.cli.sync_commands",
     "commune_desk.cli.update_commands",
     "commune_desk.cli.support_commands",
+    "commune_desk.cli.carry_commands",
 )
 
 

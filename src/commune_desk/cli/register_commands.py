@@ -12,7 +12,7 @@ import argparse
 import json
 from typing import Any
 
-from commune_desk.cli.store_commands import _with_context
+from commune_desk.cli.common import with_context
 from commune_desk.services.values import IncomingDocumentInfo, RegisterRow
 
 
@@ -41,7 +41,7 @@ def _void(args: argparse.Namespace) -> int:
         print(f"Đã huỷ số {args.number} của sổ {args.series}.")
         return 0
 
-    return _with_context(args, body)
+    return with_context(args, body, lock="void")
 
 
 def row_json(row: RegisterRow) -> dict[str, Any]:
@@ -79,4 +79,4 @@ def _book(args: argparse.Namespace) -> int:
             print(f"{number:>6}  {text}{void}")
         return 0
 
-    return _with_context(args, body)
+    return with_context(args, body)

@@ -1,29 +1,26 @@
-"""Store sub-commands for IT support and automation.
+"""Store sub-commands for IT support and automation: ``demo``, ``intake``, ``procedures``, ``search``.
 
-``demo``, ``intake``, ``procedures``, ``search``, ``db check``, ``backup``,
-``restore``. Errors a clerk or IT person can fix print a Vietnamese sentence
-on stderr and exit with status 2 (bad input) or 1 (a check or operation failed).
+``db check``, ``backup`` and ``restore`` are in ``folder_commands``. Errors a
+clerk or IT person can fix print a Vietnamese sentence on stderr and exit with
+status 2 (bad input) or 1 (a check or operation failed); the commands that
+write hold the store lock while they run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from commune_desk.cli.intake_args import add_intake_arguments, check_arguments, new_dossier_from
+from commune_desk.cli.common import EXIT_FAILED, EXIT_INVALID, fail, with_context
+from commune_desk.cli.intake_args import add_intake_arguments, new_dossier_from
 from commune_desk.domain.calendar import VN_TZ, DayKind
-from commune_desk.domain.errors import DomainError, ValidationError
+from commune_desk.domain.errors import ValidationError
 from commune_desk.messages import message_for
-from commune_desk.paths import AppPaths
 from commune_desk.services.values import DossierSummary, ProcedureInfo
 
-EXIT_INVALID = 2
-EXIT_FAILED = 1
+__all__ = ["EXIT_FAILED", "EXIT_INVALID", "register"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -60,58 +57,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     search.add_argument("--json", action="store_true", help="one JSON object per line")
     search.set_defaults(handler=_search)
 
-    db = subparsers.add_parser("db", help="store maintenance")
-    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    check = db_sub.add_parser("check", help="integrity check plus the store's own invariants")
-    check.add_argument("--no-blobs", action="store_true", help="skip re-hashing attachment files")
-    check.set_defaults(handler=_db_check)
-
-    backup = subparsers.add_parser("backup", help="back up the store and attachments (rotated)")
-    backup.add_argument("--to", type=Path, metavar="DIR", help="folder (default: the backup folder)")
-    backup.add_argument("--keep", type=int, default=10, help="archives to keep in that folder")
-    backup.set_defaults(handler=_backup)
-
-    restore = subparsers.add_parser("restore", help="restore a backup archive (close the app first)")
-    restore.add_argument("file", type=Path, metavar="FILE")
-    restore.set_defaults(handler=_restore)
-
 
 # --- helpers -------------------------------------------------------------------
-
-
-def _paths(args: argparse.Namespace) -> AppPaths:
-    return AppPaths.resolve(getattr(args, "data_dir", None))
-
-
-def _fail(message: str, code: int = EXIT_INVALID) -> int:
-    print(message, file=sys.stderr)
-    return code
-
-
-def _with_context(args: argparse.Namespace, body: Callable[[Any], int]) -> int:
-    """Open the store, run ``body(context)``, map domain errors to Vietnamese messages."""
-    from commune_desk.app import AppContext  # the CLI's --help must not need the store
-
-    try:
-        check_arguments(vars(args).values())
-    except ValidationError as exc:
-        return _fail(message_for(exc), EXIT_INVALID)
-    try:
-        context = AppContext.open(_paths(args))
-    except DomainError as exc:
-        return _fail(message_for(exc), EXIT_FAILED)
-    try:
-        return body(context)
-    except BrokenPipeError:  # e.g. `commune-desk procedures | head`
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
-        return 0
-    except ValidationError as exc:
-        return _fail(message_for(exc), EXIT_INVALID)
-    except DomainError as exc:
-        code = EXIT_INVALID if exc.kind in ("unknown_procedure", "illegal_transition") else EXIT_FAILED
-        return _fail(message_for(exc), code)
-    finally:
-        context.close()
 
 
 def _summary_json(s: DossierSummary) -> dict[str, Any]:
@@ -138,7 +85,7 @@ def _demo(args: argparse.Namespace) -> int:
     from commune_desk.services.demo import generate_demo
 
     if args.dossiers < 0:
-        return _fail("Số hồ sơ mẫu phải lớn hơn hoặc bằng 0.")
+        return fail("Số hồ sơ mẫu phải lớn hơn hoặc bằng 0.")
 
     def body(context: Any) -> int:
         with tqdm(total=args.dossiers, unit="hồ sơ", file=sys.stderr, disable=None) as bar:
@@ -149,18 +96,19 @@ def _demo(args: argparse.Namespace) -> int:
             summary = generate_demo(context, args.dossiers, args.seed, progress)
         print(
             f"Đã tạo {summary.dossiers} hồ sơ mẫu ({summary.events} sự kiện), "
-            f"{summary.incoming} văn bản đến, {summary.outgoing} văn bản đi."
+            f"{summary.incoming} văn bản đến, {summary.outgoing} văn bản đi. "
+            "Đây là kho dữ liệu mẫu: không bao giờ đồng bộ với máy chủ."
         )
         return 0
 
-    return _with_context(args, body)
+    return with_context(args, body, lock="demo")
 
 
 def _intake(args: argparse.Namespace) -> int:
     try:  # arguments that are not even text, dates or papers: before the store is opened
         new = new_dossier_from(args)
     except ValidationError as exc:
-        return _fail(message_for(exc))
+        return fail(message_for(exc))
 
     def body(context: Any) -> int:
         detail = context.services.register_dossier(new).value
@@ -180,7 +128,7 @@ def _intake(args: argparse.Namespace) -> int:
                 print(f"Thời hạn kéo dài: {detail.extension.name} ({detail.extension.legal_basis})")
         return 0
 
-    return _with_context(args, body)
+    return with_context(args, body, lock="intake")
 
 
 def time_limit_text(kind: DayKind, amount: int) -> str:
@@ -222,12 +170,12 @@ def _procedures(args: argparse.Namespace) -> int:
                 print(f"{'':<10}   kéo dài {e.code}: {e.name}, {how} {limit} ({e.legal_basis})")
         return 0
 
-    return _with_context(args, body)
+    return with_context(args, body)
 
 
 def _search(args: argparse.Namespace) -> int:
     if args.limit < 1:
-        return _fail("Giới hạn kết quả phải lớn hơn 0.")
+        return fail("Giới hạn kết quả phải lớn hơn 0.")
 
     def body(context: Any) -> int:
         rows = context.services.search_dossiers(args.text, limit=args.limit)
@@ -240,52 +188,4 @@ def _search(args: argparse.Namespace) -> int:
             print("Không tìm thấy hồ sơ nào.", file=sys.stderr)
         return 0
 
-    return _with_context(args, body)
-
-
-def _db_check(args: argparse.Namespace) -> int:
-    paths = _paths(args)
-    if not paths.db_path.is_file():
-        return _fail(f"Không có cơ sở dữ liệu tại {paths.db_path}.", EXIT_FAILED)
-
-    def body(context: Any) -> int:
-        report = context.services.check_store(verify_blobs=not args.no_blobs)
-        for name in report.checked:
-            print(f"checked: {name}")
-        for problem in report.problems:
-            print(f"PROBLEM: {problem}")
-        if report.ok:
-            print("Cơ sở dữ liệu không có lỗi.")
-            return 0
-        print(f"Phát hiện {len(report.problems)} lỗi trong cơ sở dữ liệu.", file=sys.stderr)
-        return EXIT_FAILED
-
-    try:
-        return _with_context(args, body)
-    except Exception as exc:  # a damaged file may fail to open at all  # noqa: BLE001
-        return _fail(f"Cơ sở dữ liệu bị hỏng, không mở được: {exc}", EXIT_FAILED)
-
-
-def _backup(args: argparse.Namespace) -> int:
-    from commune_desk.services.backup import create_backup
-
-    try:
-        info = create_backup(_paths(args), to_dir=args.to, keep=args.keep)
-    except DomainError as exc:
-        return _fail(message_for(exc), EXIT_FAILED)
-    print(f"Đã sao lưu vào {info.path} ({info.size} byte, {info.blobs} tệp đính kèm).")
-    return 0
-
-
-def _restore(args: argparse.Namespace) -> int:
-    from commune_desk.app import AppContext
-    from commune_desk.services.backup import restore_backup
-
-    paths = _paths(args)
-    try:
-        info = restore_backup(paths, args.file)
-        AppContext.open(paths).close()  # migrate a backup made by an older version now
-    except DomainError as exc:
-        return _fail(message_for(exc), EXIT_FAILED)
-    print(f"Đã khôi phục dữ liệu từ {info.path}.")
-    return 0
+    return with_context(args, body)

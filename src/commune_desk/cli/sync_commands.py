@@ -52,10 +52,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     status.set_defaults(handler=_status)
 
 
-def _open(args: argparse.Namespace) -> Any:
+def _open(args: argparse.Namespace, lock: str | None = None) -> Any:
+    """The open context (holding the store lock for ``lock``), or the exit status after
+    saying in Vietnamese why the store cannot be used (in use, missing, damaged...)."""
     from commune_desk.app import AppContext  # lazy: keep `--help` fast
+    from commune_desk.cli.common import explain
+    from commune_desk.sync.installation import IdentityEvent
 
-    return AppContext.open(AppPaths.resolve(args.data_dir))
+    paths = AppPaths.resolve(args.data_dir)
+    try:
+        ctx = AppContext.open(paths, lock=lock)
+    except Exception as exc:  # noqa: BLE001 - typed or classified, else re-raised
+        return explain(exc, paths)
+    if ctx.identity is not None and ctx.identity.event in (IdentityEvent.MOVED, IdentityEvent.REWOUND):
+        print(message(ctx.identity.event.value), file=sys.stderr)  # for the IT officer, first
+    return ctx
 
 
 def _login(args: argparse.Namespace) -> int:
@@ -69,7 +80,10 @@ def _login(args: argparse.Namespace) -> int:
     if not password:
         print("Chưa nhập mật khẩu.", file=sys.stderr)
         return EXIT_INVALID
-    with _open(args) as ctx:
+    ctx = _open(args, lock="login")
+    if isinstance(ctx, int):
+        return ctx
+    with ctx:
         try:
             account = login(
                 ctx.store,
@@ -127,7 +141,10 @@ def _sync(args: argparse.Namespace) -> int:
     if not args.once:
         args.sync_parser.print_help()
         return EXIT_INVALID
-    with _open(args) as ctx:
+    ctx = _open(args, lock="sync")
+    if isinstance(ctx, int):
+        return ctx
+    with ctx:
         result = SyncEngine(ctx.store, ctx.blobs).sync_once()
         fingerprint = _fingerprint(ctx) if result.error_kind == "device_key_mismatch" else "?"
     attention = result.quarantined > 0 or result.conflicts > 0
@@ -141,6 +158,8 @@ def _sync(args: argparse.Namespace) -> int:
         print(text, file=sys.stderr)
     else:
         print(f"Đồng bộ xong: gửi {result.pushed}, nhận {result.pulled} thay đổi.")
+    if result.notice and not args.json:
+        print(message(result.notice))
     if not result.ok:
         return EXIT_FAILED
     if not result.converged:
@@ -153,7 +172,10 @@ def _status(args: argparse.Namespace) -> int:
     from commune_desk.sync.engine import SyncEngine
     from commune_desk.sync.state import load_state
 
-    with _open(args) as ctx:
+    ctx = _open(args)
+    if isinstance(ctx, int):
+        return ctx
+    with ctx:
         engine = SyncEngine(ctx.store, ctx.blobs)
         status = engine.status.to_json()
         account = load_account(ctx.store)

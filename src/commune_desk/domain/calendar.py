@@ -411,6 +411,26 @@ class CalendarData:
         return None
 
 
+def calendar_from_values(
+    base_version: int,
+    source: str | None,
+    base: list[Any],
+    overrides_version: int | None,
+    overrides: list[Any],
+    hours: dict[str, Any],
+) -> CalendarData:
+    """The calendar from the decoded values of a ``work_calendar`` row or record (a PC's
+    store, a pulled record, the services and the sync engine alike)."""
+    return CalendarData(
+        base_version=int(base_version),
+        base_source=str(source or ""),
+        base=parse_days(base or []),
+        overrides_version=int(overrides_version or 0),
+        overrides=parse_days(overrides or []),
+        hours=hours_from_json(hours) if hours else OfficeHours(),
+    )
+
+
 def parse_calendar_document(raw: Any, *, list_key: str = "days") -> tuple[int, str, tuple[CalendarDay, ...]]:
     """``(version, source, entries)`` of a calendar document.
 

@@ -78,8 +78,9 @@ def parse_dossier_code(code: str) -> DossierCode:
     match = _CODE.fullmatch(code) if isinstance(code, str) else None
     if not match or not is_unit_code(match["unit"]):
         raise ValidationError("invalid_dossier_code", f"bad dossier code {code!r}", field="code")
+    yy, mm, dd = int(match["day"][:2]), int(match["day"][2:4]), int(match["day"][4:])
     try:
-        day = datetime.strptime(match["day"], "%y%m%d").date()
+        day = date(yy + (2000 if yy < 69 else 1900), mm, dd)  # what strptime's %y gives
     except ValueError as exc:
         raise ValidationError(
             "invalid_dossier_code", f"bad date in dossier code {code!r}", field="code"
@@ -88,7 +89,13 @@ def parse_dossier_code(code: str) -> DossierCode:
 
 
 def counter_slot_range(slot: int) -> range:
-    """The daily numbers that counter slot ``slot`` may issue: ``k001..k999``."""
+    """The daily numbers that counter slot ``slot`` may issue: ``k001..k999``.
+
+    Slot 0 means this PC holds no slot (it became a new device, or was revoked):
+    it must get one from the server before it issues a code.
+    """
+    if slot == 0:
+        raise NumberingError("no_counter_slot", "this PC holds no counter slot: sync online first")
     if slot not in COUNTER_SLOTS:
         raise NumberingError(
             "invalid_counter_slot", f"counter slot must be {MIN_SLOT}..{MAX_SLOT}", slot=slot

@@ -5,6 +5,13 @@ portal. History is an append-only list of events; the current status is
 derived by replaying them through :func:`next_status`. Events that do not
 change the status (hand-over, extension, note) commute with each other, so
 concurrent work on one dossier usually merges without a conflict.
+
+A step recorded by mistake is never erased: a *correcting* event
+(``undo_returned``, ...) is appended, with its reason, and moves the status
+back. Each correcting event is a plain transition from one status to another,
+so the city server, which checks events with :func:`next_status` alone,
+understands it; :func:`correctable_step` (which reads the history) decides
+when the counter offers it.
 """
 
 from __future__ import annotations
@@ -62,6 +69,11 @@ class EventKind(StrEnum):
     WITHDRAWN = "withdrawn"
     STOPPED = "stopped"
     NOTE = "note"
+    UNDO_RETURNED = "undo_returned"
+    UNDO_RESULT_READY = "undo_result_ready"
+    UNDO_SUPPLEMENT_RECEIVED = "undo_supplement_received"
+    UNDO_PAYMENT_REQUESTED = "undo_payment_requested"
+    UNDO_PAID = "undo_paid"
 
 
 S = DossierStatus
@@ -94,7 +106,29 @@ TRANSITIONS: dict[tuple[DossierStatus | None, EventKind], DossierStatus] = {
     (S.PAYMENT_REQUIRED, E.WITHDRAWN): S.WITHDRAWN,
     (S.PAYMENT_REQUIRED, E.STOPPED): S.STOPPED,
     (S.RESULT_READY, E.RETURNED): S.RETURNED,
+    # Corrections of a step recorded by mistake (see UNDOES).
+    (S.RETURNED, E.UNDO_RETURNED): S.RESULT_READY,
+    (S.RESULT_READY, E.UNDO_RESULT_READY): S.PROCESSING,
+    (S.PROCESSING, E.UNDO_SUPPLEMENT_RECEIVED): S.SUPPLEMENT_REQUESTED,
+    (S.PAYMENT_REQUIRED, E.UNDO_PAYMENT_REQUESTED): S.PROCESSING,
+    (S.PROCESSING, E.UNDO_PAID): S.PAYMENT_REQUIRED,
 }
+
+#: Correcting event -> the step it takes back. Only steps that give the citizen no
+#: legal paper can be taken back: a supplement request (form 02), refusal (03),
+#: apology with a new date (04), stop (05) or withdrawal has been handed to the
+#: citizen and stands. A corrected step going back to "being processed" does not
+#: remember whether the dossier had been assigned: "processing" is the neutral
+#: in-office status.
+UNDOES: dict[EventKind, EventKind] = {
+    E.UNDO_RETURNED: E.RETURNED,
+    E.UNDO_RESULT_READY: E.RESULT_READY,
+    E.UNDO_SUPPLEMENT_RECEIVED: E.SUPPLEMENT_RECEIVED,
+    E.UNDO_PAYMENT_REQUESTED: E.PAYMENT_REQUESTED,
+    E.UNDO_PAID: E.PAID,
+}
+#: The correcting event of each step that can be taken back.
+UNDO_OF: dict[EventKind, EventKind] = {step: undo for undo, step in UNDOES.items()}
 
 #: Events that record something without changing the status, and where they are allowed.
 STATUS_PRESERVING: dict[EventKind, frozenset[DossierStatus]] = {
@@ -157,6 +191,37 @@ def allowed_events(current: DossierStatus | None) -> tuple[EventKind, ...]:
     return tuple(allowed)
 
 
+def correctable_step(events: Iterable[EventKind | str]) -> EventKind | None:
+    """The step a correcting event may take back now, given the history in order.
+
+    That is the latest status-changing step not already taken back, when it is
+    one of ``UNDOES``' steps; ``None`` otherwise. Taking back a step makes the
+    step before it the latest again (a second correction goes one step further).
+    """
+    steps: list[EventKind] = []
+    for raw in events:
+        event = EventKind(raw)
+        if event in UNDOES and steps and steps[-1] == UNDOES[event]:
+            steps.pop()
+        elif event not in STATUS_PRESERVING:  # (an unmatched correction is a step of its own)
+            steps.append(event)
+    if steps and steps[-1] in UNDO_OF:
+        return steps[-1]
+    return None
+
+
+def allowed_after(events: Iterable[EventKind | str]) -> tuple[EventKind, ...]:
+    """The events a clerk may record after this history (in order).
+
+    Like :func:`allowed_events` of the derived status, but a correcting event is
+    offered only for the step it takes back, and only when that step is the latest.
+    """
+    history = [EventKind(e) for e in events]
+    step = correctable_step(history)
+    undo = UNDO_OF.get(step) if step is not None else None
+    return tuple(e for e in allowed_events(derive_status(history)) if e not in UNDOES or e == undo)
+
+
 @dataclass(frozen=True)
 class Replay:
     """What a dossier's history says: its status and the times its result was ready and returned."""
@@ -186,6 +251,10 @@ def replay(events: Iterable[tuple[EventKind | str, datetime | None]], *, strict:
             finished = at
         elif kind == EventKind.RETURNED:
             returned = at
+        elif kind == EventKind.UNDO_RESULT_READY:  # a step taken back by a correction
+            finished = None
+        elif kind == EventKind.UNDO_RETURNED:
+            returned = None
     return Replay(status, finished, returned)
 
 

@@ -202,3 +202,35 @@ def validate_phone(value: str) -> str:
         field="phone",
         value=value,
     )
+
+
+#: Beginnings of a valid number after the leading 0: mobile networks, then landlines (02x).
+_PREFIXES = re.compile(r"^0(3[2-9]|5[25689]|7[06-9]|8[1-689]|9[0-46-9]|2\d)")
+
+
+def phone_problem(value: str) -> tuple[str, str] | None:
+    """Which rule a typed phone number breaks, as ``(reason, detail)``; None if it is valid.
+
+    Reasons: ``not_digits``, ``no_leading_zero``, ``prefix`` (detail: the first three
+    digits), ``mobile_length`` (10 digits), ``landline_length`` (02x: 11 digits).
+    The same rules as :func:`validate_phone`, named so the clerk is told the right one.
+    """
+    try:
+        validate_phone(value)
+        return None
+    except ValidationError:
+        pass
+    raw = _SEPARATORS.sub("", value or "")
+    if raw.startswith("+84"):
+        raw = "0" + raw[3:]
+    elif raw.startswith("84") and len(raw) in (11, 12):
+        raw = "0" + raw[2:]
+    if not raw.isascii() or not raw.isdigit():
+        return ("not_digits", "")
+    if not raw.startswith("0"):
+        return ("no_leading_zero", "")
+    if len(raw) >= 3 and not _PREFIXES.match(raw):
+        return ("prefix", raw[:3])
+    if raw.startswith("02"):
+        return ("landline_length", str(len(raw)))
+    return ("mobile_length", str(len(raw)))

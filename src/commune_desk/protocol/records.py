@@ -69,6 +69,9 @@ class RecordRules:
     """Register books its ``series`` field may name (register entries and voids)."""
     search: Callable[[Callable[[str], Any]], tuple[Any, ...]] | None = None
     """The parts its search keys are built from, given a field getter."""
+    derived: frozenset[str] = frozenset()
+    """Fields computed from the record's event history on every PC: never merged as
+    values (a create may carry the first value; later changes of them are ignored)."""
 
     @property
     def columns(self) -> list[str]:
@@ -132,6 +135,7 @@ DOSSIER = RecordRules(
         get("applicant_phone"),
         get("code"),
     ),
+    derived=frozenset({"status", "finished_at", "returned_at", "appointment_at", "extension"}),
 )
 
 DOSSIER_EVENT = RecordRules(
@@ -350,16 +354,8 @@ def fields_to_wire(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 __all__ = [
     "APPEND_ONLY",
-    "ATTACHMENT",
-    "CALENDAR",
-    "CONFLICT_RESOLUTION",
-    "DOSSIER",
-    "DOSSIER_EVENT",
-    "INCOMING_DOCUMENT",
     "INDEXED",
     "LOCAL_COLUMNS",
-    "NUMBER_VOID",
-    "OUTGOING_DOCUMENT",
     "RECORDS",
     "TABLE_ENTITIES",
     "FieldRule",

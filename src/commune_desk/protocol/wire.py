@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -29,6 +30,7 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from commune_desk.domain.roles import Role  # user roles: the domain's, one definition
+from commune_desk.protocol.text import is_clean_text
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
@@ -52,6 +54,10 @@ CLOCK_WARNING_SECONDS = 300
 """Clock offset above which the handshake tells the client to warn the clerk."""
 DEFAULT_LEASE_SIZE = 20
 MAX_LEASE_SIZE = 500
+MAX_NUMBER = 2**53 - 1
+"""Largest seq, cursor or number on the wire (exact in every JSON reader)."""
+MAX_REPORTED = 2000
+"""Most leases or marks one handshake may report."""
 
 GZIP_ENCODING = "gzip"
 
@@ -70,6 +76,9 @@ FIELD_EVENT_KIND = "kind"
 """dossier_event: an EventKind value of commune_desk.domain.dossier."""
 FIELD_SHA256 = "sha256"
 """attachment: SHA-256 of the content blob (must be complete on the server)."""
+FIELD_RESTORED = "restored"
+"""Wire-only, on a create: a record the server held and lost with a restore of its
+database, given back by a PC that has it (see docs/protocol.md, "Server epochs")."""
 
 
 class Entity(StrEnum):
@@ -106,10 +115,14 @@ class OutboxState(StrEnum):
     IN_FLIGHT = "in_flight"
     DONE = "done"
     QUARANTINED = "quarantined"
+    RELAYED = "relayed"
+    """Held by an office relay: sent again each round until the city's result comes back."""
 
 
-#: States of an operation the server has not settled yet.
-OPEN_OUTBOX_STATES = (OutboxState.PENDING, OutboxState.IN_FLIGHT)
+#: States of an operation the city server has not settled yet.
+OPEN_OUTBOX_STATES = (OutboxState.PENDING, OutboxState.IN_FLIGHT, OutboxState.RELAYED)
+#: Open operations that have not reached any server yet (or whose reply was lost).
+SENDABLE_OUTBOX_STATES = (OutboxState.PENDING, OutboxState.IN_FLIGHT)
 
 
 class OpStatus(StrEnum):
@@ -123,6 +136,12 @@ class OpStatus(StrEnum):
     """Non-conflicting fields were applied; the rest are in a conflict record."""
     REJECTED = "rejected"
     """Nothing was applied; ``kind`` says why. The client quarantines the op."""
+    RELAYED = "relayed"
+    """An office relay holds the op for the city; ``version`` is the version it predicts.
+
+    Only a relay answers this. The client keeps the op open (state ``relayed``)
+    and sends it again in later rounds until the city's own result comes back.
+    """
 
 
 class ErrorKind(StrEnum):
@@ -155,11 +174,19 @@ class ErrorKind(StrEnum):
     # Leases
     UNKNOWN_SERIES = "unknown_series"
     NO_FREE_SLOT = "no_free_slot"
+    RECOVERING = "recovering"
     # Per-operation reasons (OpResult.kind)
     SEQ_REUSED = "seq_reused"
+    SEQ_GAP = "seq_gap"
+    DEVICE_CLONED = "device_cloned"
     OP_ID_REUSED = "op_id_reused"
     ENTITY_NOT_ALLOWED = "entity_not_allowed"
+    UNKNOWN_ENTITY = "unknown_entity"
+    INVALID_OPERATION = "invalid_operation"
     INVALID_FIELDS = "invalid_fields"
+    UNKNOWN_FIELD = "unknown_field"
+    INVALID_CHARACTERS = "invalid_characters"
+    TEXT_TOO_LONG = "text_too_long"
     UNKNOWN_RECORD = "unknown_record"
     RECORD_DELETED = "record_deleted"
     APPEND_ONLY = "append_only"
@@ -177,6 +204,9 @@ class ErrorKind(StrEnum):
     CONFLICT_ALREADY_RESOLVED = "conflict_already_resolved"
     ROLE_FORBIDDEN = "role_forbidden"
     """The operation's actor is not a user of the commune whose role allows it."""
+    # Office relay (docs/relay.md)
+    BAD_SIGNATURE = "bad_signature"
+    NOT_A_RELAY = "not_a_relay"
 
 
 RETRYABLE_HTTP_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -191,20 +221,31 @@ def is_retryable_status(status_code: int) -> bool:
     return status_code in RETRYABLE_HTTP_STATUSES or status_code >= 500
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("NUL character not allowed")
+def _line(value: str) -> str:
+    if not is_clean_text(value):
+        raise ValueError("control character or lone surrogate in text")
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
-"""A string that a database can store (no NUL characters)."""
+def _note(value: str) -> str:
+    if not is_clean_text(value, multiline=True):
+        raise ValueError("control character or lone surrogate in text")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_line)]
+"""One line of text every database and JSON writer can store (see ``protocol.text``)."""
+Note = Annotated[str, AfterValidator(_note)]
+"""Text that may hold line breaks and tabs, otherwise as clean as :data:`Text`."""
+
+#: Largest integer on the wire (seq, versions, numbers): every JSON reader reads it exactly.
+MAX_SAFE_INTEGER = 2**53 - 1
 
 
 class _Wire(BaseModel):
     """Base of all wire types: unknown fields are ignored (forward compatible)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=False)
+    model_config = ConfigDict(extra="ignore", frozen=False, allow_inf_nan=False)
 
 
 class ErrorBody(_Wire):
@@ -226,7 +267,9 @@ CHALLENGE_TTL_SECONDS = 120
 #: Purposes a device proof is made for (part of the signed message).
 PROOF_LOGIN = "login"
 PROOF_REFRESH = "refresh"
+PROOF_RELAY = "relay"
 _PROOF_DOMAIN = b"CommuneDesk device proof v1"
+_OP_DOMAIN = b"CommuneDesk operation v1"
 
 PublicKeyText = Annotated[str, Field(min_length=40, max_length=64, pattern=r"^[A-Za-z0-9+/=]+$")]
 """An Ed25519 public key: its 32 raw bytes in standard base64."""
@@ -249,6 +292,20 @@ def key_fingerprint(public_key: str) -> str:
         raw = public_key.encode()
     digest = hashlib.sha256(raw).hexdigest()[:16].upper()
     return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
+def canonical_json(value: Any) -> bytes:
+    """One byte form of a JSON value: sorted keys, no spaces, UTF-8 (what is signed)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def op_signing_bytes(op: Operation) -> bytes:
+    """The bytes a device signs for one operation (forwarded by a relay, carried on a stick).
+
+    Everything of the operation is covered, ``base_version`` included: a relay
+    may only *lower* the base it forwards (``RelayedOperation.relay_base``).
+    """
+    return b"\x00".join((_OP_DOMAIN, canonical_json(op.model_dump(mode="json"))))
 
 
 class ChallengeRequest(_Wire):
@@ -323,6 +380,8 @@ class DeviceInfo(_Wire):
     registered_at: datetime
     last_seen_at: datetime | None
     revoked_at: datetime | None
+    drain_until: datetime | None = Field(default=None, description="Revoked with a drain open until then.")
+    drained_at: datetime | None = Field(default=None, description="When the revoked device said it drained.")
     key_fingerprint: str | None = Field(default=None, description="Fingerprint of the registered device key.")
     pending_public_key: str | None = Field(
         default=None, description="A key the device offered at a refused login (to re-bind)."
@@ -340,6 +399,19 @@ class DeviceList(_Wire):
     """Devices of the caller's commune."""
 
     devices: list[DeviceInfo]
+
+
+class RevokeRequest(_Wire):
+    """How to revoke a device.
+
+    ``drain`` (the default) lets the device still deliver the operations it made
+    before it learnt of the revocation, for ``drain_days``; its leases stay held
+    until it has drained (or the window ends), so nobody else is given numbers
+    it may have printed. ``drain: false`` (a stolen PC) refuses it at once.
+    """
+
+    drain: bool = True
+    drain_days: int = Field(default=30, ge=1, le=365)
 
 
 # ---------------------------------------------------------------------------
@@ -369,6 +441,11 @@ class Lease(_Wire):
     last: int
     slot: int | None = Field(default=None, description="Counter slot k for dossier codes.")
     granted_at: datetime
+    marks: dict[str, int] = Field(
+        default_factory=dict,
+        description="A counter slot just granted: the highest number used in it per code day "
+        "(recent days, by an earlier holder): the new holder continues above.",
+    )
 
 
 class LeaseList(_Wire):
@@ -377,12 +454,69 @@ class LeaseList(_Wire):
     leases: list[Lease]
 
 
+class HeldLease(_Wire):
+    """A lease as the PC holds it (reported in the handshake so a restored server can rebuild)."""
+
+    series: Text = Field(min_length=1, max_length=80)
+    first: int = Field(ge=1, le=MAX_NUMBER)
+    last: int = Field(ge=1, le=MAX_NUMBER)
+    slot: int | None = Field(default=None, ge=1, le=9)
+
+
+class DeviceReport(_Wire):
+    """What this PC holds and has issued, reported in every handshake.
+
+    A server restored from an older backup rebuilds each series' next number
+    and each counter slot's high-water marks from these reports, so it never
+    hands out a number or code a PC has already used.
+    """
+
+    leases: list[HeldLease] = Field(default_factory=list, max_length=MAX_REPORTED)
+    codes: dict[Text, int] = Field(
+        default_factory=dict,
+        max_length=MAX_REPORTED,
+        description="Code-day series ``dossier-code/{unit}/{yyMMdd}`` -> highest daily number issued.",
+    )
+    numbers: dict[Text, int] = Field(
+        default_factory=dict,
+        max_length=MAX_REPORTED,
+        description="Register series -> highest number issued by this PC.",
+    )
+
+
+class HighWaterMarks(_Wire):
+    """What the server knows this device (or its slot) has used: counters continue above."""
+
+    codes: dict[str, int] = Field(
+        default_factory=dict,
+        description="Code-day series ``dossier-code/{unit}/{yyMMdd}`` -> highest number used in "
+        "the device's counter slot that day (by any holder of the slot).",
+    )
+    numbers: dict[str, int] = Field(
+        default_factory=dict, description="Register series -> highest number used in the device's blocks."
+    )
+
+
 class HandshakeRequest(_Wire):
     """First call of every sync round."""
 
     protocol_version: int = Field(ge=1)
     client_time: datetime
     app_version: Text = Field(default="", max_length=50)
+    epoch: Text | None = Field(
+        default=None, max_length=64, description="The commune epoch this PC last synced in (null: never)."
+    )
+    seen_cursor: int = Field(default=0, ge=0, le=MAX_NUMBER, description="Highest change seq pulled.")
+    confirmed_seq: int = Field(
+        default=0, ge=0, le=MAX_NUMBER, description="Highest op seq of this device the server confirmed."
+    )
+    report: DeviceReport | None = None
+    marks_days: int = Field(
+        default=3,
+        ge=1,
+        le=400,
+        description="How many recent days of dossier-code marks to return (a restored PC asks for more).",
+    )
 
 
 class ServerLimits(_Wire):
@@ -409,6 +543,26 @@ class HandshakeResponse(_Wire):
     commune_code: str
     leases: list[Lease]
     limits: ServerLimits
+    epoch: str = Field(
+        default="",
+        description="Changes whenever the server's database is restored or replaced: the PC then "
+        "pulls again from zero and re-sends its confirmed operations above ``last_seq``.",
+    )
+    marks: HighWaterMarks = Field(default_factory=lambda: HighWaterMarks())
+    drain_until: datetime | None = Field(
+        default=None,
+        description="Set when the device was revoked with a drain: it may only push the operations "
+        "it made before, until this time, then says ``drained``.",
+    )
+    source_id: str | None = Field(
+        default=None,
+        description="Identity of the answering server instance (city or relay); a cursor "
+        "is valid only with the source that issued it.",
+    )
+    relay: bool = Field(default=False, description="True when an office relay answers.")
+    server_key: str | None = Field(
+        default=None, description="The city server's Ed25519 public key (signs carry replies)."
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -421,11 +575,11 @@ class Operation(_Wire):
 
     op_id: UUID
     device_id: UUID
-    seq: int = Field(ge=1, le=2**62)
+    seq: int = Field(ge=1, le=MAX_SAFE_INTEGER, description="Positive, below 2**53.")
     entity: Entity
     entity_id: UUID
     action: Action
-    base_version: int | None = Field(default=None, ge=0, le=2**62)
+    base_version: int | None = Field(default=None, ge=0, le=MAX_SAFE_INTEGER)
     fields: dict[str, Any] = Field(default_factory=dict)
     actor: Text | None = Field(
         default=None,
@@ -439,6 +593,33 @@ class PushRequest(_Wire):
     """A batch of operations of the calling device, in seq order."""
 
     ops: list[Operation] = Field(max_length=MAX_PUSH_OPS)
+    skip_to: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_NUMBER,
+        description="The device declares that the seqs it never delivered below this one will never "
+        "come (lost by a restore of its store, or set aside before sending); the server records it.",
+    )
+    signatures: list[Text] | None = Field(
+        default=None,
+        max_length=MAX_PUSH_OPS,
+        description="One Ed25519 signature of op_signing_bytes(op) per op (required by a relay).",
+    )
+
+
+class ReceivedPush(_Wire):
+    """A push as the server reads it: each operation on its own.
+
+    An operation that is not well formed stays a JSON object and is answered
+    ``rejected`` (``invalid_operation``, ``unknown_entity``) while the others
+    are applied; the batch as a whole is refused only when it is not a list of
+    JSON objects.
+    """
+
+    ops: list[Annotated[Operation | dict[str, Any], Field(union_mode="left_to_right")]] = Field(
+        max_length=MAX_PUSH_OPS
+    )
+    skip_to: int | None = Field(default=None, ge=1, le=MAX_NUMBER, description="As in PushRequest.")
 
 
 class OpResult(_Wire):
@@ -455,6 +636,7 @@ class OpResult(_Wire):
     )
     conflict_id: UUID | None = None
     replayed: bool = Field(default=False, description="True when this is a stored result.")
+    expected_seq: int | None = Field(default=None, description="With ``seq_gap``: the seq expected next.")
 
 
 class PushResponse(_Wire):
@@ -485,6 +667,18 @@ class PullResponse(_Wire):
 
     changes: list[Change]
     cursor: int = Field(description="Store this and send it as ``after`` next time.")
+    has_more: bool
+
+
+class ReceivedPull(_Wire):
+    """A pull page as the client reads it: a change it cannot read stays a JSON object.
+
+    ``protocol.validation.checked_page`` keeps the changes that pass the rules;
+    the others are skipped (logged), and the cursor still moves past them.
+    """
+
+    changes: list[Annotated[Change | dict[str, Any], Field(union_mode="left_to_right")]]
+    cursor: int
     has_more: bool
 
 
@@ -528,7 +722,7 @@ class ConflictResolutionFields(_Wire):
 
     conflict_id: UUID
     chosen: dict[str, Any] = Field(default_factory=dict)
-    note: Text = Field(default="", max_length=2000)
+    note: Note = Field(default="", max_length=2000)
 
 
 # ---------------------------------------------------------------------------
@@ -605,3 +799,92 @@ class RulesUpdate(_Wire):
 
     rules: dict[str, list[Text]]
     actor: Text = Field(min_length=1, max_length=100)
+
+
+__all__ = [
+    "PROOF_RELAY",
+    "SENDABLE_OUTBOX_STATES",
+    "canonical_json",
+    "op_signing_bytes",
+    "API_PREFIX",
+    "Action",
+    "BLOB_CHUNK_SIZE",
+    "BlobStartRequest",
+    "BlobStatus",
+    "CHALLENGE_TTL_SECONDS",
+    "CLIENT_ENTITIES",
+    "CLOCK_WARNING_SECONDS",
+    "Challenge",
+    "ChallengeRequest",
+    "Change",
+    "ConflictFields",
+    "ConflictResolutionFields",
+    "DEFAULT_LEASE_SIZE",
+    "DEFAULT_PULL_LIMIT",
+    "DeviceInfo",
+    "DeviceList",
+    "DeviceProof",
+    "DeviceRebindRequest",
+    "DeviceReport",
+    "Entity",
+    "ErrorBody",
+    "ErrorKind",
+    "FIELD_CODE",
+    "FIELD_DOSSIER_ID",
+    "FIELD_EVENT_KIND",
+    "FIELD_NUMBER",
+    "FIELD_PROVISIONAL",
+    "FIELD_RESTORED",
+    "FIELD_SERIES",
+    "FIELD_SHA256",
+    "FieldConflict",
+    "GZIP_ENCODING",
+    "Gap",
+    "GapReport",
+    "HandshakeRequest",
+    "HandshakeResponse",
+    "HeldLease",
+    "HighWaterMarks",
+    "Lease",
+    "LeaseList",
+    "LeaseRequest",
+    "LoginRequest",
+    "MAX_BLOB_BYTES",
+    "MAX_BODY_BYTES",
+    "MAX_CHUNK_BYTES",
+    "MAX_LEASE_SIZE",
+    "MAX_NUMBER",
+    "MAX_PULL_LIMIT",
+    "MAX_PUSH_OPS",
+    "MAX_REPORTED",
+    "MAX_SAFE_INTEGER",
+    "Note",
+    "OPEN_OUTBOX_STATES",
+    "OpResult",
+    "OpStatus",
+    "Operation",
+    "OutboxState",
+    "PROOF_LOGIN",
+    "PROOF_REFRESH",
+    "PROTOCOL_VERSION",
+    "PullResponse",
+    "PushRequest",
+    "PushResponse",
+    "RETRYABLE_HTTP_STATUSES",
+    "ReceivedPull",
+    "ReceivedPush",
+    "RefreshRequest",
+    "RevokeRequest",
+    "RulesUpdate",
+    "Role",
+    "SHA256_PATTERN",
+    "ServerLimits",
+    "StaffList",
+    "StaffMember",
+    "Text",
+    "TokenResponse",
+    "VerifyUserRequest",
+    "is_retryable_status",
+    "key_fingerprint",
+    "proof_message",
+]

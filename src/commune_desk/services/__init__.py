@@ -43,6 +43,7 @@ from commune_desk.services.values import (
     OutgoingDocumentInfo,
     ProcedureInfo,
     ReportRow,
+    SearchCursor,
 )
 
 
@@ -89,6 +90,7 @@ __all__ = [
     "OutgoingDocumentInfo",
     "ProcedureInfo",
     "ReportRow",
+    "SearchCursor",
     "ServiceError",
     "Services",
     "load_catalogue_file",

@@ -1,95 +1,44 @@
-"""A dossier's appointment date, derived from its receipt, its events and the calendar.
+"""Form 04 (an apology with a new date) on top of the appointment rule.
 
-One rule for every path (intake, each event, the form 04 proposal):
-
-- an apology (form 04, ``extended``) promises a date by hand: the latest one
-  stands;
-- otherwise the procedure's time limit, replaced or extended by the
-  statutory extension the dossier carries, counted by the office's calendar
-  from receipt, with the waits for a supplement or a payment not counted.
+The rule itself (what the appointment is, from the history) is the domain's,
+``domain.deadlines``, since every PC derives it from the merged events.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
-from commune_desk.domain.calendar import (
-    DayKind,
-    StatutoryExtension,
-    TimeLimit,
-    WorkCalendar,
-    office_time,
+from commune_desk.domain.calendar import DayKind, TimeLimit, WorkCalendar, office_time
+from commune_desk.domain.deadlines import (
+    PAUSES,
+    RECOUNTS,
+    REOPENS,
+    EventLike,
+    derived_appointment,
+    parse_moment,
+    paused_intervals,
+    promised_date,
 )
-from commune_desk.domain.dossier import ApologyFault, EventKind
+from commune_desk.domain.dossier import ApologyFault
 from commune_desk.domain.errors import ValidationError
 
-#: Pairs of events that open and close a pause of the office's clock.
-PAUSES = {
-    EventKind.SUPPLEMENT_REQUESTED: EventKind.SUPPLEMENT_RECEIVED,
-    EventKind.PAYMENT_REQUESTED: EventKind.PAID,
-}
+__all__ = [
+    "APOLOGY_PROPOSAL",
+    "PAUSES",
+    "RECOUNTS",
+    "REOPENS",
+    "EventLike",
+    "apology_data",
+    "apology_proposal",
+    "derived_appointment",
+    "parse_moment",
+    "paused_intervals",
+    "promised_date",
+]
+
 #: Working days a form 04 proposes after the current appointment (the clerk may change it).
 APOLOGY_PROPOSAL = TimeLimit(DayKind.WORKING_DAYS, 2)
-
-
-class EventLike(Protocol):
-    """What the rules read of an event (a stored row or a value)."""
-
-    kind: Any
-    at: datetime
-    data: Any
-
-
-def paused_intervals(events: Iterable[EventLike]) -> list[tuple[datetime, datetime]]:
-    """The closed pauses of the office clock (supplement or payment waits) in ``events``."""
-    pauses: list[tuple[datetime, datetime]] = []
-    opened: tuple[EventKind, datetime] | None = None
-    for e in events:
-        kind = EventKind(e.kind)
-        if kind in PAUSES:
-            opened = (kind, e.at)
-        elif opened is not None and kind == PAUSES[opened[0]]:
-            pauses.append((opened[1], e.at))
-            opened = None
-    return pauses
-
-
-def promised_date(events: Sequence[EventLike]) -> datetime | None:
-    """The date of the latest apology (form 04), if any."""
-    for e in reversed(events):
-        if EventKind(e.kind) == EventKind.EXTENDED and (e.data or {}).get("appointment_at"):
-            return parse_moment(e.data["appointment_at"])
-    return None
-
-
-def derived_appointment(
-    calendar: WorkCalendar,
-    *,
-    received_at: datetime,
-    limit: TimeLimit,
-    extension: StatutoryExtension | None,
-    events: Sequence[EventLike] = (),
-) -> datetime:
-    """The appointment a dossier should carry now (see the module docstring)."""
-    promised = promised_date(events)
-    if promised is not None:
-        return promised
-    base, extra = extension.applied_to(limit) if extension is not None else (limit, None)
-    return calendar.appointment(received_at, base, paused=paused_intervals(events), extra=extra)
-
-
-def parse_moment(value: object) -> datetime:
-    """An aware datetime from its ISO text (ValidationError otherwise)."""
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        try:
-            moment = datetime.fromisoformat(str(value))
-        except ValueError as exc:
-            raise ValidationError("invalid_datetime", "bad appointment date", field="appointment_at") from exc
-    return office_time(moment)
 
 
 def apology_data(

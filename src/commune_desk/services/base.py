@@ -17,15 +17,14 @@ from commune_desk.domain.calendar import (
     CalendarData,
     DayKind,
     DayMark,
-    OfficeHours,
     StatutoryExtension,
     TimeLimit,
     WorkCalendar,
-    hours_from_json,
-    parse_days,
+    calendar_from_values,
 )
 from commune_desk.domain.errors import ValidationError
 from commune_desk.protocol.records import fields_to_wire
+from commune_desk.protocol.validation import operation_refusal
 from commune_desk.services.values import OfficeSettings
 from commune_desk.store import Store
 from commune_desk.store import settings as stored
@@ -36,6 +35,9 @@ from commune_desk.store.outbox import Executor, add_op, driver_connection, inser
 
 #: The working calendar record's id: the same in every commune (records are scoped by commune).
 CALENDAR_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "https://commune-desk/work-calendar"))
+
+#: An outbox operation to write: (entity, entity id, action, base version, fields).
+Op = tuple[str, str, str, int | None, dict[str, Any]]
 
 _SETTINGS_SQL = "SELECT value FROM settings WHERE key = ?"
 _CALENDAR_SQL = (
@@ -144,14 +146,19 @@ class ServiceBase:
         actor: str | None = None,
     ) -> None:
         """Queue the sync operation for a write in the caller's transaction (``actor``: the
-        signed-in person's user name)."""
+        signed-in person's user name).
+
+        Raises ValidationError (nothing is written: the caller's transaction
+        rolls back) when a value breaks the protocol's rules, so a value the
+        server would refuse never reaches the outbox.
+        """
         add_op(
             session,
             device_id=self.device_id,
             entity=entity,
             entity_id=entity_id,
             action=action,
-            fields=fields_to_wire(fields),
+            fields=checked_fields(entity, action, fields),
             created_at=at or self._now(),
             base_version=base_version,
             actor=actor,
@@ -160,19 +167,32 @@ class ServiceBase:
     def _ops(
         self,
         session: Executor,
-        ops: list[tuple[str, str, str, int | None, dict[str, Any]]],
+        ops: list[Op],
         *,
         at: datetime | None = None,
         actor: str | None = None,
     ) -> None:
-        """Queue several operations ``(entity, id, action, base_version, fields)`` in one statement."""
-        insert_ops(
-            session,
-            device_id=self.device_id,
-            ops=[(e, i, a, b, fields_to_wire(f)) for e, i, a, b, f in ops],
-            created_at=at or self._now(),
-            actor=actor,
-        )
+        """Queue several operations ``(entity, id, action, base_version, fields)`` in one statement.
+
+        Checked like :meth:`_op`.
+        """
+        self._queue(session, self._checked(ops), at=at, actor=actor)
+
+    @staticmethod
+    def _checked(ops: list[Op]) -> list[Op]:
+        """The operations with their fields checked and in JSON form (raises ValidationError)."""
+        return [(e, i, a, b, checked_fields(e, a, f)) for e, i, a, b, f in ops]
+
+    def _queue(
+        self,
+        session: Executor,
+        checked: list[Op],
+        *,
+        at: datetime | None = None,
+        actor: str | None = None,
+    ) -> None:
+        """Write operations :meth:`_checked` returned, in one prepared statement."""
+        insert_ops(session, device_id=self.device_id, ops=checked, created_at=at or self._now(), actor=actor)
 
     def _audit(self, session: Session, action: str, **entry: Any) -> None:
         """Audit ``action`` at the service clock's time (``store.audit.audit``'s keywords)."""
@@ -221,6 +241,19 @@ class ServiceBase:
         return self._office(driver_connection(session))
 
 
+def checked_fields(entity: str, action: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """An operation's fields in their JSON form, checked against the protocol's rules.
+
+    Raises ValidationError with the rule's kind (``invalid_characters``,
+    ``text_too_long``, ``invalid_fields``...) and the field it is about.
+    """
+    wire = fields_to_wire(fields)
+    refusal = operation_refusal(entity, action, wire)
+    if refusal is not None:
+        raise ValidationError(refusal.kind.value, refusal.message, field=refusal.field, **refusal.params)
+    return wire
+
+
 def calendar_from_stored(row: tuple[Any, ...] | None) -> CalendarData:
     """The calendar of a stored ``work_calendar`` row (JSON text columns), or the bundled base.
 
@@ -240,25 +273,6 @@ def calendar_from_stored(row: tuple[Any, ...] | None) -> CalendarData:
         overrides_version,
         json.loads(overrides) if overrides else [],
         json.loads(hours) if hours else {},
-    )
-
-
-def calendar_from_values(
-    base_version: int,
-    source: str | None,
-    base: list[Any],
-    overrides_version: int | None,
-    overrides: list[Any],
-    hours: dict[str, Any],
-) -> CalendarData:
-    """The calendar from the decoded values of a ``work_calendar`` row or record."""
-    return CalendarData(
-        base_version=int(base_version),
-        base_source=str(source or ""),
-        base=parse_days(base or []),
-        overrides_version=int(overrides_version or 0),
-        overrides=parse_days(overrides or []),
-        hours=hours_from_json(hours) if hours else OfficeHours(),
     )
 
 

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commune_desk.domain.calendar import DayKind, ExtensionMode, StatutoryExtension, TimeLimit
+from commune_desk.domain.calendar import DayKind, StatutoryExtension, TimeLimit
+from commune_desk.domain.deadlines import parse_extension
 from commune_desk.domain.errors import DomainError, ValidationError
 from commune_desk.domain.text import fold, normalize_text
 from commune_desk.paths import resources_dir
@@ -67,22 +68,6 @@ def _fee(item: dict[str, Any]) -> tuple[str, bool]:
         verified = False
         fee = normalize_text(fee.replace("(chưa xác minh)", "").replace("chưa xác minh", ""))
     return fee, verified
-
-
-def parse_extension(raw: dict[str, Any]) -> StatutoryExtension:
-    """One statutory extension of a procedure (``{"code", "name", "legal_basis", "mode",
-    "day_kind", "amount"}``); its legal basis is required."""
-    code = str(raw["code"]).strip().upper()
-    legal_basis = normalize_text(str(raw.get("legal_basis", "")))
-    if not code or not legal_basis:
-        raise ValueError(f"extension {code!r} needs a code and its legal basis")
-    return StatutoryExtension(
-        code=code,
-        name=normalize_text(str(raw["name"])),
-        legal_basis=legal_basis,
-        mode=ExtensionMode(raw.get("mode", ExtensionMode.ADD)),
-        limit=TimeLimit(DayKind(raw.get("day_kind", DayKind.WORKING_DAYS)), int(raw["amount"])),
-    )
 
 
 def extension_to_json(ext: StatutoryExtension) -> dict[str, Any]:

@@ -1,10 +1,16 @@
 """Demo data: realistic dossiers and documents for trying the software and for benchmarks.
 
 Dossiers are written through a bulk path (multi-row inserts, a few thousand
-per transaction) so that 200,000 take minutes, not hours. Demo dossiers are
-local-only: they are marked as not dirty and get no outbox operations, so
-they never travel to a real server. The handful of register documents go
-through the ordinary services.
+per transaction) so that 200,000 take minutes, not hours. Each batch carries
+the daily code counters of its days in the same transaction, so a run that is
+killed or stops on a full disk leaves a store whose counters match its codes
+(the next intake of those days gets a fresh code).
+
+A store with demo data is flagged as a demo store (``store/identity.py``) in
+the first batch's transaction and never logs in or syncs; demo writes
+(dossiers and register documents alike) are local-only: not dirty, no outbox
+operations. ``generate_demo`` refuses a store that holds real records or is
+configured for a server.
 """
 
 from __future__ import annotations
@@ -24,10 +30,19 @@ from commune_desk.domain.calendar import VN_TZ, DayKind, TimeLimit, WorkCalendar
 from commune_desk.domain.codes import SLOT_SIZE, counter_slot_range, format_dossier_code
 from commune_desk.domain.dossier import DossierStatus, EventKind, derive_status
 from commune_desk.domain.errors import ValidationError
+from commune_desk.domain.numbers import SeriesKind, series_key
 from commune_desk.protocol import Entity
 from commune_desk.services.dossiers import dossier_counter_name
-from commune_desk.services.values import NewIncomingDocument, NewOutgoingDocument
-from commune_desk.store.models import Dossier, DossierEvent, LocalCounter, Procedure, SearchKey
+from commune_desk.store.identity import is_demo_store, mark_demo_store
+from commune_desk.store.models import (
+    Dossier,
+    DossierEvent,
+    IncomingDocument,
+    LocalCounter,
+    OutgoingDocument,
+    Procedure,
+    SearchKey,
+)
 from commune_desk.store.outbox import set_counter
 from commune_desk.store.search import record_keys
 
@@ -263,6 +278,8 @@ def generate_demo(
     settings = services.get_settings()
     calendar = services._calendar(settings)
     with services.store.read() as session:
+        if count:
+            _refuse_real_store(session, settings.server_url)
         procedures = list(session.scalars(select(Procedure).where(Procedure.active.is_(True))))
         used = {
             c.name: c.value
@@ -279,11 +296,13 @@ def generate_demo(
     for start in range(0, count, BATCH):
         chunk = received[start : start + BATCH]
         dossiers, events, keys = [], [], []
+        days_in_batch: set[date] = set()
         for offset, received_at in enumerate(chunk):
             index = start + offset
             day = received_at.astimezone(VN_TZ).date()
             name_counter = dossier_counter_name(day, slot)
             per_day[day] += 1
+            days_in_batch.add(day)
             number = max(used.get(name_counter, 0), slot * SLOT_SIZE) + per_day[day]
             if number not in slot_range:
                 raise ValidationError("counter_slot_exhausted", f"too many demo dossiers on {day}")
@@ -300,17 +319,18 @@ def generate_demo(
                 }
             )
         with services.store.write.begin() as session:
+            mark_demo_store(session, now)
             session.execute(insert(Dossier), dossiers)
             session.execute(insert(DossierEvent), events)
             session.execute(insert(SearchKey), keys)
+            for day in days_in_batch:  # the counters travel with their codes
+                name_counter = dossier_counter_name(day, slot)
+                base = max(used.get(name_counter, 0), slot * SLOT_SIZE)
+                set_counter(session, name_counter, base + per_day[day])
         events_written += len(events)
         done += len(chunk)
         if progress:
             progress(done, count)
-    with services.store.write.begin() as session:
-        for day, n in per_day.items():
-            name_counter = dossier_counter_name(day, slot)
-            set_counter(session, name_counter, max(used.get(name_counter, 0), slot * SLOT_SIZE) + n)
     incoming = outgoing = 0
     if documents and count:
         incoming, outgoing = _documents(services, rng, now, count)
@@ -471,44 +491,87 @@ def _dossier(
     return dossier, events
 
 
+def _refuse_real_store(session: Any, server_url: str | None) -> None:
+    """Demo data goes only into a demo store or an empty one that no server knows."""
+    if is_demo_store(session):
+        return
+    real = server_url is not None or any(
+        session.execute(select(model.id).limit(1)).first() is not None
+        for model in (Dossier, IncomingDocument, OutgoingDocument)
+    )
+    if real:
+        raise ValidationError("demo_refused", "the store holds real records or syncs with a server")
+
+
 def _documents(services: Any, rng: random.Random, now: datetime, count: int) -> tuple[int, int]:
-    """A few incoming and outgoing register entries, in date order, through the services."""
+    """A few incoming and outgoing register entries, in date order, in one transaction.
+
+    Numbered from the store's own series like the registers do, but local-only
+    (not dirty, no outbox operation), like the demo dossiers.
+    """
     today = now.astimezone(VN_TZ).date()
     n_in = min(300, max(3, count // 500))
     n_out = min(150, max(2, count // 1000))
     in_days = sorted(today - timedelta(days=rng.randint(0, 729)) for _ in range(n_in))
-    for day in in_days:
-        doc = services.register_incoming(
-            NewIncomingDocument(
-                author=rng.choice(AUTHORS),
-                summary=rng.choice(SUMMARIES),
-                received_on=day,
-                number_symbol=f"{rng.randint(1, 999)}/{rng.choice(('UBND-VP', 'STP-HCTP', 'SNV-CQ'))}",
-                document_date=day - timedelta(days=rng.randint(0, 5)),
-                doc_type="Công văn",
-            ),
-            actor="demo",
-        ).value
-        if rng.random() < 0.7:
-            services.assign_incoming(
-                doc.id,
-                handler=rng.choice(CLERKS),
-                deadline=day + timedelta(days=rng.randint(3, 15)),
-                actor="demo",
-            )
     out_days = sorted(today - timedelta(days=rng.randint(0, 729)) for _ in range(n_out))
-    for day in out_days:
-        symbol, doc_type = rng.choice(OUT_SYMBOLS)
-        services.register_outgoing(
-            NewOutgoingDocument(
-                symbol=symbol,
-                summary=rng.choice(SUMMARIES),
-                doc_type=doc_type,
-                signer="Chủ tịch UBND phường",
-                recipients=("Như trên", "Lưu: VT"),
-            ),
-            issue=True,
-            issued_on=day,
-            actor="demo",
-        )
+    with services.store.write.begin() as session:
+        for day in in_days:
+            _demo_incoming(services, session, rng, now, day)
+        for day in out_days:
+            _demo_outgoing(services, session, rng, now, day)
     return n_in, n_out
+
+
+def _demo_incoming(services: Any, session: Any, rng: random.Random, now: datetime, day: date) -> None:
+    series = series_key(SeriesKind.INCOMING, day.year)
+    number = services._take_number(session, series, provisional_ok=False)
+    assigned = rng.random() < 0.7
+    doc = IncomingDocument(
+        id=str(uuid.uuid4()),
+        series=series,
+        number=number,
+        received_on=day,
+        author=rng.choice(AUTHORS),
+        summary=rng.choice(SUMMARIES),
+        number_symbol=f"{rng.randint(1, 999)}/{rng.choice(('UBND-VP', 'STP-HCTP', 'SNV-CQ'))}",
+        document_date=day - timedelta(days=rng.randint(0, 5)),
+        doc_type="Công văn",
+        urgency="",
+        secrecy="",
+        handler=rng.choice(CLERKS) if assigned else "",
+        co_handlers=[],
+        deadline=day + timedelta(days=rng.randint(3, 15)) if assigned else None,
+        assigned_at=now if assigned else None,
+        created_at=now,
+        updated_at=now,
+        server_version=None,
+        dirty=False,
+    )
+    session.add(doc)
+    services._record_issue(session, series, number, Entity.INCOMING_DOCUMENT, doc.id)
+    services._index_incoming(session, doc)
+
+
+def _demo_outgoing(services: Any, session: Any, rng: random.Random, now: datetime, day: date) -> None:
+    symbol, doc_type = rng.choice(OUT_SYMBOLS)
+    doc = OutgoingDocument(
+        id=str(uuid.uuid4()),
+        series=series_key(SeriesKind.OUTGOING, day.year),
+        number=None,
+        symbol=symbol,
+        number_symbol="",
+        state="draft",
+        doc_type=doc_type,
+        summary=rng.choice(SUMMARIES),
+        signer="Chủ tịch UBND phường",
+        recipients=["Như trên", "Lưu: VT"],
+        copies=1,
+        issued_on=None,
+        created_at=now,
+        updated_at=now,
+        server_version=None,
+        dirty=False,
+    )
+    session.add(doc)
+    services._issue(session, doc, day)
+    services._index_outgoing(session, doc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -14,13 +15,17 @@ from sqlalchemy.orm import Session
 
 from commune_desk.domain.calendar import VN_TZ, DayKind, StatutoryExtension, TimeLimit, WorkCalendar
 from commune_desk.domain.codes import format_dossier_code, next_dossier_number
+from commune_desk.domain.deadlines import APPOINTMENT_EVENTS, extension_of
 from commune_desk.domain.dossier import (
+    UNDOES,
     DossierStatus,
     EventKind,
+    allowed_after,
     allowed_events,
+    correctable_step,
     next_status,
 )
-from commune_desk.domain.errors import ValidationError
+from commune_desk.domain.errors import IllegalTransition, ValidationError
 from commune_desk.domain.identity import validate_id_number, validate_phone
 from commune_desk.domain.intake import (
     ReceivedPaper,
@@ -34,7 +39,6 @@ from commune_desk.protocol import Action, Entity
 from commune_desk.protocol.records import DOSSIER, DOSSIER_EVENT
 from commune_desk.services.actors import ActorLike, actor_name, actor_username, audit_name
 from commune_desk.services.appointments import (
-    PAUSES,
     apology_data,
     apology_proposal,
     derived_appointment,
@@ -259,6 +263,37 @@ class DossierServices(ServiceBase):
             status = RECEIVED_STATUS
             received_text, now_text = to_utc_text(received_at), to_utc_text(now)
             papers = papers_json(clean.papers)
+            dossier_synced = {
+                "code": code,
+                "procedure_code": procedure.code,
+                "applicant_name": clean.applicant_name,
+                "applicant_id_number": clean.applicant_id_number,
+                "applicant_phone": clean.applicant_phone,
+                "applicant_address": clean.applicant_address,
+                "applicant_date_of_birth": clean.date_of_birth,
+                "received_at": received_at,
+                "appointment_at": appointment,
+                "received_by": clean.received_by,
+                "counter_slot": settings.counter_slot,
+                "notes": clean.notes,
+                "received_papers": papers,
+                "extension": clean.extension,
+            }
+            event_synced = {
+                "dossier_id": dossier_id,
+                "kind": EventKind.RECEIVED.value,
+                "at": received_at,
+                "actor": clean.received_by,
+                "note": "",
+                "data": {},
+            }
+            # Checked before anything is written: a value the protocol refuses writes nothing.
+            ops = self._checked(
+                [
+                    (Entity.DOSSIER, dossier_id, Action.CREATE, None, dossier_synced),
+                    (Entity.DOSSIER_EVENT, event_id, Action.CREATE, None, event_synced),
+                ]
+            )
             db.execute(
                 _INSERT_DOSSIER_SQL,
                 (
@@ -286,39 +321,7 @@ class DossierServices(ServiceBase):
                 _INSERT_EVENT_SQL,
                 (event_id, dossier_id, EventKind.RECEIVED.value, received_text, clean.received_by),
             )
-            dossier_synced = {
-                "code": code,
-                "procedure_code": procedure.code,
-                "applicant_name": clean.applicant_name,
-                "applicant_id_number": clean.applicant_id_number,
-                "applicant_phone": clean.applicant_phone,
-                "applicant_address": clean.applicant_address,
-                "applicant_date_of_birth": clean.date_of_birth,
-                "received_at": received_at,
-                "appointment_at": appointment,
-                "received_by": clean.received_by,
-                "counter_slot": settings.counter_slot,
-                "notes": clean.notes,
-                "received_papers": papers,
-                "extension": clean.extension,
-            }
-            event_synced = {
-                "dossier_id": dossier_id,
-                "kind": EventKind.RECEIVED.value,
-                "at": received_at,
-                "actor": clean.received_by,
-                "note": "",
-                "data": {},
-            }
-            self._ops(
-                connection,
-                [
-                    (Entity.DOSSIER, dossier_id, Action.CREATE, None, dossier_synced),
-                    (Entity.DOSSIER_EVENT, event_id, Action.CREATE, None, event_synced),
-                ],
-                at=now,
-                actor=actor_username(actor),
-            )
+            self._queue(connection, ops, at=now, actor=actor_username(actor))
             keys = record_keys(Entity.DOSSIER, dossier_synced)
             assert keys is not None
             insert_keys(connection, entity=Entity.DOSSIER, entity_id=dossier_id, keys=keys)
@@ -353,7 +356,7 @@ class DossierServices(ServiceBase):
                 ),
             ),
             attachments=(),
-            allowed_events=_offered(status, procedure.extensions, extension),
+            allowed_events=_offered(status, procedure.extensions, extension, []),
             required_papers=procedure.required_papers,
             fee=procedure.fee,
             papers=clean.papers,
@@ -432,7 +435,9 @@ class DossierServices(ServiceBase):
         ``extended`` (form 04) takes the new date in ``data["appointment_at"]``
         (ISO 8601, a working moment after receipt) and who caused the delay in
         ``data["fault"]``. An extension needs the
-        permission to approve extensions (PermissionDenied).
+        permission to approve extensions (PermissionDenied). A correcting event
+        (``undo_*``) needs its reason in ``note`` and takes back only the latest
+        step (``correctable_step``); the wrong step stays in the history.
         """
         kind = EventKind(kind)
         at = at or self._now()
@@ -440,6 +445,8 @@ class DossierServices(ServiceBase):
             raise ValidationError("naive_datetime", "event time needs a time zone", field="at")
         actor_text = clean_text(actor_name(actor), field="actor", max_length=_limit(DOSSIER_EVENT, "actor"))
         note = clean_text(note, field="note", max_length=_limit(DOSSIER_EVENT, "note"), multiline=True)
+        if kind in UNDOES and not note.strip():
+            raise ValidationError("correction_reason_required", "a correction needs its reason", field="note")
         with self.store.write.begin() as session:
             dossier = session.get(Dossier, dossier_id)
             if dossier is None:
@@ -457,6 +464,13 @@ class DossierServices(ServiceBase):
                 )
             )
             new_status = next_status(DossierStatus(dossier.status), kind)
+            if kind in UNDOES and correctable_step(e.kind for e in events) != UNDOES[kind]:
+                raise IllegalTransition(
+                    "nothing_to_correct",
+                    f"{kind.value}: the latest step is not {UNDOES[kind].value}",
+                    status=dossier.status,
+                    event=kind.value,
+                )
             _settings, calendar = self._load_office(session)
             event_data = self._event_data(dossier, procedure, calendar, kind, dict(data or {}))
             event = DossierEvent(
@@ -477,19 +491,8 @@ class DossierServices(ServiceBase):
                 session, Entity.DOSSIER_EVENT, event.id, Action.CREATE, event_fields(event), actor=username
             )
             dossier.status = int(new_status)
-            changed_fields = self._apply_side_effects(dossier, procedure, calendar, events, event)
+            self._apply_side_effects(dossier, procedure, calendar, events, event)
             dossier.updated_at = self._now()
-            if changed_fields:
-                dossier.dirty = True
-                self._op(
-                    session,
-                    Entity.DOSSIER,
-                    dossier.id,
-                    Action.UPDATE,
-                    changed_fields,
-                    base_version=dossier.server_version,
-                    actor=username,
-                )
             self._audit(
                 session,
                 f"dossier_{kind.value}",
@@ -555,29 +558,33 @@ class DossierServices(ServiceBase):
         calendar: WorkCalendar,
         events: list[DossierEvent],
         event: DossierEvent,
-    ) -> dict[str, Any]:
-        """Update derived dossier fields for ``event``; return the synced fields that changed."""
+    ) -> None:
+        """Update the dossier's derived values for ``event`` (nothing to sync: they are derived).
+
+        The status, result and return times, the extension applied and the
+        appointment are computed from the event history on every PC (the same
+        rule runs on each pull, ``sync.derive``): they never travel as fields of
+        their own, so two PCs' histories merge into one date.
+        """
         kind = EventKind(event.kind)
-        changed: dict[str, Any] = {}
         if kind == EventKind.RESULT_READY:
             dossier.finished_at = event.at
         elif kind == EventKind.RETURNED:
             dossier.returned_at = event.at
+        elif kind == EventKind.UNDO_RESULT_READY:
+            dossier.finished_at = None
+        elif kind == EventKind.UNDO_RETURNED:
+            dossier.returned_at = None
         elif kind == EventKind.EXTENSION_APPLIED:
             dossier.extension = event.data["extension"]
-            changed["extension"] = dossier.extension
-        if kind in (EventKind.EXTENDED, EventKind.EXTENSION_APPLIED) or kind in PAUSES.values():
-            appointment = derived_appointment(
+        if kind in APPOINTMENT_EVENTS:
+            dossier.appointment_at = derived_appointment(
                 calendar,
                 received_at=dossier.received_at,
                 limit=TimeLimit(DayKind(procedure.day_kind), procedure.time_limit),
                 extension=_extension_of(procedure, dossier.extension),
                 events=events,
             )
-            if appointment != dossier.appointment_at:
-                dossier.appointment_at = appointment
-                changed["appointment_at"] = appointment
-        return changed
 
     def _attachments(self, session: Session, dossier_id: str) -> list[Attachment]:
         return list(
@@ -628,7 +635,7 @@ class DossierServices(ServiceBase):
                 for e in events
             ),
             attachments=tuple(attachment_info(a) for a in attachments),
-            allowed_events=_offered(DossierStatus(dossier.status), extensions, extension),
+            allowed_events=_offered(DossierStatus(dossier.status), extensions, extension, events),
             required_papers=tuple(procedure.required_papers or ()),
             fee=procedure.fee,
             papers=papers_of(dossier.received_papers),
@@ -641,20 +648,20 @@ class DossierServices(ServiceBase):
 
 def _extension_of(procedure: Procedure, code: str) -> StatutoryExtension | None:
     """The procedure's extension ``code`` (None for ``""`` or one the catalogue no longer has)."""
-    for raw in procedure.extensions or ():
-        ext = parse_extension(raw)
-        if code and ext.code == code:
-            return ext
-    return None
+    return extension_of(procedure.extensions or (), code)
 
 
 def _offered(
     status: DossierStatus | None,
     extensions: tuple[StatutoryExtension, ...],
     applied: StatutoryExtension | None,
+    events: Sequence[DossierEvent],
 ) -> tuple[EventKind, ...]:
-    """The events offered to the clerk: a statutory extension only when one is left to apply."""
+    """The events offered to the clerk: a statutory extension only when one is left to apply,
+    a correction only for the latest step (the history is read only when one could be)."""
     allowed = allowed_events_cached(status)
+    if any(k in UNDOES for k in allowed):
+        allowed = allowed_after(e.kind for e in events)
     if extensions and applied is None:
         return allowed
     return tuple(k for k in allowed if k != EventKind.EXTENSION_APPLIED)

@@ -1,12 +1,13 @@
 """Typed errors the services raise besides the domain's own.
 
 Each has a machine-readable ``kind``; the UI and CLI map kinds to Vietnamese
-messages (see ``commune_desk.services.messages``).
+messages (see ``commune_desk.messages``).
 """
 
 from __future__ import annotations
 
 from commune_desk.domain.errors import DomainError
+from commune_desk.store.errors import StoreError, store_error_kind
 
 
 class ServiceError(DomainError):
@@ -26,3 +27,15 @@ class OutdatedReferenceData(ServiceError):
 
 class BackupError(ServiceError):
     """A backup could not be made or restored (kind ``backup_failed``, ``invalid_backup``)."""
+
+
+# Errors of the data folder and the store file, and the classification of raw SQLite/OS
+# errors, are defined by the store; the layers above reach them here.
+__all__ = [
+    "BackupError",
+    "NotFound",
+    "OutdatedReferenceData",
+    "ServiceError",
+    "StoreError",
+    "store_error_kind",
+]

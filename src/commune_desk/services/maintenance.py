@@ -1,13 +1,16 @@
-"""``db check``: SQLite's own integrity check plus the store's invariants."""
+"""``db check``: SQLite's own integrity check plus the store's invariants (outbox, search
+index, statuses, daily code counters, attachment files)."""
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
+from commune_desk.domain.codes import SLOT_SIZE
 from commune_desk.domain.dossier import DossierStatus, derive_status
 from commune_desk.domain.errors import DomainError
 from commune_desk.protocol import Entity, OutboxState
@@ -51,16 +54,26 @@ class MaintenanceServices(ServiceBase):
             except DatabaseError as exc:
                 problems.append(f"full-text index out of step: {exc.orig}")
             session.rollback()
+        warnings: list[str] = []
         with self.store.read() as session:
             problems += _check_search_keys(session, checked)
             problems += _check_outbox(session, checked, self.device_id)
             problems += _check_statuses(session, checked)
+            problems += _check_code_counters(session, checked, self._load_settings(session).counter_slot)
             if verify_blobs:
                 checked.append("attachment blobs")
-                for (sha,) in session.execute(text("SELECT DISTINCT sha256 FROM attachments")):
+                rows = session.execute(text("SELECT DISTINCT sha256 FROM attachments"))
+                referenced = {sha for (sha,) in rows}
+                for sha in sorted(referenced):
                     if not self.blobs.verify(sha):
                         problems.append(f"attachment blob {sha} missing or corrupt")
-        return CheckReport(problems=tuple(problems), checked=tuple(checked))
+                unreferenced = set(self.blobs.all_hashes()) - referenced
+                if unreferenced:
+                    warnings.append(
+                        f"{len(unreferenced)} attachment files are referenced by no record "
+                        "(left by an interrupted add; not backed up)"
+                    )
+        return CheckReport(problems=tuple(problems), checked=tuple(checked), warnings=tuple(warnings))
 
 
 def _check_search_keys(session: Session, checked: list[str]) -> list[str]:
@@ -91,13 +104,21 @@ def _check_search_keys(session: Session, checked: list[str]) -> list[str]:
 
 def _check_outbox(session: Session, checked: list[str], device_id: str) -> list[str]:
     problems = []
-    checked.append("outbox sequence gapless per device")
-    for device, low, high, count in session.execute(
-        text("SELECT device_id, min(seq), max(seq), count(*) FROM outbox GROUP BY device_id")
-    ):
-        # Outbox rows are never deleted (done ones stay), so every seq from 1 must be there.
-        if low != 1 or count != high:
-            problems.append(f"outbox of device {device}: {high - count} gaps in seq")
+    checked.append("outbox sequence gapless above what the server accounts for")
+    # Up to ``seq_floor`` every seq is on the server or declared lost (a restore, a
+    # renumbering, pruned done rows); above it this PC's seqs must run without gaps.
+    floor = (
+        session.execute(
+            text("SELECT seq_floor FROM sync_state WHERE device_id = :d"), {"d": device_id}
+        ).scalar()
+        or 0
+    )
+    high, count = session.execute(
+        text("SELECT max(seq), count(*) FROM outbox WHERE device_id = :d AND seq > :f"),
+        {"d": device_id, "f": floor},
+    ).one()
+    if high is not None and count != high - floor:
+        problems.append(f"outbox of device {device_id}: {high - floor - count} gaps in seq above {floor}")
     counter = session.execute(
         text("SELECT value FROM local_counters WHERE name = :n"), {"n": OUTBOX_SEQ}
     ).scalar()
@@ -125,6 +146,44 @@ def _check_outbox(session: Session, checked: list[str], device_id: str) -> list[
         ).scalar_one()
         if orphan_ops:
             problems.append(f"{orphan_ops} outbox operations create missing {entity} records")
+    return problems
+
+
+_CODE_TAIL = re.compile(r"-(\d{6})-(\d{4})$")
+
+
+def _check_code_counters(session: Session, checked: list[str], slot: int) -> list[str]:
+    """Each day's code counter is at or above the codes issued that day from its slot.
+
+    A counter behind its codes (an interrupted bulk write) makes the next intake of
+    that day take a code that exists: checked for this PC's slot, and for any slot
+    that has a counter here.
+    """
+    checked.append("daily dossier-code counters")
+    highest: dict[tuple[str, int], int] = {}
+    for (code,) in session.execute(text("SELECT code FROM dossiers")):
+        match = _CODE_TAIL.search(code or "")
+        if match is None:
+            continue
+        number = int(match[2])
+        key = ("20" + match[1], number // SLOT_SIZE)
+        highest[key] = max(highest.get(key, 0), number)
+    counters = {
+        name: value
+        for name, value in session.execute(
+            text("SELECT name, value FROM local_counters WHERE name LIKE 'dossier/%'")
+        )
+    }
+    problems = []
+    for (day, code_slot), number in sorted(highest.items()):
+        name = f"dossier/{day}/{code_slot}"
+        value = counters.get(name)
+        if value is None and code_slot != slot:
+            continue  # codes of another counter's slot (pulled): this PC never issues them
+        if value is None or value < number:
+            problems.append(f"code counter {name} is {value} but code number {number} exists that day")
+            if len(problems) >= _MAX_LISTED:
+                break
     return problems
 
 

@@ -3,6 +3,11 @@
 The list is ordered newest first by ``(received_at, id)``; pages can be
 fetched by keyset (``after=cursor``, constant time at any depth) or by offset
 (for a table model that jumps to a row). Both stay on an index.
+
+A text search combines with every filter of the list in one statement that
+starts from the FTS5 index (newest index entry first, keyset paging on its
+rowid); its count is a count over the same statement, stopped past a cap so
+that a very common word costs no more than the cap's worth of index entries.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, literal, select, text, tuple_
+from sqlalchemy import Integer, column, func, literal, select, table, text, tuple_
 
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.dossier import DossierStatus
@@ -22,8 +27,9 @@ from commune_desk.services.values import (
     DossierPage,
     DossierQuery,
     DossierSummary,
+    SearchCursor,
 )
-from commune_desk.store.models import Dossier, Procedure
+from commune_desk.store.models import Dossier, Procedure, SearchKey
 from commune_desk.store.search import match_expression
 from commune_desk.store.types import UTCDateTime, from_utc_text
 
@@ -42,6 +48,9 @@ _DOSSIER_MATCH_SQL = (
     "WHERE search_fts MATCH ? AND k.entity = 'dossier' "
     "ORDER BY search_fts.rowid DESC LIMIT ?"
 )
+
+#: The FTS5 table (virtual, so not an ORM model); its rowid is ``search_keys.id``.
+_SEARCH_FTS = table("search_fts", column("rowid", Integer))
 
 
 def day_bounds(now: datetime) -> tuple[datetime, datetime]:
@@ -85,11 +94,60 @@ class QueryServices(ServiceBase):
         cursor = DossierCursor(rows[-1].received_at, rows[-1].id) if len(rows) == limit and rows else None
         return DossierPage(rows=rows, next_cursor=cursor)
 
-    def count_dossiers(self, query: DossierQuery | None = None) -> int:
-        """How many dossiers match ``query``."""
-        stmt = self._filtered(select(func.count()).select_from(Dossier), query or DossierQuery(), self._now())
+    def count_dossiers(
+        self, query: DossierQuery | None = None, *, text_query: str = "", at_most: int | None = None
+    ) -> int:
+        """How many dossiers match ``query`` and the search text ``text_query`` (if any).
+
+        With ``at_most``, counting stops past it: the answer is then ``at_most + 1``,
+        meaning "more than ``at_most``" (a common word costs no more than that).
+        """
+        query = query or DossierQuery()
+        now = self._now()
+        if text_query.strip():
+            match = match_expression(fold(text_query))
+            if match is None:
+                return 0
+            if query == DossierQuery():  # no filter: the index alone answers (cheaper)
+                inner = self._search_from(select(literal(1)), match, join_dossiers=False)
+            else:
+                inner = self._filtered(self._search_from(select(literal(1)), match), query, now)
+        else:
+            inner = self._filtered(select(literal(1)).select_from(Dossier), query, now)
+        if at_most is not None:
+            inner = inner.limit(at_most + 1)
+        stmt = select(func.count()).select_from(inner.subquery())
         with self.store.read() as session:
             return int(session.scalar(stmt) or 0)
+
+    def search_dossier_page(
+        self,
+        text_query: str,
+        query: DossierQuery | None = None,
+        *,
+        after: SearchCursor | None = None,
+        limit: int = 100,
+    ) -> DossierPage:
+        """One page of the dossiers matching the search text AND every filter of ``query``.
+
+        Newest index entry first; pass the page's ``next_cursor`` as ``after`` for the next.
+        """
+        match = match_expression(fold(text_query))
+        if match is None:
+            return DossierPage(rows=(), next_cursor=None)
+        now = self._now()
+        stmt = self._search_from(select(Dossier, Procedure.name, _SEARCH_FTS.c.rowid), match).join(
+            Procedure, Procedure.code == Dossier.procedure_code
+        )
+        stmt = self._filtered(stmt, query or DossierQuery(), now)
+        if after is not None:
+            stmt = stmt.where(_SEARCH_FTS.c.rowid < after.rowid)
+        stmt = stmt.order_by(_SEARCH_FTS.c.rowid.desc()).limit(limit)
+        with self.store.read() as session:
+            found = session.execute(stmt).all()
+            rows = tuple(summary_of(d, name, now) for d, name, _rowid in found)
+        cursor = SearchCursor(int(found[-1][2])) if found and len(found) == limit else None
+        return DossierPage(rows=rows, next_cursor=cursor)
 
     def search_dossiers(self, text_query: str, *, limit: int = 50) -> list[DossierSummary]:
         """Dossiers whose applicant name, ID number, phone or code match, newest first.
@@ -119,6 +177,20 @@ class QueryServices(ServiceBase):
             return list(session.scalars(_ENTITY_MATCH, {"match": match, "entity": entity, "limit": limit}))
 
     # -- internals ---------------------------------------------------------------
+
+    @staticmethod
+    def _search_from(stmt: Any, match: str, *, join_dossiers: bool = True) -> Any:
+        """``stmt`` over the dossiers whose search keys match (the FTS5 index leads).
+
+        Without ``join_dossiers`` only the index is read: every dossier search key
+        belongs to a dossier (``db check`` verifies it), so a bare count may skip them.
+        """
+        stmt = (
+            stmt.select_from(_SEARCH_FTS)
+            .join(SearchKey, SearchKey.id == _SEARCH_FTS.c.rowid)
+            .where(text("search_fts MATCH :match").bindparams(match=match), SearchKey.entity == "dossier")
+        )
+        return stmt.join(Dossier, Dossier.id == SearchKey.entity_id) if join_dossiers else stmt
 
     @staticmethod
     def _filtered(stmt: Any, query: DossierQuery, now: datetime) -> Any:

@@ -25,10 +25,22 @@ class Changes:
 
     items: frozenset[tuple[str, str]] = frozenset()
 
+    #: The id that stands for "any record of the entity" (e.g. a sync round brought records).
+    ANY = "*"
+
     @classmethod
     def of(cls, entity: str, *ids: str) -> Changes:
         """Changes touching ``ids`` of one entity."""
         return cls(frozenset((entity, i) for i in ids))
+
+    @classmethod
+    def anything_of(cls, *entities: str) -> Changes:
+        """Changes to records of ``entities`` that are not named one by one."""
+        return cls(frozenset((entity, cls.ANY) for entity in entities))
+
+    def touches(self, entity: str, entity_id: str) -> bool:
+        """Whether the record ``entity_id`` of ``entity`` may have changed."""
+        return (entity, entity_id) in self.items or (entity, self.ANY) in self.items
 
     @classmethod
     def merge(cls, parts: Iterable[Changes]) -> Changes:
@@ -205,11 +217,18 @@ class DossierCursor:
 
 
 @dataclass(frozen=True)
+class SearchCursor:
+    """Position in a text search's results (newest index entry first): the last one seen."""
+
+    rowid: int
+
+
+@dataclass(frozen=True)
 class DossierPage:
     """A page of the dossier list and the cursor to fetch the next one (None at the end)."""
 
     rows: tuple[DossierSummary, ...]
-    next_cursor: DossierCursor | None
+    next_cursor: DossierCursor | SearchCursor | None
 
 
 # --- official documents --------------------------------------------------------
@@ -374,6 +393,8 @@ class CheckReport:
 
     problems: tuple[str, ...]
     checked: tuple[str, ...]
+    #: Things worth knowing that are not damage (e.g. attachment files nothing refers to).
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -383,9 +404,35 @@ class CheckReport:
 
 @dataclass(frozen=True)
 class BackupInfo:
-    """A backup archive written by ``create_backup``."""
+    """A verified backup archive written by ``create_backup``.
+
+    ``missing_blobs``: attachments the store refers to that were missing or
+    damaged on disk, so not in the archive (older archives were kept then).
+    """
 
     path: Path
     created_at: datetime
     size: int
     blobs: int
+    missing_blobs: tuple[str, ...] = ()
+    store_id: str = ""
+
+
+@dataclass(frozen=True)
+class RestoreInfo:
+    """What ``restore_backup`` did.
+
+    ``previous`` is where the store that was replaced went: a verified
+    pre-restore archive, or (when it could not be read) a folder it was moved
+    into, untouched; None when there was no store. ``missing_blobs``:
+    attachments the restored store refers to that neither the archive nor this
+    PC has.
+    """
+
+    archive: Path
+    created_at: datetime
+    blobs_added: int
+    blobs_repaired: int
+    previous: Path | None
+    previous_moved: bool
+    missing_blobs: tuple[str, ...] = ()

@@ -46,6 +46,16 @@ class BlobStore:
         """The content of a blob (raises FileNotFoundError when missing)."""
         return self.path_for(sha256).read_bytes()
 
+    def install(self, sha256: str, source: Path) -> None:
+        """Move ``source`` (on the same disk, already checked to hash to ``sha256``) into place,
+        replacing a damaged file of that name."""
+        final = self.path_for(sha256)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        with source.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(source, final)
+        fsync_dir(final.parent)
+
     def verify(self, sha256: str) -> bool:
         """Whether the blob exists and its content still hashes to its name."""
         path = self.path_for(sha256)
@@ -77,12 +87,13 @@ class BlobStore:
                 os.fsync(out.fileno())
             sha = digest.hexdigest()
             final = self.path_for(sha)
-            if final.is_file():
+            if final.is_file() and self.verify(sha):
                 tmp.unlink()
                 return sha
+            # missing, or damaged under its name: the new bytes (which hash right) replace it
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, final)
-            _fsync_dir(final.parent)
+            fsync_dir(final.parent)
             return sha
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -98,7 +109,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make a rename durable (POSIX); directories cannot be opened on Windows."""
     if os.name == "nt":
         return

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from commune_desk.store.errors import StoreError
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -71,10 +73,27 @@ def current_revision(engine: Engine) -> str | None:
     return row[0] if row else None
 
 
+def known_revisions() -> frozenset[str]:
+    """Every migration revision this version of the code knows (read without Alembic)."""
+    return frozenset(shipped_revisions())
+
+
 def upgrade_to_head(engine: Engine) -> None:
-    """Bring the store up to the newest schema; a no-op (no Alembic import) when it is there."""
-    if current_revision(engine) == head_revision():
+    """Bring the store up to the newest schema; a no-op (no Alembic import) when it is there.
+
+    A store at a revision this code does not know was made by a newer version of
+    the software: ``StoreError("store_newer_version")``, and nothing is changed.
+    """
+    current = current_revision(engine)
+    if current == head_revision():
         return
+    if current is not None and current not in known_revisions():
+        raise StoreError(
+            "store_newer_version",
+            f"store at unknown revision {current}",
+            path=str(engine.url.database),
+            revision=current,
+        )
     from alembic import command
 
     command.upgrade(alembic_config(engine), "head")

@@ -337,6 +337,34 @@ class SyncState(Base):
     last_success_at: Mapped[datetime | None]
     last_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    #: The server epoch of the commune this PC last synced in (None: never).
+    epoch: Mapped[str | None] = mapped_column(Text)
+    #: Highest op seq of this device the server has confirmed.
+    confirmed_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Every seq of this device up to here is on the server or declared lost: local
+    #: operations may be missing below it (a restore, a renumbering), never above.
+    seq_floor: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: A pull from zero is under way (the server was restored); ends with a sweep.
+    resync: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: Revoked with a drain: operations up to this seq may still be delivered.
+    drain_boundary: Mapped[int | None] = mapped_column(Integer)
+    #: The calm sentence to show the clerk after a recovery (a ``messages`` kind).
+    notice: Mapped[str | None] = mapped_column(String(40))
+
+
+class PulledRejection(Base):
+    """A pulled record this PC could not apply (kept with its reason; the pull goes on)."""
+
+    __tablename__ = "pulled_rejections"
+
+    entity_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    seq: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
 
 
 class QuarantinedOp(Base):

@@ -31,6 +31,14 @@ Executor = Session | Connection
 
 #: Counter that numbers outbox operations per device (gapless: bumped only on insert).
 OUTBOX_SEQ = "outbox_seq"
+#: Prefix of the daily dossier-code counters, ``dossier/{yyyymmdd}/{slot}``.
+DOSSIER_COUNTER_PREFIX = "dossier/"
+
+
+def dossier_counter_name(local_day: Any, slot: int) -> str:
+    """Local counter holding the last daily number issued by ``slot`` on ``local_day``."""
+    # the same text as f"{local_day:%Y%m%d}", without strftime's cost on the intake path
+    return f"{DOSSIER_COUNTER_PREFIX}{local_day.year}{local_day.month:02d}{local_day.day:02d}/{slot}"
 
 
 _BUMP_SQL = (

@@ -44,9 +44,16 @@ OFFICE = SettingKey("office", dict, None, "office identity: unit code and name, 
 #: working calendar (``work_calendar``), which takes them over once (``services/calendar.py``).
 OFFICE_HOURS = SettingKey("office_hours", dict, None, "older versions: working sessions, cut-off")
 CALENDAR_OVERRIDES = SettingKey("calendar_overrides", dict, None, "older versions: day overrides")
-DEVICE_ID = SettingKey("device_id", str, None, "this installation's device UUID (never changes)")
+DEVICE_ID = SettingKey(
+    "device_id", str, None, "this installation's device UUID (a new one when the installation changes)"
+)
 SYNC_ACCOUNT = SettingKey("sync.account", dict, None, "who this PC syncs as, and the offline verifier")
 SYNC_CLOCK = SettingKey("sync.clock", dict, None, "clock offset measured at the last handshake")
+INSTALLATION = SettingKey(
+    "sync.installation", dict, None, "fingerprint of the installation the device id belongs to"
+)
+STORE_ID = SettingKey("store_id", str, None, "this store's UUID (kept by backup and restore; names archives)")
+DEMO_STORE = SettingKey("demo_store", dict, None, "set when demo data was written: the store never syncs")
 ROLE_RULES = SettingKey(
     "access.roles",
     dict,
@@ -54,6 +61,13 @@ ROLE_RULES = SettingKey(
     "who may do the leader-only actions {permission: [roles]} (server's if synced)",
 )
 LOCK_AFTER = SettingKey("access.lock_after_minutes", int, None, "idle minutes before the PC locks (0: never)")
+SYNC_SOURCE = SettingKey(
+    "sync.source", dict, None, "the server instance the pull cursor belongs to, and the city's carry key"
+)
+SYNC_RELAY = SettingKey(
+    "sync.relay", dict, None, "office relay: configured address, LAN discovery, this PC runs the relay"
+)
+CARRY_IMPORTED = SettingKey("carry.imported", list, None, "ids of carry replies already imported")
 
 #: Every settings row, by key.
 SETTINGS = {
@@ -65,8 +79,14 @@ SETTINGS = {
         DEVICE_ID,
         SYNC_ACCOUNT,
         SYNC_CLOCK,
+        STORE_ID,
+        DEMO_STORE,
         ROLE_RULES,
         LOCK_AFTER,
+        SYNC_SOURCE,
+        SYNC_RELAY,
+        CARRY_IMPORTED,
+        INSTALLATION,
     )
 }
 
@@ -121,11 +141,16 @@ def server_managed(session: Session) -> bool:
     return bool(get_setting(session, SYNC_ACCOUNT))
 
 
-def ensure_device_id(session: Session) -> str:
-    """This installation's device UUID, created on first use in the caller's transaction."""
-    current = get_setting(session, DEVICE_ID)
+def ensure_uuid(session: Session, setting: SettingKey) -> str:
+    """The UUID kept in ``setting``, created on first use in the caller's transaction."""
+    current = get_setting(session, setting)
     if current:
         return str(current)
-    device_id = str(uuid.uuid4())
-    put_setting(session, DEVICE_ID, device_id)
-    return device_id
+    value = str(uuid.uuid4())
+    put_setting(session, setting, value)
+    return value
+
+
+def ensure_device_id(session: Session) -> str:
+    """This installation's device UUID, created on first use in the caller's transaction."""
+    return ensure_uuid(session, DEVICE_ID)

@@ -23,6 +23,7 @@ from sqlalchemy import delete
 
 from commune_desk import protocol as p
 from commune_desk.store import Store
+from commune_desk.store.identity import is_demo_store
 from commune_desk.store.models import NumberLease, Setting
 from commune_desk.store.settings import SYNC_ACCOUNT, ensure_device_id, merge_office, put_setting
 from commune_desk.sync.client import SyncClient
@@ -36,7 +37,9 @@ from commune_desk.sync.credentials import (
 )
 from commune_desk.sync.device_key import DeviceKey
 from commune_desk.sync.errors import SyncError, SyncErrorKind
-from commune_desk.sync.leases import adopt_local_numbers, renew_leases
+from commune_desk.sync.installation import renew_identity_if_forked
+from commune_desk.sync.leases import adopt_local_numbers, renew_leases, store_server_leases
+from commune_desk.sync.recovery import handshake_request, reconcile
 from commune_desk.sync.staff import adopt_after_login
 
 #: Refresh the access token this many seconds before it expires.
@@ -135,11 +138,16 @@ def login(
     """Log in online once: secrets to the vault, account + verifier to the store.
 
     Refuses with ``keyring_unavailable`` before talking to the server when the
-    vault cannot keep secrets (no OS keyring and no ``insecure_storage``).
+    vault cannot keep secrets (no OS keyring and no ``insecure_storage``), and a
+    demo store with ``demo_store`` before anything is sent. When the server has
+    seen this device id used by another installation (``device_cloned``), this
+    PC first becomes a new device.
     """
+    refuse_demo_store(store)
     vault = vault or vault_for(store, insecure_storage=insecure_storage)
     vault.check()
     server_url = server_url.rstrip("/")
+    renew_identity_if_forked(store)
     dev = device_id(store)
     key = device_key(vault, dev)
     client = SyncClient(server_url, timeout=timeout)
@@ -165,9 +173,10 @@ def login(
         # Lease the counter slot and register blocks now, while the link is up:
         # everything the clerk registers from here on is numbered from them.
         client.authenticate = lambda _force: tokens.access_token
-        handshake = client.handshake(
-            p.HandshakeRequest(protocol_version=p.PROTOCOL_VERSION, client_time=_utcnow())
-        )
+        handshake = client.handshake(handshake_request(store, dev))
+        with store.write.begin() as session:
+            store_server_leases(session, handshake.leases, _utcnow())
+            reconcile(session, dev, handshake)
         adopt_local_numbers(store, client, handshake)
         renew_leases(store, client, handshake)
         verifier = PasswordVerifier.create(password).to_json()
@@ -186,6 +195,13 @@ def login(
     )
     save_account(store, account)
     return account
+
+
+def refuse_demo_store(store: Store) -> None:
+    """Raise ``SyncError(DEMO_STORE)`` when the store holds demo data (it never syncs)."""
+    with store.read() as session:
+        if is_demo_store(session):
+            raise SyncError(SyncErrorKind.DEMO_STORE, "demo data never syncs")
 
 
 def _utcnow() -> datetime:

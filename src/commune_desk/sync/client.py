@@ -20,8 +20,11 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import pydantic
+from pydantic_core import PydanticSerializationError
 
 from commune_desk import protocol as p
+from commune_desk.protocol import jsontext
+from commune_desk.protocol.validation import checked_page
 from commune_desk.sync.errors import SyncError, SyncErrorKind
 
 if TYPE_CHECKING:
@@ -37,6 +40,8 @@ DEFAULT_TIMEOUT = (5.0, 30.0)
 
 #: Called with ``force=True`` after a 401 to get a fresh access token.
 Authenticate = Callable[[bool], str]
+#: Signs one operation with the device key (``op_signing_bytes``), base64.
+Signer = Callable[[p.Operation], str]
 
 
 @cache
@@ -72,10 +77,12 @@ class SyncClient:
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         authenticate: Authenticate | None = None,
         session: requests.Session | None = None,
+        signer: Signer | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.authenticate = authenticate
+        self.signer = signer
         if session is None:
             import requests
 
@@ -126,13 +133,31 @@ class SyncClient:
         """First call of a round: versions, clock, last applied seq, leases, limits."""
         return self._json("POST", "/handshake", req, p.HandshakeResponse)
 
-    def push(self, ops: list[p.Operation]) -> p.PushResponse:
-        """Send a batch of operations in seq order."""
-        return self._json("POST", "/push", p.PushRequest(ops=ops), p.PushResponse)
+    def push(self, ops: list[p.Operation], *, skip_to: int | None = None) -> p.PushResponse:
+        """Send a batch of operations in seq order (declaring undeliverable seqs below ``skip_to``).
+
+        Each operation is signed when the client has a signer.
+        """
+        signatures = [self.signer(op) for op in ops] if self.signer is not None else None
+        request = p.PushRequest(ops=ops, skip_to=skip_to, signatures=signatures)
+        return self._json("POST", "/push", request, p.PushResponse)
+
+    def drained(self) -> None:
+        """Tell the server this revoked device has delivered its work."""
+        self._send("POST", "/devices/self/drained", headers={"Accept": "application/json"})
 
     def pull(self, after: int, limit: int) -> p.PullResponse:
-        """Changes of the commune after ``after`` (one page)."""
-        return self._json("GET", "/pull", None, p.PullResponse, params={"after": after, "limit": limit})
+        """Changes of the commune after ``after`` (one page).
+
+        A change that breaks the protocol's rules (a server of another version,
+        a damaged row) is skipped and logged, never applied; the cursor still
+        moves past it, so one record never stops the pull.
+        """
+        page = self._json("GET", "/pull", None, p.ReceivedPull, params={"after": after, "limit": limit})
+        checked, refused = checked_page(page)
+        for refusal in refused:
+            log.warning("pull: change skipped (%s): %s", refusal.kind, refusal.message)
+        return checked
 
     def lease(self, req: p.LeaseRequest) -> p.Lease:
         """Obtain a dossier-code slot or a block of register numbers."""
@@ -151,6 +176,28 @@ class SyncClient:
     def put_rules(self, req: p.RulesUpdate) -> p.StaffList:
         """Change the commune's role rules (the actor needs the settings permission)."""
         return self._json("PUT", "/office/rules", req, p.StaffList)
+
+    # -- office relay (docs/relay.md) -------------------------------------------------
+
+    def relay_session(self, req: p.RelaySessionRequest) -> p.TokenResponse:
+        """A counter's session on its office relay, opened with a device proof."""
+        return self._json("POST", "/relay/session", req, p.TokenResponse, auth=False)
+
+    def relay_register(self, name: str) -> p.DeviceInfo:
+        """Mark this device as the commune's relay (a leader's token)."""
+        return self._json("POST", "/relay/register", p.RelayRegisterRequest(name=name), p.DeviceInfo)
+
+    def relay_office(self) -> p.OfficeState:
+        """The commune's devices, keys, last seqs and leases (relay only)."""
+        return self._json("GET", "/relay/office", None, p.OfficeState)
+
+    def relay_push(self, ops: list[p.RelayedOperation]) -> p.PushResponse:
+        """Forward counters' signed operations (relay only)."""
+        return self._json("POST", "/relay/push", p.RelayPushRequest(ops=ops), p.PushResponse)
+
+    def lease_transfer(self, req: p.LeaseTransfer) -> p.Lease:
+        """Hand a sub-leased range of the relay's numbers over to a counter (relay only)."""
+        return self._json("POST", "/relay/leases/transfer", req, p.Lease)
 
     # -- blobs -----------------------------------------------------------------------
 
@@ -203,7 +250,7 @@ class SyncClient:
         data: bytes | None = None
         headers = {"Accept": "application/json"}
         if body is not None:
-            data = body.model_dump_json().encode("utf-8")
+            data = _body_bytes(body)
             headers["Content-Type"] = "application/json"
             if len(data) >= GZIP_MIN_BYTES:
                 data = gzip.compress(data, compresslevel=6)
@@ -263,11 +310,27 @@ class SyncClient:
         try:
             return model.model_validate_json(content)
         except pydantic.ValidationError as exc:
+            try:
+                # Python's reader takes what the strict one refuses (a lone surrogate, NaN);
+                # the lenient models then let each bad item be skipped on its own.
+                return model.model_validate(jsontext.loads(content))
+            except ValueError:
+                pass
             raise SyncError(SyncErrorKind.BAD_RESPONSE, f"unexpected reply ({len(content)} bytes)") from exc
+
+
+def _body_bytes(body: pydantic.BaseModel) -> bytes:
+    """A request body as JSON; a value UTF-8 cannot carry (a lone surrogate left by an
+    older version) is sent escaped, so the server refuses that operation alone."""
+    try:
+        return body.model_dump_json().encode("utf-8")
+    except PydanticSerializationError:
+        return json.dumps(body.model_dump(mode="json"), separators=(",", ":")).encode("ascii")
 
 
 def _error_of(resp: requests.Response) -> tuple[str, str, dict[str, Any]]:
     """The ``ErrorBody`` kind, message and details of an error reply (best effort)."""
+    unreadable: tuple[type[Exception], ...] = (ValueError, AttributeError, *_transport_errors())
     try:
         body = json.loads(resp.content)
         details = body.get("details")
@@ -276,7 +339,7 @@ def _error_of(resp: requests.Response) -> tuple[str, str, dict[str, Any]]:
             str(body.get("message", "")),
             details if isinstance(details, dict) else {},
         )
-    except (ValueError, AttributeError, *_transport_errors()):
+    except unreadable:
         return "", f"HTTP {resp.status_code}", {}
 
 

@@ -25,6 +25,10 @@ class SyncErrorKind(StrEnum):
     """The refresh token was refused (expired or rotated away): log in again."""
     DEVICE_REVOKED = "device_revoked"
     """The administrator revoked this PC: no retry until someone logs in again."""
+    DEVICE_DRAINING = "device_draining"
+    """Revoked with a drain: the PC still delivers what it made before, then stops."""
+    DEVICE_CLONED = "device_cloned"
+    """Another installation uses this PC's device id: log in again to get a new one."""
     PROTOCOL_MISMATCH = "protocol_mismatch"
     """Server and client speak different protocol versions: update the app."""
     KEYRING_UNAVAILABLE = "keyring_unavailable"
@@ -43,13 +47,15 @@ class SyncErrorKind(StrEnum):
     """A downloaded attachment did not match its SHA-256."""
     WRONG_PASSWORD = "wrong_password"
     """Offline unlock: the password does not match the local verifier."""
+    DEMO_STORE = "demo_store"
+    """The store holds demo data: it never logs in or syncs (use a real data folder)."""
     INTERNAL_ERROR = "internal_error"
     """An unexpected failure (a bug, a locked or full disk): logged, retried with backoff."""
 
 
 RETRYABLE_KINDS = frozenset({SyncErrorKind.OFFLINE, SyncErrorKind.SERVER_UNAVAILABLE})
 #: Kinds after which the background worker tries again later (with backoff) on its own.
-RETRY_LATER_KINDS = RETRYABLE_KINDS | {SyncErrorKind.INTERNAL_ERROR}
+RETRY_LATER_KINDS = RETRYABLE_KINDS | {SyncErrorKind.INTERNAL_ERROR, SyncErrorKind.DEVICE_DRAINING}
 
 
 class SyncError(Exception):

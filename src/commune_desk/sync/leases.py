@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -32,18 +33,32 @@ from commune_desk.store import Store
 from commune_desk.store.models import IssuedNumber, NumberLease
 from commune_desk.store.settings import COUNTER_SLOT, UNIT_CODE, merge_office, office_value
 from commune_desk.sync.client import SyncClient
+from commune_desk.sync.errors import SyncError
+from commune_desk.sync.installation import NO_SLOT, apply_marks
+
+log = logging.getLogger(__name__)
 
 BLOCK_SIZE = 20
 LOW_WATER = 5
 
 
 def store_server_leases(session: Session, leases: list[p.Lease], now: datetime) -> None:
-    """Keep the register-book leases the server says this device holds."""
+    """Keep the leases the server says this device holds (counter slots and register blocks).
+
+    A slot is kept as the block of daily numbers it covers; only register blocks
+    are issued from (the slot's numbers restart every day, see ``domain.codes``).
+    """
     for lease in leases:
-        if lease.slot is not None:
-            continue
         lease_id = f"server-{lease.lease_id}"
-        if session.get(NumberLease, lease_id) is None:
+        same_range = session.scalar(
+            select(NumberLease.lease_id).where(
+                NumberLease.series == lease.series,
+                NumberLease.start == lease.first,
+                NumberLease.end == lease.last,
+            )
+        )
+        # A relay's sub-lease comes back from the city under another id: same numbers.
+        if session.get(NumberLease, lease_id) is None and same_range is None:
             session.add(
                 NumberLease(
                     lease_id=lease_id,
@@ -95,7 +110,9 @@ def adopt_local_numbers(store: Store, client: SyncClient, handshake: p.Handshake
         missing = sorted(numbers - covered)
         while missing:
             size = min(p.MAX_LEASE_SIZE, missing[-1] - missing[0] + 1)
-            lease = client.lease(p.LeaseRequest(series=series, size=size))
+            lease = _lease_or_none(client, p.LeaseRequest(series=series, size=size))
+            if lease is None:
+                break  # the server is recovering from a restore: next time
             with store.write.begin() as session:
                 store_server_leases(session, [lease], now)
             if lease.first > missing[0]:
@@ -103,6 +120,20 @@ def adopt_local_numbers(store: Store, client: SyncClient, handshake: p.Handshake
             covered_total += sum(1 for n in missing if lease.first <= n <= lease.last)
             missing = [n for n in missing if not lease.first <= n <= lease.last]
     return covered_total
+
+
+#: What an office relay answers when it has nothing to sub-lease while the city is away.
+_RELAY_SHORT = {p.ErrorKind.NO_NUMBER_AVAILABLE.value, p.ErrorKind.NO_FREE_SLOT.value}
+
+
+def _lease(client: SyncClient, handshake: p.HandshakeResponse, req: p.LeaseRequest) -> p.Lease | None:
+    """A new lease; None when an office relay has none to give now (the round goes on)."""
+    try:
+        return _lease_or_none(client, req)
+    except SyncError as exc:
+        if handshake.relay and exc.detail in _RELAY_SHORT:
+            return None
+        raise
 
 
 def renew_leases(store: Store, client: SyncClient, handshake: p.HandshakeResponse) -> int:
@@ -128,15 +159,35 @@ def renew_leases(store: Store, client: SyncClient, handshake: p.HandshakeRespons
     code_series = dossier_code_series(unit) if is_unit_code(unit) else None
     slot: int | None = None
     if code_series and code_series not in held:
-        lease = client.lease(p.LeaseRequest(series=code_series))
-        granted.append(lease)
-        slot = lease.slot
+        lease = _lease(client, handshake, p.LeaseRequest(series=code_series))
+        if lease is not None:
+            granted.append(lease)
+            slot = lease.slot
+        elif not handshake.relay:
+            # Without a slot (the server is recovering from a restore) no code is issued.
+            slot = NO_SLOT
     elif code_series:
         slot = next(x.slot for x in handshake.leases if x.series == code_series)
     for series in short:
-        granted.append(client.lease(p.LeaseRequest(series=series, size=BLOCK_SIZE)))
+        block = _lease(client, handshake, p.LeaseRequest(series=series, size=BLOCK_SIZE))
+        if block is not None:
+            granted.append(block)
     with store.write.begin() as session:
         store_server_leases(session, granted, now)
+        for lease in granted:
+            # A slot held by another PC before: continue above the codes it used.
+            apply_marks(session, p.HighWaterMarks(codes=lease.marks))
         if slot is not None and office_value(session, COUNTER_SLOT) != slot:
             merge_office(session, counter_slot=slot)
     return len(granted)
+
+
+def _lease_or_none(client: SyncClient, request: p.LeaseRequest) -> p.Lease | None:
+    """A new lease, or None while the server recovers from a restore (it grants none then)."""
+    try:
+        return client.lease(request)
+    except SyncError as exc:
+        if exc.detail != p.ErrorKind.RECOVERING:
+            raise
+        log.warning("no new %s lease: the server is recovering from a restore", request.series)
+        return None

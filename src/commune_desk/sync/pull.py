@@ -23,6 +23,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,7 +33,6 @@ from sqlalchemy.orm import DeclarativeBase, Session
 from commune_desk import protocol as p
 from commune_desk.domain.dossier import EventKind, next_status
 from commune_desk.store import Store
-from commune_desk.store.audit import audit
 from commune_desk.store.models import (
     Attachment,
     Conflict,
@@ -42,14 +42,24 @@ from commune_desk.store.models import (
     IssuedNumber,
     OutboxOp,
     OutgoingDocument,
+    Procedure,
+    PulledRejection,
 )
 from commune_desk.store.search import drop_keys
 from commune_desk.sync.bulk import BulkInserter, Prepared, prepare
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.derive import derive_dossiers
+from commune_desk.sync.displace import displace_numbers
 from commune_desk.sync.index import index_record
 from commune_desk.sync.records import ENTITY_MODELS, apply_fields
+from commune_desk.sync.recovery import give_back_after_resync
 from commune_desk.sync.state import load_state
+from commune_desk.sync.validate import (
+    json_safe,
+    rejection_reason,
+    resolve_rejections,
+    unresolved_rejections,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,66 +78,6 @@ _ORDER = {
     p.Entity.CONFLICT: 4,
     p.Entity.CONFLICT_RESOLUTION: 5,
 }
-
-
-_ENTITY_OF: dict[type, str] = {model: str(entity) for entity, model in ENTITY_MODELS.items()}
-
-
-def displace_numbers(session: Session, changes: list[p.Change], now: datetime) -> None:
-    """Give way to the server's numbers: a local record holding the same code or number.
-
-    This only happens to a record the server refused (or will refuse) —
-    typically one numbered in single-PC mode before the PC logged in. Its
-    number is taken off (register entries become provisional, a dossier code
-    gets a ``~`` suffix) and the change is audited, so the quarantine shows
-    the clerk what to reprint.
-    """
-    owners: dict[tuple[type[DeclarativeBase], Any], str] = {}
-    for change in changes:
-        model = ENTITY_MODELS.get(change.entity)
-        fields = change.fields
-        if change.deleted:
-            continue
-        if model is Dossier and isinstance(fields.get(p.FIELD_CODE), str):
-            owners[(model, fields[p.FIELD_CODE])] = str(change.entity_id)
-        elif model in (IncomingDocument, OutgoingDocument) and isinstance(fields.get(p.FIELD_NUMBER), int):
-            owners[(model, (fields.get(p.FIELD_SERIES), fields[p.FIELD_NUMBER]))] = str(change.entity_id)
-    if not owners:
-        return
-    clashes: list[tuple[Any, str]] = []
-    codes = [key for model, key in owners if model is Dossier]
-    for start in range(0, len(codes), 500):
-        for rec in session.scalars(select(Dossier).where(Dossier.code.in_(codes[start : start + 500]))):
-            owner = owners[(Dossier, rec.code)]
-            if owner != rec.id:
-                clashes.append((rec, owner))
-    for model in (IncomingDocument, OutgoingDocument):
-        keys = [key for m, key in owners if m is model]
-        numbers = sorted({number for _, number in keys})
-        for start in range(0, len(numbers), 500):
-            doc: Any
-            for doc in session.scalars(select(model).where(model.number.in_(numbers[start : start + 500]))):
-                holder = owners.get((model, (doc.series, doc.number)))
-                if holder is not None and holder != doc.id:
-                    clashes.append((doc, holder))
-    for rec, owner in clashes:
-        is_dossier = isinstance(rec, Dossier)
-        old = rec.code if is_dossier else rec.number
-        if is_dossier:
-            rec.code = f"{rec.code}~{rec.id[:8]}"
-        else:
-            rec.number = None
-        audit(
-            session,
-            "number_displaced",
-            actor="sync",
-            entity=_ENTITY_OF[type(rec)],
-            entity_id=rec.id,
-            details={"was": old, "taken_by": owner},
-            at=now,
-        )
-    if clashes:
-        session.flush()
 
 
 def _entity_rank(change: p.Change) -> int:
@@ -154,13 +104,19 @@ def open_fields(session: Session, entity_ids: Iterable[str]) -> dict[str, set[st
 
 
 class PageApplier:
-    """Applies one page of changes inside the caller's transaction."""
+    """Applies one page of changes inside the caller's transaction.
 
-    def __init__(self, session: Session, now: datetime) -> None:
+    ``authoritative``: the server's snapshot wins over a newer local version (a
+    pull from zero after the server was restored: versions went backwards).
+    """
+
+    def __init__(self, session: Session, now: datetime, *, authoritative: bool = False) -> None:
         self.session = session
         self.now = now
+        self.authoritative = authoritative
         self.touched_dossiers: set[str] = set()
         self.applied = 0
+        self.rejected = 0
         self.ids: dict[int, str] = {}
         self.prepared: dict[int, Prepared] = {}
 
@@ -169,13 +125,16 @@ class PageApplier:
         changes: list[p.Change],
         orphans: dict[str, list[p.Change]],
         prepared: dict[int, Prepared] | None = None,
+        reasons: dict[int, str] | None = None,
     ) -> None:
         """Apply ``changes``; events whose dossier is missing go to ``orphans``.
 
         ``prepared`` holds rows built ahead (by :func:`fetch_page`) for records
-        that turn out to be new.
+        that turn out to be new; ``reasons`` why some cannot be applied at all
+        (those are kept in ``pulled_rejections`` and the page goes on).
         """
         self.prepared = prepared or {}
+        changes = self._set_aside(changes, reasons or {})
         # Pages come in seq order; a stable sort by entity puts parents first.
         ordered = sorted(changes, key=_entity_rank)
         ids = self.ids = {id(c): str(c.entity_id) for c in ordered}
@@ -191,6 +150,49 @@ class PageApplier:
                 for change in orphans.pop(dossier_id):
                     self._apply_one(change, set(), orphans)
         derive_dossiers(self.session, self.touched_dossiers)
+
+    def _set_aside(self, changes: list[p.Change], reasons: dict[int, str]) -> list[p.Change]:
+        """Keep the changes this PC cannot apply in ``pulled_rejections``; return the others."""
+        reasons = dict(reasons)
+        procedures = set(self.session.scalars(select(Procedure.code)))
+        for change in changes:
+            dossier = change.entity is p.Entity.DOSSIER and not change.deleted
+            if (
+                dossier
+                and id(change) not in reasons
+                and change.fields.get("procedure_code") not in procedures
+            ):
+                reasons[id(change)] = "procedure not in this PC's catalogue"
+        refused = {str(c.entity_id) for c in changes if id(c) in reasons and c.entity is p.Entity.DOSSIER}
+        parents = {
+            str(c.fields.get(p.FIELD_DOSSIER_ID))
+            for c in changes
+            if c.entity is p.Entity.DOSSIER_EVENT and id(c) not in reasons and not c.deleted
+        }
+        refused |= unresolved_rejections(self.session, parents - refused)
+        for change in changes:
+            event = change.entity is p.Entity.DOSSIER_EVENT and not change.deleted
+            if event and id(change) not in reasons and str(change.fields.get(p.FIELD_DOSSIER_ID)) in refused:
+                reasons[id(change)] = "its dossier could not be applied on this PC"
+        kept = []
+        for change in changes:
+            reason = reasons.get(id(change))
+            if reason is None:
+                kept.append(change)
+                continue
+            self._reject(change, reason)
+        return kept
+
+    def _reject(self, change: p.Change, reason: str) -> None:
+        log.warning("pulled %s %s cannot be applied: %s", change.entity, change.entity_id, reason)
+        entity_id = str(change.entity_id)
+        row = self.session.get(PulledRejection, entity_id)
+        if row is None:
+            row = PulledRejection(entity_id=entity_id, created_at=self.now)
+            self.session.add(row)
+        row.entity, row.seq, row.version = str(change.entity), change.seq, change.version
+        row.reason, row.fields, row.resolved_at = reason[:500], json_safe(change.fields), None
+        self.rejected += 1
 
     def _insert_new(self, ordered: list[p.Change], pending: dict[str, set[str]]) -> list[p.Change]:
         """Bulk-insert the records this PC has never seen (the initial pull is mostly these).
@@ -265,7 +267,7 @@ class PageApplier:
                 self.session.delete(rec)
                 drop_keys(self.session, entity_id)
             return
-        if rec is not None and (rec.server_version or 0) > change.version:
+        if rec is not None and (rec.server_version or 0) > change.version and not self.authoritative:
             return  # older than what we already hold
         if rec is None:
             rec = _new_row(model, entity_id, self.now)
@@ -357,18 +359,31 @@ def _existing_ids(session: Session, model: type[DeclarativeBase], ids: list[str]
     return found
 
 
-def fetch_page(
-    client: SyncClient, after: int, limit: int
-) -> tuple[p.PullResponse, dict[int, Prepared], datetime]:
-    """One page, with rows prepared for the records that may be new (fetch thread)."""
+@dataclass
+class Page:
+    """A fetched page: its changes, rows prepared for new records, and refusals."""
+
+    response: p.PullResponse
+    prepared: dict[int, Prepared]
+    reasons: dict[int, str]
+    now: datetime
+
+
+def fetch_page(client: SyncClient, after: int, limit: int) -> Page:
+    """One page, checked, with rows prepared for the records that may be new (fetch thread)."""
     page = client.pull(after, limit)
     now = datetime.now(UTC)
     prepared: dict[int, Prepared] = {}
+    reasons: dict[int, str] = {}
     for change in page.changes:
+        reason = rejection_reason(change)
+        if reason is not None:
+            reasons[id(change)] = reason
+            continue
         ready = prepare(change, now)
         if ready is not None:
             prepared[id(change)] = ready
-    return page, prepared, now
+    return Page(page, prepared, reasons, now)
 
 
 def pull_all(
@@ -378,6 +393,7 @@ def pull_all(
     device_id: str,
     page_size: int = p.DEFAULT_PULL_LIMIT,
     on_page: Callable[[int, int], None] | None = None,
+    has_blob: Callable[[str], bool] = lambda _sha: False,
 ) -> int:
     """Pull every change after the stored cursor; return how many were applied.
 
@@ -386,32 +402,43 @@ def pull_all(
     pages are still applied one after the other). Pages and the cursor after
     them always commit together; consecutive pages may share a transaction.
     """
-    with store.read() as session:
-        fetch_after = load_state(session, device_id).cursor
+    with store.write.begin() as session:
+        state = load_state(session, device_id)
+        resync = state.resync
+        if resync:
+            state.cursor = 0  # a pull from zero restarts whole: the sweep needs every id
+        fetch_after = state.cursor
     orphans: dict[str, list[p.Change]] = {}
+    seen: set[str] = set()
     total = 0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
-        ahead: Future[tuple[p.PullResponse, dict[int, Prepared], datetime]] = fetcher.submit(
-            fetch_page, client, fetch_after, page_size
-        )
+        ahead: Future[Page] = fetcher.submit(fetch_page, client, fetch_after, page_size)
         try:
             more = True
             while more:
                 # Pages that are already here go into one transaction (for at most
-                # two seconds): fewer commits and far fewer FTS5 segments to merge.
+                # two seconds): fewer commits and far fewer FTS5 merges to do.
                 with store.write.begin() as session:
                     started = time.monotonic()
                     while True:
-                        page, prepared, now = ahead.result()
+                        fetched = ahead.result()
+                        page = fetched.response
                         more = page.has_more
                         if more:
                             ahead = fetcher.submit(fetch_page, client, page.cursor, page_size)
-                        applier = PageApplier(session, now)
-                        applier.apply(page.changes, orphans, prepared)
+                        applier = PageApplier(session, fetched.now, authoritative=resync)
+                        applier.apply(page.changes, orphans, fetched.prepared, fetched.reasons)
+                        ids = [str(c.entity_id) for c in page.changes if id(c) not in fetched.reasons]
+                        resolve_rejections(session, ids, fetched.now)
+                        if resync:
+                            seen.update(str(c.entity_id) for c in page.changes)
                         state = load_state(session, device_id)
                         waiting = [c.seq for group in orphans.values() for c in group]
                         keep = min(waiting) - 1 if waiting else page.cursor
                         state.cursor = max(state.cursor, keep)
+                        if resync and not more:
+                            give_back_after_resync(session, seen, device_id, has_blob)
+                            state.resync = False
                         total += applier.applied
                         if on_page is not None:
                             on_page(total, page.cursor)

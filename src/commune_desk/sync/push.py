@@ -2,59 +2,82 @@
 
 Rules (see docs/protocol.md, "Client rules"):
 
-- Operations go in seq order. A batch never holds two operations of the same
-  record, so an update is always sent with the version its create produced
-  (``base_version`` is filled in from the record when the service had none).
+- Operations go in seq order, in batches of consecutive seqs: the server
+  applies a device's operations only in order, without gaps. When the first
+  operation of a batch is above the seq the server expects (operations the
+  PC lost with a restore of its store, or set aside before sending), the
+  batch declares it (``skip_to``): the server records the skip.
+- A batch never holds two operations of the same record, so an update is
+  always sent with the version its own create produced.
 - Before an attachment operation, its blob is uploaded completely.
 - Operations are marked ``in_flight`` before sending; after a cut they are
   sent again unchanged (same op_id and seq): the server returns the stored
-  result, so a reply lost after the server committed never duplicates.
-- ``applied``/``duplicate``/``conflict`` mark the operation done and record
-  the version; the record stays dirty while it has other open operations
-  (edited while in flight). ``rejected`` moves it to the quarantine with the
-  reason and the queue goes on. ``blob_incomplete`` stays queued.
-- An illegal dossier transition comes back as a conflict: the event is not
-  in the server's history, so it is removed locally (the conflict record
-  keeps it for the clerk) and the status is derived again.
-- A provisional register number gets the number the server assigned.
+  result, so a reply lost after the server committed never duplicates. The
+  witness beside the store is written first (see ``installation``).
+- ``applied``/``duplicate``/``conflict`` mark the operation done (see
+  ``acknowledge``). ``rejected`` moves it to the quarantine with the reason
+  and the queue goes on; ``blob_incomplete`` stays queued.
+- ``seq_reused`` (a seq the server has as a hole): the operation and every
+  later one are renumbered above, in their order. ``device_cloned`` (another
+  installation used this device id and seq): the round stops and the PC
+  needs a new identity.
+- A batch the server keeps answering with a server error is split in halves
+  until the one operation that triggers it is found; it goes to the
+  quarantine (``server_error``) and the queue behind it flows.
+- ``relayed`` (an office relay holds the operation for the city): the
+  operation stays open in state ``relayed``; a create's record takes version
+  1 as its base. Relayed operations are sent again (same op_id and seq, in
+  their place in the seq order) to learn the city's result, through the
+  relay or directly; a relayed result never counts as confirmed by the city.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from commune_desk import protocol as p
 from commune_desk.store import Store
-from commune_desk.store.audit import audit
 from commune_desk.store.blobs import BlobStore
-from commune_desk.store.models import (
-    Attachment,
-    DossierEvent,
-    IncomingDocument,
-    IssuedNumber,
-    OutboxOp,
-    OutgoingDocument,
-    QuarantinedOp,
-)
+from commune_desk.store.models import OutboxOp
 from commune_desk.store.outbox import OUTBOX_SEQ, bump_counter, counter_value
+from commune_desk.sync.acknowledge import acknowledge, local_record
 from commune_desk.sync.blobs import ChunkSizer, OnBytes, upload_blob
 from commune_desk.sync.client import SyncClient
-from commune_desk.sync.derive import derive_dossier
 from commune_desk.sync.errors import SyncError, SyncErrorKind
-from commune_desk.sync.index import index_record
-from commune_desk.sync.pull import OPEN_STATES
-from commune_desk.sync.records import ENTITY_MODELS
+from commune_desk.sync.installation import counters_witness, mark_forked, write_witness
+from commune_desk.sync.state import load_state, quarantine
 
+log = logging.getLogger(__name__)
+
+OPEN_STATES = p.OPEN_OUTBOX_STATES
 #: Operation kinds the server answers with "try again later" rather than "never".
 _STAY_QUEUED = {p.ErrorKind.BLOB_INCOMPLETE}
+#: Refusals the server does not record (the seq stays free for the operation).
+_UNSTORED = {
+    p.ErrorKind.SEQ_GAP,
+    p.ErrorKind.SEQ_REUSED,
+    p.ErrorKind.DEVICE_CLONED,
+    p.ErrorKind.OP_ID_REUSED,
+    p.ErrorKind.DEVICE_MISMATCH,
+    p.ErrorKind.BLOB_INCOMPLETE,
+    p.ErrorKind.UNKNOWN_DOSSIER,
+    p.ErrorKind.UNKNOWN_RECORD,
+}
+#: An operation sent again after the server was restored may refer to a record another
+#: PC has not sent back yet: it waits (this many tries) instead of going to the quarantine.
+_WAIT_FOR_OTHERS = {p.ErrorKind.UNKNOWN_DOSSIER, p.ErrorKind.UNKNOWN_RECORD}
+REQUEUED_AFTER_RESTORE = "requeued_after_restore"
+MAX_WAITS = 8
 _REGISTERS = {p.Entity.INCOMING_DOCUMENT.value, p.Entity.OUTGOING_DOCUMENT.value}
+#: The kind of an operation quarantined because the server kept failing on it.
+SERVER_ERROR = p.ErrorKind.SERVER_ERROR.value
 
 
 @dataclass
@@ -66,7 +89,16 @@ class PushReport:
     conflicts: int = 0
     quarantined: int = 0
     requeued: int = 0
+    relayed: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Batch:
+    """Operations of consecutive seqs, and the skip they declare."""
+
+    ops: list[p.Operation]
+    skip_to: int | None = None
 
 
 def _to_wire(op: OutboxOp, base: int | None) -> p.Operation:
@@ -92,44 +124,67 @@ def _to_wire(op: OutboxOp, base: int | None) -> p.Operation:
     )
 
 
-def _record(session: Session, entity: str, entity_id: str) -> Any:
-    model = ENTITY_MODELS.get(entity)
-    return session.get(model, entity_id) if model is not None else None
+def take_batch(
+    session: Session,
+    limit: int,
+    *,
+    device_id: str,
+    expected: int,
+    max_seq: int | None = None,
+    relayed_upto: int = 0,
+) -> Batch:
+    """Next batch of open operations (consecutive seqs, one per record).
 
-
-def take_batch(session: Session, limit: int) -> list[p.Operation]:
-    """Next batch of open operations (one per record), marked in flight."""
-    ops = list(
-        session.scalars(
-            select(OutboxOp).where(OutboxOp.state.in_(OPEN_STATES)).order_by(OutboxOp.seq).limit(limit)
-        )
+    Pending ones are marked in flight; relayed ones stay ``relayed`` (they are
+    sent again for their result, once a round: those up to ``relayed_upto``
+    were answered ``relayed`` again in this round).
+    """
+    query = select(OutboxOp).where(
+        OutboxOp.device_id == device_id,
+        OutboxOp.state.in_(OPEN_STATES),
+        or_(OutboxOp.state != p.OutboxState.RELAYED, OutboxOp.seq > relayed_upto),
     )
+    if max_seq is not None:
+        query = query.where(OutboxOp.seq <= max_seq)
+    ops = list(session.scalars(query.order_by(OutboxOp.seq).limit(limit)))
     batch: list[p.Operation] = []
     seen: set[str] = set()
     for op in ops:
-        if op.entity_id in seen:
+        if op.entity_id in seen or (batch and op.seq != batch[-1].seq + 1):
             break
         seen.add(op.entity_id)
+        if op.state == p.OutboxState.RELAYED:
+            batch.append(_to_wire(op, op.base_version))
+            continue
         base = op.base_version
         if op.action != p.Action.CREATE and base is None:
-            rec = _record(session, op.entity, op.entity_id)
-            base = rec.server_version if rec is not None else None
-            if base is None:
-                # Its create is not open (an open one would come earlier in seq order and
-                # have stopped the batch above): it was refused. So is this change.
-                quarantine(
-                    session,
-                    op.op_id,
-                    p.ErrorKind.UNKNOWN_RECORD.value,
-                    "the record's creation was refused by the server",
-                )
-                continue
+            rec = local_record(session, op.entity, op.entity_id)
+            # No version yet: its create was refused (an open one would have come first).
+            # Sent on version 0, the server refuses it for what it is.
+            base = rec.server_version if rec is not None and rec.server_version is not None else 0
             op.base_version = base
         if op.state != p.OutboxState.IN_FLIGHT:
             op.state = p.OutboxState.IN_FLIGHT
             op.attempts += 1
         batch.append(_to_wire(op, base))
-    return batch
+    skip_to = batch[0].seq if batch and batch[0].seq > expected else None
+    return Batch(batch, skip_to)
+
+
+def renumber_from(session: Session, device_id: str, seq: int) -> int:
+    """Give the open operations from ``seq`` on new seqs above every one used, in their order."""
+    ops = list(
+        session.scalars(
+            select(OutboxOp)
+            .where(OutboxOp.device_id == device_id, OutboxOp.state.in_(OPEN_STATES), OutboxOp.seq >= seq)
+            .order_by(OutboxOp.seq)
+        )
+    )
+    for op in ops:
+        op.seq = bump_counter(session, OUTBOX_SEQ)
+        op.state = p.OutboxState.PENDING
+        session.flush()
+    return len(ops)
 
 
 class Pusher:
@@ -141,6 +196,9 @@ class Pusher:
         blobs: BlobStore,
         client: SyncClient,
         *,
+        device_id: str,
+        expected_seq: int = 1,
+        max_seq: int | None = None,
         batch_size: int = 200,
         sizer: ChunkSizer | None = None,
         on_bytes: OnBytes | None = None,
@@ -149,6 +207,11 @@ class Pusher:
         self.store = store
         self.blobs = blobs
         self.client = client
+        self.device_id = device_id
+        self.expected = expected_seq
+        self.max_seq = max_seq
+        #: Relayed operations up to this seq were answered ``relayed`` again in this run.
+        self.relayed_upto = 0
         self.batch_size = batch_size
         self.sizer = sizer or ChunkSizer()
         self.on_bytes = on_bytes
@@ -157,24 +220,69 @@ class Pusher:
     def run(self) -> PushReport:
         """Push until the outbox has no open operation that can go now."""
         report = PushReport()
+        stalls = 0
         while True:
             with self.store.write.begin() as session:
-                batch = take_batch(session, self.batch_size)
-            if not batch:
+                batch = take_batch(
+                    session,
+                    self.batch_size,
+                    device_id=self.device_id,
+                    expected=self.expected,
+                    max_seq=self.max_seq,
+                    relayed_upto=self.relayed_upto,
+                )
+            if not batch.ops:
                 return report
-            batch = self._upload_blobs(batch, report)
-            if not batch:
+            batch.ops = self._upload_blobs(batch.ops, report)
+            if not batch.ops:
                 continue
-            response = self.client.push(batch)
-            if len(response.results) != len(batch):
-                raise SyncError(SyncErrorKind.BAD_RESPONSE, "push reply does not match the batch")
+            with self.store.read() as session:
+                witness = counters_witness(session, self.device_id, batch.ops[-1].seq)
+            write_witness(self.store, witness)
+            answered = self._send(batch.ops, batch.skip_to)
             with self.store.write.begin() as session:
-                stuck = self._apply_results(session, batch, response.results, report)
-            report.sent += len(batch)
+                stuck, progressed, cloned = self._apply_results(session, answered, report)
+            if cloned:
+                mark_forked(self.store)
+                raise SyncError(
+                    SyncErrorKind.DEVICE_CLONED, "another installation uses this device id and its seqs"
+                )
+            report.sent += len(batch.ops)
             if self.on_batch is not None:
                 self.on_batch(report)
-            if stuck:
+            stalls = 0 if progressed else stalls + 1
+            if stuck or stalls >= 3:
                 return report
+
+    # -- sending, and finding the operation a server error comes from ----------------------
+
+    def _send(self, ops: list[p.Operation], skip_to: int | None) -> list[tuple[p.Operation, p.OpResult]]:
+        """Push ``ops``; a batch that keeps failing with a server error is bisected."""
+        for attempt in (1, 2):
+            try:
+                response = self.client.push(ops, skip_to=skip_to)
+            except SyncError as exc:
+                if exc.detail != p.ErrorKind.SERVER_ERROR:
+                    raise
+                log.warning("push of %d operations failed with a server error (try %d)", len(ops), attempt)
+                continue
+            if len(response.results) != len(ops):
+                raise SyncError(SyncErrorKind.BAD_RESPONSE, "push reply does not match the batch")
+            return list(zip(ops, response.results, strict=True))
+        if len(ops) == 1:
+            op = ops[0]
+            log.error("operation %s (seq %s) makes the server fail: quarantined", op.op_id, op.seq)
+            refused = p.OpResult(
+                op_id=op.op_id,
+                seq=op.seq,
+                status=p.OpStatus.REJECTED,
+                kind=SERVER_ERROR,
+                message="the server fails every time it receives this operation",
+            )
+            return [(op, refused)]
+        middle = len(ops) // 2
+        first = self._send(ops[:middle], skip_to)
+        return first + self._send(ops[middle:], None)
 
     def _upload_blobs(self, batch: list[p.Operation], report: PushReport) -> list[p.Operation]:
         """Upload the blobs the batch's attachments reference; cut the batch at a missing one."""
@@ -193,145 +301,98 @@ class Pusher:
                 return batch[:i]
         return batch
 
+    # -- results -----------------------------------------------------------------------
+
     def _apply_results(
-        self,
-        session: Session,
-        batch: list[p.Operation],
-        results: list[p.OpResult],
-        report: PushReport,
-    ) -> bool:
-        """Record each result; True when an operation must wait (stop this pass)."""
-        stuck = False
+        self, session: Session, answered: list[tuple[p.Operation, p.OpResult]], report: PushReport
+    ) -> tuple[bool, bool, bool]:
+        """Record each result; (an operation must wait, something moved on, the device is cloned)."""
+        stuck = progressed = False
+        cloned = False
         now = datetime.now(UTC)
-        for wire, result in zip(batch, results, strict=True):
+        top_stored = top_relayed = 0
+        for wire, result in answered:
             op = session.get(OutboxOp, str(wire.op_id))
-            if op is None or op.state not in OPEN_STATES:
+            if op is None or op.state not in OPEN_STATES or op.seq != wire.seq:
                 continue
+            kind = result.kind
+            if result.status is p.OpStatus.RELAYED:
+                top_relayed = max(top_relayed, wire.seq)  # held by the relay, not yet the city's
+            elif result.status is not p.OpStatus.REJECTED or kind not in _UNSTORED:
+                top_stored = max(top_stored, wire.seq)
             if result.status is p.OpStatus.REJECTED:
-                if result.kind == p.ErrorKind.SEQ_REUSED:
-                    # The server holds another op under this seq (the store was restored
-                    # from a backup older than what was pushed): same op, next free seq.
-                    op.seq = bump_counter(session, OUTBOX_SEQ)
+                if kind == p.ErrorKind.SEQ_GAP:
                     op.state = p.OutboxState.PENDING
-                    report.requeued += 1
+                    if result.expected_seq is not None and result.expected_seq < wire.seq:
+                        self.expected = result.expected_seq  # the next batch declares the skip
+                        progressed = True
                     continue
-                if result.kind in _STAY_QUEUED:
-                    op.state, op.last_error = p.OutboxState.PENDING, result.kind
+                if kind == p.ErrorKind.SEQ_REUSED:
+                    report.requeued += renumber_from(session, self.device_id, wire.seq)
+                    progressed = True
+                    continue
+                if kind == p.ErrorKind.DEVICE_CLONED:
+                    op.state = p.OutboxState.PENDING
+                    cloned = True
+                    continue
+                if kind in _STAY_QUEUED:
+                    op.state, op.last_error = p.OutboxState.PENDING, kind
                     stuck = True
                     continue
-                quarantine(session, op.op_id, result.kind or "rejected", result.message or "")
+                waiting = op.last_error == REQUEUED_AFTER_RESTORE or (op.last_error or "").startswith("wait:")
+                if kind in _WAIT_FOR_OTHERS and waiting and op.attempts < MAX_WAITS:
+                    op.state, op.last_error = p.OutboxState.PENDING, f"wait:{kind}"
+                    stuck = True
+                    continue
+                if kind == p.ErrorKind.OP_ID_REUSED:
+                    # The server holds this very operation under another seq (it was sent
+                    # before a renumbering): it is applied; its record comes back by pull.
+                    op.state, op.last_error = p.OutboxState.DONE, kind
+                    progressed = True
+                    continue
+                quarantine(session, op.op_id, kind or "rejected", result.message or "")
                 report.quarantined += 1
+                progressed = True
+                continue
+            if result.status is p.OpStatus.RELAYED:
+                self._relayed(session, op, result)
+                report.relayed += 1
+                progressed = True
                 continue
             op.state, op.last_error = p.OutboxState.DONE, None
+            progressed = True
             if result.status is p.OpStatus.CONFLICT:
                 report.conflicts += 1
             else:
                 report.applied += 1
-            self._acknowledge(session, op, wire, result, now)
-        return stuck
+            acknowledge(session, op, wire, result, now)
+        if top_relayed:
+            self.expected = max(self.expected, top_relayed + 1)
+            self.relayed_upto = max(self.relayed_upto, top_relayed)
+        if top_stored:
+            state = load_state(session, self.device_id)
+            state.confirmed_seq = max(state.confirmed_seq, top_stored)
+            state.seq_floor = max(state.seq_floor, top_stored)
+            self.expected = max(self.expected, top_stored + 1)
+        return stuck, progressed, cloned
 
-    def _acknowledge(
-        self,
-        session: Session,
-        op: OutboxOp,
-        wire: p.Operation,
-        result: p.OpResult,
-        now: datetime,
-    ) -> None:
-        rec = _record(session, op.entity, op.entity_id)
-        if result.kind == p.ErrorKind.ILLEGAL_TRANSITION and isinstance(rec, DossierEvent):
-            dossier_id = rec.dossier_id
-            audit(
-                session,
-                "dossier_event_refused",
-                actor="sync",
-                entity=p.Entity.DOSSIER_EVENT,
-                entity_id=rec.id,
-                details={"dossier_id": dossier_id, "kind": rec.kind, "conflict_id": str(result.conflict_id)},
-                at=now,
-            )
-            session.delete(rec)
-            session.flush()
-            derive_dossier(session, dossier_id)
-            return
-        if rec is None:
-            return
-        if result.version is not None:
-            rec.server_version = max(rec.server_version or 0, result.version)
-        if isinstance(rec, Attachment):
-            rec.uploaded = True
-        if result.assigned_number is not None and isinstance(rec, IncomingDocument | OutgoingDocument):
-            _finalise_number(session, rec, op.entity, result.assigned_number, now)
-            index_record(session, op.entity, rec)
-        later = list(
-            session.scalars(
-                select(OutboxOp).where(
-                    OutboxOp.entity_id == op.entity_id,
-                    OutboxOp.state.in_(OPEN_STATES),
-                    OutboxOp.seq > op.seq,
-                )
-            )
-        )
-        for other in later:
-            if other.base_version is None or other.base_version == wire.base_version:
-                other.base_version = rec.server_version
-        rec.dirty = bool(later)
+    @staticmethod
+    def _relayed(session: Session, op: OutboxOp, result: p.OpResult) -> None:
+        """The relay holds the op for the city: keep it open; a create's record is at version 1.
+
+        Later operations are not rebased here (the city's result is not known
+        yet): the relay or the city applies the device's rebase rule when it
+        is (docs/relay.md).
+        """
+        op.state, op.last_error = p.OutboxState.RELAYED, None
+        rec = local_record(session, op.entity, op.entity_id)
+        if rec is not None and result.version is not None and rec.server_version is None:
+            rec.server_version = result.version
 
 
 def continue_after(session: Session, last_seq: int) -> None:
-    """Make new operations continue above the highest seq the server has from this device.
-
-    After a restore from a backup, the local counter can be behind the server;
-    without this, every new operation would collide with one already pushed.
-    """
+    """Make new operations continue above the highest seq the server has from this device
+    (a carry reply's ``last_seq``); the handshake's rules are in ``recovery.reconcile``."""
     current = counter_value(session, OUTBOX_SEQ)
     if current < last_seq:
         bump_counter(session, OUTBOX_SEQ, step=last_seq - current)
-
-
-def _finalise_number(session: Session, rec: Any, entity: str, number: int, now: datetime) -> None:
-    """Give a provisional register entry the number the server assigned."""
-    rec.number = number
-    exists = session.scalar(
-        select(IssuedNumber).where(IssuedNumber.series == rec.series, IssuedNumber.number == number)
-    )
-    if exists is None:
-        session.add(
-            IssuedNumber(
-                id=str(uuid.uuid4()),
-                series=rec.series,
-                number=number,
-                entity=entity,
-                entity_id=rec.id,
-                voided=False,
-                void_reason="",
-                at=now,
-            )
-        )
-    audit(
-        session,
-        "provisional_number_finalised",
-        actor="sync",
-        entity=entity,
-        entity_id=rec.id,
-        details={"series": rec.series, "number": number},
-        at=now,
-    )
-
-
-def quarantine(session: Session, op_id: str, kind: str, message: str) -> None:
-    """Move an operation to the quarantine (visible to the clerk, never blocks the queue)."""
-    op = session.get(OutboxOp, op_id)
-    if op is None:
-        return
-    op.state, op.last_error = p.OutboxState.QUARANTINED, kind
-    if session.scalar(select(QuarantinedOp).where(QuarantinedOp.op_id == op_id)) is None:
-        session.add(
-            QuarantinedOp(
-                id=str(uuid.uuid4()),
-                op_id=op_id,
-                kind=kind[:40],
-                message=message,
-                created_at=datetime.now(UTC),
-            )
-        )

@@ -63,8 +63,11 @@ def canonical_value(entity: str, name: str, value: Any) -> Any:
 
 
 def comparable_fields(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """The fields of a server snapshot that are columns here, normalised."""
-    known = set(synced_columns(entity))
+    """The fields of a server snapshot that are columns here, normalised.
+
+    Derived fields are left out: each PC computes them from the merged history.
+    """
+    known = set(synced_columns(entity)) - p.RECORDS[p.Entity(entity)].derived
     return {k: canonical_value(entity, k, v) for k, v in fields.items() if k in known}
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commune_desk.store.models import SyncState
+from commune_desk import protocol as p
+from commune_desk.store.models import OutboxOp, QuarantinedOp, SyncState
 from commune_desk.store.settings import SYNC_CLOCK, get_setting, put_setting
 
 
@@ -29,3 +34,21 @@ def get_clock(session: Session) -> tuple[float | None, bool]:
     if value is None:
         return None, False
     return value.get("offset_seconds"), bool(value.get("warning"))
+
+
+def quarantine(session: Session, op_id: str, kind: str, message: str) -> None:
+    """Move an operation to the quarantine (visible to the clerk, never blocks the queue)."""
+    op = session.get(OutboxOp, op_id)
+    if op is None:
+        return
+    op.state, op.last_error = p.OutboxState.QUARANTINED, kind[:40]
+    if session.scalar(select(QuarantinedOp).where(QuarantinedOp.op_id == op_id)) is None:
+        session.add(
+            QuarantinedOp(
+                id=str(uuid.uuid4()),
+                op_id=op_id,
+                kind=kind[:40],
+                message=message,
+                created_at=datetime.now(UTC),
+            )
+        )

@@ -48,6 +48,8 @@ class SyncStatus:
     clock_warning: bool = False
     next_retry_in: float | None = None
     progress: Progress = field(default_factory=Progress)
+    notice: str | None = None
+    """A calm sentence about a recovery (``messages`` kind: server restored, store rewound...)."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able dict (``sync status --json``)."""

@@ -20,7 +20,6 @@ from commune_desk.domain.dossier import EventKind
 # call first runs, never on the GUI thread while the window is being painted.
 if TYPE_CHECKING:
     from commune_desk.services.values import (
-        DossierCursor,
         DossierDetail,
         DossierPage,
         DossierQuery,
@@ -130,39 +129,23 @@ def get_dossier(services: Any, dossier_id: str) -> DossierDetail:
     return services.get_dossier(dossier_id)
 
 
-def list_dossiers(
-    services: Any, query: DossierQuery, cursor: DossierCursor | None, limit: int, text: str
-) -> DossierPage:
-    """One page of the dossier list (keyset paging, newest first), filtered and searched."""
-    from commune_desk.services.values import DossierPage
+def list_dossiers(services: Any, query: DossierQuery, cursor: Any, limit: int, text: str) -> DossierPage:
+    """One page of the dossier list, newest first: every filter, and the search text if any.
 
+    ``cursor`` is the previous page's ``next_cursor`` (None for the first page).
+    """
     if text.strip():
-        # Search answers the best matches at once (no paging); filters apply on top.
-        rows = services.search_dossiers(text, limit=SEARCH_LIMIT)
-        rows = [r for r in rows if _matches(r, query)]
-        return DossierPage(rows=tuple(rows), next_cursor=None)
+        return services.search_dossier_page(text, query, after=cursor, limit=limit)
     return services.list_dossiers(query, after=cursor, limit=limit)
 
 
-#: Most rows a text search shows (the clerk refines the words beyond that).
-SEARCH_LIMIT = 500
+#: Counting stops past this many matches; the list then says "more than 10.000".
+COUNT_CAP = 10_000
 
 
-def _matches(row: Any, query: DossierQuery) -> bool:
-    if query.statuses and row.status not in query.statuses:
-        return False
-    if query.overdue and not row.overdue:
-        return False
-    if query.received_by and row.received_by != query.received_by:
-        return False
-    return not (query.procedure_code and row.procedure_code != query.procedure_code)
-
-
-def count_dossiers(services: Any, query: DossierQuery, text: str) -> int | None:
-    """How many dossiers match (None when the service cannot count cheaply)."""
-    if text.strip():
-        return None
-    return int(services.count_dossiers(query))
+def count_dossiers(services: Any, query: DossierQuery, text: str) -> int:
+    """How many dossiers match the filters and the search text; ``COUNT_CAP + 1`` means more."""
+    return int(services.count_dossiers(query, text_query=text, at_most=COUNT_CAP))
 
 
 def propose_apology_date(services: Any, dossier_id: str) -> datetime:

@@ -24,7 +24,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from commune_desk.paths import AppPaths
+from commune_desk.paths import PRIVATE_DIR_MODE, AppPaths
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ DEMO_DOSSIERS = 400
 def demo_paths(paths: AppPaths) -> AppPaths:
     """The separate data folder used by ``--demo`` (never the clerk's real store)."""
     base = paths.data_dir / DEMO_FOLDER
-    return AppPaths(data_dir=base, backup_dir=base / "backups")
+    return AppPaths(data_dir=base, backup_dir=base / "backups", state_dir=paths.state_dir)
 
 
 def _ensure_qapplication(argv: list[str] | None = None) -> Any:
@@ -73,16 +73,18 @@ class DesktopApp:
         lang: str | None = None,
         show_dialogs: bool = True,
         first_run: bool = True,
+        auto_backup: bool = False,
     ) -> None:
+        from commune_desk.ui.backups import BackupScheduler, ask_restore
         from commune_desk.ui.context import StoreEvents, UiContext
         from commune_desk.ui.errors import ErrorReporter, setup_logging
         from commune_desk.ui.i18n import Translations
         from commune_desk.ui.settings_store import UiSettings
         from commune_desk.ui.taskman import TaskManager
 
-        self.paths = paths.ensure()
+        self.paths = paths
         self.qt_app = _ensure_qapplication()
-        log_path = setup_logging(paths.logs_dir)
+        log_path = setup_logging(_log_folder(paths))
         self.errors = ErrorReporter(log_path, show_dialogs=show_dialogs)
         self.errors.install_excepthook()
         self.translations = Translations()
@@ -112,6 +114,11 @@ class DesktopApp:
         self.ctx.session = ClerkSession()
         self.session_ui: Any = None
         self.translations.install(lang or self.ui_settings.language)
+        self.backups = BackupScheduler(self.ctx)
+        self.ctx.extras["backups"] = self.backups
+        self._auto_backup = auto_backup
+        #: Asks whether to restore the offered backup after an accident (tests replace it).
+        self.ask_restore = lambda text: ask_restore(self.window, text)
         self._first_run = first_run
         self.window: Any = None
         self._closed = False
@@ -126,11 +133,13 @@ class DesktopApp:
             self._open_started = True
             self.tasks.run_on_store(self._open_store, self._on_store_opened)
 
-    def _open_store(self) -> Any:
-        """Store thread: open (and migrate) the store once the window has painted."""
+    def _open_store(self, restore_from: str | None = None) -> Any:
+        """Store thread, once the window has painted: take the store lock, open (and
+        migrate) the store; the services become usable. With ``restore_from``, restore
+        that archive first (the clerk chose to after an accident)."""
         self._painted.wait(PAINT_WAIT_S)
         try:
-            context = _open_app_context(self.paths)
+            context = _open_app_context(self.paths, restore_from)
         except BaseException as exc:
             self._opened.set_exception(exc)
             raise
@@ -152,12 +161,36 @@ class DesktopApp:
             if self._closed:
                 return
             log.error("the store could not be opened", exc_info=error)
+            if self._offer_restore(error):
+                return
             self.errors.report(error, parent=self.window)
             self.errors.silenced = True
             self.qt_app.exit(1)
             return
         if not self._closed:
             self.tasks.run_on_store(lambda: _build_sync_engine(context), self._on_engine_built)
+            if self._auto_backup:
+                self.backups.start()
+
+    def _offer_restore(self, error: BaseException) -> bool:
+        """After a vanished, emptied or unreadable store, offer the newest verified backup;
+        True when the clerk chose to restore it (the opening is queued again)."""
+        from commune_desk.services.data_folder import RECOVERABLE
+        from commune_desk.ui.errors import message_for
+
+        backup = getattr(error, "params", {}).get("backup")
+        if getattr(error, "kind", None) not in RECOVERABLE or not backup or not self.errors.show_dialogs:
+            return False
+        text = message_for(error) or ""
+        if not self.ask_restore(text):
+            return False
+        log.info("restoring %s at the clerk's request", backup)
+        self.open_error = None
+        self._sync_ready = False
+        self._opened = Future()
+        self._painted.set()  # the window has long painted: the clerk just answered it
+        self.tasks.run_on_store(lambda: self._open_store(backup), self._on_store_opened)
+        return True
 
     def _on_engine_built(self, engine: Any, error: BaseException | None) -> None:
         """GUI thread: wire the sync bridge (the counter works without it)."""
@@ -173,6 +206,7 @@ class DesktopApp:
 
             bridge = SyncBridge(*engine)
             bridge.status_changed.connect(lambda status: emit(self.events.sync_status_changed, status))
+            bridge.records_pulled.connect(lambda changes: emit(self.events.store_changed, changes))
             self.sync = bridge
             self.ctx.sync = bridge
             if self.window is not None:
@@ -262,6 +296,7 @@ class DesktopApp:
             return
         self._closed = True
         self._painted.set()  # an opening still waiting for the paint must not delay the shutdown
+        self.backups.stop()
         if self.session_ui is not None:
             self.session_ui.close()
         self.ctx.session.stop()
@@ -278,7 +313,7 @@ class DesktopApp:
         if self.window is not None:
             self.window.deleteLater()
             self.window = None
-        for obj in (self.events, self.tasks, self.sync, self.ctx.session):
+        for obj in (self.events, self.tasks, self.sync, self.ctx.session, self.backups):
             if obj is not None:
                 obj.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -292,6 +327,25 @@ class DesktopApp:
         sys.excepthook = sys.__excepthook__
 
 
+def _log_folder(paths: AppPaths) -> Path:
+    """Where this run logs. The data folder itself is checked and completed when the store
+    opens: a folder that held a store and is gone (a pulled stick) is never made again
+    here, and a store file is never created over a deleted one."""
+    elsewhere = Path(tempfile.gettempdir()) / "CommuneDesk-logs"
+    if paths.data_dir.is_dir():
+        try:
+            paths.logs_dir.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+        except OSError:  # a read-only folder: the opening explains it; the log goes elsewhere
+            return elsewhere
+        return paths.logs_dir
+    from commune_desk.services.data_folder import had_store  # only when the folder is missing
+
+    if had_store(paths):
+        return elsewhere
+    paths.ensure()  # the very first start
+    return paths.logs_dir
+
+
 def _build_sync_engine(context: Any) -> Any:
     """Store thread: (engine, worker or None) for the open store, or None if unavailable."""
     from commune_desk.ui.sync_bridge import SyncBridge
@@ -299,10 +353,14 @@ def _build_sync_engine(context: Any) -> Any:
     return SyncBridge.build_engine(context)
 
 
-def _open_app_context(paths: AppPaths) -> Any:
-    from commune_desk.app import AppContext
+def _open_app_context(paths: AppPaths, restore_from: str | None = None) -> Any:
+    """The app's context, holding the store lock for as long as the app runs (a second
+    app, or a restore from the command line, is refused meanwhile)."""
+    from commune_desk.app import APP_LOCK, AppContext
 
-    return AppContext.open(paths)
+    if restore_from is None:
+        return AppContext.open(paths, lock=APP_LOCK)
+    return AppContext.restore_then_open(paths, Path(restore_from), lock=APP_LOCK)
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -315,13 +373,15 @@ def run_app(args: argparse.Namespace) -> int:
         paths = demo_paths(paths)
     _ensure_qapplication(sys.argv[:1])
     try:
-        desktop = DesktopApp(paths, lang=getattr(args, "lang", None), first_run=not demo)
+        desktop = DesktopApp(
+            paths, lang=getattr(args, "lang", None), first_run=not demo, auto_backup=not demo
+        )
     except Exception as exc:  # noqa: BLE001 - e.g. the data folder cannot be created
         return _fatal_start(paths, exc)
     if demo:
         desktop.ctx.extras["demo"] = True
     window = desktop.create_window()
-    window.show()
+    window.showMaximized()  # the offices' screens are small: use all of it from the start
     if demo:
         desktop.fill_demo_if_empty()
     else:
@@ -351,7 +411,7 @@ def _self_test(args: argparse.Namespace) -> int:
     """Start offscreen, open a store in a temporary folder, render the window once, exit 0."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     with tempfile.TemporaryDirectory(prefix="commune-desk-selftest-") as tmp:
-        paths = AppPaths(data_dir=Path(tmp), backup_dir=Path(tmp) / "backups")
+        paths = AppPaths(data_dir=Path(tmp), backup_dir=Path(tmp) / "backups", state_dir=Path(tmp))
         _ensure_qapplication(sys.argv[:1])
         desktop = DesktopApp(paths, lang=getattr(args, "lang", None), show_dialogs=False, first_run=False)
         try:

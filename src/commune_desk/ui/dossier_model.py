@@ -32,17 +32,22 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 200
 
-#: Columns in the order a clerk reads them at 1366 px: who, what, when due, where it stands.
-COLUMNS = (
-    QT_TRANSLATE_NOOP("DossierModel", "Mã hồ sơ"),
-    QT_TRANSLATE_NOOP("DossierModel", "Người nộp"),
-    QT_TRANSLATE_NOOP("DossierModel", "Thủ tục"),
-    QT_TRANSLATE_NOOP("DossierModel", "Hẹn trả"),
-    QT_TRANSLATE_NOOP("DossierModel", "Trạng thái"),
-    QT_TRANSLATE_NOOP("DossierModel", "Tiếp nhận"),
-    QT_TRANSLATE_NOOP("DossierModel", "Số CCCD"),
-    QT_TRANSLATE_NOOP("DossierModel", "Cán bộ"),
+#: (key, title) of each column, in the order a clerk reads them: which dossier, who,
+#: what, when due, where it stands; then what fits on wider screens.
+COLUMN_DEFS = (
+    ("code", QT_TRANSLATE_NOOP("DossierModel", "Mã hồ sơ")),
+    ("applicant", QT_TRANSLATE_NOOP("DossierModel", "Người nộp")),
+    ("procedure", QT_TRANSLATE_NOOP("DossierModel", "Thủ tục")),
+    ("appointment", QT_TRANSLATE_NOOP("DossierModel", "Hẹn trả")),
+    ("status", QT_TRANSLATE_NOOP("DossierModel", "Trạng thái")),
+    ("received", QT_TRANSLATE_NOOP("DossierModel", "Tiếp nhận")),
+    ("id_number", QT_TRANSLATE_NOOP("DossierModel", "Số CCCD")),
+    ("clerk", QT_TRANSLATE_NOOP("DossierModel", "Cán bộ")),
 )
+COLUMN_KEYS = tuple(key for key, _title in COLUMN_DEFS)
+COLUMNS = tuple(title for _key, title in COLUMN_DEFS)
+#: Columns shown until the clerk chooses: the full code and due time fit at 1366 px.
+DEFAULT_COLUMNS = ("code", "applicant", "procedure", "appointment", "status")
 
 _OVERDUE_BG = QBrush(QColor("#fde0e0"))
 _OVERDUE_FG = QBrush(QColor("#8b0000"))
@@ -55,7 +60,7 @@ class DossierTableModel(QAbstractTableModel):
 
     Signals:
         loading_changed(bool): a page request started (True) or finished (False).
-        count_known(object): total matching rows (int) or None when not countable.
+        count_known(object): total matching rows (int; ``api.COUNT_CAP + 1`` means more).
         page_loaded(int): rows now loaded, after each page arrives.
     """
 
@@ -147,8 +152,12 @@ class DossierTableModel(QAbstractTableModel):
         self.text = text
         self.reload()
 
+    def row_of(self, dossier_id: str) -> int:
+        """The loaded row showing ``dossier_id``, or -1."""
+        return next((n for n, row in enumerate(self.rows) if row.id == dossier_id), -1)
+
     def reload(self) -> None:
-        """Drop loaded rows and fetch the first page again."""
+        """Drop loaded rows and fetch the first page again (views get ``modelReset``)."""
         self._generation += 1
         self.beginResetModel()
         self.rows = []
@@ -200,7 +209,10 @@ class DossierTableModel(QAbstractTableModel):
             emit(self.loading_changed, loading)
 
     def apply_changes(self, changes: Any) -> None:
-        """Refresh after a write: update loaded rows in place, reload if new dossiers appeared."""
+        """Refresh after a write: update loaded rows in place, reload if new dossiers appeared.
+
+        A sync round that brought records names no ids (``Changes.ANY``): that reloads too.
+        """
         ids = set(changes.ids("dossier")) if hasattr(changes, "ids") else set()
         if not ids:
             return

@@ -19,31 +19,48 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from commune_desk.logfile import LOG_FILE_NAME, setup_logging  # noqa: F401 - re-exported
-from commune_desk.messages import CONTEXT, UNKNOWN_KIND, fill, kind_of, source_text
+from commune_desk.messages import CONTEXT, UNKNOWN_KIND_FOR_CLERK, kind_of, render, source_text
 
 log = logging.getLogger("commune_desk.ui")
 
 
 def error_kind(exc: object) -> str | None:
-    """The machine-readable kind of a typed error, or None for an unexpected one."""
-    return kind_of(exc)
+    """The machine-readable kind of a typed error, or of a raw SQLite/OS error that says
+    something the clerk can act on (full disk, read-only folder...); None otherwise."""
+    kind = kind_of(exc)
+    if kind is None and isinstance(exc, BaseException):
+        from commune_desk.services.errors import store_error_kind  # only once something failed
+
+        return store_error_kind(exc)
+    return kind
 
 
 def kind_message(kind: str) -> str:
     """The catalogue's sentence for an error kind, in the interface language.
 
-    ``str(exc)`` is an English sentence meant for logs; an unknown kind is named instead.
+    Neither ``str(exc)`` (English, for logs) nor an unknown kind (a code) means anything
+    to a clerk: an unknown kind gets a general sentence, and the kind goes to the log.
     """
     source = source_text(kind)
     if source is None:
-        return QCoreApplication.translate(CONTEXT, UNKNOWN_KIND).format(kind=kind)
+        log.warning("no message for error kind %r", kind)
+        return QCoreApplication.translate(CONTEXT, UNKNOWN_KIND_FOR_CLERK)
     return QCoreApplication.translate(CONTEXT, source)
 
 
 def message_for(exc: object) -> str | None:
-    """A clerk-facing sentence for a typed error; None when the error is unexpected."""
+    """A clerk-facing sentence for a typed error, its parameters filled in (the folder, the
+    newest verified backup...); None when the error is unexpected."""
     kind = error_kind(exc)
-    return None if kind is None else fill(kind_message(kind), exc)
+    if kind is None:
+        return None
+    if source_text(kind) is None:
+        return kind_message(kind)  # a general sentence; the code goes to the log only
+    params = getattr(exc, "params", None)
+    if not isinstance(params, dict):
+        # a raw SQLite/OS error classified above: its sentence names "the data folder"
+        params = {} if kind_of(exc) is None else None
+    return render(kind, params, lambda source: QCoreApplication.translate(CONTEXT, source))
 
 
 class ErrorReporter:

@@ -76,8 +76,28 @@ class _OfficePage(QWizardPage):
         self.form.load(OfficeSettings(unit_name=""))
         self.form.unit_code_edit.clear()
 
+    def missing_fields(self) -> list[tuple[str, Any]]:
+        """(name, field) of each required field still empty, in form order.
+
+        The clerk's name is not asked here: whoever works at the PC signs in, and every
+        account has its full name (the first one is created on the sign-in screen).
+        """
+        form = self.form
+        required = (
+            (self.tr("tên đơn vị"), form.unit_name_edit),
+            (self.tr("mã đơn vị"), form.unit_code_edit),
+        )
+        return [(name, edit) for name, edit in required if not edit.text().strip()]
+
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
-        """Save synchronously on the store thread; stay on the page with a message on error."""
+        """Name every empty field; else save synchronously on the store thread (error: stay)."""
+        missing = self.missing_fields()
+        if missing:
+            self.error.setText(
+                self.tr("Chưa nhập: {fields}.").format(fields=", ".join(name for name, _e in missing))
+            )
+            missing[0][1].setFocus()
+            return False
         settings = self.form.apply(OfficeSettings())
         # The office is set up before anyone has an account: the installation itself saves it.
         actor = self.ctx.actor or "first-run"

@@ -40,6 +40,11 @@ EVENT_NAMES: dict[str, str] = {
     EventKind.WITHDRAWN: QT_TRANSLATE_NOOP("Labels", "Rút hồ sơ"),
     EventKind.STOPPED: QT_TRANSLATE_NOOP("Labels", "Dừng xử lý"),
     EventKind.NOTE: QT_TRANSLATE_NOOP("Labels", "Ghi chú"),
+    EventKind.UNDO_RETURNED: QT_TRANSLATE_NOOP("Labels", "Đính chính: chưa trả kết quả"),
+    EventKind.UNDO_RESULT_READY: QT_TRANSLATE_NOOP("Labels", "Đính chính: chưa có kết quả"),
+    EventKind.UNDO_SUPPLEMENT_RECEIVED: QT_TRANSLATE_NOOP("Labels", "Đính chính: chưa nhận bổ sung"),
+    EventKind.UNDO_PAYMENT_REQUESTED: QT_TRANSLATE_NOOP("Labels", "Đính chính: không yêu cầu nộp phí"),
+    EventKind.UNDO_PAID: QT_TRANSLATE_NOOP("Labels", "Đính chính: chưa nộp phí"),
 }
 
 #: Action button captions (imperative) for events the clerk can record.
@@ -59,7 +64,16 @@ ACTION_NAMES: dict[str, str] = {
     EventKind.WITHDRAWN: QT_TRANSLATE_NOOP("Labels", "Rút hồ sơ"),
     EventKind.STOPPED: QT_TRANSLATE_NOOP("Labels", "Dừng xử lý (mẫu 05)"),
     EventKind.NOTE: QT_TRANSLATE_NOOP("Labels", "Ghi chú"),
+    EventKind.UNDO_RETURNED: QT_TRANSLATE_NOOP("Labels", "Đính chính: chưa trả kết quả…"),
+    EventKind.UNDO_RESULT_READY: QT_TRANSLATE_NOOP("Labels", "Đính chính: chưa có kết quả…"),
+    EventKind.UNDO_SUPPLEMENT_RECEIVED: QT_TRANSLATE_NOOP("Labels", "Đính chính: chưa nhận bổ sung…"),
+    EventKind.UNDO_PAYMENT_REQUESTED: QT_TRANSLATE_NOOP("Labels", "Đính chính: không yêu cầu nộp phí…"),
+    EventKind.UNDO_PAID: QT_TRANSLATE_NOOP("Labels", "Đính chính: chưa nộp phí…"),
 }
+
+#: Shown for a status or step this version does not know (recorded by a newer version).
+UNKNOWN_STATUS = QT_TRANSLATE_NOOP("Labels", "Trạng thái chưa rõ (cần cập nhật phần mềm)")
+UNKNOWN_EVENT = QT_TRANSLATE_NOOP("Labels", "Bước chưa rõ (cần cập nhật phần mềm)")
 
 PAPER_FORMS: dict[str, str] = {
     "original": QT_TRANSLATE_NOOP("Labels", "Bản chính"),
@@ -85,19 +99,19 @@ def status_name(status: int | None) -> str:
     if status is None:
         return ""
     source = STATUS_NAMES.get(int(status))
-    return _tr(source) if source else str(status)
+    return _tr(source or UNKNOWN_STATUS)
 
 
 def event_name(kind: str) -> str:
     """Name of an event kind for history lists."""
     source = EVENT_NAMES.get(str(kind))
-    return _tr(source) if source else str(kind)
+    return _tr(source or UNKNOWN_EVENT)
 
 
 def action_name(kind: str) -> str:
     """Caption of the button that records ``kind``."""
     source = ACTION_NAMES.get(str(kind))
-    return _tr(source) if source else str(kind)
+    return _tr(source or UNKNOWN_EVENT)
 
 
 def paper_form_name(form: str) -> str:

@@ -25,6 +25,7 @@ from commune_desk.ui.first_paint import after_first_paint
 from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 from commune_desk.ui.qt_compat import emit
 from commune_desk.ui.status_bar import SyncStatusBar
+from commune_desk.ui.widgets import APP_STYLE
 
 #: (key, untranslated title, "module:Class") of every page, in rail order. Page modules
 #: are imported when the page is first shown, so the shell paints before the heavy
@@ -91,7 +92,7 @@ class MainWindow(QMainWindow):
 
         self.status = SyncStatusBar(ctx, self)
         self.setStatusBar(self.status)
-        self.setStyleSheet(_STYLE)
+        self.setStyleSheet(APP_STYLE)
         # Select the first page now but build it just after the shell's first paint.
         self.rail.blockSignals(True)
         self.rail.setCurrentRow(0)
@@ -145,15 +146,3 @@ class MainWindow(QMainWindow):
         """Stop the status timer; the application object shuts the workers down."""
         self.status.stop()
         super().closeEvent(event)
-
-
-_STYLE = """
-QListWidget#navRail { background: #1f3b5a; color: #ffffff; border: none; font-size: 11pt; }
-QListWidget#navRail::item { padding: 12px 10px; }
-QListWidget#navRail::item:selected { background: #c62828; color: #ffffff; }
-QListWidget#navRail::item:focus { outline: none; }
-QLabel[role="title"] { font-size: 14pt; font-weight: bold; color: #1f3b5a; }
-QLabel[role="error"] { color: #b00020; }
-QLabel[role="ok"] { color: #1b5e20; }
-QLabel[role="hint"] { color: #555555; }
-"""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,29 @@ def wait_idle(desktop: Any, timeout: float = 30.0) -> None:
         time.sleep(0.01)
 
 
+def wait_page(
+    desktop: Any, window: Any, key: str, ready: Callable[[], bool] | None = None, timeout: float = 30.0
+) -> None:
+    """Wait until page ``key`` is built, on screen, and ``ready()`` (its data shown).
+
+    A page is built on the first turn of the event loop after it is chosen, and fills
+    itself from background reads: grabbing before both have happened shows a blank page.
+    Raises TimeoutError rather than let an empty screen be saved.
+    """
+    deadline = time.monotonic() + timeout
+    app = QCoreApplication.instance()
+    assert app is not None
+    while time.monotonic() < deadline:
+        wait_idle(desktop, max(0.1, deadline - time.monotonic()))
+        page = window._pages.get(key)  # noqa: SLF001 - same package
+        shown = page is not None and window.stack.currentWidget() is page and page.isVisible()
+        if shown and (ready is None or ready()):
+            return
+        app.processEvents()
+        time.sleep(0.02)
+    raise TimeoutError(f"page {key!r} was not ready after {timeout} s")
+
+
 def save_screenshots(desktop: Any, folder: Path, *, prefix: str = "") -> list[Path]:
     """Show each page of the main window and save ``<folder>/<prefix><n>-<page>.png``."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -37,7 +61,7 @@ def save_screenshots(desktop: Any, folder: Path, *, prefix: str = "") -> list[Pa
     saved = []
     for n, key in enumerate(window.page_keys(), start=1):
         window.show_page(key)
-        wait_idle(desktop)
+        wait_page(desktop, window, key)
         path = folder / f"{prefix}{n:02d}-{key}.png"
         window.grab().save(str(path))
         saved.append(path)

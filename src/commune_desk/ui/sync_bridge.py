@@ -4,6 +4,10 @@ The engine calls its listeners from the syncing thread; the bridge re-emits
 each status snapshot as a Qt signal, which Qt queues to the GUI thread. The
 background worker is started only once this PC has logged in to a server
 (otherwise the engine only reports local counts, honestly).
+
+A round whose pull applied records ends with ``records_pulled``, which the
+application turns into one "store changed" broadcast, so every list shows
+what the other PCs did without the clerk pressing anything.
 """
 
 from __future__ import annotations
@@ -31,10 +35,13 @@ class SyncBridge(QObject):
     Signals:
         status_changed(object): the latest ``SyncStatus`` snapshot (GUI thread; coalesced,
             at most one per ``DELIVERY_INTERVAL_MS``).
+        records_pulled(object): a round has ended after its pull applied records; carries
+            a ``Changes`` naming every synced entity (GUI thread, once per such round).
         _wake(): internal; a snapshot is waiting (emitted from the syncing thread).
     """
 
     status_changed = Signal(object)
+    records_pulled = Signal(object)
     _wake = Signal()
 
     def __init__(self, engine: Any, worker: Any = None, parent: QObject | None = None) -> None:
@@ -45,6 +52,7 @@ class SyncBridge(QObject):
         self._lock = threading.Lock()
         self._latest: Any = None
         self._pending = False
+        self._pulled = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DELIVERY_INTERVAL_MS)
@@ -104,14 +112,29 @@ class SyncBridge(QObject):
             return
         with self._lock:
             self._latest = status
+            progress = getattr(status, "progress", None)
+            if getattr(progress, "step", "") == "pull" and getattr(progress, "done", 0) > 0:
+                self._pulled = True  # noted here: coalescing may skip this very snapshot
             if self._pending:
                 return
             self._pending = True
         emit(self._wake)
 
     def _deliver(self) -> None:
-        """GUI thread: hand on the newest snapshot."""
+        """GUI thread: hand on the newest snapshot; announce records a finished round pulled."""
         with self._lock:
             status, self._latest, self._pending = self._latest, None, False
+            round_over = status is not None and str(getattr(status, "phase", "")) != "syncing"
+            pulled, self._pulled = (self._pulled, False) if round_over else (False, self._pulled)
         if status is not None:
             emit(self.status_changed, status)
+        if pulled:
+            emit(self.records_pulled, pulled_changes())
+
+
+def pulled_changes() -> Any:
+    """What a pull may have changed: any record of every synced entity (ids unknown)."""
+    from commune_desk.protocol import Entity
+    from commune_desk.services.values import Changes
+
+    return Changes.anything_of(*(entity.value for entity in Entity))

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from commune_desk.messages import CONTEXT, source_text
+from commune_desk.messages import CONTEXT, fill, source_text
 from commune_desk.protocol import Entity
 from commune_desk.ui.format import format_date, local
 from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
@@ -68,13 +68,18 @@ def field_name(field: str) -> str:
 
 
 def refusal_reason(kind: str, fallback: str = "") -> str:
-    """Why the server refused an operation; ``fallback`` or the kind when unknown."""
+    """Why the server refused an operation; ``fallback`` (or a general sentence) when unknown.
+
+    The kind itself is a code, never shown to the clerk.
+    """
     source = source_text(kind)
     if source:
-        return QCoreApplication.translate(CONTEXT, source)
+        return fill(QCoreApplication.translate(CONTEXT, source), None, drop_unknown=True)
     if fallback:
         return fallback
-    return QCoreApplication.translate("SyncLabels", "Máy chủ từ chối thay đổi ({kind}).").format(kind=kind)
+    return QCoreApplication.translate(
+        "SyncLabels", "Máy chủ từ chối thay đổi này. Hãy báo cán bộ CNTT nếu không rõ vì sao."
+    )
 
 
 def record_title(entity: str, entity_id: str, label: str) -> str:

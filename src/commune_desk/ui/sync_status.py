@@ -33,6 +33,8 @@ class SyncView:
     server_url: str | None = None
     #: The engine's own verdict on the clock (its threshold wins when it gives one).
     clock_flag: bool = False
+    #: A calm sentence after a recovery (a ``messages`` kind: server restored, store rewound...).
+    notice: str | None = None
 
     @property
     def clock_warning(self) -> bool:
@@ -90,6 +92,7 @@ def view_from_sync_status(status: Any, *, configured: bool) -> SyncView:
         last_error=last_error,
         clock_skew_seconds=status.clock_offset_seconds,
         clock_flag=bool(status.clock_warning),
+        notice=getattr(status, "notice", None),
     )
 
 

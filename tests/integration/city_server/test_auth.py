@@ -102,7 +102,8 @@ def test_revoked_device_gets_a_distinct_error_everywhere(
     assert (forbidden.status_code, forbidden.json()["kind"]) == (403, "forbidden")
     listed = leader_dev.http.get("/v1/devices").json()["devices"]
     assert str(clerk_dev.id) in {d["device_id"] for d in listed}
-    reply = leader_dev.http.post(f"/v1/devices/{clerk_dev.id}/revoke")
+    # Without a drain (a stolen PC): refused at once, everywhere.
+    reply = leader_dev.http.post(f"/v1/devices/{clerk_dev.id}/revoke", json={"drain": False})
     assert reply.status_code == 200 and reply.json()["revoked_at"] is not None
     for call in (
         lambda: clerk_dev.http.post("/v1/handshake", json=HANDSHAKE),

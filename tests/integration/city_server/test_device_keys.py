@@ -56,14 +56,14 @@ def test_a_known_device_id_without_its_key_gets_nothing(
     """The takeover of the finding: another clerk logs in with the victim's device id."""
     victim = device()
     slot = victim.lease("dossier-code/C01U")["slot"]
-    victim.push(victim.op("dossier", fields={"x": 1}), victim.op("dossier", fields={"x": 2}))
+    victim.push(victim.op("dossier", fields={"notes": "1"}), victim.op("dossier", fields={"notes": "2"}))
     intruder = server.add_user("C01")
     reply = server.login_reply(intruder, victim.id, key=DeviceKey.generate())
     assert (reply.status_code, reply.json()["kind"]) == (401, "device_key_mismatch")
     # The victim's tokens, leases, seq and user are untouched.
     hs = victim.http.post("/v1/handshake", json=HANDSHAKE).json()
     assert hs["last_seq"] == 2 and [lease["slot"] for lease in hs["leases"]] == [slot]
-    assert victim.push_one(victim.op("dossier", fields={"x": 3}))["status"] == "applied"
+    assert victim.push_one(victim.op("dossier", fields={"notes": "3"}))["status"] == "applied"
     with server._sessions() as session:  # type: ignore[operator]
         dev = session.get_one(Device, str(victim.id))
         assert dev.pending_public_key is not None  # shown to leaders, not adopted
@@ -77,7 +77,7 @@ def test_another_clerk_on_the_same_pc_proves_the_key_and_keeps_its_state(
     """A shared counter PC: the next clerk signs with the PC's key and carries on."""
     pc = device()
     pc.lease("dossier-code/C01S")
-    pc.push(pc.op("dossier", fields={"x": 1}))
+    pc.push(pc.op("dossier", fields={"notes": "1"}))
     colleague = server.add_user("C01")
     tokens = server.login(colleague, pc.id)
     assert tokens.username == colleague.username
@@ -155,7 +155,7 @@ def test_a_leader_rebinds_a_pc_that_lost_its_key(
     device: Callable[..., SyncDevice],
 ) -> None:
     pc, leader, clerk = device(), device(role="leader"), device()
-    pc.push(pc.op("dossier", fields={"x": 1}))
+    pc.push(pc.op("dossier", fields={"notes": "1"}))
     new_key = DeviceKey.generate()  # the keyring was wiped: the PC made a new key
     refused = server.login_reply(pc.user, pc.id, key=new_key)
     assert refused.json()["kind"] == "device_key_mismatch"

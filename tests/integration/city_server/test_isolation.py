@@ -29,6 +29,7 @@ from tests.helpers.city_server import RunningServer, SyncDevice
 
 from city_server.app import create_app
 from city_server.db import make_engine
+from commune_desk import protocol as p
 from commune_desk.sync.device_key import DeviceKey
 
 
@@ -53,10 +54,10 @@ class World:
 def world(server: RunningServer, device: Callable[..., SyncDevice]) -> World:
     victim, victim_leader = device("C02"), device("C02", "leader")
     dossier_id = str(uuid.uuid4())
-    victim.push(victim.op("dossier", dossier_id, fields={"secret": "C02 only", "phone": "1"}))
-    victim.push(victim.op("dossier", dossier_id, "update", {"phone": "2"}, 1))
+    victim.push(victim.op("dossier", dossier_id, fields={"notes": "C02 only", "applicant_phone": "1"}))
+    victim.push(victim.op("dossier", dossier_id, "update", {"applicant_phone": "2"}, 1))
     conflict_id = victim_leader.push_one(
-        victim_leader.op("dossier", dossier_id, "update", {"phone": "3"}, 1)
+        victim_leader.op("dossier", dossier_id, "update", {"applicant_phone": "3"}, 1)
     )["conflict_id"]
     blob = os.urandom(3000)
     sha = hashlib.sha256(blob).hexdigest()
@@ -144,13 +145,20 @@ def case_handshake(w: World) -> None:
 
 def case_push(w: World) -> None:
     a = w.attacker
-    results = a.push(
-        a.op("dossier", w.dossier_id, "update", {"secret": "stolen"}, 2),
-        a.op("dossier", w.dossier_id, "delete", base_version=2),
-        a.op("dossier_event", fields={"dossier_id": w.dossier_id, "kind": "received"}),
-        a.op("attachment", fields={"sha256": w.sha}),
-        a.op("incoming_document", fields={"series": w.series, "number": 3}),
-    )
+
+    def one(op: dict[str, object]) -> dict[str, object]:
+        result = a.push_one(op)
+        if result["kind"] in ("unknown_record", "unknown_dossier", "blob_incomplete"):
+            a.seq -= 1  # "not yet" is not recorded: the seq stays free
+        return result
+
+    results = [
+        one(a.op("dossier", w.dossier_id, "update", {"notes": "stolen"}, 2)),
+        one(a.op("dossier", w.dossier_id, "delete", base_version=2)),
+        one(a.op("dossier_event", fields={"dossier_id": w.dossier_id, "kind": "received"})),
+        one(a.op("attachment", fields={"sha256": w.sha})),
+        one(a.op("incoming_document", fields={"series": w.series, "number": 3})),
+    ]
     assert [r["kind"] for r in results] == [
         "unknown_record",
         "unknown_record",
@@ -161,16 +169,16 @@ def case_push(w: World) -> None:
     # Settling a conflict is a leader's: C01's leader still cannot see C02's conflict.
     lead = w.attacker_leader
     resolution = lead.push_one(
-        lead.op("conflict_resolution", fields={"conflict_id": w.conflict_id, "chosen": {"secret": "stolen"}})
+        lead.op("conflict_resolution", fields={"conflict_id": w.conflict_id, "chosen": {"notes": "stolen"}})
     )
     assert resolution["kind"] == "unknown_conflict"
     # A create with the victim's ID makes a record in C01 only.
-    assert a.push_one(a.op("dossier", w.dossier_id, fields={"secret": "mine"}))["status"] == "applied"
-    assert _victim_dossier(w)["fields"]["secret"] == "C02 only"
+    assert a.push_one(a.op("dossier", w.dossier_id, fields={"notes": "mine"}))["status"] == "applied"
+    assert _victim_dossier(w)["fields"]["notes"] == "C02 only"
 
 
 def case_pull(w: World) -> None:
-    w.attacker.push(w.attacker.op("dossier", fields={"x": 1}))
+    w.attacker.push(w.attacker.op("dossier", fields={"notes": "1"}))
     changes, _ = w.attacker.pull_all()
     victim_ids = {c["entity_id"] for c in w.victim.pull_all()[0]}
     assert changes and not victim_ids & {c["entity_id"] for c in changes}
@@ -216,6 +224,59 @@ def case_blob_download(w: World) -> None:
     assert w.victim.http.get(f"/v1/blobs/{w.sha}").content == w.blob
 
 
+def case_drained(w: World) -> None:
+    """ "Drained" speaks only for the caller's own device: C02's devices keep working."""
+    assert w.attacker.http.post("/v1/devices/self/drained").status_code == 204
+    assert w.victim.http.get("/v1/pull").status_code == 200
+    assert w.attacker.http.get("/v1/pull").status_code == 200  # not revoked: a no-op
+
+
+def _registered_relay(w: World) -> SyncDevice:
+    relay = w.attacker_leader
+    assert relay.http.post("/v1/relay/register", json={"name": "box"}).status_code == 200
+    return relay
+
+
+def case_relay_register(w: World) -> None:
+    """A C01 leader's relay is C01's only: its office lists no C02 device."""
+    relay = _registered_relay(w)
+    office = relay.http.get("/v1/relay/office").json()
+    assert office["commune_code"] == "C01"
+
+
+def case_relay_office(w: World) -> None:
+    office = _registered_relay(w).http.get("/v1/relay/office").json()
+    ids = {d["device_id"] for d in office["devices"]}
+    assert str(w.attacker.id) in ids
+    assert not ids & {str(w.victim.id), str(w.victim_leader.id)}
+
+
+def case_relay_push(w: World) -> None:
+    """C02's operation, even signed with its own key, is not applied through C01's relay."""
+    relay = _registered_relay(w)
+    op = w.victim.op("dossier", w.dossier_id, "update", {"notes": "stolen"}, 2)
+    signature = w.server.key(w.victim.id).sign_operation(p.Operation.model_validate(op))
+    reply = relay.http.post("/v1/relay/push", json={"ops": [{"op": op, "signature": signature}]})
+    assert reply.json()["results"][0]["kind"] == "device_mismatch"
+    assert _victim_dossier(w)["fields"]["notes"] == "C02 only"
+    assert w.victim.push_one(op)["replayed"] is False  # nothing was stored under the victim's seq
+
+
+def case_relay_transfer(w: World) -> None:
+    relay = _registered_relay(w)
+    lease = relay.lease("incoming/2099", size=10)
+    before = w.victim.http.get("/v1/leases").json()
+    body = {
+        "series": "incoming/2099",
+        "first": lease["first"],
+        "last": lease["first"],
+        "device_id": str(w.victim.id),
+    }
+    reply = relay.http.post("/v1/relay/leases/transfer", json=body)
+    assert (reply.status_code, reply.json()["kind"]) == (404, "not_found")
+    assert w.victim.http.get("/v1/leases").json() == before
+
+
 def case_staff(w: World) -> None:
     """A commune's staff list names its own users only."""
     names = {m["username"] for m in w.attacker.http.get("/v1/office/staff").json()["members"]}
@@ -248,12 +309,17 @@ def case_rules(w: World) -> None:
 
 
 CASES: dict[tuple[str, str], Callable[[World], None]] = {
+    ("POST", "/v1/relay/register"): case_relay_register,
+    ("GET", "/v1/relay/office"): case_relay_office,
+    ("POST", "/v1/relay/push"): case_relay_push,
+    ("POST", "/v1/relay/leases/transfer"): case_relay_transfer,
     ("POST", "/v1/auth/login"): case_login,
     ("POST", "/v1/auth/refresh"): case_refresh,
     ("POST", "/v1/auth/challenge"): case_challenge,
     ("POST", "/v1/devices/{device_id}/rebind"): case_rebind,
     ("GET", "/v1/devices"): case_list_devices,
     ("POST", "/v1/devices/{device_id}/revoke"): case_revoke,
+    ("POST", "/v1/devices/self/drained"): case_drained,
     ("POST", "/v1/handshake"): case_handshake,
     ("POST", "/v1/push"): case_push,
     ("GET", "/v1/pull"): case_pull,
@@ -425,12 +491,12 @@ def test_generated_foreign_ids_reveal_nothing(route: tuple[str, str], world: Wor
 def test_op_ids_are_unique_per_commune_only(device: Callable[..., SyncDevice]) -> None:
     """A device of one commune cannot probe whether an op_id exists in another commune."""
     c02, c01, c01_other = device("C02"), device("C01"), device("C01")
-    op = c02.op("dossier", fields={"x": 1})
+    op = c02.op("dossier", fields={"notes": "1"})
     assert c02.push_one(op)["status"] == "applied"
-    probe = c01.op("dossier", fields={"x": 2})
+    probe = c01.op("dossier", fields={"notes": "2"})
     probe["op_id"] = op["op_id"]
     assert c01.push_one(probe)["status"] == "applied"  # not op_id_reused: C02 is invisible
     assert c02.push_one(op)["replayed"] is True  # each commune keeps its own outcome
-    again = c01_other.op("dossier", fields={"x": 3})
+    again = c01_other.op("dossier", fields={"notes": "3"})
     again["op_id"] = op["op_id"]
     assert c01_other.push_one(again)["kind"] == "op_id_reused"  # still unique within C01

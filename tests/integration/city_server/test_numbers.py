@@ -111,9 +111,14 @@ def test_voids_provisional_numbers_and_gaps(device: Callable[..., SyncDevice], s
     assert rc == 1
     cli = [(g["number"], g["leased_to"]) for g in json.loads(out.getvalue()) if g["series"] == series]
     assert cli == mine
-    # Revoking b releases its lease: its numbers stay gaps, leased to nobody.
+    # Revoking b (with a drain) keeps its lease while b may still deliver what it made;
+    # once b says it drained, the lease is released: its numbers stay gaps, leased to nobody.
     leader = device(role="leader")
     assert leader.http.post(f"/v1/devices/{b.id}/revoke").status_code == 200
+    gaps = a.http.get("/v1/numbers/gaps").json()["gaps"]
+    assert [g["leased_to"] for g in gaps if g["series"] == series][2:] == [str(b.id)] * 3
+    assert b.http.post("/v1/devices/self/drained").status_code == 204
+    assert b.http.get("/v1/pull").json()["kind"] == "device_revoked"
     gaps = a.http.get("/v1/numbers/gaps").json()["gaps"]
     assert [(g["number"], g["leased_to"]) for g in gaps if g["series"] == series][2:] == [
         (6, None),

@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from tests.helpers.city_server import SyncDevice
 
+from commune_desk.protocol import RECORDS, Entity, FieldType
+
 
 def _state(changes: list[dict[str, object]]) -> dict[str, dict[str, object]]:
     state: dict[str, dict[str, object]] = {}
@@ -20,8 +22,10 @@ def test_pull_pages_and_resumes_from_every_cursor(device: Callable[..., SyncDevi
     writer, reader = device("C02"), device("C02")
     _, start = reader.pull_all()
     ids = [uuid.uuid4() for _ in range(12)]
-    writer.push(*[writer.op("dossier", i, fields={"n": k}) for k, i in enumerate(ids)])
-    writer.push(*[writer.op("dossier", i, "update", {"n": 100 + k}, 1) for k, i in enumerate(ids[:4])])
+    writer.push(*[writer.op("dossier", i, fields={"notes": str(k)}) for k, i in enumerate(ids)])
+    writer.push(
+        *[writer.op("dossier", i, "update", {"notes": str(100 + k)}, 1) for k, i in enumerate(ids[:4])]
+    )
     writer.push(writer.op("dossier", ids[5], "delete", base_version=1))
     full, head = reader.pull_all(after=start, limit=1000)
     seqs = [c["seq"] for c in full]
@@ -70,25 +74,41 @@ def test_tombstones_are_delivered(device: Callable[..., SyncDevice]) -> None:
 def test_per_field_merge_and_field_conflict(device: Callable[..., SyncDevice]) -> None:
     a, b = device(), device()
     rid = uuid.uuid4()
-    a.push(a.op("dossier", rid, fields={"name": "An", "phone": "1", "addr": "x"}))
+    a.push(
+        a.op(
+            "dossier", rid, fields={"applicant_name": "An", "applicant_phone": "1", "applicant_address": "x"}
+        )
+    )
     # Both edited version 1 offline.
-    r1 = a.push_one(a.op("dossier", rid, "update", {"phone": "2", "addr": "y"}, 1))
+    r1 = a.push_one(a.op("dossier", rid, "update", {"applicant_phone": "2", "applicant_address": "y"}, 1))
     assert (r1["status"], r1["version"]) == ("applied", 2)
-    r2 = b.push_one(b.op("dossier", rid, "update", {"name": "Ân", "phone": "3", "addr": "y"}, 1))
+    r2 = b.push_one(
+        b.op(
+            "dossier",
+            rid,
+            "update",
+            {"applicant_name": "Ân", "applicant_phone": "3", "applicant_address": "y"},
+            1,
+        )
+    )
     # name merges; addr equal on both sides; phone conflicts.
     assert (r2["status"], r2["kind"], r2["version"]) == ("conflict", "field_conflict", 3)
     changes, _ = b.pull_all()
     state = _state(changes)
-    assert state[str(rid)]["fields"] == {"name": "Ân", "phone": "2", "addr": "y"}
+    assert state[str(rid)]["fields"] == {
+        "applicant_name": "Ân",
+        "applicant_phone": "2",
+        "applicant_address": "y",
+    }
     conflict = state[r2["conflict_id"]]
     assert conflict["entity"] == "conflict"
-    assert conflict["fields"]["fields"] == {"phone": {"server": "2", "client": "3"}}
+    assert conflict["fields"]["fields"] == {"applicant_phone": {"server": "2", "client": "3"}}
     assert conflict["fields"]["status"] == "open"
     # A later edit based on the new version does not conflict.
-    r3 = b.push_one(b.op("dossier", rid, "update", {"phone": "4"}, 3))
+    r3 = b.push_one(b.op("dossier", rid, "update", {"applicant_phone": "4"}, 3))
     assert (r3["status"], r3["version"]) == ("applied", 4)
     # Same values as the server: duplicate, no new version.
-    r4 = a.push_one(a.op("dossier", rid, "update", {"phone": "4"}, 2))
+    r4 = a.push_one(a.op("dossier", rid, "update", {"applicant_phone": "4"}, 2))
     assert (r4["status"], r4["version"]) == ("duplicate", 4)
 
 
@@ -97,15 +117,16 @@ def test_resolving_a_conflict_applies_the_choice_and_is_audited(
 ) -> None:
     a, b = device(), device(role="leader")  # settling a conflict is a leader's
     rid = uuid.uuid4()
-    a.push(a.op("dossier", rid, fields={"phone": "1"}))
-    a.push(a.op("dossier", rid, "update", {"phone": "2"}, 1))
-    conflict_id = b.push_one(b.op("dossier", rid, "update", {"phone": "3"}, 1))["conflict_id"]
+    a.push(a.op("dossier", rid, fields={"applicant_phone": "1"}))
+    a.push(a.op("dossier", rid, "update", {"applicant_phone": "2"}, 1))
+    conflict_id = b.push_one(b.op("dossier", rid, "update", {"applicant_phone": "3"}, 1))["conflict_id"]
     res = b.op(
-        "conflict_resolution", fields={"conflict_id": conflict_id, "chosen": {"phone": "3"}, "note": "called"}
+        "conflict_resolution",
+        fields={"conflict_id": conflict_id, "chosen": {"applicant_phone": "3"}, "note": "called"},
     )
     assert b.push_one(res)["status"] == "applied"
     state = _state(b.pull_all()[0])
-    assert state[str(rid)]["fields"]["phone"] == "3"
+    assert state[str(rid)]["fields"]["applicant_phone"] == "3"
     assert state[conflict_id]["fields"]["status"] == "resolved"
     assert state[conflict_id]["fields"]["resolved_by"] == "c01-leader"
     assert state[res["entity_id"]]["fields"]["resolved_by"] == "c01-leader"
@@ -129,7 +150,7 @@ def test_delete_after_concurrent_update_is_a_conflict(device: Callable[..., Sync
 def test_dossier_events_follow_the_state_machine(device: Callable[..., SyncDevice]) -> None:
     a, b = device(), device()
     did = uuid.uuid4()
-    a.push(a.op("dossier", did, fields={"applicant": "B"}))
+    a.push(a.op("dossier", did, fields={"applicant_name": "B"}))
 
     def event(dev: SyncDevice, kind: str) -> dict[str, object]:
         return dev.push_one(dev.op("dossier_event", fields={"dossier_id": str(did), "kind": kind}))
@@ -150,6 +171,7 @@ def test_dossier_events_follow_the_state_machine(device: Callable[..., SyncDevic
     assert event(a, "no_such_kind")["kind"] == "unknown_event_kind"
     orphan = a.push_one(a.op("dossier_event", fields={"dossier_id": str(uuid.uuid4()), "kind": "received"}))
     assert orphan["kind"] == "unknown_dossier"
+    a.seq -= 1  # "not yet" (the dossier may come later) is not recorded: the seq stays free
     ev = a.op("dossier_event", fields={"dossier_id": str(did), "kind": "note"})
     a.push(ev)
     edit = a.push_one(a.op("dossier_event", ev["entity_id"], "update", {"kind": "x"}, 1))
@@ -160,9 +182,13 @@ def test_conflict_on_many_long_field_names_is_stored(device: Callable[..., SyncD
     """The result message names the fields; it must fit its column however many there are."""
     a, b = device(), device()
     rid = uuid.uuid4()
-    names = [f"field_{'x' * 60}_{i}" for i in range(30)]
-    a.push(a.op("dossier", rid, fields=dict.fromkeys(names, 0)))
-    a.push(a.op("dossier", rid, "update", dict.fromkeys(names, 1), 1))
-    result = b.push_one(b.op("dossier", rid, "update", dict.fromkeys(names, 2), 1))
+    names = [
+        n
+        for n, r in RECORDS[Entity.INCOMING_DOCUMENT].fields.items()
+        if r.type is FieldType.MULTILINE or (r.type is FieldType.TEXT and n != "series")
+    ]
+    a.push(a.op("incoming_document", rid, fields=dict.fromkeys(names, "0")))
+    a.push(a.op("incoming_document", rid, "update", dict.fromkeys(names, "1"), 1))
+    result = b.push_one(b.op("incoming_document", rid, "update", dict.fromkeys(names, "2"), 1))
     assert (result["status"], result["kind"]) == ("conflict", "field_conflict")
     assert len(result["message"]) <= 500

@@ -19,8 +19,8 @@ def _dossier_count(dev: SyncDevice, entity_id: str) -> int:
 
 def test_replay_returns_stored_result_and_applies_once(device: Callable[..., SyncDevice]) -> None:
     dev = device()
-    create = dev.op("dossier", fields={"applicant": "Nguyễn Văn A"})
-    update = dev.op("dossier", create["entity_id"], "update", {"phone": "0912345678"}, 1)
+    create = dev.op("dossier", fields={"applicant_name": "Nguyễn Văn A"})
+    update = dev.op("dossier", create["entity_id"], "update", {"applicant_phone": "0912345678"}, 1)
     first = dev.push(create, update)
     assert [r["status"] for r in first] == ["applied", "applied"]
     assert [r["version"] for r in first] == [1, 2]
@@ -41,12 +41,12 @@ def test_reused_seq_or_op_id_is_rejected_without_overwriting(
     device: Callable[..., SyncDevice],
 ) -> None:
     dev = device()
-    op = dev.op("dossier", fields={"a": 1})
+    op = dev.op("dossier", fields={"notes": "1"})
     assert dev.push_one(op)["status"] == "applied"
-    clash = {**op, "op_id": str(uuid.uuid4()), "fields": {"a": 2}}
+    clash = {**op, "op_id": str(uuid.uuid4()), "fields": {"notes": "2"}}
     result = dev.push_one(clash)
-    assert (result["status"], result["kind"]) == ("rejected", "seq_reused")
-    other = dev.op("dossier", fields={"a": 3})
+    assert (result["status"], result["kind"]) == ("rejected", "device_cloned")  # a fork
+    other = dev.op("dossier", fields={"notes": "3"})
     other["op_id"] = op["op_id"]
     result = dev.push_one(other)
     assert (result["status"], result["kind"]) == ("rejected", "op_id_reused")
@@ -57,14 +57,14 @@ def test_reused_seq_or_op_id_is_rejected_without_overwriting(
 def test_one_rejected_op_does_not_block_the_rest(device: Callable[..., SyncDevice]) -> None:
     dev = device()
     ops = [
-        dev.op("dossier", fields={"n": 1}),
-        dev.op("dossier", action="update", fields={"n": 2}, base_version=1),  # unknown record
+        dev.op("dossier", fields={"notes": "1"}),
         dev.op("conflict", fields={}),  # clients may not write conflicts
-        dev.op("dossier", fields={"n": 3}),
+        dev.op("dossier", action="delete"),  # no base version
+        dev.op("dossier", fields={"notes": "3"}),
     ]
     results = dev.push(*ops)
     assert [r["status"] for r in results] == ["applied", "rejected", "rejected", "applied"]
-    assert [r["kind"] for r in results] == [None, "unknown_record", "entity_not_allowed", None]
+    assert [r["kind"] for r in results] == [None, "entity_not_allowed", "invalid_fields", None]
 
 
 def test_ops_of_another_device_are_refused(device: Callable[..., SyncDevice]) -> None:
@@ -77,7 +77,7 @@ def test_ops_of_another_device_are_refused(device: Callable[..., SyncDevice]) ->
 
 def test_concurrent_replays_apply_once(device: Callable[..., SyncDevice], server: RunningServer) -> None:
     dev = device()
-    ops = [dev.op("dossier", fields={"i": i}) for i in range(30)]
+    ops = [dev.op("dossier", fields={"notes": str(i)}) for i in range(30)]
     results: list[list[dict[str, object]]] = []
     errors: list[BaseException] = []
 
@@ -109,7 +109,7 @@ def test_reply_lost_after_commit_creates_no_duplicate(
     server: RunningServer,
 ) -> None:
     dev = device()
-    ops = [dev.op("dossier", fields={"lost": i}) for i in range(5)]
+    ops = [dev.op("dossier", fields={"notes": f"lost {i}"}) for i in range(5)]
     with FaultProxy("127.0.0.1", server.port) as proxy:
         proxy.set(drop_reply=True, match=b"POST /v1/push", times=1)
         with (

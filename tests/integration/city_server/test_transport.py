@@ -14,7 +14,7 @@ from commune_desk.protocol import MAX_BODY_BYTES, MAX_CHUNK_BYTES
 
 def test_gzip_request_body_and_gzip_reply(device: Callable[..., SyncDevice]) -> None:
     dev = device()
-    ops = [dev.op("dossier", fields={"note": "Xã Đông Anh " * 20, "i": i}) for i in range(50)]
+    ops = [dev.op("dossier", fields={"notes": "Xã Đông Anh " * 20, "received_by": str(i)}) for i in range(50)]
     raw = json.dumps({"ops": ops}).encode()
     packed = gzip.compress(raw)
     assert len(packed) < len(raw) / 5

@@ -9,8 +9,17 @@ import pytest
 from tests.helpers.store_fixtures import new_dossier, open_context
 
 from commune_desk.paths import AppPaths
-from commune_desk.services.backup import create_backup, list_backups, restore_backup
+from commune_desk.services.backup import create_backup, list_backups
 from commune_desk.services.errors import BackupError
+from commune_desk.services.restore import restore_backup as _restore
+from commune_desk.store.lock import StoreLock
+
+
+def restore_backup(paths: AppPaths, archive: Path) -> object:
+    """Restore as the CLI does: holding the store lock."""
+    paths.data_dir.mkdir(parents=True, exist_ok=True)
+    with StoreLock.acquire(paths.data_dir, purpose="restore") as lock:
+        return _restore(paths, archive, lock=lock)
 
 
 def test_backup_then_restore_brings_back_records_and_attachments(tmp_path: Path) -> None:
@@ -21,7 +30,7 @@ def test_backup_then_restore_brings_back_records_and_attachments(tmp_path: Path)
     info = create_backup(paths)  # while the store is open: the online API copies a snapshot
     ctx.services.register_dossier(new_dossier(applicant_name="Sau Sao Lưu"))
     ctx.close()
-    # lose everything
+    # lose everything (the folder remembers it had a store: opening now would refuse)
     paths.db_path.unlink()
     for p in paths.blobs_dir.rglob("*"):
         if p.is_file():
@@ -45,6 +54,7 @@ def test_restore_over_a_live_store_keeps_a_safety_copy_and_drops_the_stale_wal(t
     ctx.close()
     restore_backup(paths, info.path)
     assert len(list_backups(paths.backup_dir)) == 1  # the pre-restore copy
+    assert list_backups(paths.backup_dir)[0].name.endswith("-pre-restore.zip")
     ctx = open_context(tmp_path / "data")
     try:
         assert ctx.services.count_dossiers() == 1
@@ -72,10 +82,10 @@ def test_damaged_archives_are_refused_and_the_store_is_untouched(tmp_path: Path)
             if item.endswith(".sqlite3"):
                 data = data[:-100] + bytes(b ^ 0xFF for b in data[-100:])  # always differs
             dst.writestr(item, data)
-    for archive in (bad, tmp_path / "missing.zip"):
+    for archive, kind in ((bad, "backup_corrupt"), (tmp_path / "missing.zip", "backup_not_found")):
         with pytest.raises(BackupError) as info:
             restore_backup(paths, archive)
-        assert info.value.kind == "invalid_backup"
+        assert info.value.kind == kind
     ctx = open_context(tmp_path / "data")
     try:
         assert ctx.services.count_dossiers() == 1

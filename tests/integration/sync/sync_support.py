@@ -15,6 +15,9 @@ from commune_desk import protocol as p
 from commune_desk.app import AppContext
 from commune_desk.paths import AppPaths
 from commune_desk.services import NewDossier, NewIncomingDocument
+from commune_desk.services.restore import RestoreInfo
+from commune_desk.services.restore import restore_backup as _restore
+from commune_desk.store.lock import StoreLock
 from commune_desk.store.models import OutboxOp
 from commune_desk.sync.account import login
 from commune_desk.sync.engine import SyncEngine
@@ -149,3 +152,9 @@ def assert_converged(server: RunningServer, commune: str, clerks: list[Clerk]) -
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+def restore_backup(paths: AppPaths, archive: Path) -> RestoreInfo:
+    """Restore ``archive`` as ``commune-desk restore`` does: holding the store lock."""
+    with StoreLock.acquire(paths.data_dir, purpose="restore") as lock:
+        return _restore(paths, archive, lock=lock)

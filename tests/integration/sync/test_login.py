@@ -96,15 +96,17 @@ def test_restore_from_an_older_backup_continues_above_the_servers_seq(
     shutil.copytree(tmp_path / "backup", root)  # restore: the PC forgot seq 2
     ctx = AppContext.open(AppPaths.resolve(root))
     try:
-        ctx.services.assign_incoming(doc.id, handler="Bà Yến")  # gets seq 2 again locally
+        # The witness (kept in the keyring too, so a folder copied back is noticed) says
+        # seq 2 was sent: the new operation continues above it, offline already.
+        ctx.services.assign_incoming(doc.id, handler="Bà Yến")
         with ctx.store.read() as s:
             op = s.scalars(select(OutboxOp).where(OutboxOp.state == "pending")).one()
-            assert op.seq == 2
+            assert op.seq == 3
         clerk = Clerk("pc", ctx, SyncEngine(ctx.store, ctx.blobs))
         result = clerk.engine.sync_once()
         assert result.ok and result.quarantined == 0 and result.pending == 0, result
         with ctx.store.read() as s:
-            assert s.get(OutboxOp, op.op_id).seq == 3  # renumbered above the server's
+            assert s.get(OutboxOp, op.op_id).seq == 3
         ctx.services.assign_incoming(doc.id, handler="Bà Yến", co_handlers=["Ông Ba"])
         assert clerk.engine.sync_once().ok
         assert_converged(city, "C01", [clerk])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import select
-from tests.helpers.city_server import RunningServer
+from tests.helpers.city_server import RunningServer, SyncDevice
 from tests.helpers.fault_proxy import FaultProxy
 from tests.integration.sync.sync_support import assert_converged, make_clerk
 
@@ -26,7 +26,16 @@ def test_events_pulled_before_their_dossier_wait_for_it(tmp_path: Path, city: Ru
         a.services.record_event(
             dossier, EventKind.EXTENDED, actor="a", data={"appointment_at": later, "fault": "one_stop"}
         )
-        assert a.engine.sync_once().ok  # the dossier's latest change is now after its events
+        assert a.engine.sync_once().ok
+        # Another PC edits the dossier: its latest change is now after its events (the
+        # appointment is derived from them on every PC: no change of the dossier itself).
+        other = SyncDevice(city, user)
+        try:
+            edit = other.op("dossier", dossier, "update", {"notes": "bổ sung ghi chú"}, base_version=1)
+            assert other.push_one(edit)["status"] == "applied"
+        finally:
+            other.close()
+        assert a.engine.sync_once().ok
         # One change per page: every event arrives before the dossier it belongs to. The
         # link is slow enough that each page commits on its own (no page is waiting).
         with FaultProxy("127.0.0.1", city.port) as proxy:

@@ -12,6 +12,7 @@ from commune_desk.domain.errors import ValidationError
 from commune_desk.domain.identity import (
     PROVINCE_CODES,
     id_number_info,
+    phone_problem,
     validate_id_number,
     validate_phone,
 )
@@ -140,3 +141,23 @@ def test_no_number_outside_the_list_is_accepted(province: int, rest: int) -> Non
     with pytest.raises(ValidationError) as err:
         validate_id_number(f"{province:03d}0{rest:08d}"[:12], today=TODAY)
     assert err.value.kind == "id_number_unknown_province"
+
+
+@given(st.text(alphabet="0123456789+ .-()ab", max_size=14))
+def test_phone_problem_names_a_rule_exactly_when_the_number_is_refused(value: str) -> None:
+    problem = phone_problem(value)
+    try:
+        validate_phone(value)
+    except ValidationError:
+        assert problem is not None
+        assert problem[0] in {"not_digits", "no_leading_zero", "prefix", "mobile_length", "landline_length"}
+    else:
+        assert problem is None
+
+
+def test_phone_problem_names_the_rule_a_clerk_must_fix() -> None:
+    assert phone_problem("0123456789") == ("prefix", "012")  # 10 digits, but no such network
+    assert phone_problem("091234567") == ("mobile_length", "9")
+    assert phone_problem("0243765432") == ("landline_length", "10")
+    assert phone_problem("912345678") == ("no_leading_zero", "")
+    assert phone_problem("09l2345678") == ("not_digits", "")

@@ -57,3 +57,32 @@ def test_same_seed_same_people(tmp_path: Path) -> None:
         finally:
             context.close()
     assert names[0] == names[1]
+
+
+def test_demo_documents_are_local_only_and_the_store_is_flagged(ctx: AppContext) -> None:
+    from commune_desk.store.identity import is_demo_store
+
+    summary = generate_demo(ctx, 600, seed=4)
+    assert summary.incoming >= 1 and summary.outgoing >= 1
+    with ctx.store.read() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxOp)) == 0
+        assert is_demo_store(session)
+    by_series: dict[str, list[int]] = {}
+    for doc in ctx.services.list_incoming(limit=1000):
+        by_series.setdefault(doc.series, []).append(doc.number)
+    for numbers in by_series.values():  # numbered as the register does: 1, 2, 3... each year
+        assert sorted(numbers) == list(range(1, len(numbers) + 1))
+    assert ctx.services.check_store().ok
+
+
+def test_demo_refuses_a_store_with_real_records(ctx: AppContext) -> None:
+    import pytest
+
+    from commune_desk.domain.errors import ValidationError
+
+    ctx.services.register_dossier(new_dossier())
+    with pytest.raises(ValidationError) as info:
+        generate_demo(ctx, 10)
+    assert info.value.kind == "demo_refused"
+    generate_demo(ctx, 0)  # nothing to write is no demo: allowed (the desktop's empty fill)
+    assert ctx.services.count_dossiers() == 1

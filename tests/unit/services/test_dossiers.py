@@ -80,7 +80,8 @@ def test_full_life_cycle_and_illegal_transition(ctx: AppContext, clock: Clock) -
     assert detail.summary.status == DossierStatus.RESULT_READY
     assert detail.finished_at == clock.now
     detail = s.record_event(d.id, "returned").value
-    assert detail.summary.status == DossierStatus.RETURNED and detail.allowed_events == (EventKind.NOTE,)
+    assert detail.summary.status == DossierStatus.RETURNED
+    assert detail.allowed_events == (EventKind.NOTE, EventKind.UNDO_RETURNED)
     assert [e.kind.value for e in s.get_dossier(d.id).events] == [
         "received",
         "assigned",
@@ -100,8 +101,8 @@ def test_supplement_wait_moves_the_appointment(ctx: AppContext) -> None:
     after = s.record_event(d.id, "supplement_received", at=TUESDAY_9AM + timedelta(days=2, hours=1))
     assert after.value.summary.appointment_at.astimezone(VN_TZ) == datetime(2026, 3, 17, 9, 0, tzinfo=VN_TZ)
     with ctx.store.read() as session:
-        update = session.scalars(select(OutboxOp).where(OutboxOp.action == "update")).one()
-        assert update.entity == "dossier" and "appointment_at" in update.fields
+        # Derived from the events on every PC: the appointment never travels as a field.
+        assert session.scalars(select(OutboxOp).where(OutboxOp.action == "update")).all() == []
 
 
 def test_extension_sets_the_new_date(ctx: AppContext) -> None:
@@ -210,3 +211,60 @@ def test_papers_and_date_of_birth_are_stored_as_given(ctx: AppContext) -> None:
     with pytest.raises(ValidationError) as err:
         ctx.services.register_dossier(new_dossier(date_of_birth=date(2002, 1, 1)))
     assert err.value.kind == "id_number_birth_mismatch"
+
+
+def test_a_mistaken_return_is_taken_back_by_an_audited_correction(ctx: AppContext, clock: Clock) -> None:
+    s = ctx.services
+    d = s.register_dossier(new_dossier()).value.summary
+    s.record_event(d.id, "result_ready")
+    returned = s.record_event(d.id, "returned", actor="Nguyễn Thu Hà").value
+    assert returned.returned_at is not None
+    assert returned.allowed_events == (EventKind.NOTE, EventKind.UNDO_RETURNED)
+    with pytest.raises(ValidationError) as info:
+        s.record_event(d.id, "undo_returned", actor="Nguyễn Thu Hà", note="  ")
+    assert info.value.kind == "correction_reason_required"
+    clock.advance(minutes=5)
+    fixed = s.record_event(
+        d.id, "undo_returned", actor="Nguyễn Thu Hà", note="Bấm nhầm: công dân chưa đến nhận"
+    ).value
+    assert fixed.summary.status == DossierStatus.RESULT_READY and fixed.returned_at is None
+    assert EventKind.RETURNED in fixed.allowed_events
+    assert EventKind.UNDO_RESULT_READY in fixed.allowed_events
+    # The wrong step stays in the history, followed by its correction and its reason.
+    assert [e.kind for e in fixed.events][-2:] == [EventKind.RETURNED, EventKind.UNDO_RETURNED]
+    assert fixed.events[-1].note == "Bấm nhầm: công dân chưa đến nhận"
+    with ctx.store.read() as session:
+        ops = list(
+            session.scalars(select(OutboxOp).where(OutboxOp.entity == "dossier_event").order_by(OutboxOp.seq))
+        )
+        assert ops[-1].fields["kind"] == "undo_returned"
+    assert ctx.services.check_store().ok
+
+
+def test_a_correction_only_takes_back_the_latest_step(ctx: AppContext) -> None:
+    s = ctx.services
+    d = s.register_dossier(new_dossier()).value.summary
+    s.record_event(d.id, "supplement_requested", note="Thiếu giấy chứng sinh")
+    s.record_event(d.id, "supplement_received")
+    with pytest.raises(IllegalTransition) as info:  # same status, but no payment was made
+        s.record_event(d.id, "undo_paid", note="thử")
+    assert info.value.kind == "nothing_to_correct"
+    s.record_event(d.id, "undo_supplement_received", note="Công dân chưa nộp đủ")
+    assert s.get_dossier(d.id).summary.status == DossierStatus.SUPPLEMENT_REQUESTED
+
+
+def test_taking_back_a_payment_reopens_the_pause(ctx: AppContext) -> None:
+    s = ctx.services
+    d = s.register_dossier(new_dossier()).value.summary
+    original = d.appointment_at
+    s.record_event(d.id, "payment_requested", at=TUESDAY_9AM + timedelta(hours=1))
+    paid = s.record_event(d.id, "paid", at=TUESDAY_9AM + timedelta(days=1, hours=1)).value
+    assert paid.summary.appointment_at > original  # one working day paused
+    undone = s.record_event(
+        d.id, "undo_paid", at=TUESDAY_9AM + timedelta(days=1, hours=2), note="Chưa thu tiền"
+    ).value
+    assert undone.summary.status == DossierStatus.PAYMENT_REQUIRED
+    assert undone.summary.appointment_at == original  # the wait is open again
+    again = s.record_event(d.id, "paid", at=TUESDAY_9AM + timedelta(days=2, hours=1)).value
+    # paused Tue 10:00 -> Thu 10:00 (the wait that really happened): two working days
+    assert again.summary.appointment_at.astimezone(VN_TZ) == datetime(2026, 3, 17, 9, 0, tzinfo=VN_TZ)

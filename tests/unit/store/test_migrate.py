@@ -15,6 +15,7 @@ from commune_desk.store.migrate import (
     alembic_config,
     current_revision,
     head_revision,
+    known_revisions,
     shipped_revisions,
 )
 
@@ -23,6 +24,7 @@ def test_shipped_revisions_are_alembics_own() -> None:
     script = ScriptDirectory(str(MIGRATIONS_DIR))
     assert head_revision() == script.get_current_head()
     assert shipped_revisions() == {rev.revision: rev.down_revision for rev in script.walk_revisions()}
+    assert known_revisions() == {rev.revision for rev in script.walk_revisions()}
 
 
 def test_empty_file_has_no_revision(tmp_path: Path) -> None:

@@ -1,12 +1,20 @@
-"""Hồ sơ: the dossier list (lazy, searchable, filtered) beside the selected dossier's detail."""
+"""Hồ sơ: the dossier list (lazy, searchable, filtered) beside the selected dossier's detail.
+
+The detail always belongs to a row the clerk can see: when a new filter or
+search is applied the panel empties and is disabled, and it comes back only
+if the dossier is among the new rows. A search that finds exactly one dossier
+(a code, a CCCD) shows it at once. The clerk chooses the columns (kept in
+``settings.json``); the code and the due time are never cut at 1366 px.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -19,9 +27,11 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
+    QMenu,
     QSplitter,
     QTableView,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -29,16 +39,21 @@ from commune_desk.domain.dossier import DossierStatus
 from commune_desk.ui import api, slip_builders, slips
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.dossier_detail import DossierDetailPanel
-from commune_desk.ui.dossier_model import DossierTableModel
+from commune_desk.ui.dossier_model import COLUMN_DEFS, COLUMN_KEYS, DEFAULT_COLUMNS, DossierTableModel
 from commune_desk.ui.labels import status_name
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
-from commune_desk.ui.widgets import Debouncer, hint_label, page_layout
+from commune_desk.ui.widgets import Debouncer, action_button, hint_label, page_layout
 
 if TYPE_CHECKING:
     from commune_desk.services.values import DossierQuery
 
 SEARCH_DELAY_MS = 300
+#: Samples measured with the table's font to size the columns that must never be cut.
+_CODE_SAMPLE = "000.00.00.H56-888888-8888"
+_DATETIME_SAMPLE = "88/88/8888 88:88"
+#: Widths (px) of the other columns when shown; "procedure" takes the space left.
+_WIDTHS = {"applicant": 150, "procedure": 150, "status": 120, "received": 128, "id_number": 110, "clerk": 120}
 
 
 class DossiersPage(QWidget):
@@ -53,7 +68,36 @@ class DossiersPage(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.last_slip: slips.Slip | None = None
+        self._total: int | None = None
+        self._follow: str | None = None
         layout = page_layout(self, self.tr("Hồ sơ"))
+        layout.addLayout(self._build_filters())
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        left = QWidget(splitter)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.model = DossierTableModel(ctx, self)
+        self.table = self._build_table(left)
+        self.count_label = hint_label("", left)
+        self.count_label.setObjectName("dossierCount")
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.count_label)
+        self.detail = DossierDetailPanel(ctx, splitter)
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([self._list_width(), 420])
+        layout.addWidget(splitter, 1)
+        self._connect()
+        self.apply_columns(self._stored_columns())
+        self.model.reload()
+
+    # -- building -----------------------------------------------------------------------
+
+    def _build_filters(self) -> QHBoxLayout:
         filters = QHBoxLayout()
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("dossierSearch")
@@ -68,7 +112,15 @@ class DossiersPage(QWidget):
         self.overdue_check = QCheckBox(self.tr("Quá hạn"), self)
         self.due_today_check = QCheckBox(self.tr("Đến hạn hôm nay"), self)
         self.mine_check = QCheckBox(self.tr("Tôi tiếp nhận"), self)
-        self.log_book_button = QPushButton(self.tr("Sổ theo dõi (mẫu 07)…"), self)
+        self.columns_button = QToolButton(self)
+        self.columns_button.setObjectName("columnsButton")
+        self.columns_button.setText(self.tr("Cột…"))
+        self.columns_button.setToolTip(self.tr("Chọn các cột hiển thị trong danh sách"))
+        self.columns_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.columns_menu = QMenu(self.columns_button)
+        self.columns_button.setMenu(self.columns_menu)
+        self.columns_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.log_book_button = action_button(self.tr("Sổ theo dõi (mẫu 07)…"), self)
         self.log_book_button.clicked.connect(self.print_log_book)
         filters.addWidget(self.search_edit, 1)
         for widget in (
@@ -76,63 +128,109 @@ class DossiersPage(QWidget):
             self.overdue_check,
             self.due_today_check,
             self.mine_check,
+            self.columns_button,
             self.log_book_button,
         ):
             filters.addWidget(widget)
-        layout.addLayout(filters)
+        return filters
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        left = QWidget(splitter)
-        from PySide6.QtWidgets import QVBoxLayout
-
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        self.model = DossierTableModel(ctx, self)
-        self.table = QTableView(left)
-        self.table.setObjectName("dossierTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
+    def _build_table(self, parent: QWidget) -> QTableView:
+        table = QTableView(parent)
+        table.setObjectName("dossierTable")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setTabKeyNavigation(False)  # Tab goes on to the detail's actions
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(24)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((172, 140, 140, 112, 120, 112, 100, 120)):
-            self.table.setColumnWidth(column, width)
-        self.count_label = hint_label("", left)
-        left_layout.addWidget(self.table, 1)
-        left_layout.addWidget(self.count_label)
-        self.detail = DossierDetailPanel(ctx, splitter)
-        splitter.addWidget(left)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([720, 470])
-        layout.addWidget(splitter, 1)
+        header.setStretchLastSection(False)
+        metrics = table.fontMetrics()
+        widths = dict(_WIDTHS)
+        widths["code"] = metrics.horizontalAdvance(_CODE_SAMPLE) + 20
+        widths["appointment"] = metrics.horizontalAdvance(_DATETIME_SAMPLE) + 20
+        for column, key in enumerate(COLUMN_KEYS):
+            table.setColumnWidth(column, widths[key])
+        header.setSectionResizeMode(COLUMN_KEYS.index("code"), QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(COLUMN_KEYS.index("procedure"), QHeaderView.ResizeMode.Stretch)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        return table
 
+    def _list_width(self) -> int:
+        """Width the default columns need (the detail takes the rest)."""
+        shown = sum(self.table.columnWidth(COLUMN_KEYS.index(k)) for k in DEFAULT_COLUMNS)
+        return shown + self.table.verticalScrollBar().sizeHint().width() + 8
+
+    def _connect(self) -> None:
         self._debounce = Debouncer(SEARCH_DELAY_MS, self.apply_filter, self)
         self.search_edit.textChanged.connect(lambda _t: self._debounce.poke())
         self.search_edit.returnPressed.connect(self._debounce.flush)
-        # Keyboard first: Down from the search box goes to the list, F5 reloads it.
+        # Keyboard first: Down from the search box goes to the list, F5 reloads it,
+        # Enter on a row goes to the first action of its detail.
         down = QShortcut(QKeySequence(Qt.Key.Key_Down), self.search_edit)
         down.setContext(Qt.ShortcutContext.WidgetShortcut)
         down.activated.connect(self._focus_list)
         reload_key = QShortcut(QKeySequence(Qt.Key.Key_F5), self)
         reload_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         reload_key.activated.connect(self.apply_filter)
+        self.table.activated.connect(lambda _index: self.detail.focus_actions())
         self.status_combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         for check in (self.overdue_check, self.due_today_check, self.mine_check):
             check.toggled.connect(lambda _on: self.apply_filter())
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.model.modelReset.connect(self._on_model_reset)
         self.model.count_known.connect(self._show_count)
         self.model.page_loaded.connect(self._on_page_loaded)
-        ctx.events.store_changed.connect(self._on_store_changed)
-        self._total: int | None = None
-        self.model.reload()
+        self.detail.actions_changed.connect(self._chain_focus)
+        self.ctx.events.store_changed.connect(self._on_store_changed)
 
-    # -- filtering --------------------------------------------------------------------
+    # -- columns ------------------------------------------------------------------------
+
+    def _stored_columns(self) -> tuple[str, ...]:
+        ui = self.ctx.extras.get("ui_settings")
+        stored = [k for k in (ui.dossier_columns if ui is not None else []) if k in COLUMN_KEYS]
+        return tuple(stored) if stored else DEFAULT_COLUMNS
+
+    def visible_columns(self) -> tuple[str, ...]:
+        """Keys of the columns shown now, in column order."""
+        return tuple(k for n, k in enumerate(COLUMN_KEYS) if not self.table.isColumnHidden(n))
+
+    def apply_columns(self, keys: tuple[str, ...] | list[str]) -> None:
+        """Show exactly the columns ``keys`` (the code always) and rebuild the chooser."""
+        wanted = set(keys) | {"code"}
+        for n, key in enumerate(COLUMN_KEYS):
+            self.table.setColumnHidden(n, key not in wanted)
+        self.columns_menu.clear()
+        for n, (key, _title) in enumerate(COLUMN_DEFS):
+            action = QAction(str(self.model.headerData(n, Qt.Orientation.Horizontal)), self.columns_menu)
+            action.setCheckable(True)
+            action.setChecked(key in wanted)
+            action.setEnabled(key != "code")  # the code is what the clerk reads aloud
+            action.setData(key)
+            action.toggled.connect(lambda on, k=key: self.set_column_visible(k, on))
+            self.columns_menu.addAction(action)
+
+    def set_column_visible(self, key: str, visible: bool) -> None:
+        """Show or hide one column and remember the choice for next time."""
+        keys = set(self.visible_columns())
+        keys = keys | {key} if visible else keys - {key}
+        self.table.setColumnHidden(COLUMN_KEYS.index(key), key not in keys and key != "code")
+        for action in self.columns_menu.actions():
+            if action.data() == key and action.isChecked() != visible:
+                action.setChecked(visible)
+        ui = self.ctx.extras.get("ui_settings")
+        if ui is not None:
+            ui.dossier_columns = list(self.visible_columns())
+            ui.save()
+
+    def _header_menu(self, pos: QPoint) -> None:
+        self.columns_menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
+
+    # -- filtering ----------------------------------------------------------------------
 
     def _focus_list(self) -> None:
         self.table.setFocus()
@@ -153,24 +251,47 @@ class DossiersPage(QWidget):
 
     def apply_filter(self) -> None:
         """Reload the list with the current search text and filters (in the background)."""
-        self._total = None
         self.model.set_filter(self.current_query(), self.search_edit.text())
+
+    def _on_model_reset(self) -> None:
+        """New rows are coming: the detail may no longer belong to the list; empty it."""
+        self._total = None
+        shown = self.detail.dossier_id
+        if shown is not None:
+            self._follow = shown
+        self.detail.show_dossier(None)
+        self.count_label.setText(self.tr("Đang tìm…"))
 
     def _show_count(self, total: object) -> None:
         self._total = total if isinstance(total, int) else None
         self._on_page_loaded(self.model.rowCount())
 
+    def _count_text(self) -> str:
+        if self._total is None:
+            return self.tr("Đang đếm…")
+        if self._total > api.COUNT_CAP:
+            return self.tr("Hơn {cap} hồ sơ").format(cap=_thousands(api.COUNT_CAP))
+        return self.tr("{total} hồ sơ").format(total=_thousands(self._total))
+
     def _on_page_loaded(self, loaded: int) -> None:
-        if self._total is not None:
-            self.count_label.setText(
-                self.tr("{total} hồ sơ (đã tải {loaded}) · dòng đỏ: quá hạn").format(
-                    total=f"{self._total:,}".replace(",", "."), loaded=loaded
-                )
+        text = self._count_text()
+        if self._total is None or loaded < self._total:
+            text += " " + self.tr("(đã tải {loaded}, cuộn xuống để xem thêm)").format(
+                loaded=_thousands(loaded)
             )
-        else:
-            self.count_label.setText(self.tr("{loaded} hồ sơ tìm thấy").format(loaded=loaded))
-        if loaded and self.table.currentIndex().row() < 0 and self.search_edit.text().strip():
-            self.table.selectRow(0)
+        self.count_label.setText(text + " · " + self.tr("dòng đỏ: quá hạn"))
+        if self.table.currentIndex().row() >= 0:
+            return
+        if self._follow is not None:
+            row = self.model.row_of(self._follow)
+            if row >= 0:
+                self._follow = None
+                self.table.selectRow(row)
+            elif not self.model.loading:
+                self.detail.show_dossier(None, gone=True)
+                self._follow = None
+        elif loaded == 1 and self._total == 1 and self.search_edit.text().strip():
+            self.table.selectRow(0)  # one match (a code, a CCCD): show it
 
     def _on_store_changed(self, changes: Any) -> None:
         entities: frozenset[str] = getattr(changes, "entities", frozenset())
@@ -179,8 +300,15 @@ class DossiersPage(QWidget):
 
     def _on_current_changed(self, current: Any, _previous: Any) -> None:
         row = self.model.data(current, Qt.ItemDataRole.UserRole) if current.isValid() else None
+        if row is not None:
+            self._follow = None
         self.detail.show_dossier(row.id if row is not None else None)
         emit(self.dossier_selected, row)
+
+    def _chain_focus(self) -> None:
+        """Tab from the list goes through the detail: its actions first, then the rest."""
+        for first, second in pairwise([self.table, *self.detail.focus_chain()]):
+            QWidget.setTabOrder(first, second)
 
     def on_shown(self) -> None:
         """Focus the search box when the page opens."""
@@ -241,3 +369,8 @@ class DateRangeDialog(QDialog):
         start: date = self.start_edit.date().toPython()  # type: ignore[assignment]
         end: date = self.end_edit.date().toPython()  # type: ignore[assignment]
         return start, end
+
+
+def _thousands(n: int) -> str:
+    """``12.345``: the Vietnamese thousands separator."""
+    return f"{n:,}".replace(",", ".")

@@ -34,7 +34,7 @@ from commune_desk.ui.format import format_date, now_utc
 from commune_desk.ui.i18n import QT_TRANSLATE_NOOP
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
-from commune_desk.ui.widgets import error_label, hint_label, page_layout
+from commune_desk.ui.widgets import hint_label, message_label, page_layout, show_message
 
 #: Urgency and secrecy marks (Decree 30/2020, the fixed lists of ``domain.registers``):
 #: stored value → name shown.
@@ -160,7 +160,7 @@ class IncomingPage(QWidget):
             self.secrecy_combo.addItem(QCoreApplication.translate("IncomingPage", name), value)
         self.register_button = QPushButton(self.tr("Vào sổ (Enter)"), box)
         self.register_button.clicked.connect(self.register)
-        self.entry_error = error_label(box)
+        self.entry_error = message_label(box)
         for edit in (self.author_edit, self.symbol_edit, self.type_edit, self.summary_edit):
             edit.returnPressed.connect(self.register)
         grid.addWidget(QLabel(self.tr("Nơi gửi *"), box), 0, 0)
@@ -194,7 +194,7 @@ class IncomingPage(QWidget):
         self.deadline_edit = _date_edit(box)
         self.assign_button = QPushButton(self.tr("Giao xử lý"), box)
         self.assign_button.clicked.connect(self.assign_selected)
-        self.assign_error = error_label(box)
+        self.assign_error = message_label(box)
         row.addWidget(self.handler_edit, 2)
         row.addWidget(self.co_handlers_edit, 2)
         row.addWidget(QLabel(self.tr("Hạn"), box))
@@ -294,7 +294,7 @@ class IncomingPage(QWidget):
             secrecy=str(self.secrecy_combo.currentData()),
         )
         if not new.author or not new.summary:
-            self.entry_error.setText(self.tr("Nhập nơi gửi và trích yếu."))
+            show_message(self.entry_error, "error", self.tr("Nhập nơi gửi và trích yếu."))
             (self.author_edit if not new.author else self.summary_edit).setFocus()
             return
         actor = self.ctx.actor
@@ -306,7 +306,7 @@ class IncomingPage(QWidget):
     def _on_registered(self, outcome: Any) -> None:
         doc = outcome.value
         number = str(doc.number) if doc.number is not None else self.tr("tạm")
-        self.entry_error.setText(self.tr("Đã vào sổ: số đến {n}.").format(n=number))
+        show_message(self.entry_error, "ok", self.tr("Đã vào sổ: số đến {n}.").format(n=number))
         for edit in (self.author_edit, self.symbol_edit, self.type_edit, self.summary_edit):
             edit.clear()
         self.author_edit.setFocus()
@@ -317,10 +317,10 @@ class IncomingPage(QWidget):
         doc = self.selected_document()
         handler = self.handler_edit.text().strip()
         if doc is None:
-            self.assign_error.setText(self.tr("Chọn một văn bản trong sổ."))
+            show_message(self.assign_error, "error", self.tr("Chọn một văn bản trong sổ."))
             return
         if not handler:
-            self.assign_error.setText(self.tr("Nhập người xử lý."))
+            show_message(self.assign_error, "error", self.tr("Nhập người xử lý."))
             self.handler_edit.setFocus()
             return
         co = tuple(c.strip() for c in self.co_handlers_edit.text().split(",") if c.strip())
@@ -333,7 +333,7 @@ class IncomingPage(QWidget):
         ).success(self._on_assigned).run_in_background()
 
     def _on_assigned(self, outcome: Any) -> None:
-        self.assign_error.setText(self.tr("Đã giao cho {who}.").format(who=outcome.value.handler))
+        show_message(self.assign_error, "ok", self.tr("Đã giao cho {who}.").format(who=outcome.value.handler))
         emit(self.assigned, outcome.value)
 
     def void_selected(self) -> None:

@@ -4,6 +4,11 @@ Procedure search-as-you-type (folded, so "dang ky khai sinh" finds
 "Đăng ký khai sinh"), applicant fields validated inline, the procedure's
 required papers as a checklist, the appointment computed live, Enter to save.
 Saving produces the receipt slip (form 01) with the dossier code's QR code.
+
+A procedure is only ever *chosen* by the clerk: Enter on the highlighted row
+(in the search box or the list) or a click. Typing, arrows and focus merely
+highlight a row, and the choice is shown in words above the list. Esc asks
+before it wipes a form with anything typed in it.
 """
 
 from __future__ import annotations
@@ -22,13 +27,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from commune_desk.domain.errors import DomainError
-from commune_desk.domain.identity import validate_id_number, validate_phone
+from commune_desk.domain.identity import phone_problem, validate_id_number
 from commune_desk.domain.text import fold
 from commune_desk.ui import api, slip_builders, slips
 from commune_desk.ui.context import UiContext
@@ -37,7 +41,17 @@ from commune_desk.ui.format import format_datetime
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.papers_table import ReceivedPapersBox
 from commune_desk.ui.qt_compat import emit
-from commune_desk.ui.widgets import Debouncer, error_label, hint_label, page_layout
+from commune_desk.ui.widgets import (
+    Debouncer,
+    action_button,
+    confirm,
+    error_label,
+    hint_label,
+    message_label,
+    page_layout,
+    release_tab,
+    show_message,
+)
 
 #: What happens to the receipt slip after saving: "preview", "print", "none".
 SLIP_PREVIEW = "preview"
@@ -65,8 +79,8 @@ class IntakePage(QWidget):
         layout.addWidget(
             hint_label(
                 self.tr(
-                    "Gõ tên thủ tục (có thể không dấu), chọn bằng phím mũi tên, nhập thông tin "
-                    "người nộp rồi nhấn Enter để lưu và in giấy tiếp nhận."
+                    "Gõ tên thủ tục (có thể không dấu), dùng phím mũi tên rồi nhấn Enter để chọn; "
+                    "nhập thông tin người nộp rồi nhấn Enter để lưu và in giấy tiếp nhận."
                 ),
                 self,
             )
@@ -82,12 +96,15 @@ class IntakePage(QWidget):
         self.appointment_label = QLabel(self)
         self.appointment_label.setObjectName("appointment")
         self.appointment_label.setStyleSheet("font-size: 12pt; font-weight: bold; color: #1f3b5a;")
-        self.form_error = error_label(self)
-        self.save_button = QPushButton(self.tr("Lưu và in giấy tiếp nhận (Enter)"), self)
+        self.form_error = message_label(self)
+        self.form_error.setObjectName("intakeMessage")
+        self.save_button = action_button(self.tr("Lưu và in giấy tiếp nhận (Enter)"), self)
+        self.save_button.setObjectName("saveDossier")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
-        self.clear_button = QPushButton(self.tr("Nhập mới (Esc)"), self)
-        self.clear_button.clicked.connect(self.clear_form)
+        self.clear_button = action_button(self.tr("Nhập mới (Esc)"), self)
+        self.clear_button.setObjectName("clearForm")
+        self.clear_button.clicked.connect(self.ask_clear_form)
         bottom.addWidget(self.appointment_label, 1)
         bottom.addWidget(self.clear_button)
         bottom.addWidget(self.save_button)
@@ -105,7 +122,10 @@ class IntakePage(QWidget):
         save_shortcut.activated.connect(self.save)
         escape = QShortcut(QKeySequence("Escape"), self)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        escape.activated.connect(self.clear_form)
+        escape.activated.connect(self.ask_clear_form)
+        # Tab walks the form and leaves the tables, down to the two buttons.
+        release_tab(self)
+        QWidget.setTabOrder(self.clear_button, self.save_button)
         ctx.events.settings_changed.connect(self.load_procedures)
         self._show_appointment(None)
         self.load_procedures()
@@ -129,10 +149,17 @@ class IntakePage(QWidget):
         self.procedure_list = QListWidget(box)
         self.procedure_list.setObjectName("procedureList")
         self.procedure_list.setWordWrap(True)
-        self.procedure_list.currentItemChanged.connect(self._on_procedure_chosen)
+        # Highlighting is not choosing: Enter (itemActivated) or a click chooses.
+        self.procedure_list.itemActivated.connect(self._choose_item)
+        self.procedure_list.itemClicked.connect(self._choose_item)
+        self.choice_label = QLabel(box)
+        self.choice_label.setObjectName("procedureChoice")
+        self.choice_label.setWordWrap(True)
+        self.choice_label.setTextFormat(Qt.TextFormat.PlainText)
         self.procedure_info = hint_label("", box)
         layout.addWidget(self.procedure_search)
         layout.addWidget(self.procedure_list, 1)
+        layout.addWidget(self.choice_label)
         layout.addWidget(self.procedure_info)
         return box
 
@@ -188,9 +215,9 @@ class IntakePage(QWidget):
         self._filter_procedures(self.procedure_search.text())
 
     def _filter_procedures(self, text: str) -> None:
+        """Show the procedures matching ``text``; highlight the first match (not a choice)."""
         tokens = fold(text).split()
-        current = self.procedure
-        self.procedure_list.blockSignals(True)
+        chosen = self.procedure
         self.procedure_list.clear()
         for procedure in self.procedures:
             key = fold(f"{procedure.name} {procedure.code} {getattr(procedure, 'field', '')}")
@@ -198,38 +225,61 @@ class IntakePage(QWidget):
                 item = QListWidgetItem(procedure.name)
                 item.setData(Qt.ItemDataRole.UserRole, procedure)
                 self.procedure_list.addItem(item)
-                if current is not None and procedure.code == current.code:
+                if chosen is not None and procedure.code == chosen.code:
                     self.procedure_list.setCurrentItem(item)
-        self.procedure_list.blockSignals(False)
         if self.procedure_list.currentRow() < 0 and self.procedure_list.count() and tokens:
             self.procedure_list.setCurrentRow(0)
-        elif self.procedure_list.currentItem() is None:
-            self._on_procedure_chosen(None, None)
+        self._show_choice()
 
     def _move_procedure(self, step: int) -> None:
-        """Up/Down in the search box move through the procedure list."""
+        """Up/Down in the search box move the highlight through the procedure list."""
         row_now = max(0, self.procedure_list.currentRow() + step)
         if row_now < self.procedure_list.count():
             self.procedure_list.setCurrentRow(row_now)
 
-    def _on_procedure_chosen(self, item: QListWidgetItem | None, _previous: Any) -> None:
-        procedure = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-        if procedure is self.procedure:
+    def _choose_item(self, item: QListWidgetItem | None) -> None:
+        """The clerk chose this row (Enter or click): it becomes the dossier's procedure."""
+        if item is None:
             return
-        self.procedure = procedure
-        self._fill_papers(procedure)
-        if procedure is None:
-            self.procedure_info.setText("")
+        self.procedure_list.setCurrentItem(item)
+        self._set_procedure(item.data(Qt.ItemDataRole.UserRole))
+
+    def _set_procedure(self, procedure: Any) -> None:
+        if procedure is not self.procedure:
+            self.procedure = procedure
+            self._fill_papers(procedure)
+            self.procedure_info.setText(api.procedure_summary(procedure) if procedure else "")
+            self._appointment_debounce.poke()
+        self._show_choice()
+
+    def _show_choice(self) -> None:
+        """Say in words which procedure is chosen (and tick its row), or how to choose one."""
+        chosen_code = self.procedure.code if self.procedure is not None else None
+        for row_index in range(self.procedure_list.count()):
+            item = self.procedure_list.item(row_index)
+            procedure = item.data(Qt.ItemDataRole.UserRole)
+            chosen = procedure.code == chosen_code
+            item.setText(("✓ " if chosen else "") + procedure.name)
+            font = item.font()
+            font.setBold(chosen)
+            item.setFont(font)
+        if self.procedure is not None:
+            self.choice_label.setText(self.tr("Đã chọn: {name}").format(name=self.procedure.name))
+            self.choice_label.setProperty("chosen", True)
+            self.choice_label.setStyleSheet("font-weight: bold; color: #1b5e20;")
         else:
-            self.procedure_info.setText(api.procedure_summary(procedure))
-        self._appointment_debounce.poke()
+            self.choice_label.setText(
+                self.tr("Chưa chọn thủ tục: nhấn Enter để chọn dòng đang tô sáng, hoặc bấm vào một dòng.")
+            )
+            self.choice_label.setProperty("chosen", False)
+            self.choice_label.setStyleSheet("color: #6d4c00;")
 
     def select_procedure(self, code: str) -> None:
         """Choose a procedure by code (used by tests and the dossier 'copy' action)."""
         for row_index in range(self.procedure_list.count()):
             item = self.procedure_list.item(row_index)
             if item.data(Qt.ItemDataRole.UserRole).code == code:
-                self.procedure_list.setCurrentRow(row_index)
+                self._choose_item(item)
                 return
 
     def _fill_papers(self, procedure: Any) -> None:
@@ -286,15 +336,18 @@ class IntakePage(QWidget):
         if not text:
             self.phone_error.setText("")
             return True
-        try:
-            validate_phone(text)
-        except DomainError:
-            digits = sum(ch.isdigit() for ch in text)
-            if final or digits >= 10:
-                self.phone_error.setText(self.tr("Số điện thoại gồm 10 số, bắt đầu bằng 0 (hoặc +84)."))
-            return False
-        self.phone_error.setText("")
-        return True
+        problem = phone_problem(text)
+        if problem is None:
+            self.phone_error.setText("")
+            return True
+        reason, _detail = problem
+        digits = sum(ch.isdigit() for ch in text)
+        # While typing, speak up only once the rule is surely broken.
+        if final or digits >= 10 or reason in ("prefix", "not_digits", "no_leading_zero"):
+            self.phone_error.setText(_phone_message(problem))
+        else:
+            self.phone_error.setText("")
+        return False
 
     def validate(self) -> bool:
         """Check every field, show messages next to them, focus the first bad one."""
@@ -305,9 +358,13 @@ class IntakePage(QWidget):
             (self._validate_phone(final=True), self.phone_edit),
         ]
         if self.procedure is None:
-            self.form_error.setText(self.tr("Chọn thủ tục trước khi lưu."))
+            show_message(
+                self.form_error,
+                "error",
+                self.tr("Chưa chọn thủ tục: tìm thủ tục rồi nhấn Enter trên dòng đúng, trước khi lưu."),
+            )
         else:
-            self.form_error.setText("")
+            show_message(self.form_error, "ok", "")
         for ok, widget in checks:
             if not ok:
                 widget.setFocus()
@@ -317,9 +374,14 @@ class IntakePage(QWidget):
     # -- saving -----------------------------------------------------------------------
 
     def _procedure_entered(self) -> None:
-        """Enter in the procedure search: go on to the applicant's name."""
-        if self.procedure is not None:
-            self.name_edit.setFocus()
+        """Enter in the procedure search: choose the highlighted row, go on to the name."""
+        item = self.procedure_list.currentItem()
+        if item is None:
+            if self.procedure_search.text().strip():
+                show_message(self.form_error, "warning", self.tr("Không có thủ tục nào khớp với từ đã gõ."))
+            return
+        self._choose_item(item)
+        self.name_edit.setFocus()
 
     def form_values(self) -> dict[str, Any]:
         """The typed values, as the intake service expects them."""
@@ -356,7 +418,10 @@ class IntakePage(QWidget):
             return
         field = getattr(error, "field", None)
         target = {"id_number": self.id_error, "phone": self.phone_error, "name": self.name_error}
-        (target.get(field or "", self.form_error)).setText(text)
+        if field in target:
+            target[field].setText(text)
+        else:
+            show_message(self.form_error, "error", text)
 
     def _on_saved(self, result: Any) -> None:
         dossier = api.dossier_of(result)
@@ -369,7 +434,9 @@ class IntakePage(QWidget):
         slip = slip_builders.receipt_slip(data)
         self.last_slip = slip
         self.clear_form()
-        self.form_error.setText(self.tr("Đã lưu hồ sơ {code}.").format(code=api.dossier_of(data).code))
+        show_message(
+            self.form_error, "ok", self.tr("Đã lưu hồ sơ {code}.").format(code=api.dossier_of(data).code)
+        )
         emit(self.dossier_saved, self.last_dossier)
         if self.slip_action == "preview":
             slips.preview(slip, self)
@@ -381,24 +448,62 @@ class IntakePage(QWidget):
         assert self.last_slip is not None
         return slips.write_pdf(self.last_slip, path)
 
+    def has_typed_values(self) -> bool:
+        """Whether the form holds anything the clerk would lose by clearing it."""
+        edits = (self.name_edit, self.id_edit, self.phone_edit, self.address_edit)
+        return self.procedure is not None or any(edit.text().strip() for edit in edits)
+
+    def ask_clear_form(self) -> None:
+        """Esc / "Nhập mới": clear the form, asking first when something is typed in it."""
+        if self.has_typed_values() and not confirm(
+            self,
+            title=self.tr("Xoá thông tin đang nhập?"),
+            text=self.tr(
+                "Thông tin đang nhập cho công dân này (thủ tục, họ tên, số CCCD, điện thoại, "
+                "địa chỉ, giấy tờ) chưa được lưu và sẽ bị xoá."
+            ),
+            accept=self.tr("Xoá, nhập công dân mới"),
+            reject=self.tr("Tiếp tục nhập"),
+        ):
+            return
+        self.clear_form()
+
     def clear_form(self) -> None:
-        """Empty the applicant fields for the next citizen; keep the procedure list."""
+        """Empty the form for the next citizen (no question asked); keep the procedure list."""
         for edit in (self.name_edit, self.id_edit, self.phone_edit, self.address_edit):
             edit.clear()
-        for label in (self.name_error, self.id_error, self.phone_error, self.form_error):
+        for label in (self.name_error, self.id_error, self.phone_error):
             label.clear()
+        show_message(self.form_error, "ok", "")
         self.procedure_search.clear()
         self.procedure_list.clearSelection()
         self.procedure_list.setCurrentRow(-1)
-        self.procedure = None
+        self._set_procedure(None)
         self._fill_papers(None)
-        self.procedure_info.setText("")
         self._show_appointment(None)
         self.procedure_search.setFocus()
 
     def on_shown(self) -> None:
         """Put the cursor in the procedure search when the page opens."""
         self.procedure_search.setFocus()
+
+
+def _phone_message(problem: tuple[str, str]) -> str:
+    """The rule a typed phone number breaks, in the clerk's words."""
+    translate = QCoreApplication.translate
+    reason, detail = problem
+    if reason == "prefix":
+        return translate(
+            "IntakePage",
+            "Đầu số {prefix} không có: số di động bắt đầu bằng 03, 05, 07, 08, 09; máy bàn bằng 02.",
+        ).format(prefix=detail)
+    messages = {
+        "not_digits": translate("IntakePage", "Số điện thoại chỉ gồm chữ số (có thể viết +84 ở đầu)."),
+        "no_leading_zero": translate("IntakePage", "Số điện thoại bắt đầu bằng 0 (hoặc +84)."),
+        "landline_length": translate("IntakePage", "Số máy bàn (02…) gồm 11 chữ số."),
+        "mobile_length": translate("IntakePage", "Số di động gồm 10 chữ số."),
+    }
+    return messages.get(reason, translate("IntakePage", "Số điện thoại không hợp lệ."))
 
 
 def _id_message(kind: str) -> str:

@@ -30,7 +30,7 @@ from commune_desk.ui.labels import outgoing_state_name
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.pages.incoming import today_vn
 from commune_desk.ui.qt_compat import emit
-from commune_desk.ui.widgets import error_label, hint_label, page_layout
+from commune_desk.ui.widgets import hint_label, message_label, page_layout, show_message
 
 
 class OutgoingPage(QWidget):
@@ -121,7 +121,7 @@ class OutgoingPage(QWidget):
         self.signed_check.setChecked(True)
         self.save_button = QPushButton(self.tr("Ghi vào sổ (Enter)"), box)
         self.save_button.clicked.connect(self.save)
-        self.entry_error = error_label(box)
+        self.entry_error = message_label(box)
         for edit in (
             self.symbol_edit,
             self.type_edit,
@@ -211,7 +211,7 @@ class OutgoingPage(QWidget):
             copy_holder=self.copy_holder_edit.text().strip(),
         )
         if not new.symbol or not new.summary:
-            self.entry_error.setText(self.tr("Nhập ký hiệu và trích yếu."))
+            show_message(self.entry_error, "error", self.tr("Nhập ký hiệu và trích yếu."))
             (self.symbol_edit if not new.symbol else self.summary_edit).setFocus()
             return
         issue = self.signed_check.isChecked() and self.signed_check.isVisibleTo(self)
@@ -224,10 +224,10 @@ class OutgoingPage(QWidget):
     def _on_saved(self, outcome: Any) -> None:
         doc = outcome.value
         if doc.number_symbol:
-            self.entry_error.setText(self.tr("Đã cấp số: {n}").format(n=doc.number_symbol))
+            show_message(self.entry_error, "ok", self.tr("Đã cấp số: {n}").format(n=doc.number_symbol))
             emit(self.numbered, doc)
         else:
-            self.entry_error.setText(self.tr("Đã ghi dự thảo; cấp số sau khi ký."))
+            show_message(self.entry_error, "ok", self.tr("Đã ghi dự thảo; cấp số sau khi ký."))
         for edit in (self.summary_edit, self.recipients_edit):
             edit.clear()
         self.summary_edit.setFocus()
@@ -236,7 +236,7 @@ class OutgoingPage(QWidget):
         """The leader has signed the selected draft: give it its number."""
         doc = self.selected_document()
         if doc is None or doc.number is not None:
-            self.entry_error.setText(self.tr("Chọn một văn bản chưa cấp số."))
+            show_message(self.entry_error, "error", self.tr("Chọn một văn bản chưa cấp số."))
             return
         actor = self.ctx.actor
         StoreOp(self.ctx, lambda s: api.issue_outgoing(s, doc.id, actor), parent=self).success(
@@ -244,7 +244,7 @@ class OutgoingPage(QWidget):
         ).run_in_background()
 
     def _on_issued(self, outcome: Any) -> None:
-        self.entry_error.setText(self.tr("Đã cấp số: {n}").format(n=outcome.value.number_symbol))
+        show_message(self.entry_error, "ok", self.tr("Đã cấp số: {n}").format(n=outcome.value.number_symbol))
         emit(self.numbered, outcome.value)
 
     def void_selected(self) -> None:

@@ -1,5 +1,5 @@
-"""Cài đặt: office identity, office hours, holiday overrides, server, language, backup folder,
-and the update from a USB stick."""
+"""Cài đặt: office identity, office hours, holiday overrides, server, language, backups
+(``ui/backups.py``), and the update from a USB stick."""
 
 from __future__ import annotations
 
@@ -26,13 +26,15 @@ from PySide6.QtWidgets import (
 from commune_desk.domain.calendar import OfficeHours
 from commune_desk.domain.roles import Permission
 from commune_desk.ui import api
+from commune_desk.ui.backups import BackupBox
 from commune_desk.ui.context import UiContext
 from commune_desk.ui.i18n import LANGUAGES
 from commune_desk.ui.ops import StoreOp
 from commune_desk.ui.qt_compat import emit
+from commune_desk.ui.relay_box import OfficeRelayBox
 from commune_desk.ui.staff_box import StaffSupportBox
 from commune_desk.ui.usb_update import UsbUpdateBox
-from commune_desk.ui.widgets import error_label, hint_label, page_layout
+from commune_desk.ui.widgets import error_label, hint_label, message_label, page_layout, show_message
 
 
 def _time_edit(parent: QWidget, value: time) -> QTimeEdit:
@@ -148,35 +150,26 @@ class SettingsPage(QWidget):
         hours_form.addRow(QLabel(self.tr("Trả trong ngày nếu nhận trước"), hours_box), self.cutoff)
         left.addWidget(hours_box)
 
-        other_box = QGroupBox(self.tr("Máy chủ, ngôn ngữ, sao lưu"), self)
+        other_box = QGroupBox(self.tr("Máy chủ, ngôn ngữ"), self)
         other_form = QFormLayout(other_box)
         self.server_edit = QLineEdit(other_box)
         self.server_edit.setPlaceholderText(self.tr("https://… (để trống nếu chỉ dùng trên máy này)"))
         self.language_combo = QComboBox(other_box)
         for code, name in LANGUAGES.items():
             self.language_combo.addItem(name, code)
-        self.backup_label = QLabel(str(ctx.paths.backup_dir), other_box)
-        self.backup_label.setWordWrap(True)
         self.tracking_edit = QLineEdit(other_box)
         self.tracking_edit.setObjectName("trackingUrl")
         self.tracking_edit.setPlaceholderText(self.tr("https://…?ma={code} (mã QR trên giấy tiếp nhận)"))
         other_form.addRow(QLabel(self.tr("Địa chỉ máy chủ"), other_box), self.server_edit)
         other_form.addRow(QLabel(self.tr("Địa chỉ tra cứu hồ sơ"), other_box), self.tracking_edit)
         other_form.addRow(QLabel(self.tr("Ngôn ngữ"), other_box), self.language_combo)
-        other_form.addRow(QLabel(self.tr("Thư mục sao lưu"), other_box), self.backup_label)
         self.secrets_label = error_label(other_box)
         self.secrets_label.hide()
         other_form.addRow(self.secrets_label)
-        other_form.addRow(
-            hint_label(
-                self.tr(
-                    "Đổi thư mục sao lưu bằng biến môi trường COMMUNE_DESK_BACKUP_DIR "
-                    "(cán bộ CNTT). Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm."
-                ),
-                other_box,
-            )
-        )
+        other_form.addRow(hint_label(self.tr("Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm."), other_box))
         left.addWidget(other_box)
+        self.backup_box = BackupBox(ctx, self)
+        left.addWidget(self.backup_box)
         left.addStretch(1)
 
         days_box = QGroupBox(self.tr("Ngày nghỉ, ngày làm bù"), self)
@@ -206,9 +199,12 @@ class SettingsPage(QWidget):
         right.addWidget(self.usb_box)
         self.staff_box = StaffSupportBox(ctx, self)
         right.addWidget(self.staff_box)
+        self.relay_box = OfficeRelayBox(ctx, self)  # office relay and USB carry (docs/relay.md)
+        left.insertWidget(left.count() - 1, self.relay_box)  # above the left column's stretch
 
         bottom = QHBoxLayout()
-        self.message = error_label(self)
+        self.message = message_label(self)
+        self.message.setObjectName("settingsMessage")
         self.save_button = QPushButton(self.tr("Lưu cài đặt"), self)
         self.save_button.clicked.connect(self.save)
         bottom.addWidget(self.message, 1)
@@ -309,7 +305,7 @@ class SettingsPage(QWidget):
         try:
             settings = self.collect()
         except ValueError:
-            self.message.setText(self.tr("Ngày không đúng dạng dd/mm/yyyy."))
+            show_message(self.message, "error", self.tr("Ngày không đúng dạng dd/mm/yyyy."))
             return
         except Exception as exc:  # noqa: BLE001 - typed domain errors carry a kind
             if getattr(exc, "kind", None) is None:
@@ -334,6 +330,6 @@ class SettingsPage(QWidget):
         text = self.tr("Đã lưu cài đặt.")
         if changed_language:
             text += " " + self.tr("Ngôn ngữ mới sẽ dùng khi mở lại phần mềm.")
-        self.message.setText(text)
+        show_message(self.message, "ok", text)
         emit(self.ctx.events.settings_changed)
         emit(self.saved, outcome.value)

@@ -44,7 +44,7 @@ from commune_desk.ui.sync_labels import (
     refusal_reason,
 )
 from commune_desk.ui.sync_status import SyncView, read_sync_view
-from commune_desk.ui.widgets import hint_label, page_layout
+from commune_desk.ui.widgets import confirm, hint_label, page_layout, plain_label
 
 MAX_ROUNDS_SHOWN = 10
 
@@ -217,9 +217,10 @@ class SyncPage(QWidget):
                 when=format_datetime(view.last_success_at) or self.tr("chưa có")
             )
         )
-        self.error_label.setText(
-            self.tr("Lỗi gần nhất: {e}").format(e=_kind_message(view.last_error)) if view.last_error else ""
-        )
+        if view.last_error:
+            self.error_label.setText(self.tr("Lỗi gần nhất: {e}").format(e=_kind_message(view.last_error)))
+        else:  # a recovery the clerk should know about, said calmly
+            self.error_label.setText(_kind_message(view.notice))
         self.clock_label.setText(
             self.tr("Đồng hồ máy tính lệch nhiều so với máy chủ: hãy chỉnh lại giờ.")
             if view.clock_warning
@@ -315,6 +316,16 @@ class SyncPage(QWidget):
         actor = self.ctx.actor
         if chosen is None or bridge is None or actor is None:
             return
+        if action == "discard" and not confirm(
+            self,
+            title=self.tr("Bỏ qua thay đổi?"),
+            text=self.tr(
+                "Thay đổi này sẽ không bao giờ được gửi lên máy chủ nữa. Việc bỏ qua được ghi vào "
+                "nhật ký cùng tên cán bộ."
+            ),
+            accept=self.tr("Bỏ qua thay đổi"),
+        ):
+            return
         StoreOp(
             self.ctx,
             lambda s: api.handle_quarantined(bridge, chosen.op_id, action, actor, s),
@@ -371,9 +382,9 @@ class _FieldChoice:
         self.edit.setVisible(editable)
         grid.addWidget(title, row, 0, 1, 2)
         grid.addWidget(self.local_choice, row + 1, 0)
-        grid.addWidget(QLabel(format_value(field.local_value), dialog), row + 1, 1)
+        grid.addWidget(plain_label(format_value(field.local_value), dialog), row + 1, 1)
         grid.addWidget(self.server_choice, row + 2, 0)
-        grid.addWidget(QLabel(format_value(field.server_value), dialog), row + 2, 1)
+        grid.addWidget(plain_label(format_value(field.server_value), dialog), row + 2, 1)
         grid.addWidget(self.edit_choice, row + 3, 0)
         grid.addWidget(self.edit, row + 3, 1)
 
@@ -399,7 +410,7 @@ class ConflictDialog(QDialog):
         self.setWindowTitle(self.tr("Xử lý xung đột dữ liệu"))
         grid = QGridLayout(self)
         grid.addWidget(
-            QLabel(
+            plain_label(
                 self.tr("{record} đã bị sửa ở hai nơi với giá trị khác nhau.").format(
                     record=record_title(conflict.entity, conflict.entity_id, conflict.label)
                 ),

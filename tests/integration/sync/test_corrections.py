@@ -1,0 +1,54 @@
+"""A step taken back by a correcting event travels through the real city server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers.city_server import RunningServer
+from tests.integration.sync.sync_support import assert_converged, make_clerk, server_snapshot
+
+from commune_desk.domain.dossier import DossierStatus, EventKind
+from commune_desk.store.models import Dossier
+
+
+def test_a_correction_is_accepted_by_the_server_and_reaches_the_other_pc(
+    tmp_path: Path, city: RunningServer
+) -> None:
+    user = city.user("C01")
+    a = make_clerk(tmp_path, "a", city.base_url, user)
+    b = make_clerk(tmp_path, "b", city.base_url, user)
+    try:
+        dossier = a.register(1)
+        a.services.record_event(dossier, EventKind.RESULT_READY, actor="a")
+        a.services.record_event(dossier, EventKind.RETURNED, actor="a")
+        for clerk in (a, b):
+            assert clerk.engine.sync_once().ok
+        with b.ctx.store.read() as s:
+            assert s.get(Dossier, dossier).status == DossierStatus.RETURNED
+        b.services.record_event(
+            dossier, EventKind.UNDO_RETURNED, actor="b", note="Bấm nhầm, công dân chưa nhận"
+        )
+        for clerk in (b, a):
+            result = clerk.engine.sync_once()
+            assert result.ok and result.conflicts == 0, result
+        for clerk in (a, b):
+            detail = clerk.services.get_dossier(dossier)
+            assert detail.summary.status == DossierStatus.RESULT_READY
+            assert detail.returned_at is None and detail.finished_at is not None
+            assert [e.kind for e in detail.events][-1] == EventKind.UNDO_RETURNED
+        # The server's own status moved back too: returning again is legal there now
+        # (it would be an illegal_transition conflict from "returned").
+        a.services.record_event(dossier, EventKind.RETURNED, actor="a")
+        result = a.engine.sync_once()
+        assert result.ok and result.conflicts == 0, result
+        kinds = [
+            c["fields"]["kind"]
+            for c in server_snapshot(city, "C01")
+            if c["entity"] == "dossier_event" and c["fields"].get("dossier_id") == dossier
+        ]
+        assert sorted(kinds) == sorted(["received", "result_ready", "returned", "undo_returned", "returned"])
+        b.engine.sync_once()
+        assert_converged(city, "C01", [a, b])
+    finally:
+        a.close()
+        b.close()
