@@ -4,8 +4,8 @@ A blob belongs to one commune: the same content uploaded by two communes is
 stored twice, so knowing a hash never opens another commune's file. Bytes are
 stored as chunks in the database (no shared folder to configure); a chunk is
 appended only at the offset the server already has, so an interrupted upload
-resumes from ``received``. A chunk request is stored piece by piece as it
-arrives, so a cut mid-body keeps what got through.
+resumes from ``received``. A chunk request cut mid-body keeps the part
+that arrived.
 """
 
 from __future__ import annotations
@@ -36,8 +36,6 @@ from commune_desk.protocol import (
 )
 
 router = APIRouter(tags=["blobs"], route_class=ProtocolRoute)
-#: A chunk request's body is stored in pieces of this many bytes as it arrives.
-KEEP_EVERY = 32 * 1024
 Sha = Annotated[str, Path(pattern=SHA256_PATTERN, description="SHA-256, lower-case hex")]
 _RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _ERRORS: dict[int | str, dict[str, Any]] = {401: {}, 404: {}, 409: {}, 413: {}, 416: {}, 422: {}}
@@ -146,33 +144,33 @@ async def upload_chunk(
 ) -> BlobStatus:
     """Append the request body at ``offset`` (must equal the server's ``received``).
 
-    The body is stored as it arrives, a piece of ``KEEP_EVERY`` bytes at a time, and
-    what arrived before the connection broke is kept: on a link that keeps cutting,
+    What arrived before the connection broke is kept: on a link that keeps cutting,
     a client can send large requests and, after a cut, resume from ``received``
-    instead of paying a round trip for every small chunk.
+    instead of paying a round trip for every small chunk. The body arrives through
+    :class:`~city_server.middleware.BodyLimitMiddleware`'s streamed path, which
+    reads it while the request is authenticated and hands over every byte that
+    arrived before a disconnect; it is stored in one piece (at most
+    ``MAX_CHUNK_BYTES``) when it is complete or cut.
     """
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_CHUNK_BYTES:
         raise ApiError(413, ErrorKind.BODY_TOO_LARGE, "chunk too large", max_chunk_bytes=MAX_CHUNK_BYTES)
-    pending = bytearray()
-    position, total = offset, 0
+    # The auth check's transaction is not held while the body crosses a slow link
+    # (on SQLite it would hold the write lock, stalling every other commune's push).
+    await run_in_threadpool(session.rollback)
+    body = bytearray()
     try:
         async for piece in request.stream():
-            total += len(piece)
-            if total > MAX_CHUNK_BYTES:
+            if len(body) + len(piece) > MAX_CHUNK_BYTES:
                 raise ApiError(
                     413, ErrorKind.BODY_TOO_LARGE, "chunk too large", max_chunk_bytes=MAX_CHUNK_BYTES
                 )
-            pending += piece
-            if len(pending) >= KEEP_EVERY:
-                await run_in_threadpool(_append, session, ctx, sha256, position, bytes(pending))
-                position += len(pending)
-                pending.clear()
+            body += piece
     except ClientDisconnect:
         # The link broke mid-body: keep what arrived; the client asks where to resume.
         # The reply below goes nowhere (the server drops it), but ends the request quietly.
-        return await run_in_threadpool(_keep_partial, session, ctx, sha256, position, bytes(pending))
-    return await run_in_threadpool(_append, session, ctx, sha256, position, bytes(pending))
+        return await run_in_threadpool(_keep_partial, session, ctx, sha256, offset, bytes(body))
+    return await run_in_threadpool(_append, session, ctx, sha256, offset, bytes(body))
 
 
 def _keep_partial(session: Session, ctx: AuthContext, sha: str, offset: int, data: bytes) -> BlobStatus:
