@@ -117,15 +117,23 @@ def upload_blob(
     status: p.BlobStatus | None = None
     in_flight: tuple[int, int] | None = None  # (offset, length) of the chunk request being sent
     cut: tuple[int, int] | None = None  # the request a cut broke, until the server says what it kept
+    # The server stores a cut request's part a moment after the cut, so asked at once it
+    # may show nothing yet; an offset mismatch then reveals it, and the cut is looked at again.
+    unkept: tuple[int, int] | None = None
+    late: tuple[int, int] | None = None
     with path.open("rb") as handle:
         while status is None or not status.complete:
             try:
                 if status is None:
                     status = client.blob_start(sha256, size)
-                    if cut is not None:
-                        kept = max(0, min(status.received, cut[0] + cut[1]) - cut[0])
-                        cut = None
-                        sizer.cut_kept(kept)
+                    if cut is not None or late is not None:
+                        broken = cut or late
+                        assert broken is not None
+                        kept = max(0, min(status.received, broken[0] + broken[1]) - broken[0])
+                        if cut is not None or kept > 0:
+                            sizer.cut_kept(kept)
+                        unkept = cut if kept == 0 else None
+                        cut = late = None
                         if kept > 0:
                             cuts = 0
                             if on_bytes is not None:
@@ -137,7 +145,7 @@ def upload_blob(
                 data = handle.read(length)
                 in_flight = (offset, len(data))
                 status = client.blob_chunk(sha256, offset, data)
-                in_flight = None
+                in_flight = unkept = None
                 sizer.succeeded(len(data))
                 cuts = 0
                 if on_bytes is not None:
@@ -153,6 +161,7 @@ def upload_blob(
                     continue
                 in_flight = None
                 if exc.detail == p.ErrorKind.OFFSET_MISMATCH:
+                    late, unkept = unkept, None
                     status = None
                     continue
                 if exc.detail in (p.ErrorKind.HASH_MISMATCH, p.ErrorKind.SIZE_MISMATCH):
