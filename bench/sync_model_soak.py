@@ -41,6 +41,7 @@ def main() -> int:
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
     actions = [0]
+    by_kind: dict[str, int] = {}
     examples = [0]
     original = sync_model.World.__init__
 
@@ -55,6 +56,9 @@ def main() -> int:
 
         def counting_note(self: object, what: str) -> None:
             actions[0] += 1
+            words = what.split()
+            kind = words[1] if words[0].startswith("pc") and len(words) > 1 else words[0]
+            by_kind[kind] = by_kind.get(kind, 0) + 1
             real_note(self, what)  # type: ignore[arg-type]
 
         machine._note = counting_note  # type: ignore[method-assign]
@@ -82,6 +86,7 @@ def main() -> int:
         f"sync model soak: backend={args.backend} seed={args.seed} examples={examples[0]} "
         f"actions={actions[0]} violations={violations} time={elapsed:.0f}s"
     )
+    print("actions by kind: " + ", ".join(f"{k}={n}" for k, n in sorted(by_kind.items())))
     return 1 if violations else 0
 
 

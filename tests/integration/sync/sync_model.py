@@ -57,10 +57,13 @@ from commune_desk import protocol as p
 from commune_desk.app import AppContext
 from commune_desk.domain.dossier import DossierStatus, EventKind, allowed_events
 from commune_desk.domain.errors import DomainError
+from commune_desk.domain.roles import Role
 from commune_desk.paths import AppPaths
+from commune_desk.services.actors import Actor
 from commune_desk.services.backup import create_backup
 from commune_desk.store.models import (
     AuditEntry,
+    ClerkAccount,
     Dossier,
     IncomingDocument,
     IssuedNumber,
@@ -243,12 +246,18 @@ def make_machine(root: Path, backend: str, seed: int = 0) -> type[RuleBasedState
                     (n.series, n.number)
                     for n in s.scalars(select(IssuedNumber).where(IssuedNumber.voided.is_(False)))
                 )
-            if not issued:
+                # Voiding is a leader's act: the leader signs in on the PC and voids as
+                # themself (the server checks the operation's actor, not the PC's user).
+                leader = s.scalars(
+                    select(ClerkAccount).where(ClerkAccount.role == "leader", ClerkAccount.active.is_(True))
+                ).first()
+            if not issued or leader is None:
                 return
             series, number = data.draw(st.sampled_from(issued))
+            actor = Actor(username=leader.username, name=leader.full_name, role=Role.LEADER)
             with _tolerate("number_not_voidable"):
-                pc.clerk.services.void_number(series, number, reason="viết hỏng")
-                self._note(f"{pc.name} void {series} {number}")
+                pc.clerk.services.void_number(series, number, reason="viết hỏng", actor=actor)
+                self._note(f"{pc.name} void {series} {number} by {leader.username}")
 
         @rule(data=st.data())
         def attachment(self, data: st.DataObject) -> None:
