@@ -1,11 +1,12 @@
 """ASGI middleware: request body size limit, gzip request bodies, gzip replies.
 
 A request whose body (after gzip decompression) exceeds the limit gets 413
-``body_too_large`` before the application sees it. Blob chunk uploads are
-the exception: their bodies reach the application as they arrive (bounded by
-their declared length), and a cut hands over the part that arrived. Replies to JSON endpoints
-are gzip-compressed when the client accepts it; blob downloads are not (they
-honour byte ranges, which compression would break).
+``body_too_large`` before the application sees it. Blob chunk uploads of a
+declared length are read differently: their bodies reach the application as
+they arrive (bounded by that length), and a cut hands over the part that
+arrived. Replies to JSON endpoints are gzip-compressed when the client
+accepts it; blob downloads are not (they honour byte ranges, which
+compression would break).
 """
 
 from __future__ import annotations
