@@ -79,8 +79,8 @@ def intake_statements(db: sqlite3.Connection, i: int, stamp: str) -> None:
     db.executemany(
         _INSERT_OP_SQL,
         [
-            (str(uuid.uuid4()), "bench", top - 1, "dossier", dossier_id, "create", None, fields, stamp),
-            (str(uuid.uuid4()), "bench", top, "dossier_event", event_id, "create", None, "{}", stamp),
+            (str(uuid.uuid4()), "bench", top - 1, "dossier", dossier_id, "create", None, fields, stamp, None),
+            (str(uuid.uuid4()), "bench", top, "dossier_event", event_id, "create", None, "{}", stamp, None),
         ],
     )
     db.execute(

@@ -246,7 +246,9 @@ def create_app(
     app.include_router(blobs.router, prefix=API_PREFIX)
     app.include_router(office.router, prefix=API_PREFIX)
     app.include_router(relay_api.router, prefix=API_PREFIX)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES, stream_prefixes=(f"{API_PREFIX}/blobs/",)
+    )
     app.add_middleware(SelectiveGZipMiddleware, skip_prefixes=(f"{API_PREFIX}/blobs",), minimum_size=1024)
     # Outermost: at most as many requests inside as the engine has connections.
     app.add_middleware(ConcurrencyLimitMiddleware, limit=POOL_SIZE)

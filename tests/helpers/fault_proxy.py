@@ -7,7 +7,10 @@ throughput). Faults are switched at runtime through :meth:`FaultProxy.set`:
 
 - ``cut_up_after`` / ``cut_down_after``: forward exactly N bytes of one
   connection in that direction (client->server / server->client), then reset
-  both sides (RST).
+  both sides (RST). The reset waits (briefly) until the forwarded bytes have
+  left the proxy's socket, so the far end received the N bytes counted: a reset
+  drops what a socket still queues, which on loopback with a full receive window
+  would be most of a burst.
 - ``cut_every``: over all connections and both directions, reset the
   connection carrying byte N, 2N, 3N ... (a link that keeps dropping).
 - ``stall``: hold every byte until cleared; ``stall_down_after``: forward N
@@ -37,6 +40,7 @@ import gzip
 import queue
 import socket
 import struct
+import sys
 import threading
 import time
 from types import TracebackType
@@ -44,6 +48,8 @@ from types import TracebackType
 _CHUNK = 64 * 1024
 _PACED_CHUNK = 4 * 1024
 _POLL = 0.05
+#: How long a cut waits for the forwarded bytes to leave the proxy's socket.
+_DRAIN_TIMEOUT = 0.5
 
 _Queue = queue.Queue[tuple[float, bytes]]
 
@@ -279,7 +285,7 @@ class _Connection:
             if room is not None and room <= limit:
                 limit, action = room, "global-cut"
             if limit <= 0:
-                self._fire(action)
+                self._fire(action, dst)
                 return False
             piece = view[: min(limit, _PACED_CHUNK if faults.bandwidth else _CHUNK)]
             proxy._limiter[direction].wait(len(piece), faults.bandwidth)
@@ -295,7 +301,9 @@ class _Connection:
             view = view[n:]
         return not self.closed.is_set()
 
-    def _fire(self, action: str) -> None:
+    def _fire(self, action: str, dst: socket.socket) -> None:
+        if action in ("cut", "global-cut"):
+            _drain(dst)
         if action == "global-cut":
             self.proxy._global_cut_done()
         else:
@@ -320,6 +328,25 @@ class _Connection:
             if delay <= 0:
                 return
             time.sleep(min(delay, _POLL))
+
+
+def _drain(sock: socket.socket) -> None:
+    """Wait until ``sock`` has no unsent bytes queued (Linux), at most ``_DRAIN_TIMEOUT``."""
+    if not sys.platform.startswith("linux"):
+        return
+    import fcntl  # noqa: PLC0415  (POSIX only)
+    import termios  # noqa: PLC0415
+
+    deadline = time.monotonic() + _DRAIN_TIMEOUT
+    queued = bytearray(struct.calcsize("i"))
+    while time.monotonic() < deadline:
+        try:
+            fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, queued)
+        except OSError:
+            return
+        if struct.unpack("i", queued)[0] == 0:
+            return
+        time.sleep(0.001)
 
 
 class FaultProxy:

@@ -293,7 +293,10 @@ def create_relay_app(
     install_error_handlers(app)
     app.include_router(router, prefix=API_PREFIX)
     app.include_router(blobs.router, prefix=API_PREFIX)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    # Blob chunks stream as at the city: a cut on the office network keeps what arrived.
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES, stream_prefixes=(f"{API_PREFIX}/blobs/",)
+    )
     app.add_middleware(SelectiveGZipMiddleware, skip_prefixes=(f"{API_PREFIX}/blobs",), minimum_size=1024)
     app.add_middleware(ConcurrencyLimitMiddleware, limit=POOL_SIZE)
     return app

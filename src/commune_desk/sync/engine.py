@@ -376,6 +376,7 @@ class SyncEngine:
 
         self.sizer.maximum = min(hs.limits.blob_chunk_size, hs.limits.max_chunk_bytes)
         self.sizer.size = min(self.sizer.size, self.sizer.maximum)
+        self.sizer.request_max = hs.limits.max_chunk_bytes
         return Pusher(
             self.store,
             self.blobs,

@@ -116,3 +116,38 @@ def test_slow_link_with_latency_is_correct_and_lean(
             assert s.scalar(select(func.count()).select_from(OutboxOp).where(OutboxOp.state != "done")) == 0
     finally:
         clerk.close()
+
+
+def test_attachment_on_a_link_cut_every_256k_goes_in_large_requests(
+    tmp_path: Path, city: RunningServer, proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server keeps the part of a cut chunk request that reached it; the engine notices
+    at the first cut and sends requests as large as the server accepts, so a round trip is
+    paid per cut, not per small chunk (the old sizing fell to 32 KiB chunks on this link)."""
+    from commune_desk.sync.client import SyncClient
+
+    chunk_requests: list[int] = []
+    original = SyncClient.blob_chunk
+
+    def counted(self: SyncClient, sha256: str, offset: int, data: bytes) -> Any:
+        chunk_requests.append(len(data))
+        return original(self, sha256, offset, data)
+
+    monkeypatch.setattr(SyncClient, "blob_chunk", counted)
+    clerk = make_clerk(tmp_path, "pc", proxy.url, city.user("C01"))
+    try:
+        size = 3 * 1024 * 1024
+        dossier = clerk.register(0)
+        clerk.services.add_attachment("dossier", dossier, source=os.urandom(size), filename="scan.pdf")
+        proxy.reset_counters()
+        proxy.set(cut_every=256 * 1024)
+        converge(clerk, rounds=40)
+        assert proxy.fired >= 8
+        assert clerk.engine.sizer.keeps_partial
+        # ~12 cuts while uploading: one request per cut plus a few, never one per 32 KiB.
+        assert len(chunk_requests) <= proxy.fired + 6, (str(chunk_requests), proxy.fired)
+        assert (proxy.bytes_up + proxy.bytes_down) / size <= 1.25
+        proxy.clear()
+        assert_converged(city, "C01", [clerk])
+    finally:
+        clerk.close()

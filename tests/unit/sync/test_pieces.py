@@ -132,3 +132,24 @@ def test_fast_fold_equals_the_domain_fold_on_every_latin_letter() -> None:
     for code in list(range(0x20, 0x250)) + list(range(0x1E00, 0x1F00)):
         text = f"A {chr(code)}b {chr(code).upper()}"
         assert fast_fold(text) == fold(text), hex(code)
+
+
+def test_chunk_sizer_sends_large_requests_while_the_server_keeps_cut_requests_in_part() -> None:
+    s = ChunkSizer(maximum=256 * 1024, minimum=16 * 1024, size=64 * 1024, request_max=1024 * 1024)
+    assert s.length(0, 5_000_000) == 1024 * 1024  # no cut seen yet: large
+    s.cut_kept(200_000)
+    assert s.keeps_partial and s.length(200_000, 5_000_000) == 1024 * 1024
+    s.cut_kept(0)  # a cut in a request's first bytes keeps nothing: still large
+    s.cut_kept(0)
+    assert s.keeps_partial and s.length(0, 300_000) == 300_000
+    s.cut_kept(0)  # again and again: this server keeps whole requests only
+    assert s.keeps_partial is False
+    assert s.length(0, 5_000_000) <= 256 * 1024
+
+
+def test_chunk_sizer_falls_back_at_once_on_a_server_that_never_kept_a_part() -> None:
+    s = ChunkSizer(maximum=256 * 1024, minimum=16 * 1024, size=256 * 1024, request_max=1024 * 1024)
+    s.succeeded(200_000)
+    s.cut_kept(0)
+    assert s.keeps_partial is False
+    assert s.length(0, 5_000_000) <= 64 * 1024  # a sixth of what got through between cuts
