@@ -108,7 +108,9 @@ def test_form_04_asks_who_is_at_fault_and_proposes_a_calendar_date(
     note, data = dialog.values()
     assert note == "Chờ ý kiến của Phòng Tư pháp"
     assert data["fault"] == "processing_agency"
-    assert datetime.fromisoformat(data["appointment_at"]) == proposal.astimezone(VN_TZ).replace(second=0)
+    assert datetime.fromisoformat(data["appointment_at"]) == proposal.astimezone(VN_TZ).replace(
+        second=0, microsecond=0
+    )
 
 
 def test_a_sunday_promised_by_hand_is_refused_with_a_sentence(desktop: Any) -> None:

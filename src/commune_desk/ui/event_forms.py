@@ -89,9 +89,10 @@ class ApologyDialog(QDialog):
         self.accept()
 
     def new_date(self) -> datetime:
-        """The new appointment, in office time."""
+        """The new appointment, in office time, to the minute the clerk sees and the slip prints
+        (the proposal carries the receipt's seconds, which no one can read or change here)."""
         chosen: datetime = self.date_edit.dateTime().toPython()  # type: ignore[assignment]
-        return chosen.replace(tzinfo=VN_TZ)
+        return chosen.replace(second=0, microsecond=0, tzinfo=VN_TZ)
 
     def values(self) -> tuple[str, dict[str, Any]]:
         """(reason, event data) as ``record_event`` takes them."""
