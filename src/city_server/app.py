@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, FastAPI, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from city_server import auth, blobs, devices, office, relay_api
 from city_server.auth import AuthContext, ContextDep, SessionDep, last_seen
@@ -234,22 +234,35 @@ def create_app(
         version=f"{PROTOCOL_VERSION}.0",
         description="Reference server of the CommuneDesk sync protocol. See docs/protocol.md.",
     )
-    app.state.engine = engine
-    app.state.sessions = session_factory(engine)
-    app.state.read_sessions = read_session_factory(engine)
-    app.state.pull_skips = SkipCounter()
-    app.state.throttle = throttle or LoginThrottle(engine)
-    install_error_handlers(app)
+    serve_protocol(app, engine, session_factory(engine), throttle or LoginThrottle(engine))
     app.include_router(auth.router, prefix=API_PREFIX)
     app.include_router(devices.router, prefix=API_PREFIX)
     app.include_router(router, prefix=API_PREFIX)
     app.include_router(blobs.router, prefix=API_PREFIX)
     app.include_router(office.router, prefix=API_PREFIX)
     app.include_router(relay_api.router, prefix=API_PREFIX)
+    add_protocol_middleware(app)
+    return app
+
+
+def serve_protocol(
+    app: FastAPI, engine: Engine, sessions: sessionmaker[Session], throttle: LoginThrottle
+) -> None:
+    """What the protocol's routes read from ``app.state``, and its error replies: the city
+    server and the office relay (``relay/app.py``) set them up here, so neither lacks one."""
+    app.state.engine = engine
+    app.state.sessions = sessions
+    app.state.read_sessions = read_session_factory(engine)
+    app.state.pull_skips = SkipCounter()
+    app.state.throttle = throttle
+    install_error_handlers(app)
+
+
+def add_protocol_middleware(app: FastAPI) -> None:
+    """Body limit (blob chunks streamed: a cut keeps what arrived), gzip, concurrency limit."""
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES, stream_prefixes=(f"{API_PREFIX}/blobs/",)
     )
     app.add_middleware(SelectiveGZipMiddleware, skip_prefixes=(f"{API_PREFIX}/blobs",), minimum_size=1024)
     # Outermost: at most as many requests inside as the engine has connections.
     app.add_middleware(ConcurrencyLimitMiddleware, limit=POOL_SIZE)
-    return app

@@ -22,13 +22,11 @@ from sqlalchemy import Engine, select
 from city_server import app as city_app
 from city_server import blobs, devices
 from city_server.auth import ContextDep, SessionDep
-from city_server.db import POOL_SIZE, make_engine, migrate, read_session_factory, session_factory
-from city_server.errors import ApiError, install_error_handlers
+from city_server.db import make_engine, migrate, session_factory
+from city_server.errors import ApiError
 from city_server.identity import server_identity, signature_valid
-from city_server.middleware import BodyLimitMiddleware, ConcurrencyLimitMiddleware, SelectiveGZipMiddleware
 from city_server.models import AuthToken, Commune, Device, User, utcnow
 from city_server.numbers import lock_commune
-from city_server.records import SkipCounter
 from city_server.relay import office as office_mod
 from city_server.relay.view import rebuild, view_version
 from city_server.relay_models import OP_DONE, RelayOp, RelayState
@@ -37,7 +35,6 @@ from city_server.throttle import LoginThrottle
 from commune_desk.protocol import (
     API_PREFIX,
     CLOCK_WARNING_SECONDS,
-    MAX_BODY_BYTES,
     PROOF_RELAY,
     PROTOCOL_VERSION,
     Challenge,
@@ -285,18 +282,8 @@ def create_relay_app(
         description="Office relay of the CommuneDesk sync protocol. See docs/relay.md.",
         lifespan=lifespan,
     )
-    app.state.engine = engine
-    app.state.sessions = sessions
-    app.state.read_sessions = read_session_factory(engine)
-    app.state.pull_skips = SkipCounter()  # the pull route is the city server's own
-    app.state.throttle = LoginThrottle(engine)
-    install_error_handlers(app)
+    city_app.serve_protocol(app, engine, sessions, LoginThrottle(engine))
     app.include_router(router, prefix=API_PREFIX)
     app.include_router(blobs.router, prefix=API_PREFIX)
-    # Blob chunks stream as at the city: a cut on the office network keeps what arrived.
-    app.add_middleware(
-        BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES, stream_prefixes=(f"{API_PREFIX}/blobs/",)
-    )
-    app.add_middleware(SelectiveGZipMiddleware, skip_prefixes=(f"{API_PREFIX}/blobs",), minimum_size=1024)
-    app.add_middleware(ConcurrencyLimitMiddleware, limit=POOL_SIZE)
+    city_app.add_protocol_middleware(app)
     return app
