@@ -1,0 +1,230 @@
+"""Snapshots of a commune for the first pull of a new PC (``GET /v1/snapshot``).
+
+A snapshot (format in :mod:`commune_desk.protocol.snapshot`) holds every live
+record of the commune up to a change sequence, read in one consistent
+transaction (repeatable read on PostgreSQL, one deferred transaction on
+SQLite), as rows already in the PC's stored form with their search keys. The
+PC copies it into its store and then pulls pages after its ``cursor``, so the
+pull's rules (cursor, tombstones, later changes) are unchanged.
+
+Built snapshots are kept per commune (gzip, named by commune, epoch and
+cursor) and served again while the commune has moved on by fewer than
+:data:`REUSE_CHANGES` changes; a PC pages through the rest. The file never
+changes once written, so a cut download resumes with ``Range`` and
+``If-Range`` (the ETag is the file's SHA-256).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse
+from sqlalchemy import Connection, Engine, select
+
+from city_server.auth import ContextDep
+from city_server.db import BEGIN_MODE
+from city_server.identity import server_identity
+from city_server.models import Commune, Record
+from city_server.records import change_json
+from city_server.routing import ProtocolRoute
+from commune_desk.protocol import Entity
+from commune_desk.protocol import snapshot as snap
+from commune_desk.protocol.validation import change_refusal
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["sync"], route_class=ProtocolRoute)
+
+#: A built snapshot is served again while its commune has fewer new changes than this.
+REUSE_CHANGES = 5000
+#: Response headers: the change sequence the snapshot is complete up to, and its digest.
+CURSOR_HEADER = "X-Snapshot-Cursor"
+SHA256_HEADER = "X-Snapshot-Sha256"
+_BULK = frozenset(snap.BULK_ENTITIES)
+
+
+@dataclass(frozen=True)
+class BuiltSnapshot:
+    """A compressed snapshot file on the server's disk."""
+
+    path: Path
+    sha256: str
+    meta: snap.SnapshotMeta
+
+
+def _consistent(engine: Engine) -> Connection:
+    """A connection whose reads all see one state of the database."""
+    if engine.dialect.name == "postgresql":
+        return engine.connect().execution_options(isolation_level="REPEATABLE READ")
+    return engine.connect().execution_options(**{BEGIN_MODE: "DEFERRED"})
+
+
+def _canonical(entity_id: str) -> bool:
+    try:
+        return str(uuid.UUID(entity_id)) == entity_id
+    except ValueError:
+        return False
+
+
+def write_snapshot(engine: Engine, commune_id: int, source_id: str, target: Path) -> snap.SnapshotMeta:
+    """Write the commune's live records (one consistent read) as an uncompressed snapshot."""
+    writer = snap.SnapshotWriter(target)
+    try:
+        with _consistent(engine) as conn, conn.begin():
+            code, epoch, cursor = conn.execute(
+                select(Commune.code, Commune.epoch, Commune.change_seq).where(Commune.id == commune_id)
+            ).one()
+            events = _write_records(conn, writer, commune_id, cursor)
+        dossiers = {row[3] for row in writer.rows[Entity.DOSSIER]}
+        for seq, entity_id, version, fields, body in events:
+            if fields.get("dossier_id") in dossiers:
+                writer.add_row(Entity.DOSSIER_EVENT, seq, entity_id, version, fields)
+            elif body is not None:
+                writer.add_change(seq, body)  # its dossier is gone: the PC parks it as usual
+        meta = snap.SnapshotMeta(
+            commune_code=code,
+            epoch=epoch,
+            source_id=source_id,
+            cursor=int(cursor),
+            records=writer.count,
+            built_at=datetime.now(UTC).isoformat(),
+        )
+        writer.finish(meta)
+    except BaseException:
+        writer.abort()
+        raise
+    return meta
+
+
+def _write_records(
+    conn: Connection, writer: snap.SnapshotWriter, commune_id: int, cursor: int
+) -> list[tuple[int, str, int, dict[str, Any], str | None]]:
+    """Add every live record up to ``cursor``; return the dossier events (placed last)."""
+    events: list[tuple[int, str, int, dict[str, Any], str | None]] = []
+    query = (
+        select(
+            Record.change_seq,
+            Record.entity,
+            Record.entity_id,
+            Record.version,
+            Record.deleted,
+            Record.fields,
+        )
+        .where(Record.commune_id == commune_id, Record.change_seq <= cursor, Record.deleted.is_(False))
+        .order_by(Record.change_seq)
+    )
+    for row in conn.execution_options(yield_per=5000).execute(query):
+        fields = row.fields
+        if not isinstance(fields, dict) or not _canonical(row.entity_id):
+            continue
+        try:
+            entity = Entity(row.entity)
+        except ValueError:
+            continue
+        if entity not in _BULK:
+            body = change_json(row)
+            if body is not None:
+                writer.add_change(row.change_seq, body)
+            continue
+        if change_refusal(entity, fields) is not None:
+            continue  # a pull skips it too (the PC refuses it); `city-server check` repairs it
+        if entity is Entity.DOSSIER_EVENT:
+            events.append((row.change_seq, row.entity_id, row.version, fields, change_json(row)))
+        else:
+            writer.add_row(entity, row.change_seq, row.entity_id, row.version, fields)
+    return events
+
+
+class SnapshotCache:
+    """The newest built snapshot of each commune, on disk; one build at a time per commune."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self._directory = directory
+        self._lock = threading.Lock()
+        self._building: dict[int, threading.Lock] = {}
+        self._newest: dict[int, BuiltSnapshot] = {}
+
+    @property
+    def directory(self) -> Path:
+        """Where snapshot files are kept (a private temporary folder unless configured)."""
+        with self._lock:
+            if self._directory is None:
+                self._directory = Path(tempfile.mkdtemp(prefix="city-snapshots-"))
+            self._directory.mkdir(parents=True, exist_ok=True)
+            return self._directory
+
+    def get(self, engine: Engine, commune_id: int) -> BuiltSnapshot:
+        """A snapshot of the commune recent enough to serve (built now when there is none)."""
+        with self._lock:
+            building = self._building.setdefault(commune_id, threading.Lock())
+        with building:
+            with engine.connect() as conn:
+                epoch, change_seq = conn.execute(
+                    select(Commune.epoch, Commune.change_seq).where(Commune.id == commune_id)
+                ).one()
+            cached = self._newest.get(commune_id)
+            if (
+                cached is not None
+                and cached.path.exists()
+                and cached.meta.epoch == epoch
+                and change_seq - cached.meta.cursor < REUSE_CHANGES
+            ):
+                return cached
+            built = build(engine, commune_id, self.directory)
+            self._newest[commune_id] = built
+            if cached is not None and cached.path != built.path:
+                cached.path.unlink(missing_ok=True)  # a download under way keeps its open file
+            return built
+
+
+def build(engine: Engine, commune_id: int, directory: Path) -> BuiltSnapshot:
+    """Build and compress a snapshot of the commune into ``directory``."""
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session:
+        source_id = server_identity(session).instance_id
+    raw = directory / f"building-{commune_id}-{uuid.uuid4().hex}.sqlite3"
+    try:
+        meta = write_snapshot(engine, commune_id, source_id, raw)
+        final = directory / f"commune-{commune_id}-{meta.epoch}-{meta.cursor}.snapshot.gz"
+        partial = final.with_name(final.name + ".part")
+        sha256 = snap.compress(raw, partial, level=1)
+        partial.replace(final)
+    finally:
+        raw.unlink(missing_ok=True)
+    log.info(
+        "snapshot of commune %s built: %d records up to change %d",
+        meta.commune_code,
+        meta.records,
+        meta.cursor,
+    )
+    return BuiltSnapshot(final, sha256, meta)
+
+
+@router.get("/snapshot", responses={401: {}, 404: {}, 416: {}})
+def snapshot(request: Request, ctx: ContextDep) -> FileResponse:
+    """The caller's commune as a snapshot file (gzip of a SQLite file; see docs/protocol.md).
+
+    ``X-Snapshot-Cursor`` is the change sequence it is complete up to (pull
+    after it), ``X-Snapshot-Sha256`` and the ETag the SHA-256 of the body.
+    ``Range`` with ``If-Range`` resumes a cut download of the same file.
+    """
+    cache: SnapshotCache = request.app.state.snapshots
+    built = cache.get(request.app.state.engine, ctx.commune_id)
+    return FileResponse(
+        built.path,
+        media_type="application/octet-stream",
+        headers={
+            CURSOR_HEADER: str(built.meta.cursor),
+            SHA256_HEADER: built.sha256,
+            "ETag": f'"{built.sha256}"',
+            "Cache-Control": "no-store",
+        },
+    )
