@@ -16,7 +16,9 @@ changes once written, so a cut download resumes with ``Range`` and
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import tempfile
 import threading
 import uuid
@@ -33,11 +35,9 @@ from city_server.auth import ContextDep
 from city_server.db import BEGIN_MODE
 from city_server.identity import server_identity
 from city_server.models import Commune, Record
-from city_server.records import change_json
 from city_server.routing import ProtocolRoute
 from commune_desk.protocol import Entity
 from commune_desk.protocol import snapshot as snap
-from commune_desk.protocol.validation import change_refusal
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["sync"], route_class=ProtocolRoute)
@@ -66,11 +66,7 @@ def _consistent(engine: Engine) -> Connection:
     return engine.connect().execution_options(**{BEGIN_MODE: "DEFERRED"})
 
 
-def _canonical(entity_id: str) -> bool:
-    try:
-        return str(uuid.UUID(entity_id)) == entity_id
-    except ValueError:
-        return False
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def write_snapshot(engine: Engine, commune_id: int, source_id: str, target: Path) -> snap.SnapshotMeta:
@@ -83,11 +79,11 @@ def write_snapshot(engine: Engine, commune_id: int, source_id: str, target: Path
             ).one()
             events = _write_records(conn, writer, commune_id, cursor)
         dossiers = {row[3] for row in writer.rows[Entity.DOSSIER]}
-        for seq, entity_id, version, fields, body in events:
+        for seq, entity_id, version, fields in events:
             if fields.get("dossier_id") in dossiers:
-                writer.add_row(Entity.DOSSIER_EVENT, seq, entity_id, version, fields)
-            elif body is not None:
-                writer.add_change(seq, body)  # its dossier is gone: the PC parks it as usual
+                _add(writer, Entity.DOSSIER_EVENT, seq, entity_id, version, fields)
+            else:  # its dossier is gone: the PC parks it as a pull does
+                writer.add_change(seq, _change_text(Entity.DOSSIER_EVENT, seq, entity_id, version, fields))
         meta = snap.SnapshotMeta(
             commune_code=code,
             epoch=epoch,
@@ -105,41 +101,61 @@ def write_snapshot(engine: Engine, commune_id: int, source_id: str, target: Path
 
 def _write_records(
     conn: Connection, writer: snap.SnapshotWriter, commune_id: int, cursor: int
-) -> list[tuple[int, str, int, dict[str, Any], str | None]]:
-    """Add every live record up to ``cursor``; return the dossier events (placed last)."""
-    events: list[tuple[int, str, int, dict[str, Any], str | None]] = []
+) -> list[tuple[int, str, int, dict[str, Any]]]:
+    """Add every live record up to ``cursor``; return the dossier events (placed last).
+
+    Values are not validated again here (every push was); a value that is not
+    of its field's type goes as a ``change``, so the PC refuses it as a pull
+    would, and the PC checks the tables' types before copying them.
+    """
+    events: list[tuple[int, str, int, dict[str, Any]]] = []
     query = (
-        select(
-            Record.change_seq,
-            Record.entity,
-            Record.entity_id,
-            Record.version,
-            Record.deleted,
-            Record.fields,
-        )
+        select(Record.change_seq, Record.entity, Record.entity_id, Record.version, Record.fields)
         .where(Record.commune_id == commune_id, Record.change_seq <= cursor, Record.deleted.is_(False))
         .order_by(Record.change_seq)
     )
-    for row in conn.execution_options(yield_per=5000).execute(query):
-        fields = row.fields
-        if not isinstance(fields, dict) or not _canonical(row.entity_id):
-            continue
+    for seq, name, entity_id, version, fields in conn.execution_options(yield_per=5000).execute(query):
+        if not isinstance(fields, dict) or not _UUID.fullmatch(entity_id):
+            continue  # a pull skips it too; `city-server check` repairs it
         try:
-            entity = Entity(row.entity)
+            entity = Entity(name)
         except ValueError:
             continue
-        if entity not in _BULK:
-            body = change_json(row)
-            if body is not None:
-                writer.add_change(row.change_seq, body)
-            continue
-        if change_refusal(entity, fields) is not None:
-            continue  # a pull skips it too (the PC refuses it); `city-server check` repairs it
         if entity is Entity.DOSSIER_EVENT:
-            events.append((row.change_seq, row.entity_id, row.version, fields, change_json(row)))
+            events.append((seq, entity_id, version, fields))
+        elif entity in _BULK:
+            _add(writer, entity, seq, entity_id, version, fields)
         else:
-            writer.add_row(entity, row.change_seq, row.entity_id, row.version, fields)
+            writer.add_change(seq, _change_text(entity, seq, entity_id, version, fields))
     return events
+
+
+def _add(
+    writer: snap.SnapshotWriter,
+    entity: Entity,
+    seq: int,
+    entity_id: str,
+    version: int,
+    fields: dict[str, Any],
+) -> None:
+    """A bulk row, or a ``change`` when a value is not of its field's type."""
+    try:
+        writer.add_row(entity, seq, entity_id, version, fields)
+    except (ValueError, TypeError, AttributeError):
+        writer.add_change(seq, _change_text(entity, seq, entity_id, version, fields))
+
+
+def _change_text(entity: Entity, seq: int, entity_id: str, version: int, fields: dict[str, Any]) -> str:
+    """The pull ``Change`` of a live record as JSON (as ``records.change_json`` writes it)."""
+    change = {
+        "seq": seq,
+        "entity": entity.value,
+        "entity_id": entity_id,
+        "version": version,
+        "deleted": False,
+        "fields": fields,
+    }
+    return json.dumps(change, ensure_ascii=False, separators=(",", ":"))
 
 
 class SnapshotCache:

@@ -31,9 +31,10 @@ import hashlib
 import json
 import shutil
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -97,10 +98,37 @@ def columns(entity: Entity) -> list[str]:
     return RECORDS[entity].columns
 
 
-def row_of(entity: Entity, fields: Mapping[str, Any]) -> dict[str, Any]:
-    """The stored forms of a record's protocol columns (missing fields: None)."""
+def _converter(kind: FieldType) -> Callable[[Any], Any] | None:
+    if kind is FieldType.DATETIME:
+        return utc_text
+    if kind in _JSON_TYPES:
+        return _json_text
+    if kind in (FieldType.DATE, FieldType.BOOL):
+        return lambda value: stored_value(kind, value)
+    return None  # text, integers and UUIDs are stored as they travel
+
+
+def _json_text(value: Any) -> Any:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+@cache
+def _plan(entity: Entity) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
     rules = RECORDS[entity].fields
-    return {name: stored_value(rules[name].type, fields.get(name)) for name in columns(entity)}
+    return tuple((name, _converter(rules[name].type)) for name in columns(entity))
+
+
+def row_of(entity: Entity, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored forms of a record's protocol columns (missing fields: None).
+
+    Raises ValueError or TypeError for a value that is not of its field's type.
+    """
+    get = fields.get
+    return {
+        name: (value if convert is None or value is None else convert(value))
+        for name, convert in _plan(entity)
+        for value in (get(name),)
+    }
 
 
 def search_text(entity: Entity, row: Mapping[str, Any]) -> str | None:

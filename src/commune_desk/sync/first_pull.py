@@ -69,7 +69,9 @@ def first_pull(
         unpacked = folder / _FILE
         snap.expand(packed, unpacked, sha256)
         expect = (hs.commune_code, hs.epoch, hs.source_id or "")
-        return seed_from_snapshot(store, unpacked, device_id=device_id, expect=expect)
+        seeded = seed_from_snapshot(store, unpacked, device_id=device_id, expect=expect)
+        clear(folder)
+        return seeded
     except SyncError as exc:
         log.warning("snapshot not used (%s: %s); paging instead", exc.kind.value, exc.message)
         if exc.kind.value != "offline":

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from commune_desk import protocol as p
 from commune_desk.domain.dossier import EventKind, next_status
 from commune_desk.protocol import snapshot as snap
+from commune_desk.protocol.records import FieldRule, FieldType
 from commune_desk.protocol.validation import checked_page
 from commune_desk.store import Store
 from commune_desk.store.engine import BEGIN_MODE
@@ -48,6 +49,7 @@ from commune_desk.sync.validate import rejection_reason, required_fields
 log = logging.getLogger(__name__)
 
 _SCHEMA = "snap"
+_DIGITS_DATE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 #: Page cache while copying (KiB, negative as SQLite wants it): the indexes of a whole
 #: commune are written at once, and a small cache makes every index insert a disk read.
 _COPY_CACHE_KIB = 256 * 1024
@@ -150,15 +152,37 @@ def _check_rows(session: Session) -> None:
         ),
     }
     for entity in snap.BULK_ENTITIES:
-        required = sorted(required_fields(entity))
-        if required:
-            missing = " OR ".join(f'"{c}" IS NULL' for c in required)
-            checks[f"a {entity.value} without a required field"] = (
-                f'SELECT 1 FROM {_SCHEMA}."{entity.value}" WHERE {missing}'
-            )
+        problems = [f'"{c}" IS NULL' for c in sorted(required_fields(entity))]
+        rules = p.RECORDS[entity].fields
+        problems += [_type_problem(name, rules[name]) for name in snap.columns(entity)]
+        checks[f"a {entity.value} whose values this PC would refuse"] = (
+            f'SELECT 1 FROM {_SCHEMA}."{entity.value}" WHERE {" OR ".join(problems)}'
+        )
     for reason, sql in checks.items():
         if conn.exec_driver_sql(sql + " LIMIT 1").first() is not None:
             raise SnapshotUnusable(f"snapshot holds {reason}")
+
+
+def _type_problem(name: str, rule: FieldRule) -> str:
+    """SQL that is true when the stored value of ``name`` is not of its field's type."""
+    col = f'"{name}"'
+    kind = rule.type
+    if kind in (FieldType.INT, FieldType.BOOL):
+        problem = f"typeof({col}) <> 'integer'"
+    elif kind in (FieldType.OBJECT, FieldType.LIST, FieldType.OBJECTS):
+        shape = "object" if kind is FieldType.OBJECT else "array"
+        problem = f"typeof({col}) <> 'text' OR NOT json_valid({col}) OR json_type({col}) <> '{shape}'"
+    elif kind is FieldType.DATE:
+        problem = f"typeof({col}) <> 'text' OR {col} NOT GLOB '{_DIGITS_DATE}'"
+    elif kind is FieldType.DATETIME:
+        problem = f"typeof({col}) <> 'text' OR {col} NOT GLOB '{_DIGITS_DATE}T*Z'"
+    elif kind is FieldType.UUID:
+        problem = f"typeof({col}) <> 'text' OR length({col}) <> 36"
+    else:
+        problem = f"typeof({col}) <> 'text'"
+        if rule.max_length is not None:
+            problem += f" OR length({col}) > {rule.max_length}"
+    return f"({col} IS NOT NULL AND ({problem}))"
 
 
 def _copy_rows(session: Session, now: datetime) -> int:
