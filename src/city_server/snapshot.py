@@ -197,22 +197,31 @@ class SnapshotCache:
             self._newest[commune_id] = built
             if cached is not None and cached.path != built.path:
                 cached.path.unlink(missing_ok=True)  # a download under way keeps its open file
+                cached.path.with_name(cached.path.name + ".sha256").unlink(missing_ok=True)
             return built
 
 
 def build(engine: Engine, commune_id: int, directory: Path) -> BuiltSnapshot:
     """Build and compress a snapshot of the commune into ``directory``."""
+    return write_file(engine, commune_id, directory / "commune-{commune}-{epoch}-{cursor}.snapshot.gz")
+
+
+def write_file(engine: Engine, commune_id: int, target: Path) -> BuiltSnapshot:
+    """Build the commune's snapshot into ``target`` (gzip; ``{commune}``, ``{epoch}`` and
+    ``{cursor}`` in its name are filled in) and its digest into ``<target>.sha256``."""
     from sqlalchemy.orm import Session
 
-    with Session(engine) as session:
+    with Session(engine.execution_options(**{BEGIN_MODE: "DEFERRED"})) as session:
         source_id = server_identity(session).instance_id
-    raw = directory / f"building-{commune_id}-{uuid.uuid4().hex}.sqlite3"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    raw = target.parent / f"building-{commune_id}-{uuid.uuid4().hex}.sqlite3"
     try:
         meta = write_snapshot(engine, commune_id, source_id, raw)
-        final = directory / f"commune-{commune_id}-{meta.epoch}-{meta.cursor}.snapshot.gz"
+        final = target.with_name(target.name.format(commune=commune_id, epoch=meta.epoch, cursor=meta.cursor))
         partial = final.with_name(final.name + ".part")
         sha256 = snap.compress(raw, partial, level=1)
         partial.replace(final)
+        final.with_name(final.name + ".sha256").write_text(f"{sha256}  {final.name}\n", encoding="ascii")
     finally:
         raw.unlink(missing_ok=True)
     log.info(

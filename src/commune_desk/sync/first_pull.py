@@ -85,6 +85,26 @@ def first_pull(
         (folder / _FILE).unlink(missing_ok=True)
 
 
+def seed_from_stick(store: Store, packed: Path, *, device_id: str, commune_code: str) -> SeedResult:
+    """Seed a new PC from a snapshot file written by ``city-server snapshot`` (a USB stick).
+
+    The digest in ``<file>.sha256`` is checked when it is there (the gzip
+    stream's own checksum always is). Raises :class:`SnapshotUnusable` with the
+    reason; nothing is written then. The next sync pulls after its cursor.
+    """
+    folder = snapshot_folder(store)
+    folder.mkdir(parents=True, exist_ok=True)
+    sidecar = packed.with_name(packed.name + ".sha256")
+    try:
+        sha256 = sidecar.read_text(encoding="ascii").split()[0] if sidecar.exists() else None
+        snap.expand(packed, folder / _FILE, sha256)
+        return seed_from_snapshot(store, folder / _FILE, device_id=device_id, commune_code=commune_code)
+    except (OSError, IndexError, UnicodeDecodeError, snap.SnapshotError) as exc:
+        raise SnapshotUnusable(str(exc)) from exc
+    finally:
+        clear(folder)
+
+
 def download(client: SyncClient, folder: Path) -> tuple[Path, str]:
     """Download (or resume) the snapshot into ``folder``; return (file, SHA-256 it must have)."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -108,15 +108,23 @@ def _attached(store: Store, path: Path) -> Iterator[Connection]:
 
 
 def seed_from_snapshot(
-    store: Store, path: Path, *, device_id: str, expect: tuple[str, str, str] | None = None
+    store: Store,
+    path: Path,
+    *,
+    device_id: str,
+    expect: tuple[str, str, str] | None = None,
+    commune_code: str | None = None,
 ) -> SeedResult:
     """Copy the unpacked snapshot at ``path`` into ``store`` and set the cursor (one transaction).
 
     ``expect`` = (commune code, epoch, source id) the snapshot must be of (the
-    handshake's); None for a stick, whose meta then becomes this PC's epoch and source.
+    handshake's); None for a stick, whose meta then becomes this PC's epoch and source
+    (``commune_code`` then checks it is this PC's commune).
     Raises :class:`SnapshotUnusable` (nothing written) when it cannot be used.
     """
     meta = read_snapshot_meta(path)
+    if commune_code is not None and meta.commune_code != commune_code:
+        raise SnapshotUnusable(f"snapshot of commune {meta.commune_code}, this PC is of {commune_code}")
     if expect is not None and (meta.commune_code, meta.epoch, meta.source_id) != expect:
         raise SnapshotUnusable("snapshot of another commune, epoch or server")
     with _attached(store, path) as conn, conn.begin(), Session(bind=conn) as session:

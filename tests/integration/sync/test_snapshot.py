@@ -412,3 +412,73 @@ def test_work_made_while_the_snapshot_downloads_is_never_overwritten(
     finally:
         seeded.close()
         author.close()
+
+
+def test_usb_seed_then_sync_pulls_only_what_is_newer(
+    tmp_path: Path, city: RunningServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`city-server snapshot` writes the stick's file; `commune-desk sync seed` fills a new PC
+    with it (same copy as the network path) and its next sync pages from the file's cursor."""
+    from tests.helpers.cli import run_cli
+
+    from city_server.cli import main as city_cli
+
+    user = city.user("C01", p.Role.LEADER)
+    author = make_clerk(tmp_path, "author", city.base_url, user)
+    for i in range(5):
+        author.register(i)
+    assert author.engine.sync_once().ok
+    stick = tmp_path / "stick" / "C01.snapshot.gz"
+    assert city_cli(["snapshot", "--db", city.db_url, "--commune", "C01", "--out", str(stick)]) == 0
+    author.register(6)  # newer than the stick
+    assert author.engine.sync_once().ok
+    pc = make_clerk(tmp_path, "pc", city.base_url, user)
+    pc.engine.snapshot_min_changes = 0  # what arrives after the seed comes by paging
+    try:
+        data_dir = str(pc.ctx.paths.data_dir)
+        pc.ctx.close()
+        code, out, err = run_cli(monkeypatch, capsys, ["--data-dir", data_dir, "sync", "seed", str(stick)])
+        assert code == 0, err
+        assert "Đã nạp 10 bản ghi" in out
+        pc = make_clerk(tmp_path, "pc", city.base_url, user)  # the same data folder, opened again
+        with pc.ctx.store.read() as session:
+            assert session.scalars(select(SyncState.cursor)).one() == 10
+        result = pc.engine.sync_once()
+        assert result.ok and result.pulled == 2, result  # only the dossier made after the stick
+        assert_converged(city, "C01", [author, pc])
+        # a second seed is refused (the store is no longer empty) and changes nothing
+        data_dir = str(pc.ctx.paths.data_dir)
+        pc.ctx.close()
+        code, _out, err = run_cli(monkeypatch, capsys, ["--data-dir", data_dir, "sync", "seed", str(stick)])
+        assert code == 1 and "Không dùng được tệp dữ liệu ban đầu" in err
+    finally:
+        pc.close()
+        author.close()
+
+
+def test_a_damaged_stick_file_is_refused_with_a_clear_message(
+    tmp_path: Path, city: RunningServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file cut short or changed on the stick: a Vietnamese sentence, the store untouched."""
+    from tests.helpers.cli import run_cli
+
+    from city_server.cli import main as city_cli
+
+    user = city.user("C01", p.Role.LEADER)
+    author = make_clerk(tmp_path, "author", city.base_url, user)
+    author.register(1)
+    assert author.engine.sync_once().ok
+    stick = tmp_path / "stick" / "C01.snapshot.gz"
+    assert city_cli(["snapshot", "--db", city.db_url, "--commune", "C01", "--out", str(stick)]) == 0
+    stick.write_bytes(stick.read_bytes()[:-20])
+    pc = make_clerk(tmp_path, "pc", city.base_url, user)
+    data_dir = str(pc.ctx.paths.data_dir)
+    pc.close()
+    try:
+        code, _out, err = run_cli(monkeypatch, capsys, ["--data-dir", data_dir, "sync", "seed", str(stick)])
+        assert code == 1 and "Không dùng được tệp dữ liệu ban đầu" in err and "Traceback" not in err
+        stick.with_name(stick.name + ".sha256").unlink()  # without its digest: the gzip check
+        code, _out, err = run_cli(monkeypatch, capsys, ["--data-dir", data_dir, "sync", "seed", str(stick)])
+        assert code == 1 and "Không dùng được tệp dữ liệu ban đầu" in err
+    finally:
+        author.close()
