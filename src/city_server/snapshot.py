@@ -29,7 +29,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, Text, cast, select
 
 from city_server.auth import ContextDep
 from city_server.db import BEGIN_MODE
@@ -110,12 +110,16 @@ def _write_records(
     """
     events: list[tuple[int, str, int, dict[str, Any]]] = []
     query = (
-        select(Record.change_seq, Record.entity, Record.entity_id, Record.version, Record.fields)
+        select(Record.change_seq, Record.entity, Record.entity_id, Record.version, cast(Record.fields, Text))
         .where(Record.commune_id == commune_id, Record.change_seq <= cursor, Record.deleted.is_(False))
         .order_by(Record.change_seq)
     )
-    for seq, name, entity_id, version, fields in conn.execution_options(yield_per=5000).execute(query):
-        if not isinstance(fields, dict) or not _UUID.fullmatch(entity_id):
+    for seq, name, entity_id, version, text in conn.execution_options(yield_per=5000).execute(query):
+        try:
+            fields = json.loads(text)  # the driver's JSON type would parse it more slowly
+        except (TypeError, ValueError, RecursionError):
+            continue
+        if not isinstance(fields, dict) or not _UUID.fullmatch(entity_id) or not _encodable(text, fields):
             continue  # a pull skips it too; `city-server check` repairs it
         try:
             entity = Entity(name)
@@ -128,6 +132,17 @@ def _write_records(
         else:
             writer.add_change(seq, _change_text(entity, seq, entity_id, version, fields))
     return events
+
+
+def _encodable(text: str, fields: dict[str, Any]) -> bool:
+    """False for fields holding a lone surrogate (no UTF-8 for it; only escaped text has one)."""
+    if "\\u" not in text:
+        return True
+    try:
+        json.dumps(fields, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, ValueError, RecursionError):
+        return False
+    return True
 
 
 def _add(

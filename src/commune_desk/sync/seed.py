@@ -137,7 +137,7 @@ def seed_from_snapshot(
         now = datetime.now(UTC)
         copied = _copy_rows(session, now)
         applied, orphans = _apply_changes(session, now)
-        derive_dossiers(session, session.scalars(select(Dossier.id)).all())
+        derive_dossiers(session, _to_derive(session))
         waiting = [c.seq for group in orphans.values() for c in group]
         cursor = state.cursor = min(waiting) - 1 if waiting else meta.cursor
         if expect is None:
@@ -239,6 +239,23 @@ def _copy_rows(session: Session, now: datetime) -> int:
             (entity.value,),
         )
     return total
+
+
+def _to_derive(session: Session) -> list[str]:
+    """Dossiers whose derived fields may differ from what the copy stored.
+
+    The copy stores the status a "received" event gives; a dossier whose only
+    event is that one (or that has none) and that carries no finished or
+    returned time derives to exactly what is stored (its appointment is derived
+    only from pauses, recounts and extensions), so only the others are replayed.
+    """
+    received = str(EventKind.RECEIVED)
+    sql = (
+        "SELECT d.id FROM main.dossiers d WHERE d.finished_at IS NOT NULL OR d.returned_at IS NOT NULL "
+        "OR EXISTS (SELECT 1 FROM main.dossier_events e WHERE e.dossier_id = d.id AND e.kind <> ?) "
+        "OR (SELECT count(*) FROM main.dossier_events e WHERE e.dossier_id = d.id) > 1"
+    )
+    return list(session.connection().exec_driver_sql(sql, (received,)).scalars())
 
 
 def _apply_changes(session: Session, now: datetime) -> tuple[int, dict[str, list[p.Change]]]:

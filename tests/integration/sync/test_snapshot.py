@@ -19,12 +19,15 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, update
 from tests.helpers.city_server import RunningServer, SyncDevice
 from tests.helpers.fault_proxy import FaultProxy
+from tests.helpers.poison import SCALARS
 from tests.integration.sync.sync_support import Clerk, assert_converged, make_clerk
 
 from city_server.admin import add_commune
+from city_server.db import make_engine
+from city_server.models import Record
 from commune_desk import protocol as p
 from commune_desk.domain.dossier import EventKind
 from commune_desk.store.models import SyncState
@@ -482,3 +485,41 @@ def test_a_damaged_stick_file_is_refused_with_a_clear_message(
         assert code == 1 and "Không dùng được tệp dữ liệu ban đầu" in err
     finally:
         author.close()
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    field=st.sampled_from(["applicant_name", "notes", "counter_slot", "received_at"]),
+    value=st.one_of(SCALARS, st.lists(SCALARS, max_size=2)),
+)
+def _damaged_row_equals_paging(root: Path, server: RunningServer, field: str, value: Any) -> None:
+    folder = root / uuid.uuid4().hex
+    user = new_commune(server)
+    author = make_clerk(folder, "author", server.base_url, user)
+    clerks = [author]
+    try:
+        dossier = author.register(1)
+        author.register(2)
+        assert author.engine.sync_once().ok
+        # an older server stored a value the protocol now refuses
+        engine = make_engine(server.db_url)
+        with engine.begin() as conn:
+            fields = dict(conn.execute(select(Record.fields).where(Record.entity_id == dossier)).scalar_one())
+            fields[field] = value
+            conn.execute(update(Record).where(Record.entity_id == dossier).values(fields=fields))
+        engine.dispose()
+        seeded = seeding_clerk(folder, "seeded", server, user)
+        paged = paging_clerk(folder, "paged", server, user)
+        clerks += [seeded, paged]
+        assert seeded.engine.sync_once().ok
+        assert paged.engine.sync_once().ok
+        assert store_rows(seeded.ctx.store.path) == store_rows(paged.ctx.store.path)
+    finally:
+        for clerk in clerks:
+            clerk.close()
+
+
+def test_a_damaged_stored_row_ends_as_paging_would(tmp_path: Path, city: RunningServer) -> None:
+    """A value an older server stored that the protocol refuses (lone surrogates, NaN, huge
+    numbers, control characters, wrong types...): the seeded PC holds what a paging PC holds."""
+    _damaged_row_equals_paging(tmp_path, city)
