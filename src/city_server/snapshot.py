@@ -8,8 +8,9 @@ PC copies it into its store and then pulls pages after its ``cursor``, so the
 pull's rules (cursor, tombstones, later changes) are unchanged.
 
 Built snapshots are kept per commune (gzip, named by commune, epoch and
-cursor) and served again while the commune has moved on by fewer than
-:data:`REUSE_CHANGES` changes; a PC pages through the rest. The file never
+cursor) and served again as the commune moves on (a PC pages through the
+rest); once it is :data:`REUSE_CHANGES` changes behind, a newer one is built
+in the background. The file never
 changes once written, so a cut download resumes with ``Range`` and
 ``If-Range`` (the ETag is the file's SHA-256).
 """
@@ -181,6 +182,7 @@ class SnapshotCache:
         self._lock = threading.Lock()
         self._building: dict[int, threading.Lock] = {}
         self._newest: dict[int, BuiltSnapshot] = {}
+        self._previous: dict[int, BuiltSnapshot] = {}
 
     @property
     def directory(self) -> Path:
@@ -192,28 +194,60 @@ class SnapshotCache:
             return self._directory
 
     def get(self, engine: Engine, commune_id: int) -> BuiltSnapshot:
-        """A snapshot of the commune recent enough to serve (built now when there is none)."""
+        """A snapshot of the commune to serve now.
+
+        The newest one of the commune's epoch is served even when the commune
+        has moved on (the PC pages the rest); when it is :data:`REUSE_CHANGES`
+        behind, a newer one is built in the background for the next PC. A
+        commune that has none yet waits for its first build.
+        """
         with self._lock:
             building = self._building.setdefault(commune_id, threading.Lock())
+        with engine.connect() as conn:
+            epoch, change_seq = conn.execute(
+                select(Commune.epoch, Commune.change_seq).where(Commune.id == commune_id)
+            ).one()
+        cached = self._newest.get(commune_id)
+        if cached is not None and cached.path.exists() and cached.meta.epoch == epoch:
+            if change_seq - cached.meta.cursor >= REUSE_CHANGES and not building.locked():
+                threading.Thread(
+                    target=self._refresh, args=(engine, commune_id), name="snapshot-build", daemon=True
+                ).start()
+            return cached
         with building:
-            with engine.connect() as conn:
-                epoch, change_seq = conn.execute(
-                    select(Commune.epoch, Commune.change_seq).where(Commune.id == commune_id)
-                ).one()
             cached = self._newest.get(commune_id)
-            if (
-                cached is not None
-                and cached.path.exists()
-                and cached.meta.epoch == epoch
-                and change_seq - cached.meta.cursor < REUSE_CHANGES
-            ):
-                return cached
-            built = build(engine, commune_id, self.directory)
-            self._newest[commune_id] = built
-            if cached is not None and cached.path != built.path:
-                cached.path.unlink(missing_ok=True)  # a download under way keeps its open file
-                cached.path.with_name(cached.path.name + ".sha256").unlink(missing_ok=True)
-            return built
+            if cached is not None and cached.path.exists() and cached.meta.epoch == epoch:
+                return cached  # built by the request this one waited for
+            return self._build(engine, commune_id)
+
+    def _refresh(self, engine: Engine, commune_id: int) -> None:
+        building = self._building[commune_id]
+        if not building.acquire(blocking=False):
+            return
+        try:
+            self._build(engine, commune_id)
+        except Exception:  # a failed background build leaves the older snapshot in service
+            log.exception("snapshot of commune %s: background build failed", commune_id)
+        finally:
+            building.release()
+
+    def _build(self, engine: Engine, commune_id: int) -> BuiltSnapshot:
+        """Build now (the caller holds the commune's build lock).
+
+        The file served until now stays one generation longer: a request that
+        was just handed it has not opened it yet (a download under way keeps
+        its open file anyway).
+        """
+        built = build(engine, commune_id, self.directory)
+        older = self._previous.get(commune_id)
+        if older is not None and older.path != built.path:
+            older.path.unlink(missing_ok=True)
+            older.path.with_name(older.path.name + ".sha256").unlink(missing_ok=True)
+        cached = self._newest.get(commune_id)
+        if cached is not None and cached.path != built.path:
+            self._previous[commune_id] = cached
+        self._newest[commune_id] = built
+        return built
 
 
 def build(engine: Engine, commune_id: int, directory: Path) -> BuiltSnapshot:

@@ -523,3 +523,40 @@ def test_a_damaged_stored_row_ends_as_paging_would(tmp_path: Path, city: Running
     """A value an older server stored that the protocol refuses (lone surrogates, NaN, huge
     numbers, control characters, wrong types...): the seeded PC holds what a paging PC holds."""
     _damaged_row_equals_paging(tmp_path, city)
+
+
+def test_a_stale_snapshot_is_served_and_a_newer_one_built_behind(
+    city: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nobody waits for a rebuild: the older file is served (the PC pages the rest) while a
+    newer one is built for the next PC."""
+    import time
+
+    from city_server import snapshot as server_snapshot
+
+    monkeypatch.setattr(server_snapshot, "REUSE_CHANGES", 2)
+    user = city.user("C01", p.Role.LEADER)
+    device = SyncDevice(city, user)
+    try:
+        first = fetch_snapshot(city, user)
+        assert first.status_code == 200 and first.headers["X-Snapshot-Cursor"] == "0"
+        for i in range(3):
+            device.push_one(
+                device.op(
+                    "incoming_document",
+                    fields={
+                        "series": "incoming/2026",
+                        "number": None,
+                        "received_on": "2026-01-02",
+                        "author": f"UBND {i}",
+                    },
+                )
+            )
+        again = fetch_snapshot(city, user)
+        assert again.headers["X-Snapshot-Cursor"] == "0" and again.content == first.content
+        deadline = time.monotonic() + 30
+        while fetch_snapshot(city, user).headers["X-Snapshot-Cursor"] == "0":
+            assert time.monotonic() < deadline, "no newer snapshot was built"
+            time.sleep(0.1)
+    finally:
+        device.close()
