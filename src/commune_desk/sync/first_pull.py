@@ -19,12 +19,13 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 from commune_desk import protocol as p
 from commune_desk.protocol import snapshot as snap
 from commune_desk.store import Store
 from commune_desk.sync.client import SnapshotReply, SyncClient
-from commune_desk.sync.errors import SyncError
+from commune_desk.sync.errors import SyncError, SyncErrorKind
 from commune_desk.sync.seed import SeedResult, SnapshotUnusable, seed_from_snapshot, store_is_empty
 from commune_desk.sync.state import load_state
 
@@ -74,7 +75,7 @@ def first_pull(
         return seeded
     except SyncError as exc:
         log.warning("snapshot not used (%s: %s); paging instead", exc.kind.value, exc.message)
-        if exc.kind.value != "offline":
+        if exc.kind is not SyncErrorKind.OFFLINE:
             clear(folder)
         return None
     except (snap.SnapshotError, SnapshotUnusable) as exc:
@@ -109,7 +110,7 @@ def download(client: SyncClient, folder: Path) -> tuple[Path, str]:
     """Download (or resume) the snapshot into ``folder``; return (file, SHA-256 it must have)."""
     folder.mkdir(parents=True, exist_ok=True)
     part, info_path = folder / _PART, folder / _INFO
-    info = _load_info(info_path) if part.exists() else None
+    info: dict[str, Any] | None = _load_info(info_path) if part.exists() else None
     for attempt in range(1, ATTEMPTS + 1):
         if info is not None and part.stat().st_size >= info["size"] >= 0:
             break  # complete: the digest decides
@@ -133,7 +134,7 @@ def download(client: SyncClient, folder: Path) -> tuple[Path, str]:
             if reply.resumed:
                 info["size"] = start + reply.size
         except SyncError as exc:
-            if exc.kind.value != "offline" or attempt == ATTEMPTS:
+            if exc.kind is not SyncErrorKind.OFFLINE or attempt == ATTEMPTS:
                 raise
             log.info("snapshot download cut (%s); resuming", exc.message)
     if info is None or not info.get("sha256"):
@@ -141,7 +142,7 @@ def download(client: SyncClient, folder: Path) -> tuple[Path, str]:
     return part, str(info["sha256"])
 
 
-def _load_info(path: Path) -> dict[str, object] | None:
+def _load_info(path: Path) -> dict[str, Any] | None:
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

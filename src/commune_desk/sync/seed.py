@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from commune_desk import protocol as p
@@ -38,6 +38,7 @@ from commune_desk.protocol.validation import checked_page
 from commune_desk.store import Store
 from commune_desk.store.engine import BEGIN_MODE
 from commune_desk.store.models import Dossier, OutboxOp, SearchKey
+from commune_desk.store.settings import SYNC_SOURCE, get_setting, put_setting
 from commune_desk.store.types import to_utc_text
 from commune_desk.sync.bulk import plan_for
 from commune_desk.sync.derive import derive_dossiers
@@ -226,9 +227,9 @@ def _copy_rows(session: Session, now: datetime) -> int:
             else:  # this PC's bookkeeping: a pulled record is clean, an attachment uploaded
                 sources.append("?")
                 params.append({"dirty": 0, "uploaded": 1}.get(name, plan.defaults[name]))
-        table = model.__table__.name
+        table: Any = model.__table__
         result = conn.exec_driver_sql(
-            f"INSERT INTO main.{table} ({', '.join(targets)}) "
+            f"INSERT INTO main.{table.name} ({', '.join(targets)}) "
             f'SELECT {", ".join(sources)} FROM {_SCHEMA}."{entity.value}" ORDER BY rowid',
             tuple(params),
         )
@@ -277,18 +278,8 @@ def _apply_changes(session: Session, now: datetime) -> tuple[int, dict[str, list
 
 def _adopt_meta(session: Session, state: Any, meta: snap.SnapshotMeta) -> None:
     """A stick's snapshot: its epoch and server become this PC's (the next handshake checks them)."""
-    from commune_desk.store.settings import SYNC_SOURCE, get_setting, put_setting
-
     state.epoch = meta.epoch
     stored = dict(get_setting(session, SYNC_SOURCE) or {})
     stored.setdefault("source_id", meta.source_id)
     stored.setdefault("city_source_id", meta.source_id)
     put_setting(session, SYNC_SOURCE, stored)
-
-
-def count_rows(session: Session) -> int:
-    """Synced records in the store (for reports)."""
-    return sum(
-        int(session.scalar(select(func.count()).select_from(ENTITY_MODELS[e])) or 0)
-        for e in snap.BULK_ENTITIES
-    )
