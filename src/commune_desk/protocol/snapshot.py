@@ -98,37 +98,44 @@ def columns(entity: Entity) -> list[str]:
     return RECORDS[entity].columns
 
 
-def _converter(kind: FieldType) -> Callable[[Any], Any] | None:
-    if kind is FieldType.DATETIME:
-        return utc_text
-    if kind in _JSON_TYPES:
-        return _json_text
-    if kind in (FieldType.DATE, FieldType.BOOL):
-        return lambda value: stored_value(kind, value)
-    return None  # text, integers and UUIDs are stored as they travel
-
-
-def _json_text(value: Any) -> Any:
-    return None if value is None else json.dumps(value, ensure_ascii=False)
+#: The JSON type a field's value must have, and how it is stored (None: as it travels).
+_FORMS: dict[FieldType, tuple[type, Callable[[Any], Any] | None]] = {
+    FieldType.TEXT: (str, None),
+    FieldType.MULTILINE: (str, None),
+    FieldType.UUID: (str, None),
+    FieldType.INT: (int, None),
+    FieldType.BOOL: (bool, int),
+    FieldType.DATE: (str, lambda value: value[:10]),
+    FieldType.DATETIME: (str, utc_text),
+    FieldType.OBJECT: (dict, lambda value: json.dumps(value, ensure_ascii=False)),
+    FieldType.LIST: (list, lambda value: json.dumps(value, ensure_ascii=False)),
+    FieldType.OBJECTS: (list, lambda value: json.dumps(value, ensure_ascii=False)),
+}
 
 
 @cache
-def _plan(entity: Entity) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+def _plan(entity: Entity) -> tuple[tuple[str, type, Callable[[Any], Any] | None], ...]:
     rules = RECORDS[entity].fields
-    return tuple((name, _converter(rules[name].type)) for name in columns(entity))
+    return tuple((name, *_FORMS[rules[name].type]) for name in columns(entity))
 
 
 def row_of(entity: Entity, fields: Mapping[str, Any]) -> dict[str, Any]:
     """The stored forms of a record's protocol columns (missing fields: None).
 
-    Raises ValueError or TypeError for a value that is not of its field's type.
+    Raises ValueError or TypeError for a value that is not of its field's type (the
+    record then travels as a ``change``, for the PC to refuse as a pull would).
     """
     get = fields.get
-    return {
-        name: (value if convert is None or value is None else convert(value))
-        for name, convert in _plan(entity)
-        for value in (get(name),)
-    }
+    row: dict[str, Any] = {}
+    for name, kind, convert in _plan(entity):
+        value = get(name)
+        if value is not None:
+            if type(value) is not kind:  # exact: a bool is no integer here
+                raise TypeError(f"{name}: {type(value).__name__} where {kind.__name__} belongs")
+            if convert is not None:
+                value = convert(value)
+        row[name] = value
+    return row
 
 
 def search_text(entity: Entity, row: Mapping[str, Any]) -> str | None:
