@@ -39,6 +39,7 @@ from city_server.models import Commune, Record
 from city_server.routing import ProtocolRoute
 from commune_desk.protocol import Entity
 from commune_desk.protocol import snapshot as snap
+from commune_desk.protocol.validation import change_refusal
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["sync"], route_class=ProtocolRoute)
@@ -67,6 +68,8 @@ def _consistent(engine: Engine) -> Connection:
     return engine.connect().execution_options(**{BEGIN_MODE: "DEFERRED"})
 
 
+#: Escapes (or raw characters) a control character, a surrogate or NaN shows as in JSON text.
+_SUSPECT = re.compile(r"\\u00[01]|\\u007f|\\u[dD][89a-fA-F]|\\[bfnrt]|NaN|Infinity|[\x00-\x1f\x7f]", re.I)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -120,11 +123,13 @@ def _write_records(
             fields = json.loads(text)  # the driver's JSON type would parse it more slowly
         except (TypeError, ValueError, RecursionError):
             continue
-        if not isinstance(fields, dict) or not _UUID.fullmatch(entity_id) or not _encodable(text, fields):
-            continue  # a pull skips it too; `city-server check` repairs it
         try:
             entity = Entity(name)
         except ValueError:
+            continue
+        if not isinstance(fields, dict) or not _UUID.fullmatch(entity_id):
+            continue  # a pull skips it too; `city-server check` repairs it
+        if not _acceptable(entity, text, fields):
             continue
         if entity is Entity.DOSSIER_EVENT:
             events.append((seq, entity_id, version, fields))
@@ -135,15 +140,20 @@ def _write_records(
     return events
 
 
-def _encodable(text: str, fields: dict[str, Any]) -> bool:
-    """False for fields holding a lone surrogate (no UTF-8 for it; only escaped text has one)."""
-    if "\\u" not in text:
+def _acceptable(entity: Entity, text: str, fields: dict[str, Any]) -> bool:
+    """False for a record a PC's pull refuses outright (its page check skips it).
+
+    Only JSON text with an escape that can stand for a control character or a
+    surrogate (or with NaN) is checked with the protocol's full rules: every
+    other value is plain text, and the PC checks types and lengths in SQL.
+    """
+    if _SUSPECT.search(text) is None:
         return True
     try:
-        json.dumps(fields, ensure_ascii=False).encode("utf-8")
+        json.dumps(fields, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except (UnicodeEncodeError, ValueError, RecursionError):
         return False
-    return True
+    return change_refusal(entity, fields) is None
 
 
 def _add(

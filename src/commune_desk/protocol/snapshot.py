@@ -34,12 +34,13 @@ import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from commune_desk.domain.text import fast_fold
 from commune_desk.protocol.records import RECORDS, FieldType, search_parts
+from commune_desk.protocol.validation import field_problem
 from commune_desk.protocol.wire import Entity
 
 FORMAT = 1
@@ -113,10 +114,22 @@ _FORMS: dict[FieldType, tuple[type, Callable[[Any], Any] | None]] = {
 }
 
 
+#: Field types whose every value is checked with the protocol's own rule (ranges, formats);
+#: texts and JSON values are checked by the PC in SQL (type, length) before it copies them.
+_CHECKED = frozenset({FieldType.INT, FieldType.BOOL, FieldType.DATE, FieldType.DATETIME, FieldType.UUID})
+
+Plan = tuple[tuple[str, type, Callable[[Any], Any] | None, Callable[[Any], Any] | None], ...]
+
+
 @cache
-def _plan(entity: Entity) -> tuple[tuple[str, type, Callable[[Any], Any] | None], ...]:
+def _plan(entity: Entity) -> Plan:
     rules = RECORDS[entity].fields
-    return tuple((name, *_FORMS[rules[name].type]) for name in columns(entity))
+    plan = []
+    for name in columns(entity):
+        rule = rules[name]
+        check = partial(field_problem, name, rule) if rule.type in _CHECKED else None
+        plan.append((name, *_FORMS[rule.type], check))
+    return tuple(plan)
 
 
 def row_of(entity: Entity, fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -127,11 +140,13 @@ def row_of(entity: Entity, fields: Mapping[str, Any]) -> dict[str, Any]:
     """
     get = fields.get
     row: dict[str, Any] = {}
-    for name, kind, convert in _plan(entity):
+    for name, kind, convert, check in _plan(entity):
         value = get(name)
         if value is not None:
             if type(value) is not kind:  # exact: a bool is no integer here
                 raise TypeError(f"{name}: {type(value).__name__} where {kind.__name__} belongs")
+            if check is not None and check(value) is not None:
+                raise ValueError(f"{name}: refused by the protocol's rule")
             if convert is not None:
                 value = convert(value)
         row[name] = value
