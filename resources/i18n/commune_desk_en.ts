@@ -1833,6 +1833,10 @@ Please send this file to IT support.</translation>
         <translation>Only a leader, or someone the office has given this task, may do this.</translation>
     </message>
     <message>
+        <source>Máy này đồng bộ bằng tài khoản {sync_user}, không có quyền làm việc này: máy chủ thành phố sẽ từ chối. Hãy để lãnh đạo đăng nhập trong ứng dụng và làm ở đó.</source>
+        <translation>This PC syncs as {sync_user}, who may not do this: the city server will refuse it. Have a leader sign in to the application and do it there.</translation>
+    </message>
+    <message>
         <source>Lần đầu đăng nhập trên máy này cần kết nối máy chủ thành phố để kiểm tra mật khẩu. Hãy thử lại khi có mạng.</source>
         <translation>The first sign-in on this PC needs the city server to check the password. Try again when the network is back.</translation>
     </message>
