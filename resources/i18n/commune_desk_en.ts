@@ -298,6 +298,10 @@ IT staff move it with the COMMUNE_DESK_BACKUP_DIR environment variable.</transla
         <translation>ID number</translation>
     </message>
     <message>
+        <source>Ngày sinh</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
         <source>Điện thoại</source>
         <translation>Phone</translation>
     </message>
@@ -880,6 +884,10 @@ Please send this file to IT support.</translation>
         <translation>12-digit CCCD or 9-digit CMND</translation>
     </message>
     <message>
+        <source>Không bắt buộc, ví dụ: 05/09/1987</source>
+        <translation>Optional, e.g. 05/09/1987</translation>
+    </message>
+    <message>
         <source>Không bắt buộc</source>
         <translation>Optional</translation>
     </message>
@@ -890,6 +898,10 @@ Please send this file to IT support.</translation>
     <message>
         <source>Số CCCD/CMND *</source>
         <translation>ID number *</translation>
+    </message>
+    <message>
+        <source>Ngày sinh</source>
+        <translation>Date of birth</translation>
     </message>
     <message>
         <source>Điện thoại</source>
@@ -988,8 +1000,16 @@ Please send this file to IT support.</translation>
         <translation>The birth year does not match the CCCD.</translation>
     </message>
     <message>
+        <source>Ngày sinh ở sau ngày hôm nay.</source>
+        <translation>The date of birth is after today.</translation>
+    </message>
+    <message>
         <source>Số CCCD/CMND không hợp lệ.</source>
         <translation>Invalid ID number.</translation>
+    </message>
+    <message>
+        <source>Ngày sinh ghi ngày/tháng/năm, ví dụ 05/09/1987.</source>
+        <translation>Write the date of birth day/month/year, e.g. 05/09/1987.</translation>
     </message>
 </context>
 <context>

@@ -153,6 +153,7 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
             _key(intake.procedure_search, "Return")  # choose the highlighted procedure
             _type(intake.name_edit, "Đặng Thị Đào")
             _type(intake.id_edit, "001190012345")
+            _type(intake.birth_edit, "12/03/1990")
             _type(intake.phone_edit, "0912345678")
             _type(intake.address_edit, "Thôn Đoài, xã Đông Anh, Hà Nội")
             intake._appointment_debounce.flush()  # noqa: SLF001 - show the live date now
