@@ -68,8 +68,12 @@ def _consistent(engine: Engine) -> Connection:
     return engine.connect().execution_options(**{BEGIN_MODE: "DEFERRED"})
 
 
-#: Escapes (or raw characters) a control character, a surrogate or NaN shows as in JSON text.
-_SUSPECT = re.compile(r"\\u00[01]|\\u007f|\\u[dD][89a-fA-F]|\\[bfnrt]|NaN|Infinity|[\x00-\x1f\x7f]", re.I)
+#: Escapes a control character or a surrogate shows as in JSON text (every JSON writer
+#: escapes control characters; non-ASCII text shows as other ``\\u`` escapes or as itself).
+_SUSPECT = re.compile(r"\\(?:u00[0189]|u007[fF]|u[dD][89abAB]|[bfnrt])")
+#: The same characters unescaped (C1 controls and DEL travel raw in JSON written without
+#: ``ensure_ascii``, PostgreSQL's ``jsonb`` text among them).
+_RAW_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -147,7 +151,8 @@ def _acceptable(entity: Entity, text: str, fields: dict[str, Any]) -> bool:
     surrogate (or with NaN) is checked with the protocol's full rules: every
     other value is plain text, and the PC checks types and lengths in SQL.
     """
-    if _SUSPECT.search(text) is None:
+    raw = "\x7f" in text or (not text.isascii() and _RAW_CONTROL.search(text) is not None)
+    if not raw and _SUSPECT.search(text) is None and "NaN" not in text and "Infinity" not in text:
         return True
     try:
         json.dumps(fields, ensure_ascii=False, allow_nan=False).encode("utf-8")

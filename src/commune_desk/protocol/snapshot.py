@@ -118,7 +118,7 @@ _FORMS: dict[FieldType, tuple[type, Callable[[Any], Any] | None]] = {
 #: texts and JSON values are checked by the PC in SQL (type, length) before it copies them.
 _CHECKED = frozenset({FieldType.INT, FieldType.BOOL, FieldType.DATE, FieldType.DATETIME, FieldType.UUID})
 
-Plan = tuple[tuple[str, type, Callable[[Any], Any] | None, Callable[[Any], Any] | None], ...]
+Plan = tuple[tuple[str, type, Callable[[Any], Any] | None, Callable[[Any], Any] | None, bool], ...]
 
 
 @cache
@@ -128,7 +128,7 @@ def _plan(entity: Entity) -> Plan:
     for name in columns(entity):
         rule = rules[name]
         check = partial(field_problem, name, rule) if rule.type in _CHECKED else None
-        plan.append((name, *_FORMS[rule.type], check))
+        plan.append((name, *_FORMS[rule.type], check, rule.nullable))
     return tuple(plan)
 
 
@@ -140,9 +140,12 @@ def row_of(entity: Entity, fields: Mapping[str, Any]) -> dict[str, Any]:
     """
     get = fields.get
     row: dict[str, Any] = {}
-    for name, kind, convert, check in _plan(entity):
+    for name, kind, convert, check, nullable in _plan(entity):
         value = get(name)
-        if value is not None:
+        if value is None:
+            if not nullable and name in fields:  # missing takes the PC's default; null is refused
+                raise ValueError(f"{name}: null where a value belongs")
+        else:
             if type(value) is not kind:  # exact: a bool is no integer here
                 raise TypeError(f"{name}: {type(value).__name__} where {kind.__name__} belongs")
             if check is not None and check(value) is not None:

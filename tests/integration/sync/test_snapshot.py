@@ -487,7 +487,7 @@ def test_a_damaged_stick_file_is_refused_with_a_clear_message(
         author.close()
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     field=st.sampled_from(["applicant_name", "notes", "counter_slot", "received_at"]),
     value=st.one_of(SCALARS, st.lists(SCALARS, max_size=2)),
