@@ -86,6 +86,21 @@ def paging_clerk(root: Path, name: str, server: RunningServer, user: Any) -> Cle
     return clerk
 
 
+def synced_author(
+    root: Path, city: RunningServer, *, dossiers: int, incoming: int = 0, first: int = 0
+) -> tuple[Any, Clerk]:
+    """A leader of C01 and the PC on which they registered ``dossiers`` dossiers (and
+    ``incoming`` register entries), synced."""
+    user = city.user("C01", p.Role.LEADER)
+    author = make_clerk(root, "author", city.base_url, user)
+    for i in range(first, first + dossiers):
+        author.register(i)
+    for i in range(incoming):
+        author.incoming(i + 1)
+    assert author.engine.sync_once().ok
+    return user, author
+
+
 def fetch_snapshot(server: RunningServer, user: Any) -> httpx.Response:
     """GET /v1/snapshot as a fresh device of ``user`` (the server builds and keeps it)."""
     device = SyncDevice(server, user)
@@ -210,12 +225,7 @@ def test_first_pull_uses_the_snapshot(
     tmp_path: Path, city: RunningServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The round seeds from the snapshot (the server built one) and the store converges."""
-    user = city.user("C01", p.Role.LEADER)
-    author = make_clerk(tmp_path, "author", city.base_url, user)
-    for i in range(6):
-        author.register(i)
-    author.incoming(1)
-    assert author.engine.sync_once().ok
+    user, author = synced_author(tmp_path, city, dossiers=6, incoming=1)
     seeded = seeding_clerk(tmp_path, "seeded", city, user)
     caplog.set_level("INFO")
     try:
@@ -243,11 +253,7 @@ def test_cut_download_resumes_and_loses_nothing(
 ) -> None:
     """The link is cut mid-download: the part file stays and the next request resumes it."""
     caplog.set_level("INFO")
-    user = city.user("C01", p.Role.LEADER)
-    author = make_clerk(tmp_path, "author", city.base_url, user)
-    for i in range(40):
-        author.register(i)
-    assert author.engine.sync_once().ok
+    user, author = synced_author(tmp_path, city, dossiers=40)
     size = len(fetch_snapshot(city, user).content)
     with FaultProxy("127.0.0.1", city.port) as proxy:
         proxy.set(cut_down_after=size // 2 + 400, match=b"GET /v1/snapshot", times=1)
@@ -266,11 +272,7 @@ def test_a_link_that_keeps_cutting_falls_back_to_paging(
     tmp_path: Path, city: RunningServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Every download attempt is cut: the round pages instead and converges."""
-    user = city.user("C01", p.Role.LEADER)
-    author = make_clerk(tmp_path, "author", city.base_url, user)
-    for i in range(20):
-        author.register(i)
-    assert author.engine.sync_once().ok
+    user, author = synced_author(tmp_path, city, dossiers=20)
     with FaultProxy("127.0.0.1", city.port) as proxy:
         proxy.set(cut_down_after=300, match=b"GET /v1/snapshot")
         seeded = seeding_clerk(tmp_path, "seeded", city, user, url=proxy.url)
@@ -290,11 +292,7 @@ def test_tampered_snapshot_is_refused_and_paging_takes_over(
     tmp_path: Path, city: RunningServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A file whose bytes differ from its digest is never attached: paging pulls everything."""
-    user = city.user("C01", p.Role.LEADER)
-    author = make_clerk(tmp_path, "author", city.base_url, user)
-    for i in range(5):
-        author.register(i)
-    assert author.engine.sync_once().ok
+    user, author = synced_author(tmp_path, city, dossiers=5)
     assert fetch_snapshot(city, user).status_code == 200
     built = max(city_snapshots(city), key=lambda f: f.stat().st_mtime_ns)
     data = bytearray(built.read_bytes())
@@ -314,11 +312,7 @@ def test_tampered_snapshot_is_refused_and_paging_takes_over(
 def test_local_unsent_work_keeps_the_paging_path(tmp_path: Path, city: RunningServer) -> None:
     """A PC that made records before its first pull is not seeded: its work is pushed and
     kept, and paging brings the rest."""
-    user = city.user("C01", p.Role.LEADER)
-    author = make_clerk(tmp_path, "author", city.base_url, user)
-    for i in range(5):
-        author.register(i)
-    assert author.engine.sync_once().ok
+    user, author = synced_author(tmp_path, city, dossiers=5)
     seeded = seeding_clerk(tmp_path, "seeded", city, user)
     try:
         mine = seeded.register(99)
@@ -338,10 +332,7 @@ def test_local_unsent_work_keeps_the_paging_path(tmp_path: Path, city: RunningSe
 
 def test_server_without_the_endpoint_means_paging(tmp_path: Path, city: RunningServer) -> None:
     """A 404 (an older server, an office relay) is simply paging."""
-    user = city.user("C01", p.Role.LEADER)
-    author = make_clerk(tmp_path, "author", city.base_url, user)
-    author.register(1)
-    assert author.engine.sync_once().ok
+    user, author = synced_author(tmp_path, city, dossiers=1, first=1)
     with FaultProxy("127.0.0.1", city.port) as proxy:
         seeded = seeding_clerk(tmp_path, "seeded", city, user, url=proxy.url)
         try:
@@ -367,10 +358,7 @@ def _renamed_snapshot(client: Any) -> Any:
 
 def test_a_second_pc_later_pulls_are_unaffected(tmp_path: Path, city: RunningServer) -> None:
     """A PC that synced before keeps paging from its cursor while another one is seeded."""
-    user = city.user("C01", p.Role.LEADER)
-    author = make_clerk(tmp_path, "author", city.base_url, user)
-    author.register(1)
-    assert author.engine.sync_once().ok
+    user, author = synced_author(tmp_path, city, dossiers=1, first=1)
     seeded = seeding_clerk(tmp_path, "seeded", city, user)
     try:
         assert seeded.engine.sync_once().ok
@@ -389,11 +377,7 @@ def test_work_made_while_the_snapshot_downloads_is_never_overwritten(
 ) -> None:
     """The store is checked again inside the copy's transaction: a clerk's dossier saved
     after the download started keeps the seed away (nothing written), and paging follows."""
-    user = city.user("C01", p.Role.LEADER)
-    author = make_clerk(tmp_path, "author", city.base_url, user)
-    for i in range(4):
-        author.register(i)
-    assert author.engine.sync_once().ok
+    user, author = synced_author(tmp_path, city, dossiers=4)
     seeded = seeding_clerk(tmp_path, "seeded", city, user)
     try:
         original = first_pull.download
@@ -426,11 +410,7 @@ def test_usb_seed_then_sync_pulls_only_what_is_newer(
 
     from city_server.cli import main as city_cli
 
-    user = city.user("C01", p.Role.LEADER)
-    author = make_clerk(tmp_path, "author", city.base_url, user)
-    for i in range(5):
-        author.register(i)
-    assert author.engine.sync_once().ok
+    user, author = synced_author(tmp_path, city, dossiers=5)
     stick = tmp_path / "stick" / "C01.snapshot.gz"
     assert city_cli(["snapshot", "--db", city.db_url, "--commune", "C01", "--out", str(stick)]) == 0
     author.register(6)  # newer than the stick
@@ -467,10 +447,7 @@ def test_a_damaged_stick_file_is_refused_with_a_clear_message(
 
     from city_server.cli import main as city_cli
 
-    user = city.user("C01", p.Role.LEADER)
-    author = make_clerk(tmp_path, "author", city.base_url, user)
-    author.register(1)
-    assert author.engine.sync_once().ok
+    user, author = synced_author(tmp_path, city, dossiers=1, first=1)
     stick = tmp_path / "stick" / "C01.snapshot.gz"
     assert city_cli(["snapshot", "--db", city.db_url, "--commune", "C01", "--out", str(stick)]) == 0
     stick.write_bytes(stick.read_bytes()[:-20])
