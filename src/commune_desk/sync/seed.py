@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from commune_desk import protocol as p
@@ -128,6 +129,13 @@ def seed_from_snapshot(
         raise SnapshotUnusable(f"snapshot of commune {meta.commune_code}, this PC is of {commune_code}")
     if expect is not None and (meta.commune_code, meta.epoch, meta.source_id) != expect:
         raise SnapshotUnusable("snapshot of another commune, epoch or server")
+    try:
+        return _seed(store, path, device_id, meta, adopt=expect is None)
+    except (sqlite3.Error, DBAPIError) as exc:  # a file of another shape: nothing was written
+        raise SnapshotUnusable(f"snapshot unreadable: {exc}") from exc
+
+
+def _seed(store: Store, path: Path, device_id: str, meta: snap.SnapshotMeta, *, adopt: bool) -> SeedResult:
     with _attached(store, path) as conn, conn.begin(), Session(bind=conn) as session:
         if not store_is_empty(session):
             raise SnapshotUnusable("the store already holds records or unsent work")
@@ -141,7 +149,7 @@ def seed_from_snapshot(
         derive_dossiers(session, _to_derive(session))
         waiting = [c.seq for group in orphans.values() for c in group]
         cursor = state.cursor = min(waiting) - 1 if waiting else meta.cursor
-        if expect is None:
+        if adopt:
             _adopt_meta(session, state, meta)
         session.commit()
     log.info("store seeded from snapshot: %d records, cursor %d", copied + applied, cursor)
@@ -153,19 +161,20 @@ def _check_rows(session: Session) -> None:
     conn = session.connection()
     checks = {
         "a dossier of a procedure this PC's catalogue lacks": (
-            f"SELECT 1 FROM {_SCHEMA}.dossier WHERE procedure_code NOT IN (SELECT code FROM main.procedures)"
+            f"SELECT 1 FROM {_SCHEMA}.dossier s "
+            "WHERE s.procedure_code NOT IN (SELECT code FROM main.procedures)"
         ),
         "an event of a kind this PC does not know": (
-            f"SELECT 1 FROM {_SCHEMA}.dossier_event WHERE kind NOT IN "
+            f"SELECT 1 FROM {_SCHEMA}.dossier_event s WHERE s.kind NOT IN "
             f"({', '.join(repr(str(k)) for k in EventKind)})"
         ),
     }
     for entity in snap.BULK_ENTITIES:
-        problems = [f'"{c}" IS NULL' for c in sorted(required_fields(entity))]
+        problems = [f's."{c}" IS NULL' for c in sorted(required_fields(entity))]
         rules = p.RECORDS[entity].fields
         problems += [_type_problem(name, rules[name]) for name in snap.columns(entity)]
         checks[f"a {entity.value} whose values this PC would refuse"] = (
-            f'SELECT 1 FROM {_SCHEMA}."{entity.value}" WHERE {" OR ".join(problems)}'
+            f'SELECT 1 FROM {_SCHEMA}."{entity.value}" s WHERE {" OR ".join(problems)}'
         )
     for reason, sql in checks.items():
         if conn.exec_driver_sql(sql + " LIMIT 1").first() is not None:
@@ -174,7 +183,7 @@ def _check_rows(session: Session) -> None:
 
 def _type_problem(name: str, rule: FieldRule) -> str:
     """SQL that is true when the stored value of ``name`` is not of its field's type."""
-    col = f'"{name}"'
+    col = f's."{name}"'
     kind = rule.type
     if kind in (FieldType.INT, FieldType.BOOL):
         problem = f"typeof({col}) <> 'integer'"
@@ -195,7 +204,11 @@ def _type_problem(name: str, rule: FieldRule) -> str:
 
 
 def _copy_rows(session: Session, now: datetime) -> int:
-    """INSERT ... SELECT every bulk table and its search keys; return the rows copied."""
+    """INSERT ... SELECT every bulk table and its search keys; return the rows copied.
+
+    Every snapshot column is named with its table (``s."col"``): SQLite reads a
+    double-quoted name it cannot resolve as a string, so a missing column must fail.
+    """
     conn = session.connection()
     now_text = to_utc_text(now)
     received = int(next_status(None, EventKind.RECEIVED))
@@ -209,34 +222,35 @@ def _copy_rows(session: Session, now: datetime) -> int:
             name = column.key
             targets.append(f'"{name}"')
             if name == "id":
-                sources.append("id")
+                sources.append("s.id")
             elif name == "server_version":
-                sources.append("_version")
+                sources.append("s._version")
             elif name == "local_order":
-                sources.append("_seq")
+                sources.append("s._seq")
             elif name == "status" and model is Dossier:
                 sources.append(str(received))  # derived below, as after a pull
             elif name in ("created_at", "updated_at"):
-                sources.append(f'COALESCE("{name}", ?)')
+                sources.append(f'COALESCE(s."{name}", ?)')
                 params.append(now_text)
             elif name in synced and plan.defaults[name] is not None:
-                sources.append(f'COALESCE("{name}", ?)')
+                sources.append(f'COALESCE(s."{name}", ?)')
                 params.append(plan.defaults[name])
             elif name in synced:
-                sources.append(f'"{name}"')
+                sources.append(f's."{name}"')
             else:  # this PC's bookkeeping: a pulled record is clean, an attachment uploaded
                 sources.append("?")
                 params.append({"dirty": 0, "uploaded": 1}.get(name, plan.defaults[name]))
         table: Any = model.__table__
         result = conn.exec_driver_sql(
             f"INSERT INTO main.{table.name} ({', '.join(targets)}) "
-            f'SELECT {", ".join(sources)} FROM {_SCHEMA}."{entity.value}" ORDER BY rowid',
+            f'SELECT {", ".join(sources)} FROM {_SCHEMA}."{entity.value}" s ORDER BY s.rowid',
             tuple(params),
         )
         total += result.rowcount
         conn.exec_driver_sql(
             f"INSERT INTO main.{SearchKey.__tablename__} (entity, entity_id, keys) "
-            f'SELECT ?, id, _keys FROM {_SCHEMA}."{entity.value}" WHERE _keys IS NOT NULL ORDER BY rowid',
+            f'SELECT ?, s.id, s._keys FROM {_SCHEMA}."{entity.value}" s '
+            "WHERE s._keys IS NOT NULL ORDER BY s.rowid",
             (entity.value,),
         )
     return total

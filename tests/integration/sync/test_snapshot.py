@@ -537,3 +537,43 @@ def test_a_stale_snapshot_is_served_and_a_newer_one_built_behind(
             time.sleep(0.1)
     finally:
         device.close()
+
+
+def test_a_file_of_another_shape_is_refused_and_changes_nothing(
+    tmp_path: Path, city: RunningServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file whose digest matches but whose tables are not the format (another version, a
+    hand-made file): the copy's transaction never commits and the store stays empty."""
+    import gzip
+
+    from tests.helpers.cli import run_cli
+
+    from city_server.cli import main as city_cli
+    from commune_desk.protocol import snapshot as snap
+
+    user, author = synced_author(tmp_path, city, dossiers=3)
+    stick = tmp_path / "stick" / "C01.snapshot.gz"
+    assert city_cli(["snapshot", "--db", city.db_url, "--commune", "C01", "--out", str(stick)]) == 0
+    raw = tmp_path / "raw.sqlite3"
+    raw.write_bytes(gzip.decompress(stick.read_bytes()))
+    conn = sqlite3.connect(raw)
+    conn.execute('ALTER TABLE dossier DROP COLUMN "notes"')
+    conn.commit()
+    conn.close()
+    digest = snap.compress(raw, stick)
+    stick.with_name(stick.name + ".sha256").write_text(f"{digest}  {stick.name}\n", encoding="ascii")
+    pc = make_clerk(tmp_path, "pc", city.base_url, user)
+    data_dir = str(pc.ctx.paths.data_dir)
+    pc.close()
+    try:
+        code, _out, err = run_cli(monkeypatch, capsys, ["--data-dir", data_dir, "sync", "seed", str(stick)])
+        assert code == 1 and "Không dùng được tệp dữ liệu ban đầu" in err and "Traceback" not in err
+        pc = make_clerk(tmp_path, "pc", city.base_url, user)
+        with pc.ctx.store.read() as session:
+            assert seed.store_is_empty(session)
+        pc.engine.snapshot_min_changes = 0
+        assert pc.engine.sync_once().ok
+        assert_converged(city, "C01", [author, pc])
+        pc.close()
+    finally:
+        author.close()
