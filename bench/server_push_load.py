@@ -42,7 +42,8 @@ from tests.helpers.city_server import postgres_schema_url, sqlite_url  # noqa: E
 
 from city_server.admin import add_commune, add_user  # noqa: E402
 from city_server.db import make_engine, migrate, session_factory  # noqa: E402
-from commune_desk.protocol import Role  # noqa: E402
+from commune_desk.protocol import PROOF_LOGIN, Role  # noqa: E402
+from commune_desk.sync.device_key import DeviceKey  # noqa: E402
 
 
 @dataclass
@@ -219,6 +220,15 @@ def group_cpu_seconds(pgid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_list(spec: str) -> set[int]:
+    """CPUs of a taskset-style list such as ``0``, ``0,1`` or ``0-3``."""
+    cpus: set[int] = set()
+    for part in spec.split(","):
+        low, _, high = part.partition("-")
+        cpus |= set(range(int(low), int(high or low) + 1))
+    return cpus
+
+
 def free_port() -> int:
     """A free TCP port on 127.0.0.1."""
     with socket.socket() as sock:
@@ -258,9 +268,17 @@ async def enroll(
     async def one(username: str, unit: str) -> Device:
         async with sem:
             dev_id = uuid.uuid4()
+            key = DeviceKey.generate()  # logins prove a device key (as a PC's first login does)
+            nonce = (await client.post("/v1/auth/challenge", json={"device_id": str(dev_id)})).json()
             r = await client.post(
                 "/v1/auth/login",
-                json={"username": username, "password": "bench-pass", "device_id": str(dev_id)},
+                json={
+                    "username": username,
+                    "password": "bench-pass",
+                    "device_id": str(dev_id),
+                    "public_key": key.public_key,
+                    "proof": key.prove(PROOF_LOGIN, str(dev_id), nonce["nonce"]).model_dump(mode="json"),
+                },
             )
             r.raise_for_status()
             dev = Device(dev_id, r.json()["access_token"], unit)
@@ -398,6 +416,8 @@ async def main_async(args: argparse.Namespace, host: str, port: int) -> dict[str
         "baseline_raw_http_req_per_s": round(base_rps, 1),
         "push_req_per_s": round(len(lat) / elapsed, 1),
         "push_req_vs_raw_http": round(len(lat) / elapsed / base_rps, 3) if base_rps else None,
+        "server_cpus": args.server_cpus or "any",
+        "client_cpus": args.client_cpus or "any",
         "target_met": ops_per_s >= 2500 and percentile(lat, 99) < 0.5,
     }
 
@@ -426,6 +446,10 @@ def main() -> int:
     p.add_argument("--block", type=int, default=500, help="incoming numbers leased per device")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--server-log", default=os.devnull, help="file for the server's log")
+    p.add_argument(
+        "--server-cpus", default="", help="pin the server processes to these CPUs (taskset list, e.g. 0)"
+    )
+    p.add_argument("--client-cpus", default="", help="pin this load generator to these CPUs (e.g. 1)")
     args = p.parse_args()
     import contextlib
     import signal
@@ -445,8 +469,12 @@ def main() -> int:
         args.users = prepare(url, args.communes, max(1, args.devices // args.communes))
         port = free_port()
         log = stack.enter_context(open(args.server_log, "w"))  # noqa: SIM115 - closed by stack
+        pin = ["taskset", "-c", args.server_cpus] if args.server_cpus else []
+        if args.client_cpus:
+            os.sched_setaffinity(0, cpu_list(args.client_cpus))
         server = subprocess.Popen(
             [
+                *pin,
                 sys.executable,
                 "-m",
                 "city_server.cli",
