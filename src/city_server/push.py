@@ -257,7 +257,7 @@ class PushBatch:
                 if isinstance(value, str) and len(value) <= 36:
                     keys.add((entity.value, value))
             numbers |= self.numbers.keys_of(op.entity, op.fields)
-        rows = self.store.records({k[1] for k in keys}) if keys else []
+        rows = self.store.records(keys)
         self.records.update(dict.fromkeys(keys))
         for rec in rows:
             self.records[(rec.entity, rec.entity_id)] = rec
@@ -268,7 +268,7 @@ class PushBatch:
     def _get(self, entity: str, entity_id: str) -> RecordRow | None:
         key = (entity, entity_id)
         if key not in self.records:
-            found = self.store.records([entity_id], entity)
+            found = self.store.records([key])
             self.records[key] = found[0] if found else None
         return self.records[key]
 

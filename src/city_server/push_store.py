@@ -20,18 +20,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, or_, select, tuple_, update
+from sqlalchemy import Table, TextClause, and_, bindparam, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from city_server import push_pg
 from city_server.models import Commune, Device, NumberUse, OpResultRow, Record, SeqSkip, utcnow
 
-_RECORD = Record.__table__
-_RESULT = OpResultRow.__table__
-_USE = NumberUse.__table__
-_COMMUNE = Commune.__table__
-_DEVICE = Device.__table__
+_RECORD: Table = Record.__table__  # type: ignore[assignment]
+_RESULT: Table = OpResultRow.__table__  # type: ignore[assignment]
+_USE: Table = NumberUse.__table__  # type: ignore[assignment]
+_COMMUNE: Table = Commune.__table__  # type: ignore[assignment]
+_DEVICE: Table = Device.__table__  # type: ignore[assignment]
 
 
 @dataclass(slots=True, eq=False)
@@ -93,6 +94,10 @@ class PushStore:
     uses: list[UseRow] = field(default_factory=list)
     skip: tuple[int, int] | None = None
 
+    def __post_init__(self) -> None:
+        #: PostgreSQL gets fixed statements with array parameters (:mod:`city_server.push_pg`).
+        self.pg = self.session.get_bind().dialect.name == "postgresql"
+
     # -- reads -------------------------------------------------------------
 
     def lock_commune(self) -> tuple[int, datetime | None]:
@@ -106,38 +111,43 @@ class PushStore:
 
     def last_seq(self) -> int:
         """The device's last recorded seq (read under the commune lock: no push of it runs)."""
-        return int(
-            self.session.execute(
-                select(_DEVICE.c.last_seq).where(_DEVICE.c.id == self.device_id)
-            ).scalar_one()
-        )
+        query = select(_DEVICE.c.last_seq).where(_DEVICE.c.id == self.device_id)
+        return int(self.session.execute(query).scalar_one())
 
-    def stored_results(self, seqs: Iterable[int], op_ids: Iterable[str]) -> list[ResultRow]:
-        """Outcomes stored under this device's ``seqs`` or this commune's ``op_ids``."""
+    def stored_results(self, seqs: list[int], op_ids: list[str]) -> list[ResultRow]:
+        """Outcomes stored under this device's ``seqs`` or this commune's ``op_ids``
+        (op_ids are unique per commune: another commune's never shows through)."""
+        if self.pg:
+            params = {"device": self.device_id, "seqs": seqs, "commune": self.commune_id, "op_ids": op_ids}
+            return [ResultRow(*row) for row in self.session.execute(push_pg.SELECT_RESULTS, params)]
         t = _RESULT.c
-        rows = self.session.execute(
-            select(
-                t.device_id,
-                t.seq,
-                t.op_id,
-                t.status,
-                t.kind,
-                t.message,
-                t.version,
-                t.assigned_number,
-                t.conflict_id,
-            ).where(
-                or_(
-                    and_(t.device_id == self.device_id, t.seq.in_(list(seqs))),
-                    # op_ids are unique per commune: another commune's never shows through.
-                    and_(t.commune_id == self.commune_id, t.op_id.in_(list(op_ids))),
-                )
+        query = select(
+            t.device_id,
+            t.seq,
+            t.op_id,
+            t.status,
+            t.kind,
+            t.message,
+            t.version,
+            t.assigned_number,
+            t.conflict_id,
+        ).where(
+            or_(
+                and_(t.device_id == self.device_id, t.seq.in_(seqs)),
+                and_(t.commune_id == self.commune_id, t.op_id.in_(op_ids)),
             )
         )
-        return [ResultRow(*row) for row in rows]
+        return [ResultRow(*row) for row in self.session.execute(query)]
 
-    def records(self, entity_ids: Iterable[str], entity: str | None = None) -> list[RecordRow]:
-        """This commune's records with these ids (of ``entity`` only, when given)."""
+    def records(self, keys: Iterable[tuple[str, str]]) -> list[RecordRow]:
+        """This commune's records of these entities with these ids (keys: (entity, entity_id))."""
+        entities = sorted({k[0] for k in keys})
+        ids = sorted({k[1] for k in keys})
+        if not ids:
+            return []
+        if self.pg:
+            params = {"commune": self.commune_id, "entities": entities, "ids": ids}
+            return [RecordRow(*row) for row in self.session.execute(push_pg.SELECT_RECORDS, params)]
         t = _RECORD.c
         query = select(
             t.entity,
@@ -151,20 +161,24 @@ class PushStore:
             t.status,
             t.id,
             t.updated_at,
-        ).where(t.commune_id == self.commune_id, t.entity_id.in_(sorted(entity_ids)))
-        if entity is not None:
-            query = query.where(t.entity == entity)
+        ).where(t.commune_id == self.commune_id, t.entity.in_(entities), t.entity_id.in_(ids))
         return [RecordRow(*row) for row in self.session.execute(query)]
 
     def number_uses(self, keys: Iterable[tuple[str, int]]) -> list[UseRow]:
         """Uses of these (series, number) keys in this commune."""
+        ordered = sorted(keys)
+        if self.pg:
+            params = {
+                "commune": self.commune_id,
+                "series": [k[0] for k in ordered],
+                "numbers": [k[1] for k in ordered],
+            }
+            return [UseRow(*row) for row in self.session.execute(push_pg.SELECT_USES, params)]
         t = _USE.c
-        rows = self.session.execute(
-            select(t.series, t.number, t.entity, t.entity_id, t.voided).where(
-                t.commune_id == self.commune_id, tuple_(t.series, t.number).in_(sorted(keys))
-            )
+        query = select(t.series, t.number, t.entity, t.entity_id, t.voided).where(
+            t.commune_id == self.commune_id, tuple_(t.series, t.number).in_(ordered)
         )
-        return [UseRow(*row) for row in rows]
+        return [UseRow(*row) for row in self.session.execute(query)]
 
     # -- writes ------------------------------------------------------------
 
@@ -177,86 +191,95 @@ class PushStore:
                     device_id=self.device_id, first=self.skip[0], last=self.skip[1], declared_at=now
                 )
             )
-        if self.new_records:
-            self.session.execute(
-                insert(_RECORD),
-                [
-                    {
-                        "commune_id": self.commune_id,
-                        "entity": r.entity,
-                        "entity_id": r.entity_id,
-                        "version": r.version,
-                        "deleted": r.deleted,
-                        "fields": r.fields,
-                        "field_versions": r.field_versions,
-                        "change_seq": r.change_seq,
-                        "parent_id": r.parent_id,
-                        "status": r.status,
-                        "updated_at": r.updated_at or now,
-                    }
-                    for r in self.new_records
-                ],
-            )
-        changed = [r for r in records if r is not None and r.dirty and r.id is not None]
-        if changed:
-            self.session.execute(
-                update(_RECORD).where(_RECORD.c.id == bindparam("rid")),
-                [
-                    {
-                        "rid": r.id,
-                        "version": r.version,
-                        "deleted": r.deleted,
-                        "fields": r.fields,
-                        "field_versions": r.field_versions,
-                        "change_seq": r.change_seq,
-                        "status": r.status,
-                        "updated_at": r.updated_at or now,
-                    }
-                    for r in changed
-                ],
-            )
-        if self.results:
-            self.session.execute(
-                insert(_RESULT),
-                [
-                    {
-                        "device_id": r.device_id,
-                        "seq": r.seq,
-                        "op_id": r.op_id,
-                        "commune_id": self.commune_id,
-                        "status": r.status,
-                        "kind": r.kind,
-                        "message": r.message,
-                        "version": r.version,
-                        "assigned_number": r.assigned_number,
-                        "conflict_id": r.conflict_id,
-                        "created_at": now,
-                    }
-                    for r in self.results
-                ],
-            )
+        self._insert(
+            _RECORD,
+            push_pg.INSERT_RECORDS,
+            push_pg.RECORD_COLUMNS,
+            [
+                {
+                    "commune_id": self.commune_id,
+                    "entity": r.entity,
+                    "entity_id": r.entity_id,
+                    "version": r.version,
+                    "deleted": r.deleted,
+                    "fields": r.fields,
+                    "field_versions": r.field_versions,
+                    "change_seq": r.change_seq,
+                    "parent_id": r.parent_id,
+                    "status": r.status,
+                    "updated_at": r.updated_at or now,
+                }
+                for r in self.new_records
+            ],
+        )
+        changed = [
+            {
+                "rid": r.id,
+                "version": r.version,
+                "deleted": r.deleted,
+                "fields": r.fields,
+                "field_versions": r.field_versions,
+                "change_seq": r.change_seq,
+                "status": r.status,
+                "updated_at": r.updated_at or now,
+            }
+            for r in records
+            if r is not None and r.dirty and r.id is not None
+        ]
+        if changed and self.pg:
+            push_pg.update_records(self.session, changed)
+        elif changed:
+            self.session.execute(update(_RECORD).where(_RECORD.c.id == bindparam("rid")), changed)
+        self._insert(
+            _RESULT,
+            push_pg.INSERT_RESULTS,
+            push_pg.RESULT_COLUMNS,
+            [
+                {
+                    "device_id": r.device_id,
+                    "seq": r.seq,
+                    "op_id": r.op_id,
+                    "commune_id": self.commune_id,
+                    "status": r.status,
+                    "kind": r.kind,
+                    "message": r.message,
+                    "version": r.version,
+                    "assigned_number": r.assigned_number,
+                    "conflict_id": r.conflict_id,
+                    "created_at": now,
+                }
+                for r in self.results
+            ],
+        )
         self._write_uses(now)
         self._write_counters(change_seq, last_seq, now)
 
+    def _insert(
+        self, table: Table, pg_statement: TextClause, names: tuple[str, ...], rows: list[dict[str, Any]]
+    ) -> None:
+        if not rows:
+            return
+        if self.pg:
+            push_pg.insert_rows(self.session, pg_statement, names, rows)
+        else:
+            self.session.execute(insert(table), rows)
+
     def _write_uses(self, now: datetime) -> None:
-        new = [u for u in self.uses if u.new]
-        if new:
-            self.session.execute(
-                insert(_USE),
-                [
-                    {
-                        "commune_id": self.commune_id,
-                        "series": u.series,
-                        "number": u.number,
-                        "entity": u.entity,
-                        "entity_id": u.entity_id,
-                        "device_id": self.device_id,
-                        "voided": u.voided,
-                        "used_at": now,
-                    }
-                    for u in new
-                ],
-            )
+        new = [
+            {
+                "commune_id": self.commune_id,
+                "series": u.series,
+                "number": u.number,
+                "entity": u.entity,
+                "entity_id": u.entity_id,
+                "device_id": self.device_id,
+                "voided": u.voided,
+                "used_at": now,
+            }
+            for u in self.uses
+            if u.new
+        ]
+        self._insert(_USE, push_pg.INSERT_USES, push_pg.USE_COLUMNS, new)
         voided = [u for u in self.uses if not u.new]  # earlier uses this batch voided
         if voided:
             t = _USE.c
