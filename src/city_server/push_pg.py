@@ -17,7 +17,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, TextClause, text
+from sqlalchemy import Table, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -28,11 +28,6 @@ _DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 
 def _array_type(table: Table, column: str) -> str:
     return f"{table.c[column].type.compile(dialect=_DIALECT)}[]"
-
-
-def _insert(table: Table, columns: Sequence[str]) -> TextClause:
-    arrays = ", ".join(f"CAST(:{c} AS {_array_type(table, c)})" for c in columns)
-    return text(f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays})")
 
 
 RECORD_COLUMNS = (
@@ -67,15 +62,31 @@ _RESULT: Table = OpResultRow.__table__  # type: ignore[assignment]
 _USE: Table = NumberUse.__table__  # type: ignore[assignment]
 _JSON_COLUMNS = frozenset({"fields", "field_versions"})
 
-INSERT_RECORDS = _insert(_RECORD, RECORD_COLUMNS)
-INSERT_RESULTS = _insert(_RESULT, RESULT_COLUMNS)
-INSERT_USES = _insert(_USE, USE_COLUMNS)
 _UPDATED = ("version", "deleted", "fields", "field_versions", "change_seq", "status", "updated_at")
-UPDATE_RECORDS = text(
-    f"UPDATE record AS r SET {', '.join(f'{c} = u.{c}' for c in _UPDATED)} "
-    f"FROM unnest(CAST(:id AS BIGINT[]), "
-    f"{', '.join(f'CAST(:{c} AS {_array_type(_RECORD, c)})' for c in _UPDATED)}) "
-    f"AS u(id, {', '.join(_UPDATED)}) WHERE r.id = u.id"
+
+
+def _arrays(table: Table, names: Sequence[str], prefix: str) -> str:
+    return ", ".join(f"CAST(:{prefix}{c} AS {_array_type(table, c)})" for c in names)
+
+
+def _insert_cte(table: Table, names: Sequence[str], prefix: str) -> str:
+    return (
+        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({_arrays(table, names, prefix)})"
+    )
+
+
+#: Everything a batch writes, in one statement (one round trip, one plan, prepared once):
+#: new records, changed records, results, numbers taken, the commune's change sequence, the
+#: device's last seq. Parts without rows get empty arrays. The CTEs touch disjoint rows.
+WRITE_ALL = text(
+    f"WITH new_records AS ({_insert_cte(_RECORD, RECORD_COLUMNS, 'r_')}), "
+    f"changed_records AS (UPDATE record AS r SET {', '.join(f'{c} = u.{c}' for c in _UPDATED)} "
+    f"FROM unnest(CAST(:c_id AS BIGINT[]), {_arrays(_RECORD, _UPDATED, 'c_')}) "
+    f"AS u(id, {', '.join(_UPDATED)}) WHERE r.id = u.id), "
+    f"results AS ({_insert_cte(_RESULT, RESULT_COLUMNS, 'o_')}), "
+    f"uses AS ({_insert_cte(_USE, USE_COLUMNS, 'n_')}), "
+    "counter AS (UPDATE commune SET change_seq = CAST(:change_seq AS BIGINT) WHERE id = :commune) "
+    "UPDATE device SET last_seq = CAST(:last_seq AS BIGINT), last_seen_at = :now WHERE id = :device"
 )
 SELECT_RESULTS = text(
     "SELECT device_id, seq, op_id, status, kind, message, version, assigned_number, conflict_id "
@@ -94,22 +105,30 @@ SELECT_USES = text(
 )
 
 
-def columns(rows: Sequence[dict[str, Any]], names: Sequence[str]) -> dict[str, list[Any]]:
-    """Rows as one list per column (JSON columns as JSON text), the parameters of the arrays."""
+def _columns(rows: Sequence[dict[str, Any]], names: Sequence[str], prefix: str) -> dict[str, list[Any]]:
+    """Rows as one list per column (JSON columns as JSON text): the arrays' parameters."""
     return {
-        n: [json.dumps(r[n]) for r in rows] if n in _JSON_COLUMNS else [r[n] for r in rows] for n in names
+        prefix + n: [json.dumps(r[n]) for r in rows] if n in _JSON_COLUMNS else [r[n] for r in rows]
+        for n in names
     }
 
 
-def insert_rows(
-    session: Session, statement: TextClause, names: Sequence[str], rows: list[dict[str, Any]]
+def write_all(
+    session: Session,
+    *,
+    records: list[dict[str, Any]],
+    changed: list[dict[str, Any]],
+    results: list[dict[str, Any]],
+    uses: list[dict[str, Any]],
+    counters: dict[str, Any],
 ) -> None:
-    """Insert ``rows`` with one of the ``INSERT_*`` statements."""
-    session.execute(statement, columns(rows, names))
-
-
-def update_records(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Write back changed records (``rows`` keyed like the table's columns, ``rid`` the id)."""
-    params = columns(rows, _UPDATED)
-    params["id"] = [r["rid"] for r in rows]
-    session.execute(UPDATE_RECORDS, params)
+    """Run :data:`WRITE_ALL` (rows keyed by column names; ``changed`` rows carry ``rid``)."""
+    params = {
+        **_columns(records, RECORD_COLUMNS, "r_"),
+        **_columns(changed, _UPDATED, "c_"),
+        "c_id": [r["rid"] for r in changed],
+        **_columns(results, RESULT_COLUMNS, "o_"),
+        **_columns(uses, USE_COLUMNS, "n_"),
+        **counters,
+    }
+    session.execute(WRITE_ALL, params)

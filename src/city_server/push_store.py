@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, TextClause, and_, bindparam, insert, or_, select, tuple_, update
+from sqlalchemy import Table, and_, bindparam, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -183,7 +183,8 @@ class PushStore:
     # -- writes ------------------------------------------------------------
 
     def write(self, records: Iterable[RecordRow | None], change_seq: int, last_seq: int) -> None:
-        """Everything the batch did, one statement per table and kind of change."""
+        """Everything the batch did: one statement on PostgreSQL, one per table and kind of
+        change on SQLite."""
         now = utcnow()
         if self.skip is not None:
             self.session.execute(
@@ -191,27 +192,34 @@ class PushStore:
                     device_id=self.device_id, first=self.skip[0], last=self.skip[1], declared_at=now
                 )
             )
-        self._insert(
-            _RECORD,
-            push_pg.INSERT_RECORDS,
-            push_pg.RECORD_COLUMNS,
-            [
-                {
-                    "commune_id": self.commune_id,
-                    "entity": r.entity,
-                    "entity_id": r.entity_id,
-                    "version": r.version,
-                    "deleted": r.deleted,
-                    "fields": r.fields,
-                    "field_versions": r.field_versions,
-                    "change_seq": r.change_seq,
-                    "parent_id": r.parent_id,
-                    "status": r.status,
-                    "updated_at": r.updated_at or now,
-                }
-                for r in self.new_records
-            ],
-        )
+        voided = [u for u in self.uses if not u.new]  # earlier uses this batch voided
+        if voided:
+            t = _USE.c
+            self.session.execute(
+                update(_USE)
+                .where(
+                    t.commune_id == self.commune_id, t.series == bindparam("s"), t.number == bindparam("n")
+                )
+                .values(voided=True),
+                [{"s": u.series, "n": u.number} for u in voided],
+            )
+        cid, dev = self.commune_id, self.device_id
+        new = [
+            {
+                "commune_id": cid,
+                "entity": r.entity,
+                "entity_id": r.entity_id,
+                "version": r.version,
+                "deleted": r.deleted,
+                "fields": r.fields,
+                "field_versions": r.field_versions,
+                "change_seq": r.change_seq,
+                "parent_id": r.parent_id,
+                "status": r.status,
+                "updated_at": r.updated_at or now,
+            }
+            for r in self.new_records
+        ]
         changed = [
             {
                 "rid": r.id,
@@ -226,71 +234,55 @@ class PushStore:
             for r in records
             if r is not None and r.dirty and r.id is not None
         ]
-        if changed and self.pg:
-            push_pg.update_records(self.session, changed)
-        elif changed:
-            self.session.execute(update(_RECORD).where(_RECORD.c.id == bindparam("rid")), changed)
-        self._insert(
-            _RESULT,
-            push_pg.INSERT_RESULTS,
-            push_pg.RESULT_COLUMNS,
-            [
-                {
-                    "device_id": r.device_id,
-                    "seq": r.seq,
-                    "op_id": r.op_id,
-                    "commune_id": self.commune_id,
-                    "status": r.status,
-                    "kind": r.kind,
-                    "message": r.message,
-                    "version": r.version,
-                    "assigned_number": r.assigned_number,
-                    "conflict_id": r.conflict_id,
-                    "created_at": now,
-                }
-                for r in self.results
-            ],
-        )
-        self._write_uses(now)
-        self._write_counters(change_seq, last_seq, now)
-
-    def _insert(
-        self, table: Table, pg_statement: TextClause, names: tuple[str, ...], rows: list[dict[str, Any]]
-    ) -> None:
-        if not rows:
-            return
-        if self.pg:
-            push_pg.insert_rows(self.session, pg_statement, names, rows)
-        else:
-            self.session.execute(insert(table), rows)
-
-    def _write_uses(self, now: datetime) -> None:
-        new = [
+        results = [
             {
-                "commune_id": self.commune_id,
+                "device_id": r.device_id,
+                "seq": r.seq,
+                "op_id": r.op_id,
+                "commune_id": cid,
+                "status": r.status,
+                "kind": r.kind,
+                "message": r.message,
+                "version": r.version,
+                "assigned_number": r.assigned_number,
+                "conflict_id": r.conflict_id,
+                "created_at": now,
+            }
+            for r in self.results
+        ]
+        uses = [
+            {
+                "commune_id": cid,
                 "series": u.series,
                 "number": u.number,
                 "entity": u.entity,
                 "entity_id": u.entity_id,
-                "device_id": self.device_id,
+                "device_id": dev,
                 "voided": u.voided,
                 "used_at": now,
             }
             for u in self.uses
             if u.new
         ]
-        self._insert(_USE, push_pg.INSERT_USES, push_pg.USE_COLUMNS, new)
-        voided = [u for u in self.uses if not u.new]  # earlier uses this batch voided
-        if voided:
-            t = _USE.c
-            self.session.execute(
-                update(_USE)
-                .where(
-                    t.commune_id == self.commune_id, t.series == bindparam("s"), t.number == bindparam("n")
-                )
-                .values(voided=True),
-                [{"s": u.series, "n": u.number} for u in voided],
+        if self.pg:
+            counters = {
+                "change_seq": change_seq,
+                "commune": cid,
+                "last_seq": last_seq,
+                "now": now,
+                "device": dev,
+            }
+            push_pg.write_all(
+                self.session, records=new, changed=changed, results=results, uses=uses, counters=counters
             )
+        else:
+            for table, rows in ((_RECORD, new), (_RESULT, results), (_USE, uses)):
+                if rows:
+                    self.session.execute(insert(table), rows)
+            if changed:
+                self.session.execute(update(_RECORD).where(_RECORD.c.id == bindparam("rid")), changed)
+            self._write_counters(change_seq, last_seq, now)
+        self._sync_session(change_seq, last_seq, now)
 
     def _write_counters(self, change_seq: int, last_seq: int, now: datetime) -> None:
         """The commune's change sequence and the device's last seq and last contact."""
@@ -300,7 +292,10 @@ class PushStore:
         self.session.execute(
             update(_DEVICE).where(_DEVICE.c.id == self.device_id).values(last_seq=last_seq, last_seen_at=now)
         )
-        # The session's copies of these rows (if loaded) say what the database now holds.
+
+    def _sync_session(self, change_seq: int, last_seq: int, now: datetime) -> None:
+        """The session's copies of the commune and device rows (if loaded) say what the
+        database now holds (a relay or carry import reads them after the batch)."""
         commune = self.session.identity_map.get(identity_key(Commune, self.commune_id))
         if commune is not None:
             set_committed_value(commune, "change_seq", change_seq)
