@@ -118,7 +118,12 @@ class PushStore:
         """Outcomes stored under this device's ``seqs`` or this commune's ``op_ids``
         (op_ids are unique per commune: another commune's never shows through)."""
         if self.pg:
-            params = {"device": self.device_id, "seqs": seqs, "commune": self.commune_id, "op_ids": op_ids}
+            params = {
+                "device": self.device_id,
+                "seqs": seqs,
+                "commune": self.commune_id,
+                "op_ids": push_pg.as_json(op_ids),
+            }
             return [ResultRow(*row) for row in self.session.execute(push_pg.SELECT_RESULTS, params)]
         t = _RESULT.c
         query = select(
@@ -146,7 +151,11 @@ class PushStore:
         if not ids:
             return []
         if self.pg:
-            params = {"commune": self.commune_id, "entities": entities, "ids": ids}
+            params = {
+                "commune": self.commune_id,
+                "entities": push_pg.as_json(entities),
+                "ids": push_pg.as_json(ids),
+            }
             return [RecordRow(*row) for row in self.session.execute(push_pg.SELECT_RECORDS, params)]
         t = _RECORD.c
         query = select(
@@ -168,11 +177,8 @@ class PushStore:
         """Uses of these (series, number) keys in this commune."""
         ordered = sorted(keys)
         if self.pg:
-            params = {
-                "commune": self.commune_id,
-                "series": [k[0] for k in ordered],
-                "numbers": [k[1] for k in ordered],
-            }
+            keys_json = push_pg.as_json([{"series": k[0], "number": k[1]} for k in ordered])
+            params = {"commune": self.commune_id, "keys": keys_json}
             return [UseRow(*row) for row in self.session.execute(push_pg.SELECT_USES, params)]
         t = _USE.c
         query = select(t.series, t.number, t.entity, t.entity_id, t.voided).where(
