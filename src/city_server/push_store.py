@@ -15,8 +15,8 @@ effect.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -67,6 +67,11 @@ class ResultRow:
     version: int | None = None
     assigned_number: int | None = None
     conflict_id: str | None = None
+
+
+#: Columns read into the rows above, in their fields' order (``dirty`` is the batch's own).
+_RECORD_READ = [f.name for f in fields(RecordRow) if f.name != "dirty"]
+_RESULT_READ = [f.name for f in fields(ResultRow)]
 
 
 @dataclass(slots=True, eq=False)
@@ -126,17 +131,7 @@ class PushStore:
             }
             return [ResultRow(*row) for row in self.session.execute(push_pg.SELECT_RESULTS, params)]
         t = _RESULT.c
-        query = select(
-            t.device_id,
-            t.seq,
-            t.op_id,
-            t.status,
-            t.kind,
-            t.message,
-            t.version,
-            t.assigned_number,
-            t.conflict_id,
-        ).where(
+        query = select(*(t[name] for name in _RESULT_READ)).where(
             or_(
                 and_(t.device_id == self.device_id, t.seq.in_(seqs)),
                 and_(t.commune_id == self.commune_id, t.op_id.in_(op_ids)),
@@ -144,7 +139,7 @@ class PushStore:
         )
         return [ResultRow(*row) for row in self.session.execute(query)]
 
-    def records(self, keys: Iterable[tuple[str, str]]) -> list[RecordRow]:
+    def records(self, keys: Collection[tuple[str, str]]) -> list[RecordRow]:
         """This commune's records of these entities with these ids (keys: (entity, entity_id))."""
         entities = sorted({k[0] for k in keys})
         ids = sorted({k[1] for k in keys})
@@ -158,19 +153,9 @@ class PushStore:
             }
             return [RecordRow(*row) for row in self.session.execute(push_pg.SELECT_RECORDS, params)]
         t = _RECORD.c
-        query = select(
-            t.entity,
-            t.entity_id,
-            t.version,
-            t.deleted,
-            t.fields,
-            t.field_versions,
-            t.change_seq,
-            t.parent_id,
-            t.status,
-            t.id,
-            t.updated_at,
-        ).where(t.commune_id == self.commune_id, t.entity.in_(entities), t.entity_id.in_(ids))
+        query = select(*(t[name] for name in _RECORD_READ)).where(
+            t.commune_id == self.commune_id, t.entity.in_(entities), t.entity_id.in_(ids)
+        )
         return [RecordRow(*row) for row in self.session.execute(query)]
 
     def number_uses(self, keys: Iterable[tuple[str, int]]) -> list[UseRow]:
