@@ -25,6 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from commune_desk.paths import PRIVATE_DIR_MODE, AppPaths
+from commune_desk.ui.import_scan import scan_imports_cheaply
+
+# Before anything heavy is imported: PySide's import hook would keep the source of every
+# module (SQLAlchemy, pydantic, the services) in memory (see ``ui.import_scan``).
+scan_imports_cheaply()
 
 log = logging.getLogger(__name__)
 
