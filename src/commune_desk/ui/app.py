@@ -80,7 +80,6 @@ class DesktopApp:
         first_run: bool = True,
         auto_backup: bool = False,
     ) -> None:
-        from commune_desk.ui.backups import BackupScheduler, ask_restore
         from commune_desk.ui.context import StoreEvents, UiContext
         from commune_desk.ui.errors import ErrorReporter, setup_logging
         from commune_desk.ui.i18n import Translations
@@ -116,19 +115,29 @@ class DesktopApp:
         self.ctx.before_store = self.start_opening
         from commune_desk.ui.session import ClerkSession
 
-        self.ctx.session = ClerkSession()
+        self.ctx.session = ClerkSession(watch_input=False)  # from the first paint on
         self.session_ui: Any = None
         self.translations.install(lang or self.ui_settings.language)
-        self.backups = BackupScheduler(self.ctx)
-        self.ctx.extras["backups"] = self.backups
+        self._backups: Any = None  # built when first needed: after the window's first paint
         self._auto_backup = auto_backup
         #: Asks whether to restore the offered backup after an accident (tests replace it).
-        self.ask_restore = lambda text: ask_restore(self.window, text)
+        self.ask_restore = lambda text: _ask_restore(self.window, text)
         self._first_run = first_run
         self.window: Any = None
         self._closed = False
         self._open_started = False
         self._sync_ready = False
+
+    @property
+    def backups(self) -> Any:
+        """The automatic backups' scheduler (GUI thread; built on first use, so its module
+        is not imported before the window's first paint)."""
+        if self._backups is None:
+            from commune_desk.ui.backups import BackupScheduler
+
+            self._backups = BackupScheduler(self.ctx)
+            self.ctx.extras["backups"] = self._backups
+        return self._backups
 
     # -- opening the store ------------------------------------------------------------
 
@@ -173,6 +182,7 @@ class DesktopApp:
             self.qt_app.exit(1)
             return
         if not self._closed:
+            self.ctx.session.watch_input()  # already, unless the window never painted
             self.tasks.run_on_store(lambda: _build_sync_engine(context), self._on_engine_built)
             if self._auto_backup:
                 self.backups.start()
@@ -272,7 +282,10 @@ class DesktopApp:
         return self.window
 
     def _on_painted(self) -> None:
-        """GUI thread, just after the window's first paint: let the store open."""
+        """GUI thread, just after the window's first paint: note the clerk's input from now
+        on, let the store open."""
+        self.ctx.session.watch_input()
+        _ = self.backups  # before any page that shows the backups' state is built
         self._painted.set()
         self.start_opening()
 
@@ -301,7 +314,8 @@ class DesktopApp:
             return
         self._closed = True
         self._painted.set()  # an opening still waiting for the paint must not delay the shutdown
-        self.backups.stop()
+        if self._backups is not None:
+            self._backups.stop()
         if self.session_ui is not None:
             self.session_ui.close()
         self.ctx.session.stop()
@@ -318,7 +332,7 @@ class DesktopApp:
         if self.window is not None:
             self.window.deleteLater()
             self.window = None
-        for obj in (self.events, self.tasks, self.sync, self.ctx.session, self.backups):
+        for obj in (self.events, self.tasks, self.sync, self.ctx.session, self._backups):
             if obj is not None:
                 obj.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -330,6 +344,13 @@ class DesktopApp:
                 log.exception("error while closing the store")
         self.translations.uninstall()
         sys.excepthook = sys.__excepthook__
+
+
+def _ask_restore(window: Any, text: str) -> bool:
+    """Whether the clerk chooses to restore the offered backup (see ``ui.backups``)."""
+    from commune_desk.ui.backups import ask_restore
+
+    return bool(ask_restore(window, text))
 
 
 def _log_folder(paths: AppPaths) -> Path:
