@@ -116,7 +116,7 @@ class DesktopApp:
         from commune_desk.ui.session import ClerkSession
 
         self.ctx.session = ClerkSession(watch_input=False)  # from the first paint on
-        self.session_ui: Any = None
+        self._session_ui: Any = None
         self.translations.install(lang or self.ui_settings.language)
         self._backups: Any = None  # built when first needed: after the window's first paint
         self._auto_backup = auto_backup
@@ -263,27 +263,50 @@ class DesktopApp:
         """Build the main window (pages are built when first shown).
 
         The store opens just after the window's first paint: on a slow PC the clerk
-        sees the window at once, and the opening does not compete with painting.
+        sees the window at once, and the opening does not compete with painting. The
+        sign-in screen (and the clerk badge, Ctrl+L) is added in the event-loop turn
+        right after that paint, before the first page is built; the shell it covers
+        shows no record (nothing is read before the store opens).
         """
-        from PySide6.QtCore import QTimer
 
         from commune_desk.ui.first_paint import after_first_paint
         from commune_desk.ui.main_window import MainWindow
-        from commune_desk.ui.session_ui import attach_session
 
         if not self._opened.done():
             self._painted.clear()
         self.window = MainWindow(self.ctx)
         self.window.resize(1366, 740)
-        after_first_paint(self.window, lambda: QTimer.singleShot(OPEN_DELAY_MS, self._on_painted))
-        self.session_ui = attach_session(self.ctx, self.window)
+        after_first_paint(self.window, self._after_first_paint)
         if self.sync is not None:
             self.sync.start()
         return self.window
 
+    @property
+    def session_ui(self) -> Any:
+        """The sign-in screen, badge and Ctrl+L of the window (added on first use, at the
+        latest just after the window's first paint); None before there is a window."""
+        if self._session_ui is None and self.window is not None and not self._closed:
+            from commune_desk.ui.session_ui import attach_session
+
+            self._session_ui = attach_session(self.ctx, self.window)
+        return self._session_ui
+
+    def _attach_session(self) -> None:
+        _ = self.session_ui  # the property attaches it
+
+    def _after_first_paint(self) -> None:
+        """GUI thread, at the window's first paint: add the sign-in screen at once (before
+        the first page, which is built later), open the store a little later."""
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self._attach_session)
+        QTimer.singleShot(OPEN_DELAY_MS, self._on_painted)
+
     def _on_painted(self) -> None:
         """GUI thread, just after the window's first paint: note the clerk's input from now
         on, let the store open."""
+        if self._closed:  # the window went away before this timer fired
+            return
         self.ctx.session.watch_input()
         _ = self.backups  # before any page that shows the backups' state is built
         self._painted.set()
@@ -316,8 +339,8 @@ class DesktopApp:
         self._painted.set()  # an opening still waiting for the paint must not delay the shutdown
         if self._backups is not None:
             self._backups.stop()
-        if self.session_ui is not None:
-            self.session_ui.close()
+        if self._session_ui is not None:
+            self._session_ui.close()
         self.ctx.session.stop()
         if self.window is not None:
             self.window.close()
