@@ -78,3 +78,28 @@ def test_closing_before_the_first_paint_leaves_nothing_behind(started: Any, qtbo
     qtbot.wait(100)  # the paint's timers, had they survived, would have fired by now
     assert desktop._backups is None  # noqa: SLF001
     assert desktop.session_ui is None
+
+
+def test_the_rail_is_finished_after_the_first_paint(started: Any, qtbot: Any) -> None:
+    """Focus and page keys of the navigation rail, set just after the first paint."""
+    from PySide6.QtCore import Qt
+
+    desktop = started
+    window = desktop.create_window()
+    window.show()
+
+    def keys() -> list[Any]:
+        return [window.rail.item(n).data(Qt.ItemDataRole.UserRole) for n in range(window.rail.count())]
+
+    qtbot.waitUntil(lambda: keys() == window.page_keys(), timeout=10_000)
+    assert window.rail.focusPolicy() == Qt.FocusPolicy.StrongFocus
+
+
+def test_a_page_asked_for_before_the_paint_finishes_the_rail(started: Any) -> None:
+    """A page shown before any paint (a test, a script) still gets a finished rail."""
+    from PySide6.QtCore import Qt
+
+    window = started.create_window()
+    window.show_page("dossiers")
+    assert window.rail.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    assert window.rail.currentItem().data(Qt.ItemDataRole.UserRole) == "dossiers"
