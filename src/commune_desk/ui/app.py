@@ -268,7 +268,6 @@ class DesktopApp:
         right after that paint, before the first page is built; the shell it covers
         shows no record (nothing is read before the store opens).
         """
-
         from commune_desk.ui.first_paint import after_first_paint
         from commune_desk.ui.main_window import MainWindow
 
@@ -308,7 +307,6 @@ class DesktopApp:
         if self._closed:  # the window went away before this timer fired
             return
         self.ctx.session.watch_input()
-        _ = self.backups  # before any page that shows the backups' state is built
         self._painted.set()
         self.start_opening()
 
