@@ -48,7 +48,7 @@ def test_no_page_is_shown_without_the_sign_in_screen_over_it(started: Any, qtbot
 
 
 def test_the_idle_lock_watches_input_from_the_first_paint(
-    started: Any, qtbot: Any, keys: Any, idle: Any, signer: Any
+    started: Any, qtbot: Any, idle: Any, signer: Any, idle_lock: Any
 ) -> None:
     """Started the real way, typing keeps the PC open and doing nothing locks it."""
     desktop = started
@@ -58,15 +58,7 @@ def test_the_idle_lock_watches_input_from_the_first_paint(
     signer(desktop)
     intake = window.show_page("intake")
     idle(desktop)
-    session = desktop.ctx.session
-    session.set_lock_after_ms(600)
-    for _ in range(6):
-        keys(intake.name_edit, "b")
-        qtbot.wait(150)
-    assert session.signed_in
-    qtbot.waitUntil(lambda: not session.signed_in, timeout=5_000)
-    assert desktop.session_ui.lock_screen.isVisible()
-    assert intake.name_edit.text() == "bbbbbb"
+    idle_lock(desktop, intake.name_edit, "b")
 
 
 def test_closing_before_the_first_paint_leaves_nothing_behind(started: Any, qtbot: Any) -> None:
