@@ -50,7 +50,6 @@ def test_a_run_of_commits_is_checkpointed_without_a_pause(tmp_path: Path) -> Non
     path = tmp_path / "s.sqlite3"
     store = open_store(path)
     try:
-        store.checkpointer.quiet = 60.0  # no pause will ever be long enough
         _insert(store, 400)
         assert _wait_for(lambda: store.checkpointer.checkpoints >= 2)
         with store.read() as session:
@@ -61,7 +60,7 @@ def test_a_run_of_commits_is_checkpointed_without_a_pause(tmp_path: Path) -> Non
 
 def test_a_vanished_store_file_is_not_created_again(tmp_path: Path) -> None:
     path = tmp_path / "gone.sqlite3"
-    checkpointer = Checkpointer(path, quiet=0.01)
+    checkpointer = Checkpointer(path, poll=0.01)
     try:
         checkpointer.on_commit(None)
         time.sleep(0.2)
