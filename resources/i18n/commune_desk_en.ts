@@ -298,6 +298,10 @@ IT staff move it with the COMMUNE_DESK_BACKUP_DIR environment variable.</transla
         <translation>ID number</translation>
     </message>
     <message>
+        <source>Ngày sinh</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
         <source>Điện thoại</source>
         <translation>Phone</translation>
     </message>
@@ -880,6 +884,10 @@ Please send this file to IT support.</translation>
         <translation>12-digit CCCD or 9-digit CMND</translation>
     </message>
     <message>
+        <source>Không bắt buộc, ví dụ: 05/09/1987</source>
+        <translation>Optional, e.g. 05/09/1987</translation>
+    </message>
+    <message>
         <source>Không bắt buộc</source>
         <translation>Optional</translation>
     </message>
@@ -890,6 +898,10 @@ Please send this file to IT support.</translation>
     <message>
         <source>Số CCCD/CMND *</source>
         <translation>ID number *</translation>
+    </message>
+    <message>
+        <source>Ngày sinh</source>
+        <translation>Date of birth</translation>
     </message>
     <message>
         <source>Điện thoại</source>
@@ -988,8 +1000,16 @@ Please send this file to IT support.</translation>
         <translation>The birth year does not match the CCCD.</translation>
     </message>
     <message>
+        <source>Ngày sinh ở sau ngày hôm nay.</source>
+        <translation>The date of birth is after today.</translation>
+    </message>
+    <message>
         <source>Số CCCD/CMND không hợp lệ.</source>
         <translation>Invalid ID number.</translation>
+    </message>
+    <message>
+        <source>Ngày sinh ghi ngày/tháng/năm, ví dụ 05/09/1987.</source>
+        <translation>Write the date of birth day/month/year, e.g. 05/09/1987.</translation>
     </message>
 </context>
 <context>
@@ -1831,6 +1851,10 @@ Please send this file to IT support.</translation>
     <message>
         <source>Việc này chỉ dành cho lãnh đạo hoặc người được đơn vị giao quyền.</source>
         <translation>Only a leader, or someone the office has given this task, may do this.</translation>
+    </message>
+    <message>
+        <source>Máy này đồng bộ bằng tài khoản {sync_user}, không có quyền làm việc này: máy chủ thành phố sẽ từ chối. Hãy để lãnh đạo đăng nhập trong ứng dụng và làm ở đó.</source>
+        <translation>This PC syncs as {sync_user}, who may not do this: the city server will refuse it. Have a leader sign in to the application and do it there.</translation>
     </message>
     <message>
         <source>Lần đầu đăng nhập trên máy này cần kết nối máy chủ thành phố để kiểm tra mật khẩu. Hãy thử lại khi có mạng.</source>

@@ -398,6 +398,11 @@ MESSAGES: dict[str, str] = {
     "permission_denied": QT_TRANSLATE_NOOP(
         "Messages", "Việc này chỉ dành cho lãnh đạo hoặc người được đơn vị giao quyền."
     ),
+    "sync_user_forbidden": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Máy này đồng bộ bằng tài khoản {sync_user}, không có quyền làm việc này: máy chủ "
+        "thành phố sẽ từ chối. Hãy để lãnh đạo đăng nhập trong ứng dụng và làm ở đó.",
+    ),
     "needs_online_sign_in": QT_TRANSLATE_NOOP(
         "Messages",
         "Lần đầu đăng nhập trên máy này cần kết nối máy chủ thành phố để kiểm tra mật "

@@ -10,13 +10,20 @@ conflict, so its lists are not empty.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: one run at a time is the operator's business there
+    fcntl = None  # type: ignore[assignment]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -60,7 +67,8 @@ def main(out: Path = DEFAULT_OUT, *, dossiers: int = 600, lang: str = "vi") -> l
     state = os.environ.get(STATE_DIR_ENV)
     os.environ[STATE_DIR_ENV] = tempfile.mkdtemp(prefix="commune-desk-screenshots-state-")
     try:
-        return _render(out, dossiers=dossiers, lang=lang)
+        with _scratch_folders_held():
+            return _render(out, dossiers=dossiers, lang=lang)
     finally:
         shutil.rmtree(os.environ[STATE_DIR_ENV], ignore_errors=True)
         if state is None:
@@ -69,6 +77,26 @@ def main(out: Path = DEFAULT_OUT, *, dossiers: int = 600, lang: str = "vi") -> l
             os.environ[STATE_DIR_ENV] = state
         detect.candidate_roots = plugged_in
         _stop_file_logging()  # its folder was a scratch folder, now deleted
+
+
+@contextlib.contextmanager
+def _scratch_folders_held() -> Iterator[None]:
+    """Hold the fixed scratch folders for this run alone.
+
+    The folders keep fixed names so the paths the pages show (and so the images) are the
+    same on every run; two runs on one machine at once (two checkouts' suites) would then
+    delete each other's stores. An exclusive lock on a file next to them makes the second
+    run wait for the first instead.
+    """
+    lock_path = Path(tempfile.gettempdir()) / "CommuneDesk-screenshots.lock"
+    with open(lock_path, "a+b") as lock_file:
+        if fcntl is not None:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
 
 
 def _stop_file_logging() -> None:
@@ -125,6 +153,7 @@ def _render(out: Path, *, dossiers: int, lang: str) -> list[Path]:
             _key(intake.procedure_search, "Return")  # choose the highlighted procedure
             _type(intake.name_edit, "Đặng Thị Đào")
             _type(intake.id_edit, "001190012345")
+            _type(intake.birth_edit, "12/03/1990")
             _type(intake.phone_edit, "0912345678")
             _type(intake.address_edit, "Thôn Đoài, xã Đông Anh, Hà Nội")
             intake._appointment_debounce.flush()  # noqa: SLF001 - show the live date now

@@ -4,11 +4,17 @@ Tab reaches the Save button, and every message says the right thing in the right
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+
+from commune_desk.ui.pages.intake import parse_birth_date
 
 NAME = "Đặng Thị Đào"
 #: The style-sheet role that gives each kind of message its look.
@@ -172,3 +178,57 @@ def test_the_phone_message_names_the_rule_that_is_broken(desktop: Any, idle: Any
     page.phone_edit.clear()
     ime(page.phone_edit, "+84 912 345 678")
     assert page.phone_error.text() == ""
+
+
+def test_the_date_of_birth_is_typed_checked_against_the_cccd_and_saved(
+    desktop: Any, qtbot: Any, idle: Any, ime: Any
+) -> None:
+    """ID_NUMBER says born in 1990: a 1987 date is refused next to the field, 1990 is kept."""
+    page = _page(desktop, idle)
+    ime(page.procedure_search, "dang ky khai sinh")
+    QTest.keyClick(page.procedure_search, Qt.Key.Key_Return)
+    ime(page.name_edit, NAME)
+    QTest.keyClick(page.name_edit, Qt.Key.Key_Tab)
+    ime(page.id_edit, ID_NUMBER)
+    QTest.keyClick(page.id_edit, Qt.Key.Key_Tab)
+    assert page.birth_edit.hasFocus()  # the date of birth comes right after the number
+    ime(page.birth_edit, "05/09/1987")
+    assert page.birth_error.text() == "Năm sinh không khớp với số CCCD."
+    QTest.keyClick(page.birth_edit, Qt.Key.Key_Return)
+    idle(desktop)
+    assert _dossiers(desktop) == 0 and page.birth_edit.hasFocus()
+    assert page.name_edit.text() == NAME  # nothing typed is lost
+    page.birth_edit.clear()
+    ime(page.birth_edit, "5.9.19")  # half-typed: no complaint yet
+    assert page.birth_error.text() == ""
+    QTest.keyClick(page.birth_edit, Qt.Key.Key_Return)  # saving checks it: still not a date
+    assert page.birth_error.text() == "Ngày sinh ghi ngày/tháng/năm, ví dụ 05/09/1987."
+    assert _dossiers(desktop) == 0
+    page.birth_edit.clear()
+    ime(page.birth_edit, "5-9-1990")
+    assert page.birth_error.text() == ""
+    QTest.keyClick(page.birth_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.last_slip is not None, timeout=10_000)
+    saved = desktop.call_on_store(lambda: desktop.ctx.services.get_dossier(page.last_dossier.id))
+    assert saved.date_of_birth == date(1990, 9, 5)
+    assert page.birth_edit.text() == ""  # cleared for the next citizen
+
+
+@given(
+    st.dates(min_value=date(1800, 1, 1), max_value=date(2200, 12, 31)), st.sampled_from("/-."), st.booleans()
+)
+def test_a_date_of_birth_is_read_day_first_whatever_the_separator(
+    born: date, separator: str, padded: bool
+) -> None:
+    day, month = (f"{born.day:02d}", f"{born.month:02d}") if padded else (str(born.day), str(born.month))
+    assert parse_birth_date(f" {day}{separator}{month}{separator}{born.year:04d} ") == born
+
+
+@given(st.text(max_size=20))
+def test_anything_else_typed_as_a_date_of_birth_is_refused_cleanly(text: str) -> None:
+    try:
+        parsed = parse_birth_date(text)
+    except ValueError:
+        return
+    day, month, year = (int(part) for part in re.split(r"[/.-]", text.strip()))
+    assert (parsed.day, parsed.month, parsed.year) == (day, month, year)

@@ -63,3 +63,38 @@ def test_screenshots_of_every_screen_show_their_page_filled(qapp: Any) -> None:
         assert (image.width(), image.height()) == script.SIZE, path
         filled = filled_fraction(image, left=RAIL_WIDTH, bottom=STATUS_HEIGHT)
         assert filled > 0.08, f"{path.name}: the page looks empty ({filled:.1%} drawn)"
+
+
+def test_two_runs_at_once_take_the_scratch_folders_in_turn(tmp_path: Path) -> None:
+    """A second run waits while another process renders in the fixed scratch folders."""
+    import subprocess
+    import sys
+    import time
+
+    held, release, leaving = tmp_path / "held", tmp_path / "release", tmp_path / "leaving"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import importlib.util, pathlib, time, sys\n"
+            f"spec = importlib.util.spec_from_file_location('m', {str(HERE / 'make_screenshots.py')!r})\n"
+            "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
+            "with m._scratch_folders_held():\n"
+            f"    pathlib.Path({str(held)!r}).touch()\n"
+            f"    while not pathlib.Path({str(release)!r}).exists(): time.sleep(0.02)\n"
+            "    time.sleep(0.3)\n"
+            f"    pathlib.Path({str(leaving)!r}).touch()\n",
+        ]
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not held.exists():
+            assert holder.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+        release.touch()
+        with _script()._scratch_folders_held():
+            # The holder marks its way out just before it lets go, after its pause.
+            assert leaving.exists()
+        assert holder.wait(timeout=30) == 0
+    finally:
+        holder.kill()

@@ -67,14 +67,17 @@ EVENT_PERMISSIONS: Mapping[EventKind, Permission] = {
 
 
 class PermissionDenied(DomainError):
-    """The person signed in may not do this (kind ``permission_denied``)."""
+    """The person signed in may not do this (kind ``permission_denied``), or, for the
+    installation's own tools, the user the PC syncs as may not (``sync_user_forbidden``)."""
 
-    def __init__(self, permission: Permission, role: str) -> None:
+    def __init__(self, permission: Permission, role: str, *, sync_user: str | None = None) -> None:
+        kind = "permission_denied" if sync_user is None else "sync_user_forbidden"
         super().__init__(
-            "permission_denied",
+            kind,
             f"role {role!r} may not {permission.value}",
             permission=permission.value,
             role=role,
+            sync_user=sync_user,
         )
 
 

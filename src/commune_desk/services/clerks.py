@@ -36,7 +36,14 @@ from commune_desk.services.base import ServiceBase
 from commune_desk.services.errors import NotFound, ServiceError
 from commune_desk.services.values import Changes, Outcome
 from commune_desk.store.models import ClerkAccount
-from commune_desk.store.settings import LOCK_AFTER, ROLE_RULES, get_setting, put_setting, server_managed
+from commune_desk.store.settings import (
+    LOCK_AFTER,
+    ROLE_RULES,
+    SYNC_ACCOUNT,
+    get_setting,
+    put_setting,
+    server_managed,
+)
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,49}$")
 MIN_PASSWORD = 6
@@ -87,16 +94,37 @@ def require(session: Session, actor: ActorLike | None, permission: Permission) -
 
     The role is the account's current one in the store (it may have changed
     since signing in); a locked or unknown account holds nothing. A plain name
-    (the installation's own tools) is not checked; no one at all is refused.
+    (the installation's own tools) acts as the PC's sync account, whose change the
+    city server checks against that account's role: it is refused here when the
+    staff list says the server would refuse it. No one at all is refused.
     """
     if actor is None:
         raise PermissionDenied(permission, "")
     if not isinstance(actor, Actor):
+        _require_sync_user(session, permission)
         return
     row = session.get(ClerkAccount, actor.username)
     role = row.role if row is not None and row.active else ""
     if not access_policy(session).rules.allows(role, permission):
         raise PermissionDenied(permission, role)
+
+
+def _require_sync_user(session: Session, permission: Permission) -> None:
+    """Refuse to a plain name what the city server would refuse the PC's sync account.
+
+    Operations made under a plain name carry no user name, so the server checks
+    the user the PC logged in as (``role_forbidden``, then quarantined on the PC
+    until someone allowed redoes it). A PC that never logged in, or whose staff
+    list does not hold that user yet, is left to the server's check.
+    """
+    account = get_setting(session, SYNC_ACCOUNT)
+    username = account.get("username") if isinstance(account, dict) else None
+    row = session.get(ClerkAccount, username) if isinstance(username, str) and username else None
+    if row is None:
+        return
+    role = row.role if row.active else ""
+    if not access_policy(session).rules.allows(role, permission):
+        raise PermissionDenied(permission, role, sync_user=username)
 
 
 class ClerkServices(ServiceBase):

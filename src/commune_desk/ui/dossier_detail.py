@@ -210,6 +210,11 @@ class DossierDetailPanel(QScrollArea):
         rows = [
             (self.tr("Người nộp"), esc(s.applicant_name)),
             (self.tr("Số CCCD/CMND"), esc(s.applicant_id_number)),
+            *(
+                [(self.tr("Ngày sinh"), detail.date_of_birth.strftime("%d/%m/%Y"))]
+                if detail.date_of_birth
+                else []
+            ),
             (self.tr("Điện thoại"), esc(s.applicant_phone or "—")),
             (self.tr("Địa chỉ"), esc(detail.applicant_address or "—")),
             (self.tr("Thủ tục"), esc(s.procedure_name)),

@@ -67,3 +67,40 @@ def test_a_voided_number_is_pushed_and_survives_every_pull(tmp_path: Path, city:
     finally:
         a.close()
         b.close()
+
+
+def test_a_tool_voiding_on_a_clerks_pc_is_told_before_the_city_refuses(
+    tmp_path: Path, city: RunningServer
+) -> None:
+    """A plain name acts as the PC's sync account: a clerk's PC may not void, said at once."""
+    from commune_desk.domain.roles import PermissionDenied
+    from commune_desk.messages import render
+    from commune_desk.services import Actor
+    from commune_desk.store.models import ClerkAccount
+
+    clerk_user = city.user("C01")
+    leader_user = city.user("C01", p.Role.LEADER)
+    a = make_clerk(tmp_path, "a", city.base_url, clerk_user)
+    try:
+        assert a.engine.sync_once().ok  # leases and the commune's staff list
+        with a.ctx.store.read() as s:
+            assert s.get(ClerkAccount, clerk_user.username) is not None
+        doc = a.incoming(1)
+        assert a.engine.sync_once().ok
+        before = a.open_ops()
+        try:
+            a.services.void_number(doc.series, doc.number, reason="Vào sổ nhầm", actor="Văn thư")
+        except PermissionDenied as exc:
+            assert exc.kind == "sync_user_forbidden"
+            assert clerk_user.username in render(exc.kind, exc.params)
+        else:
+            raise AssertionError("the void was queued for a refusal by the city")
+        assert a.open_ops() == before and _voided(a, doc.series) == {}
+        # The commune's leader, signed in on the same PC, voids it; the city agrees.
+        leader = Actor(username=leader_user.username, name="Lãnh đạo", role=p.Role.LEADER)
+        a.services.void_number(doc.series, doc.number, reason="Vào sổ nhầm", actor=leader)
+        result = a.engine.sync_once()
+        assert result.ok and result.quarantined == 0, result
+        assert _voided(a, doc.series) == {doc.number: "Vào sổ nhầm"}
+    finally:
+        a.close()

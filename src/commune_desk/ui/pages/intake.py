@@ -13,7 +13,8 @@ before it wipes a form with anything typed in it.
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +116,7 @@ class IntakePage(QWidget):
         # Enter in any field moves on or saves (returnPressed works even when another
         # window is active, unlike a shortcut); Ctrl+S saves from anywhere on the page.
         self.procedure_search.returnPressed.connect(self._procedure_entered)
-        for edit in (self.name_edit, self.id_edit, self.phone_edit, self.address_edit):
+        for edit in (self.name_edit, self.id_edit, self.birth_edit, self.phone_edit, self.address_edit):
             edit.returnPressed.connect(self.save)
         save_shortcut = QShortcut(QKeySequence("Ctrl+S"), self)
         save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -172,6 +173,9 @@ class IntakePage(QWidget):
         self.id_edit = QLineEdit(box)
         self.id_edit.setObjectName("applicantId")
         self.id_edit.setPlaceholderText(self.tr("12 số CCCD hoặc 9 số CMND"))
+        self.birth_edit = QLineEdit(box)
+        self.birth_edit.setObjectName("applicantBirthDate")
+        self.birth_edit.setPlaceholderText(self.tr("Không bắt buộc, ví dụ: 05/09/1987"))
         self.phone_edit = QLineEdit(box)
         self.phone_edit.setObjectName("applicantPhone")
         self.phone_edit.setPlaceholderText(self.tr("Không bắt buộc"))
@@ -179,10 +183,12 @@ class IntakePage(QWidget):
         self.address_edit.setObjectName("applicantAddress")
         self.name_error = error_label(box)
         self.id_error = error_label(box)
+        self.birth_error = error_label(box)
         self.phone_error = error_label(box)
         fields = (
             (self.tr("Họ và tên *"), self.name_edit, self.name_error),
             (self.tr("Số CCCD/CMND *"), self.id_edit, self.id_error),
+            (self.tr("Ngày sinh"), self.birth_edit, self.birth_error),
             (self.tr("Điện thoại"), self.phone_edit, self.phone_error),
             (self.tr("Địa chỉ"), self.address_edit, None),
         )
@@ -195,6 +201,7 @@ class IntakePage(QWidget):
         grid.setColumnStretch(2, 1)
         self.name_edit.textChanged.connect(lambda _t: self._validate_name(final=False))
         self.id_edit.textChanged.connect(lambda _t: self._validate_id(final=False))
+        self.birth_edit.textChanged.connect(lambda _t: self._validate_birth(final=False))
         self.phone_edit.textChanged.connect(lambda _t: self._validate_phone(final=False))
         return box
 
@@ -329,6 +336,31 @@ class IntakePage(QWidget):
                 self.id_error.setText("")
             return False
         self.id_error.setText("")
+        if final or self.birth_error.text():
+            self._validate_birth(final=final)
+        return True
+
+    def _validate_birth(self, *, final: bool) -> bool:
+        """The date of birth: optional; a real past date that agrees with the CCCD's year."""
+        text = self.birth_edit.text().strip()
+        if not text:
+            self.birth_error.setText("")
+            return True
+        try:
+            born = parse_birth_date(text)
+        except ValueError:
+            # While typing, wait for a whole year before saying the form is wrong.
+            complete = len(text) >= 8 and text[-4:].isdigit()
+            self.birth_error.setText(_birth_format_message() if final or complete else "")
+            return False
+        try:
+            validate_id_number(self.id_edit.text().strip(), date_of_birth=born)
+        except DomainError as exc:
+            if exc.kind in ("date_of_birth_in_future", "id_number_birth_mismatch"):
+                self.birth_error.setText(_id_message(exc.kind))
+                return False
+            # Other problems are the number's own: shown next to it, not here.
+        self.birth_error.setText("")
         return True
 
     def _validate_phone(self, *, final: bool) -> bool:
@@ -355,6 +387,7 @@ class IntakePage(QWidget):
             (self.procedure is not None, self.procedure_search),
             (self._validate_name(final=True), self.name_edit),
             (self._validate_id(final=True), self.id_edit),
+            (self._validate_birth(final=True), self.birth_edit),
             (self._validate_phone(final=True), self.phone_edit),
         ]
         if self.procedure is None:
@@ -389,6 +422,7 @@ class IntakePage(QWidget):
             "procedure_code": self.procedure.code if self.procedure else "",
             "applicant_name": self.name_edit.text().strip(),
             "applicant_id_number": self.id_edit.text().strip(),
+            "date_of_birth": _birth_or_none(self.birth_edit.text()),
             "applicant_phone": self.phone_edit.text().strip() or None,
             "applicant_address": self.address_edit.text().strip(),
             "papers": self.papers_box.received(),
@@ -417,7 +451,12 @@ class IntakePage(QWidget):
             self.ctx.errors.report(error, parent=self)
             return
         field = getattr(error, "field", None)
-        target = {"id_number": self.id_error, "phone": self.phone_error, "name": self.name_error}
+        target = {
+            "id_number": self.id_error,
+            "date_of_birth": self.birth_error,
+            "phone": self.phone_error,
+            "name": self.name_error,
+        }
         if field in target:
             target[field].setText(text)
         else:
@@ -450,7 +489,7 @@ class IntakePage(QWidget):
 
     def has_typed_values(self) -> bool:
         """Whether the form holds anything the clerk would lose by clearing it."""
-        edits = (self.name_edit, self.id_edit, self.phone_edit, self.address_edit)
+        edits = (self.name_edit, self.id_edit, self.birth_edit, self.phone_edit, self.address_edit)
         return self.procedure is not None or any(edit.text().strip() for edit in edits)
 
     def ask_clear_form(self) -> None:
@@ -470,9 +509,9 @@ class IntakePage(QWidget):
 
     def clear_form(self) -> None:
         """Empty the form for the next citizen (no question asked); keep the procedure list."""
-        for edit in (self.name_edit, self.id_edit, self.phone_edit, self.address_edit):
+        for edit in (self.name_edit, self.id_edit, self.birth_edit, self.phone_edit, self.address_edit):
             edit.clear()
-        for label in (self.name_error, self.id_error, self.phone_error):
+        for label in (self.name_error, self.id_error, self.birth_error, self.phone_error):
             label.clear()
         show_message(self.form_error, "ok", "")
         self.procedure_search.clear()
@@ -515,5 +554,31 @@ def _id_message(kind: str) -> str:
             "IntakePage", "Số CCCD không hợp lệ (năm sinh ở tương lai)."
         ),
         "id_number_birth_mismatch": translate("IntakePage", "Năm sinh không khớp với số CCCD."),
+        "date_of_birth_in_future": translate("IntakePage", "Ngày sinh ở sau ngày hôm nay."),
     }
     return messages.get(kind, translate("IntakePage", "Số CCCD/CMND không hợp lệ."))
+
+
+def parse_birth_date(text: str) -> date:
+    """A date of birth typed day first: ``5/9/1987``, ``05-09-1987``, ``05.09.1987``.
+
+    Raises ValueError for anything else (a two-digit year, month first, no such day).
+    """
+    parts = re.split(r"[/.-]", text.strip())
+    if len(parts) != 3 or not all(part.isdigit() and part.isascii() for part in parts):
+        raise ValueError(text)
+    day, month, year = parts
+    if len(day) > 2 or len(month) > 2 or len(year) != 4:
+        raise ValueError(text)
+    return date(int(year), int(month), int(day))
+
+
+def _birth_or_none(text: str) -> date | None:
+    try:
+        return parse_birth_date(text) if text.strip() else None
+    except ValueError:
+        return None  # validate() keeps a bad one from being saved
+
+
+def _birth_format_message() -> str:
+    return QCoreApplication.translate("IntakePage", "Ngày sinh ghi ngày/tháng/năm, ví dụ 05/09/1987.")
