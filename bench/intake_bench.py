@@ -15,7 +15,8 @@ dossier, event, two outbox rows, search keys) on a bare ``sqlite3``
 connection to a second store with the same schema and pragmas, values
 prepared in advance: the floor a save cannot go below with this schema,
 whatever the Python around it. The baseline of the ratio stays the raw
-single-row INSERT.
+single-row INSERT. Last, the pages one save (its statements) and one raw
+insert append to the WAL: what each commit writes and fsyncs.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -88,6 +90,19 @@ def intake_statements(db: sqlite3.Connection, i: int, stamp: str) -> None:
         ("dossier", dossier_id, f"dang thi dao 001301012345 0912345678 {code.lower()}"),
     )
     db.execute("COMMIT")
+
+
+def pages_per_commit(db: sqlite3.Connection, path: Path, write: Callable[[int], None], n: int = 50) -> float:
+    """Pages a commit appends to the WAL (automatic checkpoint off while counting)."""
+    page = db.execute("PRAGMA page_size").fetchone()[0]
+    wal = path.with_name(path.name + "-wal")
+    db.execute("PRAGMA wal_autocheckpoint=0")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for i in range(n):
+        write(i)
+    frames = (wal.stat().st_size - 32) // (page + 24)
+    db.execute("PRAGMA wal_autocheckpoint=1000")
+    return round(frames / n, 2)
 
 
 def main() -> int:
@@ -162,6 +177,14 @@ def main() -> int:
                 raw_ms.append((t2 - t1) * 1000)
                 floor_ms.append((t3 - t2) * 1000)
             assert ctx.services.check_store().ok
+            floor_pages = pages_per_commit(
+                floor, floor_path, lambda i: intake_statements(floor, args.count + i, stamp)
+            )
+            raw_pages = pages_per_commit(
+                raw,
+                folder / "raw.sqlite3",
+                lambda i: raw.execute("INSERT INTO t (id) VALUES (?)", (f"pages-{i}",)),
+            )
         finally:
             raw.close()
             floor.close()
@@ -179,6 +202,8 @@ def main() -> int:
         "sql_floor_p50_ms": round(statistics.median(floor_ms), 3),
         "sql_floor_mean_ms": round(statistics.fmean(floor_ms), 3),
         "sql_floor_p50_ratio": round(statistics.median(floor_ms) / statistics.median(raw_ms), 3),
+        "pages_per_save": floor_pages,
+        "raw_pages_per_insert": raw_pages,
     }
     print(f"first save after opening (not in the figures below): {result['first_intake_ms']} ms")
     print(f"intake save p50 {result['intake_p50_ms']} ms, mean {result['intake_mean_ms']} ms")
@@ -188,6 +213,7 @@ def main() -> int:
         f"the intake's statements alone on bare sqlite3: p50 {result['sql_floor_p50_ms']} ms, "
         f"mean {result['sql_floor_mean_ms']} ms, ratio p50 {result['sql_floor_p50_ratio']}"
     )
+    print(f"pages a save appends to the WAL: {floor_pages} (raw insert: {raw_pages})")
     print(json.dumps(result))
     return 0
 

@@ -33,6 +33,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUEST_TIMEOUT = 30.0
@@ -42,7 +43,8 @@ from tests.helpers.city_server import postgres_schema_url, sqlite_url  # noqa: E
 
 from city_server.admin import add_commune, add_user  # noqa: E402
 from city_server.db import make_engine, migrate, session_factory  # noqa: E402
-from commune_desk.protocol import Role  # noqa: E402
+from commune_desk.protocol import PROOF_LOGIN, Role  # noqa: E402
+from commune_desk.sync.device_key import DeviceKey  # noqa: E402
 
 
 @dataclass
@@ -219,6 +221,33 @@ def group_cpu_seconds(pgid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def db_cpu_seconds(database: str) -> float:
+    """CPU seconds used so far by the live PostgreSQL backends connected to ``database``
+    (their process titles read ``postgres: USER DATABASE HOST ...``). Use a database of
+    its own for the benchmark, or other clients' backends are counted too."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").split()
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if len(title) > 2 and title[0] == "postgres:" and title[2] == database:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_list(spec: str) -> set[int]:
+    """CPUs of a taskset-style list such as ``0``, ``0,1`` or ``0-3``."""
+    cpus: set[int] = set()
+    for part in spec.split(","):
+        low, _, high = part.partition("-")
+        cpus |= set(range(int(low), int(high or low) + 1))
+    return cpus
+
+
 def free_port() -> int:
     """A free TCP port on 127.0.0.1."""
     with socket.socket() as sock:
@@ -258,9 +287,17 @@ async def enroll(
     async def one(username: str, unit: str) -> Device:
         async with sem:
             dev_id = uuid.uuid4()
+            key = DeviceKey.generate()  # logins prove a device key (as a PC's first login does)
+            nonce = (await client.post("/v1/auth/challenge", json={"device_id": str(dev_id)})).json()
             r = await client.post(
                 "/v1/auth/login",
-                json={"username": username, "password": "bench-pass", "device_id": str(dev_id)},
+                json={
+                    "username": username,
+                    "password": "bench-pass",
+                    "device_id": str(dev_id),
+                    "public_key": key.public_key,
+                    "proof": key.prove(PROOF_LOGIN, str(dev_id), nonce["nonce"]).model_dump(mode="json"),
+                },
             )
             r.raise_for_status()
             dev = Device(dev_id, r.json()["access_token"], unit)
@@ -369,11 +406,13 @@ async def main_async(args: argparse.Namespace, host: str, port: int) -> dict[str
     print(f"baseline {base_rps:.0f} req/s; loading", file=sys.stderr, flush=True)
     t0 = time.monotonic()
     cpu0 = group_cpu_seconds(args.server_pgid)
+    db0 = db_cpu_seconds(args.database) if args.database else 0.0
     ops, lat, counts, errors = await load(
         host, port, devices, args.batch, args.duration, args.rate, args.seed
     )
     elapsed = time.monotonic() - t0
     server_cpu = group_cpu_seconds(args.server_pgid) - cpu0
+    db_cpu = db_cpu_seconds(args.database) - db0 if args.database else None
     ops_per_s = ops / elapsed
     return {
         "benchmark": "server_push_load",
@@ -395,9 +434,13 @@ async def main_async(args: argparse.Namespace, host: str, port: int) -> dict[str
         "server_cpu_s": round(server_cpu, 1),
         "server_cpu_ms_per_op": round(server_cpu / ops * 1000, 3) if ops else None,
         "server_cores_used": round(server_cpu / elapsed, 2),
+        "db_cpu_ms_per_op": round(db_cpu / ops * 1000, 3) if db_cpu is not None and ops else None,
+        "db_cores_used": round(db_cpu / elapsed, 2) if db_cpu is not None else None,
         "baseline_raw_http_req_per_s": round(base_rps, 1),
         "push_req_per_s": round(len(lat) / elapsed, 1),
         "push_req_vs_raw_http": round(len(lat) / elapsed / base_rps, 3) if base_rps else None,
+        "server_cpus": args.server_cpus or "any",
+        "client_cpus": args.client_cpus or "any",
         "target_met": ops_per_s >= 2500 and percentile(lat, 99) < 0.5,
     }
 
@@ -426,6 +469,10 @@ def main() -> int:
     p.add_argument("--block", type=int, default=500, help="incoming numbers leased per device")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--server-log", default=os.devnull, help="file for the server's log")
+    p.add_argument(
+        "--server-cpus", default="", help="pin the server processes to these CPUs (taskset list, e.g. 0)"
+    )
+    p.add_argument("--client-cpus", default="", help="pin this load generator to these CPUs (e.g. 1)")
     args = p.parse_args()
     import contextlib
     import signal
@@ -435,8 +482,10 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     with contextlib.ExitStack() as stack:
+        args.database = None
         if args.db:
             args.backend = "postgresql"
+            args.database = make_url(args.db).database
             url = stack.enter_context(postgres_schema_url(args.db))
         else:
             args.backend = "sqlite"
@@ -445,8 +494,12 @@ def main() -> int:
         args.users = prepare(url, args.communes, max(1, args.devices // args.communes))
         port = free_port()
         log = stack.enter_context(open(args.server_log, "w"))  # noqa: SIM115 - closed by stack
+        pin = ["taskset", "-c", args.server_cpus] if args.server_cpus else []
+        if args.client_cpus:
+            os.sched_setaffinity(0, cpu_list(args.client_cpus))
         server = subprocess.Popen(
             [
+                *pin,
                 sys.executable,
                 "-m",
                 "city_server.cli",
@@ -490,7 +543,8 @@ def main() -> int:
     )
     print(
         f"  server processes used {figures['server_cores_used']} cores, "
-        f"{figures['server_cpu_ms_per_op']} ms CPU per op"
+        f"{figures['server_cpu_ms_per_op']} ms CPU per op; PostgreSQL backends "
+        f"{figures['db_cores_used']} cores, {figures['db_cpu_ms_per_op']} ms CPU per op"
     )
     print(
         f"  baseline raw HTTP {figures['baseline_raw_http_req_per_s']} req/s; pushes "

@@ -58,6 +58,12 @@ def current_context(
     request: Request, session: SessionDep, authorization: Annotated[str | None, Header()] = None
 ) -> AuthContext:
     """Resolve ``Authorization: Bearer <access token>`` or raise 401 with a kind."""
+    return resolve_context(session, authorization, request.method, request.url.path)
+
+
+def resolve_context(session: Session, authorization: str | None, method: str, path: str) -> AuthContext:
+    """The caller of a ``method`` request to ``path`` bearing ``authorization``, or 401 with a kind
+    (for endpoints that resolve it in their own worker thread, see ``app.push``)."""
     if not authorization or not authorization.lower().startswith("bearer "):
         raise ApiError(401, ErrorKind.UNAUTHENTICATED, "missing bearer token")
     row = session.execute(
@@ -71,7 +77,7 @@ def current_context(
     if row is None:
         raise ApiError(401, ErrorKind.UNAUTHENTICATED, "unknown access token")
     token, user, device, commune = row
-    check_device_access(device, request.method, request.url.path)
+    check_device_access(device, method, path)
     if as_utc(token.expires_at) <= utcnow():
         raise ApiError(401, ErrorKind.TOKEN_EXPIRED, "access token expired; refresh it")
     if not user.active or user.commune_id != device.commune_id:

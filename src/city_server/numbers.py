@@ -17,21 +17,17 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from city_server.db import as_utc
 from city_server.errors import ApiError
 from city_server.models import CodeMark, Commune, LeaseRow, NumberUse, SeriesState, utcnow
 from commune_desk.domain.calendar import VN_TZ
-from commune_desk.domain.codes import COUNTER_SLOTS, DossierCode, counter_slot_range, parse_dossier_code
+from commune_desk.domain.codes import COUNTER_SLOTS, DossierCode, counter_slot_range
 from commune_desk.domain.errors import DomainError
 from commune_desk.domain.numbers import SeriesKind, dossier_code_series, parse_series
 from commune_desk.protocol import (
-    FIELD_CODE,
-    FIELD_NUMBER,
-    FIELD_SERIES,
-    Entity,
     ErrorKind,
     Gap,
     Lease,
@@ -182,129 +178,6 @@ def grant_lease(session: Session, commune_id: int, device_id: str, req: LeaseReq
     if row.slot is not None:
         granted.marks = slot_marks(session, commune_id, row, SLOT_MARK_DAYS)
     return granted
-
-
-class NumberBook:
-    """Number checks for one push batch of one device (caches its leases)."""
-
-    def __init__(self, session: Session, commune_id: int, device_id: str) -> None:
-        self.session = session
-        self.commune_id = commune_id
-        self.device_id = device_id
-        self._leases: list[LeaseRow] | None = None
-        self._uses: dict[tuple[str, int], NumberUse | None] = {}
-        self._states: dict[str, SeriesState] = {}
-
-    @staticmethod
-    def keys_of(entity: str, fields: dict[str, object]) -> set[tuple[str, int]]:
-        """(series key, number) pairs an operation's fields may take (for prefetching)."""
-        code, series, number = fields.get(FIELD_CODE), fields.get(FIELD_SERIES), fields.get(FIELD_NUMBER)
-        if entity == Entity.DOSSIER and isinstance(code, str):
-            try:
-                return {_code_use(parse_dossier_code(code))}
-            except DomainError:
-                return set()
-        if (
-            isinstance(series, str)
-            and isinstance(number, int)
-            and not isinstance(number, bool)
-            and 1 <= number <= 2**62
-        ):
-            return {(series, number)}
-        return set()
-
-    def prefetch(self, keys: set[tuple[str, int]]) -> None:
-        """Load the uses of ``keys`` in one query (absent ones are remembered as free)."""
-        if not keys:
-            return
-        rows = self.session.scalars(
-            select(NumberUse).where(
-                NumberUse.commune_id == self.commune_id,
-                tuple_(NumberUse.series, NumberUse.number).in_(sorted(keys)),
-            )
-        )
-        self._uses.update(dict.fromkeys(keys))
-        for row in rows:
-            self._uses[(row.series, row.number)] = row
-
-    def _in_lease(self, series: str, number: int) -> bool:
-        if self._leases is None:
-            self._leases = active_leases(self.session, self.commune_id, self.device_id)
-        return any(r.series == series and r.first <= number <= r.last for r in self._leases)
-
-    def _use(self, key: str, number: int) -> NumberUse | None:
-        if (key, number) not in self._uses:
-            self._uses[(key, number)] = self.session.get(NumberUse, (self.commune_id, key, number))
-        return self._uses[(key, number)]
-
-    def check_code(self, code: object, entity_id: str, *, restored: bool = False) -> ErrorKind | None:
-        """Check a dossier code: shape, inside this device's slot (unless it gives back a
-        record a restore lost: its slot may have been another PC's), not taken."""
-        if not isinstance(code, str):
-            return ErrorKind.INVALID_FIELDS
-        try:
-            parsed = parse_dossier_code(code)
-        except DomainError:
-            return ErrorKind.INVALID_FIELDS
-        if not restored and not self._in_lease(dossier_code_series(parsed.unit), parsed.number):
-            return ErrorKind.NUMBER_OUTSIDE_LEASE
-        use = self._use(*_code_use(parsed))
-        if use is not None and use.entity_id != entity_id:
-            return ErrorKind.NUMBER_TAKEN
-        return None
-
-    def take_code(self, code: str, entity: str, entity_id: str) -> None:
-        """Record a checked dossier code as used."""
-        self._take(*_code_use(parse_dossier_code(code)), entity, entity_id)
-
-    def check_number(
-        self, series: str, number: int, entity_id: str, *, restored: bool = False
-    ) -> ErrorKind | None:
-        """Check a register number: inside this device's lease (unless restored) and not taken."""
-        if not restored and not self._in_lease(series, number):
-            return ErrorKind.NUMBER_OUTSIDE_LEASE
-        use = self._use(series, number)
-        if use is not None and use.entity_id != entity_id:
-            return ErrorKind.NUMBER_TAKEN
-        return None
-
-    def take_number(self, series: str, number: int, entity: str, entity_id: str) -> None:
-        """Record a checked register number as used."""
-        self._take(series, number, entity, entity_id)
-
-    def assign_provisional(self, series: str) -> int:
-        """Give a provisional entry the next number of the series (never one of a lease)."""
-        if series not in self._states:
-            self._states[series] = _next_state(self.session, self.commune_id, series)
-        state = self._states[series]
-        number = state.next_number
-        state.next_number = number + 1
-        return number
-
-    def void(self, series: str, number: int, entity_id: str) -> ErrorKind | None:
-        """Void a number: one in this device's lease, or one already used in the commune."""
-        use = self._use(series, number)
-        if use is not None:
-            use.voided = True
-            return None
-        if not self._in_lease(series, number):
-            return ErrorKind.NUMBER_OUTSIDE_LEASE
-        self._take(series, number, Entity.NUMBER_VOID, entity_id, voided=True)
-        return None
-
-    def _take(self, key: str, number: int, entity: str, entity_id: str, *, voided: bool = False) -> None:
-        if self._use(key, number) is None:
-            use = NumberUse(
-                commune_id=self.commune_id,
-                series=key,
-                number=number,
-                entity=entity,
-                entity_id=entity_id,
-                device_id=self.device_id,
-                voided=voided,
-            )
-            self.session.add(use)
-            self._uses[(key, number)] = use
 
 
 def find_gaps(session: Session, commune_id: int) -> list[Gap]:

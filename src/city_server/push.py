@@ -11,15 +11,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from city_server.auth import AuthContext
-from city_server.models import Blob, Commune, Device, OpResultRow, Record, SeqSkip, utcnow
-from city_server.numbers import NumberBook, lock_commune
+from city_server.models import Blob, utcnow
+from city_server.push_numbers import NumberBook
+from city_server.push_store import PushStore, RecordRow, ResultRow
 from city_server.roles import RoleCheck
 from commune_desk.domain.dossier import DossierStatus, EventKind, next_status
 from commune_desk.domain.errors import DomainError, IllegalTransition
@@ -110,7 +112,7 @@ def parse_operation(raw: Operation | dict[str, Any]) -> Operation | OpResult:
     )
 
 
-def _to_result(op: Operation, row: OpResultRow, *, replayed: bool) -> OpResult:
+def _to_result(op: Operation, row: ResultRow, *, replayed: bool) -> OpResult:
     return OpResult(
         op_id=op.op_id,
         seq=op.seq,
@@ -132,10 +134,12 @@ class PushBatch:
         self.ctx = ctx
         #: The op being applied gives back a record a restore of the database lost.
         self.restoring = False
-        self.commune: Commune | None = None
-        self.numbers = NumberBook(session, ctx.commune_id, ctx.device_id)
+        #: When this commune's history was last rewound (None: never).
+        self.epoch_at: datetime | None = None
+        self.store = PushStore(session, ctx.commune_id, ctx.device_id)
+        self.numbers = NumberBook(self.store)
         self.roles = RoleCheck(session, ctx)
-        self.records: dict[tuple[str, str], Record | None] = {}
+        self.records: dict[tuple[str, str], RecordRow | None] = {}
         self.seq = 0
         #: Why the protocol refuses an operation of the batch, by ``id()`` of the operation.
         self.refusals: dict[int, Refusal] = {}
@@ -162,33 +166,20 @@ class PushBatch:
         with self.session.no_autoflush:
             # Statements are batched: a few queries per push, not per operation.
             response = self._run(ops, skip_to)
-        self.session.flush()
+        self.session.flush()  # series states a provisional number moved (ORM rows)
         if len(ops) < len(parsed):
             answered = iter(response.results)
             response.results = [op if isinstance(op, OpResult) else next(answered) for op in parsed]
         return response
 
     def _run(self, ops: list[Operation], skip_to: int | None) -> PushResponse:
-        commune = self.commune = lock_commune(self.session, self.ctx.commune_id)
-        self.seq = commune.change_seq
+        self.seq, self.epoch_at = self.store.lock_commune()
         dev = self.ctx.device_id
-        device = self.session.get_one(Device, dev)
-        last = device.last_seq
+        last = self.store.last_seq()
         if skip_to is not None and skip_to > last + 1:
-            self.session.add(SeqSkip(device_id=dev, first=last + 1, last=skip_to - 1))
+            self.store.skip = (last + 1, skip_to - 1)
             last = skip_to - 1
-        stored_rows = self.session.scalars(
-            select(OpResultRow).where(
-                or_(
-                    and_(OpResultRow.device_id == dev, OpResultRow.seq.in_([o.seq for o in ops])),
-                    # op_ids are unique per commune: another commune's never shows through.
-                    and_(
-                        OpResultRow.commune_id == self.ctx.commune_id,
-                        OpResultRow.op_id.in_([str(o.op_id) for o in ops]),
-                    ),
-                )
-            )
-        ).all()
+        stored_rows = self.store.stored_results([o.seq for o in ops], [str(o.op_id) for o in ops])
         by_seq = {r.seq: r for r in stored_rows if r.device_id == dev}
         by_op = {r.op_id: r for r in stored_rows}
         self._prefetch([op for op in ops if id(op) not in self.refusals])
@@ -225,11 +216,10 @@ class PushBatch:
                 # come again at this seq.
                 results.append(self._unstored(op, outcome.kind, outcome.message or ""))
                 continue
-            row = OpResultRow(
+            row = ResultRow(
                 device_id=dev,
                 seq=op.seq,
                 op_id=str(op.op_id),
-                commune_id=self.ctx.commune_id,
                 status=outcome.status.value,
                 kind=outcome.kind.value if outcome.kind else None,
                 message=outcome.message[:500] if outcome.message else None,
@@ -237,13 +227,11 @@ class PushBatch:
                 assigned_number=outcome.assigned_number,
                 conflict_id=outcome.conflict_id,
             )
-            self.session.add(row)
+            self.store.results.append(row)
             by_seq[op.seq] = by_op[row.op_id] = row
             last = op.seq
             results.append(_to_result(op, row, replayed=False))
-        commune.change_seq = self.seq
-        device.last_seen_at = utcnow()
-        device.last_seq = max(device.last_seq, last)
+        self.store.write(self.records.values(), self.seq, last)
         return PushResponse(results=results, cursor=self.seq)
 
     def _unstored(
@@ -269,11 +257,7 @@ class PushBatch:
                 if isinstance(value, str) and len(value) <= 36:
                     keys.add((entity.value, value))
             numbers |= self.numbers.keys_of(op.entity, op.fields)
-        rows = self.session.scalars(
-            select(Record).where(
-                Record.commune_id == self.ctx.commune_id, Record.entity_id.in_(sorted({k[1] for k in keys}))
-            )
-        )
+        rows = self.store.records(keys)
         self.records.update(dict.fromkeys(keys))
         for rec in rows:
             self.records[(rec.entity, rec.entity_id)] = rec
@@ -281,16 +265,11 @@ class PushBatch:
 
     # -- records -----------------------------------------------------------
 
-    def _get(self, entity: str, entity_id: str) -> Record | None:
+    def _get(self, entity: str, entity_id: str) -> RecordRow | None:
         key = (entity, entity_id)
         if key not in self.records:
-            self.records[key] = self.session.scalar(
-                select(Record).where(
-                    Record.commune_id == self.ctx.commune_id,
-                    Record.entity == entity,
-                    Record.entity_id == entity_id,
-                )
-            )
+            found = self.store.records([key])
+            self.records[key] = found[0] if found else None
         return self.records[key]
 
     def _next_seq(self) -> int:
@@ -299,9 +278,8 @@ class PushBatch:
 
     def _create(
         self, entity: str, entity_id: str, fields: dict[str, Any], parent_id: str | None = None
-    ) -> Record:
-        rec = Record(
-            commune_id=self.ctx.commune_id,
+    ) -> RecordRow:
+        rec = RecordRow(
             entity=entity,
             entity_id=entity_id,
             version=1,
@@ -312,17 +290,18 @@ class PushBatch:
             parent_id=parent_id,
             updated_at=utcnow(),
         )
-        self.session.add(rec)
+        self.store.new_records.append(rec)
         self.records[(entity, entity_id)] = rec
         return rec
 
-    def _write(self, rec: Record, changes: dict[str, Any], *, deleted: bool = False) -> None:
+    def _write(self, rec: RecordRow, changes: dict[str, Any], *, deleted: bool = False) -> None:
         rec.version += 1
         rec.fields = {**rec.fields, **changes}
         rec.field_versions = {**rec.field_versions, **dict.fromkeys(changes, rec.version)}
         rec.deleted = deleted
         rec.change_seq = self._next_seq()
         rec.updated_at = utcnow()
+        rec.dirty = True
 
     def _conflict(
         self,
@@ -400,7 +379,7 @@ class PushBatch:
             self._take_numbers(op, rec.fields)
         return outcome
 
-    def _merge(self, op: Operation, rec: Record, fields: dict[str, Any], base: int) -> Outcome:
+    def _merge(self, op: Operation, rec: RecordRow, fields: dict[str, Any], base: int) -> Outcome:
         applied: dict[str, Any] = {}
         conflicts: dict[str, FieldConflict] = {}
         for name, value in fields.items():
@@ -427,7 +406,7 @@ class PushBatch:
             )
         return Outcome(OpStatus.APPLIED if applied else OpStatus.DUPLICATE, version=rec.version)
 
-    def _delete(self, op: Operation, rec: Record | None) -> Outcome:
+    def _delete(self, op: Operation, rec: RecordRow | None) -> Outcome:
         if rec is None:
             return _rejected(ErrorKind.UNKNOWN_RECORD, "no such record")
         if rec.deleted:
@@ -455,7 +434,7 @@ class PushBatch:
     # -- numbers and blobs -------------------------------------------------
 
     def _numbered_fields(
-        self, op: Operation, rec: Record | None
+        self, op: Operation, rec: RecordRow | None
     ) -> tuple[dict[str, Any], int | None, Outcome | None]:
         """Validate number-bearing fields; assign a provisional number. Returns fields to write."""
         fields = op.fields
@@ -514,7 +493,7 @@ class PushBatch:
 
     def _recovered(self) -> bool:
         """Whether this commune's history was ever rewound (only then are records given back)."""
-        return self.commune is not None and self.commune.epoch_at is not None
+        return self.epoch_at is not None
 
     def _blob_complete(self, sha: object) -> bool:
         if not isinstance(sha, str):
@@ -554,6 +533,7 @@ class PushBatch:
             return Outcome(OpStatus.CONFLICT, ErrorKind.ILLEGAL_TRANSITION, str(exc), conflict_id=cid)
         self._create(op.entity.value, str(op.entity_id), op.fields, parent_id=dossier_id)
         dossier.status = int(new_status)
+        dossier.dirty = True
         return Outcome(OpStatus.APPLIED, version=1)
 
     def _void(self, op: Operation) -> Outcome:

@@ -227,6 +227,26 @@ def keys() -> Any:
     return type_text
 
 
+def check_idle_lock(qtbot: Any, desktop: Any, edit: Any, letter: str = "a") -> None:
+    """With a 600 ms lock time, typing into ``edit`` keeps the PC open; then doing nothing
+    locks it, and what was typed is kept."""
+    session = desktop.ctx.session
+    session.set_lock_after_ms(600)
+    for _ in range(6):  # someone typing keeps it open ...
+        type_text(edit, letter)
+        qtbot.wait(150)
+    assert session.signed_in
+    qtbot.waitUntil(lambda: not session.signed_in, timeout=5_000)  # ... nobody touching it locks it
+    assert desktop.session_ui.lock_screen.isVisible()
+    assert edit.text() == letter * 6  # the half-typed form is kept
+
+
+@pytest.fixture
+def idle_lock(qtbot: Any) -> Any:
+    """``idle_lock(desktop, edit, letter)``: the :func:`check_idle_lock` helper, as a fixture."""
+    return lambda desktop, edit, letter="a": check_idle_lock(qtbot, desktop, edit, letter)
+
+
 @pytest.fixture
 def idle(qtbot: Any) -> Any:
     """``idle(desktop)`` waits until the workers have delivered everything."""

@@ -17,10 +17,12 @@ rejected.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from commune_desk.domain.errors import ValidationError
@@ -104,10 +106,15 @@ class OfficeHours:
         if not self.sessions:
             raise ValidationError("invalid_office_hours", "no office sessions", field="office_hours")
 
-    @property
+    @cached_property
     def day_length(self) -> timedelta:
         """Working time in one full working day."""
-        return sum((_at(date.min, end) - _at(date.min, start) for start, end in self.sessions), timedelta())
+        return sum((end - start for start, end in self.offsets), timedelta())
+
+    @cached_property
+    def offsets(self) -> tuple[tuple[timedelta, timedelta], ...]:
+        """The sessions as (start, end) times since midnight."""
+        return tuple((_since_midnight(start), _since_midnight(end)) for start, end in self.sessions)
 
     def is_open(self, moment: time) -> bool:
         """True when ``moment`` (office time of day) falls inside a session (ends included)."""
@@ -139,6 +146,15 @@ def _at(day: date, moment: time) -> datetime:
     return datetime.combine(day, moment, tzinfo=VN_TZ)
 
 
+def _since_midnight(moment: time) -> timedelta:
+    return timedelta(hours=moment.hour, minutes=moment.minute, seconds=moment.second) + timedelta(
+        microseconds=moment.microsecond
+    )
+
+
+_MIDNIGHT = time(0, 0)
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     """Which days are worked and when; computes appointment dates.
@@ -162,6 +178,8 @@ class WorkCalendar:
         object.__setattr__(self, "hours", hours or OfficeHours())
         object.__setattr__(self, "days_off", frozenset(days_off))
         object.__setattr__(self, "working_days", frozenset(working_days))
+        # Not a field: derived from the fields, built on first use, never compared.
+        object.__setattr__(self, "_index", None)
 
     def is_working_day(self, day: date) -> bool:
         """True if the office is open on ``day`` (a worked Saturday wins over the weekend)."""
@@ -170,8 +188,31 @@ class WorkCalendar:
         return day.weekday() < 5 and day not in self.days_off
 
     def next_working_day(self, day: date) -> date:
-        """The first working day strictly after ``day``."""
-        for _ in range(366 * 2):
+        """The first working day strictly after ``day`` (within two years, else ValidationError)."""
+        return self.nth_working_day_after(day, 1)
+
+    def nth_working_day_after(self, day: date, n: int) -> date:
+        """The ``n``-th working day strictly after ``day`` (``n`` >= 1).
+
+        Read from the working-day index (a sorted list of working days, one
+        bisect) instead of stepping day by day. Like the step-by-step walk,
+        a gap of more than two years without a working day is refused.
+        """
+        if n < 1:
+            raise ValueError("n must be at least 1")
+        ordinal = day.toordinal()
+        index = self._index_covering(ordinal, ordinal + n * 2 + 30)
+        while index is not None:
+            position = bisect_right(index.ordinals, ordinal) + n - 1
+            if position < len(index.ordinals):
+                return date.fromordinal(index.ordinals[position])
+            index = self._index_covering(ordinal, index.last + n * 2 + 30)
+        for _ in range(n):  # a calendar with a gap of two years, or at the end of time
+            day = self._step_to_next_working_day(day)
+        return day
+
+    def _step_to_next_working_day(self, day: date) -> date:
+        for _ in range(_MAX_GAP_DAYS):
             day += timedelta(days=1)
             if self.is_working_day(day):
                 return day
@@ -180,6 +221,26 @@ class WorkCalendar:
     def working_day_on_or_after(self, day: date) -> date:
         """``day`` itself when it is a working day, else the next one."""
         return day if self.is_working_day(day) else self.next_working_day(day)
+
+    def _index_covering(self, first: int, last: int) -> _WorkingDayIndex | None:
+        """The working-day index, grown to cover ordinals ``first``..``last`` (built on first use).
+
+        None when the calendar has a gap of more than two years without a
+        working day in that span, or the span reaches the end of the calendar
+        of dates: the caller then steps day by day (and refuses such a gap).
+        """
+        index: _WorkingDayIndex | None = self._index  # type: ignore[attr-defined]
+        if index is not None and index.first <= first and last <= index.last:
+            return index
+        if index is not None:
+            first, last = min(first, index.first), max(last, index.last)
+        first = max(1, first - _INDEX_MARGIN_DAYS)
+        last += 2 * _INDEX_MARGIN_DAYS
+        if last + _MAX_GAP_DAYS > date.max.toordinal():
+            return None
+        built = _WorkingDayIndex.build(self, first, last)
+        object.__setattr__(self, "_index", built)
+        return built
 
     def working_intervals(self, start: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Yield the office's open intervals from ``start`` onwards, in order, forever."""
@@ -214,6 +275,8 @@ class WorkCalendar:
         not count.
         """
         pauses = sorted((office_time(a), office_time(b)) for a, b in paused if b > a)
+        if not pauses and amount > timedelta(0):
+            return self._add_unpaused(office_time(start), amount)
         remaining = amount
         for begin, end in self.working_intervals(start):
             for piece_begin, piece_end in _subtract(begin, end, pauses):
@@ -222,6 +285,32 @@ class WorkCalendar:
                     return piece_begin + remaining
                 remaining -= piece
         raise AssertionError("unreachable: working_intervals is infinite")  # pragma: no cover
+
+    def _add_unpaused(self, start: datetime, amount: timedelta) -> datetime:
+        """``add_working_time`` without pauses: the first and last days walked, the full
+        days between them skipped in one step of the working-day index."""
+        day = self.working_day_on_or_after(start.date())
+        offsets = self.hours.offsets
+        remaining = amount
+        midnight = datetime.combine(day, _MIDNIGHT, tzinfo=VN_TZ)
+        for open_at, close_at in offsets:
+            begin, end = midnight + open_at, midnight + close_at
+            if end <= start:
+                continue
+            begin = max(begin, start)
+            if remaining <= end - begin:
+                return begin + remaining
+            remaining -= end - begin
+        day_length = self.hours.day_length
+        full_days = (remaining - _TICK) // day_length  # days used up whole before the last one
+        remaining -= day_length * full_days
+        day = self.nth_working_day_after(day, full_days + 1)
+        midnight = datetime.combine(day, _MIDNIGHT, tzinfo=VN_TZ)
+        for open_at, close_at in offsets:
+            if remaining <= close_at - open_at:
+                return midnight + open_at + remaining
+            remaining -= close_at - open_at
+        raise AssertionError("unreachable: a day holds day_length of working time")  # pragma: no cover
 
     def same_day_due(self, moment: datetime) -> datetime:
         """The 15:00 rule: closing time of ``moment``'s day if it is a working day and
@@ -305,6 +394,37 @@ class WorkCalendar:
                 field="appointment_at",
             )
         return new
+
+
+#: The longest run of days without a working day a calendar may have (two years).
+_MAX_GAP_DAYS = 366 * 2
+#: How far the working-day index reaches past the days asked for when it (re)builds.
+_INDEX_MARGIN_DAYS = 366
+_TICK = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class _WorkingDayIndex:
+    """The working days from ordinal ``first`` to ``last``, sorted (for bisect).
+
+    Any day from ``first`` on finds its n-th next working day by one bisect, as
+    long as that lies within the index (else the index grows). Not built for a
+    span holding a gap of more than two years without a working day: the
+    step-by-step walk refuses such a gap with its message.
+    """
+
+    first: int
+    last: int
+    ordinals: list[int]
+
+    @classmethod
+    def build(cls, calendar: WorkCalendar, first: int, last: int) -> _WorkingDayIndex | None:
+        """The index over ``first``..``last``, or None if it has a gap of over two years."""
+        ordinals = [o for o in range(first, last + 1) if calendar.is_working_day(date.fromordinal(o))]
+        edges = [first - 1, *ordinals, last + 1]
+        if any(b - a > _MAX_GAP_DAYS for a, b in zip(edges, edges[1:], strict=False)):
+            return None
+        return cls(first, last, ordinals)
 
 
 def office_time(moment: datetime) -> datetime:

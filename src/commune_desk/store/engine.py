@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 #: Milliseconds a connection waits for a lock before raising "database is locked".
@@ -19,6 +20,8 @@ BUSY_TIMEOUT_MS = 10_000
 
 #: Execution option naming the BEGIN flavour of a connection's transactions.
 BEGIN_MODE = "commune_begin_mode"
+
+_BEGIN = {mode: f"BEGIN {mode}" for mode in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE")}
 
 
 def apply_pragmas(dbapi_connection: sqlite3.Connection) -> None:
@@ -52,8 +55,13 @@ def create_store_engine(db_path: Path, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        mode = connection.get_execution_options().get(BEGIN_MODE, "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        # On the sqlite3 connection itself: the statement machinery of
+        # ``exec_driver_sql`` cost as much as the BEGIN (intake hot path).
+        statement = _BEGIN[connection.get_execution_options().get(BEGIN_MODE, "DEFERRED")]
+        try:
+            connection.connection.driver_connection.execute(statement)
+        except sqlite3.Error as exc:  # wrapped as exec_driver_sql would (store_busy, disk_full ...)
+            raise DBAPIError.instance(statement, None, exc, sqlite3.Error, dialect=engine.dialect) from exc
 
     return engine
 

@@ -126,7 +126,7 @@ class Dossier(SyncedMixin, Base):
         Index("ix_dossiers_status_received", "status", "received_at", "id"),
         Index("ix_dossiers_status_appointment", "status", "appointment_at"),
         Index("ix_dossiers_clerk_received", "received_by", "received_at", "id"),
-        Index("ix_dossiers_procedure", "procedure_code", "received_at"),
+        Index("ix_dossiers_procedure", "procedure_code", "received_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -304,8 +304,7 @@ class OutboxOp(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         UniqueConstraint("device_id", "seq", name="uq_outbox_device_seq"),
-        Index("ix_outbox_state_seq", "state", "seq"),
-        Index("ix_outbox_entity", "entity", "entity_id"),
+        Index("ix_outbox_entity_id", "entity_id", "entity"),
     )
 
     op_id: Mapped[str] = mapped_column(String(36), primary_key=True)

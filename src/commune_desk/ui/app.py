@@ -25,6 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from commune_desk.paths import PRIVATE_DIR_MODE, AppPaths
+from commune_desk.ui.import_scan import scan_imports_cheaply
+
+# Before anything heavy is imported: PySide's import hook would keep the source of every
+# module (SQLAlchemy, pydantic, the services) in memory (see ``ui.import_scan``).
+scan_imports_cheaply()
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +80,6 @@ class DesktopApp:
         first_run: bool = True,
         auto_backup: bool = False,
     ) -> None:
-        from commune_desk.ui.backups import BackupScheduler, ask_restore
         from commune_desk.ui.context import StoreEvents, UiContext
         from commune_desk.ui.errors import ErrorReporter, setup_logging
         from commune_desk.ui.i18n import Translations
@@ -111,19 +115,29 @@ class DesktopApp:
         self.ctx.before_store = self.start_opening
         from commune_desk.ui.session import ClerkSession
 
-        self.ctx.session = ClerkSession()
-        self.session_ui: Any = None
+        self.ctx.session = ClerkSession(watch_input=False)  # from the first paint on
+        self._session_ui: Any = None
         self.translations.install(lang or self.ui_settings.language)
-        self.backups = BackupScheduler(self.ctx)
-        self.ctx.extras["backups"] = self.backups
+        self._backups: Any = None  # built when first needed: after the window's first paint
         self._auto_backup = auto_backup
         #: Asks whether to restore the offered backup after an accident (tests replace it).
-        self.ask_restore = lambda text: ask_restore(self.window, text)
+        self.ask_restore = lambda text: _ask_restore(self.window, text)
         self._first_run = first_run
         self.window: Any = None
         self._closed = False
         self._open_started = False
         self._sync_ready = False
+
+    @property
+    def backups(self) -> Any:
+        """The automatic backups' scheduler (GUI thread; built on first use, so its module
+        is not imported before the window's first paint)."""
+        if self._backups is None:
+            from commune_desk.ui.backups import BackupScheduler
+
+            self._backups = BackupScheduler(self.ctx)
+            self.ctx.extras["backups"] = self._backups
+        return self._backups
 
     # -- opening the store ------------------------------------------------------------
 
@@ -168,6 +182,7 @@ class DesktopApp:
             self.qt_app.exit(1)
             return
         if not self._closed:
+            self.ctx.session.watch_input()  # already, unless the window never painted
             self.tasks.run_on_store(lambda: _build_sync_engine(context), self._on_engine_built)
             if self._auto_backup:
                 self.backups.start()
@@ -248,26 +263,50 @@ class DesktopApp:
         """Build the main window (pages are built when first shown).
 
         The store opens just after the window's first paint: on a slow PC the clerk
-        sees the window at once, and the opening does not compete with painting.
+        sees the window at once, and the opening does not compete with painting. The
+        sign-in screen (and the clerk badge, Ctrl+L) is added in the event-loop turn
+        right after that paint, before the first page is built; the shell it covers
+        shows no record (nothing is read before the store opens).
         """
-        from PySide6.QtCore import QTimer
-
         from commune_desk.ui.first_paint import after_first_paint
         from commune_desk.ui.main_window import MainWindow
-        from commune_desk.ui.session_ui import attach_session
 
         if not self._opened.done():
             self._painted.clear()
         self.window = MainWindow(self.ctx)
         self.window.resize(1366, 740)
-        after_first_paint(self.window, lambda: QTimer.singleShot(OPEN_DELAY_MS, self._on_painted))
-        self.session_ui = attach_session(self.ctx, self.window)
+        after_first_paint(self.window, self._after_first_paint)
         if self.sync is not None:
             self.sync.start()
         return self.window
 
+    @property
+    def session_ui(self) -> Any:
+        """The sign-in screen, badge and Ctrl+L of the window (added on first use, at the
+        latest just after the window's first paint); None before there is a window."""
+        if self._session_ui is None and self.window is not None and not self._closed:
+            from commune_desk.ui.session_ui import attach_session
+
+            self._session_ui = attach_session(self.ctx, self.window)
+        return self._session_ui
+
+    def _attach_session(self) -> None:
+        _ = self.session_ui  # the property attaches it
+
+    def _after_first_paint(self) -> None:
+        """GUI thread, at the window's first paint: add the sign-in screen at once (before
+        the first page, which is built later), open the store a little later."""
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self._attach_session)
+        QTimer.singleShot(OPEN_DELAY_MS, self._on_painted)
+
     def _on_painted(self) -> None:
-        """GUI thread, just after the window's first paint: let the store open."""
+        """GUI thread, just after the window's first paint: note the clerk's input from now
+        on, let the store open."""
+        if self._closed:  # the window went away before this timer fired
+            return
+        self.ctx.session.watch_input()
         self._painted.set()
         self.start_opening()
 
@@ -296,9 +335,10 @@ class DesktopApp:
             return
         self._closed = True
         self._painted.set()  # an opening still waiting for the paint must not delay the shutdown
-        self.backups.stop()
-        if self.session_ui is not None:
-            self.session_ui.close()
+        if self._backups is not None:
+            self._backups.stop()
+        if self._session_ui is not None:
+            self._session_ui.close()
         self.ctx.session.stop()
         if self.window is not None:
             self.window.close()
@@ -313,7 +353,7 @@ class DesktopApp:
         if self.window is not None:
             self.window.deleteLater()
             self.window = None
-        for obj in (self.events, self.tasks, self.sync, self.ctx.session, self.backups):
+        for obj in (self.events, self.tasks, self.sync, self.ctx.session, self._backups):
             if obj is not None:
                 obj.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -325,6 +365,13 @@ class DesktopApp:
                 log.exception("error while closing the store")
         self.translations.uninstall()
         sys.excepthook = sys.__excepthook__
+
+
+def _ask_restore(window: Any, text: str) -> bool:
+    """Whether the clerk chooses to restore the offered backup (see ``ui.backups``)."""
+    from commune_desk.ui.backups import ask_restore
+
+    return bool(ask_restore(window, text))
 
 
 def _log_folder(paths: AppPaths) -> Path:

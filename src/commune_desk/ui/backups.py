@@ -257,7 +257,10 @@ class BackupBox(QGroupBox):
         form.addRow(QLabel(self.tr("Lần gần nhất"), self), self.last_label)
         form.addRow(QLabel(self.tr("Lần tới"), self), next_row)
         form.addRow(self.alert)
-        self.scheduler: BackupScheduler | None = ctx.extras.get("backups")
+        desktop = ctx.extras.get("desktop")  # the app builds its scheduler on first use
+        self.scheduler: BackupScheduler | None = (
+            desktop.backups if desktop is not None else ctx.extras.get("backups")
+        )
         if self.scheduler is not None:
             self.button.clicked.connect(self.scheduler.backup_now)
             self.scheduler.changed.connect(self.show_state)

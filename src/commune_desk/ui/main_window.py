@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSize, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -74,11 +74,10 @@ class MainWindow(QMainWindow):
         self.rail = QListWidget(central)
         self.rail.setObjectName("navRail")
         self.rail.setFixedWidth(150)
-        self.rail.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._rail_done = False
         self.stack = QStackedWidget(central)
         for index, (key, title, _factory) in enumerate(self._factories, start=1):
             item = QListWidgetItem(QCoreApplication.translate("MainWindow", title))
-            item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(self.tr("Phím tắt: Ctrl+{n}").format(n=index))
             self.rail.addItem(item)
             placeholder = QWidget(self.stack)
@@ -97,7 +96,25 @@ class MainWindow(QMainWindow):
         self.rail.blockSignals(True)
         self.rail.setCurrentRow(0)
         self.rail.blockSignals(False)
-        after_first_paint(self, lambda: QTimer.singleShot(FIRST_PAGE_DELAY_MS, self, self._show_first_page))
+        after_first_paint(self, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        # Called as the first paint event arrives, before the painting: only timers here.
+        QTimer.singleShot(0, self, self._finish_rail)
+        QTimer.singleShot(FIRST_PAGE_DELAY_MS, self, self._show_first_page)
+
+    def _finish_rail(self) -> None:
+        """The rail's focus policy and each item's page key. Set after the first paint
+        (or at the first page shown, if sooner): naming ``Qt`` builds all its enum types
+        (about 15 ms), which the first paint does not need."""
+        if self._rail_done:
+            return
+        from PySide6.QtCore import Qt
+
+        self._rail_done = True
+        self.rail.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        for index, key in enumerate(self.page_keys()):
+            self.rail.item(index).setData(Qt.ItemDataRole.UserRole, key)
 
     # -- navigation -------------------------------------------------------------
 
@@ -107,6 +124,7 @@ class MainWindow(QMainWindow):
 
     def page(self, key: str) -> QWidget:
         """The page widget for ``key``, building it on first use."""
+        self._finish_rail()
         if key not in self._pages:
             index = self.page_keys().index(key)
             widget = _page_class(self._factories[index][2])(self.ctx)

@@ -55,7 +55,7 @@ class ClerkSession(QObject):
     policy_changed = Signal(object)
     lock_requested = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, watch_input: bool = True) -> None:
         super().__init__(parent)
         self.actor: Any = None
         #: The last person who signed in (preselected on the lock screen).
@@ -66,8 +66,22 @@ class ClerkSession(QObject):
         self._guards: list[tuple[weakref.ref[QWidget], Permission]] = []
         self._idle = QTimer(self)
         self._idle.timeout.connect(self._check_idle)
+        self._watching = False
+        if watch_input:
+            self.watch_input()
+
+    def watch_input(self) -> None:
+        """Start noting keyboard and mouse use (idempotent).
+
+        The desktop app calls it once its window has painted: an application-wide filter
+        sees every event of every widget in Python, and before the first paint that
+        made Qt build the Python types of every widget class on the way (about 150
+        enum types, tens of milliseconds of start-up). Nobody can type before then.
+        """
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and not self._watching:
+            self._watching = True
+            self._last_activity = time.monotonic()
             app.installEventFilter(self)
 
     # -- who is signed in --------------------------------------------------------------
@@ -176,5 +190,6 @@ class ClerkSession(QObject):
         """Stop watching input (application closing)."""
         self._idle.stop()
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and self._watching:
+            self._watching = False
             app.removeEventFilter(self)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from commune_desk.ui.qt_compat import emit
 
@@ -46,7 +46,10 @@ class TaskManager(QObject):
         self._pending = 0
         self._lock = threading.Lock()
         self._closed = False
-        self._delivered.connect(self._on_delivered, Qt.ConnectionType.QueuedConnection)
+        # Emitted only on the worker threads, so the automatic connection is a queued one:
+        # the callback runs on the GUI thread, where this object lives. (Naming
+        # ``Qt.ConnectionType`` here would build all of Qt's enum types before the first paint.)
+        self._delivered.connect(self._on_delivered)
 
     # -- public -----------------------------------------------------------------
 

@@ -1,10 +1,15 @@
-"""Small reusable widgets and helpers shared by the pages."""
+"""Small reusable widgets and helpers shared by the pages.
+
+``Qt`` (the namespace) is imported inside the functions that use it: importing it
+builds all of its ~90 enum types (about 15 ms), and this module is imported before
+the main window's first paint, which needs none of them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -90,6 +95,8 @@ def error_label(parent: QWidget | None = None) -> QLabel:
 
 def plain_label(text: str, parent: QWidget | None = None) -> QLabel:
     """A label that shows ``text`` exactly as typed: "<ngõ 3>" is never taken for markup."""
+    from PySide6.QtCore import Qt  # here, not above: see the module docstring
+
     label = QLabel(text, parent)
     label.setTextFormat(Qt.TextFormat.PlainText)
     return label
@@ -97,6 +104,8 @@ def plain_label(text: str, parent: QWidget | None = None) -> QLabel:
 
 def message_label(parent: QWidget | None = None) -> QLabel:
     """A line for the outcome of an action (saved, warning, failed); empty until used."""
+    from PySide6.QtCore import Qt  # here, not above: see the module docstring
+
     label = QLabel("", parent)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
@@ -147,6 +156,8 @@ def confirm(
     ``text`` names the consequence; the buttons carry the action's own words.
     With ``safe_default`` Enter (and Esc) keep things as they are.
     """
+    from PySide6.QtCore import Qt  # here, not above: see the module docstring
+
     box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     yes = box.addButton(accept, QMessageBox.ButtonRole.AcceptRole)
@@ -188,6 +199,8 @@ def row(*widgets: QWidget, stretch_last: bool = False) -> QHBoxLayout:
 
 def set_busy_cursor(widget: QWidget, busy: bool) -> None:
     """Show a wait cursor over ``widget`` while work runs in the background."""
+    from PySide6.QtCore import Qt  # here, not above: see the module docstring
+
     if busy:
         widget.setCursor(Qt.CursorShape.BusyCursor)
     else:

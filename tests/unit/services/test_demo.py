@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, text
 from tests.helpers.store_fixtures import TUESDAY_9AM, Clock, new_dossier, open_context
 
 from commune_desk.app import AppContext
 from commune_desk.domain.dossier import DossierStatus
 from commune_desk.services import DossierQuery
 from commune_desk.services.demo import generate_demo
-from commune_desk.store.models import Dossier, OutboxOp
+from commune_desk.store.models import Dossier, DossierEvent, OutboxOp, SearchKey
 
 
 def test_demo_covers_every_status_and_keeps_the_store_consistent(ctx: AppContext) -> None:
@@ -86,3 +88,43 @@ def test_demo_refuses_a_store_with_real_records(ctx: AppContext) -> None:
     assert info.value.kind == "demo_refused"
     generate_demo(ctx, 0)  # nothing to write is no demo: allowed (the desktop's empty fill)
     assert ctx.services.count_dossiers() == 1
+
+
+def test_demo_rows_are_stored_as_the_orm_would_store_them(tmp_path: Path) -> None:
+    """The batches are written as prepared statements; the stored forms are the ORM's own."""
+    demo = open_context(tmp_path / "demo")
+    orm = open_context(tmp_path / "orm")
+    try:
+        generate_demo(demo, 120, seed=4, documents=False)
+        for model in (Dossier, DossierEvent, SearchKey):
+            with demo.store.read() as session:
+                values = [
+                    {c.key: getattr(obj, c.key) for c in model.__mapper__.column_attrs}
+                    for obj in session.scalars(select(model))
+                ]
+            with orm.store.write.begin() as session:
+                session.execute(insert(model), values)
+            assert _stored(demo, model) == _stored(orm, model), model.__tablename__
+        assert {type(v) for v in _stored(demo, DossierEvent)[0]} == {str}  # quoted values
+    finally:
+        demo.close()
+        orm.close()
+
+
+def test_demo_ids_follow_the_receipt_order(ctx: AppContext) -> None:
+    """Time-ordered (version 7) ids: each batch appends to the primary-key indexes."""
+    generate_demo(ctx, 200, seed=2, documents=False)
+    with ctx.store.read() as session:
+        rows = session.execute(select(Dossier.id, Dossier.received_at).order_by(Dossier.received_at)).all()
+    ids = [row.id for row in rows]
+    assert all(uuid.UUID(i).version == 7 for i in ids)
+    assert [i[:13] for i in ids] == sorted(i[:13] for i in ids)  # the millisecond prefix
+
+
+def _stored(ctx: AppContext, model: type[Any]) -> list[tuple[Any, ...]]:
+    columns = ", ".join(f"quote({c.name})" for c in model.__table__.columns)
+    with ctx.store.read() as session:
+        return [
+            tuple(r)
+            for r in session.execute(text(f"SELECT {columns} FROM {model.__tablename__} ORDER BY 1"))  # noqa: S608
+        ]

@@ -5,11 +5,15 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
+from commune_desk.store import engine as engine_module
 from commune_desk.store import open_store
+from commune_desk.store.errors import store_error_kind
 from commune_desk.store.migrate import current_revision, head_revision
 from commune_desk.store.models import Base
 
@@ -66,6 +70,30 @@ def test_write_sessions_take_the_write_lock_at_begin(tmp_path: Path) -> None:
             finally:
                 other.close()
     finally:
+        store.close()
+
+
+def test_a_begin_kept_waiting_is_wrapped_classified_and_leaves_the_store_usable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BEGIN runs on the sqlite3 connection; its errors still reach callers as SQLAlchemy's."""
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 50)
+    path = tmp_path / "s.sqlite3"
+    store = open_store(path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        with pytest.raises(OperationalError) as caught, store.write.begin() as session:
+            session.execute(text("SELECT 1"))
+        assert isinstance(caught.value.orig, sqlite3.OperationalError)
+        assert store_error_kind(caught.value) == "store_busy"
+        holder.rollback()
+        with store.write.begin() as session:  # the pool's connection is not stuck in a transaction
+            session.execute(text("INSERT INTO settings (key, value) VALUES ('k', '1')"))
+        with store.read() as session:
+            assert session.execute(text("SELECT value FROM settings WHERE key = 'k'")).scalar() == 1
+    finally:
+        holder.close()
         store.close()
 
 
