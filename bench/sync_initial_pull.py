@@ -2,14 +2,19 @@
 
 A real city server (uvicorn, SQLite) is seeded with N records of one commune
 (dossiers, their "received" events, incoming register entries). A fresh PC
-logs in and runs one sync round that pulls everything into its store (pages,
-cursor, search keys, derived statuses). The baseline, measured in the same
+logs in and runs one sync round that pulls everything into its store: the
+server builds the commune's snapshot on this first request, the PC downloads
+it, copies it in and pages on from its cursor (``pull_seconds``). A second
+fresh PC does the same while the snapshot is already built
+(``warm_pull_seconds``), and a third pulls by paging only (``paging_seconds``,
+the figure before snapshots; ``--skip-paging`` leaves it out). The baseline, measured in the same
 run against the same database and the same server stack (FastAPI + uvicorn +
 gzip), downloads the same records as ONE gzip JSON document and parses it.
 
     .venv/bin/python bench/sync_initial_pull.py --records 200000
 
-The last line is a JSON object; ``ratio`` = pull time / baseline time (target ≤ 2).
+The last line is a JSON object; ``ratio`` = pull time (snapshot built on
+request) / baseline time (target ≤ 2).
 """
 
 from __future__ import annotations
@@ -42,9 +47,10 @@ from city_server.models import Commune, Record  # noqa: E402
 from commune_desk.app import AppContext  # noqa: E402
 from commune_desk.paths import AppPaths  # noqa: E402
 from commune_desk.protocol import Role  # noqa: E402
-from commune_desk.store.models import Dossier, DossierEvent, IncomingDocument  # noqa: E402
+from commune_desk.store.models import Dossier, DossierEvent, IncomingDocument, SyncState  # noqa: E402
 from commune_desk.sync.account import login  # noqa: E402
 from commune_desk.sync.engine import SyncEngine  # noqa: E402
+from commune_desk.sync.first_pull import SNAPSHOT_MIN_CHANGES  # noqa: E402
 
 UNIT = "000.00.00.H26"
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Đặng Thị Đào", "Lê Hoàng Cường", "Phạm Thu Hà"]
@@ -229,9 +235,36 @@ def prepare(db_url: str) -> None:
     engine.dispose()
 
 
+def first_pull(folder: Path, server_url: str, records: int, *, snapshot: bool = True) -> float:
+    """A fresh PC logs in and runs one round; return its seconds (the whole round)."""
+    ctx = AppContext.open(AppPaths.resolve(folder))
+    login(ctx.store, server_url=server_url, username="c01-clerk", password="secret-pass")
+    engine = SyncEngine(
+        ctx.store,
+        ctx.blobs,
+        timeout=(5.0, 120.0),
+        snapshot_min_changes=SNAPSHOT_MIN_CHANGES if snapshot else 0,
+    )
+    t0 = time.perf_counter()
+    result = engine.sync_once()
+    seconds = time.perf_counter() - t0
+    assert result.ok, result
+    with ctx.store.read() as s:
+        local = sum(
+            s.scalar(select(func.count()).select_from(m)) or 0
+            for m in (Dossier, DossierEvent, IncomingDocument)
+        )
+        cursor = s.scalar(select(SyncState.cursor))
+    ctx.close()
+    assert local == records, (local, records)
+    assert cursor == records, (cursor, records)
+    return seconds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=200_000)
+    parser.add_argument("--skip-paging", action="store_true", help="do not measure the paging-only pull")
     parser.add_argument("--serve-dump", nargs=2, metavar=("DB_URL", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_dump:
@@ -284,22 +317,15 @@ def main() -> int:
                 f"baseline: one gzip JSON of {len(data)} records ({wire} bytes) in {baseline:.2f} s",
                 flush=True,
             )
-            ctx = AppContext.open(AppPaths.resolve(root / "pc"))
             server_url = f"http://127.0.0.1:{api_port}"
-            login(ctx.store, server_url=server_url, username="c01-clerk", password="secret-pass")
-            engine = SyncEngine(ctx.store, ctx.blobs, timeout=(5.0, 120.0))
-            t0 = time.perf_counter()
-            result = engine.sync_once()
-            pull = time.perf_counter() - t0
-            assert result.ok, result
-            with ctx.store.read() as s:
-                local = sum(
-                    s.scalar(select(func.count()).select_from(m)) or 0
-                    for m in (Dossier, DossierEvent, IncomingDocument)
-                )
-            ctx.close()
-            assert local == args.records, (local, args.records)
-            print(f"pull: {result.pulled} changes into the store in {pull:.2f} s", flush=True)
+            cold = first_pull(root / "pc-snapshot", server_url, args.records)
+            print(f"first pull with the snapshot (server builds it): {cold:.2f} s", flush=True)
+            warm = first_pull(root / "pc-snapshot-2", server_url, args.records)
+            print(f"first pull with the snapshot (built already): {warm:.2f} s", flush=True)
+            paging = None
+            if not args.skip_paging:
+                paging = first_pull(root / "pc-paging", server_url, args.records, snapshot=False)
+                print(f"first pull by paging only: {paging:.2f} s", flush=True)
         finally:
             for proc in procs:
                 proc.terminate()
@@ -307,10 +333,14 @@ def main() -> int:
     figures = {
         "benchmark": "sync_initial_pull",
         "records": args.records,
-        "pull_seconds": round(pull, 2),
+        "pull_seconds": round(cold, 2),
+        "warm_pull_seconds": round(warm, 2),
+        "paging_seconds": round(paging, 2) if paging is not None else None,
         "baseline_seconds": round(baseline, 2),
         "baseline_gzip_bytes": wire,
-        "ratio": round(pull / baseline, 2),
+        "ratio": round(cold / baseline, 2),
+        "warm_ratio": round(warm / baseline, 2),
+        "paging_ratio": round(paging / baseline, 2) if paging is not None else None,
         "target": 2.0,
     }
     print(json.dumps(figures))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 from uuid import UUID
 
@@ -12,7 +13,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from city_server import auth, blobs, devices, office, relay_api
+from city_server import auth, blobs, devices, office, relay_api, snapshot
 from city_server.auth import AuthContext, ContextDep, SessionDep, last_seen
 from city_server.context import resolve_context
 from city_server.db import POOL_SIZE, make_engine, migrate, read_session_factory, session_factory
@@ -224,12 +225,15 @@ def create_app(
     engine: Engine | None = None,
     run_migrations: bool = True,
     throttle: LoginThrottle | None = None,
+    snapshot_dir: Path | None = None,
 ) -> FastAPI:
     """Build the ASGI app on ``engine`` or a new engine for ``db_url``.
 
     Migrations run first unless ``run_migrations`` is false (e.g. uvicorn
     workers after ``city-server init``). ``throttle`` replaces the default
     failed-login limits (its counters are in the database either way).
+    ``snapshot_dir`` keeps the communes' snapshots (default: a private
+    temporary folder made on the first snapshot request).
     """
     if engine is None:
         if db_url is None:
@@ -243,10 +247,12 @@ def create_app(
         description="Reference server of the CommuneDesk sync protocol. See docs/protocol.md.",
     )
     serve_protocol(app, engine, session_factory(engine), throttle or LoginThrottle(engine))
+    app.state.snapshots = snapshot.SnapshotCache(snapshot_dir)
     app.include_router(auth.router, prefix=API_PREFIX)
     app.include_router(devices.router, prefix=API_PREFIX)
     app.include_router(router, prefix=API_PREFIX)
     app.include_router(blobs.router, prefix=API_PREFIX)
+    app.include_router(snapshot.router, prefix=API_PREFIX)
     app.include_router(office.router, prefix=API_PREFIX)
     app.include_router(relay_api.router, prefix=API_PREFIX)
     add_protocol_middleware(app)
@@ -271,6 +277,10 @@ def add_protocol_middleware(app: FastAPI) -> None:
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES, stream_prefixes=(f"{API_PREFIX}/blobs/",)
     )
-    app.add_middleware(SelectiveGZipMiddleware, skip_prefixes=(f"{API_PREFIX}/blobs",), minimum_size=1024)
+    app.add_middleware(
+        SelectiveGZipMiddleware,
+        skip_prefixes=(f"{API_PREFIX}/blobs", f"{API_PREFIX}/snapshot"),
+        minimum_size=1024,
+    )
     # Outermost: at most as many requests inside as the engine has connections.
     app.add_middleware(ConcurrencyLimitMiddleware, limit=POOL_SIZE)

@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -139,6 +140,9 @@ def _parser() -> argparse.ArgumentParser:
     p = cmd("numbers", "show each series' next number and each counter slot's marks")
     p.add_argument("--commune", required=True, help="commune code")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p = cmd("snapshot", "write a commune's snapshot to a file (to seed a new PC from a USB stick)")
+    p.add_argument("--commune", required=True, help="commune code")
+    p.add_argument("--out", required=True, metavar="FILE", help="e.g. E:/C01.snapshot.gz")
     p = sub.add_parser("openapi", help="print the OpenAPI schema (JSON)")
     p.set_defaults(db=None)
     return parser
@@ -253,11 +257,28 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _numbers(session, args)
             elif args.command == "rules":
                 return _rules(session, args)
+            elif args.command == "snapshot":
+                return _snapshot(engine, session, args)
     except AdminError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
         engine.dispose()
+    return 0
+
+
+def _snapshot(engine: Any, session: Any, args: argparse.Namespace) -> int:
+    """Build the commune's snapshot into ``--out`` (gzip) and its digest into ``--out``.sha256."""
+    from city_server.snapshot import write_file  # noqa: PLC0415
+
+    commune = session.scalar(select(Commune).where(Commune.code == args.commune))
+    if commune is None:
+        raise AdminError(f"no commune {args.commune!r}")
+    session.rollback()  # the snapshot reads in a transaction of its own
+    out = Path(args.out)
+    built = write_file(engine, commune.id, out)
+    print(f"{out}: {built.meta.records} records of {args.commune} up to change {built.meta.cursor}")
+    print(f"sha256 {built.sha256}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Sync sub-commands: ``login``, ``sync --once [--json]``, ``sync status [--json]``.
+"""Sync sub-commands: ``login``, ``sync --once [--json]``, ``sync status [--json]``, ``sync seed FILE``.
 
 Exit status: 0 converged (nothing left to push, nothing waiting for a
 person); 1 the round failed or left operations unsent (the reason kind is
@@ -50,6 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     status = sub.add_parser("status", help="show the sync state without contacting the server")
     status.add_argument("--json", action="store_true", help="print one JSON object")
     status.set_defaults(handler=_status)
+    seed = sub.add_parser("seed", help="fill a new PC's store from a snapshot file (USB stick), once")
+    seed.add_argument("file", help="the file written by `city-server snapshot`")
+    seed.set_defaults(handler=_seed)
 
 
 def _open(args: argparse.Namespace, lock: str | None = None) -> Any:
@@ -165,6 +168,41 @@ def _sync(args: argparse.Namespace) -> int:
     if not result.converged:
         return EXIT_FAILED
     return EXIT_ATTENTION if attention else EXIT_OK
+
+
+def _seed(args: argparse.Namespace) -> int:
+    """Seed the logged-in PC's empty store from a snapshot file; the next sync pages on."""
+    from pathlib import Path
+
+    from commune_desk.sync.account import load_account
+    from commune_desk.sync.first_pull import seed_from_stick
+    from commune_desk.sync.seed import SnapshotUnusable
+
+    packed = Path(args.file)
+    if not packed.is_file():
+        print(f"Không tìm thấy tệp {packed}.", file=sys.stderr)
+        return EXIT_INVALID
+    ctx = _open(args, lock="sync")
+    if isinstance(ctx, int):
+        return ctx
+    with ctx:
+        account = load_account(ctx.store)
+        if account is None:
+            print(message("not_logged_in"), file=sys.stderr)
+            return EXIT_FAILED
+        try:
+            result = seed_from_stick(
+                ctx.store, packed, device_id=account.device_id, commune_code=account.commune_code
+            )
+        except SnapshotUnusable as exc:
+            print(
+                "Không dùng được tệp dữ liệu ban đầu này; máy vẫn nguyên như trước và lần đồng bộ "
+                f"tới sẽ tải toàn bộ dữ liệu qua mạng. Lý do: {exc}",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
+    print(f"Đã nạp {result.records} bản ghi của {result.meta.commune_code} (đến thay đổi {result.cursor}).")
+    return EXIT_OK
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date
@@ -20,6 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Session
 
 from commune_desk import protocol as p
 from commune_desk.domain.dossier import EventKind, next_status
+from commune_desk.protocol.snapshot import utc_text
 from commune_desk.store.models import Attachment, Dossier, DossierEvent, SearchKey
 from commune_desk.store.types import UTCDateTime, to_utc_text
 from commune_desk.sync.index import keys_for
@@ -28,20 +29,8 @@ from commune_desk.sync.records import ENTITY_MODELS, LOCAL_COLUMNS
 Convert = Callable[[Any], Any]
 
 
-def _utc_text(value: Any) -> Any:
-    """Wire datetime (ISO 8601 with offset) → the store's fixed-width UTC text."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return to_utc_text(value)
-    text = str(value)
-    if text.endswith("+00:00"):
-        if len(text) == 25:  # 2026-01-05T01:30:00+00:00
-            return text[:19] + ".000000Z"
-        if len(text) == 32:  # 2026-01-05T01:30:00.123456+00:00
-            return text[:26] + "Z"
-    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return to_utc_text(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
+#: Wire datetime (ISO 8601 with offset) → the store's fixed-width UTC text (the snapshot's too).
+_utc_text = utc_text
 
 
 def _date_text(value: Any) -> Any:

@@ -15,6 +15,7 @@ import gzip
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
@@ -235,6 +236,46 @@ class SyncClient:
             resp.close()
         return written
 
+    def snapshot(
+        self,
+        out: IO[bytes],
+        *,
+        start: int = 0,
+        etag: str | None = None,
+        on_reply: Callable[[SnapshotReply], None] | None = None,
+    ) -> SnapshotReply:
+        """Stream the commune's snapshot into ``out`` (``docs/protocol.md``, "Snapshot").
+
+        With ``start`` and ``etag`` the download resumes: a 206 reply continues
+        the same file at ``start``; a 200 reply is a newer file from byte 0
+        (``out`` is truncated first). ``on_reply`` sees the headers before the body.
+        """
+        headers = {"Accept-Encoding": "identity"}
+        if start and etag:
+            headers.update({"Range": f"bytes={start}-", "If-Range": f'"{etag}"'})
+        resp = self._send("GET", "/snapshot", headers=headers, stream=True)
+        try:
+            reply = SnapshotReply(
+                sha256=resp.headers.get("X-Snapshot-Sha256", "").lower(),
+                cursor=int(resp.headers.get("X-Snapshot-Cursor", "-1")),
+                resumed=resp.status_code == 206,
+                size=int(resp.headers.get("Content-Length", "-1")),
+            )
+            if not reply.resumed:
+                out.seek(0)
+                out.truncate()
+            if on_reply is not None:
+                on_reply(reply)
+            for chunk in resp.iter_content(256 * 1024):
+                out.write(chunk)
+        except ValueError as exc:
+            raise SyncError(SyncErrorKind.BAD_RESPONSE, f"snapshot reply: {exc}") from exc
+        except _transport_errors() as exc:
+            raise SyncError(SyncErrorKind.OFFLINE, f"snapshot download cut: {exc}") from exc
+        finally:
+            resp.close()
+        return reply
+
     # -- plumbing --------------------------------------------------------------------
 
     def _json(
@@ -317,6 +358,16 @@ class SyncClient:
             except ValueError:
                 pass
             raise SyncError(SyncErrorKind.BAD_RESPONSE, f"unexpected reply ({len(content)} bytes)") from exc
+
+
+@dataclass(frozen=True)
+class SnapshotReply:
+    """Headers of a snapshot reply: the file's digest and cursor; 206 or a whole file."""
+
+    sha256: str
+    cursor: int
+    resumed: bool
+    size: int
 
 
 def _body_bytes(body: pydantic.BaseModel) -> bytes:

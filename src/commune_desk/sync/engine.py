@@ -35,6 +35,7 @@ from commune_desk.sync.blobs import ChunkSizer, download_blob
 from commune_desk.sync.client import DEFAULT_TIMEOUT, SyncClient
 from commune_desk.sync.credentials import TokenVault
 from commune_desk.sync.errors import RETRYABLE_KINDS, SyncError, SyncErrorKind
+from commune_desk.sync.first_pull import SNAPSHOT_MIN_CHANGES, first_pull
 from commune_desk.sync.leases import renew_leases, store_server_leases
 from commune_desk.sync.pull import OPEN_STATES, drop_done_ops, pull_all
 from commune_desk.sync.push import Pusher, PushReport
@@ -83,6 +84,7 @@ class SyncEngine:
         batch_size: int = 200,
         page_size: int = p.MAX_PULL_LIMIT,
         server_url: str | None = None,
+        snapshot_min_changes: int = SNAPSHOT_MIN_CHANGES,
     ) -> None:
         self.store = store
         self.blobs = blobs
@@ -90,6 +92,8 @@ class SyncEngine:
         self.timeout = timeout
         self.batch_size = batch_size
         self.page_size = page_size
+        self.snapshot_min_changes = snapshot_min_changes
+        """A first pull takes the server's snapshot from this many changes of the commune (0: never)."""
         self.server_url_override = server_url
         self.relay_url_override: str | None = None
         """Use this relay address instead of the settings' (tests, the relay PC itself)."""
@@ -340,7 +344,18 @@ class SyncEngine:
         def on_page(done: int, cursor: int) -> None:
             self._update(progress=Progress("pull", done=done, total=None))
 
-        pulled = pull_all(
+        seeded = 0
+        if self.snapshot_min_changes > 0:
+            self._update(progress=Progress("pull", done=0, total=None))
+            seed = first_pull(
+                self.store,
+                client,
+                device_id=account.device_id,
+                hs=hs,
+                min_changes=self.snapshot_min_changes,
+            )
+            seeded = seed.records if seed is not None else 0
+        pulled = seeded + pull_all(
             self.store,
             client,
             device_id=account.device_id,

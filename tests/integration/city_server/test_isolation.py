@@ -14,12 +14,16 @@ C02 object in any reply).
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
+import sqlite3
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -184,6 +188,28 @@ def case_pull(w: World) -> None:
     assert changes and not victim_ids & {c["entity_id"] for c in changes}
 
 
+def case_snapshot(w: World) -> None:
+    """The attacker's snapshot holds its own commune's records and nothing of the victim's."""
+    w.attacker.push(w.attacker.op("dossier", fields={"notes": "1"}))
+    reply = w.attacker.http.get("/v1/snapshot")
+    assert reply.status_code == 200
+    body = gzip.decompress(reply.content)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "s.sqlite3"
+        path.write_bytes(body)
+        conn = sqlite3.connect(path)
+        try:
+            meta = dict(conn.execute("SELECT key, value FROM meta"))
+            ids = {r[0] for r in conn.execute("SELECT id FROM dossier")}
+            ids |= {json.loads(r[0])["entity_id"] for r in conn.execute("SELECT body FROM change")}
+        finally:
+            conn.close()
+    assert meta["commune_code"] == w.attacker.user.commune_code
+    victim_ids = {c["entity_id"] for c in w.victim.pull_all()[0]}
+    assert ids and not victim_ids & ids
+    assert w.dossier_id.encode() not in body
+
+
 def case_request_lease(w: World) -> None:
     lease = w.attacker.lease(w.series, size=5)
     assert lease["first"] == 1  # C02's leases and numbers do not exist for C01
@@ -323,6 +349,7 @@ CASES: dict[tuple[str, str], Callable[[World], None]] = {
     ("POST", "/v1/handshake"): case_handshake,
     ("POST", "/v1/push"): case_push,
     ("GET", "/v1/pull"): case_pull,
+    ("GET", "/v1/snapshot"): case_snapshot,
     ("POST", "/v1/leases"): case_request_lease,
     ("GET", "/v1/leases"): case_list_leases,
     ("GET", "/v1/numbers/gaps"): case_gaps,
