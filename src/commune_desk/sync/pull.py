@@ -264,6 +264,8 @@ class PageApplier:
             if rec is not None and not pending:
                 if isinstance(rec, DossierEvent):
                     self.touched_dossiers.add(rec.dossier_id)
+                if isinstance(rec, Dossier) and not self._drop_history(entity_id):
+                    return
                 self.session.delete(rec)
                 drop_keys(self.session, entity_id)
             return
@@ -287,6 +289,26 @@ class PageApplier:
             rec.updated_at = self.now
         self.session.flush()
         index_record(self.session, change.entity, rec)
+
+    def _drop_history(self, dossier_id: str) -> bool:
+        """Remove a deleted dossier's events with it; False (keep all) while one is unsent.
+
+        The city keeps a deleted dossier's events as records of their own, so
+        its tombstone comes without theirs; left behind, they would refuse the
+        dossier's delete (foreign key) and stop every pull of the commune. An
+        event this PC has not sent yet keeps the dossier: its push meets the
+        tombstone (``record_deleted``) and the clerk sees it in the quarantine.
+        """
+        events = list(self.session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier_id)))
+        if open_fields(self.session, [e.id for e in events]):
+            log.warning("deleted dossier %s kept: it has events not sent yet", dossier_id)
+            return False
+        for event in events:
+            self.session.delete(event)
+            drop_keys(self.session, event.id)
+        self.session.flush()
+        self.touched_dossiers.discard(dossier_id)
+        return True
 
     def _void(self, change: p.Change) -> None:
         series, number = change.fields.get(p.FIELD_SERIES), change.fields.get(p.FIELD_NUMBER)
