@@ -268,8 +268,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _snapshot(engine: Any, session: Any, args: argparse.Namespace) -> int:
-    """Build the commune's snapshot into ``--out`` (gzip) and its digest into ``--out``.sha256."""
+    """Build the commune's snapshot into ``--out`` (gzip), its digest into ``--out``.sha256
+    and the server's signature of that digest into ``--out``.sig (a PC seeds only from a
+    file its city signed)."""
+    from city_server.identity import server_identity  # noqa: PLC0415
     from city_server.snapshot import write_file  # noqa: PLC0415
+    from commune_desk.protocol.snapshot import stick_signing_message  # noqa: PLC0415
 
     commune = session.scalar(select(Commune).where(Commune.code == args.commune))
     if commune is None:
@@ -277,6 +281,9 @@ def _snapshot(engine: Any, session: Any, args: argparse.Namespace) -> int:
     session.rollback()  # the snapshot reads in a transaction of its own
     out = Path(args.out)
     built = write_file(engine, commune.id, out)
+    signature = server_identity(session).sign(stick_signing_message(built.sha256))
+    built.path.with_name(built.path.name + ".sig").write_text(signature + "\n", encoding="ascii")
+    session.rollback()
     print(f"{out}: {built.meta.records} records of {args.commune} up to change {built.meta.cursor}")
     print(f"sha256 {built.sha256}")
     return 0

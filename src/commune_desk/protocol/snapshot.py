@@ -263,6 +263,15 @@ def compress(source: Path, target: Path, level: int = 6) -> str:
     return digest.hexdigest()
 
 
+#: Domain of the city's signature over a snapshot written for a USB stick.
+STICK_DOMAIN = b"commune-desk snapshot stick v1"
+
+
+def stick_signing_message(sha256: str) -> bytes:
+    """What the city signs for a stick's snapshot (``<file>.sig``): the file's digest."""
+    return b"\x00".join((STICK_DOMAIN, sha256.lower().encode("ascii")))
+
+
 def file_sha256(path: Path) -> str:
     """SHA-256 (hex) of a file's bytes."""
     digest = hashlib.sha256()

@@ -40,6 +40,7 @@ from commune_desk.sync.errors import SyncError, SyncErrorKind
 from commune_desk.sync.installation import renew_identity_if_forked
 from commune_desk.sync.leases import adopt_local_numbers, renew_leases, store_server_leases
 from commune_desk.sync.recovery import handshake_request, reconcile
+from commune_desk.sync.relay_link import remember_city_key
 from commune_desk.sync.staff import adopt_after_login
 
 #: Refresh the access token this many seconds before it expires.
@@ -177,6 +178,7 @@ def login(
         with store.write.begin() as session:
             store_server_leases(session, handshake.leases, _utcnow())
             reconcile(session, dev, handshake)
+            remember_city_key(session, handshake)
         adopt_local_numbers(store, client, handshake)
         renew_leases(store, client, handshake)
         verifier = PasswordVerifier.create(password).to_json()

@@ -89,21 +89,41 @@ def first_pull(
 def seed_from_stick(store: Store, packed: Path, *, device_id: str, commune_code: str) -> SeedResult:
     """Seed a new PC from a snapshot file written by ``city-server snapshot`` (a USB stick).
 
-    The digest in ``<file>.sha256`` is checked when it is there (the gzip
-    stream's own checksum always is). Raises :class:`SnapshotUnusable` with the
-    reason; nothing is written then. The next sync pulls after its cursor.
+    A stick passes through many hands: the file is taken only with ``<file>.sig``,
+    the city server's signature of its digest, checked with the key of the
+    server this PC logged in to (a changed byte, another server's file or a
+    hand-made one is refused). Raises :class:`SnapshotUnusable` with the reason;
+    nothing is written then. The next sync pulls after its cursor.
     """
     folder = snapshot_folder(store)
     folder.mkdir(parents=True, exist_ok=True)
-    sidecar = packed.with_name(packed.name + ".sha256")
     try:
-        sha256 = sidecar.read_text(encoding="ascii").split()[0] if sidecar.exists() else None
+        sha256 = _signed_digest(store, packed)
         snap.expand(packed, folder / _FILE, sha256)
         return seed_from_snapshot(store, folder / _FILE, device_id=device_id, commune_code=commune_code)
     except (OSError, IndexError, UnicodeDecodeError, snap.SnapshotError) as exc:
         raise SnapshotUnusable(str(exc)) from exc
     finally:
         clear(folder)
+
+
+def _signed_digest(store: Store, packed: Path) -> str:
+    """The file's digest, once the city's signature of it in ``<file>.sig`` is verified."""
+    from commune_desk.sync.device_key import signature_valid  # noqa: PLC0415
+    from commune_desk.sync.relay_link import source_facts  # noqa: PLC0415
+
+    with store.read() as session:
+        key = source_facts(session).get("server_key")
+    if not key:
+        raise SnapshotUnusable("this PC does not know its city server's key yet: sync once first")
+    sig_file = packed.with_name(packed.name + ".sig")
+    if not sig_file.is_file():
+        raise SnapshotUnusable(f"{sig_file.name} (the city server's signature) is not beside the file")
+    sha256 = snap.file_sha256(packed)
+    signature = sig_file.read_text(encoding="ascii", errors="replace").strip()
+    if not signature_valid(str(key), snap.stick_signing_message(sha256), signature):
+        raise SnapshotUnusable("the file is not the one this PC's city server signed")
+    return sha256
 
 
 def download(client: SyncClient, folder: Path) -> tuple[Path, str]:

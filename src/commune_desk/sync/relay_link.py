@@ -114,6 +114,15 @@ def adopt_source(session: Session, device_id: str, hs: p.HandshakeResponse) -> b
     return reset
 
 
+def remember_city_key(session: Session, hs: p.HandshakeResponse) -> None:
+    """Keep the city server's signing key from a handshake at login (before any round):
+    a snapshot on a USB stick is checked with it before the PC's first sync."""
+    if hs.server_key and not hs.relay:
+        stored = dict(get_setting(session, SYNC_SOURCE) or {})
+        stored["server_key"] = hs.server_key
+        put_setting(session, SYNC_SOURCE, stored)
+
+
 def source_facts(session: Session) -> dict[str, Any]:
     """The stored source row: ``source_id``, ``relay``, ``server_key``, ``city_source_id``."""
     return dict(get_setting(session, SYNC_SOURCE) or {})

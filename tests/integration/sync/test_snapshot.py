@@ -7,6 +7,7 @@ then paging must hold exactly what a PC that paged from zero holds.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import logging
 import sqlite3
@@ -30,6 +31,7 @@ from city_server.db import make_engine
 from city_server.models import Record
 from commune_desk import protocol as p
 from commune_desk.domain.dossier import EventKind
+from commune_desk.protocol import snapshot as snap
 from commune_desk.store.models import SyncState
 from commune_desk.sync import first_pull, seed
 
@@ -457,9 +459,65 @@ def test_a_damaged_stick_file_is_refused_with_a_clear_message(
     try:
         code, _out, err = run_cli(monkeypatch, capsys, ["--data-dir", data_dir, "sync", "seed", str(stick)])
         assert code == 1 and "Không dùng được tệp dữ liệu ban đầu" in err and "Traceback" not in err
-        stick.with_name(stick.name + ".sha256").unlink()  # without its digest: the gzip check
-        code, _out, err = run_cli(monkeypatch, capsys, ["--data-dir", data_dir, "sync", "seed", str(stick)])
-        assert code == 1 and "Không dùng được tệp dữ liệu ban đầu" in err
+        assert "signed" in err
+        pc = make_clerk(tmp_path, "pc", city.base_url, user)
+        with pc.ctx.store.read() as session:
+            assert seed.store_is_empty(session)
+        pc.close()
+    finally:
+        author.close()
+
+
+def _sign_for_stick(city: RunningServer, stick: Path, digest: str, *, key: Any = None) -> None:
+    """Sign ``stick``'s digest as ``city-server snapshot`` does (or with another ``key``)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from city_server.identity import server_identity
+
+    engine = create_engine(city.db_url)
+    try:
+        with Session(engine) as session:
+            signer = key or server_identity(session).private
+    finally:
+        engine.dispose()
+    signature = base64.b64encode(signer.sign(snap.stick_signing_message(digest))).decode("ascii")
+    stick.with_name(stick.name + ".sig").write_text(signature + "\n", encoding="ascii")
+
+
+def test_a_stick_file_the_city_did_not_sign_is_refused(
+    tmp_path: Path, city: RunningServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stick passes through many hands: a file with no signature, one signed by another key
+    (a hand-made or another city's file, its digest beside it made to match) is refused."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from tests.helpers.cli import run_cli
+
+    from city_server.cli import main as city_cli
+
+    user, author = synced_author(tmp_path, city, dossiers=2, first=1)
+    stick = tmp_path / "stick" / "C01.snapshot.gz"
+    assert city_cli(["snapshot", "--db", city.db_url, "--commune", "C01", "--out", str(stick)]) == 0
+    digest = snap.file_sha256(stick)
+    signature = stick.with_name(stick.name + ".sig")
+    pc = make_clerk(tmp_path, "pc", city.base_url, user)
+    data_dir = str(pc.ctx.paths.data_dir)
+    pc.close()
+    try:
+        for damage in ("no signature", "another key"):
+            if damage == "no signature":
+                signature.unlink()
+            else:
+                _sign_for_stick(city, stick, digest, key=Ed25519PrivateKey.generate())
+            code, _out, err = run_cli(
+                monkeypatch, capsys, ["--data-dir", data_dir, "sync", "seed", str(stick)]
+            )
+            assert code == 1 and "Không dùng được tệp dữ liệu ban đầu" in err, damage
+            assert "Traceback" not in err
+        _sign_for_stick(city, stick, digest)  # the city's own signature: taken
+        code, out, err = run_cli(monkeypatch, capsys, ["--data-dir", data_dir, "sync", "seed", str(stick)])
+        assert code == 0, err
+        assert "Đã nạp" in out
     finally:
         author.close()
 
@@ -562,6 +620,7 @@ def test_a_file_of_another_shape_is_refused_and_changes_nothing(
     conn.close()
     digest = snap.compress(raw, stick)
     stick.with_name(stick.name + ".sha256").write_text(f"{digest}  {stick.name}\n", encoding="ascii")
+    _sign_for_stick(city, stick, digest)  # a file the city signed, yet of another shape
     pc = make_clerk(tmp_path, "pc", city.base_url, user)
     data_dir = str(pc.ctx.paths.data_dir)
     pc.close()
