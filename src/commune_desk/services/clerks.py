@@ -103,10 +103,7 @@ def require(session: Session, actor: ActorLike | None, permission: Permission) -
     if not isinstance(actor, Actor):
         _require_sync_user(session, permission)
         return
-    row = session.get(ClerkAccount, actor.username)
-    role = row.role if row is not None and row.active else ""
-    if not access_policy(session).rules.allows(role, permission):
-        raise PermissionDenied(permission, role)
+    _require_role(session, session.get(ClerkAccount, actor.username), permission)
 
 
 def _require_sync_user(session: Session, permission: Permission) -> None:
@@ -120,11 +117,18 @@ def _require_sync_user(session: Session, permission: Permission) -> None:
     account = get_setting(session, SYNC_ACCOUNT)
     username = account.get("username") if isinstance(account, dict) else None
     row = session.get(ClerkAccount, username) if isinstance(username, str) and username else None
-    if row is None:
-        return
-    role = row.role if row.active else ""
+    if row is not None:
+        _require_role(session, row, permission, sync_user=username)
+
+
+def _require_role(
+    session: Session, row: ClerkAccount | None, permission: Permission, *, sync_user: str | None = None
+) -> None:
+    """Refuse ``permission`` unless ``row``'s current role holds it (a locked or unknown
+    account holds nothing)."""
+    role = row.role if row is not None and row.active else ""
     if not access_policy(session).rules.allows(role, permission):
-        raise PermissionDenied(permission, role, sync_user=username)
+        raise PermissionDenied(permission, role, sync_user=sync_user)
 
 
 class ClerkServices(ServiceBase):

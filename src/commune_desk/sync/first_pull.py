@@ -108,7 +108,8 @@ def seed_from_stick(store: Store, packed: Path, *, device_id: str, commune_code:
 
 
 def _signed_digest(store: Store, packed: Path) -> str:
-    """The file's digest, once the city's signature of it in ``<file>.sig`` is verified."""
+    """The digest in ``<file>.sha256`` once the city's signature of it in ``<file>.sig`` is
+    verified; :func:`snap.expand` then checks the file against it (the file is read once)."""
     from commune_desk.sync.device_key import signature_valid  # noqa: PLC0415
     from commune_desk.sync.relay_link import source_facts  # noqa: PLC0415
 
@@ -119,7 +120,10 @@ def _signed_digest(store: Store, packed: Path) -> str:
     sig_file = packed.with_name(packed.name + ".sig")
     if not sig_file.is_file():
         raise SnapshotUnusable(f"{sig_file.name} (the city server's signature) is not beside the file")
-    sha256 = snap.file_sha256(packed)
+    sidecar = packed.with_name(packed.name + ".sha256")
+    if not sidecar.is_file():
+        raise SnapshotUnusable(f"{sidecar.name} (the file's digest) is not beside the file")
+    sha256 = sidecar.read_text(encoding="ascii").split()[0].lower()
     signature = sig_file.read_text(encoding="ascii", errors="replace").strip()
     if not signature_valid(str(key), snap.stick_signing_message(sha256), signature):
         raise SnapshotUnusable("the file is not the one this PC's city server signed")

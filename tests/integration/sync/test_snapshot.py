@@ -459,7 +459,7 @@ def test_a_damaged_stick_file_is_refused_with_a_clear_message(
     try:
         code, _out, err = run_cli(monkeypatch, capsys, ["--data-dir", data_dir, "sync", "seed", str(stick)])
         assert code == 1 and "Không dùng được tệp dữ liệu ban đầu" in err and "Traceback" not in err
-        assert "signed" in err
+        assert "digest does not match" in err  # signed digest, other bytes
         pc = make_clerk(tmp_path, "pc", city.base_url, user)
         with pc.ctx.store.read() as session:
             assert seed.store_is_empty(session)
@@ -504,16 +504,22 @@ def test_a_stick_file_the_city_did_not_sign_is_refused(
     data_dir = str(pc.ctx.paths.data_dir)
     pc.close()
     try:
-        for damage in ("no signature", "another key"):
+        sidecar = stick.with_name(stick.name + ".sha256")
+        kept_digest = sidecar.read_bytes()
+        for damage in ("no signature", "another key", "no digest"):
             if damage == "no signature":
                 signature.unlink()
-            else:
+            elif damage == "another key":
                 _sign_for_stick(city, stick, digest, key=Ed25519PrivateKey.generate())
+            else:
+                _sign_for_stick(city, stick, digest)
+                sidecar.unlink()
             code, _out, err = run_cli(
                 monkeypatch, capsys, ["--data-dir", data_dir, "sync", "seed", str(stick)]
             )
             assert code == 1 and "Không dùng được tệp dữ liệu ban đầu" in err, damage
             assert "Traceback" not in err
+        sidecar.write_bytes(kept_digest)
         _sign_for_stick(city, stick, digest)  # the city's own signature: taken
         code, out, err = run_cli(monkeypatch, capsys, ["--data-dir", data_dir, "sync", "seed", str(stick)])
         assert code == 0, err
