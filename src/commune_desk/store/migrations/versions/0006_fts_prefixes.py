@@ -5,7 +5,7 @@ A prefix query whose length has no prefix index (``"h"*``, ``"0011"*``,
 newest 50 rows; at a million dossiers that took up to 110 ms. The FTS5 table
 is recreated with ``prefix='1 2 3 4 5 6'`` (``store.search.FTS_PREFIXES``)
 and rebuilt from ``search_keys``, its content table, in the migration's
-transaction: about 12 s and 66 MB more at a million dossiers.
+transaction: about 15 s and 66 MB more at a million dossiers (docs/benchmarks.md).
 
 Revision ID: 0006_fts_prefixes
 Revises: 0005_list_indexes
