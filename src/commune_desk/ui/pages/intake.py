@@ -13,7 +13,6 @@ before it wipes a form with anything typed in it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commune_desk.domain.dates import parse_typed_date
 from commune_desk.domain.errors import DomainError
 from commune_desk.domain.identity import phone_problem, validate_id_number
 from commune_desk.domain.text import fold
@@ -364,7 +364,7 @@ class IntakePage(QWidget):
             self.birth_error.setText("")
             return True
         try:
-            born = parse_birth_date(text)
+            born = parse_typed_date(text)
         except ValueError:
             # While typing, wait for a whole year before saying the form is wrong.
             complete = len(text) >= 8 and text[-4:].isdigit()
@@ -576,23 +576,9 @@ def _id_message(kind: str) -> str:
     return messages.get(kind, translate("IntakePage", "Số CCCD/CMND không hợp lệ."))
 
 
-def parse_birth_date(text: str) -> date:
-    """A date of birth typed day first: ``5/9/1987``, ``05-09-1987``, ``05.09.1987``.
-
-    Raises ValueError for anything else (a two-digit year, month first, no such day).
-    """
-    parts = re.split(r"[/.-]", text.strip())
-    if len(parts) != 3 or not all(part.isdigit() and part.isascii() for part in parts):
-        raise ValueError(text)
-    day, month, year = parts
-    if len(day) > 2 or len(month) > 2 or len(year) != 4:
-        raise ValueError(text)
-    return date(int(year), int(month), int(day))
-
-
 def _birth_or_none(text: str) -> date | None:
     try:
-        return parse_birth_date(text) if text.strip() else None
+        return parse_typed_date(text) if text.strip() else None
     except ValueError:
         return None  # validate() keeps a bad one from being saved
 
