@@ -28,6 +28,8 @@ Conventions the sync engine relies on (see ``models.py`` for every column):
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +37,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from commune_desk.store.checkpoint import Checkpointer
-from commune_desk.store.engine import create_store_engine, read_sessions, write_sessions
+from commune_desk.store.engine import create_store_engine, direct_write, read_sessions, write_sessions
 from commune_desk.store.migrate import upgrade_to_head
 
 
@@ -48,6 +50,14 @@ class Store:
     write: sessionmaker[Session]
     read: sessionmaker[Session]
     checkpointer: Checkpointer | None = None
+
+    def direct_write(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction on the store's sqlite3 connection (``engine.direct_write``).
+
+        Same connection, pragmas, write lock and checkpoint counting as
+        ``write``; no ORM session nor Core connection around it (hot paths).
+        """
+        return direct_write(self.engine, self.checkpointer.on_commit if self.checkpointer else None)
 
     def close(self) -> None:
         """Release every connection (the file stays consistent: WAL + FULL sync)."""

@@ -8,6 +8,8 @@ read-only sessions use a plain deferred ``BEGIN`` and never block writers (WAL).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,52 @@ def create_store_engine(db_path: Path, **kwargs: Any) -> Engine:
             raise DBAPIError.instance(statement, None, exc, sqlite3.Error, dialect=engine.dialect) from exc
 
     return engine
+
+
+@contextmanager
+def direct_write(
+    engine: Engine, on_commit: Callable[[object], None] | None = None
+) -> Iterator[sqlite3.Connection]:
+    """One write transaction on a pooled sqlite3 connection, without SQLAlchemy around it.
+
+    The same connection (pragmas, busy timeout) and the same transaction as
+    ``store.write``: ``BEGIN IMMEDIATE`` takes the write lock first (a second
+    writer waits up to the busy timeout), COMMIT on a normal exit, ROLLBACK on
+    any error. BEGIN and COMMIT errors reach the caller wrapped as SQLAlchemy's
+    (``store_busy``, ``disk_full`` ... are classified as before); errors of the
+    caller's statements are sqlite3's, as on ``driver_connection``. ``on_commit``
+    is told of each commit, as the engine's ``commit`` listeners are (the
+    checkpoint thread counts them). For hot paths only (``register_dossier``):
+    a pool checkout and two statements instead of a Core connection's
+    transaction machinery.
+    """
+    fairy = engine.raw_connection()
+    db = fairy.driver_connection
+    assert isinstance(db, sqlite3.Connection)
+    try:
+        _run(engine, db, _BEGIN["IMMEDIATE"])
+        try:
+            yield db
+            _run(engine, db, "COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                try:
+                    db.execute("ROLLBACK")
+                except sqlite3.Error:  # the connection cannot be trusted: the pool drops it
+                    fairy.invalidate()
+            raise
+        if on_commit is not None:
+            on_commit(fairy)
+    finally:
+        fairy.close()
+
+
+def _run(engine: Engine, db: sqlite3.Connection, statement: str) -> None:
+    """Run a transaction statement, its error wrapped as SQLAlchemy's would be."""
+    try:
+        db.execute(statement)
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, sqlite3.Error, dialect=engine.dialect) from exc
 
 
 def write_sessions(engine: Engine) -> sessionmaker[Session]:

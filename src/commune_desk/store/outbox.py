@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session
 from commune_desk.store.models import OutboxOp
 from commune_desk.store.types import to_utc_text
 
-#: What the helpers below run in: an ORM session or a Core connection, inside its transaction.
-Executor = Session | Connection
+#: What the helpers below run in: an ORM session, a Core connection (inside its transaction)
+#: or the sqlite3 connection of a ``Store.direct_write`` transaction.
+Executor = Session | Connection | sqlite3.Connection
 
 #: Counter that numbers outbox operations per device (gapless: bumped only on insert).
 OUTBOX_SEQ = "outbox_seq"
@@ -60,8 +61,11 @@ def driver_connection(session: Executor) -> sqlite3.Connection:
 
     Whatever is executed on it commits or rolls back with the session. Like
     ``session.execute(text(...))`` it does not flush pending ORM objects:
-    callers that must see them flush first.
+    callers that must see them flush first. A sqlite3 connection (of a
+    ``Store.direct_write`` transaction) is its own.
     """
+    if isinstance(session, sqlite3.Connection):
+        return session
     if isinstance(session, Session):
         session = session.connection()
     elif not session.in_transaction():

@@ -1,0 +1,124 @@
+"""``Store.direct_write``: the intake's transaction on the sqlite3 connection, without SQLAlchemy.
+
+It must behave as a ``store.write`` transaction does: the write lock at BEGIN,
+everything or nothing, errors classified, the checkpoint thread told of commits,
+and the pooled connection never left inside a transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from commune_desk.store import Store, open_store
+from commune_desk.store import engine as engine_module
+from commune_desk.store.errors import store_error_kind
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    opened = open_store(tmp_path / "s.sqlite3")
+    yield opened  # type: ignore[misc]
+    opened.close()
+
+
+def _settings(store: Store) -> dict[str, object]:
+    with store.read() as s:
+        return {k: v for k, v in s.execute(text("SELECT key, value FROM settings"))}
+
+
+def test_a_normal_exit_commits_and_the_checkpoint_thread_counts_it(store: Store) -> None:
+    assert store.checkpointer is not None
+    before = store.checkpointer._commits
+    with store.direct_write() as db:
+        assert db.in_transaction
+        db.execute("INSERT INTO settings (key, value) VALUES ('a', '1')")
+    assert _settings(store) == {"a": 1}
+    assert store.checkpointer._commits == before + 1
+
+
+def test_an_error_inside_rolls_everything_back_and_counts_no_commit(store: Store) -> None:
+    assert store.checkpointer is not None
+    before = store.checkpointer._commits
+    with pytest.raises(RuntimeError, match="power cut"), store.direct_write() as db:
+        db.execute("INSERT INTO settings (key, value) VALUES ('a', '1')")
+        raise RuntimeError("power cut")
+    assert _settings(store) == {}
+    assert store.checkpointer._commits == before
+    with store.direct_write() as db:  # the pooled connection is not stuck in a transaction
+        db.execute("INSERT INTO settings (key, value) VALUES ('b', '2')")
+    assert _settings(store) == {"b": 2}
+
+
+def test_a_refused_commit_is_wrapped_rolled_back_and_leaves_the_connection_usable(store: Store) -> None:
+    """A deferred foreign key makes COMMIT itself fail: SQLite keeps the transaction open."""
+    with pytest.raises(IntegrityError) as caught, store.direct_write() as db:
+        db.execute("PRAGMA defer_foreign_keys=ON")
+        db.execute(
+            "INSERT INTO dossier_events (id, dossier_id, local_order, kind, at, actor, note, data, dirty) "
+            "VALUES ('e', 'no-such-dossier', 1, 'received', '2026-01-01T00:00:00.000000Z', '', '', '{}', 1)"
+        )
+        db.execute("INSERT INTO settings (key, value) VALUES ('a', '1')")
+    assert isinstance(caught.value.orig, sqlite3.IntegrityError)
+    assert _settings(store) == {}
+    with store.direct_write() as db:
+        assert not db.execute("PRAGMA defer_foreign_keys").fetchone()[0]  # reset by the rollback
+        db.execute("INSERT INTO settings (key, value) VALUES ('b', '2')")
+    assert _settings(store) == {"b": 2}
+
+
+def test_the_write_lock_is_taken_at_begin(store: Store) -> None:
+    with store.direct_write():
+        other = sqlite3.connect(store.path, timeout=0.05, isolation_level=None)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        finally:
+            other.close()
+
+
+def test_a_begin_kept_waiting_is_wrapped_classified_and_leaves_the_store_usable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 50)
+    store = open_store(tmp_path / "s.sqlite3")
+    holder = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        with pytest.raises(OperationalError) as caught, store.direct_write():
+            raise AssertionError("got the lock another connection holds")
+        assert store_error_kind(caught.value) == "store_busy"
+        holder.rollback()
+        with store.direct_write() as db:
+            db.execute("INSERT INTO settings (key, value) VALUES ('k', '1')")
+        assert _settings(store) == {"k": 1}
+    finally:
+        holder.close()
+        store.close()
+
+
+def test_a_writer_on_another_thread_waits_for_the_lock_then_both_commit(store: Store) -> None:
+    """The sync engine writes through ``store.write`` from its own thread meanwhile."""
+    started, done = threading.Event(), threading.Event()
+
+    def other_writer() -> None:
+        with store.write.begin() as s:
+            s.execute(text("INSERT INTO settings (key, value) VALUES ('sync', '1')"))
+            started.set()
+            time.sleep(0.2)
+        done.set()
+
+    thread = threading.Thread(target=other_writer)
+    thread.start()
+    assert started.wait(5)
+    with store.direct_write() as db:
+        assert done.is_set()  # BEGIN IMMEDIATE waited for the other transaction's commit
+        db.execute("INSERT INTO settings (key, value) VALUES ('intake', '1')")
+    thread.join()
+    assert _settings(store) == {"sync": 1, "intake": 1}
