@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from tests.helpers.store_fixtures import new_dossier, open_context
 
 import commune_desk.services.base as service_base
