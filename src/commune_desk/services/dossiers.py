@@ -57,7 +57,7 @@ from commune_desk.services.values import (
     Outcome,
 )
 from commune_desk.store.models import Attachment, Dossier, DossierEvent, Procedure
-from commune_desk.store.outbox import counter_value, driver_connection, set_counter
+from commune_desk.store.outbox import counter_value, driver_connection, new_ids, set_counter
 from commune_desk.store.search import insert_keys, record_keys
 from commune_desk.store.types import to_utc_text
 
@@ -258,7 +258,7 @@ class DossierServices(ServiceBase):
             counter = dossier_counter_name(local_day, settings.counter_slot)
             number = next_dossier_number(settings.counter_slot, counter_value(db, counter) or None)
             set_counter(db, counter, number)
-            dossier_id, event_id = str(uuid.uuid4()), str(uuid.uuid4())
+            dossier_id, event_id = new_ids(2)
             code = format_dossier_code(settings.unit_code, local_day, number)
             status = RECEIVED_STATUS
             received_text, now_text = to_utc_text(received_at), to_utc_text(now)

@@ -14,6 +14,7 @@ processed by SQLAlchemy on every call. Same transaction, same rows.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import uuid
 from collections.abc import Sequence
@@ -54,6 +55,23 @@ _INSERT_OP_SQL = (
     "created_at, state, attempts, last_error, next_attempt_at, actor) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, NULL, NULL, ?)"
 )
+
+
+def new_ids(count: int) -> list[str]:
+    """``count`` random ids in the text form of ``str(uuid.uuid4())`` (version 4, RFC 4122 variant).
+
+    The same 122 random bits from ``os.urandom`` as ``uuid.uuid4``, drawn in one call and
+    formatted without building UUID objects: a third of the cost (intake hot path).
+    """
+    raw = bytearray(os.urandom(16 * count))
+    for i in range(6, 16 * count, 16):
+        raw[i] = (raw[i] & 0x0F) | 0x40  # version 4
+        raw[i + 2] = (raw[i + 2] & 0x3F) | 0x80  # RFC 4122 variant
+    h = raw.hex()
+    return [
+        f"{h[k : k + 8]}-{h[k + 8 : k + 12]}-{h[k + 12 : k + 16]}-{h[k + 16 : k + 20]}-{h[k + 20 : k + 32]}"
+        for k in range(0, 32 * count, 32)
+    ]
 
 
 def driver_connection(session: Executor) -> sqlite3.Connection:
@@ -153,9 +171,10 @@ def insert_ops(
     assert row is not None
     first = int(row[0]) - len(ops) + 1
     at = to_utc_text(created_at)
+    ids = new_ids(len(ops))
     rows = [
         (
-            str(uuid.uuid4()),
+            ids[i],
             device_id,
             first + i,
             entity,
