@@ -35,6 +35,7 @@ from commune_desk.domain.intake import (
     clean_text,
 )
 from commune_desk.domain.roles import permission_for_event
+from commune_desk.domain.text import fast_fold
 from commune_desk.protocol import Action, Entity
 from commune_desk.protocol.records import DOSSIER, DOSSIER_EVENT
 from commune_desk.services.actors import ActorLike, actor_name, actor_username, audit_name
@@ -322,7 +323,7 @@ class DossierServices(ServiceBase):
                 (event_id, dossier_id, EventKind.RECEIVED.value, received_text, clean.received_by),
             )
             self._queue(db, ops, at=now, actor=actor_username(actor))
-            keys = record_keys(Entity.DOSSIER, dossier_synced)
+            keys = record_keys(Entity.DOSSIER, dossier_synced, fold=fast_fold)  # fold, one translate
             assert keys is not None
             insert_keys(db, entity=Entity.DOSSIER, entity_id=dossier_id, keys=keys)
         summary = DossierSummary(
