@@ -19,10 +19,10 @@ from commune_desk.services import Services, load_catalogue_file
 from commune_desk.services.base import CALENDAR_ID, utc_now
 from commune_desk.services.data_folder import open_checked
 from commune_desk.services.restore import restore_backup
-from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.lock import APP, StoreLock
 from commune_desk.store.models import WorkCalendarRow
+from commune_desk.store.opening import Store
 from commune_desk.sync.installation import IdentityCheck, IdentityEvent, check_installation
 
 log = logging.getLogger(__name__)

@@ -49,8 +49,8 @@ def sign_in(
     Programmatic, for tests about something else; the sign-in screen itself is
     tested with key events in ``test_clerk_session.py``.
     """
+    from commune_desk.domain.accounts import NewClerk
     from commune_desk.domain.roles import Role
-    from commune_desk.services.actors import NewClerk
 
     services = desktop.ctx.services
 

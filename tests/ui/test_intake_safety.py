@@ -4,17 +4,12 @@ Tab reaches the Save button, and every message says the right thing in the right
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
-from hypothesis import given
-from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
-
-from commune_desk.ui.pages.intake import parse_birth_date
 
 NAME = "Đặng Thị Đào"
 #: The style-sheet role that gives each kind of message its look.
@@ -212,23 +207,3 @@ def test_the_date_of_birth_is_typed_checked_against_the_cccd_and_saved(
     saved = desktop.call_on_store(lambda: desktop.ctx.services.get_dossier(page.last_dossier.id))
     assert saved.date_of_birth == date(1990, 9, 5)
     assert page.birth_edit.text() == ""  # cleared for the next citizen
-
-
-@given(
-    st.dates(min_value=date(1800, 1, 1), max_value=date(2200, 12, 31)), st.sampled_from("/-."), st.booleans()
-)
-def test_a_date_of_birth_is_read_day_first_whatever_the_separator(
-    born: date, separator: str, padded: bool
-) -> None:
-    day, month = (f"{born.day:02d}", f"{born.month:02d}") if padded else (str(born.day), str(born.month))
-    assert parse_birth_date(f" {day}{separator}{month}{separator}{born.year:04d} ") == born
-
-
-@given(st.text(max_size=20))
-def test_anything_else_typed_as_a_date_of_birth_is_refused_cleanly(text: str) -> None:
-    try:
-        parsed = parse_birth_date(text)
-    except ValueError:
-        return
-    day, month, year = (int(part) for part in re.split(r"[/.-]", text.strip()))
-    assert (parsed.day, parsed.month, parsed.year) == (day, month, year)

@@ -42,7 +42,8 @@ def test_no_page_is_shown_without_the_sign_in_screen_over_it(started: Any, qtbot
     assert covered == [True]
     qtbot.waitUntil(lambda: desktop.ctx.services is not None, timeout=30_000)
     lock = desktop.session_ui.lock_screen
-    # The accounts arrive with the store: on a new store, the first leader account is made here.
+    # On a new store (nothing to glance at) the accounts arrive with the store: the first
+    # leader account is made here.
     qtbot.waitUntil(lambda: lock.state is not None, timeout=30_000)
     assert lock.state.first_account and lock.isVisible()
 
@@ -95,3 +96,61 @@ def test_a_page_asked_for_before_the_paint_finishes_the_rail(started: Any) -> No
     window.show_page("dossiers")
     assert window.rail.focusPolicy() == Qt.FocusPolicy.StrongFocus
     assert window.rail.currentItem().data(Qt.ItemDataRole.UserRole) == "dossiers"
+
+
+def test_the_first_screen_is_filled_from_the_glance_before_the_store_opens(
+    tmp_path: Path, qapp: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a PC where opening the store is slow, the sign-in screen's accounts and office
+    name and the intake page's procedures are shown from the store's first glance; the
+    clerk can pick a name meanwhile, and the store's answer (the same) moves nothing."""
+    import threading
+
+    from commune_desk.app import AppContext
+    from commune_desk.ui import app as app_module
+    from commune_desk.ui import session_api
+    from commune_desk.ui.app import DesktopApp
+    from commune_desk.ui.demo import DEMO_UNIT_NAME, _fill
+
+    base = tmp_path / "data"
+    paths = AppPaths(data_dir=base, backup_dir=base / "backups")
+    with AppContext.open(paths) as context:
+        _fill(context.services, 0)  # the office's name and its four demo accounts
+        accounts = [c.full_name for c in context.services.list_clerks()]
+        procedures = [p.name for p in context.services.list_procedures()]
+    # A slow PC: the real opening of the real store, held until the test lets it go.
+    gate = threading.Event()
+    real_open = app_module._open_app_context  # noqa: SLF001
+
+    def slow_open(*args: Any) -> Any:
+        gate.wait(30)
+        return real_open(*args)
+
+    monkeypatch.setattr(app_module, "_open_app_context", slow_open)
+    desktop = DesktopApp(paths, show_dialogs=False, first_run=False)
+    try:
+        window = desktop.create_window()
+        window.show()
+        qtbot.waitUntil(lambda: desktop._session_ui is not None, timeout=10_000)  # noqa: SLF001
+        lock = desktop.session_ui.lock_screen
+        qtbot.waitUntil(lambda: lock.clerk_list.count() == len(accounts), timeout=10_000)
+        assert lock.office_label.text() == DEMO_UNIT_NAME
+        shown = [lock.clerk_list.item(i).text().split(" — ")[0] for i in range(lock.clerk_list.count())]
+        assert shown == accounts
+        intake = window.show_page("intake")
+        qtbot.waitUntil(lambda: intake.procedure_list.count() == len(procedures), timeout=10_000)
+        listed = [intake.procedure_list.item(i).text() for i in range(intake.procedure_list.count())]
+        assert listed == procedures
+        assert desktop.ctx.services is None  # all of it before the store opened
+        lock.clerk_list.setCurrentRow(2)
+        picked = lock.selected_username()
+        gate.set()
+        qtbot.waitUntil(lambda: desktop.ctx.services is not None and desktop._sync_ready, timeout=30_000)  # noqa: SLF001
+        qtbot.waitUntil(lambda: not desktop.tasks.busy, timeout=30_000)
+        assert lock.selected_username() == picked
+        assert lock.clerk_list.count() == len(accounts)
+        assert intake.procedure_list.count() == len(procedures)
+        assert lock.state == desktop.call_on_store(lambda: session_api.sign_in_screen(desktop.ctx.services))
+    finally:
+        gate.set()
+        desktop.close()

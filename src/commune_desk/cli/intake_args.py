@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from commune_desk.domain.calendar import VN_TZ
+from commune_desk.domain.dates import parse_typed_date
 from commune_desk.domain.errors import ValidationError
 from commune_desk.domain.intake import PaperForm, ReceivedPaper, clean_paper
 from commune_desk.domain.text import fold
@@ -32,7 +33,11 @@ PAPER_FORM_NAMES = {
 
 def add_intake_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``commune-desk intake`` beyond the applicant's name and number."""
-    parser.add_argument("--date-of-birth", metavar="YYYY-MM-DD", help="checked against the CCCD number")
+    parser.add_argument(
+        "--date-of-birth",
+        metavar="DD/MM/YYYY",
+        help="day first, or YYYY-MM-DD; checked against the CCCD number",
+    )
     parser.add_argument(
         "--paper",
         action="append",
@@ -70,14 +75,12 @@ def parse_received_at(value: str | None) -> datetime | None:
 
 
 def parse_date(value: str | None, field: str) -> date | None:
-    """A calendar date written ``YYYY-MM-DD`` or ``DD/MM/YYYY``."""
+    """A calendar date written ``YYYY-MM-DD`` or day first (``DD/MM/YYYY``, ``DD-MM-YYYY``,
+    ``DD.MM.YYYY``: ``domain.dates.parse_typed_date``)."""
     if value is None or not value.strip():
         return None
-    text = value.strip()
     try:
-        if "/" in text:
-            return datetime.strptime(text, "%d/%m/%Y").date()
-        return date.fromisoformat(text)
+        return parse_typed_date(value)
     except ValueError as exc:
         raise ValidationError("invalid_date", f"bad date {value!r}", field=field) from exc
 

@@ -16,9 +16,10 @@ from typing import Any
 from commune_desk.cli.common import EXIT_FAILED, EXIT_INVALID, fail, with_context
 from commune_desk.cli.intake_args import add_intake_arguments, new_dossier_from
 from commune_desk.domain.calendar import VN_TZ, DayKind
+from commune_desk.domain.catalogue import ProcedureInfo
 from commune_desk.domain.errors import ValidationError
 from commune_desk.messages import message_for
-from commune_desk.services.values import DossierSummary, ProcedureInfo
+from commune_desk.services.values import DossierSummary
 
 __all__ = ["EXIT_FAILED", "EXIT_INVALID", "register"]
 

@@ -120,8 +120,8 @@ def _with_password(args: argparse.Namespace, change: Callable[[Any, str], str]) 
 
 
 def _add(args: argparse.Namespace) -> int:
+    from commune_desk.domain.accounts import NewClerk
     from commune_desk.domain.roles import Role
-    from commune_desk.services.actors import NewClerk
 
     def add(services: Any, password: str) -> str:
         new = NewClerk(args.username, args.full_name, Role(args.role), password)

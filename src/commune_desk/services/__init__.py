@@ -10,7 +10,8 @@ machine-readable ``kind``.
 
 from __future__ import annotations
 
-from commune_desk.services.actors import AccessPolicy, Actor, ClerkInfo, NewClerk
+from commune_desk.domain.accounts import AccessPolicy, Actor, ClerkInfo, NewClerk
+from commune_desk.domain.catalogue import Catalogue, ProcedureInfo
 from commune_desk.services.attachments import AttachmentServices
 from commune_desk.services.catalogue import CatalogueServices, load_catalogue_file
 from commune_desk.services.clerks import ClerkServices, SignInError
@@ -25,7 +26,6 @@ from commune_desk.services.settings import SettingsServices
 from commune_desk.services.values import (
     AttachmentInfo,
     BackupInfo,
-    Catalogue,
     Changes,
     CheckReport,
     DossierCursor,
@@ -41,7 +41,6 @@ from commune_desk.services.values import (
     OfficeSettings,
     Outcome,
     OutgoingDocumentInfo,
-    ProcedureInfo,
     ReportRow,
     SearchCursor,
 )

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from commune_desk.domain.accounts import ActorLike, actor_username, audit_name
 from commune_desk.domain.errors import ValidationError
 from commune_desk.protocol import Action, Entity
-from commune_desk.services.actors import ActorLike, actor_username, audit_name
 from commune_desk.services.base import ServiceBase
 from commune_desk.services.dossiers import attachment_info
 from commune_desk.services.errors import NotFound

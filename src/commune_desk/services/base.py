@@ -27,10 +27,10 @@ from commune_desk.protocol.records import RECORDS, FieldType, fields_to_wire, to
 from commune_desk.protocol.validation import field_checker, operation_refusal
 from commune_desk.protocol.wire import Action, Entity
 from commune_desk.services.values import OfficeSettings
-from commune_desk.store import Store
 from commune_desk.store import settings as stored
 from commune_desk.store.audit import audit
 from commune_desk.store.blobs import BlobStore
+from commune_desk.store.opening import Store
 from commune_desk.store.outbox import Executor, add_op, driver_connection, insert_ops
 
 #: The working calendar record's id: the same in every commune (records are scoped by commune).
@@ -336,9 +336,9 @@ def settings_from_rows(office: dict[str, Any], calendar: CalendarData) -> Office
     defaults = OfficeSettings()
     start = office.get(stored.OFFICE_START_DATE.name)
     return OfficeSettings(
-        unit_code=office.get(stored.UNIT_CODE.name, defaults.unit_code),
-        unit_name=office.get(stored.UNIT_NAME.name, defaults.unit_name),
-        counter_slot=int(office.get(stored.COUNTER_SLOT.name, defaults.counter_slot)),
+        unit_code=stored.office_field(office, stored.UNIT_CODE),
+        unit_name=stored.office_field(office, stored.UNIT_NAME),
+        counter_slot=int(stored.office_field(office, stored.COUNTER_SLOT)),
         server_url=office.get(stored.SERVER_URL.name),
         hours=calendar.hours,
         extra_days_off=frozenset(d.day for d in calendar.overrides if d.mark == DayMark.DAY_OFF),

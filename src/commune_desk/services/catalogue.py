@@ -10,13 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commune_desk.domain.calendar import DayKind, StatutoryExtension, TimeLimit
+from commune_desk.domain.catalogue import Catalogue, ProcedureInfo, procedure_from_columns
 from commune_desk.domain.deadlines import parse_extension
 from commune_desk.domain.errors import DomainError, ValidationError
 from commune_desk.domain.text import fold, normalize_text
 from commune_desk.paths import resources_dir
 from commune_desk.services.base import ServiceBase
 from commune_desk.services.errors import OutdatedReferenceData
-from commune_desk.services.values import Catalogue, Changes, Outcome, ProcedureInfo
+from commune_desk.services.values import Changes, Outcome
 from commune_desk.store.models import Dossier, Procedure, ReferenceVersion
 
 PROCEDURES_REFERENCE = "procedures"
@@ -99,18 +100,18 @@ def load_catalogue_file(path: Path | None = None) -> Catalogue:
 
 def procedure_info(row: Procedure) -> ProcedureInfo:
     """Plain value of a procedure row."""
-    return ProcedureInfo(
+    return procedure_from_columns(
         code=row.code,
         name=row.name,
-        day_kind=DayKind(row.day_kind),
+        day_kind=row.day_kind,
         time_limit=row.time_limit,
         field=row.field,
         fee=row.fee,
-        required_papers=tuple(row.required_papers or ()),
+        required_papers=row.required_papers,
         notes=row.notes,
         active=row.active,
         fee_verified=row.fee_verified,
-        extensions=tuple(parse_extension(e) for e in row.extensions or ()),
+        extensions=row.extensions,
     )
 
 

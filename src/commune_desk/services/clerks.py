@@ -20,18 +20,19 @@ from dataclasses import replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from commune_desk.domain.errors import ValidationError
-from commune_desk.domain.passwords import PasswordVerifier
-from commune_desk.domain.roles import Permission, PermissionDenied, Role, RoleRules, parse_role
-from commune_desk.domain.text import normalize_text
-from commune_desk.services.actors import (
+from commune_desk.domain.accounts import (
     AccessPolicy,
     Actor,
     ActorLike,
     ClerkInfo,
     NewClerk,
     audit_name,
+    sign_in_order,
 )
+from commune_desk.domain.errors import ValidationError
+from commune_desk.domain.passwords import PasswordVerifier
+from commune_desk.domain.roles import Permission, PermissionDenied, Role, RoleRules, parse_role
+from commune_desk.domain.text import normalize_text
 from commune_desk.services.base import ServiceBase
 from commune_desk.services.errors import NotFound, ServiceError
 from commune_desk.services.values import Changes, Outcome
@@ -49,7 +50,6 @@ USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,49}$")
 MIN_PASSWORD = 6
 #: Longest idle time an office may set before the PC locks (minutes).
 MAX_LOCK_MINUTES = 240
-DEFAULT_LOCK_MINUTES = AccessPolicy().lock_after_minutes
 #: Wrong passwords in a row for one account before sign-in pauses, and for how long.
 MAX_FAILURES = 5
 FAILURE_PAUSE_SECONDS = 60.0
@@ -81,11 +81,8 @@ def _check_password(password: str) -> None:
 
 def access_policy(session: Session) -> AccessPolicy:
     """The role rules and lock time stored in ``session``'s transaction (defaults if unset)."""
-    lock = get_setting(session, LOCK_AFTER)
-    return AccessPolicy(
-        rules=RoleRules.from_json(get_setting(session, ROLE_RULES)),
-        lock_after_minutes=DEFAULT_LOCK_MINUTES if lock is None else lock,
-        server_managed=server_managed(session),
+    return AccessPolicy.from_settings(
+        get_setting(session, ROLE_RULES), get_setting(session, LOCK_AFTER), get_setting(session, SYNC_ACCOUNT)
     )
 
 
@@ -145,12 +142,7 @@ class ClerkServices(ServiceBase):
         if not include_inactive:
             stmt = stmt.where(ClerkAccount.active.is_(True))
         with self.store.read() as session:
-            rows = [clerk_info(r) for r in session.scalars(stmt)]
-        never = 0.0
-        return sorted(
-            rows,
-            key=lambda c: (-(c.last_sign_in_at.timestamp() if c.last_sign_in_at else never), c.full_name),
-        )
+            return sign_in_order(clerk_info(r) for r in session.scalars(stmt))
 
     def access_policy(self) -> AccessPolicy:
         """The role rules in force and the idle time before the PC locks."""

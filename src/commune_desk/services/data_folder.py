@@ -28,7 +28,6 @@ from commune_desk.paths import AppPaths
 from commune_desk.services import backup as backups
 from commune_desk.services.restore import SCRATCH_PREFIX as RESTORE_PREFIX
 from commune_desk.services.restore import move_store_aside
-from commune_desk.store import Store, open_store
 from commune_desk.store.errors import StoreError, as_store_error, typed_store_errors
 from commune_desk.store.identity import (
     FolderRegistry,
@@ -39,6 +38,7 @@ from commune_desk.store.identity import (
 )
 from commune_desk.store.lock import StoreLock
 from commune_desk.store.migrate import known_revisions
+from commune_desk.store.opening import Store, open_store
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from commune_desk.domain.accounts import ActorLike, actor_username, audit_name
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.errors import NumberingError, ValidationError
 from commune_desk.domain.intake import clean_text
@@ -40,7 +41,6 @@ from commune_desk.protocol.records import (
     FieldType,
     RecordRules,
 )
-from commune_desk.services.actors import ActorLike, actor_username, audit_name
 from commune_desk.services.base import ServiceBase
 from commune_desk.services.clerks import require
 from commune_desk.services.errors import NotFound

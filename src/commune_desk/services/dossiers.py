@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commune_desk.domain.accounts import ActorLike, actor_name, actor_username, audit_name
 from commune_desk.domain.calendar import VN_TZ, DayKind, StatutoryExtension, TimeLimit, WorkCalendar
 from commune_desk.domain.codes import format_dossier_code, next_dossier_number
 from commune_desk.domain.deadlines import APPOINTMENT_EVENTS, extension_of
@@ -38,7 +39,6 @@ from commune_desk.domain.roles import permission_for_event
 from commune_desk.domain.text import fast_fold
 from commune_desk.protocol import Action, Entity
 from commune_desk.protocol.records import DOSSIER, DOSSIER_EVENT
-from commune_desk.services.actors import ActorLike, actor_name, actor_username, audit_name
 from commune_desk.services.appointments import (
     apology_data,
     apology_proposal,

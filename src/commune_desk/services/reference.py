@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from commune_desk.domain.calendar import CalendarDay
+from commune_desk.domain.catalogue import Catalogue
 from commune_desk.services.catalogue import CatalogueServices
 from commune_desk.services.errors import OutdatedReferenceData
 from commune_desk.services.settings import SettingsServices
-from commune_desk.services.values import Catalogue, Changes, Outcome
+from commune_desk.services.values import Changes, Outcome
 
 APPLIED = "applied"
 NOT_NEWER = "not-newer"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from commune_desk.domain.accounts import ActorLike, audit_name
 from commune_desk.domain.calendar import CalendarDay
 from commune_desk.domain.codes import counter_slot_range, validate_unit_code
 from commune_desk.domain.errors import ValidationError
 from commune_desk.domain.roles import Permission
 from commune_desk.domain.text import normalize_text
-from commune_desk.services.actors import ActorLike, audit_name
 from commune_desk.services.calendar import CalendarServices, overrides_from_dates
 from commune_desk.services.clerks import require
 from commune_desk.services.values import Changes, OfficeSettings, Outcome

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from commune_desk.domain.calendar import DayKind, OfficeHours, StatutoryExtension
+from commune_desk.domain.calendar import OfficeHours, StatutoryExtension
 from commune_desk.domain.dossier import DossierStatus, EventKind
 from commune_desk.domain.intake import ReceivedPaper
 from commune_desk.store.settings import COUNTER_SLOT, UNIT_CODE, UNIT_NAME
@@ -75,33 +75,6 @@ class Outcome(Generic[T]):
 
 
 # --- catalogue ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProcedureInfo:
-    """One procedure of the catalogue."""
-
-    code: str
-    name: str
-    day_kind: DayKind
-    time_limit: int
-    field: str = ""
-    fee: str = ""
-    required_papers: tuple[str, ...] = ()
-    notes: str = ""
-    active: bool = True
-    #: False when ``fee`` is not checked against current law: never printed for the citizen.
-    fee_verified: bool = True
-    #: Longer periods the law allows in some cases, offered to the clerk.
-    extensions: tuple[StatutoryExtension, ...] = ()
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """A whole procedure catalogue with its version (newer replaces older)."""
-
-    version: int
-    procedures: tuple[ProcedureInfo, ...]
 
 
 # --- dossiers ----------------------------------------------------------------

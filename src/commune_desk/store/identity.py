@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from commune_desk.store import Store
+from commune_desk.store.opening import Store
 from commune_desk.store.settings import DEMO_STORE, STORE_ID, ensure_uuid, get_setting, put_setting
 
 #: Settings key of the store's identity (read from archived copies with plain sqlite3).

@@ -5,6 +5,8 @@ start) is imported only when a migration is due. Whether one is due is read
 without it: the store's ``alembic_version`` row against the head of the revision
 files shipped with the code (their ``revision`` / ``down_revision`` lines,
 checked against Alembic's own reading by ``tests/unit/store/test_migrate.py``).
+SQLAlchemy is not imported either, so the desktop's first glance at the store
+(``commune_desk.glance``) can ask for the head revision.
 """
 
 from __future__ import annotations
@@ -15,12 +17,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-
 from commune_desk.store.errors import StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import text
 
 from commune_desk.domain.text import fold
-from commune_desk.store import Store
+from commune_desk.store.opening import Store
 
 NAME = "[họ tên]"
 ADDRESS = "[địa chỉ]"

@@ -22,9 +22,9 @@ from typing import TypeVar
 from sqlalchemy import delete
 
 from commune_desk import protocol as p
-from commune_desk.store import Store
 from commune_desk.store.identity import is_demo_store
 from commune_desk.store.models import NumberLease, Setting
+from commune_desk.store.opening import Store
 from commune_desk.store.settings import SYNC_ACCOUNT, ensure_device_id, merge_office, put_setting
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.credentials import (

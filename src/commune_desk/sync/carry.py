@@ -29,9 +29,9 @@ from commune_desk.protocol.carry_files import (
     signing_message,
     write_bundle,
 )
-from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.models import Attachment, OutboxOp
+from commune_desk.store.opening import Store
 from commune_desk.store.outbox import OUTBOX_SEQ, counter_value
 from commune_desk.store.settings import CARRY_IMPORTED, SYNC_SOURCE, get_setting, merge_office, put_setting
 from commune_desk.sync.account import Account, device_key, load_account, vault_for

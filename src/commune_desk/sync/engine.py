@@ -20,9 +20,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from commune_desk import protocol as p
-from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.models import Attachment, Conflict, OutboxOp, QuarantinedOp
+from commune_desk.store.opening import Store
 from commune_desk.sync.account import (
     Account,
     TokenCache,

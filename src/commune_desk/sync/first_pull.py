@@ -23,7 +23,7 @@ from typing import Any
 
 from commune_desk import protocol as p
 from commune_desk.protocol import snapshot as snap
-from commune_desk.store import Store
+from commune_desk.store.opening import Store
 from commune_desk.sync.client import SnapshotReply, SyncClient
 from commune_desk.sync.errors import SyncError, SyncErrorKind
 from commune_desk.sync.seed import SeedResult, SnapshotUnusable, seed_from_snapshot, store_is_empty

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commune_desk import protocol as p
-from commune_desk.store import Store
 from commune_desk.store.models import (
     Conflict,
     Dossier,
@@ -25,6 +24,7 @@ from commune_desk.store.models import (
     OutgoingDocument,
     QuarantinedOp,
 )
+from commune_desk.store.opening import Store
 
 #: Most items of each list returned at once (a PC with more has a problem IT must look at).
 DEFAULT_LIMIT = 500

@@ -46,9 +46,9 @@ from sqlalchemy.orm import Session
 from commune_desk import protocol as p
 from commune_desk.domain.errors import DomainError
 from commune_desk.domain.numbers import parse_series
-from commune_desk.store import Store
 from commune_desk.store.audit import audit
 from commune_desk.store.models import IssuedNumber, LocalCounter, NumberLease, OutboxOp, SyncState
+from commune_desk.store.opening import Store
 from commune_desk.store.outbox import (
     DOSSIER_COUNTER_PREFIX,
     OUTBOX_SEQ,

@@ -29,8 +29,8 @@ from commune_desk.domain.numbers import (
     parse_series,
     series_key,
 )
-from commune_desk.store import Store
 from commune_desk.store.models import IssuedNumber, NumberLease
+from commune_desk.store.opening import Store
 from commune_desk.store.settings import COUNTER_SLOT, UNIT_CODE, merge_office, office_value
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.errors import SyncError

@@ -32,7 +32,6 @@ from sqlalchemy.orm import DeclarativeBase, Session
 
 from commune_desk import protocol as p
 from commune_desk.domain.dossier import EventKind, next_status
-from commune_desk.store import Store
 from commune_desk.store.models import (
     Attachment,
     Conflict,
@@ -45,6 +44,7 @@ from commune_desk.store.models import (
     Procedure,
     PulledRejection,
 )
+from commune_desk.store.opening import Store
 from commune_desk.store.search import drop_keys
 from commune_desk.sync.bulk import BulkInserter, Prepared, prepare
 from commune_desk.sync.client import SyncClient

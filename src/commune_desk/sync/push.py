@@ -43,9 +43,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from commune_desk import protocol as p
-from commune_desk.store import Store
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.models import OutboxOp
+from commune_desk.store.opening import Store
 from commune_desk.store.outbox import OUTBOX_SEQ, bump_counter, counter_value
 from commune_desk.sync.acknowledge import acknowledge, local_record
 from commune_desk.sync.blobs import ChunkSizer, OnBytes, upload_blob

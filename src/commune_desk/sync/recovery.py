@@ -35,7 +35,6 @@ from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.codes import is_unit_code
 from commune_desk.domain.numbers import SeriesKind, dossier_code_series
 from commune_desk.protocol.records import fields_to_wire, synced_columns
-from commune_desk.store import Store
 from commune_desk.store.audit import audit
 from commune_desk.store.models import (
     IssuedNumber,
@@ -44,6 +43,7 @@ from commune_desk.store.models import (
     OutboxOp,
     SyncState,
 )
+from commune_desk.store.opening import Store
 from commune_desk.store.outbox import (
     DOSSIER_COUNTER_PREFIX,
     OUTBOX_SEQ,

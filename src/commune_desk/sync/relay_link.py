@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from commune_desk import protocol as p
-from commune_desk.store import Store
+from commune_desk.store.opening import Store
 from commune_desk.store.settings import SYNC_RELAY, SYNC_SOURCE, get_setting, put_setting
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.device_key import DeviceKey

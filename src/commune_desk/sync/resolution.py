@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commune_desk import protocol as p
-from commune_desk.store import Store
 from commune_desk.store.audit import audit
 from commune_desk.store.models import Conflict, OutboxOp, QuarantinedOp
+from commune_desk.store.opening import Store
 from commune_desk.store.outbox import add_op
 from commune_desk.sync.records import ENTITY_MODELS, apply_fields
 

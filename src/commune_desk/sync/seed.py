@@ -36,9 +36,9 @@ from commune_desk.domain.dossier import EventKind, next_status
 from commune_desk.protocol import snapshot as snap
 from commune_desk.protocol.records import FieldRule, FieldType
 from commune_desk.protocol.validation import checked_page
-from commune_desk.store import Store
 from commune_desk.store.engine import BEGIN_MODE
 from commune_desk.store.models import Dossier, OutboxOp, SearchKey
+from commune_desk.store.opening import Store
 from commune_desk.store.settings import SYNC_SOURCE, get_setting, put_setting
 from commune_desk.store.types import to_utc_text
 from commune_desk.sync.bulk import plan_for

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commune_desk import protocol as p
-from commune_desk.store import Store
 from commune_desk.store.audit import audit
 from commune_desk.store.models import ClerkAccount
+from commune_desk.store.opening import Store
 from commune_desk.store.settings import ROLE_RULES, get_setting, put_setting
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.errors import SyncError, SyncErrorKind

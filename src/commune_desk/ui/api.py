@@ -19,6 +19,7 @@ from commune_desk.domain.dossier import EventKind
 # The services package pulls in SQLAlchemy; it is imported on the store thread when a
 # call first runs, never on the GUI thread while the window is being painted.
 if TYPE_CHECKING:
+    from commune_desk.domain.catalogue import ProcedureInfo
     from commune_desk.services.values import (
         DossierDetail,
         DossierPage,
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
         NewOutgoingDocument,
         OfficeSettings,
         Outcome,
-        ProcedureInfo,
     )
 
 # -- catalogue and settings ---------------------------------------------------------

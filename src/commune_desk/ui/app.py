@@ -5,11 +5,14 @@
 adds the task manager, the broadcast hub, translations, error handling and the
 sync bridge, and owns the main window. Tests build it the same way.
 
-Start-up is shell first: the store is opened (and migrated) as the first task
-of the store thread, which waits for the window's first paint (work queued by
+Start-up is shell first: the store is opened (and migrated) by the first tasks
+of the store thread, which wait for the window's first paint (work queued by
 the window's own construction included), so an old PC shows the window at once
 and the opening never competes with that paint. Every later service call queues
-behind the opening on that same thread.
+behind the opening on that same thread. Just before the opening, the store thread
+takes the store's first glance (``commune_desk.glance``: the sign-in screen's
+accounts and office name, the intake page's procedures, read with ``sqlite3``
+alone), so the first page is filled without waiting for the store stack's import.
 """
 
 from __future__ import annotations
@@ -145,7 +148,26 @@ class DesktopApp:
         """Queue the opening of the store as the first task of the store thread (idempotent)."""
         if not self._open_started:
             self._open_started = True
+            self.tasks.run_on_store(self._take_glance, self._on_glance)
             self.tasks.run_on_store(self._open_store, self._on_store_opened)
+
+    def _take_glance(self) -> Any:
+        """Store thread, once the window has painted: the first screen's values read with
+        the standard library (``commune_desk.glance``), before the opening imports the
+        store stack; None when there is nothing to glance at."""
+        self._painted.wait(PAINT_WAIT_S)
+        if self._opened.done():
+            return None
+        from commune_desk.glance import take_glance
+
+        return take_glance(self.paths.db_path)
+
+    def _on_glance(self, glance: Any, error: BaseException | None) -> None:
+        """GUI thread: hand the glance to the pages waiting for it (none after an error)."""
+        if error is not None:
+            log.warning("first glance at the store failed", exc_info=error)
+        if not self._closed:
+            self.ctx.first_glance.deliver(glance if error is None else None)
 
     def _open_store(self, restore_from: str | None = None) -> Any:
         """Store thread, once the window has painted: take the store lock, open (and
@@ -266,7 +288,8 @@ class DesktopApp:
         sees the window at once, and the opening does not compete with painting. The
         sign-in screen (and the clerk badge, Ctrl+L) is added in the event-loop turn
         right after that paint, before the first page is built; the shell it covers
-        shows no record (nothing is read before the store opens).
+        shows no record. Before the store opens, only the store's first glance is read
+        (accounts, office name, procedures: ``commune_desk.glance``).
         """
         from commune_desk.ui.first_paint import after_first_paint
         from commune_desk.ui.main_window import MainWindow

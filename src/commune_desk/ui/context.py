@@ -28,6 +28,36 @@ class StoreEvents(QObject):
     settings_changed = Signal()
 
 
+class FirstGlance:
+    """The store's first glance (``commune_desk.glance``), for whoever asks, before or
+    after it was read (GUI thread only).
+
+    The desktop reads it on the store thread just before the store opens; pages ask for
+    it while they wait for the services' answers, which replace it.
+    """
+
+    def __init__(self) -> None:
+        self._read = False
+        self._value: Any = None
+        self._waiting: list[Callable[[Any], None]] = []
+
+    def when_read(self, callback: Callable[[Any], None]) -> None:
+        """Call ``callback(glance)`` once the glance is read (now, if it is); never when
+        there is none (no store yet, another schema, an error)."""
+        if not self._read:
+            self._waiting.append(callback)
+        elif self._value is not None:
+            callback(self._value)
+
+    def deliver(self, value: Any) -> None:
+        """The glance was read (``None``: there is none); call whoever waits for it."""
+        self._read, self._value = True, value
+        waiting, self._waiting = self._waiting, []
+        if value is not None:
+            for callback in waiting:
+                callback(value)
+
+
 @dataclass
 class UiContext:
     """Everything a page needs: the services (only ever called on the store thread), the
@@ -45,6 +75,8 @@ class UiContext:
     #: The ClerkSession: who is signed in, the office's rules, the lock.
     session: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
+    #: What the first screen shows, read before the store opens (see ``FirstGlance``).
+    first_glance: FirstGlance = field(default_factory=FirstGlance)
     #: Called before each store task is queued; the app uses it to queue the opening of
     #: the store first (it is deferred until the window has painted).
     before_store: Callable[[], None] = field(default=lambda: None)

@@ -43,8 +43,8 @@ DEMO_CHANGES = Changes(
 
 def demo_accounts(services: Any) -> bool:
     """Create the demo accounts (leader first) in a store that has none; whether it did."""
+    from commune_desk.domain.accounts import NewClerk
     from commune_desk.domain.roles import Role
-    from commune_desk.services.actors import NewClerk
 
     if services.list_clerks(include_inactive=True):
         return False

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
@@ -65,6 +66,7 @@ class LockScreen(QDialog):
         self.state: session_api.SignInScreen | None = None
         self.busy = False
         self._reads = 0  # only the latest read of the accounts is shown
+        self._glanced = False  # the screen shows the store's first glance, not its answer
         self._moved = False
         self._filling = False
         self.setObjectName("lockScreen")
@@ -197,12 +199,29 @@ class LockScreen(QDialog):
         self.setGeometry(self.window_.frameGeometry())
 
     def reload(self) -> None:
-        """Read the accounts again (after the staff list changed, for instance)."""
+        """Read the accounts again (after the staff list changed, for instance).
+
+        Before the store has answered once, the store's first glance fills the screen
+        (``commune_desk.glance``): the clerk can pick a name while the store opens.
+        """
         self._reads += 1
         read = self._reads
+        if self.state is None:
+            self.ctx.first_glance.when_read(self._show_glance)
         StoreOp(self.ctx, session_api.sign_in_screen, parent=self).success(
-            lambda state: self.show_state(state) if read == self._reads else None
+            lambda state: self._show_read(state) if read == self._reads else None
         ).run_in_background()
+
+    def _show_glance(self, glance: Any) -> None:
+        if self.state is None and shiboken6.isValid(self):
+            self._glanced = True
+            self.show_state(session_api.sign_in_screen_of(glance))
+
+    def _show_read(self, state: session_api.SignInScreen) -> None:
+        """The store's answer; the same as the glance shown (the usual case): nothing moves."""
+        glanced, self._glanced = self._glanced, False
+        if not (glanced and state == self.state):
+            self.show_state(state)
 
     def show_state(self, state: session_api.SignInScreen) -> None:
         """Fill the screen from what the store says."""

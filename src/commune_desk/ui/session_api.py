@@ -28,15 +28,26 @@ class SignInScreen:
 
 def sign_in_screen(services: Any) -> SignInScreen:
     """Store thread: accounts and office name for the sign-in screen."""
-    clerks = tuple(services.list_clerks())
-    policy = services.access_policy()
-    everyone = services.list_clerks(include_inactive=True)
+    return _screen(
+        tuple(services.list_clerks()),
+        services.get_settings().unit_name,
+        services.access_policy(),
+        any_account=bool(services.list_clerks(include_inactive=True)),
+    )
+
+
+def sign_in_screen_of(glance: Any) -> SignInScreen:
+    """The sign-in screen as the store's first glance (``commune_desk.glance``) sees it."""
+    return _screen(glance.clerks, glance.office_name, glance.policy, any_account=glance.any_account)
+
+
+def _screen(clerks: tuple[Any, ...], office_name: str, policy: Any, *, any_account: bool) -> SignInScreen:
     return SignInScreen(
         clerks=clerks,
-        office_name=services.get_settings().unit_name,
+        office_name=office_name,
         policy=policy,
         server_managed=policy.server_managed,
-        first_account=not everyone and not policy.server_managed,
+        first_account=not any_account and not policy.server_managed,
     )
 
 
@@ -78,8 +89,8 @@ def accept_online(services: Any, username: str, password: str) -> Any:
 
 def create_first_leader(services: Any, username: str, full_name: str, password: str) -> Any:
     """Store thread: the first account of a PC that has never been online, then sign in."""
+    from commune_desk.domain.accounts import NewClerk
     from commune_desk.domain.roles import Role
-    from commune_desk.services.actors import NewClerk
 
     services.create_clerk(NewClerk(username, full_name, Role.LEADER, password))
     return services.sign_in(username.strip().lower(), password)

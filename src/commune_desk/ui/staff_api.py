@@ -43,6 +43,6 @@ def send_rules(bridge: Any, rules: Any, actor: Any) -> None:
 
 def create_clerk(services: Any, username: str, full_name: str, role: Any, password: str, actor: Any) -> Any:
     """Store thread: a new local account."""
-    from commune_desk.services.actors import NewClerk
+    from commune_desk.domain.accounts import NewClerk
 
     return services.create_clerk(NewClerk(username, full_name, role, password), actor=actor)

@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from commune_desk.domain.calendar import parse_calendar_document
+from commune_desk.domain.catalogue import Catalogue
 from commune_desk.domain.errors import DomainError
 from commune_desk.services.catalogue import parse_catalogue
 from commune_desk.services.reference import HolidayOverrides
-from commune_desk.services.values import Catalogue
 from commune_desk.update.package import PackageError, ReferenceDataPackage
 
 DAY_OFF = "day_off"

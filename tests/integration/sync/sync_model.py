@@ -55,11 +55,11 @@ from tests.integration.sync.sync_support import Clerk, assert_converged, restore
 from city_server.cli import main as city_server_main
 from commune_desk import protocol as p
 from commune_desk.app import AppContext
+from commune_desk.domain.accounts import Actor
 from commune_desk.domain.dossier import DossierStatus, EventKind, allowed_events
 from commune_desk.domain.errors import DomainError
 from commune_desk.domain.roles import Role
 from commune_desk.paths import AppPaths
-from commune_desk.services.actors import Actor
 from commune_desk.services.backup import create_backup
 from commune_desk.store.models import (
     AuditEntry,

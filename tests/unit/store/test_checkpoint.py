@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from commune_desk.store import open_store
 from commune_desk.store.checkpoint import Checkpointer
+from commune_desk.store.opening import open_store
 
 
 def _wait_for(condition: object, seconds: float = 10.0) -> bool:

@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from commune_desk.store import Store, open_store
 from commune_desk.store import engine as engine_module
 from commune_desk.store.errors import store_error_kind
+from commune_desk.store.opening import Store, open_store
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from commune_desk.store import engine as engine_module
-from commune_desk.store import open_store
 from commune_desk.store.errors import store_error_kind
 from commune_desk.store.migrate import current_revision, head_revision
 from commune_desk.store.models import Base
+from commune_desk.store.opening import open_store
 
 
 def test_pragmas_on_every_connection(tmp_path: Path) -> None:

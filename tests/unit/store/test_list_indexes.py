@@ -25,8 +25,8 @@ from commune_desk.domain.dossier import DossierStatus
 from commune_desk.services import DossierQuery
 from commune_desk.services.demo import generate_demo
 from commune_desk.services.values import DossierCursor
-from commune_desk.store import open_store
 from commune_desk.store.migrate import alembic_config, current_revision, head_revision
+from commune_desk.store.opening import open_store
 from commune_desk.sync.pull import open_fields
 from commune_desk.sync.push import take_batch
 

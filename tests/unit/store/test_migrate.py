@@ -9,7 +9,6 @@ from pathlib import Path
 from alembic import command
 from alembic.script import ScriptDirectory
 
-from commune_desk.store import open_store
 from commune_desk.store.migrate import (
     MIGRATIONS_DIR,
     alembic_config,
@@ -18,6 +17,7 @@ from commune_desk.store.migrate import (
     known_revisions,
     shipped_revisions,
 )
+from commune_desk.store.opening import open_store
 
 
 def test_shipped_revisions_are_alembics_own() -> None:
@@ -42,7 +42,7 @@ def test_empty_file_has_no_revision(tmp_path: Path) -> None:
 _OPEN = """
 import sys
 from pathlib import Path
-from commune_desk.store import open_store
+from commune_desk.store.opening import open_store
 open_store(Path(sys.argv[1])).close()
 print("alembic" in sys.modules)
 """

@@ -13,11 +13,12 @@ before it wipes a form with anything typed in it.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commune_desk.domain.dates import parse_typed_date
 from commune_desk.domain.errors import DomainError
 from commune_desk.domain.identity import phone_problem, validate_id_number
 from commune_desk.domain.text import fold
@@ -72,6 +74,7 @@ class IntakePage(QWidget):
         self.ctx = ctx
         self.slip_action = SLIP_PREVIEW
         self.procedures: list[Any] = []
+        self._procedures_read = False  # the store has answered (the glance no longer counts)
         self.procedure: Any = None
         self.last_dossier: Any = None
         self.last_slip: slips.Slip | None = None
@@ -214,11 +217,25 @@ class IntakePage(QWidget):
     # -- procedures -----------------------------------------------------------------
 
     def load_procedures(self) -> None:
-        """Fetch the procedure catalogue on the store thread."""
+        """Fetch the procedure catalogue on the store thread (until the store has answered
+        once, the store's first glance fills the list: ``commune_desk.glance``)."""
+        if not self._procedures_read:
+            self.ctx.first_glance.when_read(self._glance_procedures)
         StoreOp(self.ctx, api.list_procedures, parent=self).success(self._set_procedures).run_in_background()
 
+    def _glance_procedures(self, glance: Any) -> None:
+        if not self._procedures_read and shiboken6.isValid(self):
+            self._show_procedures(glance.procedures)
+
     def _set_procedures(self, procedures: list[Any]) -> None:
-        self.procedures = list(procedures)
+        self._procedures_read = True
+        self._show_procedures(procedures)
+
+    def _show_procedures(self, procedures: Sequence[Any]) -> None:
+        shown = list(procedures)
+        if shown == self.procedures:
+            return  # the same catalogue (e.g. the store's answer after its glance): nothing moves
+        self.procedures = shown
         self._filter_procedures(self.procedure_search.text())
 
     def _filter_procedures(self, text: str) -> None:
@@ -347,7 +364,7 @@ class IntakePage(QWidget):
             self.birth_error.setText("")
             return True
         try:
-            born = parse_birth_date(text)
+            born = parse_typed_date(text)
         except ValueError:
             # While typing, wait for a whole year before saying the form is wrong.
             complete = len(text) >= 8 and text[-4:].isdigit()
@@ -559,23 +576,9 @@ def _id_message(kind: str) -> str:
     return messages.get(kind, translate("IntakePage", "Số CCCD/CMND không hợp lệ."))
 
 
-def parse_birth_date(text: str) -> date:
-    """A date of birth typed day first: ``5/9/1987``, ``05-09-1987``, ``05.09.1987``.
-
-    Raises ValueError for anything else (a two-digit year, month first, no such day).
-    """
-    parts = re.split(r"[/.-]", text.strip())
-    if len(parts) != 3 or not all(part.isdigit() and part.isascii() for part in parts):
-        raise ValueError(text)
-    day, month, year = parts
-    if len(day) > 2 or len(month) > 2 or len(year) != 4:
-        raise ValueError(text)
-    return date(int(year), int(month), int(day))
-
-
 def _birth_or_none(text: str) -> date | None:
     try:
-        return parse_birth_date(text) if text.strip() else None
+        return parse_typed_date(text) if text.strip() else None
     except ValueError:
         return None  # validate() keeps a bad one from being saved
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from commune_desk.domain.calendar import OfficeHours
+from commune_desk.domain.dates import parse_typed_date
 from commune_desk.domain.roles import Permission
 from commune_desk.ui import api
 from commune_desk.ui.backups import BackupBox
@@ -44,18 +45,11 @@ def _time_edit(parent: QWidget, value: time) -> QTimeEdit:
 
 
 def parse_dates(text: str) -> frozenset[date]:
-    """Dates typed one per line or comma-separated, as dd/mm/yyyy or yyyy-mm-dd."""
-    result = set()
-    for chunk in text.replace(",", "\n").splitlines():
-        chunk = chunk.strip()
-        if not chunk:
-            continue
-        if "/" in chunk:
-            day, month, year = (int(p) for p in chunk.split("/"))
-            result.add(date(year, month, day))
-        else:
-            result.add(date.fromisoformat(chunk))
-    return frozenset(result)
+    """Dates typed one per line or comma-separated, day first or as yyyy-mm-dd
+    (``domain.dates.parse_typed_date``; raises ValueError)."""
+    return frozenset(
+        parse_typed_date(chunk) for chunk in text.replace(",", "\n").splitlines() if chunk.strip()
+    )
 
 
 def format_dates(days: frozenset[date]) -> str:

@@ -13,8 +13,10 @@ instead: it is recorded as typed, with no account and no role check.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from commune_desk.domain.roles import Role, RoleRules
 
@@ -90,3 +92,25 @@ class AccessPolicy:
     lock_after_minutes: int = 10
     #: Whether the rules and the accounts come from the city server.
     server_managed: bool = False
+
+    @classmethod
+    def from_settings(
+        cls, role_rules: Any, lock_after_minutes: int | None, sync_account: Any
+    ) -> AccessPolicy:
+        """The policy given the stored settings' values: the role rules document, the
+        idle minutes (None: the default) and the PC's sync account (set once it logged in)."""
+        return cls(
+            rules=RoleRules.from_json(role_rules),
+            lock_after_minutes=cls.lock_after_minutes if lock_after_minutes is None else lock_after_minutes,
+            server_managed=bool(sync_account),
+        )
+
+
+def sign_in_order(clerks: Iterable[ClerkInfo]) -> list[ClerkInfo]:
+    """Accounts as the sign-in screen lists them: the most recently signed in first,
+    then by name."""
+    never = 0.0
+    return sorted(
+        clerks,
+        key=lambda c: (-(c.last_sign_in_at.timestamp() if c.last_sign_in_at else never), c.full_name),
+    )
