@@ -14,27 +14,30 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from commune_desk.store.checkpoint import Checkpointer
-from commune_desk.store.engine import create_store_engine, direct_write, read_sessions, write_sessions
+from commune_desk.store.engine import DirectWriter, create_store_engine, read_sessions, write_sessions
 from commune_desk.store.migrate import upgrade_to_head
 
 
 @dataclass(frozen=True)
 class Store:
-    """An open, migrated store: the engine, its two session factories and its checkpoint thread."""
+    """An open, migrated store: the engine, its two session factories, its checkpoint thread
+    and the writer of its hot paths."""
 
     path: Path
     engine: Engine
     write: sessionmaker[Session]
     read: sessionmaker[Session]
     checkpointer: Checkpointer | None = None
+    writer: DirectWriter | None = None
 
     def direct_write(self) -> AbstractContextManager[sqlite3.Connection]:
-        """A write transaction on the store's sqlite3 connection (``engine.direct_write``).
+        """A write transaction on the store's own sqlite3 connection (``engine.DirectWriter``).
 
-        Same connection, pragmas, write lock and checkpoint counting as
-        ``write``; no ORM session nor Core connection around it (hot paths).
+        Same pragmas, write lock and checkpoint counting as ``write``; no ORM
+        session nor Core connection around it (hot paths).
         """
-        return direct_write(self.engine, self.checkpointer.on_commit if self.checkpointer else None)
+        assert self.writer is not None, "a store made by open_store has its writer"
+        return self.writer.transaction()
 
     def close(self) -> None:
         """Release every connection (the file stays consistent: WAL + FULL sync)."""
@@ -42,6 +45,8 @@ class Store:
             if event.contains(self.engine, "commit", self.checkpointer.on_commit):
                 event.remove(self.engine, "commit", self.checkpointer.on_commit)
             self.checkpointer.stop()
+        if self.writer is not None:
+            self.writer.close()
         self.engine.dispose()
 
 
@@ -61,4 +66,5 @@ def open_store(path: Path) -> Store:
         write=write_sessions(engine),
         read=read_sessions(engine),
         checkpointer=checkpointer,
+        writer=DirectWriter(engine, checkpointer.on_commit),
     )

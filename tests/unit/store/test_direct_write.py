@@ -122,3 +122,40 @@ def test_a_writer_on_another_thread_waits_for_the_lock_then_both_commit(store: S
         db.execute("INSERT INTO settings (key, value) VALUES ('intake', '1')")
     thread.join()
     assert _settings(store) == {"sync": 1, "intake": 1}
+
+
+def test_saves_from_two_threads_at_once_each_commit_whole(store: Store) -> None:
+    """The writer's connection is used by one thread at a time; neither save is lost or mixed."""
+    errors: list[BaseException] = []
+
+    def saver(name: str) -> None:
+        try:
+            for i in range(30):
+                with store.direct_write() as db:
+                    db.execute("INSERT INTO settings (key, value) VALUES (?, ?)", (f"{name}{i}", i))
+                    time.sleep(0.0005)  # let the other thread try to come in
+                    db.execute("INSERT INTO settings (key, value) VALUES (?, ?)", (f"{name}{i}b", i))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=saver, args=(n,)) for n in "xy"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(_settings(store)) == 120
+
+
+def test_close_hands_the_connection_back_and_the_store_closes_cleanly(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.sqlite3")
+    with store.direct_write() as db:
+        db.execute("INSERT INTO settings (key, value) VALUES ('a', '1')")
+    assert store.engine.pool.checkedout() == 1  # kept between saves
+    store.close()
+    assert store.engine.pool.checkedout() == 0
+    reopened = open_store(tmp_path / "s.sqlite3")
+    try:
+        assert _settings(reopened) == {"a": 1}
+    finally:
+        reopened.close()
