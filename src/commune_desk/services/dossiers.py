@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from commune_desk.domain.accounts import ActorLike, actor_name, actor_username, audit_name
 from commune_desk.domain.calendar import VN_TZ, DayKind, StatutoryExtension, TimeLimit, WorkCalendar
-from commune_desk.domain.codes import format_dossier_code, next_dossier_number
+from commune_desk.domain.codes import counter_slot_range, format_dossier_code, next_dossier_number
 from commune_desk.domain.deadlines import APPOINTMENT_EVENTS, extension_of
 from commune_desk.domain.dossier import (
     UNDOES,
@@ -58,7 +58,7 @@ from commune_desk.services.values import (
     Outcome,
 )
 from commune_desk.store.models import Attachment, Dossier, DossierEvent, Procedure
-from commune_desk.store.outbox import counter_value, driver_connection, new_ids, set_counter
+from commune_desk.store.outbox import claim_counter, driver_connection, new_ids
 from commune_desk.store.search import insert_keys, record_keys
 from commune_desk.store.types import to_utc_text
 
@@ -257,8 +257,12 @@ class DossierServices(ServiceBase):
             )
             local_day = received_at.astimezone(VN_TZ).date()
             counter = dossier_counter_name(local_day, settings.counter_slot)
-            number = next_dossier_number(settings.counter_slot, counter_value(db, counter) or None)
-            set_counter(db, counter, number)
+            # the slot's first number when the day's counter is new; refused past its last
+            # (the claim then rolls back with the transaction): as reading and setting it would
+            start = counter_slot_range(settings.counter_slot).start
+            number = next_dossier_number(
+                settings.counter_slot, claim_counter(db, counter, at_least=start) - 1
+            )
             dossier_id, event_id = new_ids(2)
             code = format_dossier_code(settings.unit_code, local_day, number)
             status = RECEIVED_STATUS

@@ -145,6 +145,25 @@ def add_op(
     return op
 
 
+_CLAIM_SQL = (
+    "INSERT INTO local_counters(name, value) VALUES (?1, ?2) "
+    "ON CONFLICT(name) DO UPDATE SET value = max(coalesce(value, 0) + 1, ?2) RETURNING value"
+)
+
+
+def claim_counter(session: Executor, name: str, *, at_least: int) -> int:
+    """Move the named counter to the value after its current one, or to ``at_least`` if that is
+    more (a new counter starts there), and return the new value: one statement.
+
+    What reading the counter and setting it to ``max(value + 1, at_least)`` does
+    in two (``tests/unit/store/test_claim_counter.py``); the caller refuses a
+    value out of its range by raising, which rolls the claim back with its transaction.
+    """
+    row = driver_connection(session).execute(_CLAIM_SQL, (name, at_least)).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def set_counter(session: Executor, name: str, value: int) -> None:
     """Set the named counter to ``value`` (used for daily dossier numbers)."""
     driver_connection(session).execute(_SET_SQL, (name, value))
