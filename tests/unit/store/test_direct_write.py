@@ -14,10 +14,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
-from commune_desk.store import engine as engine_module
-from commune_desk.store.errors import store_error_kind
 from commune_desk.store.opening import Store, open_store
 
 
@@ -81,26 +79,6 @@ def test_the_write_lock_is_taken_at_begin(store: Store) -> None:
                 other.execute("BEGIN IMMEDIATE")
         finally:
             other.close()
-
-
-def test_a_begin_kept_waiting_is_wrapped_classified_and_leaves_the_store_usable(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 50)
-    store = open_store(tmp_path / "s.sqlite3")
-    holder = sqlite3.connect(store.path, isolation_level=None)
-    try:
-        holder.execute("BEGIN IMMEDIATE")
-        with pytest.raises(OperationalError) as caught, store.direct_write():
-            raise AssertionError("got the lock another connection holds")
-        assert store_error_kind(caught.value) == "store_busy"
-        holder.rollback()
-        with store.direct_write() as db:
-            db.execute("INSERT INTO settings (key, value) VALUES ('k', '1')")
-        assert _settings(store) == {"k": 1}
-    finally:
-        holder.close()
-        store.close()
 
 
 def test_a_writer_on_another_thread_waits_for_the_lock_then_both_commit(store: Store) -> None:
