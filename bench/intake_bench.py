@@ -39,7 +39,7 @@ from commune_desk.services import NewDossier, OfficeSettings
 from commune_desk.services.base import _CALENDAR_SQL, _SETTINGS_SQL, CALENDAR_ID
 from commune_desk.services.dossiers import _INSERT_DOSSIER_SQL, _INSERT_EVENT_SQL, _PROCEDURE_SQL
 from commune_desk.store.engine import apply_pragmas
-from commune_desk.store.outbox import _BUMP_SQL, _INSERT_OP_SQL
+from commune_desk.store.outbox import _BUMP_SQL, _CLAIM_SQL, _INSERT_OP_SQL
 
 
 def intake_statements(db: sqlite3.Connection, i: int, stamp: str) -> None:
@@ -49,8 +49,7 @@ def intake_statements(db: sqlite3.Connection, i: int, stamp: str) -> None:
     db.execute(_SETTINGS_SQL, ("office",)).fetchone()
     db.execute(_CALENDAR_SQL, (CALENDAR_ID,)).fetchone()
     counter = f"dossier/{i // 500}/1"
-    db.execute("SELECT value FROM local_counters WHERE name = ?", (counter,)).fetchone()
-    db.execute(_BUMP_SQL, (counter, 1)).fetchone()
+    db.execute(_CLAIM_SQL, (counter, 1001)).fetchone()  # the day's number: one upsert
     dossier_id, event_id, code = str(uuid.uuid4()), str(uuid.uuid4()), f"000.00.06.H26-{i:06d}-1001"
     db.execute(
         _INSERT_DOSSIER_SQL,

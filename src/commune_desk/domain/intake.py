@@ -40,7 +40,9 @@ def clean_text(value: str | None, *, field: str, max_length: int, multiline: boo
     breaks (notes); elsewhere a line break is refused like any control character.
     """
     raw = value or ""
-    for ch in raw:
+    # printable text holds no character of the forbidden categories (str.isprintable refuses
+    # every "Other"), so only the rest is walked character by character
+    for ch in "" if raw.isprintable() else raw:
         if multiline and ch == "\n":
             continue
         if unicodedata.category(ch) in _FORBIDDEN:
@@ -73,6 +75,8 @@ def clean_person_name(value: str | None, *, max_length: int, field: str = "appli
     name = clean_text(value, field=field, max_length=max_length)
     if not name:
         raise ValidationError("name_required", "a name is required", field=field)
+    if name.replace(" ", "").isalpha():  # letters only (str.isalpha: categories L*): a name
+        return name
     for ch in name:
         category = unicodedata.category(ch)
         if not (category[0] in "LMN" or ch == " " or ch in _NAME_PUNCTUATION):

@@ -304,6 +304,12 @@ def _checker(name: str, rule: FieldRule) -> Check:
     return lambda value: None if value is None else check(value)
 
 
+def field_checker(name: str, rule: FieldRule) -> Check:
+    """The check of field ``name`` with ``rule``: a function of a value returning why the
+    value cannot be that field, or None (built once per field; what :func:`field_problem` runs)."""
+    return _checker(name, rule)
+
+
 def field_problem(name: str, rule: FieldRule, value: object) -> ErrorKind | None:
     """Why ``value`` cannot be field ``name`` with ``rule`` (None when it can)."""
     return _checker(name, rule)(value)

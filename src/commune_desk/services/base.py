@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import uuid
@@ -10,7 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from commune_desk.domain.calendar import (
@@ -23,13 +23,13 @@ from commune_desk.domain.calendar import (
     calendar_from_values,
 )
 from commune_desk.domain.errors import ValidationError
-from commune_desk.protocol.records import fields_to_wire
-from commune_desk.protocol.validation import operation_refusal
+from commune_desk.protocol.records import RECORDS, FieldType, fields_to_wire, to_wire
+from commune_desk.protocol.validation import field_checker, operation_refusal
+from commune_desk.protocol.wire import Action, Entity
 from commune_desk.services.values import OfficeSettings
 from commune_desk.store import settings as stored
 from commune_desk.store.audit import audit
 from commune_desk.store.blobs import BlobStore
-from commune_desk.store.engine import BEGIN_MODE
 from commune_desk.store.opening import Store
 from commune_desk.store.outbox import Executor, add_op, driver_connection, insert_ops
 
@@ -115,9 +115,6 @@ class ServiceBase:
         self.blobs = blobs
         self.device_id = device_id
         self.clock = clock
-        #: Core connections from it take the write lock at BEGIN, like ``store.write`` sessions
-        #: (for hot paths that need no ORM session).
-        self._write_engine: Engine = store.engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
         # (stored settings rows, their parsed settings, the calendar built from them):
         # replaced as a whole, never mutated, so a reader on another thread sees
         # either the old or the new triple.
@@ -246,7 +243,65 @@ def checked_fields(entity: str, action: str, fields: dict[str, Any]) -> dict[str
 
     Raises ValidationError with the rule's kind (``invalid_characters``,
     ``text_too_long``, ``invalid_fields``...) and the field it is about.
+
+    The same rules as ``operation_refusal`` (every field through its protocol
+    check), run from a table built once per entity and action: a value the
+    table does not accept at once goes through ``operation_refusal`` itself,
+    which then says why (``tests/unit/services/test_checked_fields.py`` checks
+    the two agree on generated operations). Every save queues operations
+    through here; the intake's two cost ~27 us checked the long way.
     """
+    table = _field_checks(entity, action) if type(fields) is dict else None
+    if table is not None:
+        checks, datetime_fields = table
+        wire: dict[str, Any] = {}
+        for name, value in fields.items():
+            check = checks.get(name)
+            if check is None:
+                break  # not a field of the entity, or one checked with its record (series)
+            cls = value.__class__
+            if cls is datetime:
+                value = value.astimezone(UTC).isoformat()  # what to_wire sends
+                if name in datetime_fields:  # always ISO 8601 with an offset: what the rule asks
+                    wire[name] = value
+                    continue
+            elif value is not None and cls is not str and cls is not int:
+                value = to_wire(value)
+            if check(value) is not None:
+                break
+            wire[name] = value
+        else:
+            return wire
+    return _refused_or_checked(entity, action, fields)
+
+
+@functools.cache
+def _field_checks(
+    entity: str, action: str
+) -> tuple[dict[str, Callable[[object], object]], frozenset[str]] | None:
+    """The field checks of operations ``action`` on ``entity`` and its datetime fields
+    (None: always the long way).
+
+    The fields ``operation_refusal`` checks one by one, against the same
+    rules; a ``series`` with kinds of register books is left to it (its check
+    needs the record's rules), as are unknown entities and refused actions.
+    """
+    try:
+        rules = RECORDS[Entity(entity)]
+    except (KeyError, ValueError):
+        return None
+    if rules.append_only and action != Action.CREATE:
+        return None
+    checks = {
+        name: field_checker(name, rule)
+        for name, rule in rules.fields.items()
+        if not (name == "series" and rules.series_kinds)
+    }
+    return checks, frozenset(n for n, r in rules.fields.items() if r.type is FieldType.DATETIME)
+
+
+def _refused_or_checked(entity: str, action: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """``checked_fields`` the long way: every rule of ``operation_refusal``, and its refusal."""
     wire = fields_to_wire(fields)
     refusal = operation_refusal(entity, action, wire)
     if refusal is not None:

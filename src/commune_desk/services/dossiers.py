@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from commune_desk.domain.accounts import ActorLike, actor_name, actor_username, audit_name
 from commune_desk.domain.calendar import VN_TZ, DayKind, StatutoryExtension, TimeLimit, WorkCalendar
-from commune_desk.domain.codes import format_dossier_code, next_dossier_number
+from commune_desk.domain.codes import counter_slot_range, format_dossier_code, next_dossier_number
 from commune_desk.domain.deadlines import APPOINTMENT_EVENTS, extension_of
 from commune_desk.domain.dossier import (
     UNDOES,
@@ -36,6 +36,7 @@ from commune_desk.domain.intake import (
     clean_text,
 )
 from commune_desk.domain.roles import permission_for_event
+from commune_desk.domain.text import fast_fold
 from commune_desk.protocol import Action, Entity
 from commune_desk.protocol.records import DOSSIER, DOSSIER_EVENT
 from commune_desk.services.appointments import (
@@ -57,7 +58,7 @@ from commune_desk.services.values import (
     Outcome,
 )
 from commune_desk.store.models import Attachment, Dossier, DossierEvent, Procedure
-from commune_desk.store.outbox import counter_value, driver_connection, set_counter
+from commune_desk.store.outbox import claim_counter, driver_connection, new_ids
 from commune_desk.store.search import insert_keys, record_keys
 from commune_desk.store.types import to_utc_text
 
@@ -230,11 +231,12 @@ class DossierServices(ServiceBase):
         ``actor`` is the signed-in clerk: their name is the dossier's
         ``received_by`` (else ``new.received_by``, for scripts).
 
-        This is the counter's hot path (``bench/intake_bench.py``): one Core
-        connection's transaction (BEGIN IMMEDIATE), the rows written as
-        prepared statements on its sqlite3 connection, and the settings,
-        calendar and procedure parsed once per stored version of their rows
-        (see ``_office`` and ``_procedure``).
+        This is the counter's hot path (``bench/intake_bench.py``): one
+        transaction (BEGIN IMMEDIATE) straight on the store's sqlite3
+        connection (``Store.direct_write``: no ORM session, no Core
+        connection), the rows written as prepared statements, and the
+        settings, calendar and procedure parsed once per stored version of
+        their rows (see ``_office`` and ``_procedure``).
         """
         if actor is not None:
             new = replace(new, received_by=actor_name(actor))
@@ -242,9 +244,8 @@ class DossierServices(ServiceBase):
         if new.received_at is not None and new.received_at.tzinfo is None:
             raise ValidationError("naive_datetime", "received_at needs a time zone", field="received_at")
         received_at = new.received_at or now
-        # A Core connection, not an ORM session: nothing here needs the unit of work.
-        with self._write_engine.begin() as connection:
-            db = driver_connection(connection)
+        # Nothing here needs the unit of work nor SQLAlchemy's statement machinery.
+        with self.store.direct_write() as db:
             settings, calendar = self._office(db)
             # the window first: a mistyped year explains every other oddity (a "future" birth year)
             check_received_at(received_at, now=now, office_start=settings.office_start_date)
@@ -256,9 +257,13 @@ class DossierServices(ServiceBase):
             )
             local_day = received_at.astimezone(VN_TZ).date()
             counter = dossier_counter_name(local_day, settings.counter_slot)
-            number = next_dossier_number(settings.counter_slot, counter_value(connection, counter) or None)
-            set_counter(connection, counter, number)
-            dossier_id, event_id = str(uuid.uuid4()), str(uuid.uuid4())
+            # the slot's first number when the day's counter is new; refused past its last
+            # (the claim then rolls back with the transaction): as reading and setting it would
+            start = counter_slot_range(settings.counter_slot).start
+            number = next_dossier_number(
+                settings.counter_slot, claim_counter(db, counter, at_least=start) - 1
+            )
+            dossier_id, event_id = new_ids(2)
             code = format_dossier_code(settings.unit_code, local_day, number)
             status = RECEIVED_STATUS
             received_text, now_text = to_utc_text(received_at), to_utc_text(now)
@@ -321,10 +326,10 @@ class DossierServices(ServiceBase):
                 _INSERT_EVENT_SQL,
                 (event_id, dossier_id, EventKind.RECEIVED.value, received_text, clean.received_by),
             )
-            self._queue(connection, ops, at=now, actor=actor_username(actor))
-            keys = record_keys(Entity.DOSSIER, dossier_synced)
+            self._queue(db, ops, at=now, actor=actor_username(actor))
+            keys = record_keys(Entity.DOSSIER, dossier_synced, fold=fast_fold)  # fold, one translate
             assert keys is not None
-            insert_keys(connection, entity=Entity.DOSSIER, entity_id=dossier_id, keys=keys)
+            insert_keys(db, entity=Entity.DOSSIER, entity_id=dossier_id, keys=keys)
         summary = DossierSummary(
             id=dossier_id,
             code=code,

@@ -5,6 +5,8 @@ See the package docstring (``commune_desk/store/__init__.py``) for the conventio
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,19 +14,30 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from commune_desk.store.checkpoint import Checkpointer
-from commune_desk.store.engine import create_store_engine, read_sessions, write_sessions
+from commune_desk.store.engine import DirectWriter, create_store_engine, read_sessions, write_sessions
 from commune_desk.store.migrate import upgrade_to_head
 
 
 @dataclass(frozen=True)
 class Store:
-    """An open, migrated store: the engine, its two session factories and its checkpoint thread."""
+    """An open, migrated store: the engine, its two session factories, its checkpoint thread
+    and the writer of its hot paths."""
 
     path: Path
     engine: Engine
     write: sessionmaker[Session]
     read: sessionmaker[Session]
     checkpointer: Checkpointer | None = None
+    writer: DirectWriter | None = None
+
+    def direct_write(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction on the store's own sqlite3 connection (``engine.DirectWriter``).
+
+        Same pragmas, write lock and checkpoint counting as ``write``; no ORM
+        session nor Core connection around it (hot paths).
+        """
+        assert self.writer is not None, "a store made by open_store has its writer"
+        return self.writer.transaction()
 
     def close(self) -> None:
         """Release every connection (the file stays consistent: WAL + FULL sync)."""
@@ -32,6 +45,8 @@ class Store:
             if event.contains(self.engine, "commit", self.checkpointer.on_commit):
                 event.remove(self.engine, "commit", self.checkpointer.on_commit)
             self.checkpointer.stop()
+        if self.writer is not None:
+            self.writer.close()
         self.engine.dispose()
 
 
@@ -51,4 +66,5 @@ def open_store(path: Path) -> Store:
         write=write_sessions(engine),
         read=read_sessions(engine),
         checkpointer=checkpointer,
+        writer=DirectWriter(engine, checkpointer.on_commit),
     )

@@ -12,11 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from tests.helpers.store_fixtures import new_dossier, open_context
 
 import commune_desk.services.base as service_base
 from commune_desk.store.models import Dossier, DossierEvent, OutboxOp, SearchKey
+from commune_desk.store.outbox import driver_connection
 
 SRC = Path(__file__).resolve().parents[3] / "src"
 
@@ -39,8 +40,9 @@ def test_failure_after_the_record_insert_rolls_back_everything(
 
         def crash_in_outbox_write(session, **kwargs):  # type: ignore[no-untyped-def]
             # the dossier and its event are already written in this transaction
-            assert session.execute(text("SELECT count(*) FROM dossiers")).scalar() == 1
-            assert session.execute(text("SELECT count(*) FROM dossier_events")).scalar() == 1
+            db = driver_connection(session)  # whatever the service's transaction runs on
+            assert db.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 1
+            assert db.execute("SELECT count(*) FROM dossier_events").fetchone()[0] == 1
             raise RuntimeError("power cut")
 
         monkeypatch.setattr(service_base, "insert_ops", crash_in_outbox_write)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -15,7 +18,7 @@ from commune_desk.store import engine as engine_module
 from commune_desk.store.errors import store_error_kind
 from commune_desk.store.migrate import current_revision, head_revision
 from commune_desk.store.models import Base
-from commune_desk.store.opening import open_store
+from commune_desk.store.opening import Store, open_store
 
 
 def test_pragmas_on_every_connection(tmp_path: Path) -> None:
@@ -73,8 +76,22 @@ def test_write_sessions_take_the_write_lock_at_begin(tmp_path: Path) -> None:
         store.close()
 
 
+@contextmanager
+def _session_write(store: Store) -> Iterator[Callable[[str], object]]:
+    with store.write.begin() as session:
+        session.execute(text("SELECT 1"))  # the session connects (and BEGINs) lazily
+        yield lambda sql: session.execute(text(sql))
+
+
+@contextmanager
+def _direct_write(store: Store) -> Iterator[Callable[[str], object]]:
+    with store.direct_write() as db:  # the intake's transaction, without SQLAlchemy
+        yield db.execute
+
+
+@pytest.mark.parametrize("write", [_session_write, _direct_write])
 def test_a_begin_kept_waiting_is_wrapped_classified_and_leaves_the_store_usable(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write: Callable[[Store], Any]
 ) -> None:
     """BEGIN runs on the sqlite3 connection; its errors still reach callers as SQLAlchemy's."""
     monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 50)
@@ -83,13 +100,13 @@ def test_a_begin_kept_waiting_is_wrapped_classified_and_leaves_the_store_usable(
     holder = sqlite3.connect(path, isolation_level=None)
     try:
         holder.execute("BEGIN IMMEDIATE")
-        with pytest.raises(OperationalError) as caught, store.write.begin() as session:
-            session.execute(text("SELECT 1"))
+        with pytest.raises(OperationalError) as caught, write(store):
+            raise AssertionError("got the lock another connection holds")
         assert isinstance(caught.value.orig, sqlite3.OperationalError)
         assert store_error_kind(caught.value) == "store_busy"
         holder.rollback()
-        with store.write.begin() as session:  # the pool's connection is not stuck in a transaction
-            session.execute(text("INSERT INTO settings (key, value) VALUES ('k', '1')"))
+        with write(store) as run:  # the connection is not stuck in a transaction
+            run("INSERT INTO settings (key, value) VALUES ('k', '1')")
         with store.read() as session:
             assert session.execute(text("SELECT value FROM settings WHERE key = 'k'")).scalar() == 1
     finally:
