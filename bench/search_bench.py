@@ -10,6 +10,8 @@ built. Each query runs ``--repeat`` times alternating between the two and
 the best time of each counts (other jobs on a shared machine add spikes of
 tens of milliseconds to single runs); p50/p95 are then taken over queries.
 Targets: p95 ratio <= 1.5 and folded p95 < 20 ms.
+The five slowest raw statements are printed too (they show which prefix
+lengths lack a prefix index: ``store.search.FTS_PREFIXES``).
 
 The dossier list's own search is measured the same way: its first page (200
 rows, through the same FTS5 index, with the list's filters) and its true count
@@ -198,11 +200,13 @@ def main() -> int:
         raw_sql = "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
         folded_ms: list[float] = []
         raw_ms: list[float] = []
+        expressions: list[str] = []
         hits = 0
         for q in queries[:20]:  # warm the page cache for both
             ctx.services.search_dossiers(q, limit=args.limit)
         for q in queries:
             expression = match_expression(fold(q))
+            expressions.append(expression or "")
             best_raw = best_folded = float("inf")
             for _ in range(args.repeat):  # best of k per query: the machine is shared
                 t0 = time.perf_counter()
@@ -248,6 +252,8 @@ def main() -> int:
     print(f"folded search p50 {result['folded_p50_ms']} ms, p95 {result['folded_p95_ms']} ms")
     print(f"raw FTS5 MATCH p50 {result['raw_p50_ms']} ms, p95 {result['raw_p95_ms']} ms")
     print(f"ratio p95 {result['p95_ratio']} (target <= 1.5), p50 {result['p50_ratio']}")
+    slowest = sorted(zip(raw_ms, expressions, strict=True), reverse=True)[:5]
+    print("slowest raw MATCH: " + ", ".join(f"{e} {ms:.1f} ms" for ms, e in slowest))
     print(
         f"list page p95 {result['list_page_p95_ms']} ms, true count p95 {result['count_p95_ms']} ms "
         f"(raw capped count p95 {result['raw_count_p95_ms']} ms, ratio {result['count_p95_ratio']})"

@@ -5,6 +5,9 @@ record); triggers mirror them into the FTS5 table ``search_fts``. Queries are
 folded the same way and tokenised like the index (unicode61: letters and
 digits), every token quoted (so user input can never be FTS syntax) and the
 last token prefix-matched for search-as-you-type.
+
+The FTS5 table and its triggers are defined once, here (``fts_schema``), and
+created by the migrations with the prefix lengths of their time.
 """
 
 from __future__ import annotations
@@ -22,6 +25,50 @@ from commune_desk.store.models import SearchKey
 from commune_desk.store.outbox import Executor, driver_connection
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+#: Prefix lengths (in characters) the FTS5 index keeps a ready doclist for.
+#: A prefix query of another length merges the doclists of every term in its
+#: range before it can return its newest 50 rows: at a million dossiers "h"*
+#: (one letter: every name syllable in h), "0011"* and "00108"* (the start of
+#: an ID number: 250,000 / 25,000 distinct numbers) and "nguyen"* (a common
+#: name's whole doclist plus "nguyet") took 13-110 ms each; with these lengths
+#: every query of the search bench takes under 3 ms (docs/benchmarks.md).
+#: Lengths of 7 and more match few terms (an ID number's first 7 digits:
+#: ~1,000 numbers of one row each) and stay cheap without an index.
+FTS_PREFIXES = "1 2 3 4 5 6"
+
+
+def fts_schema(prefixes: str) -> tuple[str, ...]:
+    """DDL of the FTS5 table ``search_fts`` over ``search_keys`` and the triggers that keep it in step.
+
+    ``search_keys`` is the content table (written by the services in the same
+    transaction as the record); the triggers mirror every change into the
+    index, so the two can never drift. ``prefixes``: the ``prefix=`` option.
+    """
+    return (
+        "CREATE VIRTUAL TABLE search_fts USING fts5("
+        "keys, content='search_keys', content_rowid='id', "
+        f"tokenize='unicode61 remove_diacritics 0', prefix='{prefixes}')",
+        "CREATE TRIGGER search_keys_ai AFTER INSERT ON search_keys BEGIN "
+        "INSERT INTO search_fts(rowid, keys) VALUES (new.id, new.keys); END",
+        "CREATE TRIGGER search_keys_ad AFTER DELETE ON search_keys BEGIN "
+        "INSERT INTO search_fts(search_fts, rowid, keys) VALUES ('delete', old.id, old.keys); END",
+        "CREATE TRIGGER search_keys_au AFTER UPDATE ON search_keys BEGIN "
+        "INSERT INTO search_fts(search_fts, rowid, keys) VALUES ('delete', old.id, old.keys); "
+        "INSERT INTO search_fts(rowid, keys) VALUES (new.id, new.keys); END",
+    )
+
+
+#: Undoes ``fts_schema`` (the FTS5 shadow tables go with the virtual table).
+DROP_FTS_SCHEMA = (
+    "DROP TRIGGER IF EXISTS search_keys_ai",
+    "DROP TRIGGER IF EXISTS search_keys_ad",
+    "DROP TRIGGER IF EXISTS search_keys_au",
+    "DROP TABLE IF EXISTS search_fts",
+)
+
+#: Fills a newly created ``search_fts`` from every row of ``search_keys``.
+REBUILD_FTS = "INSERT INTO search_fts(search_fts) VALUES ('rebuild')"
 
 
 def build_keys(fold: Callable[[str], str], parts: Iterable[str | None]) -> str:

@@ -141,7 +141,7 @@ def test_migration_0005_on_an_existing_store(tmp_path: Path) -> None:
 
     store = open_store(path)
     try:
-        assert current_revision(store.engine) == head_revision() == "0005_list_indexes"
+        assert current_revision(store.engine) == head_revision()  # 0005 and every later one
         with store.read() as session:
             assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
     finally:

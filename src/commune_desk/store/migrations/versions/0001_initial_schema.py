@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from commune_desk.store.search import DROP_FTS_SCHEMA, fts_schema
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -289,33 +291,15 @@ def upgrade() -> None:
     with op.batch_alter_table("dossier_events", schema=None) as batch_op:
         batch_op.create_index("ix_dossier_events_dossier", ["dossier_id", "local_order"], unique=False)
 
-    # Full-text index over the folded keys. search_keys is the content table
-    # (written by the services in the same transaction as the record); these
-    # triggers keep the FTS5 index in step with it, so the two can never drift.
-    op.execute(
-        "CREATE VIRTUAL TABLE search_fts USING fts5("
-        "keys, content='search_keys', content_rowid='id', "
-        "tokenize='unicode61 remove_diacritics 0', prefix='2 3')"
-    )
-    op.execute(
-        "CREATE TRIGGER search_keys_ai AFTER INSERT ON search_keys BEGIN "
-        "INSERT INTO search_fts(rowid, keys) VALUES (new.id, new.keys); END"
-    )
-    op.execute(
-        "CREATE TRIGGER search_keys_ad AFTER DELETE ON search_keys BEGIN "
-        "INSERT INTO search_fts(search_fts, rowid, keys) VALUES ('delete', old.id, old.keys); END"
-    )
-    op.execute(
-        "CREATE TRIGGER search_keys_au AFTER UPDATE ON search_keys BEGIN "
-        "INSERT INTO search_fts(search_fts, rowid, keys) VALUES ('delete', old.id, old.keys); "
-        "INSERT INTO search_fts(rowid, keys) VALUES (new.id, new.keys); END"
-    )
+    # Full-text index over the folded keys, kept in step with search_keys by
+    # triggers (store.search.fts_schema); 0006 gave it more prefix lengths.
+    for statement in fts_schema("2 3"):
+        op.execute(statement)
 
 
 def downgrade() -> None:
-    for trigger in ("search_keys_ai", "search_keys_ad", "search_keys_au"):
-        op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-    op.execute("DROP TABLE IF EXISTS search_fts")
+    for statement in DROP_FTS_SCHEMA:
+        op.execute(statement)
     with op.batch_alter_table("dossier_events", schema=None) as batch_op:
         batch_op.drop_index("ix_dossier_events_dossier")
 
