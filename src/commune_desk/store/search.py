@@ -38,17 +38,23 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 FTS_PREFIXES = "1 2 3 4 5 6"
 
 
-def fts_schema(prefixes: str) -> tuple[str, ...]:
+def fts_schema(prefixes: str, *, column_sizes: bool = True) -> tuple[str, ...]:
     """DDL of the FTS5 table ``search_fts`` over ``search_keys`` and the triggers that keep it in step.
 
     ``search_keys`` is the content table (written by the services in the same
     transaction as the record); the triggers mirror every change into the
     index, so the two can never drift. ``prefixes``: the ``prefix=`` option.
+    ``column_sizes=False`` is FTS5's ``columnsize=0``: no ``search_fts_docsize``
+    row per record. Only the ranking functions (``bm25``, ``rank``) read those
+    sizes, and the search orders by recency, never by rank; without them each
+    save writes one page less to the WAL (8 → 7 for the index, measured on
+    300 single-row commits).
     """
+    sizes = "" if column_sizes else ", columnsize=0"
     return (
         "CREATE VIRTUAL TABLE search_fts USING fts5("
         "keys, content='search_keys', content_rowid='id', "
-        f"tokenize='unicode61 remove_diacritics 0', prefix='{prefixes}')",
+        f"tokenize='unicode61 remove_diacritics 0', prefix='{prefixes}'{sizes})",
         "CREATE TRIGGER search_keys_ai AFTER INSERT ON search_keys BEGIN "
         "INSERT INTO search_fts(rowid, keys) VALUES (new.id, new.keys); END",
         "CREATE TRIGGER search_keys_ad AFTER DELETE ON search_keys BEGIN "

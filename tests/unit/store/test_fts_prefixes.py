@@ -129,11 +129,17 @@ def test_migration_keeps_every_search_result(
 
     _migrate(path, AFTER)
     assert f"prefix='{FTS_PREFIXES}'" in _fts_sql(path)
+    assert "columnsize=0" in _fts_sql(path) and not _has_docsize(path)
     assert _results(path, queries) == before
+    _delete_and_check(path, "d0")  # the delete trigger keeps the index whole without column sizes
+    after_delete = _results(path, queries)
+    assert after_delete != before
 
     _migrate(path, BEFORE, down=True)
     assert "prefix='2 3'" in _fts_sql(path)
-    assert _results(path, queries) == before
+    assert "columnsize" not in _fts_sql(path) and _has_docsize(path)
+    assert _results(path, queries) == after_delete
+    _delete_and_check(path, "d1")
 
 
 def test_new_store_has_the_prefix_indexes(tmp_path: Path) -> None:
@@ -180,3 +186,21 @@ def test_service_search_is_the_same_across_the_migration(tmp_path: Path) -> None
         assert sum(map(len, before.values())) > len(queries)  # the queries find rows
     finally:
         ctx.close()
+
+
+def _has_docsize(path: Path) -> bool:
+    with sqlite3.connect(path) as db:
+        return (
+            db.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_fts_docsize'").fetchone() is not None
+        )
+
+
+def _delete_and_check(path: Path, entity_id: str) -> None:
+    """Delete one record's keys, then FTS5's own integrity check against its content table."""
+    db = sqlite3.connect(path)
+    try:
+        with db:
+            db.execute("DELETE FROM search_keys WHERE entity_id = ?", (entity_id,))
+            db.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)")
+    finally:
+        db.close()
