@@ -46,9 +46,23 @@ from commune_desk.store.setting_keys import (
 
 log = logging.getLogger(__name__)
 
+#: The ``procedures`` columns, named as ``domain.catalogue.procedure_from_columns`` takes them.
+_PROCEDURE_COLUMNS = (
+    "code",
+    "name",
+    "day_kind",
+    "time_limit",
+    "field",
+    "fee",
+    "required_papers",
+    "notes",
+    "active",
+    "fee_verified",
+    "extensions",
+)
+_JSON_COLUMNS = ("required_papers", "extensions")
 _PROCEDURES_SQL = (
-    "SELECT code, name, day_kind, time_limit, field, fee, required_papers, notes, active,"
-    " fee_verified, extensions FROM procedures WHERE active ORDER BY sort_order, code"
+    f"SELECT {', '.join(_PROCEDURE_COLUMNS)} FROM procedures WHERE active ORDER BY sort_order, code"  # noqa: S608
 )
 _CLERKS_SQL = (
     "SELECT username, full_name, role, active, source, verifier, last_sign_in_at FROM clerk_accounts"
@@ -125,20 +139,10 @@ def _json(stored: str | float | None) -> Any:
 
 
 def _procedure(row: tuple[Any, ...]) -> ProcedureInfo:
-    code, name, day_kind, time_limit, field, fee, papers, notes, active, verified, extensions = row
-    return procedure_from_columns(
-        code=code,
-        name=name,
-        day_kind=day_kind,
-        time_limit=time_limit,
-        field=field,
-        fee=fee,
-        required_papers=_json(papers),
-        notes=notes,
-        active=active,
-        fee_verified=verified,
-        extensions=_json(extensions),
-    )
+    columns = dict(zip(_PROCEDURE_COLUMNS, row, strict=True))
+    for name in _JSON_COLUMNS:
+        columns[name] = _json(columns[name])
+    return procedure_from_columns(**columns)
 
 
 def _clerk(row: tuple[Any, ...]) -> ClerkInfo:
