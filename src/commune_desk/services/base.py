@@ -292,7 +292,7 @@ def _field_checks(
         return None
     if rules.append_only and action != Action.CREATE:
         return None
-    checks = {
+    checks: dict[str, Callable[[object], object]] = {
         name: field_checker(name, rule)
         for name, rule in rules.fields.items()
         if not (name == "series" and rules.series_kinds)
