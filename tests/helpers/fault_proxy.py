@@ -29,7 +29,9 @@ throughput). Faults are switched at runtime through :meth:`FaultProxy.set`:
   bug), without forwarding it, to every HTTP request whose body (gzip
   inflated) contains these bytes: a server that fails on one operation.
 
-``bytes_up`` / ``bytes_down`` count the bytes actually forwarded.
+``bytes_up`` / ``bytes_down`` count the bytes actually forwarded; ``replies_held``
+counts the connections whose reply ``stall_down_after`` is holding (the server has
+read the whole request and started answering it).
 """
 
 from __future__ import annotations
@@ -136,6 +138,7 @@ class _Connection:
         self.sent = {"up": 0, "down": 0}
         self.matched = False
         self.awaiting_reply = False
+        self.holding = False
         self._tail = b""
         self._pending = b""
         self._eof_count = 0
@@ -274,6 +277,9 @@ class _Connection:
                 if direction == "down":
                     hold = armed.stall_down_after
                     if hold is not None and self.sent["down"] >= hold:
+                        if not self.holding:
+                            self.holding = True
+                            proxy._held()
                         time.sleep(_POLL)
                         continue
                     if hold is not None:
@@ -362,6 +368,7 @@ class FaultProxy:
         self.bytes_down = 0
         self.connections = 0
         self.fired = 0
+        self.replies_held = 0
         self._lock = threading.Lock()
         self._limiter = {"up": _RateLimiter(), "down": _RateLimiter()}
         self._global_total = 0
@@ -474,6 +481,10 @@ class FaultProxy:
             self.fired += 1
             every = self.faults.cut_every
             self._global_next_cut = self._global_total + every if every else None
+
+    def _held(self) -> None:
+        with self._lock:
+            self.replies_held += 1
 
     def _fired(self) -> None:
         with self._lock:

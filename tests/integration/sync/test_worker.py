@@ -100,7 +100,9 @@ def test_record_edited_while_its_op_is_in_flight_goes_back_to_pending(
             proxy.set(stall_down_after=0, match=b"POST /v1/push")  # hold the reply
             runner = threading.Thread(target=clerk.engine.sync_once)
             runner.start()
-            _wait(lambda: proxy.bytes_up > 0 and _in_flight(clerk) == 1)
+            # The server has read the whole push and answered it (the proxy holds the reply):
+            # changing the faults before then could cut the request's own upload.
+            _wait(lambda: proxy.replies_held == 1 and _in_flight(clerk) == 1)
             clerk.services.assign_incoming(doc.id, handler="Bà B")  # edited while in flight
             # Release the held reply, but cut the next push so the round ends right after it.
             proxy.set(cut_up_after=0, match=b"POST /v1/push")
