@@ -91,7 +91,7 @@ class DesktopApp:
 
         self.paths = paths
         self.qt_app = _ensure_qapplication()
-        log_path = setup_logging(_log_folder(paths))
+        log_path = setup_logging(_log_folder(paths), rotate=False)  # rotation: start_opening
         self.errors = ErrorReporter(log_path, show_dialogs=show_dialogs)
         self.errors.install_excepthook()
         self.translations = Translations()
@@ -148,6 +148,9 @@ class DesktopApp:
         """Queue the opening of the store as the first task of the store thread (idempotent)."""
         if not self._open_started:
             self._open_started = True
+            from commune_desk.logfile import start_rotation
+
+            start_rotation()  # after the first paint (its module is not needed before)
             self.tasks.run_on_store(self._take_glance, self._on_glance)
             self.tasks.run_on_store(self._open_store, self._on_store_opened)
 
