@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import sqlite3
 import uuid
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from commune_desk.domain.calendar import (
@@ -32,6 +34,9 @@ from commune_desk.store.audit import audit
 from commune_desk.store.blobs import BlobStore
 from commune_desk.store.opening import Store
 from commune_desk.store.outbox import Executor, add_op, driver_connection, insert_ops
+from commune_desk.store.search import has_staged, index_staged
+
+log = logging.getLogger(__name__)
 
 #: The working calendar record's id: the same in every commune (records are scoped by commune).
 CALENDAR_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "https://commune-desk/work-calendar"))
@@ -129,6 +134,38 @@ class ServiceBase:
         if now.tzinfo is None:
             raise ValueError("the service clock must return aware datetimes")
         return now
+
+    def _searchable(self, conn: sqlite3.Connection | None = None) -> None:
+        """Before a dossier search reads the FTS5 index: index the keys intakes staged
+        (``store.search.index_staged``), all in one transaction; nothing when none is.
+
+        ``conn``: a connection the caller holds for its read (saves a checkout for the
+        check). If the write fails (the store busy past its timeout, a full disk), the
+        search still runs, without the staged dossiers; the next search tries again.
+        """
+        if conn is None:
+            pooled = self.store.engine.raw_connection()
+            try:
+                driver = pooled.driver_connection
+                assert isinstance(driver, sqlite3.Connection)
+                staged = has_staged(driver)
+            finally:
+                pooled.close()
+        else:
+            staged = has_staged(conn)
+        if not staged:
+            return
+        try:
+            if self.store.writer is not None:
+                with self.store.direct_write() as db:
+                    moved = index_staged(db)
+            else:
+                with self.store.write.begin() as session:
+                    moved = index_staged(driver_connection(session))
+        except (sqlite3.Error, DBAPIError) as exc:
+            log.warning("staged search keys not indexed yet: %s", exc)
+            return
+        log.debug("indexed %d staged search keys", moved)
 
     def _op(
         self,

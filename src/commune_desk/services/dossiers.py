@@ -59,7 +59,7 @@ from commune_desk.services.values import (
 )
 from commune_desk.store.models import Attachment, Dossier, DossierEvent, Procedure
 from commune_desk.store.outbox import claim_counter, driver_connection, new_ids
-from commune_desk.store.search import insert_keys, record_keys
+from commune_desk.store.search import record_keys, stage_keys
 from commune_desk.store.types import to_utc_text
 
 #: Statuses in which the office's clock is running (a passed appointment means late).
@@ -329,7 +329,7 @@ class DossierServices(ServiceBase):
             self._queue(db, ops, at=now, actor=actor_username(actor))
             keys = record_keys(Entity.DOSSIER, dossier_synced, fold=fast_fold)  # fold, one translate
             assert keys is not None
-            insert_keys(db, entity=Entity.DOSSIER, entity_id=dossier_id, keys=keys)
+            stage_keys(db, entity=Entity.DOSSIER, entity_id=dossier_id, keys=keys)  # indexed before a search
         summary = DossierSummary(
             id=dossier_id,
             code=code,

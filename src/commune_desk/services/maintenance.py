@@ -37,6 +37,7 @@ class MaintenanceServices(ServiceBase):
         """Run every check; each problem is one English line (for IT support and logs)."""
         problems: list[str] = []
         checked: list[str] = []
+        self._searchable()  # the keys intakes staged are checked in the index, like all others
         with self.store.engine.connect() as conn:
             checked.append("sqlite integrity_check")
             result = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]

@@ -12,6 +12,7 @@ that a very common word costs no more than the cap's worth of index entries.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -108,6 +109,7 @@ class QueryServices(ServiceBase):
             match = match_expression(fold(text_query))
             if match is None:
                 return 0
+            self._searchable()
             if query == DossierQuery():  # no filter: the index alone answers (cheaper)
                 inner = self._search_from(select(literal(1)), match, join_dossiers=False)
             else:
@@ -135,6 +137,7 @@ class QueryServices(ServiceBase):
         match = match_expression(fold(text_query))
         if match is None:
             return DossierPage(rows=(), next_cursor=None)
+        self._searchable()
         now = self._now()
         stmt = self._search_from(select(Dossier, Procedure.name, _SEARCH_FTS.c.rowid), match).join(
             Procedure, Procedure.code == Dossier.procedure_code
@@ -163,7 +166,10 @@ class QueryServices(ServiceBase):
         # connection, no ORM and no explicit transaction (a single SELECT is atomic).
         conn = self.store.engine.raw_connection()
         try:
-            rows = conn.cursor().execute(_DOSSIER_MATCH_SQL, (match, limit)).fetchall()
+            db = conn.driver_connection
+            assert isinstance(db, sqlite3.Connection)
+            self._searchable(db)  # staged intakes first (a write on another connection)
+            rows = db.execute(_DOSSIER_MATCH_SQL, (match, limit)).fetchall()
         finally:
             conn.close()  # back to the pool
         return [_summary_from_row(row, now) for row in rows]
@@ -173,6 +179,7 @@ class QueryServices(ServiceBase):
         match = match_expression(fold(text_query))
         if match is None:
             return []
+        self._searchable()
         with self.store.read() as session:
             return list(session.scalars(_ENTITY_MATCH, {"match": match, "entity": entity, "limit": limit}))
 

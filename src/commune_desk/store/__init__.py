@@ -20,7 +20,8 @@ Conventions the sync engine relies on (see ``models.py`` for every column):
   with a new Alembic revision in ``migrations/versions``.
 - ``search_keys`` holds each record's folded text; triggers mirror it into the
   FTS5 table ``search_fts``. Write keys with ``store.search.set_keys`` in the
-  record's transaction.
+  record's transaction. The intake stages its dossier's keys in
+  ``search_staged`` (``store.search.stage_keys``); searches index them first.
 - ``local_counters``: ``outbox_seq`` and ``dossier/{yyyymmdd}/{slot}`` (last
   daily number issued by a counter slot).
 - Datetimes are UTC text (``store.types.UTCDateTime``), read back aware.

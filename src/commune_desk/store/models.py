@@ -291,6 +291,22 @@ class SearchKey(Base):
     keys: Mapped[str] = mapped_column(Text)
 
 
+class StagedSearchKey(Base):
+    """Search text a counter intake saved, not yet moved into ``search_keys`` and the index.
+
+    The intake writes its dossier's keys here (one page) instead of through the
+    FTS5 index (~8 pages); ``store.search.index_staged`` moves them in before
+    anything reads the index (see ``store/search.py``).
+    """
+
+    __tablename__ = "search_staged"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    keys: Mapped[str] = mapped_column(Text)
+
+
 # --- sync plumbing ------------------------------------------------------------
 
 

@@ -16,18 +16,20 @@ from sqlalchemy import func, select
 from tests.helpers.store_fixtures import new_dossier, open_context
 
 import commune_desk.services.base as service_base
-from commune_desk.store.models import Dossier, DossierEvent, OutboxOp, SearchKey
+from commune_desk.store.models import Dossier, DossierEvent, OutboxOp, SearchKey, StagedSearchKey
 from commune_desk.store.outbox import driver_connection
 
 SRC = Path(__file__).resolve().parents[3] / "src"
 
 
 def _counts(ctx) -> tuple[int, int, int, int]:  # type: ignore[no-untyped-def]
+    """Dossiers, events, outbox operations and search keys (indexed or staged by an intake)."""
     with ctx.store.read() as s:
-        return tuple(  # type: ignore[return-value]
+        dossiers, events, ops, keys, staged = (
             int(s.scalar(select(func.count()).select_from(m)) or 0)
-            for m in (Dossier, DossierEvent, OutboxOp, SearchKey)
+            for m in (Dossier, DossierEvent, OutboxOp, SearchKey, StagedSearchKey)
         )
+    return dossiers, events, ops, keys + staged
 
 
 def test_failure_after_the_record_insert_rolls_back_everything(
@@ -100,6 +102,9 @@ def test_killing_a_writer_mid_stream_leaves_a_consistent_store(tmp_path: Path) -
         dossiers, events, ops, keys = _counts(ctx)
         assert dossiers >= 25
         assert events == dossiers and keys == dossiers and ops == 2 * dossiers
+        # the keys the killed process staged are indexed by the next search: every save found
+        found = ctx.services.search_dossiers("bui thi hanh", limit=dossiers + 10)
+        assert len(found) == dossiers
         report = ctx.services.check_store()
         assert report.ok, report.problems
     finally:

@@ -14,7 +14,7 @@ from commune_desk.domain.dossier import DossierStatus, EventKind
 from commune_desk.domain.errors import IllegalTransition, ValidationError
 from commune_desk.domain.intake import PaperForm, ReceivedPaper
 from commune_desk.services import NotFound
-from commune_desk.store.models import Dossier, DossierEvent, OutboxOp, SearchKey
+from commune_desk.store.models import Dossier, DossierEvent, OutboxOp, SearchKey, StagedSearchKey
 
 
 def _count(ctx: AppContext, model: type) -> int:
@@ -39,7 +39,15 @@ def test_register_writes_dossier_event_outbox_and_index_together(ctx: AppContext
         ]
         assert ops[0].entity_id == d.id and ops[0].device_id == ctx.device_id
         assert ops[0].fields["applicant_name"] == "Đặng Thị Đào"
-        assert s.scalar(select(SearchKey.keys).where(SearchKey.entity_id == d.id)).startswith("dang thi dao")
+        # the keys wait in the staging table (one page of the save) ...
+        staged = s.scalar(select(StagedSearchKey.keys).where(StagedSearchKey.entity_id == d.id))
+        assert staged.startswith("dang thi dao")
+        assert s.scalar(select(SearchKey.keys).where(SearchKey.entity_id == d.id)) is None
+    # ... and reach search_keys and the index before a search reads it
+    assert [r.id for r in ctx.services.search_dossiers("dang thi dao")] == [d.id]
+    with ctx.store.read() as s:
+        assert s.scalar(select(SearchKey.keys).where(SearchKey.entity_id == d.id)) == staged
+        assert s.scalar(select(func.count()).select_from(StagedSearchKey)) == 0
 
 
 def test_codes_count_up_per_day_and_restart_the_next_day(ctx: AppContext, clock: Clock) -> None:
@@ -63,7 +71,8 @@ def test_invalid_intake_writes_nothing(ctx: AppContext, field: str, value: objec
     with pytest.raises(ValidationError) as info:
         ctx.services.register_dossier(new_dossier(**{field: value}))
     assert info.value.kind == kind
-    assert _count(ctx, Dossier) == 0 and _count(ctx, OutboxOp) == 0 and _count(ctx, SearchKey) == 0
+    assert _count(ctx, Dossier) == 0 and _count(ctx, OutboxOp) == 0
+    assert _count(ctx, SearchKey) == 0 and _count(ctx, StagedSearchKey) == 0
 
 
 def test_full_life_cycle_and_illegal_transition(ctx: AppContext, clock: Clock) -> None:

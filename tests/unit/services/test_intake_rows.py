@@ -20,10 +20,10 @@ from commune_desk.app import AppContext
 from commune_desk.domain.calendar import VN_TZ
 from commune_desk.domain.errors import ValidationError
 from commune_desk.services import Catalogue, OfficeSettings
-from commune_desk.store.models import Dossier, DossierEvent, OutboxOp, Procedure, SearchKey
+from commune_desk.store.models import Dossier, DossierEvent, OutboxOp, Procedure, StagedSearchKey
 from commune_desk.store.settings import merge_office
 
-_MODELS: tuple[type[Any], ...] = (Dossier, DossierEvent, OutboxOp, SearchKey)
+_MODELS: tuple[type[Any], ...] = (Dossier, DossierEvent, OutboxOp, StagedSearchKey)
 
 
 def _stored(ctx: AppContext, model: type[Any]) -> list[tuple[Any, ...]]:

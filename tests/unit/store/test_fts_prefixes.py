@@ -22,6 +22,7 @@ from tests.helpers.store_fixtures import new_dossier, open_context
 from commune_desk.domain.text import fold
 from commune_desk.store.engine import create_store_engine
 from commune_desk.store.migrate import alembic_config, current_revision, head_revision
+from commune_desk.store.models import StagedSearchKey
 from commune_desk.store.search import FTS_PREFIXES, match_expression, record_keys
 
 BEFORE = "0005_list_indexes"
@@ -180,8 +181,12 @@ def test_service_search_is_the_same_across_the_migration(tmp_path: Path) -> None
         after = search()
         command.downgrade(alembic_config(engine), BEFORE)
         assert "prefix='2 3'" in _fts_sql(folder / "commune-desk.sqlite3")
+        # This code's searches first look for staged keys (0007): an empty staging table
+        # lets them run over the 0005 index as they are.
+        StagedSearchKey.__table__.create(engine)
         before = search()
-        command.upgrade(alembic_config(engine), AFTER)
+        StagedSearchKey.__table__.drop(engine)
+        command.upgrade(alembic_config(engine), "head")
         assert search() == before == after
         assert sum(map(len, before.values())) > len(queries)  # the queries find rows
     finally:

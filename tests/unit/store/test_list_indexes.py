@@ -174,11 +174,24 @@ def _indexes(path: Path) -> dict[str, list[str]]:
 
 
 def _contents(path: Path) -> tuple[Any, ...]:
+    """Every row that matters; the search keys as (entity, id, keys) wherever they wait
+    (an intake's keys are staged at 0007 and moved into ``search_keys`` by its downgrade)."""
     db = sqlite3.connect(path)
     try:
-        return tuple(
-            db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()  # noqa: S608
-            for table in ("dossiers", "dossier_events", "outbox", "search_keys", "local_counters")
+        tables = ["search_keys"]
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_staged'").fetchone():
+            tables.append("search_staged")
+        keys = sorted(
+            row
+            for table in tables
+            for row in db.execute(f"SELECT entity, entity_id, keys FROM {table}")  # noqa: S608
+        )
+        return (
+            *(
+                db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()  # noqa: S608
+                for table in ("dossiers", "dossier_events", "outbox", "local_counters")
+            ),
+            keys,
         )
     finally:
         db.close()
