@@ -3,7 +3,8 @@
     .venv/bin/python bench/intake_bench.py --count 300
 
 The intake is ``Services.register_dossier``: validation, code, appointment,
-dossier + event + two outbox operations + search keys, one transaction. The
+dossier + event + two outbox operations + its search keys (staged, indexed before
+the next search: ``store/search.py``), one transaction. The
 baseline is a bare ``sqlite3`` connection to a file in the same folder with
 the same pragmas (WAL, ``synchronous=FULL``) inserting one row of the same
 width into a plain table and committing. The two alternate so that disk and
@@ -11,7 +12,7 @@ CPU noise hit both. Target: mean and p50 ratio <= 2. Last line: JSON.
 
 For the record, and alternating with those two, the same run also times the
 intake's own SQL statements (procedure and settings reads, counters, the
-dossier, event, two outbox rows, search keys) on a bare ``sqlite3``
+dossier, event, two outbox rows, staged search keys) on a bare ``sqlite3``
 connection to a second store with the same schema and pragmas, values
 prepared in advance: the floor a save cannot go below with this schema,
 whatever the Python around it. The baseline of the ratio stays the raw
@@ -39,7 +40,8 @@ from commune_desk.services import NewDossier, OfficeSettings
 from commune_desk.services.base import _CALENDAR_SQL, _SETTINGS_SQL, CALENDAR_ID
 from commune_desk.services.dossiers import _INSERT_DOSSIER_SQL, _INSERT_EVENT_SQL, _PROCEDURE_SQL
 from commune_desk.store.engine import apply_pragmas
-from commune_desk.store.outbox import _BUMP_SQL, _CLAIM_SQL, _INSERT_OP_SQL
+from commune_desk.store.outbox import _BUMP_SQL, _CLAIM_SQL, _INSERT_OP_SQL, new_ids
+from commune_desk.store.search import _STAGE_SQL
 
 
 def intake_statements(db: sqlite3.Connection, i: int, stamp: str) -> None:
@@ -50,7 +52,8 @@ def intake_statements(db: sqlite3.Connection, i: int, stamp: str) -> None:
     db.execute(_CALENDAR_SQL, (CALENDAR_ID,)).fetchone()
     counter = f"dossier/{i // 500}/1"
     db.execute(_CLAIM_SQL, (counter, 1001)).fetchone()  # the day's number: one upsert
-    dossier_id, event_id, code = str(uuid.uuid4()), str(uuid.uuid4()), f"000.00.06.H26-{i:06d}-1001"
+    dossier_id, event_id = new_ids(2)  # time-ordered, as the service's
+    code = f"000.00.06.H26-{i:06d}-1001"
     db.execute(
         _INSERT_DOSSIER_SQL,
         (
@@ -77,16 +80,16 @@ def intake_statements(db: sqlite3.Connection, i: int, stamp: str) -> None:
     db.execute(_INSERT_EVENT_SQL, (event_id, dossier_id, "received", stamp, ""))
     top = db.execute(_BUMP_SQL, ("outbox_seq", 2)).fetchone()[0]
     fields = json.dumps({"code": code, "applicant_name": "Đặng Thị Đào", "received_at": stamp})
+    op_ids = new_ids(2)
     db.executemany(
         _INSERT_OP_SQL,
         [
-            (str(uuid.uuid4()), "bench", top - 1, "dossier", dossier_id, "create", None, fields, stamp, None),
-            (str(uuid.uuid4()), "bench", top, "dossier_event", event_id, "create", None, "{}", stamp, None),
+            (op_ids[0], "bench", top - 1, "dossier", dossier_id, "create", None, fields, stamp, None),
+            (op_ids[1], "bench", top, "dossier_event", event_id, "create", None, "{}", stamp, None),
         ],
     )
-    db.execute(
-        "INSERT INTO search_keys (entity, entity_id, keys) VALUES (?, ?, ?)",
-        ("dossier", dossier_id, f"dang thi dao 001301012345 0912345678 {code.lower()}"),
+    db.execute(  # staged: indexed before the next search (store/search.py)
+        _STAGE_SQL, ("dossier", dossier_id, f"dang thi dao 001301012345 0912345678 {code.lower()}")
     )
     db.execute("COMMIT")
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -58,15 +59,24 @@ _INSERT_OP_SQL = (
 
 
 def new_ids(count: int) -> list[str]:
-    """``count`` random ids in the text form of ``str(uuid.uuid4())`` (version 4, RFC 4122 variant).
+    """``count`` time-ordered ids: version 7 UUIDs (RFC 9562) in canonical text.
 
-    The same 122 random bits from ``os.urandom`` as ``uuid.uuid4``, drawn in one call and
-    formatted without building UUID objects: a third of the cost (intake hot path).
+    The first 48 bits are the current Unix time in milliseconds, the other 74
+    free bits come from ``os.urandom`` (drawn in one call, formatted without
+    building UUID objects: intake hot path). Ids made one after another sort
+    one after another, so a save's new rows land next to each other at the
+    end of every index on an id (the dossier's and event's primary keys, the
+    outbox's ``op_id`` and ``entity_id`` indexes) instead of on a random page
+    of each: ~5 pages less per save in the WAL (``bench/intake_bench.py``),
+    and at a million dossiers no random page of a large index to read first.
+    Demo records have had such ids from the start (``services.demo.time_ordered_id``).
     """
+    stamp = (time.time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF).to_bytes(6, "big")
     raw = bytearray(os.urandom(16 * count))
-    for i in range(6, 16 * count, 16):
-        raw[i] = (raw[i] & 0x0F) | 0x40  # version 4
-        raw[i + 2] = (raw[i + 2] & 0x3F) | 0x80  # RFC 4122 variant
+    for i in range(0, 16 * count, 16):
+        raw[i : i + 6] = stamp
+        raw[i + 6] = (raw[i + 6] & 0x0F) | 0x70  # version 7
+        raw[i + 8] = (raw[i + 8] & 0x3F) | 0x80  # RFC 4122 / 9562 variant
     h = raw.hex()
     return [
         f"{h[k : k + 8]}-{h[k + 8 : k + 12]}-{h[k + 12 : k + 16]}-{h[k + 16 : k + 20]}-{h[k + 20 : k + 32]}"
