@@ -126,6 +126,10 @@ class ServiceBase:
         self._office_cache: tuple[tuple[Any, ...], OfficeSettings, WorkCalendar] | None = None
         # procedure code -> facts parsed from its stored row (checked against the row on use)
         self._procedure_cache: dict[str, ProcedureFacts] = {}
+        # What the intake read in the store's direct writer (``_office_in_writer``), with the
+        # writer's generation then; touched only inside the writer's transactions (one at a time).
+        self._writer_office: tuple[int, OfficeSettings, WorkCalendar] | None = None
+        self._writer_procedures: tuple[int, dict[str, ProcedureFacts]] = (0, {})
 
     # -- helpers for subclasses ------------------------------------------------
 
@@ -258,6 +262,24 @@ class ServiceBase:
         settings = settings_from_rows(json.loads(office[0]) if office and office[0] else {}, data)
         calendar = data.work_calendar()
         self._office_cache = (rows, settings, calendar)
+        return settings, calendar
+
+    def _office_in_writer(self, db: sqlite3.Connection) -> tuple[OfficeSettings, WorkCalendar]:
+        """``_office`` inside a ``store.direct_write`` transaction, without reading the rows
+        again while the writer's ``generation`` says no other connection has committed
+        since they were read (the intake hot path: the calendar row alone is ~30 KB).
+
+        Sound because nothing run through the direct writer writes the settings, the
+        calendar or the procedures (``tests/unit/store/test_direct_write.py`` lists every
+        caller of ``direct_write``); any other writer is another connection.
+        """
+        writer = self.store.writer
+        assert writer is not None
+        cached = self._writer_office
+        if cached is not None and cached[0] == writer.generation:
+            return cached[1], cached[2]
+        settings, calendar = self._office(db)
+        self._writer_office = (writer.generation, settings, calendar)
         return settings, calendar
 
     def _calendar(self, settings: OfficeSettings | None = None) -> WorkCalendar:

@@ -246,11 +246,11 @@ class DossierServices(ServiceBase):
         received_at = new.received_at or now
         # Nothing here needs the unit of work nor SQLAlchemy's statement machinery.
         with self.store.direct_write() as db:
-            settings, calendar = self._office(db)
+            settings, calendar = self._office_in_writer(db)
             # the window first: a mistyped year explains every other oddity (a "future" birth year)
             check_received_at(received_at, now=now, office_start=settings.office_start_date)
             clean = validate_new_dossier(new, today=now.astimezone(VN_TZ).date())
-            procedure = self._procedure(db, clean.procedure_code)
+            procedure = self._procedure_in_writer(db, clean.procedure_code)
             extension = procedure.extension(clean.extension)
             appointment = derived_appointment(
                 calendar, received_at=received_at, limit=procedure.limit, extension=extension
@@ -330,49 +330,51 @@ class DossierServices(ServiceBase):
             keys = record_keys(Entity.DOSSIER, dossier_synced, fold=fast_fold)  # fold, one translate
             assert keys is not None
             stage_keys(db, entity=Entity.DOSSIER, entity_id=dossier_id, keys=keys)  # indexed before a search
-        summary = DossierSummary(
-            id=dossier_id,
-            code=code,
-            procedure_code=procedure.code,
-            procedure_name=procedure.name,
-            applicant_name=clean.applicant_name,
-            applicant_id_number=clean.applicant_id_number,
-            applicant_phone=clean.applicant_phone,
-            status=status,
-            received_at=received_at,
-            appointment_at=appointment,
-            received_by=clean.received_by,
-            overdue=status in RUNNING_STATUSES and appointment < self._now(),
-        )
-        detail = DossierDetail(
-            summary=summary,
-            applicant_address=clean.applicant_address,
-            notes=clean.notes,
-            finished_at=None,
-            returned_at=None,
-            events=(
-                DossierEventInfo(
-                    id=event_id,
-                    kind=EventKind.RECEIVED,
-                    at=received_at,
-                    actor=clean.received_by,
-                    note="",
-                    data={},
+            # The reply is built before COMMIT, while the save's values are hot: after the
+            # commit's fsync the same work took twice as long (bench/intake_bench.py).
+            summary = DossierSummary(
+                id=dossier_id,
+                code=code,
+                procedure_code=procedure.code,
+                procedure_name=procedure.name,
+                applicant_name=clean.applicant_name,
+                applicant_id_number=clean.applicant_id_number,
+                applicant_phone=clean.applicant_phone,
+                status=status,
+                received_at=received_at,
+                appointment_at=appointment,
+                received_by=clean.received_by,
+                overdue=status in RUNNING_STATUSES and appointment < self._now(),
+            )
+            detail = DossierDetail(
+                summary=summary,
+                applicant_address=clean.applicant_address,
+                notes=clean.notes,
+                finished_at=None,
+                returned_at=None,
+                events=(
+                    DossierEventInfo(
+                        id=event_id,
+                        kind=EventKind.RECEIVED,
+                        at=received_at,
+                        actor=clean.received_by,
+                        note="",
+                        data={},
+                    ),
                 ),
-            ),
-            attachments=(),
-            allowed_events=_offered(status, procedure.extensions, extension, []),
-            required_papers=procedure.required_papers,
-            fee=procedure.fee,
-            papers=clean.papers,
-            date_of_birth=clean.date_of_birth,
-            fee_verified=procedure.fee_verified,
-            extension=extension,
-            available_extensions=() if extension else procedure.extensions,
-        )
-        return Outcome(
-            detail, Changes(frozenset({(Entity.DOSSIER, dossier_id), (Entity.DOSSIER_EVENT, event_id)}))
-        )
+                attachments=(),
+                allowed_events=_offered(status, procedure.extensions, extension, []),
+                required_papers=procedure.required_papers,
+                fee=procedure.fee,
+                papers=clean.papers,
+                date_of_birth=clean.date_of_birth,
+                fee_verified=procedure.fee_verified,
+                extension=extension,
+                available_extensions=() if extension else procedure.extensions,
+            )
+            return Outcome(
+                detail, Changes(frozenset({(Entity.DOSSIER, dossier_id), (Entity.DOSSIER_EVENT, event_id)}))
+            )
 
     def preview_appointment(self, procedure_code: str, extension: str = "") -> datetime:
         """When a dossier of ``procedure_code`` received now would be due (the intake rule)."""
@@ -395,6 +397,20 @@ class DossierServices(ServiceBase):
                 raise NotFound(Entity.DOSSIER, dossier_id)
             _settings, calendar = self._load_office(session)
             return apology_proposal(calendar, appointment=dossier.appointment_at, now=self._now())
+
+    def _procedure_in_writer(self, db: sqlite3.Connection, code: str) -> ProcedureFacts:
+        """``_procedure`` inside a ``store.direct_write`` transaction: the row is not read
+        again while the writer's generation is unchanged (see ``_office_in_writer``)."""
+        writer = self.store.writer
+        assert writer is not None
+        generation, known = self._writer_procedures
+        if generation != writer.generation:
+            known = {}
+            self._writer_procedures = (writer.generation, known)
+        facts = known.get(code)
+        if facts is None:  # read, parsed and checked (unknown or inactive: raised, not kept)
+            facts = known[code] = self._procedure(db, code)
+        return facts
 
     def _procedure(self, db: sqlite3.Connection, code: str) -> ProcedureFacts:
         """What intake needs of a current procedure, parsed once per stored version of its row.

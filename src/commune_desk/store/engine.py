@@ -95,6 +95,14 @@ class DirectWriter:
         self.on_commit = on_commit
         self._lock = threading.Lock()
         self._fairy: Any = None
+        #: Changes whenever a transaction begins on a database another connection (of this
+        #: process or another) has committed to since this writer's previous transaction,
+        #: or on another connection; read it inside ``transaction``. While it stays the
+        #: same, only this writer's own transactions changed the database, so what they
+        #: never write (settings, the calendar, procedures: see ``Services.register_dossier``)
+        #: is as the last transaction read it.
+        self.generation = 0
+        self._seen: tuple[sqlite3.Connection, int] | None = None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -107,6 +115,11 @@ class DirectWriter:
             assert isinstance(db, sqlite3.Connection)
             _run(self.engine, db, _BEGIN["IMMEDIATE"])
             try:
+                # SQLite's own count of other connections' commits (unchanged by this one's)
+                seen = (db, db.execute("PRAGMA data_version").fetchone()[0])
+                if seen != self._seen:
+                    self._seen = seen
+                    self.generation += 1
                 yield db
                 _run(self.engine, db, "COMMIT")
             except BaseException:

@@ -137,3 +137,49 @@ def test_close_hands_the_connection_back_and_the_store_closes_cleanly(tmp_path: 
         assert _settings(reopened) == {"a": 1}
     finally:
         reopened.close()
+
+
+def test_the_generation_changes_exactly_when_another_connection_committed(store: Store) -> None:
+    """What lets the intake skip re-reading the settings: the generation stays while only
+    the writer itself writes, and moves after any other connection's commit (a session of
+    this process, or another process's own connection)."""
+    assert store.writer is not None
+    with store.direct_write():
+        first = store.writer.generation
+    for n in range(3):  # the writer's own commits
+        with store.direct_write() as db:
+            db.execute("INSERT INTO settings (key, value) VALUES (?, '1')", (f"own{n}",))
+            assert store.writer.generation == first
+    with store.read() as s:  # a read commits nothing
+        s.execute(text("SELECT count(*) FROM settings")).scalar()
+    with store.direct_write():
+        assert store.writer.generation == first
+    with store.write.begin() as s:  # a session: another pooled connection
+        s.execute(text("INSERT INTO settings (key, value) VALUES ('session', '1')"))
+    with store.direct_write():
+        second = store.writer.generation
+        assert second != first
+    other = sqlite3.connect(store.path, isolation_level=None)  # another process's connection
+    try:
+        other.execute("UPDATE settings SET value = '2' WHERE key = 'session'")
+    finally:
+        other.close()
+    with store.direct_write():
+        assert store.writer.generation not in (first, second)
+
+
+def test_only_writes_that_leave_settings_calendar_and_procedures_alone_use_the_direct_writer() -> None:
+    """``Services._office_in_writer`` and ``_procedure_in_writer`` trust that nothing run
+    through ``direct_write`` changes those rows. Every caller, reviewed for that, is listed
+    here; a new one must be reviewed the same way (and added)."""
+    src = Path(__file__).resolve().parents[3] / "src"
+    callers = sorted(
+        f"{path.relative_to(src).as_posix()}:{line.strip()}"
+        for path in src.rglob("*.py")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "direct_write()" in line and not line.lstrip().startswith(("#", "def ", '"', "``"))
+    )
+    assert callers == [
+        "commune_desk/services/base.py:with self.store.direct_write() as db:",  # index_staged
+        "commune_desk/services/dossiers.py:with self.store.direct_write() as db:",  # the intake
+    ]
