@@ -45,7 +45,8 @@ from commune_desk.store.models import (
     PulledRejection,
 )
 from commune_desk.store.opening import Store
-from commune_desk.store.search import drop_keys
+from commune_desk.store.outbox import driver_connection
+from commune_desk.store.search import drop_keys, has_staged, index_staged
 from commune_desk.sync.bulk import BulkInserter, Prepared, prepare
 from commune_desk.sync.client import SyncClient
 from commune_desk.sync.derive import derive_dossiers
@@ -442,6 +443,11 @@ def pull_all(
                 # two seconds): fewer commits and far fewer FTS5 merges to do.
                 with store.write.begin() as session:
                     started = time.monotonic()
+                    # The intake's staged search keys first, in one statement: the echo of
+                    # a dossier saved here then finds its keys in place, as before staging.
+                    db = driver_connection(session)
+                    if has_staged(db):
+                        index_staged(db)
                     while True:
                         fetched = ahead.result()
                         page = fetched.response
