@@ -331,7 +331,7 @@ class DossierServices(ServiceBase):
             assert keys is not None
             stage_keys(db, entity=Entity.DOSSIER, entity_id=dossier_id, keys=keys)  # indexed before a search
             # The reply is built before COMMIT, while the save's values are hot: after the
-            # commit's fsync the same work took twice as long (bench/intake_bench.py).
+            # commit's fsync the same work took ~20 us longer (docs/benchmarks.md, round four).
             summary = DossierSummary(
                 id=dossier_id,
                 code=code,

@@ -38,7 +38,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # store.search.INDEX_STAGED at this revision (keys written later in search_keys win)
+    # store.search.INDEX_STAGED_SQL at this revision (keys written later in search_keys win)
     op.execute(
         "INSERT INTO search_keys (entity, entity_id, keys) "
         "SELECT s.entity, s.entity_id, s.keys FROM search_staged s "
