@@ -15,7 +15,10 @@ the index took ~8). Staged keys are as durable as the dossier; they reach
 later through ``set_keys`` win over its staged ones; ``drop_keys`` drops both.
 
 The FTS5 table and its triggers are defined once, here (``fts_schema``), and
-created by the migrations with the prefix lengths of their time.
+created by the migrations with the prefix lengths of their time. Stores in the
+field were made by exactly those statements: ``tests/unit/store/test_fts_prefixes.py``
+pins them, so a change here comes with a new migration and frozen copies in
+0001 and 0006.
 """
 
 from __future__ import annotations

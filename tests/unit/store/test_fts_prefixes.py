@@ -23,7 +23,14 @@ from commune_desk.domain.text import fold
 from commune_desk.store.engine import create_store_engine
 from commune_desk.store.migrate import alembic_config, current_revision, head_revision
 from commune_desk.store.models import StagedSearchKey
-from commune_desk.store.search import FTS_PREFIXES, match_expression, record_keys
+from commune_desk.store.search import (
+    DROP_FTS_SCHEMA,
+    FTS_PREFIXES,
+    REBUILD_FTS,
+    fts_schema,
+    match_expression,
+    record_keys,
+)
 
 BEFORE = "0005_list_indexes"
 AFTER = "0006_fts_prefixes"
@@ -209,3 +216,34 @@ def _delete_and_check(path: Path, entity_id: str) -> None:
             db.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)")
     finally:
         db.close()
+
+
+def test_the_migrations_fts_ddl_stays_what_they_shipped_with() -> None:
+    """Migrations 0001 and 0006 build their FTS5 table and triggers with ``fts_schema``.
+    Stores in the field were made by exactly these statements: a change to ``fts_schema``
+    must come with a new migration, and with a frozen copy of these in 0001 and 0006."""
+    triggers = (
+        "CREATE TRIGGER search_keys_ai AFTER INSERT ON search_keys BEGIN "
+        "INSERT INTO search_fts(rowid, keys) VALUES (new.id, new.keys); END",
+        "CREATE TRIGGER search_keys_ad AFTER DELETE ON search_keys BEGIN "
+        "INSERT INTO search_fts(search_fts, rowid, keys) VALUES ('delete', old.id, old.keys); END",
+        "CREATE TRIGGER search_keys_au AFTER UPDATE ON search_keys BEGIN "
+        "INSERT INTO search_fts(search_fts, rowid, keys) VALUES ('delete', old.id, old.keys); "
+        "INSERT INTO search_fts(rowid, keys) VALUES (new.id, new.keys); END",
+    )
+    table = (
+        "CREATE VIRTUAL TABLE search_fts USING fts5(keys, content='search_keys', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 0', prefix='{}'{})"
+    )
+    assert fts_schema("2 3") == (table.format("2 3", ""), *triggers)  # 0001
+    assert fts_schema("1 2 3 4 5 6", column_sizes=False) == (  # 0006
+        table.format("1 2 3 4 5 6", ", columnsize=0"),
+        *triggers,
+    )
+    assert DROP_FTS_SCHEMA == (
+        "DROP TRIGGER IF EXISTS search_keys_ai",
+        "DROP TRIGGER IF EXISTS search_keys_ad",
+        "DROP TRIGGER IF EXISTS search_keys_au",
+        "DROP TABLE IF EXISTS search_fts",
+    )
+    assert REBUILD_FTS == "INSERT INTO search_fts(search_fts) VALUES ('rebuild')"
