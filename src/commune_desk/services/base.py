@@ -160,12 +160,8 @@ class ServiceBase:
         if not staged:
             return
         try:
-            if self.store.writer is not None:
-                with self.store.direct_write() as db:
-                    moved = index_staged(db)
-            else:
-                with self.store.write.begin() as session:
-                    moved = index_staged(driver_connection(session))
+            with self.store.direct_write() as db:
+                moved = index_staged(db)
         except (sqlite3.Error, DBAPIError) as exc:
             log.warning("staged search keys not indexed yet: %s", exc)
             return
